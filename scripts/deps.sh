@@ -1,0 +1,19 @@
+#!/bin/sh
+# Install the Debian packages hotld needs to build, test and benchmark.
+# Only missing packages are installed, so this is cheap to run every time.
+set -e
+PKGS="gcc g++ clang make pkg-config libelf-dev libdwarf-dev gdb binutils \
+      mold tcc dpkg-dev xz-utils"
+[ "$#" -gt 0 ] && PKGS="$PKGS $*"
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" ||
+        missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
