@@ -30,11 +30,11 @@ build/config.h: Makefile
 
 build/%.o: %.c build/config.h
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"; $(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -MMD -MP -c $< -o $@
 
 build/asan/%.o: %.c build/config.h
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CFLAGS) $(SAN) $(CPPFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC ASAN $<"; $(CC) $(WARN) $(CFLAGS) $(SAN) $(CPPFLAGS) -MMD -MP -c $< -o $@
 
 build/hotld: $(OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)

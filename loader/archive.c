@@ -1,0 +1,58 @@
+/* ar archives: libelf reads the archive symbol index (the "/" member) and
+ * extracts members; we keep a hash of the index so that resolution can ask
+ * "which member defines NAME?" in constant time. Members are read only when
+ * pulled, as GNU ld does. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "linker.h"
+#include "util.h"
+
+struct archive *archive_open(const char *name, struct file_data file, Elf *elf)
+{
+    if (file.size >= 8 && !memcmp(file.bytes, "!<thin>\n", 8))
+        return fail("%s: thin archives are not supported; rebuild it with 'ar rcs' (no T)", name), NULL;
+    size_t n;
+    Elf_Arsym *syms = elf_getarsym(elf, &n);
+    if (!syms)
+        return fail("%s: archive has no valid symbol index (%s); run 'ranlib %s'",
+                    name, elf_errmsg(-1), name), NULL;
+    struct archive *ar = xcalloc(1, sizeof *ar);
+    ar->name = xstrdup(name);
+    ar->file = file;
+    ar->elf = elf;
+    for (size_t i = 0; i < n && syms[i].as_name; i++) {
+        struct strmap_slot *s = strmap_slot(&ar->index, syms[i].as_name);
+        if (!s->value)
+            s->value = (void *)(uintptr_t)(syms[i].as_off + 1);
+    }
+    return ar;
+}
+
+/* The member at offset, read once; *fresh says whether this call read it. */
+struct object *archive_extract(struct archive *ar, size_t offset, bool *fresh)
+{
+    char key[24];
+    snprintf(key, sizeof key, "%zx", offset);
+    struct object *obj = strmap_get(&ar->pulled, key);
+    *fresh = false;
+    if (obj)
+        return obj;
+    if (elf_rand(ar->elf, offset) != offset)
+        return fail("%s: symbol index points to offset %zu, which is not a member", ar->name, offset), NULL;
+    Elf *m = elf_begin(-1, ELF_C_READ_MMAP, ar->elf) /* as elf_memory made it */;
+    Elf_Arhdr *h = m ? elf_getarhdr(m) : NULL;
+    if (!h)
+        return fail("%s: bad member header at offset %zu: %s", ar->name, offset, elf_errmsg(-1)), NULL;
+    char *name = xasprintf("%s(%s)", ar->name, h->ar_name);
+    obj = object_read(name, m);
+    free(name);
+    if (!obj) {
+        elf_end(m);
+        return NULL;
+    }
+    strmap_slot(&ar->pulled, xstrdup(key))->value = obj;
+    *fresh = true;
+    return obj;
+}

@@ -1,0 +1,127 @@
+/* The link pipeline, pass by pass:
+ *   read      inputs -> objects, archives, shared libraries
+ *   resolve   archive members to a fixpoint, then shared libraries
+ *   layout    output sections, segments, GOT, stubs, addresses
+ *   relocate  copy section bytes into the image and patch them
+ *   publish   set page protections, register unwind tables, find the
+ *             entry point and constructors
+ * Each pass reports the first error and stops; nothing runs until every
+ * pass has succeeded. */
+#include <string.h>
+#include <sys/mman.h>
+
+#include "linker.h"
+#include "util.h"
+
+struct link *link_new(const struct link_options *opts)
+{
+    struct link *ld = xcalloc(1, sizeof *ld);
+    ld->opts = opts;
+    ld->image = xcalloc(1, sizeof *ld->image);
+    return ld;
+}
+
+int link_add_object(struct link *ld, struct object *obj)
+{
+    ARRAY_PUSH(ld->objs, ld->nobjs, ld->capobjs, obj);
+    if (object_check_relocs(obj) < 0 || comdat_select(ld, obj) < 0)
+        return -1;
+    return symtab_add_object(ld, obj);
+}
+
+/* The entry symbol is a strong reference, so an archive may provide it. */
+static void require_entry(struct link *ld)
+{
+    struct symbol *s = symtab_get(ld, ld->opts->entry);
+    if (s->kind == SYM_UNDEF && s->bind == STB_WEAK) {
+        s->bind = STB_GLOBAL;
+        ARRAY_PUSH(ld->undefs, ld->nundefs, ld->capundefs, s);
+    }
+}
+
+static int find_entry(struct link *ld)
+{
+    struct symbol *s = strmap_get(&ld->symtab, ld->opts->entry);
+    if (!s || s->kind != SYM_DEFINED || !s->addr)
+        return fail("entry symbol '%s' is not defined by any object%s", ld->opts->entry,
+                    !strcmp(ld->opts->entry, "main") ? " (no main function)" : "");
+    ld->image->entry = s->addr;
+    return 0;
+}
+
+static void write_got_and_stubs(struct link *ld)
+{
+    uint64_t *got = (uint64_t *)ld->image->got;
+    for (size_t i = 0; i < ld->ngot; i++)
+        got[i] = ld->got[i]->addr;
+    for (size_t i = 0; i < ld->nstubs; i++) {
+        /* jmp *0(%rip); .quad target; int3; int3 */
+        uint8_t *stub = (uint8_t *)ld->image->stubs + i * 16;
+        static const uint8_t jmp[6] = {0xff, 0x25, 0, 0, 0, 0};
+        uint64_t target = ld->stubs[i]->addr;
+        memcpy(stub, jmp, sizeof jmp);
+        memcpy(stub + 6, &target, 8);
+        stub[14] = stub[15] = 0xcc;
+    }
+}
+
+static int relocate(struct link *ld)
+{
+    for (size_t i = 0; i < ld->noutsecs; i++) {
+        struct outsec *o = ld->outsecs[i];
+        for (size_t j = 0; j < o->nin; j++)
+            if (o->in[j]->data)
+                memcpy((void *)o->in[j]->addr, o->in[j]->data, o->in[j]->size);
+    }
+    for (size_t i = 0; i < ld->noutsecs; i++) {
+        struct outsec *o = ld->outsecs[i];
+        for (size_t j = 0; j < o->nin; j++)
+            if (relocate_section(ld, o->in[j]) < 0)
+                return -1;
+    }
+    write_got_and_stubs(ld);
+    return 0;
+}
+
+static int publish(struct link *ld)
+{
+    static const int prot[NSEGMENTS] = {
+        [SEG_TEXT] = PROT_READ | PROT_EXEC,
+        [SEG_RODATA] = PROT_READ,
+        [SEG_RELRO] = PROT_READ,
+        [SEG_DATA] = PROT_READ | PROT_WRITE,
+    };
+    struct image *im = ld->image;
+    for (int seg = 0; seg < NSEGMENTS; seg++)
+        if (region_protect(im->seg_start[seg], im->seg_end[seg] - im->seg_start[seg], prot[seg]) < 0)
+            return -1;
+    register_eh_frames(ld);
+    collect_init_fini(ld);
+    return 0;
+}
+
+int link_load(struct link *ld)
+{
+    double t = now_ms();
+    if (link_add_inputs(ld) < 0)
+        return -1;
+    phase_done("read", t);
+    t = now_ms();
+    require_entry(ld);
+    if (link_resolve(ld) < 0)
+        return -1;
+    phase_done("resolve", t);
+    t = now_ms();
+    if (link_layout(ld) < 0 || link_bind_linker_symbols(ld) < 0 || find_entry(ld) < 0)
+        return -1;
+    phase_done("layout", t);
+    t = now_ms();
+    if (relocate(ld) < 0)
+        return -1;
+    phase_done("relocate", t);
+    t = now_ms();
+    if (publish(ld) < 0)
+        return -1;
+    phase_done("publish", t);
+    return 0;
+}

@@ -1,0 +1,365 @@
+/* Lay out the image: gather input sections into output sections the way
+ * GNU ld's default script names them (.text.* -> .text, ...), group those
+ * into segments by permission (text RX, rodata R, relro R after
+ * relocation, data+bss RW), add GOT slots and call stubs, and assign every
+ * section and symbol its address. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "linker.h"
+#include "util.h"
+
+#define STUB_SIZE 16
+#define NO_PRIORITY 65536
+
+static const struct {
+    const char *prefix, *out;
+} output_names[] = {
+    {".text.", ".text"},           {".rodata.", ".rodata"},
+    {".data.rel.ro.", ".data.rel.ro"}, {".data.rel.ro", ".data.rel.ro"},
+    {".data.", ".data"},           {".bss.", ".bss"},
+    {".init_array.", ".init_array"}, {".fini_array.", ".fini_array"},
+    {".ctors", ".init_array"},     {".dtors", ".fini_array"},
+    {".gcc_except_table.", ".gcc_except_table"},
+    {".gnu.linkonce.t.", ".text"}, {".gnu.linkonce.r.", ".rodata"},
+    {".gnu.linkonce.d.", ".data"}, {".gnu.linkonce.b.", ".bss"},
+    {".tm_clone_table", ".tm_clone_table"},
+};
+
+static const char *output_name(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(output_names); i++)
+        if (!strncmp(name, output_names[i].prefix, strlen(output_names[i].prefix)))
+            return output_names[i].out;
+    return name;
+}
+
+static bool is_relro(const char *out)
+{
+    return !strcmp(out, ".data.rel.ro") || !strcmp(out, ".init_array") ||
+           !strcmp(out, ".fini_array") || !strcmp(out, ".preinit_array");
+}
+
+static enum segment segment_of(const struct section *s, const char *out)
+{
+    if (s->flags & SHF_EXECINSTR)
+        return SEG_TEXT;
+    if (!(s->flags & SHF_WRITE))
+        return SEG_RODATA;
+    return is_relro(out) ? SEG_RELRO : SEG_DATA;
+}
+
+/* init/fini order: .init_array.N by N, .ctors.N as 65535-N, then the
+ * unnumbered ones in link order. .ctors entries run last to first. */
+static void set_priority(struct section *s)
+{
+    const char *dot = strrchr(s->name, '.');
+    bool ctors = !strncmp(s->name, ".ctors", 6) || !strncmp(s->name, ".dtors", 6);
+    s->reversed = ctors;
+    s->priority = NO_PRIORITY;
+    if (dot && dot != s->name && dot[1] >= '0' && dot[1] <= '9') {
+        int n = atoi(dot + 1);
+        s->priority = ctors ? 65535 - n : n;
+    }
+}
+
+static struct outsec *get_outsec(struct link *ld, const char *name, enum segment seg, bool nobits)
+{
+    for (size_t i = 0; i < ld->noutsecs; i++)
+        if (!strcmp(ld->outsecs[i]->name, name) && ld->outsecs[i]->seg == seg &&
+            ld->outsecs[i]->nobits == nobits)
+            return ld->outsecs[i];
+    struct outsec *o = xcalloc(1, sizeof *o);
+    o->name = name;
+    o->seg = seg;
+    o->nobits = nobits;
+    o->align = 1;
+    ARRAY_PUSH(ld->outsecs, ld->noutsecs, ld->capoutsecs, o);
+    return o;
+}
+
+static void place_section(struct link *ld, struct section *s)
+{
+    const char *out = output_name(s->name);
+    struct outsec *o = get_outsec(ld, out, segment_of(s, out), s->type == SHT_NOBITS);
+    if (!strcmp(out, ".init_array") || !strcmp(out, ".fini_array") || !strcmp(out, ".preinit_array"))
+        set_priority(s);
+    s->out = o;
+    ARRAY_PUSH(o->in, o->nin, o->capin, s);
+}
+
+/* Each COMMON symbol becomes a .bss section of its own. */
+static void allocate_commons(struct link *ld)
+{
+    for (size_t i = 0; i < ld->symtab.cap; i++) {
+        struct symbol *s = ld->symtab.slots[i].value;
+        if (!ld->symtab.slots[i].key || s->kind != SYM_COMMON)
+            continue;
+        struct section *sec = xcalloc(1, sizeof *sec);
+        sec->obj = s->file;
+        sec->name = ".bss";
+        sec->type = SHT_NOBITS;
+        sec->flags = SHF_ALLOC | SHF_WRITE;
+        sec->size = s->size;
+        sec->align = s->align;
+        s->kind = SYM_DEFINED;
+        s->sec = sec;
+        s->value = 0;
+        ARRAY_PUSH(ld->commons, ld->ncommons, ld->capcommons, sec);
+        place_section(ld, sec);
+    }
+}
+
+static void sort_by_priority(struct outsec *o)
+{
+    for (size_t i = 1; i < o->nin; i++) { /* stable: equal priorities keep link order */
+        struct section *s = o->in[i];
+        size_t j = i;
+        for (; j > 0 && o->in[j - 1]->priority > s->priority; j--)
+            o->in[j] = o->in[j - 1];
+        o->in[j] = s;
+    }
+}
+
+static bool is_loaded(const struct section *s)
+{
+    if (!(s->flags & SHF_ALLOC) || (s->flags & SHF_EXCLUDE) || s->discarded)
+        return false;
+    switch (s->type) {
+    case SHT_PROGBITS: case SHT_NOBITS: case SHT_INIT_ARRAY: case SHT_FINI_ARRAY:
+    case SHT_PREINIT_ARRAY: case SHT_X86_64_UNWIND:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* GOT slots for GOT-relative relocations; call stubs for calls whose target
+ * may be out of rel32 range (shared libraries, undefined weak = 0) and for
+ * 32-bit absolute references to library functions. */
+static void allocate_got_and_stubs(struct link *ld)
+{
+    for (size_t i = 0; i < ld->nobjs; i++) {
+        struct object *obj = ld->objs[i];
+        for (size_t j = 1; j < obj->nsecs; j++) {
+            struct section *sec = &obj->secs[j];
+            if (!sec->out)
+                continue;
+            for (size_t k = 0; k < sec->nrelas; k++) {
+                uint32_t type = ELF64_R_TYPE(sec->relas[k].r_info);
+                struct symbol *s = obj->syms[ELF64_R_SYM(sec->relas[k].r_info)];
+                if (reloc_needs_got(type) && s->got < 0) {
+                    s->got = ld->ngot;
+                    ARRAY_PUSH(ld->got, ld->ngot, ld->capgot, s);
+                }
+                bool far = s->kind == SYM_DSO || s->kind == SYM_UNDEF;
+                if (far && reloc_may_need_stub(type) && s->stub < 0) {
+                    s->stub = ld->nstubs;
+                    ARRAY_PUSH(ld->stubs, ld->nstubs, ld->capstubs, s);
+                }
+            }
+        }
+    }
+}
+
+/* Extra bytes after an input section: .eh_frame pieces get a zero
+ * terminator so that each object's frames can be registered on its own. */
+static uint64_t padding_after(const struct section *s)
+{
+    return s->type == SHT_X86_64_UNWIND || !strcmp(s->name, ".eh_frame") ? 4 : 0;
+}
+
+static uint64_t size_outsec(struct outsec *o)
+{
+    uint64_t off = 0;
+    for (size_t i = 0; i < o->nin; i++) {
+        struct section *s = o->in[i];
+        if (s->align > o->align)
+            o->align = s->align;
+        off = ALIGN_UP(off, s->align);
+        s->out_offset = off;
+        off += s->size + padding_after(s);
+    }
+    return o->size = off;
+}
+
+/* Offsets of each output section from the image base, segment by segment;
+ * bss-like sections go last in the data segment. */
+static size_t assign_offsets(struct link *ld, uint64_t seg_off[NSEGMENTS + 1],
+                             uint64_t *got_off, uint64_t *stub_off)
+{
+    size_t page = sysconf(_SC_PAGESIZE);
+    uint64_t off = 0;
+    for (int seg = 0; seg < NSEGMENTS; seg++) {
+        seg_off[seg] = off;
+        for (int nobits = 0; nobits <= 1; nobits++)
+            for (size_t i = 0; i < ld->noutsecs; i++) {
+                struct outsec *o = ld->outsecs[i];
+                if (o->seg != (enum segment)seg || o->nobits != nobits)
+                    continue;
+                size_outsec(o);
+                off = ALIGN_UP(off, o->align);
+                o->addr = off; /* relative until the base is known */
+                off += o->size;
+            }
+        if (seg == SEG_TEXT) {
+            off = ALIGN_UP(off, STUB_SIZE);
+            *stub_off = off;
+            off += ld->nstubs * STUB_SIZE;
+        } else if (seg == SEG_RELRO) {
+            off = ALIGN_UP(off, 8);
+            *got_off = off;
+            off += (ld->ngot ? ld->ngot : 1) * 8;
+        }
+        off = ALIGN_UP(off, page);
+    }
+    seg_off[NSEGMENTS] = off;
+    return off;
+}
+
+static void set_symbol_address(struct symbol *s)
+{
+    if (s->kind == SYM_DEFINED && s->sec)
+        s->addr = s->sec->discarded || !s->sec->out ? 0 : s->sec->addr + s->value;
+}
+
+static void set_addresses(struct link *ld, struct image *im)
+{
+    for (size_t i = 0; i < ld->noutsecs; i++) {
+        struct outsec *o = ld->outsecs[i];
+        o->addr += im->base;
+        for (size_t j = 0; j < o->nin; j++)
+            o->in[j]->addr = o->addr + o->in[j]->out_offset;
+    }
+    for (size_t i = 0; i < ld->nobjs; i++) {
+        struct object *obj = ld->objs[i];
+        for (size_t j = 1; j < obj->nsyms; j++)
+            set_symbol_address(obj->syms[j]);
+    }
+}
+
+static struct outsec *find_outsec(struct link *ld, const char *name)
+{
+    for (size_t i = 0; i < ld->noutsecs; i++)
+        if (!strcmp(ld->outsecs[i]->name, name))
+            return ld->outsecs[i];
+    return NULL;
+}
+
+int link_layout(struct link *ld)
+{
+    for (size_t i = 0; i < ld->nobjs; i++) {
+        struct object *obj = ld->objs[i];
+        for (size_t j = 1; j < obj->nsecs; j++)
+            if (is_loaded(&obj->secs[j]))
+                place_section(ld, &obj->secs[j]);
+        if (obj->needs_low)
+            ld->low = true;
+    }
+    allocate_commons(ld);
+    for (size_t i = 0; i < ld->noutsecs; i++)
+        if (ld->outsecs[i]->seg == SEG_RELRO)
+            sort_by_priority(ld->outsecs[i]);
+    allocate_got_and_stubs(ld);
+
+    uint64_t seg_off[NSEGMENTS + 1], got_off, stub_off;
+    size_t size = assign_offsets(ld, seg_off, &got_off, &stub_off);
+    struct image *im = ld->image;
+    im->base = region_alloc(size, ld->low);
+    if (!im->base)
+        return -1;
+    im->size = size;
+    for (int seg = 0; seg < NSEGMENTS; seg++) {
+        im->seg_start[seg] = im->base + seg_off[seg];
+        im->seg_end[seg] = im->base + seg_off[seg + 1];
+    }
+    im->got = im->base + got_off;
+    im->stubs = im->base + stub_off;
+    set_addresses(ld, im);
+    return 0;
+}
+
+static const struct {
+    const char *sym, *sec;
+    bool end;
+} array_bounds[] = {
+    {"__init_array_start", ".init_array", false}, {"__init_array_end", ".init_array", true},
+    {"__fini_array_start", ".fini_array", false}, {"__fini_array_end", ".fini_array", true},
+    {"__preinit_array_start", ".preinit_array", false},
+    {"__preinit_array_end", ".preinit_array", true},
+};
+
+/* Symbols GNU ld defines for the program, resolved from the layout. */
+static const char *const linker_symbols[] = {
+    "_GLOBAL_OFFSET_TABLE_", "__dso_handle", "__ehdr_start", "__executable_start",
+    "_etext", "etext", "__etext", "_edata", "edata", "__bss_start", "_end", "end",
+};
+
+static bool is_c_identifier(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+              (*s >= '0' && *s <= '9')))
+            return false;
+    return true;
+}
+
+bool is_linker_defined(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(linker_symbols); i++)
+        if (!strcmp(name, linker_symbols[i]))
+            return true;
+    for (size_t i = 0; i < ARRAY_SIZE(array_bounds); i++)
+        if (!strcmp(name, array_bounds[i].sym))
+            return true;
+    return (!strncmp(name, "__start_", 8) && is_c_identifier(name + 8)) ||
+           (!strncmp(name, "__stop_", 7) && is_c_identifier(name + 7));
+}
+
+/* Start (or end) of an output section; 0 if the image has none. */
+static uintptr_t outsec_bound(struct link *ld, const char *name, bool end)
+{
+    struct outsec *o = find_outsec(ld, name);
+    return o ? o->addr + (end ? o->size : 0) : 0;
+}
+
+static uintptr_t linker_symbol_value(struct link *ld, const char *n)
+{
+    struct image *im = ld->image;
+    if (!strcmp(n, "_GLOBAL_OFFSET_TABLE_"))
+        return im->got;
+    if (!strcmp(n, "_etext") || !strcmp(n, "etext") || !strcmp(n, "__etext"))
+        return im->seg_end[SEG_TEXT];
+    if (!strcmp(n, "_edata") || !strcmp(n, "edata") || !strcmp(n, "__bss_start"))
+        return outsec_bound(ld, ".bss", false) ? outsec_bound(ld, ".bss", false) : im->seg_end[SEG_DATA];
+    if (!strcmp(n, "_end") || !strcmp(n, "end"))
+        return im->seg_end[SEG_DATA];
+    if (!strncmp(n, "__start_", 8))
+        return outsec_bound(ld, n + 8, false);
+    if (!strncmp(n, "__stop_", 7))
+        return outsec_bound(ld, n + 7, true);
+    for (size_t i = 0; i < ARRAY_SIZE(array_bounds); i++)
+        if (!strcmp(n, array_bounds[i].sym))
+            return outsec_bound(ld, array_bounds[i].sec, array_bounds[i].end);
+    return im->base; /* __dso_handle, __ehdr_start, __executable_start */
+}
+
+int link_bind_linker_symbols(struct link *ld)
+{
+    for (size_t i = 0; i < ld->symtab.cap; i++) {
+        struct symbol *s = ld->symtab.slots[i].value;
+        if (!ld->symtab.slots[i].key || s->kind != SYM_LINKER)
+            continue;
+        s->addr = linker_symbol_value(ld, s->name);
+        bool is_section_bound = !strncmp(s->name, "__start_", 8) || !strncmp(s->name, "__stop_", 7);
+        if (is_section_bound && !s->addr && s->bind != STB_WEAK)
+            return fail("undefined symbol '%s' (referenced by %s): no section named '%s'",
+                        s->name, s->referrer->name, strchr(s->name + 2, '_') + 1);
+    }
+    return 0;
+}

@@ -1,0 +1,225 @@
+/* The in-memory linker's data model, shared by its passes:
+ *
+ *   input.c        open FILE / -lNAME arguments: objects, archives, scripts, DSOs
+ *   object.c       read and validate one ELF relocatable object (libelf)
+ *   archive.c      index an ar archive and extract members on demand
+ *   dso.c          shared libraries, through dlopen/dlsym
+ *   symtab.c       the global symbol table and its resolution rules
+ *   resolve.c      pull archive members to a fixpoint, then bind to DSOs
+ *   layout.c       output sections, segments, GOT and call stubs, addresses
+ *   memory.c       the address-space region images are placed in
+ *   reloc_x86_64.c apply relocations
+ *   image.c        the pipeline: read -> resolve -> lay out -> relocate -> publish
+ *
+ * Ownership: a struct link owns every object, archive and section record it
+ * creates; the struct image it produces owns the mapped memory. */
+#ifndef HOTLD_LINKER_H
+#define HOTLD_LINKER_H
+
+#include <gelf.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "strmap.h"
+
+struct object;
+struct outsec;
+
+/* An input file's bytes: read into memory, or mapped for installed files. */
+struct file_data {
+    char *bytes;
+    size_t size;
+    bool mapped;
+};
+
+struct section {
+    struct object *obj;
+    const char *name;
+    uint32_t index;
+    uint32_t type;
+    uint64_t flags, size, align;
+    const uint8_t *data;        /* file bytes; NULL for SHT_NOBITS */
+    const Elf64_Rela *relas;    /* relocations that patch this section */
+    size_t nrelas;
+    struct outsec *out;         /* output section; NULL if not loaded */
+    uint64_t out_offset;        /* offset within out */
+    uintptr_t addr;             /* load address, once laid out */
+    int priority;               /* init/fini: numeric suffix, 65536 if none */
+    bool reversed;              /* .ctors/.dtors: entries run last to first */
+    bool discarded;             /* a COMDAT group kept elsewhere */
+};
+
+enum sym_kind {
+    SYM_UNDEF,    /* referenced, not (yet) defined */
+    SYM_DEFINED,  /* in a section of a loaded object, or absolute */
+    SYM_COMMON,   /* tentative definition, allocated in .bss */
+    SYM_DSO,      /* provided by a shared library */
+    SYM_LINKER,   /* synthesized by the linker (__start_X, GOT, ...) */
+};
+
+struct symbol {
+    const char *name;
+    enum sym_kind kind;
+    uint8_t bind, type;         /* STB_*, STT_* */
+    struct object *file;        /* defining object (DEFINED, COMMON) */
+    struct section *sec;        /* NULL for absolute symbols */
+    uint64_t value, size;
+    uint64_t align;             /* COMMON: required alignment */
+    uintptr_t addr;             /* final address */
+    const char *dso;            /* SYM_DSO: library that provides it */
+    struct object *referrer;    /* first object that needed it */
+    int32_t got;                /* GOT slot, -1 if none */
+    int32_t stub;               /* call stub, -1 if none */
+    bool visited;               /* resolve.c: already looked up */
+};
+
+struct object {
+    char *name;                 /* "a.o" or "libz.a(deflate.o)" */
+    Elf *elf;
+    struct file_data file;      /* contents we own (empty for members) */
+    struct section *secs;
+    size_t nsecs;
+    struct symbol **syms;       /* by ELF symbol index; locals are private */
+    size_t nsyms;
+    struct section *common;     /* synthetic .bss section for its commons */
+    bool needs_low;             /* has 32-bit absolute relocations */
+};
+
+struct archive {
+    char *name;
+    struct file_data file;
+    Elf *elf;
+    struct strmap index;        /* symbol name -> member offset + 1 */
+    struct strmap pulled;       /* member offset -> object, as hex key */
+};
+
+struct dso {
+    char *path;
+    void *handle;               /* NULL until opened (AS_NEEDED) */
+    bool as_needed;
+};
+
+enum segment { SEG_TEXT, SEG_RODATA, SEG_RELRO, SEG_DATA, NSEGMENTS };
+
+struct outsec {
+    const char *name;
+    enum segment seg;
+    uint32_t type;
+    bool nobits;
+    struct section **in;
+    size_t nin, capin;
+    uint64_t size, align;
+    uintptr_t addr;
+};
+
+struct link_input {
+    const char *arg;            /* as given: path or "-lNAME" */
+    bool is_lib;
+};
+
+struct link_options {
+    struct link_input *inputs;
+    size_t ninputs;
+    const char **libdirs;       /* -L, searched before the system dirs */
+    size_t nlibdirs;
+    const char *entry;
+};
+
+/* Everything one link knows. */
+struct link {
+    const struct link_options *opts;
+    struct object **objs;
+    size_t nobjs, capobjs;
+    struct archive **archives;
+    size_t narchives, caparchives;
+    struct dso **dsos;
+    size_t ndsos, capdsos;
+    char **searchdirs;          /* for -lNAME */
+    size_t nsearchdirs, capsearchdirs;
+    struct strmap symtab;       /* name -> struct symbol */
+    struct strmap groups;       /* COMDAT signature -> owning object */
+    struct symbol **undefs;     /* worklist of strong undefined symbols */
+    size_t nundefs, capundefs;
+    struct section **commons;   /* synthetic sections for COMMON symbols */
+    size_t ncommons, capcommons;
+    struct outsec **outsecs;
+    size_t noutsecs, capoutsecs;
+    struct symbol **got;        /* GOT slots in order */
+    size_t ngot, capgot;
+    struct symbol **stubs;      /* call stubs in order */
+    size_t nstubs, capstubs;
+    bool low;                   /* image must sit below 2 GiB */
+    struct image *image;
+};
+
+/* The loaded result of a link. */
+struct image {
+    uintptr_t base;
+    size_t size;
+    uintptr_t seg_start[NSEGMENTS], seg_end[NSEGMENTS];
+    uintptr_t got, stubs;
+    uintptr_t entry;
+    uintptr_t *preinit, *init, *fini;
+    size_t npreinit, ninit, nfini;
+    uintptr_t *eh_frames;       /* registered .eh_frame pieces */
+    size_t neh_frames, capeh_frames;
+};
+
+/* input.c */
+int link_add_inputs(struct link *ld);
+int link_add_path(struct link *ld, const char *path, bool installed, bool as_needed);
+void file_release(struct file_data *f);
+int link_add_lib(struct link *ld, const char *name);
+
+/* object.c */
+struct object *object_read(const char *name, Elf *elf);
+int object_check_relocs(struct object *obj);
+
+/* archive.c */
+struct archive *archive_open(const char *name, struct file_data file, Elf *elf);
+struct object *archive_extract(struct archive *ar, size_t offset, bool *fresh);
+
+/* dso.c */
+struct dso *dso_new(const char *path, bool as_needed);
+void *dso_lookup(struct dso *dso, const char *name, bool open_as_needed);
+
+/* symtab.c */
+int symtab_add_object(struct link *ld, struct object *obj);
+struct symbol *symtab_get(struct link *ld, const char *name);
+
+/* resolve.c */
+int link_resolve(struct link *ld);
+
+/* layout.c */
+int link_layout(struct link *ld);
+int link_bind_linker_symbols(struct link *ld);
+bool is_linker_defined(const char *name);
+
+/* memory.c */
+uintptr_t region_alloc(size_t size, bool low);
+int region_protect(uintptr_t addr, size_t size, int prot);
+
+/* reloc_x86_64.c */
+int reloc_width(uint32_t type); /* bytes patched; -1: unknown type */
+bool reloc_is_abs32(uint32_t type);
+bool reloc_needs_got(uint32_t type);
+bool reloc_may_need_stub(uint32_t type);
+int relocate_section(struct link *ld, struct section *sec);
+
+/* comdat.c */
+int comdat_select(struct link *ld, struct object *obj);
+
+/* ehframe.c */
+void register_eh_frames(struct link *ld);
+
+/* initfini.c */
+void collect_init_fini(struct link *ld);
+void run_init(const struct image *im, int argc, char **argv, char **envp);
+void run_fini(const struct image *im);
+
+/* image.c: the whole pipeline */
+struct link *link_new(const struct link_options *opts);
+int link_load(struct link *ld);
+int link_add_object(struct link *ld, struct object *obj);
+
+#endif

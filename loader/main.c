@@ -1,0 +1,88 @@
+/* The hotld command line: ld/cc-style options, input files, and the
+ * program's own arguments after "--". */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "session.h"
+#include "util.h"
+
+static const char usage[] =
+    "usage: hotld [OPTIONS] FILE... [-- PROGRAM-ARGS...]\n"
+    "Link ELF objects (.o) and archives (.a) in memory and run the program.\n"
+    "\n"
+    "  -lNAME, -l NAME     link libNAME (.so via dlopen, or .a)\n"
+    "  -LDIR, -L DIR       search DIR for -l libraries first\n"
+    "  -e, --entry SYM     start at SYM instead of main\n"
+    "  --name NAME         argv[0] of the program (default: first object, no .o)\n"
+    "  -v, --verbose       report each link phase and its time\n"
+    "  -h, --help          show this help\n"
+    "  --version           show the version\n";
+
+/* The value of an option given as "-xVALUE", "-x VALUE", "--opt=VALUE" or
+ * "--opt VALUE"; NULL if arg is not that option. */
+static const char *option_value(int argc, char **argv, int *i, const char *opt)
+{
+    const char *arg = argv[*i];
+    size_t n = strlen(opt);
+    if (strncmp(arg, opt, n))
+        return NULL;
+    if (arg[n] == '=' && opt[1] == '-')
+        return arg + n + 1;
+    if (arg[n] && opt[1] != '-')
+        return arg + n;
+    if (arg[n])
+        return NULL;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "hotld: error: option %s needs a value\n", opt);
+        exit(2);
+    }
+    return argv[++*i];
+}
+
+int main(int argc, char **argv)
+{
+    struct session_options o = {.link.entry = "main"};
+    size_t capin = 0, caplib = 0;
+    int i;
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (!strcmp(a, "--")) {
+            i++;
+            break;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (!strcmp(a, "--version")) {
+            printf("hotld %s\n", HOTLD_VERSION);
+            return 0;
+        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            verbose = true;
+        } else if ((v = option_value(argc, argv, &i, "-l"))) {
+            struct link_input in = {v, true};
+            ARRAY_PUSH(o.link.inputs, o.link.ninputs, capin, in);
+        } else if ((v = option_value(argc, argv, &i, "-L"))) {
+            ARRAY_PUSH(o.link.libdirs, o.link.nlibdirs, caplib, v);
+        } else if ((v = option_value(argc, argv, &i, "--entry")) ||
+                   (v = option_value(argc, argv, &i, "-e"))) {
+            o.link.entry = v;
+        } else if ((v = option_value(argc, argv, &i, "--name"))) {
+            o.name = v;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "hotld: error: unknown option '%s' (see hotld --help)\n", a);
+            return 2;
+        } else {
+            struct link_input in = {a, false};
+            ARRAY_PUSH(o.link.inputs, o.link.ninputs, capin, in);
+        }
+    }
+    if (o.link.ninputs == 0) {
+        fprintf(stderr, "hotld: error: no input files (see hotld --help)\n");
+        return 2;
+    }
+    o.argc = argc - i;
+    o.argv = argv + i;
+    elf_version(EV_CURRENT);
+    return session_run(&o);
+}

@@ -1,0 +1,111 @@
+/* The address-space region that images are placed in.
+ *
+ * Code compiled as PIE reaches shared-library data (stdout, environ) with
+ * 32-bit PC-relative relocations, expecting the data to be copied next to
+ * the executable. We cannot move libc's data, so instead we place images
+ * within +-2 GiB of libc: a region is reserved (PROT_NONE, no memory
+ * committed) right below the shared libraries, and images are carved out of
+ * it. Objects with 32-bit absolute relocations (-fno-pie) get a region in
+ * the low 2 GiB instead. Reserving once also keeps every later image (a
+ * reload) within rel32 reach of the earlier ones. */
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "linker.h"
+#include "util.h"
+
+#define HIGH_REGION_SIZE (1ull << 30)
+#define LOW_REGION_SIZE (512ull << 20)
+#define LOW_REGION_HINT 0x10000000ull
+#define REL32_REACH (1ull << 31)
+
+struct region {
+    uintptr_t base, size, used;
+};
+
+static struct region high_region, low_region;
+
+static void *reserve(uintptr_t hint, size_t size, int extra)
+{
+    void *p = mmap((void *)hint, size, PROT_NONE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | extra, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+/* The lowest address of libc's mapping: shared libraries sit together. */
+static uintptr_t libc_base(void)
+{
+    Dl_info info;
+    if (dladdr((void *)fprintf, &info) && info.dli_fbase)
+        return (uintptr_t)info.dli_fbase;
+    return 0;
+}
+
+static bool within_reach(uintptr_t base, size_t size, uintptr_t lib)
+{
+    uintptr_t lo = base < lib ? base : lib;
+    uintptr_t hi = base + size > lib + (64u << 20) ? base + size : lib + (64u << 20);
+    return hi - lo < REL32_REACH;
+}
+
+static int reserve_high(void)
+{
+    uintptr_t lib = libc_base();
+    void *p = reserve(0, HIGH_REGION_SIZE, 0);
+    if (p && lib && !within_reach((uintptr_t)p, HIGH_REGION_SIZE, lib)) {
+        munmap(p, HIGH_REGION_SIZE);
+        p = NULL;
+        /* Walk down from just below the libraries to the first free hole. */
+        for (uintptr_t hint = (lib - HIGH_REGION_SIZE) & ~0xfffffull;
+             !p && within_reach(hint, HIGH_REGION_SIZE, lib); hint -= 64u << 20)
+            p = reserve(hint, HIGH_REGION_SIZE, MAP_FIXED_NOREPLACE);
+    }
+    if (!p)
+        return fail("cannot reserve %llu MiB of address space near the shared libraries",
+                    HIGH_REGION_SIZE >> 20);
+    high_region.base = (uintptr_t)p;
+    high_region.size = HIGH_REGION_SIZE;
+    return 0;
+}
+
+static int reserve_low(void)
+{
+    void *p = reserve(LOW_REGION_HINT, LOW_REGION_SIZE, MAP_FIXED_NOREPLACE);
+    if (!p)
+        p = reserve(0, LOW_REGION_SIZE, MAP_32BIT);
+    if (!p || (uintptr_t)p + LOW_REGION_SIZE > REL32_REACH)
+        return fail("cannot reserve address space below 2 GiB for objects built with -fno-pie; "
+                    "rebuild them with -fPIE or -fPIC");
+    low_region.base = (uintptr_t)p;
+    low_region.size = LOW_REGION_SIZE;
+    return 0;
+}
+
+/* Commit size bytes (page-aligned, zeroed, read-write) for a new image.
+ * Returns 0 on failure. */
+uintptr_t region_alloc(size_t size, bool low)
+{
+    struct region *r = low ? &low_region : &high_region;
+    if (!r->base && (low ? reserve_low() : reserve_high()) < 0)
+        return 0;
+    if (size > r->size - r->used)
+        return fail("out of image address space (%zu MiB region full)", (size_t)(r->size >> 20)), 0;
+    uintptr_t addr = r->base + r->used;
+    void *p = mmap((void *)addr, size, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    if (p == MAP_FAILED)
+        return fail("cannot map %zu bytes for the image: %s", size, strerror(errno)), 0;
+    r->used += size;
+    return addr;
+}
+
+int region_protect(uintptr_t addr, size_t size, int prot)
+{
+    if (size && mprotect((void *)addr, size, prot) < 0)
+        return fail("mprotect of the image failed: %s", strerror(errno));
+    return 0;
+}

@@ -1,0 +1,267 @@
+/* Read one ELF relocatable object with libelf and check everything the
+ * later passes rely on, so that they can index without checking again:
+ * section and symbol indices, names, relocation targets and offsets. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "linker.h"
+#include "util.h"
+
+static int check_header(const char *name, Elf *elf)
+{
+    GElf_Ehdr eh;
+    if (elf_kind(elf) != ELF_K_ELF)
+        return fail("%s: not an ELF object or archive", name);
+    if (!gelf_getehdr(elf, &eh))
+        return fail("%s: bad ELF header: %s", name, elf_errmsg(-1));
+    if (eh.e_ident[EI_CLASS] != ELFCLASS64)
+        return fail("%s: 32-bit ELF object; hotld links x86-64 objects (drop -m32)", name);
+    if (eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_machine != EM_X86_64)
+        return fail("%s: ELF object for machine %u, not x86-64", name, eh.e_machine);
+    if (eh.e_type == ET_EXEC)
+        return fail("%s: is an executable, not an object file; pass the .o files it was built from", name);
+    if (eh.e_type != ET_REL)
+        return fail("%s: ELF type %u is not a relocatable object (.o)", name, eh.e_type);
+    return 0;
+}
+
+/* Sections that take part in the image. Notes (.note.GNU-stack,
+ * .note.gnu.property) and SHF_EXCLUDE sections describe the build only. */
+static bool is_loadable(const struct section *s)
+{
+    if (!(s->flags & SHF_ALLOC) || (s->flags & SHF_EXCLUDE))
+        return false;
+    switch (s->type) {
+    case SHT_PROGBITS: case SHT_NOBITS: case SHT_INIT_ARRAY: case SHT_FINI_ARRAY:
+    case SHT_PREINIT_ARRAY: case SHT_X86_64_UNWIND:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Sections whose bytes a pass reads. */
+static bool needs_data(const struct section *s)
+{
+    switch (s->type) {
+    case SHT_NOBITS:
+        return false;
+    case SHT_RELA: case SHT_SYMTAB: case SHT_STRTAB: case SHT_GROUP: case SHT_SYMTAB_SHNDX:
+        return true;
+    default:
+        return is_loadable(s);
+    }
+}
+
+static int read_sections(struct object *obj, size_t shstrndx)
+{
+    for (size_t i = 1; i < obj->nsecs; i++) {
+        struct section *s = &obj->secs[i];
+        Elf_Scn *scn = elf_getscn(obj->elf, i);
+        GElf_Shdr sh;
+        if (!scn || !gelf_getshdr(scn, &sh))
+            return fail("%s: section %zu: bad section header: %s", obj->name, i, elf_errmsg(-1));
+        s->obj = obj;
+        s->index = i;
+        s->type = sh.sh_type;
+        s->flags = sh.sh_flags;
+        s->size = sh.sh_size;
+        s->align = sh.sh_addralign ? sh.sh_addralign : 1;
+        s->name = elf_strptr(obj->elf, shstrndx, sh.sh_name);
+        if (!s->name)
+            return fail("%s: section %zu: bad name offset %u", obj->name, i, sh.sh_name);
+        if (s->align & (s->align - 1))
+            return fail("%s: section '%s': alignment %lu is not a power of two",
+                        obj->name, s->name, (unsigned long)s->align);
+        if (!strncmp(s->name, ".gnu.lto_", 9))
+            return fail("%s: LTO object (GIMPLE bytecode, no machine code); rebuild without -flto, or with -ffat-lto-objects", obj->name);
+        if (sh.sh_type == SHT_REL)
+            return fail("%s: section '%s': SHT_REL relocations are not used on x86-64", obj->name, s->name);
+        if ((s->flags & SHF_TLS) && is_loadable(s))
+            return fail("%s: section '%s': thread-local storage is not supported yet", obj->name, s->name);
+        if (!needs_data(s))
+            continue;
+        Elf_Data *d = elf_getdata(scn, NULL);
+        if (!d || (d->d_size && !d->d_buf) || d->d_size != s->size)
+            return fail("%s: section '%s': data out of file bounds", obj->name, s->name);
+        s->data = d->d_buf;
+    }
+    return 0;
+}
+
+static struct section *find_symtab(struct object *obj)
+{
+    struct section *found = NULL;
+    for (size_t i = 1; i < obj->nsecs; i++)
+        if (obj->secs[i].type == SHT_SYMTAB) {
+            if (found)
+                return fail("%s: more than one symbol table", obj->name), NULL;
+            found = &obj->secs[i];
+        }
+    if (!found)
+        fail("%s: no symbol table", obj->name);
+    return found;
+}
+
+static const Elf32_Word *find_shndx_table(struct object *obj, size_t symtab_index)
+{
+    for (size_t i = 1; i < obj->nsecs; i++) {
+        Elf_Scn *scn = elf_getscn(obj->elf, i);
+        GElf_Shdr sh;
+        if (obj->secs[i].type == SHT_SYMTAB_SHNDX && gelf_getshdr(scn, &sh) &&
+            sh.sh_link == symtab_index)
+            return (const Elf32_Word *)obj->secs[i].data;
+    }
+    return NULL;
+}
+
+static int read_symbol(struct object *obj, const Elf64_Sym *es, size_t i,
+                       const Elf32_Word *shndx, size_t nshndx, size_t strndx)
+{
+    struct symbol *s = xcalloc(1, sizeof *s);
+    obj->syms[i] = s;
+    s->name = elf_strptr(obj->elf, strndx, es->st_name);
+    if (!s->name)
+        return fail("%s: symbol %zu: bad name offset %u", obj->name, i, es->st_name);
+    s->bind = GELF_ST_BIND(es->st_info);
+    s->type = GELF_ST_TYPE(es->st_info);
+    s->value = es->st_value;
+    s->size = es->st_size;
+    s->got = s->stub = -1;
+    s->file = obj;
+    uint32_t idx = es->st_shndx;
+    if (idx == SHN_XINDEX) {
+        if (!shndx || i >= nshndx)
+            return fail("%s: symbol '%s': extended section index missing", obj->name, s->name);
+        idx = shndx[i];
+    }
+    if (s->type == STT_TLS || s->type == STT_GNU_IFUNC)
+        return fail("%s: symbol '%s': %s symbols are not supported yet", obj->name, s->name,
+                    s->type == STT_TLS ? "thread-local (TLS)" : "IFUNC");
+    if (!strcmp(s->name, "__gnu_lto_slim"))
+        return fail("%s: LTO object (GIMPLE bytecode, no machine code); rebuild without -flto, or with -ffat-lto-objects", obj->name);
+    if (idx == SHN_UNDEF) {
+        s->kind = SYM_UNDEF;
+    } else if (idx == SHN_COMMON) {
+        s->kind = SYM_COMMON;
+        s->align = s->value ? s->value : 1;
+    } else if (idx == SHN_ABS) {
+        s->kind = SYM_DEFINED;
+        s->addr = s->value;
+    } else if (idx >= obj->nsecs || (idx >= SHN_LORESERVE && es->st_shndx != SHN_XINDEX)) {
+        return fail("%s: symbol '%s': section index %u out of range", obj->name, s->name, idx);
+    } else {
+        s->kind = SYM_DEFINED;
+        s->sec = &obj->secs[idx];
+    }
+    return 0;
+}
+
+static int read_symbols(struct object *obj)
+{
+    struct section *symtab = find_symtab(obj);
+    if (!symtab)
+        return -1;
+    GElf_Shdr sh;
+    gelf_getshdr(elf_getscn(obj->elf, symtab->index), &sh);
+    if (sh.sh_link == 0 || sh.sh_link >= obj->nsecs || obj->secs[sh.sh_link].type != SHT_STRTAB)
+        return fail("%s: symbol table links to section %u, not a string table", obj->name, sh.sh_link);
+    if (sh.sh_entsize != sizeof(Elf64_Sym))
+        return fail("%s: symbol table entry size %lu, expected %zu", obj->name,
+                    (unsigned long)sh.sh_entsize, sizeof(Elf64_Sym));
+    const Elf64_Sym *es = (const Elf64_Sym *)symtab->data;
+    obj->nsyms = symtab->size / sizeof(Elf64_Sym);
+    obj->syms = xcalloc(obj->nsyms, sizeof *obj->syms);
+    const Elf32_Word *shndx = find_shndx_table(obj, symtab->index);
+    size_t nshndx = obj->nsyms; /* checked by libelf against the section size */
+    for (size_t i = 0; i < obj->nsyms; i++)
+        if (read_symbol(obj, &es[i], i, shndx, nshndx, sh.sh_link) < 0)
+            return -1;
+    return 0;
+}
+
+/* Attach each SHT_RELA section to the section it patches. */
+static int read_relocs(struct object *obj, size_t symtab_index)
+{
+    for (size_t i = 1; i < obj->nsecs; i++) {
+        struct section *r = &obj->secs[i];
+        if (r->type != SHT_RELA)
+            continue;
+        GElf_Shdr sh;
+        gelf_getshdr(elf_getscn(obj->elf, i), &sh);
+        if (sh.sh_info == 0 || sh.sh_info >= obj->nsecs)
+            return fail("%s: relocation section '%s' applies to section %u, out of range",
+                        obj->name, r->name, sh.sh_info);
+        struct section *target = &obj->secs[sh.sh_info];
+        if (!is_loadable(target))
+            continue; /* debug info: applied by the debugger, not by us */
+        if (sh.sh_link != symtab_index)
+            return fail("%s: relocation section '%s' does not use the symbol table", obj->name, r->name);
+        if (sh.sh_entsize != sizeof(Elf64_Rela) || r->size % sizeof(Elf64_Rela))
+            return fail("%s: relocation section '%s' has bad entry size", obj->name, r->name);
+        target->relas = (const Elf64_Rela *)r->data;
+        target->nrelas = r->size / sizeof(Elf64_Rela);
+    }
+    return 0;
+}
+
+struct object *object_read(const char *name, Elf *elf)
+{
+    struct object *obj = xcalloc(1, sizeof *obj);
+    obj->name = xstrdup(name);
+    obj->elf = elf;
+    size_t shstrndx;
+    if (check_header(name, elf) < 0)
+        goto bad;
+    if (elf_getshdrnum(elf, &obj->nsecs) < 0 || elf_getshdrstrndx(elf, &shstrndx) < 0)
+        goto bad_elf;
+    if (shstrndx >= obj->nsecs)
+        { fail("%s: section name table index %zu out of range", name, shstrndx); goto bad; }
+    obj->secs = xcalloc(obj->nsecs, sizeof *obj->secs);
+    if (read_sections(obj, shstrndx) < 0 || read_symbols(obj) < 0)
+        goto bad;
+    for (size_t i = 1; i < obj->nsecs; i++)
+        if (obj->secs[i].type == SHT_SYMTAB && read_relocs(obj, i) < 0)
+            goto bad;
+    return obj;
+bad_elf:
+    fail("%s: bad ELF file: %s", name, elf_errmsg(-1));
+bad:
+    /* The partially read object is small; the link that failed owns it
+     * no longer and the process reports the error and exits or, during a
+     * reload, discards it. Free what we allocated. */
+    for (size_t i = 0; i < obj->nsyms && obj->syms; i++)
+        free(obj->syms[i]);
+    free(obj->syms);
+    free(obj->secs);
+    free(obj->name);
+    free(obj);
+    return NULL;
+}
+
+/* Relocation entries are checked once an object is known to be part of the
+ * link, so that an unused archive member cannot fail it. */
+int object_check_relocs(struct object *obj)
+{
+    for (size_t i = 1; i < obj->nsecs; i++) {
+        struct section *s = &obj->secs[i];
+        for (size_t j = 0; j < s->nrelas; j++) {
+            const Elf64_Rela *r = &s->relas[j];
+            uint32_t type = ELF64_R_TYPE(r->r_info);
+            uint32_t sym = ELF64_R_SYM(r->r_info);
+            int width = reloc_width(type);
+            if (width < 0)
+                return fail("%s: section '%s' offset 0x%lx: unknown relocation type %u",
+                            obj->name, s->name, (unsigned long)r->r_offset, type);
+            if (sym >= obj->nsyms)
+                return fail("%s: section '%s' offset 0x%lx: relocation symbol index %u out of range",
+                            obj->name, s->name, (unsigned long)r->r_offset, sym);
+            if (r->r_offset > s->size || s->size - r->r_offset < (uint64_t)width)
+                return fail("%s: section '%s': relocation offset 0x%lx beyond the section (size 0x%lx)",
+                            obj->name, s->name, (unsigned long)r->r_offset, (unsigned long)s->size);
+            if (reloc_is_abs32(type) && obj->syms[sym]->sec)
+                obj->needs_low = true;
+        }
+    }
+    return 0;
+}

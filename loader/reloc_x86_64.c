@@ -1,0 +1,216 @@
+/* x86-64 relocations (psABI, "Relocation Types"), applied to the image
+ * while it is still writable. Notation: S symbol, A addend, P place,
+ * GOT the image's GOT, G a slot's offset in it, L the call target (a stub
+ * when S is out of rel32 reach), Z the symbol's size. */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "linker.h"
+#include "util.h"
+
+static const struct {
+    const char *name;
+    int8_t width;      /* bytes patched; 0 = nothing, -1 = unsupported */
+} types[] = {
+    [R_X86_64_NONE] = {"R_X86_64_NONE", 0},
+    [R_X86_64_64] = {"R_X86_64_64", 8},
+    [R_X86_64_PC32] = {"R_X86_64_PC32", 4},
+    [R_X86_64_GOT32] = {"R_X86_64_GOT32", 4},
+    [R_X86_64_PLT32] = {"R_X86_64_PLT32", 4},
+    [R_X86_64_GOTPCREL] = {"R_X86_64_GOTPCREL", 4},
+    [R_X86_64_32] = {"R_X86_64_32", 4},
+    [R_X86_64_32S] = {"R_X86_64_32S", 4},
+    [R_X86_64_16] = {"R_X86_64_16", 2},
+    [R_X86_64_PC16] = {"R_X86_64_PC16", 2},
+    [R_X86_64_8] = {"R_X86_64_8", 1},
+    [R_X86_64_PC8] = {"R_X86_64_PC8", 1},
+    [R_X86_64_PC64] = {"R_X86_64_PC64", 8},
+    [R_X86_64_GOTOFF64] = {"R_X86_64_GOTOFF64", 8},
+    [R_X86_64_GOTPC32] = {"R_X86_64_GOTPC32", 4},
+    [R_X86_64_GOT64] = {"R_X86_64_GOT64", 8},
+    [R_X86_64_GOTPCREL64] = {"R_X86_64_GOTPCREL64", 8},
+    [R_X86_64_GOTPC64] = {"R_X86_64_GOTPC64", 8},
+    [R_X86_64_GOTPLT64] = {"R_X86_64_GOTPLT64", 8},
+    [R_X86_64_PLTOFF64] = {"R_X86_64_PLTOFF64", 8},
+    [R_X86_64_SIZE32] = {"R_X86_64_SIZE32", 4},
+    [R_X86_64_SIZE64] = {"R_X86_64_SIZE64", 8},
+    [R_X86_64_GOTPCRELX] = {"R_X86_64_GOTPCRELX", 4},
+    [R_X86_64_REX_GOTPCRELX] = {"R_X86_64_REX_GOTPCRELX", 4},
+};
+
+int reloc_width(uint32_t type)
+{
+    if (type >= ARRAY_SIZE(types) || !types[type].name)
+        return -1;
+    return types[type].width;
+}
+
+bool reloc_is_abs32(uint32_t type)
+{
+    return type == R_X86_64_32 || type == R_X86_64_32S;
+}
+
+bool reloc_needs_got(uint32_t type)
+{
+    switch (type) {
+    case R_X86_64_GOT32: case R_X86_64_GOTPCREL: case R_X86_64_GOTPCRELX:
+    case R_X86_64_REX_GOTPCRELX: case R_X86_64_GOT64: case R_X86_64_GOTPCREL64:
+    case R_X86_64_GOTPLT64:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Relocations whose 32-bit field may not reach a shared-library or
+ * undefined-weak target: calls go through a stub, and so do 32-bit
+ * references to library functions. */
+bool reloc_may_need_stub(uint32_t type)
+{
+    return type == R_X86_64_PLT32 || type == R_X86_64_PC32 || reloc_is_abs32(type);
+}
+
+static bool fits_signed(int64_t v, int bits)
+{
+    return v >= -(1ll << (bits - 1)) && v < (1ll << (bits - 1));
+}
+
+static bool fits_unsigned(uint64_t v, int bits)
+{
+    return v < (1ull << bits);
+}
+
+static void store(uint8_t *loc, uint64_t v, int width)
+{
+    memcpy(loc, &v, width); /* little-endian: the low bytes */
+}
+
+struct reloc {
+    struct link *ld;
+    struct section *sec;
+    const Elf64_Rela *r;
+    struct symbol *sym;
+    uint32_t type;
+};
+
+static const char *symbol_name(const struct reloc *c)
+{
+    if (c->sym->type == STT_SECTION && c->sym->sec)
+        return c->sym->sec->name;
+    return c->sym->name;
+}
+
+static int out_of_range(const struct reloc *c, uint64_t value)
+{
+    const char *hint = "";
+    if (reloc_is_abs32(c->type))
+        hint = ": the object was built with -fno-pie; rebuild it with -fPIE or -fPIC";
+    else if (c->sym->kind == SYM_DSO)
+        hint = ": shared-library data referenced directly (PIE code); rebuild with -fPIC";
+    return fail("%s: section '%s' offset 0x%lx: %s against '%s'%s%s out of range (value 0x%lx)%s",
+                c->sec->obj->name, c->sec->name, (unsigned long)c->r->r_offset,
+                types[c->type].name, symbol_name(c), c->sym->dso ? " in " : "",
+                c->sym->dso ? c->sym->dso : "", (unsigned long)value, hint);
+}
+
+/* Is the DSO symbol at addr a function (so that a stub can stand in)? */
+static bool is_dso_function(const struct symbol *s)
+{
+    const Elf64_Sym *es = NULL;
+    Dl_info info;
+    return dladdr1((void *)s->addr, &info, (void **)&es, RTLD_DL_SYMENT) && es &&
+           (ELF64_ST_TYPE(es->st_info) == STT_FUNC || ELF64_ST_TYPE(es->st_info) == STT_GNU_IFUNC);
+}
+
+static uint64_t dso_symbol_size(const struct symbol *s)
+{
+    const Elf64_Sym *es = NULL;
+    Dl_info info;
+    if (dladdr1((void *)s->addr, &info, (void **)&es, RTLD_DL_SYMENT) && es)
+        return es->st_size;
+    return 0;
+}
+
+static uintptr_t stub_address(const struct reloc *c)
+{
+    return c->ld->image->stubs + (uintptr_t)c->sym->stub * 16;
+}
+
+/* Write a 32-bit field, switching to the symbol's stub if the direct value
+ * does not fit and a stub can stand in for the target. */
+static int store32(const struct reloc *c, uint8_t *loc, uint64_t value, uint64_t via_stub,
+                   bool is_signed)
+{
+    if (is_signed ? fits_signed((int64_t)value, 32) : fits_unsigned(value, 32)) {
+        store(loc, value, 4);
+        return 0;
+    }
+    bool stub_ok = c->sym->stub >= 0 &&
+                   (c->type == R_X86_64_PLT32 || c->sym->kind == SYM_UNDEF || is_dso_function(c->sym));
+    if (stub_ok && (is_signed ? fits_signed((int64_t)via_stub, 32) : fits_unsigned(via_stub, 32))) {
+        store(loc, via_stub, 4);
+        return 0;
+    }
+    return out_of_range(c, value);
+}
+
+static int apply(const struct reloc *c)
+{
+    struct image *im = c->ld->image;
+    uint64_t S = c->sym->addr, A = c->r->r_addend, P = c->sec->addr + c->r->r_offset;
+    uint64_t GOT = im->got, G = (uint64_t)c->sym->got * 8;
+    uint64_t L = c->sym->stub >= 0 ? stub_address(c) : S;
+    uint8_t *loc = (uint8_t *)P;
+    uint64_t Z = c->sym->kind == SYM_DSO ? dso_symbol_size(c->sym) : c->sym->size;
+
+    switch (c->type) {
+    case R_X86_64_NONE: return 0;
+    case R_X86_64_64: store(loc, S + A, 8); return 0;
+    case R_X86_64_PC64: store(loc, S + A - P, 8); return 0;
+    case R_X86_64_PC32:
+    case R_X86_64_PLT32: return store32(c, loc, S + A - P, L + A - P, true);
+    case R_X86_64_32: return store32(c, loc, S + A, L + A, false);
+    case R_X86_64_32S: return store32(c, loc, S + A, L + A, true);
+    case R_X86_64_GOT32: return store32(c, loc, G + A, G + A, true);
+    case R_X86_64_GOTPCREL:
+    case R_X86_64_GOTPCRELX:
+    case R_X86_64_REX_GOTPCRELX: return store32(c, loc, GOT + G + A - P, GOT + G + A - P, true);
+    case R_X86_64_GOTPC32: return store32(c, loc, GOT + A - P, GOT + A - P, true);
+    case R_X86_64_SIZE32: return store32(c, loc, Z + A, Z + A, false);
+    case R_X86_64_GOTOFF64: store(loc, S + A - GOT, 8); return 0;
+    case R_X86_64_GOT64:
+    case R_X86_64_GOTPLT64: store(loc, G + A, 8); return 0;
+    case R_X86_64_GOTPCREL64: store(loc, GOT + G + A - P, 8); return 0;
+    case R_X86_64_GOTPC64: store(loc, GOT + A - P, 8); return 0;
+    case R_X86_64_PLTOFF64: store(loc, L + A - GOT, 8); return 0;
+    case R_X86_64_SIZE64: store(loc, Z + A, 8); return 0;
+    case R_X86_64_16:
+    case R_X86_64_8:
+    case R_X86_64_PC16:
+    case R_X86_64_PC8: {
+        int bits = types[c->type].width * 8;
+        bool pc = c->type == R_X86_64_PC16 || c->type == R_X86_64_PC8;
+        uint64_t v = S + A - (pc ? P : 0);
+        if (pc ? !fits_signed((int64_t)v, bits) : !fits_unsigned(v, bits) && !fits_signed((int64_t)v, bits))
+            return out_of_range(c, v);
+        store(loc, v, bits / 8);
+        return 0;
+    }
+    }
+    return fail("%s: section '%s': relocation type %u is not supported", c->sec->obj->name,
+                c->sec->name, c->type);
+}
+
+int relocate_section(struct link *ld, struct section *sec)
+{
+    struct reloc c = {.ld = ld, .sec = sec};
+    for (size_t i = 0; i < sec->nrelas; i++) {
+        c.r = &sec->relas[i];
+        c.type = ELF64_R_TYPE(c.r->r_info);
+        c.sym = sec->obj->syms[ELF64_R_SYM(c.r->r_info)];
+        if (apply(&c) < 0)
+            return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,65 @@
+#include "strmap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+uint32_t strmap_hash(const char *key)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h;
+}
+
+static struct strmap_slot *find(const struct strmap *m, const char *key, uint32_t h)
+{
+    size_t mask = m->cap - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        struct strmap_slot *s = &m->slots[i];
+        if (!s->key || (s->hash == h && strcmp(s->key, key) == 0))
+            return s;
+    }
+}
+
+void *strmap_get(const struct strmap *m, const char *key)
+{
+    if (!m->cap)
+        return NULL;
+    struct strmap_slot *s = find(m, key, strmap_hash(key));
+    return s->key ? s->value : NULL;
+}
+
+static void rehash(struct strmap *m)
+{
+    struct strmap old = *m;
+    m->cap = old.cap ? old.cap * 2 : 64;
+    m->slots = xcalloc(m->cap, sizeof *m->slots);
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.slots[i].key)
+            *find(m, old.slots[i].key, old.slots[i].hash) = old.slots[i];
+    free(old.slots);
+}
+
+struct strmap_slot *strmap_slot(struct strmap *m, const char *key)
+{
+    if ((m->len + 1) * 4 >= m->cap * 3)
+        rehash(m);
+    uint32_t h = strmap_hash(key);
+    struct strmap_slot *s = find(m, key, h);
+    if (!s->key) {
+        s->key = key;
+        s->hash = h;
+        s->value = NULL;
+        m->len++;
+    }
+    return s;
+}
+
+void strmap_free(struct strmap *m)
+{
+    free(m->slots);
+    m->slots = NULL;
+    m->cap = m->len = 0;
+}

@@ -1,0 +1,113 @@
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+bool verbose;
+
+static void out_of_memory(size_t n)
+{
+    fprintf(stderr, "hotld: error: out of memory allocating %zu bytes\n", n);
+    abort();
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        out_of_memory(n);
+    return p;
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p)
+        out_of_memory(count * size);
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        out_of_memory(n);
+    return p;
+}
+
+char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(xmalloc(n), s, n);
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+    va_start(ap, fmt);
+    if (vasprintf(&s, fmt, ap) < 0)
+        out_of_memory(strlen(fmt));
+    va_end(ap);
+    return s;
+}
+
+void grow_array(void **items, size_t *cap, size_t n, size_t elem)
+{
+    if (n <= *cap)
+        return;
+    size_t c = *cap ? *cap * 2 : 8;
+    while (c < n)
+        c *= 2;
+    *items = xrealloc(*items, c * elem);
+    *cap = c;
+}
+
+static char error_text[1024];
+
+int fail(const char *fmt, ...)
+{
+    if (error_text[0])
+        return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(error_text, sizeof error_text, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+const char *last_error(void)
+{
+    return error_text[0] ? error_text : "unknown error";
+}
+
+void clear_error(void)
+{
+    error_text[0] = 0;
+}
+
+void warn(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("hotld: warning: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+void phase_done(const char *phase, double start_ms)
+{
+    if (verbose)
+        fprintf(stderr, "hotld: %-10s %8.3f ms\n", phase, now_ms() - start_ms);
+}

@@ -1,0 +1,42 @@
+/* Small helpers shared by every pass: allocation that cannot fail, error
+ * reporting that never exits (a failed reload must leave the program
+ * running), and timing for -v. */
+#ifndef HOTLD_UTIL_H
+#define HOTLD_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((uint64_t)(a) - 1))
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Grow *items (of *cap elements of elem bytes) so that index n fits. */
+void grow_array(void **items, size_t *cap, size_t n, size_t elem);
+#define ARRAY_PUSH(arr, len, cap, val)                                        \
+    do {                                                                      \
+        grow_array((void **)&(arr), &(cap), (len) + 1, sizeof(*(arr)));       \
+        (arr)[(len)++] = (val);                                               \
+    } while (0)
+
+/* Record the first error of an operation. Returns -1 so callers can write
+ * `return fail("...")`. Later errors are dropped: the first one is the
+ * cause, the rest are usually consequences. */
+int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *last_error(void);
+void clear_error(void);
+
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* -v: print each phase with its duration. */
+extern bool verbose;
+double now_ms(void);
+void phase_done(const char *phase, double start_ms);
+
+#endif
