@@ -7,6 +7,9 @@
 
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
+# -fPIC: hotld must not copy-relocate libc data (stdout, environ) into its
+# own image, or programs it loads next to libc could not reach them.
+CFLAGS  += -fPIC
 WARN    := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 CPPFLAGS += -D_GNU_SOURCE -Ibuild -Iloader -Iinclude
 LDLIBS  := -lelf -ldl -lgcc_s

@@ -101,17 +101,29 @@ static const char *symbol_name(const struct reloc *c)
     return c->sym->name;
 }
 
+/* The library a DSO symbol really lives in (dlsym may have found it
+ * through a dependency of the library we asked). */
+static const char *defining_library(const struct symbol *s)
+{
+    Dl_info info;
+    if (s->kind != SYM_DSO)
+        return NULL;
+    return dladdr((void *)s->addr, &info) && info.dli_fname ? info.dli_fname : s->dso;
+}
+
 static int out_of_range(const struct reloc *c, uint64_t value)
 {
     const char *hint = "";
-    if (reloc_is_abs32(c->type))
+    if (c->ld->low)
+        hint = ": objects built with -fno-pie must sit below 2 GiB, far from shared-library "
+               "code and data; rebuild with -fPIE (the default) or -fPIC";
+    else if (reloc_is_abs32(c->type))
         hint = ": the object was built with -fno-pie; rebuild it with -fPIE or -fPIC";
-    else if (c->sym->kind == SYM_DSO)
-        hint = ": shared-library data referenced directly (PIE code); rebuild with -fPIC";
+    const char *lib = defining_library(c->sym);
     return fail("%s: section '%s' offset 0x%lx: %s against '%s'%s%s out of range (value 0x%lx)%s",
                 c->sec->obj->name, c->sec->name, (unsigned long)c->r->r_offset,
-                types[c->type].name, symbol_name(c), c->sym->dso ? " in " : "",
-                c->sym->dso ? c->sym->dso : "", (unsigned long)value, hint);
+                types[c->type].name, symbol_name(c), lib ? " in " : "", lib ? lib : "",
+                (unsigned long)value, hint);
 }
 
 /* Is the DSO symbol at addr a function (so that a stub can stand in)? */
@@ -123,11 +135,14 @@ static bool is_dso_function(const struct symbol *s)
            (ELF64_ST_TYPE(es->st_info) == STT_FUNC || ELF64_ST_TYPE(es->st_info) == STT_GNU_IFUNC);
 }
 
-static uint64_t dso_symbol_size(const struct symbol *s)
+/* Z: a library symbol's size comes from its dynamic symbol table. */
+static uint64_t symbol_size(const struct reloc *c)
 {
     const Elf64_Sym *es = NULL;
     Dl_info info;
-    if (dladdr1((void *)s->addr, &info, (void **)&es, RTLD_DL_SYMENT) && es)
+    if (c->sym->kind != SYM_DSO)
+        return c->sym->size;
+    if (dladdr1((void *)c->sym->addr, &info, (void **)&es, RTLD_DL_SYMENT) && es)
         return es->st_size;
     return 0;
 }
@@ -162,7 +177,6 @@ static int apply(const struct reloc *c)
     uint64_t GOT = im->got, G = (uint64_t)c->sym->got * 8;
     uint64_t L = c->sym->stub >= 0 ? stub_address(c) : S;
     uint8_t *loc = (uint8_t *)P;
-    uint64_t Z = c->sym->kind == SYM_DSO ? dso_symbol_size(c->sym) : c->sym->size;
 
     switch (c->type) {
     case R_X86_64_NONE: return 0;
@@ -177,14 +191,14 @@ static int apply(const struct reloc *c)
     case R_X86_64_GOTPCRELX:
     case R_X86_64_REX_GOTPCRELX: return store32(c, loc, GOT + G + A - P, GOT + G + A - P, true);
     case R_X86_64_GOTPC32: return store32(c, loc, GOT + A - P, GOT + A - P, true);
-    case R_X86_64_SIZE32: return store32(c, loc, Z + A, Z + A, false);
+    case R_X86_64_SIZE32: return store32(c, loc, symbol_size(c) + A, symbol_size(c) + A, false);
     case R_X86_64_GOTOFF64: store(loc, S + A - GOT, 8); return 0;
     case R_X86_64_GOT64:
     case R_X86_64_GOTPLT64: store(loc, G + A, 8); return 0;
     case R_X86_64_GOTPCREL64: store(loc, GOT + G + A - P, 8); return 0;
     case R_X86_64_GOTPC64: store(loc, GOT + A - P, 8); return 0;
     case R_X86_64_PLTOFF64: store(loc, L + A - GOT, 8); return 0;
-    case R_X86_64_SIZE64: store(loc, Z + A, 8); return 0;
+    case R_X86_64_SIZE64: store(loc, symbol_size(c) + A, 8); return 0;
     case R_X86_64_16:
     case R_X86_64_8:
     case R_X86_64_PC16:
