@@ -58,7 +58,7 @@ test: deps
 
 fuzz: deps
 	@$(MAKE) --no-print-directory build/hotld
-	@tests/fuzz/run.sh
+	@scripts/fuzz.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory build/hotld

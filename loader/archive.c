@@ -9,10 +9,39 @@
 #include "linker.h"
 #include "util.h"
 
+/* libelf's elf_getarsym walks the index's name strings without bounds
+ * (rawmemchr), so check first that the index member holds as many
+ * terminated names as it has entries. Layout: "!<arch>\n", a 60-byte
+ * member header named "/" or "/SYM64/", a big-endian count n, n offsets,
+ * then n NUL-terminated names. */
+static bool index_is_sane(const struct file_data *f)
+{
+    const char *p = f->bytes;
+    if (f->size < 8 + 60 || p[8] != '/')
+        return true; /* no index: elf_getarsym fails cleanly */
+    int w = !memcmp(p + 8, "/SYM64/", 7) ? 8 : 4;
+    char digits[11] = {0};
+    memcpy(digits, p + 8 + 48, 10);
+    size_t size = strtoul(digits, NULL, 10), n = 0;
+    const unsigned char *d = (const unsigned char *)p + 68;
+    if (size > f->size - 68 || size < (size_t)w)
+        return false;
+    for (int i = 0; i < w; i++)
+        n = n << 8 | d[i];
+    if (n > (size - w) / w)
+        return false;
+    size_t names = 0;
+    for (size_t i = w + n * w; i < size; i++)
+        names += d[i] == 0;
+    return names >= n;
+}
+
 struct archive *archive_open(const char *name, struct file_data file, Elf *elf)
 {
     if (file.size >= 8 && !memcmp(file.bytes, "!<thin>\n", 8))
         return fail("%s: thin archives are not supported; rebuild it with 'ar rcs' (no T)", name), NULL;
+    if (!index_is_sane(&file))
+        return fail("%s: archive symbol index is corrupt", name), NULL;
     size_t n;
     Elf_Arsym *syms = elf_getarsym(elf, &n);
     if (!syms)

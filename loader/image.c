@@ -7,6 +7,7 @@
  *             entry point and constructors
  * Each pass reports the first error and stops; nothing runs until every
  * pass has succeeded. */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -19,6 +20,74 @@ struct link *link_new(const struct link_options *opts)
     ld->opts = opts;
     ld->image = xcalloc(1, sizeof *ld->image);
     return ld;
+}
+
+static void free_object(struct object *obj)
+{
+    for (size_t i = 0; i < obj->nsyms; i++)
+        if (obj->syms[i] && !obj->syms[i]->global)
+            free(obj->syms[i]);
+    free(obj->syms);
+    free(obj->secs);
+    elf_end(obj->elf);
+    file_release(&obj->file);
+    free(obj->name);
+    free(obj);
+}
+
+static void free_archive(struct archive *ar)
+{
+    for (size_t i = 0; i < ar->pulled.cap; i++)
+        free((char *)ar->pulled.slots[i].key);
+    strmap_free(&ar->pulled);
+    strmap_free(&ar->index);
+    elf_end(ar->elf);
+    file_release(&ar->file);
+    free(ar->name);
+    free(ar);
+}
+
+/* Free the link's records. The image's mapped memory is not touched: a
+ * running program owns it. Shared libraries stay loaded for the same
+ * reason. */
+void link_free(struct link *ld)
+{
+    for (size_t i = 0; i < ld->nobjs; i++)
+        free_object(ld->objs[i]);
+    for (size_t i = 0; i < ld->narchives; i++)
+        free_archive(ld->archives[i]);
+    for (size_t i = 0; i < ld->ndsos; i++) {
+        free(ld->dsos[i]->path);
+        free(ld->dsos[i]);
+    }
+    for (size_t i = 0; i < ld->symtab.cap; i++)
+        free(ld->symtab.slots[i].value);
+    for (size_t i = 0; i < ld->ncommons; i++)
+        free(ld->commons[i]);
+    for (size_t i = 0; i < ld->noutsecs; i++) {
+        free(ld->outsecs[i]->in);
+        free(ld->outsecs[i]);
+    }
+    for (size_t i = 0; i < ld->nsearchdirs; i++)
+        free(ld->searchdirs[i]);
+    struct image *im = ld->image;
+    free(im->preinit);
+    free(im->init);
+    free(im->fini);
+    free(im->eh_frames);
+    free(im);
+    strmap_free(&ld->symtab);
+    strmap_free(&ld->groups);
+    free(ld->objs);
+    free(ld->archives);
+    free(ld->dsos);
+    free(ld->undefs);
+    free(ld->commons);
+    free(ld->outsecs);
+    free(ld->got);
+    free(ld->stubs);
+    free(ld->searchdirs);
+    free(ld);
 }
 
 int link_add_object(struct link *ld, struct object *obj)

@@ -147,6 +147,12 @@ int link_add_path(struct link *ld, const char *path, bool installed, bool as_nee
     struct file_data f;
     if (read_file(path, installed, &f) < 0)
         return -1;
+    return link_add_file(ld, path, f, as_needed);
+}
+
+/* Classify f by its magic and add it; takes ownership of f. */
+int link_add_file(struct link *ld, const char *path, struct file_data f, bool as_needed)
+{
     const char *buf = f.bytes;
     size_t size = f.size;
     if (has_prefix(buf, size, "\x7f" "ELF", 4) || has_prefix(buf, size, "!<arch>\n", 8) ||

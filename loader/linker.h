@@ -71,6 +71,7 @@ struct symbol {
     int32_t got;                /* GOT slot, -1 if none */
     int32_t stub;               /* call stub, -1 if none */
     bool visited;               /* resolve.c: already looked up */
+    bool global;                /* an entry of the global symbol table */
 };
 
 struct object {
@@ -168,6 +169,7 @@ struct image {
 /* input.c */
 int link_add_inputs(struct link *ld);
 int link_add_path(struct link *ld, const char *path, bool installed, bool as_needed);
+int link_add_file(struct link *ld, const char *path, struct file_data f, bool as_needed);
 void file_release(struct file_data *f);
 int link_add_lib(struct link *ld, const char *name);
 
@@ -219,6 +221,7 @@ void run_fini(const struct image *im);
 
 /* image.c: the whole pipeline */
 struct link *link_new(const struct link_options *opts);
+void link_free(struct link *ld);
 int link_load(struct link *ld);
 int link_add_object(struct link *ld, struct object *obj);
 

@@ -16,6 +16,7 @@ struct symbol *symtab_get(struct link *ld, const char *name)
         s->kind = SYM_UNDEF;
         s->bind = STB_WEAK; /* until a strong reference is seen */
         s->got = s->stub = -1;
+        s->global = true;
         slot->value = s;
     }
     return slot->value;

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# make fuzz: build the libFuzzer targets and run each for a bounded time
+# (FUZZ_SECONDS, default 120), growing the corpus in tests/fuzz/corpus/.
+# A crash leaves its input in tests/fuzz/crashes/ and fails the run; fix
+# the loader, then add the input to the corpus as a regression case.
+set -eu
+cd "$(dirname "$0")/.."
+seconds=${FUZZ_SECONDS:-120}
+scripts/build-fuzzers.sh
+mkdir -p tests/fuzz/crashes
+for target in build/fuzz/fuzz_*; do
+    name=$(basename "$target" | sed 's/^fuzz_//')
+    corpus=tests/fuzz/corpus/$name
+    mkdir -p "$corpus"
+    echo "fuzz: $name for ${seconds}s (corpus $(ls "$corpus" | wc -l) inputs)"
+    "$target" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
+        -artifact_prefix=tests/fuzz/crashes/ "$corpus" 2>&1 | grep -E '^(#[0-9]+ +DONE|==|SUMMARY)' || true
+    [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "fuzz: $name found a crash, see tests/fuzz/crashes/"; exit 1; }
+done
