@@ -1,0 +1,339 @@
+#!/usr/bin/env bash
+# Load benchmark: time "hotld OBJS" against linking the same objects and then
+# running the result, with gcc + ld.bfd, gcc -fuse-ld=mold and tcc, and
+# against the exec of an already linked binary (the floor), on three
+# workloads:
+#   lua     the Lua 5.4 interpreter (Debian's lua5.4 source, upstream src/*.c)
+#           running a short script
+#   sqlite  the SQLite amalgamation (Debian's sqlite3 source, built into
+#           sqlite3.c with its own tooling) as one large object, plus a small
+#           main running a few SQL statements in :memory:
+#   many    a generated program of 1,000 objects (bench/gen-many.sh)
+# Every variant's output (stdout and exit status) is checked against the
+# floor binary's once per workload before anything is timed; a variant that
+# differs is reported, left out of the timing, and makes the script exit 1.
+# Results are medians and ratios measured in this run, never assertions.
+#
+# Usage: bench/load.sh            (make bench builds build/hotld, then runs it)
+# Environment:
+#   BENCH_RUNS=21            timed runs of each variant (plus 1 warm-up)
+#   BENCH_WORKLOADS="lua sqlite many"   which workloads, in order
+#   BENCH_MANY=1000          object count of the "many" workload
+#   BENCH_CFLAGS="-O2"       flags for every workload object
+#   HOTLD=build/hotld        the loader to measure
+#   HOTLD_CACHE=bench/.cache where Debian sources are fetched (src/PKG)
+# Builds are cached in bench/.cache/ (git-ignored) and redone when their
+# inputs (flags, compiler, the bench/ files they use) change.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bench=$root/bench
+cache=$bench/.cache
+export HOTLD_CACHE=${HOTLD_CACHE:-$cache}
+hotld=${HOTLD:-$root/build/hotld}
+case $hotld in /*) ;; *) hotld=$root/$hotld ;; esac
+runs=${BENCH_RUNS:-21}
+workloads=${BENCH_WORKLOADS:-lua sqlite many}
+many_count=${BENCH_MANY:-1000}
+cflags=${BENCH_CFLAGS:--O2}
+read -ra cflag_words <<<"$cflags"
+jobs=$(nproc 2>/dev/null || echo 2)
+
+die() { echo "bench/load.sh: $*" >&2; exit 1; }
+note() { echo "bench: $*" >&2; }
+
+[[ $runs =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer, not '$runs'"
+[[ $many_count =~ ^[1-9][0-9]*$ ]] || die "BENCH_MANY must be a positive integer, not '$many_count'"
+
+"$root/scripts/deps.sh" || die "scripts/deps.sh failed to install the tools"
+for t in gcc tcc mold tclsh awk sha256sum; do
+    command -v "$t" >/dev/null || die "$t not found (scripts/deps.sh should install it)"
+done
+mkdir -p "$cache/logs" || die "cannot create $cache"
+
+# ---------------------------------------------------------------- helpers
+
+# A command line cut to 300 characters for messages.
+shorten() { awk -v s="$1" 'BEGIN { if (length(s) > 300) s = substr(s, 1, 300) " ..."; print s }'; }
+
+# Run a build step, logging to $cache/logs/NAME.log; on failure show the
+# log's tail and stop.
+step() {
+    local name=$1; shift
+    local log=$cache/logs/$name.log
+    if ! "$@" >"$log" 2>&1; then
+        echo "bench/load.sh: build step '$name' failed: $(shorten "$*")" >&2
+        tail -n 25 "$log" | sed 's/^/  | /' >&2
+        die "full log: $log"
+    fi
+}
+
+# Compile each C file given (absolute paths) into OUTDIR/BASENAME.o, in
+# parallel; extra compiler flags come first: compile_all OUTDIR FLAGS... -- FILES...
+compile_all() {
+    local out=$1; shift
+    local flags=()
+    while [ "$1" != -- ]; do flags+=("$1"); shift; done
+    shift
+    mkdir -p "$out"
+    # shellcheck disable=SC2016 # the inner script expands its own arguments
+    printf '%s\n' "$@" | xargs -P "$jobs" -n 16 sh -c '
+        out=$1; shift; n=$1; shift
+        i=0; fl=""
+        while [ $i -lt "$n" ]; do fl="$fl $1"; shift; i=$((i + 1)); done
+        for f; do
+            b=$(basename "$f" .c)
+            gcc $fl -c "$f" -o "$out/$b.o" || exit 255
+        done' sh "$out" "${#flags[@]}" "${flags[@]}"
+}
+
+# A workload is cached in $cache/NAME with a stamp of its build inputs.
+stamp_of() {
+    { echo "format 1"; echo "cflags $cflags"; gcc --version | head -n 1; echo "$extra"
+      for f; do sha256sum "$f"; done; } | sha256sum | cut -c1-16
+}
+extra=""
+cached() { [ -f "$cache/$1/stamp" ] && [ "$(cat "$cache/$1/stamp")" = "$2" ]; }
+
+fetch() {
+    local pkg=$1
+    if [ ! -d "$HOTLD_CACHE/src/$pkg" ]; then
+        note "fetching Debian source package $pkg"
+        "$root/scripts/fetch-sources.sh" "$pkg" || die "cannot fetch the $pkg source package"
+    fi
+    echo "$HOTLD_CACHE/src/$pkg"
+}
+
+# --------------------------------------------------------------- the timer
+
+timer=$cache/timer
+if [ ! -x "$timer" ] || [ "$bench/timer.c" -nt "$timer" ]; then
+    step timer gcc -O2 -Wall -Wextra -Werror -o "$timer" "$bench/timer.c"
+fi
+
+# ------------------------------------------------------------- workloads
+# Each build_W sets: objs (array of absolute .o paths), libs (array of -l
+# flags), args (program arguments), desc.
+
+build_lua() {
+    local st src
+    src=$(fetch lua5.4)
+    [ -f "$src/src/lua.c" ] || die "$src/src/lua.c missing: unexpected lua5.4 source layout"
+    local defs=(-DLUA_COMPAT_5_3 -DLUA_USE_LINUX)
+    st=$(extra="${defs[*]}" stamp_of "$src/src/lua.c" "$src/src/lvm.c")
+    if ! cached lua "$st"; then
+        note "building lua (gcc $cflags)"
+        rm -rf "$cache/lua"
+        local files=()
+        for f in "$src"/src/*.c; do
+            [ "$(basename "$f")" = luac.c ] || files+=("$f")
+        done
+        # Debian's luaconf.h patch includes a header that debian/rules writes.
+        mkdir -p "$cache/lua/include"
+        printf '#define DEB_HOST_MULTIARCH "%s"\n' "$(gcc -print-multiarch)" \
+            >"$cache/lua/include/lua5.4-deb-multiarch.h"
+        step lua-compile compile_all "$cache/lua/obj" "${cflag_words[@]}" "${defs[@]}" -I"$cache/lua/include" -- "${files[@]}"
+        echo "$st" >"$cache/lua/stamp"
+    fi
+    objs=("$cache"/lua/obj/*.o)
+    libs=(-lm)
+    args=("$bench/workloads/lua-script.lua")
+    desc="Lua 5.4 interpreter running a short script"
+}
+
+build_sqlite() {
+    local st src
+    src=$(fetch sqlite3)
+    [ -x "$src/configure" ] || die "$src/configure missing: unexpected sqlite3 source layout"
+    local defs=(-DSQLITE_ENABLE_FTS5 -DSQLITE_ENABLE_FTS3 -DSQLITE_ENABLE_RTREE
+                -DSQLITE_ENABLE_MATH_FUNCTIONS -DSQLITE_ENABLE_DBSTAT_VTAB
+                -DSQLITE_ENABLE_COLUMN_METADATA -DSQLITE_THREADSAFE=1)
+    st=$(extra="${defs[*]}" stamp_of "$bench/workloads/sqlite-main.c" "$src/VERSION" "$src/manifest")
+    if ! cached sqlite "$st"; then
+        note "building the sqlite amalgamation (gcc $cflags; about 30 s)"
+        rm -rf "$cache/sqlite"
+        mkdir -p "$cache/sqlite/amal" "$cache/sqlite/obj"
+        # The amalgamation sqlite3.c/sqlite3.h, made by SQLite's own tooling
+        # (tclsh scripts and a few host tools) in an out-of-tree build.
+        (cd "$cache/sqlite/amal" && step sqlite-configure "$src/configure" --disable-tcl)
+        step sqlite-amalgamation make -C "$cache/sqlite/amal" -j"$jobs" sqlite3.c
+        # sqlite3.c alone takes most of the time; main.c builds beside it.
+        step sqlite-compile gcc "${cflag_words[@]}" "${defs[@]}" -c "$cache/sqlite/amal/sqlite3.c" \
+            -o "$cache/sqlite/obj/sqlite3.o"
+        step sqlite-main gcc "${cflag_words[@]}" -I"$cache/sqlite/amal" -c "$bench/workloads/sqlite-main.c" \
+            -o "$cache/sqlite/obj/main.o"
+        echo "$st" >"$cache/sqlite/stamp"
+    fi
+    objs=("$cache/sqlite/obj/main.o" "$cache/sqlite/obj/sqlite3.o")
+    libs=(-lm)
+    args=()
+    desc="SQLite amalgamation (one large object) + a small main"
+}
+
+build_many() {
+    local st
+    st=$(extra="count $many_count" stamp_of "$bench/gen-many.sh")
+    if ! cached many "$st"; then
+        note "generating and building $many_count objects (gcc $cflags)"
+        rm -rf "$cache/many"
+        step many-generate "$bench/gen-many.sh" "$cache/many/src" "$many_count"
+        step many-compile compile_all "$cache/many/obj" "${cflag_words[@]}" -- "$cache"/many/src/*.c
+        echo "$st" >"$cache/many/stamp"
+    fi
+    objs=("$cache"/many/obj/mod*.o "$cache/many/obj/main.o")
+    libs=()
+    args=()
+    desc="generated program of $many_count objects"
+}
+
+# ------------------------------------------------------------ measurement
+
+variants=(hotld bfd mold tcc floor)
+declare -A med           # med[workload.variant] = median ms, or a failure word
+failed=0
+fmt_size() { awk -v b="$1" 'BEGIN { if (b >= 1048576) printf "%.1fM", b / 1048576; else printf "%.0fK", b / 1024 }'; }
+
+# The commands of variant V for the current workload: c1, then c2 (empty
+# if none) if c1 exited 0. Link outputs go to RUNDIR.
+variant_cmds() {
+    local v=$1 run=$2
+    c2=()
+    case $v in
+    hotld) c1=("$hotld" "${objs[@]}" "${libs[@]}")
+           [ ${#args[@]} -eq 0 ] || c1+=(-- "${args[@]}") ;;
+    bfd)   c1=(gcc -o "$run/x-bfd" "${objs[@]}" "${libs[@]}"); c2=("$run/x-bfd" "${args[@]}") ;;
+    mold)  c1=(gcc -fuse-ld=mold -o "$run/x-mold" "${objs[@]}" "${libs[@]}")
+           c2=("$run/x-mold" "${args[@]}") ;;
+    tcc)   c1=(tcc -o "$run/x-tcc" "${objs[@]}" "${libs[@]}"); c2=("$run/x-tcc" "${args[@]}") ;;
+    floor) c1=("$run/floor" "${args[@]}") ;;
+    esac
+}
+
+# Run one command once with stdout to OUT, return its exit status in $rc
+# (124 if it ran for more than BENCH_TIMEOUT seconds, default 120).
+run_once() {
+    local out=$1; shift
+    rc=0
+    timeout -k 5 "${BENCH_TIMEOUT:-120}" "$@" </dev/null >"$out" 2>"$out.err" || rc=$?
+    [ "$rc" -ne 124 ] || echo "bench: timed out after ${BENCH_TIMEOUT:-120} s: $(shorten "$*")" >>"$out.err"
+}
+
+measure() {
+    local w=$1
+    "build_$w"
+    local run=$cache/run/$w
+    rm -rf "$run" && mkdir -p "$run"
+    local nobj=${#objs[@]} bytes
+    bytes=$(cat "${objs[@]}" | wc -c)
+    sizes[$w]="$nobj $(fmt_size "$bytes")"
+    descs[$w]=$desc
+
+    # The floor binary: linked once with gcc + ld.bfd, then only exec'd.
+    step "$w-floor" gcc -o "$run/floor" "${objs[@]}" "${libs[@]}"
+
+    # Check every variant's output against the floor's, once.
+    run_once "$run/out.floor" "$run/floor" "${args[@]}"
+    local want_rc=$rc
+    [ "$want_rc" -eq 0 ] || { sed 's/^/  | /' "$run/out.floor.err" >&2
+                              die "$w: the gcc-linked program itself exited $want_rc"; }
+    local ok=() v
+    for v in "${variants[@]}"; do
+        variant_cmds "$v" "$run"
+        if [ "$v" = hotld ] && [ ! -x "$hotld" ]; then
+            med[$w.$v]=missing; failed=1
+            echo "bench: $w: $hotld not found (make build/hotld)" >&2
+            continue
+        fi
+        if [ "$v" != floor ]; then
+            run_once "$run/out.$v" "${c1[@]}"
+            if [ "$rc" -eq 0 ] && [ ${#c2[@]} -gt 0 ]; then
+                run_once "$run/out.$v" "${c2[@]}"
+            fi
+            if [ "$rc" -ne "$want_rc" ] || ! cmp -s "$run/out.floor" "$run/out.$v"; then
+                med[$w.$v]=FAIL; failed=1
+                {
+                    if [ "$rc" -ne "$want_rc" ]; then
+                        echo "bench: $w: $v is not timed: it exited $rc, the gcc-linked program $want_rc"
+                    else
+                        echo "bench: $w: $v is not timed: its output differs from the gcc-linked program's"
+                    fi
+                    echo "  command: $(shorten "${c1[*]}")"
+                    echo "  --- diff of the gcc-linked program's stdout and its stdout (first 15 lines):"
+                    { diff "$run/out.floor" "$run/out.$v" || true; } | head -n 15 | cut -c1-200 | sed 's/^/  | /'
+                    echo "  --- its stderr (first 15 lines):"
+                    head -n 15 "$run/out.$v.err" | cut -c1-200 | sed 's/^/  | /'
+                } >&2
+                continue
+            fi
+        fi
+        ok+=("$v")
+    done
+
+    # Time the variants that passed, interleaved. One that fails while being
+    # timed (a flaky crash, say) is marked FLAKY and the rest timed again.
+    note "$w: timing $runs runs of each of: ${ok[*]}"
+    local res bad timed
+    while [ ${#ok[@]} -gt 0 ]; do
+        timed=()
+        for v in "${ok[@]}"; do
+            variant_cmds "$v" "$run"
+            timed+=("@$v" "${c1[@]}")
+            [ ${#c2[@]} -eq 0 ] || timed+=("@&" "${c2[@]}")
+        done
+        if res=$("$timer" -n "$runs" -w 1 -C "$run" -- "${timed[@]}" 2>"$run/timer.err"); then
+            while read -r v m _; do med[$w.$v]=$m; done <<<"$res"
+            break
+        fi
+        bad=$(sed -n 's/^timer: \([a-z]*\): .*/\1/p' "$run/timer.err" | tail -n 1)
+        sed 's/^/  | /' "$run/timer.err" >&2
+        [ -n "$bad" ] || die "$w: the timer failed"
+        echo "bench: $w: $bad failed while being timed; timing the others again" >&2
+        med[$w.$bad]=FLAKY; failed=1
+        local rest=()
+        for v in "${ok[@]}"; do [ "$v" = "$bad" ] || rest+=("$v"); done
+        ok=(${rest[@]+"${rest[@]}"})
+    done
+}
+
+declare -A sizes descs
+start=$(date +%s)
+for w in $workloads; do
+    case $w in lua|sqlite|many) ;; *) die "unknown workload '$w' (lua, sqlite, many)" ;; esac
+done
+for w in $workloads; do measure "$w"; done
+
+# ------------------------------------------------------------------ report
+
+ratio() {   # ratio A B: A/B to 2 decimals, or "-" if either is not a number
+    awk -v a="$1" -v b="$2" 'BEGIN {
+        if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b; else printf "-" }'
+}
+
+echo
+echo "hotld load benchmark: median wall time of $runs runs, start to exit, in ms"
+echo "  hotld = hotld OBJS;  bfd/mold/tcc = link OBJS -o x && ./x;  floor = ./x already linked"
+echo "  objs, size = object files given and their total bytes; all built with gcc $cflags"
+echo "  $(gcc --version | head -n 1); $(mold --version | head -n 1); $(tcc -v 2>&1 | head -n 1)"
+echo
+printf '%-7s %5s %6s | %8s %8s %8s %8s %8s | %9s %10s %9s %11s | %s\n' \
+    workload objs size hotld bfd mold tcc floor bfd/hotld mold/hotld tcc/hotld hotld/floor "beats tcc"
+for w in $workloads; do
+    h=${med[$w.hotld]}
+    beats=-
+    if [[ $h =~ ^[0-9.]+$ && ${med[$w.tcc]} =~ ^[0-9.]+$ ]]; then
+        beats=$(awk -v a="$h" -v b="${med[$w.tcc]}" 'BEGIN { print (a < b) ? "yes" : "no" }')
+    fi
+    read -r n sz <<<"${sizes[$w]}"
+    printf '%-7s %5s %6s | %8s %8s %8s %8s %8s | %9s %10s %9s %11s | %s\n' \
+        "$w" "$n" "$sz" "$h" "${med[$w.bfd]}" "${med[$w.mold]}" "${med[$w.tcc]}" "${med[$w.floor]}" \
+        "$(ratio "${med[$w.bfd]}" "$h")" "$(ratio "${med[$w.mold]}" "$h")" \
+        "$(ratio "${med[$w.tcc]}" "$h")" "$(ratio "$h" "${med[$w.floor]}")" "$beats"
+done
+echo
+for w in $workloads; do echo "  $w: ${descs[$w]}"; done
+echo "  ratios above 1 in x/hotld mean hotld is faster; hotld/floor is hotld's cost over a bare exec"
+echo "  ($(( $(date +%s) - start )) s including builds; cache: $cache)"
+if [ "$failed" -ne 0 ]; then
+    echo "bench/load.sh: some variants failed (see above) and were not timed" >&2
+    exit 1
+fi
