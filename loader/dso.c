@@ -3,6 +3,8 @@
  * behave exactly as in a dynamically linked executable. */
 #include <dlfcn.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "linker.h"
 #include "util.h"
@@ -22,6 +24,53 @@ struct dso *dso_new(const char *path, bool as_needed)
         return NULL;
     }
     return d;
+}
+
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static bool defined_in(const Dl_info *info, const void *addr)
+{
+    Dl_info other;
+    return addr && dladdr(addr, &other) && other.dli_fbase == info->dli_fbase;
+}
+
+/* Is the object holding a definition one that a real program's lookup
+ * scope puts before libc: the executable itself, an LD_PRELOAD library, or
+ * the sanitizer runtime that an instrumented build of hotld loads first? */
+static bool is_interposer(const Dl_info *info)
+{
+    static const char *const runtimes[] = {"__asan_init", "__tsan_init", "__msan_init"};
+    if (defined_in(info, (void *)is_interposer))
+        return true;
+    for (size_t i = 0; i < ARRAY_SIZE(runtimes); i++)
+        if (defined_in(info, dlsym(RTLD_DEFAULT, runtimes[i])))
+            return true;
+    const char *preload = getenv("LD_PRELOAD");
+    if (!preload || !info->dli_fname)
+        return false;
+    char *list = xstrdup(preload), *save = NULL;
+    bool found = false;
+    for (char *p = strtok_r(list, " :", &save); p && !found; p = strtok_r(NULL, " :", &save))
+        found = same_file(p, info->dli_fname);
+    free(list);
+    return found;
+}
+
+/* The definition a dynamically linked executable would bind name to, given
+ * that p is the one found in our libraries: an interposing definition
+ * (LD_PRELOAD'ed malloc, a sanitizer runtime's interceptors) wins, or the
+ * program's free() would not match libc's internal malloc(). */
+void *dso_interpose(const char *name, void *p)
+{
+    void *q = dlsym(RTLD_DEFAULT, name);
+    Dl_info info;
+    if (q && q != p && dladdr(q, &info) && is_interposer(&info))
+        return q;
+    return p;
 }
 
 /* A symbol's address in d (or a library d depends on), or NULL. */

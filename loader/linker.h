@@ -184,6 +184,7 @@ struct object *archive_extract(struct archive *ar, size_t offset, bool *fresh);
 /* dso.c */
 struct dso *dso_new(const char *path, bool as_needed);
 void *dso_lookup(struct dso *dso, const char *name, bool open_as_needed);
+void *dso_interpose(const char *name, void *p);
 
 /* symtab.c */
 int symtab_add_object(struct link *ld, struct object *obj);

@@ -39,7 +39,7 @@ static bool bind_to_dso(struct link *ld, struct symbol *s, bool open_as_needed)
         void *p = dso_lookup(d, s->name, open_as_needed);
         if (p) {
             s->kind = SYM_DSO;
-            s->addr = (uintptr_t)p;
+            s->addr = (uintptr_t)dso_interpose(s->name, p);
             s->dso = d->path;
             return true;
         }
