@@ -9,6 +9,13 @@
 #include "linker.h"
 #include "util.h"
 
+static size_t raw_member_size(const char *header)
+{
+    char digits[11] = {0};
+    memcpy(digits, header + 48, 10);
+    return strtoul(digits, NULL, 10);
+}
+
 /* libelf's elf_getarsym walks the index's name strings without bounds
  * (rawmemchr), so check first that the index member holds as many
  * terminated names as it has entries. Layout: "!<arch>\n", a 60-byte
@@ -20,9 +27,7 @@ static bool index_is_sane(const struct file_data *f)
     if (f->size < 8 + 60 || p[8] != '/')
         return true; /* no index: elf_getarsym fails cleanly */
     int w = !memcmp(p + 8, "/SYM64/", 7) ? 8 : 4;
-    char digits[11] = {0};
-    memcpy(digits, p + 8 + 48, 10);
-    size_t size = strtoul(digits, NULL, 10), n = 0;
+    size_t size = raw_member_size(p + 8), n = 0;
     const unsigned char *d = (const unsigned char *)p + 68;
     if (size > f->size - 68 || size < (size_t)w)
         return false;
@@ -36,22 +41,62 @@ static bool index_is_sane(const struct file_data *f)
     return names >= n;
 }
 
+/* Walk every member header, so that a corrupt archive is reported even
+ * when the damaged member is never pulled. Returns the member count. */
+static int check_members(const char *name, const struct file_data *f, Elf *ar)
+{
+    int count = 0;
+    size_t end = 8; /* where the last member seen ends */
+    if (f->size == 8)
+        return 0; /* "!<arch>\n" alone: an empty archive, like glibc's libdl.a */
+    elf_errno(); /* clear a stale error, e.g. from a missing index */
+    for (Elf_Cmd cmd = ELF_C_READ_MMAP; cmd != ELF_C_NULL;) {
+        Elf *m = elf_begin(-1, cmd, ar);
+        Elf_Arhdr *h = m ? elf_getarhdr(m) : NULL;
+        if (!h) {
+            elf_end(m);
+            return fail("%s: bad header of member %d: %s", name, count + 1, elf_errmsg(-1));
+        }
+        /* libelf clamps ar_size to the file and skips the "`\n" check */
+        int64_t off = elf_getaroff(m);
+        if (off < 0 || (size_t)off + 60 + raw_member_size(f->bytes + off) > f->size ||
+            memcmp(f->bytes + off + 58, "`\n", 2)) {
+            elf_end(m);
+            return fail("%s: member %d ('%s'): header is corrupt or its size runs past the end",
+                        name, count + 1, h->ar_name);
+        }
+        count += h->ar_name[0] != '/';
+        end = off + 60 + raw_member_size(f->bytes + off);
+        end += end & 1;
+        cmd = elf_next(m);
+        elf_end(m);
+    }
+    /* elf_next says "no more members" at a corrupt header too */
+    if (end < f->size)
+        return fail("%s: bad header of member %d at offset %zu", name, count + 1, end);
+    elf_rand(ar, 0);
+    return count;
+}
+
 struct archive *archive_open(const char *name, struct file_data file, Elf *elf)
 {
     if (file.size >= 8 && !memcmp(file.bytes, "!<thin>\n", 8))
         return fail("%s: thin archives are not supported; rebuild it with 'ar rcs' (no T)", name), NULL;
     if (!index_is_sane(&file))
         return fail("%s: archive symbol index is corrupt", name), NULL;
-    size_t n;
+    size_t n = 0;
     Elf_Arsym *syms = elf_getarsym(elf, &n);
-    if (!syms)
+    int members = check_members(name, &file, elf);
+    if (members < 0)
+        return NULL;
+    if (!syms && members > 0)
         return fail("%s: archive has no valid symbol index (%s); run 'ranlib %s'",
                     name, elf_errmsg(-1), name), NULL;
     struct archive *ar = xcalloc(1, sizeof *ar);
     ar->name = xstrdup(name);
     ar->file = file;
     ar->elf = elf;
-    for (size_t i = 0; i < n && syms[i].as_name; i++) {
+    for (size_t i = 0; syms && i < n && syms[i].as_name; i++) {
         struct strmap_slot *s = strmap_slot(&ar->index, syms[i].as_name);
         if (!s->value)
             s->value = (void *)(uintptr_t)(syms[i].as_off + 1);

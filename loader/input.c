@@ -101,7 +101,10 @@ static bool already_added(struct link *ld, const char *path)
 
 static int add_shared(struct link *ld, const char *path, bool as_needed)
 {
-    struct dso *d = dso_new(path, as_needed);
+    /* dlopen searches the system for a name without a slash */
+    char *local = strchr(path, '/') ? NULL : xasprintf("./%s", path);
+    struct dso *d = dso_new(local ? local : path, as_needed);
+    free(local);
     if (!d)
         return -1;
     ARRAY_PUSH(ld->dsos, ld->ndsos, ld->capdsos, d);
@@ -134,8 +137,7 @@ static int add_elf(struct link *ld, const char *path, struct file_data f, bool a
     if (!obj)
         return elf_end(elf), file_release(&f), -1;
     obj->file = f;
-    link_add_object(ld, obj);
-    return 0;
+    return link_add_object(ld, obj);
 }
 
 static int add_script(struct link *ld, const char *path, char *text);

@@ -22,6 +22,9 @@ static int check_header(const char *name, Elf *elf)
         return fail("%s: is an executable, not an object file; pass the .o files it was built from", name);
     if (eh.e_type != ET_REL)
         return fail("%s: ELF type %u is not a relocatable object (.o)", name, eh.e_type);
+    if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_ehsize != sizeof(Elf64_Ehdr))
+        return fail("%s: ELF header gives header sizes %u and %u, expected %zu and %zu", name,
+                    eh.e_ehsize, eh.e_shentsize, sizeof(Elf64_Ehdr), sizeof(Elf64_Shdr));
     return 0;
 }
 

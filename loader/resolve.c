@@ -77,10 +77,11 @@ int link_resolve(struct link *ld)
         }
     }
     if (missing) {
+        const char *by = missing->referrer ? missing->referrer->name : "the entry point";
         if (nmissing > 1)
             return fail("undefined symbol '%s' (referenced by %s), and %zu more undefined symbols",
-                        missing->name, missing->referrer->name, nmissing - 1);
-        return fail("undefined symbol '%s' (referenced by %s)", missing->name, missing->referrer->name);
+                        missing->name, by, nmissing - 1);
+        return fail("undefined symbol '%s' (referenced by %s)", missing->name, by);
     }
     return 0;
 }
