@@ -1,0 +1,1 @@
+int duplicate_symbol(void) { return 2; }

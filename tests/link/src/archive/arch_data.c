@@ -1,0 +1,1 @@
+const int arch_table[4] = { 10, 20, 30, 40 };
