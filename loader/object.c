@@ -7,6 +7,9 @@
 #include "linker.h"
 #include "util.h"
 
+/* -mcmodel=medium puts large common symbols here (psABI); not in elf.h. */
+#define SHN_X86_64_LCOMMON 0xff02
+
 static int check_header(const char *name, Elf *elf)
 {
     GElf_Ehdr eh;
@@ -145,7 +148,7 @@ static int read_symbol(struct object *obj, const Elf64_Sym *es, size_t i,
         return fail("%s: LTO object (GIMPLE bytecode, no machine code); rebuild without -flto, or with -ffat-lto-objects", obj->name);
     if (idx == SHN_UNDEF) {
         s->kind = SYM_UNDEF;
-    } else if (idx == SHN_COMMON) {
+    } else if (idx == SHN_COMMON || idx == SHN_X86_64_LCOMMON) {
         s->kind = SYM_COMMON;
         s->align = s->value ? s->value : 1;
     } else if (idx == SHN_ABS) {

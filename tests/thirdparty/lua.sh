@@ -38,12 +38,15 @@ fi
 # objects), lua-ar (from lua.o and -llua, upstream's link line) and luac.
 # Sets B to the build directory and BUILD_LOG; returns non-zero on failure.
 build_lua() {
-    local cc=$1 key tmp rc
+    local cc=$1 key tmp rc lockfd
     key=$({ echo "recipe $RECIPE"; "$cc" --version | head -n 1; gcc --version | head -n 1
             echo "$LUA_CFLAGS"; head -n 1 "$SRCPKG/debian/changelog"; } | sha256sum | cut -c1-16)
     B=$HOTLD_CACHE/build/lua5.4-$cc-$key
     BUILD_LOG=$B.log
     [ -f "$B/.complete" ] && return 0
+    # Concurrent runs sharing the cache wait for each other's build.
+    mkdir -p "${B%/*}" && exec {lockfd}>"$B.lock" && flock "$lockfd" || return 1
+    if [ -f "$B/.complete" ]; then exec {lockfd}>&-; return 0; fi
     tmp=$B.tmp.$$
     rm -rf "$tmp" && mkdir -p "$tmp" || return 1
     (
@@ -67,9 +70,12 @@ build_lua() {
         ./lua -e 'assert(_VERSION == "Lua 5.4")' || exit 1
     ) >"$BUILD_LOG" 2>&1
     rc=$?
-    if [ $rc -ne 0 ]; then rm -rf "$tmp"; return 1; fi
-    touch "$tmp/.complete"
-    rm -rf "$B" && mv "$tmp" "$B"
+    if [ $rc -eq 0 ]; then
+        touch "$tmp/.complete" && rm -rf "$B" && mv "$tmp" "$B" || rc=1
+    fi
+    rm -rf "$tmp"
+    exec {lockfd}>&-
+    return $rc
 }
 
 # lua_check NAME STDIN ARGS...: reference lua (argv[0] "lua") vs hotld with

@@ -30,12 +30,15 @@ fi
 # the gcc references ref/PROG from PROG.o and libz.a the way zlib's Makefile
 # does. Sets B (the build directory) and BUILD_LOG; non-zero on failure.
 build_zlib() {
-    local cc=$1 key tmp rc
+    local cc=$1 key tmp rc lockfd
     key=$({ echo "recipe $RECIPE"; "$cc" --version | head -n 1; gcc --version | head -n 1
             head -n 1 "$SRCPKG/debian/changelog"; } | sha256sum | cut -c1-16)
     B=$HOTLD_CACHE/build/zlib-$cc-$key
     BUILD_LOG=$B.log
     [ -f "$B/.complete" ] && return 0
+    # Concurrent runs sharing the cache wait for each other's build.
+    mkdir -p "${B%/*}" && exec {lockfd}>"$B.lock" && flock "$lockfd" || return 1
+    if [ -f "$B/.complete" ]; then exec {lockfd}>&-; return 0; fi
     tmp=$B.tmp.$$
     rm -rf "$tmp" && mkdir -p "$tmp" || return 1
     (
@@ -52,9 +55,12 @@ build_zlib() {
         echo hello | ./ref/minigzip | ./ref/minigzip -d | grep -qx hello || exit 1
     ) >"$BUILD_LOG" 2>&1
     rc=$?
-    if [ $rc -ne 0 ]; then rm -rf "$tmp"; return 1; fi
-    touch "$tmp/.complete"
-    rm -rf "$B" && mv "$tmp" "$B"
+    if [ $rc -eq 0 ]; then
+        touch "$tmp/.complete" && rm -rf "$B" && mv "$tmp" "$B" || rc=1
+    fi
+    rm -rf "$tmp"
+    exec {lockfd}>&-
+    return $rc
 }
 
 # mg_check NAME STDIN ARGS...: reference minigzip (argv[0] "minigzip") vs

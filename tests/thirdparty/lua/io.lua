@@ -47,7 +47,7 @@ f:close()
 print(os.remove(name), os.remove(name) == nil)
 print(select(2, io.open("/nonexistent/dir/file")))
 print(pcall(io.lines, "/nonexistent/file"))
-print(io.open("/dev/null", "q"))
+print(pcall(io.open, "/dev/null", "q"))
 -- popen and os.execute (fork/exec/wait from the program)
 local p = assert(io.popen("printf 'one\\ntwo\\nthree\\n'"))
 for l in p:lines() do io.write("<", l, ">") end
