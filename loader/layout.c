@@ -124,19 +124,6 @@ static void sort_by_priority(struct outsec *o)
     }
 }
 
-static bool is_loaded(const struct section *s)
-{
-    if (!(s->flags & SHF_ALLOC) || (s->flags & SHF_EXCLUDE) || s->discarded)
-        return false;
-    switch (s->type) {
-    case SHT_PROGBITS: case SHT_NOBITS: case SHT_INIT_ARRAY: case SHT_FINI_ARRAY:
-    case SHT_PREINIT_ARRAY: case SHT_X86_64_UNWIND:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* GOT slots for GOT-relative relocations; call stubs for calls whose target
  * may be out of rel32 range (shared libraries, undefined weak = 0) and for
  * 32-bit absolute references to library functions. */
@@ -254,7 +241,7 @@ int link_layout(struct link *ld)
     for (size_t i = 0; i < ld->nobjs; i++) {
         struct object *obj = ld->objs[i];
         for (size_t j = 1; j < obj->nsecs; j++)
-            if (is_loaded(&obj->secs[j]))
+            if (!obj->secs[j].discarded && section_is_loadable(&obj->secs[j]))
                 place_section(ld, &obj->secs[j]);
         if (obj->needs_low)
             ld->low = true;

@@ -176,6 +176,7 @@ int link_add_lib(struct link *ld, const char *name);
 /* object.c */
 struct object *object_read(const char *name, Elf *elf);
 int object_check_relocs(struct object *obj);
+bool section_is_loadable(const struct section *s);
 
 /* archive.c */
 struct archive *archive_open(const char *name, struct file_data file, Elf *elf);

@@ -33,7 +33,7 @@ static int check_header(const char *name, Elf *elf)
 
 /* Sections that take part in the image. Notes (.note.GNU-stack,
  * .note.gnu.property) and SHF_EXCLUDE sections describe the build only. */
-static bool is_loadable(const struct section *s)
+bool section_is_loadable(const struct section *s)
 {
     if (!(s->flags & SHF_ALLOC) || (s->flags & SHF_EXCLUDE))
         return false;
@@ -55,7 +55,7 @@ static bool needs_data(const struct section *s)
     case SHT_RELA: case SHT_SYMTAB: case SHT_STRTAB: case SHT_GROUP: case SHT_SYMTAB_SHNDX:
         return true;
     default:
-        return is_loadable(s);
+        return section_is_loadable(s);
     }
 }
 
@@ -83,7 +83,7 @@ static int read_sections(struct object *obj, size_t shstrndx)
             return fail("%s: LTO object (GIMPLE bytecode, no machine code); rebuild without -flto, or with -ffat-lto-objects", obj->name);
         if (sh.sh_type == SHT_REL)
             return fail("%s: section '%s': SHT_REL relocations are not used on x86-64", obj->name, s->name);
-        if ((s->flags & SHF_TLS) && is_loadable(s))
+        if ((s->flags & SHF_TLS) && section_is_loadable(s))
             return fail("%s: section '%s': thread-local storage is not supported yet", obj->name, s->name);
         if (!needs_data(s))
             continue;
@@ -199,7 +199,7 @@ static int read_relocs(struct object *obj, size_t symtab_index)
             return fail("%s: relocation section '%s' applies to section %u, out of range",
                         obj->name, r->name, sh.sh_info);
         struct section *target = &obj->secs[sh.sh_info];
-        if (!is_loadable(target))
+        if (!section_is_loadable(target))
             continue; /* debug info: applied by the debugger, not by us */
         if (sh.sh_link != symtab_index)
             return fail("%s: relocation section '%s' does not use the symbol table", obj->name, r->name);
