@@ -85,6 +85,14 @@ void *dso_lookup(struct dso *d, const char *name, bool open_as_needed)
             return NULL;
     }
     dlerror();
-    void *p = dlsym(d->handle, name);
+    const char *at = strchr(name, '@');
+    void *p;
+    if (at) { /* "memcpy@GLIBC_2.2.5" from a .symver directive */
+        char *base = strndup(name, at - name);
+        p = dlvsym(d->handle, base, at + 1 + (at[1] == '@'));
+        free(base);
+    } else {
+        p = dlsym(d->handle, name);
+    }
     return dlerror() ? NULL : p;
 }
