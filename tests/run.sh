@@ -26,7 +26,7 @@ done
 passed=0 failed=0
 log=$(mktemp)
 for s in "${scripts[@]}"; do
-    start=$(date +%s.%N)
+    start=$(date +%s%N)
     "$s" >"$log" 2>&1
     rc=$?
     p=$(grep -c '^ok ' "$log")
@@ -36,8 +36,8 @@ for s in "${scripts[@]}"; do
         [ "$f" -eq 0 ] && { f=1; echo "  not ok $s: exited $rc"; }
         echo "---- output of $s"; grep -vE '^(ok|not ok) ' "$log" | tail -n 40; echo "----"
     fi
-    printf '%s: %d ok, %d failed (%.1fs)\n' "$s" "$p" "$f" \
-        "$(echo "$(date +%s.%N) - $start" | bc)"
+    ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    printf '%s: %d ok, %d failed (%d.%01ds)\n' "$s" "$p" "$f" $((ms / 1000)) $((ms % 1000 / 100))
     passed=$((passed + p)); failed=$((failed + f))
 done
 rm -f "$log"
