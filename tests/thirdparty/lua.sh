@@ -9,7 +9,7 @@
 # under the ASan+UBSan build of hotld.
 #
 # Builds are cached in $HOTLD_CACHE/build/lua5.4-CC-KEY, KEY hashing the
-# compiler versions, the flags, the source version and the recipe below.
+# compiler versions, the flags, the source version and the text of build_lua.
 set -u
 : "${HOTLD_ROOT:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${HOTLD_CACHE:=$HOTLD_ROOT/tests/.cache}"
@@ -20,7 +20,6 @@ SRCPKG=$HOTLD_CACHE/src/lua5.4
 # Upstream src/Makefile, target "linux" (without readline): CC= gcc -std=gnu99,
 # CFLAGS= -O2 -Wall -Wextra -DLUA_COMPAT_5_3 $(SYSCFLAGS), SYSCFLAGS=-DLUA_USE_LINUX.
 LUA_CFLAGS="-std=gnu99 -O2 -Wall -Wextra -DLUA_COMPAT_5_3 -DLUA_USE_LINUX"
-RECIPE=1                                 # bump when build_lua changes
 # Both runs of every check see the same environment.
 export LUA_PATH="./lib/?.lua;;" HOTLD_LUA_TEST_VAR="from the environment"
 unset LUA_PATH_5_4 LUA_INIT LUA_INIT_5_4 LUA_CPATH LUA_CPATH_5_4
@@ -39,7 +38,7 @@ fi
 # Sets B to the build directory and BUILD_LOG; returns non-zero on failure.
 build_lua() {
     local cc=$1 key tmp rc lockfd
-    key=$({ echo "recipe $RECIPE"; "$cc" --version | head -n 1; gcc --version | head -n 1
+    key=$({ declare -f build_lua; "$cc" --version | head -n 1; gcc --version | head -n 1
             echo "$LUA_CFLAGS"; head -n 1 "$SRCPKG/debian/changelog"; } | sha256sum | cut -c1-16)
     B=$HOTLD_CACHE/build/lua5.4-$cc-$key
     BUILD_LOG=$B.log
@@ -60,7 +59,8 @@ build_lua() {
             LCC=$cc LFLAGS="$LUA_CFLAGS -I." xargs -P 2 -I{} sh -c \
                 'echo "$LCC $LFLAGS -c $1"; $LCC $LFLAGS -c "$1" -o "$(basename "$1" .c).o"' sh {} ||
             exit 1
-        core=$(ls *.o | grep -vx -e lua.o -e luac.o) || exit 1
+        core=""
+        for o in *.o; do case $o in lua.o | luac.o) ;; *) core="$core $o" ;; esac; done
         echo lua.o $core >objs.txt || exit 1
         ar rcs liblua.a $core || exit 1
         echo "== linking references"
@@ -72,6 +72,10 @@ build_lua() {
     rc=$?
     if [ $rc -eq 0 ]; then
         touch "$tmp/.complete" && rm -rf "$B" && mv "$tmp" "$B" || rc=1
+        # Drop builds of this compiler made with an older recipe or toolchain.
+        for old in "$HOTLD_CACHE/build/lua5.4-$cc-"*; do
+            case $old in "$B" | "$B".*) ;; *) rm -rf "$old" ;; esac
+        done
     fi
     rm -rf "$tmp"
     exec {lockfd}>&-
@@ -161,12 +165,12 @@ for CC in gcc clang; do
 
     # The ASan+UBSan build of hotld must run the same program identically.
     if [ "$CC" = gcc ]; then
-        if [ -x "$HOTLD_ASAN" ]; then
+        if [ -x "${HOTLD_ASAN:-}" ]; then
             run_both "lua-$CC-asan-coroutines" \
                 "cd $(q "$SD") && exec -a lua $(q "$B/lua") coroutines.lua" \
                 "cd $(q "$SD") && ASAN_OPTIONS=detect_leaks=0 $(q "$HOTLD_ASAN") --name lua $OBJS -lm -- coroutines.lua"
         else
-            not_ok "lua-$CC-asan-coroutines" "$HOTLD_ASAN is missing (make build/asan/hotld)"
+            not_ok "lua-$CC-asan-coroutines" "ASan build of hotld missing: ${HOTLD_ASAN:-HOTLD_ASAN unset} (make build/asan/hotld)"
         fi
     fi
 done

@@ -8,14 +8,13 @@
 # file they write must match byte for byte.
 #
 # Builds are cached in $HOTLD_CACHE/build/zlib-CC-KEY, KEY hashing the
-# compiler versions, the source version and the recipe below.
+# compiler versions, the source version and the text of build_zlib.
 set -u
 : "${HOTLD_ROOT:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${HOTLD_CACHE:=$HOTLD_ROOT/tests/.cache}"
 . "$HOTLD_ROOT/tests/lib.sh"
 
 SRCPKG=$HOTLD_CACHE/src/zlib
-RECIPE=1                                 # bump when build_zlib changes
 PROGS="example minigzip example64 minigzip64 infcover"
 
 q() { printf '%q' "$1"; }
@@ -31,7 +30,7 @@ fi
 # does. Sets B (the build directory) and BUILD_LOG; non-zero on failure.
 build_zlib() {
     local cc=$1 key tmp rc lockfd
-    key=$({ echo "recipe $RECIPE"; "$cc" --version | head -n 1; gcc --version | head -n 1
+    key=$({ declare -f build_zlib; echo "$PROGS"; "$cc" --version | head -n 1; gcc --version | head -n 1
             head -n 1 "$SRCPKG/debian/changelog"; } | sha256sum | cut -c1-16)
     B=$HOTLD_CACHE/build/zlib-$cc-$key
     BUILD_LOG=$B.log
@@ -57,6 +56,10 @@ build_zlib() {
     rc=$?
     if [ $rc -eq 0 ]; then
         touch "$tmp/.complete" && rm -rf "$B" && mv "$tmp" "$B" || rc=1
+        # Drop builds of this compiler made with an older recipe or toolchain.
+        for old in "$HOTLD_CACHE/build/zlib-$cc-"*; do
+            case $old in "$B" | "$B".*) ;; *) rm -rf "$old" ;; esac
+        done
     fi
     rm -rf "$tmp"
     exec {lockfd}>&-
@@ -170,7 +173,7 @@ for CC in gcc clang; do
 
     # The ASan+UBSan build of hotld must run the same programs identically.
     if [ "$CC" = gcc ]; then
-        if [ -x "$HOTLD_ASAN" ]; then
+        if [ -x "${HOTLD_ASAN:-}" ]; then
             run_both "zlib-$CC-asan-example" \
                 "cd $(q "$W") && exec -a example $(q "$B/ref/example") ref.gz" \
                 "cd $(q "$W") && ASAN_OPTIONS=detect_leaks=0 $(q "$HOTLD_ASAN") --name example $(q "$B/example.o") $(q "$B/libz.a") -- hot.gz"
@@ -179,7 +182,7 @@ for CC in gcc clang; do
                 "cd $(q "$W") && ASAN_OPTIONS=detect_leaks=0 $(q "$HOTLD_ASAN") --name minigzip $(q "$B/minigzip.o") $(q "$B/libz.a") -- -9" \
                 "$W/data"
         else
-            not_ok "zlib-$CC-asan-example" "$HOTLD_ASAN is missing (make build/asan/hotld)"
+            not_ok "zlib-$CC-asan-example" "ASan build of hotld missing: ${HOTLD_ASAN:-HOTLD_ASAN unset} (make build/asan/hotld)"
         fi
     fi
 done
