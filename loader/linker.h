@@ -5,10 +5,13 @@
  *   archive.c      index an ar archive and extract members on demand
  *   dso.c          shared libraries, through dlopen/dlsym
  *   symtab.c       the global symbol table and its resolution rules
+ *   comdat.c       COMDAT groups and .gnu.linkonce: keep the first copy
  *   resolve.c      pull archive members to a fixpoint, then bind to DSOs
  *   layout.c       output sections, segments, GOT and call stubs, addresses
  *   memory.c       the address-space region images are placed in
  *   reloc_x86_64.c apply relocations
+ *   ehframe.c      register unwind tables with libgcc
+ *   initfini.c     constructor and destructor lists, in ld's order
  *   image.c        the pipeline: read -> resolve -> lay out -> relocate -> publish
  *
  * Ownership: a struct link owns every object, archive and section record it
