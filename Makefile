@@ -12,7 +12,7 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -fPIC
 WARN    := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 CPPFLAGS += -D_GNU_SOURCE -Ibuild -Iloader -Iinclude
-LDLIBS  := -lelf -ldl -lgcc_s
+LDLIBS  := -lelf -ldl -lgcc_s -lpthread
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 LOADER_SRC := $(wildcard loader/*.c)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "linker.h"
 #include "util.h"
 
@@ -126,6 +127,9 @@ struct object *archive_extract(struct archive *ar, size_t offset, bool *fresh)
         elf_end(m);
         return NULL;
     }
+    size_t size;
+    const char *bytes = elf_rawfile(m, &size);
+    obj->hash = hash_bytes(bytes, bytes ? size : 0);
     strmap_slot(&ar->pulled, xstrdup(key))->value = obj;
     *fresh = true;
     return obj;

@@ -28,7 +28,10 @@ static void free_object(struct object *obj)
         if (obj->syms[i] && !obj->syms[i]->global)
             free(obj->syms[i]);
     free(obj->syms);
+    for (size_t i = 1; i < obj->nsecs; i++)
+        free(obj->secs[i].binds);
     free(obj->secs);
+    free(obj->funcs);
     elf_end(obj->elf);
     file_release(&obj->file);
     free(obj->name);
@@ -78,6 +81,9 @@ void link_free(struct link *ld)
     free(im);
     strmap_free(&ld->symtab);
     strmap_free(&ld->groups);
+    strmap_free(&ld->seen);
+    strmap_free(&ld->by_name);
+    strmap_free(&ld->archive_hashes);
     free(ld->objs);
     free(ld->archives);
     free(ld->dsos);
@@ -93,6 +99,10 @@ void link_free(struct link *ld)
 int link_add_object(struct link *ld, struct object *obj)
 {
     ARRAY_PUSH(ld->objs, ld->nobjs, ld->capobjs, obj);
+    obj->link = ld;
+    strmap_slot(&ld->by_name, obj->name)->value = obj;
+    if (ld->opts->live)
+        strmap_slot(&ld->seen, obj->name)->value = obj;
     if (object_check_relocs(obj) < 0 || comdat_select(ld, obj) < 0)
         return -1;
     return symtab_add_object(ld, obj);
@@ -127,14 +137,26 @@ static void write_got_and_stubs(struct link *ld)
         /* jmp *0(%rip); .quad target; int3; int3 */
         uint8_t *stub = (uint8_t *)ld->image->stubs + i * 16;
         static const uint8_t jmp[6] = {0xff, 0x25, 0, 0, 0, 0};
-        uint64_t target = ld->stubs[i]->addr;
+        const struct symbol *s = ld->stubs[i];
+        uint64_t target = s->call_addr ? s->call_addr : s->addr;
         memcpy(stub, jmp, sizeof jmp);
         memcpy(stub + 6, &target, 8);
         stub[14] = stub[15] = 0xcc;
     }
 }
 
-static int relocate(struct link *ld)
+int segment_prot(enum segment seg)
+{
+    static const int prot[NSEGMENTS] = {
+        [SEG_TEXT] = PROT_READ | PROT_EXEC,
+        [SEG_RODATA] = PROT_READ,
+        [SEG_RELRO] = PROT_READ,
+        [SEG_DATA] = PROT_READ | PROT_WRITE,
+    };
+    return prot[seg];
+}
+
+int link_relocate(struct link *ld)
 {
     for (size_t i = 0; i < ld->noutsecs; i++) {
         struct outsec *o = ld->outsecs[i];
@@ -149,48 +171,52 @@ static int relocate(struct link *ld)
                 return -1;
     }
     write_got_and_stubs(ld);
-    return 0;
-}
-
-static int publish(struct link *ld)
-{
-    static const int prot[NSEGMENTS] = {
-        [SEG_TEXT] = PROT_READ | PROT_EXEC,
-        [SEG_RODATA] = PROT_READ,
-        [SEG_RELRO] = PROT_READ,
-        [SEG_DATA] = PROT_READ | PROT_WRITE,
-    };
     struct image *im = ld->image;
     for (int seg = 0; seg < NSEGMENTS; seg++)
-        if (region_protect(im->seg_start[seg], im->seg_end[seg] - im->seg_start[seg], prot[seg]) < 0)
+        if (region_protect(im->seg_start[seg], im->seg_end[seg] - im->seg_start[seg],
+                           segment_prot(seg)) < 0)
             return -1;
-    register_eh_frames(ld);
-    collect_init_fini(ld);
     return 0;
 }
 
-int link_load(struct link *ld)
+void link_publish(struct link *ld)
+{
+    register_eh_frames(ld);
+    collect_init_fini(ld);
+}
+
+int link_build(struct link *ld)
 {
     double t = now_ms();
     if (link_add_inputs(ld) < 0)
         return -1;
     phase_done("read", t);
     t = now_ms();
-    require_entry(ld);
-    if (link_resolve(ld) < 0)
+    if (ld->opts->live)
+        incremental_mark_superseded(ld);
+    else
+        require_entry(ld);
+    if (link_resolve(ld) < 0 || (ld->opts->live && incremental_check_references(ld) < 0))
         return -1;
     phase_done("resolve", t);
     t = now_ms();
-    if (link_layout(ld) < 0 || link_bind_linker_symbols(ld) < 0 || find_entry(ld) < 0)
+    if (link_layout(ld) < 0 || link_bind_linker_symbols(ld) < 0 ||
+        (!ld->opts->live && find_entry(ld) < 0))
         return -1;
     phase_done("layout", t);
-    t = now_ms();
-    if (relocate(ld) < 0)
+    return 0;
+}
+
+int link_load(struct link *ld)
+{
+    if (link_build(ld) < 0)
+        return -1;
+    double t = now_ms();
+    if (link_relocate(ld) < 0)
         return -1;
     phase_done("relocate", t);
     t = now_ms();
-    if (publish(ld) < 0)
-        return -1;
+    link_publish(ld);
     phase_done("publish", t);
     return 0;
 }

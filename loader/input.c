@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "hash.h"
 #include "linker.h"
 #include "util.h"
 
@@ -120,8 +121,10 @@ static int add_elf(struct link *ld, const char *path, struct file_data f, bool a
         struct archive *ar = archive_open(path, f, elf);
         if (!ar)
             return elf_end(elf), file_release(&f), -1;
+        ar->hash = f.mapped ? 0 : hash_bytes(f.bytes, f.size);
+        strmap_slot(&ld->archive_hashes, ar->name)->value = (void *)(uintptr_t)ar->hash;
         ARRAY_PUSH(ld->archives, ld->narchives, ld->caparchives, ar);
-        return 0;
+        return ld->opts->live ? incremental_archive(ld, ar) : 0;
     }
     GElf_Ehdr eh;
     if (elf_kind(elf) == ELF_K_ELF && gelf_getehdr(elf, &eh) && eh.e_type == ET_DYN &&
@@ -133,10 +136,14 @@ static int add_elf(struct link *ld, const char *path, struct file_data f, bool a
             return fail("%s: is an executable, not an object file; pass the .o files it was built from", path);
         return add_shared(ld, path, as_needed);
     }
+    uint64_t hash = hash_bytes(f.bytes, f.size);
+    if (ld->opts->live && incremental_unchanged(ld, path, hash))
+        return elf_end(elf), file_release(&f), 0;
     struct object *obj = object_read(path, elf);
     if (!obj)
         return elf_end(elf), file_release(&f), -1;
     obj->file = f;
+    obj->hash = hash;
     return link_add_object(ld, obj);
 }
 

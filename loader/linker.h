@@ -50,6 +50,16 @@ struct section {
     int priority;               /* init/fini: numeric suffix, 65536 if none */
     bool reversed;              /* .ctors/.dtors: entries run last to first */
     bool discarded;             /* a COMDAT group kept elsewhere */
+    struct var_bind *binds;     /* data kept from an earlier version */
+    size_t nbinds, capbinds;
+};
+
+/* A variable of a data section whose storage is elsewhere: relocations
+ * that reach [start, end) of the section through its section symbol are
+ * moved by delta. */
+struct var_bind {
+    uint64_t start, end;
+    int64_t delta;
 };
 
 enum sym_kind {
@@ -58,6 +68,8 @@ enum sym_kind {
     SYM_COMMON,   /* tentative definition, allocated in .bss */
     SYM_DSO,      /* provided by a shared library */
     SYM_LINKER,   /* synthesized by the linker (__start_X, GOT, ...) */
+    SYM_EXTERNAL, /* outside this link at a fixed address: an earlier
+                     generation of a reloaded program, or hotld itself */
 };
 
 struct symbol {
@@ -68,7 +80,9 @@ struct symbol {
     struct section *sec;        /* NULL for absolute symbols */
     uint64_t value, size;
     uint64_t align;             /* COMMON: required alignment */
-    uintptr_t addr;             /* final address */
+    uintptr_t addr;             /* final address: what &sym gives */
+    uintptr_t call_addr;        /* where calls go, if not addr: a reloaded
+                                   function keeps its first address */
     const char *dso;            /* SYM_DSO: library that provides it */
     struct object *referrer;    /* first object that needed it */
     int32_t got;                /* GOT slot, -1 if none */
@@ -77,8 +91,21 @@ struct symbol {
     bool global;                /* an entry of the global symbol table */
 };
 
+/* A function as laid out in one version of an object, for redirecting
+ * its callers when a later version replaces it. */
+struct func {
+    const char *name;
+    uintptr_t body;
+    uint64_t size;
+    uint64_t room;              /* bytes until the next symbol or section end */
+    const uint8_t *bytes;       /* its bytes in the file, before relocation */
+};
+
 struct object {
     char *name;                 /* "a.o" or "libz.a(deflate.o)" */
+    struct link *link;          /* the link (generation) that loaded it */
+    struct func *funcs;
+    size_t nfuncs;
     Elf *elf;
     struct file_data file;      /* contents we own (empty for members) */
     struct section *secs;
@@ -87,12 +114,16 @@ struct object {
     size_t nsyms;
     struct section *common;     /* synthetic .bss section for its commons */
     bool needs_low;             /* has 32-bit absolute relocations */
+    bool superseded;            /* replaced or removed by a reload */
+    bool added;                 /* new in a reload (not a replacement) */
+    uint64_t hash;              /* content hash of its bytes */
 };
 
 struct archive {
     char *name;
     struct file_data file;
     Elf *elf;
+    uint64_t hash;              /* content hash (files we read, not mapped) */
     struct strmap index;        /* symbol name -> member offset + 1 */
     struct strmap pulled;       /* member offset -> object, as hex key */
 };
@@ -124,6 +155,8 @@ struct link_input {
 struct link_options {
     struct link_input *inputs;
     size_t ninputs;
+    struct strmap *host;        /* symbols hotld provides: name -> address */
+    struct link *live;          /* reload: the running program's link */
     const char **libdirs;       /* -L, searched before the system dirs */
     size_t nlibdirs;
     const char *entry;
@@ -153,6 +186,9 @@ struct link {
     struct symbol **stubs;      /* call stubs in order */
     size_t nstubs, capstubs;
     bool low;                   /* image must sit below 2 GiB */
+    struct strmap seen;         /* reload: input keys met, unchanged or not */
+    struct strmap by_name;      /* object name -> its current version */
+    struct strmap archive_hashes; /* archive path -> content hash */
     struct image *image;
 };
 
@@ -199,12 +235,14 @@ int link_resolve(struct link *ld);
 
 /* layout.c */
 int link_layout(struct link *ld);
+int segment_prot(enum segment seg);
 int link_bind_linker_symbols(struct link *ld);
 bool is_linker_defined(const char *name);
 
 /* memory.c */
 uintptr_t region_alloc(size_t size, bool low);
 int region_protect(uintptr_t addr, size_t size, int prot);
+void region_release(uintptr_t addr, size_t size);
 
 /* reloc_x86_64.c */
 int reloc_width(uint32_t type); /* bytes patched; -1: unknown type */
@@ -212,6 +250,29 @@ bool reloc_is_abs32(uint32_t type);
 bool reloc_needs_got(uint32_t type);
 bool reloc_may_need_stub(uint32_t type);
 int relocate_section(struct link *ld, struct section *sec);
+
+/* incremental.c: what a reload's link takes from the running program */
+bool incremental_unchanged(struct link *ld, const char *name, uint64_t hash);
+int incremental_archive(struct link *ld, struct archive *ar);
+void incremental_mark_superseded(struct link *ld);
+bool incremental_bind(struct link *ld, struct symbol *s);
+int incremental_check_references(struct link *ld);
+
+/* databind.c: variables of a reloaded object that keep their storage */
+struct var_copy {
+    uintptr_t from, to;
+    size_t size;
+};
+
+struct bind_result {
+    size_t kept, moved, reset, added;
+    struct var_copy *copies;    /* moved variables: old value -> new place */
+    size_t ncopies, capcopies;
+    char **warnings;
+    size_t nwarnings, capwarnings;
+};
+void databind_object(struct object *old, struct object *new, struct bind_result *r);
+bool databind_delta(const struct section *sec, uint32_t type, int64_t addend, int64_t *delta);
 
 /* comdat.c */
 int comdat_select(struct link *ld, struct object *obj);
@@ -227,7 +288,10 @@ void run_fini(const struct image *im);
 /* image.c: the whole pipeline */
 struct link *link_new(const struct link_options *opts);
 void link_free(struct link *ld);
-int link_load(struct link *ld);
+int link_load(struct link *ld);     /* all the passes below, in order */
+int link_build(struct link *ld);    /* read, resolve, lay out */
+int link_relocate(struct link *ld); /* relocate, then set protections */
+void link_publish(struct link *ld); /* unwind tables, constructor lists */
 int link_add_object(struct link *ld, struct object *obj);
 
 #endif

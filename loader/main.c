@@ -16,6 +16,13 @@ static const char usage[] =
     "  -LDIR, -L DIR       search DIR for -l libraries first\n"
     "  -e, --entry SYM     start at SYM instead of main\n"
     "  --name NAME         argv[0] of the program (default: first object, no .o)\n"
+    "\n"
+    "Hot reload: run the same command again while the program runs, and the\n"
+    "running session re-links only the objects whose contents changed.\n"
+    "  --session NAME      name the session (default: one per current directory)\n"
+    "  --status            list what the running session has loaded\n"
+    "  --watch             reload by itself when an input file changes\n"
+    "  --reload-timeout MS wait this long for threads to reach a safe point (2000)\n"
     "  -v, --verbose       report each link phase and its time\n"
     "  -h, --help          show this help\n"
     "  --version           show the version\n";
@@ -43,7 +50,7 @@ static const char *option_value(int argc, char **argv, int *i, const char *opt)
 
 int main(int argc, char **argv)
 {
-    struct session_options o = {.link.entry = "main"};
+    struct session_options o = {.link.entry = "main", .reload_timeout_ms = 2000};
     size_t capin = 0, caplib = 0;
     int i;
     for (i = 1; i < argc; i++) {
@@ -69,6 +76,22 @@ int main(int argc, char **argv)
             o.link.entry = v;
         } else if ((v = option_value(argc, argv, &i, "--name"))) {
             o.name = v;
+        } else if ((v = option_value(argc, argv, &i, "--session"))) {
+            if (!*v || strchr(v, '/')) {
+                fprintf(stderr, "hotld: error: --session NAME: a non-empty name without '/'\n");
+                return 2;
+            }
+            o.session = v;
+        } else if (!strcmp(a, "--status")) {
+            o.mode = MODE_STATUS;
+        } else if (!strcmp(a, "--watch")) {
+            o.watch = true;
+        } else if ((v = option_value(argc, argv, &i, "--reload-timeout"))) {
+            o.reload_timeout_ms = atoi(v);
+            if (o.reload_timeout_ms <= 0) {
+                fprintf(stderr, "hotld: error: --reload-timeout: a number of milliseconds\n");
+                return 2;
+            }
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "hotld: error: unknown option '%s' (see hotld --help)\n", a);
             return 2;
@@ -77,12 +100,12 @@ int main(int argc, char **argv)
             ARRAY_PUSH(o.link.inputs, o.link.ninputs, capin, in);
         }
     }
-    if (o.link.ninputs == 0) {
+    if (o.link.ninputs == 0 && o.mode != MODE_STATUS) {
         fprintf(stderr, "hotld: error: no input files (see hotld --help)\n");
         return 2;
     }
     o.argc = argc - i;
     o.argv = argv + i;
     elf_version(EV_CURRENT);
-    return session_run(&o);
+    return session_main(&o);
 }

@@ -109,3 +109,10 @@ int region_protect(uintptr_t addr, size_t size, int prot)
         return fail("mprotect of the image failed: %s", strerror(errno));
     return 0;
 }
+
+/* Give back an image that was never published: its pages go, its address
+ * range stays reserved (the bump allocator does not reuse it). */
+void region_release(uintptr_t addr, size_t size)
+{
+    mmap((void *)addr, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+}

@@ -162,7 +162,8 @@ static int store32(const struct reloc *c, uint8_t *loc, uint64_t value, uint64_t
         return 0;
     }
     bool stub_ok = c->sym->stub >= 0 &&
-                   (c->type == R_X86_64_PLT32 || c->sym->kind == SYM_UNDEF || is_dso_function(c->sym));
+                   (c->type == R_X86_64_PLT32 || c->sym->kind == SYM_UNDEF ||
+                    c->sym->kind == SYM_EXTERNAL || is_dso_function(c->sym));
     if (stub_ok && (is_signed ? fits_signed((int64_t)via_stub, 32) : fits_unsigned(via_stub, 32))) {
         store(loc, via_stub, 4);
         return 0;
@@ -170,20 +171,32 @@ static int store32(const struct reloc *c, uint8_t *loc, uint64_t value, uint64_t
     return out_of_range(c, value);
 }
 
+/* S, moved for a section symbol whose target variable kept its storage
+ * from an earlier version of the object. */
+static uint64_t symbol_value(const struct reloc *c)
+{
+    int64_t delta = 0;
+    const struct section *sec = c->sym->sec;
+    if (c->sym->type == STT_SECTION && sec && sec->nbinds)
+        databind_delta(sec, c->type, c->r->r_addend, &delta);
+    return c->sym->addr + delta;
+}
+
 static int apply(const struct reloc *c)
 {
     struct image *im = c->ld->image;
-    uint64_t S = c->sym->addr, A = c->r->r_addend, P = c->sec->addr + c->r->r_offset;
+    uint64_t S = symbol_value(c), A = c->r->r_addend, P = c->sec->addr + c->r->r_offset;
     uint64_t GOT = im->got, G = (uint64_t)c->sym->got * 8;
-    uint64_t L = c->sym->stub >= 0 ? stub_address(c) : S;
+    uint64_t call = c->sym->call_addr ? c->sym->call_addr : S;
+    uint64_t L = c->sym->stub >= 0 ? stub_address(c) : call;
     uint8_t *loc = (uint8_t *)P;
 
     switch (c->type) {
     case R_X86_64_NONE: return 0;
     case R_X86_64_64: store(loc, S + A, 8); return 0;
     case R_X86_64_PC64: store(loc, S + A - P, 8); return 0;
-    case R_X86_64_PC32:
-    case R_X86_64_PLT32: return store32(c, loc, S + A - P, L + A - P, true);
+    case R_X86_64_PC32: return store32(c, loc, S + A - P, L + A - P, true);
+    case R_X86_64_PLT32: return store32(c, loc, call + A - P, L + A - P, true);
     case R_X86_64_32: return store32(c, loc, S + A, L + A, false);
     case R_X86_64_32S: return store32(c, loc, S + A, L + A, true);
     case R_X86_64_GOT32: return store32(c, loc, G + A, G + A, true);

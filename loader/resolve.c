@@ -15,6 +15,8 @@ static int pull_archive_members(struct link *ld)
 {
     for (size_t i = 0; i < ld->nundefs; i++) {
         struct symbol *s = ld->undefs[i];
+        if (s->kind == SYM_UNDEF && incremental_bind(ld, s))
+            continue; /* the running program defines it */
         for (size_t a = 0; a < ld->narchives && s->kind == SYM_UNDEF; a++) {
             uintptr_t off = (uintptr_t)strmap_get(&ld->archives[a]->index, s->name);
             if (!off)
@@ -47,11 +49,21 @@ static bool bind_to_dso(struct link *ld, struct symbol *s, bool open_as_needed)
     return false;
 }
 
+static bool bind_to_host(struct link *ld, struct symbol *s)
+{
+    void *p = ld->opts->host ? strmap_get(ld->opts->host, s->name) : NULL;
+    if (p) {
+        s->kind = SYM_EXTERNAL;
+        s->addr = (uintptr_t)p;
+    }
+    return p != NULL;
+}
+
 static void bind_undefined(struct link *ld, struct symbol *s)
 {
     if (is_linker_defined(s->name))
         s->kind = SYM_LINKER;
-    else if (!bind_to_dso(ld, s, false))
+    else if (!incremental_bind(ld, s) && !bind_to_host(ld, s) && !bind_to_dso(ld, s, false))
         bind_to_dso(ld, s, true);
 }
 

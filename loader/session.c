@@ -1,15 +1,357 @@
+/* The session: the first invocation links the program, starts a control
+ * thread that serves reload and status requests on the session's socket,
+ * and runs main. Later invocations with the same session key are clients:
+ * they send their inputs and print the session's answer. */
 #include "session.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include "control.h"
+#include "stopworld.h"
+#include "strbuf.h"
 #include "util.h"
+#include "watch.h"
 
 extern char **environ;
 
+static struct session the_session;
 static const struct image *running;
+static char *socket_path;
+static pid_t server_pid;
+
+/* ---- the program's view: hotld.h ------------------------------------- */
+
+struct pending {
+    struct link_options *opts;
+    char *report;
+    int rc;
+    bool done, cancelled;
+    char error[1024];
+};
+
+static pthread_mutex_t poll_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t poll_done = PTHREAD_COND_INITIALIZER;
+static struct pending *poll_request;
+static bool cooperative;
+
+struct callback {
+    void (*fn)(void *);
+    void *ctx;
+};
+
+static struct callback callbacks[32];
+static size_t ncallbacks;
+
+static void run_callbacks(void)
+{
+    for (size_t i = 0; i < ncallbacks; i++)
+        callbacks[i].fn(callbacks[i].ctx);
+}
+
+static int apply(struct link_options *opts, char **report)
+{
+    pthread_mutex_lock(&the_session.lock);
+    clear_error();
+    int rc = reload_apply(&the_session, opts, report);
+    pthread_mutex_unlock(&the_session.lock);
+    if (rc == 0)
+        run_callbacks();
+    return rc;
+}
+
+static void hotld_poll_impl(void)
+{
+    pthread_mutex_lock(&poll_lock);
+    cooperative = true;
+    struct pending *p = poll_request;
+    poll_request = NULL;
+    pthread_mutex_unlock(&poll_lock);
+    if (!p)
+        return;
+    int rc = apply(p->opts, &p->report);
+    pthread_mutex_lock(&poll_lock);
+    p->rc = rc;
+    if (rc < 0)
+        snprintf(p->error, sizeof p->error, "%s", last_error());
+    p->done = true;
+    if (p->cancelled)
+        free(p->report), free(p);
+    pthread_cond_broadcast(&poll_done);
+    pthread_mutex_unlock(&poll_lock);
+}
+
+static void hotld_on_reload_impl(void (*fn)(void *), void *ctx)
+{
+    if (fn && ncallbacks < ARRAY_SIZE(callbacks))
+        callbacks[ncallbacks++] = (struct callback){fn, ctx};
+}
+
+static unsigned hotld_generation_impl(void)
+{
+    return the_session.generation;
+}
+
+static void define_host_symbols(struct session *se)
+{
+    strmap_slot(&se->host, "__hotld_poll")->value = (void *)hotld_poll_impl;
+    strmap_slot(&se->host, "__hotld_on_reload")->value = (void *)hotld_on_reload_impl;
+    strmap_slot(&se->host, "__hotld_generation")->value = (void *)hotld_generation_impl;
+}
+
+/* A program that calls hotld_poll() gets its reloads there; wait for it. */
+static int apply_cooperatively(struct link_options *opts, char **report)
+{
+    struct pending *p = xcalloc(1, sizeof *p);
+    p->opts = opts;
+    pthread_mutex_lock(&poll_lock);
+    poll_request = p;
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += the_session.reload_timeout_ms / 1000;
+    until.tv_nsec += (the_session.reload_timeout_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L)
+        until.tv_sec++, until.tv_nsec -= 1000000000L;
+    while (!p->done && pthread_cond_timedwait(&poll_done, &poll_lock, &until) != ETIMEDOUT)
+        ;
+    int rc;
+    if (!p->done) {
+        p->cancelled = true;
+        if (poll_request == p)
+            poll_request = NULL, free(p);
+        pthread_mutex_unlock(&poll_lock);
+        return fail("the program did not call hotld_poll() within %d ms (--reload-timeout)",
+                    the_session.reload_timeout_ms);
+    }
+    rc = p->rc;
+    *report = p->report;
+    if (rc < 0)
+        fail("%s", p->error);
+    free(p);
+    pthread_mutex_unlock(&poll_lock);
+    return rc;
+}
+
+int session_reload(struct link_options *opts, char **report)
+{
+    pthread_mutex_lock(&poll_lock);
+    bool coop = cooperative;
+    pthread_mutex_unlock(&poll_lock);
+    return coop ? apply_cooperatively(opts, report) : apply(opts, report);
+}
+
+/* ---- requests ---------------------------------------------------------- */
+
+/* Link options travel as fields "f:PATH", "l:NAME", "L:DIR" (absolute). */
+static void encode_inputs(struct message *m, const struct link_options *o)
+{
+    for (size_t i = 0; i < o->ninputs; i++) {
+        char *f = xasprintf("%c:%s", o->inputs[i].is_lib ? 'l' : 'f', o->inputs[i].arg);
+        message_add(m, f);
+        free(f);
+    }
+    for (size_t i = 0; i < o->nlibdirs; i++) {
+        char *f = xasprintf("L:%s", o->libdirs[i]);
+        message_add(m, f);
+        free(f);
+    }
+}
+
+static int decode_inputs(const struct message *m, size_t first, struct link_options *o)
+{
+    size_t capin = 0, capdirs = 0;
+    for (size_t i = first; i < m->nfields; i++) {
+        const char *f = m->fields[i];
+        if (strlen(f) < 3 || f[1] != ':')
+            return fail("malformed reload request field '%.40s'", f);
+        if (f[0] == 'f' || f[0] == 'l') {
+            struct link_input in = {f + 2, f[0] == 'l'};
+            ARRAY_PUSH(o->inputs, o->ninputs, capin, in);
+        } else if (f[0] == 'L') {
+            ARRAY_PUSH(o->libdirs, o->nlibdirs, capdirs, (const char *)(f + 2));
+        } else {
+            return fail("malformed reload request field '%.40s'", f);
+        }
+    }
+    o->entry = the_session.live->opts->entry;
+    return 0;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp((*(struct object *const *)a)->name, (*(struct object *const *)b)->name);
+}
+
+static char *status_text(void)
+{
+    struct session *se = &the_session;
+    struct strbuf sb = {0};
+    pthread_mutex_lock(&se->lock);
+    sb_printf(&sb, "session %s: pid %d, %u reloads\n", socket_path, (int)getpid(), se->generation);
+    struct object **objs = xcalloc(se->live->by_name.cap + 1, sizeof *objs);
+    size_t n = 0;
+    for (size_t i = 0; i < se->live->by_name.cap; i++)
+        if (se->live->by_name.slots[i].value)
+            objs[n++] = se->live->by_name.slots[i].value;
+    qsort(objs, n, sizeof *objs, compare_names);
+    for (size_t i = 0; i < n; i++) {
+        unsigned gen = 0;
+        for (size_t g = 0; g < se->ngens; g++)
+            if (se->gens[g] == objs[i]->link)
+                gen = g;
+        sb_printf(&sb, "  %-50s generation %u, image at 0x%lx\n", objs[i]->name, gen,
+                  (unsigned long)objs[i]->link->image->base);
+    }
+    free(objs);
+    pthread_mutex_unlock(&se->lock);
+    return sb.s;
+}
+
+static void answer(int fd, bool ok, const char *text)
+{
+    struct message reply = {0};
+    message_add(&reply, ok ? "ok" : "error");
+    message_add(&reply, text);
+    message_send(fd, &reply);
+    message_free(&reply);
+}
+
+static void serve_request(int fd)
+{
+    struct message m;
+    clear_error();
+    if (message_recv(fd, &m) < 0 || m.nfields == 0) {
+        answer(fd, false, last_error());
+        message_free(&m);
+        return;
+    }
+    if (!strcmp(m.fields[0], "status")) {
+        char *text = status_text();
+        answer(fd, true, text);
+        free(text);
+    } else if (!strcmp(m.fields[0], "reload")) {
+        struct link_options opts = {0};
+        char *report = NULL;
+        if (decode_inputs(&m, 1, &opts) < 0 || session_reload(&opts, &report) < 0)
+            answer(fd, false, last_error());
+        else
+            answer(fd, true, report);
+        free(report);
+        free(opts.inputs);
+        free(opts.libdirs);
+    } else {
+        answer(fd, false, "unknown request");
+    }
+    message_free(&m);
+}
+
+static void *control_thread(void *arg)
+{
+    int listen_fd = (int)(intptr_t)arg;
+    world_exempt((pid_t)syscall(SYS_gettid));
+    for (;;) {
+        int fd = control_accept(listen_fd);
+        if (fd < 0) {
+            if (errno == EBADF || errno == EINVAL)
+                return NULL;
+            continue;
+        }
+        serve_request(fd);
+        close(fd);
+    }
+}
+
+/* Threads hotld starts must not take the program's signals. */
+static void start_thread(void *(*fn)(void *), void *arg)
+{
+    sigset_t all, old;
+    pthread_t t;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pthread_create(&t, NULL, fn, arg);
+    pthread_detach(t);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+static void remove_socket(void)
+{
+    if (getpid() == server_pid) /* not in a child that forked */
+        unlink(socket_path);
+}
+
+static void start_control(const char *path)
+{
+    int fd = control_listen(path);
+    if (fd < 0) {
+        warn("reloads disabled: %s", last_error());
+        clear_error();
+        return;
+    }
+    socket_path = xstrdup(path);
+    server_pid = getpid();
+    atexit(remove_socket);
+    start_thread(control_thread, (void *)(intptr_t)fd);
+}
+
+/* ---- the client side ------------------------------------------------- */
+
+static int client_request(int fd, struct message *req)
+{
+    struct message reply;
+    clear_error();
+    if (message_send(fd, req) < 0 || message_recv(fd, &reply) < 0 || reply.nfields < 2) {
+        fprintf(stderr, "hotld: error: no answer from the session: %s\n", last_error());
+        close(fd);
+        return 1;
+    }
+    close(fd);
+    bool ok = !strcmp(reply.fields[0], "ok");
+    if (!ok) {
+        fprintf(stderr, "hotld: error: reload failed: %s\n", reply.fields[1]);
+    } else {
+        /* the report on stdout, its warnings on stderr */
+        for (char *line = reply.fields[1], *next; line && *line; line = next) {
+            next = strchr(line, '\n');
+            if (next)
+                *next++ = 0;
+            fprintf(strncmp(line, "hotld: warning:", 15) ? stdout : stderr, "%s\n", line);
+        }
+    }
+    message_free(&reply);
+    return ok ? 0 : 1;
+}
+
+static int client_reload(int fd, const struct session_options *o)
+{
+    struct message req = {0};
+    message_add(&req, "reload");
+    encode_inputs(&req, &o->link);
+    int rc = client_request(fd, &req);
+    message_free(&req);
+    return rc;
+}
+
+static int client_status(const char *path)
+{
+    int fd = control_connect(path);
+    if (fd < 0) {
+        fprintf(stderr, "hotld: error: no session is running for %s\n", path);
+        return 1;
+    }
+    struct message req = {0};
+    message_add(&req, "status");
+    int rc = client_request(fd, &req);
+    message_free(&req);
+    return rc;
+}
+
+/* ---- starting the program ------------------------------------------ */
 
 static void fini_at_exit(void)
 {
@@ -20,8 +362,6 @@ static void fini_at_exit(void)
  * name without ".o" (cc's a.o -> a), unless --name says otherwise. */
 static char *program_name(const struct session_options *o)
 {
-    if (o->name)
-        return xstrdup(o->name);
     for (size_t i = 0; i < o->link.ninputs; i++) {
         const char *arg = o->link.inputs[i].arg;
         size_t n = strlen(arg);
@@ -47,18 +387,66 @@ static _Noreturn void start_program(const struct image *im, int argc, char **arg
     exit(entry(argc, argv, environ));
 }
 
-int session_run(struct session_options *o)
+static int run_server(struct session_options *o, const char *path)
 {
+    struct session *se = &the_session;
     double t = now_ms();
+    pthread_mutex_init(&se->lock, NULL);
+    se->reload_timeout_ms = o->reload_timeout_ms;
+    define_host_symbols(se);
+    o->link.host = &se->host;
     struct link *ld = link_new(&o->link);
     if (link_load(ld) < 0) {
         fprintf(stderr, "hotld: error: %s\n", last_error());
         return 1;
     }
     phase_done("total", t);
-    char **argv = xcalloc(o->argc + 2, sizeof *argv);
-    argv[0] = program_name(o);
-    memcpy(argv + 1, o->argv, o->argc * sizeof *argv);
+    se->live = ld;
+    ARRAY_PUSH(se->gens, se->ngens, se->capgens, ld);
+    session_record_versions(se, ld, 0);
+    world_init();
+    start_control(path);
+    if (o->watch)
+        watch_start(&o->link, start_thread);
+    se->argc = o->argc + 1;
+    se->argv = xcalloc(o->argc + 2, sizeof *se->argv);
+    se->argv[0] = (char *)o->name;
+    memcpy(se->argv + 1, o->argv, o->argc * sizeof *se->argv);
     fflush(stderr);
-    start_program(ld->image, o->argc + 1, argv);
+    start_program(ld->image, se->argc, se->argv);
+}
+
+/* Paths are sent to the session and compared with what it loaded, so both
+ * sides name files canonically. */
+static const char *absolute(const char *path)
+{
+    char buf[PATH_MAX], cwd[PATH_MAX];
+    if (realpath(path, buf))
+        return xstrdup(buf);
+    if (path[0] == '/' || !getcwd(cwd, sizeof cwd))
+        return path;
+    return xasprintf("%s/%s", cwd, path);
+}
+
+static void make_absolute(struct link_options *o)
+{
+    for (size_t i = 0; i < o->ninputs; i++)
+        if (!o->inputs[i].is_lib)
+            o->inputs[i].arg = absolute(o->inputs[i].arg);
+    for (size_t i = 0; i < o->nlibdirs; i++)
+        o->libdirs[i] = absolute(o->libdirs[i]);
+}
+
+int session_main(struct session_options *o)
+{
+    char *path = control_socket_path(o->session);
+    if (!o->name)
+        o->name = program_name(o);
+    make_absolute(&o->link);
+    if (o->mode == MODE_STATUS)
+        return client_status(path);
+    int fd = control_connect(path);
+    if (fd >= 0)
+        return client_reload(fd, o);
+    return run_server(o, path);
 }

@@ -1,18 +1,56 @@
-/* A session: one program linked in memory and run by this process. */
+/* A session: one program linked in memory and run by this process, and
+ * the reloads applied to it while it runs. */
 #ifndef HOTLD_SESSION_H
 #define HOTLD_SESSION_H
 
+#include <pthread.h>
+
 #include "linker.h"
+
+enum session_mode { MODE_RUN, MODE_STATUS };
 
 struct session_options {
     struct link_options link;
+    enum session_mode mode;
+    const char *session;        /* --session NAME; NULL: keyed by cwd */
     const char *name;           /* argv[0] for the program; NULL: derive it */
+    bool watch;                 /* reload when an input file changes */
+    int reload_timeout_ms;
     int argc;                   /* program arguments after "--" */
     char **argv;
 };
 
-/* Link and run the program. Returns only on failure (exit status 1 after
- * printing the error); otherwise the process exits with the program. */
-int session_run(struct session_options *o);
+/* One version of an object's functions, for redirecting old code. */
+struct version {
+    struct object *obj;
+    unsigned generation;
+};
+
+struct session {
+    struct link *live;          /* generation 0; its symtab is the live one */
+    struct link **gens;         /* every generation's link, gens[0] = live */
+    size_t ngens, capgens;
+    struct strmap versions;     /* object name -> struct version_list */
+    struct strmap host;         /* hotld_* symbols the program may use */
+    unsigned generation;
+    int reload_timeout_ms;
+    int argc;                   /* the program's arguments, for constructors */
+    char **argv;                /* of objects a reload adds */
+    pthread_mutex_t lock;       /* one reload at a time */
+};
+
+/* Start the program, or hand the request to the session already running.
+ * Returns the exit status for hotld when it does not exit with the
+ * program. */
+int session_main(struct session_options *o);
+
+/* reload.c: apply a reload with new link options; fills *report (one
+ * line, plus warning lines) and returns 0, or returns -1 with the reason
+ * recorded and the program untouched. */
+int reload_apply(struct session *se, struct link_options *opts, char **report);
+/* Apply a reload from any hotld thread (control, watcher), directly or,
+ * once the program uses hotld_poll(), through it. */
+int session_reload(struct link_options *opts, char **report);
+void session_record_versions(struct session *se, struct link *ld, unsigned generation);
 
 #endif

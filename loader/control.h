@@ -1,0 +1,33 @@
+/* The control channel between a running session and later invocations: a
+ * Unix socket in a per-user directory (mode 0700). Messages are framed as
+ * a 4-byte length and a body of NUL-separated strings. */
+#ifndef HOTLD_CONTROL_H
+#define HOTLD_CONTROL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONTROL_MAX_MESSAGE (1u << 20)
+
+struct message {
+    char **fields;
+    size_t nfields, cap;
+};
+
+void message_add(struct message *m, const char *field);
+void message_free(struct message *m);
+int message_send(int fd, const struct message *m);
+/* Returns 0, or -1 with the error recorded (malformed, oversized, EOF). */
+int message_recv(int fd, struct message *m);
+
+/* The socket path of a session: NAME, or the canonical cwd when NULL. */
+char *control_socket_path(const char *session);
+/* A connected client socket, or -1 if no session is listening (a stale
+ * socket file is removed). */
+int control_connect(const char *path);
+/* A listening socket at path (creating the private directory), or -1. */
+int control_listen(const char *path);
+/* Accept a connection from the same user only; -1 if refused. */
+int control_accept(int listen_fd);
+
+#endif

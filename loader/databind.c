@@ -1,0 +1,199 @@
+/* Carrying a reloaded object's variables over to its new version.
+ *
+ * A variable of the new version that matches one of the old version (same
+ * name, gcc's ".N" suffix aside, same occurrence, same size) keeps the old
+ * storage: its symbol gets the old address, so named references bind to it.
+ * References through the section symbol (what assemblers emit for statics)
+ * are moved by a per-variable delta recorded on the section. A RIP-relative
+ * reference's addend does not say exactly which byte it targets (an
+ * immediate may follow the displacement), so when the possible targets
+ * belong to variables with different deltas, the kept ones among them are
+ * demoted: they get new storage with their old value copied in. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "linker.h"
+#include "util.h"
+
+struct var {
+    struct symbol *sym;
+    size_t baselen;         /* name length without a ".N" suffix */
+    unsigned occurrence;    /* among the object's variables of that name */
+};
+
+static bool is_state_section(const struct section *s)
+{
+    return s->out && (s->flags & SHF_WRITE) && !(s->flags & SHF_EXECINSTR) &&
+           s->type != SHT_INIT_ARRAY && s->type != SHT_FINI_ARRAY &&
+           s->type != SHT_PREINIT_ARRAY && strncmp(s->name, ".data.rel.ro", 12);
+}
+
+static bool is_variable(const struct symbol *s, const struct object *obj)
+{
+    return (s->type == STT_OBJECT || (s->type == STT_NOTYPE && s->size)) && s->size &&
+           s->file == obj && s->sec && is_state_section(s->sec) && s->kind == SYM_DEFINED;
+}
+
+/* gcc names function statics "name.N"; N changes as statics are added. */
+static size_t base_length(const char *name)
+{
+    size_t n = strlen(name), i = n;
+    while (i > 0 && name[i - 1] >= '0' && name[i - 1] <= '9')
+        i--;
+    return i > 1 && i < n && name[i - 1] == '.' ? i - 1 : n;
+}
+
+static bool same_base(const struct var *a, const struct var *b)
+{
+    return a->baselen == b->baselen && !memcmp(a->sym->name, b->sym->name, a->baselen);
+}
+
+static struct var *collect(struct object *obj, size_t *n)
+{
+    struct var *v = xcalloc(obj->nsyms + 1, sizeof *v);
+    *n = 0;
+    for (size_t i = 1; i < obj->nsyms; i++) {
+        struct symbol *s = obj->syms[i];
+        if (!is_variable(s, obj))
+            continue;
+        struct var cur = {s, base_length(s->name), 0};
+        for (size_t j = 0; j < *n; j++)
+            cur.occurrence += same_base(&v[j], &cur);
+        v[(*n)++] = cur;
+    }
+    return v;
+}
+
+static struct var *find(struct var *v, size_t n, const struct var *want)
+{
+    for (size_t i = 0; i < n; i++)
+        if (same_base(&v[i], want) && v[i].occurrence == want->occurrence)
+            return &v[i];
+    return NULL;
+}
+
+static void add_bind(struct section *sec, uint64_t start, uint64_t end, int64_t delta)
+{
+    ARRAY_PUSH(sec->binds, sec->nbinds, sec->capbinds, ((struct var_bind){start, end, delta}));
+}
+
+static void warn_reset(struct bind_result *r, const struct var *nv, const struct var *ov,
+                       const struct object *obj)
+{
+    char *w = xasprintf("variable '%s' of %s changed size (%lu -> %lu bytes): re-initialized",
+                        nv->sym->name, obj->name, (unsigned long)ov->sym->size,
+                        (unsigned long)nv->sym->size);
+    ARRAY_PUSH(r->warnings, r->nwarnings, r->capwarnings, w);
+}
+
+/* The byte offsets a relocation may target within its section. */
+static size_t candidate_offsets(uint32_t type, int64_t addend, int64_t out[4])
+{
+    if (type != R_X86_64_PC32) {
+        out[0] = addend;
+        return 1;
+    }
+    static const int imm[4] = {0, 1, 2, 4};
+    for (int i = 0; i < 4; i++)
+        out[i] = addend + 4 + imm[i];
+    return 4;
+}
+
+static struct var *var_at(struct var *v, size_t n, const struct section *sec, int64_t off)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].sym->sec == sec && off >= (int64_t)v[i].sym->value &&
+            off < (int64_t)(v[i].sym->value + v[i].sym->size))
+            return &v[i];
+    return NULL;
+}
+
+bool databind_delta(const struct section *sec, uint32_t type, int64_t addend, int64_t *delta)
+{
+    int64_t off[4];
+    size_t n = candidate_offsets(type, addend, off);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < sec->nbinds; j++)
+            if (off[i] >= (int64_t)sec->binds[j].start && off[i] < (int64_t)sec->binds[j].end) {
+                *delta = sec->binds[j].delta;
+                return true;
+            }
+    return false;
+}
+
+static int64_t var_delta(const struct var *v, const uintptr_t *kept_at, const struct var *base)
+{
+    uintptr_t old = kept_at[v - base];
+    return old ? (int64_t)(old - (v->sym->sec->addr + v->sym->value)) : 0;
+}
+
+/* Demote kept variables that share an ambiguous reference with a variable
+ * of another delta. Returns true if anything changed. */
+static bool demote_ambiguous(struct object *obj, struct var *v, size_t n, uintptr_t *kept_at)
+{
+    bool changed = false;
+    for (size_t i = 1; i < obj->nsecs; i++) {
+        const struct section *sec = &obj->secs[i];
+        for (size_t k = 0; sec->out && k < sec->nrelas; k++) {
+            const struct symbol *s = obj->syms[ELF64_R_SYM(sec->relas[k].r_info)];
+            int64_t off[4];
+            size_t m = s->type == STT_SECTION && s->sec ?
+                candidate_offsets(ELF64_R_TYPE(sec->relas[k].r_info), sec->relas[k].r_addend, off) : 0;
+            struct var *hit[4];
+            size_t nhit = 0;
+            for (size_t j = 0; j < m; j++)
+                if ((hit[nhit] = var_at(v, n, s->sec, off[j])))
+                    nhit++;
+            for (size_t j = 1; j < nhit; j++) {
+                if (var_delta(hit[j], kept_at, v) == var_delta(hit[0], kept_at, v))
+                    continue;
+                for (size_t h = 0; h < nhit; h++)
+                    if (kept_at[hit[h] - v]) {
+                        kept_at[hit[h] - v] = 0;
+                        changed = true;
+                    }
+            }
+        }
+    }
+    return changed;
+}
+
+void databind_object(struct object *old, struct object *new, struct bind_result *r)
+{
+    size_t nold, nnew;
+    struct var *ov = collect(old, &nold), *nv = collect(new, &nnew);
+    uintptr_t *kept_at = xcalloc(nnew + 1, sizeof *kept_at);
+    uintptr_t *old_at = xcalloc(nnew + 1, sizeof *old_at);
+    for (size_t i = 0; i < nnew; i++) {
+        struct var *o = find(ov, nold, &nv[i]);
+        if (!o)
+            r->added++;
+        else if (o->sym->size != nv[i].sym->size) {
+            r->reset++;
+            warn_reset(r, &nv[i], o, new);
+        } else
+            kept_at[i] = old_at[i] = o->sym->addr;
+    }
+    while (demote_ambiguous(new, nv, nnew, kept_at))
+        ;
+    for (size_t i = 0; i < nnew; i++) {
+        struct symbol *s = nv[i].sym;
+        if (kept_at[i]) {
+            add_bind(s->sec, s->value, s->value + s->size, var_delta(&nv[i], kept_at, nv));
+            s->addr = kept_at[i];
+            r->kept++;
+        } else if (old_at[i]) {
+            struct var_copy c = {old_at[i], s->addr, s->size};
+            ARRAY_PUSH(r->copies, r->ncopies, r->capcopies, c);
+            ARRAY_PUSH(r->warnings, r->nwarnings, r->capwarnings,
+                       xasprintf("variable '%s' of %s keeps its value but moves: its section's "
+                                 "layout changed (-fdata-sections keeps each variable in place)",
+                                 s->name, new->name));
+            r->moved++;
+        }
+    }
+    free(ov);
+    free(nv);
+    free(kept_at);
+    free(old_at);
+}

@@ -1,0 +1,129 @@
+/* Incremental links, for reloads. A reload's link (opts->live set) adds
+ * only inputs whose contents changed, binds everything else to the running
+ * program's definitions (SYM_EXTERNAL), and refuses to drop a definition
+ * that unchanged code still uses. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash.h"
+#include "linker.h"
+#include "util.h"
+
+static struct object *live_object(struct link *ld, const char *name)
+{
+    return strmap_get(&ld->opts->live->by_name, name);
+}
+
+/* True if the running program already has name with these contents; the
+ * input is then skipped, but remembered as still present. */
+bool incremental_unchanged(struct link *ld, const char *name, uint64_t hash)
+{
+    struct object *old = live_object(ld, name);
+    if (!old || old->hash != hash)
+        return false;
+    strmap_slot(&ld->seen, old->name)->value = old;
+    return true;
+}
+
+/* Members of a changed archive that the program had loaded: unchanged
+ * ones stay, changed ones are read again. New members are pulled later,
+ * only if a symbol needs them. */
+/* Every member the program loaded from ar is still there, as it was. */
+static void keep_members(struct link *ld, const struct archive *ar)
+{
+    struct strmap *loaded = &ld->opts->live->by_name;
+    size_t n = strlen(ar->name);
+    for (size_t i = 0; i < loaded->cap; i++) {
+        const char *name = loaded->slots[i].key;
+        if (name && loaded->slots[i].value && !strncmp(name, ar->name, n) && name[n] == '(')
+            strmap_slot(&ld->seen, name)->value = loaded->slots[i].value;
+    }
+}
+
+int incremental_archive(struct link *ld, struct archive *ar)
+{
+    struct strmap *hashes = &ld->opts->live->archive_hashes;
+    /* installed libraries (mapped, not hashed) do not change under us */
+    if (ar->file.mapped || (uintptr_t)strmap_get(hashes, ar->name) == ar->hash) {
+        keep_members(ld, ar);
+        return 0;
+    }
+    for (size_t i = 0; i < ar->index.cap; i++) {
+        uintptr_t off = (uintptr_t)ar->index.slots[i].value;
+        if (!ar->index.slots[i].key || !off)
+            continue;
+        bool fresh;
+        Elf *probe;
+        if (elf_rand(ar->elf, off - 1) != off - 1 || !(probe = elf_begin(-1, ELF_C_READ_MMAP, ar->elf)))
+            continue;
+        Elf_Arhdr *h = elf_getarhdr(probe);
+        size_t size;
+        const char *bytes = elf_rawfile(probe, &size);
+        char *name = h ? xasprintf("%s(%s)", ar->name, h->ar_name) : NULL;
+        bool loaded = name && live_object(ld, name) && !strmap_get(&ld->seen, name);
+        bool same = loaded && incremental_unchanged(ld, name, hash_bytes(bytes, bytes ? size : 0));
+        free(name);
+        elf_end(probe);
+        if (!loaded || same)
+            continue;
+        struct object *obj = archive_extract(ar, off - 1, &fresh);
+        if (!obj || (fresh && link_add_object(ld, obj) < 0))
+            return -1;
+    }
+    return 0;
+}
+
+/* Objects of the running program that this link replaces, or that the
+ * new command line no longer names. */
+void incremental_mark_superseded(struct link *ld)
+{
+    struct link *live = ld->opts->live;
+    for (size_t i = 0; i < live->by_name.cap; i++) {
+        struct object *obj = live->by_name.slots[i].value;
+        if (!obj)
+            continue; /* removed by an earlier reload */
+        struct object *now = strmap_get(&ld->seen, obj->name);
+        obj->superseded = now != obj;
+    }
+}
+
+/* Bind s to the running program's definition, unless a superseded object
+ * made it. */
+bool incremental_bind(struct link *ld, struct symbol *s)
+{
+    struct link *live = ld->opts->live;
+    struct symbol *l = live ? strmap_get(&live->symtab, s->name) : NULL;
+    if (!l || l->kind == SYM_UNDEF || l->kind == SYM_LINKER)
+        return false;
+    if (l->file && l->file->superseded && l->kind != SYM_DSO && l->kind != SYM_EXTERNAL)
+        return false;
+    s->kind = SYM_EXTERNAL;
+    s->addr = l->addr;
+    s->call_addr = l->call_addr;
+    s->type = l->type;
+    s->size = l->size;
+    s->dso = l->dso;
+    return true;
+}
+
+/* A definition that goes away with a superseded object must not be used
+ * by code that stays. */
+int incremental_check_references(struct link *ld)
+{
+    struct link *live = ld->opts->live;
+    for (size_t i = 0; i < live->by_name.cap; i++) {
+        struct object *user = live->by_name.slots[i].value;
+        if (!user || user->superseded)
+            continue;
+        for (size_t j = 1; j < user->nsyms; j++) {
+            struct symbol *s = user->syms[j];
+            if (!s->global || !s->file || !s->file->superseded || s->kind == SYM_DSO)
+                continue;
+            struct symbol *now = strmap_get(&ld->symtab, s->name);
+            if (!now || now->kind == SYM_UNDEF)
+                return fail("undefined symbol '%s' (referenced by %s): it was defined in %s, "
+                            "which this reload drops", s->name, user->name, s->file->name);
+        }
+    }
+    return 0;
+}

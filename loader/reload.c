@@ -1,0 +1,410 @@
+/* Applying a reload to the running program, all or nothing:
+ *   1. link the changed objects into a new image (incremental link); their
+ *      variables keep the old storage where they match (databind.c), and
+ *      their global functions keep their first address for &f
+ *   2. park every program thread (stopworld.c) where no patch can hurt it
+ *   3. commit: redirect every earlier version's functions to the new code,
+ *      copy moved variables, update GOT slots and code that referenced
+ *      data which moved, and merge the new symbols into the live table
+ *   4. release the threads; run constructors of added objects only.
+ * Anything that fails before step 3 discards the new image and leaves the
+ * program exactly as it was. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "session.h"
+#include "strbuf.h"
+#include "stopworld.h"
+#include "util.h"
+
+#define JMP_SIZE 5
+
+extern char **environ;
+
+struct patch {
+    uintptr_t at, to;
+};
+
+struct version_list {
+    struct object **v;
+    size_t n, cap;
+};
+
+struct plan {
+    struct link *nl;
+    struct patch *patches;
+    size_t npatches, cappatches;
+    struct bind_result binds;
+    size_t changed, added, removed;     /* functions */
+    struct object **removed_objs;
+    size_t nremoved_objs, capremoved_objs;
+};
+
+void session_record_versions(struct session *se, struct link *ld, unsigned generation)
+{
+    (void)generation;
+    for (size_t i = 0; i < ld->nobjs; i++) {
+        struct object *obj = ld->objs[i];
+        struct strmap_slot *slot = strmap_slot(&se->versions, obj->name);
+        if (!slot->value)
+            slot->value = xcalloc(1, sizeof(struct version_list));
+        struct version_list *vl = slot->value;
+        ARRAY_PUSH(vl->v, vl->n, vl->cap, obj);
+    }
+}
+
+/* Functions the compiler named itself (foo.constprop.0, foo.cold, ...)
+ * may change their calling convention between builds: old code keeps its
+ * own copies, only real functions are redirected. */
+static bool is_redirectable(const struct func *f)
+{
+    return !strchr(f->name, '.') && f->room >= JMP_SIZE;
+}
+
+static const struct func *find_func(const struct object *obj, const char *name)
+{
+    for (size_t i = 0; i < obj->nfuncs; i++)
+        if (!strcmp(obj->funcs[i].name, name))
+            return &obj->funcs[i];
+    return NULL;
+}
+
+static void count_functions(struct plan *p, const struct object *old, const struct object *new)
+{
+    for (size_t i = 0; i < new->nfuncs; i++) {
+        const struct func *o = find_func(old, new->funcs[i].name), *n = &new->funcs[i];
+        if (!o)
+            p->added++;
+        else if (o->size != n->size || !o->bytes || !n->bytes || memcmp(o->bytes, n->bytes, n->size))
+            p->changed++;
+    }
+    for (size_t i = 0; i < old->nfuncs; i++)
+        p->removed += !find_func(new, old->funcs[i].name);
+}
+
+/* Every earlier version's entry jumps to the new body. */
+static void plan_redirects(struct session *se, struct plan *p, const struct object *new)
+{
+    struct version_list *vl = strmap_get(&se->versions, new->name);
+    for (size_t v = 0; vl && v < vl->n; v++)
+        for (size_t i = 0; i < vl->v[v]->nfuncs; i++) {
+            const struct func *f = &vl->v[v]->funcs[i], *n;
+            if (is_redirectable(f) && (n = find_func(new, f->name)) && n->body != f->body) {
+                struct patch pt = {f->body, n->body};
+                ARRAY_PUSH(p->patches, p->npatches, p->cappatches, pt);
+            }
+        }
+}
+
+/* A reloaded global function keeps its first address, so &f is stable;
+ * calls go straight to the new body. */
+static void keep_function_addresses(struct link *live, struct object *new)
+{
+    for (size_t i = 1; i < new->nsyms; i++) {
+        struct symbol *s = new->syms[i];
+        struct symbol *l = s->global ? strmap_get(&live->symtab, s->name) : NULL;
+        if (s->file != new || s->type != STT_FUNC || !l || l->type != STT_FUNC ||
+            l->kind != SYM_DEFINED || s->call_addr)
+            continue;
+        s->call_addr = s->addr;
+        s->addr = l->addr;
+    }
+}
+
+static int plan_reload(struct session *se, struct plan *p)
+{
+    struct link *nl = p->nl, *live = se->live;
+    for (size_t i = 0; i < nl->nobjs; i++) {
+        struct object *new = nl->objs[i];
+        struct object *old = strmap_get(&live->by_name, new->name);
+        new->added = !old;
+        if (old) {
+            databind_object(old, new, &p->binds);
+            count_functions(p, old, new);
+            plan_redirects(se, p, new);
+        } else {
+            p->added += new->nfuncs;
+        }
+        keep_function_addresses(live, new);
+    }
+    for (size_t i = 0; i < live->by_name.cap; i++) {
+        struct object *obj = live->by_name.slots[i].value;
+        if (obj && obj->superseded && !strmap_get(&nl->by_name, obj->name))
+            ARRAY_PUSH(p->removed_objs, p->nremoved_objs, p->capremoved_objs, obj);
+    }
+    return 0;
+}
+
+/* No parked thread may be inside the bytes a patch overwrites (its entry
+ * itself is fine: it will execute the new jump). */
+static bool patches_are_safe(const struct plan *p)
+{
+    size_t n;
+    const struct parked *t = world_parked(&n);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < p->npatches; j++)
+            if (t[i].ip > p->patches[j].at && t[i].ip < p->patches[j].at + JMP_SIZE)
+                return false;
+    return true;
+}
+
+static int with_writable(uintptr_t addr, size_t len, int prot_after, void (*write)(void *, const void *, size_t),
+                         const void *src)
+{
+    size_t page = sysconf(_SC_PAGESIZE);
+    uintptr_t start = addr & ~(page - 1), end = ALIGN_UP(addr + len, page);
+    if (mprotect((void *)start, end - start, PROT_READ | PROT_WRITE) < 0)
+        return fail("cannot make code writable for patching");
+    write((void *)addr, src, len);
+    mprotect((void *)start, end - start, prot_after);
+    return 0;
+}
+
+static void copy_bytes(void *dst, const void *src, size_t n)
+{
+    memcpy(dst, src, n);
+}
+
+static void apply_redirects(const struct plan *p)
+{
+    for (size_t i = 0; i < p->npatches; i++) {
+        uint8_t jmp[JMP_SIZE] = {0xe9};
+        int32_t rel = (int32_t)(p->patches[i].to - (p->patches[i].at + JMP_SIZE));
+        memcpy(jmp + 1, &rel, 4);
+        with_writable(p->patches[i].at, JMP_SIZE, PROT_READ | PROT_EXEC, copy_bytes, jmp);
+    }
+}
+
+/* Merge the new generation's symbols into the live table, remembering
+ * which ones changed address. */
+static void merge_symbols(struct session *se, struct link *nl, struct symbol ***moved, size_t *nmoved)
+{
+    struct link *live = se->live;
+    size_t cap = 0;
+    for (size_t i = 0; i < nl->nobjs; i++) {
+        struct object *obj = nl->objs[i];
+        for (size_t j = 1; j < obj->nsyms; j++) {
+            struct symbol *s = obj->syms[j];
+            if (!s->global)
+                continue;
+            struct symbol *l = symtab_get(live, s->name);
+            if (s->file == obj && (s->kind == SYM_DEFINED || s->kind == SYM_COMMON)) {
+                if (l->kind != SYM_UNDEF && l->addr != s->addr)
+                    ARRAY_PUSH(*moved, *nmoved, cap, l);
+                l->kind = SYM_DEFINED;
+                l->bind = s->bind;
+                l->type = s->type;
+                l->file = obj;
+                l->sec = s->sec;
+                l->value = s->value;
+                l->size = s->size;
+                l->addr = s->addr;
+                l->call_addr = s->call_addr;
+            } else if (l->kind == SYM_UNDEF && s->kind != SYM_UNDEF) {
+                l->kind = s->kind == SYM_EXTERNAL ? SYM_EXTERNAL : s->kind;
+                l->addr = s->addr;
+                l->dso = s->dso;
+            }
+        }
+    }
+    /* The new objects now refer to the live entries, like the others. */
+    for (size_t i = 0; i < nl->nobjs; i++)
+        for (size_t j = 1; j < nl->objs[i]->nsyms; j++) {
+            struct symbol *s = nl->objs[i]->syms[j];
+            if (s->global)
+                nl->objs[i]->syms[j] = symtab_get(live, s->name);
+        }
+    for (size_t i = 0; i < nl->ngot; i++)
+        if (nl->got[i]->global)
+            nl->got[i] = symtab_get(live, nl->got[i]->name);
+    for (size_t i = 0; i < nl->nstubs; i++)
+        if (nl->stubs[i]->global)
+            nl->stubs[i] = symtab_get(live, nl->stubs[i]->name);
+}
+
+static bool refers_to(const struct section *sec, struct symbol **syms, struct symbol **set, size_t n)
+{
+    for (size_t k = 0; k < sec->nrelas; k++) {
+        const struct symbol *s = syms[ELF64_R_SYM(sec->relas[k].r_info)];
+        for (size_t i = 0; i < n; i++)
+            if (s == set[i])
+                return true;
+    }
+    return false;
+}
+
+static void relocate_again(struct section *sec)
+{
+    size_t page = sysconf(_SC_PAGESIZE);
+    uintptr_t start = sec->addr & ~(page - 1), end = ALIGN_UP(sec->addr + sec->size, page);
+    mprotect((void *)start, end - start, PROT_READ | PROT_WRITE);
+    relocate_section(sec->obj->link, sec);
+    mprotect((void *)start, end - start, segment_prot(sec->out->seg));
+}
+
+/* Code and data of the rest of the program that reached a variable whose
+ * address changed (it was re-initialized or moved) are relocated again,
+ * and GOT slots of every generation are brought up to date. */
+static void update_references(struct session *se, struct symbol **moved, size_t nmoved)
+{
+    struct link *live = se->live;
+    for (size_t i = 0; nmoved && i < live->by_name.cap; i++) {
+        struct object *obj = live->by_name.slots[i].value;
+        if (!obj || obj->superseded)
+            continue;
+        for (size_t j = 1; j < obj->nsecs; j++)
+            if (obj->secs[j].out && refers_to(&obj->secs[j], obj->syms, moved, nmoved))
+                relocate_again(&obj->secs[j]);
+    }
+    for (size_t g = 0; g < se->ngens; g++) {
+        struct link *ld = se->gens[g];
+        uint64_t *got = (uint64_t *)ld->image->got;
+        for (size_t i = 0; i < ld->ngot; i++)
+            if (got[i] != ld->got[i]->addr) {
+                uint64_t v = ld->got[i]->addr;
+                with_writable((uintptr_t)&got[i], 8, PROT_READ, copy_bytes, &v);
+            }
+    }
+}
+
+static void commit(struct session *se, struct plan *p)
+{
+    struct link *nl = p->nl, *live = se->live;
+    for (size_t i = 0; i < p->binds.ncopies; i++)
+        memcpy((void *)p->binds.copies[i].to, (void *)p->binds.copies[i].from, p->binds.copies[i].size);
+    apply_redirects(p);
+    struct symbol **moved = NULL;
+    size_t nmoved = 0;
+    merge_symbols(se, nl, &moved, &nmoved);
+    ARRAY_PUSH(se->gens, se->ngens, se->capgens, nl);
+    for (size_t i = 0; i < nl->nobjs; i++)
+        strmap_slot(&live->by_name, nl->objs[i]->name)->value = nl->objs[i];
+    for (size_t i = 0; i < p->nremoved_objs; i++)
+        strmap_slot(&live->by_name, p->removed_objs[i]->name)->value = NULL;
+    update_references(se, moved, nmoved);
+    free(moved);
+    for (size_t i = 0; i < nl->archive_hashes.cap; i++)
+        if (nl->archive_hashes.slots[i].key)
+            strmap_slot(&live->archive_hashes, nl->archive_hashes.slots[i].key)->value =
+                nl->archive_hashes.slots[i].value;
+    link_publish(nl);
+    session_record_versions(se, nl, se->generation + 1);
+    se->generation++;
+}
+
+static const char *base(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* "hotld: reloaded a.o, b.o: 3 functions changed, 1 added, 0 removed;
+ *  12 variables kept, 0 reset, 1 new (1.4 ms)", then warnings. */
+static char *describe(const struct plan *p, double ms)
+{
+    struct strbuf sb = {0};
+    sb_printf(&sb, "hotld: reloaded ");
+    for (size_t i = 0; i < p->nl->nobjs; i++)
+        sb_printf(&sb, "%s%s%s", i ? ", " : "", p->nl->objs[i]->added ? "new " : "",
+                  base(p->nl->objs[i]->name));
+    for (size_t i = 0; i < p->nremoved_objs; i++)
+        sb_printf(&sb, "%sremoved %s", i || p->nl->nobjs ? ", " : "", base(p->removed_objs[i]->name));
+    sb_printf(&sb, ": %zu functions changed, %zu added, %zu removed; ", p->changed, p->added, p->removed);
+    sb_printf(&sb, "%zu variables kept, %zu reset, %zu new", p->binds.kept + p->binds.moved,
+              p->binds.reset, p->binds.added);
+    sb_printf(&sb, " (%.1f ms)", ms);
+    for (size_t i = 0; i < p->binds.nwarnings; i++)
+        sb_printf(&sb, "\nhotld: warning: %s", p->binds.warnings[i]);
+    return sb.s;
+}
+
+static void free_plan(struct plan *p)
+{
+    for (size_t i = 0; i < p->binds.nwarnings; i++)
+        free(p->binds.warnings[i]);
+    free(p->binds.warnings);
+    free(p->binds.copies);
+    free(p->patches);
+    free(p->removed_objs);
+}
+
+/* Undo what a failed reload's link did to the running program's records. */
+static void abandon(struct session *se, struct link *nl)
+{
+    struct strmap *objs = &se->live->by_name;
+    for (size_t i = 0; i < objs->cap; i++)
+        if (objs->slots[i].value)
+            ((struct object *)objs->slots[i].value)->superseded = false;
+    if (nl->image->base)
+        region_release(nl->image->base, nl->image->size);
+    link_free(nl);
+}
+
+static bool any_superseded(struct session *se)
+{
+    struct strmap *objs = &se->live->by_name;
+    for (size_t i = 0; i < objs->cap; i++)
+        if (objs->slots[i].value && ((struct object *)objs->slots[i].value)->superseded)
+            return true;
+    return false;
+}
+
+static int stop_safely(struct session *se, const struct plan *p)
+{
+    double deadline = now_ms() + se->reload_timeout_ms;
+    for (;;) {
+        int left = (int)(deadline - now_ms());
+        if (world_stop(left > 0 ? left : 1) < 0)
+            return -1;
+        if (patches_are_safe(p))
+            return 0;
+        world_resume();
+        if (now_ms() > deadline)
+            return fail("a thread stayed inside the first bytes of a function being replaced "
+                        "for %d ms (--reload-timeout)", se->reload_timeout_ms);
+        usleep(500);
+    }
+}
+
+/* Constructors of already-initialized objects must not run again; an
+ * object that is new to the program gets its constructors, as at start. */
+static void run_added_constructors(const struct session *se, const struct link *nl)
+{
+    bool any = false;
+    for (size_t i = 0; i < nl->nobjs; i++)
+        any |= nl->objs[i]->added;
+    if (any)
+        run_init(nl->image, se->argc, se->argv, environ);
+}
+
+int reload_apply(struct session *se, struct link_options *opts, char **report)
+{
+    double start = now_ms();
+    opts->live = se->live;
+    opts->host = &se->host;
+    struct plan p = {.nl = link_new(opts)};
+    if (link_build(p.nl) < 0) {
+        abandon(se, p.nl);
+        return -1;
+    }
+    size_t unchanged = p.nl->seen.len - p.nl->nobjs;
+    if (p.nl->nobjs == 0 && !any_superseded(se)) {
+        *report = xasprintf("hotld: nothing to reload (%zu inputs unchanged)", unchanged);
+        abandon(se, p.nl);
+        return 0;
+    }
+    if (plan_reload(se, &p) < 0 || link_relocate(p.nl) < 0 || stop_safely(se, &p) < 0) {
+        free_plan(&p);
+        abandon(se, p.nl);
+        return -1;
+    }
+    commit(se, &p);
+    world_resume();
+    run_added_constructors(se, p.nl);
+    *report = describe(&p, now_ms() - start);
+    free_plan(&p);
+    return 0;
+}

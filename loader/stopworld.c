@@ -1,0 +1,171 @@
+#include "stopworld.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <linux/futex.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define PARK_SIGNAL (SIGRTMIN + 6)
+#define MAX_THREADS 4096
+
+static struct parked slots[MAX_THREADS];
+static atomic_uint nparked;
+static atomic_uint release_gen;
+static atomic_bool stopping;
+static pid_t exempt[8];
+static size_t nexempt;
+static pid_t signalled[MAX_THREADS];
+static size_t nsignalled;
+
+static long futex(atomic_uint *addr, int op, unsigned val)
+{
+    return syscall(SYS_futex, addr, op, val, NULL, NULL, 0);
+}
+
+/* Runs in the parked thread: record where it was, then sleep on a futex
+ * until the generation changes. Only async-signal-safe calls. */
+static void park(int sig, siginfo_t *info, void *context)
+{
+    (void)sig;
+    (void)info;
+    int saved = errno;
+    unsigned gen = atomic_load(&release_gen);
+    if (!atomic_load(&stopping))
+        return; /* a late signal from a stop that is over */
+    ucontext_t *uc = context;
+    unsigned i = atomic_fetch_add(&nparked, 1);
+    if (i < MAX_THREADS)
+        slots[i] = (struct parked){(pid_t)syscall(SYS_gettid), (uintptr_t)uc->uc_mcontext.gregs[REG_RIP]};
+    while (atomic_load(&release_gen) == gen)
+        futex(&release_gen, FUTEX_WAIT_PRIVATE, gen);
+    errno = saved;
+}
+
+void world_init(void)
+{
+    struct sigaction sa = {.sa_sigaction = park, .sa_flags = SA_SIGINFO | SA_RESTART};
+    sigfillset(&sa.sa_mask);
+    sigaction(PARK_SIGNAL, &sa, NULL);
+}
+
+void world_exempt(pid_t tid)
+{
+    if (nexempt < ARRAY_SIZE(exempt))
+        exempt[nexempt++] = tid;
+}
+
+static bool is_exempt(pid_t tid)
+{
+    for (size_t i = 0; i < nexempt; i++)
+        if (exempt[i] == tid)
+            return true;
+    return tid == (pid_t)syscall(SYS_gettid);
+}
+
+static bool was_signalled(pid_t tid)
+{
+    for (size_t i = 0; i < nsignalled; i++)
+        if (signalled[i] == tid)
+            return true;
+    return false;
+}
+
+/* Signal every thread not yet signalled; returns how many are new. */
+static size_t signal_threads(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    size_t fresh = 0;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        pid_t tid = atoi(e->d_name);
+        if (tid <= 0 || is_exempt(tid) || was_signalled(tid) || nsignalled == MAX_THREADS)
+            continue;
+        if (syscall(SYS_tgkill, getpid(), tid, PARK_SIGNAL) == 0) {
+            signalled[nsignalled++] = tid;
+            fresh++;
+        }
+    }
+    if (d)
+        closedir(d);
+    return fresh;
+}
+
+static bool thread_alive(pid_t tid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%d", tid);
+    return access(path, F_OK) == 0;
+}
+
+static int report_stragglers(int timeout_ms)
+{
+    char names[512] = "";
+    for (size_t i = 0; i < nsignalled; i++) {
+        bool parked = false;
+        for (unsigned j = 0; j < atomic_load(&nparked) && j < MAX_THREADS; j++)
+            parked |= slots[j].tid == signalled[i];
+        if (parked || !thread_alive(signalled[i]))
+            continue;
+        char comm[64] = "?", path[64];
+        snprintf(path, sizeof path, "/proc/self/task/%d/comm", signalled[i]);
+        FILE *f = fopen(path, "r");
+        if (f && fgets(comm, sizeof comm, f))
+            comm[strcspn(comm, "\n")] = 0;
+        if (f)
+            fclose(f);
+        size_t len = strlen(names);
+        snprintf(names + len, sizeof names - len, "%s%d (%s)", len ? ", " : "", signalled[i], comm);
+    }
+    return fail("thread %s did not reach a safe point within %d ms (--reload-timeout); "
+                "is the signal blocked, or hotld_poll() not called?", names, timeout_ms);
+}
+
+/* Threads that exited after being signalled will never park. */
+static unsigned live_signalled(void)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < nsignalled; i++)
+        n += thread_alive(signalled[i]);
+    return n;
+}
+
+int world_stop(int timeout_ms)
+{
+    nsignalled = 0;
+    atomic_store(&nparked, 0);
+    atomic_store(&stopping, true);
+    double deadline = now_ms() + timeout_ms;
+    for (;;) {
+        size_t fresh = signal_threads();
+        if (!fresh && atomic_load(&nparked) >= live_signalled())
+            return 0;
+        if (now_ms() > deadline) {
+            int rc = report_stragglers(timeout_ms);
+            world_resume();
+            return rc;
+        }
+        usleep(fresh ? 0 : 200);
+    }
+}
+
+const struct parked *world_parked(size_t *n)
+{
+    unsigned count = atomic_load(&nparked);
+    *n = count < MAX_THREADS ? count : MAX_THREADS;
+    return slots;
+}
+
+void world_resume(void)
+{
+    atomic_store(&stopping, false);
+    atomic_fetch_add(&release_gen, 1);
+    futex(&release_gen, FUTEX_WAKE_PRIVATE, 0x7fffffff);
+}

@@ -1,0 +1,27 @@
+/* Parking every program thread at a known point while a reload patches
+ * code: each thread gets a signal whose handler records the interrupted
+ * instruction pointer and waits until released. */
+#ifndef HOTLD_STOPWORLD_H
+#define HOTLD_STOPWORLD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct parked {
+    pid_t tid;
+    uintptr_t ip;
+};
+
+/* Install the handler; threads listed by world_exempt are never parked
+ * (hotld's own control and watch threads). */
+void world_init(void);
+void world_exempt(pid_t tid);
+/* Park all other threads within timeout_ms. On timeout every thread is
+ * released and -1 returned, with the stragglers named in the error. */
+int world_stop(int timeout_ms);
+const struct parked *world_parked(size_t *n);
+void world_resume(void);
+
+#endif

@@ -1,0 +1,21 @@
+#include "strbuf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "util.h"
+
+void sb_printf(struct strbuf *sb, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    grow_array((void **)&sb->s, &sb->cap, sb->len + n + 1, 1);
+    va_start(ap, fmt);
+    vsnprintf(sb->s + sb->len, n + 1, fmt, ap);
+    va_end(ap);
+    sb->len += n;
+}

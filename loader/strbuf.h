@@ -1,0 +1,14 @@
+/* A growing string, for reports and listings. */
+#ifndef HOTLD_STRBUF_H
+#define HOTLD_STRBUF_H
+
+#include <stddef.h>
+
+struct strbuf {
+    char *s;
+    size_t len, cap;
+};
+
+void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
