@@ -160,9 +160,13 @@ int link_relocate(struct link *ld)
 {
     for (size_t i = 0; i < ld->noutsecs; i++) {
         struct outsec *o = ld->outsecs[i];
-        for (size_t j = 0; j < o->nin; j++)
-            if (o->in[j]->data)
-                memcpy((void *)o->in[j]->addr, o->in[j]->data, o->in[j]->size);
+        for (size_t j = 0; j < o->nin; j++) {
+            struct section *s = o->in[j];
+            if (s->data)
+                memcpy((void *)s->addr, s->data, s->size);
+            if (s->flags & SHF_EXECINSTR)
+                memset((void *)(s->addr + s->size), 0xcc, padding_after(s));
+        }
     }
     for (size_t i = 0; i < ld->noutsecs; i++) {
         struct outsec *o = ld->outsecs[i];

@@ -153,10 +153,14 @@ static void allocate_got_and_stubs(struct link *ld)
 }
 
 /* Extra bytes after an input section: .eh_frame pieces get a zero
- * terminator so that each object's frames can be registered on its own. */
-static uint64_t padding_after(const struct section *s)
+ * terminator so that each object's frames can be registered on its own;
+ * code gets room for a 5-byte jump, so that a reload can redirect even a
+ * tiny function at the end of its section (int3-filled when relocated). */
+uint64_t padding_after(const struct section *s)
 {
-    return s->type == SHT_X86_64_UNWIND || !strcmp(s->name, ".eh_frame") ? 4 : 0;
+    if (s->type == SHT_X86_64_UNWIND || !strcmp(s->name, ".eh_frame"))
+        return 4;
+    return s->flags & SHF_EXECINSTR ? CODE_PADDING : 0;
 }
 
 static uint64_t size_outsec(struct outsec *o)
@@ -232,7 +236,7 @@ static void set_addresses(struct link *ld, struct image *im)
  * section's end): a redirecting jump may only overwrite that much. */
 static uint64_t room_after(const struct object *obj, const struct symbol *f)
 {
-    uint64_t room = f->sec->size - f->value;
+    uint64_t room = f->sec->size + padding_after(f->sec) - f->value;
     for (size_t i = 1; i < obj->nsyms; i++) {
         const struct symbol *s = obj->syms[i];
         if (s->sec == f->sec && s->value > f->value && s->value - f->value < room &&

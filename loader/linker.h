@@ -234,7 +234,9 @@ struct symbol *symtab_get(struct link *ld, const char *name);
 int link_resolve(struct link *ld);
 
 /* layout.c */
+#define CODE_PADDING 8
 int link_layout(struct link *ld);
+uint64_t padding_after(const struct section *s);
 int segment_prot(enum segment seg);
 int link_bind_linker_symbols(struct link *ld);
 bool is_linker_defined(const char *name);

@@ -9,6 +9,7 @@
  *   4. release the threads; run constructors of added objects only.
  * Anything that fails before step 3 discards the new image and leaves the
  * program exactly as it was. */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -365,7 +366,7 @@ static int stop_safely(struct session *se, const struct plan *p)
         if (now_ms() > deadline)
             return fail("a thread stayed inside the first bytes of a function being replaced "
                         "for %d ms (--reload-timeout)", se->reload_timeout_ms);
-        usleep(500);
+        sched_yield(); /* let the threads run on past the entry */
     }
 }
 

@@ -152,7 +152,8 @@ int world_stop(int timeout_ms)
             world_resume();
             return rc;
         }
-        usleep(fresh ? 0 : 200);
+        if (!fresh)
+            usleep(20);
     }
 }
 
