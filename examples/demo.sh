@@ -1,16 +1,35 @@
 #!/usr/bin/env bash
-# make demo: build the example game's objects and run them under hotld,
-# next to the same objects linked by gcc, to show they behave the same.
+# make demo: run the example game under hotld, then change its physics while
+# it runs: rebuild physics.o and run the same hotld command again. The game
+# keeps its state (positions, velocities, frame count) and picks up the new
+# code. Finally check that hotld runs the game exactly like a gcc-linked
+# executable.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-game=$root/examples/game
 hotld=$root/build/hotld
-make --no-print-directory -s -C "$game"
-cd "$game"
-echo "== hotld game.o physics.o render.o libengine.a -lm -- 3"
-"$hotld" -v game.o physics.o render.o libengine.a -lm -- 3
-gcc game.o physics.o render.o libengine.a -lm -o "$root/build/game-linked"
-if cmp -s <("$hotld" game.o physics.o render.o libengine.a -lm -- 50) <("$root/build/game-linked" 50); then
+work=$root/build/demo-game
+rm -rf "$work" && mkdir -p "$work" && cp -r "$root/examples/game/." "$work/"
+make --no-print-directory -s -C "$work"
+cd "$work"
+session=demo-$$
+cmd=("$hotld" --session "$session" game.o physics.o render.o libengine.a -lm)
+
+echo "== ${cmd[*]##*/} -- 40 60   (40 frames, 60 ms each)"
+"${cmd[@]}" -- 40 60 &
+game=$!
+trap 'kill $game 2>/dev/null || true' EXIT
+sleep 1.2
+
+echo "== editing physics.c: no gravity, and walls that absorb half the speed"
+sed -i 's/e->vel.y += gravity \* dt;/e->vel.y += 0 * gravity * dt;/; s/bounce = 0.9f/bounce = 0.5f/' physics.c
+make --no-print-directory -s physics.o
+echo "== ${cmd[*]##*/}   (the same command again: reload)"
+"${cmd[@]}"
+wait $game
+trap - EXIT
+
+gcc game.o physics.o render.o libengine.a -lm -o game-linked
+if cmp -s <("$hotld" game.o physics.o render.o libengine.a -lm -- 50 </dev/null) <(./game-linked 50); then
     echo "== 50 frames under hotld: identical to the gcc-linked executable"
 else
     echo "== output differs from the gcc-linked executable" >&2

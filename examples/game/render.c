@@ -1,5 +1,6 @@
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/engine.h"
 
@@ -16,6 +17,8 @@ void render_frame(int frame)
         grid[(int)e->pos.y][(int)e->pos.x] = e->glyph;
         energy += vec_length(e->vel);
     }
+    if (isatty(STDOUT_FILENO))
+        fputs("\033[H\033[2J", stdout); /* animate in place on a terminal */
     printf("frame %d  entities %d  speed %.1f\n", frame, entity_count, energy);
     for (int y = 0; y < WORLD_H; y++)
         puts(grid[y]);
