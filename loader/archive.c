@@ -105,6 +105,15 @@ struct archive *archive_open(const char *name, struct file_data file, Elf *elf)
     return ar;
 }
 
+uint64_t archive_hash(struct archive *ar)
+{
+    if (!ar->hashed) {
+        ar->hash = hash_bytes(ar->file.bytes, ar->file.size);
+        ar->hashed = true;
+    }
+    return ar->hash;
+}
+
 /* The member at offset, read once; *fresh says whether this call read it. */
 struct object *archive_extract(struct archive *ar, size_t offset, bool *fresh)
 {
@@ -127,9 +136,6 @@ struct object *archive_extract(struct archive *ar, size_t offset, bool *fresh)
         elf_end(m);
         return NULL;
     }
-    size_t size;
-    const char *bytes = elf_rawfile(m, &size);
-    obj->hash = hash_bytes(bytes, bytes ? size : 0);
     strmap_slot(&ar->pulled, xstrdup(key))->value = obj;
     *fresh = true;
     return obj;

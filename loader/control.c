@@ -167,7 +167,8 @@ int control_listen(const char *path)
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return fail("control socket: %s", strerror(errno));
-    unlink(path);
+    /* A socket file left by a dead session was removed by control_connect;
+     * a live one is not ours to take. */
     mode_t old = umask(077);
     rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
     umask(old);

@@ -83,7 +83,7 @@ void link_free(struct link *ld)
     strmap_free(&ld->groups);
     strmap_free(&ld->seen);
     strmap_free(&ld->by_name);
-    strmap_free(&ld->archive_hashes);
+    strmap_free(&ld->archives_by_name);
     free(ld->objs);
     free(ld->archives);
     free(ld->dsos);

@@ -19,7 +19,7 @@ static struct object *live_object(struct link *ld, const char *name)
 bool incremental_unchanged(struct link *ld, const char *name, uint64_t hash)
 {
     struct object *old = live_object(ld, name);
-    if (!old || old->hash != hash)
+    if (!old || object_hash(old) != hash)
         return false;
     strmap_slot(&ld->seen, old->name)->value = old;
     return true;
@@ -42,9 +42,9 @@ static void keep_members(struct link *ld, const struct archive *ar)
 
 int incremental_archive(struct link *ld, struct archive *ar)
 {
-    struct strmap *hashes = &ld->opts->live->archive_hashes;
-    /* installed libraries (mapped, not hashed) do not change under us */
-    if (ar->file.mapped || (uintptr_t)strmap_get(hashes, ar->name) == ar->hash) {
+    struct archive *was = strmap_get(&ld->opts->live->archives_by_name, ar->name);
+    /* installed libraries (mapped, not read) do not change under us */
+    if (ar->file.mapped || (was && archive_hash(was) == archive_hash(ar))) {
         keep_members(ld, ar);
         return 0;
     }

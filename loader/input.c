@@ -121,8 +121,7 @@ static int add_elf(struct link *ld, const char *path, struct file_data f, bool a
         struct archive *ar = archive_open(path, f, elf);
         if (!ar)
             return elf_end(elf), file_release(&f), -1;
-        ar->hash = f.mapped ? 0 : hash_bytes(f.bytes, f.size);
-        strmap_slot(&ld->archive_hashes, ar->name)->value = (void *)(uintptr_t)ar->hash;
+        strmap_slot(&ld->archives_by_name, ar->name)->value = ar;
         ARRAY_PUSH(ld->archives, ld->narchives, ld->caparchives, ar);
         return ld->opts->live ? incremental_archive(ld, ar) : 0;
     }
@@ -136,7 +135,7 @@ static int add_elf(struct link *ld, const char *path, struct file_data f, bool a
             return fail("%s: is an executable, not an object file; pass the .o files it was built from", path);
         return add_shared(ld, path, as_needed);
     }
-    uint64_t hash = hash_bytes(f.bytes, f.size);
+    uint64_t hash = ld->opts->live ? hash_bytes(f.bytes, f.size) : 0;
     if (ld->opts->live && incremental_unchanged(ld, path, hash))
         return elf_end(elf), file_release(&f), 0;
     struct object *obj = object_read(path, elf);
@@ -144,6 +143,7 @@ static int add_elf(struct link *ld, const char *path, struct file_data f, bool a
         return elf_end(elf), file_release(&f), -1;
     obj->file = f;
     obj->hash = hash;
+    obj->hashed = ld->opts->live != NULL;
     return link_add_object(ld, obj);
 }
 

@@ -232,35 +232,6 @@ static void set_addresses(struct link *ld, struct image *im)
     }
 }
 
-/* Bytes from a function's entry to the next symbol of its section (or the
- * section's end): a redirecting jump may only overwrite that much. */
-static uint64_t room_after(const struct object *obj, const struct symbol *f)
-{
-    uint64_t room = f->sec->size + padding_after(f->sec) - f->value;
-    for (size_t i = 1; i < obj->nsyms; i++) {
-        const struct symbol *s = obj->syms[i];
-        if (s->sec == f->sec && s->value > f->value && s->value - f->value < room &&
-            s->type != STT_SECTION && s->file == obj)
-            room = s->value - f->value;
-    }
-    return room;
-}
-
-static void record_functions(struct object *obj)
-{
-    size_t cap = 0;
-    for (size_t i = 1; i < obj->nsyms; i++) {
-        const struct symbol *s = obj->syms[i];
-        if (s->type != STT_FUNC || s->file != obj || !s->sec || !s->sec->out || s->kind != SYM_DEFINED)
-            continue;
-        struct func f = {s->name, s->sec->addr + s->value, s->size, room_after(obj, s),
-                         s->sec->data ? s->sec->data + s->value : NULL};
-        if (s->value + s->size > s->sec->size)
-            f.size = 0, f.bytes = NULL; /* a bogus size: never compared */
-        ARRAY_PUSH(obj->funcs, obj->nfuncs, cap, f);
-    }
-}
-
 static struct outsec *find_outsec(struct link *ld, const char *name)
 {
     for (size_t i = 0; i < ld->noutsecs; i++)
@@ -299,8 +270,6 @@ int link_layout(struct link *ld)
     im->got = im->base + got_off;
     im->stubs = im->base + stub_off;
     set_addresses(ld, im);
-    for (size_t i = 0; i < ld->nobjs; i++)
-        record_functions(ld->objs[i]);
     return 0;
 }
 

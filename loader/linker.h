@@ -104,8 +104,9 @@ struct func {
 struct object {
     char *name;                 /* "a.o" or "libz.a(deflate.o)" */
     struct link *link;          /* the link (generation) that loaded it */
-    struct func *funcs;
+    struct func *funcs;         /* functions.c, computed on first use */
     size_t nfuncs;
+    bool funcs_known;
     Elf *elf;
     struct file_data file;      /* contents we own (empty for members) */
     struct section *secs;
@@ -116,14 +117,16 @@ struct object {
     bool needs_low;             /* has 32-bit absolute relocations */
     bool superseded;            /* replaced or removed by a reload */
     bool added;                 /* new in a reload (not a replacement) */
-    uint64_t hash;              /* content hash of its bytes */
+    uint64_t hash;              /* content hash, once computed */
+    bool hashed;
 };
 
 struct archive {
     char *name;
     struct file_data file;
     Elf *elf;
-    uint64_t hash;              /* content hash (files we read, not mapped) */
+    uint64_t hash;              /* content hash, once computed */
+    bool hashed;
     struct strmap index;        /* symbol name -> member offset + 1 */
     struct strmap pulled;       /* member offset -> object, as hex key */
 };
@@ -188,7 +191,7 @@ struct link {
     bool low;                   /* image must sit below 2 GiB */
     struct strmap seen;         /* reload: input keys met, unchanged or not */
     struct strmap by_name;      /* object name -> its current version */
-    struct strmap archive_hashes; /* archive path -> content hash */
+    struct strmap archives_by_name; /* archive path -> struct archive */
     struct image *image;
 };
 
@@ -214,12 +217,14 @@ int link_add_lib(struct link *ld, const char *name);
 
 /* object.c */
 struct object *object_read(const char *name, Elf *elf);
+uint64_t object_hash(struct object *obj);
 int object_check_relocs(struct object *obj);
 bool section_is_loadable(const struct section *s);
 
 /* archive.c */
 struct archive *archive_open(const char *name, struct file_data file, Elf *elf);
 struct object *archive_extract(struct archive *ar, size_t offset, bool *fresh);
+uint64_t archive_hash(struct archive *ar);
 
 /* dso.c */
 struct dso *dso_new(const char *path, bool as_needed);
@@ -275,6 +280,9 @@ struct bind_result {
 };
 void databind_object(struct object *old, struct object *new, struct bind_result *r);
 bool databind_delta(const struct section *sec, uint32_t type, int64_t addend, int64_t *delta);
+
+/* functions.c */
+const struct func *object_functions(struct object *obj, size_t *n);
 
 /* comdat.c */
 int comdat_select(struct link *ld, struct object *obj);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "linker.h"
 #include "util.h"
 
@@ -243,6 +244,18 @@ bad:
     free(obj->name);
     free(obj);
     return NULL;
+}
+
+/* Hashed when a reload first asks, not at load: most objects never are. */
+uint64_t object_hash(struct object *obj)
+{
+    if (!obj->hashed) {
+        size_t size = obj->file.size;
+        const char *bytes = obj->file.bytes ? obj->file.bytes : elf_rawfile(obj->elf, &size);
+        obj->hash = hash_bytes(bytes, bytes ? size : 0);
+        obj->hashed = true;
+    }
+    return obj->hash;
 }
 
 /* Relocation entries are checked once an object is known to be part of the

@@ -65,39 +65,46 @@ static bool is_redirectable(const struct func *f)
     return !strchr(f->name, '.') && f->room >= JMP_SIZE;
 }
 
-static const struct func *find_func(const struct object *obj, const char *name)
+static const struct func *find_func(struct object *obj, const char *name)
 {
-    for (size_t i = 0; i < obj->nfuncs; i++)
-        if (!strcmp(obj->funcs[i].name, name))
-            return &obj->funcs[i];
+    size_t n;
+    const struct func *f = object_functions(obj, &n);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(f[i].name, name))
+            return &f[i];
     return NULL;
 }
 
-static void count_functions(struct plan *p, const struct object *old, const struct object *new)
+static void count_functions(struct plan *p, struct object *old, struct object *new)
 {
-    for (size_t i = 0; i < new->nfuncs; i++) {
-        const struct func *o = find_func(old, new->funcs[i].name), *n = &new->funcs[i];
+    size_t nnew, nold;
+    const struct func *fn = object_functions(new, &nnew), *fo = object_functions(old, &nold);
+    for (size_t i = 0; i < nnew; i++) {
+        const struct func *o = find_func(old, fn[i].name), *n = &fn[i];
         if (!o)
             p->added++;
         else if (o->size != n->size || !o->bytes || !n->bytes || memcmp(o->bytes, n->bytes, n->size))
             p->changed++;
     }
-    for (size_t i = 0; i < old->nfuncs; i++)
-        p->removed += !find_func(new, old->funcs[i].name);
+    for (size_t i = 0; i < nold; i++)
+        p->removed += !find_func(new, fo[i].name);
 }
 
 /* Every earlier version's entry jumps to the new body. */
-static void plan_redirects(struct session *se, struct plan *p, const struct object *new)
+static void plan_redirects(struct session *se, struct plan *p, struct object *new)
 {
     struct version_list *vl = strmap_get(&se->versions, new->name);
-    for (size_t v = 0; vl && v < vl->n; v++)
-        for (size_t i = 0; i < vl->v[v]->nfuncs; i++) {
-            const struct func *f = &vl->v[v]->funcs[i], *n;
+    for (size_t v = 0; vl && v < vl->n; v++) {
+        size_t nf;
+        const struct func *fs = object_functions(vl->v[v], &nf);
+        for (size_t i = 0; i < nf; i++) {
+            const struct func *f = &fs[i], *n;
             if (is_redirectable(f) && (n = find_func(new, f->name)) && n->body != f->body) {
                 struct patch pt = {f->body, n->body};
                 ARRAY_PUSH(p->patches, p->npatches, p->cappatches, pt);
             }
         }
+    }
 }
 
 /* A reloaded global function keeps its first address, so &f is stable;
@@ -127,7 +134,9 @@ static int plan_reload(struct session *se, struct plan *p)
             count_functions(p, old, new);
             plan_redirects(se, p, new);
         } else {
-            p->added += new->nfuncs;
+            size_t n;
+            object_functions(new, &n);
+            p->added += n;
         }
         keep_function_addresses(live, new);
     }
@@ -287,10 +296,10 @@ static void commit(struct session *se, struct plan *p)
         strmap_slot(&live->by_name, p->removed_objs[i]->name)->value = NULL;
     update_references(se, moved, nmoved);
     free(moved);
-    for (size_t i = 0; i < nl->archive_hashes.cap; i++)
-        if (nl->archive_hashes.slots[i].key)
-            strmap_slot(&live->archive_hashes, nl->archive_hashes.slots[i].key)->value =
-                nl->archive_hashes.slots[i].value;
+    for (size_t i = 0; i < nl->archives_by_name.cap; i++)
+        if (nl->archives_by_name.slots[i].key)
+            strmap_slot(&live->archives_by_name, nl->archives_by_name.slots[i].key)->value =
+                nl->archives_by_name.slots[i].value;
     link_publish(nl);
     session_record_versions(se, nl, se->generation + 1);
     se->generation++;

@@ -168,8 +168,10 @@ static int decode_inputs(const struct message *m, size_t first, struct link_opti
     size_t capin = 0, capdirs = 0;
     for (size_t i = first; i < m->nfields; i++) {
         const char *f = m->fields[i];
-        if (strlen(f) < 3 || f[1] != ':')
+        if (strlen(f) < 2 || f[1] != ':')
             return fail("malformed reload request field '%.40s'", f);
+        if (f[0] == 'a')
+            continue; /* a program argument: see same_program() */
         if (f[0] == 'f' || f[0] == 'l') {
             struct link_input in = {f + 2, f[0] == 'l'};
             ARRAY_PUSH(o->inputs, o->ninputs, capin, in);
@@ -213,6 +215,8 @@ static char *status_text(void)
     return sb.s;
 }
 
+#define OTHER_PROGRAM "another program"
+
 static void answer(int fd, bool ok, const char *text)
 {
     struct message reply = {0};
@@ -220,6 +224,27 @@ static void answer(int fd, bool ok, const char *text)
     message_add(&reply, text);
     message_send(fd, &reply);
     message_free(&reply);
+}
+
+/* Is the requesting command this program again? It must pass the same
+ * program arguments and name at least one object the program has loaded;
+ * otherwise it is another program (the other end of a pipeline, say) that
+ * happens to run in the same directory, and it runs on its own. */
+static bool same_program(const struct message *m)
+{
+    size_t nargs = 0;
+    bool shared = false;
+    for (size_t i = 1; i < m->nfields; i++) {
+        const char *f = m->fields[i];
+        if (f[0] == 'a' && f[1] == ':') {
+            if (1 + nargs >= (size_t)the_session.argc || strcmp(f + 2, the_session.argv[1 + nargs]))
+                return false;
+            nargs++;
+        } else if (f[0] == 'f' && f[1] == ':') {
+            shared |= strmap_get(&the_session.live->by_name, f + 2) != NULL;
+        }
+    }
+    return shared && 1 + nargs == (size_t)the_session.argc;
 }
 
 static void serve_request(int fd)
@@ -235,6 +260,8 @@ static void serve_request(int fd)
         char *text = status_text();
         answer(fd, true, text);
         free(text);
+    } else if (!strcmp(m.fields[0], "reload") && !same_program(&m)) {
+        answer(fd, false, OTHER_PROGRAM);
     } else if (!strcmp(m.fields[0], "reload")) {
         struct link_options opts = {0};
         char *report = NULL;
@@ -289,7 +316,10 @@ static void start_control(const char *path)
 {
     int fd = control_listen(path);
     if (fd < 0) {
-        warn("reloads disabled: %s", last_error());
+        /* The program runs without reloads. Say so only if asked: its
+         * stderr must look like the linked program's. */
+        if (verbose)
+            warn("reloads disabled: %s", last_error());
         clear_error();
         return;
     }
@@ -301,6 +331,8 @@ static void start_control(const char *path)
 
 /* ---- the client side ------------------------------------------------- */
 
+/* Returns hotld's exit status, or -1 if the session says the request is
+ * for another program. */
 static int client_request(int fd, struct message *req)
 {
     struct message reply;
@@ -312,6 +344,10 @@ static int client_request(int fd, struct message *req)
     }
     close(fd);
     bool ok = !strcmp(reply.fields[0], "ok");
+    if (!ok && !strcmp(reply.fields[1], OTHER_PROGRAM)) {
+        message_free(&reply);
+        return -1;
+    }
     if (!ok) {
         fprintf(stderr, "hotld: error: reload failed: %s\n", reply.fields[1]);
     } else {
@@ -331,6 +367,11 @@ static int client_reload(int fd, const struct session_options *o)
 {
     struct message req = {0};
     message_add(&req, "reload");
+    for (int i = 0; i < o->argc; i++) {
+        char *f = xasprintf("a:%s", o->argv[i]);
+        message_add(&req, f);
+        free(f);
+    }
     encode_inputs(&req, &o->link);
     int rc = client_request(fd, &req);
     message_free(&req);
@@ -405,7 +446,8 @@ static int run_server(struct session_options *o, const char *path)
     ARRAY_PUSH(se->gens, se->ngens, se->capgens, ld);
     session_record_versions(se, ld, 0);
     world_init();
-    start_control(path);
+    if (path)
+        start_control(path);
     if (o->watch)
         watch_start(&o->link, start_thread);
     se->argc = o->argc + 1;
@@ -417,15 +459,34 @@ static int run_server(struct session_options *o, const char *path)
 }
 
 /* Paths are sent to the session and compared with what it loaded, so both
- * sides name files canonically. */
+ * sides name files the same way: absolute, with "." and ".." folded
+ * lexically (no system calls: a program may have a thousand inputs). */
 static const char *absolute(const char *path)
 {
-    char buf[PATH_MAX], cwd[PATH_MAX];
-    if (realpath(path, buf))
-        return xstrdup(buf);
-    if (path[0] == '/' || !getcwd(cwd, sizeof cwd))
-        return path;
-    return xasprintf("%s/%s", cwd, path);
+    char cwd[PATH_MAX];
+    char *full = path[0] == '/' || !getcwd(cwd, sizeof cwd) ? xstrdup(path)
+                                                            : xasprintf("%s/%s", cwd, path);
+    char *out = full, *save = NULL;
+    char *copy = xstrdup(full);
+    size_t len = 0;
+    for (char *part = strtok_r(copy, "/", &save); part; part = strtok_r(NULL, "/", &save)) {
+        if (!strcmp(part, "."))
+            continue;
+        if (!strcmp(part, "..")) {
+            while (len > 0 && out[--len] != '/')
+                ;
+            continue;
+        }
+        out[len++] = '/';
+        size_t n = strlen(part);
+        memcpy(out + len, part, n);
+        len += n;
+    }
+    if (len == 0)
+        out[len++] = '/';
+    out[len] = 0;
+    free(copy);
+    return out;
 }
 
 static void make_absolute(struct link_options *o)
@@ -446,7 +507,11 @@ int session_main(struct session_options *o)
     if (o->mode == MODE_STATUS)
         return client_status(path);
     int fd = control_connect(path);
-    if (fd >= 0)
-        return client_reload(fd, o);
+    if (fd >= 0) {
+        int rc = client_reload(fd, o);
+        if (rc >= 0)
+            return rc;
+        path = NULL; /* another program holds this session: run on our own */
+    }
     return run_server(o, path);
 }

@@ -1,0 +1,93 @@
+/* The functions of one version of an object, where it laid them out. They
+ * are read from the object's own ELF symbol table: the live table's global
+ * entries describe only the newest version. Computed when a reload first
+ * needs them, since most objects are never replaced. */
+#include <stdlib.h>
+
+#include "linker.h"
+#include "util.h"
+
+struct mark {
+    uint32_t shndx;
+    uint64_t value;
+};
+
+static int by_place(const void *a, const void *b)
+{
+    const struct mark *x = a, *y = b;
+    if (x->shndx != y->shndx)
+        return x->shndx < y->shndx ? -1 : 1;
+    return x->value < y->value ? -1 : x->value > y->value;
+}
+
+static const Elf64_Sym *raw_symbols(const struct object *obj, size_t *n)
+{
+    for (size_t i = 1; i < obj->nsecs; i++)
+        if (obj->secs[i].type == SHT_SYMTAB) {
+            *n = obj->secs[i].size / sizeof(Elf64_Sym);
+            return (const Elf64_Sym *)obj->secs[i].data;
+        }
+    *n = 0;
+    return NULL;
+}
+
+static bool in_loaded_section(const struct object *obj, const Elf64_Sym *es)
+{
+    return es->st_shndx > 0 && es->st_shndx < obj->nsecs && obj->secs[es->st_shndx].out &&
+           !obj->secs[es->st_shndx].discarded;
+}
+
+/* Bytes from value to the next symbol of the section, or to the end of the
+ * section and the room the layout left after it. */
+static uint64_t room_at(const struct object *obj, const struct mark *marks, size_t nmarks,
+                        uint32_t shndx, uint64_t value)
+{
+    struct mark key = {shndx, value + 1};
+    size_t lo = 0, hi = nmarks; /* first mark after (shndx, value) */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (by_place(&marks[mid], &key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const struct section *sec = &obj->secs[shndx];
+    uint64_t end = sec->size + padding_after(sec);
+    if (lo < nmarks && marks[lo].shndx == shndx && marks[lo].value < end)
+        end = marks[lo].value;
+    return end - value;
+}
+
+static void compute(struct object *obj)
+{
+    size_t n, nmarks = 0, cap = 0;
+    const Elf64_Sym *es = raw_symbols(obj, &n);
+    struct mark *marks = xcalloc(n + 1, sizeof *marks);
+    for (size_t i = 1; i < n; i++)
+        if (in_loaded_section(obj, &es[i]) && GELF_ST_TYPE(es[i].st_info) != STT_SECTION)
+            marks[nmarks++] = (struct mark){es[i].st_shndx, es[i].st_value};
+    qsort(marks, nmarks, sizeof *marks, by_place);
+    for (size_t i = 1; i < n; i++) {
+        const struct section *sec = &obj->secs[es[i].st_shndx];
+        if (GELF_ST_TYPE(es[i].st_info) != STT_FUNC || !in_loaded_section(obj, &es[i]) ||
+            es[i].st_value > sec->size)
+            continue;
+        struct func f = {obj->syms[i]->name, sec->addr + es[i].st_value, es[i].st_size,
+                         room_at(obj, marks, nmarks, es[i].st_shndx, es[i].st_value), NULL};
+        if (sec->data && es[i].st_size <= sec->size - es[i].st_value)
+            f.bytes = sec->data + es[i].st_value;
+        else
+            f.size = 0; /* no bytes to compare */
+        ARRAY_PUSH(obj->funcs, obj->nfuncs, cap, f);
+    }
+    free(marks);
+    obj->funcs_known = true;
+}
+
+const struct func *object_functions(struct object *obj, size_t *n)
+{
+    if (!obj->funcs_known)
+        compute(obj);
+    *n = obj->nfuncs;
+    return obj->funcs;
+}
