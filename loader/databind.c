@@ -5,14 +5,16 @@
  * storage: its symbol gets the old address, so named references bind to it.
  * References through the section symbol (what assemblers emit for statics)
  * are moved by a per-variable delta recorded on the section. A RIP-relative
- * reference's addend does not say exactly which byte it targets (an
- * immediate may follow the displacement), so when the possible targets
- * belong to variables with different deltas, the kept ones among them are
- * demoted: they get new storage with their old value copied in. */
+ * reference's addend folds in the size of any immediate after the
+ * displacement, so the instruction is decoded (x86_insn.c) to find the byte
+ * it targets. Should that fail, the possible targets are all considered,
+ * and if they belong to variables with different deltas, the kept ones
+ * among them are demoted: new storage, with their old value copied in. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "linker.h"
+#include "x86_insn.h"
 #include "util.h"
 
 struct var {
@@ -86,16 +88,44 @@ static void warn_reset(struct bind_result *r, const struct var *nv, const struct
     ARRAY_PUSH(r->warnings, r->nwarnings, r->capwarnings, w);
 }
 
-/* The byte offsets a relocation may target within its section. */
-static size_t candidate_offsets(uint32_t type, int64_t addend, int64_t out[4])
+/* For a RIP-relative displacement at `at` in code section `from`: the
+ * distance from the displacement to the end of its instruction (4 plus
+ * the immediate that follows), decoding the function that holds it; -1 if
+ * unknown. */
+static int64_t disp_to_end(const struct section *from, uint64_t at)
 {
-    if (type != R_X86_64_PC32) {
-        out[0] = addend;
+    size_t n;
+    const struct func *f = object_functions(from->obj, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (!f[i].bytes || f[i].bytes < from->data || f[i].bytes >= from->data + from->size)
+            continue;
+        uint64_t start = f[i].bytes - from->data;
+        if (at < start || at >= start + f[i].size)
+            continue;
+        int64_t end = x86_insn_end(f[i].bytes, f[i].size, at - start);
+        int64_t left = end - (int64_t)(at - start);
+        return left == 4 || left == 5 || left == 6 || left == 8 ? left : -1;
+    }
+    return -1;
+}
+
+/* The byte offsets within its target section that relocation r (in
+ * section from) may reach: exactly one, unless the instruction around a
+ * RIP-relative displacement cannot be decoded. */
+static size_t candidate_offsets(const struct section *from, const Elf64_Rela *r, int64_t out[4])
+{
+    if (ELF64_R_TYPE(r->r_info) != R_X86_64_PC32) {
+        out[0] = r->r_addend;
+        return 1;
+    }
+    int64_t left = from->flags & SHF_EXECINSTR ? disp_to_end(from, r->r_offset) : 4;
+    if (left > 0) {
+        out[0] = r->r_addend + left;
         return 1;
     }
     static const int imm[4] = {0, 1, 2, 4};
     for (int i = 0; i < 4; i++)
-        out[i] = addend + 4 + imm[i];
+        out[i] = r->r_addend + 4 + imm[i];
     return 4;
 }
 
@@ -108,10 +138,11 @@ static struct var *var_at(struct var *v, size_t n, const struct section *sec, in
     return NULL;
 }
 
-bool databind_delta(const struct section *sec, uint32_t type, int64_t addend, int64_t *delta)
+bool databind_delta(const struct section *from, const Elf64_Rela *r, const struct section *sec,
+                    int64_t *delta)
 {
     int64_t off[4];
-    size_t n = candidate_offsets(type, addend, off);
+    size_t n = candidate_offsets(from, r, off);
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < sec->nbinds; j++)
             if (off[i] >= (int64_t)sec->binds[j].start && off[i] < (int64_t)sec->binds[j].end) {
@@ -137,8 +168,7 @@ static bool demote_ambiguous(struct object *obj, struct var *v, size_t n, uintpt
         for (size_t k = 0; sec->out && k < sec->nrelas; k++) {
             const struct symbol *s = obj->syms[ELF64_R_SYM(sec->relas[k].r_info)];
             int64_t off[4];
-            size_t m = s->type == STT_SECTION && s->sec ?
-                candidate_offsets(ELF64_R_TYPE(sec->relas[k].r_info), sec->relas[k].r_addend, off) : 0;
+            size_t m = s->type == STT_SECTION && s->sec ? candidate_offsets(sec, &sec->relas[k], off) : 0;
             struct var *hit[4];
             size_t nhit = 0;
             for (size_t j = 0; j < m; j++)

@@ -279,7 +279,8 @@ struct bind_result {
     size_t nwarnings, capwarnings;
 };
 void databind_object(struct object *old, struct object *new, struct bind_result *r);
-bool databind_delta(const struct section *sec, uint32_t type, int64_t addend, int64_t *delta);
+bool databind_delta(const struct section *from, const Elf64_Rela *r, const struct section *target,
+                    int64_t *delta);
 
 /* functions.c */
 const struct func *object_functions(struct object *obj, size_t *n);

@@ -178,7 +178,7 @@ static uint64_t symbol_value(const struct reloc *c)
     int64_t delta = 0;
     const struct section *sec = c->sym->sec;
     if (c->sym->type == STT_SECTION && sec && sec->nbinds)
-        databind_delta(sec, c->type, c->r->r_addend, &delta);
+        databind_delta(c->sec, c->r, sec, &delta);
     return c->sym->addr + delta;
 }
 
