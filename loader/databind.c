@@ -74,7 +74,7 @@ static struct var *find(struct var *v, size_t n, const struct var *want)
     return NULL;
 }
 
-static void add_bind(struct section *sec, uint64_t start, uint64_t end, int64_t delta)
+void add_bind(struct section *sec, uint64_t start, uint64_t end, int64_t delta)
 {
     ARRAY_PUSH(sec->binds, sec->nbinds, sec->capbinds, ((struct var_bind){start, end, delta}));
 }
@@ -141,6 +141,8 @@ static struct var *var_at(struct var *v, size_t n, const struct section *sec, in
 bool databind_delta(const struct section *from, const Elf64_Rela *r, const struct section *sec,
                     int64_t *delta)
 {
+    if ((sec->flags & SHF_EXECINSTR) && ELF64_R_TYPE(r->r_info) == R_X86_64_PLT32)
+        return false; /* a call: straight to the new body */
     int64_t off[4];
     size_t n = candidate_offsets(from, r, off);
     for (size_t i = 0; i < n; i++)

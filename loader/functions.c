@@ -3,6 +3,7 @@
  * entries describe only the newest version. Computed when a reload first
  * needs them, since most objects are never replaced. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "linker.h"
 #include "util.h"
@@ -82,6 +83,16 @@ static void compute(struct object *obj)
     }
     free(marks);
     obj->funcs_known = true;
+}
+
+const struct func *object_function(struct object *obj, const char *name)
+{
+    size_t n;
+    const struct func *f = object_functions(obj, &n);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(f[i].name, name))
+            return &f[i];
+    return NULL;
 }
 
 const struct func *object_functions(struct object *obj, size_t *n)

@@ -279,11 +279,17 @@ struct bind_result {
     size_t nwarnings, capwarnings;
 };
 void databind_object(struct object *old, struct object *new, struct bind_result *r);
+void add_bind(struct section *sec, uint64_t start, uint64_t end, int64_t delta);
 bool databind_delta(const struct section *from, const Elf64_Rela *r, const struct section *target,
                     int64_t *delta);
 
 /* functions.c */
 const struct func *object_functions(struct object *obj, size_t *n);
+const struct func *object_function(struct object *obj, const char *name);
+
+/* funcaddr.c: &f of a reloaded function stays its first address */
+void funcaddr_keep(struct link *live, struct object *first, struct object *new);
+int funcaddr_rewrite_local_refs(struct object *new);
 
 /* comdat.c */
 int comdat_select(struct link *ld, struct object *obj);

@@ -65,29 +65,19 @@ static bool is_redirectable(const struct func *f)
     return !strchr(f->name, '.') && f->room >= JMP_SIZE;
 }
 
-static const struct func *find_func(struct object *obj, const char *name)
-{
-    size_t n;
-    const struct func *f = object_functions(obj, &n);
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(f[i].name, name))
-            return &f[i];
-    return NULL;
-}
-
 static void count_functions(struct plan *p, struct object *old, struct object *new)
 {
     size_t nnew, nold;
     const struct func *fn = object_functions(new, &nnew), *fo = object_functions(old, &nold);
     for (size_t i = 0; i < nnew; i++) {
-        const struct func *o = find_func(old, fn[i].name), *n = &fn[i];
+        const struct func *o = object_function(old, fn[i].name), *n = &fn[i];
         if (!o)
             p->added++;
         else if (o->size != n->size || !o->bytes || !n->bytes || memcmp(o->bytes, n->bytes, n->size))
             p->changed++;
     }
     for (size_t i = 0; i < nold; i++)
-        p->removed += !find_func(new, fo[i].name);
+        p->removed += !object_function(new, fo[i].name);
 }
 
 /* Every earlier version's entry jumps to the new body. */
@@ -99,26 +89,11 @@ static void plan_redirects(struct session *se, struct plan *p, struct object *ne
         const struct func *fs = object_functions(vl->v[v], &nf);
         for (size_t i = 0; i < nf; i++) {
             const struct func *f = &fs[i], *n;
-            if (is_redirectable(f) && (n = find_func(new, f->name)) && n->body != f->body) {
+            if (is_redirectable(f) && (n = object_function(new, f->name)) && n->body != f->body) {
                 struct patch pt = {f->body, n->body};
                 ARRAY_PUSH(p->patches, p->npatches, p->cappatches, pt);
             }
         }
-    }
-}
-
-/* A reloaded global function keeps its first address, so &f is stable;
- * calls go straight to the new body. */
-static void keep_function_addresses(struct link *live, struct object *new)
-{
-    for (size_t i = 1; i < new->nsyms; i++) {
-        struct symbol *s = new->syms[i];
-        struct symbol *l = s->global ? strmap_get(&live->symtab, s->name) : NULL;
-        if (s->file != new || s->type != STT_FUNC || !l || l->type != STT_FUNC ||
-            l->kind != SYM_DEFINED || s->call_addr)
-            continue;
-        s->call_addr = s->addr;
-        s->addr = l->addr;
     }
 }
 
@@ -138,7 +113,8 @@ static int plan_reload(struct session *se, struct plan *p)
             object_functions(new, &n);
             p->added += n;
         }
-        keep_function_addresses(live, new);
+        struct version_list *vl = strmap_get(&se->versions, new->name);
+        funcaddr_keep(live, vl ? vl->v[0] : NULL, new);
     }
     for (size_t i = 0; i < live->by_name.cap; i++) {
         struct object *obj = live->by_name.slots[i].value;
@@ -353,6 +329,14 @@ static void abandon(struct session *se, struct link *nl)
     link_free(nl);
 }
 
+static int rewrite_local_refs(struct link *nl)
+{
+    for (size_t i = 0; i < nl->nobjs; i++)
+        if (funcaddr_rewrite_local_refs(nl->objs[i]) < 0)
+            return -1;
+    return 0;
+}
+
 static bool any_superseded(struct session *se)
 {
     struct strmap *objs = &se->live->by_name;
@@ -406,7 +390,8 @@ int reload_apply(struct session *se, struct link_options *opts, char **report)
         abandon(se, p.nl);
         return 0;
     }
-    if (plan_reload(se, &p) < 0 || link_relocate(p.nl) < 0 || stop_safely(se, &p) < 0) {
+    if (plan_reload(se, &p) < 0 || link_relocate(p.nl) < 0 || rewrite_local_refs(p.nl) < 0 ||
+        stop_safely(se, &p) < 0) {
         free_plan(&p);
         abandon(se, p.nl);
         return -1;
@@ -416,5 +401,5 @@ int reload_apply(struct session *se, struct link_options *opts, char **report)
     run_added_constructors(se, p.nl);
     *report = describe(&p, now_ms() - start);
     free_plan(&p);
-    return 0;
+    return 1;
 }

@@ -61,7 +61,7 @@ static int apply(struct link_options *opts, char **report)
     clear_error();
     int rc = reload_apply(&the_session, opts, report);
     pthread_mutex_unlock(&the_session.lock);
-    if (rc == 0)
+    if (rc > 0)
         run_callbacks();
     return rc;
 }

@@ -45,8 +45,8 @@ struct session {
 int session_main(struct session_options *o);
 
 /* reload.c: apply a reload with new link options; fills *report (one
- * line, plus warning lines) and returns 0, or returns -1 with the reason
- * recorded and the program untouched. */
+ * line, plus warning lines) and returns 1, or 0 if no input changed, or
+ * -1 with the reason recorded and the program untouched. */
 int reload_apply(struct session *se, struct link_options *opts, char **report);
 /* Apply a reload from any hotld thread (control, watcher), directly or,
  * once the program uses hotld_poll(), through it. */

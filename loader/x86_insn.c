@@ -51,7 +51,7 @@ static const uint16_t two_byte[256] = {
 };
 
 /* Bytes taken by ModRM, SIB and displacement, or -1. */
-static int modrm_length(const uint8_t *p, size_t avail)
+static int modrm_length(const uint8_t *p, size_t avail, size_t at, int *rip_disp)
 {
     if (avail < 1)
         return -1;
@@ -65,8 +65,10 @@ static int modrm_length(const uint8_t *p, size_t avail)
         if (mod == 0 && (p[1] & 7) == 5)
             n += 4;
     }
-    if (mod == 0 && rm == 5)
-        n += 4; /* RIP-relative */
+    if (mod == 0 && rm == 5) {
+        *rip_disp = (int)at + 1; /* RIP-relative: disp32 right after ModRM */
+        n += 4;
+    }
     else if (mod == 1)
         n += 1;
     else if (mod == 2)
@@ -93,7 +95,8 @@ static int immediate_size(uint16_t kind, bool opsize16, bool rex_w)
 /* VEX and EVEX: the map comes from the prefix; all take ModRM, map 3
  * (0F 3A) takes an immediate byte, and so do the 0F-map opcodes that take
  * one in their legacy form. */
-static int vex_length(const uint8_t *p, size_t avail, size_t i, int prefix_len, int map)
+static int vex_length(const uint8_t *p, size_t avail, size_t i, int prefix_len, int map,
+                      int *rip_disp)
 {
     if (avail < i + prefix_len + 2)
         return -1;
@@ -101,7 +104,7 @@ static int vex_length(const uint8_t *p, size_t avail, size_t i, int prefix_len, 
     size_t at = i + prefix_len + 1;
     if (map == 1 && op == 0x77)
         return (int)at; /* vzeroupper / vzeroall */
-    int m = modrm_length(p + at, avail - at);
+    int m = modrm_length(p + at, avail - at, at, rip_disp);
     if (m < 0)
         return -1;
     int imm = map == 3 || (map == 1 && (two_byte[op] & I1)) ? 1 : 0;
@@ -110,7 +113,14 @@ static int vex_length(const uint8_t *p, size_t avail, size_t i, int prefix_len, 
 
 int x86_insn_length(const uint8_t *p, size_t avail)
 {
+    int rip_disp;
+    return x86_insn_decode(p, avail, &rip_disp);
+}
+
+int x86_insn_decode(const uint8_t *p, size_t avail, int *rip_disp)
+{
     size_t i = 0;
+    *rip_disp = -1;
     bool opsize16 = false, rex_w = false, addr32 = false;
     for (; i < avail && i < 14; i++) {
         uint8_t b = p[i];
@@ -130,11 +140,11 @@ int x86_insn_length(const uint8_t *p, size_t avail)
         return -1;
     uint8_t b = p[i];
     if (b == 0xc5)
-        return vex_length(p, avail, i, 2, 1);
+        return vex_length(p, avail, i, 2, 1, rip_disp);
     if (b == 0xc4)
-        return i + 1 < avail ? vex_length(p, avail, i, 3, p[i + 1] & 0x1f) : -1;
+        return i + 1 < avail ? vex_length(p, avail, i, 3, p[i + 1] & 0x1f, rip_disp) : -1;
     if (b == 0x62)
-        return i + 1 < avail ? vex_length(p, avail, i, 4, p[i + 1] & 7) : -1;
+        return i + 1 < avail ? vex_length(p, avail, i, 4, p[i + 1] & 7, rip_disp) : -1;
     uint16_t kind;
     if (b == 0x0f) {
         if (++i >= avail)
@@ -156,7 +166,7 @@ int x86_insn_length(const uint8_t *p, size_t avail)
     i++;
     uint8_t modrm = 0;
     if (kind & M) {
-        int m = modrm_length(p + i, avail - i);
+        int m = modrm_length(p + i, avail - i, i, rip_disp);
         if (m < 0)
             return -1;
         modrm = p[i];
