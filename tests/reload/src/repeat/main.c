@@ -1,0 +1,27 @@
+/* Never rebuilt. Each query ticks the counter once. */
+#include "rt.h"
+
+long mod_tick(void);
+int mod_version(void);
+void *mod_counter_addr(void);
+void *mod_tick_addr(void);
+
+int main(void)
+{
+    char line[256];
+    const char *tag;
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    puts("ready");
+    while (next_command(line, sizeof line)) {
+        if ((tag = query_tag(line))) {
+            printf("%s ver %d\n", tag, mod_version());
+            printf("%s count %ld\n", tag, mod_tick());
+            printf("%s addr_counter %p\n", tag, mod_counter_addr());
+            printf("%s addr_tick %p\n", tag, mod_tick_addr());
+            printf("%s end\n", tag);
+        } else if (!strcmp(line, "quit")) {
+            break;
+        }
+    }
+    return 0;
+}

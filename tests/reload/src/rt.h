@@ -1,0 +1,54 @@
+/* Shared by the hot-reload test programs (tests/reload/src/).
+ *
+ * The programs are driven through stdin, one command per line, and answer
+ * on stdout (line-buffered). An answer to "q TAG" is lines "TAG KEY VALUE"
+ * followed by "TAG end"; "quit" (or end of input) makes main return 0.
+ *
+ * VER is the version of a source file being edited: the tests compile the
+ * same file with -DVER=1, -DVER=2, ... to the same object path. */
+#ifndef RELOAD_TEST_RT_H
+#define RELOAD_TEST_RT_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef VER
+#define VER 1
+#endif
+
+/* A function whose calls must stay real calls at -O2: a reload can only
+ * redirect a call that exists, so the compiler must not inline it, clone
+ * it, or fold its result into the caller (gcc: noipa; clang has no noipa,
+ * and "used" keeps it from changing the function's signature). */
+#ifdef __clang__
+#define RELOADABLE __attribute__((noinline, used))
+#else
+#define RELOADABLE __attribute__((noipa, used))
+#endif
+
+/* v, as a value the compiler cannot see through: a RELOADABLE function
+ * returning opaque_int(VER) cannot have its result folded into a caller in
+ * the same file (clang does that even for noinline functions). */
+static inline int opaque_int(int v)
+{
+    __asm__ volatile("" : "+r"(v));
+    return v;
+}
+
+/* Read one command line into buf, without the newline. 0 at end of input. */
+static inline int next_command(char *buf, int size)
+{
+    if (!fgets(buf, size, stdin))
+        return 0;
+    buf[strcspn(buf, "\n")] = 0;
+    return 1;
+}
+
+/* "q TAG" -> TAG, else NULL. */
+static inline const char *query_tag(const char *line)
+{
+    return strncmp(line, "q ", 2) ? NULL : line + 2;
+}
+
+#endif

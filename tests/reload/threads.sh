@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Semantics 7 (threads): 4 threads call mod_work() in a tight loop while
+# mod.o is reloaded three times; after each reload every thread sees the
+# new version, every thread keeps running, and nothing crashes. Then a
+# thread that blocks every signal makes the reload fail after
+# --reload-timeout 300 (an error mentioning the timeout, well before the
+# 2000 ms default), the program keeps running its old code, and once that
+# thread unblocks its signals the next reload works.
+set -u
+. "$HOTLD_ROOT/tests/lib.sh"
+. "$HOTLD_ROOT/tests/reload/lib.bash"
+
+NT=4
+
+# thread_field FIELD [TAG]: the FIELD (1 = version, 2 = iterations) of
+# every thread in a query's answer.
+thread_field() {
+    local i out=""
+    for ((i = 0; i < NT; i++)); do out="$out $(qv thread$i "${2:-$QT}" "$1")"; done
+    echo "${out# }"
+}
+
+# all_threads_at VERSION: one query shows every thread's last call returned
+# VERSION.
+all_threads_at() {
+    query || return 1
+    [ "$(thread_field 1)" = "$(printf '%s ' $(yes "$1" | head -n $NT) | sed 's/ $//')" ]
+}
+
+# progressed TAG_BEFORE: every thread's iteration count and the call count
+# grew since query TAG_BEFORE (the threads are alive and calling).
+progressed() {
+    local i a b
+    for ((i = 0; i < NT; i++)); do
+        a=$(qv thread$i "$1" 2) b=$(qv thread$i "$QT" 2)
+        [ -n "$a" ] && [ -n "$b" ] && [ "$b" -gt "$a" ] || return 1
+    done
+    a=$(qv calls "$1") b=$(qv calls)
+    [ -n "$a" ] && [ -n "$b" ] && [ "$b" -gt "$a" ]
+}
+
+# after_reload NAME VERSION TAG_BEFORE: checks that all threads moved on.
+after_reload() {
+    local name=$1 v=$2 before=$3
+    if retry 5 all_threads_at "$v"; then ok "$P/$name-all-threads-see-new"; else
+        session_reap
+        not_ok "$P/$name-all-threads-see-new" "versions seen by the threads after 5 s: '$(thread_field 1)', expected all $v; $(session_state)"
+    fi
+    sleep 0.05; query
+    if progressed "$before"; then ok "$P/$name-threads-keep-running"; else
+        session_reap
+        not_ok "$P/$name-threads-keep-running" "iterations before: '$(thread_field 2 "$before")' calls $(qv calls "$before"); after: '$(thread_field 2)' calls $(qv calls); $(session_state)"
+    fi
+}
+
+test_threads() {
+    local v q
+    build main.o threads/main.c
+    for v in 1 2 3; do build "mod$v.o" threads/mod.c -DVER=$v; done
+    builds_ok || return
+    use mod1.o mod.o
+
+    session_start --session "$SNAME" --reload-timeout 300 main.o mod.o || return
+    query
+    all_eq v1 "thread's version" 1 $(thread_field 1)
+
+    local n=0
+    for v in 2 1 2; do
+        n=$((n + 1))
+        query; q=$QT
+        use "mod$v.o" mod.o
+        reload
+        expect_reloaded "reload$n" "mod.o"
+        after_reload "reload$n" "$v" "$q"
+    done
+
+    send block
+    if ! wait_for '^blocked$' "$S_OUT"; then
+        not_ok "$P/blocker-started" "no 'blocked' from the program; $(session_state)"
+    fi
+    use mod3.o mod.o
+    query; q=$QT
+    reload
+    expect_failed blocked-thread-times-out "time(d)? ?out"
+    if [ "$R_MS" -ge 280 ] && [ "$R_MS" -lt 1500 ]; then ok "$P/timeout-honored"; else
+        not_ok "$P/timeout-honored" "the failing reload took $R_MS ms, expected about 300 (--reload-timeout 300; under 1500)"
+    fi
+    query
+    all_eq blocked-old-code-still-running "thread's version" 2 $(thread_field 1)
+    if progressed "$q"; then ok "$P/blocked-program-continues"; else
+        session_reap
+        not_ok "$P/blocked-program-continues" "threads stopped: iterations before '$(thread_field 2 "$q")', after '$(thread_field 2)'; $(session_state)"
+    fi
+
+    send unblock
+    if ! wait_for '^unblocked$' "$S_OUT"; then
+        not_ok "$P/blocker-unblocked" "no 'unblocked' from the program; $(session_state)"
+    fi
+    query; q=$QT
+    reload
+    expect_reloaded reload-after-unblock "mod.o"
+    after_reload after-unblock 3 "$q"
+
+    session_stop
+}
+
+for_variants test_threads
