@@ -84,6 +84,48 @@ build_lua() {
 
 # lua_check NAME STDIN ARGS...: reference lua (argv[0] "lua") vs hotld with
 # --name lua, both run from the scripts directory.
+# Hot reload of the running interpreter: string.upper is changed (toupper ->
+# tolower) in a copy of lstrlib.c, rebuilt and reloaded while a script
+# counts lines read from a FIFO; the count must go on (Lua's state lives on)
+# and the new code must answer, then the original comes back.
+wait_line() { # FILE PATTERN: up to 10 s
+    for _ in $(seq 100); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+    return 1
+}
+lua_reload_check() {
+    local d=$TMP/reload-$CC session=lua-reload-$CC-$$ name=lua-$CC-reload
+    rm -rf "$d" && mkdir -p "$d" && cp "$B"/*.o "$B"/lua5.4-deb-multiarch.h "$d"/ && rm -f "$d"/luac.o
+    sed 's/toupper(uchar(s\[i\]))/tolower(uchar(s[i]))/' "$SRCPKG/src/lstrlib.c" >"$d/lstrlib_lower.c"
+    if cmp -s "$SRCPKG/src/lstrlib.c" "$d/lstrlib_lower.c"; then
+        not_ok "$name" "could not patch str_upper in lstrlib.c"; return
+    fi
+    printf 'local n = 0\nfor line in io.lines() do n = n + 1; print(n, string.upper(line)); io.stdout:flush() end\n' >"$d/count.lua"
+    mkfifo "$d/in"
+    (cd "$d" && exec "$HOTLD" --session "$session" lua.o $(ls "$d" | grep '\.o$' | grep -v '^lua\.o$') -lm -- count.lua <in >out 2>err) &
+    local pid=$! objs
+    exec {fd}>"$d/in"
+    objs=$(cd "$d" && echo lua.o $(ls | grep '\.o$' | grep -v '^lua\.o$'))
+    echo abc >&$fd
+    wait_line "$d/out" "1	ABC" || { not_ok "$name" "no first answer: $(head -c 200 "$d/err")"; exec {fd}>&-; kill $pid; return; }
+    cp "$d/lstrlib.o" "$d/lstrlib.orig"
+    (cd "$d" && $CC $LUA_CFLAGS -I"$SRCPKG/src" -I. -c lstrlib_lower.c -o lstrlib.o) 2>"$d/cc.log"
+    local report rc
+    report=$(cd "$d" && "$HOTLD" --session "$session" $objs -lm -- count.lua 2>&1); rc=$?
+    if [ $rc -ne 0 ] || [[ $report != *"reloaded lstrlib.o"* ]]; then
+        not_ok "$name" "reload failed ($rc): $report"
+    else
+        echo abc >&$fd
+        if wait_line "$d/out" "2	abc"; then ok "$name/new-code-keeps-state"; else not_ok "$name/new-code-keeps-state" "$(tail -n 2 "$d/out" | tr '\n' ' ')"; fi
+        cp "$d/lstrlib.orig" "$d/lstrlib.o"
+        report=$(cd "$d" && "$HOTLD" --session "$session" $objs -lm -- count.lua 2>&1)
+        echo abc >&$fd
+        if wait_line "$d/out" "3	ABC"; then ok "$name/back-to-original"; else not_ok "$name/back-to-original" "$report $(tail -n 2 "$d/out" | tr '\n' ' ')"; fi
+    fi
+    exec {fd}>&-
+    wait $pid
+    expect_eq "$name/exit-status" 0 $?
+}
+
 lua_check() {
     local name=$1 in=$2 args="" a
     shift 2
@@ -162,6 +204,8 @@ for CC in gcc clang; do
     run_both "lua-$CC-luac-syntax-error" \
         "cd $(q "$SD") && exec -a luac $(q "$B/luac") -p lib/broken.lua" \
         "cd $(q "$SD") && $(q "$HOTLD") --name luac $(q "$B/luac.o") $(q "$B/liblua.a") -lm -- -p lib/broken.lua"
+
+    lua_reload_check
 
     # The ASan+UBSan build of hotld must run the same program identically.
     if [ "$CC" = gcc ]; then
