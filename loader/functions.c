@@ -32,6 +32,14 @@ static const Elf64_Sym *raw_symbols(const struct object *obj, size_t *n)
     return NULL;
 }
 
+/* How obj itself binds symbol i (the live entry may say otherwise). */
+uint8_t object_binding(const struct object *obj, size_t i)
+{
+    size_t n;
+    const Elf64_Sym *es = raw_symbols(obj, &n);
+    return i < n ? GELF_ST_BIND(es[i].st_info) : STB_LOCAL;
+}
+
 static bool in_loaded_section(const struct object *obj, const Elf64_Sym *es)
 {
     return es->st_shndx > 0 && es->st_shndx < obj->nsecs && obj->secs[es->st_shndx].out &&

@@ -120,6 +120,8 @@ int incremental_check_references(struct link *ld)
             if (!s->global || !s->file || !s->file->superseded || s->kind == SYM_DSO)
                 continue;
             struct symbol *now = strmap_get(&ld->symtab, s->name);
+            if (object_binding(user, j) == STB_WEAK)
+                continue; /* a weak reference: it becomes 0 again */
             if (!now || now->kind == SYM_UNDEF)
                 return fail("undefined symbol '%s' (referenced by %s): it was defined in %s, "
                             "which this reload drops", s->name, user->name, s->file->name);

@@ -286,6 +286,7 @@ bool databind_delta(const struct section *from, const Elf64_Rela *r, const struc
 /* functions.c */
 const struct func *object_functions(struct object *obj, size_t *n);
 const struct func *object_function(struct object *obj, const char *name);
+uint8_t object_binding(const struct object *obj, size_t i);
 
 /* funcaddr.c: &f of a reloaded function stays its first address */
 void funcaddr_keep(struct link *live, struct object *first, struct object *new);

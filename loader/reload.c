@@ -178,7 +178,8 @@ static void merge_symbols(struct session *se, struct link *nl, struct symbol ***
                 continue;
             struct symbol *l = symtab_get(live, s->name);
             if (s->file == obj && (s->kind == SYM_DEFINED || s->kind == SYM_COMMON)) {
-                if (l->kind != SYM_UNDEF && l->addr != s->addr)
+                /* an undefined weak was 0 until now: its users change too */
+                if (l->addr != s->addr)
                     ARRAY_PUSH(*moved, *nmoved, cap, l);
                 l->kind = SYM_DEFINED;
                 l->bind = s->bind;
@@ -195,6 +196,20 @@ static void merge_symbols(struct session *se, struct link *nl, struct symbol ***
                 l->dso = s->dso;
             }
         }
+    }
+    /* Definitions that left with a removed object: weak references to
+     * them are 0 again (incremental_check_references let no other kind
+     * through). */
+    for (size_t i = 0; i < live->symtab.cap; i++) {
+        struct symbol *l = live->symtab.slots[i].value;
+        if (!l || l->kind != SYM_DEFINED || !l->file || !l->file->superseded)
+            continue;
+        ARRAY_PUSH(*moved, *nmoved, cap, l);
+        l->kind = SYM_UNDEF;
+        l->bind = STB_WEAK;
+        l->file = NULL;
+        l->sec = NULL;
+        l->addr = l->call_addr = 0;
     }
     /* The new objects now refer to the live entries, like the others. */
     for (size_t i = 0; i < nl->nobjs; i++)
@@ -253,6 +268,13 @@ static void update_references(struct session *se, struct symbol **moved, size_t 
                 uint64_t v = ld->got[i]->addr;
                 with_writable((uintptr_t)&got[i], 8, PROT_READ, copy_bytes, &v);
             }
+        for (size_t i = 0; i < ld->nstubs; i++) {
+            const struct symbol *s = ld->stubs[i];
+            uint64_t want = s->call_addr ? s->call_addr : s->addr, *target;
+            target = (uint64_t *)(ld->image->stubs + i * 16 + 6); /* jmp *0(%rip); .quad */
+            if (*target != want)
+                with_writable((uintptr_t)target, 8, PROT_READ | PROT_EXEC, copy_bytes, &want);
+        }
     }
 }
 
