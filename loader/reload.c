@@ -270,10 +270,11 @@ static void update_references(struct session *se, struct symbol **moved, size_t 
             }
         for (size_t i = 0; i < ld->nstubs; i++) {
             const struct symbol *s = ld->stubs[i];
-            uint64_t want = s->call_addr ? s->call_addr : s->addr, *target;
-            target = (uint64_t *)(ld->image->stubs + i * 16 + 6); /* jmp *0(%rip); .quad */
-            if (*target != want)
-                with_writable((uintptr_t)target, 8, PROT_READ | PROT_EXEC, copy_bytes, &want);
+            uint64_t want = s->call_addr ? s->call_addr : s->addr, have;
+            uintptr_t target = ld->image->stubs + i * 16 + 6; /* jmp *0(%rip); .quad */
+            memcpy(&have, (void *)target, 8); /* not 8-byte aligned */
+            if (have != want)
+                with_writable(target, 8, PROT_READ | PROT_EXEC, copy_bytes, &want);
         }
     }
 }

@@ -21,8 +21,8 @@ static struct parked slots[MAX_THREADS];
 static atomic_uint nparked;
 static atomic_uint release_gen;
 static atomic_bool stopping;
-static pid_t exempt[8];
-static size_t nexempt;
+static _Atomic pid_t exempt[8];
+static atomic_size_t nexempt;
 static pid_t signalled[MAX_THREADS];
 static size_t nsignalled;
 
@@ -57,16 +57,19 @@ void world_init(void)
     sigaction(PARK_SIGNAL, &sa, NULL);
 }
 
+/* Called by hotld's threads as they start, possibly at the same time. */
 void world_exempt(pid_t tid)
 {
-    if (nexempt < ARRAY_SIZE(exempt))
-        exempt[nexempt++] = tid;
+    size_t i = atomic_fetch_add(&nexempt, 1);
+    if (i < ARRAY_SIZE(exempt))
+        atomic_store(&exempt[i], tid);
 }
 
 static bool is_exempt(pid_t tid)
 {
-    for (size_t i = 0; i < nexempt; i++)
-        if (exempt[i] == tid)
+    size_t n = atomic_load(&nexempt);
+    for (size_t i = 0; i < n && i < ARRAY_SIZE(exempt); i++)
+        if (atomic_load(&exempt[i]) == tid)
             return true;
     return tid == (pid_t)syscall(SYS_gettid);
 }
