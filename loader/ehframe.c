@@ -15,6 +15,14 @@ static bool is_eh_frame(const struct section *s)
     return s->type == SHT_X86_64_UNWIND || !strcmp(s->name, ".eh_frame");
 }
 
+void deregister_eh_frames(struct link *ld)
+{
+    struct image *im = ld->image;
+    for (size_t i = 0; i < im->neh_frames; i++)
+        __deregister_frame((void *)im->eh_frames[i]);
+    im->neh_frames = 0;
+}
+
 void register_eh_frames(struct link *ld)
 {
     struct image *im = ld->image;

@@ -189,6 +189,11 @@ void link_publish(struct link *ld)
     collect_init_fini(ld);
 }
 
+void link_unpublish(struct link *ld)
+{
+    deregister_eh_frames(ld);
+}
+
 int link_build(struct link *ld)
 {
     double t = now_ms();

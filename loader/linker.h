@@ -297,6 +297,7 @@ int comdat_select(struct link *ld, struct object *obj);
 
 /* ehframe.c */
 void register_eh_frames(struct link *ld);
+void deregister_eh_frames(struct link *ld);
 
 /* initfini.c */
 void collect_init_fini(struct link *ld);
@@ -310,6 +311,7 @@ int link_load(struct link *ld);     /* all the passes below, in order */
 int link_build(struct link *ld);    /* read, resolve, lay out */
 int link_relocate(struct link *ld); /* relocate, then set protections */
 void link_publish(struct link *ld); /* unwind tables, constructor lists */
+void link_unpublish(struct link *ld);
 int link_add_object(struct link *ld, struct object *obj);
 
 #endif

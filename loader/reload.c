@@ -40,6 +40,8 @@ struct plan {
     size_t npatches, cappatches;
     struct bind_result binds;
     size_t changed, added, removed;     /* functions */
+    struct symbol **moved;      /* live symbols whose address changes */
+    size_t nmoved;
     struct object **removed_objs;
     size_t nremoved_objs, capremoved_objs;
 };
@@ -166,10 +168,9 @@ static void apply_redirects(const struct plan *p)
 
 /* Merge the new generation's symbols into the live table, remembering
  * which ones changed address. */
-static void merge_symbols(struct session *se, struct link *nl, struct symbol ***moved, size_t *nmoved)
+static void merge_symbols(struct session *se, struct plan *p)
 {
-    struct link *live = se->live;
-    size_t cap = 0;
+    struct link *live = se->live, *nl = p->nl;
     for (size_t i = 0; i < nl->nobjs; i++) {
         struct object *obj = nl->objs[i];
         for (size_t j = 1; j < obj->nsyms; j++) {
@@ -180,7 +181,7 @@ static void merge_symbols(struct session *se, struct link *nl, struct symbol ***
             if (s->file == obj && (s->kind == SYM_DEFINED || s->kind == SYM_COMMON)) {
                 /* an undefined weak was 0 until now: its users change too */
                 if (l->addr != s->addr)
-                    ARRAY_PUSH(*moved, *nmoved, cap, l);
+                    p->moved[p->nmoved++] = l;
                 l->kind = SYM_DEFINED;
                 l->bind = s->bind;
                 l->type = s->type;
@@ -204,7 +205,7 @@ static void merge_symbols(struct session *se, struct link *nl, struct symbol ***
         struct symbol *l = live->symtab.slots[i].value;
         if (!l || l->kind != SYM_DEFINED || !l->file || !l->file->superseded)
             continue;
-        ARRAY_PUSH(*moved, *nmoved, cap, l);
+        p->moved[p->nmoved++] = l;
         l->kind = SYM_UNDEF;
         l->bind = STB_WEAK;
         l->file = NULL;
@@ -279,28 +280,49 @@ static void update_references(struct session *se, struct symbol **moved, size_t 
     }
 }
 
+/* Everything the commit needs from the heap, taken before the threads
+ * are parked: a parked thread may hold a malloc arena's lock, or libgcc's
+ * frame registry lock, and the commit must not wait for it. Table slots
+ * created here with a NULL value read as absent until the commit fills
+ * them. */
+static void prepare_commit(struct session *se, struct plan *p)
+{
+    struct link *nl = p->nl, *live = se->live;
+    size_t globals = 0;
+    for (size_t i = 0; i < nl->nobjs; i++)
+        for (size_t j = 1; j < nl->objs[i]->nsyms; j++)
+            if (nl->objs[i]->syms[j]->global) {
+                symtab_get(live, nl->objs[i]->syms[j]->name);
+                globals++;
+            }
+    p->moved = xcalloc(globals + live->symtab.cap + 1, sizeof *p->moved);
+    for (size_t i = 0; i < nl->nobjs; i++)
+        strmap_slot(&live->by_name, nl->objs[i]->name);
+    for (size_t i = 0; i < nl->archives_by_name.cap; i++)
+        if (nl->archives_by_name.slots[i].key)
+            strmap_slot(&live->archives_by_name, nl->archives_by_name.slots[i].key);
+    grow_array((void **)&se->gens, &se->capgens, se->ngens + 1, sizeof *se->gens);
+    link_publish(nl); /* unwind tables of code nothing can reach yet */
+}
+
+/* Runs with every program thread parked: no allocation, no locks. */
 static void commit(struct session *se, struct plan *p)
 {
     struct link *nl = p->nl, *live = se->live;
     for (size_t i = 0; i < p->binds.ncopies; i++)
         memcpy((void *)p->binds.copies[i].to, (void *)p->binds.copies[i].from, p->binds.copies[i].size);
     apply_redirects(p);
-    struct symbol **moved = NULL;
-    size_t nmoved = 0;
-    merge_symbols(se, nl, &moved, &nmoved);
-    ARRAY_PUSH(se->gens, se->ngens, se->capgens, nl);
+    merge_symbols(se, p);
+    se->gens[se->ngens++] = nl;
     for (size_t i = 0; i < nl->nobjs; i++)
         strmap_slot(&live->by_name, nl->objs[i]->name)->value = nl->objs[i];
     for (size_t i = 0; i < p->nremoved_objs; i++)
         strmap_slot(&live->by_name, p->removed_objs[i]->name)->value = NULL;
-    update_references(se, moved, nmoved);
-    free(moved);
+    update_references(se, p->moved, p->nmoved);
     for (size_t i = 0; i < nl->archives_by_name.cap; i++)
         if (nl->archives_by_name.slots[i].key)
             strmap_slot(&live->archives_by_name, nl->archives_by_name.slots[i].key)->value =
                 nl->archives_by_name.slots[i].value;
-    link_publish(nl);
-    session_record_versions(se, nl, se->generation + 1);
     se->generation++;
 }
 
@@ -338,6 +360,7 @@ static void free_plan(struct plan *p)
     free(p->binds.copies);
     free(p->patches);
     free(p->removed_objs);
+    free(p->moved);
 }
 
 /* Undo what a failed reload's link did to the running program's records. */
@@ -413,14 +436,21 @@ int reload_apply(struct session *se, struct link_options *opts, char **report)
         abandon(se, p.nl);
         return 0;
     }
-    if (plan_reload(se, &p) < 0 || link_relocate(p.nl) < 0 || rewrite_local_refs(p.nl) < 0 ||
-        stop_safely(se, &p) < 0) {
+    if (plan_reload(se, &p) < 0 || link_relocate(p.nl) < 0 || rewrite_local_refs(p.nl) < 0) {
+        free_plan(&p);
+        abandon(se, p.nl);
+        return -1;
+    }
+    prepare_commit(se, &p);
+    if (stop_safely(se, &p) < 0) {
+        link_unpublish(p.nl);
         free_plan(&p);
         abandon(se, p.nl);
         return -1;
     }
     commit(se, &p);
     world_resume();
+    session_record_versions(se, p.nl, se->generation);
     run_added_constructors(se, p.nl);
     *report = describe(&p, now_ms() - start);
     free_plan(&p);

@@ -42,12 +42,18 @@ static void rehash(struct strmap *m)
     free(old.slots);
 }
 
+/* Looking up a key that is present never allocates (the reload's commit,
+ * with the program's threads parked, relies on it). */
 struct strmap_slot *strmap_slot(struct strmap *m, const char *key)
 {
-    if ((m->len + 1) * 4 >= m->cap * 3)
-        rehash(m);
     uint32_t h = strmap_hash(key);
-    struct strmap_slot *s = find(m, key, h);
+    struct strmap_slot *s = m->cap ? find(m, key, h) : NULL;
+    if (s && s->key)
+        return s;
+    if ((m->len + 1) * 4 >= m->cap * 3) {
+        rehash(m);
+        s = find(m, key, h);
+    }
     if (!s->key) {
         s->key = key;
         s->hash = h;
