@@ -397,7 +397,7 @@ static int stop_safely(struct session *se, const struct plan *p)
     double deadline = now_ms() + se->reload_timeout_ms;
     for (;;) {
         int left = (int)(deadline - now_ms());
-        if (world_stop(left > 0 ? left : 1) < 0)
+        if (world_stop(left > 0 ? left : 1, se->reload_timeout_ms) < 0)
             return -1;
         if (patches_are_safe(p))
             return 0;

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -281,7 +282,6 @@ static void serve_request(int fd)
 static void *control_thread(void *arg)
 {
     int listen_fd = (int)(intptr_t)arg;
-    world_exempt((pid_t)syscall(SYS_gettid));
     for (;;) {
         int fd = control_accept(listen_fd);
         if (fd < 0) {
@@ -294,16 +294,38 @@ static void *control_thread(void *arg)
     }
 }
 
-/* Threads hotld starts must not take the program's signals. */
+struct thread_start {
+    void *(*fn)(void *);
+    void *arg;
+    sem_t registered;
+};
+
+static void *hotld_thread(void *p)
+{
+    struct thread_start *ts = p;
+    void *(*fn)(void *) = ts->fn, *arg = ts->arg;
+    world_exempt((pid_t)syscall(SYS_gettid));
+    sem_post(&ts->registered);
+    return fn(arg);
+}
+
+/* Threads hotld starts must not take the program's signals, and must be
+ * exempt from parking before any reload can run. */
 static void start_thread(void *(*fn)(void *), void *arg)
 {
     sigset_t all, old;
     pthread_t t;
+    struct thread_start ts = {.fn = fn, .arg = arg};
+    sem_init(&ts.registered, 0, 0);
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
-    pthread_create(&t, NULL, fn, arg);
-    pthread_detach(t);
+    if (pthread_create(&t, NULL, hotld_thread, &ts) == 0) {
+        pthread_detach(t);
+        while (sem_wait(&ts.registered) < 0)
+            ;
+    }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
+    sem_destroy(&ts.registered);
 }
 
 static void remove_socket(void)

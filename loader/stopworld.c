@@ -140,12 +140,12 @@ static unsigned live_signalled(void)
     return n;
 }
 
-int world_stop(int timeout_ms)
+int world_stop(int wait_ms, int timeout_ms)
 {
     nsignalled = 0;
     atomic_store(&nparked, 0);
     atomic_store(&stopping, true);
-    double deadline = now_ms() + timeout_ms;
+    double deadline = now_ms() + wait_ms;
     for (;;) {
         size_t fresh = signal_threads();
         if (!fresh && atomic_load(&nparked) >= live_signalled())

@@ -18,9 +18,10 @@ struct parked {
  * (hotld's own control and watch threads). */
 void world_init(void);
 void world_exempt(pid_t tid);
-/* Park all other threads within timeout_ms. On timeout every thread is
- * released and -1 returned, with the stragglers named in the error. */
-int world_stop(int timeout_ms);
+/* Park all other threads within wait_ms. On timeout every thread is
+ * released and -1 returned, with the stragglers named in the error (which
+ * quotes timeout_ms, the user's --reload-timeout). */
+int world_stop(int wait_ms, int timeout_ms);
 const struct parked *world_parked(size_t *n);
 void world_resume(void);
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Semantics 5: eight reloads in a row in one run (two versions alternating,
 # then new versions), with a counter that keeps counting and the addresses
-# of the counter and of mod_tick the same every time.
+# of the counter and of mod_tick the same every time. The command includes
+# -lm and "-- ARGS", so each reload command repeats those too.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -15,7 +16,10 @@ test_repeat() {
     for v in 1 $SEQUENCE; do build "mod$v.o" repeat/mod.c -DVER="$v"; done
     builds_ok || return
 
-    session_start --session "$SNAME" main.o mod.o || return
+    # The command has a library and program arguments too: the reload
+    # command is all of it again.
+    session_start --session "$SNAME" main.o mod.o -lm -- alpha "beta gamma" || return
+    check program-args "args 2 alpha|beta gamma" "$(grep -m1 '^args ' "$S_OUT")" "argument line"
     query
     local q0=$QT n=1 reload_bad="" ver_bad="" count_bad="" addr_bad=""
     check v1 "1 1" "$(qv ver) $(qv count)" "version and count"

@@ -5,7 +5,8 @@
 # thread that blocks every signal makes the reload fail after
 # --reload-timeout 300 (an error mentioning the timeout, well before the
 # 2000 ms default), the program keeps running its old code, and once that
-# thread unblocks its signals the next reload works.
+# thread unblocks its signals the next reload works. Also run with the
+# ASan+UBSan build of hotld (variant gcc-asan).
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -104,4 +105,4 @@ test_threads() {
     session_stop
 }
 
-for_variants test_threads
+for_variants test_threads $RL_VARIANTS gcc-asan

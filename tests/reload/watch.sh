@@ -3,6 +3,7 @@
 # mod.o changes: after "cp new.o mod.o", after recompiling mod.o in place,
 # and after replacing it with mv; the report line goes to the session's
 # stderr, and no half-written file is ever loaded (debounced: no error).
+# Also run with the ASan+UBSan build of hotld (variant gcc-asan).
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -57,4 +58,4 @@ test_watch() {
     session_stop
 }
 
-for_variants test_watch
+for_variants test_watch $RL_VARIANTS gcc-asan

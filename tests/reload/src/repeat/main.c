@@ -1,4 +1,5 @@
-/* Never rebuilt. Each query ticks the counter once. */
+/* Never rebuilt. Prints its arguments ("args N A|B|..."), then each query
+ * ticks the counter once. */
 #include "rt.h"
 
 long mod_tick(void);
@@ -6,11 +7,16 @@ int mod_version(void);
 void *mod_counter_addr(void);
 void *mod_tick_addr(void);
 
-int main(void)
+int main(int argc, char **argv)
 {
     char line[256];
     const char *tag;
+    int i;
     setvbuf(stdout, NULL, _IOLBF, 0);
+    printf("args %d", argc - 1);        /* the program's own arguments */
+    for (i = 1; i < argc; i++)
+        printf("%s%s", i == 1 ? " " : "|", argv[i]);
+    printf("\n");
     puts("ready");
     while (next_command(line, sizeof line)) {
         if ((tag = query_tag(line))) {
