@@ -234,6 +234,7 @@ void *dso_interpose(const char *name, void *p);
 /* symtab.c */
 int symtab_add_object(struct link *ld, struct object *obj);
 struct symbol *symtab_get(struct link *ld, const char *name);
+void symbol_take_definition(struct symbol *g, const struct symbol *l);
 
 /* resolve.c */
 int link_resolve(struct link *ld);

@@ -182,17 +182,9 @@ static void merge_symbols(struct session *se, struct plan *p)
                 /* an undefined weak was 0 until now: its users change too */
                 if (l->addr != s->addr)
                     p->moved[p->nmoved++] = l;
-                l->kind = SYM_DEFINED;
-                l->bind = s->bind;
-                l->type = s->type;
-                l->file = obj;
-                l->sec = s->sec;
-                l->value = s->value;
-                l->size = s->size;
-                l->addr = s->addr;
-                l->call_addr = s->call_addr;
+                symbol_take_definition(l, s);
             } else if (l->kind == SYM_UNDEF && s->kind != SYM_UNDEF) {
-                l->kind = s->kind == SYM_EXTERNAL ? SYM_EXTERNAL : s->kind;
+                l->kind = s->kind;
                 l->addr = s->addr;
                 l->dso = s->dso;
             }

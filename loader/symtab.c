@@ -22,7 +22,7 @@ struct symbol *symtab_get(struct link *ld, const char *name)
     return slot->value;
 }
 
-static void take_definition(struct symbol *g, const struct symbol *l)
+void symbol_take_definition(struct symbol *g, const struct symbol *l)
 {
     g->kind = l->kind;
     g->bind = l->bind;
@@ -33,6 +33,7 @@ static void take_definition(struct symbol *g, const struct symbol *l)
     g->size = l->size;
     g->align = l->align;
     g->addr = l->addr;
+    g->call_addr = l->call_addr;
 }
 
 static void add_reference(struct link *ld, struct symbol *g, const struct symbol *l)
@@ -50,7 +51,7 @@ static void add_reference(struct link *ld, struct symbol *g, const struct symbol
 static void add_common(struct symbol *g, const struct symbol *l)
 {
     if (g->kind == SYM_UNDEF || (g->kind == SYM_DEFINED && g->bind == STB_WEAK)) {
-        take_definition(g, l);
+        symbol_take_definition(g, l);
     } else if (g->kind == SYM_COMMON) {
         if (l->size > g->size) {
             g->size = l->size;
@@ -65,7 +66,7 @@ static int add_definition(struct symbol *g, const struct symbol *l)
 {
     if (g->kind == SYM_UNDEF || (g->kind == SYM_COMMON && l->bind != STB_WEAK) ||
         (g->kind == SYM_DEFINED && g->bind == STB_WEAK && l->bind != STB_WEAK)) {
-        take_definition(g, l);
+        symbol_take_definition(g, l);
     } else if (g->kind == SYM_DEFINED && g->bind != STB_WEAK && l->bind != STB_WEAK) {
         return fail("duplicate symbol '%s': defined in %s and in %s", g->name, g->file->name,
                     l->file->name);

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "session.h"
-#include "stopworld.h"
 #include "util.h"
 
 #define DEBOUNCE_MS 150
