@@ -51,4 +51,26 @@ static inline const char *query_tag(const char *line)
     return strncmp(line, "q ", 2) ? NULL : line + 2;
 }
 
+/* The usual main loop: say "ready", then answer every "q TAG" with
+ * answer(TAG) followed by "TAG end", until "quit" or end of input. Any
+ * other line goes to other(LINE) if given. */
+static inline int serve_queries(void (*answer)(const char *tag), void (*other)(const char *line))
+{
+    char line[256];
+    const char *tag;
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    puts("ready");
+    while (next_command(line, sizeof line)) {
+        if ((tag = query_tag(line))) {
+            answer(tag);
+            printf("%s end\n", tag);
+        } else if (!strcmp(line, "quit")) {
+            break;
+        } else if (other) {
+            other(line);
+        }
+    }
+    return 0;
+}
+
 #endif

@@ -6,22 +6,15 @@ int mod_version(void);
 void *mod_counter_addr(void);
 int other_version(void);
 
+static void answer(const char *tag)
+{
+    printf("%s mod %d\n", tag, mod_version());
+    printf("%s other %d\n", tag, other_version());
+    printf("%s count %ld\n", tag, mod_tick());
+    printf("%s addr_counter %p\n", tag, mod_counter_addr());
+}
+
 int main(void)
 {
-    char line[256];
-    const char *tag;
-    setvbuf(stdout, NULL, _IOLBF, 0);
-    puts("ready");
-    while (next_command(line, sizeof line)) {
-        if ((tag = query_tag(line))) {
-            printf("%s mod %d\n", tag, mod_version());
-            printf("%s other %d\n", tag, other_version());
-            printf("%s count %ld\n", tag, mod_tick());
-            printf("%s addr_counter %p\n", tag, mod_counter_addr());
-            printf("%s end\n", tag);
-        } else if (!strcmp(line, "quit")) {
-            break;
-        }
-    }
-    return 0;
+    return serve_queries(answer, NULL);
 }

@@ -3,20 +3,18 @@
 
 void mod_run(void);
 
+static void answer(const char *tag)
+{
+    (void)tag;
+}
+
+static void other(const char *line)
+{
+    if (!strcmp(line, "run"))
+        mod_run();
+}
+
 int main(void)
 {
-    char line[256];
-    const char *tag;
-    setvbuf(stdout, NULL, _IOLBF, 0);
-    puts("ready");
-    while (next_command(line, sizeof line)) {
-        if ((tag = query_tag(line))) {
-            printf("%s end\n", tag);
-        } else if (!strcmp(line, "run")) {
-            mod_run();
-        } else if (!strcmp(line, "quit")) {
-            break;
-        }
-    }
-    return 0;
+    return serve_queries(answer, other);
 }

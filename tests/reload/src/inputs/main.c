@@ -6,20 +6,13 @@
 int a_value(void);
 int extra_value(void) __attribute__((weak));
 
+static void answer(const char *tag)
+{
+    printf("%s a %d\n", tag, a_value());
+    printf("%s extra %d\n", tag, extra_value ? extra_value() : -1);
+}
+
 int main(void)
 {
-    setvbuf(stdout, NULL, _IOLBF, 0);
-    printf("ready\n");
-    char line[256];
-    while (next_command(line, sizeof line)) {
-        const char *tag = query_tag(line);
-        if (!strcmp(line, "quit"))
-            break;
-        if (!tag)
-            continue;
-        printf("%s a %d\n", tag, a_value());
-        printf("%s extra %d\n", tag, extra_value ? extra_value() : -1);
-        printf("%s end\n", tag);
-    }
-    return 0;
+    return serve_queries(answer, NULL);
 }

@@ -7,27 +7,20 @@ int mod_version(void);
 void *mod_counter_addr(void);
 void *mod_tick_addr(void);
 
+static void answer(const char *tag)
+{
+    printf("%s ver %d\n", tag, mod_version());
+    printf("%s count %ld\n", tag, mod_tick());
+    printf("%s addr_counter %p\n", tag, mod_counter_addr());
+    printf("%s addr_tick %p\n", tag, mod_tick_addr());
+}
+
 int main(int argc, char **argv)
 {
-    char line[256];
-    const char *tag;
-    int i;
     setvbuf(stdout, NULL, _IOLBF, 0);
-    printf("args %d", argc - 1);        /* the program's own arguments */
-    for (i = 1; i < argc; i++)
+    printf("args %d", argc - 1); /* the program's own arguments */
+    for (int i = 1; i < argc; i++)
         printf("%s%s", i == 1 ? " " : "|", argv[i]);
     printf("\n");
-    puts("ready");
-    while (next_command(line, sizeof line)) {
-        if ((tag = query_tag(line))) {
-            printf("%s ver %d\n", tag, mod_version());
-            printf("%s count %ld\n", tag, mod_tick());
-            printf("%s addr_counter %p\n", tag, mod_counter_addr());
-            printf("%s addr_tick %p\n", tag, mod_tick_addr());
-            printf("%s end\n", tag);
-        } else if (!strcmp(line, "quit")) {
-            break;
-        }
-    }
-    return 0;
+    return serve_queries(answer, NULL);
 }
