@@ -63,6 +63,7 @@ fuzz: deps
 bench: deps
 	@$(MAKE) --no-print-directory build/hotld
 	@bench/load.sh
+	@bench/reload.sh
 
 clean:
 	rm -rf build

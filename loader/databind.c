@@ -190,6 +190,54 @@ static bool demote_ambiguous(struct object *obj, struct var *v, size_t n, uintpt
     return changed;
 }
 
+static bool is_kept(const struct var *v, size_t n, const uintptr_t *kept_at, const struct symbol *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].sym == s)
+            return kept_at[i] != 0;
+    return false;
+}
+
+static bool lands_on_kept(const struct var *v, size_t n, const uintptr_t *kept_at,
+                          const struct section *sec, int64_t off)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].sym->sec == sec && off >= (int64_t)v[i].sym->value &&
+            off < (int64_t)(v[i].sym->value + v[i].sym->size))
+            return kept_at[i] != 0;
+    return false;
+}
+
+/* A data section whose variables are all kept, and that nothing reaches
+ * outside them, is never used in the new image: it is neither copied nor
+ * relocated, so its pages are never touched and cost no memory. */
+static void mark_unused_storage(struct object *obj, struct var *v, size_t n, const uintptr_t *kept_at)
+{
+    for (size_t i = 0; i < n; i++)
+        v[i].sym->sec->storage_unused = true;
+    for (size_t i = 0; i < n; i++)
+        if (!kept_at[i])
+            v[i].sym->sec->storage_unused = false;
+    for (size_t i = 1; i < obj->nsecs; i++) {
+        const struct section *from = &obj->secs[i];
+        for (size_t k = 0; from->out && k < from->nrelas; k++) {
+            const struct symbol *s = obj->syms[ELF64_R_SYM(from->relas[k].r_info)];
+            struct section *to = s->sec;
+            if (!to || !to->storage_unused || to->obj != obj)
+                continue;
+            if (s->type != STT_SECTION) {
+                to->storage_unused = is_kept(v, n, kept_at, s);
+                continue;
+            }
+            int64_t off[4];
+            size_t m = candidate_offsets(from, &from->relas[k], off);
+            for (size_t j = 0; j < m; j++)
+                if (!lands_on_kept(v, n, kept_at, to, off[j]))
+                    to->storage_unused = false;
+        }
+    }
+}
+
 void databind_object(struct object *old, struct object *new, struct bind_result *r)
 {
     size_t nold, nnew;
@@ -208,6 +256,7 @@ void databind_object(struct object *old, struct object *new, struct bind_result 
     }
     while (demote_ambiguous(new, nv, nnew, kept_at))
         ;
+    mark_unused_storage(new, nv, nnew, kept_at);
     for (size_t i = 0; i < nnew; i++) {
         struct symbol *s = nv[i].sym;
         if (kept_at[i]) {

@@ -162,7 +162,7 @@ int link_relocate(struct link *ld)
         struct outsec *o = ld->outsecs[i];
         for (size_t j = 0; j < o->nin; j++) {
             struct section *s = o->in[j];
-            if (s->data)
+            if (s->data && !s->storage_unused)
                 memcpy((void *)s->addr, s->data, s->size);
             if (s->flags & SHF_EXECINSTR)
                 memset((void *)(s->addr + s->size), 0xcc, padding_after(s));
@@ -171,7 +171,7 @@ int link_relocate(struct link *ld)
     for (size_t i = 0; i < ld->noutsecs; i++) {
         struct outsec *o = ld->outsecs[i];
         for (size_t j = 0; j < o->nin; j++)
-            if (relocate_section(ld, o->in[j]) < 0)
+            if (!o->in[j]->storage_unused && relocate_section(ld, o->in[j]) < 0)
                 return -1;
     }
     write_got_and_stubs(ld);

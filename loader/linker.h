@@ -52,6 +52,7 @@ struct section {
     bool discarded;             /* a COMDAT group kept elsewhere */
     struct var_bind *binds;     /* data kept from an earlier version */
     size_t nbinds, capbinds;
+    bool storage_unused;        /* every reference goes to kept data */
 };
 
 /* A variable of a data section whose storage is elsewhere: relocations

@@ -1,0 +1,533 @@
+#!/usr/bin/env bash
+# Reload benchmark: what a hot reload costs, against relinking with mold and
+# restarting, on long-running programs under "hotld --session NAME":
+#   1. latency   one changed object of the Lua 5.4 interpreter (lvm.o, two
+#                builds alternated so every reload is a real change): the
+#                wall time of the second "hotld --session NAME OBJS" from its
+#                start until it exits with the reload applied, against
+#                "gcc -fuse-ld=mold OBJS -o x && ./x" until the program is
+#                ready (and against a fresh hotld start of the same program)
+#   2. scaling   the same latency for one changed object of a generated
+#                program (bench/gen-many.sh) of 10 and of 1,000 objects
+#   3. overhead  CPU time of a Lua benchmark script (os.clock()) under hotld
+#                after 0 and after 10 reloads of lvm.o, against the
+#                gcc-linked interpreter; interleaved rounds, medians
+#   4. memory    VmRSS of a session after 0 and after 100 reloads of lvm.o,
+#                the growth per reload against the object's size, and the
+#                reload latency at the start and the end of those reloads
+# Every session's behaviour is checked against the gcc-linked program after
+# its reloads, and every reload must be reported by the session's --status
+# count; any build, reload or check that fails stops the script with exit
+# status 1. Results are medians and ratios measured in this run, never
+# assertions (targets are printed next to them for reading, not checked).
+#
+# Usage: bench/reload.sh          (make bench runs it after bench/load.sh)
+# Environment:
+#   BENCH_RELOADS=21         timed reloads per latency measurement (plus 1 warm-up)
+#   BENCH_CPU_ROUNDS=5       rounds of the CPU benchmark per variant
+#   BENCH_CPU_REPS=5         repetitions of the work in one CPU benchmark (0.7 s here)
+#   BENCH_MEM_RELOADS=100    reloads before the second RSS reading
+#   BENCH_MANY=1000          object count of the large generated program
+#   BENCH_CFLAGS="-O2"       flags for every workload object
+#   HOTLD=build/hotld        the loader to measure
+#   HOTLD_CACHE=bench/.cache where Debian sources are fetched (src/PKG)
+#   BENCH_WAIT=120           longest wait (s) for one answer of a program or one reload
+# Builds are cached in bench/.cache/ (shared with bench/load.sh: the Lua
+# objects and the generated 1,000 objects are reused when that script
+# built them with the same inputs); sessions and their files live in
+# bench/.cache/reload-run/ and are stopped at exit, whatever happens.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bench=$root/bench
+cache=$bench/.cache
+export HOTLD_CACHE=${HOTLD_CACHE:-$cache}
+hotld=${HOTLD:-$root/build/hotld}
+case $hotld in /*) ;; *) hotld=$root/$hotld ;; esac
+reloads=${BENCH_RELOADS:-21}
+cpu_rounds=${BENCH_CPU_ROUNDS:-5}
+cpu_reps=${BENCH_CPU_REPS:-5}
+mem_reloads=${BENCH_MEM_RELOADS:-100}
+many_count=${BENCH_MANY:-1000}
+small_count=10
+cflags=${BENCH_CFLAGS:--O2}
+read -ra cflag_words <<<"$cflags"
+jobs=$(nproc 2>/dev/null || echo 2)
+wait_s=${BENCH_WAIT:-120}     # longest wait for one answer of a session
+
+die() { echo "bench/reload.sh: $*" >&2; exit 1; }
+note() { echo "bench: $*" >&2; }
+
+for v in reloads cpu_rounds cpu_reps mem_reloads many_count; do
+    [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, not '${!v}'"
+done
+[ "$mem_reloads" -ge 20 ] || die "BENCH_MEM_RELOADS must be at least 20"
+[ "$many_count" -gt "$small_count" ] || die "BENCH_MANY must be more than $small_count"
+[ -x "$hotld" ] || die "$hotld not found (make build/hotld)"
+
+"$root/scripts/deps.sh" || die "scripts/deps.sh failed to install the tools"
+for t in gcc mold awk sha256sum mkfifo timeout; do
+    command -v "$t" >/dev/null || die "$t not found (scripts/deps.sh should install it)"
+done
+mkdir -p "$cache/logs" || die "cannot create $cache"
+start=$(date +%s)
+
+# ---------------------------------------------------------------- helpers
+# (step, compile_all, stamp_of, cached and fetch are bench/load.sh's, so
+# that both scripts find each other's cached builds.)
+
+shorten() { awk -v s="$1" 'BEGIN { if (length(s) > 300) s = substr(s, 1, 300) " ..."; print s }'; }
+
+step() {
+    local name=$1; shift
+    local log=$cache/logs/$name.log
+    if ! "$@" >"$log" 2>&1; then
+        echo "bench/reload.sh: build step '$name' failed: $(shorten "$*")" >&2
+        tail -n 25 "$log" | sed 's/^/  | /' >&2
+        die "full log: $log"
+    fi
+}
+
+compile_all() {
+    local out=$1; shift
+    local flags=()
+    while [ "$1" != -- ]; do flags+=("$1"); shift; done
+    shift
+    mkdir -p "$out"
+    # shellcheck disable=SC2016 # the inner script expands its own arguments
+    printf '%s\n' "$@" | xargs -P "$jobs" -n 16 sh -c '
+        out=$1; shift; n=$1; shift
+        i=0; fl=""
+        while [ $i -lt "$n" ]; do fl="$fl $1"; shift; i=$((i + 1)); done
+        for f; do
+            b=$(basename "$f" .c)
+            gcc $fl -c "$f" -o "$out/$b.o" || exit 255
+        done' sh "$out" "${#flags[@]}" "${flags[@]}"
+}
+
+stamp_of() {
+    { echo "format 1"; echo "cflags $cflags"; gcc --version | head -n 1; echo "$extra"
+      for f; do sha256sum "$f"; done; } | sha256sum | cut -c1-16
+}
+extra=""
+cached() { [ -f "$cache/$1/stamp" ] && [ "$(cat "$cache/$1/stamp")" = "$2" ]; }
+
+fetch() {
+    local pkg=$1
+    if [ ! -d "$HOTLD_CACHE/src/$pkg" ]; then
+        note "fetching Debian source package $pkg"
+        "$root/scripts/fetch-sources.sh" "$pkg" || die "cannot fetch the $pkg source package"
+    fi
+    echo "$HOTLD_CACHE/src/$pkg"
+}
+
+median() { tr ' ' '\n' | awk 'NF' | sort -g | awk '{ v[NR] = $1 } END {
+    if (NR == 0) { print "-"; exit }
+    if (NR % 2) printf "%.3f\n", v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {
+    if (a ~ /^-?[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b; else printf "-" }'; }
+fmt_kb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1024 }'; }
+
+# --------------------------------------------------------------- the timer
+
+timer=$cache/timer
+if [ ! -x "$timer" ] || [ "$bench/timer.c" -nt "$timer" ]; then
+    step timer gcc -O2 -Wall -Wextra -Werror -o "$timer" "$bench/timer.c"
+fi
+
+# ---------------------------------------------------------------- builds
+
+lua_defs=(-DLUA_COMPAT_5_3 -DLUA_USE_LINUX)
+
+# The Lua objects, exactly as bench/load.sh builds and caches them.
+build_lua() {
+    local st src
+    src=$(fetch lua5.4)
+    [ -f "$src/src/lua.c" ] || die "$src/src/lua.c missing: unexpected lua5.4 source layout"
+    st=$(extra="${lua_defs[*]}" stamp_of "$src/src/lua.c" "$src/src/lvm.c")
+    if ! cached lua "$st"; then
+        note "building lua (gcc $cflags)"
+        rm -rf "$cache/lua"
+        local files=()
+        for f in "$src"/src/*.c; do
+            [ "$(basename "$f")" = luac.c ] || files+=("$f")
+        done
+        mkdir -p "$cache/lua/include"
+        printf '#define DEB_HOST_MULTIARCH "%s"\n' "$(gcc -print-multiarch)" \
+            >"$cache/lua/include/lua5.4-deb-multiarch.h"
+        step lua-compile compile_all "$cache/lua/obj" "${cflag_words[@]}" "${lua_defs[@]}" -I"$cache/lua/include" -- "${files[@]}"
+        echo "$st" >"$cache/lua/stamp"
+    fi
+    # Build B of lvm.o: MAXTAGLOOP (the longest __index/__newindex chain
+    # before "possibly a loop") 2000 -> 2001. luaV_finishget/finishset
+    # change, behaviour does not. Build A is the unmodified lvm.o.
+    st=$(extra="reload lvm B: MAXTAGLOOP 2001" stamp_of "$src/src/lvm.c" "$cache/lua/obj/lvm.o")
+    if ! cached reload-lua "$st"; then
+        rm -rf "$cache/reload-lua"
+        mkdir -p "$cache/reload-lua/src"
+        sed 's/^#define MAXTAGLOOP\t2000$/#define MAXTAGLOOP\t2001/' "$src/src/lvm.c" >"$cache/reload-lua/src/lvm.c"
+        grep -q '^#define MAXTAGLOOP.2001$' "$cache/reload-lua/src/lvm.c" ||
+            die "cannot patch MAXTAGLOOP in $src/src/lvm.c (unexpected source)"
+        step reload-lua-B gcc "${cflag_words[@]}" "${lua_defs[@]}" -I"$cache/lua/include" -I"$src/src" \
+            -c "$cache/reload-lua/src/lvm.c" -o "$cache/reload-lua/lvm-B.o"
+        cp "$cache/lua/obj/lvm.o" "$cache/reload-lua/lvm-A.o"
+        ! cmp -s "$cache/reload-lua/lvm-A.o" "$cache/reload-lua/lvm-B.o" ||
+            die "builds A and B of lvm.o are identical: the patch changed nothing"
+        echo "$st" >"$cache/reload-lua/stamp"
+    fi
+}
+
+# A generated program of N objects (bench/gen-many.sh) whose main runs every
+# module, prints its checksum and "ready", then runs them all again for
+# each line read from stdin until end of input. Build B of mod0000.o has a
+# 72-byte buffer in f_0 instead of 64 (the strings are shorter: same output).
+build_many() {
+    local n=$1 dir=$cache/reload-many$1 st
+    st=$(extra="count $n; reload main 1; B buf 72" stamp_of "$bench/gen-many.sh")
+    if ! cached "reload-many$n" "$st"; then
+        note "generating and building a long-running program of $n objects (gcc $cflags)"
+        rm -rf "$dir"
+        step "reload-many$n-generate" "$bench/gen-many.sh" "$dir/src" "$n"
+        # load.sh's cache holds the same modules when its count matched.
+        if [ "$n" -eq "$many_count" ] &&
+           cached many "$(extra="count $n" stamp_of "$bench/gen-many.sh")" &&
+           [ -f "$cache/many/obj/mod0000.o" ]; then
+            mkdir -p "$dir/obj"
+            cp "$cache"/many/obj/mod*.o "$dir/obj/"
+        else
+            step "reload-many$n-compile" compile_all "$dir/obj" "${cflag_words[@]}" -- "$dir"/src/mod*.c
+        fi
+        sed -i 's/^int main(void)$/static int run_all(void)/' "$dir/src/main.c"
+        grep -q '^static int run_all(void)$' "$dir/src/main.c" || die "unexpected main.c from bench/gen-many.sh"
+        cat >>"$dir/src/main.c" <<'EOF'
+
+/* added by bench/reload.sh: stay up, run again for each line of input */
+int main(void)
+{
+    char line[256];
+    run_all();
+    puts("ready");
+    fflush(stdout);
+    while (fgets(line, sizeof line, stdin)) {
+        run_all();
+        fflush(stdout);
+    }
+    return 0;
+}
+EOF
+        step "reload-many$n-main" gcc "${cflag_words[@]}" -c "$dir/src/main.c" -o "$dir/obj/main.o"
+        mkdir -p "$dir/B"
+        sed 's/char buf\[64\];/char buf[72];/' "$dir/src/mod0000.c" >"$dir/B/mod0000.c"
+        grep -q 'char buf\[72\];' "$dir/B/mod0000.c" || die "cannot patch $dir/src/mod0000.c"
+        step "reload-many$n-B" gcc "${cflag_words[@]}" -c "$dir/B/mod0000.c" -o "$dir/B/mod0000.o"
+        cp "$dir/obj/mod0000.o" "$dir/mod0000-A.o"
+        cp "$dir/B/mod0000.o" "$dir/mod0000-B.o"
+        ! cmp -s "$dir/mod0000-A.o" "$dir/mod0000-B.o" || die "builds A and B of mod0000.o are identical"
+        echo "$st" >"$cache/reload-many$n/stamp"
+    fi
+}
+
+build_lua
+build_many "$small_count"
+build_many "$many_count"
+
+# The objects the sessions load are private copies (a reload replaces one
+# of them; the caches stay as built). Paths must not be symlinks: hotld
+# names objects by their real path.
+run=$cache/reload-run
+rm -rf "$run"
+mkdir -p "$run/lua" "$run/many$small_count" "$run/many$many_count"
+cp "$cache"/lua/obj/*.o "$run/lua/"
+lua_objs=("$run"/lua/*.o)
+lua_script=$bench/workloads/reload-serve.lua
+for n in "$small_count" "$many_count"; do
+    cp "$cache/reload-many$n"/obj/*.o "$run/many$n/"
+done
+step reload-lua-floor gcc -o "$run/lua-floor" "${lua_objs[@]}" -lm
+# many_objs N: the objects of the N-object program, in objs (main.o last,
+# as bench/load.sh orders them).
+many_objs() { objs=("$run/many$1"/mod*.o "$run/many$1/main.o"); }
+for n in "$small_count" "$many_count"; do
+    many_objs "$n"
+    step "reload-many$n-floor" gcc -o "$run/many$n-floor" "${objs[@]}"
+done
+
+# ---------------------------------------------------------------- sessions
+# A process runs with stdin from a FIFO this script holds open (so it stays
+# up until we close it) and stdout to a file; each line we send is answered
+# with one line.
+
+sockdir=${XDG_RUNTIME_DIR:-/tmp}
+[[ $sockdir == /* ]] || sockdir=/tmp
+sockdir=$sockdir/hotld-$(id -u)
+declare -A P_PID P_FD P_SEEN P_SESSION
+procs=()
+
+cleanup() {
+    local p pid
+    for p in "${procs[@]}"; do
+        [ -n "${P_FD[$p]:-}" ] && { eval "exec ${P_FD[$p]}>&-" 2>/dev/null || true; }
+    done
+    for p in "${procs[@]}"; do
+        pid=${P_PID[$p]}
+        for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+        # a killed session leaves its socket behind
+        [ -z "${P_SESSION[$p]:-}" ] || rm -f "$sockdir/${P_SESSION[$p]}.sock"
+    done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+proc_state() {
+    local p=$1
+    {
+        if kill -0 "${P_PID[$p]}" 2>/dev/null; then echo "  (still running)"; else echo "  (it has exited)"; fi
+        echo "  --- its stdout (last 5 lines):"; tail -n 5 "$run/$p.out" | cut -c1-200 | sed 's/^/  | /'
+        echo "  --- its stderr (last 10 lines):"; tail -n 10 "$run/$p.err" | cut -c1-200 | sed 's/^/  | /'
+    } >&2
+}
+
+# proc_start P [--session NAME] CMD...: start CMD as process P and wait
+# for its "ready" line (NAME: its hotld session, for the cleanup).
+proc_start() {
+    local p=$1; shift
+    P_SESSION[$p]=""
+    if [ "$1" = --session ]; then P_SESSION[$p]=$2; shift 2; fi
+    local fifo=$run/$p.in fd
+    mkfifo "$fifo"
+    : >"$run/$p.out"   # exists before the process opens it: proc_read polls it
+    exec {fd}<>"$fifo"
+    # the process must not hold the FIFO's write end itself
+    ( eval "exec $fd>&-"; cd "$run" && exec "$@" ) <"$fifo" >"$run/$p.out" 2>"$run/$p.err" &
+    P_PID[$p]=$! P_FD[$p]=$fd P_SEEN[$p]=0
+    procs+=("$p")
+    local i
+    for i in 1 2 3 4 5; do   # a program may print a few lines before it
+        proc_read "$p"
+        [ "$REPLY" != ready ] || return 0
+    done
+    proc_state "$p"; die "$p: no 'ready' line among the first 5 lines of output"
+}
+
+# proc_read P: the next line P writes, in REPLY.
+proc_read() {
+    local p=$1 deadline=$((SECONDS + wait_s)) n
+    n=$((P_SEEN[$p] + 1))
+    while :; do
+        if [ "$(wc -l <"$run/$p.out")" -ge "$n" ]; then   # complete lines only
+            REPLY=$(sed -n "${n}{p;q}" "$run/$p.out")
+            P_SEEN[$p]=$n
+            return 0
+        fi
+        if ! kill -0 "${P_PID[$p]}" 2>/dev/null; then
+            proc_state "$p"; die "$p: the program exited while we waited for its answer"
+        fi
+        [ "$SECONDS" -lt "$deadline" ] || { proc_state "$p"; die "$p: no answer within $wait_s s"; }
+        sleep 0.01
+    done
+}
+
+# proc_ask P LINE: send LINE, answer in REPLY.
+proc_ask() {
+    printf '%s\n' "$2" >&"${P_FD[$1]}"
+    proc_read "$1"
+}
+
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/${P_PID[$1]}/status"; }
+
+# reload_count SESSION: the number of reloads the session reports.
+reload_count() {
+    local out
+    out=$("$hotld" --session "$1" --status 2>&1) || die "hotld --session $1 --status failed: $out"
+    out=$(sed -n '1s/.*, \([0-9]*\) reloads$/\1/p' <<<"$out")
+    [[ $out =~ ^[0-9]+$ ]] || die "hotld --session $1 --status: no reload count in its first line"
+    echo "$out"
+}
+
+# time_reloads P SESSION FILE A B COUNT CMD...: COUNT reloads of session
+# SESSION (process P), putting build B, A, B, ... of FILE in place before
+# each one, each timed by bench/timer from hotld's start to its exit; the
+# times (ms) go to the array TIMES. The session must count every reload.
+TIMES=()
+time_reloads() {
+    local p=$1 s=$2 file=$3 a=$4 b=$5 count=$6; shift 6
+    local before after i res
+    before=$(reload_count "$s")
+    TIMES=()
+    for ((i = 0; i < count; i++)); do
+        if [ $(((before + i) % 2)) -eq 0 ]; then cp "$b" "$file"; else cp "$a" "$file"; fi
+        if ! res=$(timeout -k 5 "$wait_s" "$timer" -n 1 -w 0 -- @reload "$@" 2>"$run/timer.err"); then
+            sed 's/^/  | /' "$run/timer.err" >&2
+            proc_state "$p"
+            die "$p: reload $((before + i + 1)) failed: $(shorten "$*")"
+        fi
+        TIMES+=("$(awk '{ print $2 }' <<<"$res")")
+    done
+    after=$(reload_count "$s")
+    [ "$after" -eq $((before + count)) ] ||
+        die "$p: session $s counts $after reloads after $((before + count)) reload commands (some were not applied)"
+}
+
+# expect_same P FLOOR_OUTPUT WHAT: P's REPLY must be the gcc-linked program's.
+expect_same() {
+    [ "$REPLY" = "$2" ] && return 0
+    proc_state "$1"
+    die "$1: after $3 its answer differs from the gcc-linked program's:
+  hotld:  $(cut -c1-200 <<<"$REPLY")
+  gcc:    $(cut -c1-200 <<<"$2")"
+}
+
+tag=hotld-bench-$$
+lvm=$run/lua/lvm.o lvmA=$cache/reload-lua/lvm-A.o lvmB=$cache/reload-lua/lvm-B.o
+floor_check=$(printf 'check\n' | "$run/lua-floor" "$lua_script" | sed -n 2p)
+[ -n "$floor_check" ] || die "the gcc-linked Lua does not answer 'check'"
+
+# ------------------------------------------------- 1. latency (Lua, lvm.o)
+
+note "1/4 latency: $((reloads + 1)) reloads of lvm.o, and mold relink + restart"
+s=$tag-lat
+proc_start lat --session "$s" "$hotld" --session "$s" "${lua_objs[@]}" -lm -- "$lua_script"
+time_reloads lat "$s" "$lvm" "$lvmA" "$lvmB" $((reloads + 1)) "$hotld" --session "$s" "${lua_objs[@]}" -lm -- "$lua_script"
+lat_lua=$(echo "${TIMES[@]:1}" | median)
+proc_ask lat check
+expect_same lat "$floor_check" "$((reloads + 1)) reloads of lvm.o"
+cp "$lvmA" "$lvm"
+# Restart: the program reads end of input at once, so it exits when ready.
+if ! res=$("$timer" -n "$reloads" -w 1 -C "$run" -- \
+        @mold gcc -fuse-ld=mold -o "$run/x-mold" "${lua_objs[@]}" -lm @\& "$run/x-mold" "$lua_script" \
+        @hotld "$hotld" --session "$tag-restart" "${lua_objs[@]}" -lm -- "$lua_script" 2>"$run/timer.err"); then
+    sed 's/^/  | /' "$run/timer.err" >&2
+    die "timing mold relink + restart of Lua failed"
+fi
+mold_lua=$(awk '$1 == "mold" { print $2 }' <<<"$res")
+hotld_lua=$(awk '$1 == "hotld" { print $2 }' <<<"$res")
+
+# ------------------------------------------- 2. scaling (10 vs 1,000 objects)
+
+declare -A lat_many mold_many
+for n in "$small_count" "$many_count"; do
+    note "2/4 scaling: $((reloads + 1)) reloads of mod0000.o in the $n-object program"
+    many_objs "$n"
+    s=$tag-many$n
+    floor_out=$(printf 'x\n' | "$run/many$n-floor" | sed -n 3p)
+    proc_start "many$n" --session "$s" "$hotld" --session "$s" "${objs[@]}"
+    time_reloads "many$n" "$s" "$run/many$n/mod0000.o" "$cache/reload-many$n/mod0000-A.o" \
+        "$cache/reload-many$n/mod0000-B.o" $((reloads + 1)) "$hotld" --session "$s" "${objs[@]}"
+    lat_many[$n]=$(echo "${TIMES[@]:1}" | median)
+    proc_ask "many$n" x
+    expect_same "many$n" "$floor_out" "$((reloads + 1)) reloads of mod0000.o"
+    cp "$cache/reload-many$n/mod0000-A.o" "$run/many$n/mod0000.o"
+    if ! res=$("$timer" -n "$reloads" -w 1 -C "$run" -- \
+            @mold gcc -fuse-ld=mold -o "$run/x-many" "${objs[@]}" @\& "$run/x-many" 2>"$run/timer.err"); then
+        sed 's/^/  | /' "$run/timer.err" >&2
+        die "timing mold relink + restart of the $n-object program failed"
+    fi
+    mold_many[$n]=$(awk '$1 == "mold" { print $2 }' <<<"$res")
+done
+
+# ------------------------------------------------ 3. runtime overhead (Lua)
+
+note "3/4 overhead: $cpu_rounds rounds of 'bench $cpu_reps' on gcc-linked Lua, hotld, hotld after 10 reloads"
+proc_start cpu-gcc "$run/lua-floor" "$lua_script"
+s0=$tag-cpu0 s10=$tag-cpu10
+proc_start cpu-h0 --session "$s0" "$hotld" --session "$s0" "${lua_objs[@]}" -lm -- "$lua_script"
+proc_start cpu-h10 --session "$s10" "$hotld" --session "$s10" "${lua_objs[@]}" -lm -- "$lua_script"
+time_reloads cpu-h10 "$s10" "$lvm" "$lvmA" "$lvmB" 10 "$hotld" --session "$s10" "${lua_objs[@]}" -lm -- "$lua_script"
+cp "$lvmA" "$lvm"
+declare -A cpu_times cpu_result
+cpu_variants=(cpu-gcc cpu-h0 cpu-h10)
+for p in "${cpu_variants[@]}"; do proc_ask "$p" "bench 1"; done   # warm-up
+for ((r = 0; r < cpu_rounds; r++)); do
+    for ((k = 0; k < 3; k++)); do
+        p=${cpu_variants[$(((r + k) % 3))]}
+        proc_ask "$p" "bench $cpu_reps"
+        read -r word secs result <<<"$REPLY"
+        if [ "$word" != bench ] || ! [[ $secs =~ ^[0-9.]+$ ]]; then
+            proc_state "$p"; die "$p: unexpected answer '$REPLY'"
+        fi
+        cpu_times[$p]="${cpu_times[$p]:-} $secs"
+        [ -z "${cpu_result[$p]:-}" ] || [ "${cpu_result[$p]}" = "$result" ] ||
+            die "$p: the benchmark's result changed between rounds (${cpu_result[$p]} then $result)"
+        cpu_result[$p]=$result
+    done
+done
+for p in cpu-h0 cpu-h10; do
+    [ "${cpu_result[$p]}" = "${cpu_result[cpu-gcc]}" ] ||
+        die "$p: benchmark result ${cpu_result[$p]}, the gcc-linked Lua's ${cpu_result[cpu-gcc]}"
+done
+declare -A cpu_med
+for p in "${cpu_variants[@]}"; do
+    cpu_med[$p]=$(awk '{ printf "%.1f", $1 * 1000 }' <<<"$(echo "${cpu_times[$p]}" | median)")
+done
+
+# --------------------------------------------------------- 4. memory (Lua)
+
+note "4/4 memory: VmRSS before and after $mem_reloads reloads of lvm.o"
+s=$tag-mem
+proc_start mem --session "$s" "$hotld" --session "$s" "${lua_objs[@]}" -lm -- "$lua_script"
+rss0=$(rss_kb mem) maps0=$(wc -l <"/proc/${P_PID[mem]}/maps")
+time_reloads mem "$s" "$lvm" "$lvmA" "$lvmB" "$mem_reloads" "$hotld" --session "$s" "${lua_objs[@]}" -lm -- "$lua_script"
+rss1=$(rss_kb mem) maps1=$(wc -l <"/proc/${P_PID[mem]}/maps")
+mem_first=$(echo "${TIMES[@]:0:10}" | median)
+mem_last=$(echo "${TIMES[@]:$((mem_reloads - 10))}" | median)
+proc_ask mem check
+expect_same mem "$floor_check" "$mem_reloads reloads of lvm.o"
+cp "$lvmA" "$lvm"
+lvm_file=$(stat -c %s "$lvmA")
+lvm_alloc=$(size -A "$lvmA" | awk '$1 ~ /^\.(text|rodata|data|bss)/ { s += $2 } END { print s + 0 }')
+growth=$(awk -v a="$rss0" -v b="$rss1" -v n="$mem_reloads" 'BEGIN { printf "%.1f", (b - a) / n }')
+
+# ------------------------------------------------------------------ report
+
+# at_most A B: "yes" if the number A is at most B, "no" if not, "-" if
+# either is not a number.
+at_most() { awk -v a="$1" -v b="$2" 'BEGIN {
+    if (a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/) print "-"; else print (a + 0 <= b + 0) ? "yes" : "no" }'; }
+percent() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }'; }
+row() { printf '   %-46s %10s %s\n' "$@"; }
+
+echo
+echo "hotld reload benchmark: medians measured in this run (targets are the issue's, shown for reading)"
+echo "  $(gcc --version | head -n 1); $(mold --version | head -n 1); objects built with gcc $cflags"
+echo
+echo "1. reload latency: Lua 5.4 (${#lua_objs[@]} objects), lvm.o changed (builds A/B alternated), median of $reloads"
+row "hotld reload: 2nd invocation, start to exit" "$lat_lua" ms
+row "mold relink + restart until ready" "$mold_lua" ms
+row "hotld fresh start until ready (for reference)" "$hotld_lua" ms
+row "mold relink+restart / hotld reload" "$(ratio "$mold_lua" "$lat_lua")" x
+row "target: median under 5 ms" "$(at_most "$lat_lua" 5)"
+echo
+echo "2. scaling: one changed object (mod0000.o) of a generated program, median of $reloads"
+row "hotld reload, $small_count objects" "${lat_many[$small_count]}" \
+    "ms   (mold relink + restart: ${mold_many[$small_count]} ms)"
+row "hotld reload, $many_count objects" "${lat_many[$many_count]}" \
+    "ms   (mold relink + restart: ${mold_many[$many_count]} ms)"
+sc=$(ratio "${lat_many[$many_count]}" "${lat_many[$small_count]}")
+row "$many_count objects / $small_count objects" "$sc" x
+row "target: within 1.5x" "$(at_most "$sc" 1.5)"
+echo
+echo "3. runtime overhead: CPU time (os.clock) of 'bench $cpu_reps' (reload-serve.lua), median of $cpu_rounds interleaved rounds"
+g=${cpu_med[cpu-gcc]} h0=${cpu_med[cpu-h0]} h10=${cpu_med[cpu-h10]}
+row "gcc-linked Lua (ld.bfd)" "$g" ms
+row "hotld, 0 reloads" "$h0" ms
+row "hotld, after 10 reloads of lvm.o" "$h10" ms
+row "hotld 0 reloads / gcc-linked" "$(ratio "$h0" "$g")" "($(percent "$h0" "$g"))"
+row "hotld 10 reloads / gcc-linked" "$(ratio "$h10" "$g")" "($(percent "$h10" "$g"))"
+lim=$(awk -v g="$g" 'BEGIN { printf "%.3f", g * 1.02 }')
+row "target: at most 2% overhead (0 / 10 reloads)" "$(at_most "$h0" "$lim") / $(at_most "$h10" "$lim")"
+echo
+echo "4. memory: the Lua session before and after $mem_reloads reloads of lvm.o"
+row "VmRSS after 0 reloads" "$rss0" KiB
+row "VmRSS after $mem_reloads reloads" "$rss1" KiB
+row "growth per reload" "$growth" KiB
+row "lvm.o: file size" "$(fmt_kb "$lvm_file")" KiB
+row "lvm.o: text+rodata+data+bss sections" "$(fmt_kb "$lvm_alloc")" KiB
+row "mappings in /proc/PID/maps, 0 / $mem_reloads reloads" "$maps0 / $maps1"
+row "reload latency, reloads 1-10 (median)" "$mem_first" ms
+row "reload latency, reloads $((mem_reloads - 9))-$mem_reloads (median)" "$mem_last" ms
+echo
+echo "  ($(( $(date +%s) - start )) s including builds; cache: $cache)"
