@@ -87,7 +87,9 @@ struct archive *archive_open(const char *name, struct file_data file, Elf *elf)
         return fail("%s: archive symbol index is corrupt", name), NULL;
     size_t n = 0;
     Elf_Arsym *syms = elf_getarsym(elf, &n);
-    int members = check_members(name, &file, elf);
+    /* installed archives (mapped) are trusted: walking every member would
+     * touch every page of libgcc.a */
+    int members = file.mapped ? 1 : check_members(name, &file, elf);
     if (members < 0)
         return NULL;
     if (!syms && members > 0)
@@ -103,6 +105,20 @@ struct archive *archive_open(const char *name, struct file_data file, Elf *elf)
             s->value = (void *)(uintptr_t)(syms[i].as_off + 1);
     }
     return ar;
+}
+
+/* Close an archive no member was pulled from: only its name and hash stay
+ * (a later reload compares the hash). */
+void archive_release_if_unused(struct archive *ar)
+{
+    if (ar->pulled.len || !ar->elf)
+        return;
+    if (!ar->file.mapped)
+        archive_hash(ar);
+    strmap_free(&ar->index);
+    elf_end(ar->elf);
+    ar->elf = NULL;
+    file_release(&ar->file);
 }
 
 uint64_t archive_hash(struct archive *ar)

@@ -44,7 +44,8 @@ static void free_archive(struct archive *ar)
         free((char *)ar->pulled.slots[i].key);
     strmap_free(&ar->pulled);
     strmap_free(&ar->index);
-    elf_end(ar->elf);
+    if (ar->elf)
+        elf_end(ar->elf);
     file_release(&ar->file);
     free(ar->name);
     free(ar);
@@ -187,6 +188,8 @@ void link_publish(struct link *ld)
 {
     register_eh_frames(ld);
     collect_init_fini(ld);
+    for (size_t i = 0; i < ld->narchives; i++)
+        archive_release_if_unused(ld->archives[i]);
 }
 
 void link_unpublish(struct link *ld)

@@ -4,6 +4,7 @@
  * that unchanged code still uses. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "hash.h"
 #include "linker.h"
@@ -16,10 +17,37 @@ static struct object *live_object(struct link *ld, const char *name)
 
 /* True if the running program already has name with these contents; the
  * input is then skipped, but remembered as still present. */
-bool incremental_unchanged(struct link *ld, const char *name, uint64_t hash)
+bool incremental_unchanged(struct link *ld, const char *name, uint64_t hash,
+                           const struct file_stamp *stamp)
 {
     struct object *old = live_object(ld, name);
     if (!old || object_hash(old) != hash)
+        return false;
+    if (stamp && old->file.bytes)
+        old->file.stamp = *stamp; /* touched, same bytes: stat it next time */
+    strmap_slot(&ld->seen, old->name)->value = old;
+    return true;
+}
+
+static bool same_stamp(const struct file_stamp *a, const struct file_stamp *b)
+{
+    return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+           a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec &&
+           a->ctime.tv_sec == b->ctime.tv_sec && a->ctime.tv_nsec == b->ctime.tv_nsec;
+}
+
+/* An object file of the program whose stat data has not changed since it
+ * was read is not read again. (A touched file has a new stamp: it is read
+ * and hashed, and reloaded only if its contents changed.) */
+bool incremental_same_stamp(struct link *ld, const char *path)
+{
+    struct object *old = live_object(ld, path);
+    struct stat st;
+    struct file_stamp now;
+    if (!old || !old->file.bytes || stat(path, &st) < 0)
+        return false;
+    file_stamp_of(&st, &now);
+    if (!same_stamp(&now, &old->file.stamp))
         return false;
     strmap_slot(&ld->seen, old->name)->value = old;
     return true;
@@ -61,7 +89,7 @@ int incremental_archive(struct link *ld, struct archive *ar)
         const char *bytes = elf_rawfile(probe, &size);
         char *name = h ? xasprintf("%s(%s)", ar->name, h->ar_name) : NULL;
         bool loaded = name && live_object(ld, name) && !strmap_get(&ld->seen, name);
-        bool same = loaded && incremental_unchanged(ld, name, hash_bytes(bytes, bytes ? size : 0));
+        bool same = loaded && incremental_unchanged(ld, name, hash_bytes(bytes, bytes ? size : 0), NULL);
         free(name);
         elf_end(probe);
         if (!loaded || same)

@@ -31,6 +31,7 @@ static int read_file(const char *path, bool map, struct file_data *f)
         close(fd);
         return fail("%s: not a regular file", path);
     }
+    file_stamp_of(&st, &f->stamp);
     f->size = st.st_size;
     f->mapped = map && st.st_size > 0;
     if (f->mapped) {
@@ -60,6 +61,8 @@ static int read_file(const char *path, bool map, struct file_data *f)
 
 void file_release(struct file_data *f)
 {
+    if (!f->bytes)
+        return;
     if (f->mapped)
         munmap(f->bytes, f->size);
     else
@@ -136,7 +139,7 @@ static int add_elf(struct link *ld, const char *path, struct file_data f, bool a
         return add_shared(ld, path, as_needed);
     }
     uint64_t hash = ld->opts->live ? hash_bytes(f.bytes, f.size) : 0;
-    if (ld->opts->live && incremental_unchanged(ld, path, hash))
+    if (ld->opts->live && incremental_unchanged(ld, path, hash, &f.stamp))
         return elf_end(elf), file_release(&f), 0;
     struct object *obj = object_read(path, elf);
     if (!obj)
@@ -149,10 +152,17 @@ static int add_elf(struct link *ld, const char *path, struct file_data f, bool a
 
 static int add_script(struct link *ld, const char *path, char *text);
 
+void file_stamp_of(const struct stat *st, struct file_stamp *stamp)
+{
+    *stamp = (struct file_stamp){st->st_dev, st->st_ino, st->st_size, st->st_mtim, st->st_ctim};
+}
+
 int link_add_path(struct link *ld, const char *path, bool installed, bool as_needed)
 {
     if (already_added(ld, path))
         return 0;
+    if (ld->opts->live && incremental_same_stamp(ld, path))
+        return 0; /* an object the program has, untouched since */
     struct file_data f;
     if (read_file(path, installed, &f) < 0)
         return -1;

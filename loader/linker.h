@@ -22,17 +22,30 @@
 #include <gelf.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include "strmap.h"
 
 struct object;
 struct outsec;
 
+/* What stat says of a file: if none of it changed, neither did the file
+ * (as git assumes), and a reload need not read it again. */
+struct file_stamp {
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime, ctime;
+};
+
 /* An input file's bytes: read into memory, or mapped for installed files. */
 struct file_data {
     char *bytes;
     size_t size;
     bool mapped;
+    struct file_stamp stamp;
 };
 
 struct section {
@@ -226,6 +239,7 @@ bool section_is_loadable(const struct section *s);
 struct archive *archive_open(const char *name, struct file_data file, Elf *elf);
 struct object *archive_extract(struct archive *ar, size_t offset, bool *fresh);
 uint64_t archive_hash(struct archive *ar);
+void archive_release_if_unused(struct archive *ar);
 
 /* dso.c */
 struct dso *dso_new(const char *path, bool as_needed);
@@ -261,7 +275,10 @@ bool reloc_may_need_stub(uint32_t type);
 int relocate_section(struct link *ld, struct section *sec);
 
 /* incremental.c: what a reload's link takes from the running program */
-bool incremental_unchanged(struct link *ld, const char *name, uint64_t hash);
+bool incremental_unchanged(struct link *ld, const char *name, uint64_t hash,
+                           const struct file_stamp *stamp);
+bool incremental_same_stamp(struct link *ld, const char *path);
+void file_stamp_of(const struct stat *st, struct file_stamp *stamp);
 int incremental_archive(struct link *ld, struct archive *ar);
 void incremental_mark_superseded(struct link *ld);
 bool incremental_bind(struct link *ld, struct symbol *s);

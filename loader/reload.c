@@ -82,21 +82,45 @@ static void count_functions(struct plan *p, struct object *old, struct object *n
         p->removed += !object_function(new, fo[i].name);
 }
 
-/* Every earlier version's entry jumps to the new body. */
+/* The new body of each function of the new version, by name. */
+static void index_functions(struct object *new, struct strmap *by_name)
+{
+    size_t n;
+    const struct func *f = object_functions(new, &n);
+    for (size_t i = n; i-- > 0;) /* the first of equal names wins */
+        strmap_slot(by_name, f[i].name)->value = (void *)&f[i];
+}
+
+static void redirect_version(struct plan *p, struct object *old, struct strmap *new_funcs)
+{
+    size_t nf;
+    const struct func *fs = object_functions(old, &nf);
+    for (size_t i = 0; i < nf; i++) {
+        const struct func *f = &fs[i], *n;
+        if (is_redirectable(f) && (n = strmap_get(new_funcs, f->name)) && n->body != f->body) {
+            struct patch pt = {f->body, n->body};
+            ARRAY_PUSH(p->patches, p->npatches, p->cappatches, pt);
+        }
+    }
+}
+
+/* The first version's entries (where unchanged code, function pointers and
+ * &f lead) and the previous version's (what its own code, perhaps still
+ * running, calls directly) jump to the new bodies. Versions in between
+ * already jump to the previous one, so their callers reach the new code
+ * in two jumps; the cost of a reload stays the same however many came
+ * before. */
 static void plan_redirects(struct session *se, struct plan *p, struct object *new)
 {
     struct version_list *vl = strmap_get(&se->versions, new->name);
-    for (size_t v = 0; vl && v < vl->n; v++) {
-        size_t nf;
-        const struct func *fs = object_functions(vl->v[v], &nf);
-        for (size_t i = 0; i < nf; i++) {
-            const struct func *f = &fs[i], *n;
-            if (is_redirectable(f) && (n = object_function(new, f->name)) && n->body != f->body) {
-                struct patch pt = {f->body, n->body};
-                ARRAY_PUSH(p->patches, p->npatches, p->cappatches, pt);
-            }
-        }
-    }
+    if (!vl)
+        return;
+    struct strmap new_funcs = {0};
+    index_functions(new, &new_funcs);
+    redirect_version(p, vl->v[0], &new_funcs);
+    if (vl->n > 1)
+        redirect_version(p, vl->v[vl->n - 1], &new_funcs);
+    strmap_free(&new_funcs);
 }
 
 static int plan_reload(struct session *se, struct plan *p)
@@ -156,13 +180,30 @@ static void copy_bytes(void *dst, const void *src, size_t n)
     memcpy(dst, src, n);
 }
 
-static void apply_redirects(const struct plan *p)
+static int by_place(const void *a, const void *b)
 {
-    for (size_t i = 0; i < p->npatches; i++) {
-        uint8_t jmp[JMP_SIZE] = {0xe9};
-        int32_t rel = (int32_t)(p->patches[i].to - (p->patches[i].at + JMP_SIZE));
-        memcpy(jmp + 1, &rel, 4);
-        with_writable(p->patches[i].at, JMP_SIZE, PROT_READ | PROT_EXEC, copy_bytes, jmp);
+    const struct patch *x = a, *y = b;
+    return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* Write the jumps, making each run of code pages writable once. */
+static void apply_redirects(struct plan *p)
+{
+    size_t page = sysconf(_SC_PAGESIZE);
+    qsort(p->patches, p->npatches, sizeof *p->patches, by_place);
+    for (size_t i = 0, j; i < p->npatches; i = j) {
+        uintptr_t lo = p->patches[i].at & ~(page - 1);
+        uintptr_t hi = ALIGN_UP(p->patches[i].at + JMP_SIZE, page);
+        for (j = i + 1; j < p->npatches && p->patches[j].at < hi + page; j++)
+            hi = ALIGN_UP(p->patches[j].at + JMP_SIZE, page);
+        mprotect((void *)lo, hi - lo, PROT_READ | PROT_WRITE);
+        for (size_t k = i; k < j; k++) {
+            uint8_t jmp[JMP_SIZE] = {0xe9};
+            int32_t rel = (int32_t)(p->patches[k].to - (p->patches[k].at + JMP_SIZE));
+            memcpy(jmp + 1, &rel, 4);
+            memcpy((void *)p->patches[k].at, jmp, JMP_SIZE);
+        }
+        mprotect((void *)lo, hi - lo, PROT_READ | PROT_EXEC);
     }
 }
 
