@@ -134,11 +134,31 @@ bool incremental_bind(struct link *ld, struct symbol *s)
     return true;
 }
 
+/* Is some definition of the program about to disappear (made by a
+ * superseded object, and not made again by this link)? Usually not, and
+ * then no object needs scanning. */
+static bool definitions_disappear(struct link *ld)
+{
+    struct strmap *syms = &ld->opts->live->symtab;
+    for (size_t i = 0; i < syms->cap; i++) {
+        const struct symbol *s = syms->slots[i].value;
+        const struct symbol *now;
+        if (!s || s->kind != SYM_DEFINED || !s->file || !s->file->superseded)
+            continue;
+        now = strmap_get(&ld->symtab, s->name);
+        if (!now || now->kind == SYM_UNDEF)
+            return true;
+    }
+    return false;
+}
+
 /* A definition that goes away with a superseded object must not be used
  * by code that stays. */
 int incremental_check_references(struct link *ld)
 {
     struct link *live = ld->opts->live;
+    if (!definitions_disappear(ld))
+        return 0;
     for (size_t i = 0; i < live->by_name.cap; i++) {
         struct object *user = live->by_name.slots[i].value;
         if (!user || user->superseded)

@@ -483,11 +483,9 @@ static int run_server(struct session_options *o, const char *path)
 /* Paths are sent to the session and compared with what it loaded, so both
  * sides name files the same way: absolute, with "." and ".." folded
  * lexically (no system calls: a program may have a thousand inputs). */
-static const char *absolute(const char *path)
+static const char *absolute(const char *path, const char *cwd)
 {
-    char cwd[PATH_MAX];
-    char *full = path[0] == '/' || !getcwd(cwd, sizeof cwd) ? xstrdup(path)
-                                                            : xasprintf("%s/%s", cwd, path);
+    char *full = path[0] == '/' || !cwd ? xstrdup(path) : xasprintf("%s/%s", cwd, path);
     char *out = full, *save = NULL;
     char *copy = xstrdup(full);
     size_t len = 0;
@@ -513,11 +511,13 @@ static const char *absolute(const char *path)
 
 static void make_absolute(struct link_options *o)
 {
+    char buf[PATH_MAX];
+    const char *cwd = getcwd(buf, sizeof buf);
     for (size_t i = 0; i < o->ninputs; i++)
         if (!o->inputs[i].is_lib)
-            o->inputs[i].arg = absolute(o->inputs[i].arg);
+            o->inputs[i].arg = absolute(o->inputs[i].arg, cwd);
     for (size_t i = 0; i < o->nlibdirs; i++)
-        o->libdirs[i] = absolute(o->libdirs[i]);
+        o->libdirs[i] = absolute(o->libdirs[i], cwd);
 }
 
 int session_main(struct session_options *o)
