@@ -97,6 +97,25 @@ void link_free(struct link *ld)
     free(ld);
 }
 
+/* After a reload's commit: what only the link itself used goes (its own
+ * symbol table, now merged into the live one, and its work lists); the
+ * objects, their sections and the image stay with the running program. */
+void link_trim(struct link *ld)
+{
+    for (size_t i = 0; i < ld->symtab.cap; i++)
+        free(ld->symtab.slots[i].value);
+    strmap_free(&ld->symtab);
+    strmap_free(&ld->groups);
+    strmap_free(&ld->seen);
+    for (size_t i = 0; i < ld->nsearchdirs; i++)
+        free(ld->searchdirs[i]);
+    free(ld->searchdirs);
+    free(ld->undefs);
+    ld->searchdirs = NULL;
+    ld->undefs = NULL;
+    ld->nsearchdirs = ld->nundefs = 0;
+}
+
 int link_add_object(struct link *ld, struct object *obj)
 {
     ARRAY_PUSH(ld->objs, ld->nobjs, ld->capobjs, obj);

@@ -44,6 +44,10 @@ bool incremental_same_stamp(struct link *ld, const char *path)
     struct object *old = live_object(ld, path);
     struct stat st;
     struct file_stamp now;
+    if (old && ld->opts->clean && strmap_get(ld->opts->clean, path)) {
+        strmap_slot(&ld->seen, old->name)->value = old;
+        return true;
+    }
     if (!old || !old->file.bytes || stat(path, &st) < 0)
         return false;
     file_stamp_of(&st, &now);

@@ -174,6 +174,8 @@ struct link_options {
     size_t ninputs;
     struct strmap *host;        /* symbols hotld provides: name -> address */
     struct link *live;          /* reload: the running program's link */
+    struct strmap *clean;       /* reload: input paths known not to have
+                                   changed (no need to stat them) */
     const char **libdirs;       /* -L, searched before the system dirs */
     size_t nlibdirs;
     const char *entry;
@@ -326,6 +328,7 @@ void run_fini(const struct image *im);
 /* image.c: the whole pipeline */
 struct link *link_new(const struct link_options *opts);
 void link_free(struct link *ld);
+void link_trim(struct link *ld);
 int link_load(struct link *ld);     /* all the passes below, in order */
 int link_build(struct link *ld);    /* read, resolve, lay out */
 int link_relocate(struct link *ld); /* relocate, then set protections */

@@ -483,6 +483,7 @@ int reload_apply(struct session *se, struct link_options *opts, char **report)
     }
     commit(se, &p);
     world_resume();
+    link_trim(p.nl);
     session_record_versions(se, p.nl, se->generation);
     run_added_constructors(se, p.nl);
     *report = describe(&p, now_ms() - start);

@@ -17,6 +17,7 @@
 #include "control.h"
 #include "stopworld.h"
 #include "strbuf.h"
+#include "tracker.h"
 #include "util.h"
 #include "watch.h"
 
@@ -56,12 +57,40 @@ static void run_callbacks(void)
         callbacks[i].fn(callbacks[i].ctx);
 }
 
+static void track_inputs(const struct link_options *opts)
+{
+    for (size_t i = 0; i < opts->ninputs; i++)
+        if (!opts->inputs[i].is_lib)
+            tracker_watch(opts->inputs[i].arg);
+}
+
+/* Inputs inotify saw no event for need no stat (see tracker.c). */
+static void find_clean_inputs(const struct link_options *opts, struct strmap *clean)
+{
+    const char **paths = xcalloc(opts->ninputs + 1, sizeof *paths);
+    size_t n = 0;
+    for (size_t i = 0; i < opts->ninputs; i++)
+        if (!opts->inputs[i].is_lib)
+            paths[n++] = opts->inputs[i].arg;
+    tracker_clean_paths(paths, n, clean);
+    free(paths);
+}
+
 static int apply(struct link_options *opts, char **report)
 {
+    struct strmap clean = {0};
     pthread_mutex_lock(&the_session.lock);
     clear_error();
+    find_clean_inputs(opts, &clean);
+    opts->clean = &clean;
     int rc = reload_apply(&the_session, opts, report);
+    opts->clean = NULL;
+    if (rc >= 0) {
+        tracker_settle();
+        track_inputs(opts);
+    }
     pthread_mutex_unlock(&the_session.lock);
+    strmap_free(&clean);
     if (rc > 0)
         run_callbacks();
     return rc;
@@ -458,6 +487,8 @@ static int run_server(struct session_options *o, const char *path)
     se->reload_timeout_ms = o->reload_timeout_ms;
     define_host_symbols(se);
     o->link.host = &se->host;
+    if (path)
+        track_inputs(&o->link); /* before reading: no change may slip by */
     struct link *ld = link_new(&o->link);
     if (link_load(ld) < 0) {
         fprintf(stderr, "hotld: error: %s\n", last_error());
