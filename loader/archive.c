@@ -89,7 +89,7 @@ struct archive *archive_open(const char *name, struct file_data file, Elf *elf)
     Elf_Arsym *syms = elf_getarsym(elf, &n);
     /* installed archives (mapped) are trusted: walking every member would
      * touch every page of libgcc.a */
-    int members = file.mapped ? 1 : check_members(name, &file, elf);
+    int members = file.mapped ? (file.size > 8) : check_members(name, &file, elf);
     if (members < 0)
         return NULL;
     if (!syms && members > 0)
