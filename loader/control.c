@@ -19,6 +19,16 @@ void message_add(struct message *m, const char *field)
     ARRAY_PUSH(m->fields, m->nfields, m->cap, xstrdup(field));
 }
 
+void message_add_tagged(struct message *m, char tag, const char *text)
+{
+    size_t n = strlen(text);
+    char *f = xmalloc(n + 3);
+    f[0] = tag;
+    f[1] = ':';
+    memcpy(f + 2, text, n + 1);
+    ARRAY_PUSH(m->fields, m->nfields, m->cap, f);
+}
+
 void message_free(struct message *m)
 {
     for (size_t i = 0; i < m->nfields; i++)

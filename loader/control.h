@@ -15,6 +15,8 @@ struct message {
 };
 
 void message_add(struct message *m, const char *field);
+/* Add the field "T:TEXT". */
+void message_add_tagged(struct message *m, char tag, const char *text);
 void message_free(struct message *m);
 int message_send(int fd, const struct message *m);
 /* Returns 0, or -1 with the error recorded (malformed, oversized, EOF). */

@@ -89,6 +89,7 @@ void link_free(struct link *ld)
     free(ld->archives);
     free(ld->dsos);
     free(ld->undefs);
+    free(ld->superseded);
     free(ld->commons);
     free(ld->outsecs);
     free(ld->got);

@@ -107,16 +107,34 @@ int incremental_archive(struct link *ld, struct archive *ar)
 
 /* Objects of the running program that this link replaces, or that the
  * new command line no longer names. */
+static void supersede(struct link *ld, struct object *obj)
+{
+    obj->superseded = true;
+    ARRAY_PUSH(ld->superseded, ld->nsuperseded, ld->capsuperseded, obj);
+}
+
 void incremental_mark_superseded(struct link *ld)
 {
     struct link *live = ld->opts->live;
+    if (ld->opts->only_changed) { /* the new versions replace the old */
+        for (size_t i = 0; i < ld->nobjs; i++) {
+            struct object *old = strmap_get(&live->by_name, ld->objs[i]->name);
+            if (old)
+                supersede(ld, old);
+        }
+        return;
+    }
     for (size_t i = 0; i < live->by_name.cap; i++) {
         struct object *obj = live->by_name.slots[i].value;
-        if (!obj)
-            continue; /* removed by an earlier reload */
-        struct object *now = strmap_get(&ld->seen, obj->name);
-        obj->superseded = now != obj;
+        if (obj && strmap_get(&ld->seen, obj->name) != obj) /* NULL: removed earlier */
+            supersede(ld, obj);
     }
+}
+
+void incremental_forget_superseded(struct link *ld)
+{
+    for (size_t i = 0; i < ld->nsuperseded; i++)
+        ld->superseded[i]->superseded = false;
 }
 
 /* Bind s to the running program's definition, unless a superseded object
@@ -143,15 +161,16 @@ bool incremental_bind(struct link *ld, struct symbol *s)
  * then no object needs scanning. */
 static bool definitions_disappear(struct link *ld)
 {
-    struct strmap *syms = &ld->opts->live->symtab;
-    for (size_t i = 0; i < syms->cap; i++) {
-        const struct symbol *s = syms->slots[i].value;
-        const struct symbol *now;
-        if (!s || s->kind != SYM_DEFINED || !s->file || !s->file->superseded)
-            continue;
-        now = strmap_get(&ld->symtab, s->name);
-        if (!now || now->kind == SYM_UNDEF)
-            return true;
+    for (size_t i = 0; i < ld->nsuperseded; i++) {
+        const struct object *obj = ld->superseded[i];
+        for (size_t j = 1; j < obj->nsyms; j++) {
+            const struct symbol *s = obj->syms[j], *now;
+            if (!s->global || s->kind != SYM_DEFINED || s->file != obj)
+                continue;
+            now = strmap_get(&ld->symtab, s->name);
+            if (!now || now->kind == SYM_UNDEF)
+                return true;
+        }
     }
     return false;
 }

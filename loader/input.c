@@ -159,7 +159,9 @@ void file_stamp_of(const struct stat *st, struct file_stamp *stamp)
 
 int link_add_path(struct link *ld, const char *path, bool installed, bool as_needed)
 {
-    if (already_added(ld, path))
+    /* libraries named again (libgcc.a by -lgcc and by libgcc_s.so's script)
+     * are linked once; a user's file named twice is linked twice, as by ld */
+    if (installed && already_added(ld, path))
         return 0;
     if (ld->opts->live && incremental_same_stamp(ld, path))
         return 0; /* an object the program has, untouched since */
@@ -192,20 +194,38 @@ int link_add_file(struct link *ld, const char *path, struct file_data f, bool as
     return rc;
 }
 
+/* gcc's library directories, canonical ("12/../../../" forms resolved):
+ * computed once per process, since every reload links again. */
+static const char *const *system_dirs(size_t *n)
+{
+    static char **dirs;
+    static size_t ndirs, cap;
+    if (!dirs) {
+        char *sys = xstrdup(HOTLD_LIBDIRS), *save = NULL;
+        for (char *dir = strtok_r(sys, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+            char *real = realpath(dir, NULL);
+            if (real)
+                ARRAY_PUSH(dirs, ndirs, cap, real);
+        }
+        free(sys);
+        if (!dirs)
+            dirs = xcalloc(1, sizeof *dirs);
+    }
+    *n = ndirs;
+    return (const char *const *)dirs;
+}
+
 /* The -L directories, then the compiler's own library path. */
 static void init_search_dirs(struct link *ld)
 {
     if (ld->searchdirs)
         return;
+    size_t nsys;
+    const char *const *sys = system_dirs(&nsys);
     for (size_t i = 0; i < ld->opts->nlibdirs; i++)
         ARRAY_PUSH(ld->searchdirs, ld->nsearchdirs, ld->capsearchdirs, xstrdup(ld->opts->libdirs[i]));
-    char *sys = xstrdup(HOTLD_LIBDIRS), *save = NULL;
-    for (char *dir = strtok_r(sys, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-        char *real = realpath(dir, NULL); /* gcc's list has "12/../../../" forms */
-        if (real)
-            ARRAY_PUSH(ld->searchdirs, ld->nsearchdirs, ld->capsearchdirs, real);
-    }
-    free(sys);
+    for (size_t i = 0; i < nsys; i++)
+        ARRAY_PUSH(ld->searchdirs, ld->nsearchdirs, ld->capsearchdirs, xstrdup(sys[i]));
 }
 
 static char *readable(char *path)

@@ -176,6 +176,9 @@ struct link_options {
     struct link *live;          /* reload: the running program's link */
     struct strmap *clean;       /* reload: input paths known not to have
                                    changed (no need to stat them) */
+    bool only_changed;          /* reload: the inputs are the program's own,
+                                   less those known unchanged; nothing is
+                                   removed */
     const char **libdirs;       /* -L, searched before the system dirs */
     size_t nlibdirs;
     const char *entry;
@@ -206,6 +209,8 @@ struct link {
     size_t nstubs, capstubs;
     bool low;                   /* image must sit below 2 GiB */
     struct strmap seen;         /* reload: input keys met, unchanged or not */
+    struct object **superseded; /* reload: live objects it replaces or drops */
+    size_t nsuperseded, capsuperseded;
     struct strmap by_name;      /* object name -> its current version */
     struct strmap archives_by_name; /* archive path -> struct archive */
     struct image *image;
@@ -283,6 +288,7 @@ bool incremental_same_stamp(struct link *ld, const char *path);
 void file_stamp_of(const struct stat *st, struct file_stamp *stamp);
 int incremental_archive(struct link *ld, struct archive *ar);
 void incremental_mark_superseded(struct link *ld);
+void incremental_forget_superseded(struct link *ld);
 bool incremental_bind(struct link *ld, struct symbol *s);
 int incremental_check_references(struct link *ld);
 

@@ -142,9 +142,9 @@ static int plan_reload(struct session *se, struct plan *p)
         struct version_list *vl = strmap_get(&se->versions, new->name);
         funcaddr_keep(live, vl ? vl->v[0] : NULL, new);
     }
-    for (size_t i = 0; i < live->by_name.cap; i++) {
-        struct object *obj = live->by_name.slots[i].value;
-        if (obj && obj->superseded && !strmap_get(&nl->by_name, obj->name))
+    for (size_t i = 0; i < nl->nsuperseded; i++) {
+        struct object *obj = nl->superseded[i];
+        if (!strmap_get(&nl->by_name, obj->name))
             ARRAY_PUSH(p->removed_objs, p->nremoved_objs, p->capremoved_objs, obj);
     }
     return 0;
@@ -234,16 +234,19 @@ static void merge_symbols(struct session *se, struct plan *p)
     /* Definitions that left with a removed object: weak references to
      * them are 0 again (incremental_check_references let no other kind
      * through). */
-    for (size_t i = 0; i < live->symtab.cap; i++) {
-        struct symbol *l = live->symtab.slots[i].value;
-        if (!l || l->kind != SYM_DEFINED || !l->file || !l->file->superseded)
-            continue;
-        p->moved[p->nmoved++] = l;
-        l->kind = SYM_UNDEF;
-        l->bind = STB_WEAK;
-        l->file = NULL;
-        l->sec = NULL;
-        l->addr = l->call_addr = 0;
+    for (size_t i = 0; i < nl->nsuperseded; i++) {
+        struct object *gone = nl->superseded[i];
+        for (size_t j = 1; j < gone->nsyms; j++) {
+            struct symbol *l = gone->syms[j];
+            if (!l->global || l->kind != SYM_DEFINED || l->file != gone)
+                continue; /* a local, or made again by the new version */
+            p->moved[p->nmoved++] = l;
+            l->kind = SYM_UNDEF;
+            l->bind = STB_WEAK;
+            l->file = NULL;
+            l->sec = NULL;
+            l->addr = l->call_addr = 0;
+        }
     }
     /* The new objects now refer to the live entries, like the others. */
     for (size_t i = 0; i < nl->nobjs; i++)
@@ -328,7 +331,9 @@ static void prepare_commit(struct session *se, struct plan *p)
                 symtab_get(live, nl->objs[i]->syms[j]->name);
                 globals++;
             }
-    p->moved = xcalloc(globals + live->symtab.cap + 1, sizeof *p->moved);
+    for (size_t i = 0; i < nl->nsuperseded; i++)
+        globals += nl->superseded[i]->nsyms;
+    p->moved = xcalloc(globals + 1, sizeof *p->moved);
     for (size_t i = 0; i < nl->nobjs; i++)
         strmap_slot(&live->by_name, nl->objs[i]->name);
     for (size_t i = 0; i < nl->archives_by_name.cap; i++)
@@ -397,12 +402,9 @@ static void free_plan(struct plan *p)
 }
 
 /* Undo what a failed reload's link did to the running program's records. */
-static void abandon(struct session *se, struct link *nl)
+static void abandon(struct link *nl)
 {
-    struct strmap *objs = &se->live->by_name;
-    for (size_t i = 0; i < objs->cap; i++)
-        if (objs->slots[i].value)
-            ((struct object *)objs->slots[i].value)->superseded = false;
+    incremental_forget_superseded(nl);
     if (nl->image->base)
         region_release(nl->image->base, nl->image->size);
     link_free(nl);
@@ -416,13 +418,12 @@ static int rewrite_local_refs(struct link *nl)
     return 0;
 }
 
-static bool any_superseded(struct session *se)
+static size_t live_objects(struct session *se)
 {
-    struct strmap *objs = &se->live->by_name;
-    for (size_t i = 0; i < objs->cap; i++)
-        if (objs->slots[i].value && ((struct object *)objs->slots[i].value)->superseded)
-            return true;
-    return false;
+    size_t n = 0;
+    for (size_t i = 0; i < se->live->by_name.cap; i++)
+        n += se->live->by_name.slots[i].value != NULL;
+    return n;
 }
 
 static int stop_safely(struct session *se, const struct plan *p)
@@ -460,25 +461,26 @@ int reload_apply(struct session *se, struct link_options *opts, char **report)
     opts->host = &se->host;
     struct plan p = {.nl = link_new(opts)};
     if (link_build(p.nl) < 0) {
-        abandon(se, p.nl);
+        abandon(p.nl);
         return -1;
     }
-    size_t unchanged = p.nl->seen.len - p.nl->nobjs;
-    if (p.nl->nobjs == 0 && !any_superseded(se)) {
+    size_t unchanged = opts->only_changed ? live_objects(se) - p.nl->nobjs
+                                          : p.nl->seen.len - p.nl->nobjs;
+    if (p.nl->nobjs == 0 && p.nl->nsuperseded == 0) {
         *report = xasprintf("hotld: nothing to reload (%zu inputs unchanged)", unchanged);
-        abandon(se, p.nl);
+        abandon(p.nl);
         return 0;
     }
     if (plan_reload(se, &p) < 0 || link_relocate(p.nl) < 0 || rewrite_local_refs(p.nl) < 0) {
         free_plan(&p);
-        abandon(se, p.nl);
+        abandon(p.nl);
         return -1;
     }
     prepare_commit(se, &p);
     if (stop_safely(se, &p) < 0) {
         link_unpublish(p.nl);
         free_plan(&p);
-        abandon(se, p.nl);
+        abandon(p.nl);
         return -1;
     }
     commit(se, &p);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "hash.h"
 #include "stopworld.h"
 #include "strbuf.h"
 #include "tracker.h"
@@ -76,19 +77,88 @@ static void find_clean_inputs(const struct link_options *opts, struct strmap *cl
     free(paths);
 }
 
+static uint64_t inputs_digest(const struct link_options *o)
+{
+    uint64_t h = o->ninputs * 0x9e3779b97f4a7c15ull + o->nlibdirs;
+    for (size_t i = 0; i < o->ninputs; i++)
+        h = (h ^ hash_bytes(o->inputs[i].arg, strlen(o->inputs[i].arg)) ^ o->inputs[i].is_lib) * 31;
+    for (size_t i = 0; i < o->nlibdirs; i++)
+        h = (h ^ hash_bytes(o->libdirs[i], strlen(o->libdirs[i]))) * 37;
+    return h;
+}
+
+/* Remember what the program is now linked from. Input strings are copied:
+ * a request's die with it. */
+static void remember_inputs(const struct link_options *o)
+{
+    struct session *se = &the_session;
+    se->inputs_digest = inputs_digest(o);
+    for (size_t i = 0; i < se->nfixed; i++)
+        free((char *)se->fixed[i].arg);
+    se->nfixed = 0;
+    for (size_t i = 0; i < o->ninputs; i++)
+        if (o->inputs[i].is_lib || !strmap_get(&se->live->by_name, o->inputs[i].arg)) {
+            struct link_input in = {xstrdup(o->inputs[i].arg), o->inputs[i].is_lib};
+            ARRAY_PUSH(se->fixed, se->nfixed, se->capfixed, in);
+        }
+}
+
+struct input_list {
+    struct link_input *in;
+    size_t n, cap;
+};
+
+static void add_changed_object(const char *path, void *ctx)
+{
+    struct input_list *l = ctx;
+    if (strmap_get(&the_session.live->by_name, path))
+        ARRAY_PUSH(l->in, l->n, l->cap, ((struct link_input){path, false}));
+}
+
+/* The same inputs as the program was linked from, and inotify knows which
+ * changed: link only those objects (and the archives and libraries, for
+ * new references), so a reload costs what changed, not what exists. */
+static bool fast_inputs(const struct link_options *opts, struct link_options *fast)
+{
+    struct session *se = &the_session;
+    if (inputs_digest(opts) != se->inputs_digest)
+        return false;
+    struct input_list l = {0};
+    if (!tracker_changed_paths(add_changed_object, &l)) {
+        free(l.in);
+        return false;
+    }
+    for (size_t i = 0; i < se->nfixed; i++)
+        ARRAY_PUSH(l.in, l.n, l.cap, se->fixed[i]);
+    *fast = *opts;
+    fast->inputs = l.in;
+    fast->ninputs = l.n;
+    fast->only_changed = true;
+    return true;
+}
+
 static int apply(struct link_options *opts, char **report)
 {
     struct strmap clean = {0};
+    struct link_options fast;
     pthread_mutex_lock(&the_session.lock);
     clear_error();
-    find_clean_inputs(opts, &clean);
-    opts->clean = &clean;
-    int rc = reload_apply(&the_session, opts, report);
+    bool quick = fast_inputs(opts, &fast);
+    if (!quick) {
+        find_clean_inputs(opts, &clean);
+        opts->clean = &clean;
+    }
+    int rc = reload_apply(&the_session, quick ? &fast : opts, report);
     opts->clean = NULL;
     if (rc >= 0) {
         tracker_settle();
-        track_inputs(opts);
+        if (!quick) {
+            track_inputs(opts);
+            remember_inputs(opts);
+        }
     }
+    if (quick)
+        free(fast.inputs);
     pthread_mutex_unlock(&the_session.lock);
     strmap_free(&clean);
     if (rc > 0)
@@ -181,16 +251,10 @@ int session_reload(struct link_options *opts, char **report)
 /* Link options travel as fields "f:PATH", "l:NAME", "L:DIR" (absolute). */
 static void encode_inputs(struct message *m, const struct link_options *o)
 {
-    for (size_t i = 0; i < o->ninputs; i++) {
-        char *f = xasprintf("%c:%s", o->inputs[i].is_lib ? 'l' : 'f', o->inputs[i].arg);
-        message_add(m, f);
-        free(f);
-    }
-    for (size_t i = 0; i < o->nlibdirs; i++) {
-        char *f = xasprintf("L:%s", o->libdirs[i]);
-        message_add(m, f);
-        free(f);
-    }
+    for (size_t i = 0; i < o->ninputs; i++)
+        message_add_tagged(m, o->inputs[i].is_lib ? 'l' : 'f', o->inputs[i].arg);
+    for (size_t i = 0; i < o->nlibdirs; i++)
+        message_add_tagged(m, 'L', o->libdirs[i]);
 }
 
 static int decode_inputs(const struct message *m, size_t first, struct link_options *o)
@@ -270,8 +334,8 @@ static bool same_program(const struct message *m)
             if (1 + nargs >= (size_t)the_session.argc || strcmp(f + 2, the_session.argv[1 + nargs]))
                 return false;
             nargs++;
-        } else if (f[0] == 'f' && f[1] == ':') {
-            shared |= strmap_get(&the_session.live->by_name, f + 2) != NULL;
+        } else if (f[0] == 'f' && f[1] == ':' && !shared) {
+            shared = strmap_get(&the_session.live->by_name, f + 2) != NULL;
         }
     }
     return shared && 1 + nargs == (size_t)the_session.argc;
@@ -418,11 +482,8 @@ static int client_reload(int fd, const struct session_options *o)
 {
     struct message req = {0};
     message_add(&req, "reload");
-    for (int i = 0; i < o->argc; i++) {
-        char *f = xasprintf("a:%s", o->argv[i]);
-        message_add(&req, f);
-        free(f);
-    }
+    for (int i = 0; i < o->argc; i++)
+        message_add_tagged(&req, 'a', o->argv[i]);
     encode_inputs(&req, &o->link);
     int rc = client_request(fd, &req);
     message_free(&req);
@@ -497,6 +558,7 @@ static int run_server(struct session_options *o, const char *path)
     phase_done("total", t);
     se->live = ld;
     ARRAY_PUSH(se->gens, se->ngens, se->capgens, ld);
+    remember_inputs(&o->link);
     session_record_versions(se, ld, 0);
     world_init();
     if (path)
@@ -514,8 +576,21 @@ static int run_server(struct session_options *o, const char *path)
 /* Paths are sent to the session and compared with what it loaded, so both
  * sides name files the same way: absolute, with "." and ".." folded
  * lexically (no system calls: a program may have a thousand inputs). */
+static bool is_plain(const char *path)
+{
+    return !strstr(path, "/.") && !strstr(path, "//") && path[0] != '.';
+}
+
 static const char *absolute(const char *path, const char *cwd)
 {
+    if (cwd && path[0] != '/' && is_plain(path)) { /* the usual "dir/x.o" */
+        size_t a = strlen(cwd), b = strlen(path);
+        char *out = xmalloc(a + b + 2);
+        memcpy(out, cwd, a);
+        out[a] = '/';
+        memcpy(out + a + 1, path, b + 1);
+        return out;
+    }
     char *full = path[0] == '/' || !cwd ? xstrdup(path) : xasprintf("%s/%s", cwd, path);
     char *out = full, *save = NULL;
     char *copy = xstrdup(full);

@@ -37,6 +37,9 @@ struct session {
     int argc;                   /* the program's arguments, for constructors */
     char **argv;                /* of objects a reload adds */
     pthread_mutex_t lock;       /* one reload at a time */
+    uint64_t inputs_digest;     /* of the inputs the program was linked from */
+    struct link_input *fixed;   /* those inputs less the objects: archives */
+    size_t nfixed, capfixed;    /* and -l libraries, in order */
 };
 
 /* Start the program, or hand the request to the session already running.

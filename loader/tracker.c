@@ -20,6 +20,7 @@ static struct dir *dirs;
 static size_t ndirs, capdirs;
 static struct strmap dirty;     /* "dir/name" -> non-NULL, since the last settle */
 static bool overflowed;         /* events were lost: trust nothing */
+static bool unwatched;          /* an input's directory is not watched */
 
 static struct dir *dir_of_wd(int wd)
 {
@@ -42,13 +43,16 @@ void tracker_watch(const char *path)
     const char *slash = strrchr(path, '/');
     if (!slash || slash == path)
         return;
-    if (fd < 0 && (fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK)) < 0)
+    if (fd < 0 && (fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK)) < 0) {
+        unwatched = true;
         return;
+    }
     if (is_watched_dir(path, slash - path))
         return;
     char *dir = strndup(path, slash - path);
     int wd = inotify_add_watch(fd, dir, EVENTS);
     if (wd < 0) {
+        unwatched = true;
         free(dir);
         return;
     }
@@ -84,6 +88,17 @@ void tracker_clean_paths(const char *const *paths, size_t n, struct strmap *clea
         if (slash && is_watched_dir(paths[i], slash - paths[i]) && !strmap_get(&dirty, paths[i]))
             strmap_slot(clean, paths[i])->value = (void *)1;
     }
+}
+
+bool tracker_changed_paths(void (*each)(const char *path, void *ctx), void *ctx)
+{
+    drain();
+    if (overflowed || unwatched || fd < 0)
+        return false;
+    for (size_t i = 0; i < dirty.cap; i++)
+        if (dirty.slots[i].key)
+            each(dirty.slots[i].key, ctx);
+    return true;
 }
 
 /* Events still in the kernel's queue (a file written while the reload
