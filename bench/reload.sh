@@ -55,7 +55,8 @@ read -ra cflag_words <<<"$cflags"
 jobs=$(nproc 2>/dev/null || echo 2)
 wait_s=${BENCH_WAIT:-120}     # longest wait for one answer of a session
 
-die() { echo "bench/reload.sh: $*" >&2; exit 1; }
+me=bench/reload.sh
+die() { echo "$me: $*" >&2; exit 1; }
 note() { echo "bench: $*" >&2; }
 
 for v in reloads cpu_rounds cpu_reps mem_reloads many_count; do
@@ -76,50 +77,7 @@ start=$(date +%s)
 # (step, compile_all, stamp_of, cached and fetch are bench/load.sh's, so
 # that both scripts find each other's cached builds.)
 
-shorten() { awk -v s="$1" 'BEGIN { if (length(s) > 300) s = substr(s, 1, 300) " ..."; print s }'; }
-
-step() {
-    local name=$1; shift
-    local log=$cache/logs/$name.log
-    if ! "$@" >"$log" 2>&1; then
-        echo "bench/reload.sh: build step '$name' failed: $(shorten "$*")" >&2
-        tail -n 25 "$log" | sed 's/^/  | /' >&2
-        die "full log: $log"
-    fi
-}
-
-compile_all() {
-    local out=$1; shift
-    local flags=()
-    while [ "$1" != -- ]; do flags+=("$1"); shift; done
-    shift
-    mkdir -p "$out"
-    # shellcheck disable=SC2016 # the inner script expands its own arguments
-    printf '%s\n' "$@" | xargs -P "$jobs" -n 16 sh -c '
-        out=$1; shift; n=$1; shift
-        i=0; fl=""
-        while [ $i -lt "$n" ]; do fl="$fl $1"; shift; i=$((i + 1)); done
-        for f; do
-            b=$(basename "$f" .c)
-            gcc $fl -c "$f" -o "$out/$b.o" || exit 255
-        done' sh "$out" "${#flags[@]}" "${flags[@]}"
-}
-
-stamp_of() {
-    { echo "format 1"; echo "cflags $cflags"; gcc --version | head -n 1; echo "$extra"
-      for f; do sha256sum "$f"; done; } | sha256sum | cut -c1-16
-}
-extra=""
-cached() { [ -f "$cache/$1/stamp" ] && [ "$(cat "$cache/$1/stamp")" = "$2" ]; }
-
-fetch() {
-    local pkg=$1
-    if [ ! -d "$HOTLD_CACHE/src/$pkg" ]; then
-        note "fetching Debian source package $pkg"
-        "$root/scripts/fetch-sources.sh" "$pkg" || die "cannot fetch the $pkg source package"
-    fi
-    echo "$HOTLD_CACHE/src/$pkg"
-}
+. "$bench/lib.bash"
 
 median() { tr ' ' '\n' | awk 'NF' | sort -g | awk '{ v[NR] = $1 } END {
     if (NR == 0) { print "-"; exit }

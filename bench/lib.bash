@@ -1,0 +1,53 @@
+# Helpers shared by bench/load.sh and bench/reload.sh (sourced, not run).
+# They expect: $cache (the build cache), $jobs (parallel compiles), $cflags
+# and die/note from the sourcing script; $me names the script in errors.
+
+shorten() { awk -v s="$1" 'BEGIN { if (length(s) > 300) s = substr(s, 1, 300) " ..."; print s }'; }
+
+# Run a build step, logging to $cache/logs/NAME.log; on failure show the
+# log's tail and stop.
+step() {
+    local name=$1; shift
+    local log=$cache/logs/$name.log
+    if ! "$@" >"$log" 2>&1; then
+        echo "$me: build step '$name' failed: $(shorten "$*")" >&2
+        tail -n 25 "$log" | sed 's/^/  | /' >&2
+        die "full log: $log"
+    fi
+}
+
+# Compile each C file given (absolute paths) into OUTDIR/BASENAME.o, in
+# parallel; extra compiler flags come first: compile_all OUTDIR FLAGS... -- FILES...
+compile_all() {
+    local out=$1; shift
+    local flags=()
+    while [ "$1" != -- ]; do flags+=("$1"); shift; done
+    shift
+    mkdir -p "$out"
+    # shellcheck disable=SC2016 # the inner script expands its own arguments
+    printf '%s\n' "$@" | xargs -P "$jobs" -n 16 sh -c '
+        out=$1; shift; n=$1; shift
+        i=0; fl=""
+        while [ $i -lt "$n" ]; do fl="$fl $1"; shift; i=$((i + 1)); done
+        for f; do
+            b=$(basename "$f" .c)
+            gcc $fl -c "$f" -o "$out/$b.o" || exit 255
+        done' sh "$out" "${#flags[@]}" "${flags[@]}"
+}
+
+# A workload is cached in $cache/NAME with a stamp of its build inputs.
+stamp_of() {
+    { echo "format 1"; echo "cflags $cflags"; gcc --version | head -n 1; echo "$extra"
+      for f; do sha256sum "$f"; done; } | sha256sum | cut -c1-16
+}
+extra=""
+cached() { [ -f "$cache/$1/stamp" ] && [ "$(cat "$cache/$1/stamp")" = "$2" ]; }
+
+fetch() {
+    local pkg=$1
+    if [ ! -d "$HOTLD_CACHE/src/$pkg" ]; then
+        note "fetching Debian source package $pkg"
+        "$root/scripts/fetch-sources.sh" "$pkg" || die "cannot fetch the $pkg source package"
+    fi
+    echo "$HOTLD_CACHE/src/$pkg"
+}
