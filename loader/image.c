@@ -38,6 +38,37 @@ static void free_object(struct object *obj)
     free(obj);
 }
 
+/* Drop what only a link or a reload reads of an object: its file bytes,
+ * libelf handle, private symbols and function list. Its code and data
+ * stay mapped, and so do its section records (the generation's output
+ * sections list them) and its name. Locals a GOT slot or stub refers to
+ * stay too. */
+void object_retire(struct object *obj)
+{
+    for (size_t i = 0; i < obj->nsyms; i++) {
+        struct symbol *s = obj->syms[i];
+        if (s && !s->global && s->got < 0 && s->stub < 0)
+            free(s);
+    }
+    free(obj->syms);
+    obj->syms = NULL;
+    obj->nsyms = 0;
+    for (size_t i = 1; i < obj->nsecs; i++) {
+        free(obj->secs[i].binds);
+        obj->secs[i].binds = NULL;
+        obj->secs[i].nbinds = 0;
+        obj->secs[i].data = NULL;
+        obj->secs[i].relas = NULL;
+        obj->secs[i].nrelas = 0;
+    }
+    free(obj->funcs);
+    obj->funcs = NULL;
+    obj->nfuncs = 0;
+    elf_end(obj->elf);
+    obj->elf = NULL;
+    file_release(&obj->file);
+}
+
 static void free_archive(struct archive *ar)
 {
     for (size_t i = 0; i < ar->pulled.cap; i++)

@@ -335,6 +335,7 @@ void run_fini(const struct image *im);
 struct link *link_new(const struct link_options *opts);
 void link_free(struct link *ld);
 void link_trim(struct link *ld);
+void object_retire(struct object *obj);
 int link_load(struct link *ld);     /* all the passes below, in order */
 int link_build(struct link *ld);    /* read, resolve, lay out */
 int link_relocate(struct link *ld); /* relocate, then set protections */

@@ -50,7 +50,9 @@ static const char *option_value(int argc, char **argv, int *i, const char *opt)
 
 int main(int argc, char **argv)
 {
-    struct session_options o = {.link.entry = "main", .reload_timeout_ms = 2000};
+    /* static: the options live as long as the program (a session keeps
+     * pointing at them), and a client's exit leaves nothing unreachable */
+    static struct session_options o = {.link.entry = "main", .reload_timeout_ms = 2000};
     size_t capin = 0, caplib = 0;
     int i;
     for (i = 1; i < argc; i++) {

@@ -418,6 +418,39 @@ static int rewrite_local_refs(struct link *nl)
     return 0;
 }
 
+/* Symbol names of the live table that point into obj's own bytes get a
+ * copy of their own, before those bytes go. */
+static void rekey_names(struct session *se, const struct object *obj)
+{
+    struct strmap *syms = &se->live->symtab;
+    const char *lo = obj->file.bytes, *hi = lo + obj->file.size;
+    if (!lo)
+        return; /* an archive member: the archive keeps its bytes */
+    for (size_t i = 0; i < syms->cap; i++) {
+        struct strmap_slot *slot = &syms->slots[i];
+        if (slot->key && slot->key >= lo && slot->key < hi) {
+            char *copy = xstrdup(slot->key);
+            slot->key = copy;
+            ((struct symbol *)slot->value)->name = copy;
+        }
+    }
+}
+
+/* After a reload, the version before the new one is neither the first
+ * (where &f leads) nor the previous one of the next reload: nothing reads
+ * its records again, so they go (object_retire). Reloading one object a
+ * hundred times keeps three versions' records, not a hundred. */
+static void retire_middle_versions(struct session *se, const struct link *nl)
+{
+    for (size_t i = 0; i < nl->nobjs; i++) {
+        struct version_list *vl = strmap_get(&se->versions, nl->objs[i]->name);
+        if (!vl || vl->n < 3 || !vl->v[vl->n - 2]->elf)
+            continue;
+        rekey_names(se, vl->v[vl->n - 2]);
+        object_retire(vl->v[vl->n - 2]);
+    }
+}
+
 static size_t live_objects(struct session *se)
 {
     size_t n = 0;
@@ -487,6 +520,7 @@ int reload_apply(struct session *se, struct link_options *opts, char **report)
     world_resume();
     link_trim(p.nl);
     session_record_versions(se, p.nl, se->generation);
+    retire_middle_versions(se, p.nl);
     run_added_constructors(se, p.nl);
     *report = describe(&p, now_ms() - start);
     free_plan(&p);

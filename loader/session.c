@@ -632,13 +632,19 @@ int session_main(struct session_options *o)
     if (!o->name)
         o->name = program_name(o);
     make_absolute(&o->link);
-    if (o->mode == MODE_STATUS)
-        return client_status(path);
+    if (o->mode == MODE_STATUS) {
+        int rc = client_status(path);
+        free(path);
+        return rc;
+    }
     int fd = control_connect(path);
     if (fd >= 0) {
         int rc = client_reload(fd, o);
-        if (rc >= 0)
+        if (rc >= 0) {
+            free(path);
             return rc;
+        }
+        free(path);
         path = NULL; /* another program holds this session: run on our own */
     }
     return run_server(o, path);
