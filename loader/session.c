@@ -143,6 +143,7 @@ static int apply(struct link_options *opts, char **report)
     struct link_options fast;
     pthread_mutex_lock(&the_session.lock);
     clear_error();
+    track_inputs(opts); /* before this reload reads anything */
     bool quick = fast_inputs(opts, &fast);
     if (!quick) {
         find_clean_inputs(opts, &clean);
@@ -152,10 +153,8 @@ static int apply(struct link_options *opts, char **report)
     opts->clean = NULL;
     if (rc >= 0) {
         tracker_settle();
-        if (!quick) {
-            track_inputs(opts);
+        if (!quick)
             remember_inputs(opts);
-        }
     }
     if (quick)
         free(fast.inputs);
@@ -548,8 +547,6 @@ static int run_server(struct session_options *o, const char *path)
     se->reload_timeout_ms = o->reload_timeout_ms;
     define_host_symbols(se);
     o->link.host = &se->host;
-    if (path)
-        track_inputs(&o->link); /* before reading: no change may slip by */
     struct link *ld = link_new(&o->link);
     if (link_load(ld) < 0) {
         fprintf(stderr, "hotld: error: %s\n", last_error());

@@ -21,6 +21,8 @@ static size_t ndirs, capdirs;
 static struct strmap dirty;     /* "dir/name" -> non-NULL, since the last settle */
 static bool overflowed;         /* events were lost: trust nothing */
 static bool unwatched;          /* an input's directory is not watched */
+static bool baseline;           /* settled once since watching began: events
+                                   since then are all the changes there are */
 
 static struct dir *dir_of_wd(int wd)
 {
@@ -81,7 +83,7 @@ static void drain(void)
 void tracker_clean_paths(const char *const *paths, size_t n, struct strmap *clean)
 {
     drain();
-    if (overflowed)
+    if (overflowed || !baseline)
         return;
     for (size_t i = 0; i < n; i++) {
         const char *slash = strrchr(paths[i], '/');
@@ -93,7 +95,7 @@ void tracker_clean_paths(const char *const *paths, size_t n, struct strmap *clea
 bool tracker_changed_paths(void (*each)(const char *path, void *ctx), void *ctx)
 {
     drain();
-    if (overflowed || unwatched || fd < 0)
+    if (overflowed || unwatched || fd < 0 || !baseline)
         return false;
     for (size_t i = 0; i < dirty.cap; i++)
         if (dirty.slots[i].key)
@@ -109,4 +111,5 @@ void tracker_settle(void)
         free((char *)dirty.slots[i].key);
     strmap_free(&dirty);
     overflowed = false;
+    baseline = fd >= 0;
 }

@@ -1,6 +1,11 @@
 /* The input tracker: inotify on the directories of a session's input files,
  * so that a reload knows which inputs may have changed without asking the
- * file system about each of them (a program may have thousands). */
+ * file system about each of them (a program may have thousands).
+ *
+ * It is armed by the first reload, not at start: tearing an inotify
+ * instance down costs milliseconds at exit, which every short run would
+ * pay. Until a reload that checked every input has settled it, it answers
+ * "not known". */
 #ifndef HOTLD_TRACKER_H
 #define HOTLD_TRACKER_H
 
