@@ -11,11 +11,15 @@ CFLAGS  ?= -O2 -g
 # own image, or programs it loads next to libc could not reach them.
 CFLAGS  += -fPIC
 WARN    := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
-CPPFLAGS += -D_GNU_SOURCE -Ibuild -Iloader -Iinclude
+CPPFLAGS += -D_GNU_SOURCE -Ibuild -Iloader -Igdb -Iinclude
 LDLIBS  := -lelf -ldl -lgcc_s -lpthread
+# GDB finds the JIT interface through the dynamic symbol table, which
+# survives strip.
+LDFLAGS += -Wl,--export-dynamic-symbol=__jit_debug_register_code \
+           -Wl,--export-dynamic-symbol=__jit_debug_descriptor
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-LOADER_SRC := $(wildcard loader/*.c)
+LOADER_SRC := $(wildcard loader/*.c gdb/*.c)
 LIB_SRC    := $(filter-out loader/main.c,$(LOADER_SRC))
 OBJ        := $(LOADER_SRC:%.c=build/%.o)
 ASAN_OBJ   := $(LOADER_SRC:%.c=build/asan/%.o)
@@ -40,10 +44,10 @@ build/asan/%.o: %.c build/config.h
 	@echo "  CC ASAN $<"; $(CC) $(WARN) $(CFLAGS) $(SAN) $(CPPFLAGS) -MMD -MP -c $< -o $@
 
 build/hotld: $(OBJ)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 build/asan/hotld: $(ASAN_OBJ)
-	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 deps:
 	@scripts/deps.sh

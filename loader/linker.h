@@ -133,6 +133,8 @@ struct object {
     bool added;                 /* new in a reload (not a replacement) */
     uint64_t hash;              /* content hash, once computed */
     bool hashed;
+    void *debug_copy;           /* debug image of an archive member */
+    void *debug_entry;          /* the session's registration of it */
 };
 
 struct archive {
@@ -309,6 +311,9 @@ void databind_object(struct object *old, struct object *new, struct bind_result 
 void add_bind(struct section *sec, uint64_t start, uint64_t end, int64_t delta);
 bool databind_delta(const struct section *from, const Elf64_Rela *r, const struct section *target,
                     int64_t *delta);
+
+/* debugimage.c */
+const void *object_debug_image(struct object *obj, size_t *size);
 
 /* functions.c */
 const struct func *object_functions(struct object *obj, size_t *n);

@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "jit.h"
 #include "session.h"
 #include "strbuf.h"
 #include "stopworld.h"
@@ -44,6 +45,7 @@ struct plan {
     size_t nmoved;
     struct object **removed_objs;
     size_t nremoved_objs, capremoved_objs;
+    struct object **replaced;   /* per new object: the version it replaces */
 };
 
 void session_record_versions(struct session *se, struct link *ld, unsigned generation)
@@ -126,9 +128,11 @@ static void plan_redirects(struct session *se, struct plan *p, struct object *ne
 static int plan_reload(struct session *se, struct plan *p)
 {
     struct link *nl = p->nl, *live = se->live;
+    p->replaced = xcalloc(nl->nobjs + 1, sizeof *p->replaced);
     for (size_t i = 0; i < nl->nobjs; i++) {
         struct object *new = nl->objs[i];
         struct object *old = strmap_get(&live->by_name, new->name);
+        p->replaced[i] = old;
         new->added = !old;
         if (old) {
             databind_object(old, new, &p->binds);
@@ -316,6 +320,50 @@ static void update_references(struct session *se, struct symbol **moved, size_t 
     }
 }
 
+/* Debug images of the new objects, made before the stop. */
+static void prepare_debug_images(const struct plan *p)
+{
+    for (size_t i = 0; i < p->nl->nobjs; i++) {
+        size_t size;
+        const void *image = object_debug_image(p->nl->objs[i], &size);
+        if (image)
+            p->nl->objs[i]->debug_entry = jit_entry_new(image, size);
+    }
+}
+
+static void retire_debug_image(struct object *obj)
+{
+    if (obj && obj->debug_entry)
+        jit_entry_remove(obj->debug_entry);
+}
+
+/* While the threads are parked, so that no thread runs new code before a
+ * debugger has its breakpoints there: each old image goes before its
+ * replacement comes, so breakpoints move instead of doubling. */
+static void switch_debug_images(const struct plan *p)
+{
+    for (size_t i = 0; i < p->nremoved_objs; i++)
+        retire_debug_image(p->removed_objs[i]);
+    for (size_t i = 0; i < p->nl->nobjs; i++) {
+        retire_debug_image(p->replaced[i]);
+        if (p->nl->objs[i]->debug_entry)
+            jit_entry_add(p->nl->objs[i]->debug_entry);
+    }
+}
+
+static void free_old_debug_entries(const struct plan *p)
+{
+    for (size_t i = 0; i < p->nremoved_objs; i++) {
+        jit_entry_free(p->removed_objs[i]->debug_entry);
+        p->removed_objs[i]->debug_entry = NULL;
+    }
+    for (size_t i = 0; i < p->nl->nobjs; i++)
+        if (p->replaced[i]) {
+            jit_entry_free(p->replaced[i]->debug_entry);
+            p->replaced[i]->debug_entry = NULL;
+        }
+}
+
 /* Everything the commit needs from the heap, taken before the threads
  * are parked: a parked thread may hold a malloc arena's lock, or libgcc's
  * frame registry lock, and the commit must not wait for it. Table slots
@@ -341,6 +389,7 @@ static void prepare_commit(struct session *se, struct plan *p)
             strmap_slot(&live->archives_by_name, nl->archives_by_name.slots[i].key);
     grow_array((void **)&se->gens, &se->capgens, se->ngens + 1, sizeof *se->gens);
     link_publish(nl); /* unwind tables of code nothing can reach yet */
+    prepare_debug_images(p);
 }
 
 /* Runs with every program thread parked: no allocation, no locks. */
@@ -357,6 +406,7 @@ static void commit(struct session *se, struct plan *p)
     for (size_t i = 0; i < p->nremoved_objs; i++)
         strmap_slot(&live->by_name, p->removed_objs[i]->name)->value = NULL;
     update_references(se, p->moved, p->nmoved);
+    switch_debug_images(p);
     for (size_t i = 0; i < nl->archives_by_name.cap; i++)
         if (nl->archives_by_name.slots[i].key)
             strmap_slot(&live->archives_by_name, nl->archives_by_name.slots[i].key)->value =
@@ -398,6 +448,7 @@ static void free_plan(struct plan *p)
     free(p->binds.copies);
     free(p->patches);
     free(p->removed_objs);
+    free(p->replaced);
     free(p->moved);
 }
 
@@ -512,6 +563,8 @@ int reload_apply(struct session *se, struct link_options *opts, char **report)
     prepare_commit(se, &p);
     if (stop_safely(se, &p) < 0) {
         link_unpublish(p.nl);
+        for (size_t i = 0; i < p.nl->nobjs; i++)
+            jit_entry_free(p.nl->objs[i]->debug_entry);
         free_plan(&p);
         abandon(p.nl);
         return -1;
@@ -519,6 +572,7 @@ int reload_apply(struct session *se, struct link_options *opts, char **report)
     commit(se, &p);
     world_resume();
     link_trim(p.nl);
+    free_old_debug_entries(&p);
     session_record_versions(se, p.nl, se->generation);
     retire_middle_versions(se, p.nl);
     run_added_constructors(se, p.nl);

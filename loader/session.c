@@ -16,6 +16,7 @@
 
 #include "control.h"
 #include "hash.h"
+#include "jit.h"
 #include "stopworld.h"
 #include "strbuf.h"
 #include "tracker.h"
@@ -505,6 +506,17 @@ static int client_status(const char *path)
 
 /* ---- starting the program ------------------------------------------ */
 
+/* Every object of a link, as a debugger should see it. */
+static void publish_debug_images(struct link *ld)
+{
+    for (size_t i = 0; i < ld->nobjs; i++) {
+        size_t size;
+        const void *image = object_debug_image(ld->objs[i], &size);
+        if (image)
+            ld->objs[i]->debug_entry = jit_register(image, size);
+    }
+}
+
 static void fini_at_exit(void)
 {
     run_fini(running);
@@ -555,6 +567,7 @@ static int run_server(struct session_options *o, const char *path)
     phase_done("total", t);
     se->live = ld;
     ARRAY_PUSH(se->gens, se->ngens, se->capgens, ld);
+    publish_debug_images(ld);
     remember_inputs(&o->link);
     session_record_versions(se, ld, 0);
     world_init();

@@ -5,11 +5,11 @@ set -eu
 cd "$(dirname "$0")/.."
 make --no-print-directory build/config.h >/dev/null
 mkdir -p build/fuzz
-srcs=$(ls loader/*.c | grep -v loader/main.c)
+srcs=$(ls loader/*.c gdb/*.c | grep -v loader/main.c)
 for f in tests/fuzz/fuzz_*.c; do
     out=build/fuzz/$(basename "$f" .c)
     if [ ! -e "$out" ] || [ -n "$(find loader "$f" -newer "$out" -name '*.[ch]' | head -n 1)" ]; then
-        clang -std=c17 -g -O1 -D_GNU_SOURCE -Ibuild -Iloader -Iinclude \
+        clang -std=c17 -g -O1 -D_GNU_SOURCE -Ibuild -Iloader -Igdb -Iinclude \
             -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
             "$f" $srcs -o "$out" -lelf -ldl -lgcc_s
     fi

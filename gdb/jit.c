@@ -1,0 +1,95 @@
+#include "jit.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "util.h"
+
+/* The names, layout and protocol are GDB's: it sets a breakpoint on
+ * __jit_debug_register_code and reads __jit_debug_descriptor when it
+ * stops there. Both are exported (see the Makefile), so a stripped hotld
+ * still works. */
+enum jit_action { JIT_NOACTION = 0, JIT_REGISTER_FN, JIT_UNREGISTER_FN };
+
+struct jit_code_entry {
+    struct jit_code_entry *next_entry;
+    struct jit_code_entry *prev_entry;
+    const char *symfile_addr;
+    uint64_t symfile_size;
+};
+
+struct jit_descriptor {
+    uint32_t version;
+    uint32_t action_flag;
+    struct jit_code_entry *relevant_entry;
+    struct jit_code_entry *first_entry;
+};
+
+struct jit_descriptor __jit_debug_descriptor = {1, JIT_NOACTION, NULL, NULL};
+
+/* noinline is not enough: gcc -O2 would still see an empty function and
+ * drop the calls. The asm makes each call a real one. */
+__attribute__((noinline, used)) void __jit_debug_register_code(void)
+{
+    __asm__ volatile("" ::: "memory");
+}
+
+static pthread_mutex_t jit_lock = PTHREAD_MUTEX_INITIALIZER;
+
+struct jit_code_entry *jit_entry_new(const void *image, size_t size)
+{
+    struct jit_code_entry *e = xcalloc(1, sizeof *e);
+    e->symfile_addr = image;
+    e->symfile_size = size;
+    return e;
+}
+
+void jit_entry_add(struct jit_code_entry *e)
+{
+    pthread_mutex_lock(&jit_lock);
+    e->prev_entry = NULL;
+    e->next_entry = __jit_debug_descriptor.first_entry;
+    if (e->next_entry)
+        e->next_entry->prev_entry = e;
+    __jit_debug_descriptor.first_entry = e;
+    __jit_debug_descriptor.relevant_entry = e;
+    __jit_debug_descriptor.action_flag = JIT_REGISTER_FN;
+    __jit_debug_register_code();
+    pthread_mutex_unlock(&jit_lock);
+}
+
+void jit_entry_remove(struct jit_code_entry *e)
+{
+    pthread_mutex_lock(&jit_lock);
+    if (e->prev_entry)
+        e->prev_entry->next_entry = e->next_entry;
+    else
+        __jit_debug_descriptor.first_entry = e->next_entry;
+    if (e->next_entry)
+        e->next_entry->prev_entry = e->prev_entry;
+    __jit_debug_descriptor.relevant_entry = e;
+    __jit_debug_descriptor.action_flag = JIT_UNREGISTER_FN;
+    __jit_debug_register_code();
+    pthread_mutex_unlock(&jit_lock);
+}
+
+void jit_entry_free(struct jit_code_entry *e)
+{
+    free(e);
+}
+
+struct jit_code_entry *jit_register(const void *image, size_t size)
+{
+    struct jit_code_entry *e = jit_entry_new(image, size);
+    jit_entry_add(e);
+    return e;
+}
+
+void jit_unregister(struct jit_code_entry *e)
+{
+    if (e) {
+        jit_entry_remove(e);
+        jit_entry_free(e);
+    }
+}

@@ -1,0 +1,24 @@
+/* GDB's JIT interface (gdb/jit.c in GDB; "JIT Compilation Interface" in
+ * the GDB manual): hotld publishes each loaded object as an in-memory ELF
+ * file, and GDB reads its symbols and DWARF from there. */
+#ifndef HOTLD_GDB_JIT_H
+#define HOTLD_GDB_JIT_H
+
+#include <stddef.h>
+
+struct jit_code_entry;
+
+/* Tell an attached debugger (or one that attaches later) about an ELF
+ * image in memory; it must stay valid until unregistered. */
+struct jit_code_entry *jit_register(const void *image, size_t size);
+void jit_unregister(struct jit_code_entry *entry);
+
+/* The same in steps, for a reload: entries are made before the program's
+ * threads are parked, added and removed while they are (no allocation),
+ * and freed afterwards. */
+struct jit_code_entry *jit_entry_new(const void *image, size_t size);
+void jit_entry_add(struct jit_code_entry *entry);
+void jit_entry_remove(struct jit_code_entry *entry);
+void jit_entry_free(struct jit_code_entry *entry);
+
+#endif
