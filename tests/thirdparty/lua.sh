@@ -18,8 +18,9 @@ set -u
 SD=$HOTLD_ROOT/tests/thirdparty/lua      # the test scripts (run from here)
 SRCPKG=$HOTLD_CACHE/src/lua5.4
 # Upstream src/Makefile, target "linux" (without readline): CC= gcc -std=gnu99,
-# CFLAGS= -O2 -Wall -Wextra -DLUA_COMPAT_5_3 $(SYSCFLAGS), SYSCFLAGS=-DLUA_USE_LINUX.
-LUA_CFLAGS="-std=gnu99 -O2 -Wall -Wextra -DLUA_COMPAT_5_3 -DLUA_USE_LINUX"
+# CFLAGS= -O2 -Wall -Wextra -DLUA_COMPAT_5_3 $(SYSCFLAGS), SYSCFLAGS=-DLUA_USE_LINUX;
+# plus -g, as Debian builds it, so that gdb shows files and lines.
+LUA_CFLAGS="-std=gnu99 -O2 -g -Wall -Wextra -DLUA_COMPAT_5_3 -DLUA_USE_LINUX"
 # Both runs of every check see the same environment.
 export LUA_PATH="./lib/?.lua;;" HOTLD_LUA_TEST_VAR="from the environment"
 unset LUA_PATH_5_4 LUA_INIT LUA_INIT_5_4 LUA_CPATH LUA_CPATH_5_4
@@ -126,6 +127,27 @@ lua_reload_check() {
     expect_eq "$name/exit-status" 0 $?
 }
 
+# The interpreter under gdb: a breakpoint in a Lua C function (str_upper,
+# static in lstrlib.c) hits, and the backtrace names the interpreter's
+# frames with their files and lines, down to lua.c's main.
+lua_gdb_check() {
+    local out=$TMP/gdb-$CC.txt name=lua-$CC-gdb
+    if [ "$CC" != gcc ]; then return; fi
+    (cd "$SD" && timeout 60 gdb -nx -batch -ex 'set breakpoint pending on' -ex 'break str_upper' \
+        -ex run -ex bt -ex 'print *L->ci' --args "$HOTLD" --name lua $OBJS -lm -- \
+        -e 'print(string.upper("hot"))') >"$out" 2>&1
+    local bt
+    bt=$(grep -E '^#[0-9]+ ' "$out")
+    if grep -q 'hit Breakpoint 1, str_upper (L=' "$out" &&
+       grep -qE '^#0 +str_upper \(L=.*\) at .*lstrlib.c:[0-9]+' <<<"$bt" &&
+       grep -qE 'luaD_precall|precallC' <<<"$bt" && grep -qE 'luaV_execute \(L=.*\) at .*lvm.c:[0-9]+' <<<"$bt" &&
+       grep -qE ' main \(argc=.*\) at .*lua.c:[0-9]+' <<<"$bt" && grep -q '^\$1 = {func = ' "$out"; then
+        ok "$name"
+    else
+        not_ok "$name" "breakpoint or backtrace missing: $(grep -vE '^\[' "$out" | head -n 12 | tr '\n' '|' | cut -c1-600)"
+    fi
+}
+
 lua_check() {
     local name=$1 in=$2 args="" a
     shift 2
@@ -206,6 +228,7 @@ for CC in gcc clang; do
         "cd $(q "$SD") && $(q "$HOTLD") --name luac $(q "$B/luac.o") $(q "$B/liblua.a") -lm -- -p lib/broken.lua"
 
     lua_reload_check
+    lua_gdb_check
 
     # The ASan+UBSan build of hotld must run the same program identically.
     if [ "$CC" = gcc ]; then

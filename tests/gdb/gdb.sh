@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Debugging hot-loaded code with a real gdb -batch session: objects built
+# by gcc and clang, at -O0 and -O2 (-g), run as `gdb --args hotld OBJS`.
+# Breakpoints by name and file:line hit, bt names every frame with its
+# line, info locals, print and ptype of a global struct, finish, up/down,
+# a watchpoint on a global; and under a reload made from outside gdb, the
+# same breakpoint hits in the new code with exactly one location.
+. "$(dirname "$0")/../lib.sh"
+SRC=$HOTLD_ROOT/tests/gdb/src
+# hotld parks threads with SIGRTMIN+6 (SIG40 to gdb) during a reload.
+GDB=(gdb -nx -batch -ex 'set breakpoint pending on' -ex 'handle SIG40 nostop noprint pass'
+     -ex 'set confirm off')
+
+has() { # NAME PATTERN FILE: one check that FILE has a line matching PATTERN
+    if grep -qE -- "$2" "$3"; then ok "$1"; else
+        not_ok "$1" "no line matching '$2' in gdb's output: $(grep -vE '^\[|^$' "$3" | tail -n 6 | tr '\n' '|' | cut -c1-400)"
+    fi
+}
+
+debug_session() { # TAG CC OPT
+    local tag=$1 cc=$2 opt=$3 d=$TMP/$1
+    mkdir -p "$d" && cd "$d" || return
+    cp "$SRC"/*.c .
+    if ! $cc -g $opt -c shapes.c scale.c 2>cc.log; then not_ok "$tag/build" "$(head -c 300 cc.log)"; return; fi
+    timeout 60 "${GDB[@]}" -ex 'break scale' -ex 'break scale.c:6' -ex run -ex bt \
+        -ex 'info locals' -ex 'print origin' -ex 'print origin.y' -ex 'ptype struct point' \
+        -ex continue -ex finish -ex 'up' -ex 'down' -ex 'delete' -ex 'watch total' -ex continue \
+        -ex 'info breakpoints' --args "$HOTLD" shapes.o scale.o >out.txt 2>&1
+    # -O2 shows arguments as v=v@entry=0, as for a gcc-linked executable
+    local args='v=(v@entry=)?0, by=(by@entry=)?2'
+    has "$tag/break-by-name" "hit Breakpoint 1, scale \\($args\\) at scale.c:5" out.txt
+    has "$tag/break-file-line" "hit Breakpoint 2, scale \\($args\\) at scale.c:[67]" out.txt
+    has "$tag/bt-frame-0" "^#0 +scale \\($args\\) at scale.c:5" out.txt
+    if [ "$opt" = -O0 ]; then # -O2 inlines step into main
+        has "$tag/bt-static-frame" '^#1 +0x[0-9a-f]+ in step \(i=0\) at shapes.c:16' out.txt
+        has "$tag/bt-main" '^#2 +0x[0-9a-f]+ in main \(\) at shapes.c:25' out.txt
+        has "$tag/info-locals" '^product = ' out.txt
+        has "$tag/up" '^#1 +0x[0-9a-f]+ in main \(\) at shapes.c:25' out.txt
+        has "$tag/down" '^#0 +(0x[0-9a-f]+ in )?step \(i=0\) at shapes.c:16' out.txt
+    else
+        has "$tag/bt-main" '^#[12] +(0x[0-9a-f]+ in )?main \(\) at shapes.c:25' out.txt
+    fi
+    has "$tag/print-struct" '^\$1 = \{x = 3, y = 4\}' out.txt
+    has "$tag/print-field" '^\$2 = 4' out.txt
+    has "$tag/ptype" 'type = struct point \{' out.txt
+    has "$tag/finish" '^Value returned is \$[0-9]+ = 0' out.txt
+    has "$tag/watchpoint" 'Hardware watchpoint [0-9]+: total' out.txt
+    has "$tag/watchpoint-fires" 'New value = ' out.txt
+    cd "$TMP"
+}
+
+wait_line() { # PATTERN: in out.txt, up to 15 s
+    for _ in $(seq 150); do grep -q -- "$1" out.txt 2>/dev/null && return 0; sleep 0.1; done
+    return 1
+}
+
+reload_session() { # TAG CC OPT
+    local tag=$1 cc=$2 opt=$3 d=$TMP/$1-reload
+    mkdir -p "$d" && cd "$d" || return
+    cp "$SRC"/*.c .
+    $cc -g $opt -c loop.c scale.c 2>cc.log || { not_ok "$tag/reload-build" "$(head -c 300 cc.log)"; return; }
+    mkfifo in
+    # gdb runs the program with stdin from the FIFO; the program's own
+    # (line-buffered) output tells where it is, since gdb's is buffered.
+    local session="gdb-${tag//\//-}-$$"
+    # "run ARGS < in": gdb's run takes the redirection with the arguments
+    ( timeout 60 "${GDB[@]}" -ex 'break scale.c:6' -ex "run --session $session loop.o scale.o < in" \
+        -ex 'print v' -ex continue -ex 'print v' -ex 'info breakpoints' -ex finish \
+        -ex continue --args "$HOTLD" >out.txt 2>&1 ) &
+    local gdbpid=$!
+    exec {fd}>in
+    trap '' PIPE # a failing session must not kill the test with it
+    wait_line ready && echo one >&$fd
+    wait_line 'scaled 2'
+    sed -i 's/int product = v \* by;/int product = v * by * 100;/' scale.c
+    $cc -g $opt -c scale.c 2>>cc.log
+    "$HOTLD" --session "$session" loop.o scale.o >reload.txt 2>&1
+    echo two >&$fd
+    wait_line 'scaled 400'
+    exec {fd}>&-
+    wait $gdbpid
+    has "$tag/reload-applied" 'reloaded scale.o' reload.txt
+    has "$tag/first-hit-old-code" '^\$1 = 1' out.txt
+    has "$tag/hit-in-new-code" '^\$2 = 2' out.txt
+    has "$tag/new-code-runs-under-gdb" '^Value returned is \$3 = 400' out.txt
+    if grep -A3 'Num +Type' out.txt | grep -qE '^1\.[0-9]'; then
+        not_ok "$tag/one-location" "the breakpoint has several locations: $(grep -A4 'Num +Type' out.txt | tr '\n' '|')"
+    else
+        ok "$tag/one-location"
+    fi
+    cd "$TMP"
+}
+
+for cc in gcc clang; do
+    for opt in -O0 -O2; do
+        debug_session "gdb/$cc$opt" "$cc" "$opt"
+        reload_session "gdb/$cc$opt" "$cc" "$opt"
+    done
+done
