@@ -244,12 +244,14 @@ void databind_object(struct object *old, struct object *new, struct bind_result 
     struct var *ov = collect(old, &nold), *nv = collect(new, &nnew);
     uintptr_t *kept_at = xcalloc(nnew + 1, sizeof *kept_at);
     uintptr_t *old_at = xcalloc(nnew + 1, sizeof *old_at);
+    bool *resized = xcalloc(nnew + 1, sizeof *resized);
     for (size_t i = 0; i < nnew; i++) {
         struct var *o = find(ov, nold, &nv[i]);
         if (!o)
             r->added++;
         else if (o->sym->size != nv[i].sym->size) {
             r->reset++;
+            resized[i] = true;
             warn_reset(r, &nv[i], o, new);
         } else
             kept_at[i] = old_at[i] = o->sym->addr;
@@ -272,9 +274,13 @@ void databind_object(struct object *old, struct object *new, struct bind_result 
                                  s->name, new->name));
             r->moved++;
         }
+        const char *fate = kept_at[i] ? "kept" : old_at[i] ? "moved" : resized[i] ? "reset" : "new";
+        struct var_fate f = {xstrdup(s->name), xstrdup(new->name), fate, s->addr, s->size};
+        ARRAY_PUSH(r->fates, r->nfates, r->capfates, f);
     }
     free(ov);
     free(nv);
     free(kept_at);
     free(old_at);
+    free(resized);
 }

@@ -300,8 +300,19 @@ struct var_copy {
     size_t size;
 };
 
+/* What a reload did with one variable, for the debugger's "hotld vars". */
+struct var_fate {
+    char *name;
+    char *object;
+    const char *fate;           /* "kept", "moved", "reset" or "new" */
+    uintptr_t addr;             /* where it lives now */
+    uint64_t size;
+};
+
 struct bind_result {
     size_t kept, moved, reset, added;
+    struct var_fate *fates;
+    size_t nfates, capfates;
     struct var_copy *copies;    /* moved variables: old value -> new place */
     size_t ncopies, capcopies;
     char **warnings;
@@ -314,6 +325,7 @@ bool databind_delta(const struct section *from, const Elf64_Rela *r, const struc
 
 /* debugimage.c */
 const void *object_debug_image(struct object *obj, size_t *size);
+void object_clear_load_addresses(const struct object *obj, char *image, size_t size);
 
 /* functions.c */
 const struct func *object_functions(struct object *obj, size_t *n);

@@ -440,8 +440,30 @@ static char *describe(const struct plan *p, double ms)
     return sb.s;
 }
 
+static void free_fates(struct var_fate *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(f[i].name);
+        free(f[i].object);
+    }
+    free(f);
+}
+
+/* Keep what the debugger helper shows: the report and the variables. */
+static void record_reload(struct session *se, struct plan *p, const char *report)
+{
+    struct reload_record r = {se->generation, xstrdup(report)};
+    ARRAY_PUSH(se->history, se->nhistory, se->caphistory, r);
+    free_fates(se->fates, se->nfates);
+    se->fates = p->binds.fates;
+    se->nfates = p->binds.nfates;
+    p->binds.fates = NULL;
+    p->binds.nfates = 0;
+}
+
 static void free_plan(struct plan *p)
 {
+    free_fates(p->binds.fates, p->binds.nfates);
     for (size_t i = 0; i < p->binds.nwarnings; i++)
         free(p->binds.warnings[i]);
     free(p->binds.warnings);
@@ -577,6 +599,7 @@ int reload_apply(struct session *se, struct link_options *opts, char **report)
     retire_middle_versions(se, p.nl);
     run_added_constructors(se, p.nl);
     *report = describe(&p, now_ms() - start);
+    record_reload(se, &p, *report);
     free_plan(&p);
     return 1;
 }

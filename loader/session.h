@@ -38,6 +38,14 @@ struct session {
     char **argv;                /* of objects a reload adds */
     pthread_mutex_t lock;       /* one reload at a time */
     uint64_t inputs_digest;     /* of the inputs the program was linked from */
+    /* For the debugger (gdb/hotld-gdb.py reads these through DWARF): */
+    struct reload_record {
+        unsigned generation;
+        char *report;
+    } *history;                 /* every applied reload, in order */
+    size_t nhistory, caphistory;
+    struct var_fate *fates;     /* the last reload's variables */
+    size_t nfates;
     struct link_input *fixed;   /* those inputs less the objects: archives */
     size_t nfixed, capfixed;    /* and -l libraries, in order */
 };
