@@ -43,11 +43,17 @@ build/asan/%.o: %.c build/config.h
 	@mkdir -p $(dir $@)
 	@echo "  CC ASAN $<"; $(CC) $(WARN) $(CFLAGS) $(SAN) $(CPPFLAGS) -MMD -MP -c $< -o $@
 
-build/hotld: $(OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+build/hotld: $(OBJ) build/hotld-gdb.py
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
 
-build/asan/hotld: $(ASAN_OBJ)
-	$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# GDB auto-loads OBJFILE-gdb.py from beside the program (once the directory
+# is a safe path: see gdb/hotld-gdb.py).
+build/hotld-gdb.py build/asan/hotld-gdb.py: gdb/hotld-gdb.py
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+build/asan/hotld: $(ASAN_OBJ) build/asan/hotld-gdb.py
+	$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $(ASAN_OBJ) $(LDLIBS)
 
 deps:
 	@scripts/deps.sh

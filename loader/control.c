@@ -114,7 +114,9 @@ static char *socket_dir(void)
 char *control_socket_path(const char *session)
 {
     char *dir = socket_dir(), *path;
-    if (session) {
+    if (session && session[0] == '/') {
+        path = xstrdup(session); /* the socket itself (the gdb helper uses it) */
+    } else if (session) {
         path = xasprintf("%s/%.64s.sock", dir, session);
     } else {
         char cwd[PATH_MAX];

@@ -19,7 +19,8 @@ static const char usage[] =
     "\n"
     "Hot reload: run the same command again while the program runs, and the\n"
     "running session re-links only the objects whose contents changed.\n"
-    "  --session NAME      name the session (default: one per current directory)\n"
+    "  --session NAME      name the session (default: one per current directory);\n"
+    "                      an absolute path names the session's socket itself\n"
     "  --status            list what the running session has loaded\n"
     "  --watch             reload by itself when an input file changes\n"
     "  --reload-timeout MS wait this long for threads to reach a safe point (2000)\n"
@@ -79,8 +80,8 @@ int main(int argc, char **argv)
         } else if ((v = option_value(argc, argv, &i, "--name"))) {
             o.name = v;
         } else if ((v = option_value(argc, argv, &i, "--session"))) {
-            if (!*v || strchr(v, '/')) {
-                fprintf(stderr, "hotld: error: --session NAME: a non-empty name without '/'\n");
+            if (!*v || (strchr(v, '/') && v[0] != '/')) {
+                fprintf(stderr, "hotld: error: --session NAME: a name without '/', or a socket's absolute path\n");
                 return 2;
             }
             o.session = v;

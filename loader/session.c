@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
@@ -94,6 +95,13 @@ static void remember_inputs(const struct link_options *o)
 {
     struct session *se = &the_session;
     se->inputs_digest = inputs_digest(o);
+    for (size_t i = 0; i < se->ncurrent_inputs; i++)
+        free((char *)se->current_inputs[i].arg);
+    se->ncurrent_inputs = 0;
+    for (size_t i = 0; i < o->ninputs; i++) {
+        struct link_input in = {xstrdup(o->inputs[i].arg), o->inputs[i].is_lib};
+        ARRAY_PUSH(se->current_inputs, se->ncurrent_inputs, se->capcurrent_inputs, in);
+    }
     for (size_t i = 0; i < se->nfixed; i++)
         free((char *)se->fixed[i].arg);
     se->nfixed = 0;
@@ -138,6 +146,13 @@ static bool fast_inputs(const struct link_options *opts, struct link_options *fa
     return true;
 }
 
+/* Called after every reload attempt: the gdb helper's 'hotld reload' stops
+ * here to know the reload is over. */
+__attribute__((noinline, used)) void hotld_reload_done(int rc)
+{
+    __asm__ volatile("" : : "r"(rc) : "memory");
+}
+
 static int apply(struct link_options *opts, char **report)
 {
     struct strmap clean = {0};
@@ -159,8 +174,12 @@ static int apply(struct link_options *opts, char **report)
     }
     if (quick)
         free(fast.inputs);
+    free(the_session.last_report);
+    the_session.last_report = rc < 0 ? xasprintf("hotld: error: reload failed: %s", last_error())
+                                     : xstrdup(*report);
     pthread_mutex_unlock(&the_session.lock);
     strmap_free(&clean);
+    hotld_reload_done(rc);
     if (rc > 0)
         run_callbacks();
     return rc;
@@ -372,10 +391,29 @@ static void serve_request(int fd)
     message_free(&m);
 }
 
+/* 'hotld reload' in gdb sets the_session.gdb_reload: reload with the
+ * program's own inputs, as if its command had been run again. */
+static void reload_for_debugger(void)
+{
+    struct session *se = &the_session;
+    se->gdb_reload = 0;
+    struct link_options opts = *se->live->opts;
+    opts.inputs = se->current_inputs;
+    opts.ninputs = se->ncurrent_inputs;
+    char *report = NULL;
+    session_reload(&opts, &report);
+    free(report); /* the helper reads se->last_report */
+}
+
 static void *control_thread(void *arg)
 {
     int listen_fd = (int)(intptr_t)arg;
     for (;;) {
+        struct pollfd pfd = {listen_fd, POLLIN, 0};
+        if (the_session.gdb_reload)
+            reload_for_debugger();
+        if (poll(&pfd, 1, 100) <= 0)
+            continue; /* a tenth of a second: the debugger's requests */
         int fd = control_accept(listen_fd);
         if (fd < 0) {
             if (errno == EBADF || errno == EINVAL)

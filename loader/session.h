@@ -46,6 +46,10 @@ struct session {
     size_t nhistory, caphistory;
     struct var_fate *fates;     /* the last reload's variables */
     size_t nfates;
+    char *last_report;          /* of the last reload, or its error */
+    volatile int gdb_reload;    /* set by the gdb helper: reload now */
+    struct link_input *current_inputs; /* the program's inputs now */
+    size_t ncurrent_inputs, capcurrent_inputs;
     struct link_input *fixed;   /* those inputs less the objects: archives */
     size_t nfixed, capfixed;    /* and -l libraries, in order */
 };

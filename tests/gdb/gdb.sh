@@ -91,7 +91,60 @@ reload_session() { # TAG CC OPT
     cd "$TMP"
 }
 
+# The gdb helper (gdb/hotld-gdb.py, auto-loaded from beside build/hotld):
+# status, where, then a reload made from inside gdb ('hotld reload'),
+# history and vars; and a message, not a traceback, when the program is
+# not hotld or not running.
+helper_session() { # TAG CC
+    local tag=$1 cc=$2 d=$TMP/$1-helper
+    mkdir -p "$d" && cd "$d" || return
+    cp "$SRC"/*.c .
+    $cc -g -O0 -c loop.c scale.c 2>cc.log || { not_ok "$tag/helper-build" "$(head -c 300 cc.log)"; return; }
+    mkfifo input
+    # gdb's own output is buffered: the program's (line-buffered) output
+    # tells the test where it is
+    ( timeout 60 gdb -nx -batch -iex "add-auto-load-safe-path $(dirname "$HOTLD")" \
+        -ex 'set breakpoint pending on' -ex 'hotld status' -ex 'break scale.c:6' \
+        -ex "run --session helper-${tag//\//-}-$$ loop.o scale.o < input" \
+        -ex 'hotld status' -ex 'hotld history' -ex 'hotld where $pc' -ex 'hotld where 0x10' \
+        -ex "shell sed -i 's/v \\* by;/v * by * 100;/' scale.c && $cc -g -O0 -c scale.c" \
+        -ex 'hotld reload' -ex finish -ex 'hotld history' \
+        -ex 'hotld vars' -ex 'hotld vars nomatch' -ex 'hotld status' -ex 'delete' -ex continue \
+        --args "$HOTLD" >out.txt 2>&1 ) &
+    local gdbpid=$!
+    exec {fd}>input
+    trap '' PIPE
+    echo a >&$fd
+    # 'hotld reload' continues the program, which prints "scaled 2" and
+    # waits for input while the session reloads
+    for _ in $(seq 150); do grep -q 'scaled 2' out.txt && break; sleep 0.1; done
+    sleep 1
+    echo b >&$fd
+    sleep 0.5
+    exec {fd}>&-
+    wait $gdbpid
+    has "$tag/helper-not-running" "^hotld: the program is not running" out.txt
+    has "$tag/helper-status" "^  .*/loop.o +version 0 +code at 0x[0-9a-f]+" out.txt
+    has "$tag/helper-where" "^0x[0-9a-f]+: .*/scale.o, version 0, section \.text\+0x[0-9a-f]+" out.txt
+    has "$tag/helper-where-symbol" "^  scale \+ [0-9]+ in section" out.txt
+    has "$tag/helper-where-outside" "^0x10 is not in code or data hotld loaded" out.txt
+    has "$tag/helper-no-history" "^no reloads yet" out.txt
+    has "$tag/helper-reload" "^hotld: reloaded scale.o" out.txt
+    has "$tag/helper-reload-applied" '^Value returned is \$[0-9]+ = 400' out.txt
+    has "$tag/helper-history" "^ +1  hotld: reloaded scale.o" out.txt
+    has "$tag/helper-vars" "^  calls +kept +0x[0-9a-f]+ \(4 bytes\) scale.o" out.txt
+    has "$tag/helper-status-after" "^  .*/scale.o +version 1 +code at" out.txt
+    if grep -q Traceback out.txt; then not_ok "$tag/helper-no-traceback" "$(grep -A3 Traceback out.txt | tr '\n' '|')"; else ok "$tag/helper-no-traceback"; fi
+    # not hotld: the same program, linked normally
+    gcc -g loop.o scale.o -o linked
+    timeout 30 gdb -nx -batch -ex "source $HOTLD_ROOT/gdb/hotld-gdb.py" -ex 'break main' -ex 'run < /dev/null' \
+        -ex 'hotld status' -ex 'hotld vars' --args ./linked >plain.txt 2>&1
+    has "$tag/helper-not-hotld" "^hotld: the program being debugged is not hotld" plain.txt
+    cd "$TMP"
+}
+
 for cc in gcc clang; do
+    helper_session "gdb/$cc" "$cc"
     for opt in -O0 -O2; do
         debug_session "gdb/$cc$opt" "$cc" "$opt"
         reload_session "gdb/$cc$opt" "$cc" "$opt"

@@ -1,0 +1,241 @@
+# hotld-gdb.py: GDB commands for programs running under hotld.
+#
+# GDB loads this file by itself when it debugs build/hotld, once the build
+# directory is a safe auto-load path:
+#     echo "add-auto-load-safe-path /path/to/hotld/build" >> ~/.gdbinit
+# or for one session: gdb -iex 'add-auto-load-safe-path /path/to/hotld/build'.
+# It can also be sourced by hand: (gdb) source gdb/hotld-gdb.py
+#
+# The commands read hotld's own data structures (the session, its links
+# and objects) through hotld's DWARF, so they need no support code in the
+# process:
+#     hotld status        objects, their versions and load addresses
+#     hotld history       the reloads so far, with what changed
+#     hotld vars [REGEX]  the variables of the last reload and their fate
+#     hotld where ADDR    the object, version and symbol of an address
+#     hotld reload        run the session's command again (a reload), continue
+
+import os
+import re
+
+import gdb
+
+# hotld parks the program's threads with SIGRTMIN+6 during a reload; a
+# debugger that stopped on it would stop on every reload.
+PARK_SIGNAL = "SIG40"
+
+
+class HotldError(Exception):
+    """A message for the user, printed without a traceback."""
+
+
+def session():
+    """hotld's `the_session`, or HotldError."""
+    if gdb.selected_inferior().pid == 0:
+        raise HotldError("the program is not running (start it with 'run')")
+    sym = gdb.lookup_static_symbol("the_session")
+    if sym is None:
+        raise HotldError("the program being debugged is not hotld")
+    se = sym.value()
+    if int(se["live"]) == 0:
+        raise HotldError("hotld has not loaded the program yet")
+    return se
+
+
+def string(value):
+    return value.string() if int(value) else ""
+
+
+def strmap_values(strmap, type_name):
+    """The non-null values of a `struct strmap`, cast to `type_name *`."""
+    ptr = gdb.lookup_type(type_name).pointer()
+    slots = strmap["slots"]
+    for i in range(int(strmap["cap"])):
+        slot = slots[i]
+        if int(slot["key"]) and int(slot["value"]):
+            yield slot["value"].cast(ptr)
+
+
+def generations(se):
+    gens = se["gens"]
+    return [gens[i] for i in range(int(se["ngens"]))]
+
+
+def generation_of(se, link):
+    for i, g in enumerate(generations(se)):
+        if int(g) == int(link):
+            return i
+    return -1
+
+
+def text_address(obj):
+    """The load address of an object's first code section, or 0."""
+    secs = obj["secs"]
+    for i in range(1, int(obj["nsecs"])):
+        sec = secs[i]
+        if int(sec["out"]) and int(sec["flags"]) & 4:  # SHF_EXECINSTR
+            return int(sec["addr"])
+    return 0
+
+
+class Hotld(gdb.Command):
+    """Commands for programs running under hotld (see 'help hotld status' etc)."""
+
+    def __init__(self):
+        super().__init__("hotld", gdb.COMMAND_USER, prefix=True)
+
+
+class HotldCommand(gdb.Command):
+    """Base: runs run(arg), turning HotldError and gdb.error into a message."""
+
+    def invoke(self, arg, from_tty):
+        try:
+            self.run(arg)
+        except HotldError as e:
+            print("hotld: %s" % e)
+        except gdb.error as e:
+            print("hotld: cannot read hotld's state: %s" % e)
+
+
+class HotldStatus(HotldCommand):
+    """hotld status: the objects of the running program, the reload (version)
+each was loaded by (0 = at start), and the address of its code."""
+
+    def __init__(self):
+        super().__init__("hotld status", gdb.COMMAND_USER)
+
+    def run(self, arg):
+        se = session()
+        objs = sorted(strmap_values(se["live"]["by_name"], "struct object"),
+                      key=lambda o: string(o["name"]))
+        print("%d objects, %d reloads" % (len(objs), int(se["generation"])))
+        for obj in objs:
+            print("  %-48s version %-3d code at 0x%x" % (
+                string(obj["name"]), generation_of(se, obj["link"]), text_address(obj)))
+
+
+class HotldHistory(HotldCommand):
+    """hotld history: every reload applied so far, with its report."""
+
+    def __init__(self):
+        super().__init__("hotld history", gdb.COMMAND_USER)
+
+    def run(self, arg):
+        se = session()
+        n = int(se["nhistory"])
+        if n == 0:
+            print("no reloads yet")
+        for i in range(n):
+            rec = se["history"][i]
+            print("%3d  %s" % (int(rec["generation"]), string(rec["report"]).split("\n")[0]))
+
+
+class HotldVars(HotldCommand):
+    """hotld vars [REGEX]: the variables of the objects the last reload
+replaced, and what happened to each: kept (value and address), moved (value
+copied to a new address), reset (re-initialized) or new."""
+
+    def __init__(self):
+        super().__init__("hotld vars", gdb.COMMAND_USER)
+
+    def run(self, arg):
+        se = session()
+        try:
+            pattern = re.compile(arg.strip() or ".")
+        except re.error as e:
+            raise HotldError("bad pattern: %s" % e)
+        n = int(se["nfates"])
+        if n == 0:
+            print("no variables carried yet (no reload, or none with variables)")
+        for i in range(n):
+            f = se["fates"][i]
+            name = string(f["name"])
+            if pattern.search(name):
+                print("  %-32s %-6s 0x%x (%d bytes) %s" % (
+                    name, string(f["fate"]), int(f["addr"]), int(f["size"]),
+                    os.path.basename(string(f["object"]))))
+
+
+class HotldWhere(HotldCommand):
+    """hotld where ADDR: which object and version (old ones included) ADDR
+belongs to, its section, and the symbol there."""
+
+    def __init__(self):
+        super().__init__("hotld where", gdb.COMMAND_USER)
+
+    def run(self, arg):
+        if not arg.strip():
+            raise HotldError("usage: hotld where ADDRESS")
+        se = session()
+        addr = int(gdb.parse_and_eval(arg).cast(gdb.lookup_type("unsigned long")))
+        for gen, link in enumerate(generations(se)):
+            objs = link["objs"]
+            for i in range(int(link["nobjs"])):
+                obj = objs[i]
+                secs = obj["secs"]
+                for k in range(1, int(obj["nsecs"])):
+                    sec = secs[k]
+                    start = int(sec["addr"])
+                    if int(sec["out"]) and start <= addr < start + int(sec["size"]):
+                        self.report(se, obj, gen, sec, addr)
+                        return
+        print("0x%x is not in code or data hotld loaded" % addr)
+
+    def report(self, se, obj, gen, sec, addr):
+        current = any(int(o) == int(obj)
+                      for o in strmap_values(se["live"]["by_name"], "struct object"))
+        symbol = gdb.execute("info symbol 0x%x" % addr, to_string=True).strip()
+        print("0x%x: %s, version %d%s, section %s+0x%x" % (
+            addr, string(obj["name"]), gen, "" if current else " (replaced)",
+            string(sec["name"]), addr - int(sec["addr"])))
+        if not symbol.startswith("No symbol"):
+            print("  " + symbol)
+
+
+class HotldReload(HotldCommand):
+    """hotld reload: run the session's own command again, as a second
+terminal would (a reload of whatever changed), then continue the program.
+While the reload is applied the program runs with breakpoints disabled, so
+that it cannot stop in old code halfway; it then continues with them."""
+
+    def __init__(self):
+        super().__init__("hotld reload", gdb.COMMAND_USER)
+
+    def run(self, arg):
+        session()
+        sock = gdb.lookup_static_symbol("socket_path")
+        if sock is None or int(sock.value()) == 0:
+            raise HotldError("this session takes no reloads (it has no control socket)")
+        enabled = [b for b in gdb.breakpoints() if b.enabled]
+        for b in enabled:
+            b.enabled = False
+        done = gdb.Breakpoint("hotld_reload_done", internal=True, temporary=True)
+        done.silent = True
+        try:
+            # hotld's control thread sees the flag within 0.1 s and
+            # reloads with the program's own inputs
+            gdb.execute("set var the_session.gdb_reload = 1", to_string=True)
+            gdb.execute("continue", to_string=True)
+        finally:
+            for b in enabled:
+                if b.is_valid():
+                    b.enabled = True
+            if done.is_valid():
+                done.delete()
+        if gdb.selected_inferior().pid == 0:
+            raise HotldError("the program exited before the reload was applied")
+        print(string(session()["last_report"]))
+        gdb.execute("continue")
+
+
+def setup():
+    Hotld()
+    HotldStatus()
+    HotldHistory()
+    HotldVars()
+    HotldWhere()
+    HotldReload()
+    gdb.execute("handle %s nostop noprint pass" % PARK_SIGNAL, to_string=True)
+
+
+setup()
