@@ -74,6 +74,7 @@ bench: deps
 	@$(MAKE) --no-print-directory build/hotld
 	@bench/load.sh
 	@bench/reload.sh
+	@bench/gdb.sh
 
 clean:
 	rm -rf build

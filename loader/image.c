@@ -32,7 +32,6 @@ static void free_object(struct object *obj)
         free(obj->secs[i].binds);
     free(obj->secs);
     free(obj->funcs);
-    free(obj->debug_copy);
     elf_end(obj->elf);
     file_release(&obj->file);
     free(obj->name);
@@ -65,8 +64,6 @@ void object_retire(struct object *obj)
     free(obj->funcs);
     obj->funcs = NULL;
     obj->nfuncs = 0;
-    free(obj->debug_copy);
-    obj->debug_copy = NULL;
     elf_end(obj->elf);
     obj->elf = NULL;
     file_release(&obj->file);

@@ -133,8 +133,6 @@ struct object {
     bool added;                 /* new in a reload (not a replacement) */
     uint64_t hash;              /* content hash, once computed */
     bool hashed;
-    void *debug_copy;           /* debug image of an archive member */
-    void *debug_entry;          /* the session's registration of it */
 };
 
 struct archive {
@@ -210,6 +208,8 @@ struct link {
     struct symbol **stubs;      /* call stubs in order */
     size_t nstubs, capstubs;
     bool low;                   /* image must sit below 2 GiB */
+    void *debug_image;          /* what a debugger reads of this generation */
+    void *debug_entry;          /* (gdb/elfimage.c, gdb/jit.c; session-owned) */
     struct strmap seen;         /* reload: input keys met, unchanged or not */
     struct object **superseded; /* reload: live objects it replaces or drops */
     size_t nsuperseded, capsuperseded;
@@ -322,10 +322,6 @@ void databind_object(struct object *old, struct object *new, struct bind_result 
 void add_bind(struct section *sec, uint64_t start, uint64_t end, int64_t delta);
 bool databind_delta(const struct section *from, const Elf64_Rela *r, const struct section *target,
                     int64_t *delta);
-
-/* debugimage.c */
-const void *object_debug_image(struct object *obj, size_t *size);
-void object_clear_load_addresses(const struct object *obj, char *image, size_t size);
 
 /* functions.c */
 const struct func *object_functions(struct object *obj, size_t *n);

@@ -252,18 +252,8 @@ uint64_t object_hash(struct object *obj)
     if (!obj->hashed) {
         size_t size = obj->file.size;
         const char *bytes = obj->file.bytes ? obj->file.bytes : elf_rawfile(obj->elf, &size);
-        char *pristine = NULL;
-        if (bytes && obj->debug_entry && obj->file.bytes) {
-            /* its debug image was made in place: every sh_addr of a .o
-             * file is 0 on disk */
-            pristine = xmalloc(size);
-            memcpy(pristine, bytes, size);
-            object_clear_load_addresses(obj, pristine, size);
-            bytes = pristine;
-        }
         obj->hash = hash_bytes(bytes, bytes ? size : 0);
         obj->hashed = true;
-        free(pristine);
     }
     return obj->hash;
 }

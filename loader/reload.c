@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "elfimage.h"
 #include "jit.h"
 #include "session.h"
 #include "strbuf.h"
@@ -46,6 +47,8 @@ struct plan {
     struct object **removed_objs;
     size_t nremoved_objs, capremoved_objs;
     struct object **replaced;   /* per new object: the version it replaces */
+    struct debug_swap *swaps;
+    size_t nswaps;
 };
 
 void session_record_versions(struct session *se, struct link *ld, unsigned generation)
@@ -320,48 +323,77 @@ static void update_references(struct session *se, struct symbol **moved, size_t 
     }
 }
 
-/* Debug images of the new objects, made before the stop. */
-static void prepare_debug_images(const struct plan *p)
+/* What a debugger sees changes with the program: the new generation gets
+ * an image, and each older generation that loses objects gets a new one
+ * without them (made before the stop; swapped while the threads are
+ * parked, so no thread runs new code before a debugger has its breakpoints
+ * there, and each old image goes before its replacement comes, so
+ * breakpoints move instead of doubling). */
+struct debug_swap {
+    struct link *ld;
+    void *image, *entry;        /* the replacement; NULL: none */
+};
+
+static bool loses_objects(const struct link *g)
 {
-    for (size_t i = 0; i < p->nl->nobjs; i++) {
-        size_t size;
-        const void *image = object_debug_image(p->nl->objs[i], &size);
-        if (image)
-            p->nl->objs[i]->debug_entry = jit_entry_new(image, size);
+    for (size_t i = 0; i < g->nobjs; i++)
+        if (g->objs[i]->superseded && g->objs[i]->elf)
+            return true;
+    return false;
+}
+
+static void make_debug_image(struct link *ld, struct object **objs, size_t n, struct debug_swap *sw)
+{
+    size_t size;
+    sw->ld = ld;
+    sw->image = n ? elfimage_build(objs, n, ld->image, &size) : NULL;
+    sw->entry = n ? jit_entry_new(sw->image, size) : NULL;
+}
+
+static void prepare_debug_images(struct session *se, struct plan *p)
+{
+    p->swaps = xcalloc(se->ngens + 2, sizeof *p->swaps);
+    make_debug_image(p->nl, p->nl->objs, p->nl->nobjs, &p->swaps[p->nswaps++]);
+    for (size_t g = 0; g < se->ngens; g++) {
+        struct link *ld = se->gens[g];
+        if (!ld->debug_entry || !loses_objects(ld))
+            continue;
+        struct object **keep = xcalloc(ld->nobjs + 1, sizeof *keep);
+        size_t n = 0;
+        for (size_t i = 0; i < ld->nobjs; i++)
+            if (!ld->objs[i]->superseded && ld->objs[i]->elf)
+                keep[n++] = ld->objs[i];
+        make_debug_image(ld, keep, n, &p->swaps[p->nswaps++]);
+        free(keep);
     }
 }
 
-static void retire_debug_image(struct object *obj)
+static void switch_debug_images(struct plan *p)
 {
-    if (obj && obj->debug_entry)
-        jit_entry_remove(obj->debug_entry);
-}
-
-/* While the threads are parked, so that no thread runs new code before a
- * debugger has its breakpoints there: each old image goes before its
- * replacement comes, so breakpoints move instead of doubling. */
-static void switch_debug_images(const struct plan *p)
-{
-    for (size_t i = 0; i < p->nremoved_objs; i++)
-        retire_debug_image(p->removed_objs[i]);
-    for (size_t i = 0; i < p->nl->nobjs; i++) {
-        retire_debug_image(p->replaced[i]);
-        if (p->nl->objs[i]->debug_entry)
-            jit_entry_add(p->nl->objs[i]->debug_entry);
+    for (size_t i = 0; i < p->nswaps; i++) {
+        struct debug_swap *sw = &p->swaps[i];
+        void *old_image = sw->ld->debug_image, *old_entry = sw->ld->debug_entry;
+        if (old_entry)
+            jit_entry_remove(old_entry);
+        if (sw->entry)
+            jit_entry_add(sw->entry);
+        sw->ld->debug_image = sw->image;
+        sw->ld->debug_entry = sw->entry;
+        sw->image = old_image; /* freed after the threads run again */
+        sw->entry = old_entry;
     }
 }
 
-static void free_old_debug_entries(const struct plan *p)
+/* After a commit: the images replaced; after a failure: the ones made. */
+static void free_debug_swaps(struct plan *p)
 {
-    for (size_t i = 0; i < p->nremoved_objs; i++) {
-        jit_entry_free(p->removed_objs[i]->debug_entry);
-        p->removed_objs[i]->debug_entry = NULL;
+    for (size_t i = 0; i < p->nswaps; i++) {
+        jit_entry_free(p->swaps[i].entry);
+        free(p->swaps[i].image);
     }
-    for (size_t i = 0; i < p->nl->nobjs; i++)
-        if (p->replaced[i]) {
-            jit_entry_free(p->replaced[i]->debug_entry);
-            p->replaced[i]->debug_entry = NULL;
-        }
+    free(p->swaps);
+    p->swaps = NULL;
+    p->nswaps = 0;
 }
 
 /* Everything the commit needs from the heap, taken before the threads
@@ -389,7 +421,7 @@ static void prepare_commit(struct session *se, struct plan *p)
             strmap_slot(&live->archives_by_name, nl->archives_by_name.slots[i].key);
     grow_array((void **)&se->gens, &se->capgens, se->ngens + 1, sizeof *se->gens);
     link_publish(nl); /* unwind tables of code nothing can reach yet */
-    prepare_debug_images(p);
+    prepare_debug_images(se, p);
 }
 
 /* Runs with every program thread parked: no allocation, no locks. */
@@ -585,8 +617,7 @@ int reload_apply(struct session *se, struct link_options *opts, char **report)
     prepare_commit(se, &p);
     if (stop_safely(se, &p) < 0) {
         link_unpublish(p.nl);
-        for (size_t i = 0; i < p.nl->nobjs; i++)
-            jit_entry_free(p.nl->objs[i]->debug_entry);
+        free_debug_swaps(&p);
         free_plan(&p);
         abandon(p.nl);
         return -1;
@@ -594,7 +625,7 @@ int reload_apply(struct session *se, struct link_options *opts, char **report)
     commit(se, &p);
     world_resume();
     link_trim(p.nl);
-    free_old_debug_entries(&p);
+    free_debug_swaps(&p);
     session_record_versions(se, p.nl, se->generation);
     retire_middle_versions(se, p.nl);
     run_added_constructors(se, p.nl);

@@ -17,6 +17,7 @@
 
 #include "control.h"
 #include "hash.h"
+#include "elfimage.h"
 #include "jit.h"
 #include "stopworld.h"
 #include "strbuf.h"
@@ -544,15 +545,12 @@ static int client_status(const char *path)
 
 /* ---- starting the program ------------------------------------------ */
 
-/* Every object of a link, as a debugger should see it. */
-static void publish_debug_images(struct link *ld)
+/* The program as a debugger should see it: one image for all objects. */
+static void publish_debug_image(struct link *ld)
 {
-    for (size_t i = 0; i < ld->nobjs; i++) {
-        size_t size;
-        const void *image = object_debug_image(ld->objs[i], &size);
-        if (image)
-            ld->objs[i]->debug_entry = jit_register(image, size);
-    }
+    size_t size;
+    ld->debug_image = elfimage_build(ld->objs, ld->nobjs, ld->image, &size);
+    ld->debug_entry = jit_register(ld->debug_image, size);
 }
 
 static void fini_at_exit(void)
@@ -605,7 +603,7 @@ static int run_server(struct session_options *o, const char *path)
     phase_done("total", t);
     se->live = ld;
     ARRAY_PUSH(se->gens, se->ngens, se->capgens, ld);
-    publish_debug_images(ld);
+    publish_debug_image(ld);
     remember_inputs(&o->link);
     session_record_versions(se, ld, 0);
     world_init();

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# How long gdb -batch takes to reach a breakpoint in a 1,000-object program
+# (-g -O2) run by hotld, against the same objects linked by gcc: the issue's
+# target is at most 2x. hotld registers one ELF image per generation with
+# GDB's JIT interface (gdb/elfimage.c); one per object made it ~10x.
+# Medians of BENCH_GDB_RUNS runs (default 5), measured in one run.
+set -eu
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bench=$root/bench
+cache=$bench/.cache/gdb-many
+hotld=${HOTLD:-$root/build/hotld}
+runs=${BENCH_GDB_RUNS:-5}
+die() { echo "bench/gdb.sh: $*" >&2; exit 1; }
+
+if [ ! -f "$cache/stamp" ] || [ "$bench/gen-many.sh" -nt "$cache/stamp" ]; then
+    rm -rf "$cache" && mkdir -p "$cache/src" "$cache/obj"
+    "$bench/gen-many.sh" "$cache/src" 1000 >/dev/null || die "generating the program failed"
+    (cd "$cache/src" && ls ./*.c | xargs -P "$(nproc)" -n 50 sh -c \
+        'for f; do gcc -g -O2 -c "$f" -o "../obj/$(basename "$f" .c).o" || exit 255; done' sh) ||
+        die "compiling the program failed"
+    gcc "$cache"/obj/*.o -o "$cache/linked" || die "linking the reference failed"
+    touch "$cache/stamp"
+fi
+cd "$cache/obj"
+objs=(main.o $(ls mod*.o))
+target=f_500
+
+# time_ms CMD...: wall time of one run, in ms
+time_ms() {
+    local s e
+    s=$(date +%s%N)
+    "$@" >"$cache/out.txt" 2>&1 || true
+    e=$(date +%s%N)
+    grep -q "^#0 .*$target" "$cache/out.txt" || die "no breakpoint hit in: $*"
+    echo $(( (e - s) / 1000000 ))
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+gdb_batch=(gdb -nx -batch -ex 'set breakpoint pending on' -ex "break $target" -ex run -ex 'bt 1')
+
+linked=$(for _ in $(seq "$runs"); do time_ms "${gdb_batch[@]}" --args "$cache/linked"; done | median)
+hot=$(for _ in $(seq "$runs"); do time_ms "${gdb_batch[@]}" --args "$hotld" "${objs[@]}"; done | median)
+echo "gdb -batch, break $target, run, bt: 1,000 objects (-g -O2), median of $runs"
+printf '   gcc-linked program under gdb        %6d ms\n' "$linked"
+printf '   hotld under gdb                     %6d ms\n' "$hot"
+awk -v h="$hot" -v l="$linked" 'BEGIN { r = h / l; printf "   hotld / linked                      %6.2f x   target: at most 2x  %s\n", r, r <= 2 ? "yes" : "no" }'

@@ -1,0 +1,255 @@
+/* The ELF image GDB reads for one generation of the program: all its
+ * objects in one file, so that GDB handles one registration per reload
+ * instead of one per object (each registration makes GDB re-set every
+ * breakpoint, which is quadratic over a thousand objects).
+ *
+ * The image is a relocated "executable": the DWARF sections of every object
+ * are concatenated by name and their relocations applied here (addresses
+ * of loaded code and data, offsets into the concatenated debug sections);
+ * symbols carry their load addresses; the loaded code and data appear as
+ * NOBITS sections at their addresses, since GDB reads them from memory.
+ * In the spirit of LuaJIT's lj_gdbjit.c. */
+#include "elfimage.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+#include "util.h"
+
+struct merged {                 /* one concatenated debug section */
+    const char *name;
+    char *buf;
+    size_t size, cap;
+};
+
+struct builder {
+    struct merged *debug;
+    size_t ndebug, capdebug;
+    struct strbuf strtab, shstrtab;
+    Elf64_Sym *syms;
+    size_t nsyms, capsyms;
+};
+
+static bool is_debug(const struct section *s)
+{
+    return !strncmp(s->name, ".debug_", 7) && s->type != SHT_RELA && s->type != SHT_NOBITS;
+}
+
+static struct merged *merged_for(struct builder *b, const char *name)
+{
+    for (size_t i = 0; i < b->ndebug; i++)
+        if (!strcmp(b->debug[i].name, name))
+            return &b->debug[i];
+    struct merged m = {name, NULL, 0, 0};
+    ARRAY_PUSH(b->debug, b->ndebug, b->capdebug, m);
+    return &b->debug[b->ndebug - 1];
+}
+
+static const Elf64_Sym *raw_symbols(const struct object *obj, size_t *n)
+{
+    for (size_t i = 1; i < obj->nsecs; i++)
+        if (obj->secs[i].type == SHT_SYMTAB) {
+            *n = obj->secs[i].size / sizeof(Elf64_Sym);
+            return (const Elf64_Sym *)obj->secs[i].data;
+        }
+    *n = 0;
+    return NULL;
+}
+
+/* Append obj's debug sections; piece[i] is where section i landed. */
+static void append_debug(struct builder *b, const struct object *obj, int64_t *piece)
+{
+    for (size_t i = 1; i < obj->nsecs; i++) {
+        const struct section *s = &obj->secs[i];
+        Elf_Data *d;
+        piece[i] = -1;
+        if (!is_debug(s) || !(d = elf_getdata(elf_getscn(obj->elf, i), NULL)) || d->d_size != s->size)
+            continue;
+        struct merged *m = merged_for(b, s->name);
+        grow_array((void **)&m->buf, &m->cap, m->size + s->size, 1);
+        memcpy(m->buf + m->size, d->d_buf, s->size);
+        piece[i] = m->size;
+        m->size += s->size;
+    }
+}
+
+/* The value a debug relocation's symbol stands for in the image. */
+static uint64_t symbol_value(const struct object *obj, const Elf64_Sym *es, const int64_t *piece)
+{
+    size_t u = es->st_shndx;
+    if (u == SHN_ABS)
+        return es->st_value;
+    if (u == SHN_UNDEF || u >= obj->nsecs)
+        return 0;
+    if (piece[u] >= 0)
+        return piece[u] + es->st_value;
+    const struct section *s = &obj->secs[u];
+    return s->out && !s->discarded ? s->addr + es->st_value : 0;
+}
+
+static void relocate_debug(struct builder *b, const struct object *obj, const int64_t *piece)
+{
+    size_t nsyms;
+    const Elf64_Sym *es = raw_symbols(obj, &nsyms);
+    for (size_t i = 1; i < obj->nsecs; i++) {
+        const struct section *r = &obj->secs[i];
+        GElf_Shdr sh;
+        if (r->type != SHT_RELA || !r->data || !gelf_getshdr(elf_getscn(obj->elf, i), &sh) ||
+            sh.sh_info >= obj->nsecs || piece[sh.sh_info] < 0)
+            continue;
+        const struct section *t = &obj->secs[sh.sh_info];
+        char *base = merged_for(b, t->name)->buf + piece[sh.sh_info];
+        const Elf64_Rela *rel = (const Elf64_Rela *)r->data;
+        for (size_t k = 0; k < r->size / sizeof *rel; k++) {
+            uint32_t type = ELF64_R_TYPE(rel[k].r_info), sym = ELF64_R_SYM(rel[k].r_info);
+            int width = type == R_X86_64_64 || type == R_X86_64_PC64 || type == R_X86_64_DTPOFF64 ? 8 : 4;
+            if (sym >= nsyms || rel[k].r_offset > t->size || t->size - rel[k].r_offset < (uint64_t)width)
+                continue;
+            uint64_t v = symbol_value(obj, &es[sym], piece) + rel[k].r_addend;
+            if (type == R_X86_64_PC32 || type == R_X86_64_PC64)
+                v -= piece[sh.sh_info] + rel[k].r_offset;
+            memcpy(base + rel[k].r_offset, &v, width);
+        }
+    }
+}
+
+/* Index of the placeholder section (1 + segment) holding addr, or 0. */
+static size_t placeholder_of(const struct image *im, uint64_t addr)
+{
+    for (int seg = 0; seg < NSEGMENTS; seg++)
+        if (addr >= im->seg_start[seg] && addr < im->seg_end[seg])
+            return 1 + seg;
+    return 0;
+}
+
+static void add_symbols(struct builder *b, const struct object *obj, const struct image *im, bool locals)
+{
+    size_t n;
+    const Elf64_Sym *es = raw_symbols(obj, &n);
+    for (size_t i = 1; i < n; i++) {
+        int type = GELF_ST_TYPE(es[i].st_info), bind = GELF_ST_BIND(es[i].st_info);
+        size_t u = es[i].st_shndx;
+        if ((type != STT_FUNC && type != STT_OBJECT) || (bind == STB_LOCAL) != locals ||
+            u == 0 || u >= obj->nsecs || !obj->secs[u].out || obj->secs[u].discarded)
+            continue;
+        uint64_t addr = obj->secs[u].addr + es[i].st_value;
+        size_t shndx = placeholder_of(im, addr);
+        Elf64_Sym s = {(uint32_t)b->strtab.len, es[i].st_info, 0, (uint16_t)shndx, addr, es[i].st_size};
+        sb_printf(&b->strtab, "%s%c", obj->syms[i]->name, 0);
+        ARRAY_PUSH(b->syms, b->nsyms, b->capsyms, s);
+    }
+}
+
+static const struct {
+    const char *name;
+    uint64_t flags;
+} placeholders[NSEGMENTS] = {
+    [SEG_TEXT] = {".text", SHF_ALLOC | SHF_EXECINSTR},
+    [SEG_RODATA] = {".rodata", SHF_ALLOC},
+    [SEG_RELRO] = {".data.rel.ro", SHF_ALLOC | SHF_WRITE},
+    [SEG_DATA] = {".data", SHF_ALLOC | SHF_WRITE},
+};
+
+struct writer {
+    char *buf;
+    size_t size, cap;
+    Elf64_Shdr *shdrs;
+    size_t nshdrs, capshdrs;
+};
+
+static size_t put(struct writer *w, const void *data, size_t n, size_t align)
+{
+    size_t at = ALIGN_UP(w->size, align);
+    grow_array((void **)&w->buf, &w->cap, at + n, 1);
+    memset(w->buf + w->size, 0, at - w->size);
+    memcpy(w->buf + at, data, n);
+    w->size = at + n;
+    return at;
+}
+
+static void add_section(struct writer *w, struct builder *b, const char *name, Elf64_Shdr sh)
+{
+    sh.sh_name = b->shstrtab.len;
+    sb_printf(&b->shstrtab, "%s%c", name, 0);
+    ARRAY_PUSH(w->shdrs, w->nshdrs, w->capshdrs, sh);
+}
+
+static void *write_image(struct builder *b, const struct image *im, size_t nlocals, size_t *size)
+{
+    struct writer w = {0};
+    Elf64_Ehdr eh = {0};
+    put(&w, &eh, sizeof eh, 8);
+    sb_printf(&b->shstrtab, "%c", 0);
+    add_section(&w, b, "", (Elf64_Shdr){0});
+    for (int seg = 0; seg < NSEGMENTS; seg++)
+        add_section(&w, b, placeholders[seg].name,
+                    (Elf64_Shdr){.sh_type = SHT_NOBITS, .sh_flags = placeholders[seg].flags,
+                                 .sh_addr = im->seg_start[seg],
+                                 .sh_size = im->seg_end[seg] - im->seg_start[seg], .sh_addralign = 16});
+    for (size_t i = 0; i < b->ndebug; i++) {
+        size_t at = put(&w, b->debug[i].buf, b->debug[i].size, 1);
+        add_section(&w, b, b->debug[i].name,
+                    (Elf64_Shdr){.sh_type = SHT_PROGBITS, .sh_offset = at, .sh_size = b->debug[i].size,
+                                 .sh_addralign = 1});
+    }
+    size_t symtab = w.nshdrs;
+    size_t at = put(&w, b->syms, b->nsyms * sizeof *b->syms, 8);
+    add_section(&w, b, ".symtab",
+                (Elf64_Shdr){.sh_type = SHT_SYMTAB, .sh_offset = at, .sh_size = b->nsyms * sizeof *b->syms,
+                             .sh_link = symtab + 1, .sh_info = nlocals, .sh_addralign = 8,
+                             .sh_entsize = sizeof(Elf64_Sym)});
+    at = put(&w, b->strtab.s, b->strtab.len, 1);
+    add_section(&w, b, ".strtab", (Elf64_Shdr){.sh_type = SHT_STRTAB, .sh_offset = at,
+                                               .sh_size = b->strtab.len, .sh_addralign = 1});
+    size_t shstrndx = w.nshdrs;
+    add_section(&w, b, ".shstrtab", (Elf64_Shdr){.sh_type = SHT_STRTAB, .sh_addralign = 1});
+    w.shdrs[shstrndx].sh_offset = put(&w, b->shstrtab.s, b->shstrtab.len, 1);
+    w.shdrs[shstrndx].sh_size = b->shstrtab.len;
+    size_t shoff = put(&w, w.shdrs, w.nshdrs * sizeof *w.shdrs, 8);
+
+    memcpy(eh.e_ident, ELFMAG, SELFMAG);
+    eh.e_ident[EI_CLASS] = ELFCLASS64;
+    eh.e_ident[EI_DATA] = ELFDATA2LSB;
+    eh.e_ident[EI_VERSION] = EV_CURRENT;
+    eh.e_ident[EI_OSABI] = ELFOSABI_SYSV;
+    eh.e_type = ET_EXEC;
+    eh.e_machine = EM_X86_64;
+    eh.e_version = EV_CURRENT;
+    eh.e_shoff = shoff;
+    eh.e_ehsize = sizeof eh;
+    eh.e_shentsize = sizeof(Elf64_Shdr);
+    eh.e_shnum = w.nshdrs;
+    eh.e_shstrndx = shstrndx;
+    memcpy(w.buf, &eh, sizeof eh);
+    free(w.shdrs);
+    *size = w.size;
+    return w.buf;
+}
+
+void *elfimage_build(struct object *const *objs, size_t n, const struct image *im, size_t *size)
+{
+    struct builder b = {0};
+    Elf64_Sym null = {0};
+    sb_printf(&b.strtab, "%c", 0);
+    ARRAY_PUSH(b.syms, b.nsyms, b.capsyms, null);
+    for (size_t j = 0; j < n; j++) {
+        int64_t *piece = xcalloc(objs[j]->nsecs + 1, sizeof *piece);
+        append_debug(&b, objs[j], piece);
+        relocate_debug(&b, objs[j], piece);
+        free(piece);
+    }
+    for (size_t j = 0; j < n; j++)
+        add_symbols(&b, objs[j], im, true);
+    size_t nlocals = b.nsyms;
+    for (size_t j = 0; j < n; j++)
+        add_symbols(&b, objs[j], im, false);
+    void *image = write_image(&b, im, nlocals, size);
+    for (size_t i = 0; i < b.ndebug; i++)
+        free(b.debug[i].buf);
+    free(b.debug);
+    free(b.syms);
+    free(b.strtab.s);
+    free(b.shstrtab.s);
+    return image;
+}
