@@ -175,8 +175,26 @@ static void add_section(struct writer *w, struct builder *b, const char *name, E
     ARRAY_PUSH(w->shdrs, w->nshdrs, w->capshdrs, sh);
 }
 
-static void *write_image(struct builder *b, const struct image *im, size_t nlocals, size_t *size)
+/* The generation's unwind tables, as they are in memory: GDB decodes
+ * their PC-relative fields against the section's address, so they go in
+ * at their load address, byte for byte (each object's piece ends with the
+ * zero word that libgcc's registration needs). */
+static void add_eh_frame(struct writer *w, struct builder *b, const struct link *ld)
 {
+    for (size_t i = 0; i < ld->noutsecs; i++) {
+        const struct outsec *o = ld->outsecs[i];
+        if (strcmp(o->name, ".eh_frame") || !o->size)
+            continue;
+        size_t at = put(w, (const void *)o->addr, o->size, 8);
+        add_section(w, b, ".eh_frame",
+                    (Elf64_Shdr){.sh_type = SHT_PROGBITS, .sh_flags = SHF_ALLOC, .sh_addr = o->addr,
+                                 .sh_offset = at, .sh_size = o->size, .sh_addralign = 8});
+    }
+}
+
+static void *write_image(struct builder *b, const struct link *ld, size_t nlocals, size_t *size)
+{
+    const struct image *im = ld->image;
     struct writer w = {0};
     Elf64_Ehdr eh = {0};
     put(&w, &eh, sizeof eh, 8);
@@ -187,6 +205,7 @@ static void *write_image(struct builder *b, const struct image *im, size_t nloca
                     (Elf64_Shdr){.sh_type = SHT_NOBITS, .sh_flags = placeholders[seg].flags,
                                  .sh_addr = im->seg_start[seg],
                                  .sh_size = im->seg_end[seg] - im->seg_start[seg], .sh_addralign = 16});
+    add_eh_frame(&w, b, ld);
     for (size_t i = 0; i < b->ndebug; i++) {
         size_t at = put(&w, b->debug[i].buf, b->debug[i].size, 1);
         add_section(&w, b, b->debug[i].name,
@@ -227,8 +246,9 @@ static void *write_image(struct builder *b, const struct image *im, size_t nloca
     return w.buf;
 }
 
-void *elfimage_build(struct object *const *objs, size_t n, const struct image *im, size_t *size)
+void *elfimage_build(const struct link *ld, struct object *const *objs, size_t n, size_t *size)
 {
+    const struct image *im = ld->image;
     struct builder b = {0};
     Elf64_Sym null = {0};
     sb_printf(&b.strtab, "%c", 0);
@@ -244,7 +264,7 @@ void *elfimage_build(struct object *const *objs, size_t n, const struct image *i
     size_t nlocals = b.nsyms;
     for (size_t j = 0; j < n; j++)
         add_symbols(&b, objs[j], im, false);
-    void *image = write_image(&b, im, nlocals, size);
+    void *image = write_image(&b, ld, nlocals, size);
     for (size_t i = 0; i < b.ndebug; i++)
         free(b.debug[i].buf);
     free(b.debug);

@@ -5,7 +5,7 @@
 
 #include "linker.h"
 
-/* objs all live in image im. Returns a malloc'd image of *size bytes. */
-void *elfimage_build(struct object *const *objs, size_t n, const struct image *im, size_t *size);
+/* objs all belong to link ld. Returns a malloc'd image of *size bytes. */
+void *elfimage_build(const struct link *ld, struct object *const *objs, size_t n, size_t *size);
 
 #endif

@@ -346,7 +346,7 @@ static void make_debug_image(struct link *ld, struct object **objs, size_t n, st
 {
     size_t size;
     sw->ld = ld;
-    sw->image = n ? elfimage_build(objs, n, ld->image, &size) : NULL;
+    sw->image = n ? elfimage_build(ld, objs, n, &size) : NULL;
     sw->entry = n ? jit_entry_new(sw->image, size) : NULL;
 }
 
