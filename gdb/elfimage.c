@@ -11,6 +11,7 @@
  * In the spirit of LuaJIT's lj_gdbjit.c. */
 #include "elfimage.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,7 +124,11 @@ static size_t placeholder_of(const struct image *im, uint64_t addr)
     return 0;
 }
 
-static void add_symbols(struct builder *b, const struct object *obj, const struct image *im, bool locals)
+/* suffix: "" for a current object; "@N" for a replaced version still
+ * mapped (old frames keep their names, and 'break NAME' finds only the
+ * current version). */
+static void add_symbols(struct builder *b, const struct object *obj, const struct image *im, bool locals,
+                        const char *suffix)
 {
     size_t n;
     const Elf64_Sym *es = raw_symbols(obj, &n);
@@ -136,7 +141,7 @@ static void add_symbols(struct builder *b, const struct object *obj, const struc
         uint64_t addr = obj->secs[u].addr + es[i].st_value;
         size_t shndx = placeholder_of(im, addr);
         Elf64_Sym s = {(uint32_t)b->strtab.len, es[i].st_info, 0, (uint16_t)shndx, addr, es[i].st_size};
-        sb_printf(&b->strtab, "%s%c", obj->syms[i]->name, 0);
+        sb_printf(&b->strtab, "%s%s%c", obj->syms[i]->name, suffix, 0);
         ARRAY_PUSH(b->syms, b->nsyms, b->capsyms, s);
     }
 }
@@ -246,9 +251,12 @@ static void *write_image(struct builder *b, const struct link *ld, size_t nlocal
     return w.buf;
 }
 
-void *elfimage_build(const struct link *ld, struct object *const *objs, size_t n, size_t *size)
+void *elfimage_build(const struct link *ld, struct object *const *objs, size_t n,
+                     struct object *const *old, size_t nold, unsigned version, size_t *size)
 {
     const struct image *im = ld->image;
+    char suffix[16];
+    snprintf(suffix, sizeof suffix, "#%u", version);
     struct builder b = {0};
     Elf64_Sym null = {0};
     sb_printf(&b.strtab, "%c", 0);
@@ -260,10 +268,14 @@ void *elfimage_build(const struct link *ld, struct object *const *objs, size_t n
         free(piece);
     }
     for (size_t j = 0; j < n; j++)
-        add_symbols(&b, objs[j], im, true);
+        add_symbols(&b, objs[j], im, true, "");
+    for (size_t j = 0; j < nold; j++)
+        add_symbols(&b, old[j], im, true, suffix);
     size_t nlocals = b.nsyms;
     for (size_t j = 0; j < n; j++)
-        add_symbols(&b, objs[j], im, false);
+        add_symbols(&b, objs[j], im, false, "");
+    for (size_t j = 0; j < nold; j++)
+        add_symbols(&b, old[j], im, false, suffix);
     void *image = write_image(&b, ld, nlocals, size);
     for (size_t i = 0; i < b.ndebug; i++)
         free(b.debug[i].buf);

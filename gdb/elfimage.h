@@ -5,7 +5,10 @@
 
 #include "linker.h"
 
-/* objs all belong to link ld. Returns a malloc'd image of *size bytes. */
-void *elfimage_build(const struct link *ld, struct object *const *objs, size_t n, size_t *size);
+/* objs and old all belong to link ld: objs are current (symbols and DWARF),
+ * old were replaced but may still run (symbols only, named NAME@version).
+ * Returns a malloc'd image of *size bytes. */
+void *elfimage_build(const struct link *ld, struct object *const *objs, size_t n,
+                     struct object *const *old, size_t nold, unsigned version, size_t *size);
 
 #endif

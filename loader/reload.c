@@ -334,37 +334,46 @@ struct debug_swap {
     void *image, *entry;        /* the replacement; NULL: none */
 };
 
-static bool loses_objects(const struct link *g)
+/* Does this reload replace or drop an object of generation g? */
+static bool loses_objects(const struct link *nl, const struct link *g)
 {
-    for (size_t i = 0; i < g->nobjs; i++)
-        if (g->objs[i]->superseded && g->objs[i]->elf)
+    for (size_t i = 0; i < nl->nsuperseded; i++)
+        if (nl->superseded[i]->link == g)
             return true;
     return false;
 }
 
-static void make_debug_image(struct link *ld, struct object **objs, size_t n, struct debug_swap *sw)
+static void make_debug_image(struct link *ld, struct object **objs, size_t n, struct object **old,
+                             size_t nold, unsigned version, struct debug_swap *sw)
 {
     size_t size;
     sw->ld = ld;
-    sw->image = n ? elfimage_build(ld, objs, n, &size) : NULL;
-    sw->entry = n ? jit_entry_new(sw->image, size) : NULL;
+    sw->image = n + nold ? elfimage_build(ld, objs, n, old, nold, version, &size) : NULL;
+    sw->entry = sw->image ? jit_entry_new(sw->image, size) : NULL;
 }
 
 static void prepare_debug_images(struct session *se, struct plan *p)
 {
     p->swaps = xcalloc(se->ngens + 2, sizeof *p->swaps);
-    make_debug_image(p->nl, p->nl->objs, p->nl->nobjs, &p->swaps[p->nswaps++]);
+    make_debug_image(p->nl, p->nl->objs, p->nl->nobjs, NULL, 0, 0, &p->swaps[p->nswaps++]);
     for (size_t g = 0; g < se->ngens; g++) {
         struct link *ld = se->gens[g];
-        if (!ld->debug_entry || !loses_objects(ld))
+        if (!ld->debug_entry || !loses_objects(p->nl, ld))
             continue;
+        /* objects replaced now or earlier keep their names, as NAME@g */
         struct object **keep = xcalloc(ld->nobjs + 1, sizeof *keep);
-        size_t n = 0;
+        struct object **old = xcalloc(ld->nobjs + 1, sizeof *old);
+        size_t n = 0, nold = 0;
         for (size_t i = 0; i < ld->nobjs; i++)
-            if (!ld->objs[i]->superseded && ld->objs[i]->elf)
-                keep[n++] = ld->objs[i];
-        make_debug_image(ld, keep, n, &p->swaps[p->nswaps++]);
+            if (ld->objs[i]->elf) {
+                if (ld->objs[i]->superseded)
+                    old[nold++] = ld->objs[i];
+                else
+                    keep[n++] = ld->objs[i];
+            }
+        make_debug_image(ld, keep, n, old, nold, g, &p->swaps[p->nswaps++]);
         free(keep);
+        free(old);
     }
 }
 

@@ -549,7 +549,7 @@ static int client_status(const char *path)
 static void publish_debug_image(struct link *ld)
 {
     size_t size;
-    ld->debug_image = elfimage_build(ld, ld->objs, ld->nobjs, &size);
+    ld->debug_image = elfimage_build(ld, ld->objs, ld->nobjs, NULL, 0, 0, &size);
     ld->debug_entry = jit_register(ld->debug_image, size);
 }
 

@@ -143,7 +143,60 @@ helper_session() { # TAG CC
     cd "$TMP"
 }
 
+# A reload of the object whose main loop is running: the old main stays in
+# the backtrace under its own name (main#0), and 'break main' does not find
+# it (no location in old code).
+old_frame_session() { # TAG CC
+    local tag=$1 cc=$2 d=$TMP/$1-oldframe
+    mkdir -p "$d" && cd "$d" || return
+    cp "$SRC"/*.c .
+    $cc -g -O0 -c oldmain.c scale.c 2>cc.log || { not_ok "$tag/oldframe-build" "$(head -c 300 cc.log)"; return; }
+    mkfifo input
+    local session="oldframe-${tag//\//-}-$$"
+    ( timeout 60 "${GDB[@]}" -ex 'break scale' -ex "run --session $session oldmain.o scale.o < input" \
+        -ex continue -ex 'bt 3' -ex 'break main' -ex 'info breakpoints' -ex 'delete' -ex continue \
+        --args "$HOTLD" >out.txt 2>&1 ) &
+    local gdbpid=$!
+    exec {fd}>input
+    trap '' PIPE
+    wait_line ready && echo one >&$fd
+    wait_line 'helped 2'
+    sed -i 's/return scale(i, 2);/return scale(i, 2) + 1000;/' oldmain.c
+    $cc -g -O0 -c oldmain.c 2>>cc.log
+    "$HOTLD" --session "$session" oldmain.o scale.o >reload.txt 2>&1
+    echo two >&$fd
+    wait_line 'helped 1004'
+    exec {fd}>&-
+    wait $gdbpid
+    has "$tag/oldframe-reload" 'reloaded oldmain.o' reload.txt
+    has "$tag/oldframe-new-helper" '^#1 +0x[0-9a-f]+ in helper \(i=2\) at oldmain.c:9' out.txt
+    has "$tag/oldframe-named" '^#2 +0x[0-9a-f]+ in main#0 \(\)' out.txt
+    if grep -qE '<main#' out.txt; then
+        not_ok "$tag/oldframe-no-location" "break main found the old main: $(grep -A4 'Num +Type' out.txt | tr '\n' '|')"
+    else
+        ok "$tag/oldframe-no-location"
+    fi
+    cd "$TMP"
+}
+
+# GDB finds hotld's JIT interface in the dynamic symbol table, so a
+# stripped hotld still shows loaded code.
+stripped_session() {
+    local d=$TMP/stripped
+    mkdir -p "$d" && cd "$d" || return
+    cp "$SRC"/*.c .
+    gcc -g -c shapes.c scale.c && strip -o hotld-stripped "$HOTLD" ||
+        { not_ok gdb/stripped-setup "strip or build failed"; return; }
+    timeout 60 "${GDB[@]}" -ex 'break scale.c:6' -ex run -ex 'bt 2' --args ./hotld-stripped shapes.o scale.o \
+        >out.txt 2>&1
+    has gdb/stripped-hotld-breakpoint 'hit Breakpoint 1, scale \(v=0, by=2\) at scale.c:6' out.txt
+    has gdb/stripped-hotld-backtrace '^#1 +0x[0-9a-f]+ in step \(i=0\) at shapes.c:16' out.txt
+    cd "$TMP"
+}
+stripped_session
+
 for cc in gcc clang; do
+    old_frame_session "gdb/$cc" "$cc"
     helper_session "gdb/$cc" "$cc"
     for opt in -O0 -O2; do
         debug_session "gdb/$cc$opt" "$cc" "$opt"
