@@ -16,7 +16,8 @@ LDLIBS  := -lelf -ldl -lgcc_s -lpthread
 # GDB finds the JIT interface through the dynamic symbol table, which
 # survives strip.
 LDFLAGS += -Wl,--export-dynamic-symbol=__jit_debug_register_code \
-           -Wl,--export-dynamic-symbol=__jit_debug_descriptor
+           -Wl,--export-dynamic-symbol=__jit_debug_descriptor \
+           -Wl,--defsym=main=hotld_main
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 LOADER_SRC := $(wildcard loader/*.c gdb/*.c)
@@ -45,6 +46,7 @@ build/asan/%.o: %.c build/config.h
 
 build/hotld: $(OBJ) build/hotld-gdb.py
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
+	objcopy --strip-symbol=main $@
 
 # GDB auto-loads OBJFILE-gdb.py from beside the program (once the directory
 # is a safe path: see gdb/hotld-gdb.py).
@@ -54,6 +56,7 @@ build/hotld-gdb.py build/asan/hotld-gdb.py: gdb/hotld-gdb.py
 
 build/asan/hotld: $(ASAN_OBJ) build/asan/hotld-gdb.py
 	$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $(ASAN_OBJ) $(LDLIBS)
+	objcopy --strip-symbol=main $@
 
 deps:
 	@scripts/deps.sh

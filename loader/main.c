@@ -49,7 +49,12 @@ static const char *option_value(int argc, char **argv, int *i, const char *opt)
     return argv[++*i];
 }
 
-int main(int argc, char **argv)
+/* hotld's entry point is linked as `main` (see the Makefile) but named
+ * hotld_main, and the `main` symbol is stripped from hotld: in gdb, `break
+ * main` must find the program's main, not hotld's. */
+int hotld_main(int argc, char **argv);
+
+int hotld_main(int argc, char **argv)
 {
     /* static: the options live as long as the program (a session keeps
      * pointing at them), and a client's exit leaves nothing unreachable */
