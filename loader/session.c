@@ -266,6 +266,32 @@ int session_reload(struct link_options *opts, char **report)
     return coop ? apply_cooperatively(opts, report) : apply(opts, report);
 }
 
+/* The program as a debugger should see it: one image for all objects. */
+static void publish_debug_image(struct link *ld)
+{
+    size_t size;
+    pthread_mutex_lock(&the_session.lock);
+    if (!ld->debug_entry) {
+        ld->debug_image = elfimage_build(ld, ld->objs, ld->nobjs, NULL, 0, 0, &size);
+        ld->debug_entry = jit_register(ld->debug_image, size);
+    }
+    pthread_mutex_unlock(&the_session.lock);
+}
+
+/* Is a debugger attached now? (It then needs the image before main.) */
+static bool being_traced(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[128];
+    bool traced = false;
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "TracerPid:", 10))
+            traced = atoi(line + 10) != 0;
+    if (f)
+        fclose(f);
+    return traced;
+}
+
 /* ---- requests ---------------------------------------------------------- */
 
 /* Link options travel as fields "f:PATH", "l:NAME", "L:DIR" (absolute). */
@@ -409,6 +435,9 @@ static void reload_for_debugger(void)
 static void *control_thread(void *arg)
 {
     int listen_fd = (int)(intptr_t)arg;
+    /* Without a debugger at start, the image for one that may attach later
+     * is made here, so that the program's start does not wait for it. */
+    publish_debug_image(the_session.live);
     for (;;) {
         struct pollfd pfd = {listen_fd, POLLIN, 0};
         if (the_session.gdb_reload)
@@ -466,7 +495,7 @@ static void remove_socket(void)
         unlink(socket_path);
 }
 
-static void start_control(const char *path)
+static bool start_control(const char *path)
 {
     int fd = control_listen(path);
     if (fd < 0) {
@@ -475,12 +504,13 @@ static void start_control(const char *path)
         if (verbose)
             warn("reloads disabled: %s", last_error());
         clear_error();
-        return;
+        return false;
     }
     socket_path = xstrdup(path);
     server_pid = getpid();
     atexit(remove_socket);
     start_thread(control_thread, (void *)(intptr_t)fd);
+    return true;
 }
 
 /* ---- the client side ------------------------------------------------- */
@@ -545,14 +575,6 @@ static int client_status(const char *path)
 
 /* ---- starting the program ------------------------------------------ */
 
-/* The program as a debugger should see it: one image for all objects. */
-static void publish_debug_image(struct link *ld)
-{
-    size_t size;
-    ld->debug_image = elfimage_build(ld, ld->objs, ld->nobjs, NULL, 0, 0, &size);
-    ld->debug_entry = jit_register(ld->debug_image, size);
-}
-
 static void fini_at_exit(void)
 {
     run_fini(running);
@@ -603,12 +625,11 @@ static int run_server(struct session_options *o, const char *path)
     phase_done("total", t);
     se->live = ld;
     ARRAY_PUSH(se->gens, se->ngens, se->capgens, ld);
-    publish_debug_image(ld);
     remember_inputs(&o->link);
     session_record_versions(se, ld, 0);
     world_init();
-    if (path)
-        start_control(path);
+    if (!(path && start_control(path)) || being_traced())
+        publish_debug_image(ld); /* before any of the program runs */
     if (o->watch)
         watch_start(&o->link, start_thread);
     se->argc = o->argc + 1;
