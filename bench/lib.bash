@@ -51,3 +51,26 @@ fetch() {
     fi
     echo "$HOTLD_CACHE/src/$pkg"
 }
+
+# The Lua objects (upstream's flags for linux, without luac), cached in
+# $cache/lua/obj: both benchmarks use the same build.
+lua_defs=(-DLUA_COMPAT_5_3 -DLUA_USE_LINUX)
+build_lua_objects() {
+    local st src
+    src=$(fetch lua5.4)
+    [ -f "$src/src/lua.c" ] || die "$src/src/lua.c missing: unexpected lua5.4 source layout"
+    st=$(extra="${lua_defs[*]}" stamp_of "$src/src/lua.c" "$src/src/lvm.c")
+    cached lua "$st" && return 0
+    note "building lua (gcc $cflags)"
+    rm -rf "$cache/lua"
+    local files=()
+    for f in "$src"/src/*.c; do
+        [ "$(basename "$f")" = luac.c ] || files+=("$f")
+    done
+    # Debian's luaconf.h patch includes a header that debian/rules writes.
+    mkdir -p "$cache/lua/include"
+    printf '#define DEB_HOST_MULTIARCH "%s"\n' "$(gcc -print-multiarch)" \
+        >"$cache/lua/include/lua5.4-deb-multiarch.h"
+    step lua-compile compile_all "$cache/lua/obj" "${cflag_words[@]}" "${lua_defs[@]}" -I"$cache/lua/include" -- "${files[@]}"
+    echo "$st" >"$cache/lua/stamp"
+}

@@ -69,25 +69,7 @@ fi
 # flags), args (program arguments), desc.
 
 build_lua() {
-    local st src
-    src=$(fetch lua5.4)
-    [ -f "$src/src/lua.c" ] || die "$src/src/lua.c missing: unexpected lua5.4 source layout"
-    local defs=(-DLUA_COMPAT_5_3 -DLUA_USE_LINUX)
-    st=$(extra="${defs[*]}" stamp_of "$src/src/lua.c" "$src/src/lvm.c")
-    if ! cached lua "$st"; then
-        note "building lua (gcc $cflags)"
-        rm -rf "$cache/lua"
-        local files=()
-        for f in "$src"/src/*.c; do
-            [ "$(basename "$f")" = luac.c ] || files+=("$f")
-        done
-        # Debian's luaconf.h patch includes a header that debian/rules writes.
-        mkdir -p "$cache/lua/include"
-        printf '#define DEB_HOST_MULTIARCH "%s"\n' "$(gcc -print-multiarch)" \
-            >"$cache/lua/include/lua5.4-deb-multiarch.h"
-        step lua-compile compile_all "$cache/lua/obj" "${cflag_words[@]}" "${defs[@]}" -I"$cache/lua/include" -- "${files[@]}"
-        echo "$st" >"$cache/lua/stamp"
-    fi
+    build_lua_objects
     objs=("$cache"/lua/obj/*.o)
     libs=(-lm)
     args=("$bench/workloads/lua-script.lua")

@@ -95,45 +95,7 @@ fi
 
 # ---------------------------------------------------------------- builds
 
-lua_defs=(-DLUA_COMPAT_5_3 -DLUA_USE_LINUX)
 
-# The Lua objects, exactly as bench/load.sh builds and caches them.
-build_lua() {
-    local st src
-    src=$(fetch lua5.4)
-    [ -f "$src/src/lua.c" ] || die "$src/src/lua.c missing: unexpected lua5.4 source layout"
-    st=$(extra="${lua_defs[*]}" stamp_of "$src/src/lua.c" "$src/src/lvm.c")
-    if ! cached lua "$st"; then
-        note "building lua (gcc $cflags)"
-        rm -rf "$cache/lua"
-        local files=()
-        for f in "$src"/src/*.c; do
-            [ "$(basename "$f")" = luac.c ] || files+=("$f")
-        done
-        mkdir -p "$cache/lua/include"
-        printf '#define DEB_HOST_MULTIARCH "%s"\n' "$(gcc -print-multiarch)" \
-            >"$cache/lua/include/lua5.4-deb-multiarch.h"
-        step lua-compile compile_all "$cache/lua/obj" "${cflag_words[@]}" "${lua_defs[@]}" -I"$cache/lua/include" -- "${files[@]}"
-        echo "$st" >"$cache/lua/stamp"
-    fi
-    # Build B of lvm.o: MAXTAGLOOP (the longest __index/__newindex chain
-    # before "possibly a loop") 2000 -> 2001. luaV_finishget/finishset
-    # change, behaviour does not. Build A is the unmodified lvm.o.
-    st=$(extra="reload lvm B: MAXTAGLOOP 2001" stamp_of "$src/src/lvm.c" "$cache/lua/obj/lvm.o")
-    if ! cached reload-lua "$st"; then
-        rm -rf "$cache/reload-lua"
-        mkdir -p "$cache/reload-lua/src"
-        sed 's/^#define MAXTAGLOOP\t2000$/#define MAXTAGLOOP\t2001/' "$src/src/lvm.c" >"$cache/reload-lua/src/lvm.c"
-        grep -q '^#define MAXTAGLOOP.2001$' "$cache/reload-lua/src/lvm.c" ||
-            die "cannot patch MAXTAGLOOP in $src/src/lvm.c (unexpected source)"
-        step reload-lua-B gcc "${cflag_words[@]}" "${lua_defs[@]}" -I"$cache/lua/include" -I"$src/src" \
-            -c "$cache/reload-lua/src/lvm.c" -o "$cache/reload-lua/lvm-B.o"
-        cp "$cache/lua/obj/lvm.o" "$cache/reload-lua/lvm-A.o"
-        ! cmp -s "$cache/reload-lua/lvm-A.o" "$cache/reload-lua/lvm-B.o" ||
-            die "builds A and B of lvm.o are identical: the patch changed nothing"
-        echo "$st" >"$cache/reload-lua/stamp"
-    fi
-}
 
 # A generated program of N objects (bench/gen-many.sh) whose main runs every
 # module, prints its checksum and "ready", then runs them all again for
@@ -185,7 +147,7 @@ EOF
     fi
 }
 
-build_lua
+build_lua_objects
 build_many "$small_count"
 build_many "$many_count"
 
