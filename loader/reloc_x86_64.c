@@ -182,8 +182,41 @@ static uint64_t symbol_value(const struct reloc *c)
     return c->sym->addr + delta;
 }
 
+/* An FDE (or its LSDA pointer) may refer to code of a COMDAT group kept
+ * in another object. GNU ld drops such FDEs; here the FDE stays but gets
+ * an empty address range, which no unwinder matches. at: offset of the
+ * relocated field in the .eh_frame section. */
+static void disable_fde(const struct reloc *c)
+{
+    const struct section *s = c->sec;
+    uint64_t at = c->r->r_offset, rec = 0;
+    while (rec + 8 <= s->size) {
+        uint32_t len;
+        memcpy(&len, (void *)(s->addr + rec), 4);
+        if (len == 0 || len == 0xffffffff || rec + 4 + len > s->size)
+            return;
+        if (at < rec + 4 + len) {
+            uint32_t zero = 0;
+            if (rec + 16 <= s->size && rec + 16 <= rec + 4 + len)
+                memcpy((void *)(s->addr + rec + 12), &zero, 4); /* pc_range (sdata4) */
+            memcpy((void *)(s->addr + at), &zero, 4);
+            return;
+        }
+        rec += 4 + len;
+    }
+}
+
+static bool is_eh_frame(const struct section *s)
+{
+    return s->type == SHT_X86_64_UNWIND || !strcmp(s->name, ".eh_frame");
+}
+
 static int apply(const struct reloc *c)
 {
+    if (c->sym->sec && c->sym->sec->discarded && is_eh_frame(c->sec)) {
+        disable_fde(c);
+        return 0;
+    }
     struct image *im = c->ld->image;
     uint64_t S = symbol_value(c), A = c->r->r_addend, P = c->sec->addr + c->r->r_offset;
     uint64_t GOT = im->got, G = (uint64_t)c->sym->got * 8;

@@ -67,9 +67,27 @@ static void bind_undefined(struct link *ld, struct symbol *s)
         bind_to_dso(ld, s, true);
 }
 
+static bool is_cxx_runtime_symbol(const char *name)
+{
+    return !strncmp(name, "_Z", 2) || !strncmp(name, "__cxa_", 6) ||
+           !strncmp(name, "__gxx_personality", 17) || !strcmp(name, "__dynamic_cast");
+}
+
+/* C++ objects get libstdc++ and libm, as g++'s driver adds them, once
+ * nothing else provides their runtime's symbols. */
+static int add_cxx_runtime(struct link *ld)
+{
+    for (size_t i = 0; i < ld->nundefs; i++) {
+        const struct symbol *s = ld->undefs[i];
+        if (s->kind == SYM_UNDEF && is_cxx_runtime_symbol(s->name) && !incremental_bind(ld, ld->undefs[i]))
+            return link_add_lib(ld, "stdc++") < 0 || link_add_lib(ld, "m") < 0 ? -1 : 0;
+    }
+    return 0;
+}
+
 int link_resolve(struct link *ld)
 {
-    if (pull_archive_members(ld) < 0)
+    if (pull_archive_members(ld) < 0 || add_cxx_runtime(ld) < 0)
         return -1;
     struct symbol *missing = NULL;
     size_t nmissing = 0;
