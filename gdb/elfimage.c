@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "oldnames.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -27,6 +28,7 @@ struct merged {                 /* one concatenated debug section */
 struct builder {
     struct merged *debug;
     size_t ndebug, capdebug;
+    const char *suffix;         /* "#N" while adding an old version */
     struct strbuf strtab, shstrtab;
     Elf64_Sym *syms;
     size_t nsyms, capsyms;
@@ -115,6 +117,68 @@ static void relocate_debug(struct builder *b, const struct object *obj, const in
     }
 }
 
+static struct dwarf_section whole(struct builder *b, const char *name)
+{
+    struct merged *m = merged_for(b, name);
+    return (struct dwarf_section){(unsigned char *)m->buf, m->size};
+}
+
+static struct dwarf_section current_strings(void *ctx, bool line_str)
+{
+    return whole(ctx, line_str ? ".debug_line_str" : ".debug_str");
+}
+
+static uint32_t add_string(void *ctx, bool line_str, const char *text)
+{
+    struct builder *b = ctx;
+    struct merged *m = merged_for(b, line_str ? ".debug_line_str" : ".debug_str");
+    size_t n = strlen(text), k = strlen(b->suffix);
+    grow_array((void **)&m->buf, &m->cap, m->size + n + k + 1, 1);
+    uint32_t at = m->size;
+    memcpy(m->buf + m->size, text, n);
+    memcpy(m->buf + m->size + n, b->suffix, k + 1);
+    m->size += n + k + 1;
+    return at;
+}
+
+/* The pieces of obj's section `name` (usually one). */
+static bool rename_pieces(struct builder *b, const struct object *obj, const int64_t *piece)
+{
+    struct dwarf_view v = {.abbrev = whole(b, ".debug_abbrev"), .str_offsets = whole(b, ".debug_str_offsets"),
+                           .strings = current_strings, .add_string = add_string, .ctx = b};
+    for (size_t i = 1; i < obj->nsecs; i++) {
+        bool info = !strcmp(obj->secs[i].name, ".debug_info");
+        if (piece[i] < 0 || (!info && strcmp(obj->secs[i].name, ".debug_line")))
+            continue;
+        struct merged *m = merged_for(b, obj->secs[i].name);
+        struct dwarf_section sec = {(unsigned char *)m->buf + piece[i], obj->secs[i].size};
+        v.info = info ? sec : (struct dwarf_section){0};
+        v.line = info ? (struct dwarf_section){0} : sec;
+        if (!dwarf_rename(&v))
+            return false;
+    }
+    return true;
+}
+
+/* An old version's DWARF, renamed; if its shape is not understood, its
+ * pieces are taken out again (it then keeps only renamed symbols). */
+static void add_old_debug(struct builder *b, const struct object *obj, const char *suffix)
+{
+    size_t *sizes = xcalloc(b->ndebug + 1, sizeof *sizes), n = b->ndebug;
+    for (size_t i = 0; i < n; i++)
+        sizes[i] = b->debug[i].size;
+    int64_t *piece = xcalloc(obj->nsecs + 1, sizeof *piece);
+    b->suffix = suffix;
+    append_debug(b, obj, piece);
+    relocate_debug(b, obj, piece);
+    if (!rename_pieces(b, obj, piece)) {
+        for (size_t i = 0; i < b->ndebug; i++)
+            b->debug[i].size = i < n ? sizes[i] : 0;
+    }
+    free(piece);
+    free(sizes);
+}
+
 /* Index of the placeholder section (1 + segment) holding addr, or 0. */
 static size_t placeholder_of(const struct image *im, uint64_t addr)
 {
@@ -168,7 +232,8 @@ static size_t put(struct writer *w, const void *data, size_t n, size_t align)
     size_t at = ALIGN_UP(w->size, align);
     grow_array((void **)&w->buf, &w->cap, at + n, 1);
     memset(w->buf + w->size, 0, at - w->size);
-    memcpy(w->buf + at, data, n);
+    if (n)
+        memcpy(w->buf + at, data, n);
     w->size = at + n;
     return at;
 }
@@ -212,6 +277,8 @@ static void *write_image(struct builder *b, const struct link *ld, size_t nlocal
                                  .sh_size = im->seg_end[seg] - im->seg_start[seg], .sh_addralign = 16});
     add_eh_frame(&w, b, ld);
     for (size_t i = 0; i < b->ndebug; i++) {
+        if (!b->debug[i].size)
+            continue; /* made for an old version whose DWARF was dropped */
         size_t at = put(&w, b->debug[i].buf, b->debug[i].size, 1);
         add_section(&w, b, b->debug[i].name,
                     (Elf64_Shdr){.sh_type = SHT_PROGBITS, .sh_offset = at, .sh_size = b->debug[i].size,
@@ -267,6 +334,8 @@ void *elfimage_build(const struct link *ld, struct object *const *objs, size_t n
         relocate_debug(&b, objs[j], piece);
         free(piece);
     }
+    for (size_t j = 0; j < nold; j++)
+        add_old_debug(&b, old[j], suffix);
     for (size_t j = 0; j < n; j++)
         add_symbols(&b, objs[j], im, true, "");
     for (size_t j = 0; j < nold; j++)

@@ -144,8 +144,9 @@ helper_session() { # TAG CC
 }
 
 # A reload of the object whose main loop is running: the old main stays in
-# the backtrace under its own name (main#0), and 'break main' does not find
-# it (no location in old code).
+# the backtrace under its own name and line (main#0 at oldmain.c#0:19),
+# gdb shows no source text for it (not the new text), and neither 'break
+# main' nor 'break oldmain.c:19' finds a location in old code.
 old_frame_session() { # TAG CC
     local tag=$1 cc=$2 d=$TMP/$1-oldframe
     mkdir -p "$d" && cd "$d" || return
@@ -154,7 +155,8 @@ old_frame_session() { # TAG CC
     mkfifo input
     local session="oldframe-${tag//\//-}-$$"
     ( timeout 60 "${GDB[@]}" -ex 'break scale' -ex "run --session $session oldmain.o scale.o < input" \
-        -ex continue -ex 'bt 3' -ex 'break main' -ex 'info breakpoints' -ex 'delete' -ex continue \
+        -ex continue -ex 'bt 3' -ex 'break main' -ex 'break oldmain.c:19' -ex 'info breakpoints' \
+        -ex 'frame 2' -ex 'delete' -ex continue \
         --args "$HOTLD" >out.txt 2>&1 ) &
     local gdbpid=$!
     exec {fd}>input
@@ -170,9 +172,14 @@ old_frame_session() { # TAG CC
     wait $gdbpid
     has "$tag/oldframe-reload" 'reloaded oldmain.o' reload.txt
     has "$tag/oldframe-new-helper" '^#1 +0x[0-9a-f]+ in helper \(i=2\) at oldmain.c:9' out.txt
-    has "$tag/oldframe-named" '^#2 +0x[0-9a-f]+ in main#0 \(\)' out.txt
-    if grep -qE '<main#' out.txt; then
-        not_ok "$tag/oldframe-no-location" "break main found the old main: $(grep -A4 'Num +Type' out.txt | tr '\n' '|')"
+    has "$tag/oldframe-named-with-line" '^#2 +0x[0-9a-f]+ in main#0 \(\) at oldmain.c#0:19' out.txt
+    # the old frame's source is not the new text (no snapshot: none at all)
+    has "$tag/oldframe-no-new-source" 'oldmain.c#0: No such file or directory' out.txt
+    # 'break main' and 'break oldmain.c:19' find the new main only
+    local locations
+    locations=$(awk '/^Num +Type/ { on = 1 } on && /^[0-9]+(\.[0-9]+)? / { print }' out.txt | grep -c 'oldmain.c:' || true)
+    if grep -qE '<main#|main#0 at' out.txt || [ "$locations" != 2 ]; then
+        not_ok "$tag/oldframe-no-location" "old code has breakpoint locations: $(grep -A6 'Num +Type' out.txt | tr '\n' '|')"
     else
         ok "$tag/oldframe-no-location"
     fi
