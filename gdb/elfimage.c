@@ -29,6 +29,8 @@ struct builder {
     struct merged *debug;
     size_t ndebug, capdebug;
     const char *suffix;         /* "#N" while adding an old version */
+    const char *source_dir;     /* where that version's sources are kept */
+    struct source_list *sources;
     struct strbuf strtab, shstrtab;
     Elf64_Sym *syms;
     size_t nsyms, capsyms;
@@ -132,20 +134,26 @@ static uint32_t add_string(void *ctx, bool line_str, const char *text)
 {
     struct builder *b = ctx;
     struct merged *m = merged_for(b, line_str ? ".debug_line_str" : ".debug_str");
-    size_t n = strlen(text), k = strlen(b->suffix);
-    grow_array((void **)&m->buf, &m->cap, m->size + n + k + 1, 1);
+    size_t n = strlen(text) + 1;
+    grow_array((void **)&m->buf, &m->cap, m->size + n, 1);
     uint32_t at = m->size;
     memcpy(m->buf + m->size, text, n);
-    memcpy(m->buf + m->size + n, b->suffix, k + 1);
-    m->size += n + k + 1;
+    m->size += n;
     return at;
 }
 
-/* The pieces of obj's section `name` (usually one). */
+static struct dwarf_view view_of(struct builder *b)
+{
+    return (struct dwarf_view){.abbrev = whole(b, ".debug_abbrev"),
+                               .str_offsets = whole(b, ".debug_str_offsets"),
+                               .strings = current_strings, .add_string = add_string, .ctx = b,
+                               .suffix = b->suffix, .source_dir = b->source_dir};
+}
+
+/* Rename obj's .debug_info and .debug_line pieces (see oldnames.c). */
 static bool rename_pieces(struct builder *b, const struct object *obj, const int64_t *piece)
 {
-    struct dwarf_view v = {.abbrev = whole(b, ".debug_abbrev"), .str_offsets = whole(b, ".debug_str_offsets"),
-                           .strings = current_strings, .add_string = add_string, .ctx = b};
+    struct dwarf_view v = view_of(b);
     for (size_t i = 1; i < obj->nsecs; i++) {
         bool info = !strcmp(obj->secs[i].name, ".debug_info");
         if (piece[i] < 0 || (!info && strcmp(obj->secs[i].name, ".debug_line")))
@@ -318,8 +326,36 @@ static void *write_image(struct builder *b, const struct link *ld, size_t nlocal
     return w.buf;
 }
 
+void source_list_free(struct source_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->paths[i]);
+    free(l->paths);
+    *l = (struct source_list){0};
+}
+
+static void add_source(void *ctx, const char *name, const char *comp_dir)
+{
+    struct source_list *l = ctx;
+    char *path = name[0] == '/' || !comp_dir[0] ? xstrdup(name) : xasprintf("%s/%s", comp_dir, name);
+    ARRAY_PUSH(l->paths, l->n, l->cap, path);
+}
+
+/* The source files of obj's compilation units, for snapshots. */
+static void list_sources(struct builder *b, const struct object *obj, const int64_t *piece)
+{
+    struct dwarf_view v = view_of(b);
+    for (size_t i = 1; i < obj->nsecs; i++)
+        if (piece[i] >= 0 && !strcmp(obj->secs[i].name, ".debug_info")) {
+            struct merged *m = merged_for(b, ".debug_info");
+            v.info = (struct dwarf_section){(unsigned char *)m->buf + piece[i], obj->secs[i].size};
+            dwarf_unit_sources(&v, add_source, b->sources);
+        }
+}
+
 void *elfimage_build(const struct link *ld, struct object *const *objs, size_t n,
-                     struct object *const *old, size_t nold, unsigned version, size_t *size)
+                     struct object *const *old, size_t nold, unsigned version,
+                     const char *source_root, struct source_list *sources, size_t *size)
 {
     const struct image *im = ld->image;
     char suffix[16];
@@ -328,14 +364,20 @@ void *elfimage_build(const struct link *ld, struct object *const *objs, size_t n
     Elf64_Sym null = {0};
     sb_printf(&b.strtab, "%c", 0);
     ARRAY_PUSH(b.syms, b.nsyms, b.capsyms, null);
+    b.sources = sources;
     for (size_t j = 0; j < n; j++) {
         int64_t *piece = xcalloc(objs[j]->nsecs + 1, sizeof *piece);
         append_debug(&b, objs[j], piece);
         relocate_debug(&b, objs[j], piece);
+        if (sources)
+            list_sources(&b, objs[j], piece);
         free(piece);
     }
+    char *source_dir = source_root ? xasprintf("%s/v%u", source_root, version) : NULL;
+    b.source_dir = source_dir;
     for (size_t j = 0; j < nold; j++)
         add_old_debug(&b, old[j], suffix);
+    free(source_dir);
     for (size_t j = 0; j < n; j++)
         add_symbols(&b, objs[j], im, true, "");
     for (size_t j = 0; j < nold; j++)

@@ -5,10 +5,21 @@
 
 #include "linker.h"
 
-/* objs and old all belong to link ld: objs are current (symbols and DWARF),
- * old were replaced but may still run (symbols only, named NAME@version).
- * Returns a malloc'd image of *size bytes. */
+/* Source files of compilation units, as absolute paths. */
+struct source_list {
+    char **paths;
+    size_t n, cap;
+};
+
+/* objs and old all belong to link ld (generation `version`): objs are
+ * current; old were replaced but may still run, and their names become
+ * NAME#version (gdb/oldnames.c), their sources SOURCE_ROOT/vVERSION/
+ * BASENAME#version when source_root is given. The current objects' source
+ * files are added to *sources (if not NULL), for snapshots. Returns a
+ * malloc'd image of *size bytes. */
 void *elfimage_build(const struct link *ld, struct object *const *objs, size_t n,
-                     struct object *const *old, size_t nold, unsigned version, size_t *size);
+                     struct object *const *old, size_t nold, unsigned version,
+                     const char *source_root, struct source_list *sources, size_t *size);
+void source_list_free(struct source_list *l);
 
 #endif

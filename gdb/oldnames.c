@@ -122,34 +122,73 @@ static bool renamed_tag(uint64_t tag)
     return tag == 0x11 || tag == 0x2e || tag == 0x34; /* compile_unit, subprogram, variable */
 }
 
-/* Point a name field (strp / line_strp / strx*) at "old#version". */
-static void rename_field(struct dwarf_view *v, unsigned char *field, uint64_t form, uint64_t str_base)
+/* The offset slot of a string attribute (strp, line_strp, strx1..4), or
+ * NULL for forms kept inline. */
+static unsigned char *string_slot(struct dwarf_view *v, unsigned char *field, uint64_t form,
+                                  uint64_t str_base)
 {
-    uint32_t off = 0;
     uint64_t index = 0;
-    unsigned char *slot = field; /* where the string's offset is kept */
-    bool line_str = form == 0x1f;
-    if (form != 0x0e && form != 0x1f) {
-        size_t n = form == 0x25 ? 1 : form == 0x26 ? 2 : form == 0x27 ? 3 : form == 0x28 ? 4 : 0;
-        if (!n)
-            return; /* strx (uleb) and inline strings stay as they are */
-        memcpy(&index, field, n);
-        if (str_base + index * 4 + 4 > v->str_offsets.size)
-            return;
-        slot = v->str_offsets.data + str_base + index * 4;
-    }
+    if (form == 0x0e || form == 0x1f)
+        return field;
+    size_t n = form == 0x25 ? 1 : form == 0x26 ? 2 : form == 0x27 ? 3 : form == 0x28 ? 4 : 0;
+    if (!n)
+        return NULL;
+    memcpy(&index, field, n);
+    if (str_base + index * 4 + 4 > v->str_offsets.size)
+        return NULL;
+    return v->str_offsets.data + str_base + index * 4;
+}
+
+/* A string attribute's value, or NULL. */
+static const char *string_value(struct dwarf_view *v, unsigned char *field, uint64_t form, uint64_t str_base)
+{
+    if (form == 0x08)
+        return memchr(field, 0, 4096) ? (const char *)field : NULL;
+    unsigned char *slot = string_slot(v, field, form, str_base);
+    uint32_t off;
+    if (!slot)
+        return NULL;
     memcpy(&off, slot, 4);
-    struct dwarf_section strs = v->strings(v->ctx, line_str);
+    struct dwarf_section strs = v->strings(v->ctx, form == 0x1f);
     if (off >= strs.size || !memchr(strs.data + off, 0, strs.size - off))
+        return NULL;
+    return (const char *)strs.data + off;
+}
+
+enum rename_kind { NAME, FILE_NAME, DIRECTORY };
+
+/* Point a string attribute at its old-version form: a name becomes
+ * NAME#VERSION; a file name the snapshot SOURCE_DIR/BASENAME#VERSION (or
+ * NAME#VERSION without snapshots); a directory SOURCE_DIR. */
+static void repoint(struct dwarf_view *v, unsigned char *field, uint64_t form, uint64_t str_base,
+                    enum rename_kind kind)
+{
+    unsigned char *slot = string_slot(v, field, form, str_base);
+    const char *old = slot ? string_value(v, field, form, str_base) : NULL;
+    char text[4096];
+    if (!old || (kind == DIRECTORY && !v->source_dir))
         return;
-    char name[256];
-    snprintf(name, sizeof name, "%s", (const char *)strs.data + off); /* the buffer may move */
-    off = v->add_string(v->ctx, line_str, name);
+    const char *base = strrchr(old, '/') ? strrchr(old, '/') + 1 : old;
+    if (kind == DIRECTORY)
+        snprintf(text, sizeof text, "%s", v->source_dir);
+    else if (kind == FILE_NAME && v->source_dir)
+        snprintf(text, sizeof text, "%s/%s%s", v->source_dir, base, v->suffix);
+    else
+        snprintf(text, sizeof text, "%s%s", old, v->suffix); /* copied: the buffer may move */
+    uint32_t off = v->add_string(v->ctx, form == 0x1f, text);
     memcpy(slot, &off, 4);
 }
 
-/* One compilation unit of .debug_info at [unit, unit_end). */
-static bool rename_unit(struct dwarf_view *v, unsigned char *unit, unsigned char *unit_end)
+struct die {
+    uint64_t tag;
+    unsigned char *name, *comp_dir;     /* attribute fields, or NULL */
+    uint64_t name_form, comp_dir_form, str_base;
+};
+
+/* Call visit for each DIE of the unit at [unit, unit_end); stop after the
+ * first (the unit's own DIE) if only_unit. */
+static bool walk_unit(struct dwarf_view *v, unsigned char *unit, unsigned char *unit_end, bool only_unit,
+                      void (*visit)(struct dwarf_view *, struct die *, void *), void *ctx)
 {
     struct cursor c = {unit + 4, unit_end, false};
     int version = take(&c, 2), addr_size = 8;
@@ -171,36 +210,56 @@ static bool rename_unit(struct dwarf_view *v, unsigned char *unit, unsigned char
     struct cursor table = {v->abbrev.data + abbrev_off, v->abbrev.data + v->abbrev.size, false};
     uint64_t str_base = 8; /* DWARF 5 default: right after the header */
     while (!c.bad && c.p < c.end) {
-        uint64_t code = uleb(&c), tag;
+        struct die d = {0};
         bool children;
         struct abbrev_attr attrs[MAX_ATTRS];
+        uint64_t code = uleb(&c);
         if (code == 0)
             continue; /* end of a sibling list */
-        int n = find_abbrev(table, code, &tag, &children, attrs);
+        int n = find_abbrev(table, code, &d.tag, &children, attrs);
         if (n < 0)
             return false;
-        unsigned char *name_field = NULL;
-        uint64_t name_form = 0;
         for (int i = 0; i < n; i++) {
             unsigned char *at = (unsigned char *)c.p;
-            if (attrs[i].name == 0x72 && attrs[i].form == 0x17) /* str_offsets_base */
-                memcpy(&str_base, at, 4), str_base &= 0xffffffff;
-            if (attrs[i].name == 0x03) { /* DW_AT_name */
-                name_field = at;
-                name_form = attrs[i].form;
+            if (attrs[i].name == 0x72 && attrs[i].form == 0x17) { /* str_offsets_base */
+                uint32_t base;
+                memcpy(&base, at, 4);
+                str_base = base;
             }
+            if (attrs[i].name == 0x03)
+                d.name = at, d.name_form = attrs[i].form;
+            if (attrs[i].name == 0x1b)
+                d.comp_dir = at, d.comp_dir_form = attrs[i].form;
             if (!skip_form(&c, attrs[i].form, addr_size))
                 return false;
         }
-        if (name_field && renamed_tag(tag))
-            rename_field(v, name_field, name_form, str_base);
+        d.str_base = str_base;
+        visit(v, &d, ctx);
+        if (only_unit)
+            return true;
     }
     return !c.bad;
 }
 
-/* The file names of one DWARF 5 line-table header. */
-static bool rename_line_files(struct dwarf_view *v, unsigned char *unit, unsigned char *unit_end)
+static void rename_die(struct dwarf_view *v, struct die *d, void *ctx)
 {
+    (void)ctx;
+    if (d->name && renamed_tag(d->tag))
+        repoint(v, d->name, d->name_form, d->str_base, d->tag == 0x11 ? FILE_NAME : NAME);
+    if (d->tag == 0x11 && d->comp_dir)
+        repoint(v, d->comp_dir, d->comp_dir_form, d->str_base, DIRECTORY);
+}
+
+static bool rename_unit(struct dwarf_view *v, unsigned char *unit, unsigned char *unit_end, void *ctx)
+{
+    (void)ctx;
+    return walk_unit(v, unit, unit_end, false, rename_die, NULL);
+}
+
+/* The file names of one DWARF 5 line-table header. */
+static bool rename_line_files(struct dwarf_view *v, unsigned char *unit, unsigned char *unit_end, void *ctx)
+{
+    (void)ctx;
     struct cursor c = {unit + 4, unit_end, false};
     if (take(&c, 2) != 5)
         return true; /* DWARF 4 tables keep inline names: left alone */
@@ -222,22 +281,26 @@ static bool rename_line_files(struct dwarf_view *v, unsigned char *unit, unsigne
                 unsigned char *at = (unsigned char *)c.p;
                 if (!skip_form(&c, fmt[i][1], 8))
                     return false;
-                if (table == 1 && fmt[i][0] == 1 /* DW_LNCT_path */)
-                    rename_field(v, at, fmt[i][1], 0);
+                if (fmt[i][0] != 1 /* DW_LNCT_path */)
+                    continue;
+                if (table == 1)
+                    repoint(v, at, fmt[i][1], 0, FILE_NAME);
+                else if (e == 0) /* the compilation directory */
+                    repoint(v, at, fmt[i][1], 0, DIRECTORY);
             }
     }
     return !c.bad;
 }
 
 static bool each_unit(struct dwarf_view *v, struct dwarf_section *s,
-                      bool (*fn)(struct dwarf_view *, unsigned char *, unsigned char *))
+                      bool (*fn)(struct dwarf_view *, unsigned char *, unsigned char *, void *), void *ctx)
 {
     for (size_t off = 0; off + 4 <= s->size;) {
         uint32_t len;
         memcpy(&len, s->data + off, 4);
         if (len >= 0xfffffff0 || off + 4 + len > s->size)
             return false; /* 64-bit DWARF: not emitted by gcc or clang here */
-        if (!fn(v, s->data + off, s->data + off + 4 + len))
+        if (!fn(v, s->data + off, s->data + off + 4 + len, ctx))
             return false;
         off += 4 + len;
     }
@@ -246,5 +309,32 @@ static bool each_unit(struct dwarf_view *v, struct dwarf_section *s,
 
 bool dwarf_rename(struct dwarf_view *v)
 {
-    return each_unit(v, &v->info, rename_unit) && each_unit(v, &v->line, rename_line_files);
+    return each_unit(v, &v->info, rename_unit, NULL) && each_unit(v, &v->line, rename_line_files, NULL);
+}
+
+struct source_visit {
+    void (*each)(void *ctx, const char *name, const char *comp_dir);
+    void *ctx;
+};
+
+static void report_source(struct dwarf_view *v, struct die *d, void *ctx)
+{
+    struct source_visit *sv = ctx;
+    const char *name = d->name ? string_value(v, d->name, d->name_form, d->str_base) : NULL;
+    const char *dir = d->comp_dir ? string_value(v, d->comp_dir, d->comp_dir_form, d->str_base) : NULL;
+    if (d->tag == 0x11 && name)
+        sv->each(sv->ctx, name, dir ? dir : "");
+}
+
+static bool source_unit(struct dwarf_view *v, unsigned char *unit, unsigned char *unit_end, void *ctx)
+{
+    walk_unit(v, unit, unit_end, true, report_source, ctx);
+    return true;
+}
+
+void dwarf_unit_sources(struct dwarf_view *v, void (*each)(void *ctx, const char *name, const char *comp_dir),
+                        void *ctx)
+{
+    struct source_visit sv = {each, ctx};
+    each_unit(v, &v->info, source_unit, &sv);
 }

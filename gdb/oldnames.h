@@ -18,10 +18,17 @@ struct dwarf_section {
 struct dwarf_view {
     struct dwarf_section info, line, abbrev, str_offsets;
     struct dwarf_section (*strings)(void *ctx, bool line_str);
-    /* Append "TEXT#VERSION"; returns its offset. */
+    /* Append TEXT to the string section; returns its offset. */
     uint32_t (*add_string)(void *ctx, bool line_str, const char *text);
     void *ctx;
+    const char *suffix;         /* "#VERSION" */
+    const char *source_dir;     /* where the version's sources are kept, or NULL */
 };
+
+/* Call each(ctx, name, comp_dir) for every compilation unit in v.info
+ * (strings as the unit gives them; comp_dir may be ""). */
+void dwarf_unit_sources(struct dwarf_view *v, void (*each)(void *ctx, const char *name, const char *comp_dir),
+                        void *ctx);
 
 /* False if the DWARF is of a shape not handled; names may then be half
  * renamed, and the caller must not publish this version's DWARF. */

@@ -18,6 +18,7 @@
 
 #include "elfimage.h"
 #include "jit.h"
+#include "snapshot.h"
 #include "session.h"
 #include "strbuf.h"
 #include "stopworld.h"
@@ -49,6 +50,7 @@ struct plan {
     struct object **replaced;   /* per new object: the version it replaces */
     struct debug_swap *swaps;
     size_t nswaps;
+    struct source_list sources; /* of the new objects, for snapshots */
 };
 
 void session_record_versions(struct session *se, struct link *ld, unsigned generation)
@@ -343,19 +345,21 @@ static bool loses_objects(const struct link *nl, const struct link *g)
     return false;
 }
 
-static void make_debug_image(struct link *ld, struct object **objs, size_t n, struct object **old,
-                             size_t nold, unsigned version, struct debug_swap *sw)
+static void make_debug_image(struct session *se, struct link *ld, struct object **objs, size_t n,
+                             struct object **old, size_t nold, unsigned version,
+                             struct source_list *sources, struct debug_swap *sw)
 {
     size_t size;
     sw->ld = ld;
-    sw->image = n + nold ? elfimage_build(ld, objs, n, old, nold, version, &size) : NULL;
+    sw->image = n + nold ? elfimage_build(ld, objs, n, old, nold, version, se->source_root, sources, &size)
+                         : NULL;
     sw->entry = sw->image ? jit_entry_new(sw->image, size) : NULL;
 }
 
 static void prepare_debug_images(struct session *se, struct plan *p)
 {
     p->swaps = xcalloc(se->ngens + 2, sizeof *p->swaps);
-    make_debug_image(p->nl, p->nl->objs, p->nl->nobjs, NULL, 0, 0, &p->swaps[p->nswaps++]);
+    make_debug_image(se, p->nl, p->nl->objs, p->nl->nobjs, NULL, 0, 0, &p->sources, &p->swaps[p->nswaps++]);
     for (size_t g = 0; g < se->ngens; g++) {
         struct link *ld = se->gens[g];
         if (!ld->debug_entry || !loses_objects(p->nl, ld))
@@ -371,7 +375,7 @@ static void prepare_debug_images(struct session *se, struct plan *p)
                 else
                     keep[n++] = ld->objs[i];
             }
-        make_debug_image(ld, keep, n, old, nold, g, &p->swaps[p->nswaps++]);
+        make_debug_image(se, ld, keep, n, old, nold, g, NULL, &p->swaps[p->nswaps++]);
         free(keep);
         free(old);
     }
@@ -513,6 +517,7 @@ static void free_plan(struct plan *p)
     free(p->removed_objs);
     free(p->replaced);
     free(p->moved);
+    source_list_free(&p->sources);
 }
 
 /* Undo what a failed reload's link did to the running program's records. */
@@ -635,6 +640,7 @@ int reload_apply(struct session *se, struct link_options *opts, char **report)
     world_resume();
     link_trim(p.nl);
     free_debug_swaps(&p);
+    snapshot_sources(se->source_root, se->ngens - 1, &p.sources);
     session_record_versions(se, p.nl, se->generation);
     retire_middle_versions(se, p.nl);
     run_added_constructors(se, p.nl);

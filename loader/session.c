@@ -19,6 +19,7 @@
 #include "hash.h"
 #include "elfimage.h"
 #include "jit.h"
+#include "snapshot.h"
 #include "stopworld.h"
 #include "strbuf.h"
 #include "tracker.h"
@@ -270,12 +271,15 @@ int session_reload(struct link_options *opts, char **report)
 static void publish_debug_image(struct link *ld)
 {
     size_t size;
+    struct source_list sources = {0};
     pthread_mutex_lock(&the_session.lock);
     if (!ld->debug_entry) {
-        ld->debug_image = elfimage_build(ld, ld->objs, ld->nobjs, NULL, 0, 0, &size);
+        ld->debug_image = elfimage_build(ld, ld->objs, ld->nobjs, NULL, 0, 0, NULL, &sources, &size);
         ld->debug_entry = jit_register(ld->debug_image, size);
+        snapshot_sources(the_session.source_root, 0, &sources);
     }
     pthread_mutex_unlock(&the_session.lock);
+    source_list_free(&sources);
 }
 
 /* Is a debugger attached now? (It then needs the image before main.) */
@@ -491,8 +495,10 @@ static void start_thread(void *(*fn)(void *), void *arg)
 
 static void remove_socket(void)
 {
-    if (getpid() == server_pid) /* not in a child that forked */
+    if (getpid() == server_pid) { /* not in a child that forked */
         unlink(socket_path);
+        snapshot_remove(the_session.source_root);
+    }
 }
 
 static bool start_control(const char *path)
@@ -508,6 +514,11 @@ static bool start_control(const char *path)
     }
     socket_path = xstrdup(path);
     server_pid = getpid();
+    /* beside the socket: the same private directory */
+    char *dir = xasprintf("%.*s", (int)(strrchr(path, '/') - path), path);
+    the_session.source_root = xasprintf("%s/sources-%d", dir, (int)server_pid);
+    snapshot_remove_stale(dir);
+    free(dir);
     atexit(remove_socket);
     start_thread(control_thread, (void *)(intptr_t)fd);
     return true;

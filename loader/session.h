@@ -48,6 +48,7 @@ struct session {
     size_t nfates;
     char *last_report;          /* of the last reload, or its error */
     volatile int gdb_reload;    /* set by the gdb helper: reload now */
+    char *source_root;          /* source snapshots of every version */
     struct link_input *current_inputs; /* the program's inputs now */
     size_t ncurrent_inputs, capcurrent_inputs;
     struct link_input *fixed;   /* those inputs less the objects: archives */
