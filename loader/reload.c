@@ -381,13 +381,24 @@ static void prepare_debug_images(struct session *se, struct plan *p)
     }
 }
 
-static void switch_debug_images(struct plan *p)
+/* Images change before any code is patched: a debugger removing a
+ * breakpoint it had put at an old function's entry writes back the byte it
+ * saved (gdb does so when it re-sets breakpoints for the new image), which
+ * would break the jump a reload writes there. Old images go first, so that
+ * breakpoints move instead of doubling. */
+static void retire_debug_images(struct plan *p)
+{
+    for (size_t i = 0; i < p->nswaps; i++)
+        if (p->swaps[i].ld->debug_entry)
+            jit_entry_remove(p->swaps[i].ld->debug_entry);
+}
+
+/* Then the new ones come. */
+static void publish_debug_images(struct plan *p)
 {
     for (size_t i = 0; i < p->nswaps; i++) {
         struct debug_swap *sw = &p->swaps[i];
         void *old_image = sw->ld->debug_image, *old_entry = sw->ld->debug_entry;
-        if (old_entry)
-            jit_entry_remove(old_entry);
         if (sw->entry)
             jit_entry_add(sw->entry);
         sw->ld->debug_image = sw->image;
@@ -441,6 +452,8 @@ static void prepare_commit(struct session *se, struct plan *p)
 static void commit(struct session *se, struct plan *p)
 {
     struct link *nl = p->nl, *live = se->live;
+    retire_debug_images(p);
+    publish_debug_images(p);
     for (size_t i = 0; i < p->binds.ncopies; i++)
         memcpy((void *)p->binds.copies[i].to, (void *)p->binds.copies[i].from, p->binds.copies[i].size);
     apply_redirects(p);
@@ -451,7 +464,6 @@ static void commit(struct session *se, struct plan *p)
     for (size_t i = 0; i < p->nremoved_objs; i++)
         strmap_slot(&live->by_name, p->removed_objs[i]->name)->value = NULL;
     update_references(se, p->moved, p->nmoved);
-    switch_debug_images(p);
     for (size_t i = 0; i < nl->archives_by_name.cap; i++)
         if (nl->archives_by_name.slots[i].key)
             strmap_slot(&live->archives_by_name, nl->archives_by_name.slots[i].key)->value =

@@ -64,7 +64,7 @@ reload_session() { # TAG CC OPT
     # (line-buffered) output tells where it is, since gdb's is buffered.
     local session="gdb-${tag//\//-}-$$"
     # "run ARGS < in": gdb's run takes the redirection with the arguments
-    ( timeout 60 "${GDB[@]}" -ex 'break scale.c:6' -ex "run --session $session loop.o scale.o < in" \
+    ( timeout 60 "${GDB[@]}" -ex 'break scale' -ex "run --session $session loop.o scale.o < in" \
         -ex 'print v' -ex continue -ex 'print v' -ex 'info breakpoints' -ex finish \
         -ex continue --args "$HOTLD" >out.txt 2>&1 ) &
     local gdbpid=$!
@@ -72,7 +72,8 @@ reload_session() { # TAG CC OPT
     trap '' PIPE # a failing session must not kill the test with it
     wait_line ready && echo one >&$fd
     wait_line 'scaled 2'
-    sed -i 's/int product = v \* by;/int product = v * by * 100;/' scale.c
+    # the edit also moves scale's lines down by one
+    sed -i -e 's/int product = v \* by;/int product = v * by * 100;/' -e '1i /* edited */' scale.c
     $cc -g $opt -c scale.c 2>>cc.log
     "$HOTLD" --session "$session" loop.o scale.o >reload.txt 2>&1
     echo two >&$fd
@@ -81,6 +82,8 @@ reload_session() { # TAG CC OPT
     wait $gdbpid
     has "$tag/reload-applied" 'reloaded scale.o' reload.txt
     has "$tag/first-hit-old-code" '^\$1 = 1' out.txt
+    has "$tag/first-hit-old-line" 'hit Breakpoint 1, scale \(v=(v@entry=)?1, by=(by@entry=)?2\) at scale.c:5' out.txt
+    has "$tag/hit-at-new-line" 'hit Breakpoint 1, scale \(v=(v@entry=)?2, by=(by@entry=)?2\) at scale.c:6' out.txt
     has "$tag/hit-in-new-code" '^\$2 = 2' out.txt
     has "$tag/new-code-runs-under-gdb" '^Value returned is \$3 = 400' out.txt
     if grep -A3 'Num +Type' out.txt | grep -qE '^1\.[0-9]'; then
