@@ -93,6 +93,22 @@ static uint64_t symbol_value(const struct object *obj, const Elf64_Sym *es, cons
     return s->out && !s->discarded ? s->addr + es->st_value : 0;
 }
 
+/* A variable kept from an earlier version lives at the old address, not in
+ * this version's section: DWARF locations must say so too. (Code binds are
+ * function addresses kept for pointers; the code itself is the new one.) */
+static int64_t kept_delta(const struct object *obj, const Elf64_Sym *es, int64_t addend)
+{
+    size_t u = es->st_shndx;
+    if (u == 0 || u >= obj->nsecs || (obj->secs[u].flags & SHF_EXECINSTR))
+        return 0;
+    const struct section *s = &obj->secs[u];
+    uint64_t off = es->st_value + addend;
+    for (size_t i = 0; i < s->nbinds; i++)
+        if (off >= s->binds[i].start && off < s->binds[i].end)
+            return s->binds[i].delta;
+    return 0;
+}
+
 static void relocate_debug(struct builder *b, const struct object *obj, const int64_t *piece)
 {
     size_t nsyms;
@@ -111,7 +127,8 @@ static void relocate_debug(struct builder *b, const struct object *obj, const in
             int width = type == R_X86_64_64 || type == R_X86_64_PC64 || type == R_X86_64_DTPOFF64 ? 8 : 4;
             if (sym >= nsyms || rel[k].r_offset > t->size || t->size - rel[k].r_offset < (uint64_t)width)
                 continue;
-            uint64_t v = symbol_value(obj, &es[sym], piece) + rel[k].r_addend;
+            uint64_t v = symbol_value(obj, &es[sym], piece) + rel[k].r_addend +
+                         kept_delta(obj, &es[sym], rel[k].r_addend);
             if (type == R_X86_64_PC32 || type == R_X86_64_PC64)
                 v -= piece[sh.sh_info] + rel[k].r_offset;
             memcpy(base + rel[k].r_offset, &v, width);

@@ -191,6 +191,40 @@ old_frame_session() { # TAG CC
     cd "$TMP"
 }
 
+# A watchpoint on a variable the reload keeps: it stays at its address, so
+# the watchpoint set before the reload fires when the new code writes it.
+watch_session() { # TAG CC
+    local tag=$1 cc=$2 d=$TMP/$1-watch
+    mkdir -p "$d" && cd "$d" || return
+    cp "$SRC"/*.c .
+    $cc -g -O0 -c loop.c scale.c 2>cc.log || { not_ok "$tag/watch-build" "$(head -c 300 cc.log)"; return; }
+    mkfifo input
+    local session="watch-${tag//\//-}-$$"
+    ( timeout 60 "${GDB[@]}" -ex 'break scale' -ex "run --session $session loop.o scale.o < input" \
+        -ex delete -ex 'watch calls' -ex continue -ex continue -ex continue \
+        --args "$HOTLD" >out.txt 2>&1 ) &
+    local gdbpid=$!
+    exec {fd}>input
+    trap '' PIPE
+    wait_line ready && echo one >&$fd
+    wait_line 'scaled 2'
+    sed -i 's/int product = v \* by;/int product = v * by * 100;/' scale.c
+    $cc -g -O0 -c scale.c 2>>cc.log
+    "$HOTLD" --session "$session" loop.o scale.o >reload.txt 2>&1
+    echo two >&$fd
+    wait_line 'scaled 400'
+    exec {fd}>&-
+    wait $gdbpid
+    has "$tag/watch-reload" 'reloaded scale.o' reload.txt
+    has "$tag/watch-before-reload" "^Old value = 0" out.txt
+    if grep -A1 '^Old value = 1' out.txt | grep -q '^New value = 2'; then
+        ok "$tag/watch-fires-after-reload"
+    else
+        not_ok "$tag/watch-fires-after-reload" "$(grep -E 'value =|atchpoint' out.txt | tr '\n' '|')"
+    fi
+    cd "$TMP"
+}
+
 # GDB finds hotld's JIT interface in the dynamic symbol table, so a
 # stripped hotld still shows loaded code.
 stripped_session() {
@@ -210,6 +244,7 @@ stripped_session
 for cc in gcc clang; do
     old_frame_session "gdb/$cc" "$cc"
     helper_session "gdb/$cc" "$cc"
+    watch_session "gdb/$cc" "$cc"
     for opt in -O0 -O2; do
         debug_session "gdb/$cc$opt" "$cc" "$opt"
         reload_session "gdb/$cc$opt" "$cc" "$opt"
