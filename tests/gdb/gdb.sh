@@ -3,8 +3,10 @@
 # by gcc and clang, at -O0 and -O2 (-g), run as `gdb --args hotld OBJS`.
 # Breakpoints by name and file:line hit, bt names every frame with its
 # line, info locals, print and ptype of a global struct, finish, up/down,
-# a watchpoint on a global; and under a reload made from outside gdb, the
-# same breakpoint hits in the new code with exactly one location.
+# a watchpoint on a global; under a reload made from outside gdb, the same
+# breakpoint hits in the new code with exactly one location and a
+# watchpoint on a kept variable keeps firing; old frames keep their names,
+# lines and source; gdb -p to a running session; the hotld helper.
 . "$(dirname "$0")/../lib.sh"
 SRC=$HOTLD_ROOT/tests/gdb/src
 # hotld parks threads with SIGRTMIN+6 (SIG40 to gdb) during a reload.
@@ -49,8 +51,8 @@ debug_session() { # TAG CC OPT
     cd "$TMP"
 }
 
-wait_line() { # PATTERN: in out.txt, up to 15 s
-    for _ in $(seq 150); do grep -q -- "$1" out.txt 2>/dev/null && return 0; sleep 0.1; done
+wait_line() { # PATTERN [FILE]: in FILE (out.txt), up to 15 s
+    for _ in $(seq 150); do grep -q -- "$1" "${2:-out.txt}" 2>/dev/null && return 0; sleep 0.1; done
     return 1
 }
 
@@ -225,6 +227,32 @@ watch_session() { # TAG CC
     cd "$TMP"
 }
 
+# gdb -p to a session that is already running: the code loaded before gdb
+# came is there, by name and line.
+attach_session() { # TAG CC
+    local tag=$1 cc=$2 d=$TMP/$1-attach
+    mkdir -p "$d" && cd "$d" || return
+    cp "$SRC"/*.c .
+    $cc -g -O0 -c loop.c scale.c 2>cc.log || { not_ok "$tag/attach-build" "$(head -c 300 cc.log)"; return; }
+    mkfifo input
+    "$HOTLD" --session "attach-${tag//\//-}-$$" loop.o scale.o <input >prog.txt 2>&1 &
+    local pid=$!
+    exec {fd}>input
+    trap '' PIPE
+    wait_line ready prog.txt
+    ( timeout 60 "${GDB[@]}" -ex 'break scale.c:6' -ex continue -ex bt -ex 'print v' -ex detach \
+        -p "$pid" >out.txt 2>&1 ) &
+    local gdbpid=$!
+    wait_line 'Breakpoint 1 at' out.txt && sleep 0.5 && echo one >&$fd
+    wait $gdbpid
+    exec {fd}>&-
+    wait $pid
+    has "$tag/attach-breakpoint" 'hit Breakpoint 1, scale \(v=1, by=2\) at scale.c:6' out.txt
+    has "$tag/attach-backtrace" '^#1 +0x[0-9a-f]+ in main \(\) at loop.c:14' out.txt
+    has "$tag/attach-print" '^\$1 = 1' out.txt
+    cd "$TMP"
+}
+
 # GDB finds hotld's JIT interface in the dynamic symbol table, so a
 # stripped hotld still shows loaded code.
 stripped_session() {
@@ -245,6 +273,7 @@ for cc in gcc clang; do
     old_frame_session "gdb/$cc" "$cc"
     helper_session "gdb/$cc" "$cc"
     watch_session "gdb/$cc" "$cc"
+    attach_session "gdb/$cc" "$cc"
     for opt in -O0 -O2; do
         debug_session "gdb/$cc$opt" "$cc" "$opt"
         reload_session "gdb/$cc$opt" "$cc" "$opt"
