@@ -7,23 +7,14 @@
 # breakpoint hits in the new code with exactly one location and a
 # watchpoint on a kept variable keeps firing; old frames keep their names,
 # lines and source; gdb -p to a running session; the hotld helper.
-. "$(dirname "$0")/../lib.sh"
-SRC=$HOTLD_ROOT/tests/gdb/src
+. "$(dirname "$0")/lib.bash"
 # hotld parks threads with SIGRTMIN+6 (SIG40 to gdb) during a reload.
 GDB=(gdb -nx -batch -ex 'set breakpoint pending on' -ex 'handle SIG40 nostop noprint pass'
      -ex 'set confirm off')
 
-has() { # NAME PATTERN FILE: one check that FILE has a line matching PATTERN
-    if grep -qE -- "$2" "$3"; then ok "$1"; else
-        not_ok "$1" "no line matching '$2' in gdb's output: $(grep -vE '^\[|^$' "$3" | tail -n 6 | tr '\n' '|' | cut -c1-400)"
-    fi
-}
-
 debug_session() { # TAG CC OPT
-    local tag=$1 cc=$2 opt=$3 d=$TMP/$1
-    mkdir -p "$d" && cd "$d" || return
-    cp "$SRC"/*.c .
-    if ! $cc -g $opt -c shapes.c scale.c 2>cc.log; then not_ok "$tag/build" "$(head -c 300 cc.log)"; return; fi
+    local tag=$1 cc=$2 opt=$3
+    enter_build "$tag" "$tag/build" "$cc" "$opt" shapes.c scale.c || return
     timeout 60 "${GDB[@]}" -ex 'break scale' -ex 'break scale.c:6' -ex run -ex bt \
         -ex 'info locals' -ex 'print origin' -ex 'print origin.y' -ex 'ptype struct point' \
         -ex continue -ex finish -ex 'up' -ex 'down' -ex 'delete' -ex 'watch total' -ex continue \
@@ -51,36 +42,21 @@ debug_session() { # TAG CC OPT
     cd "$TMP"
 }
 
-wait_line() { # PATTERN [FILE]: in FILE (out.txt), up to 15 s
-    for _ in $(seq 150); do grep -q -- "$1" "${2:-out.txt}" 2>/dev/null && return 0; sleep 0.1; done
-    return 1
-}
-
 reload_session() { # TAG CC OPT
-    local tag=$1 cc=$2 opt=$3 d=$TMP/$1-reload
-    mkdir -p "$d" && cd "$d" || return
-    cp "$SRC"/*.c .
-    $cc -g $opt -c loop.c scale.c 2>cc.log || { not_ok "$tag/reload-build" "$(head -c 300 cc.log)"; return; }
-    mkfifo in
+    local tag=$1 cc=$2 opt=$3
+    enter_build "$tag-reload" "$tag/reload-build" "$cc" "$opt" loop.c scale.c || return
     # gdb runs the program with stdin from the FIFO; the program's own
     # (line-buffered) output tells where it is, since gdb's is buffered.
     local session="gdb-${tag//\//-}-$$"
     # "run ARGS < in": gdb's run takes the redirection with the arguments
-    ( timeout 60 "${GDB[@]}" -ex 'break scale' -ex "run --session $session loop.o scale.o < in" \
+    ( timeout 60 "${GDB[@]}" -ex 'break scale' -ex "run --session $session loop.o scale.o < input" \
         -ex 'print v' -ex continue -ex 'print v' -ex 'info breakpoints' -ex finish \
         -ex continue --args "$HOTLD" >out.txt 2>&1 ) &
     local gdbpid=$!
-    exec {fd}>in
-    trap '' PIPE # a failing session must not kill the test with it
-    wait_line ready && echo one >&$fd
-    wait_line 'scaled 2'
     # the edit also moves scale's lines down by one
-    sed -i -e 's/int product = v \* by;/int product = v * by * 100;/' -e '1i /* edited */' scale.c
-    $cc -g $opt -c scale.c 2>>cc.log
-    "$HOTLD" --session "$session" loop.o scale.o >reload.txt 2>&1
-    echo two >&$fd
-    wait_line 'scaled 400'
-    exec {fd}>&-
+    reload_from_outside "$session" "$cc -g $opt" scale.c \
+        's/int product = v \* by;/int product = v * by * 100;/; 1i /* edited */' \
+        'scaled 2' 'scaled 400' loop.o scale.o
     wait $gdbpid
     has "$tag/reload-applied" 'reloaded scale.o' reload.txt
     has "$tag/first-hit-old-code" '^\$1 = 1' out.txt
@@ -101,11 +77,8 @@ reload_session() { # TAG CC OPT
 # history and vars; and a message, not a traceback, when the program is
 # not hotld or not running.
 helper_session() { # TAG CC
-    local tag=$1 cc=$2 d=$TMP/$1-helper
-    mkdir -p "$d" && cd "$d" || return
-    cp "$SRC"/*.c .
-    $cc -g -O0 -c loop.c scale.c 2>cc.log || { not_ok "$tag/helper-build" "$(head -c 300 cc.log)"; return; }
-    mkfifo input
+    local tag=$1 cc=$2
+    enter_build "$tag-helper" "$tag/helper-build" "$cc" -O0 loop.c scale.c || return
     # gdb's own output is buffered: the program's (line-buffered) output
     # tells the test where it is
     ( timeout 60 gdb -nx -batch -iex "add-auto-load-safe-path $(dirname "$HOTLD")" \
@@ -153,27 +126,16 @@ helper_session() { # TAG CC
 # gdb shows no source text for it (not the new text), and neither 'break
 # main' nor 'break oldmain.c:19' finds a location in old code.
 old_frame_session() { # TAG CC
-    local tag=$1 cc=$2 d=$TMP/$1-oldframe
-    mkdir -p "$d" && cd "$d" || return
-    cp "$SRC"/*.c .
-    $cc -g -O0 -c oldmain.c scale.c 2>cc.log || { not_ok "$tag/oldframe-build" "$(head -c 300 cc.log)"; return; }
-    mkfifo input
+    local tag=$1 cc=$2
+    enter_build "$tag-oldframe" "$tag/oldframe-build" "$cc" -O0 oldmain.c scale.c || return
     local session="oldframe-${tag//\//-}-$$"
     ( timeout 60 "${GDB[@]}" -ex 'break scale' -ex "run --session $session oldmain.o scale.o < input" \
         -ex continue -ex 'bt 3' -ex 'break main' -ex 'break oldmain.c:19' -ex 'info breakpoints' \
         -ex 'frame 2' -ex 'list 9,9' -ex 'frame 1' -ex 'list 9,9' -ex 'delete' -ex continue \
         --args "$HOTLD" >out.txt 2>&1 ) &
     local gdbpid=$!
-    exec {fd}>input
-    trap '' PIPE
-    wait_line ready && echo one >&$fd
-    wait_line 'helped 2'
-    sed -i 's/return scale(i, 2);/return scale(i, 2) + 1000;/' oldmain.c
-    $cc -g -O0 -c oldmain.c 2>>cc.log
-    "$HOTLD" --session "$session" oldmain.o scale.o >reload.txt 2>&1
-    echo two >&$fd
-    wait_line 'helped 1004'
-    exec {fd}>&-
+    reload_from_outside "$session" "$cc -g -O0" oldmain.c 's/return scale(i, 2);/return scale(i, 2) + 1000;/' \
+        'helped 2' 'helped 1004' oldmain.o scale.o
     wait $gdbpid
     has "$tag/oldframe-reload" 'reloaded oldmain.o' reload.txt
     has "$tag/oldframe-new-helper" '^#1 +0x[0-9a-f]+ in helper \(i=2\) at oldmain.c:9' out.txt
@@ -196,26 +158,15 @@ old_frame_session() { # TAG CC
 # A watchpoint on a variable the reload keeps: it stays at its address, so
 # the watchpoint set before the reload fires when the new code writes it.
 watch_session() { # TAG CC
-    local tag=$1 cc=$2 d=$TMP/$1-watch
-    mkdir -p "$d" && cd "$d" || return
-    cp "$SRC"/*.c .
-    $cc -g -O0 -c loop.c scale.c 2>cc.log || { not_ok "$tag/watch-build" "$(head -c 300 cc.log)"; return; }
-    mkfifo input
+    local tag=$1 cc=$2
+    enter_build "$tag-watch" "$tag/watch-build" "$cc" -O0 loop.c scale.c || return
     local session="watch-${tag//\//-}-$$"
     ( timeout 60 "${GDB[@]}" -ex 'break scale' -ex "run --session $session loop.o scale.o < input" \
         -ex delete -ex 'watch calls' -ex continue -ex continue -ex continue \
         --args "$HOTLD" >out.txt 2>&1 ) &
     local gdbpid=$!
-    exec {fd}>input
-    trap '' PIPE
-    wait_line ready && echo one >&$fd
-    wait_line 'scaled 2'
-    sed -i 's/int product = v \* by;/int product = v * by * 100;/' scale.c
-    $cc -g -O0 -c scale.c 2>>cc.log
-    "$HOTLD" --session "$session" loop.o scale.o >reload.txt 2>&1
-    echo two >&$fd
-    wait_line 'scaled 400'
-    exec {fd}>&-
+    reload_from_outside "$session" "$cc -g -O0" scale.c 's/int product = v \* by;/int product = v * by * 100;/' \
+        'scaled 2' 'scaled 400' loop.o scale.o
     wait $gdbpid
     has "$tag/watch-reload" 'reloaded scale.o' reload.txt
     has "$tag/watch-before-reload" "^Old value = 0" out.txt
@@ -230,11 +181,8 @@ watch_session() { # TAG CC
 # gdb -p to a session that is already running: the code loaded before gdb
 # came is there, by name and line.
 attach_session() { # TAG CC
-    local tag=$1 cc=$2 d=$TMP/$1-attach
-    mkdir -p "$d" && cd "$d" || return
-    cp "$SRC"/*.c .
-    $cc -g -O0 -c loop.c scale.c 2>cc.log || { not_ok "$tag/attach-build" "$(head -c 300 cc.log)"; return; }
-    mkfifo input
+    local tag=$1 cc=$2 fd
+    enter_build "$tag-attach" "$tag/attach-build" "$cc" -O0 loop.c scale.c || return
     "$HOTLD" --session "attach-${tag//\//-}-$$" loop.o scale.o <input >prog.txt 2>&1 &
     local pid=$!
     exec {fd}>input
@@ -256,11 +204,8 @@ attach_session() { # TAG CC
 # GDB finds hotld's JIT interface in the dynamic symbol table, so a
 # stripped hotld still shows loaded code.
 stripped_session() {
-    local d=$TMP/stripped
-    mkdir -p "$d" && cd "$d" || return
-    cp "$SRC"/*.c .
-    gcc -g -c shapes.c scale.c && strip -o hotld-stripped "$HOTLD" ||
-        { not_ok gdb/stripped-setup "strip or build failed"; return; }
+    enter_build stripped gdb/stripped-build gcc "" shapes.c scale.c || return
+    strip -o hotld-stripped "$HOTLD" || { not_ok gdb/stripped-setup "strip failed"; return; }
     timeout 60 "${GDB[@]}" -ex 'break scale.c:6' -ex run -ex 'bt 2' --args ./hotld-stripped shapes.o scale.o \
         >out.txt 2>&1
     has gdb/stripped-hotld-breakpoint 'hit Breakpoint 1, scale \(v=0, by=2\) at scale.c:6' out.txt

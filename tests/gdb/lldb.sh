@@ -3,64 +3,39 @@
 # and file:line in hot-loaded code, with frames and variables, for objects
 # built by gcc and clang; and after a reload made from outside, the same
 # breakpoint hits in the new code.
-. "$(dirname "$0")/../lib.sh"
-SRC=$HOTLD_ROOT/tests/gdb/src
+. "$(dirname "$0")/lib.bash"
 
 lldb_session() { # CC
-    local cc=$1 d=$TMP/lldb-$1
-    mkdir -p "$d" && cd "$d" || return
-    cp "$SRC"/*.c .
-    $cc -g -O0 -c loop.c scale.c 2>cc.log || { not_ok "lldb/$cc/build" "$(head -c 300 cc.log)"; return; }
-    echo one >input
+    local cc=$1
+    enter_build "lldb-$cc" "lldb/$cc/build" "$cc" -O0 loop.c scale.c || return
+    echo one >one.txt
     timeout 60 lldb-14 -b -o 'breakpoint set -n scale' -o 'breakpoint set -f scale.c -l 6' \
-        -o "process launch -i input -- --session lldb-$cc-$$ loop.o scale.o" -o bt -o 'frame variable' \
+        -o "process launch -i one.txt -- --session lldb-$cc-$$ loop.o scale.o" -o bt -o 'frame variable' \
         -o continue -o continue -- "$HOTLD" >out.txt 2>&1
-    local check
-    for check in 'name:stop reason = breakpoint 1\.1' \
-        'backtrace:frame #1: 0x[0-9a-f]+ JIT\(0x[0-9a-f]+\)`main at loop\.c:14' \
-        'variables:^\(int\) v = 1' 'file-line:stop reason = breakpoint 2\.1' \
-        'at-line:`scale\(v=1, by=2\) at scale\.c:6' 'exits:exited with status = 0'; do
-        if grep -qE -- "${check#*:}" out.txt; then ok "lldb/$cc/${check%%:*}"; else
-            not_ok "lldb/$cc/${check%%:*}" "no line matching '${check#*:}': $(grep -v '^ ' out.txt | tail -n 5 | tr '\n' '|')"
-        fi
-    done
+    has "lldb/$cc/break-by-name" 'stop reason = breakpoint 1\.1' out.txt
+    has "lldb/$cc/backtrace" 'frame #1: 0x[0-9a-f]+ JIT\(0x[0-9a-f]+\)`main at loop\.c:14' out.txt
+    has "lldb/$cc/variables" '^\(int\) v = 1' out.txt
+    has "lldb/$cc/break-file-line" 'stop reason = breakpoint 2\.1' out.txt
+    has "lldb/$cc/at-line" '`scale\(v=1, by=2\) at scale\.c:6' out.txt
+    has "lldb/$cc/exits" 'exited with status = 0' out.txt
     cd "$TMP"
 }
 
-wait_line() { # PATTERN: in out.txt, up to 15 s
-    for _ in $(seq 150); do grep -q -- "$1" out.txt 2>/dev/null && return 0; sleep 0.1; done
-    return 1
-}
-
 lldb_reload_session() { # CC
-    local cc=$1 d=$TMP/lldb-reload-$1
-    mkdir -p "$d" && cd "$d" || return
-    cp "$SRC"/*.c .
-    $cc -g -O0 -c loop.c scale.c 2>cc.log || { not_ok "lldb/$cc/reload-build" "$(head -c 300 cc.log)"; return; }
-    mkfifo input
+    local cc=$1
+    enter_build "lldb-reload-$cc" "lldb/$cc/reload-build" "$cc" -O0 loop.c scale.c || return
     local session="lldb-reload-$cc-$$"
     ( timeout 60 lldb-14 -b -o 'breakpoint set -f scale.c -l 6' \
         -o "process launch -i input -- --session $session loop.o scale.o" -o continue \
         -o 'frame variable' -o continue -- "$HOTLD" >out.txt 2>&1 ) &
     local lldbpid=$!
-    exec {fd}>input
-    trap '' PIPE
-    wait_line ready && echo one >&$fd
-    wait_line 'scaled 2'
-    sed -i 's/int product = v \* by;/int product = v * by * 100;/' scale.c
-    $cc -g -O0 -c scale.c 2>>cc.log
-    "$HOTLD" --session "$session" loop.o scale.o >reload.txt 2>&1
-    echo two >&$fd
-    wait_line 'scaled 400'
-    exec {fd}>&-
+    reload_from_outside "$session" "$cc -g -O0" scale.c 's/int product = v \* by;/int product = v * by * 100;/' \
+        'scaled 2' 'scaled 400' loop.o scale.o
     wait $lldbpid
-    local check
-    for check in 'reload-new-code:`scale\(v=2, by=2\) at scale\.c:6' \
-        'reload-new-line:^-> 6 .*v \* by \* 100;' 'reload-exits:exited with status = 0'; do
-        if grep -qE -- "${check#*:}" out.txt; then ok "lldb/$cc/${check%%:*}"; else
-            not_ok "lldb/$cc/${check%%:*}" "no line matching '${check#*:}': $(grep -v '^ ' out.txt | tail -n 5 | tr '\n' '|')"
-        fi
-    done
+    has "lldb/$cc/reload-applied" 'reloaded scale.o' reload.txt
+    has "lldb/$cc/reload-hits-new-code" '`scale\(v=2, by=2\) at scale\.c:6' out.txt
+    has "lldb/$cc/reload-new-line" '^-> 6 .*v \* by \* 100;' out.txt
+    has "lldb/$cc/reload-exits" 'exited with status = 0' out.txt
     cd "$TMP"
 }
 
