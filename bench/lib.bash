@@ -1,6 +1,14 @@
 # Helpers shared by bench/load.sh and bench/reload.sh (sourced, not run).
-# They expect: $cache (the build cache), $jobs (parallel compiles), $cflags
-# and die/note from the sourcing script; $me names the script in errors.
+# Sourcing sets $root, $bench, $cache (the build cache) and $hotld (the
+# loader to measure). The functions expect $jobs (parallel compiles),
+# $cflags and die/note from the sourcing script; $me names it in errors.
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bench=$root/bench
+cache=$bench/.cache
+export HOTLD_CACHE=${HOTLD_CACHE:-$cache}
+hotld=${HOTLD:-$root/build/hotld}
+case $hotld in /*) ;; *) hotld=$root/$hotld ;; esac
 
 shorten() { awk -v s="$1" 'BEGIN { if (length(s) > 300) s = substr(s, 1, 300) " ..."; print s }'; }
 

@@ -26,12 +26,7 @@
 # inputs (flags, compiler, the bench/ files they use) change.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-bench=$root/bench
-cache=$bench/.cache
-export HOTLD_CACHE=${HOTLD_CACHE:-$cache}
-hotld=${HOTLD:-$root/build/hotld}
-case $hotld in /*) ;; *) hotld=$root/$hotld ;; esac
+. "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
 runs=${BENCH_RUNS:-21}
 workloads=${BENCH_WORKLOADS:-lua sqlite many}
 many_count=${BENCH_MANY:-1000}
@@ -55,7 +50,6 @@ mkdir -p "$cache/logs" || die "cannot create $cache"
 # ---------------------------------------------------------------- helpers
 
 # A command line cut to 300 characters for messages.
-. "$bench/lib.bash"
 
 # --------------------------------------------------------------- the timer
 

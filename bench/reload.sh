@@ -38,12 +38,7 @@
 # bench/.cache/reload-run/ and are stopped at exit, whatever happens.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-bench=$root/bench
-cache=$bench/.cache
-export HOTLD_CACHE=${HOTLD_CACHE:-$cache}
-hotld=${HOTLD:-$root/build/hotld}
-case $hotld in /*) ;; *) hotld=$root/$hotld ;; esac
+. "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
 reloads=${BENCH_RELOADS:-21}
 cpu_rounds=${BENCH_CPU_ROUNDS:-5}
 cpu_reps=${BENCH_CPU_REPS:-5}
@@ -77,7 +72,6 @@ start=$(date +%s)
 # (step, compile_all, stamp_of, cached and fetch are bench/load.sh's, so
 # that both scripts find each other's cached builds.)
 
-. "$bench/lib.bash"
 
 median() { tr ' ' '\n' | awk 'NF' | sort -g | awk '{ v[NR] = $1 } END {
     if (NR == 0) { print "-"; exit }
