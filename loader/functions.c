@@ -82,7 +82,8 @@ static void compute(struct object *obj)
             es[i].st_value > sec->size)
             continue;
         struct func f = {obj->syms[i]->name, sec->addr + es[i].st_value, es[i].st_size,
-                         room_at(obj, marks, nmarks, es[i].st_shndx, es[i].st_value), NULL};
+                         room_at(obj, marks, nmarks, es[i].st_shndx, es[i].st_value), NULL,
+                         sec, es[i].st_value};
         if (sec->data && es[i].st_size <= sec->size - es[i].st_value)
             f.bytes = sec->data + es[i].st_value;
         else
@@ -91,6 +92,96 @@ static void compute(struct object *obj)
     }
     free(marks);
     obj->funcs_known = true;
+}
+
+/* The constant a relocation reaches in read-only data: a merged constant
+ * (up to 8 bytes), or a string up to its NUL (at most 64 bytes: in plain
+ * .rodata nothing says where an item ends). NULL if it is not read-only
+ * data. A PC-relative addend is 4 short of its target. */
+static const uint8_t *constant_at(const struct section *t, const Elf64_Sym *s, const Elf64_Rela *r,
+                                  size_t *len)
+{
+    uint32_t type = ELF64_R_TYPE(r->r_info);
+    uint64_t at = s->st_value + r->r_addend + (type == R_X86_64_PC32 || type == R_X86_64_PLT32 ? 4 : 0);
+    if (!t->data || at >= t->size || !(t->flags & SHF_ALLOC) || (t->flags & (SHF_WRITE | SHF_EXECINSTR)))
+        return NULL;
+    const uint8_t *p = t->data + at;
+    size_t room = t->size - at;
+    if ((t->flags & SHF_MERGE) && !(t->flags & SHF_STRINGS)) {
+        *len = room < 8 ? room : 8;
+    } else {
+        size_t max = t->flags & SHF_STRINGS ? room : (room < 64 ? room : 64);
+        *len = strnlen((const char *)p, max);
+        *len += *len < max; /* the NUL */
+    }
+    return p;
+}
+
+static const struct section *defined_in(const struct object *obj, const Elf64_Sym *s)
+{
+    return s->st_shndx > 0 && s->st_shndx < obj->nsecs ? &obj->secs[s->st_shndx] : NULL;
+}
+
+/* A symbol's name, or NULL for a section symbol or an assembler label
+ * (.LC0, .L.str.1), which only stand for a place. */
+static const char *symbol_name(const struct object *obj, size_t i, const Elf64_Sym *s)
+{
+    const char *name = obj->syms[i] ? obj->syms[i]->name : "";
+    return GELF_ST_TYPE(s->st_info) == STT_SECTION || !strncmp(name, ".L", 2) ? NULL : name;
+}
+
+/* Whether two relocations reach the same thing: a symbol of the same name,
+ * or a place (a label renumbered by an added string is the same place)
+ * in a section of the same name; and in read-only data, a constant with
+ * the same bytes. */
+static bool same_target(const struct object *oa, const Elf64_Rela *ra, const struct object *ob,
+                        const Elf64_Rela *rb)
+{
+    size_t na, nb, ia = ELF64_R_SYM(ra->r_info), ib = ELF64_R_SYM(rb->r_info);
+    const Elf64_Sym *sa = raw_symbols(oa, &na), *sb = raw_symbols(ob, &nb);
+    if (ELF64_R_TYPE(ra->r_info) != ELF64_R_TYPE(rb->r_info) || ra->r_addend != rb->r_addend ||
+        ia >= na || ib >= nb || ia >= oa->nsyms || ib >= ob->nsyms)
+        return false;
+    sa += ia, sb += ib;
+    const struct section *ta = defined_in(oa, sa), *tb = defined_in(ob, sb);
+    size_t la = 0, lb = 0;
+    const uint8_t *pa = ta ? constant_at(ta, sa, ra, &la) : NULL;
+    const uint8_t *pb = tb ? constant_at(tb, sb, rb, &lb) : NULL;
+    const char *name_a = symbol_name(oa, ia, sa), *name_b = symbol_name(ob, ib, sb);
+    if ((name_a || name_b) && (!name_a || !name_b || strcmp(name_a, name_b)))
+        return false;
+    if (pa && pb)
+        return !strcmp(ta->name, tb->name) && la == lb && !memcmp(pa, pb, la);
+    return name_a || (ta && tb && !strcmp(ta->name, tb->name));
+}
+
+/* The next relocation of f's section at or after *i that patches f. */
+static const Elf64_Rela *next_reloc(const struct func *f, size_t *i)
+{
+    for (; *i < f->sec->nrelas; ++*i) {
+        const Elf64_Rela *r = &f->sec->relas[*i];
+        if (r->r_offset >= f->offset && r->r_offset < f->offset + f->size)
+            return &f->sec->relas[(*i)++];
+    }
+    return NULL;
+}
+
+/* Whether two versions of a function do the same: the same bytes, and
+ * relocations that reach the same things. An edited string literal or
+ * constant changes what a function does without changing its bytes. */
+bool same_function(const struct func *a, const struct func *b)
+{
+    if (a->size != b->size || !a->bytes || !b->bytes || memcmp(a->bytes, b->bytes, a->size))
+        return false;
+    size_t i = 0, j = 0;
+    for (;;) {
+        const Elf64_Rela *ra = next_reloc(a, &i), *rb = next_reloc(b, &j);
+        if (!ra || !rb)
+            return !ra && !rb;
+        if (ra->r_offset - a->offset != rb->r_offset - b->offset ||
+            !same_target(a->sec->obj, ra, b->sec->obj, rb))
+            return false;
+    }
 }
 
 const struct func *object_function(struct object *obj, const char *name)

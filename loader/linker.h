@@ -113,6 +113,8 @@ struct func {
     uint64_t size;
     uint64_t room;              /* bytes until the next symbol or section end */
     const uint8_t *bytes;       /* its bytes in the file, before relocation */
+    const struct section *sec;  /* where it is in its object */
+    uint64_t offset;
 };
 
 struct object {
@@ -326,6 +328,7 @@ bool databind_delta(const struct section *from, const Elf64_Rela *r, const struc
 /* functions.c */
 const struct func *object_functions(struct object *obj, size_t *n);
 const struct func *object_function(struct object *obj, const char *name);
+bool same_function(const struct func *a, const struct func *b);
 uint8_t object_binding(const struct object *obj, size_t i);
 
 /* funcaddr.c: &f of a reloaded function stays its first address */

@@ -82,7 +82,7 @@ static void count_functions(struct plan *p, struct object *old, struct object *n
         const struct func *o = object_function(old, fn[i].name), *n = &fn[i];
         if (!o)
             p->added++;
-        else if (o->size != n->size || !o->bytes || !n->bytes || memcmp(o->bytes, n->bytes, n->size))
+        else if (!same_function(o, n))
             p->changed++;
     }
     for (size_t i = 0; i < nold; i++)
