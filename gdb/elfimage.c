@@ -99,14 +99,10 @@ static uint64_t symbol_value(const struct object *obj, const Elf64_Sym *es, cons
 static int64_t kept_delta(const struct object *obj, const Elf64_Sym *es, int64_t addend)
 {
     size_t u = es->st_shndx;
-    if (u == 0 || u >= obj->nsecs || (obj->secs[u].flags & SHF_EXECINSTR))
-        return 0;
-    const struct section *s = &obj->secs[u];
-    uint64_t off = es->st_value + addend;
-    for (size_t i = 0; i < s->nbinds; i++)
-        if (off >= s->binds[i].start && off < s->binds[i].end)
-            return s->binds[i].delta;
-    return 0;
+    int64_t delta = 0;
+    if (u > 0 && u < obj->nsecs && !(obj->secs[u].flags & SHF_EXECINSTR))
+        bind_delta_at(&obj->secs[u], (int64_t)es->st_value + addend, &delta);
+    return delta;
 }
 
 static void relocate_debug(struct builder *b, const struct object *obj, const int64_t *piece)

@@ -110,9 +110,9 @@ static int64_t disp_to_end(const struct section *from, uint64_t at)
 }
 
 /* The byte offsets within its target section that relocation r (in
- * section from) may reach: exactly one, unless the instruction around a
- * RIP-relative displacement cannot be decoded. */
-static size_t candidate_offsets(const struct section *from, const Elf64_Rela *r, int64_t out[4])
+ * section from) may reach, relative to its symbol: exactly one, unless the
+ * instruction around a RIP-relative displacement cannot be decoded. */
+size_t reloc_target_offsets(const struct section *from, const Elf64_Rela *r, int64_t out[4])
 {
     if (ELF64_R_TYPE(r->r_info) != R_X86_64_PC32) {
         out[0] = r->r_addend;
@@ -138,19 +138,26 @@ static struct var *var_at(struct var *v, size_t n, const struct section *sec, in
     return NULL;
 }
 
+bool bind_delta_at(const struct section *sec, int64_t off, int64_t *delta)
+{
+    for (size_t j = 0; j < sec->nbinds; j++)
+        if (off >= (int64_t)sec->binds[j].start && off < (int64_t)sec->binds[j].end) {
+            *delta = sec->binds[j].delta;
+            return true;
+        }
+    return false;
+}
+
 bool databind_delta(const struct section *from, const Elf64_Rela *r, const struct section *sec,
                     int64_t *delta)
 {
     if ((sec->flags & SHF_EXECINSTR) && ELF64_R_TYPE(r->r_info) == R_X86_64_PLT32)
         return false; /* a call: straight to the new body */
     int64_t off[4];
-    size_t n = candidate_offsets(from, r, off);
+    size_t n = reloc_target_offsets(from, r, off);
     for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < sec->nbinds; j++)
-            if (off[i] >= (int64_t)sec->binds[j].start && off[i] < (int64_t)sec->binds[j].end) {
-                *delta = sec->binds[j].delta;
-                return true;
-            }
+        if (bind_delta_at(sec, off[i], delta))
+            return true;
     return false;
 }
 
@@ -170,7 +177,7 @@ static bool demote_ambiguous(struct object *obj, struct var *v, size_t n, uintpt
         for (size_t k = 0; sec->out && k < sec->nrelas; k++) {
             const struct symbol *s = obj->syms[ELF64_R_SYM(sec->relas[k].r_info)];
             int64_t off[4];
-            size_t m = s->type == STT_SECTION && s->sec ? candidate_offsets(sec, &sec->relas[k], off) : 0;
+            size_t m = s->type == STT_SECTION && s->sec ? reloc_target_offsets(sec, &sec->relas[k], off) : 0;
             struct var *hit[4];
             size_t nhit = 0;
             for (size_t j = 0; j < m; j++)
@@ -230,7 +237,7 @@ static void mark_unused_storage(struct object *obj, struct var *v, size_t n, con
                 continue;
             }
             int64_t off[4];
-            size_t m = candidate_offsets(from, &from->relas[k], off);
+            size_t m = reloc_target_offsets(from, &from->relas[k], off);
             for (size_t j = 0; j < m; j++)
                 if (!lands_on_kept(v, n, kept_at, to, off[j]))
                     to->storage_unused = false;
