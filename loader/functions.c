@@ -94,15 +94,32 @@ static void compute(struct object *obj)
     obj->funcs_known = true;
 }
 
-/* The constant a relocation reaches in read-only data: a merged constant
- * (up to 8 bytes), or a string up to its NUL (at most 64 bytes: in plain
- * .rodata nothing says where an item ends). NULL if it is not read-only
- * data. A PC-relative addend is 4 short of its target. */
-static const uint8_t *constant_at(const struct section *t, const Elf64_Sym *s, const Elf64_Rela *r,
-                                  size_t *len)
+/* One version of a function, with its object's symbol table at hand. */
+struct func_view {
+    const struct func *f;
+    const struct object *obj;
+    const Elf64_Sym *syms;
+    size_t nsyms;
+};
+
+static struct func_view view_of(const struct func *f)
 {
-    uint32_t type = ELF64_R_TYPE(r->r_info);
-    uint64_t at = s->st_value + r->r_addend + (type == R_X86_64_PC32 || type == R_X86_64_PLT32 ? 4 : 0);
+    struct func_view v = {f, f->sec->obj, NULL, 0};
+    v.syms = raw_symbols(v.obj, &v.nsyms);
+    return v;
+}
+
+/* The constant relocation r of v's function reaches in read-only data: a
+ * merged constant (up to 8 bytes), or a string up to its NUL (at most 64
+ * bytes: in plain .rodata nothing says where an item ends). NULL if it is
+ * not read-only data, or the exact target is not known. */
+static const uint8_t *constant_at(const struct func_view *v, const struct section *t, const Elf64_Sym *s,
+                                  const Elf64_Rela *r, size_t *len)
+{
+    int64_t off[4];
+    if (reloc_target_offsets(v->f->sec, r, off) != 1)
+        return NULL;
+    uint64_t at = s->st_value + off[0];
     if (!t->data || at >= t->size || !(t->flags & SHF_ALLOC) || (t->flags & (SHF_WRITE | SHF_EXECINSTR)))
         return NULL;
     const uint8_t *p = t->data + at;
@@ -134,20 +151,19 @@ static const char *symbol_name(const struct object *obj, size_t i, const Elf64_S
  * or a place (a label renumbered by an added string is the same place)
  * in a section of the same name; and in read-only data, a constant with
  * the same bytes. */
-static bool same_target(const struct object *oa, const Elf64_Rela *ra, const struct object *ob,
+static bool same_target(const struct func_view *a, const Elf64_Rela *ra, const struct func_view *b,
                         const Elf64_Rela *rb)
 {
-    size_t na, nb, ia = ELF64_R_SYM(ra->r_info), ib = ELF64_R_SYM(rb->r_info);
-    const Elf64_Sym *sa = raw_symbols(oa, &na), *sb = raw_symbols(ob, &nb);
+    size_t ia = ELF64_R_SYM(ra->r_info), ib = ELF64_R_SYM(rb->r_info);
     if (ELF64_R_TYPE(ra->r_info) != ELF64_R_TYPE(rb->r_info) || ra->r_addend != rb->r_addend ||
-        ia >= na || ib >= nb || ia >= oa->nsyms || ib >= ob->nsyms)
+        ia >= a->nsyms || ib >= b->nsyms || ia >= a->obj->nsyms || ib >= b->obj->nsyms)
         return false;
-    sa += ia, sb += ib;
-    const struct section *ta = defined_in(oa, sa), *tb = defined_in(ob, sb);
+    const Elf64_Sym *sa = &a->syms[ia], *sb = &b->syms[ib];
+    const struct section *ta = defined_in(a->obj, sa), *tb = defined_in(b->obj, sb);
     size_t la = 0, lb = 0;
-    const uint8_t *pa = ta ? constant_at(ta, sa, ra, &la) : NULL;
-    const uint8_t *pb = tb ? constant_at(tb, sb, rb, &lb) : NULL;
-    const char *name_a = symbol_name(oa, ia, sa), *name_b = symbol_name(ob, ib, sb);
+    const uint8_t *pa = ta ? constant_at(a, ta, sa, ra, &la) : NULL;
+    const uint8_t *pb = tb ? constant_at(b, tb, sb, rb, &lb) : NULL;
+    const char *name_a = symbol_name(a->obj, ia, sa), *name_b = symbol_name(b->obj, ib, sb);
     if ((name_a || name_b) && (!name_a || !name_b || strcmp(name_a, name_b)))
         return false;
     if (pa && pb)
@@ -173,13 +189,13 @@ bool same_function(const struct func *a, const struct func *b)
 {
     if (a->size != b->size || !a->bytes || !b->bytes || memcmp(a->bytes, b->bytes, a->size))
         return false;
+    struct func_view va = view_of(a), vb = view_of(b);
     size_t i = 0, j = 0;
     for (;;) {
         const Elf64_Rela *ra = next_reloc(a, &i), *rb = next_reloc(b, &j);
         if (!ra || !rb)
             return !ra && !rb;
-        if (ra->r_offset - a->offset != rb->r_offset - b->offset ||
-            !same_target(a->sec->obj, ra, b->sec->obj, rb))
+        if (ra->r_offset - a->offset != rb->r_offset - b->offset || !same_target(&va, ra, &vb, rb))
             return false;
     }
 }
