@@ -112,7 +112,7 @@ static int64_t disp_to_end(const struct section *from, uint64_t at)
 /* The byte offsets within its target section that relocation r (in
  * section from) may reach, relative to its symbol: exactly one, unless the
  * instruction around a RIP-relative displacement cannot be decoded. */
-size_t reloc_target_offsets(const struct section *from, const Elf64_Rela *r, int64_t out[4])
+static size_t reloc_target_offsets(const struct section *from, const Elf64_Rela *r, int64_t out[4])
 {
     if (ELF64_R_TYPE(r->r_info) != R_X86_64_PC32) {
         out[0] = r->r_addend;

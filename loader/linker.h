@@ -326,7 +326,6 @@ bool databind_delta(const struct section *from, const Elf64_Rela *r, const struc
                     int64_t *delta);
 /* The delta of the bind of sec that covers offset off, if any. */
 bool bind_delta_at(const struct section *sec, int64_t off, int64_t *delta);
-size_t reloc_target_offsets(const struct section *from, const Elf64_Rela *r, int64_t out[4]);
 
 /* functions.c */
 const struct func *object_functions(struct object *obj, size_t *n);
