@@ -32,7 +32,7 @@ static bool is_state_section(const struct section *s)
 
 static bool is_variable(const struct symbol *s, const struct object *obj)
 {
-    return (s->type == STT_OBJECT || (s->type == STT_NOTYPE && s->size)) && s->size &&
+    return (s->type == STT_OBJECT || s->type == STT_TLS || (s->type == STT_NOTYPE && s->size)) && s->size &&
            s->file == obj && s->sec && is_state_section(s->sec) && s->kind == SYM_DEFINED;
 }
 

@@ -18,6 +18,7 @@ struct link *link_new(const struct link_options *opts)
 {
     struct link *ld = xcalloc(1, sizeof *ld);
     ld->opts = opts;
+    ld->tls_ld_got = -1;
     ld->image = xcalloc(1, sizeof *ld->image);
     return ld;
 }
@@ -184,7 +185,7 @@ static void write_got_and_stubs(struct link *ld)
 {
     uint64_t *got = (uint64_t *)ld->image->got;
     for (size_t i = 0; i < ld->ngot; i++)
-        got[i] = ld->got[i]->addr;
+        got[i] = got_value(ld, &ld->got[i]);
     for (size_t i = 0; i < ld->nstubs; i++) {
         /* jmp *0(%rip); .quad target; int3; int3 */
         uint8_t *stub = (uint8_t *)ld->image->stubs + i * 16;
@@ -208,7 +209,7 @@ int segment_prot(enum segment seg)
     return prot[seg];
 }
 
-int link_relocate(struct link *ld)
+static void copy_sections(struct link *ld)
 {
     for (size_t i = 0; i < ld->noutsecs; i++) {
         struct outsec *o = ld->outsecs[i];
@@ -220,12 +221,38 @@ int link_relocate(struct link *ld)
                 memset((void *)(s->addr + s->size), 0xcc, padding_after(s));
         }
     }
+}
+
+/* Apply one pass's relocations: the first visits every section, the
+ * later ones only those the first left something in. */
+static int relocate_pass(struct link *ld, enum reloc_pass pass)
+{
     for (size_t i = 0; i < ld->noutsecs; i++) {
         struct outsec *o = ld->outsecs[i];
-        for (size_t j = 0; j < o->nin; j++)
-            if (!o->in[j]->storage_unused && relocate_section(ld, o->in[j]) < 0)
+        for (size_t j = 0; j < o->nin; j++) {
+            struct section *s = o->in[j];
+            if (s->storage_unused || (pass != RELOC_PLAIN && !s->deferred))
+                continue;
+            if (relocate_section(ld, s, pass) < 0)
                 return -1;
+        }
     }
+    return 0;
+}
+
+/* The passes: plain relocations; then the TLS block, its initialization
+ * image now final, goes to ld.so, which says where it is, and the TLS
+ * relocations follow; then the IFUNC resolvers, which may call through
+ * the GOT and stubs, run, and the references to their symbols follow. */
+int link_relocate(struct link *ld)
+{
+    copy_sections(ld);
+    if (relocate_pass(ld, RELOC_PLAIN) < 0 || tls_publish(ld) < 0 ||
+        relocate_pass(ld, RELOC_TLS) < 0)
+        return -1;
+    write_got_and_stubs(ld);
+    if (ifunc_resolve(ld) < 0 || relocate_pass(ld, RELOC_IFUNC) < 0)
+        return -1;
     write_got_and_stubs(ld);
     struct image *im = ld->image;
     for (int seg = 0; seg < NSEGMENTS; seg++)

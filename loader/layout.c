@@ -21,6 +21,7 @@ static const struct {
     {".text.", ".text"},           {".rodata.", ".rodata"},
     {".data.rel.ro.", ".data.rel.ro"}, {".data.rel.ro", ".data.rel.ro"},
     {".data.", ".data"},           {".bss.", ".bss"},
+    {".tdata.", ".tdata"},         {".tbss.", ".tbss"},
     {".init_array.", ".init_array"}, {".fini_array.", ".fini_array"},
     {".ctors", ".init_array"},     {".dtors", ".fini_array"},
     {".gcc_except_table.", ".gcc_except_table"},
@@ -43,10 +44,14 @@ static bool is_relro(const char *out)
            !strcmp(out, ".fini_array") || !strcmp(out, ".preinit_array");
 }
 
+/* A thread-local section's bytes in the image are only its initialization
+ * image: relocated, then copied into the link's TLS module (tls.c). */
 static enum segment segment_of(const struct section *s, const char *out)
 {
     if (s->flags & SHF_EXECINSTR)
         return SEG_TEXT;
+    if (s->flags & SHF_TLS)
+        return SEG_RELRO;
     if (!(s->flags & SHF_WRITE))
         return SEG_RODATA;
     return is_relro(out) ? SEG_RELRO : SEG_DATA;
@@ -125,8 +130,9 @@ static void sort_by_priority(struct outsec *o)
 }
 
 /* GOT slots for GOT-relative relocations; call stubs for calls whose target
- * may be out of rel32 range (shared libraries, undefined weak = 0) and for
- * 32-bit absolute references to library functions. */
+ * may be out of rel32 range (shared libraries, undefined weak = 0, an
+ * IFUNC's choice) and for 32-bit absolute references to library
+ * functions. */
 static void allocate_got_and_stubs(struct link *ld)
 {
     for (size_t i = 0; i < ld->nobjs; i++) {
@@ -138,11 +144,14 @@ static void allocate_got_and_stubs(struct link *ld)
             for (size_t k = 0; k < sec->nrelas; k++) {
                 uint32_t type = ELF64_R_TYPE(sec->relas[k].r_info);
                 struct symbol *s = obj->syms[ELF64_R_SYM(sec->relas[k].r_info)];
-                if (reloc_needs_got(type) && s->got < 0) {
-                    s->got = ld->ngot;
-                    ARRAY_PUSH(ld->got, ld->ngot, ld->capgot, s);
+                if (reloc_is_tls(type)) {
+                    tls_allocate_got(ld, sec, k, s);
+                    continue;
                 }
-                bool far = s->kind == SYM_DSO || s->kind == SYM_UNDEF || s->kind == SYM_EXTERNAL;
+                if (reloc_needs_got(type) && s->got < 0)
+                    add_got(ld, s, GOT_ADDR);
+                bool far = s->kind == SYM_DSO || s->kind == SYM_UNDEF || s->kind == SYM_EXTERNAL ||
+                           s->type == STT_GNU_IFUNC;
                 if (far && reloc_may_need_stub(type) && s->stub < 0) {
                     s->stub = ld->nstubs;
                     ARRAY_PUSH(ld->stubs, ld->nstubs, ld->capstubs, s);
@@ -287,6 +296,7 @@ static const struct {
 static const char *const linker_symbols[] = {
     "_GLOBAL_OFFSET_TABLE_", "__dso_handle", "__ehdr_start", "__executable_start",
     "_etext", "etext", "__etext", "_edata", "edata", "__bss_start", "_end", "end",
+    "_TLS_MODULE_BASE_",
 };
 
 static bool is_c_identifier(const char *s)

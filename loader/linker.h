@@ -10,6 +10,9 @@
  *   layout.c       output sections, segments, GOT and call stubs, addresses
  *   memory.c       the address-space region images are placed in
  *   reloc_x86_64.c apply relocations
+ *   tls_x86_64.c   thread-local relocations and their relaxations
+ *   tls.c          the thread-local block of a link, loaded as a module
+ *   ifunc.c        call STT_GNU_IFUNC resolvers
  *   ehframe.c      register unwind tables with libgcc
  *   initfini.c     constructor and destructor lists, in ld's order
  *   image.c        the pipeline: read -> resolve -> lay out -> relocate -> publish
@@ -66,6 +69,8 @@ struct section {
     struct var_bind *binds;     /* data kept from an earlier version */
     size_t nbinds, capbinds;
     bool storage_unused;        /* every reference goes to kept data */
+    bool deferred;              /* has relocations for a later pass */
+    uint64_t tls_offset;        /* SHF_TLS: offset in its link's TLS block */
 };
 
 /* A variable of a data section whose storage is elsewhere: relocations
@@ -99,7 +104,11 @@ struct symbol {
                                    function keeps its first address */
     const char *dso;            /* SYM_DSO: library that provides it */
     struct object *referrer;    /* first object that needed it */
-    int32_t got;                /* GOT slot, -1 if none */
+    int32_t got;                /* GOT slot, -1 if none: the address, or
+                                   for a TLS symbol its offset from the
+                                   thread pointer (initial exec) */
+    int32_t tls_got;            /* first of two GOT slots, module id and
+                                   offset (general dynamic); -1 if none */
     int32_t stub;               /* call stub, -1 if none */
     bool visited;               /* resolve.c: already looked up */
     bool global;                /* an entry of the global symbol table */
@@ -131,6 +140,8 @@ struct object {
     size_t nsyms;
     struct section *common;     /* synthetic .bss section for its commons */
     bool needs_low;             /* has 32-bit absolute relocations */
+    bool tls_ld_kept;           /* a local-dynamic TLS sequence could not
+                                   be relaxed, so none of its are */
     bool superseded;            /* replaced or removed by a reload */
     bool added;                 /* new in a reload (not a replacement) */
     uint64_t hash;              /* content hash, once computed */
@@ -164,6 +175,21 @@ struct outsec {
     size_t nin, capin;
     uint64_t size, align;
     uintptr_t addr;
+};
+
+/* What a GOT slot holds. */
+enum got_kind {
+    GOT_ADDR,       /* the symbol's address */
+    GOT_TPOFF,      /* TLS: offset from the thread pointer */
+    GOT_DTPMOD,     /* TLS: module id of the symbol's block */
+    GOT_DTPOFF,     /* TLS: offset in that block */
+    GOT_OWN_DTPMOD, /* TLS: module id of the link's own block (local dynamic) */
+    GOT_ZERO,
+};
+
+struct got_entry {
+    struct symbol *sym;
+    enum got_kind kind;
 };
 
 struct link_input {
@@ -205,8 +231,9 @@ struct link {
     size_t ncommons, capcommons;
     struct outsec **outsecs;
     size_t noutsecs, capoutsecs;
-    struct symbol **got;        /* GOT slots in order */
+    struct got_entry *got;      /* GOT slots in order */
     size_t ngot, capgot;
+    int32_t tls_ld_got;         /* local dynamic: first of two slots, or -1 */
     struct symbol **stubs;      /* call stubs in order */
     size_t nstubs, capstubs;
     bool low;                   /* image must sit below 2 GiB */
@@ -231,6 +258,7 @@ struct image {
     size_t npreinit, ninit, nfini;
     uintptr_t *eh_frames;       /* registered .eh_frame pieces */
     size_t neh_frames, capeh_frames;
+    struct tls_module *tls;     /* its thread-local block, if it has one */
 };
 
 /* input.c */
@@ -283,7 +311,37 @@ int reloc_width(uint32_t type); /* bytes patched; -1: unknown type */
 bool reloc_is_abs32(uint32_t type);
 bool reloc_needs_got(uint32_t type);
 bool reloc_may_need_stub(uint32_t type);
-int relocate_section(struct link *ld, struct section *sec);
+/* Which relocations a pass applies: a link's are applied in three (the
+ * thread-local ones need the TLS block loaded, references to an IFUNC
+ * the resolver run); relocating a live section again applies them all. */
+enum reloc_pass { RELOC_ALL, RELOC_PLAIN, RELOC_TLS, RELOC_IFUNC };
+int relocate_section(struct link *ld, struct section *sec, enum reloc_pass pass);
+uint64_t got_value(const struct link *ld, const struct got_entry *e);
+void add_got(struct link *ld, struct symbol *sym, enum got_kind kind);
+
+/* tls_x86_64.c */
+bool reloc_is_tls(uint32_t type);
+void tls_check_sequences(struct object *obj);
+void tls_allocate_got(struct link *ld, const struct section *sec, size_t i, struct symbol *s);
+int relocate_tls(struct link *ld, struct section *sec, size_t *i);
+
+/* tls.c */
+struct tls_place {
+    size_t modid;               /* the module (DTPMOD) */
+    uint64_t dtpoff;            /* offset within its block (DTPOFF) */
+    int64_t tpoff;              /* offset from the thread pointer (TPOFF) */
+    bool is_static;             /* at the same tpoff in every thread */
+};
+int tls_publish(struct link *ld);
+void tls_unpublish(struct link *ld);
+int tls_locate(uintptr_t addr, struct tls_place *out);
+void tls_own_block(const struct link *ld, struct tls_place *out);
+size_t tls_room_for(size_t size);
+size_t tls_room_wanted(void);   /* static TLS the last failed load needed */
+
+/* ifunc.c */
+bool is_own_ifunc(const struct link *ld, const struct symbol *s);
+int ifunc_resolve(struct link *ld);
 
 /* incremental.c: what a reload's link takes from the running program */
 bool incremental_unchanged(struct link *ld, const char *name, uint64_t hash,

@@ -114,6 +114,7 @@ int hotld_main(int argc, char **argv)
     }
     o.argc = argc - i;
     o.argv = argv + i;
+    o.hotld_argv = argv;
     elf_version(EV_CURRENT);
     return session_main(&o);
 }

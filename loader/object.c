@@ -84,8 +84,6 @@ static int read_sections(struct object *obj, size_t shstrndx)
             return fail("%s: LTO object (GIMPLE bytecode, no machine code); rebuild without -flto, or with -ffat-lto-objects", obj->name);
         if (sh.sh_type == SHT_REL)
             return fail("%s: section '%s': SHT_REL relocations are not used on x86-64", obj->name, s->name);
-        if ((s->flags & SHF_TLS) && section_is_loadable(s))
-            return fail("%s: section '%s': thread-local storage is not supported yet", obj->name, s->name);
         if (!needs_data(s))
             continue;
         Elf_Data *d = elf_getdata(scn, NULL);
@@ -134,7 +132,7 @@ static int read_symbol(struct object *obj, const Elf64_Sym *es, size_t i,
     s->type = GELF_ST_TYPE(es->st_info);
     s->value = es->st_value;
     s->size = es->st_size;
-    s->got = s->stub = -1;
+    s->got = s->tls_got = s->stub = -1;
     s->file = obj;
     uint32_t idx = es->st_shndx;
     if (idx == SHN_XINDEX) {
@@ -142,9 +140,6 @@ static int read_symbol(struct object *obj, const Elf64_Sym *es, size_t i,
             return fail("%s: symbol '%s': extended section index missing", obj->name, s->name);
         idx = shndx[i];
     }
-    if (s->type == STT_TLS || s->type == STT_GNU_IFUNC)
-        return fail("%s: symbol '%s': %s symbols are not supported yet", obj->name, s->name,
-                    s->type == STT_TLS ? "thread-local (TLS)" : "IFUNC");
     if (!strcmp(s->name, "__gnu_lto_slim"))
         return fail("%s: LTO object (GIMPLE bytecode, no machine code); rebuild without -flto, or with -ffat-lto-objects", obj->name);
     if (idx == SHN_UNDEF) {
@@ -160,6 +155,9 @@ static int read_symbol(struct object *obj, const Elf64_Sym *es, size_t i,
     } else {
         s->kind = SYM_DEFINED;
         s->sec = &obj->secs[idx];
+        if (s->type == STT_TLS && !(s->sec->flags & SHF_TLS))
+            return fail("%s: symbol '%s': thread-local symbol in section '%s', which is not "
+                        "thread-local", obj->name, s->name, s->sec->name);
     }
     return 0;
 }
@@ -282,5 +280,6 @@ int object_check_relocs(struct object *obj)
                 obj->needs_low = true;
         }
     }
+    tls_check_sequences(obj);
     return 0;
 }

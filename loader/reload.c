@@ -265,8 +265,8 @@ static void merge_symbols(struct session *se, struct plan *p)
                 nl->objs[i]->syms[j] = symtab_get(live, s->name);
         }
     for (size_t i = 0; i < nl->ngot; i++)
-        if (nl->got[i]->global)
-            nl->got[i] = symtab_get(live, nl->got[i]->name);
+        if (nl->got[i].sym && nl->got[i].sym->global)
+            nl->got[i].sym = symtab_get(live, nl->got[i].sym->name);
     for (size_t i = 0; i < nl->nstubs; i++)
         if (nl->stubs[i]->global)
             nl->stubs[i] = symtab_get(live, nl->stubs[i]->name);
@@ -288,7 +288,7 @@ static void relocate_again(struct section *sec)
     size_t page = sysconf(_SC_PAGESIZE);
     uintptr_t start = sec->addr & ~(page - 1), end = ALIGN_UP(sec->addr + sec->size, page);
     mprotect((void *)start, end - start, PROT_READ | PROT_WRITE);
-    relocate_section(sec->obj->link, sec);
+    relocate_section(sec->obj->link, sec, RELOC_ALL);
     mprotect((void *)start, end - start, segment_prot(sec->out->seg));
 }
 
@@ -309,11 +309,11 @@ static void update_references(struct session *se, struct symbol **moved, size_t 
     for (size_t g = 0; g < se->ngens; g++) {
         struct link *ld = se->gens[g];
         uint64_t *got = (uint64_t *)ld->image->got;
-        for (size_t i = 0; i < ld->ngot; i++)
-            if (got[i] != ld->got[i]->addr) {
-                uint64_t v = ld->got[i]->addr;
+        for (size_t i = 0; i < ld->ngot; i++) {
+            uint64_t v = got_value(ld, &ld->got[i]);
+            if (got[i] != v)
                 with_writable((uintptr_t)&got[i], 8, PROT_READ, copy_bytes, &v);
-            }
+        }
         for (size_t i = 0; i < ld->nstubs; i++) {
             const struct symbol *s = ld->stubs[i];
             uint64_t want = s->call_addr ? s->call_addr : s->addr, have;
@@ -536,6 +536,7 @@ static void free_plan(struct plan *p)
 static void abandon(struct link *nl)
 {
     incremental_forget_superseded(nl);
+    tls_unpublish(nl);
     if (nl->image->base)
         region_release(nl->image->base, nl->image->size);
     link_free(nl);

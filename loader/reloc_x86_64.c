@@ -3,6 +3,7 @@
  * GOT the image's GOT, G a slot's offset in it, L the call target (a stub
  * when S is out of rel32 reach), Z the symbol's size. */
 #include <dlfcn.h>
+#include <link.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,6 +38,16 @@ static const struct {
     [R_X86_64_SIZE64] = {"R_X86_64_SIZE64", 8},
     [R_X86_64_GOTPCRELX] = {"R_X86_64_GOTPCRELX", 4},
     [R_X86_64_REX_GOTPCRELX] = {"R_X86_64_REX_GOTPCRELX", 4},
+    [R_X86_64_DTPMOD64] = {"R_X86_64_DTPMOD64", 8},
+    [R_X86_64_DTPOFF64] = {"R_X86_64_DTPOFF64", 8},
+    [R_X86_64_TPOFF64] = {"R_X86_64_TPOFF64", 8},
+    [R_X86_64_TLSGD] = {"R_X86_64_TLSGD", 4},
+    [R_X86_64_TLSLD] = {"R_X86_64_TLSLD", 4},
+    [R_X86_64_DTPOFF32] = {"R_X86_64_DTPOFF32", 4},
+    [R_X86_64_GOTTPOFF] = {"R_X86_64_GOTTPOFF", 4},
+    [R_X86_64_TPOFF32] = {"R_X86_64_TPOFF32", 4},
+    [R_X86_64_GOTPC32_TLSDESC] = {"R_X86_64_GOTPC32_TLSDESC", 4},
+    [R_X86_64_TLSDESC_CALL] = {"R_X86_64_TLSDESC_CALL", 0},
 };
 
 int reloc_width(uint32_t type)
@@ -126,13 +137,33 @@ static int out_of_range(const struct reloc *c, uint64_t value)
                 (unsigned long)value, hint);
 }
 
-/* Is the DSO symbol at addr a function (so that a stub can stand in)? */
+struct code_search {
+    uintptr_t addr;
+    bool in_code;
+};
+
+static int find_code_segment(struct dl_phdr_info *info, size_t size, void *data)
+{
+    struct code_search *q = data;
+    (void)size;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const Elf64_Phdr *ph = &info->dlpi_phdr[i];
+        uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+        if (ph->p_type == PT_LOAD && q->addr >= start && q->addr < start + ph->p_memsz) {
+            q->in_code = ph->p_flags & PF_X;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Is the DSO symbol at addr a function (so that a stub can stand in)?
+ * Its address is in a library's code: dlsym gives an IFUNC's choice,
+ * which need not have a symbol of its own (memcpy's does not). */
 static bool is_dso_function(const struct symbol *s)
 {
-    const Elf64_Sym *es = NULL;
-    Dl_info info;
-    return dladdr1((void *)s->addr, &info, (void **)&es, RTLD_DL_SYMENT) && es &&
-           (ELF64_ST_TYPE(es->st_info) == STT_FUNC || ELF64_ST_TYPE(es->st_info) == STT_GNU_IFUNC);
+    struct code_search q = {s->addr, false};
+    return s->kind == SYM_DSO && dl_iterate_phdr(find_code_segment, &q) && q.in_code;
 }
 
 /* Z: a library symbol's size comes from its dynamic symbol table. */
@@ -163,7 +194,8 @@ static int store32(const struct reloc *c, uint8_t *loc, uint64_t value, uint64_t
     }
     bool stub_ok = c->sym->stub >= 0 &&
                    (c->type == R_X86_64_PLT32 || c->sym->kind == SYM_UNDEF ||
-                    c->sym->kind == SYM_EXTERNAL || is_dso_function(c->sym));
+                    c->sym->kind == SYM_EXTERNAL || c->sym->type == STT_GNU_IFUNC ||
+                    is_dso_function(c->sym));
     if (stub_ok && (is_signed ? fits_signed((int64_t)via_stub, 32) : fits_unsigned(via_stub, 32))) {
         store(loc, via_stub, 4);
         return 0;
@@ -262,15 +294,57 @@ static int apply(const struct reloc *c)
                 c->sec->name, c->type);
 }
 
-int relocate_section(struct link *ld, struct section *sec)
+static bool in_pass(const struct link *ld, const struct reloc *c, enum reloc_pass pass)
+{
+    switch (pass) {
+    case RELOC_ALL: return true;
+    case RELOC_TLS: return reloc_is_tls(c->type);
+    case RELOC_IFUNC: return !reloc_is_tls(c->type) && is_own_ifunc(ld, c->sym);
+    case RELOC_PLAIN: break;
+    }
+    return !reloc_is_tls(c->type) && !is_own_ifunc(ld, c->sym);
+}
+
+/* Apply the relocations of sec that belong to pass; a first pass marks
+ * the section if it left some for a later one. */
+int relocate_section(struct link *ld, struct section *sec, enum reloc_pass pass)
 {
     struct reloc c = {.ld = ld, .sec = sec};
     for (size_t i = 0; i < sec->nrelas; i++) {
         c.r = &sec->relas[i];
         c.type = ELF64_R_TYPE(c.r->r_info);
         c.sym = sec->obj->syms[ELF64_R_SYM(c.r->r_info)];
-        if (apply(&c) < 0)
+        if (!in_pass(ld, &c, pass)) {
+            sec->deferred = true;
+            continue;
+        }
+        if (pass == RELOC_IFUNC && (sec->flags & SHF_TLS))
+            return fail("%s: section '%s': a thread-local initializer refers to IFUNC '%s'",
+                        sec->obj->name, sec->name, c.sym->name);
+        if (reloc_is_tls(c.type) ? relocate_tls(ld, sec, &i) < 0 : apply(&c) < 0)
             return -1;
     }
     return 0;
+}
+
+void add_got(struct link *ld, struct symbol *sym, enum got_kind kind)
+{
+    if (sym && kind != GOT_DTPMOD && kind != GOT_DTPOFF)
+        sym->got = (int32_t)ld->ngot;
+    ARRAY_PUSH(ld->got, ld->ngot, ld->capgot, ((struct got_entry){sym, kind}));
+}
+
+uint64_t got_value(const struct link *ld, const struct got_entry *e)
+{
+    struct tls_place at = {0};
+    switch (e->kind) {
+    case GOT_ADDR: return e->sym->addr;
+    case GOT_OWN_DTPMOD: return tls_own_block(ld, &at), at.modid;
+    case GOT_ZERO: return 0;
+    case GOT_TPOFF:
+    case GOT_DTPMOD:
+    case GOT_DTPOFF: break;
+    }
+    tls_locate(e->sym->addr, &at);
+    return e->kind == GOT_TPOFF ? (uint64_t)at.tpoff : e->kind == GOT_DTPMOD ? at.modid : at.dtpoff;
 }

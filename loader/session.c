@@ -620,6 +620,26 @@ static _Noreturn void start_program(const struct image *im, int argc, char **arg
     exit(entry(argc, argv, environ));
 }
 
+#define TLS_RESTARTED "HOTLD_TLS_RESTARTED"
+
+/* glibc sizes every thread's static TLS when the process starts, from
+ * GLIBC_TUNABLES. A program whose thread-local variables do not fit in
+ * the surplus it keeps for modules loaded later gets hotld started again,
+ * once, with room for them (nothing of the program has run yet). */
+static void restart_with_tls_room(const struct session_options *o)
+{
+    size_t room = tls_room_wanted();
+    if (!room || getenv(TLS_RESTARTED))
+        return;
+    const char *old = getenv("GLIBC_TUNABLES");
+    char *tunables = xasprintf("%s%sglibc.rtld.optional_static_tls=%zu", old ? old : "",
+                               old ? ":" : "", room);
+    setenv("GLIBC_TUNABLES", tunables, 1);
+    setenv(TLS_RESTARTED, "1", 1);
+    fflush(NULL);
+    execv("/proc/self/exe", o->hotld_argv);
+}
+
 static int run_server(struct session_options *o, const char *path)
 {
     struct session *se = &the_session;
@@ -630,9 +650,11 @@ static int run_server(struct session_options *o, const char *path)
     o->link.host = &se->host;
     struct link *ld = link_new(&o->link);
     if (link_load(ld) < 0) {
+        restart_with_tls_room(o);
         fprintf(stderr, "hotld: error: %s\n", last_error());
         return 1;
     }
+    unsetenv(TLS_RESTARTED); /* not the program's business */
     phase_done("total", t);
     se->live = ld;
     ARRAY_PUSH(se->gens, se->ngens, se->capgens, ld);

@@ -18,6 +18,7 @@ struct session_options {
     int reload_timeout_ms;
     int argc;                   /* program arguments after "--" */
     char **argv;
+    char **hotld_argv;          /* hotld's own, to restart it */
 };
 
 /* One version of an object's functions, for redirecting old code. */

@@ -15,7 +15,7 @@ struct symbol *symtab_get(struct link *ld, const char *name)
         s->name = name;
         s->kind = SYM_UNDEF;
         s->bind = STB_WEAK; /* until a strong reference is seen */
-        s->got = s->stub = -1;
+        s->got = s->tls_got = s->stub = -1;
         s->global = true;
         slot->value = s;
     }

@@ -32,8 +32,9 @@ CONFIGS=(
 # configuration really tests what it is meant to. A "CC/CONFIG" key adds
 # types that only that compiler emits.
 declare -A CONFIG_RELOCS=(
-    [default]="R_X86_64_PC32 R_X86_64_PLT32 R_X86_64_64"
-    [pic]="R_X86_64_REX_GOTPCRELX R_X86_64_PLT32"
+    [default]="R_X86_64_PC32 R_X86_64_PLT32 R_X86_64_64 R_X86_64_TPOFF32 R_X86_64_GOTTPOFF"
+    [pic]="R_X86_64_REX_GOTPCRELX R_X86_64_PLT32 R_X86_64_TLSGD"
+    [clang/pic]="R_X86_64_TLSLD R_X86_64_DTPOFF32"
     [nopie]="R_X86_64_32 R_X86_64_32S"
     [large]="R_X86_64_GOTPC64 R_X86_64_GOTOFF64 R_X86_64_GOT64"
     [gcc/large]="R_X86_64_PLTOFF64"
@@ -44,9 +45,9 @@ declare -A CONFIG_RELOCS=(
     [medium]="R_X86_64_GOTPC32 R_X86_64_GOTOFF64"
 )
 
-# Programs: NAME|SOURCES (link order)|EXTRA CFLAGS|LIBS|ONLY WITH CFLAG
-# (a program with the last field is built only in configurations whose
-# CFLAGS contain it).
+# Programs: NAME|SOURCES (link order)|EXTRA CFLAGS|LIBS|ONLY WITH CFLAG|NOT IN
+# (a program with the ONLY field is built only in configurations whose
+# CFLAGS contain it; NOT IN lists configurations it is not built in).
 PROGRAMS=(
     "calls|main.c ops.c data.c||"
     "libc|main.c opts.c||"
@@ -56,6 +57,10 @@ PROGRAMS=(
     "bt|main.c other.c|-fstack-protector-all|"
     "common|a.c b.c|||-fcommon"
     "archive|main.c||"
+    "tls|main.c vars.c||"
+    # GNU ld refuses the large model's GOT-relative relocations against an
+    # IFUNC, so there is no reference to compare with.
+    "ifunc|main.c impl.c||||large largepic medium mediumcommon"
 )
 # Archive members for the "archive" program, in archive order: the helpers
 # come before the member that needs them, so one forward pass is not enough.
@@ -88,6 +93,11 @@ expect_refused() {
     fi
 }
 
+# in_config CONFIG-NAME CFLAGS ONLY NOT-IN: is the program built there?
+in_config() {
+    { [ -z "$3" ] || [[ " $2 " == *" $3 "* ]]; } && [[ " $4 " != *" $1 "* ]]
+}
+
 COMPILERS="gcc clang"
 # Configurations whose runs are repeated under the ASan+UBSan build.
 ASAN_CONFIGS=" default largepic "
@@ -97,8 +107,8 @@ for cc in $COMPILERS; do
     for cfg in "${CONFIGS[@]}"; do
         IFS='|' read -r cname cflags _ <<<"$cfg"
         for p in "${PROGRAMS[@]}"; do
-            IFS='|' read -r pname srcs extra _ only <<<"$p"
-            [ -n "$only" ] && [[ " $cflags " != *" $only "* ]] && continue
+            IFS='|' read -r pname srcs extra _ only notin <<<"$p"
+            in_config "$cname" "$cflags" "$only" "$notin" || continue
             d=$TMP/$cc/$cname/$pname
             mkdir -p "$d"
             for s in $srcs; do
@@ -127,8 +137,8 @@ for cc in $COMPILERS; do
     for cfg in "${CONFIGS[@]}"; do
         IFS='|' read -r cname cflags ldflags <<<"$cfg"
         for p in "${PROGRAMS[@]}"; do
-            IFS='|' read -r pname srcs extra libs only <<<"$p"
-            [ -n "$only" ] && [[ " $cflags " != *" $only "* ]] && continue
+            IFS='|' read -r pname srcs extra libs only notin <<<"$p"
+            in_config "$cname" "$cflags" "$only" "$notin" || continue
             d=$TMP/$cc/$cname/$pname
             objs=() good=1
             for s in $srcs; do
@@ -185,7 +195,7 @@ for cc in $COMPILERS; do
     for cfg in "${CONFIGS[@]}"; do
         IFS='|' read -r cname _ <<<"$cfg"
         for p in "${PROGRAMS[@]}"; do
-            IFS='|' read -r pname srcs _ libs only <<<"$p"
+            IFS='|' read -r pname srcs _ libs only _ <<<"$p"
             [ -n "${READY[$cc/$cname/$pname]:-}" ] || continue
             d=$TMP/$cc/$cname/$pname
             name=link/$cc/$cname/$pname

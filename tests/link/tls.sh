@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Thread-local storage beyond the link matrix (programs.sh runs the "tls"
+# program in every configuration): each TLS model forced with
+# -ftls-model, TLS descriptors (gcc's -mtls-dialect=gnu2, local dynamic
+# through _TLS_MODULE_BASE_ too), indirect __tls_get_addr calls (-fno-plt),
+# each checked to contain the relocation types it is meant to. The
+# relaxation is observed, not assumed: a relaxed program never calls
+# __tls_get_addr (a gdb breakpoint there is never hit), while the large
+# code model's sequences, which hotld does not rewrite, do call it and
+# still work. A block larger than glibc's static TLS surplus makes hotld
+# restart itself with room for it; a shared library's thread-local
+# variable works from -fPIC code and is refused, with the flag to use,
+# from initial-exec code.
+set -u
+. "$HOTLD_ROOT/tests/lib.sh"
+. "$HOTLD_ROOT/tests/link/helpers.bash"
+need_tools tools gcc clang readelf gdb || true
+SRC=$LINK_SRC/tls
+
+# Variants: NAME|COMPILERS|CFLAGS|RELOCATION TYPES THE OBJECTS MUST HAVE
+VARIANTS=(
+    "gd|gcc clang|-fPIC -ftls-model=global-dynamic|R_X86_64_TLSGD"
+    "ld|gcc clang|-fPIC -ftls-model=local-dynamic -O2|R_X86_64_TLSLD R_X86_64_DTPOFF32"
+    "ie|gcc clang|-ftls-model=initial-exec|R_X86_64_GOTTPOFF"
+    "le|gcc clang|-ftls-model=local-exec|R_X86_64_TPOFF32"
+    "noplt|gcc clang|-fPIC -fno-plt -O2|R_X86_64_TLSGD R_X86_64_GOTPCRELX"
+    "desc|gcc|-fPIC -mtls-dialect=gnu2|R_X86_64_GOTPC32_TLSDESC R_X86_64_TLSDESC_CALL"
+    "desc-O2|gcc|-fPIC -mtls-dialect=gnu2 -O2|R_X86_64_GOTPC32_TLSDESC R_X86_64_TLSDESC_CALL"
+    "desc-ld|gcc|-fPIC -mtls-dialect=gnu2 -ftls-model=local-dynamic|R_X86_64_GOTPC32_TLSDESC R_X86_64_DTPOFF32"
+    "largepic|gcc clang|-mcmodel=large -fPIC|R_X86_64_TLSGD"
+)
+
+# build DIR CC CFLAGS...: compile the tls program and link the reference.
+build() {
+    local d=$1 cc=$2; shift 2
+    mkdir -p "$d"
+    (cd "$d" && "$cc" "$@" -c "$SRC/main.c" "$SRC/vars.c" && gcc main.o vars.o -o ref) >"$d/cc.log" 2>&1
+}
+
+# tls_get_addr_calls DIR: whether the hotld-run program calls
+# __tls_get_addr once in main (hotld's own libraries use it too): 1, or
+# empty if it never does; "no main" if gdb did not stop in main.
+tls_get_addr_calls() {
+    (cd "$1" && gdb -batch -nx -ex 'set breakpoint pending on' -ex 'break main' -ex 'run' \
+        -ex 'break __tls_get_addr' -ex 'continue' -ex 'info breakpoints' \
+        --args "$HOTLD" main.o vars.o 2>&1) |
+        awk '/^[0-9]+ +breakpoint/ { bp = $1; next }
+             /already hit/ { hits[bp] = $4 }
+             END { print hits[1] ? hits[2] : "no main" }'
+}
+
+for v in "${VARIANTS[@]}"; do
+    IFS='|' read -r name compilers cflags relocs <<<"$v"
+    for cc in $compilers; do
+        d=$TMP/$cc-$name
+        # shellcheck disable=SC2086
+        if ! build "$d" "$cc" $cflags; then
+            not_ok "tls/$cc/$name/build" "$(head -c 300 "$d/cc.log" | tr '\n' ' ')"
+            continue
+        fi
+        expect_relocs "tls/$cc/$name/relocs" "$relocs" "$d"/*.o
+        run_both "tls/$cc/$name" "cd '$d' && exec -a main ./ref" "cd '$d' && $HOT main.o vars.o"
+    done
+done
+
+hits=$(tls_get_addr_calls "$TMP/gcc-gd")
+expect_eq tls/gcc/gd/relaxed "" "$hits"
+hits=$(tls_get_addr_calls "$TMP/gcc-largepic")
+if [ -n "$hits" ] && [ "$hits" -gt 0 ]; then ok tls/gcc/largepic/not-relaxed; else
+    not_ok tls/gcc/largepic/not-relaxed "expected calls to __tls_get_addr, breakpoint hits: '$hits'"
+fi
+
+# More thread-local data than glibc's static TLS surplus (about 1.5 KiB).
+d=$TMP/big
+mkdir -p "$d"
+cat >"$d/big.c" <<'C'
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+__thread char big[200000] = {1};
+static void *touch(void *arg) { big[199999] = 7; return (void *)(long)(big[0] + big[199999]); }
+int main(void)
+{
+    pthread_t t;
+    void *r;
+    pthread_create(&t, NULL, touch, NULL);
+    pthread_join(t, &r);
+    printf("thread saw %ld, main %d, marker %s\n", (long)r, big[199999],
+           getenv("HOTLD_TLS_RESTARTED") ? "leaked" : "unset");
+    return 0;
+}
+C
+if (cd "$d" && gcc -c big.c && gcc big.o -o ref) >"$d/cc.log" 2>&1; then
+    run_both tls/big-block "cd '$d' && exec -a big ./ref" "cd '$d' && $HOT big.o"
+else
+    not_ok tls/big-block/build "$(head -c 300 "$d/cc.log")"
+fi
+
+# A shared library's thread-local variable.
+d=$TMP/dso
+mkdir -p "$d"
+cat >"$d/lib.c" <<'C'
+__thread int lib_count = 33;
+int lib_get(void) { return lib_count; }
+C
+cat >"$d/use.c" <<'C'
+#include <pthread.h>
+#include <stdio.h>
+extern __thread int lib_count;
+int lib_get(void);
+static void *bump(void *arg) { lib_count += 5; printf("thread %d %d\n", lib_count, lib_get()); return arg; }
+int main(void)
+{
+    pthread_t t;
+    lib_count++;
+    pthread_create(&t, NULL, bump, NULL);
+    pthread_join(t, NULL);
+    printf("main %d %d\n", lib_count, lib_get());
+    return 0;
+}
+C
+if (cd "$d" && gcc -shared -fPIC lib.c -o libtlsdso.so && gcc -fPIC -c use.c -o use-pic.o &&
+    gcc -c use.c -o use-ie.o && gcc use-pic.o -L. -ltlsdso -Wl,-rpath,"$d" -o ref) >"$d/cc.log" 2>&1; then
+    run_both tls/dso-general-dynamic "cd '$d' && exec ./ref" "cd '$d' && $HOT use-pic.o ./libtlsdso.so"
+    (cd "$d" && $HOT use-ie.o ./libtlsdso.so) >"$d/ie.out" 2>"$d/ie.err"
+    rc=$?
+    if [ $rc -eq 1 ] && [ "$(wc -l <"$d/ie.err")" -eq 1 ] &&
+       grep -q "'lib_count': initial-exec access to a library loaded at run time; rebuild with -fPIC" "$d/ie.err"; then
+        ok tls/dso-initial-exec-refused
+    else
+        not_ok tls/dso-initial-exec-refused "exit $rc: $(head -c 300 "$d/ie.err")"
+    fi
+else
+    not_ok tls/dso/build "$(head -c 300 "$d/cc.log")"
+fi

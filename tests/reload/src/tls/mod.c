@@ -1,0 +1,31 @@
+/* The reloaded object: thread-local variables of every kind (global,
+ * file static, function static). Version 2 adds one and reports another
+ * version; the others keep every thread's values. mod_tick(out, n) adds
+ * n to the calling thread's counters, then reports its copies: version,
+ * ticks, base (1000 + ticks), the function static (ticks as well) and
+ * the added variable (42 + its ticks; -1 before version 2). */
+#include "rt.h"
+
+__thread long tls_ticks;
+static __thread long tls_base = 1000;
+#if VER >= 2
+__thread long tls_added = 42;
+#endif
+
+RELOADABLE void mod_tick(long out[5], int n)
+{
+    static __thread long calls;
+    calls += n;
+    tls_ticks += n;
+    tls_base += n;
+    out[0] = opaque_int(VER);
+    out[1] = tls_ticks;
+    out[2] = tls_base;
+    out[3] = calls;
+#if VER >= 2
+    tls_added += n;
+    out[4] = tls_added;
+#else
+    out[4] = -1;
+#endif
+}
