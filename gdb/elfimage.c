@@ -105,6 +105,40 @@ static int64_t kept_delta(const struct object *obj, const Elf64_Sym *es, int64_t
     return delta;
 }
 
+/* Where a thread-local variable is for the loader: in its link's TLS
+ * module, or, kept from an earlier version, where that version had it. */
+static uintptr_t tls_variable(const struct object *obj, const Elf64_Sym *es, int64_t addend)
+{
+    if (es->st_shndx == SHN_UNDEF || es->st_shndx >= obj->nsecs)
+        return 0;
+    const struct section *s = &obj->secs[es->st_shndx];
+    int64_t delta = kept_delta(obj, es, addend);
+    if (delta)
+        return s->addr + es->st_value + addend + delta;
+    return tls_section_address(s) + es->st_value + addend;
+}
+
+/* GDB cannot find the TLS blocks of hot-loaded code the usual way: it
+ * asks libthread_db with the link map of the variable's shared library,
+ * and a JIT image has none. Without a link map, GDB (as for a static
+ * executable) takes the address as module 1's block plus the offset in
+ * the location. Module 1 is in static TLS, like ours, so the offset
+ * between the two blocks is the same in every thread; the debug info
+ * gets that offset instead of x@dtpoff. It may be negative: gcc puts a
+ * 32-bit x@dtpoff in the low half of a DW_OP_const8u operand, so then
+ * all 8 bytes are written. at: the relocated field, after avail bytes. */
+static void write_tls_offset(char *at, uint64_t before, uint64_t avail, int width, uintptr_t var)
+{
+    enum { DW_OP_const8u = 0x0e };
+    struct tls_place place, first;
+    if (!var || tls_locate(var, &place) < 0 || !place.is_static || tls_first_module(&first) < 0)
+        return;
+    if (before >= 1 && (uint8_t)at[-1] == DW_OP_const8u && avail >= 8)
+        width = 8;
+    uint64_t v = (uint64_t)(place.tpoff - first.tpoff);
+    memcpy(at, &v, width);
+}
+
 static void relocate_debug(struct builder *b, const struct object *obj, const int64_t *piece)
 {
     size_t nsyms;
@@ -123,6 +157,11 @@ static void relocate_debug(struct builder *b, const struct object *obj, const in
             int width = type == R_X86_64_64 || type == R_X86_64_PC64 || type == R_X86_64_DTPOFF64 ? 8 : 4;
             if (sym >= nsyms || rel[k].r_offset > t->size || t->size - rel[k].r_offset < (uint64_t)width)
                 continue;
+            if (type == R_X86_64_DTPOFF64 || type == R_X86_64_DTPOFF32) {
+                write_tls_offset(base + rel[k].r_offset, rel[k].r_offset, t->size - rel[k].r_offset, width,
+                                 tls_variable(obj, &es[sym], rel[k].r_addend));
+                continue;
+            }
             uint64_t v = symbol_value(obj, &es[sym], piece) + rel[k].r_addend +
                          kept_delta(obj, &es[sym], rel[k].r_addend);
             if (type == R_X86_64_PC32 || type == R_X86_64_PC64)

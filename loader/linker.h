@@ -336,6 +336,8 @@ int tls_publish(struct link *ld);
 void tls_unpublish(struct link *ld);
 int tls_locate(uintptr_t addr, struct tls_place *out);
 void tls_own_block(const struct link *ld, struct tls_place *out);
+uintptr_t tls_section_address(const struct section *s);
+int tls_first_module(struct tls_place *out);
 size_t tls_room_for(size_t size);
 size_t tls_room_wanted(void);   /* static TLS the last failed load needed */
 

@@ -245,6 +245,14 @@ void tls_unpublish(struct link *ld)
     ld->image->tls = NULL;
 }
 
+/* Where section s's variables start, for a debugger; 0 if they are not
+ * in a module (all kept from an earlier version, or no TLS at all). */
+uintptr_t tls_section_address(const struct section *s)
+{
+    const struct tls_module *m = s->obj->link ? s->obj->link->image->tls : NULL;
+    return m && is_tls_storage(s) ? m->image + s->tls_offset : 0;
+}
+
 /* Where the link's own block starts (all zero if it has none). */
 void tls_own_block(const struct link *ld, struct tls_place *out)
 {
@@ -300,6 +308,23 @@ static int find_block(struct dl_phdr_info *info, size_t size, void *data)
             return 1;
         }
     return 0;
+}
+
+static int find_module_1(struct dl_phdr_info *info, size_t size, void *data)
+{
+    struct tls_place *out = data;
+    (void)size;
+    if (info->dlpi_tls_modid != 1 || !info->dlpi_tls_data)
+        return 0;
+    uintptr_t block = (uintptr_t)info->dlpi_tls_data;
+    *out = (struct tls_place){1, 0, (int64_t)(block - thread_pointer()), true};
+    return 1;
+}
+
+/* Where TLS module 1 (the first loaded with thread-local data) is. */
+int tls_first_module(struct tls_place *out)
+{
+    return dl_iterate_phdr(find_module_1, out) ? 0 : -1;
 }
 
 int tls_locate(uintptr_t addr, struct tls_place *out)

@@ -6,7 +6,8 @@
 # a watchpoint on a global; under a reload made from outside gdb, the same
 # breakpoint hits in the new code with exactly one location and a
 # watchpoint on a kept variable keeps firing; old frames keep their names,
-# lines and source; gdb -p to a running session; the hotld helper.
+# lines and source; gdb -p to a running session; the hotld helper;
+# thread-local variables, each thread's own copy.
 . "$(dirname "$0")/lib.bash"
 # hotld parks threads with SIGRTMIN+6 (SIG40 to gdb) during a reload.
 GDB=(gdb -nx -batch -ex 'set breakpoint pending on' -ex 'handle SIG40 nostop noprint pass'
@@ -201,6 +202,27 @@ attach_session() { # TAG CC
     cd "$TMP"
 }
 
+# Thread-local variables of hot-loaded code, in the thread that stops and
+# in another one (tests/link/src/tls: three threads in turn bump their
+# own shared_count from 10 and label it; main's copy stays 10).
+tls_session() { # TAG CC
+    local tag=$1 cc=$2
+    mkdir -p "$TMP/$tag" && cd "$TMP/$tag" || return
+    cp "$HOTLD_ROOT"/tests/link/src/tls/*.c .
+    $cc -g -c main.c vars.c 2>cc.log || { not_ok "$tag/build" "$(head -c 300 cc.log)"; return; }
+    timeout 60 "${GDB[@]}" -ex 'break vars_label if shared_count == 12' -ex run \
+        -ex 'print shared_count' -ex 'print label' -ex 'print tls_text' -ex 'print shared_zero[511]' \
+        -ex 'thread 1' -ex 'print shared_count' -ex 'print label' --args "$HOTLD" main.o vars.o >out.txt 2>&1
+    has "$tag/tls-condition" 'hit Breakpoint 1, vars_label \(\) at vars.c' out.txt
+    has "$tag/tls-this-thread" '^\$1 = 12$' out.txt
+    has "$tag/tls-static" '^\$2 = "bumped by 2"' out.txt
+    has "$tag/tls-other-object" '^\$3 = 0x[0-9a-f]+ (<[^>]*> )?"changed"' out.txt
+    has "$tag/tls-zeroed" '^\$4 = 2$' out.txt
+    has "$tag/tls-main-thread" '^\$5 = 10$' out.txt
+    has "$tag/tls-main-thread-static" '^\$6 = "label"' out.txt
+    cd "$TMP"
+}
+
 # GDB finds hotld's JIT interface in the dynamic symbol table, so a
 # stripped hotld still shows loaded code.
 stripped_session() {
@@ -219,6 +241,7 @@ for cc in gcc clang; do
     helper_session "gdb/$cc" "$cc"
     watch_session "gdb/$cc" "$cc"
     attach_session "gdb/$cc" "$cc"
+    tls_session "gdb/$cc/tls" "$cc"
     for opt in -O0 -O2; do
         debug_session "gdb/$cc$opt" "$cc" "$opt"
         reload_session "gdb/$cc$opt" "$cc" "$opt"
