@@ -78,6 +78,7 @@ bench: deps
 	@bench/load.sh
 	@bench/reload.sh
 	@bench/gdb.sh
+	@bench/tls.sh
 
 clean:
 	rm -rf build

@@ -10,11 +10,14 @@
  *   general dynamic  66 48 8d 3d <x@tlsgd>      data16 lea x@tlsgd(%rip),%rdi
  *                    66 66 48 e8 <call>         data16 data16 rex64 call __tls_get_addr@plt
  *                 or 66 48 ff 15 <call>         data16 rex64 call *__tls_get_addr@gotpcrel(%rip)
+ *                 or (large model, no 66)       movabs $__tls_get_addr@pltoff,%rax;
+ *                    48 b8 <8> 48 01 d8 ff d0   add %rbx,%rax (any register); call *%rax
  *     becomes        64 48 8b 04 25 00 00 00 00 mov %fs:0,%rax
  *                    48 8d 80 <x@tpoff>         lea x@tpoff(%rax),%rax
- *   local dynamic    48 8d 3d <x@tlsld> e8 <call>          (or ff 15 <call>)
- *     becomes        mov %fs:0,%rax, padded to the same length; then each
- *                    x@dtpoff is x's offset from the thread pointer
+ *                                               (then NOPs to the same length)
+ *   local dynamic    48 8d 3d <x@tlsld>, then one of the three calls above
+ *     becomes        mov %fs:0,%rax and NOPs; then each x@dtpoff is x's
+ *                    offset from the thread pointer
  *   initial exec     mov/add x@gottpoff(%rip),%reg  ->  mov/add $x@tpoff,%reg
  *   descriptors      lea x@tlsdesc(%rip),%reg       ->  mov $x@tpoff,%reg
  *                    call *x@tlscall(%rax)          ->  xchg %ax,%ax
@@ -64,32 +67,71 @@ static bool call_follows(const struct section *sec, size_t i, uint64_t at)
         return false;
     uint32_t t = ELF64_R_TYPE(sec->relas[i + 1].r_info);
     return t == R_X86_64_PLT32 || t == R_X86_64_PC32 || t == R_X86_64_GOTPCRELX ||
-           t == R_X86_64_GOTPCREL;
+           t == R_X86_64_GOTPCREL || t == R_X86_64_PLTOFF64;
 }
 
-/* Length of the general-dynamic sequence around relocation i, 0 if it
- * is not one of the two known shapes. */
-static size_t gd_sequence(const struct section *sec, size_t i)
+/* The large model's call: movabs $__tls_get_addr@pltoff,%rax;
+ * add %REG,%rax; call *%rax, at `at`. */
+static bool large_call_at(const struct section *sec, size_t i, int64_t at)
+{
+    if (!bytes_are(sec, at, (const uint8_t[]){0x48, 0xb8}, 2) || !call_follows(sec, i, at + 2) ||
+        !bytes_are(sec, at + 11, (const uint8_t[]){0x01}, 1) ||
+        !bytes_are(sec, at + 13, (const uint8_t[]){0xff, 0xd0}, 2))
+        return false;
+    uint8_t rex = sec->data[at + 10], modrm = sec->data[at + 12];
+    return (rex == 0x48 || rex == 0x4c) && (modrm & 0xc7) == 0xc0;
+}
+
+/* A code sequence to rewrite: where it starts relative to the TLSGD or
+ * TLSLD relocation, and its length; length 0 if it is not a known shape. */
+struct sequence {
+    int start;
+    size_t length;
+};
+
+static struct sequence gd_sequence(const struct section *sec, size_t i)
 {
     int64_t off = (int64_t)sec->relas[i].r_offset;
-    if (!bytes_are(sec, off - 4, gd_lea, sizeof gd_lea) || !call_follows(sec, i, off + 8))
-        return 0;
-    bool plt = bytes_are(sec, off + 4, gd_call_plt, sizeof gd_call_plt);
-    return plt || bytes_are(sec, off + 4, gd_call_got, sizeof gd_call_got) ? 16 : 0;
+    if (bytes_are(sec, off - 4, gd_lea, sizeof gd_lea) && call_follows(sec, i, off + 8) &&
+        (bytes_are(sec, off + 4, gd_call_plt, sizeof gd_call_plt) ||
+         bytes_are(sec, off + 4, gd_call_got, sizeof gd_call_got)))
+        return (struct sequence){-4, 16};
+    if (bytes_are(sec, off - 3, ld_lea, sizeof ld_lea) && large_call_at(sec, i, off + 4))
+        return (struct sequence){-3, 22};
+    return (struct sequence){0, 0};
 }
 
-/* Same for local dynamic: 12 bytes with a direct call, 13 with an
- * indirect one. */
-static size_t ld_sequence(const struct section *sec, size_t i)
+/* Local dynamic: 12 bytes with a direct call, 13 with an indirect one, 22
+ * in the large model. */
+static struct sequence ld_sequence(const struct section *sec, size_t i)
 {
     int64_t off = (int64_t)sec->relas[i].r_offset;
     if (!bytes_are(sec, off - 3, ld_lea, sizeof ld_lea))
-        return 0;
+        return (struct sequence){0, 0};
     if (bytes_are(sec, off + 4, (const uint8_t[]){0xe8}, 1) && call_follows(sec, i, off + 5))
-        return 12;
+        return (struct sequence){-3, 12};
     if (bytes_are(sec, off + 4, (const uint8_t[]){0xff, 0x15}, 2) && call_follows(sec, i, off + 6))
-        return 13;
-    return 0;
+        return (struct sequence){-3, 13};
+    if (large_call_at(sec, i, off + 4))
+        return (struct sequence){-3, 22};
+    return (struct sequence){0, 0};
+}
+
+/* n bytes of NOPs, in the longest forms (Intel's recommended ones). */
+static void fill_nops(uint8_t *p, size_t n)
+{
+    static const uint8_t nops[9][9] = {
+        {0x90}, {0x66, 0x90}, {0x0f, 0x1f, 0x00}, {0x0f, 0x1f, 0x40, 0x00},
+        {0x0f, 0x1f, 0x44, 0x00, 0x00}, {0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00},
+        {0x0f, 0x1f, 0x80, 0, 0, 0, 0}, {0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0},
+        {0x66, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0},
+    };
+    while (n) {
+        size_t k = n < 9 ? n : 9;
+        memcpy(p, nops[k - 1], k);
+        p += k;
+        n -= k;
+    }
 }
 
 /* REX.W, then one of the opcodes, reading (%rip)+disp32 into a 64-bit
@@ -129,7 +171,7 @@ void tls_check_sequences(struct object *obj)
     for (size_t j = 1; j < obj->nsecs; j++) {
         const struct section *sec = &obj->secs[j];
         for (size_t i = 0; i < sec->nrelas; i++)
-            if (ELF64_R_TYPE(sec->relas[i].r_info) == R_X86_64_TLSLD && !ld_sequence(sec, i))
+            if (ELF64_R_TYPE(sec->relas[i].r_info) == R_X86_64_TLSLD && !ld_sequence(sec, i).length)
                 obj->tls_ld_kept = true;
     }
 }
@@ -145,7 +187,7 @@ void tls_allocate_got(struct link *ld, const struct section *sec, size_t i, stru
 {
     switch (ELF64_R_TYPE(sec->relas[i].r_info)) {
     case R_X86_64_TLSGD:
-        if ((!is_own(s) || !gd_sequence(sec, i)) && s->tls_got < 0)
+        if ((!is_own(s) || !gd_sequence(sec, i).length) && s->tls_got < 0)
             add_tls_pair(ld, s);
         break;
     case R_X86_64_TLSLD:
@@ -201,27 +243,25 @@ static int64_t got_slot_pc(const struct tls_reloc *c, int32_t slot)
  * (i + 1) is consumed. */
 static int general_dynamic(struct tls_reloc *c, size_t *i)
 {
-    if (!is_own(c->sym) || !gd_sequence(c->sec, *i))
+    struct sequence seq = gd_sequence(c->sec, *i);
+    if (!is_own(c->sym) || !seq.length)
         return store_s32(c, c->loc, got_slot_pc(c, c->sym->tls_got));
-    uint8_t *seq = c->loc - 4;
-    memcpy(seq, mov_fs0_rax, sizeof mov_fs0_rax);
-    memcpy(seq + 9, lea_rax_rax, sizeof lea_rax_rax);
+    uint8_t *p = c->loc + seq.start;
+    memcpy(p, mov_fs0_rax, sizeof mov_fs0_rax);
+    memcpy(p + 9, lea_rax_rax, sizeof lea_rax_rax);
+    fill_nops(p + 16, seq.length - 16);
     ++*i;
-    return store_s32(c, seq + 12, c->at.tpoff);
+    return store_s32(c, p + 12, c->at.tpoff);
 }
 
 static int local_dynamic(struct tls_reloc *c, size_t *i)
 {
     if (c->sec->obj->tls_ld_kept)
         return store_s32(c, c->loc, got_slot_pc(c, c->ld->tls_ld_got));
-    static const uint8_t pad4[] = {0x0f, 0x1f, 0x40, 0x00}; /* nopl 0(%rax) */
-    size_t n = ld_sequence(c->sec, *i);
-    uint8_t *seq = c->loc - 3;
-    if (n == 12)
-        memcpy(seq, (const uint8_t[]){0x66, 0x66, 0x66}, 3);
-    memcpy(seq + (n == 12 ? 3 : 0), mov_fs0_rax, sizeof mov_fs0_rax);
-    if (n == 13)
-        memcpy(seq + 9, pad4, sizeof pad4);
+    struct sequence seq = ld_sequence(c->sec, *i);
+    uint8_t *p = c->loc + seq.start;
+    memcpy(p, mov_fs0_rax, sizeof mov_fs0_rax);
+    fill_nops(p + 9, seq.length - 9);
     ++*i;
     return 0;
 }
