@@ -5,7 +5,9 @@
 # version that adds a thread-local variable. Every thread's copies keep
 # their values; the added variable starts at its initializer in every
 # thread that existed, main's included; a thread created after the reload
-# gets fresh copies of all of them. mod.o is built twice per variant: as
+# gets fresh copies of all of them. A third version needs more static TLS
+# than the running process has: its reload fails with the setting to use,
+# and the program goes on as it was. mod.o is built twice per variant: as
 # PIE (local and initial exec) and with -fPIC (general and local dynamic,
 # which hotld relaxes). Also run with the ASan+UBSan build (gcc-asan).
 set -u
@@ -42,6 +44,7 @@ test_tls_model() {
     local model=$1; shift
     build "mod1-$model.o" tls/mod.c -DVER=1 "$@"
     build "mod2-$model.o" tls/mod.c -DVER=2 "$@"
+    build "mod3-$model.o" tls/mod.c -DVER=3 "$@"
     builds_ok || return
     use "mod1-$model.o" mod.o
     session_start --session "$SNAME" main.o mod.o || return
@@ -71,6 +74,12 @@ test_tls_model() {
     retry 5 eval 'query && [ -n "$(qv worker2)" ]'
     pause; query
     consistent new-thread worker2 2 0
+    use "mod3-$model.o" mod.o
+    reload
+    expect_failed too-much-tls "do not fit in glibc's static TLS.*GLIBC_TUNABLES=glibc.rtld.optional_static_tls="
+    send resume
+    query
+    check still-version-2 "2 2 2" "$(qv main) $(qv worker0) $(qv worker1)" "versions after the failed reload"
     session_stop
 }
 

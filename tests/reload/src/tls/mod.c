@@ -3,13 +3,18 @@
  * version; the others keep every thread's values. mod_tick(out, n) adds
  * n to the calling thread's counters, then reports its copies: version,
  * ticks, base (1000 + ticks), the function static (ticks as well) and
- * the added variable (42 + its ticks; -1 before version 2). */
+ * the added variable (42 + its ticks; -1 before version 2). Version 3
+ * adds a megabyte of thread-local data, more than glibc's static TLS has
+ * room for in a running process, so reloading it must fail. */
 #include "rt.h"
 
 __thread long tls_ticks;
 static __thread long tls_base = 1000;
 #if VER >= 2
 __thread long tls_added = 42;
+#endif
+#if VER >= 3
+__thread char tls_huge[1 << 20];
 #endif
 
 RELOADABLE void mod_tick(long out[5], int n)
@@ -22,6 +27,9 @@ RELOADABLE void mod_tick(long out[5], int n)
     out[1] = tls_ticks;
     out[2] = tls_base;
     out[3] = calls;
+#if VER >= 3
+    tls_huge[n] = 1;
+#endif
 #if VER >= 2
     tls_added += n;
     out[4] = tls_added;
