@@ -5,12 +5,12 @@
 # local exec; so does hotld (loader/tls_x86_64.c), so the ratio should be
 # 1. The large code model's sequences, which hotld leaves to
 # __tls_get_addr, show what the relaxation is worth. Medians of
-# BENCH_TLS_RUNS runs (default 5) of the program's own ns/iteration.
+# BENCH_TLS_RUNS runs (default 9) of the program's own ns/iteration.
 set -eu
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache=$root/bench/.cache/tls
 hotld=${HOTLD:-$root/build/hotld}
-runs=${BENCH_TLS_RUNS:-5}
+runs=${BENCH_TLS_RUNS:-9}
 die() { echo "bench/tls.sh: $*" >&2; exit 1; }
 
 # build NAME FLAGS...: objects and the gcc-linked reference in $cache/NAME.

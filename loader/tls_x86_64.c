@@ -16,8 +16,9 @@
  *                    48 8d 80 <x@tpoff>         lea x@tpoff(%rax),%rax
  *                                               (then NOPs to the same length)
  *   local dynamic    48 8d 3d <x@tlsld>, then one of the three calls above
- *     becomes        mov %fs:0,%rax and NOPs; then each x@dtpoff is x's
- *                    offset from the thread pointer
+ *     becomes        mov %fs:0,%rax, with 66 prefixes (and NOPs) to the
+ *                    same length; then each x@dtpoff is x's offset from
+ *                    the thread pointer
  *   initial exec     mov/add x@gottpoff(%rip),%reg  ->  mov/add $x@tpoff,%reg
  *   descriptors      lea x@tlsdesc(%rip),%reg       ->  mov $x@tpoff,%reg
  *                    call *x@tlscall(%rax)          ->  xchg %ax,%ax
@@ -258,10 +259,15 @@ static int local_dynamic(struct tls_reloc *c, size_t *i)
 {
     if (c->sec->obj->tls_ld_kept)
         return store_s32(c, c->loc, got_slot_pc(c, c->ld->tls_ld_got));
+    /* Operand-size prefixes, which the mov ignores, make up the length
+     * as GNU ld does: one instruction decodes faster than a mov and a NOP
+     * in a hot loop. Beyond four prefixes (slow to decode), NOPs follow. */
     struct sequence seq = ld_sequence(c->sec, *i);
+    size_t prefixes = seq.length - 9 < 4 ? seq.length - 9 : 4;
     uint8_t *p = c->loc + seq.start;
-    memcpy(p, mov_fs0_rax, sizeof mov_fs0_rax);
-    fill_nops(p + 9, seq.length - 9);
+    memset(p, 0x66, prefixes);
+    memcpy(p + prefixes, mov_fs0_rax, sizeof mov_fs0_rax);
+    fill_nops(p + prefixes + 9, seq.length - 9 - prefixes);
     ++*i;
     return 0;
 }
