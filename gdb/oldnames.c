@@ -19,6 +19,8 @@ struct cursor {
     bool bad;
 };
 
+/* The next n bytes, as a little-endian number if n <= 8 (blocks are
+ * longer: they are only skipped). */
 static uint64_t take(struct cursor *c, size_t n)
 {
     uint64_t v = 0;
@@ -27,7 +29,8 @@ static uint64_t take(struct cursor *c, size_t n)
         c->p = c->end;
         return 0;
     }
-    memcpy(&v, c->p, n);
+    if (n <= sizeof v)
+        memcpy(&v, c->p, n);
     c->p += n;
     return v;
 }
