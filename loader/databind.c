@@ -9,11 +9,19 @@
  * displacement, so the instruction is decoded (x86_insn.c) to find the byte
  * it targets. Should that fail, the possible targets are all considered,
  * and if they belong to variables with different deltas, the kept ones
- * among them are demoted: new storage, with their old value copied in. */
+ * among them are demoted: new storage, with their old value copied in.
+ *
+ * When both versions have DWARF (-g), a matched variable's old and new
+ * types decide instead of its size (dwarf/typematch.c): identical types
+ * keep the storage; a changed type whose values can follow (fields added,
+ * removed or reordered, arrays resized, integers widened) gets new storage
+ * with the old values carried in field by field at the commit; any other
+ * change re-initializes it, with a warning that says why. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "linker.h"
+#include "typeinfo.h"
 #include "x86_insn.h"
 #include "util.h"
 
@@ -245,24 +253,93 @@ static void mark_unused_storage(struct object *obj, struct var *v, size_t n, con
     }
 }
 
+/* Both versions' DWARF, when both have it. */
+struct types {
+    struct debug_info *old, *new;
+};
+
+static const struct debug_var *dwarf_var(const struct debug_info *di, const struct symbol *s)
+{
+    return di && s->sec && s->type != STT_TLS ? debug_var_at(di, s->sec->index, s->value) : NULL;
+}
+
+/* What the types say of a matched pair: -1 if they cannot tell (no DWARF
+ * for one of them, or a thread-local variable, whose copies live in every
+ * thread); else a verdict, with the plan filled in. */
+static int compare_types(const struct types *t, const struct var *o, const struct var *n,
+                         struct type_plan *plan)
+{
+    const struct debug_var *ot = dwarf_var(t->old, o->sym), *nt = dwarf_var(t->new, n->sym);
+    if (!ot || !nt)
+        return -1;
+    typematch(t->old, ot->type, t->new, nt->type, plan);
+    return plan->verdict;
+}
+
+static void warn_incompatible(struct bind_result *r, const struct var *nv, const struct object *obj,
+                              const char *why)
+{
+    char *w = xasprintf("variable '%s' of %s: %s: re-initialized", nv->sym->name, obj->name, why);
+    ARRAY_PUSH(r->warnings, r->nwarnings, r->capwarnings, w);
+}
+
+static void plan_migration(struct bind_result *r, const struct var *o, const struct var *n,
+                           const struct object *obj, struct type_plan *plan)
+{
+    struct type_plan *kept = xmalloc(sizeof *kept);
+    *kept = *plan;
+    struct var_migration m = {o->sym->addr, n->sym->addr, kept};
+    ARRAY_PUSH(r->migrations, r->nmigrations, r->capmigrations, m);
+    char *note = xasprintf("migrated '%s' of %s: %s", n->sym->name, obj->name, plan->changes);
+    ARRAY_PUSH(r->notes, r->nnotes, r->capnotes, note);
+    r->migrated++;
+}
+
+enum fate { FATE_NEW, FATE_KEPT, FATE_MIGRATED, FATE_RESET };
+
+/* Decide one matched pair: keep, migrate or reset. */
+static enum fate judge(struct bind_result *r, const struct types *t, const struct var *o,
+                       const struct var *n, const struct object *obj)
+{
+    struct type_plan plan;
+    switch (compare_types(t, o, n, &plan)) {
+    case TYPES_IDENTICAL:
+        type_plan_free(&plan);
+        return FATE_KEPT;
+    case TYPES_MIGRATABLE:
+        plan_migration(r, o, n, obj, &plan);
+        return FATE_MIGRATED;
+    case TYPES_INCOMPATIBLE:
+        warn_incompatible(r, n, obj, plan.why ? plan.why : "type changed");
+        type_plan_free(&plan);
+        return FATE_RESET;
+    }
+    if (o->sym->size == n->sym->size)
+        return FATE_KEPT;
+    warn_reset(r, n, o, obj);
+    return FATE_RESET;
+}
+
 void databind_object(struct object *old, struct object *new, struct bind_result *r)
 {
     size_t nold, nnew;
     struct var *ov = collect(old, &nold), *nv = collect(new, &nnew);
     uintptr_t *kept_at = xcalloc(nnew + 1, sizeof *kept_at);
     uintptr_t *old_at = xcalloc(nnew + 1, sizeof *old_at);
-    bool *resized = xcalloc(nnew + 1, sizeof *resized);
+    enum fate *fate = xcalloc(nnew + 1, sizeof *fate);
+    struct types t = {NULL, NULL};
+    if (nnew && (t.old = debug_info_open(old)))
+        t.new = debug_info_open(new);
     for (size_t i = 0; i < nnew; i++) {
         struct var *o = find(ov, nold, &nv[i]);
-        if (!o)
-            r->added++;
-        else if (o->sym->size != nv[i].sym->size) {
-            r->reset++;
-            resized[i] = true;
-            warn_reset(r, &nv[i], o, new);
-        } else
+        fate[i] = o ? judge(r, &t, o, &nv[i], new) : FATE_NEW;
+        r->added += fate[i] == FATE_NEW;
+        r->reset += fate[i] == FATE_RESET;
+        if (fate[i] == FATE_KEPT)
             kept_at[i] = old_at[i] = o->sym->addr;
     }
+    debug_info_close(t.old);
+    debug_info_close(t.new);
     while (demote_ambiguous(new, nv, nnew, kept_at))
         ;
     mark_unused_storage(new, nv, nnew, kept_at);
@@ -281,13 +358,44 @@ void databind_object(struct object *old, struct object *new, struct bind_result 
                                  s->name, new->name));
             r->moved++;
         }
-        const char *fate = kept_at[i] ? "kept" : old_at[i] ? "moved" : resized[i] ? "reset" : "new";
-        struct var_fate f = {xstrdup(s->name), xstrdup(new->name), fate, s->addr, s->size};
+        static const char *const names[] = {"new", "kept", "migrated", "reset"};
+        const char *what = kept_at[i] ? "kept" : old_at[i] ? "moved" : names[fate[i]];
+        struct var_fate f = {xstrdup(s->name), xstrdup(new->name), what, s->addr, s->size};
         ARRAY_PUSH(r->fates, r->nfates, r->capfates, f);
     }
     free(ov);
     free(nv);
     free(kept_at);
     free(old_at);
-    free(resized);
+    free(fate);
+}
+
+/* At the commit, with every thread parked: allocates nothing. */
+void migrations_apply(const struct bind_result *r)
+{
+    for (size_t i = 0; i < r->nmigrations; i++)
+        type_plan_apply(r->migrations[i].plan, (const void *)r->migrations[i].from,
+                        (void *)r->migrations[i].to);
+}
+
+void bind_result_free(struct bind_result *r)
+{
+    for (size_t i = 0; i < r->nfates; i++) {
+        free(r->fates[i].name);
+        free(r->fates[i].object);
+    }
+    free(r->fates);
+    for (size_t i = 0; i < r->nwarnings; i++)
+        free(r->warnings[i]);
+    free(r->warnings);
+    for (size_t i = 0; i < r->nnotes; i++)
+        free(r->notes[i]);
+    free(r->notes);
+    for (size_t i = 0; i < r->nmigrations; i++) {
+        type_plan_free(r->migrations[i].plan);
+        free(r->migrations[i].plan);
+    }
+    free(r->migrations);
+    free(r->copies);
+    memset(r, 0, sizeof *r);
 }

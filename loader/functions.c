@@ -21,22 +21,11 @@ static int by_place(const void *a, const void *b)
     return x->value < y->value ? -1 : x->value > y->value;
 }
 
-static const Elf64_Sym *raw_symbols(const struct object *obj, size_t *n)
-{
-    for (size_t i = 1; i < obj->nsecs; i++)
-        if (obj->secs[i].type == SHT_SYMTAB) {
-            *n = obj->secs[i].size / sizeof(Elf64_Sym);
-            return (const Elf64_Sym *)obj->secs[i].data;
-        }
-    *n = 0;
-    return NULL;
-}
-
 /* How obj itself binds symbol i (the live entry may say otherwise). */
 uint8_t object_binding(const struct object *obj, size_t i)
 {
     size_t n;
-    const Elf64_Sym *es = raw_symbols(obj, &n);
+    const Elf64_Sym *es = object_raw_symbols(obj, &n);
     return i < n ? GELF_ST_BIND(es[i].st_info) : STB_LOCAL;
 }
 
@@ -70,7 +59,7 @@ static uint64_t room_at(const struct object *obj, const struct mark *marks, size
 static void compute(struct object *obj)
 {
     size_t n, nmarks = 0, cap = 0;
-    const Elf64_Sym *es = raw_symbols(obj, &n);
+    const Elf64_Sym *es = object_raw_symbols(obj, &n);
     struct mark *marks = xcalloc(n + 1, sizeof *marks);
     for (size_t i = 1; i < n; i++)
         if (in_loaded_section(obj, &es[i]) && GELF_ST_TYPE(es[i].st_info) != STT_SECTION)
@@ -104,7 +93,7 @@ struct func_view {
 static struct func_view view_of(const struct func *f)
 {
     struct func_view v = {f->sec->obj, NULL, 0};
-    v.syms = raw_symbols(v.obj, &v.nsyms);
+    v.syms = object_raw_symbols(v.obj, &v.nsyms);
     return v;
 }
 

@@ -272,6 +272,7 @@ int link_add_lib(struct link *ld, const char *name);
 struct object *object_read(const char *name, Elf *elf);
 uint64_t object_hash(struct object *obj);
 int object_check_relocs(struct object *obj);
+const Elf64_Sym *object_raw_symbols(const struct object *obj, size_t *n);
 bool section_is_loadable(const struct section *s);
 
 /* archive.c */
@@ -366,21 +367,36 @@ struct var_copy {
 struct var_fate {
     char *name;
     char *object;
-    const char *fate;           /* "kept", "moved", "reset" or "new" */
+    const char *fate;           /* "kept", "moved", "migrated", "reset" or "new" */
     uintptr_t addr;             /* where it lives now */
     uint64_t size;
 };
 
+/* A variable whose type changed in a way its value can follow: at the
+ * commit, the old value is carried into the new storage (which holds the
+ * new initial value) field by field. plan: a struct type_plan
+ * (dwarf/typeinfo.h). */
+struct var_migration {
+    uintptr_t from, to;
+    struct type_plan *plan;
+};
+
 struct bind_result {
-    size_t kept, moved, reset, added;
+    size_t kept, moved, migrated, reset, added;
     struct var_fate *fates;
     size_t nfates, capfates;
     struct var_copy *copies;    /* moved variables: old value -> new place */
     size_t ncopies, capcopies;
+    struct var_migration *migrations;
+    size_t nmigrations, capmigrations;
+    char **notes;               /* what each migration changed */
+    size_t nnotes, capnotes;
     char **warnings;
     size_t nwarnings, capwarnings;
 };
 void databind_object(struct object *old, struct object *new, struct bind_result *r);
+void bind_result_free(struct bind_result *r);
+void migrations_apply(const struct bind_result *r);
 void add_bind(struct section *sec, uint64_t start, uint64_t end, int64_t delta);
 bool databind_delta(const struct section *from, const Elf64_Rela *r, const struct section *target,
                     int64_t *delta);

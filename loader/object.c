@@ -258,6 +258,18 @@ uint64_t object_hash(struct object *obj)
 
 /* Relocation entries are checked once an object is known to be part of the
  * link, so that an unused archive member cannot fail it. */
+/* The object's ELF symbol table as in the file (NULL once retired). */
+const Elf64_Sym *object_raw_symbols(const struct object *obj, size_t *n)
+{
+    for (size_t i = 1; i < obj->nsecs; i++)
+        if (obj->secs[i].type == SHT_SYMTAB && obj->secs[i].data) {
+            *n = obj->secs[i].size / sizeof(Elf64_Sym);
+            return (const Elf64_Sym *)obj->secs[i].data;
+        }
+    *n = 0;
+    return NULL;
+}
+
 int object_check_relocs(struct object *obj)
 {
     for (size_t i = 1; i < obj->nsecs; i++) {

@@ -456,6 +456,7 @@ static void commit(struct session *se, struct plan *p)
     publish_debug_images(p);
     for (size_t i = 0; i < p->binds.ncopies; i++)
         memcpy((void *)p->binds.copies[i].to, (void *)p->binds.copies[i].from, p->binds.copies[i].size);
+    migrations_apply(&p->binds);
     apply_redirects(p);
     merge_symbols(se, p);
     se->gens[se->ngens++] = nl;
@@ -478,7 +479,8 @@ static const char *base(const char *path)
 }
 
 /* "hotld: reloaded a.o, b.o: 3 functions changed, 1 added, 0 removed;
- *  12 variables kept, 0 reset, 1 new (1.4 ms)", then warnings. */
+ *  12 variables kept, 0 migrated, 0 reset, 1 new (1.4 ms)", then one line
+ * per migrated variable and the warnings. */
 static char *describe(const struct plan *p, double ms)
 {
     struct strbuf sb = {0};
@@ -489,9 +491,11 @@ static char *describe(const struct plan *p, double ms)
     for (size_t i = 0; i < p->nremoved_objs; i++)
         sb_printf(&sb, "%sremoved %s", i || p->nl->nobjs ? ", " : "", base(p->removed_objs[i]->name));
     sb_printf(&sb, ": %zu functions changed, %zu added, %zu removed; ", p->changed, p->added, p->removed);
-    sb_printf(&sb, "%zu variables kept, %zu reset, %zu new", p->binds.kept + p->binds.moved,
-              p->binds.reset, p->binds.added);
+    sb_printf(&sb, "%zu variables kept, %zu migrated, %zu reset, %zu new", p->binds.kept + p->binds.moved,
+              p->binds.migrated, p->binds.reset, p->binds.added);
     sb_printf(&sb, " (%.1f ms)", ms);
+    for (size_t i = 0; i < p->binds.nnotes; i++)
+        sb_printf(&sb, "\nhotld: %s", p->binds.notes[i]);
     for (size_t i = 0; i < p->binds.nwarnings; i++)
         sb_printf(&sb, "\nhotld: warning: %s", p->binds.warnings[i]);
     return sb.s;
@@ -520,11 +524,7 @@ static void record_reload(struct session *se, struct plan *p, const char *report
 
 static void free_plan(struct plan *p)
 {
-    free_fates(p->binds.fates, p->binds.nfates);
-    for (size_t i = 0; i < p->binds.nwarnings; i++)
-        free(p->binds.warnings[i]);
-    free(p->binds.warnings);
-    free(p->binds.copies);
+    bind_result_free(&p->binds);
     free(p->patches);
     free(p->removed_objs);
     free(p->replaced);

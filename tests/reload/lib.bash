@@ -247,28 +247,32 @@ client_said() {
 
 nlines() { if [ -z "$1" ]; then echo 0; else printf '%s\n' "$1" | wc -l; fi; }
 
-RL_REPORT_RE='^hotld: reloaded (.+): ([0-9]+) functions? changed, ([0-9]+) added, ([0-9]+) removed; ([0-9]+) variables? kept, ([0-9]+) reset, ([0-9]+) new \(([0-9]+(\.[0-9]+)?) ms\)$'
+RL_REPORT_RE='^hotld: reloaded (.+): ([0-9]+) functions? changed, ([0-9]+) added, ([0-9]+) removed; ([0-9]+) variables? kept, ([0-9]+) migrated, ([0-9]+) reset, ([0-9]+) new \(([0-9]+(\.[0-9]+)?) ms\)$'
 
-# parse_report LINE: sets RP_OBJS (sorted, space-separated), RP_FCHANGED
-# RP_FADDED RP_FREMOVED RP_VKEPT RP_VRESET RP_VNEW; 1 if LINE is not a report.
+# parse_report TEXT: from the report's first line, sets RP_OBJS (sorted,
+# space-separated), RP_FCHANGED RP_FADDED RP_FREMOVED RP_VKEPT RP_VMIGRATED
+# RP_VRESET RP_VNEW; 1 if it is not a report.
 parse_report() {
-    [[ $1 =~ $RL_REPORT_RE ]] || return 1
+    [[ ${1%%$'\n'*} =~ $RL_REPORT_RE ]] || return 1
     RP_OBJS=$(printf '%s\n' "${BASH_REMATCH[1]}" | sed 's/, /\n/g' | sort | tr '\n' ' ')
     RP_OBJS=${RP_OBJS% }
     RP_FCHANGED=${BASH_REMATCH[2]} RP_FADDED=${BASH_REMATCH[3]} RP_FREMOVED=${BASH_REMATCH[4]}
-    RP_VKEPT=${BASH_REMATCH[5]} RP_VRESET=${BASH_REMATCH[6]} RP_VNEW=${BASH_REMATCH[7]}
+    RP_VKEPT=${BASH_REMATCH[5]} RP_VMIGRATED=${BASH_REMATCH[6]} RP_VRESET=${BASH_REMATCH[7]}
+    RP_VNEW=${BASH_REMATCH[8]}
 }
 
 # expect_reloaded NAME "OBJ..." [warnings]: the last client command was a
 # successful reload of exactly these objects (any order): exit 0, one report
-# line on stdout, and nothing on stderr (with "warnings": only lines
-# starting "hotld: warning:").
+# line on stdout (and one "hotld: migrated ..." line per migrated
+# variable), and nothing on stderr (with "warnings": only lines starting
+# "hotld: warning:").
 expect_reloaded() {
-    local name=$1 want why=""
+    local name=$1 want why="" migrations
     want=$(printf '%s\n' $2 | sort | tr '\n' ' '); want=${want% }
+    migrations=$(printf '%s\n' "$R_OUT" | grep -c '^hotld: migrated ')
     if [ "$R_RC" -ne 0 ]; then why="exit status $R_RC"
-    elif [ "$(nlines "$R_OUT")" -ne 1 ]; then why="stdout has $(nlines "$R_OUT") lines, expected 1"
-    elif ! parse_report "$R_OUT"; then why="stdout is not a report line 'hotld: reloaded OBJS: N functions changed, N added, N removed; N variables kept, N reset, N new (T ms)'"
+    elif [ "$(nlines "$R_OUT")" -ne $((1 + migrations)) ]; then why="stdout has $(nlines "$R_OUT") lines, expected 1 and the migrations"
+    elif ! parse_report "$R_OUT"; then why="stdout is not a report line 'hotld: reloaded OBJS: N functions changed, N added, N removed; N variables kept, N migrated, N reset, N new (T ms)'"
     elif [ "$RP_OBJS" != "$want" ]; then why="reloaded objects are '$RP_OBJS', expected '$want'"
     elif [ "${3:-}" = warnings ]; then
         printf '%s\n' "$R_ERR" | grep -qvE '^(hotld: warning:|$)' && why="stderr has lines other than warnings"

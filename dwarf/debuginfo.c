@@ -1,0 +1,299 @@
+/* An object's DWARF, opened with libdwarf, and the variables it describes.
+ *
+ * A variable DIE says where its storage is with a location expression,
+ * DW_OP_addr ADDR (gcc) or DW_OP_addrx INDEX into .debug_addr (clang). In
+ * a relocatable object ADDR is only a relocation's addend: which section
+ * it lies in is said by the relocation record at the operand, in
+ * .rela.debug_info or .rela.debug_addr. So each variable is tied to its
+ * storage as (ELF section index, offset) through that record, never
+ * through the relocated value alone, which would be ambiguous. */
+#include "typeinfo.h"
+
+#include <dwarf.h>
+#include <libdwarf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* libdwarf 0.x dropped the access argument of dwarf_init_b. */
+#ifdef DW_LIBDWARF_VERSION_MAJOR
+#define DWARF_INIT(fd, dbg, err) dwarf_init_b((fd), DW_GROUPNUMBER_ANY, NULL, NULL, (dbg), (err))
+#else
+#define DWARF_INIT(fd, dbg, err) dwarf_init_b((fd), DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, (dbg), (err))
+#endif
+
+/* Relocations of one debug section, sorted by offset. */
+struct reloc_index {
+    const Elf64_Rela *r;
+    size_t n;
+};
+
+struct debug_info {
+    Dwarf_Debug dbg;
+    int fd;
+    const struct object *obj;
+    const Elf64_Sym *syms;
+    size_t nsyms;
+    struct reloc_index info, addr;  /* .rela.debug_info, .rela.debug_addr */
+    struct debug_var *vars;
+    size_t nvars, capvars;
+};
+
+Dwarf_Debug debug_info_dbg(const struct debug_info *di)
+{
+    return di->dbg;
+}
+
+static int by_offset(const void *a, const void *b)
+{
+    const Elf64_Rela *x = a, *y = b;
+    return x->r_offset < y->r_offset ? -1 : x->r_offset > y->r_offset;
+}
+
+static struct reloc_index index_relocs(const struct object *obj, const char *target)
+{
+    for (size_t i = 1; i < obj->nsecs; i++) {
+        const struct section *r = &obj->secs[i];
+        GElf_Shdr sh;
+        if (r->type != SHT_RELA || !r->data || !gelf_getshdr(elf_getscn(obj->elf, i), &sh) ||
+            sh.sh_info >= obj->nsecs || strcmp(obj->secs[sh.sh_info].name, target))
+            continue;
+        size_t n = r->size / sizeof(Elf64_Rela);
+        Elf64_Rela *copy = xmalloc((n ? n : 1) * sizeof *copy);
+        memcpy(copy, r->data, n * sizeof *copy);
+        qsort(copy, n, sizeof *copy, by_offset);
+        return (struct reloc_index){copy, n};
+    }
+    return (struct reloc_index){NULL, 0};
+}
+
+/* The storage a relocation at `offset` of the indexed section points at. */
+static bool storage_at(const struct debug_info *di, const struct reloc_index *ix, uint64_t offset,
+                       uint32_t *sec, uint64_t *off)
+{
+    Elf64_Rela key = {.r_offset = offset};
+    const Elf64_Rela *r = ix->n ? bsearch(&key, ix->r, ix->n, sizeof key, by_offset) : NULL;
+    if (!r || ELF64_R_SYM(r->r_info) >= di->nsyms)
+        return false;
+    const Elf64_Sym *s = &di->syms[ELF64_R_SYM(r->r_info)];
+    if (s->st_shndx == SHN_UNDEF || s->st_shndx >= di->obj->nsecs)
+        return false;
+    *sec = s->st_shndx;
+    *off = s->st_value + r->r_addend;
+    return true;
+}
+
+static uint64_t read_uleb(const uint8_t **p, const uint8_t *end)
+{
+    uint64_t v = 0;
+    for (int shift = 0; *p < end && shift < 64; shift += 7) {
+        uint8_t b = *(*p)++;
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            break;
+    }
+    return v;
+}
+
+static size_t uleb_size(uint64_t v)
+{
+    size_t n = 1;
+    while (v >>= 7)
+        n++;
+    return n;
+}
+
+/* A DIE's reference attribute, as a .debug_info offset. */
+static bool die_ref(Dwarf_Die die, Dwarf_Half at, Dwarf_Off *off)
+{
+    Dwarf_Attribute a;
+    Dwarf_Error err = NULL;
+    if (dwarf_attr(die, at, &a, &err) != DW_DLV_OK)
+        return false;
+    bool ok = dwarf_global_formref(a, off, &err) == DW_DLV_OK;
+    dwarf_dealloc_attribute(a);
+    return ok;
+}
+
+/* The variable's type, also through a definition's DW_AT_specification
+ * (a declaration seen earlier in the unit carries it). */
+static bool variable_type(const struct debug_info *di, Dwarf_Die die, Dwarf_Off *type)
+{
+    Dwarf_Off decl;
+    Dwarf_Die d;
+    Dwarf_Error err = NULL;
+    if (die_ref(die, DW_AT_type, type))
+        return true;
+    if (!die_ref(die, DW_AT_specification, &decl) && !die_ref(die, DW_AT_abstract_origin, &decl))
+        return false;
+    if (dwarf_offdie_b(di->dbg, decl, 1, &d, &err) != DW_DLV_OK)
+        return false;
+    bool ok = die_ref(d, DW_AT_type, type);
+    dwarf_dealloc_die(d);
+    return ok;
+}
+
+/* Where a variable's storage is, from its DW_AT_location. */
+static bool variable_storage(const struct debug_info *di, Dwarf_Die die, uint64_t addr_base,
+                             uint32_t *sec, uint64_t *off)
+{
+    enum { OP_ADDR = 0x03, OP_ADDRX = 0xa1, OP_GNU_ADDR_INDEX = 0xfb };
+    Dwarf_Attribute a;
+    Dwarf_Error err = NULL;
+    Dwarf_Unsigned len;
+    Dwarf_Ptr expr;
+    Dwarf_Off at;
+    if (dwarf_attr(die, DW_AT_location, &a, &err) != DW_DLV_OK)
+        return false;
+    bool ok = dwarf_formexprloc(a, &len, &expr, &err) == DW_DLV_OK &&
+              dwarf_attr_offset(die, a, &at, &err) == DW_DLV_OK && len >= 2;
+    dwarf_dealloc_attribute(a);
+    if (!ok)
+        return false;
+    const uint8_t *p = expr, *end = p + len;
+    if (*p == OP_ADDR && len == 9)
+        return storage_at(di, &di->info, at + uleb_size(len) + 1, sec, off);
+    if (*p == OP_ADDRX || *p == OP_GNU_ADDR_INDEX) {
+        p++;
+        uint64_t index = read_uleb(&p, end);
+        return p == end && storage_at(di, &di->addr, addr_base + index * 8, sec, off);
+    }
+    return false; /* a register, a TLS offset, an expression: not storage */
+}
+
+static void note_variable(struct debug_info *di, Dwarf_Die die, uint64_t addr_base)
+{
+    struct debug_var v = {0};
+    char *name = NULL;
+    Dwarf_Error err = NULL;
+    Dwarf_Off type;
+    if (!variable_storage(di, die, addr_base, &v.section, &v.offset) || !variable_type(di, die, &type))
+        return;
+    v.type = type;
+    if (dwarf_diename(die, &name, &err) == DW_DLV_OK)
+        v.name = name;
+    ARRAY_PUSH(di->vars, di->nvars, di->capvars, v);
+}
+
+/* Depth first: variables may be in functions and their lexical blocks. */
+static void walk(struct debug_info *di, Dwarf_Die die, uint64_t addr_base, int depth)
+{
+    Dwarf_Error err = NULL;
+    while (die) {
+        Dwarf_Half tag = 0;
+        Dwarf_Die child = NULL, next = NULL;
+        dwarf_tag(die, &tag, &err);
+        if (tag == DW_TAG_variable)
+            note_variable(di, die, addr_base);
+        bool scope = tag == DW_TAG_subprogram || tag == DW_TAG_lexical_block ||
+                     tag == DW_TAG_namespace || tag == DW_TAG_compile_unit;
+        if (scope && depth < 64 && dwarf_child(die, &child, &err) == DW_DLV_OK)
+            walk(di, child, addr_base, depth + 1);
+        int rc = dwarf_siblingof_b(di->dbg, die, 1, &next, &err);
+        dwarf_dealloc_die(die);
+        die = rc == DW_DLV_OK ? next : NULL;
+    }
+}
+
+/* DW_AT_addr_base of a unit (DWARF 5), where its .debug_addr entries start. */
+static uint64_t addr_base_of(Dwarf_Die cu)
+{
+    Dwarf_Attribute a;
+    Dwarf_Error err = NULL;
+    Dwarf_Unsigned base = 0;
+    if (dwarf_attr(cu, DW_AT_addr_base, &a, &err) == DW_DLV_OK) {
+        Dwarf_Off off;
+        if (dwarf_global_formref(a, &off, &err) == DW_DLV_OK)
+            base = off;
+        else
+            dwarf_formudata(a, &base, &err);
+        dwarf_dealloc_attribute(a);
+    }
+    return base;
+}
+
+static void read_units(struct debug_info *di)
+{
+    Dwarf_Error err = NULL;
+    Dwarf_Unsigned next;
+    Dwarf_Half cu_type;
+    while (dwarf_next_cu_header_d(di->dbg, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                                  &next, &cu_type, &err) == DW_DLV_OK) {
+        Dwarf_Die cu = NULL;
+        if (dwarf_siblingof_b(di->dbg, NULL, 1, &cu, &err) != DW_DLV_OK)
+            continue;
+        walk(di, cu, addr_base_of(cu), 0);
+    }
+}
+
+/* libdwarf reads from a file descriptor: the object's bytes (an archive
+ * member's too) go to a memfd. */
+static int object_fd(const struct object *obj)
+{
+    size_t size = 0;
+    const char *bytes = obj->elf ? elf_rawfile(obj->elf, &size) : NULL;
+    if (!bytes)
+        return -1;
+    int fd = memfd_create("hotld-dwarf", MFD_CLOEXEC);
+    if (fd >= 0 && write(fd, bytes, size) != (ssize_t)size) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+static bool has_section(const struct object *obj, const char *name)
+{
+    for (size_t i = 1; i < obj->nsecs; i++)
+        if (!strcmp(obj->secs[i].name, name))
+            return true;
+    return false;
+}
+
+struct debug_info *debug_info_open(const struct object *obj)
+{
+    if (!has_section(obj, ".debug_info"))
+        return NULL; /* not built with -g: no need to ask libdwarf */
+    int fd = object_fd(obj);
+    Dwarf_Debug dbg = NULL;
+    Dwarf_Error err = NULL;
+    if (fd < 0)
+        return NULL;
+    if (DWARF_INIT(fd, &dbg, &err) != DW_DLV_OK) { /* DW_DLV_NO_ENTRY: no -g */
+        close(fd);
+        return NULL;
+    }
+    struct debug_info *di = xcalloc(1, sizeof *di);
+    di->dbg = dbg;
+    di->fd = fd;
+    di->obj = obj;
+    di->syms = object_raw_symbols(obj, &di->nsyms);
+    di->info = index_relocs(obj, ".debug_info");
+    di->addr = index_relocs(obj, ".debug_addr");
+    read_units(di);
+    return di;
+}
+
+void debug_info_close(struct debug_info *di)
+{
+    if (!di)
+        return;
+    Dwarf_Error err = NULL;
+    dwarf_finish(di->dbg, &err);
+    close(di->fd);
+    free((void *)di->info.r);
+    free((void *)di->addr.r);
+    free(di->vars);
+    free(di);
+}
+
+const struct debug_var *debug_var_at(const struct debug_info *di, uint32_t sec, uint64_t offset)
+{
+    for (size_t i = 0; di && i < di->nvars; i++)
+        if (di->vars[i].section == sec && di->vars[i].offset == offset)
+            return &di->vars[i];
+    return NULL;
+}

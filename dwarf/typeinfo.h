@@ -1,0 +1,72 @@
+/* DWARF type information of a relocatable object, read with libdwarf, for
+ * carrying variables across a reload:
+ *
+ *   debuginfo.c  open an object's DWARF; find each variable's type, tied
+ *                to its storage through the .rela.debug_info (DW_OP_addr,
+ *                gcc) or .rela.debug_addr (DW_OP_addrx, clang) record
+ *   typematch.c  compare an old and a new type structurally: identical,
+ *                migratable with a copy plan, or incompatible with a reason
+ *
+ * It builds against libdwarf 20210528 (Debian 12) and 0.x. */
+#ifndef HOTLD_TYPEINFO_H
+#define HOTLD_TYPEINFO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "linker.h"
+
+struct debug_info;
+struct Dwarf_Debug_s;
+
+/* The variable stored at offset `offset` of section `section` (an ELF
+ * section index of the object), with the DIE offset of its type. */
+struct debug_var {
+    uint32_t section;
+    uint64_t offset;
+    uint64_t type;
+    const char *name;
+};
+
+/* NULL if the object has no DWARF (not built with -g) or libdwarf cannot
+ * read it. */
+struct debug_info *debug_info_open(const struct object *obj);
+void debug_info_close(struct debug_info *di);
+/* The variable whose storage starts at sec's offset `offset`, if any. */
+const struct debug_var *debug_var_at(const struct debug_info *di, uint32_t sec, uint64_t offset);
+/* libdwarf's handle, for typematch.c. */
+struct Dwarf_Debug_s *debug_info_dbg(const struct debug_info *di);
+
+/* How to carry one old value into the new storage: one leaf (a scalar, or
+ * a run of identical bytes). */
+enum copy_kind {
+    COPY_BYTES,     /* the same representation: copy size bytes */
+    COPY_SIGNED,    /* a signed integer widened from from_size bytes */
+    COPY_UNSIGNED,  /* an unsigned integer (or bool, char) widened */
+    COPY_FLOAT,     /* float to double */
+};
+
+struct copy_op {
+    uint64_t from, to;          /* offsets in the old and the new variable */
+    uint32_t from_size, to_size;
+    enum copy_kind kind;
+};
+
+enum type_verdict { TYPES_IDENTICAL, TYPES_MIGRATABLE, TYPES_INCOMPATIBLE };
+
+struct type_plan {
+    enum type_verdict verdict;
+    struct copy_op *ops;        /* MIGRATABLE: what to copy, in order */
+    size_t nops, capops;
+    char *changes;              /* MIGRATABLE: what changed, for the report */
+    char *why;                  /* INCOMPATIBLE: the reason */
+};
+
+void typematch(const struct debug_info *old, uint64_t old_type, const struct debug_info *new,
+               uint64_t new_type, struct type_plan *plan);
+void type_plan_free(struct type_plan *plan);
+/* Carry a value from old to new storage by the plan. */
+void type_plan_apply(const struct type_plan *plan, const void *old, void *new);
+
+#endif

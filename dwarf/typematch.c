@@ -1,0 +1,494 @@
+/* Structural comparison of a variable's old and new DWARF type.
+ *
+ * Typedefs and cv-qualifiers are looked through. Base types compare by
+ * encoding and size; pointers by being pointers (the value is an address
+ * either way); enums by their enumerators; arrays by dimensions and
+ * element type; structs by member name, with offsets, so that fields may
+ * be added, removed or reordered. The verdict:
+ *   identical     the new code can use the old storage as it is;
+ *   migratable    a copy plan moves every old value that has a place in
+ *                 the new type: fields by name, arrays element by element
+ *                 (a grown array's tail keeps its new initializers),
+ *                 integers widened, float to double;
+ *   incompatible  with the reason: a narrowing that may lose data, a
+ *                 changed kind of type, a renumbered enum, a union or a
+ *                 struct with bit-fields that changed.
+ * Pointers are not followed, so recursive types end there. */
+#include "typeinfo.h"
+
+#include <dwarf.h>
+#include <libdwarf.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+#include "util.h"
+
+#define MAX_DEPTH 32
+
+struct side {
+    Dwarf_Debug dbg;
+    Dwarf_Off type;
+    uint64_t base;              /* offset of this value in the variable */
+};
+
+struct match {
+    struct type_plan *plan;
+    struct strbuf changes;
+};
+
+static Dwarf_Die die_at(Dwarf_Debug dbg, Dwarf_Off off)
+{
+    Dwarf_Die d = NULL;
+    Dwarf_Error err = NULL;
+    return dwarf_offdie_b(dbg, off, 1, &d, &err) == DW_DLV_OK ? d : NULL;
+}
+
+static Dwarf_Half tag_of(Dwarf_Die d)
+{
+    Dwarf_Half tag = 0;
+    Dwarf_Error err = NULL;
+    dwarf_tag(d, &tag, &err);
+    return tag;
+}
+
+static bool udata(Dwarf_Die d, Dwarf_Half at, Dwarf_Unsigned *v)
+{
+    Dwarf_Attribute a;
+    Dwarf_Error err = NULL;
+    if (dwarf_attr(d, at, &a, &err) != DW_DLV_OK)
+        return false;
+    bool ok = dwarf_formudata(a, v, &err) == DW_DLV_OK;
+    if (!ok) {
+        Dwarf_Signed s;
+        ok = dwarf_formsdata(a, &s, &err) == DW_DLV_OK;
+        *v = (Dwarf_Unsigned)s;
+    }
+    dwarf_dealloc_attribute(a);
+    return ok;
+}
+
+static bool type_ref(Dwarf_Die d, Dwarf_Off *off)
+{
+    Dwarf_Attribute a;
+    Dwarf_Error err = NULL;
+    if (dwarf_attr(d, DW_AT_type, &a, &err) != DW_DLV_OK)
+        return false;
+    bool ok = dwarf_global_formref(a, off, &err) == DW_DLV_OK;
+    dwarf_dealloc_attribute(a);
+    return ok;
+}
+
+static const char *name_of(Dwarf_Die d)
+{
+    char *name = NULL;
+    Dwarf_Error err = NULL;
+    return dwarf_diename(d, &name, &err) == DW_DLV_OK ? name : "";
+}
+
+/* Through typedefs and qualifiers to the type that says the layout. A
+ * qualifier without DW_AT_type is "const void": no DIE. */
+static Dwarf_Die strip(Dwarf_Debug dbg, Dwarf_Off off)
+{
+    Dwarf_Die d = die_at(dbg, off);
+    for (int i = 0; d && i < MAX_DEPTH; i++) {
+        Dwarf_Half t = tag_of(d);
+        if (t != DW_TAG_typedef && t != DW_TAG_const_type && t != DW_TAG_volatile_type &&
+            t != DW_TAG_restrict_type && t != DW_TAG_atomic_type)
+            return d;
+        Dwarf_Off next;
+        bool more = type_ref(d, &next);
+        dwarf_dealloc_die(d);
+        d = more ? die_at(dbg, next) : NULL;
+    }
+    return d;
+}
+
+static void add_op(struct match *m, uint64_t from, uint64_t to, uint32_t from_size,
+                   uint32_t to_size, enum copy_kind kind)
+{
+    struct type_plan *p = m->plan;
+    struct copy_op *last = p->nops ? &p->ops[p->nops - 1] : NULL;
+    if (kind == COPY_BYTES && last && last->kind == COPY_BYTES && last->from + last->from_size == from &&
+        last->to + last->to_size == to) {
+        last->from_size += from_size;
+        last->to_size += to_size;
+        return;
+    }
+    ARRAY_PUSH(p->ops, p->nops, p->capops, ((struct copy_op){from, to, from_size, to_size, kind}));
+}
+
+static enum type_verdict incompatible(struct match *m, const char *fmt, ...)
+{
+    if (!m->plan->why) {
+        va_list ap;
+        va_start(ap, fmt);
+        if (vasprintf(&m->plan->why, fmt, ap) < 0)
+            m->plan->why = NULL;
+        va_end(ap);
+    }
+    return TYPES_INCOMPATIBLE;
+}
+
+static void note_change(struct match *m, const char *path, const char *what)
+{
+    sb_printf(&m->changes, "%s%s%s%s", m->changes.len ? ", " : "", path, *path ? " " : "", what);
+}
+
+static enum type_verdict compare(struct match *m, struct side o, struct side n, const char *path, int depth);
+
+static bool is_integer(Dwarf_Unsigned enc)
+{
+    return enc == DW_ATE_signed || enc == DW_ATE_unsigned || enc == DW_ATE_signed_char ||
+           enc == DW_ATE_unsigned_char || enc == DW_ATE_boolean;
+}
+
+static enum type_verdict base_types(struct match *m, Dwarf_Die od, Dwarf_Die nd, struct side o,
+                                    struct side n, const char *path)
+{
+    Dwarf_Unsigned oenc = 0, nenc = 0, osize = 0, nsize = 0;
+    udata(od, DW_AT_encoding, &oenc);
+    udata(nd, DW_AT_encoding, &nenc);
+    udata(od, DW_AT_byte_size, &osize);
+    udata(nd, DW_AT_byte_size, &nsize);
+    if (oenc == nenc && osize == nsize) {
+        add_op(m, o.base, n.base, osize, nsize, COPY_BYTES);
+        return TYPES_IDENTICAL;
+    }
+    bool widen = nsize > osize && osize <= 8 && nsize <= 8;
+    if (is_integer(oenc) && is_integer(nenc) && widen) {
+        bool is_signed = oenc == DW_ATE_signed || oenc == DW_ATE_signed_char;
+        add_op(m, o.base, n.base, osize, nsize, is_signed ? COPY_SIGNED : COPY_UNSIGNED);
+        note_change(m, path, "widened");
+        return TYPES_MIGRATABLE;
+    }
+    if (oenc == DW_ATE_float && nenc == DW_ATE_float && osize == 4 && nsize == 8) {
+        add_op(m, o.base, n.base, 4, 8, COPY_FLOAT);
+        note_change(m, path, "float to double");
+        return TYPES_MIGRATABLE;
+    }
+    if (oenc == nenc && nsize < osize)
+        return incompatible(m, "%s narrowed from %lu to %lu bytes (may lose data)", *path ? path : "value",
+                            (unsigned long)osize, (unsigned long)nsize);
+    return incompatible(m, "%s changed from %s to %s", *path ? path : "value", name_of(od), name_of(nd));
+}
+
+/* Enumerators as "name=value" lines, in order. */
+static char *enumerators(Dwarf_Debug dbg, Dwarf_Die d)
+{
+    struct strbuf sb = {0};
+    Dwarf_Die c = NULL, next;
+    Dwarf_Error err = NULL;
+    if (dwarf_child(d, &c, &err) != DW_DLV_OK)
+        c = NULL;
+    while (c) {
+        Dwarf_Unsigned v = 0;
+        udata(c, DW_AT_const_value, &v);
+        sb_printf(&sb, "%s=%lld\n", name_of(c), (long long)v);
+        int rc = dwarf_siblingof_b(dbg, c, 1, &next, &err);
+        dwarf_dealloc_die(c);
+        c = rc == DW_DLV_OK ? next : NULL;
+    }
+    return sb.s ? sb.s : xstrdup("");
+}
+
+static enum type_verdict enum_types(struct match *m, Dwarf_Die od, Dwarf_Die nd, struct side o,
+                                    struct side n, const char *path)
+{
+    Dwarf_Unsigned osize = 0, nsize = 0;
+    udata(od, DW_AT_byte_size, &osize);
+    udata(nd, DW_AT_byte_size, &nsize);
+    char *a = enumerators(o.dbg, od), *b = enumerators(n.dbg, nd);
+    bool same = osize == nsize && (!strcmp(a, b) || strstr(b, a) == b);
+    free(a);
+    free(b);
+    if (!same)
+        return incompatible(m, "%s: enum %s renumbered or resized", *path ? path : "value", name_of(nd));
+    add_op(m, o.base, n.base, osize, nsize, COPY_BYTES);
+    return TYPES_IDENTICAL; /* same values; enumerators may only be added at the end */
+}
+
+/* An array's dimensions (element counts), outermost first. */
+static size_t dimensions(Dwarf_Debug dbg, Dwarf_Die d, uint64_t dims[8])
+{
+    size_t n = 0;
+    Dwarf_Die c = NULL, next;
+    Dwarf_Error err = NULL;
+    if (dwarf_child(d, &c, &err) != DW_DLV_OK)
+        c = NULL;
+    while (c) {
+        Dwarf_Unsigned count = 0, upper;
+        if (tag_of(c) == DW_TAG_subrange_type && n < 8) {
+            if (!udata(c, DW_AT_count, &count) && udata(c, DW_AT_upper_bound, &upper))
+                count = upper + 1;
+            dims[n++] = count;
+        }
+        int rc = dwarf_siblingof_b(dbg, c, 1, &next, &err);
+        dwarf_dealloc_die(c);
+        c = rc == DW_DLV_OK ? next : NULL;
+    }
+    return n;
+}
+
+static uint64_t type_size(Dwarf_Debug dbg, Dwarf_Off off, int depth);
+
+static uint64_t die_size(Dwarf_Debug dbg, Dwarf_Die d, int depth)
+{
+    Dwarf_Unsigned size = 0;
+    Dwarf_Off elem;
+    if (udata(d, DW_AT_byte_size, &size) || tag_of(d) != DW_TAG_array_type || !type_ref(d, &elem))
+        return size;
+    uint64_t dims[8], count = 1;
+    size_t nd = dimensions(dbg, d, dims);
+    for (size_t i = 0; i < nd; i++)
+        count *= dims[i];
+    return count * type_size(dbg, elem, depth + 1);
+}
+
+static uint64_t type_size(Dwarf_Debug dbg, Dwarf_Off off, int depth)
+{
+    Dwarf_Die d = depth < MAX_DEPTH ? strip(dbg, off) : NULL;
+    if (!d)
+        return 0;
+    uint64_t size = tag_of(d) == DW_TAG_pointer_type ? 8 : die_size(dbg, d, depth);
+    dwarf_dealloc_die(d);
+    return size;
+}
+
+static enum type_verdict array_types(struct match *m, Dwarf_Die od, Dwarf_Die nd, struct side o,
+                                     struct side n, const char *path, int depth)
+{
+    uint64_t odims[8], ndims[8];
+    size_t nod = dimensions(o.dbg, od, odims), nnd = dimensions(n.dbg, nd, ndims);
+    Dwarf_Off oe, ne;
+    if (nod != nnd || !nod || !type_ref(od, &oe) || !type_ref(nd, &ne))
+        return incompatible(m, "%s: array dimensions changed", *path ? path : "value");
+    for (size_t i = 1; i < nod; i++)
+        if (odims[i] != ndims[i])
+            return incompatible(m, "%s: an inner array dimension changed", *path ? path : "value");
+    uint64_t inner = 1;
+    for (size_t i = 1; i < nod; i++)
+        inner *= odims[i];
+    /* The first element is compared; the others repeat its plan. */
+    uint64_t ostride = type_size(o.dbg, oe, depth), nstride = type_size(n.dbg, ne, depth);
+    uint64_t count = (odims[0] < ndims[0] ? odims[0] : ndims[0]) * inner;
+    if (!count)
+        return TYPES_MIGRATABLE;
+    char sub[256];
+    snprintf(sub, sizeof sub, "%s[]", path);
+    size_t first = m->plan->nops;
+    enum type_verdict v = compare(m, (struct side){o.dbg, oe, o.base}, (struct side){n.dbg, ne, n.base}, sub,
+                                  depth + 1);
+    size_t last = m->plan->nops;
+    for (uint64_t r = 1; r < count && v != TYPES_INCOMPATIBLE; r++)
+        for (size_t k = first; k < last; k++) {
+            struct copy_op op = m->plan->ops[k];
+            add_op(m, op.from + r * ostride, op.to + r * nstride, op.from_size, op.to_size, op.kind);
+        }
+    if (odims[0] != ndims[0] && v != TYPES_INCOMPATIBLE) {
+        char what[64];
+        snprintf(what, sizeof what, "%s from %lu to %lu elements", odims[0] < ndims[0] ? "grew" : "shrank",
+                 (unsigned long)odims[0], (unsigned long)ndims[0]);
+        note_change(m, path, what);
+        v = TYPES_MIGRATABLE;
+    }
+    return v;
+}
+
+/* A struct's members, in order. */
+struct member {
+    const char *name;
+    Dwarf_Off type;
+    uint64_t offset;
+    bool bitfield;
+};
+
+static size_t members(Dwarf_Debug dbg, Dwarf_Die d, struct member **out)
+{
+    size_t n = 0, cap = 0;
+    Dwarf_Die c = NULL, next;
+    Dwarf_Error err = NULL;
+    *out = NULL;
+    if (dwarf_child(d, &c, &err) != DW_DLV_OK)
+        c = NULL;
+    while (c) {
+        Dwarf_Unsigned off = 0, bits;
+        struct member mb = {name_of(c), 0, 0, udata(c, DW_AT_bit_size, &bits)};
+        if ((tag_of(c) == DW_TAG_member || tag_of(c) == DW_TAG_inheritance) && type_ref(c, &mb.type)) {
+            udata(c, DW_AT_data_member_location, &off);
+            mb.offset = off;
+            ARRAY_PUSH(*out, n, cap, mb);
+        }
+        int rc = dwarf_siblingof_b(dbg, c, 1, &next, &err);
+        if (rc != DW_DLV_OK)
+            next = NULL;
+        c = next; /* the name stays valid until dwarf_finish */
+    }
+    return n;
+}
+
+/* The new member matching old member i: same name, or for anonymous
+ * members the one at the same rank among the anonymous. */
+static const struct member *counterpart(const struct member *om, size_t i, const struct member *nm, size_t nn)
+{
+    size_t rank = 0;
+    if (*om[i].name) {
+        for (size_t j = 0; j < nn; j++)
+            if (!strcmp(nm[j].name, om[i].name))
+                return &nm[j];
+        return NULL;
+    }
+    for (size_t j = 0; j < i; j++)
+        rank += !*om[j].name;
+    for (size_t j = 0; j < nn; j++)
+        if (!*nm[j].name && rank-- == 0)
+            return &nm[j];
+    return NULL;
+}
+
+static bool has_bitfields(const struct member *mb, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (mb[i].bitfield)
+            return true;
+    return false;
+}
+
+static enum type_verdict struct_types(struct match *m, Dwarf_Die od, Dwarf_Die nd, struct side o,
+                                      struct side n, const char *path, int depth)
+{
+    struct member *om, *nm;
+    size_t no = members(o.dbg, od, &om), nn = members(n.dbg, nd, &nm);
+    enum type_verdict v = no == nn && die_size(o.dbg, od, depth) == die_size(n.dbg, nd, depth) ? TYPES_IDENTICAL
+                                                                                 : TYPES_MIGRATABLE;
+    size_t mark = m->plan->nops;
+    for (size_t i = 0; i < no && v != TYPES_INCOMPATIBLE; i++) {
+        const struct member *c = counterpart(om, i, nm, nn);
+        char sub[256];
+        snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", *om[i].name ? om[i].name : "<anonymous>");
+        if (!c) {
+            note_change(m, sub, "removed");
+            v = TYPES_MIGRATABLE;
+            continue;
+        }
+        if (c->offset != om[i].offset || (c - nm) != (ptrdiff_t)i)
+            v = v == TYPES_IDENTICAL ? TYPES_MIGRATABLE : v;
+        struct side os = {o.dbg, om[i].type, o.base + om[i].offset}, ns = {n.dbg, c->type, n.base + c->offset};
+        enum type_verdict e = compare(m, os, ns, sub, depth + 1);
+        if (e > v)
+            v = e;
+    }
+    for (size_t j = 0; j < nn && v != TYPES_INCOMPATIBLE; j++) {
+        bool found = false;
+        for (size_t i = 0; i < no && !found; i++)
+            found = counterpart(om, i, nm, nn) == &nm[j];
+        if (!found) {
+            char sub[256];
+            snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", nm[j].name);
+            note_change(m, sub, "added");
+        }
+    }
+    if (v == TYPES_MIGRATABLE && (has_bitfields(om, no) || has_bitfields(nm, nn)))
+        v = incompatible(m, "%s: a struct with bit-fields changed", *path ? path : "value");
+    if (v == TYPES_IDENTICAL) { /* one copy for the whole struct */
+        m->plan->nops = mark;
+        add_op(m, o.base, n.base, die_size(o.dbg, od, depth), die_size(n.dbg, nd, depth), COPY_BYTES);
+    }
+    free(om);
+    free(nm);
+    return v;
+}
+
+static enum type_verdict compare_dies(struct match *m, Dwarf_Die od, Dwarf_Die nd, struct side o,
+                                      struct side n, const char *path, int depth)
+{
+    Dwarf_Half ot = tag_of(od), nt = tag_of(nd);
+    bool ptr = ot == DW_TAG_pointer_type || ot == DW_TAG_reference_type || ot == DW_TAG_rvalue_reference_type;
+    if (ptr && (nt == ot)) {
+        add_op(m, o.base, n.base, 8, 8, COPY_BYTES);
+        return TYPES_IDENTICAL;
+    }
+    if (ot != nt)
+        return incompatible(m, "%s changed from %s to %s", *path ? path : "value",
+                            *name_of(od) ? name_of(od) : "one kind of type",
+                            *name_of(nd) ? name_of(nd) : "another");
+    switch (ot) {
+    case DW_TAG_base_type: return base_types(m, od, nd, o, n, path);
+    case DW_TAG_enumeration_type: return enum_types(m, od, nd, o, n, path);
+    case DW_TAG_array_type: return array_types(m, od, nd, o, n, path, depth);
+    case DW_TAG_structure_type:
+    case DW_TAG_class_type: return struct_types(m, od, nd, o, n, path, depth);
+    case DW_TAG_union_type:
+        if (die_size(o.dbg, od, depth) == die_size(n.dbg, nd, depth) && struct_types(m, od, nd, o, n, path, depth) == TYPES_IDENTICAL)
+            return TYPES_IDENTICAL;
+        return incompatible(m, "%s: union %s changed", *path ? path : "value", name_of(nd));
+    }
+    return incompatible(m, "%s: cannot compare a type of DWARF tag 0x%x", *path ? path : "value", ot);
+}
+
+static enum type_verdict compare(struct match *m, struct side o, struct side n, const char *path, int depth)
+{
+    if (depth > MAX_DEPTH)
+        return incompatible(m, "%s: types nest too deeply", path);
+    Dwarf_Die od = strip(o.dbg, o.type), nd = strip(n.dbg, n.type);
+    enum type_verdict v = od && nd ? compare_dies(m, od, nd, o, n, path, depth)
+                                   : incompatible(m, "%s: type not described", *path ? path : "value");
+    if (od)
+        dwarf_dealloc_die(od);
+    if (nd)
+        dwarf_dealloc_die(nd);
+    return v;
+}
+
+void typematch(const struct debug_info *old, uint64_t old_type, const struct debug_info *new,
+               uint64_t new_type, struct type_plan *plan)
+{
+    struct match m = {plan, {0}};
+    struct side o = {debug_info_dbg(old), old_type, 0}, n = {debug_info_dbg(new), new_type, 0};
+    memset(plan, 0, sizeof *plan);
+    plan->verdict = compare(&m, o, n, "", 0);
+    if (plan->verdict == TYPES_MIGRATABLE)
+        plan->changes = m.changes.s ? m.changes.s : xstrdup("layout changed");
+    else
+        free(m.changes.s);
+}
+
+void type_plan_free(struct type_plan *plan)
+{
+    free(plan->ops);
+    free(plan->changes);
+    free(plan->why);
+    memset(plan, 0, sizeof *plan);
+}
+
+static void widen(const uint8_t *from, uint32_t from_size, uint8_t *to, uint32_t to_size, bool is_signed)
+{
+    uint64_t v = 0;
+    memcpy(&v, from, from_size); /* little-endian */
+    if (is_signed && from_size < 8 && (v >> (from_size * 8 - 1)) & 1)
+        v |= ~0ull << (from_size * 8);
+    memcpy(to, &v, to_size);
+}
+
+void type_plan_apply(const struct type_plan *plan, const void *old, void *new)
+{
+    const uint8_t *o = old;
+    uint8_t *n = new;
+    for (size_t i = 0; i < plan->nops; i++) {
+        const struct copy_op *op = &plan->ops[i];
+        switch (op->kind) {
+        case COPY_BYTES: memcpy(n + op->to, o + op->from, op->from_size); break;
+        case COPY_SIGNED: widen(o + op->from, op->from_size, n + op->to, op->to_size, true); break;
+        case COPY_UNSIGNED: widen(o + op->from, op->from_size, n + op->to, op->to_size, false); break;
+        case COPY_FLOAT: {
+            float f;
+            memcpy(&f, o + op->from, 4);
+            double d = f;
+            memcpy(n + op->to, &d, 8);
+            break;
+        }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+/* The reloaded object. Version 2 changes the types of its variables the
+ * ways a game's code evolves, with -g so that hotld sees the types:
+ *   players  each element gains a field in front (everything moves) and
+ *            one in the middle (with an initializer): migrated by field
+ *   pair     fields swapped, same size: migrated by name, not kept as bytes
+ *   rounds   int to long long: widened
+ *   ratio    float to double
+ *   narrowed int to short: may lose data, so re-initialized, with a warning
+ *   total    unchanged: kept
+ * "q TAG" answers: pN NAME SCORE LEVEL HP (-1 before version 2), then
+ * pair A B, rounds, ratio, narrowed, total, and the version. */
+#include "rt.h"
+
+struct player {
+#if VER >= 2
+    int id;
+#endif
+    char name[8];
+    int score;
+#if VER >= 2
+    long hp;
+#endif
+    short level;
+};
+
+struct pair {
+#if VER >= 2
+    int b, a;
+#else
+    int a, b;
+#endif
+};
+
+#if VER >= 2
+#define PLAYER(n) {.name = n, .hp = 100}
+#else
+#define PLAYER(n) {.name = n}
+#endif
+struct player players[3] = {PLAYER("ann"), PLAYER("bob"), PLAYER("cid")};
+struct pair pair = {.a = 1, .b = 2};
+static long total;
+#if VER >= 2
+long long rounds;
+double ratio = 0.5;
+short narrowed;
+#else
+int rounds;
+float ratio = 0.5f;
+int narrowed = 7;
+#endif
+
+RELOADABLE void play(void)
+{
+    for (int i = 0; i < 3; i++) {
+        players[i].score += i + 1;
+        players[i].level++;
+        total += i;
+    }
+    pair.a += 10;
+    pair.b += 20;
+    rounds++;
+    ratio *= 2;
+    narrowed++;
+}
+
+RELOADABLE void show(const char *tag)
+{
+    for (int i = 0; i < 3; i++) {
+#if VER >= 2
+        long hp = players[i].hp;
+#else
+        long hp = -1;
+#endif
+        printf("%s p%d %s %d %d %ld\n", tag, i, players[i].name, players[i].score, players[i].level, hp);
+    }
+    printf("%s pair %d %d\n", tag, pair.a, pair.b);
+    printf("%s scalars %lld %g %d %ld\n", tag, (long long)rounds, (double)ratio, (int)narrowed, total);
+    printf("%s version %d\n", tag, opaque_int(VER));
+}

@@ -1,0 +1,18 @@
+/* Never rebuilt: "play" plays a round, "q TAG" shows the state game.c
+ * reports. */
+#include "rt.h"
+
+void play(void);
+void show(const char *tag);
+
+static void other(const char *line)
+{
+    if (!strcmp(line, "play"))
+        play();
+}
+
+int main(void)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    return serve_queries(show, other);
+}
