@@ -51,17 +51,6 @@ static struct merged *merged_for(struct builder *b, const char *name)
     return &b->debug[b->ndebug - 1];
 }
 
-static const Elf64_Sym *raw_symbols(const struct object *obj, size_t *n)
-{
-    for (size_t i = 1; i < obj->nsecs; i++)
-        if (obj->secs[i].type == SHT_SYMTAB) {
-            *n = obj->secs[i].size / sizeof(Elf64_Sym);
-            return (const Elf64_Sym *)obj->secs[i].data;
-        }
-    *n = 0;
-    return NULL;
-}
-
 /* Append obj's debug sections; piece[i] is where section i landed. */
 static void append_debug(struct builder *b, const struct object *obj, int64_t *piece)
 {
@@ -142,7 +131,7 @@ static void write_tls_offset(char *at, uint64_t before, uint64_t avail, int widt
 static void relocate_debug(struct builder *b, const struct object *obj, const int64_t *piece)
 {
     size_t nsyms;
-    const Elf64_Sym *es = raw_symbols(obj, &nsyms);
+    const Elf64_Sym *es = object_raw_symbols(obj, &nsyms);
     for (size_t i = 1; i < obj->nsecs; i++) {
         const struct section *r = &obj->secs[i];
         GElf_Shdr sh;
@@ -255,7 +244,7 @@ static void add_symbols(struct builder *b, const struct object *obj, const struc
                         const char *suffix)
 {
     size_t n;
-    const Elf64_Sym *es = raw_symbols(obj, &n);
+    const Elf64_Sym *es = object_raw_symbols(obj, &n);
     for (size_t i = 1; i < n; i++) {
         int type = GELF_ST_TYPE(es[i].st_info), bind = GELF_ST_BIND(es[i].st_info);
         size_t u = es[i].st_shndx;
