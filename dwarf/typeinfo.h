@@ -59,6 +59,10 @@ struct type_plan {
     enum type_verdict verdict;
     struct copy_op *ops;        /* MIGRATABLE: what to copy, in order */
     size_t nops, capops;
+    struct copy_op *dropped;    /* old bytes with no place in the new type
+                                   (removed fields, a shrunk array's tail):
+                                   from and from_size */
+    size_t ndropped, capdropped;
     char *changes;              /* MIGRATABLE: what changed, for the report */
     char *why;                  /* INCOMPATIBLE: the reason */
 };
@@ -66,7 +70,11 @@ struct type_plan {
 void typematch(const struct debug_info *old, uint64_t old_type, const struct debug_info *new,
                uint64_t new_type, struct type_plan *plan);
 void type_plan_free(struct type_plan *plan);
-/* Carry a value from old to new storage by the plan. */
+/* Carry a value from old to new storage by the plan. Narrowed integers
+ * keep their low bytes. */
 void type_plan_apply(const struct type_plan *plan, const void *old, void *new);
+/* Would carrying this old value lose data: a dropped byte that is not
+ * zero, a narrowed integer that does not fit? NULL, or what is lost. */
+char *type_plan_loss(const struct type_plan *plan, const void *old);
 
 #endif

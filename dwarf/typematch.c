@@ -9,10 +9,12 @@
  *   migratable    a copy plan moves every old value that has a place in
  *                 the new type: fields by name, arrays element by element
  *                 (a grown array's tail keeps its new initializers),
- *                 integers widened, float to double;
- *   incompatible  with the reason: a narrowing that may lose data, a
- *                 changed kind of type, a renumbered enum, a union or a
- *                 struct with bit-fields that changed.
+ *                 integers widened or narrowed, float to double. What
+ *                 has no place (removed fields, a shrunk array's tail) is
+ *                 listed, so that type_plan_loss can tell, from the
+ *                 actual values, whether anything would be lost;
+ *   incompatible  with the reason: a changed kind of type, a renumbered
+ *                 enum, a union or a struct with bit-fields that changed.
  * Pointers are not followed, so recursive types end there. */
 #include "typeinfo.h"
 
@@ -120,6 +122,12 @@ static void add_op(struct match *m, uint64_t from, uint64_t to, uint32_t from_si
     ARRAY_PUSH(p->ops, p->nops, p->capops, ((struct copy_op){from, to, from_size, to_size, kind}));
 }
 
+static void add_dropped(struct match *m, uint64_t from, uint64_t size)
+{
+    struct type_plan *p = m->plan;
+    ARRAY_PUSH(p->dropped, p->ndropped, p->capdropped, ((struct copy_op){from, 0, (uint32_t)size, 0, COPY_BYTES}));
+}
+
 static enum type_verdict incompatible(struct match *m, const char *fmt, ...)
 {
     if (!m->plan->why) {
@@ -157,11 +165,10 @@ static enum type_verdict base_types(struct match *m, Dwarf_Die od, Dwarf_Die nd,
         add_op(m, o.base, n.base, osize, nsize, COPY_BYTES);
         return TYPES_IDENTICAL;
     }
-    bool widen = nsize > osize && osize <= 8 && nsize <= 8;
-    if (is_integer(oenc) && is_integer(nenc) && widen) {
+    if (is_integer(oenc) && is_integer(nenc) && osize && nsize && osize <= 8 && nsize <= 8) {
         bool is_signed = oenc == DW_ATE_signed || oenc == DW_ATE_signed_char;
         add_op(m, o.base, n.base, osize, nsize, is_signed ? COPY_SIGNED : COPY_UNSIGNED);
-        note_change(m, path, "widened");
+        note_change(m, path, nsize > osize ? "widened" : nsize < osize ? "narrowed" : "signedness changed");
         return TYPES_MIGRATABLE;
     }
     if (oenc == DW_ATE_float && nenc == DW_ATE_float && osize == 4 && nsize == 8) {
@@ -169,9 +176,6 @@ static enum type_verdict base_types(struct match *m, Dwarf_Die od, Dwarf_Die nd,
         note_change(m, path, "float to double");
         return TYPES_MIGRATABLE;
     }
-    if (oenc == nenc && nsize < osize)
-        return incompatible(m, "%s narrowed from %lu to %lu bytes (may lose data)", *path ? path : "value",
-                            (unsigned long)osize, (unsigned long)nsize);
     return incompatible(m, "%s changed from %s to %s", *path ? path : "value", name_of(od), name_of(nd));
 }
 
@@ -287,6 +291,8 @@ static enum type_verdict array_types(struct match *m, Dwarf_Die od, Dwarf_Die nd
             struct copy_op op = m->plan->ops[k];
             add_op(m, op.from + r * ostride, op.to + r * nstride, op.from_size, op.to_size, op.kind);
         }
+    if (odims[0] > ndims[0])
+        add_dropped(m, o.base + count * ostride, (odims[0] - ndims[0]) * inner * ostride);
     if (odims[0] != ndims[0] && v != TYPES_INCOMPATIBLE) {
         char what[64];
         snprintf(what, sizeof what, "%s from %lu to %lu elements", odims[0] < ndims[0] ? "grew" : "shrank",
@@ -370,6 +376,7 @@ static enum type_verdict struct_types(struct match *m, Dwarf_Die od, Dwarf_Die n
         snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", *om[i].name ? om[i].name : "<anonymous>");
         if (!c) {
             note_change(m, sub, "removed");
+            add_dropped(m, o.base + om[i].offset, type_size(o.dbg, om[i].type, depth + 1));
             v = TYPES_MIGRATABLE;
             continue;
         }
@@ -458,18 +465,53 @@ void typematch(const struct debug_info *old, uint64_t old_type, const struct deb
 void type_plan_free(struct type_plan *plan)
 {
     free(plan->ops);
+    free(plan->dropped);
     free(plan->changes);
     free(plan->why);
     memset(plan, 0, sizeof *plan);
 }
 
-static void widen(const uint8_t *from, uint32_t from_size, uint8_t *to, uint32_t to_size, bool is_signed)
+static uint64_t extend(const uint8_t *from, uint32_t size, bool is_signed)
 {
     uint64_t v = 0;
-    memcpy(&v, from, from_size); /* little-endian */
-    if (is_signed && from_size < 8 && (v >> (from_size * 8 - 1)) & 1)
-        v |= ~0ull << (from_size * 8);
+    memcpy(&v, from, size); /* little-endian */
+    if (is_signed && size < 8 && (v >> (size * 8 - 1)) & 1)
+        v |= ~0ull << (size * 8);
+    return v;
+}
+
+static void widen(const uint8_t *from, uint32_t from_size, uint8_t *to, uint32_t to_size, bool is_signed)
+{
+    uint64_t v = extend(from, from_size, is_signed);
     memcpy(to, &v, to_size);
+}
+
+/* Does a narrowed integer keep its value? */
+static bool fits(const struct copy_op *op, const uint8_t *old)
+{
+    bool is_signed = op->kind == COPY_SIGNED;
+    uint64_t v = extend(old + op->from, op->from_size, is_signed);
+    uint8_t low[8];
+    memcpy(low, &v, 8);
+    return extend(low, op->to_size, is_signed) == v;
+}
+
+char *type_plan_loss(const struct type_plan *plan, const void *old)
+{
+    const uint8_t *o = old;
+    for (size_t i = 0; i < plan->ndropped; i++)
+        for (uint32_t k = 0; k < plan->dropped[i].from_size; k++)
+            if (o[plan->dropped[i].from + k])
+                return xasprintf("a removed part holds data (old byte offset %lu is not zero)",
+                                 (unsigned long)(plan->dropped[i].from + k));
+    for (size_t i = 0; i < plan->nops; i++) {
+        const struct copy_op *op = &plan->ops[i];
+        if ((op->kind == COPY_SIGNED || op->kind == COPY_UNSIGNED) && op->to_size < op->from_size &&
+            !fits(op, o))
+            return xasprintf("a value at old byte offset %lu does not fit in %u bytes",
+                             (unsigned long)op->from, op->to_size);
+    }
+    return NULL;
 }
 
 void type_plan_apply(const struct type_plan *plan, const void *old, void *new)

@@ -87,15 +87,6 @@ void add_bind(struct section *sec, uint64_t start, uint64_t end, int64_t delta)
     ARRAY_PUSH(sec->binds, sec->nbinds, sec->capbinds, ((struct var_bind){start, end, delta}));
 }
 
-static void warn_reset(struct bind_result *r, const struct var *nv, const struct var *ov,
-                       const struct object *obj)
-{
-    char *w = xasprintf("variable '%s' of %s changed size (%lu -> %lu bytes): re-initialized",
-                        nv->sym->name, obj->name, (unsigned long)ov->sym->size,
-                        (unsigned long)nv->sym->size);
-    ARRAY_PUSH(r->warnings, r->nwarnings, r->capwarnings, w);
-}
-
 /* For a RIP-relative displacement at `at` in code section `from`: the
  * distance from the displacement to the end of its instruction (4 plus
  * the immediate that follows), decoding the function that holds it; -1 if
@@ -276,51 +267,143 @@ static int compare_types(const struct types *t, const struct var *o, const struc
     return plan->verdict;
 }
 
-static void warn_incompatible(struct bind_result *r, const struct var *nv, const struct object *obj,
-                              const char *why)
+static void add_warning(struct bind_result *r, char *w)
 {
-    char *w = xasprintf("variable '%s' of %s: %s: re-initialized", nv->sym->name, obj->name, why);
     ARRAY_PUSH(r->warnings, r->nwarnings, r->capwarnings, w);
 }
 
-static void plan_migration(struct bind_result *r, const struct var *o, const struct var *n,
-                           const struct object *obj, struct type_plan *plan)
+static void add_migration(struct bind_result *r, const struct var *o, const struct var *n,
+                          struct type_plan *plan, void (*user)(const void *, void *))
 {
-    struct type_plan *kept = xmalloc(sizeof *kept);
-    *kept = *plan;
-    struct var_migration m = {o->sym->addr, n->sym->addr, kept};
+    struct type_plan *kept = NULL;
+    if (plan) {
+        kept = xmalloc(sizeof *kept);
+        *kept = *plan;
+    }
+    struct var_migration m = {o->sym->addr, n->sym->addr, kept, user};
     ARRAY_PUSH(r->migrations, r->nmigrations, r->capmigrations, m);
-    char *note = xasprintf("migrated '%s' of %s: %s", n->sym->name, obj->name, plan->changes);
-    ARRAY_PUSH(r->notes, r->nnotes, r->capnotes, note);
-    r->migrated++;
 }
 
-enum fate { FATE_NEW, FATE_KEPT, FATE_MIGRATED, FATE_RESET };
+/* A line of the report: "VERB 'NAME' of OBJECT[: DETAIL]". */
+static void note(struct bind_result *r, const struct var *n, const struct object *obj, const char *verb,
+                 const char *detail)
+{
+    char *text = xasprintf("%s '%s' of %s%s%s", verb, n->sym->name, obj->name, detail ? ": " : "",
+                           detail ? detail : "");
+    ARRAY_PUSH(r->notes, r->nnotes, r->capnotes, text);
+}
 
-/* Decide one matched pair: keep, migrate or reset. */
+enum fate { FATE_NEW, FATE_KEPT, FATE_MIGRATED, FATE_USER, FATE_RESET, FATE_ABORT };
+
+/* The program's own migration function for variable n, if the new object
+ * defines one: void hotld_migrate_NAME(const void *old, void *new). */
+static void (*user_migration(const struct object *obj, const struct var *n))(const void *, void *)
+{
+    char *want = xasprintf("hotld_migrate_%.*s", (int)n->baselen, n->sym->name);
+    void (*fn)(const void *, void *) = NULL;
+    for (size_t i = 1; i < obj->nsyms && !fn; i++) {
+        const struct symbol *s = obj->syms[i];
+        if (s->type == STT_FUNC && s->kind == SYM_DEFINED && s->file == obj && !strcmp(s->name, want))
+            fn = (void (*)(const void *, void *))(s->call_addr ? s->call_addr : s->addr);
+    }
+    free(want);
+    return fn;
+}
+
+/* The letter the policy (or the user) picks: m(igrate), r(eset), k(eep
+ * the old bytes), a(bort). */
+static char choose(const struct object *obj, const struct var *n, const char *why, bool can_migrate,
+                   bool can_keep)
+{
+    const struct link_options *o = obj->link->opts;
+    static const char by_policy[] = {[CONFLICT_RESET] = 'r', [CONFLICT_KEEP] = 'k', [CONFLICT_ABORT] = 'a'};
+    if (o->on_conflict != CONFLICT_ASK || !o->ask)
+        return o->on_conflict == CONFLICT_ASK ? 'r' : by_policy[o->on_conflict];
+    char choices[5], *c = choices;
+    if (can_migrate)
+        *c++ = 'm';
+    *c++ = 'r';
+    if (can_keep)
+        *c++ = 'k';
+    *c++ = 'a';
+    *c = 0;
+    char *question = xasprintf("variable '%s' of %s: %s", n->sym->name, obj->name, why);
+    char answer = o->ask(o->ask_ctx, question, choices);
+    free(question);
+    return answer && strchr(choices, answer) ? answer : 'a';
+}
+
+/* A variable whose value cannot simply follow its new type: the policy,
+ * or the user, decides. plan: NULL if it cannot be migrated at all. */
+static enum fate conflict(struct bind_result *r, const struct var *o, const struct var *n,
+                          const struct object *obj, const char *why, struct type_plan *plan)
+{
+    bool can_keep = o->sym->size == n->sym->size;
+    switch (choose(obj, n, why, plan != NULL, can_keep)) {
+    case 'm':
+        note(r, n, obj, "migrated", why);
+        add_migration(r, o, n, plan, NULL);
+        return FATE_MIGRATED;
+    case 'k':
+        if (can_keep) {
+            add_warning(r, xasprintf("variable '%s' of %s: %s: its old bytes kept", n->sym->name,
+                                     obj->name, why));
+            type_plan_free(plan ? plan : &(struct type_plan){0});
+            return FATE_KEPT;
+        }
+        break;
+    case 'a':
+        fail("variable '%s' of %s: %s; reload aborted (--on-conflict)", n->sym->name, obj->name, why);
+        type_plan_free(plan ? plan : &(struct type_plan){0});
+        return FATE_ABORT;
+    }
+    add_warning(r, xasprintf("variable '%s' of %s: %s: re-initialized", n->sym->name, obj->name, why));
+    type_plan_free(plan ? plan : &(struct type_plan){0});
+    return FATE_RESET;
+}
+
+/* Decide one matched pair: keep, migrate, reset, or stop the reload. */
 static enum fate judge(struct bind_result *r, const struct types *t, const struct var *o,
                        const struct var *n, const struct object *obj)
 {
     struct type_plan plan;
-    switch (compare_types(t, o, n, &plan)) {
-    case TYPES_IDENTICAL:
+    int verdict = compare_types(t, o, n, &plan);
+    void (*user)(const void *, void *) = verdict != TYPES_IDENTICAL ? user_migration(obj, n) : NULL;
+    if (verdict >= 0 && (verdict == TYPES_IDENTICAL || user))
         type_plan_free(&plan);
-        return FATE_KEPT;
-    case TYPES_MIGRATABLE:
-        plan_migration(r, o, n, obj, &plan);
-        return FATE_MIGRATED;
-    case TYPES_INCOMPATIBLE:
-        warn_incompatible(r, n, obj, plan.why ? plan.why : "type changed");
-        type_plan_free(&plan);
-        return FATE_RESET;
+    if (user) {
+        add_migration(r, o, n, NULL, user);
+        note(r, n, obj, "user-migrated", NULL);
+        return FATE_USER;
     }
-    if (o->sym->size == n->sym->size)
+    if (verdict == TYPES_IDENTICAL || (verdict < 0 && o->sym->size == n->sym->size))
         return FATE_KEPT;
-    warn_reset(r, n, o, obj);
-    return FATE_RESET;
+    if (verdict < 0) {
+        char *why = xasprintf("size changed (%lu -> %lu bytes), no DWARF to say how",
+                              (unsigned long)o->sym->size, (unsigned long)n->sym->size);
+        enum fate f = conflict(r, o, n, obj, why, NULL);
+        free(why);
+        return f;
+    }
+    if (verdict == TYPES_INCOMPATIBLE) {
+        char *why = plan.why ? xstrdup(plan.why) : xstrdup("type changed");
+        type_plan_free(&plan);
+        enum fate f = conflict(r, o, n, obj, why, NULL);
+        free(why);
+        return f;
+    }
+    char *loss = type_plan_loss(&plan, (const void *)o->sym->addr);
+    if (!loss) {
+        note(r, n, obj, "migrated", plan.changes);
+        add_migration(r, o, n, &plan, NULL);
+        return FATE_MIGRATED;
+    }
+    enum fate f = conflict(r, o, n, obj, loss, &plan);
+    free(loss);
+    return f;
 }
 
-void databind_object(struct object *old, struct object *new, struct bind_result *r)
+int databind_object(struct object *old, struct object *new, struct bind_result *r)
 {
     size_t nold, nnew;
     struct var *ov = collect(old, &nold), *nv = collect(new, &nnew);
@@ -330,16 +413,28 @@ void databind_object(struct object *old, struct object *new, struct bind_result 
     struct types t = {NULL, NULL};
     if (nnew && (t.old = debug_info_open(old)))
         t.new = debug_info_open(new);
-    for (size_t i = 0; i < nnew; i++) {
+    bool aborted = false;
+    for (size_t i = 0; i < nnew && !aborted; i++) {
         struct var *o = find(ov, nold, &nv[i]);
         fate[i] = o ? judge(r, &t, o, &nv[i], new) : FATE_NEW;
+        aborted = fate[i] == FATE_ABORT;
         r->added += fate[i] == FATE_NEW;
         r->reset += fate[i] == FATE_RESET;
+        r->migrated += fate[i] == FATE_MIGRATED;
+        r->user_migrated += fate[i] == FATE_USER;
         if (fate[i] == FATE_KEPT)
             kept_at[i] = old_at[i] = o->sym->addr;
     }
     debug_info_close(t.old);
     debug_info_close(t.new);
+    if (aborted) {
+        free(ov);
+        free(nv);
+        free(kept_at);
+        free(old_at);
+        free(fate);
+        return -1;
+    }
     while (demote_ambiguous(new, nv, nnew, kept_at))
         ;
     mark_unused_storage(new, nv, nnew, kept_at);
@@ -358,7 +453,7 @@ void databind_object(struct object *old, struct object *new, struct bind_result 
                                  s->name, new->name));
             r->moved++;
         }
-        static const char *const names[] = {"new", "kept", "migrated", "reset"};
+        static const char *const names[] = {"new", "kept", "migrated", "user-migrated", "reset", ""};
         const char *what = kept_at[i] ? "kept" : old_at[i] ? "moved" : names[fate[i]];
         struct var_fate f = {xstrdup(s->name), xstrdup(new->name), what, s->addr, s->size};
         ARRAY_PUSH(r->fates, r->nfates, r->capfates, f);
@@ -368,14 +463,19 @@ void databind_object(struct object *old, struct object *new, struct bind_result 
     free(kept_at);
     free(old_at);
     free(fate);
+    return 0;
 }
 
 /* At the commit, with every thread parked: allocates nothing. */
 void migrations_apply(const struct bind_result *r)
 {
-    for (size_t i = 0; i < r->nmigrations; i++)
-        type_plan_apply(r->migrations[i].plan, (const void *)r->migrations[i].from,
-                        (void *)r->migrations[i].to);
+    for (size_t i = 0; i < r->nmigrations; i++) {
+        const struct var_migration *m = &r->migrations[i];
+        if (m->user)
+            m->user((const void *)m->from, (void *)m->to);
+        else
+            type_plan_apply(m->plan, (const void *)m->from, (void *)m->to);
+    }
 }
 
 void bind_result_free(struct bind_result *r)
@@ -392,7 +492,8 @@ void bind_result_free(struct bind_result *r)
         free(r->notes[i]);
     free(r->notes);
     for (size_t i = 0; i < r->nmigrations; i++) {
-        type_plan_free(r->migrations[i].plan);
+        if (r->migrations[i].plan)
+            type_plan_free(r->migrations[i].plan);
         free(r->migrations[i].plan);
     }
     free(r->migrations);

@@ -192,6 +192,10 @@ struct got_entry {
     enum got_kind kind;
 };
 
+/* What a reload does with a variable whose old value cannot simply follow
+ * its new type (--on-conflict). */
+enum conflict_policy { CONFLICT_RESET, CONFLICT_KEEP, CONFLICT_ABORT, CONFLICT_ASK };
+
 struct link_input {
     const char *arg;            /* as given: path or "-lNAME" */
     bool is_lib;
@@ -210,6 +214,11 @@ struct link_options {
     const char **libdirs;       /* -L, searched before the system dirs */
     size_t nlibdirs;
     const char *entry;
+    enum conflict_policy on_conflict; /* reload: see databind.c */
+    /* CONFLICT_ASK: put the question to the user; returns one of the
+     * letters in choices, or 0 if there is no answer. */
+    char (*ask)(void *ctx, const char *question, const char *choices);
+    void *ask_ctx;
 };
 
 /* Everything one link knows. */
@@ -367,7 +376,8 @@ struct var_copy {
 struct var_fate {
     char *name;
     char *object;
-    const char *fate;           /* "kept", "moved", "migrated", "reset" or "new" */
+    const char *fate;           /* "kept", "moved", "migrated", "user-migrated",
+                                   "reset" or "new" */
     uintptr_t addr;             /* where it lives now */
     uint64_t size;
 };
@@ -379,10 +389,11 @@ struct var_fate {
 struct var_migration {
     uintptr_t from, to;
     struct type_plan *plan;
+    void (*user)(const void *old, void *new); /* hotld_migrate_NAME, if any */
 };
 
 struct bind_result {
-    size_t kept, moved, migrated, reset, added;
+    size_t kept, moved, migrated, user_migrated, reset, added;
     struct var_fate *fates;
     size_t nfates, capfates;
     struct var_copy *copies;    /* moved variables: old value -> new place */
@@ -394,7 +405,7 @@ struct bind_result {
     char **warnings;
     size_t nwarnings, capwarnings;
 };
-void databind_object(struct object *old, struct object *new, struct bind_result *r);
+int databind_object(struct object *old, struct object *new, struct bind_result *r);
 void bind_result_free(struct bind_result *r);
 void migrations_apply(const struct bind_result *r);
 void add_bind(struct section *sec, uint64_t start, uint64_t end, int64_t delta);

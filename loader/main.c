@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "session.h"
@@ -24,6 +25,9 @@ static const char usage[] =
     "  --status            list what the running session has loaded\n"
     "  --watch             reload by itself when an input file changes\n"
     "  --reload-timeout MS wait this long for threads to reach a safe point (2000)\n"
+    "  --on-conflict=ask|reset|keep|abort\n"
+    "                      what to do with a variable whose old value cannot\n"
+    "                      follow its new type (ask: the default on a terminal)\n"
     "  -v, --verbose       report each link phase and its time\n"
     "  -h, --help          show this help\n"
     "  --version           show the version\n";
@@ -60,6 +64,7 @@ int hotld_main(int argc, char **argv)
      * pointing at them), and a client's exit leaves nothing unreachable */
     static struct session_options o = {.link.entry = "main", .reload_timeout_ms = 2000};
     size_t capin = 0, caplib = 0;
+    bool conflict_given = false;
     int i;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
@@ -100,6 +105,18 @@ int hotld_main(int argc, char **argv)
                 fprintf(stderr, "hotld: error: --reload-timeout: a number of milliseconds\n");
                 return 2;
             }
+        } else if ((v = option_value(argc, argv, &i, "--on-conflict"))) {
+            static const char *const policies[] = {[CONFLICT_RESET] = "reset", [CONFLICT_KEEP] = "keep",
+                                                   [CONFLICT_ABORT] = "abort", [CONFLICT_ASK] = "ask"};
+            int p = 0;
+            while (p < 4 && strcmp(v, policies[p]))
+                p++;
+            if (p == 4) {
+                fprintf(stderr, "hotld: error: --on-conflict: ask, reset, keep or abort\n");
+                return 2;
+            }
+            o.link.on_conflict = (enum conflict_policy)p;
+            conflict_given = true;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "hotld: error: unknown option '%s' (see hotld --help)\n", a);
             return 2;
@@ -112,6 +129,8 @@ int hotld_main(int argc, char **argv)
         fprintf(stderr, "hotld: error: no input files (see hotld --help)\n");
         return 2;
     }
+    if (!conflict_given)
+        o.link.on_conflict = isatty(STDIN_FILENO) && isatty(STDERR_FILENO) ? CONFLICT_ASK : CONFLICT_RESET;
     o.argc = argc - i;
     o.argv = argv + i;
     o.hotld_argv = argv;

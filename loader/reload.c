@@ -140,7 +140,8 @@ static int plan_reload(struct session *se, struct plan *p)
         p->replaced[i] = old;
         new->added = !old;
         if (old) {
-            databind_object(old, new, &p->binds);
+            if (databind_object(old, new, &p->binds) < 0)
+                return -1;
             count_functions(p, old, new);
             plan_redirects(se, p, new);
         } else {
@@ -492,7 +493,7 @@ static char *describe(const struct plan *p, double ms)
         sb_printf(&sb, "%sremoved %s", i || p->nl->nobjs ? ", " : "", base(p->removed_objs[i]->name));
     sb_printf(&sb, ": %zu functions changed, %zu added, %zu removed; ", p->changed, p->added, p->removed);
     sb_printf(&sb, "%zu variables kept, %zu migrated, %zu reset, %zu new", p->binds.kept + p->binds.moved,
-              p->binds.migrated, p->binds.reset, p->binds.added);
+              p->binds.migrated + p->binds.user_migrated, p->binds.reset, p->binds.added);
     sb_printf(&sb, " (%.1f ms)", ms);
     for (size_t i = 0; i < p->binds.nnotes; i++)
         sb_printf(&sb, "\nhotld: %s", p->binds.notes[i]);

@@ -299,6 +299,9 @@ static bool being_traced(void)
 /* ---- requests ---------------------------------------------------------- */
 
 /* Link options travel as fields "f:PATH", "l:NAME", "L:DIR" (absolute). */
+/* --on-conflict in a request: one letter, by enum conflict_policy. */
+#define CONFLICT_LETTERS "rkaq"
+
 static void encode_inputs(struct message *m, const struct link_options *o)
 {
     for (size_t i = 0; i < o->ninputs; i++)
@@ -316,6 +319,13 @@ static int decode_inputs(const struct message *m, size_t first, struct link_opti
             return fail("malformed reload request field '%.40s'", f);
         if (f[0] == 'a')
             continue; /* a program argument: see same_program() */
+        if (f[0] == 'p') {
+            const char *policy = strchr(CONFLICT_LETTERS, f[2]);
+            if (!policy || !f[2] || f[3])
+                return fail("malformed reload request field '%.40s'", f);
+            o->on_conflict = (enum conflict_policy)(policy - CONFLICT_LETTERS);
+            continue;
+        }
         if (f[0] == 'f' || f[0] == 'l') {
             struct link_input in = {f + 2, f[0] == 'l'};
             ARRAY_PUSH(o->inputs, o->ninputs, capin, in);
@@ -360,6 +370,24 @@ static char *status_text(void)
 }
 
 #define OTHER_PROGRAM "another program"
+
+/* --on-conflict=ask: the question goes to the requesting command, which
+ * puts it to its user; no answer (it went away) counts as none. */
+static char ask_client(void *ctx, const char *question, const char *choices)
+{
+    int fd = *(int *)ctx;
+    struct message q = {0}, a = {0};
+    message_add(&q, "ask");
+    message_add(&q, question);
+    message_add(&q, choices);
+    char letter = 0;
+    if (message_send(fd, &q) == 0 && message_recv(fd, &a) == 0 && a.nfields == 2 &&
+        !strcmp(a.fields[0], "answer") && strlen(a.fields[1]) == 1)
+        letter = a.fields[1][0];
+    message_free(&q);
+    message_free(&a);
+    return letter;
+}
 
 static void answer(int fd, bool ok, const char *text)
 {
@@ -407,7 +435,7 @@ static void serve_request(int fd)
     } else if (!strcmp(m.fields[0], "reload") && !same_program(&m)) {
         answer(fd, false, OTHER_PROGRAM);
     } else if (!strcmp(m.fields[0], "reload")) {
-        struct link_options opts = {0};
+        struct link_options opts = {.ask = ask_client, .ask_ctx = &fd};
         char *report = NULL;
         if (decode_inputs(&m, 1, &opts) < 0 || session_reload(&opts, &report) < 0)
             answer(fd, false, last_error());
@@ -528,11 +556,51 @@ static bool start_control(const char *path)
 
 /* Returns hotld's exit status, or -1 if the session says the request is
  * for another program. */
+/* The session asks what to do with a variable (--on-conflict=ask): the
+ * question and the choices go to this command's terminal, the answer
+ * back. End of input answers "abort". */
+static void put_question(int fd, const struct message *q)
+{
+    static const char *const names[] = {['m'] = "migrate", ['r'] = "reset to the new initial value",
+                                        ['k'] = "keep the old bytes", ['a'] = "abort the reload"};
+    const char *choices = q->nfields == 3 ? q->fields[2] : "a";
+    fprintf(stderr, "hotld: %s\n", q->nfields > 1 ? q->fields[1] : "?");
+    for (const char *c = choices; *c; c++)
+        if ((unsigned char)*c < sizeof names / sizeof *names && names[(unsigned char)*c])
+            fprintf(stderr, "  %c  %s\n", *c, names[(unsigned char)*c]);
+    char line[64] = "a", letter[2] = "a";
+    do {
+        fprintf(stderr, "hotld: your choice [%s]? ", choices);
+        fflush(stderr);
+        if (!fgets(line, sizeof line, stdin))
+            break;
+    } while (!line[0] || line[1] != '\n' || !strchr(choices, line[0]));
+    letter[0] = line[0] && strchr(choices, line[0]) ? line[0] : 'a';
+    struct message a = {0};
+    message_add(&a, "answer");
+    message_add(&a, letter);
+    message_send(fd, &a);
+    message_free(&a);
+}
+
+/* The final reply, after any questions. */
+static int receive_reply(int fd, struct message *reply)
+{
+    for (;;) {
+        if (message_recv(fd, reply) < 0)
+            return -1;
+        if (reply->nfields == 0 || strcmp(reply->fields[0], "ask"))
+            return 0;
+        put_question(fd, reply);
+        message_free(reply);
+    }
+}
+
 static int client_request(int fd, struct message *req)
 {
     struct message reply;
     clear_error();
-    if (message_send(fd, req) < 0 || message_recv(fd, &reply) < 0 || reply.nfields < 2) {
+    if (message_send(fd, req) < 0 || receive_reply(fd, &reply) < 0 || reply.nfields < 2) {
         fprintf(stderr, "hotld: error: no answer from the session: %s\n", last_error());
         close(fd);
         return 1;
@@ -564,6 +632,8 @@ static int client_reload(int fd, const struct session_options *o)
     message_add(&req, "reload");
     for (int i = 0; i < o->argc; i++)
         message_add_tagged(&req, 'a', o->argv[i]);
+    char policy[2] = {CONFLICT_LETTERS[o->link.on_conflict], 0};
+    message_add_tagged(&req, 'p', policy);
     encode_inputs(&req, &o->link);
     int rc = client_request(fd, &req);
     message_free(&req);

@@ -2,11 +2,14 @@
 # Variables whose types change carry their values by DWARF type (objects
 # built with -g): a struct array whose elements gain fields keeps every
 # element's values, with the new field at its initializer; swapped fields
-# follow their names; integers widen, float becomes double; a narrowing
-# re-initializes the variable with a warning that says why; an unchanged
-# variable keeps its storage. The report counts the migrations and names
-# what changed. gcc (DW_OP_addr) and clang (DW_OP_addrx), -O0 and -O2, and
-# the ASan+UBSan build (gcc-asan).
+# follow their names; integers widen, or narrow when the value fits; float
+# becomes double; a user's hotld_migrate_NAME function converts what hotld
+# cannot; an unchanged variable keeps its storage. A value that would be
+# lost (a narrowing that does not fit) goes to --on-conflict: abort fails
+# the reload and leaves the program as it was; reset (the default off a
+# terminal) re-initializes it with a warning; ask puts the question to the
+# requesting command's user, who may migrate it anyway. gcc (DW_OP_addr)
+# and clang (DW_OP_addrx), -O0 and -O2, and the ASan+UBSan build.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -17,41 +20,83 @@ state() {
     awk -v t="$t" '$1 == t && $2 != "end" { $1 = ""; sub(/^ /, ""); printf "%s|", $0 }' "$S_OUT"
 }
 
+V1_STATE="p0 ann 2 2 -1|p1 bob 4 2 -1|p2 cid 6 2 -1|pair 21 42|scalars 2 2 9 70002 6|legacy 42|version 1|"
+
+# start_played: a session of version 1, two rounds played.
+start_played() {
+    use game1.o game.o
+    session_start --session "$SNAME" main.o game.o || return
+    send play; send play
+    query
+    check v1-state "$V1_STATE" "$(state)" "state"
+}
+
+# reload_answering TEXT ARG...: a reload with TEXT on the command's stdin.
+reload_answering() {
+    local text=$1; shift
+    printf '%s' "$text" >"$W/answers"
+    ( [ -n "$S_FD" ] && exec {S_FD}>&-
+      cd "$S_DIR" && exec env "${HOT_ENV[@]}" timeout -s KILL "$RL_CMD_TIMEOUT" "$HOT" "$@" "${S_ARGS[@]}" ) \
+        <"$W/answers" >"$W/client.out" 2>"$W/client.err"
+    R_RC=$? R_OUT=$(cat "$W/client.out") R_ERR=$(cat "$W/client.err")
+}
+
+# migration_lines: the report's per-variable lines, object paths left out.
+migration_lines() {
+    printf '%s\n' "$R_OUT" | grep -E "^hotld: (user-)?migrated " | sed 's/ of [^:]*:/:/; s/ of [^:]*$//' | sort | tr '\n' '|'
+}
+
 test_migrate() {
     build main.o migrate/main.c
     build game1.o migrate/game.c -g -DVER=1
     build game2.o migrate/game.c -g -DVER=2
     builds_ok || return
-    use game1.o game.o
-    session_start --session "$SNAME" main.o game.o || return
-    send play; send play
-    query
-    check v1-state "p0 ann 2 2 -1|p1 bob 4 2 -1|p2 cid 6 2 -1|pair 21 42|scalars 2 2 9 6|version 1|" \
-        "$(state)" "state"
 
+    start_played || return
     use game2.o game.o
+    client "$S_DIR" --on-conflict=abort "${S_ARGS[@]}"
+    expect_failed abort "variable 'narrowed' of .*does not fit in 2 bytes; reload aborted"
+    query
+    check abort-leaves-program "$V1_STATE" "$(state)" "state"
+
     reload
     expect_reloaded reload game.o warnings
-    if parse_report "$R_OUT"; then
-        check report-counts "1 kept, 4 migrated, 1 reset, 0 new" \
+    parse_report "$R_OUT" &&
+        check report-counts "1 kept, 6 migrated, 1 reset, 0 new" \
             "$RP_VKEPT kept, $RP_VMIGRATED migrated, $RP_VRESET reset, $RP_VNEW new" "variable counts"
-    fi
-    local lines; lines=$(printf '%s\n' "$R_OUT" | grep '^hotld: migrated ' | sed 's/ of [^:]*:/:/' | sort | tr '\n' '|')
-    check migration-lines "hotld: migrated 'pair': layout changed|hotld: migrated 'players': [].id added, [].hp added|hotld: migrated 'ratio': float to double|hotld: migrated 'rounds': widened|" \
-        "$lines" "migration lines"
-    if printf '%s\n' "$R_ERR" | grep -q "^hotld: warning: variable 'narrowed' of .*: value narrowed from 4 to 2 bytes (may lose data): re-initialized$"; then
-        ok "$P/narrowing-warning"
+    check migration-lines "hotld: migrated 'pair': layout changed|hotld: migrated 'players': [].id added, [].hp added|hotld: migrated 'ratio': float to double|hotld: migrated 'rounds': widened|hotld: migrated 'small': narrowed|hotld: user-migrated 'legacy'|" \
+        "$(migration_lines)" "migration lines"
+    if printf '%s\n' "$R_ERR" | grep -q "^hotld: warning: variable 'narrowed' of .*: a value at old byte offset 0 does not fit in 2 bytes: re-initialized$"; then
+        ok "$P/reset-warning"
     else
-        not_ok "$P/narrowing-warning" "no warning about 'narrowed'; $(client_said)"
+        not_ok "$P/reset-warning" "no warning about 'narrowed'; $(client_said)"
     fi
-
     query
-    check v2-state "p0 ann 2 2 100|p1 bob 4 2 100|p2 cid 6 2 100|pair 21 42|scalars 2 2 0 6|version 2|" \
+    check v2-state "p0 ann 2 2 100|p1 bob 4 2 100|p2 cid 6 2 100|pair 21 42|scalars 2 2 9 0 6|legacy 42|version 2|" \
         "$(state)" "state"
     send play
     query
-    check v2-plays-on "p0 ann 3 3 100|p1 bob 6 3 100|p2 cid 9 3 100|pair 31 62|scalars 3 4 1 9|version 2|" \
+    check v2-plays-on "p0 ann 3 3 100|p1 bob 6 3 100|p2 cid 9 3 100|pair 31 62|scalars 3 4 10 1 9|legacy 42|version 2|" \
         "$(state)" "state"
+    session_stop
+
+    # Asked: a wrong answer asks again, then "m" migrates with the loss.
+    start_played || return
+    use game2.o game.o
+    reload_answering $'x\nm\n' --on-conflict=ask
+    if [ "$R_RC" -eq 0 ] && parse_report "$R_OUT"; then
+        check ask-counts "7 migrated, 0 reset" "$RP_VMIGRATED migrated, $RP_VRESET reset" "variable counts"
+    else
+        not_ok "$P/ask-counts" "no report; $(client_said)"
+    fi
+    if grep -q "^hotld: variable 'narrowed' of .*: a value at old byte offset 0 does not fit in 2 bytes$" "$W/client.err" &&
+       [ "$(grep -o 'your choice \[mra\]?' "$W/client.err" | wc -l)" -eq 2 ]; then
+        ok "$P/asked-twice"
+    else
+        not_ok "$P/asked-twice" "expected the question and two prompts on stderr; $(client_said)"
+    fi
+    query
+    check asked-migrated "2 2 9 4466 6" "$(qv scalars "$QT" 1) $(qv scalars "$QT" 2) $(qv scalars "$QT" 3) $(qv scalars "$QT" 4) $(qv scalars "$QT" 5)" "scalars"
     session_stop
 }
 

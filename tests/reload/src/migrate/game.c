@@ -5,10 +5,14 @@
  *   pair     fields swapped, same size: migrated by name, not kept as bytes
  *   rounds   int to long long: widened
  *   ratio    float to double
- *   narrowed int to short: may lose data, so re-initialized, with a warning
+ *   small    int to short, and its value fits: migrated
+ *   narrowed int to short, and its value does not fit: the policy decides
+ *   legacy   an array becomes a struct: incompatible, but version 2 has
+ *            hotld_migrate_legacy, which sums the old elements
  *   total    unchanged: kept
  * "q TAG" answers: pN NAME SCORE LEVEL HP (-1 before version 2), then
- * pair A B, rounds, ratio, narrowed, total, and the version. */
+ * pair A B, the scalars rounds ratio small narrowed total, legacy (its
+ * sum), and the version. */
 #include "rt.h"
 
 struct player {
@@ -42,11 +46,21 @@ static long total;
 #if VER >= 2
 long long rounds;
 double ratio = 0.5;
-short narrowed;
+short small, narrowed;
+struct { int sum; } legacy;
+
+void hotld_migrate_legacy(const void *old, void *new);
+void hotld_migrate_legacy(const void *old, void *new)
+{
+    const int *was = old;
+    legacy.sum = -1; /* the new storage, as new points to */
+    ((struct { int sum; } *)new)->sum = was[0] + was[1];
+}
 #else
 int rounds;
 float ratio = 0.5f;
-int narrowed = 7;
+int small = 7, narrowed = 70000;
+int legacy[2] = {30, 12};
 #endif
 
 RELOADABLE void play(void)
@@ -60,6 +74,7 @@ RELOADABLE void play(void)
     pair.b += 20;
     rounds++;
     ratio *= 2;
+    small++;
     narrowed++;
 }
 
@@ -74,6 +89,12 @@ RELOADABLE void show(const char *tag)
         printf("%s p%d %s %d %d %ld\n", tag, i, players[i].name, players[i].score, players[i].level, hp);
     }
     printf("%s pair %d %d\n", tag, pair.a, pair.b);
-    printf("%s scalars %lld %g %d %ld\n", tag, (long long)rounds, (double)ratio, (int)narrowed, total);
+    printf("%s scalars %lld %g %d %d %ld\n", tag, (long long)rounds, (double)ratio, (int)small, (int)narrowed,
+           total);
+#if VER >= 2
+    printf("%s legacy %d\n", tag, legacy.sum);
+#else
+    printf("%s legacy %d\n", tag, legacy[0] + legacy[1]);
+#endif
     printf("%s version %d\n", tag, opaque_int(VER));
 }
