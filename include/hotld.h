@@ -13,6 +13,23 @@
  *   hotld_on_reload(f, p)  call f(p) after each applied reload, in the
  *                          thread that applied it (up to 32 callbacks).
  *   hotld_generation()     how many reloads have been applied (0 at start).
+ *
+ * Migrating a variable yourself. When a reload changes a variable's type,
+ * hotld compares the old and new types (from the objects' DWARF, -g) and
+ * carries the value over field by field where it can. To decide yourself,
+ * define in the new version of the object
+ *
+ *     void hotld_migrate_NAME(const void *old, void *new);
+ *
+ * where NAME is the variable's name (a function static's own name, without
+ * gcc's ".N"). It takes precedence over hotld's own migration and over
+ * --on-conflict whenever the type changed. old points to the variable as
+ * the running program had it (old layout, still valid), new to its new
+ * storage, already holding the new initial value. It is called once, during
+ * the reload's commit, while every other thread of the program is parked
+ * at an unknown point: it must not allocate, take locks, do I/O, or call
+ * code that might. It is an ordinary function (no hotld.h needed for it);
+ * linked without hotld, nothing calls it.
  */
 #ifndef HOTLD_H
 #define HOTLD_H
