@@ -6,6 +6,7 @@
  *                gcc) or .rela.debug_addr (DW_OP_addrx, clang) record
  *   typematch.c  compare an old and a new type structurally: identical,
  *                migratable with a copy plan, or incompatible with a reason
+ *   typeprint.c  show the two side by side, for the user to decide
  *
  * It builds against libdwarf 20210528 (Debian 12) and 0.x. */
 #ifndef HOTLD_TYPEINFO_H
@@ -70,6 +71,10 @@ struct type_plan {
 void typematch(const struct debug_info *old, uint64_t old_type, const struct debug_info *new,
                uint64_t new_type, struct type_plan *plan);
 void type_plan_free(struct type_plan *plan);
+/* typeprint.c: both types in two columns, differences marked (several
+ * lines, each starting with a newline). */
+char *type_side_by_side(const struct debug_info *old, uint64_t old_type, const struct debug_info *new,
+                        uint64_t new_type);
 /* Carry a value from old to new storage by the plan. Narrowed integers
  * keep their low bytes. */
 void type_plan_apply(const struct type_plan *plan, const void *old, void *new);

@@ -312,8 +312,8 @@ static void (*user_migration(const struct object *obj, const struct var *n))(con
 
 /* The letter the policy (or the user) picks: m(igrate), r(eset), k(eep
  * the old bytes), a(bort). */
-static char choose(const struct object *obj, const struct var *n, const char *why, bool can_migrate,
-                   bool can_keep)
+static char choose(const struct object *obj, const struct var *n, const char *why, const char *types,
+                   bool can_migrate, bool can_keep)
 {
     const struct link_options *o = obj->link->opts;
     static const char by_policy[] = {[CONFLICT_RESET] = 'r', [CONFLICT_KEEP] = 'k', [CONFLICT_ABORT] = 'a'};
@@ -327,7 +327,7 @@ static char choose(const struct object *obj, const struct var *n, const char *wh
         *c++ = 'k';
     *c++ = 'a';
     *c = 0;
-    char *question = xasprintf("variable '%s' of %s: %s", n->sym->name, obj->name, why);
+    char *question = xasprintf("variable '%s' of %s: %s%s", n->sym->name, obj->name, why, types);
     char answer = o->ask(o->ask_ctx, question, choices);
     free(question);
     return answer && strchr(choices, answer) ? answer : 'a';
@@ -335,11 +335,17 @@ static char choose(const struct object *obj, const struct var *n, const char *wh
 
 /* A variable whose value cannot simply follow its new type: the policy,
  * or the user, decides. plan: NULL if it cannot be migrated at all. */
-static enum fate conflict(struct bind_result *r, const struct var *o, const struct var *n,
-                          const struct object *obj, const char *why, struct type_plan *plan)
+static enum fate conflict(struct bind_result *r, const struct types *t, const struct var *o,
+                          const struct var *n, const struct object *obj, const char *why,
+                          struct type_plan *plan)
 {
     bool can_keep = o->sym->size == n->sym->size;
-    switch (choose(obj, n, why, plan != NULL, can_keep)) {
+    const struct debug_var *ot = dwarf_var(t->old, o->sym), *nt = dwarf_var(t->new, n->sym);
+    bool asking = obj->link->opts->on_conflict == CONFLICT_ASK && ot && nt;
+    char *types = asking ? type_side_by_side(t->old, ot->type, t->new, nt->type) : NULL;
+    char choice = choose(obj, n, why, types ? types : "", plan != NULL, can_keep);
+    free(types);
+    switch (choice) {
     case 'm':
         note(r, n, obj, "migrated", why);
         add_migration(r, o, n, plan, NULL);
@@ -381,14 +387,14 @@ static enum fate judge(struct bind_result *r, const struct types *t, const struc
     if (verdict < 0) {
         char *why = xasprintf("size changed (%lu -> %lu bytes), no DWARF to say how",
                               (unsigned long)o->sym->size, (unsigned long)n->sym->size);
-        enum fate f = conflict(r, o, n, obj, why, NULL);
+        enum fate f = conflict(r, t, o, n, obj, why, NULL);
         free(why);
         return f;
     }
     if (verdict == TYPES_INCOMPATIBLE) {
         char *why = plan.why ? xstrdup(plan.why) : xstrdup("type changed");
         type_plan_free(&plan);
-        enum fate f = conflict(r, o, n, obj, why, NULL);
+        enum fate f = conflict(r, t, o, n, obj, why, NULL);
         free(why);
         return f;
     }
@@ -398,7 +404,7 @@ static enum fate judge(struct bind_result *r, const struct types *t, const struc
         add_migration(r, o, n, &plan, NULL);
         return FATE_MIGRATED;
     }
-    enum fate f = conflict(r, o, n, obj, loss, &plan);
+    enum fate f = conflict(r, t, o, n, obj, loss, &plan);
     free(loss);
     return f;
 }

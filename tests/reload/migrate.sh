@@ -5,9 +5,10 @@
 # follow their names; integers widen, or narrow when the value fits; float
 # becomes double; a user's hotld_migrate_NAME function converts what hotld
 # cannot; an unchanged variable keeps its storage. A value that would be
-# lost (a narrowing that does not fit) goes to --on-conflict: abort fails
-# the reload and leaves the program as it was; reset (the default off a
-# terminal) re-initializes it with a warning; ask puts the question to the
+# lost (a narrowing that does not fit, a removed field that holds data)
+# goes to --on-conflict: abort fails the reload and leaves the program as
+# it was; reset (the default off a terminal) re-initializes it with a
+# warning; ask puts the question, with both types side by side, to the
 # requesting command's user, who may migrate it anyway. gcc (DW_OP_addr)
 # and clang (DW_OP_addrx), -O0 and -O2, and the ASan+UBSan build.
 set -u
@@ -20,7 +21,7 @@ state() {
     awk -v t="$t" '$1 == t && $2 != "end" { $1 = ""; sub(/^ /, ""); printf "%s|", $0 }' "$S_OUT"
 }
 
-V1_STATE="p0 ann 2 2 -1|p1 bob 4 2 -1|p2 cid 6 2 -1|pair 21 42|scalars 2 2 9 70002 6|legacy 42|version 1|"
+V1_STATE="p0 ann 2 2 -1|p1 bob 4 2 -1|p2 cid 6 2 -1|pair 21 42|scalars 2 2 9 70002 6|legacy 42|hits 2|version 1|"
 
 # start_played: a session of version 1, two rounds played.
 start_played() {
@@ -55,48 +56,56 @@ test_migrate() {
     start_played || return
     use game2.o game.o
     client "$S_DIR" --on-conflict=abort "${S_ARGS[@]}"
-    expect_failed abort "variable 'narrowed' of .*does not fit in 2 bytes; reload aborted"
+    expect_failed abort "variable '(narrowed|stats)' of .*; reload aborted"
     query
     check abort-leaves-program "$V1_STATE" "$(state)" "state"
 
     reload
     expect_reloaded reload game.o warnings
     parse_report "$R_OUT" &&
-        check report-counts "1 kept, 6 migrated, 1 reset, 0 new" \
+        check report-counts "1 kept, 6 migrated, 2 reset, 0 new" \
             "$RP_VKEPT kept, $RP_VMIGRATED migrated, $RP_VRESET reset, $RP_VNEW new" "variable counts"
     check migration-lines "hotld: migrated 'pair': layout changed|hotld: migrated 'players': [].id added, [].hp added|hotld: migrated 'ratio': float to double|hotld: migrated 'rounds': widened|hotld: migrated 'small': narrowed|hotld: user-migrated 'legacy'|" \
         "$(migration_lines)" "migration lines"
-    if printf '%s\n' "$R_ERR" | grep -q "^hotld: warning: variable 'narrowed' of .*: a value at old byte offset 0 does not fit in 2 bytes: re-initialized$"; then
-        ok "$P/reset-warning"
+    if printf '%s\n' "$R_ERR" | grep -q "^hotld: warning: variable 'narrowed' of .*: a value at old byte offset 0 does not fit in 2 bytes: re-initialized$" &&
+       printf '%s\n' "$R_ERR" | grep -q "^hotld: warning: variable 'stats' of .*: a removed part holds data (old byte offset 8 is not zero): re-initialized$"; then
+        ok "$P/reset-warnings"
     else
-        not_ok "$P/reset-warning" "no warning about 'narrowed'; $(client_said)"
+        not_ok "$P/reset-warnings" "no warnings about 'narrowed' and 'stats'; $(client_said)"
     fi
     query
-    check v2-state "p0 ann 2 2 100|p1 bob 4 2 100|p2 cid 6 2 100|pair 21 42|scalars 2 2 9 0 6|legacy 42|version 2|" \
+    check v2-state "p0 ann 2 2 100|p1 bob 4 2 100|p2 cid 6 2 100|pair 21 42|scalars 2 2 9 0 6|legacy 42|hits 0|version 2|" \
         "$(state)" "state"
     send play
     query
-    check v2-plays-on "p0 ann 3 3 100|p1 bob 6 3 100|p2 cid 9 3 100|pair 31 62|scalars 3 4 10 1 9|legacy 42|version 2|" \
+    check v2-plays-on "p0 ann 3 3 100|p1 bob 6 3 100|p2 cid 9 3 100|pair 31 62|scalars 3 4 10 1 9|legacy 42|hits 1|version 2|" \
         "$(state)" "state"
     session_stop
 
-    # Asked: a wrong answer asks again, then "m" migrates with the loss.
+    # Asked twice (narrowed, stats): a wrong answer asks again, then "m"
+    # migrates with the loss, each time.
     start_played || return
     use game2.o game.o
-    reload_answering $'x\nm\n' --on-conflict=ask
+    reload_answering $'x\nm\nm\n' --on-conflict=ask
     if [ "$R_RC" -eq 0 ] && parse_report "$R_OUT"; then
-        check ask-counts "7 migrated, 0 reset" "$RP_VMIGRATED migrated, $RP_VRESET reset" "variable counts"
+        check ask-counts "8 migrated, 0 reset" "$RP_VMIGRATED migrated, $RP_VRESET reset" "variable counts"
     else
         not_ok "$P/ask-counts" "no report; $(client_said)"
     fi
-    if grep -q "^hotld: variable 'narrowed' of .*: a value at old byte offset 0 does not fit in 2 bytes$" "$W/client.err" &&
-       [ "$(grep -o 'your choice \[mra\]?' "$W/client.err" | wc -l)" -eq 2 ]; then
-        ok "$P/asked-twice"
+    if grep -q "hotld: variable 'narrowed' of .*: a value at old byte offset 0 does not fit in 2 bytes$" "$W/client.err" &&
+       [ "$(grep -o 'your choice \[mra\]?' "$W/client.err" | wc -l)" -eq 3 ]; then
+        ok "$P/asked"
     else
-        not_ok "$P/asked-twice" "expected the question and two prompts on stderr; $(client_said)"
+        not_ok "$P/asked" "expected two questions and three prompts on stderr; $(client_said)"
     fi
+    # stats, side by side: misses only in the old type, crits only in the new
+    local sbs; sbs=$(awk "/variable 'stats'/ { on = 1; next } /^  m  migrate/ { on = 0 } on && !/old type/" \
+        "$W/client.err" | tr -s ' ' | tr '\n' '|')
+    local long="long int"; [ "$CC" = clang ] && long=long # each compiler's name for it
+    check side-by-side " struct stats struct stats| +0 int hits; +0 int hits;| +8 $long misses; < | > +4 int crits;|" \
+        "$sbs" "the stats question's types"
     query
-    check asked-migrated "2 2 9 4466 6" "$(qv scalars "$QT" 1) $(qv scalars "$QT" 2) $(qv scalars "$QT" 3) $(qv scalars "$QT" 4) $(qv scalars "$QT" 5)" "scalars"
+    check asked-migrated "2 2 9 4466 6|2" "$(qv scalars "$QT" 1) $(qv scalars "$QT" 2) $(qv scalars "$QT" 3) $(qv scalars "$QT" 4) $(qv scalars "$QT" 5)|$(qv hits)" "scalars|hits"
     session_stop
 }
 

@@ -7,12 +7,13 @@
  *   ratio    float to double
  *   small    int to short, and its value fits: migrated
  *   narrowed int to short, and its value does not fit: the policy decides
+ *   stats    loses a field that holds data: the policy decides
  *   legacy   an array becomes a struct: incompatible, but version 2 has
  *            hotld_migrate_legacy, which sums the old elements
  *   total    unchanged: kept
  * "q TAG" answers: pN NAME SCORE LEVEL HP (-1 before version 2), then
  * pair A B, the scalars rounds ratio small narrowed total, legacy (its
- * sum), and the version. */
+ * sum), stats hits, and the version. */
 #include "rt.h"
 
 struct player {
@@ -42,6 +43,11 @@ struct pair {
 #endif
 struct player players[3] = {PLAYER("ann"), PLAYER("bob"), PLAYER("cid")};
 struct pair pair = {.a = 1, .b = 2};
+#if VER >= 2
+struct stats { int hits; int crits; } stats = {0, 5};
+#else
+struct stats { int hits; long misses; } stats;
+#endif
 static long total;
 #if VER >= 2
 long long rounds;
@@ -76,6 +82,10 @@ RELOADABLE void play(void)
     ratio *= 2;
     small++;
     narrowed++;
+    stats.hits++;
+#if VER < 2
+    stats.misses += 2;
+#endif
 }
 
 RELOADABLE void show(const char *tag)
@@ -96,5 +106,6 @@ RELOADABLE void show(const char *tag)
 #else
     printf("%s legacy %d\n", tag, legacy[0] + legacy[1]);
 #endif
+    printf("%s hits %d\n", tag, stats.hits);
     printf("%s version %d\n", tag, opaque_int(VER));
 }
