@@ -64,7 +64,8 @@ static struct reloc_index index_relocs(const struct object *obj, const char *tar
         size_t n = r->size / sizeof(Elf64_Rela);
         Elf64_Rela *copy = xmalloc((n ? n : 1) * sizeof *copy);
         memcpy(copy, r->data, n * sizeof *copy);
-        qsort(copy, n, sizeof *copy, by_offset);
+        if (n)
+            qsort(copy, n, sizeof *copy, by_offset);
         return (struct reloc_index){copy, n};
     }
     return (struct reloc_index){NULL, 0};

@@ -64,6 +64,10 @@ struct type_plan {
                                    (removed fields, a shrunk array's tail):
                                    from and from_size */
     size_t ndropped, capdropped;
+    struct copy_op *anchors;    /* where each struct, element and member
+                                   begins, old -> new (from, to), outermost
+                                   first: where a pointer to it must go */
+    size_t nanchors, capanchors;
     char *changes;              /* MIGRATABLE: what changed, for the report */
     char *why;                  /* INCOMPATIBLE: the reason */
 };
@@ -78,6 +82,9 @@ char *type_side_by_side(const struct debug_info *old, uint64_t old_type, const s
 /* Carry a value from old to new storage by the plan. Narrowed integers
  * keep their low bytes. */
 void type_plan_apply(const struct type_plan *plan, const void *old, void *new);
+/* Where the old value's byte at offset off is in the new value: false if
+ * it has no place, or is inside a scalar that changed representation. */
+bool type_plan_offset(const struct type_plan *plan, uint64_t off, uint64_t *out);
 /* Would carrying this old value lose data: a dropped byte that is not
  * zero, a narrowed integer that does not fit? NULL, or what is lost. */
 char *type_plan_loss(const struct type_plan *plan, const void *old);

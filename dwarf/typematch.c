@@ -122,6 +122,12 @@ static void add_op(struct match *m, uint64_t from, uint64_t to, uint32_t from_si
     ARRAY_PUSH(p->ops, p->nops, p->capops, ((struct copy_op){from, to, from_size, to_size, kind}));
 }
 
+static void add_anchor(struct match *m, uint64_t from, uint64_t to)
+{
+    struct type_plan *p = m->plan;
+    ARRAY_PUSH(p->anchors, p->nanchors, p->capanchors, ((struct copy_op){from, to, 0, 0, COPY_BYTES}));
+}
+
 static void add_dropped(struct match *m, uint64_t from, uint64_t size)
 {
     struct type_plan *p = m->plan;
@@ -282,15 +288,18 @@ static enum type_verdict array_types(struct match *m, Dwarf_Die od, Dwarf_Die nd
         return TYPES_MIGRATABLE;
     char sub[256];
     snprintf(sub, sizeof sub, "%s[]", path);
-    size_t first = m->plan->nops;
+    size_t first = m->plan->nops, first_anchor = m->plan->nanchors;
     enum type_verdict v = compare(m, (struct side){o.dbg, oe, o.base}, (struct side){n.dbg, ne, n.base}, sub,
                                   depth + 1);
-    size_t last = m->plan->nops;
-    for (uint64_t r = 1; r < count && v != TYPES_INCOMPATIBLE; r++)
+    size_t last = m->plan->nops, last_anchor = m->plan->nanchors;
+    for (uint64_t r = 1; r < count && v != TYPES_INCOMPATIBLE; r++) {
         for (size_t k = first; k < last; k++) {
             struct copy_op op = m->plan->ops[k];
             add_op(m, op.from + r * ostride, op.to + r * nstride, op.from_size, op.to_size, op.kind);
         }
+        for (size_t k = first_anchor; k < last_anchor; k++)
+            add_anchor(m, m->plan->anchors[k].from + r * ostride, m->plan->anchors[k].to + r * nstride);
+    }
     if (odims[0] > ndims[0])
         add_dropped(m, o.base + count * ostride, (odims[0] - ndims[0]) * inner * ostride);
     if (odims[0] != ndims[0] && v != TYPES_INCOMPATIBLE) {
@@ -437,6 +446,7 @@ static enum type_verdict compare_dies(struct match *m, Dwarf_Die od, Dwarf_Die n
 
 static enum type_verdict compare(struct match *m, struct side o, struct side n, const char *path, int depth)
 {
+    add_anchor(m, o.base, n.base);
     if (depth > MAX_DEPTH)
         return incompatible(m, "%s: types nest too deeply", path);
     Dwarf_Die od = strip(o.dbg, o.type), nd = strip(n.dbg, n.type);
@@ -449,6 +459,27 @@ static enum type_verdict compare(struct match *m, struct side o, struct side n, 
     return v;
 }
 
+static int by_from(const void *a, const void *b)
+{
+    const struct copy_op *x = a, *y = b;
+    if (x->from != y->from)
+        return x->from < y->from ? -1 : 1;
+    return x->to_size < y->to_size ? -1 : x->to_size > y->to_size; /* anchors: outermost first */
+}
+
+/* Anchors and copies by old offset, for type_plan_offset's binary search
+ * (an array of a million elements has as many). An anchor's to_size
+ * keeps its rank, so that the outermost of equal offsets stays first. */
+static void sort_for_lookup(struct type_plan *plan)
+{
+    for (size_t i = 0; i < plan->nanchors; i++)
+        plan->anchors[i].to_size = (uint32_t)i;
+    if (plan->nanchors)
+        qsort(plan->anchors, plan->nanchors, sizeof *plan->anchors, by_from);
+    if (plan->nops)
+        qsort(plan->ops, plan->nops, sizeof *plan->ops, by_from);
+}
+
 void typematch(const struct debug_info *old, uint64_t old_type, const struct debug_info *new,
                uint64_t new_type, struct type_plan *plan)
 {
@@ -456,6 +487,7 @@ void typematch(const struct debug_info *old, uint64_t old_type, const struct deb
     struct side o = {debug_info_dbg(old), old_type, 0}, n = {debug_info_dbg(new), new_type, 0};
     memset(plan, 0, sizeof *plan);
     plan->verdict = compare(&m, o, n, "", 0);
+    sort_for_lookup(plan);
     if (plan->verdict == TYPES_MIGRATABLE)
         plan->changes = m.changes.s ? m.changes.s : xstrdup("layout changed");
     else
@@ -466,6 +498,7 @@ void type_plan_free(struct type_plan *plan)
 {
     free(plan->ops);
     free(plan->dropped);
+    free(plan->anchors);
     free(plan->changes);
     free(plan->why);
     memset(plan, 0, sizeof *plan);
@@ -494,6 +527,37 @@ static bool fits(const struct copy_op *op, const uint8_t *old)
     uint8_t low[8];
     memcpy(low, &v, 8);
     return extend(low, op->to_size, is_signed) == v;
+}
+
+/* The first of n entries sorted by from whose from is > off. */
+static size_t upper_bound(const struct copy_op *v, size_t n, uint64_t off)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid].from <= off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+bool type_plan_offset(const struct type_plan *plan, uint64_t off, uint64_t *out)
+{
+    size_t a = upper_bound(plan->anchors, plan->nanchors, off);
+    while (a > 0 && plan->anchors[a - 1].from == off)
+        a--; /* back to the outermost */
+    if (a < plan->nanchors && plan->anchors[a].from == off) {
+        *out = plan->anchors[a].to;
+        return true;
+    }
+    size_t i = upper_bound(plan->ops, plan->nops, off);
+    const struct copy_op *op = i > 0 ? &plan->ops[i - 1] : NULL;
+    if (!op || off >= op->from + op->from_size || (op->kind != COPY_BYTES && off != op->from))
+        return false;
+    *out = op->to + (op->kind == COPY_BYTES ? off - op->from : 0);
+    return true;
 }
 
 char *type_plan_loss(const struct type_plan *plan, const void *old)

@@ -280,7 +280,7 @@ static void add_migration(struct bind_result *r, const struct var *o, const stru
         kept = xmalloc(sizeof *kept);
         *kept = *plan;
     }
-    struct var_migration m = {o->sym->addr, n->sym->addr, kept, user};
+    struct var_migration m = {o->sym->addr, n->sym->addr, o->sym->size, kept, user};
     ARRAY_PUSH(r->migrations, r->nmigrations, r->capmigrations, m);
 }
 
@@ -482,6 +482,53 @@ void migrations_apply(const struct bind_result *r)
         else
             type_plan_apply(m->plan, (const void *)m->from, (void *)m->to);
     }
+}
+
+/* Where the byte at offset off of a migrated variable's old storage went:
+ * its start stays its start (a user function's too); inside, the plan's
+ * anchors and copies say. */
+static bool new_offset(const struct var_migration *m, uint64_t off, uint64_t *out)
+{
+    if (off == 0 || !m->plan) {
+        *out = 0;
+        return off == 0;
+    }
+    return type_plan_offset(m->plan, off, out);
+}
+
+static void rewrite_section(const struct bind_result *r, const struct section *s)
+{
+    uintptr_t start = ALIGN_UP(s->addr, 8), end = s->addr + s->size;
+    for (uintptr_t at = start; at + 8 <= end; at += 8) {
+        uintptr_t v = *(const uintptr_t *)at;
+        for (size_t i = 0; i < r->nmigrations; i++) {
+            const struct var_migration *m = &r->migrations[i];
+            uint64_t off;
+            if (v >= m->from && v < m->from + m->old_size && new_offset(m, v - m->from, &off)) {
+                *(uintptr_t *)at = m->to + off;
+                break;
+            }
+        }
+    }
+}
+
+/* Pointers into a migrated variable's old storage, wherever the program
+ * keeps writable data of its own (every generation's data sections), now
+ * point to the same place in the new storage. Not rewritten: pointers on
+ * the heap or a stack, in read-only data (relro), or that point inside a
+ * scalar that changed representation. At the commit: allocates nothing. */
+void migrations_rewrite_pointers(const struct bind_result *r, struct link *const *gens, size_t ngens)
+{
+    for (size_t g = 0; r->nmigrations && g < ngens; g++)
+        for (size_t i = 0; i < gens[g]->nobjs; i++) {
+            const struct object *obj = gens[g]->objs[i];
+            for (size_t j = 1; j < obj->nsecs; j++) {
+                const struct section *s = &obj->secs[j];
+                if (s->out && s->out->seg == SEG_DATA && !(s->flags & SHF_TLS) && !s->discarded &&
+                    !s->storage_unused)
+                    rewrite_section(r, s);
+            }
+        }
 }
 
 void bind_result_free(struct bind_result *r)

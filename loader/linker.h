@@ -388,6 +388,7 @@ struct var_fate {
  * (dwarf/typeinfo.h). */
 struct var_migration {
     uintptr_t from, to;
+    uint64_t old_size;
     struct type_plan *plan;
     void (*user)(const void *old, void *new); /* hotld_migrate_NAME, if any */
 };
@@ -408,6 +409,7 @@ struct bind_result {
 int databind_object(struct object *old, struct object *new, struct bind_result *r);
 void bind_result_free(struct bind_result *r);
 void migrations_apply(const struct bind_result *r);
+void migrations_rewrite_pointers(const struct bind_result *r, struct link *const *gens, size_t ngens);
 void add_bind(struct section *sec, uint64_t start, uint64_t end, int64_t delta);
 bool databind_delta(const struct section *from, const Elf64_Rela *r, const struct section *target,
                     int64_t *delta);

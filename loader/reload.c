@@ -461,6 +461,7 @@ static void commit(struct session *se, struct plan *p)
     apply_redirects(p);
     merge_symbols(se, p);
     se->gens[se->ngens++] = nl;
+    migrations_rewrite_pointers(&p->binds, se->gens, se->ngens);
     for (size_t i = 0; i < nl->nobjs; i++)
         strmap_slot(&live->by_name, nl->objs[i]->name)->value = nl->objs[i];
     for (size_t i = 0; i < p->nremoved_objs; i++)

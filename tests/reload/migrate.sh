@@ -4,7 +4,8 @@
 # element's values, with the new field at its initializer; swapped fields
 # follow their names; integers widen, or narrow when the value fits; float
 # becomes double; a user's hotld_migrate_NAME function converts what hotld
-# cannot; an unchanged variable keeps its storage. A value that would be
+# cannot; an unchanged variable keeps its storage; pointers into a migrated
+# variable, in kept variables and inside it, follow it to its new storage. A value that would be
 # lost (a narrowing that does not fit, a removed field that holds data)
 # goes to --on-conflict: abort fails the reload and leaves the program as
 # it was; reset (the default off a terminal) re-initializes it with a
@@ -21,7 +22,7 @@ state() {
     awk -v t="$t" '$1 == t && $2 != "end" { $1 = ""; sub(/^ /, ""); printf "%s|", $0 }' "$S_OUT"
 }
 
-V1_STATE="p0 ann 2 2 -1|p1 bob 4 2 -1|p2 cid 6 2 -1|pair 21 42|scalars 2 2 9 70002 6|legacy 42|hits 2|version 1|"
+V1_STATE="p0 ann 2 2 -1|p1 bob 4 2 -1|p2 cid 6 2 -1|pair 21 42|scalars 2 2 9 70002 6|legacy 42|hits 2|pointers bob 6 cid|version 1|"
 
 # start_played: a session of version 1, two rounds played.
 start_played() {
@@ -63,7 +64,7 @@ test_migrate() {
     reload
     expect_reloaded reload game.o warnings
     parse_report "$R_OUT" &&
-        check report-counts "1 kept, 6 migrated, 2 reset, 0 new" \
+        check report-counts "3 kept, 6 migrated, 2 reset, 0 new" \
             "$RP_VKEPT kept, $RP_VMIGRATED migrated, $RP_VRESET reset, $RP_VNEW new" "variable counts"
     check migration-lines "hotld: migrated 'pair': layout changed|hotld: migrated 'players': [].id added, [].hp added|hotld: migrated 'ratio': float to double|hotld: migrated 'rounds': widened|hotld: migrated 'small': narrowed|hotld: user-migrated 'legacy'|" \
         "$(migration_lines)" "migration lines"
@@ -74,11 +75,11 @@ test_migrate() {
         not_ok "$P/reset-warnings" "no warnings about 'narrowed' and 'stats'; $(client_said)"
     fi
     query
-    check v2-state "p0 ann 2 2 100|p1 bob 4 2 100|p2 cid 6 2 100|pair 21 42|scalars 2 2 9 0 6|legacy 42|hits 0|version 2|" \
+    check v2-state "p0 ann 2 2 100|p1 bob 4 2 100|p2 cid 6 2 100|pair 21 42|scalars 2 2 9 0 6|legacy 42|hits 0|pointers bob 6 cid|version 2|" \
         "$(state)" "state"
     send play
     query
-    check v2-plays-on "p0 ann 3 3 100|p1 bob 6 3 100|p2 cid 9 3 100|pair 31 62|scalars 3 4 10 1 9|legacy 42|hits 1|version 2|" \
+    check v2-plays-on "p0 ann 3 3 100|p1 bob 6 3 100|p2 cid 9 3 100|pair 31 62|scalars 3 4 10 1 9|legacy 42|hits 1|pointers bob 9 cid|version 2|" \
         "$(state)" "state"
     session_stop
 

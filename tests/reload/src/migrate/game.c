@@ -11,6 +11,8 @@
  *   legacy   an array becomes a struct: incompatible, but version 2 has
  *            hotld_migrate_legacy, which sums the old elements
  *   total    unchanged: kept
+ *   leader, score_ptr, players[0].rival
+ *            pointers into players: they follow it to its new storage
  * "q TAG" answers: pN NAME SCORE LEVEL HP (-1 before version 2), then
  * pair A B, the scalars rounds ratio small narrowed total, legacy (its
  * sum), stats hits, and the version. */
@@ -21,6 +23,7 @@ struct player {
     int id;
 #endif
     char name[8];
+    struct player *rival;
     int score;
 #if VER >= 2
     long hp;
@@ -42,6 +45,8 @@ struct pair {
 #define PLAYER(n) {.name = n}
 #endif
 struct player players[3] = {PLAYER("ann"), PLAYER("bob"), PLAYER("cid")};
+struct player *leader = &players[1];
+int *score_ptr = &players[2].score;
 struct pair pair = {.a = 1, .b = 2};
 #if VER >= 2
 struct stats { int hits; int crits; } stats = {0, 5};
@@ -71,6 +76,7 @@ int legacy[2] = {30, 12};
 
 RELOADABLE void play(void)
 {
+    players[0].rival = &players[2];
     for (int i = 0; i < 3; i++) {
         players[i].score += i + 1;
         players[i].level++;
@@ -107,5 +113,7 @@ RELOADABLE void show(const char *tag)
     printf("%s legacy %d\n", tag, legacy[0] + legacy[1]);
 #endif
     printf("%s hits %d\n", tag, stats.hits);
+    printf("%s pointers %s %d %s\n", tag, leader->name, *score_ptr,
+           players[0].rival ? players[0].rival->name : "none");
     printf("%s version %d\n", tag, opaque_int(VER));
 }
