@@ -23,6 +23,7 @@ static const char usage[] =
     "  --session NAME      name the session (default: one per current directory);\n"
     "                      an absolute path names the session's socket itself\n"
     "  --status            list what the running session has loaded\n"
+    "  --vars              with --status: what the last reload did with each variable\n"
     "  --watch             reload by itself when an input file changes\n"
     "  --reload-timeout MS wait this long for threads to reach a safe point (2000)\n"
     "  --on-conflict=ask|reset|keep|abort\n"
@@ -97,6 +98,8 @@ int hotld_main(int argc, char **argv)
             o.session = v;
         } else if (!strcmp(a, "--status")) {
             o.mode = MODE_STATUS;
+        } else if (!strcmp(a, "--vars")) {
+            o.vars = true;
         } else if (!strcmp(a, "--watch")) {
             o.watch = true;
         } else if ((v = option_value(argc, argv, &i, "--reload-timeout"))) {

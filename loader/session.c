@@ -344,7 +344,29 @@ static int compare_names(const void *a, const void *b)
     return strcmp((*(struct object *const *)a)->name, (*(struct object *const *)b)->name);
 }
 
-static char *status_text(void)
+/* --status --vars: what the last reload did with each variable of the
+ * objects it replaced, then its per-variable lines (migrations, and the
+ * warnings of resets). */
+static void vars_text(struct strbuf *sb, const struct session *se)
+{
+    if (!se->nfates) {
+        sb_printf(sb, "no variables: no object has been reloaded\n");
+        return;
+    }
+    sb_printf(sb, "variables of the last reload (generation %u):\n", se->generation);
+    for (size_t i = 0; i < se->nfates; i++) {
+        const struct var_fate *f = &se->fates[i];
+        sb_printf(sb, "  %-24s %-13s %-30s 0x%lx, %lu bytes\n", f->name, f->fate, f->object,
+                  (unsigned long)f->addr, (unsigned long)f->size);
+    }
+    const char *r = se->last_report ? se->last_report : "";
+    for (const char *line = strchr(r, '\n'); line; line = strchr(line + 1, '\n')) {
+        size_t len = strcspn(line + 1, "\n");
+        sb_printf(sb, "%.*s\n", (int)len, line + 1);
+    }
+}
+
+static char *status_text(bool vars)
 {
     struct session *se = &the_session;
     struct strbuf sb = {0};
@@ -365,6 +387,8 @@ static char *status_text(void)
                   (unsigned long)objs[i]->link->image->base);
     }
     free(objs);
+    if (vars)
+        vars_text(&sb, se);
     pthread_mutex_unlock(&se->lock);
     return sb.s;
 }
@@ -429,7 +453,7 @@ static void serve_request(int fd)
         return;
     }
     if (!strcmp(m.fields[0], "status")) {
-        char *text = status_text();
+        char *text = status_text(m.nfields > 1 && !strcmp(m.fields[1], "vars"));
         answer(fd, true, text);
         free(text);
     } else if (!strcmp(m.fields[0], "reload") && !same_program(&m)) {
@@ -640,7 +664,7 @@ static int client_reload(int fd, const struct session_options *o)
     return rc;
 }
 
-static int client_status(const char *path)
+static int client_status(const char *path, bool vars)
 {
     int fd = control_connect(path);
     if (fd < 0) {
@@ -649,6 +673,8 @@ static int client_status(const char *path)
     }
     struct message req = {0};
     message_add(&req, "status");
+    if (vars)
+        message_add(&req, "vars");
     int rc = client_request(fd, &req);
     message_free(&req);
     return rc;
@@ -803,7 +829,7 @@ int session_main(struct session_options *o)
         o->name = program_name(o);
     make_absolute(&o->link);
     if (o->mode == MODE_STATUS) {
-        int rc = client_status(path);
+        int rc = client_status(path, o->vars);
         free(path);
         return rc;
     }

@@ -15,6 +15,7 @@ struct session_options {
     const char *session;        /* --session NAME; NULL: keyed by cwd */
     const char *name;           /* argv[0] for the program; NULL: derive it */
     bool watch;                 /* reload when an input file changes */
+    bool vars;                  /* --status --vars: the variables too */
     int reload_timeout_ms;
     int argc;                   /* program arguments after "--" */
     char **argv;

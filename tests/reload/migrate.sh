@@ -74,6 +74,15 @@ test_migrate() {
     else
         not_ok "$P/reset-warnings" "no warnings about 'narrowed' and 'stats'; $(client_said)"
     fi
+    client "$S_DIR" --status --vars --session "$SNAME"
+    local fates; fates=$(printf '%s\n' "$R_OUT" | awk '/^  / && $2 ~ /^(kept|migrated|user-migrated|reset|new)$/ { print $1, $2 }' | sort | tr '\n' '|')
+    check status-vars "leader kept|legacy user-migrated|narrowed reset|pair migrated|players migrated|ratio migrated|rounds migrated|score_ptr kept|small migrated|stats reset|total kept|" \
+        "$fates" "--status --vars"
+    if printf '%s\n' "$R_OUT" | grep -q "^hotld: migrated 'players' of .*: \[\].id added, \[\].hp added$"; then
+        ok "$P/status-vars-details"
+    else
+        not_ok "$P/status-vars-details" "no migration line in --status --vars; $(client_said)"
+    fi
     query
     check v2-state "p0 ann 2 2 100|p1 bob 4 2 100|p2 cid 6 2 100|pair 21 42|scalars 2 2 9 0 6|legacy 42|hits 0|pointers bob 6 cid|version 2|" \
         "$(state)" "state"
