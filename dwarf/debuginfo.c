@@ -165,34 +165,80 @@ static bool variable_storage(const struct debug_info *di, Dwarf_Die die, uint64_
     return false; /* a register, a TLS offset, an expression: not storage */
 }
 
-static void note_variable(struct debug_info *di, Dwarf_Die die, uint64_t addr_base)
+static bool flag(Dwarf_Die die, Dwarf_Half at)
 {
-    struct debug_var v = {0};
+    Dwarf_Bool set = 0;
+    Dwarf_Error err = NULL;
+    return dwarf_hasattr(die, at, &set, &err) == DW_DLV_OK && set;
+}
+
+/* A DIE's name, also through DW_AT_specification (a C++ static member's
+ * definition names only its declaration). */
+static const char *die_name(const struct debug_info *di, Dwarf_Die die)
+{
     char *name = NULL;
     Dwarf_Error err = NULL;
+    Dwarf_Off decl;
+    Dwarf_Die d;
+    if (dwarf_diename(die, &name, &err) == DW_DLV_OK)
+        return name;
+    if (!die_ref(die, DW_AT_specification, &decl) || dwarf_offdie_b(di->dbg, decl, 1, &d, &err) != DW_DLV_OK)
+        return NULL;
+    if (dwarf_diename(d, &name, &err) != DW_DLV_OK)
+        name = NULL;
+    dwarf_dealloc_die(d);
+    return name;
+}
+
+/* A variable's key, stable across rebuilds of its object: its name if it
+ * is external, else its scope too: "file.c:name" for a file static,
+ * "file.c:function{block}...:name" for a function static. */
+static void note_variable(struct debug_info *di, Dwarf_Die die, uint64_t addr_base, const char *scope)
+{
+    struct debug_var v = {0};
     Dwarf_Off type;
-    if (!variable_storage(di, die, addr_base, &v.section, &v.offset) || !variable_type(di, die, &type))
+    const char *name = die_name(di, die);
+    if (!name || !variable_storage(di, die, addr_base, &v.section, &v.offset) || !variable_type(di, die, &type))
         return;
     v.type = type;
-    if (dwarf_diename(die, &name, &err) == DW_DLV_OK)
-        v.name = name;
+    v.name = name;
+    v.key = flag(die, DW_AT_external) || flag(die, DW_AT_specification) ? xstrdup(name)
+                                                                          : xasprintf("%s:%s", scope, name);
     ARRAY_PUSH(di->vars, di->nvars, di->capvars, v);
 }
 
+/* The scope a DIE opens, inside scope: "file.c", "f", "f{1}", "ns::". */
+static char *inner_scope(const struct debug_info *di, Dwarf_Die die, Dwarf_Half tag, const char *scope,
+                         unsigned block)
+{
+    const char *name = die_name(di, die);
+    switch (tag) {
+    case DW_TAG_compile_unit: return xstrdup(name ? name : "?");
+    case DW_TAG_subprogram: return xasprintf("%s:%s", scope, name ? name : "?");
+    case DW_TAG_lexical_block: return xasprintf("%s{%u}", scope, block);
+    default: return xasprintf("%s::%s", scope, name ? name : "");
+    }
+}
+
 /* Depth first: variables may be in functions and their lexical blocks. */
-static void walk(struct debug_info *di, Dwarf_Die die, uint64_t addr_base, int depth)
+static void walk(struct debug_info *di, Dwarf_Die die, uint64_t addr_base, const char *scope, int depth)
 {
     Dwarf_Error err = NULL;
+    unsigned blocks = 0;
     while (die) {
         Dwarf_Half tag = 0;
         Dwarf_Die child = NULL, next = NULL;
         dwarf_tag(die, &tag, &err);
         if (tag == DW_TAG_variable)
-            note_variable(di, die, addr_base);
-        bool scope = tag == DW_TAG_subprogram || tag == DW_TAG_lexical_block ||
+            note_variable(di, die, addr_base, scope);
+        bool opens = tag == DW_TAG_subprogram || tag == DW_TAG_lexical_block ||
                      tag == DW_TAG_namespace || tag == DW_TAG_compile_unit;
-        if (scope && depth < 64 && dwarf_child(die, &child, &err) == DW_DLV_OK)
-            walk(di, child, addr_base, depth + 1);
+        if (opens && depth < 64 && dwarf_child(die, &child, &err) == DW_DLV_OK) {
+            char *inner = inner_scope(di, die, tag, scope, blocks);
+            walk(di, child, addr_base, inner, depth + 1);
+            free(inner);
+        }
+        blocks += tag == DW_TAG_lexical_block;
         int rc = dwarf_siblingof_b(di->dbg, die, 1, &next, &err);
         dwarf_dealloc_die(die);
         die = rc == DW_DLV_OK ? next : NULL;
@@ -226,7 +272,7 @@ static void read_units(struct debug_info *di)
         Dwarf_Die cu = NULL;
         if (dwarf_siblingof_b(di->dbg, NULL, 1, &cu, &err) != DW_DLV_OK)
             continue;
-        walk(di, cu, addr_base_of(cu), 0);
+        walk(di, cu, addr_base_of(cu), "", 0);
     }
 }
 
@@ -287,6 +333,8 @@ void debug_info_close(struct debug_info *di)
     close(di->fd);
     free((void *)di->info.r);
     free((void *)di->addr.r);
+    for (size_t i = 0; i < di->nvars; i++)
+        free(di->vars[i].key);
     free(di->vars);
     free(di);
 }

@@ -28,6 +28,8 @@ struct debug_var {
     uint64_t offset;
     uint64_t type;
     const char *name;
+    char *key;                  /* external: the name; else with its scope,
+                                   "file.c:name", "file.c:function{1}:name" */
 };
 
 /* NULL if the object has no DWARF (not built with -g) or libdwarf cannot

@@ -29,6 +29,7 @@ struct var {
     struct symbol *sym;
     size_t baselen;         /* name length without a ".N" suffix */
     unsigned occurrence;    /* among the object's variables of that name */
+    const char *key;        /* its DWARF scope key, if the object has DWARF */
 };
 
 static bool is_state_section(const struct section *s)
@@ -58,7 +59,17 @@ static bool same_base(const struct var *a, const struct var *b)
     return a->baselen == b->baselen && !memcmp(a->sym->name, b->sym->name, a->baselen);
 }
 
-static struct var *collect(struct object *obj, size_t *n)
+/* Both versions' DWARF, when both have it. */
+struct types {
+    struct debug_info *old, *new;
+};
+
+static const struct debug_var *dwarf_var(const struct debug_info *di, const struct symbol *s)
+{
+    return di && s->sec && s->type != STT_TLS ? debug_var_at(di, s->sec->index, s->value) : NULL;
+}
+
+static struct var *collect(struct object *obj, const struct debug_info *di, size_t *n)
 {
     struct var *v = xcalloc(obj->nsyms + 1, sizeof *v);
     *n = 0;
@@ -66,7 +77,8 @@ static struct var *collect(struct object *obj, size_t *n)
         struct symbol *s = obj->syms[i];
         if (!is_variable(s, obj))
             continue;
-        struct var cur = {s, base_length(s->name), 0};
+        const struct debug_var *dv = dwarf_var(di, s);
+        struct var cur = {s, base_length(s->name), 0, dv ? dv->key : NULL};
         for (size_t j = 0; j < *n; j++)
             cur.occurrence += same_base(&v[j], &cur);
         v[(*n)++] = cur;
@@ -74,10 +86,16 @@ static struct var *collect(struct object *obj, size_t *n)
     return v;
 }
 
+/* The old variable matching want: by DWARF scope key when both have one
+ * (a function static stays itself when another function gains one of the
+ * same name), else by name and occurrence. */
 static struct var *find(struct var *v, size_t n, const struct var *want)
 {
+    for (size_t i = 0; want->key && i < n; i++)
+        if (v[i].key && !strcmp(v[i].key, want->key))
+            return &v[i];
     for (size_t i = 0; i < n; i++)
-        if (same_base(&v[i], want) && v[i].occurrence == want->occurrence)
+        if (!(want->key && v[i].key) && same_base(&v[i], want) && v[i].occurrence == want->occurrence)
             return &v[i];
     return NULL;
 }
@@ -244,16 +262,6 @@ static void mark_unused_storage(struct object *obj, struct var *v, size_t n, con
     }
 }
 
-/* Both versions' DWARF, when both have it. */
-struct types {
-    struct debug_info *old, *new;
-};
-
-static const struct debug_var *dwarf_var(const struct debug_info *di, const struct symbol *s)
-{
-    return di && s->sec && s->type != STT_TLS ? debug_var_at(di, s->sec->index, s->value) : NULL;
-}
-
 /* What the types say of a matched pair: -1 if they cannot tell (no DWARF
  * for one of them, or a thread-local variable, whose copies live in every
  * thread); else a verdict, with the plan filled in. */
@@ -412,13 +420,15 @@ static enum fate judge(struct bind_result *r, const struct types *t, const struc
 int databind_object(struct object *old, struct object *new, struct bind_result *r)
 {
     size_t nold, nnew;
-    struct var *ov = collect(old, &nold), *nv = collect(new, &nnew);
+    struct types t = {NULL, NULL};
+    if ((t.old = debug_info_open(old)) && !(t.new = debug_info_open(new))) {
+        debug_info_close(t.old);
+        t.old = NULL;
+    }
+    struct var *ov = collect(old, t.old, &nold), *nv = collect(new, t.new, &nnew);
     uintptr_t *kept_at = xcalloc(nnew + 1, sizeof *kept_at);
     uintptr_t *old_at = xcalloc(nnew + 1, sizeof *old_at);
     enum fate *fate = xcalloc(nnew + 1, sizeof *fate);
-    struct types t = {NULL, NULL};
-    if (nnew && (t.old = debug_info_open(old)))
-        t.new = debug_info_open(new);
     bool aborted = false;
     for (size_t i = 0; i < nnew && !aborted; i++) {
         struct var *o = find(ov, nold, &nv[i]);

@@ -13,6 +13,9 @@
  *   total    unchanged: kept
  *   leader, score_ptr, players[0].rival
  *            pointers into players: they follow it to its new storage
+ *   count    function statics of that name in play() and score_round(); version
+ *            2 adds a third in a function before them, so gcc's count.N
+ *            numbers shift: each must stay itself (DWARF scope keys)
  * "q TAG" answers: pN NAME SCORE LEVEL HP (-1 before version 2), then
  * pair A B, the scalars rounds ratio small narrowed total, legacy (its
  * sum), stats hits, and the version. */
@@ -74,8 +77,29 @@ int small = 7, narrowed = 70000;
 int legacy[2] = {30, 12};
 #endif
 
+#if VER >= 2
+RELOADABLE int bonus(void)
+{
+    static int count = 500;
+    return count++;
+}
+#endif
+
+static int *play_count, *round_count; /* the two counts, for show() */
+
+RELOADABLE static void score_round(void)
+{
+    static int count;
+    count += 10;
+    round_count = &count;
+}
+
 RELOADABLE void play(void)
 {
+    static int count;
+    count++;
+    play_count = &count;
+    score_round();
     players[0].rival = &players[2];
     for (int i = 0; i < 3; i++) {
         players[i].score += i + 1;
@@ -96,6 +120,7 @@ RELOADABLE void play(void)
 
 RELOADABLE void show(const char *tag)
 {
+    printf("%s counts %d %d\n", tag, play_count ? *play_count : -1, round_count ? *round_count : -1);
     for (int i = 0; i < 3; i++) {
 #if VER >= 2
         long hp = players[i].hp;
@@ -117,3 +142,4 @@ RELOADABLE void show(const char *tag)
            players[0].rival ? players[0].rival->name : "none");
     printf("%s version %d\n", tag, opaque_int(VER));
 }
+
