@@ -48,12 +48,20 @@ enum copy_kind {
     COPY_SIGNED,    /* a signed integer widened from from_size bytes */
     COPY_UNSIGNED,  /* an unsigned integer (or bool, char) widened */
     COPY_FLOAT,     /* float to double */
+    COPY_ENUM,      /* an enum value, renumbered by enumerator name */
 };
 
 struct copy_op {
     uint64_t from, to;          /* offsets in the old and the new variable */
     uint32_t from_size, to_size;
     enum copy_kind kind;
+    uint32_t map;               /* COPY_ENUM: index in the plan's maps */
+};
+
+/* A renumbered enum: pairs of old value (from) and new value (to). */
+struct enum_map {
+    struct copy_op *pairs;
+    size_t n, cap;
 };
 
 enum type_verdict { TYPES_IDENTICAL, TYPES_MIGRATABLE, TYPES_INCOMPATIBLE };
@@ -66,6 +74,8 @@ struct type_plan {
                                    (removed fields, a shrunk array's tail):
                                    from and from_size */
     size_t ndropped, capdropped;
+    struct enum_map *maps;      /* COPY_ENUM's value maps */
+    size_t nmaps, capmaps;
     struct copy_op *anchors;    /* where each struct, element and member
                                    begins, old -> new (from, to), outermost
                                    first: where a pointer to it must go */

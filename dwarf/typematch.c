@@ -108,8 +108,9 @@ static Dwarf_Die strip(Dwarf_Debug dbg, Dwarf_Off off)
     return d;
 }
 
-static void add_op(struct match *m, uint64_t from, uint64_t to, uint32_t from_size,
-                   uint32_t to_size, enum copy_kind kind)
+/* Add a copy (or extend the last one); returns it. */
+static struct copy_op *add_op(struct match *m, uint64_t from, uint64_t to, uint32_t from_size,
+                              uint32_t to_size, enum copy_kind kind)
 {
     struct type_plan *p = m->plan;
     struct copy_op *last = p->nops ? &p->ops[p->nops - 1] : NULL;
@@ -117,21 +118,22 @@ static void add_op(struct match *m, uint64_t from, uint64_t to, uint32_t from_si
         last->to + last->to_size == to) {
         last->from_size += from_size;
         last->to_size += to_size;
-        return;
+        return last;
     }
-    ARRAY_PUSH(p->ops, p->nops, p->capops, ((struct copy_op){from, to, from_size, to_size, kind}));
+    ARRAY_PUSH(p->ops, p->nops, p->capops, ((struct copy_op){from, to, from_size, to_size, kind, 0}));
+    return &p->ops[p->nops - 1];
 }
 
 static void add_anchor(struct match *m, uint64_t from, uint64_t to)
 {
     struct type_plan *p = m->plan;
-    ARRAY_PUSH(p->anchors, p->nanchors, p->capanchors, ((struct copy_op){from, to, 0, 0, COPY_BYTES}));
+    ARRAY_PUSH(p->anchors, p->nanchors, p->capanchors, ((struct copy_op){from, to, 0, 0, COPY_BYTES, 0}));
 }
 
 static void add_dropped(struct match *m, uint64_t from, uint64_t size)
 {
     struct type_plan *p = m->plan;
-    ARRAY_PUSH(p->dropped, p->ndropped, p->capdropped, ((struct copy_op){from, 0, (uint32_t)size, 0, COPY_BYTES}));
+    ARRAY_PUSH(p->dropped, p->ndropped, p->capdropped, ((struct copy_op){from, 0, (uint32_t)size, 0, COPY_BYTES, 0}));
 }
 
 static enum type_verdict incompatible(struct match *m, const char *fmt, ...)
@@ -185,39 +187,66 @@ static enum type_verdict base_types(struct match *m, Dwarf_Die od, Dwarf_Die nd,
     return incompatible(m, "%s changed from %s to %s", *path ? path : "value", name_of(od), name_of(nd));
 }
 
-/* Enumerators as "name=value" lines, in order. */
-static char *enumerators(Dwarf_Debug dbg, Dwarf_Die d)
+/* An enum's enumerators, in order. */
+struct enumerator {
+    const char *name;
+    int64_t value;
+};
+
+static size_t enumerators(Dwarf_Debug dbg, Dwarf_Die d, struct enumerator **out)
 {
-    struct strbuf sb = {0};
+    size_t n = 0, cap = 0;
     Dwarf_Die c = NULL, next;
     Dwarf_Error err = NULL;
+    *out = NULL;
     if (dwarf_child(d, &c, &err) != DW_DLV_OK)
         c = NULL;
     while (c) {
         Dwarf_Unsigned v = 0;
         udata(c, DW_AT_const_value, &v);
-        sb_printf(&sb, "%s=%lld\n", name_of(c), (long long)v);
+        ARRAY_PUSH(*out, n, cap, ((struct enumerator){name_of(c), (int64_t)v}));
         int rc = dwarf_siblingof_b(dbg, c, 1, &next, &err);
         dwarf_dealloc_die(c);
         c = rc == DW_DLV_OK ? next : NULL;
     }
-    return sb.s ? sb.s : xstrdup("");
+    return n;
 }
 
+/* An enum keeps its values when every old enumerator has its old value;
+ * renumbered, the value follows the enumerator's name (COPY_ENUM, with a
+ * map from each old value to its new one). */
 static enum type_verdict enum_types(struct match *m, Dwarf_Die od, Dwarf_Die nd, struct side o,
                                     struct side n, const char *path)
 {
     Dwarf_Unsigned osize = 0, nsize = 0;
+    struct enumerator *oe, *ne;
     udata(od, DW_AT_byte_size, &osize);
     udata(nd, DW_AT_byte_size, &nsize);
-    char *a = enumerators(o.dbg, od), *b = enumerators(n.dbg, nd);
-    bool same = osize == nsize && (!strcmp(a, b) || strstr(b, a) == b);
-    free(a);
-    free(b);
-    if (!same)
-        return incompatible(m, "%s: enum %s renumbered or resized", *path ? path : "value", name_of(nd));
-    add_op(m, o.base, n.base, osize, nsize, COPY_BYTES);
-    return TYPES_IDENTICAL; /* same values; enumerators may only be added at the end */
+    size_t no = enumerators(o.dbg, od, &oe), nn = enumerators(n.dbg, nd, &ne);
+    struct enum_map map = {0};
+    bool same = osize == nsize && osize <= 8 && nsize <= 8;
+    for (size_t i = 0; i < no; i++)
+        for (size_t j = 0; j < nn; j++)
+            if (!strcmp(oe[i].name, ne[j].name)) {
+                struct copy_op pair = {(uint64_t)oe[i].value, (uint64_t)ne[j].value, 0, 0, COPY_BYTES, 0};
+                ARRAY_PUSH(map.pairs, map.n, map.cap, pair);
+                same = same && oe[i].value == ne[j].value;
+            }
+    same = same && map.n == no;
+    free(oe);
+    free(ne);
+    if (same || osize > 8 || nsize > 8 || !osize || !nsize) {
+        free(map.pairs);
+        if (!same)
+            return incompatible(m, "%s: enum %s resized", *path ? path : "value", name_of(nd));
+        add_op(m, o.base, n.base, osize, nsize, COPY_BYTES);
+        return TYPES_IDENTICAL;
+    }
+    struct type_plan *p = m->plan;
+    ARRAY_PUSH(p->maps, p->nmaps, p->capmaps, map);
+    add_op(m, o.base, n.base, osize, nsize, COPY_ENUM)->map = (uint32_t)(p->nmaps - 1);
+    note_change(m, path, "enumerators renumbered");
+    return TYPES_MIGRATABLE;
 }
 
 /* An array's dimensions (element counts), outermost first. */
@@ -295,7 +324,7 @@ static enum type_verdict array_types(struct match *m, Dwarf_Die od, Dwarf_Die nd
     for (uint64_t r = 1; r < count && v != TYPES_INCOMPATIBLE; r++) {
         for (size_t k = first; k < last; k++) {
             struct copy_op op = m->plan->ops[k];
-            add_op(m, op.from + r * ostride, op.to + r * nstride, op.from_size, op.to_size, op.kind);
+            add_op(m, op.from + r * ostride, op.to + r * nstride, op.from_size, op.to_size, op.kind)->map = op.map;
         }
         for (size_t k = first_anchor; k < last_anchor; k++)
             add_anchor(m, m->plan->anchors[k].from + r * ostride, m->plan->anchors[k].to + r * nstride);
@@ -496,6 +525,9 @@ void typematch(const struct debug_info *old, uint64_t old_type, const struct deb
 
 void type_plan_free(struct type_plan *plan)
 {
+    for (size_t i = 0; i < plan->nmaps; i++)
+        free(plan->maps[i].pairs);
+    free(plan->maps);
     free(plan->ops);
     free(plan->dropped);
     free(plan->anchors);
@@ -517,6 +549,20 @@ static void widen(const uint8_t *from, uint32_t from_size, uint8_t *to, uint32_t
 {
     uint64_t v = extend(from, from_size, is_signed);
     memcpy(to, &v, to_size);
+}
+
+/* The new value of an old enumerator; false if it has none. */
+static bool enum_value(const struct type_plan *plan, const struct copy_op *op, const uint8_t *old, uint64_t *out)
+{
+    const struct enum_map *map = &plan->maps[op->map];
+    uint64_t v = extend(old + op->from, op->from_size, true);
+    for (size_t i = 0; i < map->n; i++)
+        if (extend((const uint8_t *)&map->pairs[i].from, op->from_size, true) == v) {
+            *out = map->pairs[i].to;
+            return true;
+        }
+    *out = v;
+    return false;
 }
 
 /* Does a narrowed integer keep its value? */
@@ -570,6 +616,10 @@ char *type_plan_loss(const struct type_plan *plan, const void *old)
                                  (unsigned long)(plan->dropped[i].from + k));
     for (size_t i = 0; i < plan->nops; i++) {
         const struct copy_op *op = &plan->ops[i];
+        uint64_t v;
+        if (op->kind == COPY_ENUM && !enum_value(plan, op, o, &v))
+            return xasprintf("the value %lld at old byte offset %lu names no enumerator of the new enum",
+                             (long long)v, (unsigned long)op->from);
         if ((op->kind == COPY_SIGNED || op->kind == COPY_UNSIGNED) && op->to_size < op->from_size &&
             !fits(op, o))
             return xasprintf("a value at old byte offset %lu does not fit in %u bytes",
@@ -588,6 +638,12 @@ void type_plan_apply(const struct type_plan *plan, const void *old, void *new)
         case COPY_BYTES: memcpy(n + op->to, o + op->from, op->from_size); break;
         case COPY_SIGNED: widen(o + op->from, op->from_size, n + op->to, op->to_size, true); break;
         case COPY_UNSIGNED: widen(o + op->from, op->from_size, n + op->to, op->to_size, false); break;
+        case COPY_ENUM: {
+            uint64_t v;
+            enum_value(plan, op, o, &v);
+            memcpy(n + op->to, &v, op->to_size);
+            break;
+        }
         case COPY_FLOAT: {
             float f;
             memcpy(&f, o + op->from, 4);

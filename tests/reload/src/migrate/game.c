@@ -13,6 +13,7 @@
  *   total    unchanged: kept
  *   leader, score_ptr, players[0].rival
  *            pointers into players: they follow it to its new storage
+ *   moods    an array of an enum renumbered: each value follows its name
  *   count    function statics of that name in play() and score_round(); version
  *            2 adds a third in a function before them, so gcc's count.N
  *            numbers shift: each must stay itself (DWARF scope keys)
@@ -51,6 +52,12 @@ struct player players[3] = {PLAYER("ann"), PLAYER("bob"), PLAYER("cid")};
 struct player *leader = &players[1];
 int *score_ptr = &players[2].score;
 struct pair pair = {.a = 1, .b = 2};
+#if VER >= 2
+enum mood { HAPPY, CALM, ANGRY };
+#else
+enum mood { CALM, ANGRY };
+#endif
+enum mood moods[3] = {CALM, ANGRY, CALM};
 #if VER >= 2
 struct stats { int hits; int crits; } stats = {0, 5};
 #else
@@ -138,6 +145,7 @@ RELOADABLE void show(const char *tag)
     printf("%s legacy %d\n", tag, legacy[0] + legacy[1]);
 #endif
     printf("%s hits %d\n", tag, stats.hits);
+    printf("%s moods %d %d %d\n", tag, moods[0] == CALM, moods[1] == ANGRY, moods[2] == CALM);
     printf("%s pointers %s %d %s\n", tag, leader->name, *score_ptr,
            players[0].rival ? players[0].rival->name : "none");
     printf("%s version %d\n", tag, opaque_int(VER));
