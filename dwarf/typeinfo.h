@@ -49,6 +49,8 @@ enum copy_kind {
     COPY_UNSIGNED,  /* an unsigned integer (or bool, char) widened */
     COPY_FLOAT,     /* float to double */
     COPY_ENUM,      /* an enum value, renumbered by enumerator name */
+    COPY_BITS_SIGNED,   /* a bit-field: sizes in bits, from_bit/to_bit */
+    COPY_BITS_UNSIGNED,
 };
 
 struct copy_op {
@@ -56,6 +58,7 @@ struct copy_op {
     uint32_t from_size, to_size;
     enum copy_kind kind;
     uint32_t map;               /* COPY_ENUM: index in the plan's maps */
+    uint8_t from_bit, to_bit;   /* COPY_BITS_*: first bit within from, to */
 };
 
 /* A renumbered enum: pairs of old value (from) and new value (to). */

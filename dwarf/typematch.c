@@ -13,8 +13,9 @@
  *                 has no place (removed fields, a shrunk array's tail) is
  *                 listed, so that type_plan_loss can tell, from the
  *                 actual values, whether anything would be lost;
- *   incompatible  with the reason: a changed kind of type, a renumbered
- *                 enum, a union or a struct with bit-fields that changed.
+ *   incompatible  with the reason: a changed kind of type, a changed
+ *                 union, a bit-field that is not an integer.
+ * Bit-fields are copied bit by bit, by name, wherever they moved.
  * Pointers are not followed, so recursive types end there. */
 #include "typeinfo.h"
 
@@ -120,20 +121,20 @@ static struct copy_op *add_op(struct match *m, uint64_t from, uint64_t to, uint3
         last->to_size += to_size;
         return last;
     }
-    ARRAY_PUSH(p->ops, p->nops, p->capops, ((struct copy_op){from, to, from_size, to_size, kind, 0}));
+    ARRAY_PUSH(p->ops, p->nops, p->capops, ((struct copy_op){from, to, from_size, to_size, kind, 0, 0, 0}));
     return &p->ops[p->nops - 1];
 }
 
 static void add_anchor(struct match *m, uint64_t from, uint64_t to)
 {
     struct type_plan *p = m->plan;
-    ARRAY_PUSH(p->anchors, p->nanchors, p->capanchors, ((struct copy_op){from, to, 0, 0, COPY_BYTES, 0}));
+    ARRAY_PUSH(p->anchors, p->nanchors, p->capanchors, ((struct copy_op){from, to, 0, 0, COPY_BYTES, 0, 0, 0}));
 }
 
 static void add_dropped(struct match *m, uint64_t from, uint64_t size)
 {
     struct type_plan *p = m->plan;
-    ARRAY_PUSH(p->dropped, p->ndropped, p->capdropped, ((struct copy_op){from, 0, (uint32_t)size, 0, COPY_BYTES, 0}));
+    ARRAY_PUSH(p->dropped, p->ndropped, p->capdropped, ((struct copy_op){from, 0, (uint32_t)size, 0, COPY_BYTES, 0, 0, 0}));
 }
 
 static enum type_verdict incompatible(struct match *m, const char *fmt, ...)
@@ -228,7 +229,7 @@ static enum type_verdict enum_types(struct match *m, Dwarf_Die od, Dwarf_Die nd,
     for (size_t i = 0; i < no; i++)
         for (size_t j = 0; j < nn; j++)
             if (!strcmp(oe[i].name, ne[j].name)) {
-                struct copy_op pair = {(uint64_t)oe[i].value, (uint64_t)ne[j].value, 0, 0, COPY_BYTES, 0};
+                struct copy_op pair = {(uint64_t)oe[i].value, (uint64_t)ne[j].value, 0, 0, COPY_BYTES, 0, 0, 0};
                 ARRAY_PUSH(map.pairs, map.n, map.cap, pair);
                 same = same && oe[i].value == ne[j].value;
             }
@@ -347,7 +348,23 @@ struct member {
     Dwarf_Off type;
     uint64_t offset;
     bool bitfield;
+    uint64_t bit_pos, bit_size;  /* a bit-field's place, from the struct's start */
 };
+
+/* A bit-field's first bit from the struct's start: gcc says it with
+ * DW_AT_data_bit_offset; the older form (DW_AT_bit_offset, clang with
+ * -gdwarf-4) counts from the most significant bit of a storage unit of
+ * DW_AT_byte_size bytes at DW_AT_data_member_location. */
+static uint64_t bit_position(Dwarf_Die c, uint64_t bits)
+{
+    Dwarf_Unsigned pos = 0, off = 0, unit = 0, from_top = 0;
+    if (udata(c, DW_AT_data_bit_offset, &pos))
+        return pos;
+    udata(c, DW_AT_data_member_location, &off);
+    if (!udata(c, DW_AT_bit_offset, &from_top) || !udata(c, DW_AT_byte_size, &unit))
+        return off * 8;
+    return off * 8 + unit * 8 - from_top - bits;
+}
 
 static size_t members(Dwarf_Debug dbg, Dwarf_Die d, struct member **out)
 {
@@ -358,11 +375,15 @@ static size_t members(Dwarf_Debug dbg, Dwarf_Die d, struct member **out)
     if (dwarf_child(d, &c, &err) != DW_DLV_OK)
         c = NULL;
     while (c) {
-        Dwarf_Unsigned off = 0, bits;
-        struct member mb = {name_of(c), 0, 0, udata(c, DW_AT_bit_size, &bits)};
+        Dwarf_Unsigned off = 0, bits = 0;
+        struct member mb = {name_of(c), 0, 0, udata(c, DW_AT_bit_size, &bits), 0, bits};
         if ((tag_of(c) == DW_TAG_member || tag_of(c) == DW_TAG_inheritance) && type_ref(c, &mb.type)) {
             udata(c, DW_AT_data_member_location, &off);
             mb.offset = off;
+            if (mb.bitfield) {
+                mb.bit_pos = bit_position(c, bits);
+                mb.offset = mb.bit_pos / 8;
+            }
             ARRAY_PUSH(*out, n, cap, mb);
         }
         int rc = dwarf_siblingof_b(dbg, c, 1, &next, &err);
@@ -392,12 +413,50 @@ static const struct member *counterpart(const struct member *om, size_t i, const
     return NULL;
 }
 
-static bool has_bitfields(const struct member *mb, size_t n)
+/* Whether the integer type at off is signed (enums count as signed). */
+static bool is_signed_type(Dwarf_Debug dbg, Dwarf_Off off, bool *integer)
 {
-    for (size_t i = 0; i < n; i++)
-        if (mb[i].bitfield)
-            return true;
-    return false;
+    Dwarf_Die d = strip(dbg, off);
+    Dwarf_Unsigned enc = 0;
+    *integer = false;
+    if (!d)
+        return false;
+    if (tag_of(d) == DW_TAG_enumeration_type) {
+        *integer = true;
+        dwarf_dealloc_die(d);
+        return true;
+    }
+    if (tag_of(d) == DW_TAG_base_type && udata(d, DW_AT_encoding, &enc))
+        *integer = is_integer(enc);
+    dwarf_dealloc_die(d);
+    return enc == DW_ATE_signed || enc == DW_ATE_signed_char;
+}
+
+/* A member that is a bit-field on either side: copied bit by bit, widened
+ * or narrowed as an integer (COPY_BITS: from and to are the bytes holding
+ * the first bit, from_bit and to_bit the bit within them, sizes in bits). */
+static enum type_verdict bitfield_member(struct match *m, struct side o, struct side n,
+                                         const struct member *om, const struct member *nm, const char *path)
+{
+    bool oint, nint;
+    bool is_signed = is_signed_type(o.dbg, om->type, &oint);
+    bool new_signed = is_signed_type(n.dbg, nm->type, &nint);
+    if (!oint || !nint)
+        return incompatible(m, "%s: a bit-field is not an integer", path);
+    uint64_t obits = om->bitfield ? om->bit_size : type_size(o.dbg, om->type, 0) * 8;
+    uint64_t nbits = nm->bitfield ? nm->bit_size : type_size(n.dbg, nm->type, 0) * 8;
+    uint64_t ofirst = (o.base - om->offset) * 8 + (om->bitfield ? om->bit_pos : om->offset * 8);
+    uint64_t nfirst = (n.base - nm->offset) * 8 + (nm->bitfield ? nm->bit_pos : nm->offset * 8);
+    if (!obits || !nbits || obits > 64 || nbits > 64)
+        return incompatible(m, "%s: a bit-field of %lu bits", path, (unsigned long)(obits > 64 ? obits : nbits));
+    struct copy_op *op = add_op(m, ofirst / 8, nfirst / 8, (uint32_t)obits, (uint32_t)nbits,
+                                is_signed ? COPY_BITS_SIGNED : COPY_BITS_UNSIGNED);
+    op->from_bit = ofirst % 8;
+    op->to_bit = nfirst % 8;
+    if (ofirst == nfirst && obits == nbits && is_signed == new_signed)
+        return TYPES_IDENTICAL;
+    note_change(m, path, obits == nbits ? "bit-field moved" : "bit-field resized");
+    return TYPES_MIGRATABLE;
 }
 
 static enum type_verdict struct_types(struct match *m, Dwarf_Die od, Dwarf_Die nd, struct side o,
@@ -414,14 +473,16 @@ static enum type_verdict struct_types(struct match *m, Dwarf_Die od, Dwarf_Die n
         snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", *om[i].name ? om[i].name : "<anonymous>");
         if (!c) {
             note_change(m, sub, "removed");
-            add_dropped(m, o.base + om[i].offset, type_size(o.dbg, om[i].type, depth + 1));
+            if (!om[i].bitfield) /* a removed bit-field's bits share bytes with others */
+                add_dropped(m, o.base + om[i].offset, type_size(o.dbg, om[i].type, depth + 1));
             v = TYPES_MIGRATABLE;
             continue;
         }
         if (c->offset != om[i].offset || (c - nm) != (ptrdiff_t)i)
             v = v == TYPES_IDENTICAL ? TYPES_MIGRATABLE : v;
         struct side os = {o.dbg, om[i].type, o.base + om[i].offset}, ns = {n.dbg, c->type, n.base + c->offset};
-        enum type_verdict e = compare(m, os, ns, sub, depth + 1);
+        enum type_verdict e = om[i].bitfield || c->bitfield ? bitfield_member(m, os, ns, &om[i], c, sub)
+                                                            : compare(m, os, ns, sub, depth + 1);
         if (e > v)
             v = e;
     }
@@ -435,8 +496,6 @@ static enum type_verdict struct_types(struct match *m, Dwarf_Die od, Dwarf_Die n
             note_change(m, sub, "added");
         }
     }
-    if (v == TYPES_MIGRATABLE && (has_bitfields(om, no) || has_bitfields(nm, nn)))
-        v = incompatible(m, "%s: a struct with bit-fields changed", *path ? path : "value");
     if (v == TYPES_IDENTICAL) { /* one copy for the whole struct */
         m->plan->nops = mark;
         add_op(m, o.base, n.base, die_size(o.dbg, od, depth), die_size(n.dbg, nd, depth), COPY_BYTES);
@@ -565,6 +624,25 @@ static bool enum_value(const struct type_plan *plan, const struct copy_op *op, c
     return false;
 }
 
+/* A bit-field's value: size bits from bit `bit` of p, extended. */
+static uint64_t get_bits(const uint8_t *p, uint32_t bit, uint32_t size, bool is_signed)
+{
+    uint64_t v = 0;
+    for (uint32_t i = 0; i < size; i++)
+        v |= (uint64_t)((p[(bit + i) / 8] >> ((bit + i) % 8)) & 1) << i;
+    if (is_signed && size < 64 && (v >> (size - 1)) & 1)
+        v |= ~0ull << size;
+    return v;
+}
+
+static void put_bits(uint8_t *p, uint32_t bit, uint32_t size, uint64_t v)
+{
+    for (uint32_t i = 0; i < size; i++) {
+        uint8_t mask = (uint8_t)(1u << ((bit + i) % 8));
+        p[(bit + i) / 8] = (p[(bit + i) / 8] & ~mask) | (((v >> i) & 1) ? mask : 0);
+    }
+}
+
 /* Does a narrowed integer keep its value? */
 static bool fits(const struct copy_op *op, const uint8_t *old)
 {
@@ -600,10 +678,33 @@ bool type_plan_offset(const struct type_plan *plan, uint64_t off, uint64_t *out)
     }
     size_t i = upper_bound(plan->ops, plan->nops, off);
     const struct copy_op *op = i > 0 ? &plan->ops[i - 1] : NULL;
-    if (!op || off >= op->from + op->from_size || (op->kind != COPY_BYTES && off != op->from))
+    bool bits = op && (op->kind == COPY_BITS_SIGNED || op->kind == COPY_BITS_UNSIGNED);
+    if (!op || bits || off >= op->from + op->from_size || (op->kind != COPY_BYTES && off != op->from))
         return false;
     *out = op->to + (op->kind == COPY_BYTES ? off - op->from : 0);
     return true;
+}
+
+/* What one copy would lose of this old value, or NULL. */
+static char *op_loss(const struct type_plan *plan, const struct copy_op *op, const uint8_t *o)
+{
+    uint64_t v;
+    bool is_signed = op->kind == COPY_BITS_SIGNED;
+    if (op->kind == COPY_ENUM && !enum_value(plan, op, o, &v))
+        return xasprintf("the value %lld at old byte offset %lu names no enumerator of the new enum",
+                         (long long)v, (unsigned long)op->from);
+    if ((is_signed || op->kind == COPY_BITS_UNSIGNED) && op->to_size < op->from_size) {
+        uint8_t buf[9] = {0};
+        v = get_bits(o + op->from, op->from_bit, op->from_size, is_signed);
+        put_bits(buf, 0, op->to_size, v);
+        if (get_bits(buf, 0, op->to_size, is_signed) != v)
+            return xasprintf("a bit-field at old byte offset %lu does not fit in %u bits",
+                             (unsigned long)op->from, op->to_size);
+    }
+    if ((op->kind == COPY_SIGNED || op->kind == COPY_UNSIGNED) && op->to_size < op->from_size && !fits(op, o))
+        return xasprintf("a value at old byte offset %lu does not fit in %u bytes", (unsigned long)op->from,
+                         op->to_size);
+    return NULL;
 }
 
 char *type_plan_loss(const struct type_plan *plan, const void *old)
@@ -615,15 +716,9 @@ char *type_plan_loss(const struct type_plan *plan, const void *old)
                 return xasprintf("a removed part holds data (old byte offset %lu is not zero)",
                                  (unsigned long)(plan->dropped[i].from + k));
     for (size_t i = 0; i < plan->nops; i++) {
-        const struct copy_op *op = &plan->ops[i];
-        uint64_t v;
-        if (op->kind == COPY_ENUM && !enum_value(plan, op, o, &v))
-            return xasprintf("the value %lld at old byte offset %lu names no enumerator of the new enum",
-                             (long long)v, (unsigned long)op->from);
-        if ((op->kind == COPY_SIGNED || op->kind == COPY_UNSIGNED) && op->to_size < op->from_size &&
-            !fits(op, o))
-            return xasprintf("a value at old byte offset %lu does not fit in %u bytes",
-                             (unsigned long)op->from, op->to_size);
+        char *loss = op_loss(plan, &plan->ops[i], o);
+        if (loss)
+            return loss;
     }
     return NULL;
 }
@@ -638,6 +733,11 @@ void type_plan_apply(const struct type_plan *plan, const void *old, void *new)
         case COPY_BYTES: memcpy(n + op->to, o + op->from, op->from_size); break;
         case COPY_SIGNED: widen(o + op->from, op->from_size, n + op->to, op->to_size, true); break;
         case COPY_UNSIGNED: widen(o + op->from, op->from_size, n + op->to, op->to_size, false); break;
+        case COPY_BITS_SIGNED:
+        case COPY_BITS_UNSIGNED:
+            put_bits(n + op->to, op->to_bit, op->to_size,
+                     get_bits(o + op->from, op->from_bit, op->from_size, op->kind == COPY_BITS_SIGNED));
+            break;
         case COPY_ENUM: {
             uint64_t v;
             enum_value(plan, op, o, &v);

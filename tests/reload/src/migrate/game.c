@@ -14,6 +14,9 @@
  *   leader, score_ptr, players[0].rival
  *            pointers into players: they follow it to its new storage
  *   moods    an array of an enum renumbered: each value follows its name
+ *   flags    bit-fields: one added in front, one widened, one moved
+ *            (gcc says where with DW_AT_data_bit_offset, clang with
+ *            DW_AT_bit_offset)
  *   count    function statics of that name in play() and score_round(); version
  *            2 adds a third in a function before them, so gcc's count.N
  *            numbers shift: each must stay itself (DWARF scope keys)
@@ -58,6 +61,16 @@ enum mood { HAPPY, CALM, ANGRY };
 enum mood { CALM, ANGRY };
 #endif
 enum mood moods[3] = {CALM, ANGRY, CALM};
+struct flags {
+#if VER >= 2
+    unsigned ready : 1;
+    unsigned level : 6;
+    int shield : 5;
+#else
+    int shield : 5;
+    unsigned level : 4;
+#endif
+} flags = {.shield = -3, .level = 9};
 #if VER >= 2
 struct stats { int hits; int crits; } stats = {0, 5};
 #else
@@ -120,6 +133,7 @@ RELOADABLE void play(void)
     small++;
     narrowed++;
     stats.hits++;
+    flags.level++;
 #if VER < 2
     stats.misses += 2;
 #endif
@@ -146,6 +160,11 @@ RELOADABLE void show(const char *tag)
 #endif
     printf("%s hits %d\n", tag, stats.hits);
     printf("%s moods %d %d %d\n", tag, moods[0] == CALM, moods[1] == ANGRY, moods[2] == CALM);
+#if VER >= 2
+    printf("%s flags %d %u %u\n", tag, flags.shield, flags.level, flags.ready);
+#else
+    printf("%s flags %d %u -1\n", tag, flags.shield, flags.level);
+#endif
     printf("%s pointers %s %d %s\n", tag, leader->name, *score_ptr,
            players[0].rival ? players[0].rival->name : "none");
     printf("%s version %d\n", tag, opaque_int(VER));
