@@ -137,11 +137,15 @@ static bool variable_type(const struct debug_info *di, Dwarf_Die die, Dwarf_Off 
     return ok;
 }
 
-/* Where a variable's storage is, from its DW_AT_location. */
+/* Where a variable's storage is, from its DW_AT_location: an address
+ * (DW_OP_addr, DW_OP_addrx), or a thread-local variable's offset in its
+ * block (DW_OP_const8u/const4u x@dtpoff, then DW_OP_form_tls_address or
+ * GNU's DW_OP_GNU_push_tls_address), each tied to a relocation. */
 static bool variable_storage(const struct debug_info *di, Dwarf_Die die, uint64_t addr_base,
                              uint32_t *sec, uint64_t *off)
 {
-    enum { OP_ADDR = 0x03, OP_ADDRX = 0xa1, OP_GNU_ADDR_INDEX = 0xfb };
+    enum { OP_ADDR = 0x03, OP_CONST4U = 0x0c, OP_CONST8U = 0x0e, OP_FORM_TLS = 0x9b,
+           OP_GNU_PUSH_TLS = 0xe0, OP_ADDRX = 0xa1, OP_GNU_ADDR_INDEX = 0xfb };
     Dwarf_Attribute a;
     Dwarf_Error err = NULL;
     Dwarf_Unsigned len;
@@ -157,12 +161,15 @@ static bool variable_storage(const struct debug_info *di, Dwarf_Die die, uint64_
     const uint8_t *p = expr, *end = p + len;
     if (*p == OP_ADDR && len == 9)
         return storage_at(di, &di->info, at + uleb_size(len) + 1, sec, off);
+    bool tls = p[len - 1] == OP_FORM_TLS || p[len - 1] == OP_GNU_PUSH_TLS;
+    if (tls && ((*p == OP_CONST8U && len == 10) || (*p == OP_CONST4U && len == 6)))
+        return storage_at(di, &di->info, at + uleb_size(len) + 1, sec, off);
     if (*p == OP_ADDRX || *p == OP_GNU_ADDR_INDEX) {
         p++;
         uint64_t index = read_uleb(&p, end);
         return p == end && storage_at(di, &di->addr, addr_base + index * 8, sec, off);
     }
-    return false; /* a register, a TLS offset, an expression: not storage */
+    return false; /* a register, an expression: not storage of its own */
 }
 
 static bool flag(Dwarf_Die die, Dwarf_Half at)

@@ -83,6 +83,9 @@ struct type_plan {
                                    begins, old -> new (from, to), outermost
                                    first: where a pointer to it must go */
     size_t nanchors, capanchors;
+    bool may_lose;              /* some value may have no exact place
+                                   (narrowing, dropped bytes, an enumerator
+                                   gone): what type_plan_loss checks */
     char *changes;              /* MIGRATABLE: what changed, for the report */
     char *why;                  /* INCOMPATIBLE: the reason */
 };

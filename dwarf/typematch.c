@@ -134,6 +134,7 @@ static void add_anchor(struct match *m, uint64_t from, uint64_t to)
 static void add_dropped(struct match *m, uint64_t from, uint64_t size)
 {
     struct type_plan *p = m->plan;
+    p->may_lose = true;
     ARRAY_PUSH(p->dropped, p->ndropped, p->capdropped, ((struct copy_op){from, 0, (uint32_t)size, 0, COPY_BYTES, 0, 0, 0}));
 }
 
@@ -177,6 +178,7 @@ static enum type_verdict base_types(struct match *m, Dwarf_Die od, Dwarf_Die nd,
     if (is_integer(oenc) && is_integer(nenc) && osize && nsize && osize <= 8 && nsize <= 8) {
         bool is_signed = oenc == DW_ATE_signed || oenc == DW_ATE_signed_char;
         add_op(m, o.base, n.base, osize, nsize, is_signed ? COPY_SIGNED : COPY_UNSIGNED);
+        m->plan->may_lose |= nsize < osize;
         note_change(m, path, nsize > osize ? "widened" : nsize < osize ? "narrowed" : "signedness changed");
         return TYPES_MIGRATABLE;
     }
@@ -233,6 +235,7 @@ static enum type_verdict enum_types(struct match *m, Dwarf_Die od, Dwarf_Die nd,
                 ARRAY_PUSH(map.pairs, map.n, map.cap, pair);
                 same = same && oe[i].value == ne[j].value;
             }
+    m->plan->may_lose |= map.n < no;
     same = same && map.n == no;
     free(oe);
     free(ne);
@@ -453,6 +456,7 @@ static enum type_verdict bitfield_member(struct match *m, struct side o, struct 
                                 is_signed ? COPY_BITS_SIGNED : COPY_BITS_UNSIGNED);
     op->from_bit = ofirst % 8;
     op->to_bit = nfirst % 8;
+    m->plan->may_lose |= nbits < obits;
     if (ofirst == nfirst && obits == nbits && is_signed == new_signed)
         return TYPES_IDENTICAL;
     note_change(m, path, obits == nbits ? "bit-field moved" : "bit-field resized");

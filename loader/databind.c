@@ -66,7 +66,7 @@ struct types {
 
 static const struct debug_var *dwarf_var(const struct debug_info *di, const struct symbol *s)
 {
-    return di && s->sec && s->type != STT_TLS ? debug_var_at(di, s->sec->index, s->value) : NULL;
+    return di && s->sec ? debug_var_at(di, s->sec->index, s->value) : NULL;
 }
 
 static struct var *collect(struct object *obj, const struct debug_info *di, size_t *n)
@@ -263,8 +263,7 @@ static void mark_unused_storage(struct object *obj, struct var *v, size_t n, con
 }
 
 /* What the types say of a matched pair: -1 if they cannot tell (no DWARF
- * for one of them, or a thread-local variable, whose copies live in every
- * thread); else a verdict, with the plan filled in. */
+ * for one of them); else a verdict, with the plan filled in. */
 static int compare_types(const struct types *t, const struct var *o, const struct var *n,
                          struct type_plan *plan)
 {
@@ -288,7 +287,8 @@ static void add_migration(struct bind_result *r, const struct var *o, const stru
         kept = xmalloc(sizeof *kept);
         *kept = *plan;
     }
-    struct var_migration m = {o->sym->addr, n->sym->addr, o->sym->size, kept, user};
+    struct var_migration m = {o->sym->addr, n->sym->addr, o->sym->size, kept, user,
+                              n->sym->type == STT_TLS ? n->sym : NULL};
     ARRAY_PUSH(r->migrations, r->nmigrations, r->capmigrations, m);
 }
 
@@ -406,7 +406,11 @@ static enum fate judge(struct bind_result *r, const struct types *t, const struc
         free(why);
         return f;
     }
-    char *loss = type_plan_loss(&plan, (const void *)o->sym->addr);
+    /* A thread-local variable has a value in every thread: only the plan
+     * can say nothing is lost. */
+    char *loss = o->sym->type != STT_TLS ? type_plan_loss(&plan, (const void *)o->sym->addr)
+                 : plan.may_lose ? xstrdup("thread-local: some thread's value may not fit the new type")
+                                 : NULL;
     if (!loss) {
         note(r, n, obj, "migrated", plan.changes);
         add_migration(r, o, n, &plan, NULL);
@@ -482,15 +486,38 @@ int databind_object(struct object *old, struct object *new, struct bind_result *
     return 0;
 }
 
-/* At the commit, with every thread parked: allocates nothing. */
-void migrations_apply(const struct bind_result *r)
+/* After the new link is relocated (its TLS block loaded): a thread-local
+ * variable's old and new places as offsets from the thread pointer. */
+void migrations_prepare(struct bind_result *r)
+{
+    for (size_t i = 0; i < r->nmigrations; i++) {
+        struct var_migration *m = &r->migrations[i];
+        struct tls_place from, to;
+        if (m->tls && tls_locate(m->from, &from) == 0 && tls_locate(m->tls->addr, &to) == 0) {
+            m->from = (uintptr_t)from.tpoff;
+            m->to = (uintptr_t)to.tpoff;
+        }
+    }
+}
+
+static void migrate(const struct var_migration *m, uintptr_t from, uintptr_t to)
+{
+    if (m->user)
+        m->user((const void *)from, (void *)to);
+    else
+        type_plan_apply(m->plan, (const void *)from, (void *)to);
+}
+
+/* At the commit, with every thread parked: allocates nothing. A
+ * thread-local variable migrates in every thread. */
+void migrations_apply(const struct bind_result *r, const uintptr_t *tps, size_t ntps)
 {
     for (size_t i = 0; i < r->nmigrations; i++) {
         const struct var_migration *m = &r->migrations[i];
-        if (m->user)
-            m->user((const void *)m->from, (void *)m->to);
-        else
-            type_plan_apply(m->plan, (const void *)m->from, (void *)m->to);
+        if (!m->tls)
+            migrate(m, m->from, m->to);
+        for (size_t t = 0; m->tls && t < ntps; t++)
+            migrate(m, tps[t] + m->from, tps[t] + m->to);
     }
 }
 
@@ -514,7 +541,7 @@ static void rewrite_section(const struct bind_result *r, const struct section *s
         for (size_t i = 0; i < r->nmigrations; i++) {
             const struct var_migration *m = &r->migrations[i];
             uint64_t off;
-            if (v >= m->from && v < m->from + m->old_size && new_offset(m, v - m->from, &off)) {
+            if (!m->tls && v >= m->from && v < m->from + m->old_size && new_offset(m, v - m->from, &off)) {
                 *(uintptr_t *)at = m->to + off;
                 break;
             }

@@ -387,10 +387,12 @@ struct var_fate {
  * new initial value) field by field. plan: a struct type_plan
  * (dwarf/typeinfo.h). */
 struct var_migration {
-    uintptr_t from, to;
+    uintptr_t from, to;         /* a thread-local variable: offsets from
+                                   the thread pointer, once prepared */
     uint64_t old_size;
     struct type_plan *plan;
     void (*user)(const void *old, void *new); /* hotld_migrate_NAME, if any */
+    const struct symbol *tls;   /* thread-local: the new variable */
 };
 
 struct bind_result {
@@ -408,7 +410,9 @@ struct bind_result {
 };
 int databind_object(struct object *old, struct object *new, struct bind_result *r);
 void bind_result_free(struct bind_result *r);
-void migrations_apply(const struct bind_result *r);
+void migrations_prepare(struct bind_result *r);
+/* tps: the thread pointers of every thread that runs program code. */
+void migrations_apply(const struct bind_result *r, const uintptr_t *tps, size_t ntps);
 void migrations_rewrite_pointers(const struct bind_result *r, struct link *const *gens, size_t ngens);
 void add_bind(struct section *sec, uint64_t start, uint64_t end, int64_t delta);
 bool databind_delta(const struct section *from, const Elf64_Rela *r, const struct section *target,

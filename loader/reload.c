@@ -51,6 +51,7 @@ struct plan {
     struct debug_swap *swaps;
     size_t nswaps;
     struct source_list sources; /* of the new objects, for snapshots */
+    uintptr_t *tps;             /* room for every thread's thread pointer */
 };
 
 void session_record_versions(struct session *se, struct link *ld, unsigned generation)
@@ -426,9 +427,24 @@ static void free_debug_swaps(struct plan *p)
  * frame registry lock, and the commit must not wait for it. Table slots
  * created here with a NULL value read as absent until the commit fills
  * them. */
+/* The thread pointers of the parked threads and of this one (it may be a
+ * program thread, under hotld_poll), into p->tps. */
+static size_t collect_thread_pointers(struct plan *p)
+{
+    size_t n;
+    const struct parked *t = world_parked(&n);
+    for (size_t i = 0; i < n && i < WORLD_MAX_THREADS; i++)
+        p->tps[i] = t[i].tp;
+    n = n < WORLD_MAX_THREADS ? n : WORLD_MAX_THREADS;
+    p->tps[n] = thread_pointer();
+    return n + 1;
+}
+
 static void prepare_commit(struct session *se, struct plan *p)
 {
     struct link *nl = p->nl, *live = se->live;
+    p->tps = xcalloc(WORLD_MAX_THREADS + 1, sizeof *p->tps);
+    migrations_prepare(&p->binds);
     size_t globals = 0;
     for (size_t i = 0; i < nl->nobjs; i++)
         for (size_t j = 1; j < nl->objs[i]->nsyms; j++)
@@ -457,7 +473,7 @@ static void commit(struct session *se, struct plan *p)
     publish_debug_images(p);
     for (size_t i = 0; i < p->binds.ncopies; i++)
         memcpy((void *)p->binds.copies[i].to, (void *)p->binds.copies[i].from, p->binds.copies[i].size);
-    migrations_apply(&p->binds);
+    migrations_apply(&p->binds, p->tps, collect_thread_pointers(p));
     apply_redirects(p);
     merge_symbols(se, p);
     se->gens[se->ngens++] = nl;
@@ -528,6 +544,7 @@ static void free_plan(struct plan *p)
 {
     bind_result_free(&p->binds);
     free(p->patches);
+    free(p->tps);
     free(p->removed_objs);
     free(p->replaced);
     free(p->moved);

@@ -15,15 +15,15 @@
 #include "util.h"
 
 #define PARK_SIGNAL (SIGRTMIN + 6)
-#define MAX_THREADS 4096
 
-static struct parked slots[MAX_THREADS];
+
+static struct parked slots[WORLD_MAX_THREADS];
 static atomic_uint nparked;
 static atomic_uint release_gen;
 static atomic_bool stopping;
 static _Atomic pid_t exempt[8];
 static atomic_size_t nexempt;
-static pid_t signalled[MAX_THREADS];
+static pid_t signalled[WORLD_MAX_THREADS];
 static size_t nsignalled;
 
 static long futex(atomic_uint *addr, int op, unsigned val)
@@ -43,8 +43,9 @@ static void park(int sig, siginfo_t *info, void *context)
         return; /* a late signal from a stop that is over */
     ucontext_t *uc = context;
     unsigned i = atomic_fetch_add(&nparked, 1);
-    if (i < MAX_THREADS)
-        slots[i] = (struct parked){(pid_t)syscall(SYS_gettid), (uintptr_t)uc->uc_mcontext.gregs[REG_RIP]};
+    if (i < WORLD_MAX_THREADS)
+        slots[i] = (struct parked){(pid_t)syscall(SYS_gettid), (uintptr_t)uc->uc_mcontext.gregs[REG_RIP],
+                                   thread_pointer()};
     while (atomic_load(&release_gen) == gen)
         futex(&release_gen, FUTEX_WAIT_PRIVATE, gen);
     errno = saved;
@@ -89,7 +90,7 @@ static size_t signal_threads(void)
     size_t fresh = 0;
     for (struct dirent *e; d && (e = readdir(d));) {
         pid_t tid = atoi(e->d_name);
-        if (tid <= 0 || is_exempt(tid) || was_signalled(tid) || nsignalled == MAX_THREADS)
+        if (tid <= 0 || is_exempt(tid) || was_signalled(tid) || nsignalled == WORLD_MAX_THREADS)
             continue;
         if (syscall(SYS_tgkill, getpid(), tid, PARK_SIGNAL) == 0) {
             signalled[nsignalled++] = tid;
@@ -113,7 +114,7 @@ static int report_stragglers(int timeout_ms)
     char names[512] = "";
     for (size_t i = 0; i < nsignalled; i++) {
         bool parked = false;
-        for (unsigned j = 0; j < atomic_load(&nparked) && j < MAX_THREADS; j++)
+        for (unsigned j = 0; j < atomic_load(&nparked) && j < WORLD_MAX_THREADS; j++)
             parked |= slots[j].tid == signalled[i];
         if (parked || !thread_alive(signalled[i]))
             continue;
@@ -163,7 +164,7 @@ int world_stop(int wait_ms, int timeout_ms)
 const struct parked *world_parked(size_t *n)
 {
     unsigned count = atomic_load(&nparked);
-    *n = count < MAX_THREADS ? count : MAX_THREADS;
+    *n = count < WORLD_MAX_THREADS ? count : WORLD_MAX_THREADS;
     return slots;
 }
 

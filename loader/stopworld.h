@@ -9,10 +9,21 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#define WORLD_MAX_THREADS 4096  /* threads a stop signals and records, at most */
+
 struct parked {
     pid_t tid;
     uintptr_t ip;
+    uintptr_t tp;               /* its thread pointer: where its TLS is */
 };
+
+/* The calling thread's thread pointer (%fs base). */
+static inline uintptr_t thread_pointer(void)
+{
+    uintptr_t tp;
+    __asm__("mov %%fs:0, %0" : "=r"(tp));
+    return tp;
+}
 
 /* Install the handler; threads listed by world_exempt are never parked
  * (hotld's own control and watch threads). */

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "linker.h"
+#include "stopworld.h"
 #include "util.h"
 
 struct tls_module {
@@ -284,13 +285,6 @@ struct dso_search {
     uintptr_t addr;
     struct tls_place *out;
 };
-
-static uintptr_t thread_pointer(void)
-{
-    uintptr_t tp;
-    __asm__("mov %%fs:0, %0" : "=r"(tp));
-    return tp;
-}
 
 static int find_block(struct dl_phdr_info *info, size_t size, void *data)
 {

@@ -5,7 +5,8 @@
 # version that adds a thread-local variable. Every thread's copies keep
 # their values; the added variable starts at its initializer in every
 # thread that existed, main's included; a thread created after the reload
-# gets fresh copies of all of them. A third version needs more static TLS
+# gets fresh copies of all of them. An int widened to long long is
+# migrated in every thread (the objects are built with -g). A third version needs more static TLS
 # than the running process has: its reload fails with the setting to use,
 # and the program goes on as it was. mod.o is built twice per variant: as
 # PIE (local and initial exec) and with -fPIC (general and local dynamic,
@@ -14,10 +15,10 @@ set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
 
-# tls_of NAME [TAG]: a thread's line: version ticks base calls added.
+# tls_of NAME [TAG]: a thread's line: version ticks base calls added wide.
 tls_of() {
     local f out=""
-    for f in 1 2 3 4 5; do out="$out $(qv "$1" "${2:-$QT}" "$f")"; done
+    for f in 1 2 3 4 5 6; do out="$out $(qv "$1" "${2:-$QT}" "$f")"; done
     echo "${out# }"
 }
 
@@ -35,16 +36,16 @@ pause() {
 consistent() {
     local name=$1 w=$2 v=$3 from=$4 want
     set -- $(tls_of "$w")
-    if [ "$from" = - ]; then want="$v $2 $((1000 + $2)) $2 -1"
-    else want="$v $2 $((1000 + $2)) $2 $((42 + $2 - from))"; fi
-    check "$name" "$want" "$*" "$w's thread-locals (version ticks base calls added)"
+    if [ "$from" = - ]; then want="$v $2 $((1000 + $2)) $2 -1 $((5 + $2))"
+    else want="$v $2 $((1000 + $2)) $2 $((42 + $2 - from)) $((5 + $2))"; fi
+    check "$name" "$want" "$*" "$w's thread-locals (version ticks base calls added wide)"
 }
 
 test_tls_model() {
     local model=$1; shift
-    build "mod1-$model.o" tls/mod.c -DVER=1 "$@"
-    build "mod2-$model.o" tls/mod.c -DVER=2 "$@"
-    build "mod3-$model.o" tls/mod.c -DVER=3 "$@"
+    build "mod1-$model.o" tls/mod.c -g -DVER=1 "$@"
+    build "mod2-$model.o" tls/mod.c -g -DVER=2 "$@"
+    build "mod3-$model.o" tls/mod.c -g -DVER=3 "$@"
     builds_ok || return
     use "mod1-$model.o" mod.o
     session_start --session "$SNAME" main.o mod.o || return
@@ -58,10 +59,11 @@ test_tls_model() {
     reload
     expect_reloaded reload mod.o
     if parse_report "$R_OUT"; then
-        check report-counts "3 kept, 0 reset, 1 new" "$RP_VKEPT kept, $RP_VRESET reset, $RP_VNEW new" "variable counts"
+        check report-counts "3 kept, 1 migrated, 0 reset, 1 new" \
+            "$RP_VKEPT kept, $RP_VMIGRATED migrated, $RP_VRESET reset, $RP_VNEW new" "variable counts"
     fi
     query
-    check main-thread-copies "2 0 1000 0 42" "$(tls_of main)" "main's thread-locals"
+    check main-thread-copies "2 0 1000 0 42 5" "$(tls_of main)" "main's thread-locals"
     send resume
     retry 5 eval 'query && [ "$(qv worker0) $(qv worker1)" = "2 2" ]'
     pause; query

@@ -11,7 +11,7 @@
 #include "rt.h"
 
 #define MAXW 4
-#define NSTATE 5
+#define NSTATE 6
 
 void mod_tick(long out[NSTATE], int n);
 
@@ -65,10 +65,10 @@ static void answer(const char *tag)
 {
     long s[NSTATE];
     mod_tick(s, 0);
-    printf("%s main %ld %ld %ld %ld %ld\n", tag, s[0], s[1], s[2], s[3], s[4]);
+    printf("%s main %ld %ld %ld %ld %ld %ld\n", tag, s[0], s[1], s[2], s[3], s[4], s[5]);
     for (int i = 0; i < nworkers; i++)
-        printf("%s worker%d %ld %ld %ld %ld %ld\n", tag, i, snap[i][0], snap[i][1], snap[i][2],
-               snap[i][3], snap[i][4]);
+        printf("%s worker%d %ld %ld %ld %ld %ld %ld\n", tag, i, snap[i][0], snap[i][1], snap[i][2],
+               snap[i][3], snap[i][4], snap[i][5]);
 }
 
 static void other(const char *line)
