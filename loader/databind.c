@@ -444,6 +444,8 @@ int databind_object(struct object *old, struct object *new, struct bind_result *
         r->user_migrated += fate[i] == FATE_USER;
         if (fate[i] == FATE_KEPT)
             kept_at[i] = old_at[i] = o->sym->addr;
+        else if (o && fate[i] != FATE_ABORT)
+            ARRAY_PUSH(r->displaced, r->ndisplaced, r->capdisplaced, (const struct symbol *)o->sym);
     }
     debug_info_close(t.old);
     debug_info_close(t.new);
@@ -587,6 +589,7 @@ void bind_result_free(struct bind_result *r)
         free(r->migrations[i].plan);
     }
     free(r->migrations);
+    free(r->displaced);
     free(r->copies);
     memset(r, 0, sizeof *r);
 }

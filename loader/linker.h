@@ -215,6 +215,7 @@ struct link_options {
     size_t nlibdirs;
     const char *entry;
     enum conflict_policy on_conflict; /* reload: see databind.c */
+    int reload_timeout_ms;      /* reload: this request's, 0: the session's */
     /* CONFLICT_ASK: put the question to the user; returns one of the
      * letters in choices, or 0 if there is no answer. */
     char (*ask)(void *ctx, const char *question, const char *choices);
@@ -407,6 +408,10 @@ struct bind_result {
     size_t nnotes, capnotes;
     char **warnings;
     size_t nwarnings, capwarnings;
+    const struct symbol **displaced; /* old variables whose storage moves
+                                   (migrated, reset, moved): old code that
+                                   uses them must not be running */
+    size_t ndisplaced, capdisplaced;
 };
 int databind_object(struct object *old, struct object *new, struct bind_result *r);
 void bind_result_free(struct bind_result *r);

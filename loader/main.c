@@ -103,7 +103,7 @@ int hotld_main(int argc, char **argv)
         } else if (!strcmp(a, "--watch")) {
             o.watch = true;
         } else if ((v = option_value(argc, argv, &i, "--reload-timeout"))) {
-            o.reload_timeout_ms = atoi(v);
+            o.reload_timeout_ms = o.link.reload_timeout_ms = atoi(v);
             if (o.reload_timeout_ms <= 0) {
                 fprintf(stderr, "hotld: error: --reload-timeout: a number of milliseconds\n");
                 return 2;

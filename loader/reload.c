@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "activeness.h"
 #include "elfimage.h"
 #include "jit.h"
 #include "snapshot.h"
@@ -30,11 +31,6 @@ extern char **environ;
 
 struct patch {
     uintptr_t at, to;
-};
-
-struct version_list {
-    struct object **v;
-    size_t n, cap;
 };
 
 struct plan {
@@ -52,6 +48,7 @@ struct plan {
     size_t nswaps;
     struct source_list sources; /* of the new objects, for snapshots */
     uintptr_t *tps;             /* room for every thread's thread pointer */
+    struct activeness act;      /* old code that uses displaced variables */
 };
 
 void session_record_versions(struct session *se, struct link *ld, unsigned generation)
@@ -445,6 +442,7 @@ static void prepare_commit(struct session *se, struct plan *p)
     struct link *nl = p->nl, *live = se->live;
     p->tps = xcalloc(WORLD_MAX_THREADS + 1, sizeof *p->tps);
     migrations_prepare(&p->binds);
+    activeness_plan(&p->act, se, &p->binds);
     size_t globals = 0;
     for (size_t i = 0; i < nl->nobjs; i++)
         for (size_t j = 1; j < nl->objs[i]->nsyms; j++)
@@ -545,6 +543,7 @@ static void free_plan(struct plan *p)
     bind_result_free(&p->binds);
     free(p->patches);
     free(p->tps);
+    activeness_free(&p->act);
     free(p->removed_objs);
     free(p->replaced);
     free(p->moved);
@@ -610,20 +609,31 @@ static size_t live_objects(struct session *se)
     return n;
 }
 
-static int stop_safely(struct session *se, const struct plan *p)
+/* Park the threads where nothing of the commit can hurt them: outside the
+ * bytes being patched, and out of old code that uses a variable whose
+ * storage moves. Until then, let them run on and try again, up to
+ * --reload-timeout. */
+static int stop_safely(struct session *se, struct plan *p)
 {
-    double deadline = now_ms() + se->reload_timeout_ms;
+    int timeout = p->nl->opts->reload_timeout_ms ? p->nl->opts->reload_timeout_ms : se->reload_timeout_ms;
+    double deadline = now_ms() + timeout;
     for (;;) {
         int left = (int)(deadline - now_ms());
-        if (world_stop(left > 0 ? left : 1, se->reload_timeout_ms) < 0)
+        if (world_stop(left > 0 ? left : 1, timeout) < 0)
             return -1;
-        if (patches_are_safe(p))
+        bool patches_ok = patches_are_safe(p);
+        if (patches_ok && activeness_clear(&p->act))
             return 0;
         world_resume();
-        if (now_ms() > deadline)
+        if (now_ms() > deadline && !patches_ok)
             return fail("a thread stayed inside the first bytes of a function being replaced "
-                        "for %d ms (--reload-timeout)", se->reload_timeout_ms);
-        sched_yield(); /* let the threads run on past the entry */
+                        "for %d ms (--reload-timeout)", timeout);
+        if (now_ms() > deadline)
+            return activeness_fail(&p->act, timeout);
+        if (patches_ok)
+            usleep(1000); /* old code runs its course */
+        else
+            sched_yield(); /* let the threads run on past the entry */
     }
 }
 

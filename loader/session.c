@@ -319,6 +319,12 @@ static int decode_inputs(const struct message *m, size_t first, struct link_opti
             return fail("malformed reload request field '%.40s'", f);
         if (f[0] == 'a')
             continue; /* a program argument: see same_program() */
+        if (f[0] == 't') {
+            o->reload_timeout_ms = atoi(f + 2);
+            if (o->reload_timeout_ms <= 0)
+                return fail("malformed reload request field '%.40s'", f);
+            continue;
+        }
         if (f[0] == 'p') {
             const char *policy = strchr(CONFLICT_LETTERS, f[2]);
             if (!policy || !f[2] || f[3])
@@ -658,6 +664,11 @@ static int client_reload(int fd, const struct session_options *o)
         message_add_tagged(&req, 'a', o->argv[i]);
     char policy[2] = {CONFLICT_LETTERS[o->link.on_conflict], 0};
     message_add_tagged(&req, 'p', policy);
+    if (o->link.reload_timeout_ms) {
+        char ms[16];
+        snprintf(ms, sizeof ms, "%d", o->link.reload_timeout_ms);
+        message_add_tagged(&req, 't', ms);
+    }
     encode_inputs(&req, &o->link);
     int rc = client_request(fd, &req);
     message_free(&req);

@@ -22,6 +22,13 @@ struct session_options {
     char **hotld_argv;          /* hotld's own, to restart it */
 };
 
+/* Every version of one object, the first one first: the versions' code
+ * stays, since old frames may be in it. */
+struct version_list {
+    struct object **v;
+    size_t n, cap;
+};
+
 /* One version of an object's functions, for redirecting old code. */
 struct version {
     struct object *obj;

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
+#include <unwind.h>
 
 #include "util.h"
 
@@ -18,6 +19,8 @@
 
 
 static struct parked slots[WORLD_MAX_THREADS];
+/* world_backtraces: 1 asks slot i's thread to unwind itself, 2 says done */
+static atomic_int unwind_state[WORLD_MAX_THREADS];
 static atomic_uint nparked;
 static atomic_uint release_gen;
 static atomic_bool stopping;
@@ -31,8 +34,30 @@ static long futex(atomic_uint *addr, int op, unsigned val)
     return syscall(SYS_futex, addr, op, val, NULL, NULL, 0);
 }
 
+static _Unwind_Reason_Code note_frame(struct _Unwind_Context *ctx, void *arg)
+{
+    struct parked *p = arg;
+    if (p->nframes == WORLD_MAX_FRAMES)
+        return _URC_END_OF_STACK;
+    p->frames[p->nframes++] = _Unwind_GetIP(ctx);
+    return _URC_NO_REASON;
+}
+
+/* In a parked thread, asked to: its own backtrace, through the signal
+ * frame into the code it was running. */
+static void unwind_if_asked(unsigned i)
+{
+    if (i >= WORLD_MAX_THREADS || atomic_load(&unwind_state[i]) != 1)
+        return;
+    slots[i].nframes = 0;
+    _Unwind_Backtrace(note_frame, &slots[i]);
+    atomic_store(&unwind_state[i], 2);
+}
+
 /* Runs in the parked thread: record where it was, then sleep on a futex
- * until the generation changes. Only async-signal-safe calls. */
+ * until the generation changes, unwinding its stack if asked to. Only
+ * async-signal-safe calls (and the unwinder, when nobody holds its
+ * locks: see world_backtraces). */
 static void park(int sig, siginfo_t *info, void *context)
 {
     (void)sig;
@@ -45,9 +70,11 @@ static void park(int sig, siginfo_t *info, void *context)
     unsigned i = atomic_fetch_add(&nparked, 1);
     if (i < WORLD_MAX_THREADS)
         slots[i] = (struct parked){(pid_t)syscall(SYS_gettid), (uintptr_t)uc->uc_mcontext.gregs[REG_RIP],
-                                   thread_pointer()};
-    while (atomic_load(&release_gen) == gen)
+                                   thread_pointer(), {0}, 0};
+    while (atomic_load(&release_gen) == gen) {
         futex(&release_gen, FUTEX_WAIT_PRIVATE, gen);
+        unwind_if_asked(i);
+    }
     errno = saved;
 }
 
@@ -159,6 +186,25 @@ int world_stop(int wait_ms, int timeout_ms)
         if (!fresh)
             usleep(20);
     }
+}
+
+int world_backtraces(int wait_ms)
+{
+    size_t n;
+    world_parked(&n);
+    for (size_t i = 0; i < n; i++)
+        atomic_store(&unwind_state[i], 1);
+    futex(&release_gen, FUTEX_WAKE_PRIVATE, 0x7fffffff); /* release_gen unchanged */
+    double deadline = now_ms() + wait_ms;
+    for (size_t i = 0; i < n; i++)
+        while (atomic_load(&unwind_state[i]) != 2) {
+            if (now_ms() > deadline)
+                return fail("a parked thread did not unwind its stack within %d ms", wait_ms);
+            usleep(20);
+        }
+    for (size_t i = 0; i < n; i++)
+        atomic_store(&unwind_state[i], 0);
+    return 0;
 }
 
 const struct parked *world_parked(size_t *n)

@@ -10,11 +10,14 @@
 #include <sys/types.h>
 
 #define WORLD_MAX_THREADS 4096  /* threads a stop signals and records, at most */
+#define WORLD_MAX_FRAMES 48     /* of a parked thread's backtrace */
 
 struct parked {
     pid_t tid;
     uintptr_t ip;
     uintptr_t tp;               /* its thread pointer: where its TLS is */
+    uintptr_t frames[WORLD_MAX_FRAMES]; /* world_backtraces(): return addresses */
+    unsigned nframes;
 };
 
 /* The calling thread's thread pointer (%fs base). */
@@ -34,6 +37,11 @@ void world_exempt(pid_t tid);
  * quotes timeout_ms, the user's --reload-timeout). */
 int world_stop(int wait_ms, int timeout_ms);
 const struct parked *world_parked(size_t *n);
+/* Have every parked thread unwind its own stack (the unwinder needs its
+ * registers) into its frames, and wait up to wait_ms for all of them.
+ * Only when no parked thread is inside the unwinder or the dynamic
+ * linker, whose locks unwinding takes. */
+int world_backtraces(int wait_ms);
 void world_resume(void);
 
 #endif

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# A variable whose storage moves (here: migrated, its struct gained a
+# field) is switched only when no thread runs, or has a frame in, old code
+# that uses it. A worker runs mod_busy(), which increments the variable in
+# the old version, while mod.o is reloaded: with time enough the reload
+# waits for mod_busy to return, and not one increment is lost; with too
+# little (--reload-timeout) it fails, naming the variable and the
+# function, and the program goes on as it was. Objects built with -g.
+set -u
+. "$HOTLD_ROOT/tests/lib.sh"
+. "$HOTLD_ROOT/tests/reload/lib.bash"
+
+# busy MS: start mod_busy(MS) in a worker; waits for its "busy".
+busy() {
+    local before; before=$(grep -c '^busy$' "$S_OUT")
+    send "busy $1"
+    retry 5 eval '[ "$(grep -c "^busy\$" "$S_OUT")" -gt "$before" ]'
+}
+
+test_active() {
+    build main.o active/main.c
+    build mod1.o active/mod.c -g -DVER=1
+    build mod2.o active/mod.c -g -DVER=2
+    builds_ok || return
+    use mod1.o mod.o
+    session_start --session "$SNAME" main.o mod.o || return
+
+    busy 1500
+    use mod2.o mod.o
+    client "$S_DIR" --reload-timeout 300 "${S_ARGS[@]}"
+    expect_failed times-out "variable 'st' moves, but old code that uses it is still running: mod_busy \(version 0\) after 300 ms"
+    query
+    check untouched 1 "$(qv version)" "version after the failed reload"
+
+    wait_for '^done ' "$S_OUT" 10
+    busy 800
+    client "$S_DIR" --reload-timeout 5000 "${S_ARGS[@]}"
+    expect_reloaded waits mod.o
+    if [ "$R_MS" -ge 300 ]; then ok "$P/waited-for-old-code"; else
+        not_ok "$P/waited-for-old-code" "the reload took $R_MS ms: it did not wait for mod_busy (800 ms)"
+    fi
+    wait_for '^done .*' "$S_OUT" 10
+    local made; made=$(grep '^done ' "$S_OUT" | awk '{ s += $2 } END { print s }')
+    query
+    check version-2 2 "$(qv version)" "version"
+    check no-lost-update "$made" "$(qv count)" "count (the increments every mod_busy made)"
+    session_stop
+}
+
+for_variants test_active $RL_VARIANTS gcc-asan
