@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "linker.h"
+#include "strbuf.h"
 #include "typeinfo.h"
 #include "x86_insn.h"
 #include "util.h"
@@ -460,8 +461,11 @@ int databind_object(struct object *old, struct object *new, struct bind_result *
     while (demote_ambiguous(new, nv, nnew, kept_at))
         ;
     mark_unused_storage(new, nv, nnew, kept_at);
+    struct strbuf kept = {0};
     for (size_t i = 0; i < nnew; i++) {
         struct symbol *s = nv[i].sym;
+        if (kept_at[i])
+            sb_printf(&kept, "%s'%s'", kept.len ? ", " : "", s->name);
         if (kept_at[i]) {
             add_bind(s->sec, s->value, s->value + s->size, var_delta(&nv[i], kept_at, nv));
             s->addr = kept_at[i];
@@ -480,6 +484,9 @@ int databind_object(struct object *old, struct object *new, struct bind_result *
         struct var_fate f = {xstrdup(s->name), xstrdup(new->name), what, s->addr, s->size};
         ARRAY_PUSH(r->fates, r->nfates, r->capfates, f);
     }
+    if (kept.len)
+        ARRAY_PUSH(r->notes, r->nnotes, r->capnotes, xasprintf("kept %s of %s", kept.s, new->name));
+    free(kept.s);
     free(ov);
     free(nv);
     free(kept_at);
