@@ -9,13 +9,12 @@
  * through the relocated value alone, which would be ambiguous. */
 #include "typeinfo.h"
 
-#include <dwarf.h>
-#include <libdwarf.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "die.h"
 #include "util.h"
 
 /* libdwarf 0.x dropped the access argument of dwarf_init_b. */
@@ -107,30 +106,17 @@ static size_t uleb_size(uint64_t v)
     return n;
 }
 
-/* A DIE's reference attribute, as a .debug_info offset. */
-static bool die_ref(Dwarf_Die die, Dwarf_Half at, Dwarf_Off *off)
-{
-    Dwarf_Attribute a;
-    Dwarf_Error err = NULL;
-    if (dwarf_attr(die, at, &a, &err) != DW_DLV_OK)
-        return false;
-    bool ok = dwarf_global_formref(a, off, &err) == DW_DLV_OK;
-    dwarf_dealloc_attribute(a);
-    return ok;
-}
-
 /* The variable's type, also through a definition's DW_AT_specification
  * (a declaration seen earlier in the unit carries it). */
 static bool variable_type(const struct debug_info *di, Dwarf_Die die, Dwarf_Off *type)
 {
     Dwarf_Off decl;
     Dwarf_Die d;
-    Dwarf_Error err = NULL;
     if (die_ref(die, DW_AT_type, type))
         return true;
     if (!die_ref(die, DW_AT_specification, &decl) && !die_ref(die, DW_AT_abstract_origin, &decl))
         return false;
-    if (dwarf_offdie_b(di->dbg, decl, 1, &d, &err) != DW_DLV_OK)
+    if (!(d = die_at(di->dbg, decl)))
         return false;
     bool ok = die_ref(d, DW_AT_type, type);
     dwarf_dealloc_die(d);
@@ -172,27 +158,17 @@ static bool variable_storage(const struct debug_info *di, Dwarf_Die die, uint64_
     return false; /* a register, an expression: not storage of its own */
 }
 
-static bool flag(Dwarf_Die die, Dwarf_Half at)
-{
-    Dwarf_Bool set = 0;
-    Dwarf_Error err = NULL;
-    return dwarf_hasattr(die, at, &set, &err) == DW_DLV_OK && set;
-}
-
 /* A DIE's name, also through DW_AT_specification (a C++ static member's
  * definition names only its declaration). */
-static const char *die_name(const struct debug_info *di, Dwarf_Die die)
+static const char *variable_name(const struct debug_info *di, Dwarf_Die die)
 {
-    char *name = NULL;
-    Dwarf_Error err = NULL;
     Dwarf_Off decl;
     Dwarf_Die d;
-    if (dwarf_diename(die, &name, &err) == DW_DLV_OK)
-        return name;
-    if (!die_ref(die, DW_AT_specification, &decl) || dwarf_offdie_b(di->dbg, decl, 1, &d, &err) != DW_DLV_OK)
+    if (*die_name(die))
+        return die_name(die);
+    if (!die_ref(die, DW_AT_specification, &decl) || !(d = die_at(di->dbg, decl)))
         return NULL;
-    if (dwarf_diename(d, &name, &err) != DW_DLV_OK)
-        name = NULL;
+    const char *name = *die_name(d) ? die_name(d) : NULL;
     dwarf_dealloc_die(d);
     return name;
 }
@@ -204,12 +180,12 @@ static void note_variable(struct debug_info *di, Dwarf_Die die, uint64_t addr_ba
 {
     struct debug_var v = {0};
     Dwarf_Off type;
-    const char *name = die_name(di, die);
+    const char *name = variable_name(di, die);
     if (!name || !variable_storage(di, die, addr_base, &v.section, &v.offset) || !variable_type(di, die, &type))
         return;
     v.type = type;
     v.name = name;
-    v.key = flag(die, DW_AT_external) || flag(die, DW_AT_specification) ? xstrdup(name)
+    v.key = die_flag(die, DW_AT_external) || die_flag(die, DW_AT_specification) ? xstrdup(name)
                                                                           : xasprintf("%s:%s", scope, name);
     ARRAY_PUSH(di->vars, di->nvars, di->capvars, v);
 }
@@ -218,7 +194,7 @@ static void note_variable(struct debug_info *di, Dwarf_Die die, uint64_t addr_ba
 static char *inner_scope(const struct debug_info *di, Dwarf_Die die, Dwarf_Half tag, const char *scope,
                          unsigned block)
 {
-    const char *name = die_name(di, die);
+    const char *name = variable_name(di, die);
     switch (tag) {
     case DW_TAG_compile_unit: return xstrdup(name ? name : "?");
     case DW_TAG_subprogram: return xasprintf("%s:%s", scope, name ? name : "?");
@@ -230,25 +206,20 @@ static char *inner_scope(const struct debug_info *di, Dwarf_Die die, Dwarf_Half 
 /* Depth first: variables may be in functions and their lexical blocks. */
 static void walk(struct debug_info *di, Dwarf_Die die, uint64_t addr_base, const char *scope, int depth)
 {
-    Dwarf_Error err = NULL;
     unsigned blocks = 0;
-    while (die) {
-        Dwarf_Half tag = 0;
-        Dwarf_Die child = NULL, next = NULL;
-        dwarf_tag(die, &tag, &err);
+    for (; die; die = die_next(di->dbg, die)) {
+        Dwarf_Half tag = die_tag(die);
+        Dwarf_Die child;
         if (tag == DW_TAG_variable)
             note_variable(di, die, addr_base, scope);
         bool opens = tag == DW_TAG_subprogram || tag == DW_TAG_lexical_block ||
                      tag == DW_TAG_namespace || tag == DW_TAG_compile_unit;
-        if (opens && depth < 64 && dwarf_child(die, &child, &err) == DW_DLV_OK) {
+        if (opens && depth < 64 && (child = die_first_child(die))) {
             char *inner = inner_scope(di, die, tag, scope, blocks);
             walk(di, child, addr_base, inner, depth + 1);
             free(inner);
         }
         blocks += tag == DW_TAG_lexical_block;
-        int rc = dwarf_siblingof_b(di->dbg, die, 1, &next, &err);
-        dwarf_dealloc_die(die);
-        die = rc == DW_DLV_OK ? next : NULL;
     }
 }
 

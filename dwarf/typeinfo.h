@@ -7,6 +7,7 @@
  *   typematch.c  compare an old and a new type structurally: identical,
  *                migratable with a copy plan, or incompatible with a reason
  *   typeprint.c  show the two side by side, for the user to decide
+ *   die.c        the libdwarf accessors they share
  *
  * It builds against libdwarf 20210528 (Debian 12) and 0.x. */
 #ifndef HOTLD_TYPEINFO_H

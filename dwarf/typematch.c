@@ -19,13 +19,12 @@
  * Pointers are not followed, so recursive types end there. */
 #include "typeinfo.h"
 
-#include <dwarf.h>
-#include <libdwarf.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "die.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -42,67 +41,18 @@ struct match {
     struct strbuf changes;
 };
 
-static Dwarf_Die die_at(Dwarf_Debug dbg, Dwarf_Off off)
-{
-    Dwarf_Die d = NULL;
-    Dwarf_Error err = NULL;
-    return dwarf_offdie_b(dbg, off, 1, &d, &err) == DW_DLV_OK ? d : NULL;
-}
-
-static Dwarf_Half tag_of(Dwarf_Die d)
-{
-    Dwarf_Half tag = 0;
-    Dwarf_Error err = NULL;
-    dwarf_tag(d, &tag, &err);
-    return tag;
-}
-
-static bool udata(Dwarf_Die d, Dwarf_Half at, Dwarf_Unsigned *v)
-{
-    Dwarf_Attribute a;
-    Dwarf_Error err = NULL;
-    if (dwarf_attr(d, at, &a, &err) != DW_DLV_OK)
-        return false;
-    bool ok = dwarf_formudata(a, v, &err) == DW_DLV_OK;
-    if (!ok) {
-        Dwarf_Signed s;
-        ok = dwarf_formsdata(a, &s, &err) == DW_DLV_OK;
-        *v = (Dwarf_Unsigned)s;
-    }
-    dwarf_dealloc_attribute(a);
-    return ok;
-}
-
-static bool type_ref(Dwarf_Die d, Dwarf_Off *off)
-{
-    Dwarf_Attribute a;
-    Dwarf_Error err = NULL;
-    if (dwarf_attr(d, DW_AT_type, &a, &err) != DW_DLV_OK)
-        return false;
-    bool ok = dwarf_global_formref(a, off, &err) == DW_DLV_OK;
-    dwarf_dealloc_attribute(a);
-    return ok;
-}
-
-static const char *name_of(Dwarf_Die d)
-{
-    char *name = NULL;
-    Dwarf_Error err = NULL;
-    return dwarf_diename(d, &name, &err) == DW_DLV_OK ? name : "";
-}
-
 /* Through typedefs and qualifiers to the type that says the layout. A
  * qualifier without DW_AT_type is "const void": no DIE. */
 static Dwarf_Die strip(Dwarf_Debug dbg, Dwarf_Off off)
 {
     Dwarf_Die d = die_at(dbg, off);
     for (int i = 0; d && i < MAX_DEPTH; i++) {
-        Dwarf_Half t = tag_of(d);
+        Dwarf_Half t = die_tag(d);
         if (t != DW_TAG_typedef && t != DW_TAG_const_type && t != DW_TAG_volatile_type &&
             t != DW_TAG_restrict_type && t != DW_TAG_atomic_type)
             return d;
         Dwarf_Off next;
-        bool more = type_ref(d, &next);
+        bool more = die_ref(d, DW_AT_type, &next);
         dwarf_dealloc_die(d);
         d = more ? die_at(dbg, next) : NULL;
     }
@@ -167,10 +117,10 @@ static enum type_verdict base_types(struct match *m, Dwarf_Die od, Dwarf_Die nd,
                                     struct side n, const char *path)
 {
     Dwarf_Unsigned oenc = 0, nenc = 0, osize = 0, nsize = 0;
-    udata(od, DW_AT_encoding, &oenc);
-    udata(nd, DW_AT_encoding, &nenc);
-    udata(od, DW_AT_byte_size, &osize);
-    udata(nd, DW_AT_byte_size, &nsize);
+    die_udata(od, DW_AT_encoding, &oenc);
+    die_udata(nd, DW_AT_encoding, &nenc);
+    die_udata(od, DW_AT_byte_size, &osize);
+    die_udata(nd, DW_AT_byte_size, &nsize);
     if (oenc == nenc && osize == nsize) {
         add_op(m, o.base, n.base, osize, nsize, COPY_BYTES);
         return TYPES_IDENTICAL;
@@ -187,7 +137,7 @@ static enum type_verdict base_types(struct match *m, Dwarf_Die od, Dwarf_Die nd,
         note_change(m, path, "float to double");
         return TYPES_MIGRATABLE;
     }
-    return incompatible(m, "%s changed from %s to %s", *path ? path : "value", name_of(od), name_of(nd));
+    return incompatible(m, "%s changed from %s to %s", *path ? path : "value", die_name(od), die_name(nd));
 }
 
 /* An enum's enumerators, in order. */
@@ -199,18 +149,11 @@ struct enumerator {
 static size_t enumerators(Dwarf_Debug dbg, Dwarf_Die d, struct enumerator **out)
 {
     size_t n = 0, cap = 0;
-    Dwarf_Die c = NULL, next;
-    Dwarf_Error err = NULL;
     *out = NULL;
-    if (dwarf_child(d, &c, &err) != DW_DLV_OK)
-        c = NULL;
-    while (c) {
+    for (Dwarf_Die c = die_first_child(d); c; c = die_next(dbg, c)) {
         Dwarf_Unsigned v = 0;
-        udata(c, DW_AT_const_value, &v);
-        ARRAY_PUSH(*out, n, cap, ((struct enumerator){name_of(c), (int64_t)v}));
-        int rc = dwarf_siblingof_b(dbg, c, 1, &next, &err);
-        dwarf_dealloc_die(c);
-        c = rc == DW_DLV_OK ? next : NULL;
+        die_udata(c, DW_AT_const_value, &v);
+        ARRAY_PUSH(*out, n, cap, ((struct enumerator){die_name(c), (int64_t)v}));
     }
     return n;
 }
@@ -223,8 +166,8 @@ static enum type_verdict enum_types(struct match *m, Dwarf_Die od, Dwarf_Die nd,
 {
     Dwarf_Unsigned osize = 0, nsize = 0;
     struct enumerator *oe, *ne;
-    udata(od, DW_AT_byte_size, &osize);
-    udata(nd, DW_AT_byte_size, &nsize);
+    die_udata(od, DW_AT_byte_size, &osize);
+    die_udata(nd, DW_AT_byte_size, &nsize);
     size_t no = enumerators(o.dbg, od, &oe), nn = enumerators(n.dbg, nd, &ne);
     struct enum_map map = {0};
     bool same = osize == nsize && osize <= 8 && nsize <= 8;
@@ -242,7 +185,7 @@ static enum type_verdict enum_types(struct match *m, Dwarf_Die od, Dwarf_Die nd,
     if (same || osize > 8 || nsize > 8 || !osize || !nsize) {
         free(map.pairs);
         if (!same)
-            return incompatible(m, "%s: enum %s resized", *path ? path : "value", name_of(nd));
+            return incompatible(m, "%s: enum %s resized", *path ? path : "value", die_name(nd));
         add_op(m, o.base, n.base, osize, nsize, COPY_BYTES);
         return TYPES_IDENTICAL;
     }
@@ -257,20 +200,13 @@ static enum type_verdict enum_types(struct match *m, Dwarf_Die od, Dwarf_Die nd,
 static size_t dimensions(Dwarf_Debug dbg, Dwarf_Die d, uint64_t dims[8])
 {
     size_t n = 0;
-    Dwarf_Die c = NULL, next;
-    Dwarf_Error err = NULL;
-    if (dwarf_child(d, &c, &err) != DW_DLV_OK)
-        c = NULL;
-    while (c) {
+    for (Dwarf_Die c = die_first_child(d); c; c = die_next(dbg, c)) {
         Dwarf_Unsigned count = 0, upper;
-        if (tag_of(c) == DW_TAG_subrange_type && n < 8) {
-            if (!udata(c, DW_AT_count, &count) && udata(c, DW_AT_upper_bound, &upper))
+        if (die_tag(c) == DW_TAG_subrange_type && n < 8) {
+            if (!die_udata(c, DW_AT_count, &count) && die_udata(c, DW_AT_upper_bound, &upper))
                 count = upper + 1;
             dims[n++] = count;
         }
-        int rc = dwarf_siblingof_b(dbg, c, 1, &next, &err);
-        dwarf_dealloc_die(c);
-        c = rc == DW_DLV_OK ? next : NULL;
     }
     return n;
 }
@@ -281,7 +217,7 @@ static uint64_t die_size(Dwarf_Debug dbg, Dwarf_Die d, int depth)
 {
     Dwarf_Unsigned size = 0;
     Dwarf_Off elem;
-    if (udata(d, DW_AT_byte_size, &size) || tag_of(d) != DW_TAG_array_type || !type_ref(d, &elem))
+    if (die_udata(d, DW_AT_byte_size, &size) || die_tag(d) != DW_TAG_array_type || !die_ref(d, DW_AT_type, &elem))
         return size;
     uint64_t dims[8], count = 1;
     size_t nd = dimensions(dbg, d, dims);
@@ -295,7 +231,7 @@ static uint64_t type_size(Dwarf_Debug dbg, Dwarf_Off off, int depth)
     Dwarf_Die d = depth < MAX_DEPTH ? strip(dbg, off) : NULL;
     if (!d)
         return 0;
-    uint64_t size = tag_of(d) == DW_TAG_pointer_type ? 8 : die_size(dbg, d, depth);
+    uint64_t size = die_tag(d) == DW_TAG_pointer_type ? 8 : die_size(dbg, d, depth);
     dwarf_dealloc_die(d);
     return size;
 }
@@ -306,7 +242,7 @@ static enum type_verdict array_types(struct match *m, Dwarf_Die od, Dwarf_Die nd
     uint64_t odims[8], ndims[8];
     size_t nod = dimensions(o.dbg, od, odims), nnd = dimensions(n.dbg, nd, ndims);
     Dwarf_Off oe, ne;
-    if (nod != nnd || !nod || !type_ref(od, &oe) || !type_ref(nd, &ne))
+    if (nod != nnd || !nod || !die_ref(od, DW_AT_type, &oe) || !die_ref(nd, DW_AT_type, &ne))
         return incompatible(m, "%s: array dimensions changed", *path ? path : "value");
     for (size_t i = 1; i < nod; i++)
         if (odims[i] != ndims[i])
@@ -361,10 +297,10 @@ struct member {
 static uint64_t bit_position(Dwarf_Die c, uint64_t bits)
 {
     Dwarf_Unsigned pos = 0, off = 0, unit = 0, from_top = 0;
-    if (udata(c, DW_AT_data_bit_offset, &pos))
+    if (die_udata(c, DW_AT_data_bit_offset, &pos))
         return pos;
-    udata(c, DW_AT_data_member_location, &off);
-    if (!udata(c, DW_AT_bit_offset, &from_top) || !udata(c, DW_AT_byte_size, &unit))
+    die_udata(c, DW_AT_data_member_location, &off);
+    if (!die_udata(c, DW_AT_bit_offset, &from_top) || !die_udata(c, DW_AT_byte_size, &unit))
         return off * 8;
     return off * 8 + unit * 8 - from_top - bits;
 }
@@ -372,27 +308,19 @@ static uint64_t bit_position(Dwarf_Die c, uint64_t bits)
 static size_t members(Dwarf_Debug dbg, Dwarf_Die d, struct member **out)
 {
     size_t n = 0, cap = 0;
-    Dwarf_Die c = NULL, next;
-    Dwarf_Error err = NULL;
     *out = NULL;
-    if (dwarf_child(d, &c, &err) != DW_DLV_OK)
-        c = NULL;
-    while (c) {
+    for (Dwarf_Die c = die_first_child(d); c; c = die_next(dbg, c)) {
         Dwarf_Unsigned off = 0, bits = 0;
-        struct member mb = {name_of(c), 0, 0, udata(c, DW_AT_bit_size, &bits), 0, bits};
-        if ((tag_of(c) == DW_TAG_member || tag_of(c) == DW_TAG_inheritance) && type_ref(c, &mb.type)) {
-            udata(c, DW_AT_data_member_location, &off);
+        struct member mb = {die_name(c), 0, 0, die_udata(c, DW_AT_bit_size, &bits), 0, bits};
+        if ((die_tag(c) == DW_TAG_member || die_tag(c) == DW_TAG_inheritance) && die_ref(c, DW_AT_type, &mb.type)) {
+            die_udata(c, DW_AT_data_member_location, &off);
             mb.offset = off;
             if (mb.bitfield) {
                 mb.bit_pos = bit_position(c, bits);
                 mb.offset = mb.bit_pos / 8;
             }
-            ARRAY_PUSH(*out, n, cap, mb);
+            ARRAY_PUSH(*out, n, cap, mb); /* its name stays valid until dwarf_finish */
         }
-        int rc = dwarf_siblingof_b(dbg, c, 1, &next, &err);
-        if (rc != DW_DLV_OK)
-            next = NULL;
-        c = next; /* the name stays valid until dwarf_finish */
     }
     return n;
 }
@@ -424,12 +352,12 @@ static bool is_signed_type(Dwarf_Debug dbg, Dwarf_Off off, bool *integer)
     *integer = false;
     if (!d)
         return false;
-    if (tag_of(d) == DW_TAG_enumeration_type) {
+    if (die_tag(d) == DW_TAG_enumeration_type) {
         *integer = true;
         dwarf_dealloc_die(d);
         return true;
     }
-    if (tag_of(d) == DW_TAG_base_type && udata(d, DW_AT_encoding, &enc))
+    if (die_tag(d) == DW_TAG_base_type && die_udata(d, DW_AT_encoding, &enc))
         *integer = is_integer(enc);
     dwarf_dealloc_die(d);
     return enc == DW_ATE_signed || enc == DW_ATE_signed_char;
@@ -512,7 +440,7 @@ static enum type_verdict struct_types(struct match *m, Dwarf_Die od, Dwarf_Die n
 static enum type_verdict compare_dies(struct match *m, Dwarf_Die od, Dwarf_Die nd, struct side o,
                                       struct side n, const char *path, int depth)
 {
-    Dwarf_Half ot = tag_of(od), nt = tag_of(nd);
+    Dwarf_Half ot = die_tag(od), nt = die_tag(nd);
     bool ptr = ot == DW_TAG_pointer_type || ot == DW_TAG_reference_type || ot == DW_TAG_rvalue_reference_type;
     if (ptr && (nt == ot)) {
         add_op(m, o.base, n.base, 8, 8, COPY_BYTES);
@@ -520,8 +448,8 @@ static enum type_verdict compare_dies(struct match *m, Dwarf_Die od, Dwarf_Die n
     }
     if (ot != nt)
         return incompatible(m, "%s changed from %s to %s", *path ? path : "value",
-                            *name_of(od) ? name_of(od) : "one kind of type",
-                            *name_of(nd) ? name_of(nd) : "another");
+                            *die_name(od) ? die_name(od) : "one kind of type",
+                            *die_name(nd) ? die_name(nd) : "another");
     switch (ot) {
     case DW_TAG_base_type: return base_types(m, od, nd, o, n, path);
     case DW_TAG_enumeration_type: return enum_types(m, od, nd, o, n, path);
@@ -531,7 +459,7 @@ static enum type_verdict compare_dies(struct match *m, Dwarf_Die od, Dwarf_Die n
     case DW_TAG_union_type:
         if (die_size(o.dbg, od, depth) == die_size(n.dbg, nd, depth) && struct_types(m, od, nd, o, n, path, depth) == TYPES_IDENTICAL)
             return TYPES_IDENTICAL;
-        return incompatible(m, "%s: union %s changed", *path ? path : "value", name_of(nd));
+        return incompatible(m, "%s: union %s changed", *path ? path : "value", die_name(nd));
     }
     return incompatible(m, "%s: cannot compare a type of DWARF tag 0x%x", *path ? path : "value", ot);
 }

@@ -5,12 +5,11 @@
  * "|" changed, "<" only in the old type, ">" only in the new one. */
 #include "typeinfo.h"
 
-#include <dwarf.h>
-#include <libdwarf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "die.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -26,50 +25,6 @@ struct rows {
     size_t n, cap;
 };
 
-static Dwarf_Die die_at(Dwarf_Debug dbg, Dwarf_Off off)
-{
-    Dwarf_Die d = NULL;
-    Dwarf_Error err = NULL;
-    return dwarf_offdie_b(dbg, off, 1, &d, &err) == DW_DLV_OK ? d : NULL;
-}
-
-static Dwarf_Half tag_of(Dwarf_Die d)
-{
-    Dwarf_Half tag = 0;
-    Dwarf_Error err = NULL;
-    dwarf_tag(d, &tag, &err);
-    return tag;
-}
-
-static const char *name_of(Dwarf_Die d)
-{
-    char *name = NULL;
-    Dwarf_Error err = NULL;
-    return dwarf_diename(d, &name, &err) == DW_DLV_OK ? name : "";
-}
-
-static bool ref(Dwarf_Die d, Dwarf_Half at, Dwarf_Off *off)
-{
-    Dwarf_Attribute a;
-    Dwarf_Error err = NULL;
-    if (dwarf_attr(d, at, &a, &err) != DW_DLV_OK)
-        return false;
-    bool ok = dwarf_global_formref(a, off, &err) == DW_DLV_OK;
-    dwarf_dealloc_attribute(a);
-    return ok;
-}
-
-static bool udata(Dwarf_Die d, Dwarf_Half at, Dwarf_Unsigned *v)
-{
-    Dwarf_Attribute a;
-    Dwarf_Error err = NULL;
-    if (dwarf_attr(d, at, &a, &err) != DW_DLV_OK)
-        return false;
-    bool ok = dwarf_formudata(a, v, &err) == DW_DLV_OK;
-    dwarf_dealloc_attribute(a);
-    return ok;
-}
-
 /* A type as C spells it, roughly: "int", "struct player", "char *",
  * "short [8]". */
 static void spell(struct strbuf *sb, Dwarf_Debug dbg, Dwarf_Off off, int depth)
@@ -84,15 +39,15 @@ static void spell(struct strbuf *sb, Dwarf_Debug dbg, Dwarf_Off off, int depth)
         {DW_TAG_enumeration_type, "enum "}, {DW_TAG_class_type, "class "},
         {DW_TAG_const_type, "const "}, {DW_TAG_volatile_type, "volatile "},
     };
-    Dwarf_Half t = tag_of(d);
+    Dwarf_Half t = die_tag(d);
     const char *word = "";
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
         if (words[i].tag == t)
             word = words[i].word;
     Dwarf_Off inner;
-    bool has_inner = ref(d, DW_AT_type, &inner);
-    if (*name_of(d))
-        sb_printf(sb, "%s%s", word, name_of(d));
+    bool has_inner = die_ref(d, DW_AT_type, &inner);
+    if (*die_name(d))
+        sb_printf(sb, "%s%s", word, die_name(d));
     else if (t == DW_TAG_pointer_type || t == DW_TAG_array_type) {
         has_inner ? spell(sb, dbg, inner, depth + 1) : sb_printf(sb, "void");
         sb_printf(sb, t == DW_TAG_pointer_type ? " *" : " []");
@@ -111,10 +66,10 @@ static Dwarf_Die aggregate(Dwarf_Debug dbg, Dwarf_Off off)
         Dwarf_Die d = die_at(dbg, off);
         if (!d)
             return NULL;
-        Dwarf_Half t = tag_of(d);
+        Dwarf_Half t = die_tag(d);
         if (t == DW_TAG_structure_type || t == DW_TAG_union_type || t == DW_TAG_class_type)
             return d;
-        bool more = t != DW_TAG_pointer_type && ref(d, DW_AT_type, &off);
+        bool more = t != DW_TAG_pointer_type && die_ref(d, DW_AT_type, &off);
         dwarf_dealloc_die(d);
         if (!more)
             return NULL;
@@ -135,24 +90,18 @@ static void rows_of(struct rows *rs, const struct debug_info *di, uint64_t type)
     struct strbuf sb = {0};
     spell(&sb, dbg, type, 0);
     add_row(rs, "", sb.s);
-    Dwarf_Die agg = aggregate(dbg, type), c = NULL, next;
-    Dwarf_Error err = NULL;
-    if (!agg || dwarf_child(agg, &c, &err) != DW_DLV_OK)
-        c = NULL;
-    while (c) {
+    Dwarf_Die agg = aggregate(dbg, type);
+    for (Dwarf_Die c = agg ? die_first_child(agg) : NULL; c; c = die_next(dbg, c)) {
         Dwarf_Off mt;
         Dwarf_Unsigned off = 0;
-        if (tag_of(c) == DW_TAG_member && ref(c, DW_AT_type, &mt)) {
+        if (die_tag(c) == DW_TAG_member && die_ref(c, DW_AT_type, &mt)) {
             struct strbuf m = {0};
-            udata(c, DW_AT_data_member_location, &off);
+            die_udata(c, DW_AT_data_member_location, &off);
             sb_printf(&m, "  +%-3lu ", (unsigned long)off);
             spell(&m, dbg, mt, 0);
-            sb_printf(&m, " %s;", name_of(c));
-            add_row(rs, *name_of(c) ? name_of(c) : "<anonymous>", m.s);
+            sb_printf(&m, " %s;", die_name(c));
+            add_row(rs, *die_name(c) ? die_name(c) : "<anonymous>", m.s);
         }
-        int rc = dwarf_siblingof_b(dbg, c, 1, &next, &err);
-        dwarf_dealloc_die(c);
-        c = rc == DW_DLV_OK ? next : NULL;
     }
     if (agg)
         dwarf_dealloc_die(agg);

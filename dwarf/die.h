@@ -1,0 +1,28 @@
+/* Small accessors over libdwarf's DIEs, shared by the dwarf/ files: each
+ * returns a plain value and hides libdwarf's error plumbing (a missing or
+ * malformed attribute reads as absent). */
+#ifndef HOTLD_DIE_H
+#define HOTLD_DIE_H
+
+#include <dwarf.h>
+#include <libdwarf.h>
+#include <stdbool.h>
+
+/* The DIE at a .debug_info offset, or NULL; dwarf_dealloc_die it. */
+Dwarf_Die die_at(Dwarf_Debug dbg, Dwarf_Off off);
+Dwarf_Half die_tag(Dwarf_Die d);
+/* Its DW_AT_name, or "" (valid until dwarf_finish). */
+const char *die_name(Dwarf_Die d);
+/* A constant attribute, unsigned or signed. */
+bool die_udata(Dwarf_Die d, Dwarf_Half at, Dwarf_Unsigned *v);
+/* A reference attribute (DW_AT_type, DW_AT_specification, ...), as a
+ * .debug_info offset. */
+bool die_ref(Dwarf_Die d, Dwarf_Half at, Dwarf_Off *off);
+bool die_flag(Dwarf_Die d, Dwarf_Half at);
+
+/* Children in order: for (c = die_first_child(d); c; c = die_next(dbg, c));
+ * die_next frees the DIE it is given. */
+Dwarf_Die die_first_child(Dwarf_Die d);
+Dwarf_Die die_next(Dwarf_Debug dbg, Dwarf_Die d);
+
+#endif
