@@ -79,6 +79,11 @@ static bool storage_at(const struct debug_info *di, const struct reloc_index *ix
     if (!r || ELF64_R_SYM(r->r_info) >= di->nsyms)
         return false;
     const Elf64_Sym *s = &di->syms[ELF64_R_SYM(r->r_info)];
+    if (s->st_shndx == SHN_COMMON || s->st_shndx == SHN_X86_64_LCOMMON) {
+        *sec = SHN_COMMON; /* no section yet: the symbol says which */
+        *off = ELF64_R_SYM(r->r_info);
+        return r->r_addend == 0;
+    }
     if (s->st_shndx == SHN_UNDEF || s->st_shndx >= di->obj->nsecs)
         return false;
     *sec = s->st_shndx;

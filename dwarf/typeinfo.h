@@ -23,7 +23,8 @@ struct debug_info;
 struct Dwarf_Debug_s;
 
 /* The variable stored at offset `offset` of section `section` (an ELF
- * section index of the object), with the DIE offset of its type. */
+ * section index of the object; for a common symbol, SHN_COMMON and its
+ * symbol index), with the DIE offset of its type. */
 struct debug_var {
     uint32_t section;
     uint64_t offset;

@@ -63,11 +63,22 @@ static bool same_base(const struct var *a, const struct var *b)
 /* Both versions' DWARF, when both have it. */
 struct types {
     struct debug_info *old, *new;
+    const struct object *old_obj, *new_obj;
 };
 
-static const struct debug_var *dwarf_var(const struct debug_info *di, const struct symbol *s)
+/* The DWARF variable of symbol s of obj: by its section and offset, or for
+ * a common symbol (its section is the link's, index 0) by its index. */
+static const struct debug_var *dwarf_var(const struct debug_info *di, const struct object *obj,
+                                         const struct symbol *s)
 {
-    return di && s->sec ? debug_var_at(di, s->sec->index, s->value) : NULL;
+    if (!di || !s->sec)
+        return NULL;
+    if (s->sec->index)
+        return debug_var_at(di, s->sec->index, s->value);
+    for (size_t i = 1; i < obj->nsyms; i++)
+        if (obj->syms[i] == s)
+            return debug_var_at(di, SHN_COMMON, i);
+    return NULL;
 }
 
 static struct var *collect(struct object *obj, const struct debug_info *di, size_t *n)
@@ -78,7 +89,7 @@ static struct var *collect(struct object *obj, const struct debug_info *di, size
         struct symbol *s = obj->syms[i];
         if (!is_variable(s, obj))
             continue;
-        const struct debug_var *dv = dwarf_var(di, s);
+        const struct debug_var *dv = dwarf_var(di, obj, s);
         struct var cur = {s, base_length(s->name), 0, dv ? dv->key : NULL};
         for (size_t j = 0; j < *n; j++)
             cur.occurrence += same_base(&v[j], &cur);
@@ -268,7 +279,7 @@ static void mark_unused_storage(struct object *obj, struct var *v, size_t n, con
 static int compare_types(const struct types *t, const struct var *o, const struct var *n,
                          struct type_plan *plan)
 {
-    const struct debug_var *ot = dwarf_var(t->old, o->sym), *nt = dwarf_var(t->new, n->sym);
+    const struct debug_var *ot = dwarf_var(t->old, t->old_obj, o->sym), *nt = dwarf_var(t->new, t->new_obj, n->sym);
     if (!ot || !nt)
         return -1;
     typematch(t->old, ot->type, t->new, nt->type, plan);
@@ -349,7 +360,7 @@ static enum fate conflict(struct bind_result *r, const struct types *t, const st
                           struct type_plan *plan)
 {
     bool can_keep = o->sym->size == n->sym->size;
-    const struct debug_var *ot = dwarf_var(t->old, o->sym), *nt = dwarf_var(t->new, n->sym);
+    const struct debug_var *ot = dwarf_var(t->old, t->old_obj, o->sym), *nt = dwarf_var(t->new, t->new_obj, n->sym);
     bool asking = obj->link->opts->on_conflict == CONFLICT_ASK && ot && nt;
     char *types = asking ? type_side_by_side(t->old, ot->type, t->new, nt->type) : NULL;
     char choice = choose(obj, n, why, types ? types : "", plan != NULL, can_keep);
@@ -425,7 +436,7 @@ static enum fate judge(struct bind_result *r, const struct types *t, const struc
 int databind_object(struct object *old, struct object *new, struct bind_result *r)
 {
     size_t nold, nnew;
-    struct types t = {NULL, NULL};
+    struct types t = {NULL, NULL, old, new};
     if ((t.old = debug_info_open(old)) && !(t.new = debug_info_open(new))) {
         debug_info_close(t.old);
         t.old = NULL;

@@ -31,6 +31,11 @@
 
 #include "strmap.h"
 
+/* -mcmodel=medium's large common symbols (psABI; not in every elf.h). */
+#ifndef SHN_X86_64_LCOMMON
+#define SHN_X86_64_LCOMMON 0xff02
+#endif
+
 struct object;
 struct outsec;
 

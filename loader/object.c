@@ -8,8 +8,6 @@
 #include "linker.h"
 #include "util.h"
 
-/* -mcmodel=medium puts large common symbols here (psABI); not in elf.h. */
-#define SHN_X86_64_LCOMMON 0xff02
 
 static int check_header(const char *name, Elf *elf)
 {
