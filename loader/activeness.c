@@ -125,6 +125,18 @@ static bool unwinding_is_safe(const struct activeness *a)
     return true;
 }
 
+/* The committing thread may be a program thread too (hotld_poll), with
+ * old frames below it. */
+static const struct code_range *own_user(const struct activeness *a)
+{
+    struct parked self = {0};
+    world_backtrace_self(&self);
+    const struct code_range *u = NULL;
+    for (unsigned f = 1; !u && f < self.nframes; f++)
+        u = within(a->users, a->nusers, self.frames[f] - 1);
+    return u;
+}
+
 /* With the world parked: the first old function a thread is in, or has a
  * frame in, that uses a displaced variable; NULL if none. Sets *unknown
  * when the stacks could not be looked at this time. */
@@ -134,6 +146,9 @@ static const struct code_range *first_user(const struct activeness *a, bool *unk
     *unknown = !unwinding_is_safe(a) || world_backtraces(200) < 0;
     if (*unknown)
         return NULL;
+    const struct code_range *own = own_user(a);
+    if (own)
+        return own;
     const struct parked *t = world_parked(&n);
     for (size_t i = 0; i < n; i++) {
         const struct code_range *u = within(a->users, a->nusers, t[i].ip);

@@ -98,6 +98,11 @@ static struct var *collect(struct object *obj, const struct debug_info *di, size
     return v;
 }
 
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const struct var *)a)->sym->name, ((const struct var *)b)->sym->name);
+}
+
 /* The old variable matching want: by DWARF scope key when both have one
  * (a function static stays itself when another function gains one of the
  * same name), else by name and occurrence. */
@@ -442,6 +447,7 @@ int databind_object(struct object *old, struct object *new, struct bind_result *
         t.old = NULL;
     }
     struct var *ov = collect(old, t.old, &nold), *nv = collect(new, t.new, &nnew);
+    qsort(nv, nnew, sizeof *nv, by_name); /* questions and reports in name order */
     uintptr_t *kept_at = xcalloc(nnew + 1, sizeof *kept_at);
     uintptr_t *old_at = xcalloc(nnew + 1, sizeof *old_at);
     enum fate *fate = xcalloc(nnew + 1, sizeof *fate);

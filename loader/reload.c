@@ -619,8 +619,8 @@ static int stop_safely(struct session *se, struct plan *p)
     double deadline = now_ms() + timeout;
     for (;;) {
         int left = (int)(deadline - now_ms());
-        if (world_stop(left > 0 ? left : 1, timeout) < 0)
-            return -1;
+        if (world_stop(left > 0 ? left : 1, timeout) < 0) /* the last try may be too short */
+            return p->act.blocker ? activeness_fail(&p->act, timeout) : -1;
         bool patches_ok = patches_are_safe(p);
         if (patches_ok && activeness_clear(&p->act))
             return 0;

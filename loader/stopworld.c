@@ -43,14 +43,19 @@ static _Unwind_Reason_Code note_frame(struct _Unwind_Context *ctx, void *arg)
     return _URC_NO_REASON;
 }
 
+void world_backtrace_self(struct parked *p)
+{
+    p->nframes = 0;
+    _Unwind_Backtrace(note_frame, p);
+}
+
 /* In a parked thread, asked to: its own backtrace, through the signal
  * frame into the code it was running. */
 static void unwind_if_asked(unsigned i)
 {
     if (i >= WORLD_MAX_THREADS || atomic_load(&unwind_state[i]) != 1)
         return;
-    slots[i].nframes = 0;
-    _Unwind_Backtrace(note_frame, &slots[i]);
+    world_backtrace_self(&slots[i]);
     atomic_store(&unwind_state[i], 2);
 }
 

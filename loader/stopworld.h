@@ -42,6 +42,8 @@ const struct parked *world_parked(size_t *n);
  * Only when no parked thread is inside the unwinder or the dynamic
  * linker, whose locks unwinding takes. */
 int world_backtraces(int wait_ms);
+/* The calling thread's own return addresses, into p->frames. */
+void world_backtrace_self(struct parked *p);
 void world_resume(void);
 
 #endif

@@ -11,10 +11,11 @@
 # array of an enum whose enumerators are renumbered keeps each value by
 # name; bit-fields follow their names, moved or widened. A value that would be
 # lost (a narrowing that does not fit, a removed field that holds data)
-# goes to --on-conflict: abort fails the reload and leaves the program as
-# it was; reset (the default off a terminal) re-initializes it with a
-# warning; ask puts the question, with both types side by side, to the
-# requesting command's user, who may migrate it anyway. gcc (DW_OP_addr)
+# goes to --on-conflict, and so does an incompatible change (int to float):
+# abort fails the reload and leaves the program as it was; reset (the
+# default off a terminal) re-initializes it with a warning; ask puts the
+# questions, in name order, with both types side by side, to the
+# requesting command's user, who may migrate it anyway or keep its bytes. gcc (DW_OP_addr)
 # and clang (DW_OP_addrx), -O0 and -O2 (with -fcommon: common symbols),
 # and the ASan+UBSan build.
 set -u
@@ -27,7 +28,7 @@ state() {
     awk -v t="$t" '$1 == t && $2 != "end" { $1 = ""; sub(/^ /, ""); printf "%s|", $0 }' "$S_OUT"
 }
 
-V1_STATE="counts 2 20|p0 ann 2 2 -1|p1 bob 4 2 -1|p2 cid 6 2 -1|pair 21 42|scalars 2 2 9 70002 6|legacy 42|hits 2|moods 1 1 1|flags -3 11 -1|pointers bob 6 cid|version 1|"
+V1_STATE="counts 2 20|p0 ann 2 2 -1|p1 bob 4 2 -1|p2 cid 6 2 -1|pair 21 42|scalars 2 2 9 70002 6|legacy 42|hits 2|bits 40490fdb|moods 1 1 1|flags -3 11 -1|pointers bob 6 cid|version 1|"
 
 # start_played: a session of version 1, two rounds played.
 start_played() {
@@ -65,14 +66,14 @@ test_migrate() {
     start_played || return
     use game2.o game.o
     client "$S_DIR" --on-conflict=abort "${S_ARGS[@]}"
-    expect_failed abort "variable '(narrowed|stats)' of .*; reload aborted"
+    expect_failed abort "variable '(bits|narrowed|stats)' of .*; reload aborted"
     query
     check abort-leaves-program "$V1_STATE" "$(state)" "state"
 
     reload
     expect_reloaded reload game.o warnings
     parse_report "$R_OUT" &&
-        check report-counts "7 kept, 8 migrated, 2 reset, 1 new" \
+        check report-counts "7 kept, 8 migrated, 3 reset, 1 new" \
             "$RP_VKEPT kept, $RP_VMIGRATED migrated, $RP_VRESET reset, $RP_VNEW new" "variable counts"
     check migration-lines "hotld: migrated 'flags': shield bit-field moved, level bit-field resized, ready added|hotld: migrated 'moods': [] enumerators renumbered|hotld: migrated 'pair': layout changed|hotld: migrated 'players': [].id added, [].hp added|hotld: migrated 'ratio': float to double|hotld: migrated 'rounds': widened|hotld: migrated 'small': narrowed|hotld: user-migrated 'legacy'|" \
         "$(migration_lines)" "migration lines"
@@ -86,7 +87,7 @@ test_migrate() {
     local fates; fates=$(printf '%s\n' "$R_OUT" | awk '/^  / && $2 ~ /^(kept|migrated|user-migrated|reset|new)$/ {
             if ($1 ~ /^(count[.][0-9]+|[a-z_]+[.]count)$/) $1 = "count"  # gcc count.N, clang f.count
             print $1, $2 }' | sort | tr '\n' '|')
-    check status-vars "count kept|count kept|count new|flags migrated|leader kept|legacy user-migrated|moods migrated|narrowed reset|pair migrated|play_count kept|players migrated|ratio migrated|round_count kept|rounds migrated|score_ptr kept|small migrated|stats reset|total kept|" \
+    check status-vars "bits reset|count kept|count kept|count new|flags migrated|leader kept|legacy user-migrated|moods migrated|narrowed reset|pair migrated|play_count kept|players migrated|ratio migrated|round_count kept|rounds migrated|score_ptr kept|small migrated|stats reset|total kept|" \
         "$fates" "--status --vars"
     if printf '%s\n' "$R_OUT" | grep -q "^hotld: migrated 'players' of .*: \[\].id added, \[\].hp added$"; then
         ok "$P/status-vars-details"
@@ -94,29 +95,32 @@ test_migrate() {
         not_ok "$P/status-vars-details" "no migration line in --status --vars; $(client_said)"
     fi
     query
-    check v2-state "counts 2 20|p0 ann 2 2 100|p1 bob 4 2 100|p2 cid 6 2 100|pair 21 42|scalars 2 2 9 0 6|legacy 42|hits 0|moods 1 1 1|flags -3 11 0|pointers bob 6 cid|version 2|" \
+    check v2-state "counts 2 20|p0 ann 2 2 100|p1 bob 4 2 100|p2 cid 6 2 100|pair 21 42|scalars 2 2 9 0 6|legacy 42|hits 0|bits 0.00000|moods 1 1 1|flags -3 11 0|pointers bob 6 cid|version 2|" \
         "$(state)" "state"
     send play
     query
-    check v2-plays-on "counts 3 30|p0 ann 3 3 100|p1 bob 6 3 100|p2 cid 9 3 100|pair 31 62|scalars 3 4 10 1 9|legacy 42|hits 1|moods 1 1 1|flags -3 12 0|pointers bob 9 cid|version 2|" \
+    check v2-plays-on "counts 3 30|p0 ann 3 3 100|p1 bob 6 3 100|p2 cid 9 3 100|pair 31 62|scalars 3 4 10 1 9|legacy 42|hits 1|bits 0.00000|moods 1 1 1|flags -3 12 0|pointers bob 9 cid|version 2|" \
         "$(state)" "state"
     session_stop
 
-    # Asked twice (narrowed, stats): a wrong answer asks again, then "m"
-    # migrates with the loss, each time.
+    # Asked, in name order: bits (incompatible: reset, keep or abort), then
+    # narrowed and stats (migrate, reset or abort). A wrong answer asks
+    # again; "k" keeps bits' bytes, "m" migrates the others with the loss.
     start_played || return
     use game2.o game.o
-    reload_answering $'x\nm\nm\n' --on-conflict=ask
+    reload_answering $'x\nk\nm\nm\n' --on-conflict=ask
     if [ "$R_RC" -eq 0 ] && parse_report "$R_OUT"; then
-        check ask-counts "10 migrated, 0 reset" "$RP_VMIGRATED migrated, $RP_VRESET reset" "variable counts"
+        check ask-counts "8 kept, 10 migrated, 0 reset" "$RP_VKEPT kept, $RP_VMIGRATED migrated, $RP_VRESET reset" \
+            "variable counts"
     else
         not_ok "$P/ask-counts" "no report; $(client_said)"
     fi
     if grep -q "hotld: variable 'narrowed' of .*: a value at old byte offset 0 does not fit in 2 bytes$" "$W/client.err" &&
-       [ "$(grep -o 'your choice \[mra\]?' "$W/client.err" | wc -l)" -eq 3 ]; then
+       [ "$(grep -o 'your choice \[rka\]?' "$W/client.err" | wc -l)" -eq 2 ] &&
+       [ "$(grep -o 'your choice \[mra\]?' "$W/client.err" | wc -l)" -eq 2 ]; then
         ok "$P/asked"
     else
-        not_ok "$P/asked" "expected two questions and three prompts on stderr; $(client_said)"
+        not_ok "$P/asked" "expected three questions and four prompts on stderr; $(client_said)"
     fi
     # stats, side by side: misses only in the old type, crits only in the new
     local sbs; sbs=$(awk "/variable 'stats'/ { on = 1; next } /^  m  migrate/ { on = 0 } on && !/old type/" \
@@ -125,7 +129,9 @@ test_migrate() {
     check side-by-side " struct stats struct stats| +0 int hits; +0 int hits;| +8 $long misses; < | > +4 int crits;|" \
         "$sbs" "the stats question's types"
     query
-    check asked-migrated "2 2 9 4466 6|2" "$(qv scalars "$QT" 1) $(qv scalars "$QT" 2) $(qv scalars "$QT" 3) $(qv scalars "$QT" 4) $(qv scalars "$QT" 5)|$(qv hits)" "scalars|hits"
+    check asked-migrated "2 2 9 4466 6|2|3.14159" \
+        "$(qv scalars "$QT" 1) $(qv scalars "$QT" 2) $(qv scalars "$QT" 3) $(qv scalars "$QT" 4) $(qv scalars "$QT" 5)|$(qv hits)|$(qv bits)" \
+        "scalars|hits|bits"
     session_stop
 }
 

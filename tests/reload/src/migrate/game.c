@@ -8,6 +8,8 @@
  *   small    int to short, and its value fits: migrated
  *   narrowed int to short, and its value does not fit: the policy decides
  *   stats    loses a field that holds data: the policy decides
+ *   bits     int to float, the same size: incompatible, but the policy
+ *            may keep its bytes (0x40490fdb is 3.14159 as a float)
  *   legacy   an array becomes a struct: incompatible, but version 2 has
  *            hotld_migrate_legacy, which sums the old elements
  *   total    unchanged: kept
@@ -55,6 +57,11 @@ struct player players[3] = {PLAYER("ann"), PLAYER("bob"), PLAYER("cid")};
 struct player *leader = &players[1];
 int *score_ptr = &players[2].score;
 struct pair pair = {.a = 1, .b = 2};
+#if VER >= 2
+float bits;
+#else
+int bits = 0x40490fdb;
+#endif
 #if VER >= 2
 enum mood { HAPPY, CALM, ANGRY };
 #else
@@ -159,6 +166,11 @@ RELOADABLE void show(const char *tag)
     printf("%s legacy %d\n", tag, legacy[0] + legacy[1]);
 #endif
     printf("%s hits %d\n", tag, stats.hits);
+#if VER >= 2
+    printf("%s bits %.5f\n", tag, bits);
+#else
+    printf("%s bits %x\n", tag, bits);
+#endif
     printf("%s moods %d %d %d\n", tag, moods[0] == CALM, moods[1] == ANGRY, moods[2] == CALM);
 #if VER >= 2
     printf("%s flags %d %u %u\n", tag, flags.shield, flags.level, flags.ready);
