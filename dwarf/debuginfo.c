@@ -17,11 +17,14 @@
 #include "die.h"
 #include "util.h"
 
-/* libdwarf 0.x dropped the access argument of dwarf_init_b. */
+/* libdwarf 0.x dropped dwarf_init_b's access argument and dwarf_finish's
+ * error one. */
 #ifdef DW_LIBDWARF_VERSION_MAJOR
 #define DWARF_INIT(fd, dbg, err) dwarf_init_b((fd), DW_GROUPNUMBER_ANY, NULL, NULL, (dbg), (err))
+#define DWARF_FINISH(dbg) dwarf_finish(dbg)
 #else
 #define DWARF_INIT(fd, dbg, err) dwarf_init_b((fd), DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, (dbg), (err))
+#define DWARF_FINISH(dbg) dwarf_finish((dbg), NULL)
 #endif
 
 /* Relocations of one debug section, sorted by offset. */
@@ -311,8 +314,7 @@ void debug_info_close(struct debug_info *di)
 {
     if (!di)
         return;
-    Dwarf_Error err = NULL;
-    dwarf_finish(di->dbg, &err);
+    DWARF_FINISH(di->dbg);
     close(di->fd);
     free((void *)di->info.r);
     free((void *)di->addr.r);
