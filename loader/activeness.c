@@ -8,9 +8,13 @@
  * each old version's relocations; once parked, every thread unwinds its
  * own stack (stopworld.c: the loaded .eh_frame is registered, so the
  * unwinder knows hot-loaded code) and its frames are checked against
- * them. Unwinding takes the unwinder's and the dynamic linker's locks, so
- * it is only asked for when no parked thread is inside libgcc_s, ld.so or
- * dl_iterate_phdr, which may hold them. */
+ * them. A frame blocks only if the code from where it resumes can reach a
+ * use: its function's instructions are decoded and followed through their
+ * jumps, so that a main loop whose object also initializes the variable,
+ * before the loop, does not block forever. Unwinding takes the unwinder's
+ * and the dynamic linker's locks, so it is only asked for when no parked
+ * thread is inside libgcc_s, ld.so or dl_iterate_phdr, which may hold
+ * them. */
 #include "activeness.h"
 
 #include <dlfcn.h>
@@ -22,11 +26,56 @@
 #include "session.h"
 #include "stopworld.h"
 #include "util.h"
+#include "x86_insn.h"
 
-static void add_range(struct activeness *a, uintptr_t start, uintptr_t end, const char *func,
-                      const char *var, unsigned version)
+/* Which offsets of f can reach a use (refs: offsets of instructions'
+ * fields that reference the variable): a fixpoint over the decoded
+ * instructions, each tainted if it holds a use or a successor is. */
+static uint8_t *resume_map(const struct func *f, const uint64_t *refs, size_t nrefs)
 {
-    struct code_range r = {start, end, func, var, version};
+    size_t n = f->size;
+    uint8_t *map = xcalloc(n + 1, 1);
+    int *len = xcalloc(n + 1, sizeof *len);
+    for (size_t at = 0; at < n;) {
+        int l = f->bytes ? x86_insn_length(f->bytes + at, n - at) : -1;
+        if (l <= 0) {
+            free(map), free(len);
+            return NULL;
+        }
+        len[at] = l;
+        map[at] = 1;
+        for (size_t r = 0; r < nrefs; r++)
+            if (refs[r] >= at && refs[r] < at + (size_t)l)
+                map[at] = 2;
+        at += l;
+    }
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t at = n; at-- > 0;) {
+            if (map[at] != 1)
+                continue;
+            int64_t rel = 0;
+            size_t next = at + len[at];
+            enum x86_flow flow = x86_insn_flow(f->bytes + at, len[at], &rel);
+            int64_t target = (int64_t)next + rel;
+            bool to_next = (flow == X86_NEXT || flow == X86_BRANCH) && next < n && map[next] == 2;
+            bool jumps = flow == X86_JUMP || flow == X86_BRANCH;
+            bool inside = jumps && target >= 0 && target < (int64_t)n;
+            bool to_target = inside && map[target] != 1; /* a use, or not an instruction start */
+            if (to_next || to_target || flow == X86_UNKNOWN) {
+                map[at] = 2;
+                changed = true;
+            }
+        }
+    }
+    free(len);
+    return map;
+}
+
+static void add_range(struct activeness *a, const struct func *f, const char *var, unsigned version,
+                      const uint64_t *refs, size_t nrefs)
+{
+    struct code_range r = {f->body, f->body + f->size, f->name, var, version, resume_map(f, refs, nrefs)};
     ARRAY_PUSH(a->users, a->nusers, a->capusers, r);
 }
 
@@ -48,18 +97,28 @@ static void find_users(struct activeness *a, struct object *obj, unsigned versio
 {
     size_t nf;
     const struct func *f = object_functions(obj, &nf);
+    uint64_t *refs = NULL;
+    size_t nrefs = 0, caprefs = 0;
     for (size_t i = 0; i < nf; i++) {
         const struct section *sec = f[i].sec;
-        bool uses = false;
-        for (size_t k = 0; sec && k < sec->nrelas && !uses; k++) {
+        nrefs = 0;
+        for (size_t k = 0; sec && k < sec->nrelas; k++) {
             const Elf64_Rela *r = &sec->relas[k];
             const struct symbol *s = obj->syms[ELF64_R_SYM(r->r_info)];
-            uses = r->r_offset >= f[i].offset && r->r_offset < f[i].offset + f[i].size && s &&
-                   reaches(sec, r, s, start, end);
+            if (r->r_offset >= f[i].offset && r->r_offset < f[i].offset + f[i].size && s &&
+                reaches(sec, r, s, start, end))
+                ARRAY_PUSH(refs, nrefs, caprefs, r->r_offset - f[i].offset);
         }
-        if (uses)
-            add_range(a, f[i].body, f[i].body + f[i].size, f[i].name, var->name, version);
+        if (nrefs)
+            add_range(a, &f[i], var->name, version, refs, nrefs);
     }
+    free(refs);
+}
+
+static void add_unsafe(struct activeness *a, uintptr_t start, uintptr_t end, const char *what)
+{
+    struct code_range r = {start, end, what, "", 0, NULL};
+    ARRAY_PUSH(a->unsafe, a->nunsafe, a->capunsafe, r);
 }
 
 /* Code that may hold the unwinder's or the dynamic linker's locks. */
@@ -72,9 +131,8 @@ static int note_unsafe(struct dl_phdr_info *info, size_t size, void *data)
     for (int i = 0; risky && i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
         if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X)) {
-            struct code_range r = {info->dlpi_addr + ph->p_vaddr, info->dlpi_addr + ph->p_vaddr + ph->p_memsz,
-                                   name, "", 0};
-            ARRAY_PUSH(a->unsafe, a->nunsafe, a->capunsafe, r);
+            uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+            add_unsafe(a, start, start + ph->p_memsz, name);
         }
     }
     return 0;
@@ -87,8 +145,7 @@ static void find_unsafe_code(struct activeness *a)
     const ElfW(Sym) *sym = NULL;
     void *iterate = dlsym(RTLD_DEFAULT, "dl_iterate_phdr");
     if (iterate && dladdr1(iterate, &info, (void **)&sym, RTLD_DL_SYMENT) && sym) {
-        struct code_range r = {(uintptr_t)iterate, (uintptr_t)iterate + sym->st_size, "dl_iterate_phdr", "", 0};
-        ARRAY_PUSH(a->unsafe, a->nunsafe, a->capunsafe, r);
+        add_unsafe(a, (uintptr_t)iterate, (uintptr_t)iterate + sym->st_size, "dl_iterate_phdr");
     }
 }
 
@@ -114,6 +171,14 @@ static const struct code_range *within(const struct code_range *r, size_t n, uin
     return NULL;
 }
 
+/* A user whose code, resumed at pc (an interrupted instruction or a
+ * return address), may still reach its use. */
+static const struct code_range *user_resuming_at(const struct activeness *a, uintptr_t pc)
+{
+    const struct code_range *u = within(a->users, a->nusers, pc);
+    return u && (!u->resume || u->resume[pc - u->start] != 1) ? u : NULL;
+}
+
 /* May the parked threads be asked to unwind? */
 static bool unwinding_is_safe(const struct activeness *a)
 {
@@ -133,7 +198,7 @@ static const struct code_range *own_user(const struct activeness *a)
     world_backtrace_self(&self);
     const struct code_range *u = NULL;
     for (unsigned f = 1; !u && f < self.nframes; f++)
-        u = within(a->users, a->nusers, self.frames[f] - 1);
+        u = user_resuming_at(a, self.frames[f]);
     return u;
 }
 
@@ -151,11 +216,10 @@ static const struct code_range *first_user(const struct activeness *a, bool *unk
         return own;
     const struct parked *t = world_parked(&n);
     for (size_t i = 0; i < n; i++) {
-        const struct code_range *u = within(a->users, a->nusers, t[i].ip);
-        /* frames[0..1] are the handler and the signal frame; after those,
-         * return addresses, one byte past their call */
+        /* the interrupted instruction, then every frame's resume point */
+        const struct code_range *u = user_resuming_at(a, t[i].ip);
         for (unsigned f = 0; !u && f < t[i].nframes; f++)
-            u = within(a->users, a->nusers, t[i].frames[f] - (f > 0));
+            u = user_resuming_at(a, t[i].frames[f]);
         if (u)
             return u;
     }
@@ -184,6 +248,8 @@ int activeness_fail(const struct activeness *a, int timeout_ms)
 
 void activeness_free(struct activeness *a)
 {
+    for (size_t i = 0; i < a->nusers; i++)
+        free(a->users[i].resume);
     free(a->users);
     free(a->unsafe);
     memset(a, 0, sizeof *a);

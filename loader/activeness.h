@@ -15,6 +15,9 @@ struct code_range {
     const char *func;
     const char *var;            /* the displaced variable it uses */
     unsigned version;           /* of its object, 0 the first */
+    uint8_t *resume;            /* per offset: 1 if execution resumed there
+                                   cannot reach a use, 2 if it can, 0 not
+                                   an instruction; NULL: undecodable, all can */
 };
 
 struct activeness {

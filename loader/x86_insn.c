@@ -193,3 +193,34 @@ int64_t x86_insn_end(const uint8_t *func, size_t size, size_t at)
     }
     return -1;
 }
+
+static int32_t rel32(const uint8_t *p)
+{
+    return (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+}
+
+enum x86_flow x86_insn_flow(const uint8_t *code, int len, int64_t *target)
+{
+    int i = 0;
+    while (i < len && (code[i] == 0x66 || code[i] == 0x67 || code[i] == 0xf2 || code[i] == 0xf3 ||
+                       code[i] == 0x2e || code[i] == 0x3e || (code[i] & 0xf0) == 0x40))
+        i++; /* prefixes (branch hints, bnd) and REX */
+    if (i >= len)
+        return X86_NEXT;
+    uint8_t op = code[i];
+    if (op == 0xeb || (op >= 0x70 && op <= 0x7f) || (op >= 0xe0 && op <= 0xe3)) {
+        *target = (int8_t)code[len - 1];
+        return op == 0xeb ? X86_JUMP : X86_BRANCH;
+    }
+    if (op == 0xe9 || (op == 0x0f && i + 1 < len && code[i + 1] >= 0x80 && code[i + 1] <= 0x8f)) {
+        *target = rel32(code + len - 4);
+        if (op == 0xe9 && *target == 0)
+            return X86_LEAVE;
+        return op == 0xe9 ? X86_JUMP : X86_BRANCH;
+    }
+    if (op == 0xc3 || op == 0xc2 || op == 0xf4 || (op == 0x0f && i + 1 < len && code[i + 1] == 0x0b))
+        return X86_LEAVE;
+    if (op == 0xff && i + 1 < len && (((code[i + 1] >> 3) & 7) == 4 || ((code[i + 1] >> 3) & 7) == 5))
+        return X86_UNKNOWN;
+    return X86_NEXT;
+}
