@@ -99,6 +99,9 @@ void type_plan_free(struct type_plan *plan);
  * lines, each starting with a newline). */
 char *type_side_by_side(const struct debug_info *old, uint64_t old_type, const struct debug_info *new,
                         uint64_t new_type);
+/* Does every copy stay inside variables of these sizes? DWARF comes from
+ * the objects: a plan that would not is refused, not applied. */
+bool type_plan_within(const struct type_plan *plan, uint64_t old_size, uint64_t new_size);
 /* Carry a value from old to new storage by the plan. Narrowed integers
  * keep their low bytes. */
 void type_plan_apply(const struct type_plan *plan, const void *old, void *new);

@@ -617,6 +617,30 @@ bool type_plan_offset(const struct type_plan *plan, uint64_t off, uint64_t *out)
     return true;
 }
 
+static bool op_within(const struct copy_op *op, uint64_t old_size, uint64_t new_size)
+{
+    bool bits = op->kind == COPY_BITS_SIGNED || op->kind == COPY_BITS_UNSIGNED;
+    if (bits)
+        return op->from <= old_size && (old_size - op->from) * 8 >= (uint64_t)op->from_bit + op->from_size &&
+               op->to <= new_size && (new_size - op->to) * 8 >= (uint64_t)op->to_bit + op->to_size;
+    return op->from <= old_size && old_size - op->from >= op->from_size && op->to <= new_size &&
+           new_size - op->to >= op->to_size;
+}
+
+bool type_plan_within(const struct type_plan *plan, uint64_t old_size, uint64_t new_size)
+{
+    for (size_t i = 0; i < plan->nops; i++)
+        if (!op_within(&plan->ops[i], old_size, new_size))
+            return false;
+    for (size_t i = 0; i < plan->ndropped; i++)
+        if (plan->dropped[i].from > old_size || old_size - plan->dropped[i].from < plan->dropped[i].from_size)
+            return false;
+    for (size_t i = 0; i < plan->nanchors; i++)
+        if (plan->anchors[i].from > old_size || plan->anchors[i].to > new_size)
+            return false;
+    return true;
+}
+
 /* What one copy would lose of this old value, or NULL. */
 static char *op_loss(const struct type_plan *plan, const struct copy_op *op, const uint8_t *o)
 {

@@ -284,10 +284,20 @@ static void mark_unused_storage(struct object *obj, struct var *v, size_t n, con
 static int compare_types(const struct types *t, const struct var *o, const struct var *n,
                          struct type_plan *plan)
 {
-    const struct debug_var *ot = dwarf_var(t->old, t->old_obj, o->sym), *nt = dwarf_var(t->new, t->new_obj, n->sym);
+    const struct debug_var *ot = dwarf_var(t->old, t->old_obj, o->sym);
+    const struct debug_var *nt = dwarf_var(t->new, t->new_obj, n->sym);
     if (!ot || !nt)
         return -1;
     typematch(t->old, ot->type, t->new, nt->type, plan);
+    /* The DWARF comes from the objects: trust it only as far as the
+     * symbols' sizes agree. */
+    bool sizes_disagree = plan->verdict == TYPES_IDENTICAL && o->sym->size != n->sym->size;
+    if (plan->verdict != TYPES_INCOMPATIBLE &&
+        (sizes_disagree || !type_plan_within(plan, o->sym->size, n->sym->size))) {
+        plan->verdict = TYPES_INCOMPATIBLE;
+        free(plan->why);
+        plan->why = xstrdup("its DWARF type does not match its symbol's size");
+    }
     return plan->verdict;
 }
 
