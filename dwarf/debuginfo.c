@@ -9,6 +9,7 @@
  * through the relocated value alone, which would be ambiguous. */
 #include "typeinfo.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -262,6 +263,37 @@ static void read_units(struct debug_info *di)
     }
 }
 
+/* The debug sections this reader needs (and their relocations): the rest
+ * are hidden from libdwarf, which then neither spends time on them nor
+ * trips on them (libdwarf 20210528 double-frees on some malformed
+ * .debug_rnglists; found by tests/fuzz/fuzz_dwarf.c). */
+static bool needed(const char *name)
+{
+    static const char *const keep[] = {".debug_info", ".debug_abbrev", ".debug_str", ".debug_line_str",
+                                       ".debug_addr", ".debug_str_offsets"};
+    if (!strncmp(name, ".rela", 5))
+        name += 5;
+    if (strncmp(name, ".debug_", 7))
+        return true; /* not debug information: libdwarf needs the symbols */
+    for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
+        if (!strcmp(name, keep[i]))
+            return true;
+    return false;
+}
+
+/* Give each unneeded debug section of the copy an empty name. */
+static void hide_sections(const struct object *obj, char *bytes, size_t size)
+{
+    GElf_Ehdr eh;
+    if (!gelf_getehdr(obj->elf, &eh) || eh.e_shentsize != sizeof(Elf64_Shdr))
+        return;
+    for (size_t i = 1; i < obj->nsecs; i++) {
+        uint64_t at = eh.e_shoff + i * sizeof(Elf64_Shdr);
+        if (!needed(obj->secs[i].name) && at <= size && size - at >= sizeof(Elf64_Shdr))
+            memset(bytes + at + offsetof(Elf64_Shdr, sh_name), 0, sizeof(Elf64_Word));
+    }
+}
+
 /* libdwarf reads from a file descriptor: the object's bytes (an archive
  * member's too) go to a memfd. */
 static int object_fd(const struct object *obj)
@@ -270,11 +302,15 @@ static int object_fd(const struct object *obj)
     const char *bytes = obj->elf ? elf_rawfile(obj->elf, &size) : NULL;
     if (!bytes)
         return -1;
+    char *copy = xmalloc(size ? size : 1);
+    memcpy(copy, bytes, size);
+    hide_sections(obj, copy, size);
     int fd = memfd_create("hotld-dwarf", MFD_CLOEXEC);
-    if (fd >= 0 && write(fd, bytes, size) != (ssize_t)size) {
+    if (fd >= 0 && write(fd, copy, size) != (ssize_t)size) {
         close(fd);
         fd = -1;
     }
+    free(copy);
     return fd;
 }
 
@@ -296,6 +332,8 @@ struct debug_info *debug_info_open(const struct object *obj)
     if (fd < 0)
         return NULL;
     if (DWARF_INIT(fd, &dbg, &err) != DW_DLV_OK) { /* DW_DLV_NO_ENTRY: no -g */
+        if (err)
+            dwarf_dealloc_error(dbg, err); /* made without a dbg to own it */
         close(fd);
         return NULL;
     }
@@ -322,6 +360,12 @@ void debug_info_close(struct debug_info *di)
         free(di->vars[i].key);
     free(di->vars);
     free(di);
+}
+
+const struct debug_var *debug_vars(const struct debug_info *di, size_t *n)
+{
+    *n = di->nvars;
+    return di->vars;
 }
 
 const struct debug_var *debug_var_at(const struct debug_info *di, uint32_t sec, uint64_t offset)

@@ -40,6 +40,8 @@ struct debug_info *debug_info_open(const struct object *obj);
 void debug_info_close(struct debug_info *di);
 /* The variable whose storage starts at sec's offset `offset`, if any. */
 const struct debug_var *debug_var_at(const struct debug_info *di, uint32_t sec, uint64_t offset);
+/* Every variable found, in DWARF order. */
+const struct debug_var *debug_vars(const struct debug_info *di, size_t *n);
 /* libdwarf's handle, for typematch.c. */
 struct Dwarf_Debug_s *debug_info_dbg(const struct debug_info *di);
 
