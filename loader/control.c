@@ -83,6 +83,16 @@ int message_send(int fd, const struct message *m)
     return rc;
 }
 
+int message_parse(const char *body, size_t len, struct message *m)
+{
+    *m = (struct message){0};
+    if (len && body[len - 1] != 0)
+        return fail("malformed control message (unterminated field)");
+    for (size_t off = 0; off < len; off += strlen(body + off) + 1)
+        message_add(m, body + off);
+    return 0;
+}
+
 int message_recv(int fd, struct message *m)
 {
     uint32_t len;
@@ -92,14 +102,9 @@ int message_recv(int fd, struct message *m)
     if (len > CONTROL_MAX_MESSAGE)
         return fail("control message too large (%u bytes)", len);
     char *body = xmalloc(len + 1);
-    if (read_all(fd, body, len) < 0)
-        return free(body), -1;
-    if (len && body[len - 1] != 0)
-        return free(body), fail("malformed control message (unterminated field)");
-    for (size_t off = 0; off < len; off += strlen(body + off) + 1)
-        message_add(m, body + off);
+    int rc = read_all(fd, body, len) < 0 ? -1 : message_parse(body, len, m);
     free(body);
-    return 0;
+    return rc;
 }
 
 /* ${XDG_RUNTIME_DIR:-/tmp}/hotld-UID, private to the user. */

@@ -21,6 +21,8 @@ void message_free(struct message *m);
 int message_send(int fd, const struct message *m);
 /* Returns 0, or -1 with the error recorded (malformed, oversized, EOF). */
 int message_recv(int fd, struct message *m);
+/* A message body (NUL-terminated fields) into m; -1 if malformed. */
+int message_parse(const char *body, size_t len, struct message *m);
 
 /* The socket path of a session: NAME, or the canonical cwd when NULL. */
 char *control_socket_path(const char *session);

@@ -310,18 +310,26 @@ static void encode_inputs(struct message *m, const struct link_options *o)
         message_add_tagged(m, 'L', o->libdirs[i]);
 }
 
-static int decode_inputs(const struct message *m, size_t first, struct link_options *o)
+/* A field "t:MS": a positive number of milliseconds, or 0 if it is not. */
+static int timeout_field(const char *v)
+{
+    char *end;
+    errno = 0;
+    long ms = strtol(v, &end, 10);
+    return errno || *end || end == v || ms <= 0 || ms > INT32_MAX ? 0 : (int)ms;
+}
+
+int reload_request_decode(const struct message *m, struct link_options *o)
 {
     size_t capin = 0, capdirs = 0;
-    for (size_t i = first; i < m->nfields; i++) {
+    for (size_t i = 1; i < m->nfields; i++) {
         const char *f = m->fields[i];
         if (strlen(f) < 2 || f[1] != ':')
             return fail("malformed reload request field '%.40s'", f);
         if (f[0] == 'a')
             continue; /* a program argument: see same_program() */
         if (f[0] == 't') {
-            o->reload_timeout_ms = atoi(f + 2);
-            if (o->reload_timeout_ms <= 0)
+            if (!(o->reload_timeout_ms = timeout_field(f + 2)))
                 return fail("malformed reload request field '%.40s'", f);
             continue;
         }
@@ -341,7 +349,6 @@ static int decode_inputs(const struct message *m, size_t first, struct link_opti
             return fail("malformed reload request field '%.40s'", f);
         }
     }
-    o->entry = the_session.live->opts->entry;
     return 0;
 }
 
@@ -467,7 +474,8 @@ static void serve_request(int fd)
     } else if (!strcmp(m.fields[0], "reload")) {
         struct link_options opts = {.ask = ask_client, .ask_ctx = &fd};
         char *report = NULL;
-        if (decode_inputs(&m, 1, &opts) < 0 || session_reload(&opts, &report) < 0)
+        opts.entry = the_session.live->opts->entry;
+        if (reload_request_decode(&m, &opts) < 0 || session_reload(&opts, &report) < 0)
             answer(fd, false, last_error());
         else
             answer(fd, true, report);

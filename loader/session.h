@@ -68,6 +68,10 @@ struct session {
  * Returns the exit status for hotld when it does not exit with the
  * program. */
 int session_main(struct session_options *o);
+/* The inputs and options of a "reload" request (fields after the first),
+ * into o, whose vectors the caller frees; -1 if a field is malformed. */
+struct message;
+int reload_request_decode(const struct message *m, struct link_options *o);
 
 /* reload.c: apply a reload with new link options; fills *report (one
  * line, plus warning lines) and returns 1, or 0 if no input changed, or
