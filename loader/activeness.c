@@ -149,6 +149,8 @@ static void find_unsafe_code(struct activeness *a)
     }
 }
 
+static const struct code_range *own_user(const struct activeness *a);
+
 void activeness_plan(struct activeness *a, const struct session *se, const struct bind_result *r)
 {
     for (size_t i = 0; i < r->ndisplaced; i++) {
@@ -159,8 +161,10 @@ void activeness_plan(struct activeness *a, const struct session *se, const struc
             if (vl->v[v]->syms) /* retired middle versions: relocations gone */
                 find_users(a, vl->v[v], (unsigned)v, var, start, end);
     }
-    if (a->nusers)
+    if (a->nusers) {
         find_unsafe_code(a);
+        a->own = own_user(a); /* now: unwinding may allocate, which a parked thread could block */
+    }
 }
 
 static const struct code_range *within(const struct code_range *r, size_t n, uintptr_t pc)
@@ -191,7 +195,8 @@ static bool unwinding_is_safe(const struct activeness *a)
 }
 
 /* The committing thread may be a program thread too (hotld_poll), with
- * old frames below it. */
+ * old frames below it. Its stack is the same at the commit as before the
+ * stop, so it is looked at before. */
 static const struct code_range *own_user(const struct activeness *a)
 {
     struct parked self = {0};
@@ -211,9 +216,8 @@ static const struct code_range *first_user(const struct activeness *a, bool *unk
     *unknown = !unwinding_is_safe(a) || world_backtraces(200) < 0;
     if (*unknown)
         return NULL;
-    const struct code_range *own = own_user(a);
-    if (own)
-        return own;
+    if (a->own)
+        return a->own;
     const struct parked *t = world_parked(&n);
     for (size_t i = 0; i < n; i++) {
         /* the interrupted instruction, then every frame's resume point */

@@ -26,6 +26,7 @@ struct activeness {
     struct code_range *unsafe;  /* code that may hold the unwinder's locks */
     size_t nunsafe, capunsafe;
     const struct code_range *blocker; /* the last user found running */
+    const struct code_range *own; /* one the committing thread is in */
 };
 
 void activeness_plan(struct activeness *a, const struct session *se, const struct bind_result *r);

@@ -11,6 +11,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -87,6 +88,18 @@ static int reserve_low(void)
 
 /* Commit size bytes (page-aligned, zeroed, read-write) for a new image.
  * Returns 0 on failure. */
+/* Fault injection for tests: HOTLD_FAIL_MAP=N makes the Nth image
+ * mapping fail as an out-of-memory mmap would (tests/reload/faults.sh). */
+static bool injected_map_failure(void)
+{
+    static long countdown = -1;
+    if (countdown < 0) {
+        const char *n = getenv("HOTLD_FAIL_MAP");
+        countdown = n ? atol(n) : 0;
+    }
+    return countdown > 0 && --countdown == 0;
+}
+
 uintptr_t region_alloc(size_t size, bool low)
 {
     struct region *r = low ? &low_region : &high_region;
@@ -95,8 +108,9 @@ uintptr_t region_alloc(size_t size, bool low)
     if (size > r->size - r->used)
         return fail("out of image address space (%zu MiB region full)", (size_t)(r->size >> 20)), 0;
     uintptr_t addr = r->base + r->used;
-    void *p = mmap((void *)addr, size, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    void *p = injected_map_failure() ? (errno = ENOMEM, MAP_FAILED)
+                                     : mmap((void *)addr, size, PROT_READ | PROT_WRITE,
+                                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     if (p == MAP_FAILED)
         return fail("cannot map %zu bytes for the image: %s", size, strerror(errno)), 0;
     r->used += size;

@@ -1,7 +1,7 @@
 #include "stopworld.h"
 
-#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/futex.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -115,22 +115,42 @@ static bool was_signalled(pid_t tid)
     return false;
 }
 
-/* Signal every thread not yet signalled; returns how many are new. */
+struct linux_dirent64 {
+    uint64_t d_ino;
+    int64_t d_off;
+    unsigned short d_reclen;
+    unsigned char d_type;
+    char d_name[];
+};
+
+/* Signal a thread unless done already; 1 if it is newly signalled. */
+static size_t signal_thread(pid_t tid)
+{
+    if (tid <= 0 || is_exempt(tid) || was_signalled(tid) || nsignalled == WORLD_MAX_THREADS ||
+        syscall(SYS_tgkill, getpid(), tid, PARK_SIGNAL) != 0)
+        return 0;
+    signalled[nsignalled++] = tid;
+    return 1;
+}
+
+/* Signal every thread not yet signalled; returns how many are new. The
+ * task directory is read with getdents64 into a stack buffer: opendir
+ * would call malloc, whose lock a parked thread may hold (fork() takes
+ * every arena's). */
 static size_t signal_threads(void)
 {
-    DIR *d = opendir("/proc/self/task");
+    int fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     size_t fresh = 0;
-    for (struct dirent *e; d && (e = readdir(d));) {
-        pid_t tid = atoi(e->d_name);
-        if (tid <= 0 || is_exempt(tid) || was_signalled(tid) || nsignalled == WORLD_MAX_THREADS)
-            continue;
-        if (syscall(SYS_tgkill, getpid(), tid, PARK_SIGNAL) == 0) {
-            signalled[nsignalled++] = tid;
-            fresh++;
+    char buf[4096];
+    long n;
+    while (fd >= 0 && (n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0)
+        for (long off = 0; off < n;) {
+            const struct linux_dirent64 *d = (const void *)(buf + off);
+            fresh += signal_thread((pid_t)atoi(d->d_name));
+            off += d->d_reclen;
         }
-    }
-    if (d)
-        closedir(d);
+    if (fd >= 0)
+        close(fd);
     return fresh;
 }
 
@@ -184,9 +204,8 @@ int world_stop(int wait_ms, int timeout_ms)
         if (!fresh && atomic_load(&nparked) >= live_signalled())
             return 0;
         if (now_ms() > deadline) {
-            int rc = report_stragglers(timeout_ms);
-            world_resume();
-            return rc;
+            world_resume(); /* first: naming the stragglers allocates */
+            return report_stragglers(timeout_ms);
         }
         if (!fresh)
             usleep(20);
