@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "control.h"
@@ -414,6 +416,10 @@ static char ask_client(void *ctx, const char *question, const char *choices)
 {
     int fd = *(int *)ctx;
     struct message q = {0}, a = {0};
+    /* A person answers: no 5-second limit (control_accept's) on that. A
+     * command that goes away closes the socket, which ends the wait. */
+    struct timeval forever = {0}, usual = {.tv_sec = 5};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &forever, sizeof forever);
     message_add(&q, "ask");
     message_add(&q, question);
     message_add(&q, choices);
@@ -421,6 +427,7 @@ static char ask_client(void *ctx, const char *question, const char *choices)
     if (message_send(fd, &q) == 0 && message_recv(fd, &a) == 0 && a.nfields == 2 &&
         !strcmp(a.fields[0], "answer") && strlen(a.fields[1]) == 1)
         letter = a.fields[1][0];
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &usual, sizeof usual);
     message_free(&q);
     message_free(&a);
     return letter;
@@ -460,8 +467,9 @@ static void serve_request(int fd)
 {
     struct message m;
     clear_error();
-    if (message_recv(fd, &m) < 0 || m.nfields == 0) {
-        answer(fd, false, last_error());
+    int rc = message_recv(fd, &m);
+    if (rc < 0 || m.nfields == 0) {
+        answer(fd, false, rc < 0 ? last_error() : "empty request");
         message_free(&m);
         return;
     }

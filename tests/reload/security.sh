@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The control channel is private and robust: the socket's directory is
+# the user's alone (mode 0700; a session given a socket path elsewhere
+# needs a private directory too); a command run by another user is
+# refused even when the socket itself is made reachable (the session
+# checks the peer's uid), and the session goes on; malformed requests (an oversized length,
+# an unterminated field, an unknown request, a bad reload field) each get
+# an error reply and never hurt the session, which then reloads normally.
+set -u
+. "$HOTLD_ROOT/tests/lib.sh"
+. "$HOTLD_ROOT/tests/reload/lib.bash"
+
+# as_nobody CMD...: run CMD as uid/gid 65534 (needs root, or sudo -n).
+as_nobody() {
+    local run=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    [ "$(id -u)" -eq 0 ] || run=(sudo -n "${run[@]}")
+    "${run[@]}" "$@"
+}
+
+# raw BYTES-AS-PYTHON-EXPR: send them on the session's socket, print the
+# reply's fields joined by '|', or "closed".
+raw() {
+    python3 - "$SOCK" "$1" <<'PY'
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.sendall(eval(sys.argv[2]))
+data = b""
+try:
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+except OSError:
+    pass
+if len(data) < 4:
+    print("closed")
+else:
+    n = struct.unpack("<I", data[:4])[0]
+    print("|".join(f.decode(errors="replace") for f in data[4:4 + n].split(b"\0")[:-1]))
+PY
+}
+
+test_security() {
+    build main.o state/main.c
+    build mod.o state/mod_v1.c
+    build other.o state/other_v1.c
+    build mod2.o state/mod_v2.c
+    builds_ok || return
+    SOCK=$W/sock/session.sock
+    mkdir -m 700 "$W/sock"   # a session's own socket must be in a private directory
+    session_start --session "$SOCK" main.o mod.o other.o || return
+
+    local dir_mode; dir_mode=$(stat -c %a "${XDG_RUNTIME_DIR:-/tmp}/hotld-$(id -u)" 2>/dev/null)
+    check socket-dir-private 700 "$dir_mode" "mode of the socket directory"
+
+    chmod 777 "$SOCK" "$W/sock"   # reachable: only the uid check is left to refuse
+    chmod 755 "$W" "$TMP"
+    as_nobody "$HOT" --status --session "$SOCK" >"$W/nobody.out" 2>&1
+    local rc=$?
+    if [ $rc -ne 0 ] && grep -q "no answer from the session" "$W/nobody.out" && session_alive; then
+        ok "$P/other-user-refused"
+    else
+        not_ok "$P/other-user-refused" "exit $rc: $(head -c 300 "$W/nobody.out"); $(session_state)"
+    fi
+
+    check oversized "error|control message too large (4294967295 bytes)" \
+        "$(raw 'struct.pack("<I", 0xffffffff)')" "reply to an oversized length"
+    check unterminated "error|malformed control message (unterminated field)" \
+        "$(raw 'struct.pack("<I", 6) + b"reload"')" "reply to an unterminated field"
+    check unknown "error|unknown request" "$(raw 'struct.pack("<I", 4) + b"zap\0"')" "reply to an unknown request"
+    local req="b'reload\\0f:$W/mod.o\\0zz\\0'"
+    check bad-field "error|malformed reload request field 'zz'" \
+        "$(raw "struct.pack('<I', len($req)) + $req")" "reply to a bad reload field"
+    check empty-message "error|empty request" "$(raw 'struct.pack("<I", 0)')" "reply to an empty message"
+
+    use mod2.o mod.o
+    reload
+    expect_reloaded still-reloads mod.o warnings
+    session_stop
+}
+
+for_variants test_security gcc gcc-asan
