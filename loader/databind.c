@@ -98,6 +98,15 @@ static struct var *collect(struct object *obj, const struct debug_info *di, size
     return v;
 }
 
+/* Reading DWARF costs milliseconds: not for an object without variables. */
+static bool has_variables(const struct object *obj)
+{
+    for (size_t i = 1; i < obj->nsyms; i++)
+        if (is_variable(obj->syms[i], obj))
+            return true;
+    return false;
+}
+
 static int by_name(const void *a, const void *b)
 {
     return strcmp(((const struct var *)a)->sym->name, ((const struct var *)b)->sym->name);
@@ -452,7 +461,7 @@ int databind_object(struct object *old, struct object *new, struct bind_result *
 {
     size_t nold, nnew;
     struct types t = {NULL, NULL, old, new};
-    if ((t.old = debug_info_open(old)) && !(t.new = debug_info_open(new))) {
+    if (has_variables(new) && (t.old = debug_info_open(old)) && !(t.new = debug_info_open(new))) {
         debug_info_close(t.old);
         t.old = NULL;
     }
