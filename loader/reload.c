@@ -460,6 +460,7 @@ static void prepare_commit(struct session *se, struct plan *p)
             strmap_slot(&live->archives_by_name, nl->archives_by_name.slots[i].key);
     grow_array((void **)&se->gens, &se->capgens, se->ngens + 1, sizeof *se->gens);
     link_publish(nl); /* unwind tables of code nothing can reach yet */
+    activeness_prime(&p->act);
     prepare_debug_images(se, p);
 }
 
