@@ -12,10 +12,10 @@ rm -rf "$work" && mkdir -p "$work" && cp -r "$root/examples/game/." "$work/"
 make --no-print-directory -s -C "$work"
 cd "$work"
 session=demo-$$
-cmd=("$hotld" --session "$session" game.o physics.o render.o libengine.a -lm)
+cmd=("$hotld" --session "$session" game.o physics.o render.o libengine.a -lm -- 40 60)
 
-echo "== ${cmd[*]##*/} -- 40 60   (40 frames, 60 ms each)"
-"${cmd[@]}" -- 40 60 &
+echo "== ${cmd[*]##*/}   (40 frames, 60 ms each)"
+"${cmd[@]}" &
 game=$!
 trap 'kill $game 2>/dev/null || true' EXIT
 sleep 1.2
@@ -24,9 +24,14 @@ echo "== editing physics.c: no gravity, and walls that absorb half the speed"
 sed -i 's/e->vel.y += gravity \* dt;/e->vel.y += 0 * gravity * dt;/; s/bounce = 0.9f/bounce = 0.5f/' physics.c
 make --no-print-directory -s physics.o
 echo "== ${cmd[*]##*/}   (the same command again: reload)"
-"${cmd[@]}"
+report=$("${cmd[@]}" </dev/null)
+echo "$report"
 wait $game
 trap - EXIT
+case $report in
+    "hotld: reloaded physics.o"*) ;;
+    *) echo "== the second command did not reload the running game" >&2; exit 1 ;;
+esac
 
 gcc game.o physics.o render.o libengine.a -lm -o game-linked
 if cmp -s <("$hotld" game.o physics.o render.o libengine.a -lm -- 50 </dev/null) <(./game-linked 50); then
