@@ -13,6 +13,16 @@
  *   hotld_on_reload(f, p)  call f(p) after each applied reload, in the
  *                          thread that applied it (up to 32 callbacks).
  *   hotld_generation()     how many reloads have been applied (0 at start).
+ *   hotld_lookup(name)     the address of a function or variable of the
+ *                          program by name (a global, else the first local
+ *                          of that name; a thread-local variable: the
+ *                          calling thread's copy), or NULL.
+ *   hotld_symbols(fn, ctx) call fn(sym, ctx) for every function and
+ *                          variable of the program's current objects, with
+ *                          its name, address, size, kind, defining object
+ *                          and version, until fn returns non-zero; returns
+ *                          how many it visited. fn must not call
+ *                          hotld_poll (a reload would wait for it).
  *
  * Migrating a variable yourself. When a reload changes a variable's type,
  * hotld compares the old and new types (from the objects' DWARF, -g) and
@@ -38,7 +48,20 @@
 extern "C" {
 #endif
 
+enum hotld_symbol_kind { HOTLD_FUNCTION, HOTLD_OBJECT, HOTLD_TLS };
+
+struct hotld_symbol {
+    const char *name;
+    void *address;              /* a thread-local variable: this thread's copy */
+    unsigned long size;
+    int kind;                   /* enum hotld_symbol_kind */
+    const char *object;         /* "game.o", "libz.a(deflate.o)" */
+    unsigned version;           /* the reload that loaded it, 0 at start */
+};
+
 void __hotld_poll(void) __attribute__((weak));
+void *__hotld_lookup(const char *name) __attribute__((weak));
+int __hotld_symbols(int (*fn)(const struct hotld_symbol *sym, void *ctx), void *ctx) __attribute__((weak));
 void __hotld_on_reload(void (*callback)(void *ctx), void *ctx) __attribute__((weak));
 unsigned __hotld_generation(void) __attribute__((weak));
 
@@ -57,6 +80,16 @@ static inline void hotld_on_reload(void (*callback)(void *ctx), void *ctx)
 static inline unsigned hotld_generation(void)
 {
     return __hotld_generation ? __hotld_generation() : 0;
+}
+
+static inline void *hotld_lookup(const char *name)
+{
+    return __hotld_lookup ? __hotld_lookup(name) : (void *)0;
+}
+
+static inline int hotld_symbols(int (*fn)(const struct hotld_symbol *sym, void *ctx), void *ctx)
+{
+    return __hotld_symbols ? __hotld_symbols(fn, ctx) : 0;
 }
 
 #ifdef __cplusplus

@@ -20,6 +20,7 @@
 #include "control.h"
 #include "hash.h"
 #include "elfimage.h"
+#include "introspect.h"
 #include "jit.h"
 #include "snapshot.h"
 #include "stopworld.h"
@@ -226,6 +227,7 @@ static void define_host_symbols(struct session *se)
     strmap_slot(&se->host, "__hotld_poll")->value = (void *)hotld_poll_impl;
     strmap_slot(&se->host, "__hotld_on_reload")->value = (void *)hotld_on_reload_impl;
     strmap_slot(&se->host, "__hotld_generation")->value = (void *)hotld_generation_impl;
+    introspect_define(se);
 }
 
 /* A program that calls hotld_poll() gets its reloads there; wait for it. */
