@@ -389,27 +389,21 @@ static enum fate conflict(struct bind_result *r, const struct types *t, const st
     char *types = asking ? type_side_by_side(t->old, ot->type, t->new, nt->type) : NULL;
     char choice = choose(obj, n, why, types ? types : "", plan != NULL, can_keep);
     free(types);
-    switch (choice) {
-    case 'm':
+    if (choice == 'm') {
         note(r, n, obj, "migrated", why);
         add_migration(r, o, n, plan, NULL);
         return FATE_MIGRATED;
-    case 'k':
-        if (can_keep) {
-            add_warning(r, xasprintf("variable '%s' of %s: %s: its old bytes kept", n->sym->name,
-                                     obj->name, why));
-            type_plan_free(plan ? plan : &(struct type_plan){0});
-            return FATE_KEPT;
-        }
-        break;
-    case 'a':
+    }
+    if (plan)
+        type_plan_free(plan);
+    if (choice == 'a') {
         fail("variable '%s' of %s: %s; reload aborted (--on-conflict)", n->sym->name, obj->name, why);
-        type_plan_free(plan ? plan : &(struct type_plan){0});
         return FATE_ABORT;
     }
-    add_warning(r, xasprintf("variable '%s' of %s: %s: re-initialized", n->sym->name, obj->name, why));
-    type_plan_free(plan ? plan : &(struct type_plan){0});
-    return FATE_RESET;
+    bool keep = choice == 'k' && can_keep;
+    add_warning(r, xasprintf("variable '%s' of %s: %s: %s", n->sym->name, obj->name, why,
+                             keep ? "its old bytes kept" : "re-initialized"));
+    return keep ? FATE_KEPT : FATE_RESET;
 }
 
 /* Decide one matched pair: keep, migrate, reset, or stop the reload. */

@@ -50,7 +50,7 @@ static int call_resolvers(struct link *ld)
 
 /* The resolvers run from the image, so its code is made executable (and
  * not writable) while they do; the references to their symbols are
- * patched afterwards. */
+ * patched afterwards. Returns 1 if any ran, 0 if the link has none. */
 int ifunc_resolve(struct link *ld)
 {
     if (!defines_ifuncs(ld))
@@ -63,5 +63,5 @@ int ifunc_resolve(struct link *ld)
     int rc = call_resolvers(ld);
     if (region_protect(text, len, PROT_READ | PROT_WRITE) < 0)
         return -1;
-    return rc;
+    return rc < 0 ? -1 : 1;
 }

@@ -251,9 +251,11 @@ int link_relocate(struct link *ld)
         relocate_pass(ld, RELOC_TLS) < 0)
         return -1;
     write_got_and_stubs(ld);
-    if (ifunc_resolve(ld) < 0 || relocate_pass(ld, RELOC_IFUNC) < 0)
+    int ifuncs = ifunc_resolve(ld);
+    if (ifuncs < 0 || (ifuncs && relocate_pass(ld, RELOC_IFUNC) < 0))
         return -1;
-    write_got_and_stubs(ld);
+    if (ifuncs)
+        write_got_and_stubs(ld); /* the slots and stubs of IFUNCs, now resolved */
     struct image *im = ld->image;
     for (int seg = 0; seg < NSEGMENTS; seg++)
         if (region_protect(im->seg_start[seg], im->seg_end[seg] - im->seg_start[seg],

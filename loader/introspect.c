@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "hotld.h"
-#include "stopworld.h"
 #include "util.h"
 
 static struct session *session;

@@ -354,12 +354,11 @@ int tls_locate(uintptr_t addr, struct tls_place *out);
 void tls_own_block(const struct link *ld, struct tls_place *out);
 uintptr_t tls_section_address(const struct section *s);
 int tls_first_module(struct tls_place *out);
-size_t tls_room_for(size_t size);
 size_t tls_room_wanted(void);   /* static TLS the last failed load needed */
 
 /* ifunc.c */
 bool is_own_ifunc(const struct link *ld, const struct symbol *s);
-int ifunc_resolve(struct link *ld);
+int ifunc_resolve(struct link *ld); /* 1 if resolvers ran, 0 if none, -1 */
 
 /* incremental.c: what a reload's link takes from the running program */
 bool incremental_unchanged(struct link *ld, const char *name, uint64_t hash,

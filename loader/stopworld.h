@@ -20,13 +20,6 @@ struct parked {
     unsigned nframes;
 };
 
-/* The calling thread's thread pointer (%fs base). */
-static inline uintptr_t thread_pointer(void)
-{
-    uintptr_t tp;
-    __asm__("mov %%fs:0, %0" : "=r"(tp));
-    return tp;
-}
 
 /* Install the handler; threads listed by world_exempt are never parked
  * (hotld's own control and watch threads). */

@@ -32,7 +32,6 @@
 #include <unistd.h>
 
 #include "linker.h"
-#include "stopworld.h"
 #include "util.h"
 
 struct tls_module {
@@ -157,7 +156,7 @@ static int write_module(struct link *ld, uint64_t filesz, uint64_t memsz, uint64
 
 /* Room for a block of size bytes and for reloads that add as much again,
  * plus 64 KiB. */
-size_t tls_room_for(size_t size)
+static size_t tls_room_for(size_t size)
 {
     return size * 2 + 65536;
 }

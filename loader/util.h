@@ -1,6 +1,6 @@
 /* Small helpers shared by every pass: allocation that cannot fail, error
  * reporting that never exits (a failed reload must leave the program
- * running), and timing for -v. */
+ * running), timing for -v, and the thread pointer. */
 #ifndef HOTLD_UTIL_H
 #define HOTLD_UTIL_H
 
@@ -9,6 +9,15 @@
 #include <stdint.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The calling thread's thread pointer (%fs base): where its static TLS
+ * ends. */
+static inline uintptr_t thread_pointer(void)
+{
+    uintptr_t tp;
+    __asm__("mov %%fs:0, %0" : "=r"(tp));
+    return tp;
+}
 #define ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((uint64_t)(a) - 1))
 
 void *xmalloc(size_t n);
