@@ -49,6 +49,5 @@ static void other(const char *line)
 
 int main(void)
 {
-    setvbuf(stdout, NULL, _IOLBF, 0);
     return serve_queries(answer, other);
 }

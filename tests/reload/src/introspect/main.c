@@ -54,6 +54,5 @@ static void answer(const char *tag)
 
 int main(void)
 {
-    setvbuf(stdout, NULL, _IOLBF, 0);
     return serve_queries(answer, NULL);
 }

@@ -67,7 +67,6 @@ static void other(const char *line)
 
 int main(void)
 {
-    setvbuf(stdout, NULL, _IOLBF, 0);
     for (int i = 0; i < NT; i++)
         pthread_create(&threads[i], NULL, worker, (void *)(intptr_t)i);
     return serve_queries(answer, other);

@@ -85,7 +85,6 @@ static void other(const char *line)
 
 int main(void)
 {
-    setvbuf(stdout, NULL, _IOLBF, 0);
     spawn();
     spawn();
     return serve_queries(answer, other);
