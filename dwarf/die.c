@@ -2,6 +2,8 @@
 
 #include <stddef.h>
 
+#include "util.h"
+
 Dwarf_Die die_at(Dwarf_Debug dbg, Dwarf_Off off)
 {
     Dwarf_Die d = NULL;
@@ -51,6 +53,13 @@ bool die_ref(Dwarf_Die d, Dwarf_Half at, Dwarf_Off *off)
     return ok;
 }
 
+bool die_has(Dwarf_Die d, Dwarf_Half at)
+{
+    Dwarf_Bool has = 0;
+    Dwarf_Error err = NULL;
+    return dwarf_hasattr(d, at, &has, &err) == DW_DLV_OK && has;
+}
+
 bool die_flag(Dwarf_Die d, Dwarf_Half at)
 {
     Dwarf_Bool set = 0;
@@ -72,4 +81,57 @@ Dwarf_Die die_next(Dwarf_Debug dbg, Dwarf_Die d)
     int rc = dwarf_siblingof_b(dbg, d, 1, &next, &err);
     dwarf_dealloc_die(d);
     return rc == DW_DLV_OK ? next : NULL;
+}
+
+/* Through typedefs and qualifiers to the type that says the layout. A
+ * qualifier without DW_AT_type is "const void": no DIE. */
+Dwarf_Die die_strip(Dwarf_Debug dbg, Dwarf_Off off)
+{
+    Dwarf_Die d = die_at(dbg, off);
+    for (int i = 0; d && i < 32; i++) {
+        Dwarf_Half t = die_tag(d);
+        if (t != DW_TAG_typedef && t != DW_TAG_const_type && t != DW_TAG_volatile_type &&
+            t != DW_TAG_restrict_type && t != DW_TAG_atomic_type)
+            return d;
+        Dwarf_Off next;
+        bool more = die_ref(d, DW_AT_type, &next);
+        dwarf_dealloc_die(d);
+        d = more ? die_at(dbg, next) : NULL;
+    }
+    return d;
+}
+
+/* A bit-field's first bit from the struct's start: gcc says it with
+ * DW_AT_data_bit_offset; the older form (DW_AT_bit_offset, clang with
+ * -gdwarf-4) counts from the most significant bit of a storage unit of
+ * DW_AT_byte_size bytes at DW_AT_data_member_location. */
+static uint64_t bit_position(Dwarf_Die c, uint64_t bits)
+{
+    Dwarf_Unsigned pos = 0, off = 0, unit = 0, from_top = 0;
+    if (die_udata(c, DW_AT_data_bit_offset, &pos))
+        return pos;
+    die_udata(c, DW_AT_data_member_location, &off);
+    if (!die_udata(c, DW_AT_bit_offset, &from_top) || !die_udata(c, DW_AT_byte_size, &unit))
+        return off * 8;
+    return off * 8 + unit * 8 - from_top - bits;
+}
+
+size_t die_members(Dwarf_Debug dbg, Dwarf_Die d, struct die_member **out)
+{
+    size_t n = 0, cap = 0;
+    *out = NULL;
+    for (Dwarf_Die c = die_first_child(d); c; c = die_next(dbg, c)) {
+        Dwarf_Unsigned off = 0, bits = 0;
+        struct die_member mb = {die_name(c), 0, 0, die_udata(c, DW_AT_bit_size, &bits), 0, bits};
+        if ((die_tag(c) == DW_TAG_member || die_tag(c) == DW_TAG_inheritance) && die_ref(c, DW_AT_type, &mb.type)) {
+            die_udata(c, DW_AT_data_member_location, &off);
+            mb.offset = off;
+            if (mb.bitfield) {
+                mb.bit_pos = bit_position(c, bits);
+                mb.offset = mb.bit_pos / 8;
+            }
+            ARRAY_PUSH(*out, n, cap, mb); /* its name stays valid until dwarf_finish */
+        }
+    }
+    return n;
 }

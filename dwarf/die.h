@@ -7,6 +7,8 @@
 #include <dwarf.h>
 #include <libdwarf.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /* The DIE at a .debug_info offset, or NULL; dwarf_dealloc_die it. */
 Dwarf_Die die_at(Dwarf_Debug dbg, Dwarf_Off off);
@@ -19,10 +21,25 @@ bool die_udata(Dwarf_Die d, Dwarf_Half at, Dwarf_Unsigned *v);
  * .debug_info offset. */
 bool die_ref(Dwarf_Die d, Dwarf_Half at, Dwarf_Off *off);
 bool die_flag(Dwarf_Die d, Dwarf_Half at);
+bool die_has(Dwarf_Die d, Dwarf_Half at);
 
 /* Children in order: for (c = die_first_child(d); c; c = die_next(dbg, c));
  * die_next frees the DIE it is given. */
 Dwarf_Die die_first_child(Dwarf_Die d);
 Dwarf_Die die_next(Dwarf_Debug dbg, Dwarf_Die d);
+
+/* Through typedefs and qualifiers to the type that says the layout, or
+ * NULL ("const void"). */
+Dwarf_Die die_strip(Dwarf_Debug dbg, Dwarf_Off off);
+
+/* A struct's, union's or class's members (and base classes), in order. */
+struct die_member {
+    const char *name;
+    Dwarf_Off type;
+    uint64_t offset;
+    bool bitfield;
+    uint64_t bit_pos, bit_size;  /* a bit-field's place, from the struct's start */
+};
+size_t die_members(Dwarf_Debug dbg, Dwarf_Die d, struct die_member **out);
 
 #endif

@@ -41,24 +41,6 @@ struct match {
     struct strbuf changes;
 };
 
-/* Through typedefs and qualifiers to the type that says the layout. A
- * qualifier without DW_AT_type is "const void": no DIE. */
-static Dwarf_Die strip(Dwarf_Debug dbg, Dwarf_Off off)
-{
-    Dwarf_Die d = die_at(dbg, off);
-    for (int i = 0; d && i < MAX_DEPTH; i++) {
-        Dwarf_Half t = die_tag(d);
-        if (t != DW_TAG_typedef && t != DW_TAG_const_type && t != DW_TAG_volatile_type &&
-            t != DW_TAG_restrict_type && t != DW_TAG_atomic_type)
-            return d;
-        Dwarf_Off next;
-        bool more = die_ref(d, DW_AT_type, &next);
-        dwarf_dealloc_die(d);
-        d = more ? die_at(dbg, next) : NULL;
-    }
-    return d;
-}
-
 /* Add a copy (or extend the last one); returns it. */
 static struct copy_op *add_op(struct match *m, uint64_t from, uint64_t to, uint32_t from_size,
                               uint32_t to_size, enum copy_kind kind)
@@ -228,7 +210,7 @@ static uint64_t die_size(Dwarf_Debug dbg, Dwarf_Die d, int depth)
 
 static uint64_t type_size(Dwarf_Debug dbg, Dwarf_Off off, int depth)
 {
-    Dwarf_Die d = depth < MAX_DEPTH ? strip(dbg, off) : NULL;
+    Dwarf_Die d = depth < MAX_DEPTH ? die_strip(dbg, off) : NULL;
     if (!d)
         return 0;
     uint64_t size = die_tag(d) == DW_TAG_pointer_type ? 8 : die_size(dbg, d, depth);
@@ -281,53 +263,9 @@ static enum type_verdict array_types(struct match *m, Dwarf_Die od, Dwarf_Die nd
     return v;
 }
 
-/* A struct's members, in order. */
-struct member {
-    const char *name;
-    Dwarf_Off type;
-    uint64_t offset;
-    bool bitfield;
-    uint64_t bit_pos, bit_size;  /* a bit-field's place, from the struct's start */
-};
-
-/* A bit-field's first bit from the struct's start: gcc says it with
- * DW_AT_data_bit_offset; the older form (DW_AT_bit_offset, clang with
- * -gdwarf-4) counts from the most significant bit of a storage unit of
- * DW_AT_byte_size bytes at DW_AT_data_member_location. */
-static uint64_t bit_position(Dwarf_Die c, uint64_t bits)
-{
-    Dwarf_Unsigned pos = 0, off = 0, unit = 0, from_top = 0;
-    if (die_udata(c, DW_AT_data_bit_offset, &pos))
-        return pos;
-    die_udata(c, DW_AT_data_member_location, &off);
-    if (!die_udata(c, DW_AT_bit_offset, &from_top) || !die_udata(c, DW_AT_byte_size, &unit))
-        return off * 8;
-    return off * 8 + unit * 8 - from_top - bits;
-}
-
-static size_t members(Dwarf_Debug dbg, Dwarf_Die d, struct member **out)
-{
-    size_t n = 0, cap = 0;
-    *out = NULL;
-    for (Dwarf_Die c = die_first_child(d); c; c = die_next(dbg, c)) {
-        Dwarf_Unsigned off = 0, bits = 0;
-        struct member mb = {die_name(c), 0, 0, die_udata(c, DW_AT_bit_size, &bits), 0, bits};
-        if ((die_tag(c) == DW_TAG_member || die_tag(c) == DW_TAG_inheritance) && die_ref(c, DW_AT_type, &mb.type)) {
-            die_udata(c, DW_AT_data_member_location, &off);
-            mb.offset = off;
-            if (mb.bitfield) {
-                mb.bit_pos = bit_position(c, bits);
-                mb.offset = mb.bit_pos / 8;
-            }
-            ARRAY_PUSH(*out, n, cap, mb); /* its name stays valid until dwarf_finish */
-        }
-    }
-    return n;
-}
-
 /* The new member matching old member i: same name, or for anonymous
  * members the one at the same rank among the anonymous. */
-static const struct member *counterpart(const struct member *om, size_t i, const struct member *nm, size_t nn)
+static const struct die_member *counterpart(const struct die_member *om, size_t i, const struct die_member *nm, size_t nn)
 {
     size_t rank = 0;
     if (*om[i].name) {
@@ -347,7 +285,7 @@ static const struct member *counterpart(const struct member *om, size_t i, const
 /* Whether the integer type at off is signed (enums count as signed). */
 static bool is_signed_type(Dwarf_Debug dbg, Dwarf_Off off, bool *integer)
 {
-    Dwarf_Die d = strip(dbg, off);
+    Dwarf_Die d = die_strip(dbg, off);
     Dwarf_Unsigned enc = 0;
     *integer = false;
     if (!d)
@@ -367,7 +305,7 @@ static bool is_signed_type(Dwarf_Debug dbg, Dwarf_Off off, bool *integer)
  * or narrowed as an integer (COPY_BITS: from and to are the bytes holding
  * the first bit, from_bit and to_bit the bit within them, sizes in bits). */
 static enum type_verdict bitfield_member(struct match *m, struct side o, struct side n,
-                                         const struct member *om, const struct member *nm, const char *path)
+                                         const struct die_member *om, const struct die_member *nm, const char *path)
 {
     bool oint, nint;
     bool is_signed = is_signed_type(o.dbg, om->type, &oint);
@@ -394,13 +332,13 @@ static enum type_verdict bitfield_member(struct match *m, struct side o, struct 
 static enum type_verdict struct_types(struct match *m, Dwarf_Die od, Dwarf_Die nd, struct side o,
                                       struct side n, const char *path, int depth)
 {
-    struct member *om, *nm;
-    size_t no = members(o.dbg, od, &om), nn = members(n.dbg, nd, &nm);
+    struct die_member *om, *nm;
+    size_t no = die_members(o.dbg, od, &om), nn = die_members(n.dbg, nd, &nm);
     enum type_verdict v = no == nn && die_size(o.dbg, od, depth) == die_size(n.dbg, nd, depth) ? TYPES_IDENTICAL
                                                                                  : TYPES_MIGRATABLE;
     size_t mark = m->plan->nops;
     for (size_t i = 0; i < no && v != TYPES_INCOMPATIBLE; i++) {
-        const struct member *c = counterpart(om, i, nm, nn);
+        const struct die_member *c = counterpart(om, i, nm, nn);
         char sub[256];
         snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", *om[i].name ? om[i].name : "<anonymous>");
         if (!c) {
@@ -469,7 +407,7 @@ static enum type_verdict compare(struct match *m, struct side o, struct side n, 
     add_anchor(m, o.base, n.base);
     if (depth > MAX_DEPTH)
         return incompatible(m, "%s: types nest too deeply", path);
-    Dwarf_Die od = strip(o.dbg, o.type), nd = strip(n.dbg, n.type);
+    Dwarf_Die od = die_strip(o.dbg, o.type), nd = die_strip(n.dbg, n.type);
     enum type_verdict v = od && nd ? compare_dies(m, od, nd, o, n, path, depth)
                                    : incompatible(m, "%s: type not described", *path ? path : "value");
     if (od)
