@@ -243,14 +243,20 @@ static enum type_verdict array_types(struct match *m, Dwarf_Die od, Dwarf_Die nd
     enum type_verdict v = compare(m, (struct side){o.dbg, oe, o.base}, (struct side){n.dbg, ne, n.base}, sub,
                                   depth + 1);
     size_t last = m->plan->nops, last_anchor = m->plan->nanchors;
+    /* The first element's copies, as they are before the others: add_op
+     * extends the last copy in place when the next one continues it, so
+     * the plan's own entries are no pattern to repeat. */
+    struct copy_op *element = xmalloc((last - first + 1) * sizeof *element);
+    memcpy(element, m->plan->ops + first, (last - first) * sizeof *element);
     for (uint64_t r = 1; r < count && v != TYPES_INCOMPATIBLE; r++) {
-        for (size_t k = first; k < last; k++) {
-            struct copy_op op = m->plan->ops[k];
-            add_op(m, op.from + r * ostride, op.to + r * nstride, op.from_size, op.to_size, op.kind)->map = op.map;
+        for (size_t k = 0; k < last - first; k++) {
+            const struct copy_op *op = &element[k];
+            add_op(m, op->from + r * ostride, op->to + r * nstride, op->from_size, op->to_size, op->kind)->map = op->map;
         }
         for (size_t k = first_anchor; k < last_anchor; k++)
             add_anchor(m, m->plan->anchors[k].from + r * ostride, m->plan->anchors[k].to + r * nstride);
     }
+    free(element);
     if (odims[0] > ndims[0])
         add_dropped(m, o.base + count * ostride, (odims[0] - ndims[0]) * inner * ostride);
     if (odims[0] != ndims[0] && v != TYPES_INCOMPATIBLE) {

@@ -28,7 +28,7 @@ state() {
     awk -v t="$t" '$1 == t && $2 != "end" { $1 = ""; sub(/^ /, ""); printf "%s|", $0 }' "$S_OUT"
 }
 
-V1_STATE="counts 2 20|p0 ann 2 2 -1|p1 bob 4 2 -1|p2 cid 6 2 -1|pair 21 42|scalars 2 2 9 70002 6|legacy 42|hits 2|bits 40490fdb|moods 1 1 1|flags -3 11 -1|pointers bob 6 cid|version 1|"
+V1_STATE="counts 2 20|p0 ann 2 2 -1|p1 bob 4 2 -1|p2 cid 6 2 -1|pair 21 42|scalars 2 2 9 70002 6|legacy 42|hits 2|bits 40490fdb|moods 1 1 1|flags -3 11 -1|pointers bob 6 cid|board 3 2 26|version 1|"
 
 # start_played: a session of version 1, two rounds played.
 start_played() {
@@ -73,7 +73,7 @@ test_migrate() {
     reload
     expect_reloaded reload game.o warnings
     parse_report "$R_OUT" &&
-        check report-counts "7 kept, 8 migrated, 3 reset, 1 new" \
+        check report-counts "8 kept, 8 migrated, 3 reset, 1 new" \
             "$RP_VKEPT kept, $RP_VMIGRATED migrated, $RP_VRESET reset, $RP_VNEW new" "variable counts"
     check migration-lines "hotld: migrated 'flags': shield bit-field moved, level bit-field resized, ready added|hotld: migrated 'moods': [] enumerators renumbered|hotld: migrated 'pair': layout changed|hotld: migrated 'players': [].id added, [].hp added|hotld: migrated 'ratio': float to double|hotld: migrated 'rounds': widened|hotld: migrated 'small': narrowed|hotld: user-migrated 'legacy'|" \
         "$(migration_lines)" "migration lines"
@@ -87,7 +87,7 @@ test_migrate() {
     local fates; fates=$(printf '%s\n' "$R_OUT" | awk '/^  / && $2 ~ /^(kept|migrated|user-migrated|reset|new)$/ {
             if ($1 ~ /^(count[.][0-9]+|[a-z_]+[.]count)$/) $1 = "count"  # gcc count.N, clang f.count
             print $1, $2 }' | sort | tr '\n' '|')
-    check status-vars "bits reset|count kept|count kept|count new|flags migrated|leader kept|legacy user-migrated|moods migrated|narrowed reset|pair migrated|play_count kept|players migrated|ratio migrated|round_count kept|rounds migrated|score_ptr kept|small migrated|stats reset|total kept|" \
+    check status-vars "bits reset|board kept|count kept|count kept|count new|flags migrated|leader kept|legacy user-migrated|moods migrated|narrowed reset|pair migrated|play_count kept|players migrated|ratio migrated|round_count kept|rounds migrated|score_ptr kept|small migrated|stats reset|total kept|" \
         "$fates" "--status --vars"
     if printf '%s\n' "$R_OUT" | grep -q "^hotld: migrated 'players' of .*: \[\].id added, \[\].hp added$"; then
         ok "$P/status-vars-details"
@@ -95,11 +95,11 @@ test_migrate() {
         not_ok "$P/status-vars-details" "no migration line in --status --vars; $(client_said)"
     fi
     query
-    check v2-state "counts 2 20|p0 ann 2 2 100|p1 bob 4 2 100|p2 cid 6 2 100|pair 21 42|scalars 2 2 9 0 6|legacy 42|hits 0|bits 0.00000|moods 1 1 1|flags -3 11 0|pointers bob 6 cid|version 2|" \
+    check v2-state "counts 2 20|p0 ann 2 2 100|p1 bob 4 2 100|p2 cid 6 2 100|pair 21 42|scalars 2 2 9 0 6|legacy 42|hits 0|bits 0.00000|moods 1 1 1|flags -3 11 0|pointers bob 6 cid|board 3 2 26|version 2|" \
         "$(state)" "state"
     send play
     query
-    check v2-plays-on "counts 3 30|p0 ann 3 3 100|p1 bob 6 3 100|p2 cid 9 3 100|pair 31 62|scalars 3 4 10 1 9|legacy 42|hits 1|bits 0.00000|moods 1 1 1|flags -3 12 0|pointers bob 9 cid|version 2|" \
+    check v2-plays-on "counts 3 30|p0 ann 3 3 100|p1 bob 6 3 100|p2 cid 9 3 100|pair 31 62|scalars 3 4 10 1 9|legacy 42|hits 1|bits 0.00000|moods 1 1 1|flags -3 12 0|pointers bob 9 cid|board 4 2 36|version 2|" \
         "$(state)" "state"
     session_stop
 
@@ -110,7 +110,7 @@ test_migrate() {
     use game2.o game.o
     reload_answering $'x\nk\nm\nm\n' --on-conflict=ask
     if [ "$R_RC" -eq 0 ] && parse_report "$R_OUT"; then
-        check ask-counts "8 kept, 10 migrated, 0 reset" "$RP_VKEPT kept, $RP_VMIGRATED migrated, $RP_VRESET reset" \
+        check ask-counts "9 kept, 10 migrated, 0 reset" "$RP_VKEPT kept, $RP_VMIGRATED migrated, $RP_VRESET reset" \
             "variable counts"
     else
         not_ok "$P/ask-counts" "no report; $(client_said)"

@@ -13,6 +13,7 @@
  *   legacy   an array becomes a struct: incompatible, but version 2 has
  *            hotld_migrate_legacy, which sums the old elements
  *   total    unchanged: kept
+ *   board    unchanged, a 2-D array: kept (every element)
  *   leader, score_ptr, players[0].rival
  *            pointers into players: they follow it to its new storage
  *   moods    an array of an enum renumbered: each value follows its name
@@ -24,7 +25,7 @@
  *            numbers shift: each must stay itself (DWARF scope keys)
  * "q TAG" answers: pN NAME SCORE LEVEL HP (-1 before version 2), then
  * pair A B, the scalars rounds ratio small narrowed total, legacy (its
- * sum), stats hits, and the version. */
+ * sum), stats hits, board, and the version. */
 #include "rt.h"
 
 struct player {
@@ -57,6 +58,7 @@ struct player players[3] = {PLAYER("ann"), PLAYER("bob"), PLAYER("cid")};
 struct player *leader = &players[1];
 int *score_ptr = &players[2].score;
 struct pair pair = {.a = 1, .b = 2};
+long board[2][3] = {{1, 2, 3}, {4, 5, 6}};
 #if VER >= 2
 float bits;
 #else
@@ -135,6 +137,8 @@ RELOADABLE void play(void)
     }
     pair.a += 10;
     pair.b += 20;
+    board[0][0]++;
+    board[1][2] += 10;
     rounds++;
     ratio *= 2;
     small++;
@@ -179,6 +183,7 @@ RELOADABLE void show(const char *tag)
 #endif
     printf("%s pointers %s %d %s\n", tag, leader->name, *score_ptr,
            players[0].rival ? players[0].rival->name : "none");
+    printf("%s board %ld %ld %ld\n", tag, board[0][0], board[0][1], board[1][2]);
     printf("%s version %d\n", tag, opaque_int(VER));
 }
 
