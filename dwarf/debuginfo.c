@@ -43,6 +43,8 @@ struct debug_info {
     struct reloc_index info, addr;  /* .rela.debug_info, .rela.debug_addr */
     struct debug_var *vars;
     size_t nvars, capvars;
+    struct debug_func *funcs;
+    size_t nfuncs, capfuncs;
 };
 
 Dwarf_Debug debug_info_dbg(const struct debug_info *di)
@@ -182,6 +184,20 @@ static const char *variable_name(const struct debug_info *di, Dwarf_Die die)
     return name;
 }
 
+static const char *linkage_name(Dwarf_Die die)
+{
+    Dwarf_Attribute a;
+    Dwarf_Error err = NULL;
+    char *name = NULL;
+    if (dwarf_attr(die, DW_AT_linkage_name, &a, &err) != DW_DLV_OK &&
+        dwarf_attr(die, DW_AT_MIPS_linkage_name, &a, &err) != DW_DLV_OK)
+        return "";
+    if (dwarf_formstring(a, &name, &err) != DW_DLV_OK)
+        name = NULL;
+    dwarf_dealloc_attribute(a);
+    return name ? name : "";
+}
+
 /* A variable's key, stable across rebuilds of its object: its name if it
  * is external, else its scope too: "file.c:name" for a file static,
  * "file.c:function{block}...:name" for a function static. */
@@ -197,6 +213,29 @@ static void note_variable(struct debug_info *di, Dwarf_Die die, uint64_t addr_ba
     v.key = die_flag(die, DW_AT_external) || die_flag(die, DW_AT_specification) ? xstrdup(name)
                                                                           : xasprintf("%s:%s", scope, name);
     ARRAY_PUSH(di->vars, di->nvars, di->capvars, v);
+}
+
+/* A function defined here (it has code: DW_AT_low_pc), by the name its
+ * ELF symbol has: the linkage name if it has one (C++), else its name. */
+static void note_function(struct debug_info *di, Dwarf_Die die)
+{
+    Dwarf_Off origin;
+    Dwarf_Die o = NULL;
+    if (!die_has(die, DW_AT_low_pc) && !die_has(die, DW_AT_ranges))
+        return;
+    if (die_ref(die, DW_AT_specification, &origin) || die_ref(die, DW_AT_abstract_origin, &origin))
+        o = die_at(di->dbg, origin);
+    const char *name = linkage_name(die);
+    if (!*name && o)
+        name = linkage_name(o);
+    if (!*name)
+        name = *die_name(die) ? die_name(die) : o ? die_name(o) : "";
+    if (o)
+        dwarf_dealloc_die(o);
+    Dwarf_Off off;
+    Dwarf_Error err = NULL;
+    if (*name && dwarf_dieoffset(die, &off, &err) == DW_DLV_OK)
+        ARRAY_PUSH(di->funcs, di->nfuncs, di->capfuncs, ((struct debug_func){name, off}));
 }
 
 /* The scope a DIE opens, inside scope: "file.c", "f", "f{1}", "ns::". */
@@ -221,6 +260,8 @@ static void walk(struct debug_info *di, Dwarf_Die die, uint64_t addr_base, const
         Dwarf_Die child;
         if (tag == DW_TAG_variable)
             note_variable(di, die, addr_base, scope);
+        else if (tag == DW_TAG_subprogram)
+            note_function(di, die);
         bool opens = tag == DW_TAG_subprogram || tag == DW_TAG_lexical_block ||
                      tag == DW_TAG_namespace || tag == DW_TAG_compile_unit;
         if (opens && depth < 64 && (child = die_first_child(die))) {
@@ -359,6 +400,7 @@ void debug_info_close(struct debug_info *di)
     for (size_t i = 0; i < di->nvars; i++)
         free(di->vars[i].key);
     free(di->vars);
+    free(di->funcs);
     free(di);
 }
 
@@ -373,5 +415,13 @@ const struct debug_var *debug_var_at(const struct debug_info *di, uint32_t sec, 
     for (size_t i = 0; di && i < di->nvars; i++)
         if (di->vars[i].section == sec && di->vars[i].offset == offset)
             return &di->vars[i];
+    return NULL;
+}
+
+const struct debug_func *debug_func_named(const struct debug_info *di, const char *name)
+{
+    for (size_t i = 0; di && i < di->nfuncs; i++)
+        if (!strcmp(di->funcs[i].name, name))
+            return &di->funcs[i];
     return NULL;
 }

@@ -34,6 +34,13 @@ struct debug_var {
                                    "file.c:name", "file.c:function{1}:name" */
 };
 
+/* A function defined in the object, by its symbol's name (C++: mangled),
+ * with the offset of its DW_TAG_subprogram. */
+struct debug_func {
+    const char *name;
+    uint64_t die;
+};
+
 /* NULL if the object has no DWARF (not built with -g) or libdwarf cannot
  * read it. */
 struct debug_info *debug_info_open(const struct object *obj);
@@ -42,7 +49,9 @@ void debug_info_close(struct debug_info *di);
 const struct debug_var *debug_var_at(const struct debug_info *di, uint32_t sec, uint64_t offset);
 /* Every variable found, in DWARF order. */
 const struct debug_var *debug_vars(const struct debug_info *di, size_t *n);
-/* libdwarf's handle, for typematch.c. */
+/* The function of that symbol name defined in the object, if any. */
+const struct debug_func *debug_func_named(const struct debug_info *di, const char *name);
+/* libdwarf's handle, for typematch.c and ctype.c. */
 struct Dwarf_Debug_s *debug_info_dbg(const struct debug_info *di);
 
 /* How to carry one old value into the new storage: one leaf (a scalar, or
