@@ -247,7 +247,8 @@ static enum type_verdict array_types(struct match *m, Dwarf_Die od, Dwarf_Die nd
      * extends the last copy in place when the next one continues it, so
      * the plan's own entries are no pattern to repeat. */
     struct copy_op *element = xmalloc((last - first + 1) * sizeof *element);
-    memcpy(element, m->plan->ops + first, (last - first) * sizeof *element);
+    if (last > first) /* ops is NULL before the first copy */
+        memcpy(element, m->plan->ops + first, (last - first) * sizeof *element);
     for (uint64_t r = 1; r < count && v != TYPES_INCOMPATIBLE; r++) {
         for (size_t k = 0; k < last - first; k++) {
             const struct copy_op *op = &element[k];

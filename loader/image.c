@@ -161,9 +161,13 @@ int link_add_object(struct link *ld, struct object *obj)
     return symtab_add_object(ld, obj);
 }
 
-/* The entry symbol is a strong reference, so an archive may provide it. */
+/* The entry symbol is a strong reference, so an archive may provide it.
+ * A link without one (entry NULL) is loaded for its functions and data
+ * alone (hotld --print and --call without a session). */
 static void require_entry(struct link *ld)
 {
+    if (!ld->opts->entry)
+        return;
     struct symbol *s = symtab_get(ld, ld->opts->entry);
     if (s->kind == SYM_UNDEF && s->bind == STB_WEAK) {
         s->bind = STB_GLOBAL;
@@ -173,6 +177,8 @@ static void require_entry(struct link *ld)
 
 static int find_entry(struct link *ld)
 {
+    if (!ld->opts->entry)
+        return 0;
     struct symbol *s = strmap_get(&ld->symtab, ld->opts->entry);
     if (!s || s->kind != SYM_DEFINED || !s->addr)
         return fail("entry symbol '%s' is not defined by any object%s", ld->opts->entry,

@@ -29,6 +29,19 @@ static const char usage[] =
     "  --on-conflict=ask|reset|keep|abort\n"
     "                      what to do with a variable whose old value cannot\n"
     "                      follow its new type (ask: the default on a terminal)\n"
+    "\n"
+    "The program's image: ask the running session, or, given FILEs and no\n"
+    "session, read them (--sizes, --refs) or load them without running main.\n"
+    "  --print EXPR        print a value: 'players[2].pos.x', '*p', 'game.o:count'\n"
+    "  --call 'FN(ARGS)'   call a function, arguments from its DWARF prototype\n"
+    "  --repl              a prompt for those, and 'set VAR = VALUE'\n"
+    "  --sizes             functions and data by size, per object\n"
+    "  --top N             with --sizes: the N largest\n"
+    "  --refs SYMBOL       what references SYMBOL, and what it references\n"
+    "  --svg FILE          with --sizes: a treemap; with --refs: a graph\n"
+    "  --dot FILE          with --refs: the graph for Graphviz\n"
+    "  --json              JSON instead of text\n"
+    "\n"
     "  -v, --verbose       report each link phase and its time\n"
     "  -h, --help          show this help\n"
     "  --version           show the version\n";
@@ -52,6 +65,53 @@ static const char *option_value(int argc, char **argv, int *i, const char *opt)
         exit(2);
     }
     return argv[++*i];
+}
+
+/* The options of a question about the image (query.h); false if arg is
+ * none of them. */
+static bool query_option(int argc, char **argv, int *i, struct session_options *o)
+{
+    struct query *q = &o->query;
+    const char *a = argv[*i], *v;
+    bool command = true;
+    if ((v = option_value(argc, argv, i, "--print")) || (v = option_value(argc, argv, i, "--call")))
+        q->command = "eval", q->arg = v;
+    else if ((v = option_value(argc, argv, i, "--refs")))
+        q->command = "refs", q->arg = v;
+    else if (!strcmp(a, "--sizes"))
+        q->command = "sizes";
+    else if (!strcmp(a, "--repl"))
+        q->command = NULL;
+    else if ((command = false, v = option_value(argc, argv, i, "--top")))
+        q->top = strtoul(v, NULL, 10) ? strtoul(v, NULL, 10) : SIZE_MAX;
+    else if ((v = option_value(argc, argv, i, "--svg")))
+        q->graph = "svg", o->graph_file = v;
+    else if ((v = option_value(argc, argv, i, "--dot")))
+        q->graph = "dot", o->graph_file = v;
+    else if (!strcmp(a, "--json"))
+        q->json = true;
+    else
+        return false;
+    if (command)
+        o->mode = MODE_QUERY;
+    return true;
+}
+
+/* Options that only some questions take. */
+static int check_query(const struct session_options *o)
+{
+    const struct query *q = &o->query;
+    const char *c = o->mode != MODE_QUERY ? "" : q->command ? q->command : "repl";
+    if (q->graph && strcmp(c, "refs") && (strcmp(c, "sizes") || strcmp(q->graph, "svg")))
+        return fprintf(stderr, "hotld: error: --%s goes with %s\n", q->graph,
+                       !strcmp(q->graph, "svg") ? "--sizes or --refs" : "--refs"), -1;
+    if (q->top == SIZE_MAX)
+        return fprintf(stderr, "hotld: error: --top: a number above 0\n"), -1;
+    if (q->top && strcmp(c, "sizes"))
+        return fprintf(stderr, "hotld: error: --top goes with --sizes\n"), -1;
+    if (q->json && (!*c || !strcmp(c, "repl")))
+        return fprintf(stderr, "hotld: error: --json goes with --print, --call, --sizes or --refs\n"), -1;
+    return 0;
 }
 
 /* hotld's entry point is linked as `main` (see the Makefile) but named
@@ -96,6 +156,8 @@ int hotld_main(int argc, char **argv)
                 return 2;
             }
             o.session = v;
+        } else if (query_option(argc, argv, &i, &o)) {
+            continue;
         } else if (!strcmp(a, "--status")) {
             o.mode = MODE_STATUS;
         } else if (!strcmp(a, "--vars")) {
@@ -128,7 +190,9 @@ int hotld_main(int argc, char **argv)
             ARRAY_PUSH(o.link.inputs, o.link.ninputs, capin, in);
         }
     }
-    if (o.link.ninputs == 0 && o.mode != MODE_STATUS) {
+    if (check_query(&o) < 0)
+        return 2;
+    if (o.link.ninputs == 0 && o.mode == MODE_RUN) {
         fprintf(stderr, "hotld: error: no input files (see hotld --help)\n");
         return 2;
     }

@@ -21,6 +21,7 @@
 #include "hash.h"
 #include "elfimage.h"
 #include "introspect.h"
+#include "query.h"
 #include "jit.h"
 #include "snapshot.h"
 #include "stopworld.h"
@@ -38,8 +39,11 @@ static pid_t server_pid;
 
 /* ---- the program's view: hotld.h ------------------------------------- */
 
+/* Work for the program's thread that calls hotld_poll(): a reload, or a
+ * call asked for by hotld --call. */
 struct pending {
-    struct link_options *opts;
+    int (*job)(void *arg, char **report);
+    void *arg;
     char *report;
     int rc;
     bool done, cancelled;
@@ -199,7 +203,7 @@ static void hotld_poll_impl(void)
     pthread_mutex_unlock(&poll_lock);
     if (!p)
         return;
-    int rc = apply(p->opts, &p->report);
+    int rc = p->job(p->arg, &p->report);
     pthread_mutex_lock(&poll_lock);
     p->rc = rc;
     if (rc < 0)
@@ -230,11 +234,13 @@ static void define_host_symbols(struct session *se)
     introspect_define(se);
 }
 
-/* A program that calls hotld_poll() gets its reloads there; wait for it. */
-static int apply_cooperatively(struct link_options *opts, char **report)
+/* A program that calls hotld_poll() gets its reloads, and calls into it,
+ * there: run job in that thread and wait for it. */
+static int at_safe_point(int (*job)(void *, char **), void *arg, char **report)
 {
     struct pending *p = xcalloc(1, sizeof *p);
-    p->opts = opts;
+    p->job = job;
+    p->arg = arg;
     pthread_mutex_lock(&poll_lock);
     poll_request = p;
     struct timespec until;
@@ -263,12 +269,22 @@ static int apply_cooperatively(struct link_options *opts, char **report)
     return rc;
 }
 
-int session_reload(struct link_options *opts, char **report)
+static int apply_job(void *opts, char **report)
+{
+    return apply(opts, report);
+}
+
+static bool is_cooperative(void)
 {
     pthread_mutex_lock(&poll_lock);
     bool coop = cooperative;
     pthread_mutex_unlock(&poll_lock);
-    return coop ? apply_cooperatively(opts, report) : apply(opts, report);
+    return coop;
+}
+
+int session_reload(struct link_options *opts, char **report)
+{
+    return is_cooperative() ? at_safe_point(apply_job, opts, report) : apply(opts, report);
 }
 
 /* The program as a debugger should see it: one image for all objects. */
@@ -465,6 +481,43 @@ static bool same_program(const struct message *m)
     return shared && 1 + nargs == (size_t)the_session.argc;
 }
 
+/* hotld --sizes, --refs, --print, --call on the program as it is now. A
+ * call goes to the program's hotld_poll() if it uses it, as reloads do. */
+struct query_job {
+    const struct query *q;
+    struct strbuf doc;
+};
+
+static int query_job(void *arg, char **text)
+{
+    struct query_job *j = arg;
+    struct strbuf sb = {0};
+    sb_printf(&sb, "%s", "");
+    int rc = query_answer(j->q, the_session.live, &the_session.lock, &sb, &j->doc);
+    *text = sb.s;
+    return rc;
+}
+
+static void serve_query(int fd, const struct message *m)
+{
+    struct query q;
+    struct query_job j = {&q, {0}};
+    char *text = NULL;
+    int rc = query_decode(m, &q);
+    if (rc == 0)
+        rc = !strcmp(q.command, "eval") && is_cooperative() ? at_safe_point(query_job, &j, &text)
+                                                             : query_job(&j, &text);
+    struct message reply = {0};
+    message_add(&reply, rc == 0 ? "ok" : "error");
+    message_add(&reply, rc == 0 ? text : last_error());
+    if (rc == 0 && q.graph)
+        message_add(&reply, j.doc.s ? j.doc.s : "");
+    message_send(fd, &reply);
+    message_free(&reply);
+    free(text);
+    free(j.doc.s);
+}
+
 static void serve_request(int fd)
 {
     struct message m;
@@ -479,6 +532,8 @@ static void serve_request(int fd)
         char *text = status_text(m.nfields > 1 && !strcmp(m.fields[1], "vars"));
         answer(fd, true, text);
         free(text);
+    } else if (!strcmp(m.fields[0], "query")) {
+        serve_query(fd, &m);
     } else if (!strcmp(m.fields[0], "reload") && !same_program(&m)) {
         answer(fd, false, OTHER_PROGRAM);
     } else if (!strcmp(m.fields[0], "reload")) {
@@ -857,8 +912,9 @@ int session_main(struct session_options *o)
     if (!o->name)
         o->name = program_name(o);
     make_absolute(&o->link);
-    if (o->mode == MODE_STATUS) {
-        int rc = client_status(path, o->vars);
+    if (o->mode == MODE_STATUS || o->mode == MODE_QUERY) {
+        int rc = o->mode == MODE_STATUS ? client_status(path, o->vars)
+                                        : query_main(&o->query, o->graph_file, path, &o->link);
         free(path);
         return rc;
     }

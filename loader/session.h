@@ -6,8 +6,9 @@
 #include <pthread.h>
 
 #include "linker.h"
+#include "query.h"
 
-enum session_mode { MODE_RUN, MODE_STATUS };
+enum session_mode { MODE_RUN, MODE_STATUS, MODE_QUERY };
 
 struct session_options {
     struct link_options link;
@@ -16,6 +17,8 @@ struct session_options {
     const char *name;           /* argv[0] for the program; NULL: derive it */
     bool watch;                 /* reload when an input file changes */
     bool vars;                  /* --status --vars: the variables too */
+    struct query query;         /* MODE_QUERY; no command: --repl */
+    const char *graph_file;     /* --svg FILE, --dot FILE */
     int reload_timeout_ms;
     int argc;                   /* program arguments after "--" */
     char **argv;

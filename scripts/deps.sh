@@ -3,7 +3,8 @@
 # Only missing packages are installed, so this is cheap to run every time.
 set -e
 PKGS="gcc g++ clang make pkg-config libelf-dev libdwarf-dev gdb binutils \
-      mold tcc dpkg-dev xz-utils libclang-rt-dev python3 lldb-14"
+      mold tcc dpkg-dev xz-utils libclang-rt-dev python3 lldb-14 \
+      libffi-dev libreadline-dev chromium"
 [ "$#" -gt 0 ] && PKGS="$PKGS $*"
 missing=""
 for p in $PKGS; do

@@ -6,7 +6,8 @@
 # status must match byte for byte: the scripts in tests/thirdparty/lua/, the
 # REPL fed from a pipe, `lua -` reading stdin, -e/-l/-W/-v options, error
 # exits, an archive link (-L/-l), luac's bytecode output, and one script
-# under the ASan+UBSan build of hotld.
+# under the ASan+UBSan build of hotld. A running interpreter is reloaded,
+# debugged with gdb, and inspected (hotld --call, --print, --sizes, --refs).
 #
 # Builds are cached in $HOTLD_CACHE/build/lua5.4-CC-KEY, KEY hashing the
 # compiler versions, the flags, the source version and the text of build_lua.
@@ -148,6 +149,41 @@ lua_gdb_check() {
     fi
 }
 
+# The running interpreter's image (hotld --call, --print, --sizes, --refs):
+# lua_version(NULL) is called in it, a struct array of lbaselib.c and the
+# type names' string array are printed with their types, luaV_execute is
+# the largest function, luaH_get's callers in other objects are found, the
+# treemap renders in Chromium, and the interpreter goes on.
+lua_image_check() {
+    local d=$TMP/image-$CC session=lua-image-$CC-$$ name=lua-$CC-image out
+    mkdir -p "$d" && mkfifo "$d/in"
+    printf 'for line in io.lines() do print(#line) end\n' >"$d/lengths.lua"
+    (cd "$d" && exec "$HOTLD" --session "$session" --name lua $OBJS -lm -- lengths.lua <in >out 2>err) &
+    local pid=$! fd
+    exec {fd}>"$d/in"
+    echo abc >&$fd
+    wait_line "$d/out" "^3$" || { not_ok "$name" "no answer: $(head -c 200 "$d/err")"; exec {fd}>&-; kill $pid; return; }
+    ask_lua() { (cd "$d" && "$HOTLD" --session "$session" "$@") 2>&1 | sed -E 's/0x[0-9a-f]+/ADDR/g'; }
+    expect_eq "$name/call" "lua_version(NULL) = 504" "$(ask_lua --call 'lua_version(NULL)')"
+    expect_eq "$name/print-struct" 'lbaselib.o:base_funcs[0] = (struct luaL_Reg) {name = ADDR "assert", func = ADDR <luaB_assert>}' \
+        "$(ask_lua --print 'lbaselib.o:base_funcs[0]')"
+    out=$(ask_lua --print luaT_typenames_)
+    [[ $out == 'luaT_typenames_ = {ADDR "no value", ADDR "nil", ADDR "boolean", '* ]] && ok "$name/print-strings" ||
+        not_ok "$name/print-strings" "$out"
+    out=$(ask_lua --sizes --top 1)
+    [[ $out == *"function  lvm.o"*"luaV_execute"* ]] && ok "$name/sizes-top" || not_ok "$name/sizes-top" "$out"
+    out=$(ask_lua --refs luaH_get)
+    grep -qE '^ +call +lua_rawget +lapi\.o' <<<"$out" && grep -qE '^ +call +luaV_finishget +lvm\.o' <<<"$out" &&
+        ok "$name/refs" || not_ok "$name/refs" "$(head -c 300 <<<"$out")"
+    ask_lua --sizes --svg "$d/sizes.svg" >/dev/null
+    python3 "$HOTLD_ROOT/tests/inspect/svg_renders.py" "$d/sizes.svg" 100 | sed -E "s|^(not )?ok [^:]*|\\1ok $name/treemap-renders|"
+    echo abcd >&$fd
+    wait_line "$d/out" "^4$" && ok "$name/goes-on" || not_ok "$name/goes-on" "$(tail -n 2 "$d/out")"
+    exec {fd}>&-
+    wait $pid
+    expect_eq "$name/exit-status" 0 $?
+}
+
 lua_check() {
     local name=$1 in=$2 args="" a
     shift 2
@@ -229,6 +265,7 @@ for CC in gcc clang; do
 
     lua_reload_check
     lua_gdb_check
+    lua_image_check
 
     # The ASan+UBSan build of hotld must run the same program identically.
     if [ "$CC" = gcc ]; then

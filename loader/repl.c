@@ -1,0 +1,161 @@
+/* hotld --repl: an interactive prompt on the program's image, with GNU
+ * readline's line editing, a history kept in ~/.hotld_history, and tab
+ * completion of the program's function and variable names. Each line is
+ * one statement (print, call, set) or a command: sizes, refs SYMBOL,
+ * help, quit. */
+#include <readline/history.h>
+#include <readline/readline.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "query.h"
+#include "util.h"
+
+static const char help[] =
+    "  EXPR               print a value: players[2].pos.x, *ptr, &var, game.o:count\n"
+    "  FN(ARGS)           call a function: add(1, 2.5), greet(\"you\"), paint(RED)\n"
+    "  set VAR = VALUE    change a variable\n"
+    "  sizes [N]          functions and data by size (the N largest)\n"
+    "  refs SYMBOL        what references SYMBOL, and what it references\n"
+    "  help, quit\n";
+
+static char **names;            /* the completion candidates */
+static size_t nnames, capnames;
+
+static void load_names(query_fn ask, void *ctx)
+{
+    struct query q = {.command = "names"};
+    struct strbuf text = {0}, doc = {0};
+    for (size_t i = 0; i < nnames; i++)
+        free(names[i]);
+    nnames = 0;
+    if (ask(ctx, &q, &text, &doc) == 0)
+        for (char *line = text.s, *next; line && *line; line = next) {
+            next = strchr(line, '\n');
+            if (next)
+                *next++ = 0;
+            ARRAY_PUSH(names, nnames, capnames, xstrdup(line));
+        }
+    free(text.s);
+    free(doc.s);
+}
+
+/* readline's generator: the next name that starts with text. */
+static char *next_name(const char *text, int state)
+{
+    static size_t i, len;
+    if (!state) {
+        i = 0;
+        len = strlen(text);
+    }
+    while (i < nnames)
+        if (!strncmp(names[i++], text, len))
+            return xstrdup(names[i - 1]);
+    return NULL;
+}
+
+static char **complete(const char *text, int start, int end)
+{
+    (void)start;
+    (void)end;
+    rl_attempted_completion_over = 1; /* names, not file names */
+    return rl_completion_matches(text, next_name);
+}
+
+/* A line as a query: a command word, or a statement. */
+static struct query parse_line(char *line)
+{
+    struct query q = {.command = "eval", .arg = line};
+    if (!strncmp(line, "sizes", 5) && (!line[5] || line[5] == ' ')) {
+        q.command = "sizes";
+        q.arg = NULL;
+        q.top = strtoul(line + 5, NULL, 10);
+    } else if (!strncmp(line, "refs ", 5)) {
+        q.command = "refs";
+        q.arg = line + 5 + strspn(line + 5, " ");
+    }
+    return q;
+}
+
+static void run_line(query_fn ask, void *ctx, char *line)
+{
+    struct query q = parse_line(line);
+    struct strbuf text = {0}, doc = {0};
+    clear_error();
+    if (ask(ctx, &q, &text, &doc) < 0)
+        fprintf(stderr, "error: %s\n", last_error());
+    else
+        fputs(text.s ? text.s : "", stdout);
+    fflush(stdout);
+    free(text.s);
+    free(doc.s);
+}
+
+/* A line from readline on a terminal; from a pipe, as it is (readline
+ * would echo it). */
+static char *next_line(bool interactive)
+{
+    if (interactive)
+        return readline("(hotld) ");
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, stdin);
+    if (n < 0) {
+        free(line);
+        return NULL;
+    }
+    if (n && line[n - 1] == '\n')
+        line[n - 1] = 0;
+    return line;
+}
+
+static char *history_path(void)
+{
+    const char *home = getenv("HOME");
+    return home ? xasprintf("%s/.hotld_history", home) : NULL;
+}
+
+int repl_run(query_fn ask, void *ctx)
+{
+    bool interactive = isatty(STDIN_FILENO);
+    char *history = interactive ? history_path() : NULL;
+    rl_readline_name = "hotld";
+    rl_attempted_completion_function = complete;
+    rl_basic_word_break_characters = " \t\n\"'()[],*&=-+.>";
+    if (history)
+        read_history(history);
+    load_names(ask, ctx);
+    if (interactive)
+        printf("hotld: type an expression to print it, a call to make it; help for more\n");
+    char *line;
+    while ((line = next_line(interactive))) {
+        char *s = line + strspn(line, " \t");
+        for (size_t n = strlen(s); n && (s[n - 1] == ' ' || s[n - 1] == '\t');)
+            s[--n] = 0; /* completion leaves a space */
+        if (!strcmp(s, "quit") || !strcmp(s, "exit") || !strcmp(s, "q")) {
+            free(line);
+            break;
+        }
+        if (!strcmp(s, "help"))
+            fputs(help, stdout);
+        else if (*s)
+            run_line(ask, ctx, s);
+        bool called = strchr(s, '(') != NULL;
+        if (*s)
+            add_history(s);
+        free(line);
+        if (called)
+            load_names(ask, ctx); /* a call may have reloaded the program */
+    }
+    if (history) {
+        write_history(history);
+        history_truncate_file(history, 1000);
+    }
+    free(history);
+    for (size_t i = 0; i < nnames; i++)
+        free(names[i]);
+    free(names);
+    return 0;
+}

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# hotld --print, --call and --repl on a running program (src/image/), and
+# on its files without a session:
+#   print: a struct array element with nested struct, char array, double,
+#     enum, bit-fields and a pointer shown with the symbol it points to; a
+#     field path; a 2-D array; a typedef'd struct; following pointers
+#     (*p, p->name); a file static, also as OBJECT:NAME; --json;
+#   call: integers, doubles, a float parameter, a string, an enum by name,
+#     a struct by value in and out, a variadic function, a value from the
+#     program's own data (players[0].pos), and a call that changes state the
+#     program then sees; a call that crashes is an error and the program
+#     goes on; a program that uses hotld_poll() gets the call in its own
+#     thread there;
+#   set: a field, an enum by name, a bit-field, a string into a char array
+#     through the program's own function;
+#   errors: one line each, exit 1 (bad arity, a value that does not fit, an
+#     unknown name, a library function without DWARF, a syntax error);
+#   after a reload of world.o, calls reach the new code and state is kept;
+#   the REPL piped, and on a terminal with tab completion and history.
+set -u
+. "$HOTLD_ROOT/tests/lib.sh"
+. "$HOTLD_ROOT/tests/reload/lib.bash"
+
+# hotld's answer with addresses replaced by ADDR: they differ per run.
+masked() { printf '%s' "$R_OUT" | sed -E 's/0x[0-9a-f]+/ADDR/g'; }
+
+# ask NAME EXPECTED HOTLD-ARGS...: the answer (stdout, masked) must be
+# EXPECTED and the exit status 0.
+ask() {
+    local name=$1 want=$2; shift 2
+    client "$S_DIR" --session "$SNAME" "$@"
+    if [ "$R_RC" -eq 0 ] && [ "$(masked)" = "$want" ]; then ok "$P/$name"
+    else not_ok "$P/$name" "expected [$want]; $(client_said)"; fi
+}
+
+# refuse NAME PATTERN HOTLD-ARGS...: exit 1 and one stderr line matching
+# PATTERN (grep -E).
+refuse() {
+    local name=$1 pattern=$2; shift 2
+    client "$S_DIR" --session "$SNAME" "$@"
+    if [ "$R_RC" -eq 1 ] && [ "$(nlines "$R_ERR")" -eq 1 ] && grep -qE -- "$pattern" <<<"$R_ERR"; then ok "$P/$name"
+    else not_ok "$P/$name" "expected exit 1 and one line like /$pattern/; $(client_said)"; fi
+}
+
+print_checks() {
+    ask print-struct 'players[1] = (struct player) {name = "bob", pos = {x = 3, y = 4}, hp = 75.5, team = BLUE, flags = 1, level = 7, buddy = ADDR <players>}' \
+        --print 'players[1]'
+    ask print-path 'players[1].pos.x = 3' --print 'players[1].pos.x'
+    ask print-bitfield 'players[0].level = -3' --print 'players[0].level'
+    ask print-2d 'grid = {{1, 2, 3}, {4, 5, 6}}' --print grid
+    ask print-row 'grid[1][2] = 6' --print 'grid[1][2]'
+    ask print-typedef 'box = (size2) {w = 2.5, h = 4}' --print box
+    ask print-deref 'players[1].buddy->name = "ann"' --print 'players[1].buddy->name'
+    ask print-star '*players[1].buddy = (struct player) {name = "ann", pos = {x = 1, y = 2}, hp = 100, team = RED, flags = 5, level = -3, buddy = ADDR}' \
+        --print '*players[1].buddy'
+    ask print-string 'greeting = (char *) ADDR "hello"' --print greeting
+    ask print-static 'counter = 7' --print counter
+    ask print-qualified 'world.o:counter = 7' --print world.o:counter
+    ask print-address '&players[1] = (struct player *) ADDR <players+48>' --print '&players[1]'
+    client "$S_DIR" --session "$SNAME" --print 'players[0]' --json
+    local js
+    js=$(printf '%s' "$R_OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); v=d["value"]
+print(d["type"], v["name"], v["pos"]["y"], v["hp"], v["team"], v["flags"], v["level"], v["buddy"])' 2>&1)
+    check print-json "struct player ann 2 100 RED 5 -3 0x0" "$js" "JSON"
+}
+
+call_checks() {
+    ask call-add 'add(2, 40) = 42' --call 'add(2, 40)'
+    ask call-double 'scale(2, 1.5) = 3' --call 'scale(2, 1.5)'
+    ask call-string 'name_len("four") = 4' --call 'name_len("four")'
+    ask call-enum 'color_name(BLUE) = (char *) ADDR "blue"' --call 'color_name(BLUE)'
+    ask call-struct-in 'vec_sum(players[0].pos) = 3' --call 'vec_sum(players[0].pos)'
+    ask call-struct-out 'vec_make(3, -4) = (struct vec) {x = 3, y = -4}' --call 'vec_make(3, -4)'
+    ask call-float-struct 'area(box) = 10' --call 'area(box)'
+    ask call-variadic 'sum_ints(3, 1, 2, 3) = 6' --call 'sum_ints(3, 1, 2, 3)'
+    ask call-uchar "next_byte(255) = 0 '\\000'" --call 'next_byte(255)'
+    ask call-thread "in_main_thread() = $WANT_MAIN_THREAD" --call 'in_main_thread()'
+    ask call-state 'bump() = 8' --call 'bump()'
+    query
+    check call-state-seen 9 "$(qv bump)" "bump count the program sees after the call"
+    refuse call-crash '^hotld: error: the call crashed with SIGSEGV at 0x[0-9a-f]+ <crash(\+[0-9]+)?> \(address 0x0\); the program goes on$' \
+        --call 'crash(0)'
+    query
+    check alive-after-crash 10 "$(qv bump)" "bump count after the crashed call"
+}
+
+set_checks() {
+    ask set-field 'players[1].pos.x = 99' --print 'set players[1].pos.x = 99'
+    ask set-enum 'players[1].team = GREEN' --print 'set players[1].team = GREEN'
+    ask set-bitfield 'players[1].flags = 6' --print 'set players[1].flags = 6'
+    ask set-count 'nplayers = 3' --print 'set nplayers = 3'
+    ask call-void 'rename_player(1, "zoe") = void' --call 'rename_player(1, "zoe")'
+    query
+    check set-seen "zoe 99 5 3" "$(qv p1 "$QT" 1) $(qv p1 "$QT" 2) $(qv p1 "$QT" 3) $(qv p1 "$QT" 4)" \
+        "name, x, team, count the program sees"
+    ask set-flags-kept 'players[1].level = 7' --print 'players[1].level'
+}
+
+error_checks() {
+    refuse err-arity '^hotld: error: add takes 2 arguments, not 1$' --call 'add(1)'
+    refuse err-fit '^hotld: error: argument 1: 256 does not fit in unsigned char$' --call 'next_byte(256)'
+    refuse err-unknown "^hotld: error: no function or variable named 'nosuch'\$" --print nosuch
+    refuse err-no-dwarf "^hotld: error: 'printf' is in /.*\\.so[.0-9]*, which has no DWARF" --call 'printf("x")'
+    refuse err-syntax "^hotld: error: expected a name at column 7 of 'add\\(1,'\$" --call 'add(1,'
+    refuse err-bounds '^hotld: error: index 9 is out of the bounds of struct player \[4\]$' --print 'players[9]'
+    refuse err-member "^hotld: error: struct vec has no member named 'z'\$" --print 'players[0].pos.z'
+    refuse err-null '^hotld: error: the struct player \* is NULL$' --print 'players[0].buddy->name'
+}
+
+reload_checks() {
+    build world.o image/world.c -g -DVER=2 || return
+    reload
+    expect_reloaded reload world.o
+    ask call-new-code 'add(2, 40) = 1042' --call 'add(2, 40)'
+    ask state-kept 'players[1].pos.x = 99' --print 'players[1].pos.x'
+}
+
+repl_checks() {
+    ( [ -n "$S_FD" ] && exec {S_FD}>&-
+      cd "$S_DIR" && printf 'players[1].name\nset nplayers = 4\nadd(1, 2)\nbogus(\nquit\nnplayers\n' |
+        env "${HOT_ENV[@]}" timeout -s KILL 20 "$HOT" --session "$SNAME" --repl ) >"$W/repl.out" 2>"$W/repl.err"
+    check repl-piped 'players[1].name = "zoe"|nplayers = 4|add(1, 2) = 1003|' "$(tr '\n' '|' <"$W/repl.out")" "REPL output"
+    check repl-error "error: expected a name at column 7 of 'bogus('" "$(cat "$W/repl.err")" "REPL's stderr"
+    # On a terminal: "nplay" + TAB completes to nplayers; the history file
+    # gets the line.
+    local got
+    got=$(cd "$S_DIR" && HOME=$W timeout 20 python3 "$RL_SRC/image/pty_repl.py" "$HOT" --session "$SNAME" --repl 2>&1)
+    check repl-complete "nplayers = 4" "$(grep -oE 'nplayers = [0-9]+' <<<"$got" | head -n 1)" "completed line's answer"
+    check repl-history "nplayers" "$(tail -n 1 "$W/.hotld_history" 2>/dev/null)" "history file's last line"
+}
+
+offline_checks() {
+    local d=$W/offline
+    mkdir -p "$d" && cp "$W/main.o" "$W/world1.o" "$d/" || return
+    ( cd "$d" && env "${HOT_ENV[@]}" "$HOT" --call 'add(2, 40)' main.o world1.o ) >"$W/off.out" 2>"$W/off.err"
+    check offline-call "add(2, 40) = 42" "$(cat "$W/off.out")" "answer without a session"
+    ( cd "$d" && env "${HOT_ENV[@]}" "$HOT" --print 'players[0].pos' world1.o ) >"$W/off.out" 2>"$W/off.err"
+    check offline-print-subset "players[0].pos = (struct vec) {x = 1, y = 2}|" "$(cat "$W/off.out")|$(cat "$W/off.err")" \
+        "answer on one object, no main (stdout|stderr)"
+}
+
+test_image() {
+    build main.o image/main.c -g $MAIN_FLAGS
+    build world1.o image/world.c -g -DVER=1
+    builds_ok || return
+    use world1.o world.o
+    session_start --session "$SNAME" main.o world.o || return
+    print_checks
+    call_checks
+    set_checks
+    error_checks
+    reload_checks
+    [ -z "$MAIN_FLAGS" ] && repl_checks
+    session_stop
+    [ -z "$MAIN_FLAGS" ] && offline_checks
+}
+
+MAIN_FLAGS="" WANT_MAIN_THREAD=0
+for_variants test_image gcc clang gcc-O2 gcc-asan
+# A program that calls hotld_poll(): calls run in its thread, there.
+MAIN_FLAGS=-DPOLL WANT_MAIN_THREAD=1 RL_SCRIPT=image-poll
+for_variants test_image gcc clang

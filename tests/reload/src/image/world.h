@@ -1,0 +1,46 @@
+/* The data of the image test program: the kinds of values hotld --print
+ * shows and hotld --call passes. */
+#ifndef IMAGE_WORLD_H
+#define IMAGE_WORLD_H
+
+enum color { RED, GREEN = 5, BLUE };
+
+struct vec {
+    int x, y;
+};
+
+typedef struct {
+    float w, h;
+} size2;
+
+struct player {
+    char name[16];
+    struct vec pos;
+    double hp;
+    enum color team;
+    unsigned flags : 3;
+    signed level : 5;
+    struct player *buddy;
+};
+
+extern struct player players[4];
+extern int nplayers;
+extern const char *greeting;
+extern size2 box;
+extern long grid[2][3];
+
+long add(long a, long b);
+double scale(double x, float f);
+int name_len(const char *s);
+const char *color_name(enum color c);
+int vec_sum(struct vec v);
+struct vec vec_make(int x, int y);
+int bump(void);
+int crash(int *p);
+int sum_ints(int n, ...);
+int use_helper(int x);
+unsigned char next_byte(unsigned char c);
+void rename_player(int i, const char *name);
+double area(size2 s);
+
+#endif
