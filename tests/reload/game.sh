@@ -7,11 +7,42 @@
 # it was: its whole output equals the gcc-linked game's. The game's main
 # loop is in game.o, which also fills the array before the loop: only the
 # loop's code matters for the wait on old code, so the reload goes through.
+# Before the reload, the running game's image is inspected (--print,
+# --call, --refs, --sizes) without changing its course; after it, the
+# migrated array's new field is printed.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
 
 FRAMES=50 DELAY=30
+
+# The running game's image, without changing what it does: a struct
+# global's field, a pure function of the engine library called with the
+# game's own values (a struct by value in float registers, and out), the
+# largest functions, and who calls physics_step.
+image_checks() {
+    client "$g" --session "$SNAME" --print entity_count
+    check print-global "entity_count = 6" "$R_OUT" "entity_count"
+    client "$g" --session "$SNAME" --print 'entities[2].glyph'
+    check print-field "entities[2].glyph = 42 '*'" "$R_OUT" "the third entity's glyph"
+    # A bounce may change the velocity between the two questions: ask again.
+    local sum vel same try
+    for try in 1 2 3; do
+        client "$g" --session "$SNAME" --call 'vec_add(entities[0].vel, entities[0].vel)'
+        sum=$(sed -nE 's/^vec_add\(entities\[0\]\.vel, entities\[0\]\.vel\) = \(struct vec2\) \{x = (.*), y = (.*)\}$/\1 \2/p' <<<"$R_OUT")
+        client "$g" --session "$SNAME" --print 'entities[0].vel'
+        vel=$(sed -nE 's/^entities\[0\]\.vel = \(struct vec2\) \{x = (.*), y = (.*)\}$/\1 \2/p' <<<"$R_OUT")
+        same=$(python3 -c 'import sys; a = sys.argv[1].split(); b = sys.argv[2].split()
+print(len(a) == 2 and len(b) == 2 and all(abs(float(x) - 2 * float(y)) < 1e-4 for x, y in zip(a, b)))' "$sum" "$vel")
+        [ "$same" = True ] && break
+    done
+    check call-struct "True" "$same" "vec_add(v, v) = 2 v ($sum; v = $vel)"
+    client "$g" --session "$SNAME" --refs physics_step
+    if grep -qE '^ +call +main +game\.o' <<<"$R_OUT"; then ok "$P/refs"; else not_ok "$P/refs" "$(client_said)"; fi
+    client "$g" --session "$SNAME" --sizes --json
+    check sizes-archive-member "True" "$(python3 -c 'import json, sys; d = json.loads(sys.argv[1])
+print(any(o["name"].endswith("libengine.a(vec.o)") for o in d["objects"]))' "$R_OUT" 2>&1)" "libengine.a(vec.o) in --sizes"
+}
 
 test_game() {
     local g=$W/game out=$W/game.out objs=(game.o physics.o render.o libengine.a -lm)
@@ -27,6 +58,8 @@ test_game() {
     local pid=$!
     RL_PIDS+=("$pid")
     wait_for '^frame 10 ' "$out" || { not_ok "$P/running" "no frame 10: $(head -c 300 "$W/game.err")"; return; }
+    S_DIR=$g
+    image_checks
     sed -i 's/struct entity { struct vec2 pos, vel; char glyph; };/struct entity { int id; struct vec2 pos, vel; float hp; char glyph; };/' \
         "$g/engine/engine.h"
     make -s -C "$g" CC="$CC" game.o physics.o render.o >>"$W/make.log" 2>&1
@@ -38,6 +71,8 @@ test_game() {
     else
         not_ok "$P/entities-migrated" "no migration line for entities; $(client_said)"
     fi
+    client "$g" --session "$SNAME" --print 'entities[0].id'
+    check print-new-field "entities[0].id = 0" "$R_OUT" "the migrated array's new field"
     wait "$pid"
     check exit-status 0 "$?" "the game's exit status"
     (cd "$g" && ./game-linked "$FRAMES") >"$W/linked.out"
