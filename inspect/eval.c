@@ -107,6 +107,32 @@ static bool names(const char *symbol, const char *name)
     return true;
 }
 
+/* The program's C++ demangler (libstdc++'s, if it is loaded), or NULL. */
+typedef char *demangler(const char *mangled, char *buf, size_t *len, int *status);
+
+static demangler *find_demangler(const struct link *ld)
+{
+    for (size_t i = 0; i < ld->ndsos; i++) {
+        void *fn = ld->dsos[i]->handle ? dlsym(ld->dsos[i]->handle, "__cxa_demangle") : NULL;
+        if (fn)
+            return (demangler *)fn;
+    }
+    return NULL;
+}
+
+/* C++: "geo::area" names "_ZN3geo4areaEii", whatever its parameters. */
+static bool demangles_to(demangler *demangle, const char *symbol, const char *name)
+{
+    int status;
+    if (!demangle || strncmp(symbol, "_Z", 2))
+        return false;
+    char *text = demangle(symbol, NULL, NULL, &status);
+    size_t n = strlen(name);
+    bool same = text && !strncmp(text, name, n) && (!text[n] || text[n] == '(');
+    free(text);
+    return same;
+}
+
 static bool object_is(const struct object *obj, const char *name)
 {
     const char *base = strrchr(obj->name, '/');
@@ -126,6 +152,7 @@ static void each_object(const struct eval *ev, void (*fn)(struct object *, void 
 
 struct search {
     const char *object, *name;
+    demangler *demangle;
     struct symbol *found[8];
     size_t n;
     bool object_seen;
@@ -137,9 +164,12 @@ static void search_object(struct object *obj, void *ctx)
     if (s->object && !object_is(obj, s->object))
         return;
     s->object_seen = true;
-    for (size_t j = 1; j < obj->nsyms; j++)
-        if (is_listed(obj->syms[j], obj) && names(obj->syms[j]->name, s->name) && s->n < ARRAY_SIZE(s->found))
+    for (size_t j = 1; j < obj->nsyms; j++) {
+        const char *symbol = is_listed(obj->syms[j], obj) ? obj->syms[j]->name : NULL;
+        if (symbol && (names(symbol, s->name) || demangles_to(s->demangle, symbol, s->name)) &&
+            s->n < ARRAY_SIZE(s->found))
             s->found[s->n++] = obj->syms[j];
+    }
 }
 
 static int ambiguous(const struct search *s)
@@ -147,7 +177,7 @@ static int ambiguous(const struct search *s)
     struct strbuf sb = {0};
     for (size_t i = 0; i < s->n; i++)
         sb_printf(&sb, "%s%s:%s", i ? ", " : "", s->found[i]->sec->obj->name, s->found[i]->name);
-    fail("'%s' is ambiguous: %s (say which, as OBJECT:NAME)", s->name, sb.s);
+    fail("'%s' is ambiguous: %s (say which: OBJECT:NAME, or the symbol's own name)", s->name, sb.s);
     free(sb.s);
     return -1;
 }
@@ -163,7 +193,7 @@ static int find_symbol(struct eval *ev, const char *object, const char *name, st
         *out = g;
         return 0;
     }
-    struct search s = {object, name, {0}, 0, false};
+    struct search s = {object, name, find_demangler(ev->t->link), {0}, 0, false};
     each_object(ev, search_object, &s);
     if (object && !s.object_seen)
         return fail("no object named '%s' is loaded", object);

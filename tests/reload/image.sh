@@ -16,7 +16,8 @@
 #   errors: one line each, exit 1 (bad arity, a value that does not fit, an
 #     unknown name, a library function without DWARF, a syntax error);
 #   after a reload of world.o, calls reach the new code and state is kept;
-#   the REPL piped, and on a terminal with tab completion and history.
+#   the REPL piped, and on a terminal with tab completion and history;
+#   C++ names (namespaces, overloads) on a file.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -139,6 +140,26 @@ offline_checks() {
         "answer on one object, no main (stdout|stderr)"
 }
 
+# C++ names, on a file without a session: a namespace's variables by their
+# demangled names, and an overloaded function, which must be named by its
+# symbol (one error line says so).
+cxx_checks() {
+    local cxx=${CC/gcc/g++} d=$W/cxx
+    cxx=${cxx/clang/clang++}
+    mkdir -p "$d"
+    if ! (cd "$d" && "$cxx" -g -c "$RL_SRC/image/shapes.cpp" -o shapes.o) >"$d/build.log" 2>&1; then
+        not_ok "$P/cxx-build" "$(head -c 300 "$d/build.log")"; return
+    fi
+    local answers
+    answers=$(cd "$d" && for q in "--print geo::scale" "--print geo::unit" "--call twice(21)" "--call _ZN3geo4areaEii(3,4)"; do
+        env "${HOT_ENV[@]}" "$HOT" $q shapes.o -lstdc++ 2>&1; done | tr '\n' '|')
+    check cxx-names "geo::scale = 2.5|geo::unit = (struct box) {w = 1, h = 1}|twice(21) = 42|_ZN3geo4areaEii(3,4) = 12|" \
+        "$answers" "answers"
+    answers=$(cd "$d" && env "${HOT_ENV[@]}" "$HOT" --call 'geo::area(3, 4)' shapes.o -lstdc++ 2>&1)
+    check cxx-overload "hotld: error: 'geo::area' is ambiguous: shapes.o:_ZN3geo4areaEii, shapes.o:_ZN3geo4areaENS_3boxE (say which: OBJECT:NAME, or the symbol's own name)" \
+        "${answers//$d\//}" "the error"
+}
+
 test_image() {
     build main.o image/main.c -g $MAIN_FLAGS
     build world1.o image/world.c -g -DVER=1
@@ -152,7 +173,7 @@ test_image() {
     reload_checks
     [ -z "$MAIN_FLAGS" ] && repl_checks
     session_stop
-    [ -z "$MAIN_FLAGS" ] && offline_checks
+    [ -z "$MAIN_FLAGS" ] && offline_checks && cxx_checks
 }
 
 MAIN_FLAGS="" WANT_MAIN_THREAD=0
