@@ -16,17 +16,9 @@
 #include <unistd.h>
 
 #include "die.h"
+#include "dwarfinit.h"
 #include "util.h"
 
-/* libdwarf 0.x dropped dwarf_init_b's access argument and dwarf_finish's
- * error one. */
-#ifdef DW_LIBDWARF_VERSION_MAJOR
-#define DWARF_INIT(fd, dbg, err) dwarf_init_b((fd), DW_GROUPNUMBER_ANY, NULL, NULL, (dbg), (err))
-#define DWARF_FINISH(dbg) dwarf_finish(dbg)
-#else
-#define DWARF_INIT(fd, dbg, err) dwarf_init_b((fd), DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, (dbg), (err))
-#define DWARF_FINISH(dbg) dwarf_finish((dbg), NULL)
-#endif
 
 /* Relocations of one debug section, sorted by offset. */
 struct reloc_index {
@@ -186,15 +178,9 @@ static const char *variable_name(const struct debug_info *di, Dwarf_Die die)
 
 static const char *linkage_name(Dwarf_Die die)
 {
-    Dwarf_Attribute a;
-    Dwarf_Error err = NULL;
-    char *name = NULL;
-    if (dwarf_attr(die, DW_AT_linkage_name, &a, &err) != DW_DLV_OK &&
-        dwarf_attr(die, DW_AT_MIPS_linkage_name, &a, &err) != DW_DLV_OK)
-        return "";
-    if (dwarf_formstring(a, &name, &err) != DW_DLV_OK)
-        name = NULL;
-    dwarf_dealloc_attribute(a);
+    const char *name = die_string(die, DW_AT_linkage_name);
+    if (!name)
+        name = die_string(die, DW_AT_MIPS_linkage_name);
     return name ? name : "";
 }
 

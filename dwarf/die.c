@@ -53,6 +53,19 @@ bool die_ref(Dwarf_Die d, Dwarf_Half at, Dwarf_Off *off)
     return ok;
 }
 
+const char *die_string(Dwarf_Die d, Dwarf_Half at)
+{
+    Dwarf_Attribute a;
+    Dwarf_Error err = NULL;
+    char *s = NULL;
+    if (dwarf_attr(d, at, &a, &err) != DW_DLV_OK)
+        return NULL;
+    if (dwarf_formstring(a, &s, &err) != DW_DLV_OK)
+        s = NULL;
+    dwarf_dealloc_attribute(a);
+    return s;
+}
+
 bool die_has(Dwarf_Die d, Dwarf_Half at)
 {
     Dwarf_Bool has = 0;

@@ -21,6 +21,8 @@ bool die_udata(Dwarf_Die d, Dwarf_Half at, Dwarf_Unsigned *v);
  * .debug_info offset. */
 bool die_ref(Dwarf_Die d, Dwarf_Half at, Dwarf_Off *off);
 bool die_flag(Dwarf_Die d, Dwarf_Half at);
+/* A string attribute (DW_AT_producer, DW_AT_comp_dir, ...), or NULL. */
+const char *die_string(Dwarf_Die d, Dwarf_Half at);
 bool die_has(Dwarf_Die d, Dwarf_Half at);
 
 /* Children in order: for (c = die_first_child(d); c; c = die_next(dbg, c));
