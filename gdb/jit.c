@@ -45,6 +45,12 @@ struct jit_code_entry *jit_entry_new(const void *image, size_t size)
     return e;
 }
 
+const void *jit_entry_image(const struct jit_code_entry *e, size_t *size)
+{
+    *size = e->symfile_size;
+    return e->symfile_addr;
+}
+
 void jit_entry_add(struct jit_code_entry *e)
 {
     pthread_mutex_lock(&jit_lock);

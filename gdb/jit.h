@@ -20,5 +20,7 @@ struct jit_code_entry *jit_entry_new(const void *image, size_t size);
 void jit_entry_add(struct jit_code_entry *entry);
 void jit_entry_remove(struct jit_code_entry *entry);
 void jit_entry_free(struct jit_code_entry *entry);
+/* The image an entry publishes, and its size. */
+const void *jit_entry_image(const struct jit_code_entry *entry, size_t *size);
 
 #endif

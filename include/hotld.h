@@ -13,6 +13,18 @@
  *   hotld_on_reload(f, p)  call f(p) after each applied reload, in the
  *                          thread that applied it (up to 32 callbacks).
  *   hotld_generation()     how many reloads have been applied (0 at start).
+ *   hotld_protect(f, p)    call f(p) and return 0. If code the last reload
+ *                          brought crashes under it (SIGSEGV, SIGBUS,
+ *                          SIGFPE, SIGILL, abort) and the session runs
+ *                          with --rollback (the default with --watch),
+ *                          hotld prints where, puts that reload's objects
+ *                          back to their previous versions, and returns
+ *                          the signal's number instead: wrap a game's
+ *                          per-frame update in it, and a bad edit costs a
+ *                          frame, not the session. Elsewhere a crash is
+ *                          reported with a symbolized backtrace and kills
+ *                          the program as usual. Linked without hotld:
+ *                          f(p), then 0.
  *   hotld_lookup(name)     the address of a function or variable of the
  *                          program by name (a global, else the first local
  *                          of that name; a thread-local variable: the
@@ -63,6 +75,7 @@ void __hotld_poll(void) __attribute__((weak));
 void *__hotld_lookup(const char *name) __attribute__((weak));
 int __hotld_symbols(int (*fn)(const struct hotld_symbol *sym, void *ctx), void *ctx) __attribute__((weak));
 void __hotld_on_reload(void (*callback)(void *ctx), void *ctx) __attribute__((weak));
+int __hotld_protect(void (*fn)(void *ctx), void *ctx) __attribute__((weak));
 unsigned __hotld_generation(void) __attribute__((weak));
 
 static inline void hotld_poll(void)
@@ -80,6 +93,14 @@ static inline void hotld_on_reload(void (*callback)(void *ctx), void *ctx)
 static inline unsigned hotld_generation(void)
 {
     return __hotld_generation ? __hotld_generation() : 0;
+}
+
+static inline int hotld_protect(void (*fn)(void *ctx), void *ctx)
+{
+    if (__hotld_protect)
+        return __hotld_protect(fn, ctx);
+    fn(ctx);
+    return 0;
 }
 
 static inline void *hotld_lookup(const char *name)

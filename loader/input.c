@@ -157,8 +157,21 @@ void file_stamp_of(const struct stat *st, struct file_stamp *stamp)
     *stamp = (struct file_stamp){st->st_dev, st->st_ino, st->st_size, st->st_mtim, st->st_ctim};
 }
 
+/* A copy of an earlier version's bytes, as if read from the file; its
+ * stamp is no file's, so it is never taken for the file as it is. */
+static struct file_data copy_of(const struct object *obj)
+{
+    struct file_data f = {xmalloc(obj->file.size + 1), obj->file.size, false, {0}};
+    memcpy(f.bytes, obj->file.bytes, obj->file.size);
+    f.bytes[f.size] = 0;
+    return f;
+}
+
 int link_add_path(struct link *ld, const char *path, bool installed, bool as_needed)
 {
+    const struct object *earlier = ld->opts->override ? strmap_get(ld->opts->override, path) : NULL;
+    if (earlier)
+        return link_add_file(ld, path, copy_of(earlier), as_needed);
     /* libraries named again (libgcc.a by -lgcc and by libgcc_s.so's script)
      * are linked once; a user's file named twice is linked twice, as by ld */
     if (installed && already_added(ld, path))

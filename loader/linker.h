@@ -216,6 +216,8 @@ struct link_options {
     bool only_changed;          /* reload: the inputs are the program's own,
                                    less those known unchanged; nothing is
                                    removed */
+    struct strmap *override;    /* rollback: object path -> the struct object
+                                   whose bytes to link instead of the file's */
     const char **libdirs;       /* -L, searched before the system dirs */
     size_t nlibdirs;
     const char *entry;

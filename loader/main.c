@@ -26,6 +26,9 @@ static const char usage[] =
     "  --vars              with --status: what the last reload did with each variable\n"
     "  --watch             reload by itself when an input file changes\n"
     "  --reload-timeout MS wait this long for threads to reach a safe point (2000)\n"
+    "  --rollback          when code a reload brought crashes inside hotld_protect(),\n"
+    "                      go back to the objects' previous versions (default with\n"
+    "                      --watch; --no-rollback: never)\n"
     "  --on-conflict=ask|reset|keep|abort\n"
     "                      what to do with a variable whose old value cannot\n"
     "                      follow its new type (ask: the default on a terminal)\n"
@@ -123,7 +126,7 @@ int hotld_main(int argc, char **argv)
 {
     /* static: the options live as long as the program (a session keeps
      * pointing at them), and a client's exit leaves nothing unreachable */
-    static struct session_options o = {.link.entry = "main", .reload_timeout_ms = 2000};
+    static struct session_options o = {.link.entry = "main", .reload_timeout_ms = 2000, .rollback = -1};
     size_t capin = 0, caplib = 0;
     bool conflict_given = false;
     int i;
@@ -164,6 +167,8 @@ int hotld_main(int argc, char **argv)
             o.vars = true;
         } else if (!strcmp(a, "--watch")) {
             o.watch = true;
+        } else if (!strcmp(a, "--rollback") || !strcmp(a, "--no-rollback")) {
+            o.rollback = a[2] == 'r';
         } else if ((v = option_value(argc, argv, &i, "--reload-timeout"))) {
             o.reload_timeout_ms = o.link.reload_timeout_ms = atoi(v);
             if (o.reload_timeout_ms <= 0) {

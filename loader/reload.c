@@ -587,18 +587,19 @@ static void rekey_names(struct session *se, const struct object *obj)
     }
 }
 
-/* After a reload, the version before the new one is neither the first
- * (where &f leads) nor the previous one of the next reload: nothing reads
- * its records again, so they go (object_retire). Reloading one object a
- * hundred times keeps three versions' records, not a hundred. */
+/* After a reload, the version before the previous one is neither the
+ * first (where &f leads) nor the one a rollback goes back to (the
+ * previous, crash.c): nothing reads its records again, so they go
+ * (object_retire). Reloading one object a hundred times keeps three
+ * versions' records, not a hundred. */
 static void retire_middle_versions(struct session *se, const struct link *nl)
 {
     for (size_t i = 0; i < nl->nobjs; i++) {
         struct version_list *vl = strmap_get(&se->versions, nl->objs[i]->name);
-        if (!vl || vl->n < 3 || !vl->v[vl->n - 2]->elf)
+        if (!vl || vl->n < 4 || !vl->v[vl->n - 3]->elf)
             continue;
-        rekey_names(se, vl->v[vl->n - 2]);
-        object_retire(vl->v[vl->n - 2]);
+        rekey_names(se, vl->v[vl->n - 3]);
+        object_retire(vl->v[vl->n - 3]);
     }
 }
 

@@ -16,6 +16,7 @@ struct session_options {
     const char *session;        /* --session NAME; NULL: keyed by cwd */
     const char *name;           /* argv[0] for the program; NULL: derive it */
     bool watch;                 /* reload when an input file changes */
+    int rollback;               /* --rollback 1, --no-rollback 0; -1: as --watch */
     bool vars;                  /* --status --vars: the variables too */
     struct query query;         /* MODE_QUERY; no command: --repl */
     const char *graph_file;     /* --svg FILE, --dot FILE */
@@ -84,5 +85,11 @@ int reload_apply(struct session *se, struct link_options *opts, char **report);
  * once the program uses hotld_poll(), through it. */
 int session_reload(struct link_options *opts, char **report);
 void session_record_versions(struct session *se, struct link *ld, unsigned generation);
+
+/* rollback.c: with the session's lock held, put the objects of the last
+ * reload back to their previous versions; a reload report, or -1. */
+int reload_rollback(struct session *se, char **report);
+/* Is obj, as it is now, what the last reload brought? */
+bool rollback_covers(const struct session *se, const struct object *obj);
 
 #endif

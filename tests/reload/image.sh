@@ -135,6 +135,10 @@ offline_checks() {
     mkdir -p "$d" && cp "$W/main.o" "$W/world1.o" "$d/" || return
     ( cd "$d" && env "${HOT_ENV[@]}" "$HOT" --call 'add(2, 40)' main.o world1.o ) >"$W/off.out" 2>"$W/off.err"
     check offline-call "add(2, 40) = 42" "$(cat "$W/off.out")" "answer without a session"
+    ( cd "$d" && $CC -c -I"$RL_SRC" "$RL_SRC/image/world.c" -o nodwarf.o &&
+      env "${HOT_ENV[@]}" "$HOT" --print counter nodwarf.o ) >"$W/off.out" 2>"$W/off.err"
+    check offline-no-dwarf "counter = (uint8_t [4] (no DWARF)) {7, 0, 0, 0}|" "$(cat "$W/off.out")|$(cat "$W/off.err")" \
+        "a variable of an object without -g (stdout|stderr)"
     ( cd "$d" && env "${HOT_ENV[@]}" "$HOT" --print 'players[0].pos' world1.o ) >"$W/off.out" 2>"$W/off.err"
     check offline-print-subset "players[0].pos = (struct vec) {x = 1, y = 2}|" "$(cat "$W/off.out")|$(cat "$W/off.err")" \
         "answer on one object, no main (stdout|stderr)"

@@ -1,0 +1,76 @@
+/* Rolling back the last reload, when its new code crashed (crash.c): the
+ * objects it brought go back to their previous versions, whose records
+ * and bytes the session keeps until the next reload. The rollback is a
+ * reload like any other, linking those bytes instead of the files: the
+ * old code is redirected to as new code would be, and the variables keep
+ * their storage or migrate back by their DWARF types. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "session.h"
+#include "util.h"
+
+/* Was obj, as it is now, brought by the last reload (and so can go back)? */
+bool rollback_covers(const struct session *se, const struct object *obj)
+{
+    return se->ngens > 1 && obj->link == se->gens[se->ngens - 1] && !obj->superseded &&
+           strmap_get(&se->live->by_name, obj->name) == obj;
+}
+
+/* The version of the object at path before the last reload brought it:
+ * NULL if the reload did not touch it; *added if the reload added it. */
+static struct object *previous_version(const struct session *se, const char *path, bool *added)
+{
+    const struct version_list *vl = strmap_get(&se->versions, path);
+    *added = false;
+    if (!vl || !rollback_covers(se, vl->v[vl->n - 1]))
+        return NULL;
+    *added = vl->n == 1;
+    return vl->n > 1 ? vl->v[vl->n - 2] : NULL;
+}
+
+static int check_members(const struct link *last)
+{
+    for (size_t i = 0; i < last->nobjs; i++)
+        if (!last->objs[i]->file.bytes && strchr(last->objs[i]->name, '('))
+            return fail("%s is an archive member: its archive changed, and only whole objects roll back",
+                        last->objs[i]->name);
+    return 0;
+}
+
+int reload_rollback(struct session *se, char **report)
+{
+    if (se->ngens < 2)
+        return fail("no reload to roll back");
+    if (check_members(se->gens[se->ngens - 1]) < 0)
+        return -1;
+    struct strmap override = {0};
+    struct link_input *inputs = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    for (size_t i = 0; i < se->ncurrent_inputs && rc == 0; i++) {
+        const struct link_input *in = &se->current_inputs[i];
+        bool added = false;
+        struct object *prev = in->is_lib ? NULL : previous_version(se, in->arg, &added);
+        if (added)
+            continue; /* new in the reload: gone with it */
+        if (prev && !prev->file.bytes)
+            rc = fail("%s: its previous version's bytes are gone", in->arg);
+        if (prev)
+            strmap_slot(&override, in->arg)->value = prev;
+        ARRAY_PUSH(inputs, n, cap, *in);
+    }
+    struct link_options opts = *se->live->opts;
+    opts.inputs = inputs;
+    opts.ninputs = n;
+    opts.override = &override;
+    opts.clean = NULL;
+    opts.only_changed = false;
+    opts.on_conflict = CONFLICT_RESET; /* no one to ask: a crash is being handled */
+    opts.ask = NULL;
+    if (rc == 0)
+        rc = reload_apply(se, &opts, report);
+    free(inputs);
+    strmap_free(&override);
+    return rc;
+}

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Crashes of reloaded code (src/crash/): the program runs mod.o's update
+# under hotld_protect(). With --rollback, a version that follows a NULL
+# pointer (SIGSEGV), one that divides by zero (SIGFPE) and one that
+# aborts (SIGABRT) are each reported with a symbolized backtrace (function,
+# file:line, object, version) and rolled back: hotld_protect returns the
+# signal, the previous code runs again, and the state the program built
+# stays. The same command with the bad file unchanged does not bring it
+# back. A crash in code no reload brought, a crash outside
+# hotld_protect(), and any crash without --rollback are reported the same
+# way and kill the program with the signal, as they would without hotld.
+set -u
+. "$HOTLD_ROOT/tests/lib.sh"
+. "$HOTLD_ROOT/tests/reload/lib.bash"
+
+# step NAME EXPECTED: one protected update, and what hotld_protect
+# returned.
+step() {
+    local n; n=$(grep -c '^step returned' "$S_OUT")
+    send step
+    for _ in $(seq 200); do [ "$(grep -c '^step returned' "$S_OUT")" -gt "$n" ] && break; sleep 0.05; done
+    check "$1" "step returned $2" "$(grep '^step returned' "$S_OUT" | tail -n 1)" "hotld_protect's result"
+}
+
+# report NAME HEADER-REGEX FRAME-REGEX...: the session's stderr has the
+# crash line and every frame line.
+report() {
+    local name=$1 header=$2 missing=""; shift 2
+    for _ in $(seq 100); do grep -qE -- "$header" "$S_ERR" && break; sleep 0.05; done
+    grep -qE -- "$header" "$S_ERR" || missing="header /$header/"
+    local re
+    for re in "$@"; do grep -qE -- "$re" "$S_ERR" || missing="$missing frame /$re/"; done
+    if [ -z "$missing" ]; then ok "$P/$name"; else not_ok "$P/$name" "no $missing; stderr: $(tail -c 600 "$S_ERR" | tr '\n' '|')"; fi
+}
+
+FRAME_NEXT='^  #[0-9]+ 0x[0-9a-f]+ next(\+0x[0-9a-f]+)? at .*/crash/mod\.c:[0-9]+ \(mod\.o, version '
+# main, or at -O2 what gcc inlined into it from rt.h or hotld.h
+FRAME_MAIN='^  #[0-9]+ 0x[0-9a-f]+ main\+0x[0-9a-f]+ at .*/(crash/main\.c|rt\.h|hotld\.h):[0-9]+ \(main\.o, version 0\)$'
+
+# dies NAME SIGNAL: the session ended with that signal.
+dies() {
+    for _ in $(seq 200); do session_alive || break; sleep 0.05; done
+    session_reap
+    check "$1" "$((128 + $2))" "${S_RC:-running}" "the program's exit status"
+    S_PID=""
+}
+
+test_rollback() {
+    session_start --session "$SNAME" --rollback main.o mod.o || return
+    step v1-runs 0
+    step v1-runs-again 0
+    use mod2.o mod.o
+    reload
+    expect_reloaded reload-v2 mod.o
+    step segv-returns-signal 11
+    report segv-report '^hotld: SIGSEGV \(address 0x0\) in next of mod\.o, version 1: rolling back to the previous version$' \
+        "${FRAME_NEXT}1\\)\$" '^  #[0-9]+ 0x[0-9a-f]+ update\+0x[0-9a-f]+ at .*/crash/mod\.c:[0-9]+ \(mod\.o, version 1\)$' \
+        "$FRAME_MAIN" '^hotld: reloaded mod\.o: '
+    query
+    check rolled-back "1 2" "$(qv version) $(qv state)" "version and state after the rollback"
+    step old-code-runs 0
+    query
+    check state-goes-on 3 "$(qv state)" "state"
+    reload
+    check bad-file-not-reapplied "hotld: nothing to reload (2 inputs unchanged)" "$R_OUT" "the same command's report"
+    use mod3.o mod.o
+    reload
+    step fpe-returns-signal 8
+    report fpe-report '^hotld: SIGFPE \(integer division by zero\) in next of mod\.o, version 3: rolling back' "${FRAME_NEXT}3\\)\$"
+    use mod4.o mod.o
+    reload
+    step abort-returns-signal 6
+    report abort-report '^hotld: SIGABRT \(abort\) in next of mod\.o, version 5: rolling back' \
+        '^  #[0-9]+ 0x[0-9a-f]+ abort\+0x[0-9a-f]+ \(libc\.so\.6\)$' "${FRAME_NEXT}5\\)\$"
+    query
+    check after-three-rollbacks "1 3" "$(qv version) $(qv state)" "version and state"
+    send own
+    report not-reloaded-code '^hotld: SIGSEGV \(address 0x0\) in own_crash of main\.o, version 0: not in code the last reload brought, no rollback$' \
+        '^  #0 0x[0-9a-f]+ own_crash(\+0x[0-9a-f]+)? at .*/crash/main\.c:[0-9]+ \(main\.o, version 0\)$'
+    dies not-reloaded-code-kills 11
+}
+
+test_unprotected() {
+    use mod1.o mod.o
+    session_start --session "$SNAME" --rollback main.o mod.o || return
+    send raw
+    send raw
+    use mod2.o mod.o
+    reload
+    send raw
+    report unprotected-report '^hotld: SIGSEGV \(address 0x0\) in next of mod\.o, version 1$' "${FRAME_NEXT}1\\)\$" "$FRAME_MAIN"
+    dies unprotected-kills 11
+    use mod1.o mod.o
+    session_start --session "$SNAME" main.o mod.o || return
+    step no-rollback-v1 0
+    step no-rollback-v1-again 0
+    use mod2.o mod.o
+    reload
+    send step
+    report no-rollback-report '^hotld: SIGSEGV \(address 0x0\) in next of mod\.o, version 1$' "${FRAME_NEXT}1\\)\$"
+    dies no-rollback-kills 11
+}
+
+test_crash() {
+    build main.o crash/main.c -g
+    local v
+    for v in 1 2 3 4; do build mod$v.o crash/mod.c -g -DVER=$v; done
+    builds_ok || return
+    use mod1.o mod.o
+    test_rollback
+    test_unprotected
+}
+
+for_variants test_crash gcc clang gcc-O2 clang-O2 gcc-asan
