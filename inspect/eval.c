@@ -244,6 +244,22 @@ static bool keyword(struct eval *ev, const struct node *n, struct value *v)
     return true;
 }
 
+static struct ctype lit_byte = {.kind = CT_UNSIGNED, .name = "uint8_t", .size = 1};
+
+/* A variable of an object without DWARF: its bytes, as many as its
+ * symbol says. */
+static int raw_bytes(struct eval *ev, const struct symbol *s, struct value *v)
+{
+    struct ctype *t = arena(ev, sizeof *t);
+    t->kind = CT_ARRAY;
+    t->target = &lit_byte;
+    t->count = t->size = s->size;
+    t->name = arena(ev, 64);
+    snprintf(t->name, 64, "uint8_t [%lu] (no DWARF)", (unsigned long)s->size);
+    *v = (struct value){t, s->addr, true, NULL, NULL};
+    return 0;
+}
+
 /* The value a name stands for: a variable in memory, or a function. */
 static int name_value(struct eval *ev, const struct node *n, struct value *v)
 {
@@ -254,9 +270,11 @@ static int name_value(struct eval *ev, const struct node *n, struct value *v)
         return -1;
     struct object *obj = s->sec->obj;
     struct unit *u = unit_of(ev, obj);
+    bool is_func = s->type == STT_FUNC || s->type == STT_GNU_IFUNC || (s->sec->flags & SHF_EXECINSTR);
+    if (!u && !is_func && s->type != STT_TLS && s->size)
+        return raw_bytes(ev, s, v);
     if (!u)
         return fail("%s has no DWARF to say what '%s' is (compile it with -g)", obj->name, n->text);
-    bool is_func = s->type == STT_FUNC || s->type == STT_GNU_IFUNC || (s->sec->flags & SHF_EXECINSTR);
     if (is_func) {
         const struct debug_func *f = debug_func_named(u->di, s->name);
         if (!f)
@@ -830,7 +848,8 @@ static void show(struct eval *ev, const char *expr, const struct value *v, bool 
         return;
     }
     sb_printf(out, "%s = ", expr);
-    if (v->type->kind == CT_STRUCT || v->type->kind == CT_UNION || v->type->kind == CT_POINTER)
+    if (v->type->kind == CT_STRUCT || v->type->kind == CT_UNION || v->type->kind == CT_POINTER ||
+        v->type->target == &lit_byte)
         sb_printf(out, "(%s) ", v->type->name);
     value_format(&f, v->type, v->bytes, v->addr, out);
     sb_printf(out, "\n");
