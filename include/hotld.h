@@ -21,10 +21,10 @@
  *                          back to their previous versions, and returns
  *                          the signal's number instead: wrap a game's
  *                          per-frame update in it, and a bad edit costs a
- *                          frame, not the session. Elsewhere a crash is
- *                          reported with a symbolized backtrace and kills
- *                          the program as usual. Linked without hotld:
- *                          f(p), then 0.
+ *                          frame, not the session. Elsewhere a crash of
+ *                          reloaded code is reported with a symbolized
+ *                          backtrace and kills the program as usual.
+ *                          Linked without hotld: f(p), then 0.
  *   hotld_lookup(name)     the address of a function or variable of the
  *                          program by name (a global, else the first local
  *                          of that name; a thread-local variable: the

@@ -34,13 +34,45 @@ void message_free(struct message *m)
     for (size_t i = 0; i < m->nfields; i++)
         free(m->fields[i]);
     free(m->fields);
+    if (m->fd_plus_one)
+        close(m->fd_plus_one - 1);
     *m = (struct message){0};
 }
 
-static int write_all(int fd, const void *buf, size_t n)
+int message_take_fd(struct message *m)
+{
+    int fd = m->fd_plus_one - 1;
+    m->fd_plus_one = 0;
+    return fd;
+}
+
+/* The first byte goes with the descriptor passed, if any (passed >= 0). */
+static ssize_t send_some(int fd, const char *p, size_t n, int passed)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    struct iovec iov = {(void *)p, passed >= 0 ? 1 : n};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (passed >= 0) {
+        mh.msg_control = control.buf;
+        mh.msg_controllen = sizeof control.buf;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &passed, sizeof(int));
+    }
+    return sendmsg(fd, &mh, MSG_NOSIGNAL);
+}
+
+static int write_all(int fd, const void *buf, size_t n, int passed)
 {
     for (const char *p = buf; n;) {
-        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+        ssize_t w = send_some(fd, p, n, passed);
+        if (w > 0)
+            passed = -1;
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
@@ -51,14 +83,41 @@ static int write_all(int fd, const void *buf, size_t n)
     return 0;
 }
 
-static int read_all(int fd, void *buf, size_t n)
+/* Keep the first descriptor that comes (in *passed, + 1); close any other,
+ * since a peer may send what it likes. */
+static void take_descriptors(struct msghdr *mh, int *passed)
+{
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+            continue;
+        size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < n; i++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+            if (*passed == 0)
+                *passed = fd + 1;
+            else
+                close(fd);
+        }
+    }
+}
+
+static int read_all(int fd, void *buf, size_t n, int *passed)
 {
     for (char *p = buf; n;) {
-        ssize_t r = read(fd, p, n);
+        union {
+            char buf[CMSG_SPACE(4 * sizeof(int))];
+            struct cmsghdr align;
+        } control;
+        struct iovec iov = {p, n};
+        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                            .msg_controllen = sizeof control.buf};
+        ssize_t r = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0)
             return fail("control socket: %s", r ? strerror(errno) : "connection closed");
+        take_descriptors(&mh, passed);
         p += r;
         n -= r;
     }
@@ -66,6 +125,11 @@ static int read_all(int fd, void *buf, size_t n)
 }
 
 int message_send(int fd, const struct message *m)
+{
+    return message_send_fd(fd, m, -1);
+}
+
+int message_send_fd(int fd, const struct message *m, int passed)
 {
     size_t len = 0;
     for (size_t i = 0; i < m->nfields; i++)
@@ -78,7 +142,7 @@ int message_send(int fd, const struct message *m)
     char *p = body + 4;
     for (size_t i = 0; i < m->nfields; i++)
         p = stpcpy(p, m->fields[i]) + 1;
-    int rc = write_all(fd, body, len + 4);
+    int rc = write_all(fd, body, len + 4, passed);
     free(body);
     return rc;
 }
@@ -95,15 +159,21 @@ int message_parse(const char *body, size_t len, struct message *m)
 
 int message_recv(int fd, struct message *m)
 {
-    uint32_t len;
+    uint32_t len = 0;
+    int passed = 0;
     *m = (struct message){0};
-    if (read_all(fd, &len, 4) < 0)
-        return -1;
-    if (len > CONTROL_MAX_MESSAGE)
-        return fail("control message too large (%u bytes)", len);
+    if (read_all(fd, &len, 4, &passed) < 0 || len > CONTROL_MAX_MESSAGE) {
+        if (passed)
+            close(passed - 1);
+        return len > CONTROL_MAX_MESSAGE ? fail("control message too large (%u bytes)", len) : -1;
+    }
     char *body = xmalloc(len + 1);
-    int rc = read_all(fd, body, len) < 0 ? -1 : message_parse(body, len, m);
+    int rc = read_all(fd, body, len, &passed) < 0 ? -1 : message_parse(body, len, m);
     free(body);
+    if (rc == 0)
+        m->fd_plus_one = passed;
+    else if (passed)
+        close(passed - 1);
     return rc;
 }
 

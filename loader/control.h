@@ -1,6 +1,7 @@
 /* The control channel between a running session and later invocations: a
  * Unix socket in a per-user directory (mode 0700). Messages are framed as
- * a 4-byte length and a body of NUL-separated strings. */
+ * a 4-byte length and a body of NUL-separated strings, and may carry one
+ * file descriptor (SCM_RIGHTS): a file the requesting command opened. */
 #ifndef HOTLD_CONTROL_H
 #define HOTLD_CONTROL_H
 
@@ -12,6 +13,8 @@
 struct message {
     char **fields;
     size_t nfields, cap;
+    int fd_plus_one;            /* a descriptor it carries, + 1; 0: none.
+                                   message_free closes it */
 };
 
 void message_add(struct message *m, const char *field);
@@ -19,6 +22,10 @@ void message_add(struct message *m, const char *field);
 void message_add_tagged(struct message *m, char tag, const char *text);
 void message_free(struct message *m);
 int message_send(int fd, const struct message *m);
+/* Send m with the descriptor passed along. */
+int message_send_fd(int sock, const struct message *m, int passed);
+/* The descriptor a message carries, now the caller's; -1 if none. */
+int message_take_fd(struct message *m);
 /* Returns 0, or -1 with the error recorded (malformed, oversized, EOF). */
 int message_recv(int fd, struct message *m);
 /* A message body (NUL-terminated fields) into m; -1 if malformed. */

@@ -1,7 +1,9 @@
-/* When the program crashes (SIGSEGV, SIGBUS, SIGFPE, SIGILL, abort): a
- * report with a symbolized backtrace, and, for a crash in the code the
- * last reload brought, inside hotld_protect() and with --rollback, a
- * rollback of that reload instead of the process's death.
+/* When code a reload brought crashes (SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+ * abort): a report with a symbolized backtrace, and, for a crash in the
+ * code of the last reload, inside hotld_protect() and with --rollback, a
+ * rollback of that reload instead of the process's death. A crash of the
+ * program as it started is left alone: it dies as the linked program
+ * would.
  *
  * The handler captures the frames where it runs (libgcc's unwinder steps
  * over the signal frame). A rollback cannot happen there: the crashed
@@ -86,14 +88,18 @@ static bool crash_site(const struct crash *c, struct code_place *site)
     return false;
 }
 
-static bool can_roll_back(const struct crash *c)
+/* What to do with a crash: roll back, or report it (a crash in code some
+ * reload brought), or neither (the program's own code as it started: it
+ * dies exactly as the linked program would, stdio buffers unflushed and
+ * stderr untouched). */
+enum verdict { ROLL_BACK, REPORT, DIE };
+
+static enum verdict judge(const struct crash *c, bool locked)
 {
     struct code_place site;
-    if (!guard || !rollback_enabled || pthread_mutex_trylock(&session->lock) != 0)
-        return false; /* a reload runs (maybe in this very thread) */
-    bool covered = crash_site(c, &site) && rollback_covers(session, site.obj);
-    pthread_mutex_unlock(&session->lock);
-    return covered;
+    bool reloaded = crash_site(c, &site) && site.version > 0;
+    bool covered = reloaded && locked && rollback_covers(session, site.obj);
+    return covered && guard && rollback_enabled ? ROLL_BACK : reloaded ? REPORT : DIE;
 }
 
 /* ---- the report -------------------------------------------------------- */
@@ -120,7 +126,6 @@ static void report(const struct crash *c, const char *outcome)
                   strrchr(site.obj->name, '/') ? strrchr(site.obj->name, '/') + 1 : site.obj->name, site.version);
     sb_printf(&sb, "%s%s\n", *outcome ? ": " : "", outcome);
     backtrace_text(session, c->frames, c->nframes, &sb);
-    fflush(stdout);
     if (write(STDERR_FILENO, sb.s, sb.len) < 0)
         sb.len = 0; /* nowhere to say it */
     free(sb.s);
@@ -139,14 +144,17 @@ static void on_fatal(int sig, siginfo_t *si, void *context)
 {
     struct crash c;
     capture(&c, sig, si, context);
-    if (can_roll_back(&c)) {
+    /* unless a reload runs (maybe in this very thread): then read as is */
+    bool locked = pthread_mutex_trylock(&session->lock) == 0;
+    enum verdict v = judge(&c, locked);
+    if (v == REPORT)
+        report(&c, guard && rollback_enabled ? "not in code the last reload brought, no rollback" : "");
+    if (locked)
+        pthread_mutex_unlock(&session->lock);
+    if (v == ROLL_BACK) {
         *guard_crash = c;
         siglongjmp(*guard, 1);
     }
-    bool locked = pthread_mutex_trylock(&session->lock) == 0; /* else a reload runs: read as is */
-    report(&c, guard && rollback_enabled ? "not in code the last reload brought, no rollback" : "");
-    if (locked)
-        pthread_mutex_unlock(&session->lock);
     die(sig, si);
 }
 

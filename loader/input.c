@@ -21,11 +21,21 @@
  * compiler rewriting one in place during a reload must not be able to
  * change (or truncate) bytes under us. Libraries found on the library path
  * are installed files and are mapped, which saves copying libgcc.a. */
-static int read_file(const char *path, bool map, struct file_data *f)
+/* A file to read, opened by the command that asked for the reload if one
+ * did: the session reads only what that command could read itself. */
+static int open_input(const struct link *ld, const char *path)
 {
+    if (ld->opts->open_file)
+        return ld->opts->open_file(ld->opts->open_ctx, path);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
+    return fd < 0 ? fail("%s: %s", path, strerror(errno)) : fd;
+}
+
+static int read_file(const struct link *ld, const char *path, bool map, struct file_data *f)
+{
+    int fd = open_input(ld, path);
     if (fd < 0)
-        return fail("%s: %s", path, strerror(errno));
+        return -1;
     struct stat st;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
         close(fd);
@@ -179,7 +189,7 @@ int link_add_path(struct link *ld, const char *path, bool installed, bool as_nee
     if (ld->opts->live && incremental_same_stamp(ld, path))
         return 0; /* an object the program has, untouched since */
     struct file_data f;
-    if (read_file(path, installed, &f) < 0)
+    if (read_file(ld, path, installed, &f) < 0)
         return -1;
     return link_add_file(ld, path, f, as_needed);
 }

@@ -216,6 +216,11 @@ struct link_options {
     bool only_changed;          /* reload: the inputs are the program's own,
                                    less those known unchanged; nothing is
                                    removed */
+    /* reload asked for by a command: open a file as that command would,
+     * with its own credentials (it opens the file and passes the
+     * descriptor); -1 with fail() if it cannot. NULL: open it here. */
+    int (*open_file)(void *ctx, const char *path);
+    void *open_ctx;
     struct strmap *override;    /* rollback: object path -> the struct object
                                    whose bytes to link instead of the file's */
     const char **libdirs;       /* -L, searched before the system dirs */

@@ -5,6 +5,7 @@
 #include "session.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <semaphore.h>
@@ -452,6 +453,28 @@ static char ask_client(void *ctx, const char *question, const char *choices)
     return letter;
 }
 
+/* A file a reload reads is opened by the requesting command, with its
+ * credentials, and passed over the socket: the session never reads for a
+ * command what that command could not read itself (a command of the same
+ * user in another group, say). */
+static int open_for_client(void *ctx, const char *path)
+{
+    int fd = *(int *)ctx, file = -1;
+    struct message q = {0}, a = {0};
+    message_add(&q, "open");
+    message_add(&q, path);
+    if (message_send(fd, &q) < 0 || message_recv(fd, &a) < 0)
+        file = fail("%s: the requesting command did not open it: %s", path, last_error());
+    else if (a.nfields == 1 && !strcmp(a.fields[0], "file") && (file = message_take_fd(&a)) >= 0)
+        ;
+    else
+        file = fail("%s: %s", path, a.nfields == 2 && !strcmp(a.fields[0], "error") ? a.fields[1]
+                                                                                    : "malformed answer to 'open'");
+    message_free(&q);
+    message_free(&a);
+    return file;
+}
+
 static void answer(int fd, bool ok, const char *text)
 {
     struct message reply = {0};
@@ -538,7 +561,8 @@ static void serve_request(int fd)
     } else if (!strcmp(m.fields[0], "reload") && !same_program(&m)) {
         answer(fd, false, OTHER_PROGRAM);
     } else if (!strcmp(m.fields[0], "reload")) {
-        struct link_options opts = {.ask = ask_client, .ask_ctx = &fd};
+        struct link_options opts = {.ask = ask_client, .ask_ctx = &fd, .open_file = open_for_client,
+                                    .open_ctx = &fd};
         char *report = NULL;
         opts.entry = the_session.live->opts->entry;
         if (reload_request_decode(&m, &opts) < 0 || session_reload(&opts, &report) < 0)
@@ -687,15 +711,33 @@ static void put_question(int fd, const struct message *q)
     message_free(&a);
 }
 
-/* The final reply, after any questions. */
+/* The session reads a file for this command: open it here, with this
+ * command's credentials, and pass it. */
+static void open_for_session(int fd, const struct message *q)
+{
+    struct message a = {0};
+    int file = q->nfields == 2 ? open(q->fields[1], O_RDONLY | O_CLOEXEC) : (errno = EINVAL, -1);
+    message_add(&a, file >= 0 ? "file" : "error");
+    if (file < 0)
+        message_add(&a, strerror(errno));
+    message_send_fd(fd, &a, file);
+    if (file >= 0)
+        close(file);
+    message_free(&a);
+}
+
+/* The final reply, after any questions and files asked for. */
 static int receive_reply(int fd, struct message *reply)
 {
     for (;;) {
         if (message_recv(fd, reply) < 0)
             return -1;
-        if (reply->nfields == 0 || strcmp(reply->fields[0], "ask"))
+        if (reply->nfields && !strcmp(reply->fields[0], "open"))
+            open_for_session(fd, reply);
+        else if (reply->nfields && !strcmp(reply->fields[0], "ask"))
+            put_question(fd, reply);
+        else
             return 0;
-        put_question(fd, reply);
         message_free(reply);
     }
 }

@@ -3,7 +3,8 @@
 # the user's alone (mode 0700; a session given a socket path elsewhere
 # needs a private directory too); a command run by another user is
 # refused even when the socket itself is made reachable (the session
-# checks the peer's uid), and the session goes on; malformed requests (an oversized length,
+# checks the peer's uid), and the session goes on; the files of a reload
+# are opened by the asking command, with its credentials; malformed requests (an oversized length,
 # an unterminated field, an unknown request, a bad reload field) each get
 # an error reply and never hurt the session, which then reloads normally.
 set -u
@@ -81,4 +82,48 @@ test_security() {
     session_stop
 }
 
+# The files of a reload are opened by the command that asks for it: a
+# session of uid 65534 in group 4242 is asked by a command of the same uid
+# without that group to reload mod.o, readable by group 4242 only. The
+# session could read it; the command cannot, so the reload fails with the
+# command's "Permission denied" and the program is untouched. Readable by
+# all, the same command reloads it.
+test_credentials() {
+    build main.o state/main.c
+    build mod.o state/mod_v1.c
+    build other.o state/other_v1.c
+    build mod2.o state/mod_v2.c
+    builds_ok || return
+    local d=$W/cred sock
+    mkdir -p "$d/sock" && cp "$W/main.o" "$W/mod.o" "$W/other.o" "$d/" && chmod 755 "$TMP" "$W" "$d" &&
+        chown -R 65534:65534 "$d" && chmod 700 "$d/sock" || { not_ok "$P/credentials-setup" "cannot prepare $d"; return; }
+    sock=$d/sock/session.sock
+    printf '#!/bin/sh\nexec setpriv --reuid=65534 --regid=65534 --groups=4242 "$@"\n' >"$W/in-4242"
+    printf '#!/bin/sh\nexec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"\n' >"$W/no-groups"
+    chmod 755 "$W/in-4242" "$W/no-groups"
+    local hot=$HOT
+    HOT_ENV=(-u XDG_RUNTIME_DIR "${HOT_ENV[@]}")
+    HOT=$W/in-4242
+    session_start --in "$d" "$hot" --session "$sock" main.o mod.o other.o || { HOT=$hot; return; }
+    cp "$W/mod2.o" "$d/mod.o.new" && chown 0:4242 "$d/mod.o.new" && chmod 640 "$d/mod.o.new" && mv "$d/mod.o.new" "$d/mod.o"
+    HOT=$W/no-groups
+    client "$d" "$hot" --session "$sock" main.o mod.o other.o
+    if [ "$R_RC" -eq 1 ] && grep -q "^hotld: error: reload failed: .*mod\.o: Permission denied$" <<<"$R_ERR"; then
+        ok "$P/unreadable-to-the-command"
+    else
+        not_ok "$P/unreadable-to-the-command" "$(client_said)"
+    fi
+    query
+    check untouched 1 "$(qv mod_ver)" "mod.o's version"
+    chmod 644 "$d/mod.o"
+    client "$d" "$hot" --session "$sock" main.o mod.o other.o
+    expect_reloaded readable-reloads mod.o warnings
+    query
+    check reloaded 2 "$(qv mod_ver)" "mod.o's version"
+    HOT=$hot
+    session_stop
+}
+
 for_variants test_security gcc gcc-asan
+RL_SCRIPT=security-credentials
+for_variants test_credentials gcc
