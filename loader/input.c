@@ -21,11 +21,15 @@
  * compiler rewriting one in place during a reload must not be able to
  * change (or truncate) bytes under us. Libraries found on the library path
  * are installed files and are mapped, which saves copying libgcc.a. */
+static bool in_system_dir(const char *path);
+
 /* A file to read, opened by the command that asked for the reload if one
- * did: the session reads only what that command could read itself. */
+ * did: the session reads only what that command could read itself. The
+ * system's libraries (libc's scripts, libgcc.a), readable by everyone,
+ * it opens itself, saving a round trip each. */
 static int open_input(const struct link *ld, const char *path)
 {
-    if (ld->opts->open_file)
+    if (ld->opts->open_file && !in_system_dir(path))
         return ld->opts->open_file(ld->opts->open_ctx, path);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     return fd < 0 ? fail("%s: %s", path, strerror(errno)) : fd;
@@ -236,6 +240,18 @@ static const char *const *system_dirs(size_t *n)
     }
     *n = ndirs;
     return (const char *const *)dirs;
+}
+
+static bool in_system_dir(const char *path)
+{
+    size_t n;
+    const char *const *dirs = system_dirs(&n);
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(dirs[i]);
+        if (!strncmp(path, dirs[i], len) && path[len] == '/')
+            return true;
+    }
+    return false;
 }
 
 /* The -L directories, then the compiler's own library path. */
