@@ -19,6 +19,7 @@
 
 #include "call.h"
 #include "ctypes.h"
+#include "demangle.h"
 #include "expr.h"
 #include "typeinfo.h"
 #include "util.h"
@@ -107,32 +108,6 @@ static bool names(const char *symbol, const char *name)
     return true;
 }
 
-/* The program's C++ demangler (libstdc++'s, if it is loaded), or NULL. */
-typedef char *demangler(const char *mangled, char *buf, size_t *len, int *status);
-
-static demangler *find_demangler(const struct link *ld)
-{
-    for (size_t i = 0; i < ld->ndsos; i++) {
-        void *fn = ld->dsos[i]->handle ? dlsym(ld->dsos[i]->handle, "__cxa_demangle") : NULL;
-        if (fn)
-            return (demangler *)fn;
-    }
-    return NULL;
-}
-
-/* C++: "geo::area" names "_ZN3geo4areaEii", whatever its parameters. */
-static bool demangles_to(demangler *demangle, const char *symbol, const char *name)
-{
-    int status;
-    if (!demangle || strncmp(symbol, "_Z", 2))
-        return false;
-    char *text = demangle(symbol, NULL, NULL, &status);
-    size_t n = strlen(name);
-    bool same = text && !strncmp(text, name, n) && (!text[n] || text[n] == '(');
-    free(text);
-    return same;
-}
-
 static bool object_is(const struct object *obj, const char *name)
 {
     const char *base = strrchr(obj->name, '/');
@@ -152,7 +127,6 @@ static void each_object(const struct eval *ev, void (*fn)(struct object *, void 
 
 struct search {
     const char *object, *name;
-    demangler *demangle;
     struct symbol *found[8];
     size_t n;
     bool object_seen;
@@ -166,7 +140,7 @@ static void search_object(struct object *obj, void *ctx)
     s->object_seen = true;
     for (size_t j = 1; j < obj->nsyms; j++) {
         const char *symbol = is_listed(obj->syms[j], obj) ? obj->syms[j]->name : NULL;
-        if (symbol && (names(symbol, s->name) || demangles_to(s->demangle, symbol, s->name)) &&
+        if (symbol && (names(symbol, s->name) || demangles_to(symbol, s->name)) &&
             s->n < ARRAY_SIZE(s->found))
             s->found[s->n++] = obj->syms[j];
     }
@@ -193,7 +167,7 @@ static int find_symbol(struct eval *ev, const char *object, const char *name, st
         *out = g;
         return 0;
     }
-    struct search s = {object, name, find_demangler(ev->t->link), {0}, 0, false};
+    struct search s = {object, name, {0}, 0, false};
     each_object(ev, search_object, &s);
     if (object && !s.object_seen)
         return fail("no object named '%s' is loaded", object);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "inspect.h"
+#include "demangle.h"
 #include "svg.h"
 #include "util.h"
 
@@ -189,11 +190,18 @@ static int by_display(const void *a, const void *b)
     return c ? c : strcmp(edge_where(x), edge_where(y));
 }
 
+/* A symbol's name as the source spells it. */
+static char *display_name(const char *symbol)
+{
+    char *name = demangle(symbol);
+    return name ? name : xstrdup(symbol);
+}
+
 static char *node_name(const struct ref_node *n, size_t root)
 {
     const char *obj = n->sym ? NULL : object_label(n->sec->obj->name, root);
     if (n->sym)
-        return xstrdup(n->sym->name);
+        return display_name(n->sym->name);
     if (n->at)
         return xasprintf("%s:%s+0x%" PRIx64, obj, n->sec->name, n->off);
     return xasprintf("%s:%s", obj, n->sec->name);
@@ -268,8 +276,8 @@ static void find_defs(struct object *const *objs, size_t n, const char *name, co
             continue;
         for (size_t j = 1; j < obj->nsyms; j++) {
             const struct symbol *s = obj->syms[j];
-            if (defined_in(s, obj) && !strcmp(s->name, name) && !known_def(r, s)) {
-                struct ref_def d = {.sym = s, .obj = obj};
+            if (defined_in(s, obj) && (!strcmp(s->name, name) || demangles_to(s->name, name)) && !known_def(r, s)) {
+                struct ref_def d = {.sym = s, .name = display_name(s->name), .obj = obj};
                 ARRAY_PUSH(r->defs, r->ndefs, r->capdefs, d);
             }
         }
@@ -312,6 +320,7 @@ void refs_free(struct ref_report *r)
     for (size_t i = 0; i < r->ndefs; i++) {
         free_edges(r->defs[i].in, r->defs[i].nin);
         free_edges(r->defs[i].out, r->defs[i].nout);
+        free(r->defs[i].name);
     }
     free(r->defs);
 }
@@ -352,7 +361,7 @@ static void text_edges(struct strbuf *out, const char *title, const struct ref_e
 static void text_def(struct strbuf *out, const struct ref_def *d)
 {
     char buf[32];
-    sb_escape(out, d->sym->name, strlen(d->sym->name), ESC_TEXT);
+    sb_escape(out, d->name, strlen(d->name), ESC_TEXT);
     sb_printf(out, "  ");
     sb_escape(out, d->label, strlen(d->label), ESC_TEXT);
     sb_printf(out, "  (%s, %s bytes%s)\n", kind_names[symbol_kind(d->sym)],
@@ -380,7 +389,7 @@ static void json_edges(struct strbuf *out, const char *key, const struct ref_edg
 static void json_def(struct strbuf *out, const struct ref_def *d)
 {
     sb_printf(out, "{\"name\":");
-    sb_quoted(out, d->sym->name, ESC_JSON);
+    sb_quoted(out, d->name, ESC_JSON);
     sb_printf(out, ",\"object\":");
     sb_quoted(out, d->label, ESC_JSON);
     sb_printf(out, ",\"kind\":\"%s\",\"size\":%" PRIu64 ",\"local\":%s",
@@ -457,7 +466,7 @@ int inspect_refs_dot(struct object *const *objs, size_t n, const char *symbol, s
     /* the definitions first: they are nodes 0 to ndefs - 1, highlighted */
     for (size_t i = 0; i < r.ndefs; i++) {
         struct ref_node self = {r.defs[i].sym, NULL, 0, false};
-        dot_node(dot, &nodes, &nnodes, &cap, &self, r.defs[i].sym->name, r.defs[i].label);
+        dot_node(dot, &nodes, &nnodes, &cap, &self, r.defs[i].name, r.defs[i].label);
     }
     sb_printf(dot, "    node [fillcolor=\"#f3f3f3\"];\n");
     for (size_t i = 0; i < r.ndefs; i++) {

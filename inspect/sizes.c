@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "inspect.h"
+#include "demangle.h"
 #include "svg.h"
 #include "util.h"
 
@@ -129,8 +130,16 @@ static int by_total(const void *a, const void *b)
 static void add_item(struct object_size *o, char *name, uint64_t size, enum size_kind kind,
                      bool unnamed)
 {
-    struct size_item it = {name, o->label, size, kind, unnamed};
+    struct size_item it = {name, NULL, o->label, size, kind, unnamed};
     ARRAY_PUSH(o->items, o->nitems, o->capitems, it);
+}
+
+/* A symbol's item, named as the source spells it. */
+static void add_symbol(struct object_size *o, const struct symbol *s, uint64_t size, enum size_kind kind)
+{
+    char *name = demangle(s->name);
+    add_item(o, name ? name : xstrdup(s->name), size, kind, false);
+    o->items[o->nitems - 1].symbol = name ? s->name : NULL;
 }
 
 /* The bytes of a section that its placed symbols p cover. */
@@ -155,7 +164,7 @@ static void add_symbols(struct object_size *o, const struct placed *p, size_t n)
         const struct placed *next = i + 1 < n ? &p[i + 1] : NULL;
         if (next && next->sec == p[i].sec && next->start == p[i].start && next->end == p[i].end)
             continue;
-        add_item(o, xstrdup(p[i].sym->name), p[i].end - p[i].start, symbol_kind(p[i].sym), false);
+        add_symbol(o, p[i].sym, p[i].end - p[i].start, symbol_kind(p[i].sym));
     }
 }
 
@@ -208,7 +217,7 @@ static void add_commons(struct object_size *o)
         const struct symbol *s = obj->syms[i];
         if (!defined_in(s, obj) || !is_common(obj, s))
             continue;
-        add_item(o, xstrdup(s->name), s->size, KIND_BSS, false);
+        add_symbol(o, s, s->size, KIND_BSS);
         o->by_kind[KIND_BSS] += s->size;
         o->total += s->size;
     }
@@ -342,6 +351,10 @@ static void json_item(struct strbuf *out, const struct size_item *it, bool with_
 {
     sb_printf(out, "{\"name\":");
     sb_quoted(out, it->name, ESC_JSON);
+    if (it->symbol) {
+        sb_printf(out, ",\"symbol\":");
+        sb_quoted(out, it->symbol, ESC_JSON);
+    }
     if (with_object) {
         sb_printf(out, ",\"object\":");
         sb_quoted(out, it->object, ESC_JSON);

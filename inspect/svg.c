@@ -353,9 +353,9 @@ static void svg_edge(struct strbuf *svg, const struct cell *c, const struct ref_
         svg_arrow(svg, col_x(0) + COL_W, y_side, col_x(1), y_def, c->edge->kind, width);
     else
         svg_arrow(svg, col_x(1) + COL_W, y_def, col_x(2), y_side, c->edge->kind, width);
-    svg_text(svg, in ? c->edge->name : d->sym->name);
+    svg_text(svg, in ? c->edge->name : d->name);
     sb_printf(svg, " \xe2\x86\x92 "); /* U+2192 RIGHTWARDS ARROW */
-    svg_text(svg, in ? d->sym->name : c->edge->name);
+    svg_text(svg, in ? d->name : c->edge->name);
     sb_printf(svg, ": %s</title></path>\n", edge_detail(c->edge, buf));
 }
 
@@ -413,7 +413,7 @@ static void svg_defs(struct strbuf *svg, const struct ref_report *r, size_t rows
         const struct symbol *s = r->defs[i].sym;
         snprintf(detail, sizeof detail, "%s, %s bytes%s", kind_names[symbol_kind(s)],
                  commas(s->size, buf), s->bind == STB_LOCAL ? ", local" : "");
-        svg_node(svg, col_x(1), row_y(i, r->ndefs, rows), s->name, r->defs[i].label, detail,
+        svg_node(svg, col_x(1), row_y(i, r->ndefs, rows), r->defs[i].name, r->defs[i].label, detail,
                  "#ffe08a");
     }
     svg_more(svg, 1, r->ndefs, rows);

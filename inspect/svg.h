@@ -25,7 +25,8 @@ extern const char *const kind_total_names[NKINDS];
 /* A symbol, or the bytes of a section that no symbol covers (string
  * literals, jump tables, unwind tables), named "[.rodata.str1.1]". */
 struct size_item {
-    char *name;
+    char *name;                 /* as the source spells it (demangled) */
+    const char *symbol;         /* the ELF symbol, when name differs */
     const char *object;
     uint64_t size;
     enum size_kind kind;
@@ -94,6 +95,7 @@ struct ref_edge {
 
 struct ref_def {
     const struct symbol *sym;
+    char *name;                 /* sym's name as the source spells it */
     const struct object *obj;
     const char *label;          /* obj's name from the objects' shared directory */
     struct ref_edge *in, *out;  /* referenced by, references: calls first */

@@ -145,8 +145,9 @@ offline_checks() {
 }
 
 # C++ names, on a file without a session: a namespace's variables by their
-# demangled names, and an overloaded function, which must be named by its
-# symbol (one error line says so).
+# demangled names, and an overloaded function, which --call must have
+# named by its symbol (one error line says so), and which --sizes and
+# --refs show demangled.
 cxx_checks() {
     local cxx=${CC/gcc/g++} d=$W/cxx
     cxx=${cxx/clang/clang++}
@@ -159,6 +160,11 @@ cxx_checks() {
         env "${HOT_ENV[@]}" "$HOT" $q shapes.o -lstdc++ 2>&1; done | tr '\n' '|')
     check cxx-names "geo::scale = 2.5|geo::unit = (struct box) {w = 1, h = 1}|twice(21) = 42|_ZN3geo4areaEii(3,4) = 12|" \
         "$answers" "answers"
+    answers=$(cd "$d" && env "${HOT_ENV[@]}" "$HOT" --sizes shapes.o 2>&1 | grep -oE 'function  geo::area\(.*\)$' | sort | tr '\n' '|')
+    check cxx-sizes "function  geo::area(geo::box)|function  geo::area(int, int)|" "$answers" "--sizes' C++ names"
+    answers=$(cd "$d" && env "${HOT_ENV[@]}" "$HOT" --refs geo::area --json shapes.o 2>&1 |
+        python3 -c 'import json, sys; print(sorted(x["name"] for x in json.load(sys.stdin)["definitions"]))' 2>&1)
+    check cxx-refs "['geo::area(geo::box)', 'geo::area(int, int)']" "$answers" "--refs' definitions of an overloaded name"
     answers=$(cd "$d" && env "${HOT_ENV[@]}" "$HOT" --call 'geo::area(3, 4)' shapes.o -lstdc++ 2>&1)
     check cxx-overload "hotld: error: 'geo::area' is ambiguous: shapes.o:_ZN3geo4areaEii, shapes.o:_ZN3geo4areaENS_3boxE (say which: OBJECT:NAME, or the symbol's own name)" \
         "${answers//$d\//}" "the error"

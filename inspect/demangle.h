@@ -1,0 +1,14 @@
+/* C++ names as the source spells them, for listings and for looking a
+ * symbol up by "ns::f". */
+#ifndef HOTLD_DEMANGLE_H
+#define HOTLD_DEMANGLE_H
+
+#include <stdbool.h>
+
+/* "_ZN3geo4areaEii" -> "geo::area(int, int)", malloc'd; NULL if symbol
+ * is not a C++ name or no demangler is at hand. */
+char *demangle(const char *symbol);
+/* Does symbol demangle to name, whatever its parameters ("geo::area")? */
+bool demangles_to(const char *symbol, const char *name);
+
+#endif
