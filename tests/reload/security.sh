@@ -43,12 +43,18 @@ else:
 PY
 }
 
-test_security() {
+# The state test's program: main.o, mod.o (and mod2.o, its version 2),
+# other.o.
+build_state() {
     build main.o state/main.c
     build mod.o state/mod_v1.c
     build other.o state/other_v1.c
     build mod2.o state/mod_v2.c
-    builds_ok || return
+    builds_ok
+}
+
+test_security() {
+    build_state || return
     SOCK=$W/sock/session.sock
     mkdir -m 700 "$W/sock"   # a session's own socket must be in a private directory
     session_start --session "$SOCK" main.o mod.o other.o || return
@@ -89,11 +95,7 @@ test_security() {
 # command's "Permission denied" and the program is untouched. Readable by
 # all, the same command reloads it.
 test_credentials() {
-    build main.o state/main.c
-    build mod.o state/mod_v1.c
-    build other.o state/other_v1.c
-    build mod2.o state/mod_v2.c
-    builds_ok || return
+    build_state || return
     local d=$W/cred sock
     mkdir -p "$d/sock" && cp "$W/main.o" "$W/mod.o" "$W/other.o" "$d/" && chmod 755 "$TMP" "$W" "$d" &&
         chown -R 65534:65534 "$d" && chmod 700 "$d/sock" || { not_ok "$P/credentials-setup" "cannot prepare $d"; return; }
