@@ -2,7 +2,8 @@
 # make demo: run the example game under hotld, then change its physics while
 # it runs: rebuild physics.o and run the same hotld command again. The game
 # keeps its state (positions, velocities, frame count) and picks up the new
-# code. Finally check that hotld runs the game exactly like a gcc-linked
+# code. Then ask the running game for a value and its largest functions.
+# Finally check that hotld runs the game exactly like a gcc-linked
 # executable.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,6 +27,10 @@ make --no-print-directory -s physics.o
 echo "== ${cmd[*]##*/}   (the same command again: reload)"
 report=$("${cmd[@]}" </dev/null)
 echo "$report"
+echo "== hotld --session $session --print 'entities[0]'   (the running game's state, by its DWARF types)"
+"$hotld" --session "$session" --print 'entities[0]' </dev/null || true
+echo "== hotld --session $session --sizes --top 3"
+"$hotld" --session "$session" --sizes --top 3 </dev/null || true
 wait $game
 trap - EXIT
 case $report in

@@ -94,8 +94,9 @@ static void quoted(const struct format *f, struct strbuf *out, const char *s, si
     f->json ? json_string(out, s, n) : c_string(out, s, n);
 }
 
-/* The shortest text that reads back as the same double. */
-static void floating(const struct format *f, struct strbuf *out, double v)
+/* The shortest text that reads back as the same value: a float's as the
+ * same float (8.01351, not 8.013509750366211). */
+static void floating(const struct format *f, struct strbuf *out, double v, bool single)
 {
     if (!isfinite(v)) {
         const char *word = isnan(v) ? "nan" : v > 0 ? "inf" : "-inf";
@@ -106,7 +107,7 @@ static void floating(const struct format *f, struct strbuf *out, double v)
     int precision = 1;
     for (; precision < 17; precision++) {
         snprintf(buf, sizeof buf, "%.*g", precision, v);
-        if (strtod(buf, NULL) == v)
+        if (single ? strtof(buf, NULL) == (float)v : strtod(buf, NULL) == v)
             break;
     }
     snprintf(buf, sizeof buf, "%.*g", precision, v);
@@ -124,15 +125,15 @@ static void float_value(const struct format *f, const struct ctype *t, const uin
     if (t->size == 4) {
         float v;
         memcpy(&v, b, 4);
-        floating(f, out, v);
+        floating(f, out, v, true);
     } else if (t->size == 8) {
         double v;
         memcpy(&v, b, 8);
-        floating(f, out, v);
+        floating(f, out, v, false);
     } else {
         long double v = 0;
         memcpy(&v, b, t->size < sizeof v ? t->size : sizeof v);
-        floating(f, out, (double)v);
+        floating(f, out, (double)v, false);
     }
 }
 
