@@ -5,8 +5,10 @@
 #     enum, bit-fields and a pointer shown with the symbol it points to; a
 #     field path; a 2-D array; a typedef'd struct; following pointers
 #     (*p, p->name); a file static, also as OBJECT:NAME; --json;
-#   call: integers, doubles, a float parameter, a string, an enum by name,
-#     a struct by value in and out, a variadic function, a value from the
+#   call: integers (short, unsigned 64-bit, bool), doubles, long double, a
+#     float parameter, a string, an enum by name, a function pointer, a
+#     struct by value in and out (in registers, and in memory), a union
+#     refused, a variadic function, a value from the
 #     program's own data (players[0].pos), and a call that changes state the
 #     program then sees; a call that crashes is an error and the program
 #     goes on; a program that uses hotld_poll() gets the call in its own
@@ -75,6 +77,14 @@ call_checks() {
     ask call-float-struct 'area(box) = 10' --call 'area(box)'
     ask call-variadic 'sum_ints(3, 1, 2, 3) = 6' --call 'sum_ints(3, 1, 2, 3)'
     ask call-uchar "next_byte(255) = 0 '\\000'" --call 'next_byte(255)'
+    ask call-big-struct 'big_make(7) = (struct big) {a = 7, b = 14, c = 21, d = 28}' --call 'big_make(7)'
+    ask call-long-double 'ld_sum(1.5, 2.25) = 3.75' --call 'ld_sum(1.5, 2.25)'
+    ask call-bool 'is_even(4) = true' --call 'is_even(4)'
+    ask call-function-pointer 'apply(plus_one, 41) = 42' --call 'apply(plus_one, 41)'
+    ask call-u64 'top_bit() = 9223372036854775808' --call 'top_bit()'
+    ask call-short 'halve(-9) = -4' --call 'halve(-9)'
+    ask print-union 'num = (union number) {i = 5, f = 7e-45}' --print num
+    refuse call-union '^hotld: error: cannot pass argument 1 of type union number$' --call 'number_int(num)'
     ask call-thread "in_main_thread() = $WANT_MAIN_THREAD" --call 'in_main_thread()'
     ask call-state 'bump() = 8' --call 'bump()'
     query

@@ -57,3 +57,17 @@ void rename_player(int i, const char *name)
 {
     strncpy(players[i].name, name, sizeof players[i].name - 1);
 }
+
+/* More of C's types, for --call's marshalling both ways. */
+struct big big_make(long x)
+{
+    return (struct big){x, 2 * x, 3 * x, 4 * x};
+}
+long double ld_sum(long double a, long double b) { return a + b; }
+bool is_even(int x) { return x % 2 == 0; }
+int number_int(union number n) { return n.i; }
+int apply(int (*fn)(int), int x) { return fn(x); }
+int plus_one(int x) { return x + 1; }
+unsigned long long top_bit(void) { return 1ull << 63; }
+short halve(short x) { return (short)(x / 2); }
+union number num = {5};

@@ -3,6 +3,8 @@
 #ifndef IMAGE_WORLD_H
 #define IMAGE_WORLD_H
 
+#include <stdbool.h>
+
 enum color { RED, GREEN = 5, BLUE };
 
 struct vec {
@@ -23,7 +25,17 @@ struct player {
     struct player *buddy;
 };
 
+struct big {
+    long a, b, c, d;
+};
+
+union number {
+    int i;
+    float f;
+};
+
 extern struct player players[4];
+extern union number num;
 extern int nplayers;
 extern const char *greeting;
 extern size2 box;
@@ -42,5 +54,13 @@ int use_helper(int x);
 unsigned char next_byte(unsigned char c);
 void rename_player(int i, const char *name);
 double area(size2 s);
+struct big big_make(long x);
+long double ld_sum(long double a, long double b);
+bool is_even(int x);
+int number_int(union number n);
+int apply(int (*fn)(int), int x);
+int plus_one(int x);
+unsigned long long top_bit(void);
+short halve(short x);
 
 #endif
