@@ -234,6 +234,18 @@ static int raw_bytes(struct eval *ev, const struct symbol *s, struct value *v)
     return 0;
 }
 
+/* A thread-local variable: each thread has its own; the main thread's
+ * copy is the one shown (at the same offset from its thread pointer as
+ * in every thread: hotld's TLS blocks are static). */
+static int main_thread_copy(const struct eval *ev, const struct symbol *s, struct value *v)
+{
+    struct tls_place place;
+    if (!ev->t->main_thread_pointer || tls_locate(s->addr, &place) < 0 || !place.is_static)
+        return fail("'%s' is thread-local and its block is not static TLS: use gdb in the thread", s->name);
+    v->addr = ev->t->main_thread_pointer + (uintptr_t)place.tpoff;
+    return 0;
+}
+
 /* The value a name stands for: a variable in memory, or a function. */
 static int name_value(struct eval *ev, const struct node *n, struct value *v)
 {
@@ -256,15 +268,13 @@ static int name_value(struct eval *ev, const struct node *n, struct value *v)
         *v = (struct value){ctype_function(u->types, f->die), s->call_addr ? s->call_addr : s->addr, true, NULL, NULL};
         return 0;
     }
-    if (s->type == STT_TLS)
-        return fail("'%s' is thread-local: each thread has its own (use gdb, or hotld_lookup in a thread)", n->text);
     bool common = s->kind == SYM_COMMON || s->sec == obj->common;
     const struct debug_var *dv = debug_var_at(u->di, common ? SHN_COMMON : s->sec->index,
                                               common ? symbol_index(obj, s) : s->value);
     if (!dv)
         return fail("%s's DWARF does not describe variable '%s'", obj->name, s->name);
     *v = (struct value){ctype_at(u->types, dv->type), s->addr, true, NULL, NULL};
-    return 0;
+    return s->type == STT_TLS ? main_thread_copy(ev, s, v) : 0;
 }
 
 /* ---- reading values ------------------------------------------------------ */

@@ -15,6 +15,8 @@ struct eval_target {
                                    symtab: the global symbols */
     pthread_mutex_t *lock;      /* held while those are read, and let go
                                    during a call (NULL: no lock) */
+    uintptr_t main_thread_pointer; /* thread-local variables are shown as
+                                   the main thread has them */
 };
 
 /* Evaluate one statement: an expression to print, a call, or "set X =

@@ -98,10 +98,10 @@ static int image_query(const struct query *q, struct link *ld, struct strbuf *te
     return rc;
 }
 
-int query_answer(const struct query *q, struct link *ld, pthread_mutex_t *lock, struct strbuf *text,
-                 struct strbuf *doc)
+int query_answer(const struct query *q, struct link *ld, pthread_mutex_t *lock, uintptr_t main_tp,
+                 struct strbuf *text, struct strbuf *doc)
 {
-    struct eval_target t = {ld, lock};
+    struct eval_target t = {ld, lock, main_tp};
     if (!strcmp(q->command, "eval"))
         return inspect_eval(&t, q->arg, q->json, text);
     if (!strcmp(q->command, "names")) {
@@ -146,7 +146,7 @@ static int remote(void *ctx, const struct query *q, struct strbuf *text, struct 
 
 static int local(void *ctx, const struct query *q, struct strbuf *text, struct strbuf *doc)
 {
-    return query_answer(q, ctx, NULL, text, doc);
+    return query_answer(q, ctx, NULL, thread_pointer(), text, doc); /* this is the main thread */
 }
 
 /* Every member of every archive given: what `size libz.a` shows. */

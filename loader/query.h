@@ -27,10 +27,11 @@ void query_encode(const struct query *q, struct message *m);
  * -1 with fail() if it is malformed. */
 int query_decode(const struct message *m, struct query *q);
 /* Answer q about the objects of ld as they are now: the text, and the
- * drawing if one was asked for. lock guards ld's records (NULL: none).
- * Returns 0, or -1 with fail(). */
-int query_answer(const struct query *q, struct link *ld, pthread_mutex_t *lock, struct strbuf *text,
-                 struct strbuf *doc);
+ * drawing if one was asked for. lock guards ld's records (NULL: none);
+ * main_tp is the main thread's thread pointer, whose thread-local
+ * variables are shown. Returns 0, or -1 with fail(). */
+int query_answer(const struct query *q, struct link *ld, pthread_mutex_t *lock, uintptr_t main_tp,
+                 struct strbuf *text, struct strbuf *doc);
 
 /* The command's side: ask the session at socket_path, or answer from
  * opts' files when none runs. graph_file: where to write the drawing.

@@ -517,7 +517,8 @@ static int query_job(void *arg, char **text)
     struct query_job *j = arg;
     struct strbuf sb = {0};
     sb_printf(&sb, "%s", "");
-    int rc = query_answer(j->q, the_session.live, &the_session.lock, &sb, &j->doc);
+    int rc = query_answer(j->q, the_session.live, &the_session.lock, the_session.main_thread_pointer, &sb,
+                          &j->doc);
     *text = sb.s;
     return rc;
 }
@@ -837,6 +838,7 @@ static _Noreturn void start_program(const struct image *im, int argc, char **arg
     char *slash = strrchr(argv[0], '/');
     program_invocation_short_name = slash ? slash + 1 : argv[0];
     running = im;
+    the_session.main_thread_pointer = thread_pointer();
     atexit(fini_at_exit);
     run_init(im, argc, argv, environ);
     int (*entry)(int, char **, char **) = (int (*)(int, char **, char **))im->entry;

@@ -50,6 +50,8 @@ struct session {
     int argc;                   /* the program's arguments, for constructors */
     char **argv;                /* of objects a reload adds */
     pthread_mutex_t lock;       /* one reload at a time */
+    uintptr_t main_thread_pointer; /* the program's main thread's, for
+                                   showing thread-local variables */
     uint64_t inputs_digest;     /* of the inputs the program was linked from */
     /* For the debugger (gdb/hotld-gdb.py reads these through DWARF): */
     struct reload_record {

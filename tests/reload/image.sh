@@ -4,7 +4,8 @@
 #   print: a struct array element with nested struct, char array, double,
 #     enum, bit-fields and a pointer shown with the symbol it points to; a
 #     field path; a 2-D array; a typedef'd struct; following pointers
-#     (*p, p->name); a file static, also as OBJECT:NAME; --json;
+#     (*p, p->name); a file static, also as OBJECT:NAME; a thread-local
+#     variable (the main thread's copy); --json;
 #   call: integers (short, unsigned 64-bit, bool), doubles, long double, a
 #     float parameter, a string, an enum by name, a function pointer, a
 #     struct by value in and out (in registers, and in memory), a union
@@ -59,6 +60,7 @@ print_checks() {
     ask print-string 'greeting = (char *) ADDR "hello"' --print greeting
     ask print-static 'counter = 7' --print counter
     ask print-qualified 'world.o:counter = 7' --print world.o:counter
+    ask print-thread-local 'per_thread = 33' --print per_thread
     ask print-address '&players[1] = (struct player *) ADDR <players+48>' --print '&players[1]'
     client "$S_DIR" --session "$SNAME" --print 'players[0]' --json
     local js
@@ -145,6 +147,8 @@ offline_checks() {
     mkdir -p "$d" && cp "$W/main.o" "$W/world1.o" "$d/" || return
     ( cd "$d" && env "${HOT_ENV[@]}" "$HOT" --call 'add(2, 40)' main.o world1.o ) >"$W/off.out" 2>"$W/off.err"
     check offline-call "add(2, 40) = 42" "$(cat "$W/off.out")" "answer without a session"
+    ( cd "$d" && env "${HOT_ENV[@]}" "$HOT" --print per_thread main.o world1.o ) >"$W/off.out" 2>"$W/off.err"
+    check offline-thread-local "per_thread = 9|" "$(cat "$W/off.out")|$(cat "$W/off.err")" "a thread-local variable, main not run"
     ( cd "$d" && $CC -c -I"$RL_SRC" "$RL_SRC/image/world.c" -o nodwarf.o &&
       env "${HOT_ENV[@]}" "$HOT" --print counter nodwarf.o ) >"$W/off.out" 2>"$W/off.err"
     check offline-no-dwarf "counter = (uint8_t [4] (no DWARF)) {7, 0, 0, 0}|" "$(cat "$W/off.out")|$(cat "$W/off.err")" \

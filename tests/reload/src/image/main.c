@@ -45,6 +45,7 @@ static int serve_polling(void)
 int main(int argc, char **argv)
 {
     (void)argv;
+    per_thread = 33; /* the main thread's copy: what --print shows */
     if (use_helper(argc) < 0) /* never: keeps use_helper linked and called */
         return 1;
 #ifdef POLL

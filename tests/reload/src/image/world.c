@@ -71,3 +71,4 @@ int plus_one(int x) { return x + 1; }
 unsigned long long top_bit(void) { return 1ull << 63; }
 short halve(short x) { return (short)(x / 2); }
 union number num = {5};
+_Thread_local int per_thread = 9;

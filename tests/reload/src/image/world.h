@@ -36,6 +36,7 @@ union number {
 
 extern struct player players[4];
 extern union number num;
+extern _Thread_local int per_thread;
 extern int nplayers;
 extern const char *greeting;
 extern size2 box;
