@@ -156,27 +156,37 @@ static int ambiguous(const struct search *s)
     return -1;
 }
 
-static int find_symbol(struct eval *ev, const char *object, const char *name, struct symbol **out)
+/* Every definition of name (a global, else the statics of that name):
+ * their count in s, or -1 with fail() if there is none to read. */
+static int find_symbols(struct eval *ev, const char *object, const char *name, struct search *s)
 {
     struct symbol *g = object ? NULL : strmap_get(&ev->t->link->symtab, name);
     Dl_info lib;
+    *s = (struct search){object, name, {0}, 0, false};
     if (g && g->kind == SYM_DSO)
         return fail("'%s' is in %s, which has no DWARF for hotld to read", name,
                     dladdr((void *)g->addr, &lib) && lib.dli_fname ? lib.dli_fname : "a shared library");
     if (g && (g->kind == SYM_DEFINED || g->kind == SYM_COMMON) && g->sec) {
-        *out = g;
-        return 0;
+        s->found[s->n++] = g;
+        return 1;
     }
-    struct search s = {object, name, {0}, 0, false};
-    each_object(ev, search_object, &s);
-    if (object && !s.object_seen)
+    each_object(ev, search_object, s);
+    if (object && !s->object_seen)
         return fail("no object named '%s' is loaded", object);
-    if (s.n == 0)
+    if (s->n == 0)
         return fail("no function or variable named '%s'%s%s", name, object ? " in " : "", object ? object : "");
-    if (s.n > 1)
+    return (int)s->n;
+}
+
+static int find_symbol(struct eval *ev, const char *object, const char *name, struct symbol **out)
+{
+    struct search s;
+    int n = find_symbols(ev, object, name, &s);
+    if (n > 1)
         return ambiguous(&s);
-    *out = s.found[0];
-    return 0;
+    if (n == 1)
+        *out = s.found[0];
+    return n < 0 ? -1 : 0;
 }
 
 static struct unit *unit_of(struct eval *ev, struct object *obj)
@@ -246,14 +256,43 @@ static int main_thread_copy(const struct eval *ev, const struct symbol *s, struc
     return 0;
 }
 
+static int symbol_value(struct eval *ev, const struct node *n, struct symbol *s, struct value *v);
+
 /* The value a name stands for: a variable in memory, or a function. */
 static int name_value(struct eval *ev, const struct node *n, struct value *v)
 {
     struct symbol *s = NULL;
     if (keyword(ev, n, v))
         return 0;
-    if (find_symbol(ev, n->object, n->text, &s) < 0)
-        return -1;
+    return find_symbol(ev, n->object, n->text, &s) < 0 ? -1 : symbol_value(ev, n, s, v);
+}
+
+/* The function a call names: of an overloaded C++ name, the one overload
+ * that takes that many arguments, if only one does. */
+static int callee_value(struct eval *ev, const struct node *n, size_t nargs, struct value *v)
+{
+    struct search s;
+    struct value pick = {0};
+    int n_found = find_symbols(ev, n->object, n->text, &s), fitting = 0;
+    if (n_found <= 1)
+        return n_found < 0 ? -1 : symbol_value(ev, n, s.found[0], v);
+    for (int i = 0; i < n_found; i++) {
+        struct value f;
+        if (symbol_value(ev, n, s.found[i], &f) == 0 && f.type->kind == CT_FUNCTION &&
+            (f.type->nparams == nargs || (f.type->variadic && f.type->nparams <= nargs)))
+            pick = f, fitting++;
+    }
+    clear_error(); /* a candidate without DWARF is no candidate */
+    if (fitting == 1) {
+        *v = pick;
+        return 0;
+    }
+    return ambiguous(&s);
+}
+
+/* What symbol s of the name n is, by its object's DWARF. */
+static int symbol_value(struct eval *ev, const struct node *n, struct symbol *s, struct value *v)
+{
     struct object *obj = s->sec->obj;
     struct unit *u = unit_of(ev, obj);
     bool is_func = s->type == STT_FUNC || s->type == STT_GNU_IFUNC || (s->sec->flags & SHF_EXECINSTR);
@@ -720,7 +759,8 @@ static int argument_error(size_t i)
 static int call(struct eval *ev, const struct node *n, struct value *v)
 {
     struct value fn;
-    if (eval(ev, n->a, &fn) < 0)
+    bool named = n->a->kind == N_NAME && !keyword(ev, n->a, &fn);
+    if ((named ? callee_value(ev, n->a, n->nargs, &fn) : eval(ev, n->a, &fn)) < 0)
         return -1;
     if (fn.type->kind == CT_POINTER && fn.type->target && fn.type->target->kind == CT_FUNCTION) {
         uintptr_t p;

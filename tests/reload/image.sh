@@ -159,9 +159,9 @@ offline_checks() {
 }
 
 # C++ names, on a file without a session: a namespace's variables by their
-# demangled names, and an overloaded function, which --call must have
-# named by its symbol (one error line says so), and which --sizes and
-# --refs show demangled.
+# demangled names, and an overloaded function: --call takes the one
+# overload that takes as many arguments, and says which symbols to choose
+# from when none or several do; --sizes and --refs show them demangled.
 cxx_checks() {
     local cxx=${CC/gcc/g++} d=$W/cxx
     cxx=${cxx/clang/clang++}
@@ -179,7 +179,10 @@ cxx_checks() {
     answers=$(cd "$d" && env "${HOT_ENV[@]}" "$HOT" --refs geo::area --json shapes.o 2>&1 |
         python3 -c 'import json, sys; print(sorted(x["name"] for x in json.load(sys.stdin)["definitions"]))' 2>&1)
     check cxx-refs "['geo::area(geo::box)', 'geo::area(int, int)']" "$answers" "--refs' definitions of an overloaded name"
-    answers=$(cd "$d" && env "${HOT_ENV[@]}" "$HOT" --call 'geo::area(3, 4)' shapes.o -lstdc++ 2>&1)
+    answers=$(cd "$d" && for q in 'geo::area(3, 4)' 'geo::area(geo::unit)'; do
+        env "${HOT_ENV[@]}" "$HOT" --call "$q" shapes.o -lstdc++ 2>&1; done | tr '\n' '|')
+    check cxx-overload-by-arity "geo::area(3, 4) = 12|geo::area(geo::unit) = 1|" "$answers" "the overload that takes that many arguments"
+    answers=$(cd "$d" && env "${HOT_ENV[@]}" "$HOT" --call 'geo::area(1, 2, 3)' shapes.o -lstdc++ 2>&1)
     check cxx-overload "hotld: error: 'geo::area' is ambiguous: shapes.o:_ZN3geo4areaEii, shapes.o:_ZN3geo4areaENS_3boxE (say which: OBJECT:NAME, or the symbol's own name)" \
         "${answers//$d\//}" "the error"
 }
