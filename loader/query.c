@@ -28,6 +28,9 @@ void query_encode(const struct query *q, struct message *m)
     }
     if (q->graph)
         message_add_tagged(m, 'g', q->graph);
+    for (size_t i = 0; q->program && i < q->program->ninputs; i++)
+        if (!q->program->inputs[i].is_lib)
+            message_add_tagged(m, 'f', q->program->inputs[i].arg);
 }
 
 int query_decode(const struct message *m, struct query *q)
@@ -53,6 +56,8 @@ int query_decode(const struct message *m, struct query *q)
             q->top = strtoul(v, NULL, 10);
         else if (f[0] == 'g' && (!strcmp(v, "svg") || !strcmp(v, "dot")))
             q->graph = v;
+        else if (f[0] == 'f')
+            continue; /* the command's files: the session checks them */
         else
             return fail("query: unknown field '%c'", f[0]);
     }
@@ -122,12 +127,15 @@ int query_remote(const char *socket_path, const struct query *q, struct strbuf *
 {
     int fd = control_connect(socket_path);
     if (fd < 0)
-        return fail("no session is running for %s", socket_path);
+        return q->program ? QUERY_NOT_ASKED : fail("no session is running for %s", socket_path);
     struct message req = {0}, reply = {0};
     query_encode(q, &req);
     int rc = message_send(fd, &req) < 0 || message_recv(fd, &reply) < 0 ? -1 : 0;
     close(fd);
-    if (rc == 0 && (reply.nfields < 2 || strcmp(reply.fields[0], "ok")))
+    if (rc == 0 && reply.nfields == 2 && !strcmp(reply.fields[0], "error") &&
+        !strcmp(reply.fields[1], QUERY_OTHER_PROGRAM))
+        rc = QUERY_NOT_ASKED;
+    else if (rc == 0 && (reply.nfields < 2 || strcmp(reply.fields[0], "ok")))
         rc = fail("%s", reply.nfields >= 2 ? reply.fields[1] : "malformed answer from the session");
     if (rc == 0) {
         sb_printf(text, "%s", reply.fields[1]);
@@ -207,12 +215,27 @@ static bool needs_image(const struct query *q)
     return !q->command || !strcmp(q->command, "eval") || !strcmp(q->command, "names");
 }
 
-int query_main(const struct query *q, const char *graph_file, const char *socket_path,
+/* With files, is the session at socket_path running them? It is asked
+ * for the program's names, which a REPL wants anyway. */
+static bool session_runs(const char *socket_path, const struct link_options *opts)
+{
+    struct query names = {.command = "names", .program = opts};
+    struct strbuf text = {0}, doc = {0};
+    int rc = query_remote(socket_path, &names, &text, &doc);
+    free(text.s);
+    free(doc.s);
+    clear_error();
+    return rc != QUERY_NOT_ASKED;
+}
+
+int query_main(const struct query *asked, const char *graph_file, const char *socket_path,
                const struct link_options *opts)
 {
+    struct query q = *asked;
     struct link *ld = NULL;
-    if (opts->ninputs) {
-        ld = needs_image(q) ? load_files(opts) : read_files(opts);
+    q.program = opts->ninputs ? opts : NULL;
+    if (q.program && !session_runs(socket_path, opts)) {
+        ld = needs_image(&q) ? load_files(opts) : read_files(opts);
         if (!ld) {
             fprintf(stderr, "hotld: error: %s\n", last_error());
             return 1;
@@ -220,11 +243,11 @@ int query_main(const struct query *q, const char *graph_file, const char *socket
     }
     query_fn ask = ld ? local : remote;
     void *ctx = ld ? (void *)ld : (void *)socket_path;
-    if (!q->command)
+    if (!q.command)
         return repl_run(ask, ctx);
     struct strbuf text = {0}, doc = {0};
     clear_error();
-    int rc = ask(ctx, q, &text, &doc);
+    int rc = ask(ctx, &q, &text, &doc);
     if (rc < 0)
         fprintf(stderr, "hotld: error: %s\n", last_error());
     else

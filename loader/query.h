@@ -1,8 +1,10 @@
 /* hotld --sizes, --refs, --print, --call and --repl: questions about a
  * program's image. A running session answers them about the program as
- * it is now; without one, the command answers them itself from the files
- * it is given (reading them for --sizes and --refs; linking and loading
- * them, constructors run but not main, for --print and --call). */
+ * it is now: asked with no files, or with the program's own command line
+ * (files of which it has loaded one). Otherwise the command answers them
+ * itself from the files it is given (reading them for --sizes and --refs;
+ * linking and loading them, constructors run but not main, for --print
+ * and --call). */
 #ifndef HOTLD_QUERY_H
 #define HOTLD_QUERY_H
 
@@ -20,6 +22,8 @@ struct query {
     bool json;
     size_t top;                 /* sizes: the N largest only */
     const char *graph;          /* "svg" or "dot": a drawing as well */
+    const struct link_options *program; /* the command's files, if any: the
+                                   session answers only if it loaded one */
 };
 
 void query_encode(const struct query *q, struct message *m);
@@ -39,7 +43,11 @@ int query_answer(const struct query *q, struct link *ld, pthread_mutex_t *lock, 
 int query_main(const struct query *q, const char *graph_file, const char *socket_path,
                const struct link_options *opts);
 /* Send q to the session at socket_path and take its answer; -1 with
- * fail() if it cannot be asked or answers with an error. */
+ * fail() if it answers with an error, QUERY_NOT_ASKED (no fail()) if no
+ * session runs there or it runs another program. */
+#define QUERY_NOT_ASKED (-2)
+/* A session's answer about a program it does not run. */
+#define QUERY_OTHER_PROGRAM "another program"
 int query_remote(const char *socket_path, const struct query *q, struct strbuf *text, struct strbuf *doc);
 
 /* repl.c: the interactive prompt, over query_remote or query_answer. */

@@ -523,11 +523,33 @@ static int query_job(void *arg, char **text)
     return rc;
 }
 
+/* A question that names files is about this program only if it has
+ * loaded one of them (the command line of another program in the same
+ * directory is answered from its own files). */
+static bool names_loaded_object(const struct message *m)
+{
+    bool any = false, loaded = false;
+    pthread_mutex_lock(&the_session.lock);
+    for (size_t i = 2; i < m->nfields && !loaded; i++) {
+        const char *f = m->fields[i];
+        if (f[0] != 'f' || f[1] != ':')
+            continue;
+        loaded = strmap_get(&the_session.live->by_name, f + 2) != NULL;
+        any = true;
+    }
+    pthread_mutex_unlock(&the_session.lock);
+    return loaded || !any;
+}
+
 static void serve_query(int fd, const struct message *m)
 {
     struct query q;
     struct query_job j = {&q, {0}};
     char *text = NULL;
+    if (!names_loaded_object(m)) {
+        answer(fd, false, QUERY_OTHER_PROGRAM);
+        return;
+    }
     int rc = query_decode(m, &q);
     if (rc == 0)
         rc = !strcmp(q.command, "eval") && is_cooperative() ? at_safe_point(query_job, &j, &text)

@@ -16,6 +16,8 @@
 #     thread there;
 #   set: a field, an enum by name, a bit-field, a string into a char array
 #     through the program's own function;
+#   the program's command line with --print asks the session; other files
+#     are read as they are;
 #   errors: one line each, exit 1 (bad arity, a value that does not fit, an
 #     unknown name, a library function without DWARF, a syntax error);
 #   after a reload of world.o, calls reach the new code and state is kept;
@@ -107,6 +109,10 @@ set_checks() {
     check set-seen "zoe 99 5 3" "$(qv p1 "$QT" 1) $(qv p1 "$QT" 2) $(qv p1 "$QT" 3) $(qv p1 "$QT" 4)" \
         "name, x, team, count the program sees"
     ask set-flags-kept 'players[1].level = 7' --print 'players[1].level'
+    # The program's own command line asks the session; files it has not
+    # loaded are read as they are, session or not.
+    ask by-command-line 'nplayers = 3' --print nplayers main.o world.o
+    ask other-files 'nplayers = 2' --print nplayers world1.o
 }
 
 error_checks() {
