@@ -202,11 +202,12 @@ static struct link *load_files(const struct link_options *opts)
 static int write_graph(const char *file, const struct strbuf *doc)
 {
     FILE *f = fopen(file, "w");
-    if (!f || fwrite(doc->s ? doc->s : "", 1, doc->len, f) != doc->len || fclose(f) != 0) {
+    bool written = f && fwrite(doc->s ? doc->s : "", 1, doc->len, f) == doc->len;
+    if (f && fclose(f) != 0)
+        written = false;
+    if (!written)
         fprintf(stderr, "hotld: error: %s: %s\n", file, strerror(errno));
-        return 1;
-    }
-    return 0;
+    return written ? 0 : 1;
 }
 
 /* Values and calls need the program loaded; the REPL (no command) too. */
@@ -215,8 +216,8 @@ static bool needs_image(const struct query *q)
     return !q->command || !strcmp(q->command, "eval") || !strcmp(q->command, "names");
 }
 
-/* With files, is the session at socket_path running them? It is asked
- * for the program's names, which a REPL wants anyway. */
+/* With files, is the session at socket_path running them? The cheapest
+ * question it answers (the program's names) tells. */
 static bool session_runs(const char *socket_path, const struct link_options *opts)
 {
     struct query names = {.command = "names", .program = opts};
