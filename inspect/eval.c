@@ -789,9 +789,13 @@ static int call(struct eval *ev, const struct node *n, struct value *v)
     }
     *v = rvalue(ev, ft->target);
     struct call_crash crash;
+    if (ev->t->around_call)
+        ev->t->around_call(true);
     unlock(ev); /* the function may call hotld_lookup, or wait for a reload */
     int rc = call_function(fn.addr, ft, args, n->nargs, v->bytes, &crash);
     relock(ev);
+    if (ev->t->around_call)
+        ev->t->around_call(false);
     if (rc == 0 && crash.signal)
         return crashed(ev, &crash);
     return rc;

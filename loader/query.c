@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "eval.h"
 #include "inspect.h"
 #include "util.h"
 
@@ -103,21 +102,19 @@ static int image_query(const struct query *q, struct link *ld, struct strbuf *te
     return rc;
 }
 
-int query_answer(const struct query *q, struct link *ld, pthread_mutex_t *lock, uintptr_t main_tp,
-                 struct strbuf *text, struct strbuf *doc)
+int query_answer(const struct query *q, const struct eval_target *t, struct strbuf *text, struct strbuf *doc)
 {
-    struct eval_target t = {ld, lock, main_tp};
     if (!strcmp(q->command, "eval"))
-        return inspect_eval(&t, q->arg, q->json, text);
+        return inspect_eval(t, q->arg, q->json, text);
     if (!strcmp(q->command, "names")) {
-        inspect_names(&t, text);
+        inspect_names(t, text);
         return 0;
     }
-    if (lock)
-        pthread_mutex_lock(lock);
-    int rc = image_query(q, ld, text, doc);
-    if (lock)
-        pthread_mutex_unlock(lock);
+    if (t->lock)
+        pthread_mutex_lock(t->lock);
+    int rc = image_query(q, t->link, text, doc);
+    if (t->lock)
+        pthread_mutex_unlock(t->lock);
     return rc;
 }
 
@@ -154,7 +151,8 @@ static int remote(void *ctx, const struct query *q, struct strbuf *text, struct 
 
 static int local(void *ctx, const struct query *q, struct strbuf *text, struct strbuf *doc)
 {
-    return query_answer(q, ctx, NULL, thread_pointer(), text, doc); /* this is the main thread */
+    struct eval_target t = {ctx, NULL, thread_pointer(), NULL}; /* this is the main thread */
+    return query_answer(q, &t, text, doc);
 }
 
 /* Every member of every archive given: what `size libz.a` shows. */

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "control.h"
+#include "eval.h"
 #include "linker.h"
 #include "strbuf.h"
 
@@ -30,12 +31,10 @@ void query_encode(const struct query *q, struct message *m);
 /* The query of a message made by query_encode (fields point into it);
  * -1 with fail() if it is malformed. */
 int query_decode(const struct message *m, struct query *q);
-/* Answer q about the objects of ld as they are now: the text, and the
- * drawing if one was asked for. lock guards ld's records (NULL: none);
- * main_tp is the main thread's thread pointer, whose thread-local
- * variables are shown. Returns 0, or -1 with fail(). */
-int query_answer(const struct query *q, struct link *ld, pthread_mutex_t *lock, uintptr_t main_tp,
-                 struct strbuf *text, struct strbuf *doc);
+/* Answer q about t's image as it is now (eval.h: its link, the lock
+ * that guards it): the text, and the drawing if one was asked for.
+ * Returns 0, or -1 with fail(). */
+int query_answer(const struct query *q, const struct eval_target *t, struct strbuf *text, struct strbuf *doc);
 
 /* The command's side: ask the session at socket_path, or answer from
  * opts' files when none runs. graph_file: where to write the drawing.

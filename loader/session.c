@@ -512,13 +512,27 @@ struct query_job {
     struct strbuf doc;
 };
 
+/* A call from hotld's control thread runs program code: for its duration
+ * the thread can be parked by a reload (from --watch, say) like any
+ * program thread, so that no patch lands under it. In the program's own
+ * thread (hotld_poll), nothing changes. */
+static void call_visits_program(bool begin)
+{
+    static __thread struct world_visit visit;
+    if (begin)
+        world_visit_begin(&visit);
+    else
+        world_visit_end(&visit);
+}
+
 static int query_job(void *arg, char **text)
 {
     struct query_job *j = arg;
     struct strbuf sb = {0};
     sb_printf(&sb, "%s", "");
-    int rc = query_answer(j->q, the_session.live, &the_session.lock, the_session.main_thread_pointer, &sb,
-                          &j->doc);
+    struct eval_target t = {the_session.live, &the_session.lock, the_session.main_thread_pointer,
+                            call_visits_program};
+    int rc = query_answer(j->q, &t, &sb, &j->doc);
     *text = sb.s;
     return rc;
 }

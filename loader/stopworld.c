@@ -98,6 +98,29 @@ void world_exempt(pid_t tid)
         atomic_store(&exempt[i], tid);
 }
 
+void world_visit_begin(struct world_visit *v)
+{
+    pid_t self = (pid_t)syscall(SYS_gettid);
+    size_t n = atomic_load(&nexempt);
+    sigset_t park;
+    v->slot = (size_t)-1;
+    for (size_t i = 0; i < n && i < ARRAY_SIZE(exempt); i++)
+        if (atomic_load(&exempt[i]) == self) {
+            atomic_store(&exempt[i], 0); /* no thread's id */
+            v->slot = i;
+        }
+    sigemptyset(&park);
+    sigaddset(&park, PARK_SIGNAL);
+    pthread_sigmask(SIG_UNBLOCK, &park, &v->mask);
+}
+
+void world_visit_end(const struct world_visit *v)
+{
+    if (v->slot != (size_t)-1)
+        atomic_store(&exempt[v->slot], (pid_t)syscall(SYS_gettid));
+    pthread_sigmask(SIG_SETMASK, &v->mask, NULL);
+}
+
 static bool is_exempt(pid_t tid)
 {
     size_t n = atomic_load(&nexempt);

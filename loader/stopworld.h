@@ -4,6 +4,7 @@
 #ifndef HOTLD_STOPWORLD_H
 #define HOTLD_STOPWORLD_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,5 +39,15 @@ int world_backtraces(int wait_ms);
 /* The calling thread's own return addresses, into p->frames. */
 void world_backtrace_self(struct parked *p);
 void world_resume(void);
+
+/* A hotld thread that runs program code for a while (hotld --call):
+ * parkable like a program thread until world_visit_end. Call both with
+ * the session's lock held, so that no stop is under way meanwhile. */
+struct world_visit {
+    size_t slot;                /* its entry in the exempt list, or -1 */
+    sigset_t mask;              /* its signal mask before */
+};
+void world_visit_begin(struct world_visit *v);
+void world_visit_end(const struct world_visit *v);
 
 #endif

@@ -193,6 +193,28 @@ cxx_checks() {
         "${answers//$d\//}" "the error"
 }
 
+# A --watch reload while hotld's control thread runs a called function of
+# the object being reloaded: the thread is parked like a program thread,
+# the call finishes in the old code, and the next call runs the new one.
+watch_during_call_checks() {
+    use world1.o world.o
+    session_start --session "$SNAME" --watch main.o world.o || return
+    ( cd "$S_DIR" && exec env "${HOT_ENV[@]}" "$HOT" --session "$SNAME" --call 'busy(1500)' ) >"$W/busy.out" 2>&1 &
+    local caller=$!
+    sleep 0.5
+    cp "$W/world2.o" "$W/world.o.new" && mv "$W/world.o.new" "$W/world.o"
+    wait $caller
+    check call-during-watch-reload "busy(1500) = 1500" "$(cat "$W/busy.out")" "the call's answer"
+    local i
+    for i in $(seq 100); do
+        client "$S_DIR" --session "$SNAME" --call 'add(2, 40)'
+        [ "$R_OUT" = "add(2, 40) = 1042" ] && break
+        sleep 0.05
+    done
+    check new-code-after-watch "add(2, 40) = 1042" "$R_OUT" "the next call"
+    session_stop
+}
+
 test_image() {
     build main.o image/main.c -g $MAIN_FLAGS
     build world1.o image/world.c -g -DVER=1
@@ -207,6 +229,7 @@ test_image() {
     [ -z "$MAIN_FLAGS" ] && repl_checks
     session_stop
     [ -z "$MAIN_FLAGS" ] && offline_checks && cxx_checks
+    [ -z "$MAIN_FLAGS" ] && build world2.o image/world.c -g -DVER=2 && watch_during_call_checks
 }
 
 MAIN_FLAGS="" WANT_MAIN_THREAD=0

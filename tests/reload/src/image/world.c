@@ -2,6 +2,7 @@
  * Version 2 changes what add() returns, for a call after a reload. */
 #include <stdarg.h>
 #include <string.h>
+#include <time.h>
 
 #include "world.h"
 
@@ -68,6 +69,17 @@ bool is_even(int x) { return x % 2 == 0; }
 int number_int(union number n) { return n.i; }
 int apply(int (*fn)(int), int x) { return fn(x); }
 int plus_one(int x) { return x + 1; }
+
+/* Busy for ms milliseconds of the clock, in code that a reload replaces. */
+int busy(int ms)
+{
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    do
+        clock_gettime(CLOCK_MONOTONIC, &now);
+    while ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 < ms);
+    return ms + (VER - 1) * 1000;
+}
 unsigned long long top_bit(void) { return 1ull << 63; }
 short halve(short x) { return (short)(x / 2); }
 union number num = {5};

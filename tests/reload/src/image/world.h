@@ -61,6 +61,7 @@ bool is_even(int x);
 int number_int(union number n);
 int apply(int (*fn)(int), int x);
 int plus_one(int x);
+int busy(int ms);
 unsigned long long top_bit(void);
 short halve(short x);
 
