@@ -32,7 +32,9 @@ void world_exempt(pid_t tid);
 int world_stop(int wait_ms, int timeout_ms);
 const struct parked *world_parked(size_t *n);
 /* Have every parked thread unwind its own stack (the unwinder needs its
- * registers) into its frames, and wait up to wait_ms for all of them.
+ * registers) into its frames, and wait up to wait_ms for all of them
+ * (-1, no error recorded, if one is late: a loaded machine is no failure
+ * until --reload-timeout says so).
  * Only when no parked thread is inside the unwinder or the dynamic
  * linker, whose locks unwinding takes. */
 int world_backtraces(int wait_ms);
