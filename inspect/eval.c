@@ -21,6 +21,7 @@
 #include "ctypes.h"
 #include "demangle.h"
 #include "expr.h"
+#include "text.h"
 #include "typeinfo.h"
 #include "util.h"
 #include "value.h"
@@ -108,14 +109,6 @@ static bool names(const char *symbol, const char *name)
     return true;
 }
 
-static bool object_is(const struct object *obj, const char *name)
-{
-    const char *base = strrchr(obj->name, '/');
-    const char *member = strchr(obj->name, '(');
-    return !strcmp(obj->name, name) || (base && !strcmp(base + 1, name)) ||
-           (member && !strncmp(member + 1, name, strlen(name)) && !strcmp(member + 1 + strlen(name), ")"));
-}
-
 /* Every object of the program, as it is now. */
 static void each_object(const struct eval *ev, void (*fn)(struct object *, void *), void *ctx)
 {
@@ -135,7 +128,7 @@ struct search {
 static void search_object(struct object *obj, void *ctx)
 {
     struct search *s = ctx;
-    if (s->object && !object_is(obj, s->object))
+    if (s->object && !object_matches(obj->name, s->object))
         return;
     s->object_seen = true;
     for (size_t j = 1; j < obj->nsyms; j++) {

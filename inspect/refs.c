@@ -247,17 +247,6 @@ static void fold_edges(struct ref_edge *e, size_t *n, size_t root)
     *n = m;
 }
 
-/* "game.o", "/src/game.o" and "libgame.a(game.o)" are all game.o. */
-static bool object_matches(const char *name, const char *want)
-{
-    const char *base = strrchr(name, '/');
-    base = base ? base + 1 : name;
-    const char *member = strrchr(base, '(');
-    size_t n = strlen(want);
-    return !strcmp(name, want) || !strcmp(base, want) ||
-           (member && !strncmp(member + 1, want, n) && !strcmp(member + 1 + n, ")"));
-}
-
 static bool known_def(const struct ref_report *r, const struct symbol *s)
 {
     for (size_t i = 0; i < r->ndefs; i++)

@@ -141,6 +141,16 @@ const char *commas(uint64_t v, char buf[static 32])
     return buf;
 }
 
+bool object_matches(const char *name, const char *want)
+{
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    const char *member = strrchr(base, '(');
+    size_t n = strlen(want);
+    return !strcmp(name, want) || !strcmp(base, want) ||
+           (member && !strncmp(member + 1, want, n) && !strcmp(member + 1 + n, ")"));
+}
+
 size_t objects_root(struct object *const *objs, size_t n)
 {
     const char *first = NULL;

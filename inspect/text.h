@@ -3,6 +3,7 @@
 #ifndef HOTLD_INSPECT_TEXT_H
 #define HOTLD_INSPECT_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,9 @@ const char *commas(uint64_t v, char buf[static 32]);
  * that directory's path, up to its last '/'. */
 struct object;
 size_t objects_root(struct object *const *objs, size_t n);
+/* Does the object named name answer to want, as the user says it?
+ * "game.o", "/src/game.o" and "libgame.a(game.o)" are all game.o. */
+bool object_matches(const char *name, const char *want);
 /* name without the first root bytes. */
 static inline const char *object_label(const char *name, size_t root)
 {
