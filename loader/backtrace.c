@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "jit.h"
+#include "util.h"
 
 static bool in_code(const struct section *s, uintptr_t pc)
 {
@@ -106,12 +107,6 @@ void code_place_of(const struct session *se, uintptr_t pc, bool return_address, 
         out->offset++;
 }
 
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
 void backtrace_text(const struct session *se, const uintptr_t *pcs, size_t n, struct strbuf *out)
 {
     for (size_t i = 0; i < n; i++) {
@@ -123,9 +118,9 @@ void backtrace_text(const struct session *se, const uintptr_t *pcs, size_t n, st
         if (*p.src.file)
             sb_printf(out, " at %s:%u", p.src.file, p.src.line);
         if (p.obj)
-            sb_printf(out, " (%s, version %u)", base_name(p.obj->name), p.version);
+            sb_printf(out, " (%s, version %u)", path_base(p.obj->name), p.version);
         else if (p.library)
-            sb_printf(out, " (%s)", base_name(p.library));
+            sb_printf(out, " (%s)", path_base(p.library));
         sb_printf(out, "\n");
     }
 }

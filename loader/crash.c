@@ -123,7 +123,7 @@ static void report(const struct crash *c, const char *outcome)
     describe_signal(c, &sb);
     if (crash_site(c, &site))
         sb_printf(&sb, " in %s of %s, version %u", *site.function ? site.function : "??",
-                  strrchr(site.obj->name, '/') ? strrchr(site.obj->name, '/') + 1 : site.obj->name, site.version);
+                  path_base(site.obj->name), site.version);
     sb_printf(&sb, "%s%s\n", *outcome ? ": " : "", outcome);
     backtrace_text(session, c->frames, c->nframes, &sb);
     if (write(STDERR_FILENO, sb.s, sb.len) < 0)

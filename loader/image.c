@@ -161,6 +161,22 @@ int link_add_object(struct link *ld, struct object *obj)
     return symtab_add_object(ld, obj);
 }
 
+static int by_object_name(const void *a, const void *b)
+{
+    return strcmp((*(struct object *const *)a)->name, (*(struct object *const *)b)->name);
+}
+
+struct object **link_current_objects(const struct link *ld, size_t *n)
+{
+    struct object **objs = xcalloc(ld->by_name.cap + 1, sizeof *objs);
+    *n = 0;
+    for (size_t i = 0; i < ld->by_name.cap; i++)
+        if (ld->by_name.slots[i].value)
+            objs[(*n)++] = ld->by_name.slots[i].value;
+    qsort(objs, *n, sizeof *objs, by_object_name);
+    return objs;
+}
+
 /* The entry symbol is a strong reference, so an archive may provide it.
  * A link without one (entry NULL) is loaded for its functions and data
  * alone (hotld --print and --call without a session). */

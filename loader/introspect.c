@@ -12,15 +12,6 @@
 
 static struct session *session;
 
-/* Which reload loaded obj: the index of its generation. */
-static unsigned version_of(const struct object *obj)
-{
-    for (size_t g = 0; g < session->ngens; g++)
-        if (session->gens[g] == obj->link)
-            return (unsigned)g;
-    return 0;
-}
-
 /* Where the calling thread finds s: a thread-local variable's address is
  * its own copy's. */
 static void *address_of(const struct symbol *s)
@@ -66,7 +57,7 @@ static int visit_object(const struct object *obj, int (*fn)(const struct hotld_s
         if (!is_listed(s, obj))
             continue;
         struct hotld_symbol h = {s->name, address_of(s), (unsigned long)s->size, kinds[s->type], obj->name,
-                                 version_of(obj)};
+                                 session_version_of(session, obj)};
         ++*count;
         if (fn(&h, ctx))
             return 1;

@@ -469,5 +469,7 @@ int link_relocate(struct link *ld); /* relocate, then set protections */
 void link_publish(struct link *ld); /* unwind tables, constructor lists */
 void link_unpublish(struct link *ld);
 int link_add_object(struct link *ld, struct object *obj);
+/* The objects of ld as they are now (by_name), sorted by name; to free. */
+struct object **link_current_objects(const struct link *ld, size_t *n);
 
 #endif

@@ -65,27 +65,10 @@ int query_decode(const struct message *m, struct query *q)
     return 0;
 }
 
-static int by_object_name(const void *a, const void *b)
-{
-    return strcmp((*(struct object *const *)a)->name, (*(struct object *const *)b)->name);
-}
-
-/* The objects of ld as they are now, by name. */
-static struct object **current_objects(const struct link *ld, size_t *n)
-{
-    struct object **objs = xcalloc(ld->by_name.cap + 1, sizeof *objs);
-    *n = 0;
-    for (size_t i = 0; i < ld->by_name.cap; i++)
-        if (ld->by_name.slots[i].value)
-            objs[(*n)++] = ld->by_name.slots[i].value;
-    qsort(objs, *n, sizeof *objs, by_object_name);
-    return objs;
-}
-
 static int image_query(const struct query *q, struct link *ld, struct strbuf *text, struct strbuf *doc)
 {
     size_t n;
-    struct object **objs = current_objects(ld, &n);
+    struct object **objs = link_current_objects(ld, &n);
     struct inspect_options o = {q->json, q->top};
     int rc = 0;
     if (q->command[0] == 's') {

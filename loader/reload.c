@@ -51,6 +51,14 @@ struct plan {
     struct activeness act;      /* old code that uses displaced variables */
 };
 
+unsigned session_version_of(const struct session *se, const struct object *obj)
+{
+    for (size_t g = 0; g < se->ngens; g++)
+        if (se->gens[g] == obj->link)
+            return (unsigned)g;
+    return 0;
+}
+
 void session_record_versions(struct session *se, struct link *ld, unsigned generation)
 {
     (void)generation;
@@ -489,12 +497,6 @@ static void commit(struct session *se, struct plan *p)
     se->generation++;
 }
 
-static const char *base(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
 /* "hotld: reloaded a.o, b.o: 3 functions changed, 1 added, 0 removed;
  *  12 variables kept, 0 migrated, 0 reset, 1 new (1.4 ms)", then one line
  * per migrated variable and the warnings. */
@@ -504,9 +506,9 @@ static char *describe(const struct plan *p, double ms)
     sb_printf(&sb, "hotld: reloaded ");
     for (size_t i = 0; i < p->nl->nobjs; i++)
         sb_printf(&sb, "%s%s%s", i ? ", " : "", p->nl->objs[i]->added ? "new " : "",
-                  base(p->nl->objs[i]->name));
+                  path_base(p->nl->objs[i]->name));
     for (size_t i = 0; i < p->nremoved_objs; i++)
-        sb_printf(&sb, "%sremoved %s", i || p->nl->nobjs ? ", " : "", base(p->removed_objs[i]->name));
+        sb_printf(&sb, "%sremoved %s", i || p->nl->nobjs ? ", " : "", path_base(p->removed_objs[i]->name));
     sb_printf(&sb, ": %zu functions changed, %zu added, %zu removed; ", p->changed, p->added, p->removed);
     sb_printf(&sb, "%zu variables kept, %zu migrated, %zu reset, %zu new", p->binds.kept + p->binds.moved,
               p->binds.migrated + p->binds.user_migrated, p->binds.reset, p->binds.added);

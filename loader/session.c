@@ -374,11 +374,6 @@ int reload_request_decode(const struct message *m, struct link_options *o)
     return 0;
 }
 
-static int compare_names(const void *a, const void *b)
-{
-    return strcmp((*(struct object *const *)a)->name, (*(struct object *const *)b)->name);
-}
-
 /* --status --vars: what the last reload did with each variable of the
  * objects it replaced, then its per-variable lines (migrations, and the
  * warnings of resets). */
@@ -407,20 +402,11 @@ static char *status_text(bool vars)
     struct strbuf sb = {0};
     pthread_mutex_lock(&se->lock);
     sb_printf(&sb, "session %s: pid %d, %u reloads\n", socket_path, (int)getpid(), se->generation);
-    struct object **objs = xcalloc(se->live->by_name.cap + 1, sizeof *objs);
-    size_t n = 0;
-    for (size_t i = 0; i < se->live->by_name.cap; i++)
-        if (se->live->by_name.slots[i].value)
-            objs[n++] = se->live->by_name.slots[i].value;
-    qsort(objs, n, sizeof *objs, compare_names);
-    for (size_t i = 0; i < n; i++) {
-        unsigned gen = 0;
-        for (size_t g = 0; g < se->ngens; g++)
-            if (se->gens[g] == objs[i]->link)
-                gen = g;
-        sb_printf(&sb, "  %-50s generation %u, image at 0x%lx\n", objs[i]->name, gen,
+    size_t n;
+    struct object **objs = link_current_objects(se->live, &n);
+    for (size_t i = 0; i < n; i++)
+        sb_printf(&sb, "  %-50s generation %u, image at 0x%lx\n", objs[i]->name, session_version_of(se, objs[i]),
                   (unsigned long)objs[i]->link->image->base);
-    }
     free(objs);
     if (vars)
         vars_text(&sb, se);

@@ -88,6 +88,8 @@ int reload_apply(struct session *se, struct link_options *opts, char **report);
 int session_reload(struct link_options *opts, char **report);
 void session_record_versions(struct session *se, struct link *ld, unsigned generation);
 
+/* Which reload loaded obj: the index of its generation, 0 at start. */
+unsigned session_version_of(const struct session *se, const struct object *obj);
 /* rollback.c: with the session's lock held, put the objects of the last
  * reload back to their previous versions; a reload report, or -1. */
 int reload_rollback(struct session *se, char **report);

@@ -111,3 +111,9 @@ void phase_done(const char *phase, double start_ms)
     if (verbose)
         fprintf(stderr, "hotld: %-10s %8.3f ms\n", phase, now_ms() - start_ms);
 }
+
+const char *path_base(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}

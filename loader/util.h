@@ -20,6 +20,9 @@ static inline uintptr_t thread_pointer(void)
 }
 #define ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((uint64_t)(a) - 1))
 
+/* The last component of a path: "game.o" of "/src/game.o". */
+const char *path_base(const char *path);
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
