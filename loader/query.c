@@ -197,8 +197,9 @@ static bool needs_image(const struct query *q)
     return !q->command || !strcmp(q->command, "eval") || !strcmp(q->command, "names");
 }
 
-/* With files, is the session at socket_path running them? The cheapest
- * question it answers (the program's names) tells. */
+/* With files, is the session at socket_path running them? A prompt asks
+ * before its first line; the question it asks (the program's names) is
+ * the cheapest the session answers. */
 static bool session_runs(const char *socket_path, const struct link_options *opts)
 {
     struct query names = {.command = "names", .program = opts};
@@ -210,26 +211,41 @@ static bool session_runs(const char *socket_path, const struct link_options *opt
     return rc != QUERY_NOT_ASKED;
 }
 
+/* The files as the question needs them: read, or linked and loaded. */
+static struct link *open_files(const struct query *q, const struct link_options *opts)
+{
+    struct link *ld = needs_image(q) ? load_files(opts) : read_files(opts);
+    if (!ld)
+        fprintf(stderr, "hotld: error: %s\n", last_error());
+    return ld;
+}
+
+static int repl_main(const struct query *q, const char *socket_path, const struct link_options *opts)
+{
+    struct link *ld = NULL;
+    if (q->program && !session_runs(socket_path, opts) && !(ld = open_files(q, opts)))
+        return 1;
+    return ld ? repl_run(local, ld) : repl_run(remote, (void *)socket_path);
+}
+
 int query_main(const struct query *asked, const char *graph_file, const char *socket_path,
                const struct link_options *opts)
 {
     struct query q = *asked;
-    struct link *ld = NULL;
     q.program = opts->ninputs ? opts : NULL;
-    if (q.program && !session_runs(socket_path, opts)) {
-        ld = needs_image(&q) ? load_files(opts) : read_files(opts);
-        if (!ld) {
-            fprintf(stderr, "hotld: error: %s\n", last_error());
-            return 1;
-        }
-    }
-    query_fn ask = ld ? local : remote;
-    void *ctx = ld ? (void *)ld : (void *)socket_path;
     if (!q.command)
-        return repl_run(ask, ctx);
+        return repl_main(&q, socket_path, opts);
     struct strbuf text = {0}, doc = {0};
     clear_error();
-    int rc = ask(ctx, &q, &text, &doc);
+    /* one round trip: the session answers, or says the files are not of
+     * its program (or none runs), and the files answer */
+    int rc = query_remote(socket_path, &q, &text, &doc);
+    if (rc == QUERY_NOT_ASKED) {
+        struct link *ld = open_files(&q, opts);
+        if (!ld)
+            return 1;
+        rc = local(ld, &q, &text, &doc);
+    }
     if (rc < 0)
         fprintf(stderr, "hotld: error: %s\n", last_error());
     else
