@@ -12,11 +12,9 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "die.h"
-#include "dwarfinit.h"
+#include "dwarfopen.h"
 #include "util.h"
 
 
@@ -323,22 +321,18 @@ static void hide_sections(const struct object *obj, char *bytes, size_t size)
 
 /* libdwarf reads from a file descriptor: the object's bytes (an archive
  * member's too) go to a memfd. */
-static int object_fd(const struct object *obj)
+static Dwarf_Debug object_dwarf(const struct object *obj, int *fd)
 {
     size_t size = 0;
     const char *bytes = obj->elf ? elf_rawfile(obj->elf, &size) : NULL;
     if (!bytes)
-        return -1;
+        return NULL;
     char *copy = xmalloc(size ? size : 1);
     memcpy(copy, bytes, size);
     hide_sections(obj, copy, size);
-    int fd = memfd_create("hotld-dwarf", MFD_CLOEXEC);
-    if (fd >= 0 && write(fd, copy, size) != (ssize_t)size) {
-        close(fd);
-        fd = -1;
-    }
+    Dwarf_Debug dbg = dwarf_open_bytes(copy, size, fd);
     free(copy);
-    return fd;
+    return dbg;
 }
 
 static bool has_section(const struct object *obj, const char *name)
@@ -353,17 +347,10 @@ struct debug_info *debug_info_open(const struct object *obj)
 {
     if (!has_section(obj, ".debug_info"))
         return NULL; /* not built with -g: no need to ask libdwarf */
-    int fd = object_fd(obj);
-    Dwarf_Debug dbg = NULL;
-    Dwarf_Error err = NULL;
-    if (fd < 0)
+    int fd;
+    Dwarf_Debug dbg = object_dwarf(obj, &fd);
+    if (!dbg)
         return NULL;
-    if (DWARF_INIT(fd, &dbg, &err) != DW_DLV_OK) { /* DW_DLV_NO_ENTRY: no -g */
-        if (err)
-            dwarf_dealloc_error(dbg, err); /* made without a dbg to own it */
-        close(fd);
-        return NULL;
-    }
     struct debug_info *di = xcalloc(1, sizeof *di);
     di->dbg = dbg;
     di->fd = fd;
@@ -379,8 +366,7 @@ void debug_info_close(struct debug_info *di)
 {
     if (!di)
         return;
-    DWARF_FINISH(di->dbg);
-    close(di->fd);
+    dwarf_close_bytes(di->dbg, di->fd);
     free((void *)di->info.r);
     free((void *)di->addr.r);
     for (size_t i = 0; i < di->nvars; i++)

@@ -8,11 +8,9 @@
 #include <libdwarf.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "die.h"
-#include "dwarfinit.h"
+#include "dwarfopen.h"
 
 /* The row of one unit's line table that covers pc: the last row at or
  * before pc within a sequence that goes past it. */
@@ -117,18 +115,10 @@ static bool lookup(Dwarf_Debug dbg, uint64_t pc, struct source_line *out)
 
 bool source_line_of(const void *image, size_t size, uint64_t pc, struct source_line *out)
 {
-    int fd = memfd_create("hotld-lines", MFD_CLOEXEC);
-    Dwarf_Debug dbg = NULL;
-    Dwarf_Error err = NULL;
-    bool found = false;
-    if (fd < 0)
-        return false;
-    if (write(fd, image, size) == (ssize_t)size && DWARF_INIT(fd, &dbg, &err) == DW_DLV_OK) {
-        found = lookup(dbg, pc, out);
-        DWARF_FINISH(dbg);
-    } else if (err) {
-        dwarf_dealloc_error(dbg, err);
-    }
-    close(fd);
+    int fd;
+    Dwarf_Debug dbg = dwarf_open_bytes(image, size, &fd);
+    bool found = dbg && lookup(dbg, pc, out);
+    if (dbg)
+        dwarf_close_bytes(dbg, fd);
     return found;
 }
