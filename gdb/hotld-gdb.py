@@ -10,7 +10,7 @@
 # and objects) through hotld's DWARF, so they need no support code in the
 # process:
 #     hotld status        objects, their versions and load addresses
-#     hotld history       the reloads so far, with what changed
+#     hotld history       the last 64 reloads, with what changed
 #     hotld vars [REGEX]  the variables of the last reload and their fate
 #     hotld where ADDR    the object, version and symbol of an address
 #     hotld reload        run the session's command again (a reload), continue
@@ -115,7 +115,8 @@ each was loaded by (0 = at start), and the address of its code."""
 
 
 class HotldHistory(HotldCommand):
-    """hotld history: every reload applied so far, with its report."""
+    """hotld history: the reloads applied so far (the last 64), with their
+reports."""
 
     def __init__(self):
         super().__init__("hotld history", gdb.COMMAND_USER)

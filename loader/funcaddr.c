@@ -80,6 +80,7 @@ static const struct var_bind *entry_bind(const struct section *sec, int64_t off)
  * at the entry of a kept static function of the same section. */
 static void rewrite_function(struct section *sec, const struct func *f, const uint64_t *relocs)
 {
+    uint8_t *code = image_bytes(sec->obj->link->image, sec->addr);
     uint64_t start = f->bytes - sec->data;
     for (uint64_t at = 0; at < f->size;) {
         int disp;
@@ -89,11 +90,11 @@ static void rewrite_function(struct section *sec, const struct func *f, const ui
         uint64_t field = start + at + disp;
         if (disp >= 0 && !bsearch(&field, relocs, sec->nrelas, sizeof *relocs, by_offset)) {
             int32_t d;
-            memcpy(&d, (void *)(sec->addr + field), 4);
+            memcpy(&d, code + field, 4);
             const struct var_bind *b = entry_bind(sec, (int64_t)(start + at + n) + d);
             if (b) {
                 d += (int32_t)b->delta;
-                memcpy((void *)(sec->addr + field), &d, 4);
+                memcpy(code + field, &d, 4);
             }
         }
         at += n;
@@ -108,15 +109,17 @@ int funcaddr_rewrite_local_refs(struct object *new)
         struct section *sec = &new->secs[i];
         if (!sec->out || !(sec->flags & SHF_EXECINSTR) || !sec->nbinds || !sec->data)
             continue;
+        bool rehearsal = new->link->image->bias != 0; /* pages stay writable */
         uintptr_t lo = sec->addr & ~(page - 1), hi = ALIGN_UP(sec->addr + sec->size, page);
-        if (mprotect((void *)lo, hi - lo, PROT_READ | PROT_WRITE) < 0)
+        if (!rehearsal && mprotect((void *)lo, hi - lo, PROT_READ | PROT_WRITE) < 0)
             return fail("%s: cannot make new code writable", new->name);
         uint64_t *relocs = reloc_offsets(sec);
         for (size_t j = 0; j < nf; j++)
             if (fs[j].bytes >= sec->data && fs[j].bytes < sec->data + sec->size)
                 rewrite_function(sec, &fs[j], relocs);
         free(relocs);
-        mprotect((void *)lo, hi - lo, PROT_READ | PROT_EXEC);
+        if (!rehearsal)
+            mprotect((void *)lo, hi - lo, PROT_READ | PROT_EXEC);
     }
     return 0;
 }

@@ -205,12 +205,12 @@ static int find_entry(struct link *ld)
 
 static void write_got_and_stubs(struct link *ld)
 {
-    uint64_t *got = (uint64_t *)ld->image->got;
+    uint64_t *got = image_bytes(ld->image, ld->image->got);
     for (size_t i = 0; i < ld->ngot; i++)
         got[i] = got_value(ld, &ld->got[i]);
     for (size_t i = 0; i < ld->nstubs; i++) {
         /* jmp *0(%rip); .quad target; int3; int3 */
-        uint8_t *stub = (uint8_t *)ld->image->stubs + i * 16;
+        uint8_t *stub = image_bytes(ld->image, ld->image->stubs + i * 16);
         static const uint8_t jmp[6] = {0xff, 0x25, 0, 0, 0, 0};
         const struct symbol *s = ld->stubs[i];
         uint64_t target = s->call_addr ? s->call_addr : s->addr;
@@ -238,9 +238,9 @@ static void copy_sections(struct link *ld)
         for (size_t j = 0; j < o->nin; j++) {
             struct section *s = o->in[j];
             if (s->data && !s->storage_unused)
-                memcpy((void *)s->addr, s->data, s->size);
+                memcpy(image_bytes(ld->image, s->addr), s->data, s->size);
             if (s->flags & SHF_EXECINSTR)
-                memset((void *)(s->addr + s->size), 0xcc, padding_after(s));
+                memset(image_bytes(ld->image, s->addr + s->size), 0xcc, padding_after(s));
         }
     }
 }
@@ -279,7 +279,7 @@ int link_relocate(struct link *ld)
     if (ifuncs)
         write_got_and_stubs(ld); /* the slots and stubs of IFUNCs, now resolved */
     struct image *im = ld->image;
-    for (int seg = 0; seg < NSEGMENTS; seg++)
+    for (int seg = 0; seg < NSEGMENTS && !im->bias; seg++)
         if (region_protect(im->seg_start[seg], im->seg_end[seg] - im->seg_start[seg],
                            segment_prot(seg)) < 0)
             return -1;
@@ -299,13 +299,18 @@ void link_unpublish(struct link *ld)
     deregister_eh_frames(ld);
 }
 
-int link_build(struct link *ld)
+int link_read(struct link *ld)
 {
     double t = now_ms();
     if (link_add_inputs(ld) < 0)
         return -1;
     phase_done("read", t);
-    t = now_ms();
+    return 0;
+}
+
+int link_resolve_and_lay_out(struct link *ld)
+{
+    double t = now_ms();
     if (ld->opts->live)
         incremental_mark_superseded(ld);
     else
@@ -319,6 +324,11 @@ int link_build(struct link *ld)
         return -1;
     phase_done("layout", t);
     return 0;
+}
+
+int link_build(struct link *ld)
+{
+    return link_read(ld) < 0 ? -1 : link_resolve_and_lay_out(ld);
 }
 
 int link_load(struct link *ld)

@@ -265,12 +265,18 @@ int link_layout(struct link *ld)
             sort_by_priority(ld->outsecs[i]);
     allocate_got_and_stubs(ld);
 
-    uint64_t seg_off[NSEGMENTS + 1], got_off, stub_off;
+    uint64_t seg_off[NSEGMENTS + 1], got_off = 0, stub_off = 0;
     size_t size = assign_offsets(ld, seg_off, &got_off, &stub_off);
     struct image *im = ld->image;
-    im->base = region_alloc(size, ld->low);
-    if (!im->base)
+    if (ld->rehearse_at) {
+        uintptr_t pages = rehearsal_alloc(size);
+        if (!pages)
+            return -1;
+        im->base = ld->rehearse_at->base;
+        im->bias = (intptr_t)(pages - im->base);
+    } else if (!(im->base = region_alloc(size, ld->low))) {
         return -1;
+    }
     im->size = size;
     for (int seg = 0; seg < NSEGMENTS; seg++) {
         im->seg_start[seg] = im->base + seg_off[seg];

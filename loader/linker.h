@@ -267,6 +267,9 @@ struct link {
     struct strmap by_name;      /* object name -> its current version */
     struct strmap archives_by_name; /* archive path -> struct archive */
     struct image *image;
+    /* reload.c: lay the image out where this earlier one is, and write it
+     * to pages of its own (a rehearsal: is it the same image?) */
+    const struct image *rehearse_at;
 };
 
 /* The loaded result of a link. */
@@ -281,7 +284,17 @@ struct image {
     uintptr_t *eh_frames;       /* registered .eh_frame pieces */
     size_t neh_frames, capeh_frames;
     struct tls_module *tls;     /* its thread-local block, if it has one */
+    /* Where its bytes are written, less where they run: 0, but for a
+     * rehearsal (link.rehearse_at), whose bytes go to pages of their own
+     * and never run. */
+    intptr_t bias;
 };
+
+/* The bytes of the image at addr, as the link writes and reads them. */
+static inline void *image_bytes(const struct image *im, uintptr_t addr)
+{
+    return (void *)(addr + im->bias);
+}
 
 /* input.c */
 int link_add_inputs(struct link *ld);
@@ -328,6 +341,8 @@ bool is_linker_defined(const char *name);
 uintptr_t region_alloc(size_t size, bool low);
 int region_protect(uintptr_t addr, size_t size, int prot);
 void region_release(uintptr_t addr, size_t size);
+void image_release(struct image *im);
+uintptr_t rehearsal_alloc(size_t size);
 
 /* reloc_x86_64.c */
 int reloc_width(uint32_t type); /* bytes patched; -1: unknown type */
@@ -464,7 +479,9 @@ void link_free(struct link *ld);
 void link_trim(struct link *ld);
 void object_retire(struct object *obj);
 int link_load(struct link *ld);     /* all the passes below, in order */
-int link_build(struct link *ld);    /* read, resolve, lay out */
+int link_build(struct link *ld);    /* read, then resolve and lay out */
+int link_read(struct link *ld);
+int link_resolve_and_lay_out(struct link *ld);
 int link_relocate(struct link *ld); /* relocate, then set protections */
 void link_publish(struct link *ld); /* unwind tables, constructor lists */
 void link_unpublish(struct link *ld);

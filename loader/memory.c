@@ -124,9 +124,28 @@ int region_protect(uintptr_t addr, size_t size, int prot)
     return 0;
 }
 
+/* Pages for a rehearsal image: anywhere, since its code never runs. */
+uintptr_t rehearsal_alloc(size_t size)
+{
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return fail("cannot map %zu bytes for the image: %s", size, strerror(errno)), 0;
+    return (uintptr_t)p;
+}
+
 /* Give back an image that was never published: its pages go, its address
  * range stays reserved (the bump allocator does not reuse it). */
 void region_release(uintptr_t addr, size_t size)
 {
     mmap((void *)addr, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+}
+
+/* The pages of an image nothing runs: a failed link's, or a rehearsal's
+ * (whose addresses are another image's, in use). */
+void image_release(struct image *im)
+{
+    if (im->bias)
+        munmap(image_bytes(im, im->base), im->size);
+    else if (im->base)
+        region_release(im->base, im->size);
 }

@@ -19,13 +19,12 @@
 #include "activeness.h"
 #include "elfimage.h"
 #include "jit.h"
+#include "reuse.h"
 #include "snapshot.h"
 #include "session.h"
 #include "strbuf.h"
 #include "stopworld.h"
 #include "util.h"
-
-#define JMP_SIZE 5
 
 extern char **environ;
 
@@ -49,6 +48,11 @@ struct plan {
     struct source_list sources; /* of the new objects, for snapshots */
     uintptr_t *tps;             /* room for every thread's thread pointer */
     struct activeness act;      /* old code that uses displaced variables */
+    /* A version brought back (reuse.c): the earlier reload whose image
+     * becomes current again; nl was only its rehearsal. */
+    struct link *again;
+    struct entry_restore *restores; /* its entries that jump on */
+    size_t nrestores;
 };
 
 unsigned session_version_of(const struct session *se, const struct object *obj)
@@ -59,17 +63,39 @@ unsigned session_version_of(const struct session *se, const struct object *obj)
     return 0;
 }
 
-void session_record_versions(struct session *se, struct link *ld, unsigned generation)
+static void rekey_names(struct session *se, const struct object *obj);
+
+/* obj becomes the current version of its name and the current one the
+ * previous. The one that was previous, unless it is the first, is no
+ * longer read by anything: the first is where &f leads, the previous is
+ * what a rollback links again, and only those two can be brought back
+ * (reuse.c). Its records go (object_retire): reloading one object a
+ * hundred times keeps three versions' records, not a hundred. */
+static void make_current(struct session *se, struct object *obj)
 {
-    (void)generation;
-    for (size_t i = 0; i < ld->nobjs; i++) {
-        struct object *obj = ld->objs[i];
-        struct strmap_slot *slot = strmap_slot(&se->versions, obj->name);
-        if (!slot->value)
-            slot->value = xcalloc(1, sizeof(struct version_list));
-        struct version_list *vl = slot->value;
+    struct strmap_slot *slot = strmap_slot(&se->versions, obj->name);
+    if (!slot->value)
+        slot->value = xcalloc(1, sizeof(struct version_list));
+    struct version_list *vl = slot->value;
+    size_t at = 0;
+    while (at < vl->n && vl->v[at] != obj)
+        at++;
+    if (at == vl->n)
         ARRAY_PUSH(vl->v, vl->n, vl->cap, obj);
+    size_t left = vl->prev;
+    vl->prev = vl->cur;
+    vl->cur = at;
+    struct object *gone = vl->v[left];
+    if (left != 0 && left != vl->cur && left != vl->prev && gone->elf) {
+        rekey_names(se, gone);
+        object_retire(gone);
     }
+}
+
+void session_record_versions(struct session *se, struct link *ld)
+{
+    for (size_t i = 0; i < ld->nobjs; i++)
+        make_current(se, ld->objs[i]);
 }
 
 /* Functions the compiler named itself (foo.constprop.0, foo.cold, ...)
@@ -118,7 +144,7 @@ static void redirect_version(struct plan *p, struct object *old, struct strmap *
 }
 
 /* The first version's entries (where unchanged code, function pointers and
- * &f lead) and the previous version's (what its own code, perhaps still
+ * &f lead) and the current version's (what its own code, perhaps still
  * running, calls directly) jump to the new bodies. Versions in between
  * already jump to the previous one, so their callers reach the new code
  * in two jumps; the cost of a reload stays the same however many came
@@ -131,8 +157,8 @@ static void plan_redirects(struct session *se, struct plan *p, struct object *ne
     struct strmap new_funcs = {0};
     index_functions(new, &new_funcs);
     redirect_version(p, vl->v[0], &new_funcs);
-    if (vl->n > 1)
-        redirect_version(p, vl->v[vl->n - 1], &new_funcs);
+    if (vl->cur != 0)
+        redirect_version(p, vl->v[vl->cur], &new_funcs);
     strmap_free(&new_funcs);
 }
 
@@ -366,7 +392,12 @@ static void make_debug_image(struct session *se, struct link *ld, struct object 
 static void prepare_debug_images(struct session *se, struct plan *p)
 {
     p->swaps = xcalloc(se->ngens + 2, sizeof *p->swaps);
-    make_debug_image(se, p->nl, p->nl->objs, p->nl->nobjs, NULL, 0, 0, &p->sources, &p->swaps[p->nswaps++]);
+    if (p->again) /* current again: its names are no longer NAME#N */
+        make_debug_image(se, p->again, p->again->objs, p->again->nobjs, NULL, 0, 0, NULL,
+                         &p->swaps[p->nswaps++]);
+    else
+        make_debug_image(se, p->nl, p->nl->objs, p->nl->nobjs, NULL, 0, 0, &p->sources,
+                         &p->swaps[p->nswaps++]);
     for (size_t g = 0; g < se->ngens; g++) {
         struct link *ld = se->gens[g];
         if (!ld->debug_entry || !loses_objects(p->nl, ld))
@@ -461,46 +492,87 @@ static void prepare_commit(struct session *se, struct plan *p)
     for (size_t i = 0; i < nl->nsuperseded; i++)
         globals += nl->superseded[i]->nsyms;
     p->moved = xcalloc(globals + 1, sizeof *p->moved);
-    for (size_t i = 0; i < nl->nobjs; i++)
+    for (size_t i = 0; !p->again && i < nl->nobjs; i++)
         strmap_slot(&live->by_name, nl->objs[i]->name);
-    for (size_t i = 0; i < nl->archives_by_name.cap; i++)
+    for (size_t i = 0; !p->again && i < nl->archives_by_name.cap; i++)
         if (nl->archives_by_name.slots[i].key)
             strmap_slot(&live->archives_by_name, nl->archives_by_name.slots[i].key);
     grow_array((void **)&se->gens, &se->capgens, se->ngens + 1, sizeof *se->gens);
-    link_publish(nl); /* unwind tables of code nothing can reach yet */
+    if (!p->again) /* a version brought back has its unwind tables */
+        link_publish(nl); /* unwind tables of code nothing can reach yet */
     activeness_prime(&p->act);
     prepare_debug_images(se, p);
+}
+
+/* A version brought back runs its own code again from its entries. This
+ * happens while its debug image is away: a debugger puts breakpoints in
+ * when the image comes, saving the bytes it finds, and would write back
+ * the jump it saved otherwise. */
+static void restore_entries(struct plan *p)
+{
+    for (size_t i = 0; i < p->nrestores; i++)
+        with_writable(p->restores[i].at, JMP_SIZE, PROT_READ | PROT_EXEC, copy_bytes, p->restores[i].bytes);
+}
+
+/* And the live records describe its objects, not the rehearsal's copies. */
+static void bring_back(struct session *se, struct plan *p)
+{
+    for (size_t i = 0; i < p->nl->nobjs; i++) {
+        struct object *copy = p->nl->objs[i], *obj = p->again->objs[i];
+        for (size_t j = 1; j < copy->nsyms; j++) {
+            struct symbol *l = copy->syms[j];
+            if (l->global && l->file == copy) {
+                l->file = obj;
+                l->sec = l->sec ? &obj->secs[l->sec - copy->secs] : NULL;
+            }
+        }
+        obj->superseded = false;
+        strmap_slot(&se->live->by_name, obj->name)->value = obj;
+    }
+    se->last_brought = p->again;
+}
+
+/* The new link's objects and archives become the program's. */
+static void take_new(struct session *se, struct plan *p)
+{
+    struct link *nl = p->nl, *live = se->live;
+    se->gens[se->ngens++] = nl;
+    for (size_t i = 0; i < nl->nobjs; i++)
+        strmap_slot(&live->by_name, nl->objs[i]->name)->value = nl->objs[i];
+    for (size_t i = 0; i < nl->archives_by_name.cap; i++)
+        if (nl->archives_by_name.slots[i].key)
+            strmap_slot(&live->archives_by_name, nl->archives_by_name.slots[i].key)->value =
+                nl->archives_by_name.slots[i].value;
+    se->last_brought = nl;
 }
 
 /* Runs with every program thread parked: no allocation, no locks. */
 static void commit(struct session *se, struct plan *p)
 {
-    struct link *nl = p->nl, *live = se->live;
+    struct link *live = se->live;
     retire_debug_images(p);
+    restore_entries(p);
     publish_debug_images(p);
     for (size_t i = 0; i < p->binds.ncopies; i++)
         memcpy((void *)p->binds.copies[i].to, (void *)p->binds.copies[i].from, p->binds.copies[i].size);
     migrations_apply(&p->binds, p->tps, collect_thread_pointers(p));
     apply_redirects(p);
     merge_symbols(se, p);
-    se->gens[se->ngens++] = nl;
+    if (p->again)
+        bring_back(se, p);
+    else
+        take_new(se, p);
     migrations_rewrite_pointers(&p->binds, se->gens, se->ngens);
-    for (size_t i = 0; i < nl->nobjs; i++)
-        strmap_slot(&live->by_name, nl->objs[i]->name)->value = nl->objs[i];
     for (size_t i = 0; i < p->nremoved_objs; i++)
         strmap_slot(&live->by_name, p->removed_objs[i]->name)->value = NULL;
     update_references(se, p->moved, p->nmoved);
-    for (size_t i = 0; i < nl->archives_by_name.cap; i++)
-        if (nl->archives_by_name.slots[i].key)
-            strmap_slot(&live->archives_by_name, nl->archives_by_name.slots[i].key)->value =
-                nl->archives_by_name.slots[i].value;
     se->generation++;
 }
 
 /* "hotld: reloaded a.o, b.o: 3 functions changed, 1 added, 0 removed;
  *  12 variables kept, 0 migrated, 0 reset, 1 new (1.4 ms)", then one line
  * per migrated variable and the warnings. */
-static char *describe(const struct plan *p, double ms)
+static char *describe(const struct session *se, const struct plan *p, double ms)
 {
     struct strbuf sb = {0};
     sb_printf(&sb, "hotld: reloaded ");
@@ -513,6 +585,12 @@ static char *describe(const struct plan *p, double ms)
     sb_printf(&sb, "%zu variables kept, %zu migrated, %zu reset, %zu new", p->binds.kept + p->binds.moved,
               p->binds.migrated + p->binds.user_migrated, p->binds.reset, p->binds.added);
     sb_printf(&sb, " (%.1f ms)", ms);
+    if (p->again) {
+        sb_printf(&sb, "\nhotld: ");
+        for (size_t i = 0; i < p->again->nobjs; i++)
+            sb_printf(&sb, "%s%s", i ? ", " : "", path_base(p->again->objs[i]->name));
+        sb_printf(&sb, ": version %u again (its code was still loaded)", session_version_of(se, p->again->objs[0]));
+    }
     for (size_t i = 0; i < p->binds.nnotes; i++)
         sb_printf(&sb, "\nhotld: %s", p->binds.notes[i]);
     for (size_t i = 0; i < p->binds.nwarnings; i++)
@@ -529,10 +607,18 @@ static void free_fates(struct var_fate *f, size_t n)
     free(f);
 }
 
-/* Keep what the debugger helper shows: the report and the variables. */
+/* Keep what the debugger helper shows: the report and the variables.
+ * Only the last reloads' reports are kept, so that a session reloading
+ * all day keeps the same memory. */
+#define HISTORY_KEPT 64
+
 static void record_reload(struct session *se, struct plan *p, const char *report)
 {
     struct reload_record r = {se->generation, xstrdup(report)};
+    if (se->nhistory == HISTORY_KEPT) {
+        free(se->history[0].report);
+        memmove(se->history, se->history + 1, --se->nhistory * sizeof *se->history);
+    }
     ARRAY_PUSH(se->history, se->nhistory, se->caphistory, r);
     free_fates(se->fates, se->nfates);
     se->fates = p->binds.fates;
@@ -550,6 +636,7 @@ static void free_plan(struct plan *p)
     free(p->removed_objs);
     free(p->replaced);
     free(p->moved);
+    free(p->restores);
     source_list_free(&p->sources);
 }
 
@@ -558,8 +645,7 @@ static void abandon(struct link *nl)
 {
     incremental_forget_superseded(nl);
     tls_unpublish(nl);
-    if (nl->image->base)
-        region_release(nl->image->base, nl->image->size);
+    image_release(nl->image);
     link_free(nl);
 }
 
@@ -586,22 +672,6 @@ static void rekey_names(struct session *se, const struct object *obj)
             slot->key = copy;
             ((struct symbol *)slot->value)->name = copy;
         }
-    }
-}
-
-/* After a reload, the version before the previous one is neither the
- * first (where &f leads) nor the one a rollback goes back to (the
- * previous, crash.c): nothing reads its records again, so they go
- * (object_retire). Reloading one object a hundred times keeps three
- * versions' records, not a hundred. */
-static void retire_middle_versions(struct session *se, const struct link *nl)
-{
-    for (size_t i = 0; i < nl->nobjs; i++) {
-        struct version_list *vl = strmap_get(&se->versions, nl->objs[i]->name);
-        if (!vl || vl->n < 4 || !vl->v[vl->n - 3]->elf)
-            continue;
-        rekey_names(se, vl->v[vl->n - 3]);
-        object_retire(vl->v[vl->n - 3]);
     }
 }
 
@@ -652,13 +722,98 @@ static void run_added_constructors(const struct session *se, const struct link *
         run_init(nl->image, se->argc, se->argv, environ);
 }
 
+/* Every step that can fail is behind; park the threads, commit, and
+ * finish. 1: applied; -1: the threads could not be parked safely. */
+static int apply_plan(struct session *se, struct plan *p, double start, char **report)
+{
+    prepare_commit(se, p);
+    if (stop_safely(se, p) < 0) {
+        link_unpublish(p->nl);
+        free_debug_swaps(p);
+        return -1;
+    }
+    commit(se, p);
+    world_resume();
+    free_debug_swaps(p);
+    if (p->again) {
+        for (size_t i = 0; i < p->nl->nobjs; i++)
+            rekey_names(se, p->nl->objs[i]); /* the rehearsal's records go */
+        session_record_versions(se, p->again);
+    } else {
+        link_trim(p->nl);
+        snapshot_sources(se->source_root, se->ngens - 1, &p->sources);
+        session_record_versions(se, p->nl);
+        run_added_constructors(se, p->nl);
+    }
+    *report = describe(se, p, now_ms() - start);
+    record_reload(se, p, *report);
+    return 1;
+}
+
+/* Is the rehearsal g's image? Linked from g's own bytes at g's place,
+ * with no variable needing new storage, it must come out byte for byte
+ * as g is, but for the jumps at its entries. */
+static bool rehearse(struct session *se, struct plan *p)
+{
+    struct link *nl = p->nl;
+    if (link_read(nl) < 0 || !reuse_same_objects(nl, p->again) || link_resolve_and_lay_out(nl) < 0 ||
+        plan_reload(se, p) < 0)
+        return false;
+    bool replaces_each = p->nremoved_objs == 0;
+    for (size_t i = 0; i < nl->nobjs; i++)
+        replaces_each &= !nl->objs[i]->added; /* an added one would want its constructors */
+    return replaces_each && reuse_needs_nothing_new(nl, &p->binds) &&
+           link_relocate(nl) == 0 && rewrite_local_refs(nl) == 0 &&
+           reuse_same_image(nl, p->again, &p->restores, &p->nrestores);
+}
+
+/* The objects of the earlier reload g are back, byte for byte (an edit
+ * undone, two versions tried in turn, a rollback): make g current again
+ * if its image is what linking them now gives (reuse.c). 1: done; 0: it
+ * is not, load a copy; -1: the threads could not be parked. */
+static int reload_again(struct session *se, const struct link_options *opts, struct link *g, double start,
+                        char **report)
+{
+    struct strmap override = {0};
+    for (size_t i = 0; i < g->nobjs; i++)
+        strmap_slot(&override, g->objs[i]->name)->value = g->objs[i];
+    struct link_options o = *opts;
+    o.override = &override;
+    o.on_conflict = CONFLICT_ABORT; /* a variable that would change rules it out */
+    o.ask = NULL;
+    struct plan p = {.nl = link_new(&o), .again = g};
+    p.nl->rehearse_at = g->image;
+    int rc = rehearse(se, &p) ? apply_plan(se, &p, start, report) : 0;
+    if (rc == 1) {
+        image_release(p.nl->image);
+        link_free(p.nl);
+    } else {
+        abandon(p.nl);
+    }
+    if (rc == 0)
+        clear_error(); /* why it is not the same image is no error */
+    free_plan(&p);
+    strmap_free(&override);
+    return rc;
+}
+
 int reload_apply(struct session *se, struct link_options *opts, char **report)
 {
     double start = now_ms();
     opts->live = se->live;
     opts->host = &se->host;
     struct plan p = {.nl = link_new(opts)};
-    if (link_build(p.nl) < 0) {
+    if (link_read(p.nl) < 0) {
+        abandon(p.nl);
+        return -1;
+    }
+    struct link *earlier = reuse_candidate(se, p.nl);
+    int rc = earlier ? reload_again(se, opts, earlier, start, report) : 0;
+    if (rc != 0) {
+        abandon(p.nl);
+        return rc;
+    }
+    if (link_resolve_and_lay_out(p.nl) < 0) {
         abandon(p.nl);
         return -1;
     }
@@ -669,29 +824,12 @@ int reload_apply(struct session *se, struct link_options *opts, char **report)
         abandon(p.nl);
         return 0;
     }
-    if (plan_reload(se, &p) < 0 || link_relocate(p.nl) < 0 || rewrite_local_refs(p.nl) < 0) {
+    if (plan_reload(se, &p) < 0 || link_relocate(p.nl) < 0 || rewrite_local_refs(p.nl) < 0 ||
+        apply_plan(se, &p, start, report) < 0) {
         free_plan(&p);
         abandon(p.nl);
         return -1;
     }
-    prepare_commit(se, &p);
-    if (stop_safely(se, &p) < 0) {
-        link_unpublish(p.nl);
-        free_debug_swaps(&p);
-        free_plan(&p);
-        abandon(p.nl);
-        return -1;
-    }
-    commit(se, &p);
-    world_resume();
-    link_trim(p.nl);
-    free_debug_swaps(&p);
-    snapshot_sources(se->source_root, se->ngens - 1, &p.sources);
-    session_record_versions(se, p.nl, se->generation);
-    retire_middle_versions(se, p.nl);
-    run_added_constructors(se, p.nl);
-    *report = describe(&p, now_ms() - start);
-    record_reload(se, &p, *report);
     free_plan(&p);
     return 1;
 }

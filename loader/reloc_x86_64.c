@@ -221,17 +221,18 @@ static uint64_t symbol_value(const struct reloc *c)
 static void disable_fde(const struct reloc *c)
 {
     const struct section *s = c->sec;
+    uint8_t *bytes = image_bytes(c->ld->image, s->addr);
     uint64_t at = c->r->r_offset, rec = 0;
     while (rec + 8 <= s->size) {
         uint32_t len;
-        memcpy(&len, (void *)(s->addr + rec), 4);
+        memcpy(&len, bytes + rec, 4);
         if (len == 0 || len == 0xffffffff || rec + 4 + len > s->size)
             return;
         if (at < rec + 4 + len) {
             uint32_t zero = 0;
             if (rec + 16 <= s->size && rec + 16 <= rec + 4 + len)
-                memcpy((void *)(s->addr + rec + 12), &zero, 4); /* pc_range (sdata4) */
-            memcpy((void *)(s->addr + at), &zero, 4);
+                memcpy(bytes + rec + 12, &zero, 4); /* pc_range (sdata4) */
+            memcpy(bytes + at, &zero, 4);
             return;
         }
         rec += 4 + len;
@@ -254,7 +255,7 @@ static int apply(const struct reloc *c)
     uint64_t GOT = im->got, G = (uint64_t)c->sym->got * 8;
     uint64_t call = c->sym->call_addr ? c->sym->call_addr : S;
     uint64_t L = c->sym->stub >= 0 ? stub_address(c) : call;
-    uint8_t *loc = (uint8_t *)P;
+    uint8_t *loc = image_bytes(im, P);
 
     switch (c->type) {
     case R_X86_64_NONE: return 0;

@@ -13,7 +13,7 @@
 /* Was obj, as it is now, brought by the last reload (and so can go back)? */
 bool rollback_covers(const struct session *se, const struct object *obj)
 {
-    return se->ngens > 1 && obj->link == se->gens[se->ngens - 1] && !obj->superseded &&
+    return obj->link == se->last_brought && !obj->superseded &&
            strmap_get(&se->live->by_name, obj->name) == obj;
 }
 
@@ -23,10 +23,10 @@ static struct object *previous_version(const struct session *se, const char *pat
 {
     const struct version_list *vl = strmap_get(&se->versions, path);
     *added = false;
-    if (!vl || !rollback_covers(se, vl->v[vl->n - 1]))
+    if (!vl || !rollback_covers(se, vl->v[vl->cur]))
         return NULL;
     *added = vl->n == 1;
-    return vl->n > 1 ? vl->v[vl->n - 2] : NULL;
+    return vl->n > 1 ? vl->v[vl->prev] : NULL;
 }
 
 static int check_members(const struct link *last)
@@ -40,9 +40,9 @@ static int check_members(const struct link *last)
 
 int reload_rollback(struct session *se, char **report)
 {
-    if (se->ngens < 2)
+    if (!se->last_brought)
         return fail("no reload to roll back");
-    if (check_members(se->gens[se->ngens - 1]) < 0)
+    if (check_members(se->last_brought) < 0)
         return -1;
     struct strmap override = {0};
     struct link_input *inputs = NULL;

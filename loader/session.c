@@ -907,7 +907,7 @@ static int run_server(struct session_options *o, const char *path)
     se->live = ld;
     ARRAY_PUSH(se->gens, se->ngens, se->capgens, ld);
     remember_inputs(&o->link);
-    session_record_versions(se, ld, 0);
+    session_record_versions(se, ld);
     world_init();
     if (!(path && start_control(path)) || being_traced())
         publish_debug_image(ld); /* before any of the program runs */

@@ -27,10 +27,13 @@ struct session_options {
 };
 
 /* Every version of one object, the first one first: the versions' code
- * stays, since old frames may be in it. */
+ * stays, since old frames may be in it. The current one is usually the
+ * last, but a reload that brings back an earlier version's bytes makes
+ * that version current again (reuse.c). */
 struct version_list {
     struct object **v;
     size_t n, cap;
+    size_t cur, prev;           /* the current and the previous versions */
 };
 
 /* One version of an object's functions, for redirecting old code. */
@@ -50,6 +53,8 @@ struct session {
     int argc;                   /* the program's arguments, for constructors */
     char **argv;                /* of objects a reload adds */
     pthread_mutex_t lock;       /* one reload at a time */
+    const struct link *last_brought; /* the generation whose objects the
+                                   last reload made current (rollback.c) */
     uintptr_t main_thread_pointer; /* the program's main thread's, for
                                    showing thread-local variables */
     uint64_t inputs_digest;     /* of the inputs the program was linked from */
@@ -57,7 +62,7 @@ struct session {
     struct reload_record {
         unsigned generation;
         char *report;
-    } *history;                 /* every applied reload, in order */
+    } *history;                 /* the last applied reloads, in order */
     size_t nhistory, caphistory;
     struct var_fate *fates;     /* the last reload's variables */
     size_t nfates;
@@ -86,7 +91,8 @@ int reload_apply(struct session *se, struct link_options *opts, char **report);
 /* Apply a reload from any hotld thread (control, watcher), directly or,
  * once the program uses hotld_poll(), through it. */
 int session_reload(struct link_options *opts, char **report);
-void session_record_versions(struct session *se, struct link *ld, unsigned generation);
+/* Each of ld's objects is now the current version of its name. */
+void session_record_versions(struct session *se, struct link *ld);
 
 /* Which reload loaded obj: the index of its generation, 0 at start. */
 unsigned session_version_of(const struct session *se, const struct object *obj);

@@ -370,7 +370,7 @@ int relocate_tls(struct link *ld, struct section *sec, size_t *i)
 {
     const Elf64_Rela *r = &sec->relas[*i];
     struct symbol *sym = sec->obj->syms[ELF64_R_SYM(r->r_info)];
-    struct tls_reloc c = {ld, sec, r, sym, (uint8_t *)(sec->addr + r->r_offset),
+    struct tls_reloc c = {ld, sec, r, sym, image_bytes(ld->image, sec->addr + r->r_offset),
                           sec->addr + r->r_offset, {0}};
     uint32_t type = ELF64_R_TYPE(r->r_info);
     if (type == R_X86_64_TLSDESC_CALL)

@@ -122,6 +122,41 @@ helper_session() { # TAG CC
     cd "$TMP"
 }
 
+# An edit undone and done again: the third reload brings back the image
+# of the first (loader/reuse.c). The breakpoint must be in that image once,
+# at the edited line, and the code it stops in must be the edited code.
+reuse_session() { # TAG CC
+    local tag=$1 cc=$2
+    enter_build "$tag-reuse" "$tag/reuse-build" "$cc" -O0 loop.c scale.c || return
+    cp scale.o scale1.o
+    sed -i 's/int product = v \* by;/int product = v * by * 100;/; 1i /* edited */' scale.c
+    $cc -g -O0 -c scale.c -o scale2.o 2>>cc.log
+    local session="gdb-reuse-${tag//\//-}-$$" fd v
+    ( timeout 60 "${GDB[@]}" -ex 'break scale' -ex "run --session $session loop.o scale.o < input" \
+        -ex 'info breakpoints' -ex finish -ex continue --args "$HOTLD" >out.txt 2>&1 ) &
+    local gdbpid=$!
+    trap '' PIPE
+    exec {fd}>input
+    wait_line ready
+    for v in 2 1 2; do
+        cp "scale$v.o" scale.o
+        "$HOTLD" --session "$session" loop.o scale.o >>reload.txt 2>&1
+    done
+    echo one >&$fd
+    wait_line 'scaled 200'
+    exec {fd}>&-
+    wait $gdbpid
+    has "$tag/reuse-brought-back" '^hotld: scale.o: version 1 again' reload.txt
+    has "$tag/reuse-hit-edited-line" 'hit Breakpoint 1, scale \(v=1, by=2\) at scale.c:6' out.txt
+    has "$tag/reuse-runs-edited-code" '^Value returned is \$1 = 200' out.txt
+    if grep -A3 'Num +Type' out.txt | grep -qE '^1\.[0-9]'; then
+        not_ok "$tag/reuse-one-location" "the breakpoint has several locations: $(grep -A4 'Num +Type' out.txt | tr '\n' '|')"
+    else
+        ok "$tag/reuse-one-location"
+    fi
+    cd "$TMP"
+}
+
 # A reload of the object whose main loop is running: the old main stays in
 # the backtrace under its own name and line (main#0 at oldmain.c#0:19),
 # gdb shows no source text for it (not the new text), and neither 'break
@@ -240,6 +275,7 @@ for cc in gcc clang; do
     old_frame_session "gdb/$cc" "$cc"
     helper_session "gdb/$cc" "$cc"
     watch_session "gdb/$cc" "$cc"
+    reuse_session "gdb/$cc" "$cc"
     attach_session "gdb/$cc" "$cc"
     tls_session "gdb/$cc/tls" "$cc"
     for opt in -O0 -O2; do

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Versions brought back (loader/reuse.c): mod.o edited back and forth
+# between two versions. The first time each version's bytes come back a
+# copy is loaded (the program's first link is not reused); from then on
+# each reload makes the earlier image current again, says so ("mod.o:
+# version N again"), and the program runs that code, with its counter
+# kept and its addresses the same. A version is not brought back, and a
+# copy is loaded as usual, when its image would not be the same: after
+# other.o changed (its calls go to other.o's new code), or when its
+# counter's type differs from the current version's (it migrates).
+set -u
+. "$HOTLD_ROOT/tests/lib.sh"
+. "$HOTLD_ROOT/tests/reload/lib.bash"
+
+# value MOD OTHER: what mod_value() returns with those versions
+value() {
+    local lengths=(4 3 3 5 4) # strlen of "zero" "one" "two" "three" "four"
+    echo $(($1 * 1000 + ${lengths[$1 % 5]} * 100 + $2))
+}
+
+# again NAME [N]: the last reload brought version N of mod.o back; no N:
+# it loaded a copy.
+again() {
+    local want="" said
+    [ $# -gt 1 ] && want="hotld: mod.o: version $2 again (its code was still loaded)"
+    said=$(printf '%s\n' "$R_OUT" | grep ' again ')
+    check "$1" "$want" "$said" "the reload's line about a version brought back"
+}
+
+# to NAME FILE MOD OTHER [N]: put FILE in place (mod.o or other.o), reload,
+# and check the report, the value with those versions, the count and the
+# addresses that stay.
+to() {
+    local name=$1 file=$2 mod=$3 other=$4; shift 4
+    use "$file" "${file%%[0-9]*}.o"
+    reload
+    expect_reloaded "$name-reloaded" "${file%%[0-9]*}.o"
+    again "$name-again" "$@"
+    query
+    COUNT=$((COUNT + 1))
+    check "$name-runs" "$(value "$mod" "$other") $COUNT $ADDRS" \
+        "$(qv value) $(qv count) $(qv addr_counter) $(qv addr_value)" "value, count and addresses"
+}
+
+test_reuse() {
+    local v i
+    build main.o reuse/main.c
+    for v in 1 2; do
+        build "mod$v.o" reuse/mod.c -g -DVER=$v
+        build "other$v.o" reuse/other.c -DVER=$v
+    done
+    build mod2int.o reuse/mod.c -g -DVER=2 -DCOUNTER_TYPE=int
+    builds_ok || return
+    use mod1.o mod.o
+    use other1.o other.o
+    session_start --session "$SNAME" main.o mod.o other.o || return
+    query
+    COUNT=1 ADDRS="$(qv addr_counter) $(qv addr_value)"
+    check v1-runs "$(value 1 1) 1" "$(qv value) $(qv count)" "value and count"
+    to v2 mod2.o 2 1
+    to v1-copy mod1.o 1 1 # version 0 is the first link's, never reused
+    to v2-back mod2.o 2 1 1
+    to v1-back mod1.o 1 1 2
+    for i in 1 2 3; do
+        to "v2-back-$i" mod2.o 2 1 1
+        to "v1-back-$i" mod1.o 1 1 2
+    done
+    # other.o's new code: the earlier images call its old entries
+    to other2 other2.o 1 2
+    to v2-after-other mod2.o 2 2
+    to v1-after-other mod1.o 1 2
+    to v2-back-after-other mod2.o 2 2 4
+    # The counter becomes an int, and a long again: migrated to new
+    # storage both times, so version 4 is not brought back.
+    migrate int mod2int.o
+    migrate long mod2.o
+    session_stop
+}
+
+# migrate NAME FILE: a reload that migrates the counter (a copy of the
+# version is loaded); the count goes on in its new storage.
+migrate() {
+    use "$2" mod.o
+    reload
+    expect_reloaded "$1-reloaded" mod.o
+    again "$1-again"
+    query
+    COUNT=$((COUNT + 1))
+    check "$1-runs" "$(value 2 2) $COUNT" "$(qv value) $(qv count)" "value and count"
+    local was=${ADDRS%% *}
+    ADDRS="$(qv addr_counter) ${ADDRS#* }"
+    if [ "$(qv addr_counter)" != "$was" ]; then ok "$P/$1-new-storage"; else
+        not_ok "$P/$1-new-storage" "the counter stayed at $was"; fi
+}
+
+for_variants test_reuse gcc clang gcc-O2 gcc-asan
