@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Reload benchmark: what a hot reload costs, against relinking with mold and
 # restarting, on long-running programs under "hotld --session NAME":
-#   1. latency   one changed object of the Lua 5.4 interpreter (lvm.o, two
-#                builds alternated so every reload is a real change): the
+#   1. latency   one changed object of the Lua 5.4 interpreter (lvm.o, a
+#                new build each time; then two builds alternated, which a
+#                reload brings back instead of loading): the
 #                wall time of the second "hotld --session NAME OBJS" from its
 #                start until it exits with the reload applied, against
 #                "gcc -fuse-ld=mold OBJS -o x && ./x" until the program is
@@ -12,7 +13,8 @@
 #   3. overhead  CPU time of a Lua benchmark script (os.clock()) under hotld
 #                after 0 and after 10 reloads of lvm.o, against the
 #                gcc-linked interpreter; interleaved rounds, medians
-#   4. memory    VmRSS of a session after 0 and after 100 reloads of lvm.o,
+#   4. memory    VmRSS of a session after 0 and after 100 reloads of lvm.o
+#                (new builds, and two builds alternated),
 #                the growth per reload against the object's size, and the
 #                reload latency at the start and the end of those reloads
 # Every session's behaviour is checked against the gcc-linked program after
@@ -266,14 +268,24 @@ reload_count() {
 # SESSION (process P), putting build B, A, B, ... of FILE in place before
 # each one, each timed by bench/timer from hotld's start to its exit; the
 # times (ms) go to the array TIMES. The session must count every reload.
+# With FRESH=1, each build gets a note section no other build has: every
+# reload then loads a new version, where A and B alternated are brought
+# back from the second time on (loader/reuse.c).
 TIMES=()
+FRESH=0
 time_reloads() {
     local p=$1 s=$2 file=$3 a=$4 b=$5 count=$6; shift 6
-    local before after i res
+    local before after i res build
     before=$(reload_count "$s")
     TIMES=()
     for ((i = 0; i < count; i++)); do
-        if [ $(((before + i) % 2)) -eq 0 ]; then cp "$b" "$file"; else cp "$a" "$file"; fi
+        if [ $(((before + i) % 2)) -eq 0 ]; then build=$b; else build=$a; fi
+        if [ "$FRESH" = 1 ]; then
+            echo "$p $s $((before + i))" >"$run/fresh-note"
+            objcopy --add-section ".note.hotld-bench=$run/fresh-note" "$build" "$file"
+        else
+            cp "$build" "$file"
+        fi
         if ! res=$(timeout -k 5 "$wait_s" "$timer" -n 1 -w 0 -- @reload "$@" 2>"$run/timer.err"); then
             sed 's/^/  | /' "$run/timer.err" >&2
             proc_state "$p"
@@ -302,13 +314,15 @@ floor_check=$(printf 'check\n' | "$run/lua-floor" "$lua_script" | sed -n 2p)
 
 # ------------------------------------------------- 1. latency (Lua, lvm.o)
 
-note "1/4 latency: $((reloads + 1)) reloads of lvm.o, and mold relink + restart"
+note "1/4 latency: $((reloads + 1)) reloads of new builds of lvm.o, as many of A/B, and mold relink + restart"
 s=$tag-lat
 proc_start lat --session "$s" "$hotld" --session "$s" "${lua_objs[@]}" -lm -- "$lua_script"
-time_reloads lat "$s" "$lvm" "$lvmA" "$lvmB" $((reloads + 1)) "$hotld" --session "$s" "${lua_objs[@]}" -lm -- "$lua_script"
+FRESH=1 time_reloads lat "$s" "$lvm" "$lvmA" "$lvmB" $((reloads + 1)) "$hotld" --session "$s" "${lua_objs[@]}" -lm -- "$lua_script"
 lat_lua=$(echo "${TIMES[@]:1}" | median)
+time_reloads lat "$s" "$lvm" "$lvmA" "$lvmB" $((reloads + 2)) "$hotld" --session "$s" "${lua_objs[@]}" -lm -- "$lua_script"
+lat_lua_again=$(echo "${TIMES[@]:2}" | median)
 proc_ask lat check
-expect_same lat "$floor_check" "$((reloads + 1)) reloads of lvm.o"
+expect_same lat "$floor_check" "$((2 * reloads + 3)) reloads of lvm.o"
 cp "$lvmA" "$lvm"
 # Restart: the program reads end of input at once, so it exits when ready.
 if ! res=$("$timer" -n "$reloads" -w 1 -C "$run" -- \
@@ -329,7 +343,7 @@ for n in "$small_count" "$many_count"; do
     s=$tag-many$n
     floor_out=$(printf 'x\n' | "$run/many$n-floor" | sed -n 3p)
     proc_start "many$n" --session "$s" "$hotld" --session "$s" "${objs[@]}"
-    time_reloads "many$n" "$s" "$run/many$n/mod0000.o" "$cache/reload-many$n/mod0000-A.o" \
+    FRESH=1 time_reloads "many$n" "$s" "$run/many$n/mod0000.o" "$cache/reload-many$n/mod0000-A.o" \
         "$cache/reload-many$n/mod0000-B.o" $((reloads + 1)) "$hotld" --session "$s" "${objs[@]}"
     lat_many[$n]=$(echo "${TIMES[@]:1}" | median)
     proc_ask "many$n" x
@@ -350,7 +364,7 @@ proc_start cpu-gcc "$run/lua-floor" "$lua_script"
 s0=$tag-cpu0 s10=$tag-cpu10
 proc_start cpu-h0 --session "$s0" "$hotld" --session "$s0" "${lua_objs[@]}" -lm -- "$lua_script"
 proc_start cpu-h10 --session "$s10" "$hotld" --session "$s10" "${lua_objs[@]}" -lm -- "$lua_script"
-time_reloads cpu-h10 "$s10" "$lvm" "$lvmA" "$lvmB" 10 "$hotld" --session "$s10" "${lua_objs[@]}" -lm -- "$lua_script"
+FRESH=1 time_reloads cpu-h10 "$s10" "$lvm" "$lvmA" "$lvmB" 10 "$hotld" --session "$s10" "${lua_objs[@]}" -lm -- "$lua_script"
 cp "$lvmA" "$lvm"
 declare -A cpu_times cpu_result
 cpu_variants=(cpu-gcc cpu-h0 cpu-h10)
@@ -380,20 +394,28 @@ done
 
 # --------------------------------------------------------- 4. memory (Lua)
 
-note "4/4 memory: VmRSS before and after $mem_reloads reloads of lvm.o"
-s=$tag-mem
-proc_start mem --session "$s" "$hotld" --session "$s" "${lua_objs[@]}" -lm -- "$lua_script"
-rss0=$(rss_kb mem) maps0=$(wc -l <"/proc/${P_PID[mem]}/maps")
-time_reloads mem "$s" "$lvm" "$lvmA" "$lvmB" "$mem_reloads" "$hotld" --session "$s" "${lua_objs[@]}" -lm -- "$lua_script"
-rss1=$(rss_kb mem) maps1=$(wc -l <"/proc/${P_PID[mem]}/maps")
-mem_first=$(echo "${TIMES[@]:0:10}" | median)
-mem_last=$(echo "${TIMES[@]:$((mem_reloads - 10))}" | median)
-proc_ask mem check
-expect_same mem "$floor_check" "$mem_reloads reloads of lvm.o"
-cp "$lvmA" "$lvm"
+note "4/4 memory: VmRSS before and after $mem_reloads reloads of lvm.o, new builds and A/B"
+# mem_session P FRESH: VmRSS and mappings of a new session P before and
+# after $mem_reloads reloads of lvm.o, and the latency of the first and
+# last ten, into MEM[P.*].
+declare -A MEM
+mem_session() {
+    local p=$1 s=$tag-$1
+    proc_start "$p" --session "$s" "$hotld" --session "$s" "${lua_objs[@]}" -lm -- "$lua_script"
+    MEM[$p.rss0]=$(rss_kb "$p") MEM[$p.maps0]=$(wc -l <"/proc/${P_PID[$p]}/maps")
+    FRESH=$2 time_reloads "$p" "$s" "$lvm" "$lvmA" "$lvmB" "$mem_reloads" "$hotld" --session "$s" "${lua_objs[@]}" -lm -- "$lua_script"
+    MEM[$p.rss1]=$(rss_kb "$p") MEM[$p.maps1]=$(wc -l <"/proc/${P_PID[$p]}/maps")
+    MEM[$p.first]=$(echo "${TIMES[@]:0:10}" | median)
+    MEM[$p.last]=$(echo "${TIMES[@]:$((mem_reloads - 10))}" | median)
+    MEM[$p.growth]=$(awk -v a="${MEM[$p.rss0]}" -v b="${MEM[$p.rss1]}" -v n="$mem_reloads" 'BEGIN { printf "%.1f", (b - a) / n }')
+    proc_ask "$p" check
+    expect_same "$p" "$floor_check" "$mem_reloads reloads of lvm.o"
+    cp "$lvmA" "$lvm"
+}
+mem_session mem-new 1
+mem_session mem-ab 0
 lvm_file=$(stat -c %s "$lvmA")
 lvm_alloc=$(size -A "$lvmA" | awk '$1 ~ /^\.(text|rodata|data|bss)/ { s += $2 } END { print s + 0 }')
-growth=$(awk -v a="$rss0" -v b="$rss1" -v n="$mem_reloads" 'BEGIN { printf "%.1f", (b - a) / n }')
 
 # ------------------------------------------------------------------ report
 
@@ -408,8 +430,9 @@ echo
 echo "hotld reload benchmark: medians measured in this run (targets are the issue's, shown for reading)"
 echo "  $(gcc --version | head -n 1); $(mold --version | head -n 1); objects built with gcc $cflags"
 echo
-echo "1. reload latency: Lua 5.4 (${#lua_objs[@]} objects), lvm.o changed (builds A/B alternated), median of $reloads"
+echo "1. reload latency: Lua 5.4 (${#lua_objs[@]} objects), lvm.o changed (a new build each time), median of $reloads"
 row "hotld reload: 2nd invocation, start to exit" "$lat_lua" ms
+row "hotld reload of a build brought back (A/B)" "$lat_lua_again" ms
 row "mold relink + restart until ready" "$mold_lua" ms
 row "hotld fresh start until ready (for reference)" "$hotld_lua" ms
 row "mold relink+restart / hotld reload" "$(ratio "$mold_lua" "$lat_lua")" x
@@ -434,14 +457,15 @@ row "hotld 10 reloads / gcc-linked" "$(ratio "$h10" "$g")" "($(percent "$h10" "$
 lim=$(awk -v g="$g" 'BEGIN { printf "%.3f", g * 1.02 }')
 row "target: at most 2% overhead (0 / 10 reloads)" "$(at_most "$h0" "$lim") / $(at_most "$h10" "$lim")"
 echo
-echo "4. memory: the Lua session before and after $mem_reloads reloads of lvm.o"
-row "VmRSS after 0 reloads" "$rss0" KiB
-row "VmRSS after $mem_reloads reloads" "$rss1" KiB
-row "growth per reload" "$growth" KiB
+echo "4. memory: a Lua session before and after $mem_reloads reloads of lvm.o: new builds | builds A/B alternated"
+row "VmRSS after 0 reloads" "${MEM[mem-new.rss0]} | ${MEM[mem-ab.rss0]}" KiB
+row "VmRSS after $mem_reloads reloads" "${MEM[mem-new.rss1]} | ${MEM[mem-ab.rss1]}" KiB
+row "growth per reload" "${MEM[mem-new.growth]} | ${MEM[mem-ab.growth]}" KiB
 row "lvm.o: file size" "$(fmt_kb "$lvm_file")" KiB
 row "lvm.o: text+rodata+data+bss sections" "$(fmt_kb "$lvm_alloc")" KiB
-row "mappings in /proc/PID/maps, 0 / $mem_reloads reloads" "$maps0 / $maps1"
-row "reload latency, reloads 1-10 (median)" "$mem_first" ms
-row "reload latency, reloads $((mem_reloads - 9))-$mem_reloads (median)" "$mem_last" ms
+row "mappings in /proc/PID/maps, 0 / $mem_reloads reloads" \
+    "${MEM[mem-new.maps0]} / ${MEM[mem-new.maps1]} | ${MEM[mem-ab.maps0]} / ${MEM[mem-ab.maps1]}"
+row "reload latency, reloads 1-10 (median)" "${MEM[mem-new.first]} | ${MEM[mem-ab.first]}" ms
+row "reload latency, reloads $((mem_reloads - 9))-$mem_reloads (median)" "${MEM[mem-new.last]} | ${MEM[mem-ab.last]}" ms
 echo
 echo "  ($(( $(date +%s) - start )) s including builds; cache: $cache)"
