@@ -12,6 +12,7 @@
  * that image was made: a function of another object it calls, a variable
  * that migrated. Only the entries of its functions may differ, by the jump
  * to later versions that a reload wrote there; those are put back. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "reuse.h"
@@ -86,25 +87,41 @@ bool reuse_needs_nothing_new(const struct link *nl, const struct bind_result *b)
     return true;
 }
 
-/* Is addr the entry of one of g's functions? */
-static bool is_entry(const struct link *g, uintptr_t addr)
+static int by_address(const void *a, const void *b)
+{
+    uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The entries of g's functions that a reload may have made jump, sorted. */
+struct entries {
+    uintptr_t *at;
+    size_t n, cap;
+};
+
+static void collect_entries(const struct link *g, struct entries *e)
 {
     for (size_t i = 0; i < g->nobjs; i++) {
         size_t n;
         const struct func *f = object_functions(g->objs[i], &n);
         for (size_t j = 0; j < n; j++)
-            if (f[j].body == addr && f[j].room >= JMP_SIZE)
-                return true;
+            if (f[j].room >= JMP_SIZE)
+                ARRAY_PUSH(e->at, e->n, e->cap, f[j].body);
     }
-    return false;
+    if (e->n)
+        qsort(e->at, e->n, sizeof *e->at, by_address);
+}
+
+static bool is_entry(const struct entries *e, uintptr_t addr)
+{
+    return e->n && bsearch(&addr, e->at, e->n, sizeof *e->at, by_address);
 }
 
 /* Compare one segment; a difference is allowed only where a reload wrote
  * a jump at a function's entry, and becomes an entry to restore. */
-static bool same_segment(const struct link *nl, const struct link *g, enum segment seg,
+static bool same_segment(const struct image *im, const struct entries *entries, enum segment seg,
                          struct entry_restore **r, size_t *n, size_t *cap)
 {
-    const struct image *im = nl->image;
     uintptr_t at = im->seg_start[seg], end = im->seg_end[seg];
     const uint8_t *want = image_bytes(im, at), *have = (const uint8_t *)at;
     while (at < end) {
@@ -117,7 +134,7 @@ static bool same_segment(const struct link *nl, const struct link *g, enum segme
         /* the first differing byte lies in the entry's five */
         uintptr_t entry = 0;
         for (size_t back = 0; back < JMP_SIZE && back <= k && !entry; back++)
-            if (have[k - back] == 0xe9 && k - back + JMP_SIZE <= left && is_entry(g, at + k - back))
+            if (have[k - back] == 0xe9 && k - back + JMP_SIZE <= left && is_entry(entries, at + k - back))
                 entry = at + k - back;
         if (!entry)
             return false;
@@ -142,8 +159,11 @@ bool reuse_same_image(const struct link *nl, const struct link *g, struct entry_
         memcmp(a->seg_start, b->seg_start, sizeof a->seg_start) ||
         memcmp(a->seg_end, b->seg_end, sizeof a->seg_end))
         return false;
-    for (int seg = 0; seg < NSEGMENTS; seg++)
-        if (seg != SEG_DATA && !same_segment(nl, g, (enum segment)seg, r, n, &cap))
-            return false;
-    return true;
+    struct entries entries = {0};
+    collect_entries(g, &entries);
+    bool same = true;
+    for (int seg = 0; seg < NSEGMENTS && same; seg++)
+        same = seg == SEG_DATA || same_segment(a, &entries, (enum segment)seg, r, n, &cap);
+    free(entries.at);
+    return same;
 }

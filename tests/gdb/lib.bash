@@ -10,6 +10,14 @@ has() { # NAME PATTERN FILE: one check that FILE has a line matching PATTERN
     fi
 }
 
+one_location() { # NAME FILE: breakpoint 1 has one location in FILE's 'info breakpoints'
+    if grep -A3 'Num +Type' "$2" | grep -qE '^1\.[0-9]'; then
+        not_ok "$1" "the breakpoint has several locations: $(grep -A4 'Num +Type' "$2" | tr '\n' '|')"
+    else
+        ok "$1"
+    fi
+}
+
 wait_line() { # PATTERN [FILE]: in FILE (out.txt), up to 15 s
     for _ in $(seq 150); do grep -q -- "$1" "${2:-out.txt}" 2>/dev/null && return 0; sleep 0.1; done
     return 1
