@@ -53,6 +53,9 @@ struct plan {
     struct link *again;
     struct entry_restore *restores; /* its entries that jump on */
     size_t nrestores;
+    struct data_save save;      /* the replaced objects' variables */
+    struct var_copy *put_back;  /* a rollback's: their saved values */
+    size_t nput_back;
 };
 
 unsigned session_version_of(const struct session *se, const struct object *obj)
@@ -502,6 +505,12 @@ static void prepare_commit(struct session *se, struct plan *p)
         link_publish(nl); /* unwind tables of code nothing can reach yet */
     activeness_prime(&p->act);
     prepare_debug_images(se, p);
+    if (se->rollback) {
+        datasave_plan(&p->save, p->replaced, nl->nobjs);
+        datasave_plan(&p->save, p->removed_objs, p->nremoved_objs);
+    }
+    if (se->rolling_back)
+        datasave_put_back(&se->saved, nl, &p->put_back, &p->nput_back);
 }
 
 /* A version brought back runs its own code again from its entries. This
@@ -546,6 +555,12 @@ static void take_new(struct session *se, struct plan *p)
     se->last_brought = nl;
 }
 
+static void copy_values(const struct var_copy *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        memcpy((void *)c[i].to, (const void *)c[i].from, c[i].size);
+}
+
 /* Runs with every program thread parked: no allocation, no locks. */
 static void commit(struct session *se, struct plan *p)
 {
@@ -553,9 +568,10 @@ static void commit(struct session *se, struct plan *p)
     retire_debug_images(p);
     restore_entries(p);
     publish_debug_images(p);
-    for (size_t i = 0; i < p->binds.ncopies; i++)
-        memcpy((void *)p->binds.copies[i].to, (void *)p->binds.copies[i].from, p->binds.copies[i].size);
+    datasave_take(&p->save);
+    copy_values(p->binds.copies, p->binds.ncopies);
     migrations_apply(&p->binds, p->tps, collect_thread_pointers(p));
+    copy_values(p->put_back, p->nput_back);
     apply_redirects(p);
     merge_symbols(se, p);
     if (p->again)
@@ -637,6 +653,8 @@ static void free_plan(struct plan *p)
     free(p->replaced);
     free(p->moved);
     free(p->restores);
+    free(p->put_back);
+    datasave_free(&p->save);
     source_list_free(&p->sources);
 }
 
@@ -735,6 +753,9 @@ static int apply_plan(struct session *se, struct plan *p, double start, char **r
     commit(se, p);
     world_resume();
     free_debug_swaps(p);
+    datasave_free(&se->saved);
+    se->saved = p->save; /* what a rollback of this reload puts back */
+    p->save = (struct data_save){0};
     if (p->again) {
         for (size_t i = 0; i < p->nl->nobjs; i++)
             rekey_names(se, p->nl->objs[i]); /* the rehearsal's records go */

@@ -1,9 +1,11 @@
 /* Rolling back the last reload, when its new code crashed (crash.c): the
  * objects it brought go back to their previous versions, whose records
  * and bytes the session keeps until the next reload. The rollback is a
- * reload like any other, linking those bytes instead of the files: the
- * old code is redirected to as new code would be, and the variables keep
- * their storage or migrate back by their DWARF types. */
+ * reload like any other, linking those bytes instead of the files (or
+ * bringing that version's image back, reuse.c): the old code is
+ * redirected to as new code would be, the variables keep their storage or
+ * migrate back by their DWARF types, and then get the values they had
+ * when the reload replaced them (datasave.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,8 +70,11 @@ int reload_rollback(struct session *se, char **report)
     opts.only_changed = false;
     opts.on_conflict = CONFLICT_RESET; /* no one to ask: a crash is being handled */
     opts.ask = NULL;
-    if (rc == 0)
+    if (rc == 0) {
+        se->rolling_back = true; /* with the data they had (datasave.c) */
         rc = reload_apply(se, &opts, report);
+        se->rolling_back = false;
+    }
     free(inputs);
     strmap_free(&override);
     return rc;

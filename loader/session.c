@@ -894,7 +894,8 @@ static int run_server(struct session_options *o, const char *path)
     pthread_mutex_init(&se->lock, NULL);
     se->reload_timeout_ms = o->reload_timeout_ms;
     define_host_symbols(se);
-    crash_init(se, o->rollback < 0 ? o->watch : o->rollback);
+    se->rollback = o->rollback < 0 ? o->watch : o->rollback;
+    crash_init(se, se->rollback);
     o->link.host = &se->host;
     struct link *ld = link_new(&o->link);
     if (link_load(ld) < 0) {

@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 
+#include "datasave.h"
 #include "linker.h"
 #include "query.h"
 
@@ -55,6 +56,10 @@ struct session {
     pthread_mutex_t lock;       /* one reload at a time */
     const struct link *last_brought; /* the generation whose objects the
                                    last reload made current (rollback.c) */
+    bool rollback;              /* crashes of new code roll back (crash.c) */
+    struct data_save saved;     /* with rollback: the variables the last
+                                   reload's objects replaced, as they were */
+    bool rolling_back;          /* the reload running puts them back */
     uintptr_t main_thread_pointer; /* the program's main thread's, for
                                    showing thread-local variables */
     uint64_t inputs_digest;     /* of the inputs the program was linked from */

@@ -4,8 +4,8 @@
 # pointer (SIGSEGV), one that divides by zero (SIGFPE) and one that
 # aborts (SIGABRT) are each reported with a symbolized backtrace (function,
 # file:line, object, version) and rolled back: hotld_protect returns the
-# signal, the previous code runs again, and the state the program built
-# stays. The same command with the bad file unchanged does not bring it
+# signal, the previous code runs again, the state the program built
+# stays, and mod.o's own data is put back as it was at the reload. The same command with the bad file unchanged does not bring it
 # back. A crash of reloaded code outside hotld_protect(), or without
 # --rollback, is reported the same way and kills the program with the
 # signal; a crash of code no reload brought kills it without a word from
@@ -59,9 +59,11 @@ test_rollback() {
         "$FRAME_MAIN" '^hotld: reloaded mod\.o: '
     query
     check rolled-back "1 2" "$(qv version) $(qv state)" "version and state after the rollback"
+    # version 2 counted its update before it crashed: 3, put back to 2
+    check data-put-back 2 "$(qv calls)" "mod.o's count of updates after the rollback"
     step old-code-runs 0
     query
-    check state-goes-on 3 "$(qv state)" "state"
+    check state-goes-on "3 3" "$(qv state) $(qv calls)" "state and count"
     reload
     check bad-file-not-reapplied "hotld: nothing to reload (2 inputs unchanged)" "$R_OUT" "the same command's report"
     use mod3.o mod.o
@@ -77,7 +79,7 @@ test_rollback() {
     report abort-report '^hotld: SIGABRT \(abort\) in next of mod\.o, version 4: rolling back' \
         '^  #[0-9]+ 0x[0-9a-f]+ abort\+0x[0-9a-f]+ \(libc\.so\.6\)$' "${FRAME_NEXT}4\\)\$"
     query
-    check after-three-rollbacks "1 3" "$(qv version) $(qv state)" "version and state"
+    check after-three-rollbacks "1 3 3" "$(qv version) $(qv state) $(qv calls)" "version, state and count"
     local lines; lines=$(wc -l <"$S_ERR")
     send own
     dies not-reloaded-code-kills 11

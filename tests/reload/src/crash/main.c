@@ -1,12 +1,13 @@
 /* Never rebuilt. "step" runs one update of mod.o under hotld_protect()
  * and says what it returned; "raw" runs it bare; "own" crashes in this
  * object (code no reload brought) under hotld_protect(). "q TAG" answers
- * the state mod.o keeps. */
+ * the state, and mod.o's version and count of updates. */
 #include <hotld.h>
 #include "rt.h"
 
 int update(int *state);
 int mod_version(void);
+int mod_calls(void);
 
 static int state;
 
@@ -26,6 +27,7 @@ static void answer(const char *tag)
 {
     printf("%s state %d\n", tag, state);
     printf("%s version %d\n", tag, mod_version());
+    printf("%s calls %d\n", tag, mod_calls());
 }
 
 static void other(const char *line)
