@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Crashes of reloaded code (src/crash/): the program runs mod.o's update
 # under hotld_protect(). With --rollback, a version that follows a NULL
-# pointer (SIGSEGV), one that divides by zero (SIGFPE) and one that
-# aborts (SIGABRT) are each reported with a symbolized backtrace (function,
+# pointer (SIGSEGV), one that divides by zero (SIGFPE), one that aborts
+# (SIGABRT), one that executes ud2 (SIGILL) and one that reads a page its
+# file lost (SIGBUS) are each reported with a symbolized backtrace (function,
 # file:line, object, version) and rolled back: hotld_protect returns the
 # signal, the previous code runs again, the state the program built
 # stays, and mod.o's own data is put back as it was at the reload. The same command with the bad file unchanged does not bring it
@@ -78,8 +79,16 @@ test_rollback() {
     step abort-returns-signal 6
     report abort-report '^hotld: SIGABRT \(abort\) in next of mod\.o, version 4: rolling back' \
         '^  #[0-9]+ 0x[0-9a-f]+ abort\+0x[0-9a-f]+ \(libc\.so\.6\)$' "${FRAME_NEXT}4\\)\$"
+    use mod5.o mod.o
+    reload
+    step ill-returns-signal 4
+    report ill-report '^hotld: SIGILL in next of mod\.o, version 5: rolling back' "${FRAME_NEXT}5\\)\$"
+    use mod6.o mod.o
+    reload
+    step bus-returns-signal 7
+    report bus-report '^hotld: SIGBUS \(address 0x[0-9a-f]+\) in next of mod\.o, version 6: rolling back' "${FRAME_NEXT}6\\)\$"
     query
-    check after-three-rollbacks "1 3 3" "$(qv version) $(qv state) $(qv calls)" "version, state and count"
+    check after-five-rollbacks "1 3 3" "$(qv version) $(qv state) $(qv calls)" "version, state and count"
     local lines; lines=$(wc -l <"$S_ERR")
     send own
     dies not-reloaded-code-kills 11
@@ -110,7 +119,7 @@ test_unprotected() {
 test_crash() {
     build main.o crash/main.c -g
     local v
-    for v in 1 2 3 4; do build mod$v.o crash/mod.c -g -DVER=$v; done
+    for v in 1 2 3 4 5 6; do build mod$v.o crash/mod.c -g -DVER=$v; done
     builds_ok || return
     use mod1.o mod.o
     test_rollback

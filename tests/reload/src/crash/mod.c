@@ -1,9 +1,13 @@
 /* The reloaded object: version 1 counts; version 2 follows a NULL pointer
- * once the count passes 1; version 3 divides by zero; version 4 aborts.
+ * once the count passes 1; version 3 divides by zero; version 4 aborts;
+ * version 5 executes ud2 (SIGILL); version 6 reads a mapped page its file
+ * no longer has (SIGBUS).
  * Every version counts its updates in calls first, so a version that
  * crashes has changed it: a rollback puts back the value it had when the
  * reload replaced it. */
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include "rt.h"
 
 int *mod_nowhere; /* never set; not static, so no compiler assumes it */
@@ -29,6 +33,17 @@ RELOADABLE static int next(int n)
     return n / zero;
 #elif VER == 4
     abort();
+#elif VER == 5
+    __builtin_trap();
+#elif VER == 6
+    char path[] = "/tmp/hotld-sigbus-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd >= 0 && ftruncate(fd, 4096) == 0) {
+        volatile char *page = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+        unlink(path);
+        if (page != MAP_FAILED && ftruncate(fd, 0) == 0)
+            return page[0] + n;
+    }
 #endif
     return n + 1;
 }
