@@ -1,18 +1,21 @@
 /* When code a reload brought crashes (SIGSEGV, SIGBUS, SIGFPE, SIGILL,
  * abort): a report with a symbolized backtrace, and, for a crash in the
- * code of the last reload, inside hotld_protect() and with --rollback, a
- * rollback of that reload instead of the process's death. A crash of the
- * program as it started is left alone: it dies as the linked program
- * would.
+ * code of the last reload with --rollback, a rollback of that reload
+ * instead of the process's death. A crash of the program as it started is
+ * left alone: it dies as the linked program would.
  *
  * The handler captures the frames where it runs (libgcc's unwinder steps
  * over the signal frame). A rollback cannot happen there: the crashed
  * code's frames are still on the stack, and the locks it holds are held.
- * So the handler jumps back to the hotld_protect() call the code runs
- * under, out of those frames, and the report and the rollback happen
- * there, in the program's own thread, as a cooperative reload would. A
- * crash anywhere else is reported from the handler, the program's state
- * being lost anyway, and then takes its default action (a core dump). */
+ * So the handler leaves those frames first, and the report and the
+ * rollback happen after, in the program's own thread, as a cooperative
+ * reload would. Inside hotld_protect(), it jumps back there. Elsewhere,
+ * the crashed call into the new code is abandoned: the handler makes the
+ * thread resume as if that call were returning, in a function that rolls
+ * back and then returns 0 to the caller, with the registers the caller
+ * keeps across calls as the unwinder finds them. A crash it cannot leave
+ * that way is reported from the handler, the program's state being lost
+ * anyway, and then takes its default action (a core dump). */
 #include "crash.h"
 
 #include <pthread.h>
@@ -21,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
 #include <unwind.h>
@@ -40,10 +44,19 @@ struct crash {
     size_t nframes;
 };
 
+/* The frame a crashed call into new code returns to: its caller's. */
+struct return_point {
+    size_t callee;              /* frame index of the outermost new frame */
+    uintptr_t ip, sp;           /* sp: where the return address is */
+    uintptr_t rbx, rbp, r12, r13, r14, r15;
+};
+
 static struct session *session;
 static bool rollback_enabled;
 static __thread sigjmp_buf *guard;
 static __thread struct crash *guard_crash;
+static __thread struct crash abandoned; /* the crash a resumed thread rolls back */
+static __thread char abandoned_outcome[400];
 
 /* ---- in the handler ------------------------------------------------ */
 
@@ -76,14 +89,52 @@ static void capture(struct crash *c, int sig, const siginfo_t *si, const ucontex
     _Unwind_Backtrace(add_frame, &u);
 }
 
+/* The same walk again, stopping at the caller's frame. Its context has
+ * the registers calls preserve (DWARF numbers 3, 6, 12-15: rbx, rbp,
+ * r12-r15), and its CFA is the callee's: the stack pointer the caller
+ * has once the call returns, just above the return address. */
+struct return_walk {
+    struct return_point *rp;
+    uintptr_t crash_ip;
+    size_t frame;               /* index of the frame met, -1 before */
+    bool past_handler, found;
+};
+
+static _Unwind_Reason_Code find_return_point(struct _Unwind_Context *ctx, void *arg)
+{
+    struct return_walk *w = arg;
+    int before = 0;
+    uintptr_t ip = _Unwind_GetIPInfo(ctx, &before);
+    if (!w->past_handler) {
+        w->past_handler = ip == w->crash_ip;
+        if (!w->past_handler)
+            return _URC_NO_REASON;
+    }
+    struct return_point *rp = w->rp;
+    if (w->frame == rp->callee + 1) {
+        rp->sp = _Unwind_GetCFA(ctx) - sizeof(uintptr_t);
+        rp->ip = ip;
+        rp->rbx = _Unwind_GetGR(ctx, 3);
+        rp->rbp = _Unwind_GetGR(ctx, 6);
+        rp->r12 = _Unwind_GetGR(ctx, 12);
+        rp->r13 = _Unwind_GetGR(ctx, 13);
+        rp->r14 = _Unwind_GetGR(ctx, 14);
+        rp->r15 = _Unwind_GetGR(ctx, 15);
+        w->found = true;
+        return _URC_END_OF_STACK;
+    }
+    w->frame++;
+    return ip ? _URC_NO_REASON : _URC_END_OF_STACK;
+}
+
 /* The first frame in the program's code: where the crash is its own (an
  * abort() is raised inside libc, called by the program). */
-static bool crash_site(const struct crash *c, struct code_place *site)
+static bool crash_site(const struct crash *c, struct code_place *site, size_t *frame)
 {
     for (size_t i = 0; i < c->nframes; i++) {
         code_place_of(session, c->frames[i], i > 0, site);
         if (site->obj)
-            return true;
+            return *frame = i, true;
     }
     return false;
 }
@@ -94,12 +145,40 @@ static bool crash_site(const struct crash *c, struct code_place *site)
  * stderr untouched). */
 enum verdict { ROLL_BACK, REPORT, DIE };
 
-static enum verdict judge(const struct crash *c, bool locked)
+static enum verdict judge(const struct crash *c, bool locked, size_t *site_frame)
 {
     struct code_place site;
-    bool reloaded = crash_site(c, &site) && site.version > 0;
+    bool reloaded = crash_site(c, &site, site_frame) && site.version > 0;
     bool covered = reloaded && locked && rollback_covers(session, site.obj);
-    return covered && guard && rollback_enabled ? ROLL_BACK : reloaded ? REPORT : DIE;
+    return covered && rollback_enabled ? ROLL_BACK : reloaded ? REPORT : DIE;
+}
+
+/* Without hotld_protect(): the caller of the outermost frame of the last
+ * reload's code, from the crash site on, if it is program code that can
+ * be returned to. Its name and the callee's go into outcome. */
+static bool return_point_of(const struct crash *c, size_t site_frame, struct return_point *rp, char *outcome,
+                            size_t size)
+{
+    struct code_place callee, caller = {0};
+    size_t k = site_frame;
+    code_place_of(session, c->frames[k], k > 0, &callee);
+    while (k + 1 < c->nframes) {
+        code_place_of(session, c->frames[k + 1], true, &caller);
+        if (!caller.obj || !rollback_covers(session, caller.obj))
+            break;
+        callee = caller;
+        k++;
+    }
+    if (k + 1 >= c->nframes || !caller.obj)
+        return false; /* new code all the way, or called from a library */
+    *rp = (struct return_point){.callee = k};
+    struct return_walk w = {rp, c->frames[0], 0, false, false};
+    _Unwind_Backtrace(find_return_point, &w);
+    if (!w.found || rp->ip != c->frames[k + 1] || *(const uintptr_t *)rp->sp != rp->ip)
+        return false; /* the walk does not agree with itself: do not guess */
+    snprintf(outcome, size, "rolling back to the previous version; %s returns 0 to %s",
+             *callee.function ? callee.function : "the call", *caller.function ? caller.function : "its caller");
+    return true;
 }
 
 /* ---- the report -------------------------------------------------------- */
@@ -120,8 +199,9 @@ static void report(const struct crash *c, const char *outcome)
 {
     struct strbuf sb = {0};
     struct code_place site;
+    size_t frame;
     describe_signal(c, &sb);
-    if (crash_site(c, &site))
+    if (crash_site(c, &site, &frame))
         sb_printf(&sb, " in %s of %s, version %u", *site.function ? site.function : "??",
                   path_base(site.obj->name), site.version);
     sb_printf(&sb, "%s%s\n", *outcome ? ": " : "", outcome);
@@ -140,34 +220,88 @@ static void die(int sig, const siginfo_t *si)
     /* a fault: returning runs the instruction again, which faults again */
 }
 
+static void recover(const struct crash *c, const char *outcome);
+
+/* Where a thread resumes when its crashed call into new code is abandoned:
+ * entered as if called by the return point's code (the return address is
+ * on the stack, the registers calls preserve are the caller's), it rolls
+ * back, then returns 0 (0.0 for a floating-point result) to that caller. */
+static long crashed_call_returns(void)
+{
+    recover(&abandoned, abandoned_outcome);
+    __asm__ volatile("pxor %%xmm0, %%xmm0" ::: "xmm0");
+    return 0;
+}
+
+static void resume_at(ucontext_t *uc, const struct return_point *rp)
+{
+    greg_t *r = uc->uc_mcontext.gregs;
+    r[REG_RSP] = (greg_t)rp->sp;
+    r[REG_RBX] = (greg_t)rp->rbx;
+    r[REG_RBP] = (greg_t)rp->rbp;
+    r[REG_R12] = (greg_t)rp->r12;
+    r[REG_R13] = (greg_t)rp->r13;
+    r[REG_R14] = (greg_t)rp->r14;
+    r[REG_R15] = (greg_t)rp->r15;
+    r[REG_RIP] = (greg_t)crashed_call_returns;
+}
+
+/* The session's lock, to read its records: a reload may hold it (new code
+ * can crash as soon as the threads are released, before the reload is
+ * done), so wait for it a while; but this very thread may hold it (a
+ * crash under hotld_poll's reload, in a migration function), so not for
+ * ever: then the records are read as they are. */
+static bool lock_session(void)
+{
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 3;
+    return pthread_mutex_trylock(&session->lock) == 0 ||
+           pthread_mutex_timedlock(&session->lock, &deadline) == 0;
+}
+
 static void on_fatal(int sig, siginfo_t *si, void *context)
 {
     struct crash c;
+    struct return_point rp;
+    size_t site_frame = 0;
     capture(&c, sig, si, context);
-    /* unless a reload runs (maybe in this very thread): then read as is */
-    bool locked = pthread_mutex_trylock(&session->lock) == 0;
-    enum verdict v = judge(&c, locked);
+    bool locked = lock_session();
+    enum verdict v = judge(&c, locked, &site_frame);
+    const char *why = !rollback_enabled ? ""
+                      : locked          ? "not in code the last reload brought, no rollback"
+                                        : "the session stayed busy, no rollback";
+    if (v == ROLL_BACK && !guard &&
+        !return_point_of(&c, site_frame, &rp, abandoned_outcome, sizeof abandoned_outcome)) {
+        v = REPORT;
+        why = "no caller outside the new code to return to, no rollback";
+    }
     if (v == REPORT)
-        report(&c, guard && rollback_enabled ? "not in code the last reload brought, no rollback" : "");
+        report(&c, why);
     if (locked)
         pthread_mutex_unlock(&session->lock);
-    if (v == ROLL_BACK) {
+    if (v == ROLL_BACK && guard) {
         *guard_crash = c;
         siglongjmp(*guard, 1);
+    }
+    if (v == ROLL_BACK) {
+        abandoned = c;
+        resume_at(context, &rp);
+        return;
     }
     die(sig, si);
 }
 
 /* ---- hotld_protect --------------------------------------------------- */
 
-/* Back in hotld_protect, out of the crashed frames: report, roll back.
- * The report comes first, while the crashed code is still the current
- * version and is named as such. */
-static void recover(const struct crash *c)
+/* Out of the crashed frames: report, roll back. The report comes first,
+ * while the crashed code is still the current version and is named as
+ * such. */
+static void recover(const struct crash *c, const char *outcome)
 {
     char *summary = NULL;
     pthread_mutex_lock(&session->lock);
-    report(c, "rolling back to the previous version");
+    report(c, outcome);
     clear_error();
     int rc = reload_rollback(session, &summary);
     pthread_mutex_unlock(&session->lock);
@@ -197,7 +331,7 @@ static int protect(void (*fn)(void *), void *ctx)
     }
     guard = outer;
     guard_crash = outer_crash;
-    recover(&c);
+    recover(&c, "rolling back to the previous version");
     return c.signal;
 }
 

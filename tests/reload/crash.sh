@@ -3,14 +3,17 @@
 # under hotld_protect(). With --rollback, a version that follows a NULL
 # pointer (SIGSEGV), one that divides by zero (SIGFPE), one that aborts
 # (SIGABRT), one that executes ud2 (SIGILL) and one that reads a page its
-# file lost (SIGBUS) are each reported with a symbolized backtrace (function,
-# file:line, object, version) and rolled back: hotld_protect returns the
-# signal, the previous code runs again, the state the program built
-# stays, and mod.o's own data is put back as it was at the reload. The same command with the bad file unchanged does not bring it
-# back. A crash of reloaded code outside hotld_protect(), or without
-# --rollback, is reported the same way and kills the program with the
-# signal; a crash of code no reload brought kills it without a word from
-# hotld, as the linked program would die.
+# file lost (SIGBUS) are each reported with a symbolized backtrace
+# (function, file:line, object, version) and rolled back: hotld_protect
+# returns the signal, the previous code runs again, the state the program
+# built stays, and mod.o's own data is put back as it was at the reload.
+# The same command with the bad file unchanged does not bring it back.
+# Outside hotld_protect(), the crashed call into the new code is abandoned
+# instead: after the same rollback it returns 0 to its caller, and the
+# program goes on. Without --rollback, a crash of reloaded code is
+# reported the same way and kills the program with the signal; a crash of
+# code no reload brought kills it without a word from hotld, as the linked
+# program would die.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -103,8 +106,22 @@ test_unprotected() {
     use mod2.o mod.o
     reload
     send raw
-    report unprotected-report '^hotld: SIGSEGV \(address 0x0\) in next of mod\.o, version 1$' "${FRAME_NEXT}1\\)\$" "$FRAME_MAIN"
-    dies unprotected-kills 11
+    # no hotld_protect: the call into the new code is abandoned, returning
+    # 0 to its caller in main.o, and the program goes on with the old code
+    report unprotected-report '^hotld: SIGSEGV \(address 0x0\) in next of mod\.o, version 1: rolling back to the previous version; update returns 0 to [a-z_]+$' \
+        "${FRAME_NEXT}1\\)\$" "$FRAME_MAIN"
+    query
+    check unprotected-goes-on "1 2 2" "$(qv version) $(qv state) $(qv calls)" "version, state and count after the rollback"
+    send raw
+    query
+    check unprotected-old-code-runs "3 3" "$(qv state) $(qv calls)" "state and count"
+    use mod5.o mod.o
+    reload
+    send raw
+    report unprotected-ill-report '^hotld: SIGILL in next of mod\.o, version 3: rolling back to the previous version; update returns 0 to [a-z_]+$'
+    query
+    check unprotected-ill-goes-on "1 3 3" "$(qv version) $(qv state) $(qv calls)" "version, state and count"
+    session_stop
     use mod1.o mod.o
     session_start --session "$SNAME" main.o mod.o || return
     step no-rollback-v1 0
@@ -116,14 +133,33 @@ test_unprotected() {
     dies no-rollback-kills 11
 }
 
+# A worker thread crashes in new code, four threads running it and no
+# hotld_protect(): the thread's call returns 0, every thread goes on with
+# the previous version.
+test_threads() {
+    use tmod1.o tmod.o
+    session_start --session "$SNAME" --rollback tmain.o tmod.o || return
+    query
+    check threads-run "4 1" "$(qv alive) $(qv version)" "threads making calls, version"
+    use tmod2.o tmod.o
+    reload
+    report threads-report '^hotld: SIGSEGV \(address 0x0\) in mod_step of tmod\.o, version 1: rolling back to the previous version; mod_step returns 0 to worker$'
+    query
+    check threads-go-on "4 1" "$(qv alive) $(qv version)" "threads making calls, version"
+    session_stop
+}
+
 test_crash() {
     build main.o crash/main.c -g
     local v
     for v in 1 2 3 4 5 6; do build mod$v.o crash/mod.c -g -DVER=$v; done
+    build tmain.o crash/threads_main.c -g -pthread
+    for v in 1 2; do build tmod$v.o crash/threads_mod.c -g -DVER=$v; done
     builds_ok || return
     use mod1.o mod.o
     test_rollback
     test_unprotected
+    test_threads
 }
 
 for_variants test_crash gcc clang gcc-O2 clang-O2 gcc-asan
