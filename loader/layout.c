@@ -353,7 +353,11 @@ static uintptr_t linker_symbol_value(struct link *ld, const char *n)
     for (size_t i = 0; i < ARRAY_SIZE(array_bounds); i++)
         if (!strcmp(n, array_bounds[i].sym))
             return outsec_bound(ld, array_bounds[i].sec, array_bounds[i].end);
-    return im->base; /* __dso_handle, __ehdr_start, __executable_start */
+    /* __dso_handle, __ehdr_start, __executable_start: the program's, as
+     * in one executable, in a reload too. (One __dso_handle also keeps the
+     * code that passes it to __cxa_atexit the same from one reload to the
+     * next, and code relocated again later uses the live table's.) */
+    return ld->opts->live ? ld->opts->live->image->base : im->base;
 }
 
 int link_bind_linker_symbols(struct link *ld)

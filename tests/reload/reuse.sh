@@ -22,7 +22,7 @@ value() {
 # it loaded a copy.
 again() {
     local want="" said
-    [ $# -gt 1 ] && want="hotld: mod.o: version $2 again (its code was still loaded)"
+    [ -n "${2:-}" ] && want="hotld: ${AGAIN_OBJ:-mod.o}: version $2 again (its code was still loaded)"
     said=$(printf '%s\n' "$R_OUT" | grep ' again ')
     check "$1" "$want" "$said" "the reload's line about a version brought back"
 }
@@ -93,4 +93,38 @@ migrate() {
         not_ok "$P/$1-new-storage" "the counter stayed at $was"; fi
 }
 
+# C++: a class with virtual functions, objects of every version kept in a
+# vector, a static constructor. Versions come back as in C.
+cxx_build() { # OUT SOURCE FLAGS...
+    local out=$1 src=$2; shift 2
+    (cd "$W" && "$CXX" -g "${CFL[@]}" -I"$RL_SRC" "$@" -c "$RL_SRC/reuse/$src" -o "$out") >"$W/$out.log" 2>&1 && return
+    not_ok "$P/cxx-build" "$(head -c 300 "$W/$out.log")"
+    return 1
+}
+
+test_cxx() {
+    local v n=1 want i gen
+    CXX=${CC/gcc/g++} CXX=${CXX/clang/clang++}
+    cxx_build cxxmain.o cxxmain.cpp && cxx_build shapes1.o shapes.cpp -DVER=1 &&
+        cxx_build shapes2.o shapes.cpp -DVER=2 || return
+    use shapes1.o shapes.o
+    session_start --session "$SNAME-cxx" cxxmain.o shapes.o -lstdc++ || return
+    query
+    for v in 2 1 2 1 2; do
+        use "shapes$v.o" shapes.o
+        reload
+        expect_reloaded "cxx-$n-reloaded" shapes.o
+        gen=""
+        [ "$n" -ge 3 ] && gen=$((v == 2 ? 1 : 2)) # generation 0 is the first link's
+        AGAIN_OBJ=shapes.o again "cxx-$n-again" $gen
+        query
+        n=$((n + 1)) want=""
+        for ((i = 0; i < n; i++)); do want="$want square$v:$((4 * v))"; done
+        check "cxx-$n-runs" "${want# }" \
+            "$(awk -v t="$QT" '$1 == t && $2 == "shapes" { $1 = $2 = ""; sub(/^ +/, ""); print }' "$S_OUT")" "the shapes"
+    done
+    session_stop
+}
+
 for_variants test_reuse gcc clang gcc-O2 gcc-asan
+for_variants test_cxx gcc clang
