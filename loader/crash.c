@@ -96,7 +96,7 @@ static void capture(struct crash *c, int sig, const siginfo_t *si, const ucontex
 struct return_walk {
     struct return_point *rp;
     uintptr_t crash_ip;
-    size_t frame;               /* index of the frame met, -1 before */
+    size_t frame;               /* index of the frame met, 0: the crashed one */
     bool past_handler, found;
 };
 

@@ -8,12 +8,18 @@
  * (kept in place, or migrated back to new storage).
  *
  * Only the last reload's values are kept: a rollback goes back one reload.
- * Thread-local variables are not saved (each thread has its own). */
+ * Thread-local variables are not saved (each thread has its own), nor
+ * variables past SAVE_LIMIT. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "datasave.h"
 #include "util.h"
+
+/* The most one reload saves: it is copied while every thread is parked,
+ * and kept until the next reload. Variables past it are not saved, and a
+ * rollback leaves them as they are. */
+#define SAVE_LIMIT (64u << 20)
 
 /* A variable of obj's own, in writable memory shared by all threads. */
 static bool is_saved(const struct object *obj, const struct symbol *s)
@@ -27,7 +33,7 @@ static void plan_object(struct data_save *ds, const struct object *obj)
 {
     for (size_t j = 1; j < obj->nsyms; j++) {
         const struct symbol *s = obj->syms[j];
-        if (!is_saved(obj, s))
+        if (!is_saved(obj, s) || ds->size + s->size > SAVE_LIMIT)
             continue;
         struct saved_var v = {obj->name, j, s->addr, s->size, ds->size};
         ARRAY_PUSH(ds->vars, ds->n, ds->cap, v);

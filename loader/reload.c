@@ -149,8 +149,8 @@ static void redirect_version(struct plan *p, struct object *old, struct strmap *
 /* The first version's entries (where unchanged code, function pointers and
  * &f lead) and the current version's (what its own code, perhaps still
  * running, calls directly) jump to the new bodies. Versions in between
- * already jump to the previous one, so their callers reach the new code
- * in two jumps; the cost of a reload stays the same however many came
+ * already jump on to later ones, so their callers reach the new code
+ * through those; the cost of a reload stays the same however many came
  * before. */
 static void plan_redirects(struct session *se, struct plan *p, struct object *new)
 {
