@@ -10,6 +10,7 @@
  * Anything that fails before step 3 discards the new image and leaves the
  * program exactly as it was. */
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,30 +69,35 @@ unsigned session_version_of(const struct session *se, const struct object *obj)
 
 static void rekey_names(struct session *se, const struct object *obj);
 
-/* obj becomes the current version of its name and the current one the
- * previous. The one that was previous, unless it is the first, is no
- * longer read by anything: the first is where &f leads, the previous is
- * what a rollback links again, and only those two can be brought back
- * (reuse.c). Its records go (object_retire): reloading one object a
- * hundred times keeps three versions' records, not a hundred. */
+/* obj becomes the current version of its name, first of the versions
+ * most recently current. The one that leaves that list, unless it is the
+ * first version (where &f leads), is read by nothing any more: only the
+ * listed ones can be brought back (reuse.c), and the previous one is what
+ * a rollback links again. Its records go (object_retire): reloading one
+ * object a hundred times keeps five versions' records, not a hundred. */
 static void make_current(struct session *se, struct object *obj)
 {
     struct strmap_slot *slot = strmap_slot(&se->versions, obj->name);
     if (!slot->value)
         slot->value = xcalloc(1, sizeof(struct version_list));
     struct version_list *vl = slot->value;
-    size_t at = 0;
+    size_t at = 0, k = 0, left = SIZE_MAX;
     while (at < vl->n && vl->v[at] != obj)
         at++;
     if (at == vl->n)
         ARRAY_PUSH(vl->v, vl->n, vl->cap, obj);
-    size_t left = vl->prev;
-    vl->prev = vl->cur;
-    vl->cur = at;
-    struct object *gone = vl->v[left];
-    if (left != 0 && left != vl->cur && left != vl->prev && gone->elf) {
-        rekey_names(se, gone);
-        object_retire(gone);
+    while (k < vl->nrecent && vl->recent[k] != at)
+        k++;
+    if (k == vl->nrecent) { /* not listed: it joins, the oldest may leave */
+        if (vl->nrecent == VERSIONS_KEPT)
+            left = vl->recent[--vl->nrecent];
+        k = vl->nrecent++;
+    }
+    memmove(&vl->recent[1], &vl->recent[0], k * sizeof *vl->recent);
+    vl->recent[0] = at;
+    if (left != SIZE_MAX && left != 0 && vl->v[left]->elf) {
+        rekey_names(se, vl->v[left]);
+        object_retire(vl->v[left]);
     }
 }
 
@@ -160,8 +166,8 @@ static void plan_redirects(struct session *se, struct plan *p, struct object *ne
     struct strmap new_funcs = {0};
     index_functions(new, &new_funcs);
     redirect_version(p, vl->v[0], &new_funcs);
-    if (vl->cur != 0)
-        redirect_version(p, vl->v[vl->cur], &new_funcs);
+    if (vl->recent[0] != 0)
+        redirect_version(p, versions_current(vl), &new_funcs);
     strmap_free(&new_funcs);
 }
 

@@ -18,20 +18,24 @@
 #include "reuse.h"
 #include "util.h"
 
+static bool same_bytes(const struct object *a, const struct object *b)
+{
+    return a->file.bytes && b->file.bytes && a->file.size == b->file.size &&
+           !memcmp(a->file.bytes, b->file.bytes, a->file.size);
+}
+
 /* The version of obj's name with the same bytes that a reuse can go back
- * to: one whose records are whole (the first and the previous ones keep
- * theirs), loaded by a reload (the program's first link holds every
- * object together), and not the current one. */
+ * to: one whose records are whole (the first, and the ones most recently
+ * current keep theirs), loaded by a reload (the program's first link
+ * holds every object together), and not the current one. */
 static struct object *earlier_same(const struct session *se, const struct object *obj)
 {
     const struct version_list *vl = strmap_get(&se->versions, obj->name);
     if (!vl || !obj->file.bytes)
         return NULL;
-    struct object *whole[2] = {vl->v[0], vl->v[vl->prev]};
-    for (size_t i = 0; i < 2; i++) {
-        struct object *w = whole[i];
-        if (w != vl->v[vl->cur] && w->elf && w->link != se->gens[0] && w->file.bytes &&
-            w->file.size == obj->file.size && !memcmp(w->file.bytes, obj->file.bytes, obj->file.size))
+    for (size_t i = 1; i <= vl->nrecent; i++) {
+        struct object *w = vl->v[i < vl->nrecent ? vl->recent[i] : 0];
+        if (w != versions_current(vl) && w->elf && w->link != se->gens[0] && same_bytes(w, obj))
             return w;
     }
     return NULL;
@@ -42,9 +46,7 @@ bool reuse_same_objects(const struct link *nl, const struct link *g)
     if (nl->nobjs != g->nobjs)
         return false;
     for (size_t i = 0; i < nl->nobjs; i++) {
-        const struct object *a = nl->objs[i], *b = g->objs[i];
-        if (strcmp(a->name, b->name) || !a->file.bytes || !b->file.bytes || a->file.size != b->file.size ||
-            memcmp(a->file.bytes, b->file.bytes, a->file.size))
+        if (strcmp(nl->objs[i]->name, g->objs[i]->name) || !same_bytes(nl->objs[i], g->objs[i]))
             return false;
     }
     return true;

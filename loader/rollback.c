@@ -25,10 +25,10 @@ static struct object *previous_version(const struct session *se, const char *pat
 {
     const struct version_list *vl = strmap_get(&se->versions, path);
     *added = false;
-    if (!vl || !rollback_covers(se, vl->v[vl->cur]))
+    if (!vl || !rollback_covers(se, versions_current(vl)))
         return NULL;
     *added = vl->n == 1;
-    return vl->n > 1 ? vl->v[vl->prev] : NULL;
+    return versions_previous(vl);
 }
 
 static int check_members(const struct link *last)

@@ -30,12 +30,28 @@ struct session_options {
 /* Every version of one object, the first one first: the versions' code
  * stays, since old frames may be in it. The current one is usually the
  * last, but a reload that brings back an earlier version's bytes makes
- * that version current again (reuse.c). */
+ * that version current again (reuse.c); so the versions most recently
+ * current are listed apart. Of the others, only the first keeps its
+ * records whole. */
+#define VERSIONS_KEPT 4
+
 struct version_list {
     struct object **v;
     size_t n, cap;
-    size_t cur, prev;           /* the current and the previous versions */
+    size_t recent[VERSIONS_KEPT]; /* indices into v, the current first */
+    size_t nrecent;
 };
+
+static inline struct object *versions_current(const struct version_list *vl)
+{
+    return vl->v[vl->recent[0]];
+}
+
+/* The version before the current one, NULL if there was none. */
+static inline struct object *versions_previous(const struct version_list *vl)
+{
+    return vl->nrecent > 1 ? vl->v[vl->recent[1]] : NULL;
+}
 
 /* One version of an object's functions, for redirecting old code. */
 struct version {

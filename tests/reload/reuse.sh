@@ -7,7 +7,9 @@
 # kept and its addresses the same. A version is not brought back, and a
 # copy is loaded as usual, when its image would not be the same: after
 # other.o changed (its calls go to other.o's new code), or when its
-# counter's type differs from the current version's (it migrates).
+# counter's type differs from the current version's (it migrates). Any of
+# the four versions most recently current can come back: three versions in
+# turn, undo twice, redo.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -93,6 +95,30 @@ migrate() {
         not_ok "$P/$1-new-storage" "the counter stayed at $was"; fi
 }
 
+# Three versions in turn, then mod.o edited back twice in a row: each
+# version still among the four most recently current comes back.
+test_cycle() {
+    local v
+    build main.o reuse/main.c
+    build other.o reuse/other.c -DVER=1
+    for v in 1 2 3; do build "mod$v.o" reuse/mod.c -g -DVER=$v; done
+    builds_ok || return
+    use mod1.o mod.o
+    session_start --session "$SNAME-cycle" main.o mod.o other.o || return
+    query
+    COUNT=1 ADDRS="$(qv addr_counter) $(qv addr_value)"
+    to cycle-2 mod2.o 2 1
+    to cycle-3 mod3.o 3 1
+    to cycle-1 mod1.o 1 1 # a copy: version 0 is the first link's
+    to cycle-2-back mod2.o 2 1 1
+    to cycle-3-back mod3.o 3 1 2
+    to cycle-1-back mod1.o 1 1 3
+    to undo-1 mod3.o 3 1 2
+    to undo-2 mod2.o 2 1 1
+    to redo mod3.o 3 1 2
+    session_stop
+}
+
 # C++: a class with virtual functions, objects of every version kept in a
 # vector, a static constructor. Versions come back as in C.
 cxx_build() { # OUT SOURCE FLAGS...
@@ -127,4 +153,5 @@ test_cxx() {
 }
 
 for_variants test_reuse gcc clang gcc-O2 gcc-asan
+for_variants test_cycle gcc clang
 for_variants test_cxx gcc clang
