@@ -46,7 +46,6 @@ struct crash {
 
 /* The frame a crashed call into new code returns to: its caller's. */
 struct return_point {
-    size_t callee;              /* frame index of the outermost new frame */
     uintptr_t ip, sp;           /* sp: where the return address is */
     uintptr_t rbx, rbp, r12, r13, r14, r15;
 };
@@ -60,24 +59,47 @@ static __thread char abandoned_outcome[400];
 
 /* ---- in the handler ------------------------------------------------ */
 
-struct unwind_state {
-    struct crash *c;
-    bool past_handler;          /* the interrupted frame has been met */
+/* The frames from the interrupted one outwards, each given to visit
+ * (index 0: the interrupted frame) until it returns false. libgcc's
+ * unwinder starts in the handler and steps over the signal frame: the
+ * frames before the interrupted one are the handler's own. */
+typedef bool frame_visit(void *arg, size_t index, struct _Unwind_Context *ctx, uintptr_t ip);
+
+struct frame_walk {
+    uintptr_t crash_ip;
+    frame_visit *visit;
+    void *arg;
+    size_t index;
+    bool started;               /* the interrupted frame has been met */
 };
 
-static _Unwind_Reason_Code add_frame(struct _Unwind_Context *ctx, void *arg)
+static _Unwind_Reason_Code walk_step(struct _Unwind_Context *ctx, void *arg)
 {
-    struct unwind_state *u = arg;
+    struct frame_walk *w = arg;
     int before = 0;
     uintptr_t ip = _Unwind_GetIPInfo(ctx, &before);
-    if (!u->past_handler) {
-        u->past_handler = ip == u->c->frames[0]; /* the signal frame's own */
+    if (!w->started && !(w->started = ip == w->crash_ip))
         return _URC_NO_REASON;
-    }
-    if (u->c->nframes == MAX_FRAMES || ip == 0)
-        return _URC_END_OF_STACK;
-    u->c->frames[u->c->nframes++] = ip;
-    return _URC_NO_REASON;
+    return ip && w->visit(w->arg, w->index++, ctx, ip) ? _URC_NO_REASON : _URC_END_OF_STACK;
+}
+
+static void walk_frames(uintptr_t crash_ip, frame_visit *visit, void *arg)
+{
+    struct frame_walk w = {crash_ip, visit, arg, 0, false};
+    _Unwind_Backtrace(walk_step, &w);
+}
+
+/* frames[0] comes from the signal's context; the others are added. */
+static bool add_frame(void *arg, size_t index, struct _Unwind_Context *ctx, uintptr_t ip)
+{
+    struct crash *c = arg;
+    (void)ctx;
+    if (index == 0)
+        return true;
+    if (c->nframes == MAX_FRAMES)
+        return false;
+    c->frames[c->nframes++] = ip;
+    return true;
 }
 
 static void capture(struct crash *c, int sig, const siginfo_t *si, const ucontext_t *uc)
@@ -85,46 +107,36 @@ static void capture(struct crash *c, int sig, const siginfo_t *si, const ucontex
     *c = (struct crash){.signal = sig, .code = si->si_code, .address = (uintptr_t)si->si_addr};
     c->frames[0] = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
     c->nframes = 1;
-    struct unwind_state u = {c, false};
-    _Unwind_Backtrace(add_frame, &u);
+    walk_frames(c->frames[0], add_frame, c);
 }
 
-/* The same walk again, stopping at the caller's frame. Its context has
- * the registers calls preserve (DWARF numbers 3, 6, 12-15: rbx, rbp,
- * r12-r15), and its CFA is the callee's: the stack pointer the caller
- * has once the call returns, just above the return address. */
-struct return_walk {
+/* The same walk again, to the caller's frame. Its context has the
+ * registers calls preserve (DWARF numbers 3, 6, 12-15: rbx, rbp,
+ * r12-r15), and its CFA is the callee's: the stack pointer the caller has
+ * once the call returns, just above the return address. */
+struct return_search {
     struct return_point *rp;
-    uintptr_t crash_ip;
-    size_t frame;               /* index of the frame met, 0: the crashed one */
-    bool past_handler, found;
+    size_t caller;              /* the caller's frame index */
+    bool found;
 };
 
-static _Unwind_Reason_Code find_return_point(struct _Unwind_Context *ctx, void *arg)
+static bool find_return_point(void *arg, size_t index, struct _Unwind_Context *ctx, uintptr_t ip)
 {
-    struct return_walk *w = arg;
-    int before = 0;
-    uintptr_t ip = _Unwind_GetIPInfo(ctx, &before);
-    if (!w->past_handler) {
-        w->past_handler = ip == w->crash_ip;
-        if (!w->past_handler)
-            return _URC_NO_REASON;
-    }
-    struct return_point *rp = w->rp;
-    if (w->frame == rp->callee + 1) {
-        rp->sp = _Unwind_GetCFA(ctx) - sizeof(uintptr_t);
-        rp->ip = ip;
-        rp->rbx = _Unwind_GetGR(ctx, 3);
-        rp->rbp = _Unwind_GetGR(ctx, 6);
-        rp->r12 = _Unwind_GetGR(ctx, 12);
-        rp->r13 = _Unwind_GetGR(ctx, 13);
-        rp->r14 = _Unwind_GetGR(ctx, 14);
-        rp->r15 = _Unwind_GetGR(ctx, 15);
-        w->found = true;
-        return _URC_END_OF_STACK;
-    }
-    w->frame++;
-    return ip ? _URC_NO_REASON : _URC_END_OF_STACK;
+    struct return_search *r = arg;
+    if (index < r->caller)
+        return true;
+    *r->rp = (struct return_point){
+        .ip = ip,
+        .sp = _Unwind_GetCFA(ctx) - sizeof(uintptr_t),
+        .rbx = _Unwind_GetGR(ctx, 3),
+        .rbp = _Unwind_GetGR(ctx, 6),
+        .r12 = _Unwind_GetGR(ctx, 12),
+        .r13 = _Unwind_GetGR(ctx, 13),
+        .r14 = _Unwind_GetGR(ctx, 14),
+        .r15 = _Unwind_GetGR(ctx, 15),
+    };
+    r->found = true;
+    return false;
 }
 
 /* The first frame in the program's code: where the crash is its own (an
@@ -171,10 +183,9 @@ static bool return_point_of(const struct crash *c, size_t site_frame, struct ret
     }
     if (k + 1 >= c->nframes || !caller.obj)
         return false; /* new code all the way, or called from a library */
-    *rp = (struct return_point){.callee = k};
-    struct return_walk w = {rp, c->frames[0], 0, false, false};
-    _Unwind_Backtrace(find_return_point, &w);
-    if (!w.found || rp->ip != c->frames[k + 1] || *(const uintptr_t *)rp->sp != rp->ip)
+    struct return_search r = {rp, k + 1, false};
+    walk_frames(c->frames[0], find_return_point, &r);
+    if (!r.found || rp->ip != c->frames[k + 1] || *(const uintptr_t *)rp->sp != rp->ip)
         return false; /* the walk does not agree with itself: do not guess */
     snprintf(outcome, size, "rolling back to the previous version; %s returns 0 to %s",
              *callee.function ? callee.function : "the call", *caller.function ? caller.function : "its caller");
