@@ -40,7 +40,7 @@ static bool is_state_section(const struct section *s)
            s->type != SHT_PREINIT_ARRAY && strncmp(s->name, ".data.rel.ro", 12);
 }
 
-static bool is_variable(const struct symbol *s, const struct object *obj)
+bool is_state_variable(const struct symbol *s, const struct object *obj)
 {
     return (s->type == STT_OBJECT || s->type == STT_TLS || (s->type == STT_NOTYPE && s->size)) && s->size &&
            s->file == obj && s->sec && is_state_section(s->sec) && s->kind == SYM_DEFINED;
@@ -87,7 +87,7 @@ static struct var *collect(struct object *obj, const struct debug_info *di, size
     *n = 0;
     for (size_t i = 1; i < obj->nsyms; i++) {
         struct symbol *s = obj->syms[i];
-        if (!is_variable(s, obj))
+        if (!is_state_variable(s, obj))
             continue;
         const struct debug_var *dv = dwarf_var(di, obj, s);
         struct var cur = {s, base_length(s->name), 0, dv ? dv->key : NULL};
@@ -102,7 +102,7 @@ static struct var *collect(struct object *obj, const struct debug_info *di, size
 static bool has_variables(const struct object *obj)
 {
     for (size_t i = 1; i < obj->nsyms; i++)
-        if (is_variable(obj->syms[i], obj))
+        if (is_state_variable(obj->syms[i], obj))
             return true;
     return false;
 }

@@ -21,12 +21,11 @@
  * rollback leaves them as they are. */
 #define SAVE_LIMIT (64u << 20)
 
-/* A variable of obj's own, in writable memory shared by all threads. */
+/* A variable of obj's that a reload carries (databind.c), shared by all
+ * threads. */
 static bool is_saved(const struct object *obj, const struct symbol *s)
 {
-    return s && s->file == obj && (s->kind == SYM_DEFINED || s->kind == SYM_COMMON) &&
-           s->type == STT_OBJECT && s->size && s->addr && s->sec && s->sec->out &&
-           s->sec->out->seg == SEG_DATA && !(s->sec->flags & SHF_TLS);
+    return s && is_state_variable(s, obj) && s->type != STT_TLS && !(s->sec->flags & SHF_TLS);
 }
 
 static void plan_object(struct data_save *ds, const struct object *obj)
@@ -55,21 +54,13 @@ void datasave_take(struct data_save *ds)
         memcpy(ds->bytes + ds->vars[i].offset, (const void *)ds->vars[i].addr, ds->vars[i].size);
 }
 
-static const struct object *object_named(const struct link *ld, const char *name)
-{
-    for (size_t i = 0; i < ld->nobjs; i++)
-        if (!strcmp(ld->objs[i]->name, name))
-            return ld->objs[i];
-    return NULL;
-}
-
 void datasave_put_back(const struct data_save *saved, const struct link *nl, struct var_copy **copies,
                        size_t *n)
 {
     size_t cap = 0;
     for (size_t i = 0; i < saved->n; i++) {
         const struct saved_var *v = &saved->vars[i];
-        const struct object *obj = object_named(nl, v->object);
+        const struct object *obj = strmap_get(&nl->by_name, v->object);
         const struct symbol *s = obj && v->sym < obj->nsyms ? obj->syms[v->sym] : NULL;
         if (!s || !is_saved(obj, s) || s->size != v->size)
             continue; /* not the same bytes after all: leave it as it is */

@@ -172,6 +172,14 @@ static const Elf64_Rela *next_reloc(const struct func *f, size_t *i)
     return NULL;
 }
 
+/* Functions the compiler named itself (foo.constprop.0, foo.cold, ...)
+ * may change their calling convention between builds: old code keeps its
+ * own copies, only real functions are redirected. */
+bool func_is_redirectable(const struct func *f)
+{
+    return !strchr(f->name, '.') && f->room >= JMP_SIZE;
+}
+
 /* Whether two versions of a function do the same: the same bytes, and
  * relocations that reach the same things. An edited string literal or
  * constant changes what a function does without changing its bytes. */

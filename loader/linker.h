@@ -440,6 +440,8 @@ struct bind_result {
     size_t ndisplaced, capdisplaced;
 };
 int databind_object(struct object *old, struct object *new, struct bind_result *r);
+/* Is s one of obj's variables, whose value a reload keeps or carries? */
+bool is_state_variable(const struct symbol *s, const struct object *obj);
 void bind_result_free(struct bind_result *r);
 void migrations_prepare(struct bind_result *r);
 /* tps: the thread pointers of every thread that runs program code. */
@@ -452,9 +454,12 @@ bool databind_delta(const struct section *from, const Elf64_Rela *r, const struc
 bool bind_delta_at(const struct section *sec, int64_t off, int64_t *delta);
 
 /* functions.c */
+#define JMP_SIZE 5 /* jmp rel32: what a reload writes at an old entry */
 const struct func *object_functions(struct object *obj, size_t *n);
 const struct func *object_function(struct object *obj, const char *name);
 bool same_function(const struct func *a, const struct func *b);
+/* Does a reload make f's entry jump to its next version? */
+bool func_is_redirectable(const struct func *f);
 uint8_t object_binding(const struct object *obj, size_t i);
 
 /* funcaddr.c: &f of a reloaded function stays its first address */

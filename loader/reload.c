@@ -107,14 +107,6 @@ void session_record_versions(struct session *se, struct link *ld)
         make_current(se, ld->objs[i]);
 }
 
-/* Functions the compiler named itself (foo.constprop.0, foo.cold, ...)
- * may change their calling convention between builds: old code keeps its
- * own copies, only real functions are redirected. */
-static bool is_redirectable(const struct func *f)
-{
-    return !strchr(f->name, '.') && f->room >= JMP_SIZE;
-}
-
 static void count_functions(struct plan *p, struct object *old, struct object *new)
 {
     size_t nnew, nold;
@@ -145,7 +137,7 @@ static void redirect_version(struct plan *p, struct object *old, struct strmap *
     const struct func *fs = object_functions(old, &nf);
     for (size_t i = 0; i < nf; i++) {
         const struct func *f = &fs[i], *n;
-        if (is_redirectable(f) && (n = strmap_get(new_funcs, f->name)) && n->body != f->body) {
+        if (func_is_redirectable(f) && (n = strmap_get(new_funcs, f->name)) && n->body != f->body) {
             struct patch pt = {f->body, n->body};
             ARRAY_PUSH(p->patches, p->npatches, p->cappatches, pt);
         }

@@ -95,7 +95,8 @@ static int by_address(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* The entries of g's functions that a reload may have made jump, sorted. */
+/* The entries of g's functions that a reload may have made jump (the
+ * redirectable ones), sorted. */
 struct entries {
     uintptr_t *at;
     size_t n, cap;
@@ -107,7 +108,7 @@ static void collect_entries(const struct link *g, struct entries *e)
         size_t n;
         const struct func *f = object_functions(g->objs[i], &n);
         for (size_t j = 0; j < n; j++)
-            if (f[j].room >= JMP_SIZE)
+            if (func_is_redirectable(&f[j]))
                 ARRAY_PUSH(e->at, e->n, e->cap, f[j].body);
     }
     if (e->n)

@@ -5,8 +5,6 @@
 
 #include "session.h"
 
-#define JMP_SIZE 5 /* jmp rel32: what a reload writes at an old entry */
-
 /* An entry of the earlier image that a reload made jump on: its own
  * bytes, to write back. */
 struct entry_restore {
