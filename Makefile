@@ -13,7 +13,9 @@ CFLAGS  += -fPIC
 WARN    := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 # libdwarf's headers: /usr/include/libdwarf (20210528) or pkg-config's (0.x).
 DWARF_CFLAGS := $(shell pkg-config --cflags libdwarf 2>/dev/null || echo -I/usr/include/libdwarf)
-CPPFLAGS += -D_GNU_SOURCE -Ibuild -Iloader -Igdb -Idwarf -Iinspect -Iinclude $(DWARF_CFLAGS)
+# The source folders are the layers, lowest first (scripts/layers.sh).
+LAYERS  := $(shell scripts/layers.sh --dirs)
+CPPFLAGS += -D_GNU_SOURCE -Ibuild $(addprefix -I,$(LAYERS)) -Iinclude $(DWARF_CFLAGS)
 LDLIBS  := -ldwarf -lelf -lffi -lreadline -ldl -lgcc_s -lpthread
 # GDB finds the JIT interface through the dynamic symbol table, which
 # survives strip.
@@ -22,10 +24,9 @@ LDFLAGS += -Wl,--export-dynamic-symbol=__jit_debug_register_code \
            -Wl,--defsym=main=hotld_main
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-LOADER_SRC := $(wildcard loader/*.c gdb/*.c dwarf/*.c inspect/*.c)
-LIB_SRC    := $(filter-out loader/main.c,$(LOADER_SRC))
-OBJ        := $(LOADER_SRC:%.c=build/%.o)
-ASAN_OBJ   := $(LOADER_SRC:%.c=build/asan/%.o)
+SRC        := $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
+OBJ        := $(SRC:%.c=build/%.o)
+ASAN_OBJ   := $(SRC:%.c=build/asan/%.o)
 
 all: build/hotld
 

@@ -29,7 +29,7 @@
 #include "session.h"
 #include "stopworld.h"
 #include "util.h"
-#include "x86_insn.h"
+#include "insn.h"
 
 /* Which offsets of f can reach a use (refs: offsets of instructions'
  * fields that reference the variable): a fixpoint over the decoded

@@ -23,7 +23,7 @@
 #include "linker.h"
 #include "strbuf.h"
 #include "typeinfo.h"
-#include "x86_insn.h"
+#include "insn.h"
 #include "util.h"
 
 struct var {

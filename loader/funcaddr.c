@@ -16,7 +16,7 @@
 
 #include "linker.h"
 #include "util.h"
-#include "x86_insn.h"
+#include "insn.h"
 
 static void keep_global(struct link *live, struct symbol *s)
 {

@@ -203,23 +203,6 @@ static int find_entry(struct link *ld)
     return 0;
 }
 
-static void write_got_and_stubs(struct link *ld)
-{
-    uint64_t *got = image_bytes(ld->image, ld->image->got);
-    for (size_t i = 0; i < ld->ngot; i++)
-        got[i] = got_value(ld, &ld->got[i]);
-    for (size_t i = 0; i < ld->nstubs; i++) {
-        /* jmp *0(%rip); .quad target; int3; int3 */
-        uint8_t *stub = image_bytes(ld->image, ld->image->stubs + i * 16);
-        static const uint8_t jmp[6] = {0xff, 0x25, 0, 0, 0, 0};
-        const struct symbol *s = ld->stubs[i];
-        uint64_t target = s->call_addr ? s->call_addr : s->addr;
-        memcpy(stub, jmp, sizeof jmp);
-        memcpy(stub + 6, &target, 8);
-        stub[14] = stub[15] = 0xcc;
-    }
-}
-
 int segment_prot(enum segment seg)
 {
     static const int prot[NSEGMENTS] = {

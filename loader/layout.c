@@ -9,10 +9,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "jump.h"
 #include "linker.h"
+#include "reloc.h"
 #include "util.h"
 
-#define STUB_SIZE 16
 #define NO_PRIORITY 65536
 
 static const struct {
@@ -144,15 +145,15 @@ static void allocate_got_and_stubs(struct link *ld)
             for (size_t k = 0; k < sec->nrelas; k++) {
                 uint32_t type = ELF64_R_TYPE(sec->relas[k].r_info);
                 struct symbol *s = obj->syms[ELF64_R_SYM(sec->relas[k].r_info)];
-                if (reloc_is_tls(type)) {
+                if (x86_reloc_is_tls(type)) {
                     tls_allocate_got(ld, sec, k, s);
                     continue;
                 }
-                if (reloc_needs_got(type) && s->got < 0)
+                if (x86_reloc_needs_got(type) && s->got < 0)
                     add_got(ld, s, GOT_ADDR);
                 bool far = s->kind == SYM_DSO || s->kind == SYM_UNDEF || s->kind == SYM_EXTERNAL ||
                            s->type == STT_GNU_IFUNC;
-                if (far && reloc_may_need_stub(type) && s->stub < 0) {
+                if (far && x86_reloc_may_need_stub(type) && s->stub < 0) {
                     s->stub = ld->nstubs;
                     ARRAY_PUSH(ld->stubs, ld->nstubs, ld->capstubs, s);
                 }

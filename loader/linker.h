@@ -344,21 +344,21 @@ void region_release(uintptr_t addr, size_t size);
 void image_release(struct image *im);
 uintptr_t rehearsal_alloc(size_t size);
 
-/* reloc_x86_64.c */
-int reloc_width(uint32_t type); /* bytes patched; -1: unknown type */
-bool reloc_is_abs32(uint32_t type);
-bool reloc_needs_got(uint32_t type);
-bool reloc_may_need_stub(uint32_t type);
+/* relocate.c */
 /* Which relocations a pass applies: a link's are applied in three (the
  * thread-local ones need the TLS block loaded, references to an IFUNC
  * the resolver run); relocating a live section again applies them all. */
 enum reloc_pass { RELOC_ALL, RELOC_PLAIN, RELOC_TLS, RELOC_IFUNC };
 int relocate_section(struct link *ld, struct section *sec, enum reloc_pass pass);
-uint64_t got_value(const struct link *ld, const struct got_entry *e);
-void add_got(struct link *ld, struct symbol *sym, enum got_kind kind);
 
-/* tls_x86_64.c */
-bool reloc_is_tls(uint32_t type);
+/* got.c */
+void add_got(struct link *ld, struct symbol *sym, enum got_kind kind);
+uint64_t got_value(const struct link *ld, const struct got_entry *e);
+/* Where a call through s's stub goes. */
+uint64_t stub_target(const struct symbol *s);
+void write_got_and_stubs(struct link *ld);
+
+/* tls_relocate.c */
 void tls_check_sequences(struct object *obj);
 void tls_allocate_got(struct link *ld, const struct section *sec, size_t i, struct symbol *s);
 int relocate_tls(struct link *ld, struct section *sec, size_t *i);

@@ -6,6 +6,7 @@
 
 #include "hash.h"
 #include "linker.h"
+#include "reloc.h"
 #include "util.h"
 
 
@@ -276,7 +277,7 @@ int object_check_relocs(struct object *obj)
             const Elf64_Rela *r = &s->relas[j];
             uint32_t type = ELF64_R_TYPE(r->r_info);
             uint32_t sym = ELF64_R_SYM(r->r_info);
-            int width = reloc_width(type);
+            int width = x86_reloc_width(type);
             if (width < 0)
                 return fail("%s: section '%s' offset 0x%lx: unknown relocation type %u",
                             obj->name, s->name, (unsigned long)r->r_offset, type);
@@ -286,7 +287,7 @@ int object_check_relocs(struct object *obj)
             if (r->r_offset > s->size || s->size - r->r_offset < (uint64_t)width)
                 return fail("%s: section '%s': relocation offset 0x%lx beyond the section (size 0x%lx)",
                             obj->name, s->name, (unsigned long)r->r_offset, (unsigned long)s->size);
-            if (reloc_is_abs32(type) && obj->syms[sym]->sec)
+            if (x86_reloc_is_abs32(type) && obj->syms[sym]->sec)
                 obj->needs_low = true;
         }
     }

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "x86_insn.h"
+#include "insn.h"
 
 int main(int argc, char **argv)
 {

@@ -2,7 +2,7 @@
  * encodings). It needs to know, per opcode, whether a ModRM byte follows
  * and how many immediate bytes end the instruction; operands themselves
  * are not decoded. */
-#include "x86_insn.h"
+#include "insn.h"
 
 #include <stdbool.h>
 

@@ -1,4 +1,4 @@
-/* Thread-local relocations on x86-64 (psABI "Thread-Local Storage", and
+/* Thread-local relocations (loader/x86_64/tls_relax.c rewrites the bytes) (psABI "Thread-Local Storage", and
  * Drepper's "ELF Handling For Thread-Local Storage"), with the
  * relaxations GNU ld applies when it links an executable.
  *
@@ -32,134 +32,13 @@
 #include <string.h>
 
 #include "linker.h"
+#include "reloc.h"
+#include "tls_relax.h"
 #include "util.h"
 
-static const uint8_t gd_lea[] = {0x66, 0x48, 0x8d, 0x3d};
-static const uint8_t gd_call_plt[] = {0x66, 0x66, 0x48, 0xe8};
-static const uint8_t gd_call_got[] = {0x66, 0x48, 0xff, 0x15};
-static const uint8_t ld_lea[] = {0x48, 0x8d, 0x3d};
-static const uint8_t mov_fs0_rax[] = {0x64, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0};
-static const uint8_t lea_rax_rax[] = {0x48, 0x8d, 0x80};
-static const uint8_t desc_call[] = {0xff, 0x10};
-
-bool reloc_is_tls(uint32_t type)
+static struct x86_code code_of(const struct section *s)
 {
-    switch (type) {
-    case R_X86_64_DTPMOD64: case R_X86_64_DTPOFF64: case R_X86_64_TPOFF64:
-    case R_X86_64_TLSGD: case R_X86_64_TLSLD: case R_X86_64_DTPOFF32:
-    case R_X86_64_GOTTPOFF: case R_X86_64_TPOFF32: case R_X86_64_GOTPC32_TLSDESC:
-    case R_X86_64_TLSDESC_CALL:
-        return true;
-    default:
-        return false;
-    }
-}
-
-/* Are the bytes at sec[at, at + n) equal to want? */
-static bool bytes_are(const struct section *sec, int64_t at, const uint8_t *want, size_t n)
-{
-    return sec->data && at >= 0 && (uint64_t)at + n <= sec->size && !memcmp(sec->data + at, want, n);
-}
-
-/* The relocation of the __tls_get_addr call that must follow at `at`. */
-static bool call_follows(const struct section *sec, size_t i, uint64_t at)
-{
-    if (i + 1 >= sec->nrelas || sec->relas[i + 1].r_offset != at)
-        return false;
-    uint32_t t = ELF64_R_TYPE(sec->relas[i + 1].r_info);
-    return t == R_X86_64_PLT32 || t == R_X86_64_PC32 || t == R_X86_64_GOTPCRELX ||
-           t == R_X86_64_GOTPCREL || t == R_X86_64_PLTOFF64;
-}
-
-/* The large model's call: movabs $__tls_get_addr@pltoff,%rax;
- * add %REG,%rax; call *%rax, at `at`. */
-static bool large_call_at(const struct section *sec, size_t i, int64_t at)
-{
-    if (!bytes_are(sec, at, (const uint8_t[]){0x48, 0xb8}, 2) || !call_follows(sec, i, at + 2) ||
-        !bytes_are(sec, at + 11, (const uint8_t[]){0x01}, 1) ||
-        !bytes_are(sec, at + 13, (const uint8_t[]){0xff, 0xd0}, 2))
-        return false;
-    uint8_t rex = sec->data[at + 10], modrm = sec->data[at + 12];
-    return (rex == 0x48 || rex == 0x4c) && (modrm & 0xc7) == 0xc0;
-}
-
-/* A code sequence to rewrite: where it starts relative to the TLSGD or
- * TLSLD relocation, and its length; length 0 if it is not a known shape. */
-struct sequence {
-    int start;
-    size_t length;
-};
-
-static struct sequence gd_sequence(const struct section *sec, size_t i)
-{
-    int64_t off = (int64_t)sec->relas[i].r_offset;
-    if (bytes_are(sec, off - 4, gd_lea, sizeof gd_lea) && call_follows(sec, i, off + 8) &&
-        (bytes_are(sec, off + 4, gd_call_plt, sizeof gd_call_plt) ||
-         bytes_are(sec, off + 4, gd_call_got, sizeof gd_call_got)))
-        return (struct sequence){-4, 16};
-    if (bytes_are(sec, off - 3, ld_lea, sizeof ld_lea) && large_call_at(sec, i, off + 4))
-        return (struct sequence){-3, 22};
-    return (struct sequence){0, 0};
-}
-
-/* Local dynamic: 12 bytes with a direct call, 13 with an indirect one, 22
- * in the large model. */
-static struct sequence ld_sequence(const struct section *sec, size_t i)
-{
-    int64_t off = (int64_t)sec->relas[i].r_offset;
-    if (!bytes_are(sec, off - 3, ld_lea, sizeof ld_lea))
-        return (struct sequence){0, 0};
-    if (bytes_are(sec, off + 4, (const uint8_t[]){0xe8}, 1) && call_follows(sec, i, off + 5))
-        return (struct sequence){-3, 12};
-    if (bytes_are(sec, off + 4, (const uint8_t[]){0xff, 0x15}, 2) && call_follows(sec, i, off + 6))
-        return (struct sequence){-3, 13};
-    if (large_call_at(sec, i, off + 4))
-        return (struct sequence){-3, 22};
-    return (struct sequence){0, 0};
-}
-
-/* n bytes of NOPs, in the longest forms (Intel's recommended ones). */
-static void fill_nops(uint8_t *p, size_t n)
-{
-    static const uint8_t nops[9][9] = {
-        {0x90}, {0x66, 0x90}, {0x0f, 0x1f, 0x00}, {0x0f, 0x1f, 0x40, 0x00},
-        {0x0f, 0x1f, 0x44, 0x00, 0x00}, {0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00},
-        {0x0f, 0x1f, 0x80, 0, 0, 0, 0}, {0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0},
-        {0x66, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0},
-    };
-    while (n) {
-        size_t k = n < 9 ? n : 9;
-        memcpy(p, nops[k - 1], k);
-        p += k;
-        n -= k;
-    }
-}
-
-/* REX.W, then one of the opcodes, reading (%rip)+disp32 into a 64-bit
- * register: mov/add for x@gottpoff, lea for x@tlsdesc. */
-static bool rip_operand(const struct section *sec, size_t i, uint8_t op1, uint8_t op2)
-{
-    int64_t off = (int64_t)sec->relas[i].r_offset;
-    if (!sec->data || off < 3 || (uint64_t)off > sec->size)
-        return false;
-    const uint8_t *p = sec->data + off - 3;
-    return (p[0] == 0x48 || p[0] == 0x4c) && (p[1] == op1 || p[1] == op2) && (p[2] & 0xc7) == 0x05;
-}
-
-static bool ie_relaxable(const struct section *sec, size_t i)
-{
-    return rip_operand(sec, i, 0x8b, 0x03);
-}
-
-/* The same instruction with an immediate instead of the memory operand
- * (mov, lea -> mov $imm; add -> add $imm). p: its REX prefix. */
-static void to_immediate(uint8_t *p)
-{
-    uint8_t reg = (p[2] >> 3) & 7;
-    if (p[0] == 0x4c)
-        p[0] = 0x49;            /* the register moves from ModRM.reg to ModRM.rm */
-    p[1] = p[1] == 0x03 ? 0x81 : 0xc7;
-    p[2] = 0xc0 | reg;
+    return (struct x86_code){s->data, s->size, s->relas, s->nrelas};
 }
 
 static bool is_own(const struct symbol *s)
@@ -171,8 +50,9 @@ void tls_check_sequences(struct object *obj)
 {
     for (size_t j = 1; j < obj->nsecs; j++) {
         const struct section *sec = &obj->secs[j];
+        struct x86_code code = code_of(sec);
         for (size_t i = 0; i < sec->nrelas; i++)
-            if (ELF64_R_TYPE(sec->relas[i].r_info) == R_X86_64_TLSLD && !ld_sequence(sec, i).length)
+            if (ELF64_R_TYPE(sec->relas[i].r_info) == R_X86_64_TLSLD && !x86_tls_ld_sequence(&code, i).length)
                 obj->tls_ld_kept = true;
     }
 }
@@ -186,9 +66,10 @@ static void add_tls_pair(struct link *ld, struct symbol *s)
 
 void tls_allocate_got(struct link *ld, const struct section *sec, size_t i, struct symbol *s)
 {
+    struct x86_code code = code_of(sec);
     switch (ELF64_R_TYPE(sec->relas[i].r_info)) {
     case R_X86_64_TLSGD:
-        if ((!is_own(s) || !gd_sequence(sec, i).length) && s->tls_got < 0)
+        if ((!is_own(s) || !x86_tls_gd_sequence(&code, i).length) && s->tls_got < 0)
             add_tls_pair(ld, s);
         break;
     case R_X86_64_TLSLD:
@@ -199,7 +80,7 @@ void tls_allocate_got(struct link *ld, const struct section *sec, size_t i, stru
         }
         break;
     case R_X86_64_GOTTPOFF:
-        if ((!is_own(s) || !ie_relaxable(sec, i)) && s->got < 0)
+        if ((!is_own(s) || !x86_tls_ie_relaxable(&code, i)) && s->got < 0)
             add_got(ld, s, GOT_TPOFF);
         break;
     case R_X86_64_GOTPC32_TLSDESC:
@@ -227,11 +108,7 @@ static int tls_error(const struct tls_reloc *c, const char *what)
 
 static int store_s32(const struct tls_reloc *c, uint8_t *loc, int64_t v)
 {
-    if (v < INT32_MIN || v > INT32_MAX)
-        return tls_error(c, "offset out of 32-bit range");
-    int32_t v32 = (int32_t)v;
-    memcpy(loc, &v32, 4);
-    return 0;
+    return x86_store_s32(loc, v) ? 0 : tls_error(c, "offset out of 32-bit range");
 }
 
 static int64_t got_slot_pc(const struct tls_reloc *c, int32_t slot)
@@ -244,30 +121,23 @@ static int64_t got_slot_pc(const struct tls_reloc *c, int32_t slot)
  * (i + 1) is consumed. */
 static int general_dynamic(struct tls_reloc *c, size_t *i)
 {
-    struct sequence seq = gd_sequence(c->sec, *i);
+    struct x86_code code = code_of(c->sec);
+    struct tls_sequence seq = x86_tls_gd_sequence(&code, *i);
     if (!is_own(c->sym) || !seq.length)
         return store_s32(c, c->loc, got_slot_pc(c, c->sym->tls_got));
     uint8_t *p = c->loc + seq.start;
-    memcpy(p, mov_fs0_rax, sizeof mov_fs0_rax);
-    memcpy(p + 9, lea_rax_rax, sizeof lea_rax_rax);
-    fill_nops(p + 16, seq.length - 16);
+    x86_tls_gd_to_le(p, seq.length);
     ++*i;
-    return store_s32(c, p + 12, c->at.tpoff);
+    return store_s32(c, p + TLS_GD_LE_TPOFF, c->at.tpoff);
 }
 
 static int local_dynamic(struct tls_reloc *c, size_t *i)
 {
     if (c->sec->obj->tls_ld_kept)
         return store_s32(c, c->loc, got_slot_pc(c, c->ld->tls_ld_got));
-    /* Operand-size prefixes, which the mov ignores, make up the length
-     * as GNU ld does: one instruction decodes faster than a mov and a NOP
-     * in a hot loop. Beyond four prefixes (slow to decode), NOPs follow. */
-    struct sequence seq = ld_sequence(c->sec, *i);
-    size_t prefixes = seq.length - 9 < 4 ? seq.length - 9 : 4;
-    uint8_t *p = c->loc + seq.start;
-    memset(p, 0x66, prefixes);
-    memcpy(p + prefixes, mov_fs0_rax, sizeof mov_fs0_rax);
-    fill_nops(p + prefixes + 9, seq.length - 9 - prefixes);
+    struct x86_code code = code_of(c->sec);
+    struct tls_sequence seq = x86_tls_ld_sequence(&code, *i);
+    x86_tls_ld_to_le(c->loc + seq.start, seq.length);
     ++*i;
     return 0;
 }
@@ -291,13 +161,14 @@ static int dtp_offset(const struct tls_reloc *c, int64_t *v)
 
 static int initial_exec(struct tls_reloc *c)
 {
-    if (!is_own(c->sym) || !ie_relaxable(c->sec, c->r - c->sec->relas)) {
+    struct x86_code code = code_of(c->sec);
+    if (!is_own(c->sym) || !x86_tls_ie_relaxable(&code, c->r - c->sec->relas)) {
         if (!c->at.is_static)
             return tls_error(c, "initial-exec access to a library loaded at run time; "
                                 "rebuild with -fPIC or -ftls-model=global-dynamic");
         return store_s32(c, c->loc, got_slot_pc(c, c->sym->got));
     }
-    to_immediate(c->loc - 3);
+    x86_to_immediate(c->loc - 3);
     return store_s32(c, c->loc, c->at.tpoff);
 }
 
@@ -305,7 +176,8 @@ static int initial_exec(struct tls_reloc *c)
  * the GOT slot) for a library's. */
 static int descriptor(struct tls_reloc *c)
 {
-    if (!rip_operand(c->sec, c->r - c->sec->relas, 0x8d, 0x8d))
+    struct x86_code code = code_of(c->sec);
+    if (!x86_tls_rip_operand(&code, c->r - c->sec->relas, 0x8d, 0x8d))
         return tls_error(c, "TLS descriptor sequence not of the form lea x@tlsdesc(%rip),%reg");
     if (!is_own(c->sym)) {
         if (!c->at.is_static)
@@ -314,15 +186,16 @@ static int descriptor(struct tls_reloc *c)
         c->loc[-2] = 0x8b;      /* lea -> mov from the slot */
         return store_s32(c, c->loc, got_slot_pc(c, c->sym->got));
     }
-    to_immediate(c->loc - 3);
+    x86_to_immediate(c->loc - 3);
     return store_s32(c, c->loc, c->at.tpoff);
 }
 
 static int descriptor_call(struct tls_reloc *c)
 {
-    if (!bytes_are(c->sec, (int64_t)c->r->r_offset, desc_call, sizeof desc_call))
+    struct x86_code code = code_of(c->sec);
+    if (!x86_tls_desc_call_at(&code, c->r - c->sec->relas))
         return tls_error(c, "TLS descriptor call not of the form call *(%rax)");
-    memcpy(c->loc, (const uint8_t[]){0x66, 0x90}, 2);
+    x86_tls_desc_call_to_nop(c->loc);
     return 0;
 }
 

@@ -2,8 +2,8 @@
  * instruction holding a RIP-relative displacement end? (The addend of its
  * relocation folds in the size of any immediate that follows the
  * displacement.) And where can control go from it (activeness.c)? */
-#ifndef HOTLD_X86_INSN_H
-#define HOTLD_X86_INSN_H
+#ifndef HOTLD_X86_64_INSN_H
+#define HOTLD_X86_64_INSN_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,0 +1,216 @@
+/* Relocations applied to the image while it is still writable: the values
+ * the arithmetic needs (x86_64/reloc.c) come from the link's records, and
+ * a 32-bit field that cannot reach its target falls back on the symbol's
+ * stub, or fails naming the object, section, offset, type and symbol. */
+#include <dlfcn.h>
+#include <link.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "jump.h"
+#include "linker.h"
+#include "reloc.h"
+#include "util.h"
+
+struct reloc {
+    struct link *ld;
+    struct section *sec;
+    const Elf64_Rela *r;
+    struct symbol *sym;
+    uint32_t type;
+};
+
+static const char *symbol_name(const struct reloc *c)
+{
+    if (c->sym->type == STT_SECTION && c->sym->sec)
+        return c->sym->sec->name;
+    return c->sym->name;
+}
+
+/* The library a DSO symbol really lives in (dlsym may have found it
+ * through a dependency of the library we asked). */
+static const char *defining_library(const struct symbol *s)
+{
+    Dl_info info;
+    if (s->kind != SYM_DSO)
+        return NULL;
+    return dladdr((void *)s->addr, &info) && info.dli_fname ? info.dli_fname : s->dso;
+}
+
+static int out_of_range(const struct reloc *c, uint64_t value)
+{
+    const char *hint = "";
+    if (c->ld->low)
+        hint = ": objects built with -fno-pie must sit below 2 GiB, far from shared-library "
+               "code and data; rebuild with -fPIE (the default) or -fPIC";
+    else if (x86_reloc_is_abs32(c->type))
+        hint = ": the object was built with -fno-pie; rebuild it with -fPIE or -fPIC";
+    const char *lib = defining_library(c->sym);
+    return fail("%s: section '%s' offset 0x%lx: %s against '%s'%s%s out of range (value 0x%lx)%s",
+                c->sec->obj->name, c->sec->name, (unsigned long)c->r->r_offset,
+                x86_reloc_name(c->type), symbol_name(c), lib ? " in " : "", lib ? lib : "",
+                (unsigned long)value, hint);
+}
+
+struct code_search {
+    uintptr_t addr;
+    bool in_code;
+};
+
+static int find_code_segment(struct dl_phdr_info *info, size_t size, void *data)
+{
+    struct code_search *q = data;
+    (void)size;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const Elf64_Phdr *ph = &info->dlpi_phdr[i];
+        uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+        if (ph->p_type == PT_LOAD && q->addr >= start && q->addr < start + ph->p_memsz) {
+            q->in_code = ph->p_flags & PF_X;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Is the DSO symbol at addr a function (so that a stub can stand in)?
+ * Its address is in a library's code: dlsym gives an IFUNC's choice,
+ * which need not have a symbol of its own (memcpy's does not). */
+static bool is_dso_function(const struct symbol *s)
+{
+    struct code_search q = {s->addr, false};
+    return s->kind == SYM_DSO && dl_iterate_phdr(find_code_segment, &q) && q.in_code;
+}
+
+/* Z: a library symbol's size comes from its dynamic symbol table. */
+static uint64_t symbol_size(const struct reloc *c)
+{
+    const Elf64_Sym *es = NULL;
+    Dl_info info;
+    if (c->sym->kind != SYM_DSO)
+        return c->sym->size;
+    if (dladdr1((void *)c->sym->addr, &info, (void **)&es, RTLD_DL_SYMENT) && es)
+        return es->st_size;
+    return 0;
+}
+
+static uintptr_t stub_address(const struct reloc *c)
+{
+    return c->ld->image->stubs + (uintptr_t)c->sym->stub * STUB_SIZE;
+}
+
+/* May the symbol's stub stand in for it in a field that cannot reach it? */
+static bool stub_can_stand_in(const struct reloc *c)
+{
+    return c->sym->stub >= 0 &&
+           (c->type == R_X86_64_PLT32 || c->sym->kind == SYM_UNDEF || c->sym->kind == SYM_EXTERNAL ||
+            c->sym->type == STT_GNU_IFUNC || is_dso_function(c->sym));
+}
+
+/* Write a field, through the symbol's stub if the direct value does not
+ * fit and a stub can stand in for the target. */
+static int store_field(const struct reloc *c, uint8_t *loc, const struct x86_field *f)
+{
+    if (x86_field_fits(f, f->value)) {
+        x86_field_store(loc, f->value, f->width);
+        return 0;
+    }
+    if (f->stub_may_stand_in && stub_can_stand_in(c) && x86_field_fits(f, f->via_stub)) {
+        x86_field_store(loc, f->via_stub, f->width);
+        return 0;
+    }
+    return out_of_range(c, f->value);
+}
+
+/* S, moved for a section symbol whose target variable kept its storage
+ * from an earlier version of the object. */
+static uint64_t relocated_symbol_value(const struct reloc *c)
+{
+    int64_t delta = 0;
+    const struct section *sec = c->sym->sec;
+    if (c->sym->type == STT_SECTION && sec && sec->nbinds)
+        databind_delta(c->sec, c->r, sec, &delta);
+    return c->sym->addr + delta;
+}
+
+/* An FDE (or its LSDA pointer) may refer to code of a COMDAT group kept
+ * in another object. GNU ld drops such FDEs; here the FDE stays but gets
+ * an empty address range, which no unwinder matches. at: offset of the
+ * relocated field in the .eh_frame section. */
+static void disable_fde(const struct reloc *c)
+{
+    const struct section *s = c->sec;
+    uint8_t *bytes = image_bytes(c->ld->image, s->addr);
+    uint64_t at = c->r->r_offset, rec = 0;
+    while (rec + 8 <= s->size) {
+        uint32_t len;
+        memcpy(&len, bytes + rec, 4);
+        if (len == 0 || len == 0xffffffff || rec + 4 + len > s->size)
+            return;
+        if (at < rec + 4 + len) {
+            uint32_t zero = 0;
+            if (rec + 16 <= s->size && rec + 16 <= rec + 4 + len)
+                memcpy(bytes + rec + 12, &zero, 4); /* pc_range (sdata4) */
+            memcpy(bytes + at, &zero, 4);
+            return;
+        }
+        rec += 4 + len;
+    }
+}
+
+static bool is_unwind_section(const struct section *s)
+{
+    return s->type == SHT_X86_64_UNWIND || !strcmp(s->name, ".eh_frame");
+}
+
+static int apply_plain(const struct reloc *c)
+{
+    if (c->sym->sec && c->sym->sec->discarded && is_unwind_section(c->sec)) {
+        disable_fde(c);
+        return 0;
+    }
+    struct image *im = c->ld->image;
+    struct x86_reloc_args a = {.S = relocated_symbol_value(c), .A = c->r->r_addend,
+                               .P = c->sec->addr + c->r->r_offset, .GOT = im->got,
+                               .G = (uint64_t)c->sym->got * 8};
+    a.call = c->sym->call_addr ? c->sym->call_addr : a.S;
+    a.L = c->sym->stub >= 0 ? stub_address(c) : a.call;
+    a.Z = x86_reloc_uses_size(c->type) ? symbol_size(c) : 0;
+    struct x86_field f;
+    if (!x86_reloc_compute(c->type, &a, &f))
+        return fail("%s: section '%s': relocation type %u is not supported", c->sec->obj->name,
+                    c->sec->name, c->type);
+    return store_field(c, image_bytes(im, a.P), &f);
+}
+
+static bool in_pass(const struct link *ld, const struct reloc *c, enum reloc_pass pass)
+{
+    switch (pass) {
+    case RELOC_ALL: return true;
+    case RELOC_TLS: return x86_reloc_is_tls(c->type);
+    case RELOC_IFUNC: return !x86_reloc_is_tls(c->type) && is_own_ifunc(ld, c->sym);
+    case RELOC_PLAIN: break;
+    }
+    return !x86_reloc_is_tls(c->type) && !is_own_ifunc(ld, c->sym);
+}
+
+/* Apply the relocations of sec that belong to pass; a first pass marks
+ * the section if it left some for a later one. */
+int relocate_section(struct link *ld, struct section *sec, enum reloc_pass pass)
+{
+    struct reloc c = {.ld = ld, .sec = sec};
+    for (size_t i = 0; i < sec->nrelas; i++) {
+        c.r = &sec->relas[i];
+        c.type = ELF64_R_TYPE(c.r->r_info);
+        c.sym = sec->obj->syms[ELF64_R_SYM(c.r->r_info)];
+        if (!in_pass(ld, &c, pass)) {
+            sec->deferred = true;
+            continue;
+        }
+        if (pass == RELOC_IFUNC && (sec->flags & SHF_TLS))
+            return fail("%s: section '%s': a thread-local initializer refers to IFUNC '%s'",
+                        sec->obj->name, sec->name, c.sym->name);
+        if (x86_reloc_is_tls(c.type) ? relocate_tls(ld, sec, &i) < 0 : apply_plain(&c) < 0)
+            return -1;
+    }
+    return 0;
+}
