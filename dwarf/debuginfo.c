@@ -15,6 +15,7 @@
 
 #include "die.h"
 #include "dwarfopen.h"
+#include "psabi.h"
 #include "util.h"
 
 
@@ -27,8 +28,8 @@ struct reloc_index {
 struct debug_info {
     Dwarf_Debug dbg;
     int fd;
-    const struct object *obj;
-    const Elf64_Sym *syms;
+    size_t nsecs;
+    Elf64_Sym *syms;            /* the object's symbol table, copied */
     size_t nsyms;
     struct reloc_index info, addr;  /* .rela.debug_info, .rela.debug_addr */
     struct debug_var *vars;
@@ -48,22 +49,17 @@ static int by_offset(const void *a, const void *b)
     return x->r_offset < y->r_offset ? -1 : x->r_offset > y->r_offset;
 }
 
-static struct reloc_index index_relocs(const struct object *obj, const char *target)
+/* The relocations of section i, sorted by offset. */
+static struct reloc_index index_relocs(Elf_Scn *scn)
 {
-    for (size_t i = 1; i < obj->nsecs; i++) {
-        const struct section *r = &obj->secs[i];
-        GElf_Shdr sh;
-        if (r->type != SHT_RELA || !r->data || !gelf_getshdr(elf_getscn(obj->elf, i), &sh) ||
-            sh.sh_info >= obj->nsecs || strcmp(obj->secs[sh.sh_info].name, target))
-            continue;
-        size_t n = r->size / sizeof(Elf64_Rela);
-        Elf64_Rela *copy = xmalloc((n ? n : 1) * sizeof *copy);
-        memcpy(copy, r->data, n * sizeof *copy);
-        if (n)
-            qsort(copy, n, sizeof *copy, by_offset);
-        return (struct reloc_index){copy, n};
+    Elf_Data *d = elf_getdata(scn, NULL);
+    size_t n = d && d->d_buf ? d->d_size / sizeof(Elf64_Rela) : 0;
+    Elf64_Rela *copy = xmalloc((n ? n : 1) * sizeof *copy);
+    if (n) {
+        memcpy(copy, d->d_buf, n * sizeof *copy);
+        qsort(copy, n, sizeof *copy, by_offset);
     }
-    return (struct reloc_index){NULL, 0};
+    return (struct reloc_index){copy, n};
 }
 
 /* The storage a relocation at `offset` of the indexed section points at. */
@@ -80,7 +76,7 @@ static bool storage_at(const struct debug_info *di, const struct reloc_index *ix
         *off = ELF64_R_SYM(r->r_info);
         return r->r_addend == 0;
     }
-    if (s->st_shndx == SHN_UNDEF || s->st_shndx >= di->obj->nsecs)
+    if (s->st_shndx == SHN_UNDEF || s->st_shndx >= di->nsecs)
         return false;
     *sec = s->st_shndx;
     *off = s->st_value + r->r_addend;
@@ -306,58 +302,79 @@ static bool needed(const char *name)
     return false;
 }
 
-/* Give each unneeded debug section of the copy an empty name. */
-static void hide_sections(const struct object *obj, char *bytes, size_t size)
+static const char *section_name(Elf *e, size_t shstrndx, Elf_Scn *scn)
 {
+    GElf_Shdr sh;
+    const char *name = gelf_getshdr(scn, &sh) ? elf_strptr(e, shstrndx, sh.sh_name) : NULL;
+    return name ? name : "";
+}
+
+/* From the object's sections: its symbols and the relocations of
+ * .debug_info and .debug_addr, copied into di; and the offsets of the
+ * section headers whose names libdwarf is not to see. Returns whether it
+ * has DWARF at all. */
+static bool read_sections(struct debug_info *di, Elf *e, uint64_t *hide, size_t *nhide)
+{
+    size_t shstrndx;
+    bool has_info = false;
     GElf_Ehdr eh;
-    if (!gelf_getehdr(obj->elf, &eh) || eh.e_shentsize != sizeof(Elf64_Shdr))
-        return;
-    for (size_t i = 1; i < obj->nsecs; i++) {
-        uint64_t at = eh.e_shoff + i * sizeof(Elf64_Shdr);
-        if (!needed(obj->secs[i].name) && at <= size && size - at >= sizeof(Elf64_Shdr))
-            memset(bytes + at + offsetof(Elf64_Shdr, sh_name), 0, sizeof(Elf64_Word));
+    if (elf_getshdrstrndx(e, &shstrndx) < 0 || elf_getshdrnum(e, &di->nsecs) < 0 || !gelf_getehdr(e, &eh) ||
+        eh.e_shentsize != sizeof(Elf64_Shdr))
+        return false;
+    for (Elf_Scn *scn = NULL; (scn = elf_nextscn(e, scn));) {
+        GElf_Shdr sh;
+        const char *name = section_name(e, shstrndx, scn);
+        Elf_Data *d;
+        if (!gelf_getshdr(scn, &sh))
+            return false;
+        has_info |= !strcmp(name, ".debug_info");
+        if (!needed(name))
+            hide[(*nhide)++] = eh.e_shoff + elf_ndxscn(scn) * sizeof(Elf64_Shdr);
+        if (sh.sh_type == SHT_SYMTAB && !di->syms && (d = elf_getdata(scn, NULL)) && d->d_buf) {
+            di->nsyms = d->d_size / sizeof(Elf64_Sym);
+            di->syms = xmalloc((di->nsyms ? di->nsyms : 1) * sizeof *di->syms);
+            memcpy(di->syms, d->d_buf, di->nsyms * sizeof *di->syms);
+        }
+        if (sh.sh_type != SHT_RELA || sh.sh_info >= di->nsecs)
+            continue;
+        const char *target = section_name(e, shstrndx, elf_getscn(e, sh.sh_info));
+        if (!strcmp(target, ".debug_info") && !di->info.r)
+            di->info = index_relocs(scn);
+        else if (!strcmp(target, ".debug_addr") && !di->addr.r)
+            di->addr = index_relocs(scn);
     }
+    return has_info;
 }
 
-/* libdwarf reads from a file descriptor: the object's bytes (an archive
- * member's too) go to a memfd. */
-static Dwarf_Debug object_dwarf(const struct object *obj, int *fd)
+/* libdwarf reads from a file descriptor: a copy of the object's bytes,
+ * with the unneeded sections' names made empty, goes to a memfd. libelf
+ * only reads the bytes it is given here. */
+struct debug_info *debug_info_open(const char *bytes, size_t size)
 {
-    size_t size = 0;
-    const char *bytes = obj->elf ? elf_rawfile(obj->elf, &size) : NULL;
-    if (!bytes)
+    size_t nsecs = 0, nhide = 0;
+    Elf *e = bytes ? elf_memory((char *)bytes, size) : NULL;
+    if (!e || elf_getshdrnum(e, &nsecs) < 0) {
+        elf_end(e);
         return NULL;
-    char *copy = xmalloc(size ? size : 1);
-    memcpy(copy, bytes, size);
-    hide_sections(obj, copy, size);
-    Dwarf_Debug dbg = dwarf_open_bytes(copy, size, fd);
-    free(copy);
-    return dbg;
-}
-
-static bool has_section(const struct object *obj, const char *name)
-{
-    for (size_t i = 1; i < obj->nsecs; i++)
-        if (!strcmp(obj->secs[i].name, name))
-            return true;
-    return false;
-}
-
-struct debug_info *debug_info_open(const struct object *obj)
-{
-    if (!has_section(obj, ".debug_info"))
-        return NULL; /* not built with -g: no need to ask libdwarf */
-    int fd;
-    Dwarf_Debug dbg = object_dwarf(obj, &fd);
-    if (!dbg)
-        return NULL;
+    }
     struct debug_info *di = xcalloc(1, sizeof *di);
-    di->dbg = dbg;
-    di->fd = fd;
-    di->obj = obj;
-    di->syms = object_raw_symbols(obj, &di->nsyms);
-    di->info = index_relocs(obj, ".debug_info");
-    di->addr = index_relocs(obj, ".debug_addr");
+    uint64_t *hide = xcalloc(nsecs + 1, sizeof *hide);
+    bool has_dwarf = read_sections(di, e, hide, &nhide);
+    elf_end(e);
+    if (has_dwarf) {
+        char *copy = xmalloc(size);
+        memcpy(copy, bytes, size);
+        for (size_t i = 0; i < nhide; i++)
+            if (hide[i] <= size && size - hide[i] >= sizeof(Elf64_Shdr))
+                memset(copy + hide[i] + offsetof(Elf64_Shdr, sh_name), 0, sizeof(Elf64_Word));
+        di->dbg = dwarf_open_bytes(copy, size, &di->fd);
+        free(copy);
+    }
+    free(hide);
+    if (!di->dbg) { /* not built with -g, or libdwarf cannot read it */
+        debug_info_close(di);
+        return NULL;
+    }
     read_units(di);
     return di;
 }
@@ -366,7 +383,9 @@ void debug_info_close(struct debug_info *di)
 {
     if (!di)
         return;
-    dwarf_close_bytes(di->dbg, di->fd);
+    if (di->dbg)
+        dwarf_close_bytes(di->dbg, di->fd);
+    free(di->syms);
     free((void *)di->info.r);
     free((void *)di->addr.r);
     for (size_t i = 0; i < di->nvars; i++)

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "linker.h"
+#include <gelf.h>
 
 struct debug_info;
 struct Dwarf_Debug_s;
@@ -41,9 +41,9 @@ struct debug_func {
     uint64_t die;
 };
 
-/* NULL if the object has no DWARF (not built with -g) or libdwarf cannot
- * read it. */
-struct debug_info *debug_info_open(const struct object *obj);
+/* The DWARF of the relocatable object whose ELF bytes these are; NULL if
+ * it has none (not built with -g) or libdwarf cannot read it. */
+struct debug_info *debug_info_open(const char *bytes, size_t size);
 void debug_info_close(struct debug_info *di);
 /* The variable whose storage starts at sec's offset `offset`, if any. */
 const struct debug_var *debug_var_at(const struct debug_info *di, uint32_t sec, uint64_t offset);

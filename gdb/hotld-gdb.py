@@ -29,17 +29,17 @@ class HotldError(Exception):
     """A message for the user, printed without a traceback."""
 
 
-def session():
-    """hotld's `the_session`, or HotldError."""
+def program():
+    """The running program's records (`the_session.program`), or HotldError."""
     if gdb.selected_inferior().pid == 0:
         raise HotldError("the program is not running (start it with 'run')")
-    sym = gdb.lookup_static_symbol("the_session")
+    sym = gdb.lookup_global_symbol("the_session")
     if sym is None:
         raise HotldError("the program being debugged is not hotld")
-    se = sym.value()
-    if int(se["live"]) == 0:
+    pg = sym.value()["program"]
+    if int(pg["live"]) == 0:
         raise HotldError("hotld has not loaded the program yet")
-    return se
+    return pg
 
 
 def string(value):
@@ -56,13 +56,13 @@ def strmap_values(strmap, type_name):
             yield slot["value"].cast(ptr)
 
 
-def generations(se):
-    gens = se["gens"]
-    return [gens[i] for i in range(int(se["ngens"]))]
+def generations(pg):
+    gens = pg["gens"]
+    return [gens[i] for i in range(int(pg["ngens"]))]
 
 
-def generation_of(se, link):
-    for i, g in enumerate(generations(se)):
+def generation_of(pg, link):
+    for i, g in enumerate(generations(pg)):
         if int(g) == int(link):
             return i
     return -1
@@ -105,13 +105,13 @@ each was loaded by (0 = at start), and the address of its code."""
         super().__init__("hotld status", gdb.COMMAND_USER)
 
     def run(self, arg):
-        se = session()
-        objs = sorted(strmap_values(se["live"]["by_name"], "struct object"),
+        pg = program()
+        objs = sorted(strmap_values(pg["live"]["by_name"], "struct object"),
                       key=lambda o: string(o["name"]))
-        print("%d objects, %d reloads" % (len(objs), int(se["generation"])))
+        print("%d objects, %d reloads" % (len(objs), int(pg["generation"])))
         for obj in objs:
             print("  %-48s version %-3d code at 0x%x" % (
-                string(obj["name"]), generation_of(se, obj["link"]), text_address(obj)))
+                string(obj["name"]), generation_of(pg, obj["link"]), text_address(obj)))
 
 
 class HotldHistory(HotldCommand):
@@ -122,12 +122,12 @@ reports."""
         super().__init__("hotld history", gdb.COMMAND_USER)
 
     def run(self, arg):
-        se = session()
-        n = int(se["nhistory"])
+        pg = program()
+        n = int(pg["nhistory"])
         if n == 0:
             print("no reloads yet")
         for i in range(n):
-            rec = se["history"][i]
+            rec = pg["history"][i]
             print("%3d  %s" % (int(rec["generation"]), string(rec["report"]).split("\n")[0]))
 
 
@@ -140,16 +140,16 @@ copied to a new address), reset (re-initialized) or new."""
         super().__init__("hotld vars", gdb.COMMAND_USER)
 
     def run(self, arg):
-        se = session()
+        pg = program()
         try:
             pattern = re.compile(arg.strip() or ".")
         except re.error as e:
             raise HotldError("bad pattern: %s" % e)
-        n = int(se["nfates"])
+        n = int(pg["nfates"])
         if n == 0:
             print("no variables carried yet (no reload, or none with variables)")
         for i in range(n):
-            f = se["fates"][i]
+            f = pg["fates"][i]
             name = string(f["name"])
             if pattern.search(name):
                 print("  %-32s %-6s 0x%x (%d bytes) %s" % (
@@ -167,9 +167,9 @@ belongs to, its section, and the symbol there."""
     def run(self, arg):
         if not arg.strip():
             raise HotldError("usage: hotld where ADDRESS")
-        se = session()
+        pg = program()
         addr = int(gdb.parse_and_eval(arg).cast(gdb.lookup_type("unsigned long")))
-        for gen, link in enumerate(generations(se)):
+        for gen, link in enumerate(generations(pg)):
             objs = link["objs"]
             for i in range(int(link["nobjs"])):
                 obj = objs[i]
@@ -178,13 +178,13 @@ belongs to, its section, and the symbol there."""
                     sec = secs[k]
                     start = int(sec["addr"])
                     if int(sec["out"]) and start <= addr < start + int(sec["size"]):
-                        self.report(se, obj, gen, sec, addr)
+                        self.report(pg, obj, gen, sec, addr)
                         return
         print("0x%x is not in code or data hotld loaded" % addr)
 
-    def report(self, se, obj, gen, sec, addr):
+    def report(self, pg, obj, gen, sec, addr):
         current = any(int(o) == int(obj)
-                      for o in strmap_values(se["live"]["by_name"], "struct object"))
+                      for o in strmap_values(pg["live"]["by_name"], "struct object"))
         symbol = gdb.execute("info symbol 0x%x" % addr, to_string=True).strip()
         print("0x%x: %s, version %d%s, section %s+0x%x" % (
             addr, string(obj["name"]), gen, "" if current else " (replaced)",
@@ -203,7 +203,7 @@ that it cannot stop in old code halfway; it then continues with them."""
         super().__init__("hotld reload", gdb.COMMAND_USER)
 
     def run(self, arg):
-        session()
+        program()
         sock = gdb.lookup_static_symbol("socket_path")
         if sock is None or int(sock.value()) == 0:
             raise HotldError("this session takes no reloads (it has no control socket)")
@@ -225,7 +225,7 @@ that it cannot stop in old code halfway; it then continues with them."""
                 done.delete()
         if gdb.selected_inferior().pid == 0:
             raise HotldError("the program exited before the reload was applied")
-        print(string(session()["last_report"]))
+        print(string(program()["last_report"]))
         gdb.execute("continue")
 
 

@@ -91,11 +91,3 @@ struct jit_code_entry *jit_register(const void *image, size_t size)
     jit_entry_add(e);
     return e;
 }
-
-void jit_unregister(struct jit_code_entry *e)
-{
-    if (e) {
-        jit_entry_remove(e);
-        jit_entry_free(e);
-    }
-}

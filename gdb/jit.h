@@ -9,9 +9,8 @@
 struct jit_code_entry;
 
 /* Tell an attached debugger (or one that attaches later) about an ELF
- * image in memory; it must stay valid until unregistered. */
+ * image in memory; it must stay valid until its entry is removed. */
 struct jit_code_entry *jit_register(const void *image, size_t size);
-void jit_unregister(struct jit_code_entry *entry);
 
 /* The same in steps, for a reload: entries are made before the program's
  * threads are parked, added and removed while they are (no allocation),

@@ -187,7 +187,9 @@ static struct unit *unit_of(struct eval *ev, struct object *obj)
     for (size_t i = 0; i < ev->nunits; i++)
         if (ev->units[i].obj == obj)
             return ev->units[i].di ? &ev->units[i] : NULL;
-    struct unit u = {obj, debug_info_open(obj), NULL};
+    size_t size;
+    const char *bytes = object_bytes(obj, &size);
+    struct unit u = {obj, debug_info_open(bytes, size), NULL};
     if (u.di)
         u.types = ctypes_new(debug_info_dbg(u.di));
     ARRAY_PUSH(ev->units, ev->nunits, ev->capunits, u);

@@ -32,7 +32,7 @@ static bool same_file(const char *a, const char *b)
     return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-static bool defined_in(const Dl_info *info, const void *addr)
+static bool in_library(const Dl_info *info, const void *addr)
 {
     Dl_info other;
     return addr && dladdr(addr, &other) && other.dli_fbase == info->dli_fbase;
@@ -44,10 +44,10 @@ static bool defined_in(const Dl_info *info, const void *addr)
 static bool is_interposer(const Dl_info *info)
 {
     static const char *const runtimes[] = {"__asan_init", "__tsan_init", "__msan_init"};
-    if (defined_in(info, (void *)is_interposer))
+    if (in_library(info, (void *)is_interposer))
         return true;
     for (size_t i = 0; i < ARRAY_SIZE(runtimes); i++)
-        if (defined_in(info, dlsym(RTLD_DEFAULT, runtimes[i])))
+        if (in_library(info, dlsym(RTLD_DEFAULT, runtimes[i])))
             return true;
     const char *preload = getenv("LD_PRELOAD");
     if (!preload || !info->dli_fname)

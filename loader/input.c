@@ -73,17 +73,6 @@ static int read_file(const struct link *ld, const char *path, bool map, struct f
     return 0;
 }
 
-void file_release(struct file_data *f)
-{
-    if (!f->bytes)
-        return;
-    if (f->mapped)
-        munmap(f->bytes, f->size);
-    else
-        free(f->bytes);
-    f->bytes = NULL;
-}
-
 static bool has_prefix(const void *buf, size_t size, const char *magic, size_t n)
 {
     return size >= n && !memcmp(buf, magic, n);
@@ -140,7 +129,7 @@ static int add_elf(struct link *ld, const char *path, struct file_data f, bool a
             return elf_end(elf), file_release(&f), -1;
         strmap_slot(&ld->archives_by_name, ar->name)->value = ar;
         ARRAY_PUSH(ld->archives, ld->narchives, ld->caparchives, ar);
-        return ld->opts->live ? incremental_archive(ld, ar) : 0;
+        return ld->opts->hooks ? ld->opts->hooks->archive(ld, ar) : 0;
     }
     GElf_Ehdr eh;
     if (elf_kind(elf) == ELF_K_ELF && gelf_getehdr(elf, &eh) && eh.e_type == ET_DYN &&
@@ -152,24 +141,19 @@ static int add_elf(struct link *ld, const char *path, struct file_data f, bool a
             return fail("%s: is an executable, not an object file; pass the .o files it was built from", path);
         return add_shared(ld, path, as_needed);
     }
-    uint64_t hash = ld->opts->live ? hash_bytes(f.bytes, f.size) : 0;
-    if (ld->opts->live && incremental_unchanged(ld, path, hash, &f.stamp))
+    uint64_t hash = ld->opts->hooks ? hash_bytes(f.bytes, f.size) : 0;
+    if (ld->opts->hooks && ld->opts->hooks->unchanged(ld, path, hash, &f.stamp))
         return elf_end(elf), file_release(&f), 0;
     struct object *obj = object_read(path, elf);
     if (!obj)
         return elf_end(elf), file_release(&f), -1;
     obj->file = f;
     obj->hash = hash;
-    obj->hashed = ld->opts->live != NULL;
+    obj->hashed = ld->opts->hooks != NULL;
     return link_add_object(ld, obj);
 }
 
 static int add_script(struct link *ld, const char *path, char *text);
-
-void file_stamp_of(const struct stat *st, struct file_stamp *stamp)
-{
-    *stamp = (struct file_stamp){st->st_dev, st->st_ino, st->st_size, st->st_mtim, st->st_ctim};
-}
 
 /* A copy of an earlier version's bytes, as if read from the file; its
  * stamp is no file's, so it is never taken for the file as it is. */
@@ -190,7 +174,7 @@ int link_add_path(struct link *ld, const char *path, bool installed, bool as_nee
      * are linked once; a user's file named twice is linked twice, as by ld */
     if (installed && already_added(ld, path))
         return 0;
-    if (ld->opts->live && incremental_same_stamp(ld, path))
+    if (ld->opts->hooks && ld->opts->hooks->same_stamp(ld, path))
         return 0; /* an object the program has, untouched since */
     struct file_data f;
     if (read_file(ld, path, installed, &f) < 0)

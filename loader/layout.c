@@ -375,3 +375,14 @@ int link_bind_linker_symbols(struct link *ld)
     }
     return 0;
 }
+
+int segment_prot(enum segment seg)
+{
+    static const int prot[NSEGMENTS] = {
+        [SEG_TEXT] = PROT_READ | PROT_EXEC,
+        [SEG_RODATA] = PROT_READ,
+        [SEG_RELRO] = PROT_READ,
+        [SEG_DATA] = PROT_READ | PROT_WRITE,
+    };
+    return prot[seg];
+}

@@ -1,6 +1,9 @@
 /* The in-memory linker's data model, shared by its passes:
  *
+ *   passes.c       the pipeline: read -> resolve -> lay out -> relocate -> publish
+ *   link.c         a link's records, and what frees them
  *   input.c        open FILE / -lNAME arguments: objects, archives, scripts, DSOs
+ *   file.c         an input file's bytes and stat data
  *   object.c       read and validate one ELF relocatable object (libelf)
  *   archive.c      index an ar archive and extract members on demand
  *   dso.c          shared libraries, through dlopen/dlsym
@@ -9,13 +12,18 @@
  *   resolve.c      pull archive members to a fixpoint, then bind to DSOs
  *   layout.c       output sections, segments, GOT and call stubs, addresses
  *   memory.c       the address-space region images are placed in
- *   reloc_x86_64.c apply relocations
- *   tls_x86_64.c   thread-local relocations and their relaxations
+ *   relocate.c     apply relocations (their arithmetic: x86_64/reloc.c)
+ *   tls_relocate.c thread-local relocations (relaxed by x86_64/tls_relax.c)
+ *   got.c          GOT slots and call stubs
  *   tls.c          the thread-local block of a link, loaded as a module
  *   ifunc.c        call STT_GNU_IFUNC resolvers
  *   ehframe.c      register unwind tables with libgcc
  *   initfini.c     constructor and destructor lists, in ld's order
- *   image.c        the pipeline: read -> resolve -> lay out -> relocate -> publish
+ *   binds.c        places whose variables live elsewhere (a reload's)
+ *   functions.c    an object's functions as laid out
+ *
+ * The passes know nothing of reloads: a reload's link differs only by
+ * the data and hooks its options carry (struct link_hooks).
  *
  * Ownership: a struct link owns every object, archive and section record it
  * creates; the struct image it produces owns the mapped memory. */
@@ -29,12 +37,9 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "psabi.h"
 #include "strmap.h"
 
-/* -mcmodel=medium's large common symbols (psABI; not in every elf.h). */
-#ifndef SHN_X86_64_LCOMMON
-#define SHN_X86_64_LCOMMON 0xff02
-#endif
 
 struct object;
 struct outsec;
@@ -206,11 +211,32 @@ struct link_input {
     bool is_lib;
 };
 
+/* How a reload's link differs from a first link: the running program's
+ * records answer these (reload/incremental.c). The passes call them only
+ * in a link whose options have them, and know nothing else of reloads. */
+struct link_hooks {
+    /* read: does the running program have this input as it is? (It is
+     * then skipped, and noted as still present.) stamp may be NULL. */
+    bool (*unchanged)(struct link *ld, const char *name, uint64_t hash, const struct file_stamp *stamp);
+    /* read: does the input's stat data say it has not changed? */
+    bool (*same_stamp)(struct link *ld, const char *path);
+    /* read: an archive: which of its members the program loaded changed */
+    int (*archive)(struct link *ld, struct archive *ar);
+    /* resolve, first: the running program's objects this link replaces */
+    void (*supersede)(struct link *ld);
+    /* resolve: bind an undefined symbol to the running program's
+     * definition; false if it has none to give */
+    bool (*bind)(struct link *ld, struct symbol *s);
+    /* resolve, last: refuse to drop a definition unchanged code uses */
+    int (*check_references)(struct link *ld);
+};
+
 struct link_options {
     struct link_input *inputs;
     size_t ninputs;
     struct strmap *host;        /* symbols hotld provides: name -> address */
     struct link *live;          /* reload: the running program's link */
+    const struct link_hooks *hooks; /* reload: how the passes consult it */
     struct strmap *clean;       /* reload: input paths known not to have
                                    changed (no need to stat them) */
     bool only_changed;          /* reload: the inputs are the program's own,
@@ -300,14 +326,20 @@ static inline void *image_bytes(const struct image *im, uintptr_t addr)
 int link_add_inputs(struct link *ld);
 int link_add_path(struct link *ld, const char *path, bool installed, bool as_needed);
 int link_add_file(struct link *ld, const char *path, struct file_data f, bool as_needed);
-void file_release(struct file_data *f);
 int link_add_lib(struct link *ld, const char *name);
+
+/* file.c */
+void file_stamp_of(const struct stat *st, struct file_stamp *stamp);
+void file_release(struct file_data *f);
 
 /* object.c */
 struct object *object_read(const char *name, Elf *elf);
 uint64_t object_hash(struct object *obj);
 int object_check_relocs(struct object *obj);
 const Elf64_Sym *object_raw_symbols(const struct object *obj, size_t *n);
+/* The object's ELF file as read (an archive member's too); NULL once
+ * retired. */
+const char *object_bytes(const struct object *obj, size_t *size);
 bool section_is_loadable(const struct section *s);
 
 /* archive.c */
@@ -382,89 +414,24 @@ size_t tls_room_wanted(void);   /* static TLS the last failed load needed */
 bool is_own_ifunc(const struct link *ld, const struct symbol *s);
 int ifunc_resolve(struct link *ld); /* 1 if resolvers ran, 0 if none, -1 */
 
-/* incremental.c: what a reload's link takes from the running program */
-bool incremental_unchanged(struct link *ld, const char *name, uint64_t hash,
-                           const struct file_stamp *stamp);
-bool incremental_same_stamp(struct link *ld, const char *path);
-void file_stamp_of(const struct stat *st, struct file_stamp *stamp);
-int incremental_archive(struct link *ld, struct archive *ar);
-void incremental_mark_superseded(struct link *ld);
-void incremental_forget_superseded(struct link *ld);
-bool incremental_bind(struct link *ld, struct symbol *s);
-int incremental_check_references(struct link *ld);
-
-/* databind.c: variables of a reloaded object that keep their storage */
-struct var_copy {
-    uintptr_t from, to;
-    size_t size;
-};
-
-/* What a reload did with one variable, for the debugger's "hotld vars". */
-struct var_fate {
-    char *name;
-    char *object;
-    const char *fate;           /* "kept", "moved", "migrated", "user-migrated",
-                                   "reset" or "new" */
-    uintptr_t addr;             /* where it lives now */
-    uint64_t size;
-};
-
-/* A variable whose type changed in a way its value can follow: at the
- * commit, the old value is carried into the new storage (which holds the
- * new initial value) field by field. plan: a struct type_plan
- * (dwarf/typeinfo.h). */
-struct var_migration {
-    uintptr_t from, to;         /* a thread-local variable: offsets from
-                                   the thread pointer, once prepared */
-    uint64_t old_size;
-    struct type_plan *plan;
-    void (*user)(const void *old, void *new); /* hotld_migrate_NAME, if any */
-    const struct symbol *tls;   /* thread-local: the new variable */
-};
-
-struct bind_result {
-    size_t kept, moved, migrated, user_migrated, reset, added;
-    struct var_fate *fates;
-    size_t nfates, capfates;
-    struct var_copy *copies;    /* moved variables: old value -> new place */
-    size_t ncopies, capcopies;
-    struct var_migration *migrations;
-    size_t nmigrations, capmigrations;
-    char **notes;               /* what each migration changed */
-    size_t nnotes, capnotes;
-    char **warnings;
-    size_t nwarnings, capwarnings;
-    const struct symbol **displaced; /* old variables whose storage moves
-                                   (migrated, reset, moved): old code that
-                                   uses them must not be running */
-    size_t ndisplaced, capdisplaced;
-};
-int databind_object(struct object *old, struct object *new, struct bind_result *r);
-/* Is s one of obj's variables, whose value a reload keeps or carries? */
-bool is_state_variable(const struct symbol *s, const struct object *obj);
-void bind_result_free(struct bind_result *r);
-void migrations_prepare(struct bind_result *r);
-/* tps: the thread pointers of every thread that runs program code. */
-void migrations_apply(const struct bind_result *r, const uintptr_t *tps, size_t ntps);
-void migrations_rewrite_pointers(const struct bind_result *r, struct link *const *gens, size_t ngens);
+/* binds.c: places of a section whose variables live elsewhere */
 void add_bind(struct section *sec, uint64_t start, uint64_t end, int64_t delta);
-bool databind_delta(const struct section *from, const Elf64_Rela *r, const struct section *target,
-                    int64_t *delta);
+/* The byte offsets within its target section that relocation r (in
+ * section from) may reach, relative to its symbol: exactly one, unless the
+ * instruction around a RIP-relative displacement cannot be decoded. */
+size_t reloc_target_offsets(const struct section *from, const Elf64_Rela *r, int64_t out[4]);
 /* The delta of the bind of sec that covers offset off, if any. */
 bool bind_delta_at(const struct section *sec, int64_t off, int64_t *delta);
+/* The delta for relocation r of section from, which reaches target
+ * through its section symbol; false if no bind covers what it reaches. */
+bool bind_delta_of_reloc(const struct section *from, const Elf64_Rela *r, const struct section *target,
+                         int64_t *delta);
 
 /* functions.c */
-#define JMP_SIZE 5 /* jmp rel32: what a reload writes at an old entry */
 const struct func *object_functions(struct object *obj, size_t *n);
 const struct func *object_function(struct object *obj, const char *name);
-bool same_function(const struct func *a, const struct func *b);
-/* Does a reload make f's entry jump to its next version? */
-bool func_is_redirectable(const struct func *f);
+/* How obj itself binds its symbol i (the live entry may say otherwise). */
 uint8_t object_binding(const struct object *obj, size_t i);
-
-/* funcaddr.c: &f of a reloaded function stays its first address */
-void funcaddr_keep(struct link *live, struct object *first, struct object *new);
-int funcaddr_rewrite_local_refs(struct object *new);
 
 /* comdat.c */
 int comdat_select(struct link *ld, struct object *obj);
@@ -478,11 +445,16 @@ void collect_init_fini(struct link *ld);
 void run_init(const struct image *im, int argc, char **argv, char **envp);
 void run_fini(const struct image *im);
 
-/* image.c: the whole pipeline */
+/* link.c: a link's records */
 struct link *link_new(const struct link_options *opts);
 void link_free(struct link *ld);
 void link_trim(struct link *ld);
 void object_retire(struct object *obj);
+int link_add_object(struct link *ld, struct object *obj);
+/* The objects of ld as they are now (by_name), sorted by name; to free. */
+struct object **link_current_objects(const struct link *ld, size_t *n);
+
+/* passes.c: the pipeline */
 int link_load(struct link *ld);     /* all the passes below, in order */
 int link_build(struct link *ld);    /* read, then resolve and lay out */
 int link_read(struct link *ld);
@@ -490,8 +462,5 @@ int link_resolve_and_lay_out(struct link *ld);
 int link_relocate(struct link *ld); /* relocate, then set protections */
 void link_publish(struct link *ld); /* unwind tables, constructor lists */
 void link_unpublish(struct link *ld);
-int link_add_object(struct link *ld, struct object *obj);
-/* The objects of ld as they are now (by_name), sorted by name; to free. */
-struct object **link_current_objects(const struct link *ld, size_t *n);
 
 #endif

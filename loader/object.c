@@ -258,6 +258,12 @@ uint64_t object_hash(struct object *obj)
 /* Relocation entries are checked once an object is known to be part of the
  * link, so that an unused archive member cannot fail it. */
 /* The object's ELF symbol table as in the file (NULL once retired). */
+const char *object_bytes(const struct object *obj, size_t *size)
+{
+    *size = 0;
+    return obj->elf ? elf_rawfile(obj->elf, size) : NULL;
+}
+
 const Elf64_Sym *object_raw_symbols(const struct object *obj, size_t *n)
 {
     for (size_t i = 1; i < obj->nsecs; i++)

@@ -128,7 +128,7 @@ static uint64_t relocated_symbol_value(const struct reloc *c)
     int64_t delta = 0;
     const struct section *sec = c->sym->sec;
     if (c->sym->type == STT_SECTION && sec && sec->nbinds)
-        databind_delta(c->sec, c->r, sec, &delta);
+        bind_delta_of_reloc(c->sec, c->r, sec, &delta);
     return c->sym->addr + delta;
 }
 

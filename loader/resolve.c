@@ -9,13 +9,19 @@
 #include "linker.h"
 #include "util.h"
 
+/* In a reload: the running program's definition of s, if it has one. */
+static bool bind_to_program(struct link *ld, struct symbol *s)
+{
+    return ld->opts->hooks && ld->opts->hooks->bind(ld, s);
+}
+
 /* Pull the first archive member that defines each strong undefined
  * symbol. The worklist grows as pulled members bring new references. */
 static int pull_archive_members(struct link *ld)
 {
     for (size_t i = 0; i < ld->nundefs; i++) {
         struct symbol *s = ld->undefs[i];
-        if (s->kind == SYM_UNDEF && incremental_bind(ld, s))
+        if (s->kind == SYM_UNDEF && bind_to_program(ld, s))
             continue; /* the running program defines it */
         for (size_t a = 0; a < ld->narchives && s->kind == SYM_UNDEF; a++) {
             uintptr_t off = (uintptr_t)strmap_get(&ld->archives[a]->index, s->name);
@@ -63,7 +69,7 @@ static void bind_undefined(struct link *ld, struct symbol *s)
 {
     if (is_linker_defined(s->name))
         s->kind = SYM_LINKER;
-    else if (!incremental_bind(ld, s) && !bind_to_host(ld, s) && !bind_to_dso(ld, s, false))
+    else if (!bind_to_program(ld, s) && !bind_to_host(ld, s) && !bind_to_dso(ld, s, false))
         bind_to_dso(ld, s, true);
 }
 
@@ -79,7 +85,7 @@ static int add_cxx_runtime(struct link *ld)
 {
     for (size_t i = 0; i < ld->nundefs; i++) {
         const struct symbol *s = ld->undefs[i];
-        if (s->kind == SYM_UNDEF && is_cxx_runtime_symbol(s->name) && !incremental_bind(ld, ld->undefs[i]))
+        if (s->kind == SYM_UNDEF && is_cxx_runtime_symbol(s->name) && !bind_to_program(ld, ld->undefs[i]))
             return link_add_lib(ld, "stdc++") < 0 || link_add_lib(ld, "m") < 0 ? -1 : 0;
     }
     return 0;

@@ -5,9 +5,12 @@
 # these folders).
 #
 #   scripts/layers.sh --dirs          the folders, lowest first
-#   scripts/layers.sh [BUILD_DIR]     check the objects under BUILD_DIR
-#                                     (default build/): one line per
-#                                     upward reference, exit 1 if any
+#   scripts/layers.sh [BUILD_DIR [SOURCE_DIR]]
+#                                     check the objects BUILD_DIR (default
+#                                     build/) holds for the sources of
+#                                     SOURCE_DIR (default: this checkout):
+#                                     a line per upward reference, exit 1
+#                                     if there is any
 #
 # The check reads each object's defined and undefined symbols with nm, so
 # it sees calls and data references as the linker does, not includes.
@@ -29,8 +32,10 @@ if [ "${1:-}" = "--dirs" ]; then
     exit 0
 fi
 
-build=${1:-build}
-cd "$build" 2>/dev/null || { echo "layers: $build: no such build directory" >&2; exit 2; }
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$root/build}" 2>/dev/null && pwd) || { echo "layers: ${1:-build}: no such build directory" >&2; exit 2; }
+src=$(cd "${2:-$root}" 2>/dev/null && pwd) || { echo "layers: $2: no such source directory" >&2; exit 2; }
+cd "$build"
 
 # The layer of an object: its folder's index, longest folder first
 # (loader/x86_64 before loader).
@@ -47,8 +52,10 @@ layer_of() {
 objs=()
 declare -A layer
 for d in "${LAYERS[@]}"; do
-    for o in "$d"/*.o; do
-        [ -e "$o" ] || continue
+    for c in "$src/$d"/*.c; do
+        [ -e "$c" ] || continue
+        o=$d/$(basename "$c" .c).o
+        [ -e "$o" ] || { echo "layers: $build/$o: not built" >&2; exit 2; }
         objs+=("$o")
         layer[$o]=$(layer_of "$o")
     done

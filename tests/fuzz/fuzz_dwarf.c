@@ -52,7 +52,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     link_add_file(ld, "fuzz.o", f, false);
     clear_error();
     for (size_t i = 0; i < ld->nobjs; i++) {
-        struct debug_info *di = debug_info_open(ld->objs[i]);
+        size_t bytes_size;
+        const char *bytes = object_bytes(ld->objs[i], &bytes_size);
+        struct debug_info *di = debug_info_open(bytes, bytes_size);
         size_t n = 0;
         const struct debug_var *v = di ? debug_vars(di, &n) : NULL;
         for (size_t a = 0; a < n && a < 16; a++)

@@ -1,0 +1,22 @@
+/* An input file's bytes (struct file_data): read into memory or mapped,
+ * and what stat said of the file when it was read. */
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#include "linker.h"
+
+void file_stamp_of(const struct stat *st, struct file_stamp *stamp)
+{
+    *stamp = (struct file_stamp){st->st_dev, st->st_ino, st->st_size, st->st_mtim, st->st_ctim};
+}
+
+void file_release(struct file_data *f)
+{
+    if (!f->bytes)
+        return;
+    if (f->mapped)
+        munmap(f->bytes, f->size);
+    else
+        free(f->bytes);
+    f->bytes = NULL;
+}

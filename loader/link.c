@@ -1,0 +1,171 @@
+/* A link's records: every object, archive, library, symbol and output
+ * section it makes belongs to it, and goes with link_free. The image's
+ * pages do not: they belong to the running program. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "linker.h"
+#include "util.h"
+
+struct link *link_new(const struct link_options *opts)
+{
+    struct link *ld = xcalloc(1, sizeof *ld);
+    ld->opts = opts;
+    ld->tls_ld_got = -1;
+    ld->image = xcalloc(1, sizeof *ld->image);
+    return ld;
+}
+
+static void free_object(struct object *obj)
+{
+    for (size_t i = 0; i < obj->nsyms; i++)
+        if (obj->syms[i] && !obj->syms[i]->global)
+            free(obj->syms[i]);
+    free(obj->syms);
+    for (size_t i = 1; i < obj->nsecs; i++)
+        free(obj->secs[i].binds);
+    free(obj->secs);
+    free(obj->funcs);
+    elf_end(obj->elf);
+    file_release(&obj->file);
+    free(obj->name);
+    free(obj);
+}
+
+/* Drop what only a link or a reload reads of an object: its file bytes,
+ * libelf handle, private symbols and function list. Its code and data
+ * stay mapped, and so do its section records (the generation's output
+ * sections list them) and its name. Locals a GOT slot or stub refers to
+ * stay too. */
+void object_retire(struct object *obj)
+{
+    for (size_t i = 0; i < obj->nsyms; i++) {
+        struct symbol *s = obj->syms[i];
+        if (s && !s->global && s->got < 0 && s->stub < 0)
+            free(s);
+    }
+    free(obj->syms);
+    obj->syms = NULL;
+    obj->nsyms = 0;
+    for (size_t i = 1; i < obj->nsecs; i++) {
+        free(obj->secs[i].binds);
+        obj->secs[i].binds = NULL;
+        obj->secs[i].nbinds = 0;
+        obj->secs[i].data = NULL;
+        obj->secs[i].relas = NULL;
+        obj->secs[i].nrelas = 0;
+    }
+    free(obj->funcs);
+    obj->funcs = NULL;
+    obj->nfuncs = 0;
+    elf_end(obj->elf);
+    obj->elf = NULL;
+    file_release(&obj->file);
+}
+
+static void free_archive(struct archive *ar)
+{
+    for (size_t i = 0; i < ar->pulled.cap; i++)
+        free((char *)ar->pulled.slots[i].key);
+    strmap_free(&ar->pulled);
+    strmap_free(&ar->index);
+    if (ar->elf)
+        elf_end(ar->elf);
+    file_release(&ar->file);
+    free(ar->name);
+    free(ar);
+}
+
+/* Free the link's records. The image's mapped memory is not touched: a
+ * running program owns it. Shared libraries stay loaded for the same
+ * reason. */
+void link_free(struct link *ld)
+{
+    for (size_t i = 0; i < ld->nobjs; i++)
+        free_object(ld->objs[i]);
+    for (size_t i = 0; i < ld->narchives; i++)
+        free_archive(ld->archives[i]);
+    for (size_t i = 0; i < ld->ndsos; i++) {
+        free(ld->dsos[i]->path);
+        free(ld->dsos[i]);
+    }
+    for (size_t i = 0; i < ld->symtab.cap; i++)
+        free(ld->symtab.slots[i].value);
+    for (size_t i = 0; i < ld->ncommons; i++)
+        free(ld->commons[i]);
+    for (size_t i = 0; i < ld->noutsecs; i++) {
+        free(ld->outsecs[i]->in);
+        free(ld->outsecs[i]);
+    }
+    for (size_t i = 0; i < ld->nsearchdirs; i++)
+        free(ld->searchdirs[i]);
+    struct image *im = ld->image;
+    free(im->preinit);
+    free(im->init);
+    free(im->fini);
+    free(im->eh_frames);
+    free(im);
+    strmap_free(&ld->symtab);
+    strmap_free(&ld->groups);
+    strmap_free(&ld->seen);
+    strmap_free(&ld->by_name);
+    strmap_free(&ld->archives_by_name);
+    free(ld->objs);
+    free(ld->archives);
+    free(ld->dsos);
+    free(ld->undefs);
+    free(ld->superseded);
+    free(ld->commons);
+    free(ld->outsecs);
+    free(ld->got);
+    free(ld->stubs);
+    free(ld->searchdirs);
+    free(ld);
+}
+
+/* After a reload's commit: what only the link itself used goes (its own
+ * symbol table, now merged into the live one, and its work lists); the
+ * objects, their sections and the image stay with the running program. */
+void link_trim(struct link *ld)
+{
+    for (size_t i = 0; i < ld->symtab.cap; i++)
+        free(ld->symtab.slots[i].value);
+    strmap_free(&ld->symtab);
+    strmap_free(&ld->groups);
+    strmap_free(&ld->seen);
+    for (size_t i = 0; i < ld->nsearchdirs; i++)
+        free(ld->searchdirs[i]);
+    free(ld->searchdirs);
+    free(ld->undefs);
+    ld->searchdirs = NULL;
+    ld->undefs = NULL;
+    ld->nsearchdirs = ld->nundefs = 0;
+}
+
+int link_add_object(struct link *ld, struct object *obj)
+{
+    ARRAY_PUSH(ld->objs, ld->nobjs, ld->capobjs, obj);
+    obj->link = ld;
+    strmap_slot(&ld->by_name, obj->name)->value = obj;
+    if (ld->opts->live)
+        strmap_slot(&ld->seen, obj->name)->value = obj;
+    if (object_check_relocs(obj) < 0 || comdat_select(ld, obj) < 0)
+        return -1;
+    return symtab_add_object(ld, obj);
+}
+
+static int by_object_name(const void *a, const void *b)
+{
+    return strcmp((*(struct object *const *)a)->name, (*(struct object *const *)b)->name);
+}
+
+struct object **link_current_objects(const struct link *ld, size_t *n)
+{
+    struct object **objs = xcalloc(ld->by_name.cap + 1, sizeof *objs);
+    *n = 0;
+    for (size_t i = 0; i < ld->by_name.cap; i++)
+        if (ld->by_name.slots[i].value)
+            objs[(*n)++] = ld->by_name.slots[i].value;
+    qsort(objs, *n, sizeof *objs, by_object_name);
+    return objs;
+}

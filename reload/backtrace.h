@@ -1,0 +1,28 @@
+/* Where code addresses are, for crash reports: the object and version,
+ * the function, and the source line. */
+#ifndef HOTLD_BACKTRACE_H
+#define HOTLD_BACKTRACE_H
+
+#include <stdint.h>
+
+#include "lines.h"
+#include "program.h"
+#include "strbuf.h"
+
+struct code_place {
+    const struct object *obj;   /* the loaded object that holds pc, or NULL */
+    unsigned version;           /* the reload that loaded it, 0 at start */
+    const char *library;        /* else the shared library, if any */
+    char function[160];         /* "" if unknown */
+    uint64_t offset;            /* from the function's start */
+    struct source_line src;     /* file "" if unknown */
+};
+
+/* Where pc is. A return address (every frame but the first) is looked up
+ * one byte back, inside the call. */
+void code_place_of(const struct program *pg, uintptr_t pc, bool return_address, struct code_place *out);
+/* "#N 0x... update_world+0x1c at physics.c:12 (physics.o, version 2)",
+ * one line per frame. */
+void backtrace_text(const struct program *pg, const uintptr_t *pcs, size_t n, struct strbuf *out);
+
+#endif

@@ -1,0 +1,252 @@
+/* The commit: with every program thread parked, the reload's one change
+ * of the running program. Variables are carried over, old entries jump to
+ * the new code, the live symbol table takes the new definitions, and code
+ * that reached a moved variable is relocated again. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "jump.h"
+#include "patch.h"
+#include "plan.h"
+#include "stopworld.h"
+#include "util.h"
+
+/* The thread pointers of the parked threads and of this one (it may be a
+ * program thread, under hotld_poll), into p->tps. */
+static size_t collect_thread_pointers(struct plan *p)
+{
+    size_t n;
+    const struct parked *t = world_parked(&n);
+    for (size_t i = 0; i < n && i < WORLD_MAX_THREADS; i++)
+        p->tps[i] = t[i].tp;
+    n = n < WORLD_MAX_THREADS ? n : WORLD_MAX_THREADS;
+    p->tps[n] = thread_pointer();
+    return n + 1;
+}
+
+/* Everything the commit needs from the heap, taken before the threads
+ * are parked: a parked thread may hold a malloc arena's lock, or libgcc's
+ * frame registry lock, and the commit must not wait for it. Table slots
+ * created here with a NULL value read as absent until the commit fills
+ * them. */
+void prepare_commit(struct program *pg, struct plan *p)
+{
+    struct link *nl = p->nl, *live = pg->live;
+    p->tps = xcalloc(WORLD_MAX_THREADS + 1, sizeof *p->tps);
+    migrations_prepare(&p->binds);
+    activeness_plan(&p->act, pg, &p->binds);
+    size_t globals = 0;
+    for (size_t i = 0; i < nl->nobjs; i++)
+        for (size_t j = 1; j < nl->objs[i]->nsyms; j++)
+            if (nl->objs[i]->syms[j]->global) {
+                symtab_get(live, nl->objs[i]->syms[j]->name);
+                globals++;
+            }
+    for (size_t i = 0; i < nl->nsuperseded; i++)
+        globals += nl->superseded[i]->nsyms;
+    p->moved = xcalloc(globals + 1, sizeof *p->moved);
+    for (size_t i = 0; !p->again && i < nl->nobjs; i++)
+        strmap_slot(&live->by_name, nl->objs[i]->name);
+    for (size_t i = 0; !p->again && i < nl->archives_by_name.cap; i++)
+        if (nl->archives_by_name.slots[i].key)
+            strmap_slot(&live->archives_by_name, nl->archives_by_name.slots[i].key);
+    grow_array((void **)&pg->gens, &pg->capgens, pg->ngens + 1, sizeof *pg->gens);
+    if (!p->again) /* a version brought back has its unwind tables */
+        link_publish(nl); /* unwind tables of code nothing can reach yet */
+    activeness_prime(&p->act);
+    prepare_debug_images(pg, p);
+    if (pg->rollback) {
+        datasave_plan(&p->save, p->replaced, nl->nobjs);
+        datasave_plan(&p->save, p->removed_objs, p->nremoved_objs);
+    }
+    if (pg->rolling_back)
+        datasave_put_back(&pg->saved, nl, &p->put_back, &p->nput_back);
+}
+
+/* A version brought back runs its own code again from its entries. This
+ * happens while its debug image is away: a debugger puts breakpoints in
+ * when the image comes, saving the bytes it finds, and would write back
+ * the jump it saved otherwise. */
+static int restore_entries(struct plan *p)
+{
+    int rc = 0;
+    for (size_t i = 0; i < p->nrestores; i++)
+        rc |= patch_write(p->restores[i].at, p->restores[i].bytes, JMP_SIZE, PROT_READ | PROT_EXEC);
+    return rc;
+}
+
+/* And the live records describe its objects, not the rehearsal's copies. */
+static void bring_back(struct program *pg, struct plan *p)
+{
+    for (size_t i = 0; i < p->nl->nobjs; i++) {
+        struct object *copy = p->nl->objs[i], *obj = p->again->objs[i];
+        for (size_t j = 1; j < copy->nsyms; j++) {
+            struct symbol *l = copy->syms[j];
+            if (l->global && l->file == copy) {
+                l->file = obj;
+                l->sec = l->sec ? &obj->secs[l->sec - copy->secs] : NULL;
+            }
+        }
+        obj->superseded = false;
+        strmap_slot(&pg->live->by_name, obj->name)->value = obj;
+    }
+    pg->last_brought = p->again;
+}
+
+/* The new link's objects and archives become the program's. */
+static void take_new(struct program *pg, struct plan *p)
+{
+    struct link *nl = p->nl, *live = pg->live;
+    pg->gens[pg->ngens++] = nl;
+    for (size_t i = 0; i < nl->nobjs; i++)
+        strmap_slot(&live->by_name, nl->objs[i]->name)->value = nl->objs[i];
+    for (size_t i = 0; i < nl->archives_by_name.cap; i++)
+        if (nl->archives_by_name.slots[i].key)
+            strmap_slot(&live->archives_by_name, nl->archives_by_name.slots[i].key)->value =
+                nl->archives_by_name.slots[i].value;
+    pg->last_brought = nl;
+}
+
+static void copy_values(const struct var_copy *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        memcpy((void *)c[i].to, (const void *)c[i].from, c[i].size);
+}
+
+/* Merge the new generation's symbols into the live table, remembering
+ * which ones changed address. */
+static void merge_symbols(struct program *pg, struct plan *p)
+{
+    struct link *live = pg->live, *nl = p->nl;
+    for (size_t i = 0; i < nl->nobjs; i++) {
+        struct object *obj = nl->objs[i];
+        for (size_t j = 1; j < obj->nsyms; j++) {
+            struct symbol *s = obj->syms[j];
+            if (!s->global)
+                continue;
+            struct symbol *l = symtab_get(live, s->name);
+            if (s->file == obj && (s->kind == SYM_DEFINED || s->kind == SYM_COMMON)) {
+                /* an undefined weak was 0 until now: its users change too */
+                if (l->addr != s->addr)
+                    p->moved[p->nmoved++] = l;
+                symbol_take_definition(l, s);
+            } else if (l->kind == SYM_UNDEF && s->kind != SYM_UNDEF) {
+                l->kind = s->kind;
+                l->addr = s->addr;
+                l->dso = s->dso;
+            }
+        }
+    }
+    /* Definitions that left with a removed object: weak references to
+     * them are 0 again (incremental_check_references let no other kind
+     * through). */
+    for (size_t i = 0; i < nl->nsuperseded; i++) {
+        struct object *gone = nl->superseded[i];
+        for (size_t j = 1; j < gone->nsyms; j++) {
+            struct symbol *l = gone->syms[j];
+            if (!l->global || l->kind != SYM_DEFINED || l->file != gone)
+                continue; /* a local, or made again by the new version */
+            p->moved[p->nmoved++] = l;
+            l->kind = SYM_UNDEF;
+            l->bind = STB_WEAK;
+            l->file = NULL;
+            l->sec = NULL;
+            l->addr = l->call_addr = 0;
+        }
+    }
+    /* The new objects now refer to the live entries, like the others. */
+    for (size_t i = 0; i < nl->nobjs; i++)
+        for (size_t j = 1; j < nl->objs[i]->nsyms; j++) {
+            struct symbol *s = nl->objs[i]->syms[j];
+            if (s->global)
+                nl->objs[i]->syms[j] = symtab_get(live, s->name);
+        }
+    for (size_t i = 0; i < nl->ngot; i++)
+        if (nl->got[i].sym && nl->got[i].sym->global)
+            nl->got[i].sym = symtab_get(live, nl->got[i].sym->name);
+    for (size_t i = 0; i < nl->nstubs; i++)
+        if (nl->stubs[i]->global)
+            nl->stubs[i] = symtab_get(live, nl->stubs[i]->name);
+}
+
+static bool refers_to(const struct section *sec, struct symbol **syms, struct symbol **set, size_t n)
+{
+    for (size_t k = 0; k < sec->nrelas; k++) {
+        const struct symbol *s = syms[ELF64_R_SYM(sec->relas[k].r_info)];
+        for (size_t i = 0; i < n; i++)
+            if (s == set[i])
+                return true;
+    }
+    return false;
+}
+
+static int relocate_again(struct section *sec)
+{
+    struct patch_window w;
+    if (patch_open(&w, sec->addr, sec->size, segment_prot(sec->out->seg)) < 0)
+        return -1;
+    int rc = relocate_section(sec->obj->link, sec, RELOC_ALL);
+    return patch_close(&w) | rc;
+}
+
+/* Code and data of the rest of the program that reached a variable whose
+ * address changed (it was re-initialized or moved) are relocated again,
+ * and GOT slots of every generation are brought up to date. */
+static int update_references(struct program *pg, struct symbol **moved, size_t nmoved)
+{
+    struct link *live = pg->live;
+    int rc = 0;
+    for (size_t i = 0; nmoved && i < live->by_name.cap; i++) {
+        struct object *obj = live->by_name.slots[i].value;
+        if (!obj || obj->superseded)
+            continue;
+        for (size_t j = 1; j < obj->nsecs; j++)
+            if (obj->secs[j].out && refers_to(&obj->secs[j], obj->syms, moved, nmoved))
+                rc |= relocate_again(&obj->secs[j]);
+    }
+    for (size_t g = 0; g < pg->ngens; g++) {
+        struct link *ld = pg->gens[g];
+        uint64_t *got = (uint64_t *)ld->image->got;
+        for (size_t i = 0; i < ld->ngot; i++) {
+            uint64_t v = got_value(ld, &ld->got[i]);
+            if (got[i] != v)
+                rc |= patch_write((uintptr_t)&got[i], &v, 8, PROT_READ);
+        }
+        for (size_t i = 0; i < ld->nstubs; i++) {
+            uint64_t want = stub_target(ld->stubs[i]), have;
+            uintptr_t target = ld->image->stubs + i * STUB_SIZE + STUB_TARGET;
+            memcpy(&have, (void *)target, 8); /* not 8-byte aligned */
+            if (have != want)
+                rc |= patch_write(target, &want, 8, PROT_READ | PROT_EXEC);
+        }
+    }
+    return rc;
+}
+
+/* Runs with every program thread parked: no allocation, no locks. A page
+ * that cannot be patched does not stop it half way: the rest is done, and
+ * the error is the reload's. */
+int commit(struct program *pg, struct plan *p)
+{
+    struct link *live = pg->live;
+    retire_debug_images(p);
+    int rc = restore_entries(p);
+    publish_debug_images(p);
+    datasave_take(&p->save);
+    copy_values(p->binds.copies, p->binds.ncopies);
+    migrations_apply(&p->binds, p->tps, collect_thread_pointers(p));
+    copy_values(p->put_back, p->nput_back);
+    rc |= apply_redirects(p);
+    merge_symbols(pg, p);
+    if (p->again)
+        bring_back(pg, p);
+    else
+        take_new(pg, p);
+    migrations_rewrite_pointers(&p->binds, pg->gens, pg->ngens);
+    for (size_t i = 0; i < p->nremoved_objs; i++)
+        strmap_slot(&live->by_name, p->removed_objs[i]->name)->value = NULL;
+    rc |= update_references(pg, p->moved, p->nmoved);
+    pg->generation++;
+    return rc;
+}

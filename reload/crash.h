@@ -1,0 +1,14 @@
+/* Crashes of the program: symbolized reports, and rollback of the last
+ * reload when its code crashes under hotld_protect() (see crash.c). */
+#ifndef HOTLD_CRASH_H
+#define HOTLD_CRASH_H
+
+#include <stdbool.h>
+
+#include "program.h"
+
+/* Install the handlers (before any of the program runs) and define
+ * hotld_protect for the program. */
+void crash_init(struct program *pg, bool rollback);
+
+#endif

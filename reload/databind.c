@@ -1,0 +1,487 @@
+/* Carrying a reloaded object's variables over to its new version.
+ *
+ * A variable of the new version that matches one of the old version (same
+ * name, gcc's ".N" suffix aside, same occurrence, same size) keeps the old
+ * storage: its symbol gets the old address, so named references bind to it.
+ * References through the section symbol (what assemblers emit for statics)
+ * are moved by a per-variable delta recorded on the section. A RIP-relative
+ * reference's addend folds in the size of any immediate after the
+ * displacement, so the instruction is decoded (x86_insn.c) to find the byte
+ * it targets. Should that fail, the possible targets are all considered,
+ * and if they belong to variables with different deltas, the kept ones
+ * among them are demoted: new storage, with their old value copied in.
+ *
+ * When both versions have DWARF (-g), a matched variable's old and new
+ * types decide instead of its size (dwarf/typematch.c): identical types
+ * keep the storage; a changed type whose values can follow (fields added,
+ * removed or reordered, arrays resized, integers widened) gets new storage
+ * with the old values carried in field by field at the commit; any other
+ * change re-initializes it, with a warning that says why. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "databind.h"
+#include "strbuf.h"
+#include "typeinfo.h"
+#include "util.h"
+
+struct var {
+    struct symbol *sym;
+    size_t baselen;         /* name length without a ".N" suffix */
+    unsigned occurrence;    /* among the object's variables of that name */
+    const char *key;        /* its DWARF scope key, if the object has DWARF */
+};
+
+static bool is_state_section(const struct section *s)
+{
+    return s->out && (s->flags & SHF_WRITE) && !(s->flags & SHF_EXECINSTR) &&
+           s->type != SHT_INIT_ARRAY && s->type != SHT_FINI_ARRAY &&
+           s->type != SHT_PREINIT_ARRAY && strncmp(s->name, ".data.rel.ro", 12);
+}
+
+bool is_state_variable(const struct symbol *s, const struct object *obj)
+{
+    return (s->type == STT_OBJECT || s->type == STT_TLS || (s->type == STT_NOTYPE && s->size)) && s->size &&
+           s->file == obj && s->sec && is_state_section(s->sec) && s->kind == SYM_DEFINED;
+}
+
+/* gcc names function statics "name.N"; N changes as statics are added. */
+static size_t base_length(const char *name)
+{
+    size_t n = strlen(name), i = n;
+    while (i > 0 && name[i - 1] >= '0' && name[i - 1] <= '9')
+        i--;
+    return i > 1 && i < n && name[i - 1] == '.' ? i - 1 : n;
+}
+
+static bool same_base(const struct var *a, const struct var *b)
+{
+    return a->baselen == b->baselen && !memcmp(a->sym->name, b->sym->name, a->baselen);
+}
+
+/* Both versions' DWARF, when both have it. */
+struct types {
+    struct debug_info *old, *new;
+    const struct object *old_obj, *new_obj;
+};
+
+/* The DWARF variable of symbol s of obj: by its section and offset, or for
+ * a common symbol (its section is the link's, index 0) by its index. */
+static const struct debug_var *dwarf_var(const struct debug_info *di, const struct object *obj,
+                                         const struct symbol *s)
+{
+    if (!di || !s->sec)
+        return NULL;
+    if (s->sec->index)
+        return debug_var_at(di, s->sec->index, s->value);
+    for (size_t i = 1; i < obj->nsyms; i++)
+        if (obj->syms[i] == s)
+            return debug_var_at(di, SHN_COMMON, i);
+    return NULL;
+}
+
+static struct var *collect(struct object *obj, const struct debug_info *di, size_t *n)
+{
+    struct var *v = xcalloc(obj->nsyms + 1, sizeof *v);
+    *n = 0;
+    for (size_t i = 1; i < obj->nsyms; i++) {
+        struct symbol *s = obj->syms[i];
+        if (!is_state_variable(s, obj))
+            continue;
+        const struct debug_var *dv = dwarf_var(di, obj, s);
+        struct var cur = {s, base_length(s->name), 0, dv ? dv->key : NULL};
+        for (size_t j = 0; j < *n; j++)
+            cur.occurrence += same_base(&v[j], &cur);
+        v[(*n)++] = cur;
+    }
+    return v;
+}
+
+/* Reading DWARF costs milliseconds: not for an object without variables. */
+static bool has_variables(const struct object *obj)
+{
+    for (size_t i = 1; i < obj->nsyms; i++)
+        if (is_state_variable(obj->syms[i], obj))
+            return true;
+    return false;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const struct var *)a)->sym->name, ((const struct var *)b)->sym->name);
+}
+
+/* The old variable matching want: by DWARF scope key when both have one
+ * (a function static stays itself when another function gains one of the
+ * same name), else by name and occurrence. */
+static struct var *find(struct var *v, size_t n, const struct var *want)
+{
+    for (size_t i = 0; want->key && i < n; i++)
+        if (v[i].key && !strcmp(v[i].key, want->key))
+            return &v[i];
+    for (size_t i = 0; i < n; i++)
+        if (!(want->key && v[i].key) && same_base(&v[i], want) && v[i].occurrence == want->occurrence)
+            return &v[i];
+    return NULL;
+}
+
+static struct var *var_at(struct var *v, size_t n, const struct section *sec, int64_t off)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].sym->sec == sec && off >= (int64_t)v[i].sym->value &&
+            off < (int64_t)(v[i].sym->value + v[i].sym->size))
+            return &v[i];
+    return NULL;
+}
+
+static int64_t var_delta(const struct var *v, const uintptr_t *kept_at, const struct var *base)
+{
+    uintptr_t old = kept_at[v - base];
+    return old ? (int64_t)(old - (v->sym->sec->addr + v->sym->value)) : 0;
+}
+
+/* Demote kept variables that share an ambiguous reference with a variable
+ * of another delta. Returns true if anything changed. */
+static bool demote_ambiguous(struct object *obj, struct var *v, size_t n, uintptr_t *kept_at)
+{
+    bool changed = false;
+    for (size_t i = 1; i < obj->nsecs; i++) {
+        const struct section *sec = &obj->secs[i];
+        for (size_t k = 0; sec->out && k < sec->nrelas; k++) {
+            const struct symbol *s = obj->syms[ELF64_R_SYM(sec->relas[k].r_info)];
+            int64_t off[4];
+            size_t m = s->type == STT_SECTION && s->sec ? reloc_target_offsets(sec, &sec->relas[k], off) : 0;
+            struct var *hit[4];
+            size_t nhit = 0;
+            for (size_t j = 0; j < m; j++)
+                if ((hit[nhit] = var_at(v, n, s->sec, off[j])))
+                    nhit++;
+            for (size_t j = 1; j < nhit; j++) {
+                if (var_delta(hit[j], kept_at, v) == var_delta(hit[0], kept_at, v))
+                    continue;
+                for (size_t h = 0; h < nhit; h++)
+                    if (kept_at[hit[h] - v]) {
+                        kept_at[hit[h] - v] = 0;
+                        changed = true;
+                    }
+            }
+        }
+    }
+    return changed;
+}
+
+static bool is_kept(const struct var *v, size_t n, const uintptr_t *kept_at, const struct symbol *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].sym == s)
+            return kept_at[i] != 0;
+    return false;
+}
+
+static bool lands_on_kept(const struct var *v, size_t n, const uintptr_t *kept_at,
+                          const struct section *sec, int64_t off)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].sym->sec == sec && off >= (int64_t)v[i].sym->value &&
+            off < (int64_t)(v[i].sym->value + v[i].sym->size))
+            return kept_at[i] != 0;
+    return false;
+}
+
+/* A data section whose variables are all kept, and that nothing reaches
+ * outside them, is never used in the new image: it is neither copied nor
+ * relocated, so its pages are never touched and cost no memory. */
+static void mark_unused_storage(struct object *obj, struct var *v, size_t n, const uintptr_t *kept_at)
+{
+    for (size_t i = 0; i < n; i++)
+        v[i].sym->sec->storage_unused = true;
+    for (size_t i = 0; i < n; i++)
+        if (!kept_at[i])
+            v[i].sym->sec->storage_unused = false;
+    for (size_t i = 1; i < obj->nsecs; i++) {
+        const struct section *from = &obj->secs[i];
+        for (size_t k = 0; from->out && k < from->nrelas; k++) {
+            const struct symbol *s = obj->syms[ELF64_R_SYM(from->relas[k].r_info)];
+            struct section *to = s->sec;
+            if (!to || !to->storage_unused || to->obj != obj)
+                continue;
+            if (s->type != STT_SECTION) {
+                to->storage_unused = is_kept(v, n, kept_at, s);
+                continue;
+            }
+            int64_t off[4];
+            size_t m = reloc_target_offsets(from, &from->relas[k], off);
+            for (size_t j = 0; j < m; j++)
+                if (!lands_on_kept(v, n, kept_at, to, off[j]))
+                    to->storage_unused = false;
+        }
+    }
+}
+
+/* What the types say of a matched pair: -1 if they cannot tell (no DWARF
+ * for one of them); else a verdict, with the plan filled in. */
+static int compare_types(const struct types *t, const struct var *o, const struct var *n,
+                         struct type_plan *plan)
+{
+    const struct debug_var *ot = dwarf_var(t->old, t->old_obj, o->sym);
+    const struct debug_var *nt = dwarf_var(t->new, t->new_obj, n->sym);
+    if (!ot || !nt)
+        return -1;
+    typematch(t->old, ot->type, t->new, nt->type, plan);
+    /* The DWARF comes from the objects: trust it only as far as the
+     * symbols' sizes agree. */
+    bool sizes_disagree = plan->verdict == TYPES_IDENTICAL && o->sym->size != n->sym->size;
+    if (plan->verdict != TYPES_INCOMPATIBLE &&
+        (sizes_disagree || !type_plan_within(plan, o->sym->size, n->sym->size))) {
+        plan->verdict = TYPES_INCOMPATIBLE;
+        free(plan->why);
+        plan->why = xstrdup("its DWARF type does not match its symbol's size");
+    }
+    return plan->verdict;
+}
+
+static void add_warning(struct bind_result *r, char *w)
+{
+    ARRAY_PUSH(r->warnings, r->nwarnings, r->capwarnings, w);
+}
+
+static void add_migration(struct bind_result *r, const struct var *o, const struct var *n,
+                          struct type_plan *plan, void (*user)(const void *, void *))
+{
+    struct type_plan *kept = NULL;
+    if (plan) {
+        kept = xmalloc(sizeof *kept);
+        *kept = *plan;
+    }
+    struct var_migration m = {o->sym->addr, n->sym->addr, o->sym->size, kept, user,
+                              n->sym->type == STT_TLS ? n->sym : NULL};
+    ARRAY_PUSH(r->migrations, r->nmigrations, r->capmigrations, m);
+}
+
+/* A line of the report: "VERB 'NAME' of OBJECT[: DETAIL]". */
+static void note(struct bind_result *r, const struct var *n, const struct object *obj, const char *verb,
+                 const char *detail)
+{
+    char *text = xasprintf("%s '%s' of %s%s%s", verb, n->sym->name, obj->name, detail ? ": " : "",
+                           detail ? detail : "");
+    ARRAY_PUSH(r->notes, r->nnotes, r->capnotes, text);
+}
+
+enum fate { FATE_NEW, FATE_KEPT, FATE_MIGRATED, FATE_USER, FATE_RESET, FATE_ABORT };
+
+/* The program's own migration function for variable n, if the new object
+ * defines one: void hotld_migrate_NAME(const void *old, void *new). */
+static void (*user_migration(const struct object *obj, const struct var *n))(const void *, void *)
+{
+    char *want = xasprintf("hotld_migrate_%.*s", (int)n->baselen, n->sym->name);
+    void (*fn)(const void *, void *) = NULL;
+    for (size_t i = 1; i < obj->nsyms && !fn; i++) {
+        const struct symbol *s = obj->syms[i];
+        if (s->type == STT_FUNC && s->kind == SYM_DEFINED && s->file == obj && !strcmp(s->name, want))
+            fn = (void (*)(const void *, void *))(s->call_addr ? s->call_addr : s->addr);
+    }
+    free(want);
+    return fn;
+}
+
+/* The letter the policy (or the user) picks: m(igrate), r(eset), k(eep
+ * the old bytes), a(bort). */
+static char choose(const struct object *obj, const struct var *n, const char *why, const char *types,
+                   bool can_migrate, bool can_keep)
+{
+    const struct link_options *o = obj->link->opts;
+    static const char by_policy[] = {[CONFLICT_RESET] = 'r', [CONFLICT_KEEP] = 'k', [CONFLICT_ABORT] = 'a'};
+    if (o->on_conflict != CONFLICT_ASK || !o->ask)
+        return o->on_conflict == CONFLICT_ASK ? 'r' : by_policy[o->on_conflict];
+    char choices[5], *c = choices;
+    if (can_migrate)
+        *c++ = 'm';
+    *c++ = 'r';
+    if (can_keep)
+        *c++ = 'k';
+    *c++ = 'a';
+    *c = 0;
+    char *question = xasprintf("variable '%s' of %s: %s%s", n->sym->name, obj->name, why, types);
+    char answer = o->ask(o->ask_ctx, question, choices);
+    free(question);
+    return answer && strchr(choices, answer) ? answer : 'a';
+}
+
+/* A variable whose value cannot simply follow its new type: the policy,
+ * or the user, decides. plan: NULL if it cannot be migrated at all. */
+static enum fate conflict(struct bind_result *r, const struct types *t, const struct var *o,
+                          const struct var *n, const struct object *obj, const char *why,
+                          struct type_plan *plan)
+{
+    bool can_keep = o->sym->size == n->sym->size;
+    const struct debug_var *ot = dwarf_var(t->old, t->old_obj, o->sym), *nt = dwarf_var(t->new, t->new_obj, n->sym);
+    bool asking = obj->link->opts->on_conflict == CONFLICT_ASK && ot && nt;
+    char *types = asking ? type_side_by_side(t->old, ot->type, t->new, nt->type) : NULL;
+    char choice = choose(obj, n, why, types ? types : "", plan != NULL, can_keep);
+    free(types);
+    if (choice == 'm') {
+        note(r, n, obj, "migrated", why);
+        add_migration(r, o, n, plan, NULL);
+        return FATE_MIGRATED;
+    }
+    if (plan)
+        type_plan_free(plan);
+    if (choice == 'a') {
+        fail("variable '%s' of %s: %s; reload aborted (--on-conflict)", n->sym->name, obj->name, why);
+        return FATE_ABORT;
+    }
+    bool keep = choice == 'k' && can_keep;
+    add_warning(r, xasprintf("variable '%s' of %s: %s: %s", n->sym->name, obj->name, why,
+                             keep ? "its old bytes kept" : "re-initialized"));
+    return keep ? FATE_KEPT : FATE_RESET;
+}
+
+/* Decide one matched pair: keep, migrate, reset, or stop the reload. */
+static enum fate judge_variable(struct bind_result *r, const struct types *t, const struct var *o,
+                       const struct var *n, const struct object *obj)
+{
+    struct type_plan plan;
+    int verdict = compare_types(t, o, n, &plan);
+    void (*user)(const void *, void *) = verdict != TYPES_IDENTICAL ? user_migration(obj, n) : NULL;
+    if (verdict >= 0 && (verdict == TYPES_IDENTICAL || user))
+        type_plan_free(&plan);
+    if (user) {
+        add_migration(r, o, n, NULL, user);
+        note(r, n, obj, "user-migrated", NULL);
+        return FATE_USER;
+    }
+    if (verdict == TYPES_IDENTICAL || (verdict < 0 && o->sym->size == n->sym->size))
+        return FATE_KEPT;
+    if (verdict < 0) {
+        char *why = xasprintf("size changed (%lu -> %lu bytes), no DWARF to say how",
+                              (unsigned long)o->sym->size, (unsigned long)n->sym->size);
+        enum fate f = conflict(r, t, o, n, obj, why, NULL);
+        free(why);
+        return f;
+    }
+    if (verdict == TYPES_INCOMPATIBLE) {
+        char *why = plan.why ? xstrdup(plan.why) : xstrdup("type changed");
+        type_plan_free(&plan);
+        enum fate f = conflict(r, t, o, n, obj, why, NULL);
+        free(why);
+        return f;
+    }
+    /* A thread-local variable has a value in every thread: only the plan
+     * can say nothing is lost. */
+    char *loss = o->sym->type != STT_TLS ? type_plan_loss(&plan, (const void *)o->sym->addr)
+                 : plan.may_lose ? xstrdup("thread-local: some thread's value may not fit the new type")
+                                 : NULL;
+    if (!loss) {
+        note(r, n, obj, "migrated", plan.changes);
+        add_migration(r, o, n, &plan, NULL);
+        return FATE_MIGRATED;
+    }
+    enum fate f = conflict(r, t, o, n, obj, loss, &plan);
+    free(loss);
+    return f;
+}
+
+static struct debug_info *object_debug_info(const struct object *obj)
+{
+    size_t size;
+    const char *bytes = object_bytes(obj, &size);
+    return debug_info_open(bytes, size);
+}
+
+int databind_object(struct object *old, struct object *new, struct bind_result *r)
+{
+    size_t nold, nnew;
+    struct types t = {NULL, NULL, old, new};
+    if (has_variables(new) && (t.old = object_debug_info(old)) && !(t.new = object_debug_info(new))) {
+        debug_info_close(t.old);
+        t.old = NULL;
+    }
+    struct var *ov = collect(old, t.old, &nold), *nv = collect(new, t.new, &nnew);
+    qsort(nv, nnew, sizeof *nv, by_name); /* questions and reports in name order */
+    uintptr_t *kept_at = xcalloc(nnew + 1, sizeof *kept_at);
+    uintptr_t *old_at = xcalloc(nnew + 1, sizeof *old_at);
+    enum fate *fate = xcalloc(nnew + 1, sizeof *fate);
+    bool aborted = false;
+    for (size_t i = 0; i < nnew && !aborted; i++) {
+        struct var *o = find(ov, nold, &nv[i]);
+        fate[i] = o ? judge_variable(r, &t, o, &nv[i], new) : FATE_NEW;
+        aborted = fate[i] == FATE_ABORT;
+        r->added += fate[i] == FATE_NEW;
+        r->reset += fate[i] == FATE_RESET;
+        r->migrated += fate[i] == FATE_MIGRATED;
+        r->user_migrated += fate[i] == FATE_USER;
+        if (fate[i] == FATE_KEPT)
+            kept_at[i] = old_at[i] = o->sym->addr;
+        else if (o && fate[i] != FATE_ABORT)
+            ARRAY_PUSH(r->displaced, r->ndisplaced, r->capdisplaced, (const struct symbol *)o->sym);
+    }
+    debug_info_close(t.old);
+    debug_info_close(t.new);
+    if (aborted) {
+        free(ov);
+        free(nv);
+        free(kept_at);
+        free(old_at);
+        free(fate);
+        return -1;
+    }
+    while (demote_ambiguous(new, nv, nnew, kept_at))
+        ;
+    mark_unused_storage(new, nv, nnew, kept_at);
+    struct strbuf kept = {0};
+    for (size_t i = 0; i < nnew; i++) {
+        struct symbol *s = nv[i].sym;
+        if (kept_at[i])
+            sb_printf(&kept, "%s'%s'", kept.len ? ", " : "", s->name);
+        if (kept_at[i]) {
+            add_bind(s->sec, s->value, s->value + s->size, var_delta(&nv[i], kept_at, nv));
+            s->addr = kept_at[i];
+            r->kept++;
+        } else if (old_at[i]) {
+            struct var_copy c = {old_at[i], s->addr, s->size};
+            ARRAY_PUSH(r->copies, r->ncopies, r->capcopies, c);
+            ARRAY_PUSH(r->warnings, r->nwarnings, r->capwarnings,
+                       xasprintf("variable '%s' of %s keeps its value but moves: its section's "
+                                 "layout changed (-fdata-sections keeps each variable in place)",
+                                 s->name, new->name));
+            r->moved++;
+        }
+        static const char *const names[] = {"new", "kept", "migrated", "user-migrated", "reset", ""};
+        const char *what = kept_at[i] ? "kept" : old_at[i] ? "moved" : names[fate[i]];
+        struct var_fate f = {xstrdup(s->name), xstrdup(new->name), what, s->addr, s->size};
+        ARRAY_PUSH(r->fates, r->nfates, r->capfates, f);
+    }
+    if (kept.len)
+        ARRAY_PUSH(r->notes, r->nnotes, r->capnotes, xasprintf("kept %s of %s", kept.s, new->name));
+    free(kept.s);
+    free(ov);
+    free(nv);
+    free(kept_at);
+    free(old_at);
+    free(fate);
+    return 0;
+}
+
+void bind_result_free(struct bind_result *r)
+{
+    for (size_t i = 0; i < r->nfates; i++) {
+        free(r->fates[i].name);
+        free(r->fates[i].object);
+    }
+    free(r->fates);
+    for (size_t i = 0; i < r->nwarnings; i++)
+        free(r->warnings[i]);
+    free(r->warnings);
+    for (size_t i = 0; i < r->nnotes; i++)
+        free(r->notes[i]);
+    free(r->notes);
+    for (size_t i = 0; i < r->nmigrations; i++) {
+        if (r->migrations[i].plan)
+            type_plan_free(r->migrations[i].plan);
+        free(r->migrations[i].plan);
+    }
+    free(r->migrations);
+    free(r->displaced);
+    free(r->copies);
+    memset(r, 0, sizeof *r);
+}

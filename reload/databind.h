@@ -1,0 +1,63 @@
+/* Carrying a reloaded object's variables over to its new version
+ * (databind.c), and the migrations the commit applies (migrate.c). */
+#ifndef HOTLD_DATABIND_H
+#define HOTLD_DATABIND_H
+
+#include "linker.h"
+
+/* A variable moved: its old value goes to its new place. */
+struct var_copy {
+    uintptr_t from, to;
+    size_t size;
+};
+
+/* What a reload did with one variable, for the debugger's "hotld vars". */
+struct var_fate {
+    char *name;
+    char *object;
+    const char *fate;           /* "kept", "moved", "migrated", "user-migrated",
+                                   "reset" or "new" */
+    uintptr_t addr;             /* where it lives now */
+    uint64_t size;
+};
+
+/* A variable whose type changed in a way its value can follow: at the
+ * commit, the old value is carried into the new storage (which holds the
+ * new initial value) field by field. plan: a struct type_plan
+ * (dwarf/typeinfo.h). */
+struct var_migration {
+    uintptr_t from, to;         /* a thread-local variable: offsets from
+                                   the thread pointer, once prepared */
+    uint64_t old_size;
+    struct type_plan *plan;
+    void (*user)(const void *old, void *new); /* hotld_migrate_NAME, if any */
+    const struct symbol *tls;   /* thread-local: the new variable */
+};
+
+struct bind_result {
+    size_t kept, moved, migrated, user_migrated, reset, added;
+    struct var_fate *fates;
+    size_t nfates, capfates;
+    struct var_copy *copies;    /* moved variables: old value -> new place */
+    size_t ncopies, capcopies;
+    struct var_migration *migrations;
+    size_t nmigrations, capmigrations;
+    char **notes;               /* what each migration changed */
+    size_t nnotes, capnotes;
+    char **warnings;
+    size_t nwarnings, capwarnings;
+    const struct symbol **displaced; /* old variables whose storage moves
+                                   (migrated, reset, moved): old code that
+                                   uses them must not be running */
+    size_t ndisplaced, capdisplaced;
+};
+int databind_object(struct object *old, struct object *new, struct bind_result *r);
+/* Is s one of obj's variables, whose value a reload keeps or carries? */
+bool is_state_variable(const struct symbol *s, const struct object *obj);
+void bind_result_free(struct bind_result *r);
+void migrations_prepare(struct bind_result *r);
+/* tps: the thread pointers of every thread that runs program code. */
+void migrations_apply(const struct bind_result *r, const uintptr_t *tps, size_t ntps);
+void migrations_rewrite_pointers(const struct bind_result *r, struct link *const *gens, size_t ngens);
+
+#endif

@@ -1,0 +1,211 @@
+/* Incremental links, for reloads. A reload's link (options with live and these hooks) adds
+ * only inputs whose contents changed, binds everything else to the running
+ * program's definitions (SYM_EXTERNAL), and refuses to drop a definition
+ * that unchanged code still uses. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "hash.h"
+#include "incremental.h"
+#include "util.h"
+
+static struct object *live_object(struct link *ld, const char *name)
+{
+    return strmap_get(&ld->opts->live->by_name, name);
+}
+
+/* True if the running program already has name with these contents; the
+ * input is then skipped, but remembered as still present. */
+static bool incremental_unchanged(struct link *ld, const char *name, uint64_t hash,
+                           const struct file_stamp *stamp)
+{
+    struct object *old = live_object(ld, name);
+    if (!old || object_hash(old) != hash)
+        return false;
+    if (stamp && old->file.bytes)
+        old->file.stamp = *stamp; /* touched, same bytes: stat it next time */
+    strmap_slot(&ld->seen, old->name)->value = old;
+    return true;
+}
+
+static bool same_stamp(const struct file_stamp *a, const struct file_stamp *b)
+{
+    return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+           a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec &&
+           a->ctime.tv_sec == b->ctime.tv_sec && a->ctime.tv_nsec == b->ctime.tv_nsec;
+}
+
+/* An object file of the program whose stat data has not changed since it
+ * was read is not read again. (A touched file has a new stamp: it is read
+ * and hashed, and reloaded only if its contents changed.) */
+static bool incremental_same_stamp(struct link *ld, const char *path)
+{
+    struct object *old = live_object(ld, path);
+    struct stat st;
+    struct file_stamp now;
+    if (old && ld->opts->clean && strmap_get(ld->opts->clean, path)) {
+        strmap_slot(&ld->seen, old->name)->value = old;
+        return true;
+    }
+    if (!old || !old->file.bytes || stat(path, &st) < 0)
+        return false;
+    file_stamp_of(&st, &now);
+    if (!same_stamp(&now, &old->file.stamp))
+        return false;
+    strmap_slot(&ld->seen, old->name)->value = old;
+    return true;
+}
+
+/* Members of a changed archive that the program had loaded: unchanged
+ * ones stay, changed ones are read again. New members are pulled later,
+ * only if a symbol needs them. */
+/* Every member the program loaded from ar is still there, as it was. */
+static void keep_members(struct link *ld, const struct archive *ar)
+{
+    struct strmap *loaded = &ld->opts->live->by_name;
+    size_t n = strlen(ar->name);
+    for (size_t i = 0; i < loaded->cap; i++) {
+        const char *name = loaded->slots[i].key;
+        if (name && loaded->slots[i].value && !strncmp(name, ar->name, n) && name[n] == '(')
+            strmap_slot(&ld->seen, name)->value = loaded->slots[i].value;
+    }
+}
+
+static int incremental_archive(struct link *ld, struct archive *ar)
+{
+    struct archive *was = strmap_get(&ld->opts->live->archives_by_name, ar->name);
+    /* installed libraries (mapped, not read) do not change under us */
+    if (ar->file.mapped || (was && archive_hash(was) == archive_hash(ar))) {
+        keep_members(ld, ar);
+        return 0;
+    }
+    for (size_t i = 0; i < ar->index.cap; i++) {
+        uintptr_t off = (uintptr_t)ar->index.slots[i].value;
+        if (!ar->index.slots[i].key || !off)
+            continue;
+        bool fresh;
+        Elf *probe;
+        if (elf_rand(ar->elf, off - 1) != off - 1 || !(probe = elf_begin(-1, ELF_C_READ_MMAP, ar->elf)))
+            continue;
+        Elf_Arhdr *h = elf_getarhdr(probe);
+        size_t size;
+        const char *bytes = elf_rawfile(probe, &size);
+        char *name = h ? xasprintf("%s(%s)", ar->name, h->ar_name) : NULL;
+        bool loaded = name && live_object(ld, name) && !strmap_get(&ld->seen, name);
+        bool same = loaded && incremental_unchanged(ld, name, hash_bytes(bytes, bytes ? size : 0), NULL);
+        free(name);
+        elf_end(probe);
+        if (!loaded || same)
+            continue;
+        struct object *obj = archive_extract(ar, off - 1, &fresh);
+        if (!obj || (fresh && link_add_object(ld, obj) < 0))
+            return -1;
+    }
+    return 0;
+}
+
+/* Objects of the running program that this link replaces, or that the
+ * new command line no longer names. */
+static void supersede(struct link *ld, struct object *obj)
+{
+    obj->superseded = true;
+    ARRAY_PUSH(ld->superseded, ld->nsuperseded, ld->capsuperseded, obj);
+}
+
+static void incremental_mark_superseded(struct link *ld)
+{
+    struct link *live = ld->opts->live;
+    if (ld->opts->only_changed) { /* the new versions replace the old */
+        for (size_t i = 0; i < ld->nobjs; i++) {
+            struct object *old = strmap_get(&live->by_name, ld->objs[i]->name);
+            if (old)
+                supersede(ld, old);
+        }
+        return;
+    }
+    for (size_t i = 0; i < live->by_name.cap; i++) {
+        struct object *obj = live->by_name.slots[i].value;
+        if (obj && strmap_get(&ld->seen, obj->name) != obj) /* NULL: removed earlier */
+            supersede(ld, obj);
+    }
+}
+
+void incremental_forget_superseded(struct link *ld)
+{
+    for (size_t i = 0; i < ld->nsuperseded; i++)
+        ld->superseded[i]->superseded = false;
+}
+
+/* Bind s to the running program's definition, unless a superseded object
+ * made it. */
+static bool incremental_bind(struct link *ld, struct symbol *s)
+{
+    struct link *live = ld->opts->live;
+    struct symbol *l = live ? strmap_get(&live->symtab, s->name) : NULL;
+    if (!l || l->kind == SYM_UNDEF || l->kind == SYM_LINKER)
+        return false;
+    if (l->file && l->file->superseded && l->kind != SYM_DSO && l->kind != SYM_EXTERNAL)
+        return false;
+    s->kind = SYM_EXTERNAL;
+    s->addr = l->addr;
+    s->call_addr = l->call_addr;
+    s->type = l->type;
+    s->size = l->size;
+    s->dso = l->dso;
+    return true;
+}
+
+/* Is some definition of the program about to disappear (made by a
+ * superseded object, and not made again by this link)? Usually not, and
+ * then no object needs scanning. */
+static bool definitions_disappear(struct link *ld)
+{
+    for (size_t i = 0; i < ld->nsuperseded; i++) {
+        const struct object *obj = ld->superseded[i];
+        for (size_t j = 1; j < obj->nsyms; j++) {
+            const struct symbol *s = obj->syms[j], *now;
+            if (!s->global || s->kind != SYM_DEFINED || s->file != obj)
+                continue;
+            now = strmap_get(&ld->symtab, s->name);
+            if (!now || now->kind == SYM_UNDEF)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* A definition that goes away with a superseded object must not be used
+ * by code that stays. */
+static int incremental_check_references(struct link *ld)
+{
+    struct link *live = ld->opts->live;
+    if (!definitions_disappear(ld))
+        return 0;
+    for (size_t i = 0; i < live->by_name.cap; i++) {
+        struct object *user = live->by_name.slots[i].value;
+        if (!user || user->superseded)
+            continue;
+        for (size_t j = 1; j < user->nsyms; j++) {
+            struct symbol *s = user->syms[j];
+            if (!s->global || !s->file || !s->file->superseded || s->kind == SYM_DSO)
+                continue;
+            struct symbol *now = strmap_get(&ld->symtab, s->name);
+            if (object_binding(user, j) == STB_WEAK)
+                continue; /* a weak reference: it becomes 0 again */
+            if (!now || now->kind == SYM_UNDEF)
+                return fail("undefined symbol '%s' (referenced by %s): it was defined in %s, "
+                            "which this reload drops", s->name, user->name, s->file->name);
+        }
+    }
+    return 0;
+}
+
+const struct link_hooks incremental_hooks = {
+    .unchanged = incremental_unchanged,
+    .same_stamp = incremental_same_stamp,
+    .archive = incremental_archive,
+    .supersede = incremental_mark_superseded,
+    .bind = incremental_bind,
+    .check_references = incremental_check_references,
+};

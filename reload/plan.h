@@ -1,0 +1,70 @@
+/* One reload, from its link to its report: what reload.c decides before
+ * the threads are parked, and what the commit then does. Private to
+ * reload/. */
+#ifndef HOTLD_PLAN_H
+#define HOTLD_PLAN_H
+
+#include "activeness.h"
+#include "elfimage.h"
+#include "program.h"
+#include "reuse.h"
+
+/* An old function's entry that will jump to its new body. */
+struct redirect {
+    uintptr_t at, to;
+};
+
+struct debug_swap;
+
+struct plan {
+    struct link *nl;
+    struct redirect *redirects;
+    size_t nredirects, capredirects;
+    struct bind_result binds;
+    size_t changed, added, removed;     /* functions */
+    struct symbol **moved;      /* live symbols whose address changes */
+    size_t nmoved;
+    struct object **removed_objs;
+    size_t nremoved_objs, capremoved_objs;
+    struct object **replaced;   /* per new object: the version it replaces */
+    struct debug_swap *swaps;
+    size_t nswaps;
+    struct source_list sources; /* of the new objects, for snapshots */
+    uintptr_t *tps;             /* room for every thread's thread pointer */
+    struct activeness act;      /* old code that uses displaced variables */
+    /* A version brought back (reuse.c): the earlier reload whose image
+     * becomes current again; nl was only its rehearsal. */
+    struct link *again;
+    struct entry_restore *restores; /* its entries that jump on */
+    size_t nrestores;
+    struct data_save save;      /* the replaced objects' variables */
+    struct var_copy *put_back;  /* a rollback's: their saved values */
+    size_t nput_back;
+};
+
+/* redirect.c: the entries of the versions new replaces, to jump to its
+ * functions; -1 with fail() if a jump cannot reach. */
+int plan_redirects(struct program *pg, struct plan *p, struct object *new);
+/* No parked thread is inside the bytes a redirect overwrites. */
+bool redirects_are_safe(const struct plan *p);
+/* Does a reload make f's entry jump to its next version? */
+bool func_is_redirectable(const struct func *f);
+int apply_redirects(struct plan *p);
+
+/* debugswap.c: what a debugger sees changes with the program. */
+void prepare_debug_images(struct program *pg, struct plan *p);
+void retire_debug_images(struct plan *p);
+void publish_debug_images(struct plan *p);
+void free_debug_swaps(struct plan *p);
+
+/* commit.c: everything the commit needs from the heap, taken before the
+ * threads are parked; then, with them parked, the commit itself
+ * (-1 with fail() if a page of the program could not be patched). */
+void prepare_commit(struct program *pg, struct plan *p);
+int commit(struct program *pg, struct plan *p);
+
+/* report.c */
+char *describe(const struct program *pg, const struct plan *p, double ms);
+void record_reload(struct program *pg, struct plan *p, const char *report);
+
+#endif

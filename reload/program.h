@@ -1,0 +1,95 @@
+/* The running program as reloads see and change it: every generation's
+ * link, every object's versions, and what the last reloads did. The
+ * session owns one (session/session.c); its lock allows one reload, or
+ * one question about the image, at a time. */
+#ifndef HOTLD_PROGRAM_H
+#define HOTLD_PROGRAM_H
+
+#include <pthread.h>
+
+#include "databind.h"
+#include "datasave.h"
+#include "linker.h"
+
+/* Every version of one object, the first one first: the versions' code
+ * stays, since old frames may be in it. The current one is usually the
+ * last, but a reload that brings back an earlier version's bytes makes
+ * that version current again (reuse.c); so the versions most recently
+ * current are listed apart. Of the others, only the first keeps its
+ * records whole. */
+#define VERSIONS_KEPT 4
+
+struct version_list {
+    struct object **v;
+    size_t n, cap;
+    size_t recent[VERSIONS_KEPT]; /* indices into v, the current first */
+    size_t nrecent;
+};
+
+static inline struct object *versions_current(const struct version_list *vl)
+{
+    return vl->v[vl->recent[0]];
+}
+
+/* The version before the current one, NULL if there was none. */
+static inline struct object *versions_previous(const struct version_list *vl)
+{
+    return vl->nrecent > 1 ? vl->v[vl->recent[1]] : NULL;
+}
+
+/* One applied reload, as the debugger's 'hotld history' lists it. */
+struct reload_record {
+    unsigned generation;
+    char *report;
+};
+
+struct program {
+    struct link *live;          /* generation 0; its symtab is the live one */
+    struct link **gens;         /* every generation's link, gens[0] = live */
+    size_t ngens, capgens;
+    struct strmap versions;     /* object name -> struct version_list */
+    struct strmap host;         /* hotld_* symbols the program may use */
+    unsigned generation;
+    int reload_timeout_ms;
+    int argc;                   /* the program's arguments, for constructors */
+    char **argv;                /* of objects a reload adds */
+    pthread_mutex_t lock;       /* one reload at a time */
+    const struct link *last_brought; /* the generation whose objects the
+                                   last reload made current (rollback.c) */
+    bool rollback;              /* crashes of new code roll back (crash.c) */
+    struct data_save saved;     /* with rollback: the variables the last
+                                   reload's objects replaced, as they were */
+    bool rolling_back;          /* the reload running puts them back */
+    uintptr_t main_thread_pointer; /* the program's main thread's, for
+                                   showing thread-local variables */
+    char *source_root;          /* source snapshots of every version */
+    struct link_input *current_inputs; /* what the program is linked from */
+    size_t ncurrent_inputs, capcurrent_inputs;
+    /* For the debugger (gdb/hotld-gdb.py reads these through DWARF): */
+    struct reload_record *history; /* the last applied reloads, in order */
+    size_t nhistory, caphistory;
+    struct var_fate *fates;     /* the last reload's variables */
+    size_t nfates;
+    char *last_report;          /* of the last reload, or its error */
+};
+
+/* reload.c: apply a reload with new link options; fills *report (one
+ * line, plus warning lines) and returns 1, or 0 if no input changed, or
+ * -1 with the reason recorded and the program untouched. */
+int reload_apply(struct program *pg, struct link_options *opts, char **report);
+
+/* versions.c: each of ld's objects is now the current version of its name. */
+void program_record_versions(struct program *pg, struct link *ld);
+/* Which reload loaded obj: the index of its generation, 0 at start. */
+unsigned program_version_of(const struct program *pg, const struct object *obj);
+/* Symbol names of the live table that point into obj's own bytes get a
+ * copy of their own, before those bytes go. */
+void program_rekey_names(struct program *pg, const struct object *obj);
+
+/* rollback.c: with the lock held, put the objects of the last reload
+ * back to their previous versions; a reload report, or -1. */
+int reload_rollback(struct program *pg, char **report);
+/* Is obj, as it is now, what the last reload brought? */
+bool rollback_covers(const struct program *pg, const struct object *obj);
+
+#endif

@@ -1,0 +1,272 @@
+/* Applying a reload to the running program, all or nothing:
+ *   1. link the changed objects into a new image (incremental link); their
+ *      variables keep the old storage where they match (databind.c), and
+ *      their global functions keep their first address for &f
+ *   2. park every program thread (stopworld.c) where no patch can hurt it
+ *   3. commit: redirect every earlier version's functions to the new code,
+ *      copy moved variables, update GOT slots and code that referenced
+ *      data which moved, and merge the new symbols into the live table
+ *   4. release the threads; run constructors of added objects only.
+ * Anything that fails before step 3 discards the new image and leaves the
+ * program exactly as it was. */
+#include <sched.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "funcaddr.h"
+#include "incremental.h"
+#include "plan.h"
+#include "samefunc.h"
+#include "snapshot.h"
+#include "stopworld.h"
+#include "util.h"
+
+extern char **environ;
+
+static void count_functions(struct plan *p, struct object *old, struct object *new)
+{
+    size_t nnew, nold;
+    const struct func *fn = object_functions(new, &nnew), *fo = object_functions(old, &nold);
+    for (size_t i = 0; i < nnew; i++) {
+        const struct func *o = object_function(old, fn[i].name), *n = &fn[i];
+        if (!o)
+            p->added++;
+        else if (!same_function(o, n))
+            p->changed++;
+    }
+    for (size_t i = 0; i < nold; i++)
+        p->removed += !object_function(new, fo[i].name);
+}
+
+static int plan_reload(struct program *pg, struct plan *p)
+{
+    struct link *nl = p->nl, *live = pg->live;
+    p->replaced = xcalloc(nl->nobjs + 1, sizeof *p->replaced);
+    for (size_t i = 0; i < nl->nobjs; i++) {
+        struct object *new = nl->objs[i];
+        struct object *old = strmap_get(&live->by_name, new->name);
+        p->replaced[i] = old;
+        new->added = !old;
+        if (old) {
+            if (databind_object(old, new, &p->binds) < 0)
+                return -1;
+            count_functions(p, old, new);
+            if (plan_redirects(pg, p, new) < 0)
+                return -1;
+        } else {
+            size_t n;
+            object_functions(new, &n);
+            p->added += n;
+        }
+        struct version_list *vl = strmap_get(&pg->versions, new->name);
+        funcaddr_keep(live, vl ? vl->v[0] : NULL, new);
+    }
+    for (size_t i = 0; i < nl->nsuperseded; i++) {
+        struct object *obj = nl->superseded[i];
+        if (!strmap_get(&nl->by_name, obj->name))
+            ARRAY_PUSH(p->removed_objs, p->nremoved_objs, p->capremoved_objs, obj);
+    }
+    return 0;
+}
+
+static void free_plan(struct plan *p)
+{
+    bind_result_free(&p->binds);
+    free(p->redirects);
+    free(p->tps);
+    activeness_free(&p->act);
+    free(p->removed_objs);
+    free(p->replaced);
+    free(p->moved);
+    free(p->restores);
+    free(p->put_back);
+    datasave_free(&p->save);
+    source_list_free(&p->sources);
+}
+
+/* Undo what a failed reload's link did to the running program's records. */
+static void abandon(struct link *nl)
+{
+    incremental_forget_superseded(nl);
+    tls_unpublish(nl);
+    image_release(nl->image);
+    link_free(nl);
+}
+
+static int rewrite_local_refs(struct link *nl)
+{
+    for (size_t i = 0; i < nl->nobjs; i++)
+        if (funcaddr_rewrite_local_refs(nl->objs[i]) < 0)
+            return -1;
+    return 0;
+}
+
+static size_t live_objects(struct program *pg)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < pg->live->by_name.cap; i++)
+        n += pg->live->by_name.slots[i].value != NULL;
+    return n;
+}
+
+/* Park the threads where nothing of the commit can hurt them: outside the
+ * bytes being patched, and out of old code that uses a variable whose
+ * storage moves. Until then, let them run on and try again, up to
+ * --reload-timeout. */
+static int stop_safely(struct program *pg, struct plan *p)
+{
+    int timeout = p->nl->opts->reload_timeout_ms ? p->nl->opts->reload_timeout_ms : pg->reload_timeout_ms;
+    double deadline = now_ms() + timeout;
+    for (;;) {
+        int left = (int)(deadline - now_ms());
+        if (world_stop(left > 0 ? left : 1, timeout) < 0) /* the last try may be too short */
+            return p->act.blocker ? activeness_fail(&p->act, timeout) : -1;
+        bool patches_ok = redirects_are_safe(p);
+        if (patches_ok && activeness_clear(&p->act))
+            return 0;
+        world_resume();
+        if (now_ms() > deadline && !patches_ok)
+            return fail("a thread stayed inside the first bytes of a function being replaced "
+                        "for %d ms (--reload-timeout)", timeout);
+        if (now_ms() > deadline)
+            return activeness_fail(&p->act, timeout);
+        if (patches_ok)
+            usleep(1000); /* old code runs its course */
+        else
+            sched_yield(); /* let the threads run on past the entry */
+    }
+}
+
+/* Constructors of already-initialized objects must not run again; an
+ * object that is new to the program gets its constructors, as at start. */
+static void run_added_constructors(const struct program *pg, const struct link *nl)
+{
+    bool any = false;
+    for (size_t i = 0; i < nl->nobjs; i++)
+        any |= nl->objs[i]->added;
+    if (any)
+        run_init(nl->image, pg->argc, pg->argv, environ);
+}
+
+/* Every step that can fail is behind; park the threads, commit, and
+ * finish. 1: applied; -1: the threads could not be parked safely. */
+static int apply_plan(struct program *pg, struct plan *p, double start, char **report)
+{
+    prepare_commit(pg, p);
+    if (stop_safely(pg, p) < 0) {
+        link_unpublish(p->nl);
+        free_debug_swaps(p);
+        return -1;
+    }
+    int whole = commit(pg, p);
+    world_resume();
+    free_debug_swaps(p);
+    datasave_free(&pg->saved);
+    pg->saved = p->save; /* what a rollback of this reload puts back */
+    p->save = (struct data_save){0};
+    if (p->again) {
+        for (size_t i = 0; i < p->nl->nobjs; i++)
+            program_rekey_names(pg, p->nl->objs[i]); /* the rehearsal's records go */
+        program_record_versions(pg, p->again);
+    } else {
+        link_trim(p->nl);
+        snapshot_sources(pg->source_root, pg->ngens - 1, &p->sources);
+        program_record_versions(pg, p->nl);
+        run_added_constructors(pg, p->nl);
+    }
+    *report = describe(pg, p, now_ms() - start);
+    if (whole < 0) { /* said as loudly as a report can, and kept in the history */
+        char *told = xasprintf("%s\nhotld: warning: the reload is applied but not whole, "
+                               "the program may run old code: %s", *report, last_error());
+        free(*report);
+        *report = told;
+    }
+    record_reload(pg, p, *report);
+    return 1;
+}
+
+/* Is the rehearsal g's image? Linked from g's own bytes at g's place,
+ * with no variable needing new storage, it must come out byte for byte
+ * as g is, but for the jumps at its entries. */
+static bool rehearse(struct program *pg, struct plan *p)
+{
+    struct link *nl = p->nl;
+    if (link_read(nl) < 0 || !reuse_same_objects(nl, p->again) || link_resolve_and_lay_out(nl) < 0 ||
+        plan_reload(pg, p) < 0)
+        return false;
+    bool replaces_each = p->nremoved_objs == 0;
+    for (size_t i = 0; i < nl->nobjs; i++)
+        replaces_each &= !nl->objs[i]->added; /* an added one would want its constructors */
+    return replaces_each && reuse_needs_nothing_new(nl, &p->binds) &&
+           link_relocate(nl) == 0 && rewrite_local_refs(nl) == 0 &&
+           reuse_same_image(nl, p->again, &p->restores, &p->nrestores);
+}
+
+/* The objects of the earlier reload g are back, byte for byte (an edit
+ * undone, two versions tried in turn, a rollback): make g current again
+ * if its image is what linking them now gives (reuse.c). 1: done; 0: it
+ * is not, load a copy; -1: the threads could not be parked. */
+static int reload_again(struct program *pg, const struct link_options *opts, struct link *g, double start,
+                        char **report)
+{
+    struct strmap override = {0};
+    for (size_t i = 0; i < g->nobjs; i++)
+        strmap_slot(&override, g->objs[i]->name)->value = g->objs[i];
+    struct link_options o = *opts;
+    o.override = &override;
+    o.on_conflict = CONFLICT_ABORT; /* a variable that would change rules it out */
+    o.ask = NULL;
+    struct plan p = {.nl = link_new(&o), .again = g};
+    p.nl->rehearse_at = g->image;
+    int rc = rehearse(pg, &p) ? apply_plan(pg, &p, start, report) : 0;
+    if (rc == 1) {
+        image_release(p.nl->image);
+        link_free(p.nl);
+    } else {
+        abandon(p.nl);
+    }
+    if (rc == 0)
+        clear_error(); /* why it is not the same image is no error */
+    free_plan(&p);
+    strmap_free(&override);
+    return rc;
+}
+
+int reload_apply(struct program *pg, struct link_options *opts, char **report)
+{
+    double start = now_ms();
+    opts->live = pg->live;
+    opts->host = &pg->host;
+    struct plan p = {.nl = link_new(opts)};
+    if (link_read(p.nl) < 0) {
+        abandon(p.nl);
+        return -1;
+    }
+    struct link *earlier = reuse_candidate(pg, p.nl);
+    int rc = earlier ? reload_again(pg, opts, earlier, start, report) : 0;
+    if (rc != 0) {
+        abandon(p.nl);
+        return rc;
+    }
+    if (link_resolve_and_lay_out(p.nl) < 0) {
+        abandon(p.nl);
+        return -1;
+    }
+    size_t unchanged = opts->only_changed ? live_objects(pg) - p.nl->nobjs
+                                          : p.nl->seen.len - p.nl->nobjs;
+    if (p.nl->nobjs == 0 && p.nl->nsuperseded == 0) {
+        *report = xasprintf("hotld: nothing to reload (%zu inputs unchanged)", unchanged);
+        abandon(p.nl);
+        return 0;
+    }
+    if (plan_reload(pg, &p) < 0 || link_relocate(p.nl) < 0 || rewrite_local_refs(p.nl) < 0 ||
+        apply_plan(pg, &p, start, report) < 0) {
+        free_plan(&p);
+        abandon(p.nl);
+        return -1;
+    }
+    free_plan(&p);
+    return 1;
+}

@@ -1,0 +1,66 @@
+/* What a reload tells: its report, and the records the debugger helper
+ * and --status --vars show. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+#include "strbuf.h"
+#include "util.h"
+
+/* "hotld: reloaded a.o, b.o: 3 functions changed, 1 added, 0 removed;
+ *  12 variables kept, 0 migrated, 0 reset, 1 new (1.4 ms)", then one line
+ * per migrated variable and the warnings. */
+char *describe(const struct program *pg, const struct plan *p, double ms)
+{
+    struct strbuf sb = {0};
+    sb_printf(&sb, "hotld: reloaded ");
+    for (size_t i = 0; i < p->nl->nobjs; i++)
+        sb_printf(&sb, "%s%s%s", i ? ", " : "", p->nl->objs[i]->added ? "new " : "",
+                  path_base(p->nl->objs[i]->name));
+    for (size_t i = 0; i < p->nremoved_objs; i++)
+        sb_printf(&sb, "%sremoved %s", i || p->nl->nobjs ? ", " : "", path_base(p->removed_objs[i]->name));
+    sb_printf(&sb, ": %zu functions changed, %zu added, %zu removed; ", p->changed, p->added, p->removed);
+    sb_printf(&sb, "%zu variables kept, %zu migrated, %zu reset, %zu new", p->binds.kept + p->binds.moved,
+              p->binds.migrated + p->binds.user_migrated, p->binds.reset, p->binds.added);
+    sb_printf(&sb, " (%.1f ms)", ms);
+    if (p->again) {
+        sb_printf(&sb, "\nhotld: ");
+        for (size_t i = 0; i < p->again->nobjs; i++)
+            sb_printf(&sb, "%s%s", i ? ", " : "", path_base(p->again->objs[i]->name));
+        sb_printf(&sb, ": version %u again (its code was still loaded)", program_version_of(pg, p->again->objs[0]));
+    }
+    for (size_t i = 0; i < p->binds.nnotes; i++)
+        sb_printf(&sb, "\nhotld: %s", p->binds.notes[i]);
+    for (size_t i = 0; i < p->binds.nwarnings; i++)
+        sb_printf(&sb, "\nhotld: warning: %s", p->binds.warnings[i]);
+    return sb.s;
+}
+
+static void free_fates(struct var_fate *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(f[i].name);
+        free(f[i].object);
+    }
+    free(f);
+}
+
+/* Keep what the debugger helper shows: the report and the variables.
+ * Only the last reloads' reports are kept, so that a session reloading
+ * all day keeps the same memory. */
+#define HISTORY_KEPT 64
+
+void record_reload(struct program *pg, struct plan *p, const char *report)
+{
+    struct reload_record r = {pg->generation, xstrdup(report)};
+    if (pg->nhistory == HISTORY_KEPT) {
+        free(pg->history[0].report);
+        memmove(pg->history, pg->history + 1, --pg->nhistory * sizeof *pg->history);
+    }
+    ARRAY_PUSH(pg->history, pg->nhistory, pg->caphistory, r);
+    free_fates(pg->fates, pg->nfates);
+    pg->fates = p->binds.fates;
+    pg->nfates = p->binds.nfates;
+    p->binds.fates = NULL;
+    p->binds.nfates = 0;
+}

@@ -1,0 +1,129 @@
+/* A later invocation of hotld with a session running: the command's side
+ * of a request. It sends the request, opens the files the session asks
+ * for with its own credentials, puts the session's questions to its user,
+ * and prints the answer. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "session.h"
+#include "util.h"
+
+/* Returns hotld's exit status, or -1 if the session says the request is
+ * for another program. */
+/* The session asks what to do with a variable (--on-conflict=ask): the
+ * question and the choices go to this command's terminal, the answer
+ * back. End of input answers "abort". */
+static void put_question(int fd, const struct message *q)
+{
+    static const char *const names[] = {['m'] = "migrate", ['r'] = "reset to the new initial value",
+                                        ['k'] = "keep the old bytes", ['a'] = "abort the reload"};
+    const char *choices = q->nfields == 3 ? q->fields[2] : "a";
+    fprintf(stderr, "hotld: %s\n", q->nfields > 1 ? q->fields[1] : "?");
+    for (const char *c = choices; *c; c++)
+        if ((unsigned char)*c < sizeof names / sizeof *names && names[(unsigned char)*c])
+            fprintf(stderr, "  %c  %s\n", *c, names[(unsigned char)*c]);
+    char line[64] = "a", letter[2] = "a";
+    do {
+        fprintf(stderr, "hotld: your choice [%s]? ", choices);
+        fflush(stderr);
+        if (!fgets(line, sizeof line, stdin))
+            break;
+    } while (!line[0] || line[1] != '\n' || !strchr(choices, line[0]));
+    letter[0] = line[0] && strchr(choices, line[0]) ? line[0] : 'a';
+    struct message a = {0};
+    message_add(&a, "answer");
+    message_add(&a, letter);
+    message_send(fd, &a);
+    message_free(&a);
+}
+
+/* The session reads a file for this command: open it here, with this
+ * command's credentials, and pass it. */
+static void open_for_session(int fd, const struct message *q)
+{
+    struct message a = {0};
+    int file = q->nfields == 2 ? open(q->fields[1], O_RDONLY | O_CLOEXEC) : (errno = EINVAL, -1);
+    message_add(&a, file >= 0 ? "file" : "error");
+    if (file < 0)
+        message_add(&a, strerror(errno));
+    message_send_fd(fd, &a, file);
+    if (file >= 0)
+        close(file);
+    message_free(&a);
+}
+
+/* The final reply, after any questions and files asked for. */
+static int receive_reply(int fd, struct message *reply)
+{
+    for (;;) {
+        if (message_recv(fd, reply) < 0)
+            return -1;
+        if (reply->nfields && !strcmp(reply->fields[0], "open"))
+            open_for_session(fd, reply);
+        else if (reply->nfields && !strcmp(reply->fields[0], "ask"))
+            put_question(fd, reply);
+        else
+            return 0;
+        message_free(reply);
+    }
+}
+
+static int client_request(int fd, struct message *req)
+{
+    struct message reply;
+    clear_error();
+    if (message_send(fd, req) < 0 || receive_reply(fd, &reply) < 0 || reply.nfields < 2) {
+        fprintf(stderr, "hotld: error: no answer from the session: %s\n", last_error());
+        close(fd);
+        return 1;
+    }
+    close(fd);
+    bool ok = !strcmp(reply.fields[0], "ok");
+    if (!ok && !strcmp(reply.fields[1], OTHER_PROGRAM)) {
+        message_free(&reply);
+        return -1;
+    }
+    if (!ok) {
+        fprintf(stderr, "hotld: error: reload failed: %s\n", reply.fields[1]);
+    } else {
+        /* the report on stdout, its warnings on stderr */
+        for (char *line = reply.fields[1], *next; line && *line; line = next) {
+            next = strchr(line, '\n');
+            if (next)
+                *next++ = 0;
+            fprintf(strncmp(line, "hotld: warning:", 15) ? stdout : stderr, "%s\n", line);
+        }
+    }
+    message_free(&reply);
+    return ok ? 0 : 1;
+}
+
+int client_reload(int fd, const struct session_options *o)
+{
+    struct message req = {0};
+    reload_request_encode(&req, o);
+    int rc = client_request(fd, &req);
+    message_free(&req);
+    return rc;
+}
+
+int client_status(const char *path, bool vars)
+{
+    int fd = control_connect(path);
+    if (fd < 0) {
+        fprintf(stderr, "hotld: error: no session is running for %s\n", path);
+        return 1;
+    }
+    struct message req = {0};
+    message_add(&req, "status");
+    if (vars)
+        message_add(&req, "vars");
+    int rc = client_request(fd, &req);
+    message_free(&req);
+    return rc;
+}

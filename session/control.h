@@ -1,0 +1,48 @@
+/* The control channel between a running session and later invocations: a
+ * Unix socket in a per-user directory (mode 0700). Messages are framed as
+ * a 4-byte length and a body of NUL-separated strings, and may carry one
+ * file descriptor (SCM_RIGHTS): a file the requesting command opened. */
+#ifndef HOTLD_CONTROL_H
+#define HOTLD_CONTROL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONTROL_MAX_MESSAGE (1u << 20)
+
+/* A session's answer to a request about a program it does not run (one
+ * in the same directory, say): the command then runs on its own. */
+#define OTHER_PROGRAM "another program"
+
+struct message {
+    char **fields;
+    size_t nfields, cap;
+    int fd_plus_one;            /* a descriptor it carries, + 1; 0: none.
+                                   message_free closes it */
+};
+
+void message_add(struct message *m, const char *field);
+/* Add the field "T:TEXT". */
+void message_add_tagged(struct message *m, char tag, const char *text);
+void message_free(struct message *m);
+int message_send(int fd, const struct message *m);
+/* Send m with the descriptor passed along. */
+int message_send_fd(int sock, const struct message *m, int passed);
+/* The descriptor a message carries, now the caller's; -1 if none. */
+int message_take_fd(struct message *m);
+/* Returns 0, or -1 with the error recorded (malformed, oversized, EOF). */
+int message_recv(int fd, struct message *m);
+/* A message body (NUL-terminated fields) into m; -1 if malformed. */
+int message_parse(const char *body, size_t len, struct message *m);
+
+/* The socket path of a session: NAME, or the canonical cwd when NULL. */
+char *control_socket_path(const char *session);
+/* A connected client socket, or -1 if no session is listening (a stale
+ * socket file is removed). */
+int control_connect(const char *path);
+/* A listening socket at path (creating the private directory), or -1. */
+int control_listen(const char *path);
+/* Accept a connection from the same user only; -1 if refused. */
+int control_accept(int listen_fd);
+
+#endif

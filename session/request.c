@@ -1,0 +1,81 @@
+/* A reload request on the control socket: link options travel as fields
+ * "f:PATH", "l:NAME", "L:DIR" (absolute), "p:POLICY", "t:MS", and the
+ * program's arguments as "a:ARG". */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "control.h"
+#include "session.h"
+#include "util.h"
+
+/* --on-conflict in a request: one letter, by enum conflict_policy. */
+#define CONFLICT_LETTERS "rkaq"
+
+static void encode_inputs(struct message *m, const struct link_options *o)
+{
+    for (size_t i = 0; i < o->ninputs; i++)
+        message_add_tagged(m, o->inputs[i].is_lib ? 'l' : 'f', o->inputs[i].arg);
+    for (size_t i = 0; i < o->nlibdirs; i++)
+        message_add_tagged(m, 'L', o->libdirs[i]);
+}
+
+/* A field "t:MS": a positive number of milliseconds, or 0 if it is not. */
+static int timeout_field(const char *v)
+{
+    char *end;
+    errno = 0;
+    long ms = strtol(v, &end, 10);
+    return errno || *end || end == v || ms <= 0 || ms > INT32_MAX ? 0 : (int)ms;
+}
+
+void reload_request_encode(struct message *m, const struct session_options *o)
+{
+    message_add(m, "reload");
+    for (int i = 0; i < o->argc; i++)
+        message_add_tagged(m, 'a', o->argv[i]);
+    char policy[2] = {CONFLICT_LETTERS[o->link.on_conflict], 0};
+    message_add_tagged(m, 'p', policy);
+    if (o->link.reload_timeout_ms) {
+        char ms[16];
+        snprintf(ms, sizeof ms, "%d", o->link.reload_timeout_ms);
+        message_add_tagged(m, 't', ms);
+    }
+    encode_inputs(m, &o->link);
+}
+
+int reload_request_decode(const struct message *m, struct link_options *o)
+{
+    size_t capin = 0, capdirs = 0;
+    for (size_t i = 1; i < m->nfields; i++) {
+        const char *f = m->fields[i];
+        if (strlen(f) < 2 || f[1] != ':')
+            return fail("malformed reload request field '%.40s'", f);
+        if (f[0] == 'a')
+            continue; /* a program argument: see same_program() */
+        if (f[0] == 't') {
+            if (!(o->reload_timeout_ms = timeout_field(f + 2)))
+                return fail("malformed reload request field '%.40s'", f);
+            continue;
+        }
+        if (f[0] == 'p') {
+            const char *policy = strchr(CONFLICT_LETTERS, f[2]);
+            if (!policy || !f[2] || f[3])
+                return fail("malformed reload request field '%.40s'", f);
+            o->on_conflict = (enum conflict_policy)(policy - CONFLICT_LETTERS);
+            continue;
+        }
+        if (f[0] == 'f' || f[0] == 'l') {
+            struct link_input in = {f + 2, f[0] == 'l'};
+            ARRAY_PUSH(o->inputs, o->ninputs, capin, in);
+        } else if (f[0] == 'L') {
+            ARRAY_PUSH(o->libdirs, o->nlibdirs, capdirs, (const char *)(f + 2));
+        } else {
+            return fail("malformed reload request field '%.40s'", f);
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,77 @@
+/* The session: the first invocation links the program, starts a control
+ * thread that serves reload and status requests on the session's socket,
+ * and runs main. Later invocations with the same session key are clients:
+ * they send their inputs and print the session's answer. */
+#include "session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "control.h"
+#include "crash.h"
+#include "stopworld.h"
+#include "util.h"
+#include "watch.h"
+
+struct session the_session;
+
+static int run_server(struct session_options *o, const char *path)
+{
+    struct program *pg = &the_session.program;
+    double t = now_ms();
+    pthread_mutex_init(&pg->lock, NULL);
+    pg->reload_timeout_ms = o->reload_timeout_ms;
+    define_host_symbols(pg);
+    pg->rollback = o->rollback < 0 ? o->watch : o->rollback;
+    crash_init(pg, pg->rollback);
+    o->link.host = &pg->host;
+    struct link *ld = link_new(&o->link);
+    if (link_load(ld) < 0) {
+        restart_with_tls_room(o);
+        fprintf(stderr, "hotld: error: %s\n", last_error());
+        return 1;
+    }
+    unsetenv(TLS_RESTARTED); /* not the program's business */
+    phase_done("total", t);
+    pg->live = ld;
+    ARRAY_PUSH(pg->gens, pg->ngens, pg->capgens, ld);
+    remember_inputs(&o->link);
+    program_record_versions(pg, ld);
+    world_init();
+    if (!(path && start_control(path)) || being_traced())
+        publish_debug_image(ld); /* before any of the program runs */
+    if (o->watch)
+        watch_start(&o->link);
+    pg->argc = o->argc + 1;
+    pg->argv = xcalloc(o->argc + 2, sizeof *pg->argv);
+    pg->argv[0] = (char *)o->name;
+    memcpy(pg->argv + 1, o->argv, o->argc * sizeof *pg->argv);
+    fflush(stderr);
+    start_program(ld->image, pg->argc, pg->argv);
+}
+
+int session_main(struct session_options *o)
+{
+    char *path = control_socket_path(o->session);
+    if (!o->name)
+        o->name = program_name(o);
+    make_absolute(&o->link);
+    if (o->mode == MODE_STATUS || o->mode == MODE_QUERY) {
+        int rc = o->mode == MODE_STATUS ? client_status(path, o->vars)
+                                        : query_main(&o->query, o->graph_file, path, &o->link);
+        free(path);
+        return rc;
+    }
+    int fd = control_connect(path);
+    if (fd >= 0) {
+        int rc = client_reload(fd, o);
+        if (rc >= 0) {
+            free(path);
+            return rc;
+        }
+        free(path);
+        path = NULL; /* another program holds this session: run on our own */
+    }
+    return run_server(o, path);
+}

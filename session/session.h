@@ -1,0 +1,101 @@
+/* A session: one program linked in memory and run by this process, and
+ * the reloads applied to it while it runs. */
+#ifndef HOTLD_SESSION_H
+#define HOTLD_SESSION_H
+
+#include <pthread.h>
+
+#include "program.h"
+#include "query.h"
+
+enum session_mode { MODE_RUN, MODE_STATUS, MODE_QUERY };
+
+struct session_options {
+    struct link_options link;
+    enum session_mode mode;
+    const char *session;        /* --session NAME; NULL: keyed by cwd */
+    const char *name;           /* argv[0] for the program; NULL: derive it */
+    bool watch;                 /* reload when an input file changes */
+    int rollback;               /* --rollback 1, --no-rollback 0; -1: as --watch */
+    bool vars;                  /* --status --vars: the variables too */
+    struct query query;         /* MODE_QUERY; no command: --repl */
+    const char *graph_file;     /* --svg FILE, --dot FILE */
+    int reload_timeout_ms;
+    int argc;                   /* program arguments after "--" */
+    char **argv;
+    char **hotld_argv;          /* hotld's own, to restart it */
+};
+
+/* The running program (reload/program.h), and what the session adds to
+ * it: how the program was started and which of its inputs a reload must
+ * read. gdb/hotld-gdb.py reads it through DWARF, as the_session. */
+struct session {
+    struct program program;
+    uint64_t inputs_digest;     /* of the inputs the program was linked from */
+    struct link_input *fixed;   /* those inputs less the objects: archives */
+    size_t nfixed, capfixed;    /* and -l libraries, in order */
+    volatile int gdb_reload;    /* set by the gdb helper: reload now */
+};
+
+extern struct session the_session;
+
+/* session.c: start the program, or hand the request to the session
+ * already running. Returns the exit status for hotld when it does not
+ * exit with the program. */
+int session_main(struct session_options *o);
+
+/* client.c: a command's request to the session running; hotld's exit
+ * status, or -1 if the session says it runs another program. */
+int client_reload(int fd, const struct session_options *o);
+int client_status(const char *path, bool vars);
+
+/* server.c: serve the control socket at path from a thread of hotld's;
+ * false if it cannot listen (the program then runs without reloads). */
+bool start_control(const char *path);
+/* The program as a debugger should see it: one image for all objects. */
+void publish_debug_image(struct link *ld);
+
+/* request.c: a reload request's fields. decode: the inputs and options
+ * (fields after the first) into o, whose vectors the caller frees; -1 if
+ * a field is malformed. */
+struct message;
+void reload_request_encode(struct message *m, const struct session_options *o);
+int reload_request_decode(const struct message *m, struct link_options *o);
+
+/* reloads.c: apply a reload from any hotld thread (control, watcher),
+ * directly or, once the program uses hotld_poll(), through it. */
+int session_reload(struct link_options *opts, char **report);
+/* Remember the inputs the program is now linked from. */
+void remember_inputs(const struct link_options *o);
+
+/* poll.c: does the program call hotld_poll()? Then run job in its thread
+ * at its next call, and wait up to --reload-timeout for it. */
+bool is_cooperative(void);
+int at_safe_point(int (*job)(void *, char **), void *arg, char **report);
+void hotld_poll_impl(void);
+
+/* api.c: the __hotld_* symbols the program's links bind to; the
+ * program's reload hooks, run after each reload. */
+void define_host_symbols(struct program *pg);
+void run_callbacks(void);
+
+/* start.c: run the program as __libc_start_main would. */
+#define TLS_RESTARTED "HOTLD_TLS_RESTARTED"
+/* argv[0] as a linked executable would see it. */
+char *program_name(const struct session_options *o);
+_Noreturn void start_program(const struct image *im, int argc, char **argv);
+/* A program whose thread-local variables did not fit gets hotld started
+ * again, once, with room for them; returns if it cannot. */
+void restart_with_tls_room(const struct session_options *o);
+/* Is a debugger attached now? (It then needs the image before main.) */
+bool being_traced(void);
+
+/* thread.c: start one of hotld's own threads: it takes none of the
+ * program's signals and is never parked by a reload. */
+void start_thread(void *(*fn)(void *), void *arg);
+
+/* paths.c: input paths and -L directories made absolute, as the session
+ * compares them. */
+void make_absolute(struct link_options *o);
+
+#endif

@@ -1,0 +1,81 @@
+/* Starting the linked program in this process, as the C runtime would. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "session.h"
+#include "util.h"
+
+extern char **environ;
+
+static const struct image *running;
+
+static void fini_at_exit(void)
+{
+    run_fini(running);
+}
+
+/* argv[0] as a linked executable would see it: the first object's file
+ * name without ".o" (cc's a.o -> a), unless --name says otherwise. */
+char *program_name(const struct session_options *o)
+{
+    for (size_t i = 0; i < o->link.ninputs; i++) {
+        const char *arg = o->link.inputs[i].arg;
+        size_t n = strlen(arg);
+        if (o->link.inputs[i].is_lib || n < 3 || strcmp(arg + n - 2, ".o"))
+            continue;
+        return xasprintf("%.*s", (int)(n - 2), arg);
+    }
+    return xstrdup(o->link.ninputs ? o->link.inputs[0].arg : "a.out");
+}
+
+/* Start the program the way __libc_start_main does: the fini runner is
+ * registered before the constructors so that it runs after every atexit
+ * handler they and main register. */
+_Noreturn void start_program(const struct image *im, int argc, char **argv)
+{
+    program_invocation_name = argv[0];
+    char *slash = strrchr(argv[0], '/');
+    program_invocation_short_name = slash ? slash + 1 : argv[0];
+    running = im;
+    the_session.program.main_thread_pointer = thread_pointer();
+    atexit(fini_at_exit);
+    run_init(im, argc, argv, environ);
+    int (*entry)(int, char **, char **) = (int (*)(int, char **, char **))im->entry;
+    exit(entry(argc, argv, environ));
+}
+
+
+/* glibc sizes every thread's static TLS when the process starts, from
+ * GLIBC_TUNABLES. A program whose thread-local variables do not fit in
+ * the surplus it keeps for modules loaded later gets hotld started again,
+ * once, with room for them (nothing of the program has run yet). */
+void restart_with_tls_room(const struct session_options *o)
+{
+    size_t room = tls_room_wanted();
+    if (!room || getenv(TLS_RESTARTED))
+        return;
+    const char *old = getenv("GLIBC_TUNABLES");
+    char *tunables = xasprintf("%s%sglibc.rtld.optional_static_tls=%zu", old ? old : "",
+                               old ? ":" : "", room);
+    setenv("GLIBC_TUNABLES", tunables, 1);
+    setenv(TLS_RESTARTED, "1", 1);
+    fflush(NULL);
+    execv("/proc/self/exe", o->hotld_argv);
+}
+
+/* Is a debugger attached now? (It then needs the image before main.) */
+bool being_traced(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[128];
+    bool traced = false;
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "TracerPid:", 10))
+            traced = atoi(line + 10) != 0;
+    if (f)
+        fclose(f);
+    return traced;
+}

@@ -1,0 +1,43 @@
+/* hotld's own threads (the control thread, the watcher). */
+#include <pthread.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "session.h"
+#include "stopworld.h"
+
+struct thread_start {
+    void *(*fn)(void *);
+    void *arg;
+    sem_t registered;
+};
+
+static void *hotld_thread(void *p)
+{
+    struct thread_start *ts = p;
+    void *(*fn)(void *) = ts->fn, *arg = ts->arg;
+    world_exempt((pid_t)syscall(SYS_gettid));
+    sem_post(&ts->registered);
+    return fn(arg);
+}
+
+/* Threads hotld starts must not take the program's signals, and must be
+ * exempt from parking before any reload can run. */
+void start_thread(void *(*fn)(void *), void *arg)
+{
+    sigset_t all, old;
+    pthread_t t;
+    struct thread_start ts = {.fn = fn, .arg = arg};
+    sem_init(&ts.registered, 0, 0);
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    if (pthread_create(&t, NULL, hotld_thread, &ts) == 0) {
+        pthread_detach(t);
+        while (sem_wait(&ts.registered) < 0)
+            ;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    sem_destroy(&ts.registered);
+}
