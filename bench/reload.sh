@@ -270,7 +270,7 @@ reload_count() {
 # times (ms) go to the array TIMES. The session must count every reload.
 # With FRESH=1, each build gets a note section no other build has: every
 # reload then loads a new version, where A and B alternated are brought
-# back from the second time on (loader/reuse.c).
+# back from the second time on (reload/reuse.c).
 TIMES=()
 FRESH=0
 time_reloads() {

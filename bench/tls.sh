@@ -2,7 +2,7 @@
 # Thread-local access speed: bench/workloads/tls.c, built -O2 -fPIC (every
 # access a general- or local-dynamic sequence), run by hotld against the
 # same objects linked by gcc, in one run. GNU ld relaxes the sequences to
-# local exec; so does hotld (loader/tls_x86_64.c), so the ratio should be
+# local exec; so does hotld (loader/tls_relocate.c), so the ratio should be
 # 1. The large code model's sequences, which hotld leaves to
 # __tls_get_addr, show what the relaxation is worth. Medians of
 # BENCH_TLS_RUNS runs (default 9) of the program's own ns/iteration.

@@ -86,8 +86,6 @@ static int reserve_low(void)
     return 0;
 }
 
-/* Commit size bytes (page-aligned, zeroed, read-write) for a new image.
- * Returns 0 on failure. */
 /* Fault injection for tests: HOTLD_FAIL_MAP=N makes the Nth image
  * mapping fail as an out-of-memory mmap would (tests/reload/faults.sh). */
 static bool injected_map_failure(void)
@@ -100,6 +98,8 @@ static bool injected_map_failure(void)
     return countdown > 0 && --countdown == 0;
 }
 
+/* Commit size bytes (page-aligned, zeroed, read-write) for a new image.
+ * Returns 0 on failure. */
 uintptr_t region_alloc(size_t size, bool low)
 {
     struct region *r = low ? &low_region : &high_region;

@@ -255,15 +255,13 @@ uint64_t object_hash(struct object *obj)
     return obj->hash;
 }
 
-/* Relocation entries are checked once an object is known to be part of the
- * link, so that an unused archive member cannot fail it. */
-/* The object's ELF symbol table as in the file (NULL once retired). */
 const char *object_bytes(const struct object *obj, size_t *size)
 {
     *size = 0;
     return obj->elf ? elf_rawfile(obj->elf, size) : NULL;
 }
 
+/* The object's ELF symbol table as in the file (NULL once retired). */
 const Elf64_Sym *object_raw_symbols(const struct object *obj, size_t *n)
 {
     for (size_t i = 1; i < obj->nsecs; i++)
@@ -275,6 +273,8 @@ const Elf64_Sym *object_raw_symbols(const struct object *obj, size_t *n)
     return NULL;
 }
 
+/* Relocation entries are checked once an object is known to be part of the
+ * link, so that an unused archive member cannot fail it. */
 int object_check_relocs(struct object *obj)
 {
     for (size_t i = 1; i < obj->nsecs; i++) {

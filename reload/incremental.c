@@ -57,9 +57,6 @@ static bool incremental_same_stamp(struct link *ld, const char *path)
     return true;
 }
 
-/* Members of a changed archive that the program had loaded: unchanged
- * ones stay, changed ones are read again. New members are pulled later,
- * only if a symbol needs them. */
 /* Every member the program loaded from ar is still there, as it was. */
 static void keep_members(struct link *ld, const struct archive *ar)
 {
@@ -72,6 +69,9 @@ static void keep_members(struct link *ld, const struct archive *ar)
     }
 }
 
+/* Members of a changed archive that the program had loaded: unchanged
+ * ones stay, changed ones are read again. New members are pulled later,
+ * only if a symbol needs them. */
 static int incremental_archive(struct link *ld, struct archive *ar)
 {
     struct archive *was = strmap_get(&ld->opts->live->archives_by_name, ar->name);

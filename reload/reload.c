@@ -238,6 +238,7 @@ int reload_apply(struct program *pg, struct link_options *opts, char **report)
 {
     double start = now_ms();
     opts->live = pg->live;
+    opts->hooks = &incremental_hooks;
     opts->host = &pg->host;
     struct plan p = {.nl = link_new(opts)};
     if (link_read(p.nl) < 0) {

@@ -13,8 +13,6 @@
 #include "session.h"
 #include "util.h"
 
-/* Returns hotld's exit status, or -1 if the session says the request is
- * for another program. */
 /* The session asks what to do with a variable (--on-conflict=ask): the
  * question and the choices go to this command's terminal, the answer
  * back. End of input answers "abort". */
@@ -73,6 +71,8 @@ static int receive_reply(int fd, struct message *reply)
     }
 }
 
+/* Returns hotld's exit status, or -1 if the session says the request is
+ * for another program. */
 static int client_request(int fd, struct message *req)
 {
     struct message reply;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Versions brought back (loader/reuse.c): mod.o edited back and forth
+# Versions brought back (reload/reuse.c): mod.o edited back and forth
 # between two versions. The first time each version's bytes come back a
 # copy is loaded (the program's first link is not reused); from then on
 # each reload makes the earlier image current again, says so ("mod.o:

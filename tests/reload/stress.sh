@@ -6,7 +6,7 @@
 # equals mod.o's count for it, and their sum equals mod.o's total.
 # Memory is bounded, not just in proportion: the first two reloads load
 # the two versions, and every later one brings one of them back
-# (loader/reuse.c) instead of loading a copy, so the resident memory after
+# (reload/reuse.c) instead of loading a copy, so the resident memory after
 # the last reload is within RSS_SLACK_KIB (default 256) of what it was
 # after the tenth. gcc, clang, and the ASan+UBSan build
 # (STRESS_ASAN_RELOADS, default 300).
