@@ -13,13 +13,18 @@ rm -rf "$work" && mkdir -p "$work" && cp -r "$root/examples/game/." "$work/"
 make --no-print-directory -s -C "$work"
 cd "$work"
 session=demo-$$
-cmd=("$hotld" --session "$session" game.o physics.o render.o libengine.a -lm -- 40 60)
+cmd=("$hotld" --session "$session" game.o physics.o render.o libengine.a -lm -- 40 60 20)
 
-echo "== ${cmd[*]##*/}   (40 frames, 60 ms each)"
+echo "== ${cmd[*]##*/}   (40 frames, 60 ms each, holding after frame 20)"
 "${cmd[@]}" &
 game=$!
 trap 'kill $game 2>/dev/null || true' EXIT
-sleep 1.2
+# The game holds after frame 20 (it sets 'held'), so that the edit below
+# reaches it mid-game however long the build takes on this machine.
+for _ in $(seq 600); do
+    [ "$("$hotld" --session "$session" --print held 2>/dev/null </dev/null)" = "held = 1" ] && break
+    sleep 0.1
+done
 
 echo "== editing physics.c: no gravity, and walls that absorb half the speed"
 sed -i 's/e->vel.y += gravity \* dt;/e->vel.y += 0 * gravity * dt;/; s/bounce = 0.9f/bounce = 0.5f/' physics.c
@@ -31,6 +36,8 @@ echo "== hotld --session $session --print 'entities[0]'   (the running game's st
 "$hotld" --session "$session" --print 'entities[0]' </dev/null || true
 echo "== hotld --session $session --sizes --top 3"
 "$hotld" --session "$session" --sizes --top 3 </dev/null || true
+echo "== hotld --session $session --print 'set held = 0'   (the game goes on, with the new physics)"
+"$hotld" --session "$session" --print 'set held = 0' </dev/null
 wait $game
 trap - EXIT
 case $report in

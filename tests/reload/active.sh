@@ -25,10 +25,12 @@ test_active() {
     use mod1.o mod.o
     session_start --session "$SNAME" main.o mod.o || return
 
-    busy 1500
+    # A second to park the threads, even on a machine loaded many times
+    # over; mod_busy runs for four.
+    busy 4000
     use mod2.o mod.o
-    client "$S_DIR" --reload-timeout 300 "${S_ARGS[@]}"
-    expect_failed times-out "variable 'st' moves, but old code that uses it is still running: mod_busy \(version 0\) after 300 ms"
+    client "$S_DIR" --reload-timeout 1000 "${S_ARGS[@]}"
+    expect_failed times-out "variable 'st' moves, but old code that uses it is still running: mod_busy \(version 0\) after 1000 ms"
     query
     check untouched 1 "$(qv version)" "version after the failed reload"
 
