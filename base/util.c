@@ -66,7 +66,9 @@ void grow_array(void **items, size_t *cap, size_t n, size_t elem)
     *cap = c;
 }
 
-static char error_text[1024];
+/* Each thread's own: a question answered by the control thread must not
+ * clear or overwrite the error of a reload running in another. */
+static _Thread_local char error_text[1024];
 
 int fail(const char *fmt, ...)
 {

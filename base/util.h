@@ -39,7 +39,7 @@ void grow_array(void **items, size_t *cap, size_t n, size_t elem);
 
 /* Record the first error of an operation. Returns -1 so callers can write
  * `return fail("...")`. Later errors are dropped: the first one is the
- * cause, the rest are usually consequences. */
+ * cause, the rest are usually consequences. Each thread has its own. */
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *last_error(void);
 void clear_error(void);

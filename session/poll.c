@@ -15,7 +15,7 @@ struct pending {
     void *arg;
     char *report;
     int rc;
-    bool done, cancelled;
+    bool done;
     char error[1024];
 };
 
@@ -39,14 +39,15 @@ void hotld_poll_impl(void)
     if (rc < 0)
         snprintf(p->error, sizeof p->error, "%s", last_error());
     p->done = true;
-    if (p->cancelled)
-        free(p->report), free(p);
     pthread_cond_broadcast(&poll_done);
     pthread_mutex_unlock(&poll_lock);
 }
 
 /* A program that calls hotld_poll() gets its reloads, and calls into it,
- * there: run job in that thread and wait for it. */
+ * there: run job in that thread and wait for it. A job the program has
+ * not picked up within --reload-timeout is withdrawn; one it has picked
+ * up is waited for to the end, however long it takes: it uses the
+ * caller's arguments, and its answer is the truth to report. */
 int at_safe_point(int (*job)(void *, char **), void *arg, char **report)
 {
     struct pending *p = xcalloc(1, sizeof *p);
@@ -62,16 +63,16 @@ int at_safe_point(int (*job)(void *, char **), void *arg, char **report)
         until.tv_sec++, until.tv_nsec -= 1000000000L;
     while (!p->done && pthread_cond_timedwait(&poll_done, &poll_lock, &until) != ETIMEDOUT)
         ;
-    int rc;
-    if (!p->done) {
-        p->cancelled = true;
-        if (poll_request == p)
-            poll_request = NULL, free(p);
+    if (!p->done && poll_request == p) {
+        poll_request = NULL;
+        free(p);
         pthread_mutex_unlock(&poll_lock);
         return fail("the program did not call hotld_poll() within %d ms (--reload-timeout)",
                     the_session.program.reload_timeout_ms);
     }
-    rc = p->rc;
+    while (!p->done)
+        pthread_cond_wait(&poll_done, &poll_lock);
+    int rc = p->rc;
     *report = p->report;
     if (rc < 0)
         fail("%s", p->error);

@@ -33,7 +33,7 @@ test_poll() {
     local v
     [ -e "$HOTLD_ROOT/include/hotld.h" ] || not_ok "$P/header" "$HOTLD_ROOT/include/hotld.h does not exist"
     build main.o poll/main.c
-    for v in 1 2 3; do build "mod$v.o" poll/mod.c -DVER=$v; done
+    for v in 1 2 3; do build "mod$v.o" poll/mod.c -g -DVER=$v; done
     build mod-undef.o poll/mod.c -DVER=4 -DBROKEN
     builds_ok || return
     use mod1.o mod.o
@@ -52,8 +52,14 @@ test_poll() {
         not_ok "$P/native-link-no-op" "$CC ${CFL[*]} main.o mod.o failed: $(head -c 300 "$W/native.log" | tr '\n' ' ')"
     fi
 
-    session_start --session "$SNAME" main.o mod.o || return
+    session_start --session "$SNAME" --reload-timeout 500 main.o mod.o || return
     expect_state initial "0 0 0 1 |"
+
+    # A job the program has taken at its hotld_poll() is waited for to its
+    # end, though it outlasts --reload-timeout, and answered truthfully.
+    client "$W" --session "$SNAME" --call 'mod_slow(1500)'
+    check call-outlasts-timeout "mod_slow(1500) = 1500" "$R_OUT" "the answer to a call that takes 1.5 s ($(client_said))"
+    expect_state still-polled "0 0 0 1 |"
 
     use mod2.o mod.o
     reload
@@ -83,4 +89,4 @@ test_poll() {
     session_stop
 }
 
-for_variants test_poll
+for_variants test_poll $RL_VARIANTS gcc-asan

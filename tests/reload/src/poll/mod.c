@@ -1,4 +1,6 @@
 /* -DVER=N: version N. -DBROKEN: refers to a function that exists nowhere. */
+#include <unistd.h>
+
 #include "rt.h"
 
 #ifdef BROKEN
@@ -11,4 +13,11 @@ int mod_version(void)
     hotld_test_no_such_function();
 #endif
     return VER;
+}
+
+/* A call that outlasts --reload-timeout once the program has taken it. */
+int mod_slow(int ms)
+{
+    usleep(ms * 1000);
+    return ms;
 }
