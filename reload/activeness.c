@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "program.h"
+#include "stacks.h"
 #include "stopworld.h"
 #include "util.h"
 #include "insn.h"
@@ -186,6 +187,11 @@ static const struct code_range *user_resuming_at(const struct activeness *a, uin
     return u && (!u->resume || u->resume[pc - u->start] != 1) ? u : NULL;
 }
 
+static bool is_users(uintptr_t word, const void *activeness)
+{
+    return user_resuming_at(activeness, word) != NULL;
+}
+
 /* libgcc's lookup of a pc's unwind table (unwind-dw2-fde.h). */
 struct dwarf_eh_bases {
     void *tbase, *dbase, *func;
@@ -243,6 +249,13 @@ static const struct code_range *first_user(const struct activeness *a, bool *unk
         if (u)
             return u;
     }
+    /* A thread seen asleep has no unwound frames: any word of its stack
+     * may be one. */
+    const struct asleep *s = world_asleep(&n);
+    uintptr_t word;
+    for (size_t i = 0; i < n; i++)
+        if (user_resuming_at(a, s[i].pc) || stack_find(s[i].sp, is_users, a, &word))
+            return user_resuming_at(a, user_resuming_at(a, s[i].pc) ? s[i].pc : word);
     return NULL;
 }
 

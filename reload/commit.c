@@ -12,19 +12,6 @@
 #include "stopworld.h"
 #include "util.h"
 
-/* The thread pointers of the parked threads and of this one (it may be a
- * program thread, under hotld_poll), into p->tps. */
-static size_t collect_thread_pointers(struct plan *p)
-{
-    size_t n;
-    const struct parked *t = world_parked(&n);
-    for (size_t i = 0; i < n && i < WORLD_MAX_THREADS; i++)
-        p->tps[i] = t[i].tp;
-    n = n < WORLD_MAX_THREADS ? n : WORLD_MAX_THREADS;
-    p->tps[n] = thread_pointer();
-    return n + 1;
-}
-
 /* Everything the commit needs from the heap, taken before the threads
  * are parked: a parked thread may hold a malloc arena's lock, or libgcc's
  * frame registry lock, and the commit must not wait for it. Table slots
@@ -33,7 +20,6 @@ static size_t collect_thread_pointers(struct plan *p)
 void prepare_commit(struct program *pg, struct plan *p)
 {
     struct link *nl = p->nl, *live = pg->live;
-    p->tps = xcalloc(WORLD_MAX_THREADS + 1, sizeof *p->tps);
     migrations_prepare(&p->binds);
     activeness_plan(&p->act, pg, &p->binds);
     size_t globals = 0;
@@ -71,8 +57,15 @@ void prepare_commit(struct program *pg, struct plan *p)
 static int restore_entries(struct plan *p)
 {
     int rc = 0;
-    for (size_t i = 0; i < p->nrestores; i++)
-        rc |= patch_write(p->restores[i].at, p->restores[i].bytes, JMP_SIZE, PROT_READ | PROT_EXEC);
+    for (size_t i = 0; i < p->nrestores; i++) {
+        struct patch_window w;
+        if (patch_open(&w, p->restores[i].at, JMP_SIZE, PROT_READ | PROT_EXEC) < 0) {
+            rc = -1;
+            continue;
+        }
+        patch_code(p->restores[i].at, p->restores[i].bytes, JMP_SIZE);
+        rc |= patch_close(&w);
+    }
     return rc;
 }
 
@@ -211,14 +204,14 @@ static int update_references(struct program *pg, struct symbol **moved, size_t n
         for (size_t i = 0; i < ld->ngot; i++) {
             uint64_t v = got_value(ld, &ld->got[i]);
             if (got[i] != v)
-                rc |= patch_write((uintptr_t)&got[i], &v, 8, PROT_READ);
+                rc |= patch_write8((uintptr_t)&got[i], v, PROT_READ);
         }
         for (size_t i = 0; i < ld->nstubs; i++) {
             uint64_t want = stub_target(ld->stubs[i]), have;
             uintptr_t target = ld->image->stubs + i * STUB_SIZE + STUB_TARGET;
             memcpy(&have, (void *)target, 8); /* not 8-byte aligned */
             if (have != want)
-                rc |= patch_write(target, &want, 8, PROT_READ | PROT_EXEC);
+                rc |= patch_write8(target, want, PROT_READ | PROT_EXEC);
         }
     }
     return rc;
@@ -235,7 +228,9 @@ int commit(struct program *pg, struct plan *p)
     publish_debug_images(p);
     datasave_take(&p->save);
     copy_values(p->binds.copies, p->binds.ncopies);
-    migrations_apply(&p->binds, p->tps, collect_thread_pointers(p));
+    size_t ntps;
+    const uintptr_t *tps = world_thread_pointers(&ntps);
+    migrations_apply(&p->binds, tps, ntps);
     copy_values(p->put_back, p->nput_back);
     rc |= apply_redirects(p);
     merge_symbols(pg, p);

@@ -27,11 +27,53 @@ int patch_close(const struct patch_window *w)
     return 0;
 }
 
-int patch_write(uintptr_t addr, const void *src, size_t len, int prot_after)
+/* One store of 8 bytes: atomic for any thread that reads or executes
+ * them, as long as they stay within a cache line (x86-64). */
+static void store8(uintptr_t at, uint64_t value)
+{
+    __asm__ volatile("movq %1, (%0)" : : "r"(at), "r"(value) : "memory");
+}
+
+static void store2(uintptr_t at, uint16_t value)
+{
+    __asm__ volatile("movw %1, (%0)" : : "r"(at), "r"(value) : "memory");
+}
+
+bool patch_code_is_atomic(uintptr_t at)
+{
+    return at % 64 + 2 <= 64;
+}
+
+void patch_code(uintptr_t at, const uint8_t *bytes, size_t n)
+{
+    if (at % 64 + 8 <= 64) { /* the bytes and the rest of the word in one line */
+        uint8_t word[8];
+        memcpy(word, (const void *)at, 8);
+        memcpy(word, bytes, n);
+        uint64_t v;
+        memcpy(&v, word, 8);
+        store8(at, v);
+        return;
+    }
+    if (at % 64 + 2 <= 64 && n > 2) { /* hold arrivals at the first byte meanwhile */
+        uint16_t head;
+        memcpy(&head, bytes, 2);
+        store2(at, 0xfeeb); /* jmp . */
+        memcpy((void *)(at + 2), bytes + 2, n - 2);
+        store2(at, head);
+        return;
+    }
+    memcpy((void *)at, bytes, n); /* at the last byte of a line */
+}
+
+int patch_write8(uintptr_t at, uint64_t value, int prot_after)
 {
     struct patch_window w;
-    if (patch_open(&w, addr, len, prot_after) < 0)
+    if (patch_open(&w, at, 8, prot_after) < 0)
         return -1;
-    memcpy((void *)addr, src, len);
+    if (at % 64 + 8 <= 64)
+        store8(at, value);
+    else
+        memcpy((void *)at, &value, 8);
     return patch_close(&w);
 }

@@ -7,6 +7,7 @@
 #ifndef HOTLD_PATCH_H
 #define HOTLD_PATCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,7 +21,19 @@ struct patch_window {
  * prot_after. -1 with fail() if they cannot. */
 int patch_open(struct patch_window *w, uintptr_t addr, size_t len, int prot_after);
 int patch_close(const struct patch_window *w);
-/* Open, copy len bytes of src to addr, close. */
-int patch_write(uintptr_t addr, const void *src, size_t len, int prot_after);
+/* Code and pointers that a thread may be reaching while they change (one
+ * that blocks hotld's signal, asleep when the others were parked, may
+ * wake during the commit) are written so that it sees the old bytes or
+ * the new, never a mix. */
+/* n (at most 8) bytes of code at `at`, in pages already open: in one
+ * store if they and the rest of their 8-byte word stay within a cache
+ * line; else the first two bytes become a jump to themselves, which holds
+ * an arriving thread, while the rest is written, and are written last. */
+void patch_code(uintptr_t at, const uint8_t *bytes, size_t n);
+/* Is code written at `at` seen whole by a thread running meanwhile? (Not
+ * at the last byte of a cache line.) */
+bool patch_code_is_atomic(uintptr_t at);
+/* An 8-byte value (a GOT slot, a stub's target) in one store. */
+int patch_write8(uintptr_t at, uint64_t value, int prot_after);
 
 #endif

@@ -12,14 +12,18 @@
 /* An old function's entry that will jump to its new body. */
 struct redirect {
     uintptr_t at, to;
+    const char *name;
 };
 
 struct debug_swap;
 
 struct plan {
     struct link *nl;
-    struct redirect *redirects;
+    struct redirect *redirects; /* sorted by place, once planned */
     size_t nredirects, capredirects;
+    uintptr_t *inside;          /* instruction starts inside their first
+                                   bytes, sorted */
+    size_t ninside, capinside;
     struct bind_result binds;
     size_t changed, added, removed;     /* functions */
     struct symbol **moved;      /* live symbols whose address changes */
@@ -30,7 +34,6 @@ struct plan {
     struct debug_swap *swaps;
     size_t nswaps;
     struct source_list sources; /* of the new objects, for snapshots */
-    uintptr_t *tps;             /* room for every thread's thread pointer */
     struct activeness act;      /* old code that uses displaced variables */
     /* A version brought back (reuse.c): the earlier reload whose image
      * becomes current again; nl was only its rehearsal. */
@@ -45,8 +48,10 @@ struct plan {
 /* redirect.c: the entries of the versions new replaces, to jump to its
  * functions; -1 with fail() if a jump cannot reach. */
 int plan_redirects(struct program *pg, struct plan *p, struct object *new);
-/* No parked thread is inside the bytes a redirect overwrites. */
-bool redirects_are_safe(const struct plan *p);
+void sort_redirects(struct plan *p);
+/* With the world stopped: no thread would resume inside the bytes a
+ * redirect overwrites; else false, with the function in *blocker. */
+bool redirects_are_safe(const struct plan *p, const char **blocker);
 /* Does a reload make f's entry jump to its next version? */
 bool func_is_redirectable(const struct func *f);
 int apply_redirects(struct plan *p);

@@ -9,6 +9,8 @@
 #include "jump.h"
 #include "patch.h"
 #include "plan.h"
+#include "insn.h"
+#include "stacks.h"
 #include "stopworld.h"
 #include "util.h"
 
@@ -29,6 +31,26 @@ static void index_functions(struct object *new, struct strmap *by_name)
         strmap_slot(by_name, f[i].name)->value = (void *)&f[i];
 }
 
+/* The places inside the first JMP_SIZE bytes of f where an instruction
+ * starts: a thread interrupted there, a return address or a signal's
+ * saved pc there, would find the middle of the jump. Every place, if f
+ * cannot be decoded. */
+static void add_inside_points(struct plan *p, const struct func *f)
+{
+    size_t at = 0;
+    while (at < JMP_SIZE && at < f->size) {
+        int len = f->bytes ? x86_insn_length(f->bytes + at, f->size - at) : -1;
+        if (len <= 0) {
+            for (size_t k = at + 1; k < JMP_SIZE; k++)
+                ARRAY_PUSH(p->inside, p->ninside, p->capinside, f->body + k);
+            return;
+        }
+        at += (size_t)len;
+        if (at < JMP_SIZE)
+            ARRAY_PUSH(p->inside, p->ninside, p->capinside, f->body + at);
+    }
+}
+
 static int redirect_version(struct plan *p, struct object *old, struct strmap *new_funcs)
 {
     size_t nf;
@@ -39,7 +61,8 @@ static int redirect_version(struct plan *p, struct object *old, struct strmap *n
             uint8_t jmp[JMP_SIZE];
             if (!x86_encode_jmp(jmp, f->body, n->body))
                 return fail("%s: '%s' moved out of a jump's reach of its first version", old->name, f->name);
-            ARRAY_PUSH(p->redirects, p->nredirects, p->capredirects, ((struct redirect){f->body, n->body}));
+            ARRAY_PUSH(p->redirects, p->nredirects, p->capredirects, ((struct redirect){f->body, n->body, f->name}));
+            add_inside_points(p, f);
         }
     }
     return 0;
@@ -51,6 +74,59 @@ static int redirect_version(struct plan *p, struct object *old, struct strmap *n
  * already jump on to later ones, so their callers reach the new code
  * through those; the cost of a reload stays the same however many came
  * before. */
+static int by_address(const void *a, const void *b)
+{
+    uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int by_place(const void *a, const void *b)
+{
+    const struct redirect *x = a, *y = b;
+    return x->at < y->at ? -1 : x->at > y->at;
+}
+
+void sort_redirects(struct plan *p)
+{
+    qsort(p->redirects, p->nredirects, sizeof *p->redirects, by_place);
+    qsort(p->inside, p->ninside, sizeof *p->inside, by_address);
+}
+
+static bool is_inside(uintptr_t pc, const void *plan)
+{
+    const struct plan *p = plan;
+    return p->ninside && bsearch(&pc, p->inside, p->ninside, sizeof pc, by_address);
+}
+
+/* The function whose first bytes hold pc. */
+static const char *inside_which(const struct plan *p, uintptr_t pc)
+{
+    for (size_t i = 0; i < p->nredirects; i++)
+        if (pc > p->redirects[i].at && pc < p->redirects[i].at + JMP_SIZE)
+            return p->redirects[i].name;
+    return "?";
+}
+
+/* No stopped thread may resume inside the bytes a jump overwrites: not
+ * where it was interrupted, and not where any word of its stack (a return
+ * address, a signal's saved pc) could send it. Its entry itself is fine:
+ * it will execute the new jump. */
+bool redirects_are_safe(const struct plan *p, const char **blocker)
+{
+    size_t n, m;
+    const struct parked *t = world_parked(&n);
+    const struct asleep *a = world_asleep(&m);
+    uintptr_t found = 0;
+    bool hit = false;
+    for (size_t i = 0; !hit && i < n; i++)
+        hit = is_inside(found = t[i].ip, p) || stack_find(t[i].sp, is_inside, p, &found);
+    for (size_t i = 0; !hit && i < m; i++)
+        hit = is_inside(found = a[i].pc, p) || stack_find(a[i].sp, is_inside, p, &found);
+    if (hit)
+        *blocker = inside_which(p, found);
+    return !hit;
+}
+
 int plan_redirects(struct program *pg, struct plan *p, struct object *new)
 {
     struct version_list *vl = strmap_get(&pg->versions, new->name);
@@ -65,30 +141,10 @@ int plan_redirects(struct program *pg, struct plan *p, struct object *new)
     return rc;
 }
 
-/* No parked thread may be inside the bytes a patch overwrites (its entry
- * itself is fine: it will execute the new jump). */
-bool redirects_are_safe(const struct plan *p)
-{
-    size_t n;
-    const struct parked *t = world_parked(&n);
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < p->nredirects; j++)
-            if (t[i].ip > p->redirects[j].at && t[i].ip < p->redirects[j].at + JMP_SIZE)
-                return false;
-    return true;
-}
-
-static int by_place(const void *a, const void *b)
-{
-    const struct redirect *x = a, *y = b;
-    return x->at < y->at ? -1 : x->at > y->at;
-}
-
 /* Write the jumps, making each run of code pages writable once. */
 int apply_redirects(struct plan *p)
 {
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    qsort(p->redirects, p->nredirects, sizeof *p->redirects, by_place);
     int rc = 0;
     for (size_t i = 0, j; i < p->nredirects; i = j) {
         uintptr_t lo = p->redirects[i].at, hi = ALIGN_UP(p->redirects[i].at + JMP_SIZE, page);
@@ -99,9 +155,13 @@ int apply_redirects(struct plan *p)
             rc = -1;
             continue;
         }
-        for (size_t k = i; k < j; k++)
-            x86_encode_jmp((uint8_t *)p->redirects[k].at, p->redirects[k].at, p->redirects[k].to);
+        for (size_t k = i; k < j; k++) {
+            uint8_t jmp[JMP_SIZE];
+            x86_encode_jmp(jmp, p->redirects[k].at, p->redirects[k].to);
+            patch_code(p->redirects[k].at, jmp, JMP_SIZE);
+        }
         rc |= patch_close(&w);
     }
+    world_sync_cores(); /* every thread fetches the new bytes from here on */
     return rc;
 }

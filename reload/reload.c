@@ -18,8 +18,10 @@
 #include "funcaddr.h"
 #include "incremental.h"
 #include "plan.h"
+#include "patch.h"
 #include "samefunc.h"
 #include "snapshot.h"
+#include "stacks.h"
 #include "stopworld.h"
 #include "util.h"
 
@@ -68,6 +70,7 @@ static int plan_reload(struct program *pg, struct plan *p)
         if (!strmap_get(&nl->by_name, obj->name))
             ARRAY_PUSH(p->removed_objs, p->nremoved_objs, p->capremoved_objs, obj);
     }
+    sort_redirects(p);
     return 0;
 }
 
@@ -75,7 +78,7 @@ static void free_plan(struct plan *p)
 {
     bind_result_free(&p->binds);
     free(p->redirects);
-    free(p->tps);
+    free(p->inside);
     activeness_free(&p->act);
     free(p->removed_objs);
     free(p->replaced);
@@ -111,6 +114,20 @@ static size_t live_objects(struct program *pg)
     return n;
 }
 
+/* A thread-local variable that migrates is converted in every thread, by
+ * its thread pointer; a thread that blocks hotld's signal does not say
+ * its own. */
+static int migrates_asleep_threads(const struct plan *p)
+{
+    size_t n;
+    const struct asleep *a = world_asleep(&n);
+    for (size_t i = 0; n && i < p->binds.nmigrations; i++)
+        if (p->binds.migrations[i].tls)
+            return fail("thread-local '%s' would migrate, but thread %d blocks hotld's signal, so its "
+                        "copy cannot be reached", p->binds.migrations[i].tls->name, (int)a[0].tid);
+    return 0;
+}
+
 /* Park the threads where nothing of the commit can hurt them: outside the
  * bytes being patched, and out of old code that uses a variable whose
  * storage moves. Until then, let them run on and try again, up to
@@ -118,18 +135,26 @@ static size_t live_objects(struct program *pg)
 static int stop_safely(struct program *pg, struct plan *p)
 {
     int timeout = p->nl->opts->reload_timeout_ms ? p->nl->opts->reload_timeout_ms : pg->reload_timeout_ms;
-    double deadline = now_ms() + timeout;
+    double start = now_ms(), deadline = start + timeout;
+    const char *inside = NULL;
     for (;;) {
         int left = (int)(deadline - now_ms());
+        stacks_prepare();
         if (world_stop(left > 0 ? left : 1, timeout) < 0) /* the last try may be too short */
             return p->act.blocker ? activeness_fail(&p->act, timeout) : -1;
-        bool patches_ok = redirects_are_safe(p);
-        if (patches_ok && activeness_clear(&p->act))
+        if (migrates_asleep_threads(p) < 0) {
+            world_resume();
+            return -1;
+        }
+        bool patches_ok = redirects_are_safe(p, &inside);
+        if (patches_ok && activeness_clear(&p->act)) {
+            phase_done("park", start);
             return 0;
+        }
         world_resume();
         if (now_ms() > deadline && !patches_ok)
-            return fail("a thread stayed inside the first bytes of a function being replaced "
-                        "for %d ms (--reload-timeout)", timeout);
+            return fail("a thread stayed inside, or would return into, the first bytes of '%s', which "
+                        "the reload replaces, for %d ms (--reload-timeout)", inside, timeout);
         if (now_ms() > deadline)
             return activeness_fail(&p->act, timeout);
         if (patches_ok)
@@ -150,6 +175,20 @@ static void run_added_constructors(const struct program *pg, const struct link *
         run_init(nl->image, pg->argc, pg->argv, environ);
 }
 
+/* Does the commit change anything that a thread that woke meanwhile may
+ * see half changed? Its jumps, GOT slots and stubs are written in single
+ * stores (patch.c), but for a jump at the last byte of a cache line; a
+ * variable copied or moved, or code relocated again, is not. */
+static bool needs_quiet(const struct plan *p)
+{
+    bool torn = false;
+    for (size_t i = 0; i < p->nredirects; i++)
+        torn |= !patch_code_is_atomic(p->redirects[i].at);
+    for (size_t i = 0; i < p->nrestores; i++)
+        torn |= !patch_code_is_atomic(p->restores[i].at);
+    return torn || p->binds.ncopies || p->binds.nmigrations || p->nput_back || p->nmoved;
+}
+
 /* Every step that can fail is behind; park the threads, commit, and
  * finish. 1: applied; -1: the threads could not be parked safely. */
 static int apply_plan(struct program *pg, struct plan *p, double start, char **report)
@@ -161,6 +200,8 @@ static int apply_plan(struct program *pg, struct plan *p, double start, char **r
         return -1;
     }
     int whole = commit(pg, p);
+    if (needs_quiet(p) && !world_still_asleep())
+        whole = -1;
     world_resume();
     free_debug_swaps(p);
     datasave_free(&pg->saved);

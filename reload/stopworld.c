@@ -1,8 +1,29 @@
+/* Stop the world: every program thread is sent a queued real-time signal
+ * that carries this stop's number and the thread's own slot. Its handler
+ * writes the slot (where the thread was), marks it with the stop's number,
+ * and sleeps on a futex until released. The set of parked threads is the
+ * set of slots so marked: a thread is never counted twice, and a signal
+ * left over from an earlier stop parks nobody.
+ *
+ * A thread that blocks the signal (library threads often block them all:
+ * Mesa's, audio clients', thread pools') never runs the handler. Such a
+ * thread is looked at from outside instead: once the kernel shows it
+ * blocked in a system call (/proc/self/task/TID/syscall gives its pc and
+ * stack pointer), it runs nothing until woken, and nothing parked can wake
+ * it. It is then treated like a parked thread whose frames are its stack's
+ * words, and the commit checks afterwards that it stayed asleep. One that
+ * keeps running is waited for, up to --reload-timeout, and then named.
+ *
+ * While the world is stopped nothing here allocates: a parked thread may
+ * hold a malloc lock (fork() holds them all). The arrays are sized before
+ * the signals go out, and a stop that finds more threads than they hold
+ * releases everyone, grows them, and starts again. */
 #include "stopworld.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <linux/membarrier.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -16,22 +37,61 @@
 #include "util.h"
 
 #define PARK_SIGNAL (SIGRTMIN + 6)
+#define LOOK_EVERY_MS 1.0       /* how often unparked threads are looked at */
 
+/* Per signalled thread k (the slot its signal names). Arrays replaced by
+ * larger ones are never freed: a handler of a stop that timed out may
+ * still be about to write into them. */
+static struct parked *slots;
+static struct parked *packed;          /* world_parked's copy */
+static _Atomic unsigned *parked_in;    /* the stop in which slot k parked */
+static atomic_int *unwind_state;       /* 1: asked to unwind, 2: done */
+static pid_t *signalled;
+static uint8_t *outcome;               /* slot k's thread: SEEN_* */
+static uint64_t *signalled_bits;       /* by tid: signalled in this stop */
+static size_t nbits;
+static uintptr_t *tps;
+static struct asleep *sleepers;
+static size_t cap, nsignalled, nasleep;
+static bool overflow;                  /* more threads than slots */
 
-static struct parked slots[WORLD_MAX_THREADS];
-/* world_backtraces: 1 asks slot i's thread to unwind itself, 2 says done */
-static atomic_int unwind_state[WORLD_MAX_THREADS];
-static atomic_uint nparked;
+/* What became of a signalled thread that did not park. */
+enum { SEEN_NOTHING, SEEN_ASLEEP, SEEN_GONE };
+
 static atomic_uint release_gen;
+static _Atomic unsigned stop_id;
 static atomic_bool stopping;
 static _Atomic pid_t exempt[8];
 static atomic_size_t nexempt;
-static pid_t signalled[WORLD_MAX_THREADS];
-static size_t nsignalled;
 
 static long futex(atomic_uint *addr, int op, unsigned val)
 {
     return syscall(SYS_futex, addr, op, val, NULL, NULL, 0);
+}
+
+static void *grown(void *old, size_t n, size_t size)
+{
+    (void)old; /* left as it is: see above */
+    return xcalloc(n, size);
+}
+
+/* Before a stop (nothing parked): room for n threads. */
+static void ensure_capacity(size_t n)
+{
+    if (n <= cap)
+        return;
+    size_t c = cap ? cap : 64;
+    while (c < n)
+        c *= 2;
+    slots = grown(slots, c, sizeof *slots);
+    packed = grown(packed, c, sizeof *packed);
+    parked_in = grown(parked_in, c, sizeof *parked_in);
+    unwind_state = grown(unwind_state, c, sizeof *unwind_state);
+    signalled = grown(signalled, c, sizeof *signalled);
+    outcome = grown(outcome, c, sizeof *outcome);
+    tps = grown(tps, c + 1, sizeof *tps);
+    sleepers = grown(sleepers, c, sizeof *sleepers);
+    cap = c;
 }
 
 static _Unwind_Reason_Code note_frame(struct _Unwind_Context *ctx, void *arg)
@@ -51,12 +111,18 @@ void world_backtrace_self(struct parked *p)
 
 /* In a parked thread, asked to: its own backtrace, through the signal
  * frame into the code it was running. */
-static void unwind_if_asked(unsigned i)
+static void unwind_if_asked(size_t k)
 {
-    if (i >= WORLD_MAX_THREADS || atomic_load(&unwind_state[i]) != 1)
+    if (atomic_load(&unwind_state[k]) != 1)
         return;
-    world_backtrace_self(&slots[i]);
-    atomic_store(&unwind_state[i], 2);
+    world_backtrace_self(&slots[k]);
+    atomic_store(&unwind_state[k], 2);
+}
+
+/* The signal's value: the stop's number and the thread's slot. */
+static void *park_value(unsigned id, size_t k)
+{
+    return (void *)(((uintptr_t)id << 32) | (uint32_t)k);
 }
 
 /* Runs in the parked thread: record where it was, then sleep on a futex
@@ -66,19 +132,21 @@ static void unwind_if_asked(unsigned i)
 static void park(int sig, siginfo_t *info, void *context)
 {
     (void)sig;
-    (void)info;
     int saved = errno;
     unsigned gen = atomic_load(&release_gen);
-    if (!atomic_load(&stopping))
-        return; /* a late signal from a stop that is over */
-    ucontext_t *uc = context;
-    unsigned i = atomic_fetch_add(&nparked, 1);
-    if (i < WORLD_MAX_THREADS)
-        slots[i] = (struct parked){(pid_t)syscall(SYS_gettid), (uintptr_t)uc->uc_mcontext.gregs[REG_RIP],
-                                   thread_pointer(), {0}, 0};
+    uintptr_t v = (uintptr_t)info->si_value.sival_ptr;
+    unsigned id = (unsigned)(v >> 32);
+    size_t k = (uint32_t)v;
+    if (info->si_code != SI_QUEUE || info->si_pid != getpid() || !atomic_load(&stopping) ||
+        id != atomic_load(&stop_id) || k >= cap)
+        return; /* not ours, or from a stop that is over */
+    const ucontext_t *uc = context;
+    slots[k] = (struct parked){(pid_t)syscall(SYS_gettid), (uintptr_t)uc->uc_mcontext.gregs[REG_RIP],
+                               (uintptr_t)uc->uc_mcontext.gregs[REG_RSP], thread_pointer(), {0}, 0};
+    atomic_store_explicit(&parked_in[k], id, memory_order_release);
     while (atomic_load(&release_gen) == gen) {
         futex(&release_gen, FUTEX_WAIT_PRIVATE, gen);
-        unwind_if_asked(i);
+        unwind_if_asked(k);
     }
     errno = saved;
 }
@@ -88,6 +156,21 @@ void world_init(void)
     struct sigaction sa = {.sa_sigaction = park, .sa_flags = SA_SIGINFO | SA_RESTART};
     sigfillset(&sa.sa_mask);
     sigaction(PARK_SIGNAL, &sa, NULL);
+    ensure_capacity(64);
+    char max[32] = "";
+    int fd = open("/proc/sys/kernel/pid_max", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 && read(fd, max, sizeof max - 1) > 0)
+        nbits = strtoul(max, NULL, 10);
+    if (fd >= 0)
+        close(fd);
+    nbits = nbits ? nbits : 1u << 22; /* the largest pid_max */
+    signalled_bits = xcalloc(nbits / 64 + 1, sizeof *signalled_bits);
+    syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0);
+}
+
+void world_sync_cores(void)
+{
+    syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0);
 }
 
 /* Called by hotld's threads as they start, possibly at the same time. */
@@ -102,16 +185,16 @@ void world_visit_begin(struct world_visit *v)
 {
     pid_t self = (pid_t)syscall(SYS_gettid);
     size_t n = atomic_load(&nexempt);
-    sigset_t park;
+    sigset_t park_set;
     v->slot = (size_t)-1;
     for (size_t i = 0; i < n && i < ARRAY_SIZE(exempt); i++)
         if (atomic_load(&exempt[i]) == self) {
             atomic_store(&exempt[i], 0); /* no thread's id */
             v->slot = i;
         }
-    sigemptyset(&park);
-    sigaddset(&park, PARK_SIGNAL);
-    pthread_sigmask(SIG_UNBLOCK, &park, &v->mask);
+    sigemptyset(&park_set);
+    sigaddset(&park_set, PARK_SIGNAL);
+    pthread_sigmask(SIG_UNBLOCK, &park_set, &v->mask);
 }
 
 void world_visit_end(const struct world_visit *v)
@@ -132,10 +215,16 @@ static bool is_exempt(pid_t tid)
 
 static bool was_signalled(pid_t tid)
 {
-    for (size_t i = 0; i < nsignalled; i++)
-        if (signalled[i] == tid)
-            return true;
-    return false;
+    return (size_t)tid < nbits && signalled_bits[tid / 64] >> (tid % 64) & 1;
+}
+
+/* A new stop: no thread signalled yet. */
+static void forget_signalled(void)
+{
+    for (size_t k = 0; k < nsignalled; k++)
+        if ((size_t)signalled[k] < nbits)
+            signalled_bits[signalled[k] / 64] &= ~(1ull << (signalled[k] % 64));
+    nsignalled = nasleep = 0;
 }
 
 struct linux_dirent64 {
@@ -147,20 +236,31 @@ struct linux_dirent64 {
 };
 
 /* Signal a thread unless done already; 1 if it is newly signalled. */
-static size_t signal_thread(pid_t tid)
+static size_t signal_thread(pid_t tid, unsigned id)
 {
-    if (tid <= 0 || is_exempt(tid) || was_signalled(tid) || nsignalled == WORLD_MAX_THREADS ||
-        syscall(SYS_tgkill, getpid(), tid, PARK_SIGNAL) != 0)
+    if (tid <= 0 || is_exempt(tid) || was_signalled(tid))
         return 0;
+    if (nsignalled == cap) {
+        overflow = true;
+        return 0;
+    }
+    siginfo_t si = {.si_signo = PARK_SIGNAL, .si_code = SI_QUEUE, .si_pid = getpid(), .si_uid = getuid()};
+    si.si_value.sival_ptr = park_value(id, nsignalled);
+    atomic_store(&parked_in[nsignalled], 0);
+    atomic_store(&unwind_state[nsignalled], 0);
+    outcome[nsignalled] = SEEN_NOTHING;
+    if (syscall(SYS_rt_tgsigqueueinfo, getpid(), tid, PARK_SIGNAL, &si) != 0)
+        return 0; /* it exited */
+    if ((size_t)tid < nbits)
+        signalled_bits[tid / 64] |= 1ull << (tid % 64);
     signalled[nsignalled++] = tid;
     return 1;
 }
 
 /* Signal every thread not yet signalled; returns how many are new. The
  * task directory is read with getdents64 into a stack buffer: opendir
- * would call malloc, whose lock a parked thread may hold (fork() takes
- * every arena's). */
-static size_t signal_threads(void)
+ * would call malloc. */
+static size_t signal_threads(unsigned id)
 {
     int fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     size_t fresh = 0;
@@ -169,7 +269,7 @@ static size_t signal_threads(void)
     while (fd >= 0 && (n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0)
         for (long off = 0; off < n;) {
             const struct linux_dirent64 *d = (const void *)(buf + off);
-            fresh += signal_thread((pid_t)atoi(d->d_name));
+            fresh += signal_thread((pid_t)atoi(d->d_name), id);
             off += d->d_reclen;
         }
     if (fd >= 0)
@@ -177,88 +277,246 @@ static size_t signal_threads(void)
     return fresh;
 }
 
+/* The contents of /proc/self/task/TID/NAME into buf (NUL-terminated);
+ * false if the thread is gone. */
+static bool read_task_file(pid_t tid, const char *name, char *buf, size_t size)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%d/%s", (int)tid, name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, buf, size - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = 0;
+    return n > 0;
+}
+
 static bool thread_alive(pid_t tid)
 {
     char path[64];
-    snprintf(path, sizeof path, "/proc/self/task/%d", tid);
+    snprintf(path, sizeof path, "/proc/self/task/%d", (int)tid);
     return access(path, F_OK) == 0;
 }
 
-static int report_stragglers(int timeout_ms)
+/* The number after "key:" in a status file's text; 0 if absent. */
+static unsigned long status_field(const char *status, const char *key, int base)
 {
-    char names[512] = "";
-    for (size_t i = 0; i < nsignalled; i++) {
-        bool parked = false;
-        for (unsigned j = 0; j < atomic_load(&nparked) && j < WORLD_MAX_THREADS; j++)
-            parked |= slots[j].tid == signalled[i];
-        if (parked || !thread_alive(signalled[i]))
-            continue;
-        char comm[64] = "?", path[64];
-        snprintf(path, sizeof path, "/proc/self/task/%d/comm", signalled[i]);
-        FILE *f = fopen(path, "r");
-        if (f && fgets(comm, sizeof comm, f))
-            comm[strcspn(comm, "\n")] = 0;
-        if (f)
-            fclose(f);
-        size_t len = strlen(names);
-        snprintf(names + len, sizeof names - len, "%s%d (%s)", len ? ", " : "", signalled[i], comm);
-    }
-    return fail("thread %s did not reach a safe point within %d ms (--reload-timeout); "
-                "is the signal blocked, or hotld_poll() not called?", names, timeout_ms);
+    const char *at = strstr(status, key);
+    return at ? strtoul(at + strlen(key), NULL, base) : 0;
 }
 
-/* Threads that exited after being signalled will never park. */
-static unsigned live_signalled(void)
+/* Does the thread block the park signal? And its context switches. */
+static bool blocks_signal(pid_t tid, unsigned long *switches)
 {
-    unsigned n = 0;
-    for (size_t i = 0; i < nsignalled; i++)
-        n += thread_alive(signalled[i]);
+    char status[2048];
+    if (!read_task_file(tid, "status", status, sizeof status))
+        return false;
+    *switches = status_field(status, "\nvoluntary_ctxt_switches:", 10) +
+                status_field(status, "\nnonvoluntary_ctxt_switches:", 10);
+    return status_field(status, "\nSigBlk:", 16) >> (PARK_SIGNAL - 1) & 1;
+}
+
+/* Is the thread blocked in the kernel, and where? The syscall file says
+ * "running" of a thread on a CPU or ready for one, else "NR args... SP PC"
+ * (or "-1 SP PC", stopped outside a system call). */
+static bool kernel_holds(pid_t tid, struct asleep *out)
+{
+    if (!read_task_file(tid, "syscall", out->state, sizeof out->state) ||
+        !strncmp(out->state, "running", 7))
+        return false;
+    char *pc = strrchr(out->state, ' '), *sp;
+    if (!pc)
+        return false;
+    *pc = 0;
+    sp = strrchr(out->state, ' ');
+    *pc = ' ';
+    if (!sp)
+        return false;
+    out->sp = strtoul(sp + 1, NULL, 16);
+    out->pc = strtoul(pc + 1, NULL, 16);
+    out->tid = tid;
+    return true;
+}
+
+static bool is_parked(size_t k, unsigned id)
+{
+    return atomic_load_explicit(&parked_in[k], memory_order_acquire) == id;
+}
+
+/* Slot k's thread has not parked: if it blocks the signal and the kernel
+ * holds it, it joins the sleepers; if it exited, it is gone. */
+static void look_at(size_t k)
+{
+    unsigned long switches;
+    struct asleep a;
+    if (!thread_alive(signalled[k]))
+        outcome[k] = SEEN_GONE;
+    else if (blocks_signal(signalled[k], &switches) && kernel_holds(signalled[k], &a)) {
+        a.switches = switches;
+        sleepers[nasleep++] = a;
+        outcome[k] = SEEN_ASLEEP;
+    }
+}
+
+/* How many signalled threads are neither parked, asleep nor gone. The
+ * ones that did not park are looked at only now and then: that reads
+ * their files. */
+static size_t unsettled(unsigned id, bool look)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < nsignalled; k++) {
+        if (is_parked(k, id) || outcome[k] != SEEN_NOTHING)
+            continue;
+        if (look)
+            look_at(k);
+        n += outcome[k] == SEEN_NOTHING;
+    }
     return n;
+}
+
+/* After the threads are released (naming them reads files and formats). */
+static int report_stragglers(unsigned id, int timeout_ms)
+{
+    char names[512] = "";
+    bool blocking = false;
+    for (size_t k = 0; k < nsignalled; k++) {
+        pid_t tid = signalled[k];
+        unsigned long switches;
+        if (is_parked(k, id) || outcome[k] != SEEN_NOTHING || !thread_alive(tid))
+            continue;
+        char comm[64] = "?";
+        if (read_task_file(tid, "comm", comm, sizeof comm))
+            comm[strcspn(comm, "\n")] = 0;
+        bool blocks = blocks_signal(tid, &switches);
+        blocking |= blocks;
+        size_t len = strlen(names);
+        snprintf(names + len, sizeof names - len, "%s%d (%s%s)", len ? ", " : "", (int)tid, comm,
+                 blocks ? ", which blocks hotld's signal" : "");
+    }
+    return fail("thread %s could not be stopped within %d ms (--reload-timeout): %s", names, timeout_ms,
+                blocking ? "a thread that blocks hotld's signal must wait in a system call (it is "
+                           "running code) for a reload to go through"
+                         : "it did not take hotld's signal");
+}
+
+/* One attempt: 0 when every thread is parked, asleep or gone; -1 at the
+ * deadline; 1 if there were more threads than slots. New threads are
+ * looked for, and the threads that did not park looked at, once nothing
+ * has parked for a while: with thousands of threads, reading their files
+ * at every turn would keep them from running the handler. */
+static int stop_once(unsigned id, double deadline)
+{
+    signal_threads(id);
+    size_t last = SIZE_MAX;
+    double since = now_ms();
+    for (;;) {
+        if (overflow)
+            return 1;
+        bool look = now_ms() - since > LOOK_EVERY_MS;
+        size_t left = unsettled(id, look);
+        if (left == 0 && signal_threads(id) == 0 && !overflow)
+            return 0;
+        if (left != last || look)
+            last = left, since = now_ms();
+        if (now_ms() > deadline)
+            return -1;
+        usleep(left ? 50 : 0);
+    }
+}
+
+/* How many threads the process has now. */
+static size_t thread_count(void)
+{
+    char status[4096] = "";
+    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, status, sizeof status - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    status[n > 0 ? n : 0] = 0;
+    return status_field(status, "\nThreads:", 10);
 }
 
 int world_stop(int wait_ms, int timeout_ms)
 {
-    nsignalled = 0;
-    atomic_store(&nparked, 0);
-    atomic_store(&stopping, true);
     double deadline = now_ms() + wait_ms;
+    ensure_capacity(thread_count() + 64); /* room for threads born meanwhile */
     for (;;) {
-        size_t fresh = signal_threads();
-        if (!fresh && atomic_load(&nparked) >= live_signalled())
+        unsigned id = atomic_fetch_add(&stop_id, 1) + 1;
+        forget_signalled();
+        overflow = false;
+        atomic_store(&stopping, true);
+        int rc = stop_once(id, deadline);
+        if (rc == 0)
             return 0;
-        if (now_ms() > deadline) {
-            world_resume(); /* first: naming the stragglers allocates */
-            return report_stragglers(timeout_ms);
-        }
-        if (!fresh)
-            usleep(20);
+        world_resume(); /* first: naming the stragglers allocates */
+        if (rc < 0)
+            return report_stragglers(id, timeout_ms);
+        ensure_capacity(cap * 2); /* more threads than room: start again */
     }
 }
 
 int world_backtraces(int wait_ms)
 {
-    size_t n;
-    world_parked(&n);
-    for (size_t i = 0; i < n; i++)
-        atomic_store(&unwind_state[i], 1);
+    unsigned id = atomic_load(&stop_id);
+    for (size_t k = 0; k < nsignalled; k++)
+        if (is_parked(k, id))
+            atomic_store(&unwind_state[k], 1);
     futex(&release_gen, FUTEX_WAKE_PRIVATE, 0x7fffffff); /* release_gen unchanged */
     double deadline = now_ms() + wait_ms;
-    for (size_t i = 0; i < n; i++)
-        while (atomic_load(&unwind_state[i]) != 2) {
+    for (size_t k = 0; k < nsignalled; k++)
+        while (is_parked(k, id) && atomic_load(&unwind_state[k]) == 1) {
             if (now_ms() > deadline)
                 return -1; /* not an error yet: the caller tries again */
             usleep(20);
         }
-    for (size_t i = 0; i < n; i++)
-        atomic_store(&unwind_state[i], 0);
     return 0;
 }
 
+/* The parked threads, in a copy of their slots packed to the front: a
+ * slot whose thread blocks the signal or exited is left out. */
 const struct parked *world_parked(size_t *n)
 {
-    unsigned count = atomic_load(&nparked);
-    *n = count < WORLD_MAX_THREADS ? count : WORLD_MAX_THREADS;
-    return slots;
+    unsigned id = atomic_load(&stop_id);
+    size_t m = 0;
+    for (size_t k = 0; k < nsignalled; k++)
+        if (is_parked(k, id))
+            packed[m++] = slots[k];
+    *n = m;
+    return packed;
+}
+
+const struct asleep *world_asleep(size_t *n)
+{
+    *n = nasleep;
+    return sleepers;
+}
+
+const uintptr_t *world_thread_pointers(size_t *n)
+{
+    unsigned id = atomic_load(&stop_id);
+    size_t m = 0;
+    for (size_t k = 0; k < nsignalled; k++)
+        if (is_parked(k, id))
+            tps[m++] = slots[k].tp;
+    tps[m++] = thread_pointer();
+    *n = m;
+    return tps;
+}
+
+bool world_still_asleep(void)
+{
+    for (size_t i = 0; i < nasleep; i++) {
+        struct asleep now;
+        unsigned long switches = 0;
+        bool same = thread_alive(sleepers[i].tid) && blocks_signal(sleepers[i].tid, &switches) &&
+                    kernel_holds(sleepers[i].tid, &now) && !strcmp(now.state, sleepers[i].state) &&
+                    switches == sleepers[i].switches;
+        if (!same && thread_alive(sleepers[i].tid))
+            return fail("thread %d, which blocks hotld's signal, woke while the reload was committed",
+                        (int)sleepers[i].tid) == 0;
+    }
+    return true;
 }
 
 void world_resume(void)

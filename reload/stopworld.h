@@ -1,6 +1,8 @@
 /* Parking every program thread at a known point while a reload patches
- * code: each thread gets a signal whose handler records the interrupted
- * instruction pointer and waits until released. */
+ * code: each thread gets a signal whose handler records where it was and
+ * waits until released. A thread that blocks the signal cannot be parked:
+ * it is waited for until the kernel shows it asleep in a system call, and
+ * is then looked at from outside (its pc and stack pointer). */
 #ifndef HOTLD_STOPWORLD_H
 #define HOTLD_STOPWORLD_H
 
@@ -10,27 +12,45 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define WORLD_MAX_THREADS 4096  /* threads a stop signals and records, at most */
 #define WORLD_MAX_FRAMES 48     /* of a parked thread's backtrace */
 
+/* A parked thread: where its handler interrupted it. */
 struct parked {
     pid_t tid;
-    uintptr_t ip;
+    uintptr_t ip, sp;
     uintptr_t tp;               /* its thread pointer: where its TLS is */
     uintptr_t frames[WORLD_MAX_FRAMES]; /* world_backtraces(): return addresses */
     unsigned nframes;
 };
 
+/* A thread that blocks the park signal, asleep in a system call (or
+ * stopped) while the others are parked: it runs no code until the kernel
+ * wakes it, and world_still_asleep() says afterwards whether it did. */
+struct asleep {
+    pid_t tid;
+    uintptr_t pc, sp;           /* as /proc/self/task/TID/syscall shows them */
+    char state[160];            /* that file's line, to compare after */
+    unsigned long switches;     /* its context switches so far */
+};
 
 /* Install the handler; threads listed by world_exempt are never parked
  * (hotld's own control and watch threads). */
 void world_init(void);
 void world_exempt(pid_t tid);
-/* Park all other threads within wait_ms. On timeout every thread is
- * released and -1 returned, with the stragglers named in the error (which
- * quotes timeout_ms, the user's --reload-timeout). */
+/* Park all other threads within wait_ms (and see the ones that block the
+ * signal asleep). On timeout every thread is released and -1 returned,
+ * with the stragglers named in the error (which quotes timeout_ms, the
+ * user's --reload-timeout). */
 int world_stop(int wait_ms, int timeout_ms);
 const struct parked *world_parked(size_t *n);
+const struct asleep *world_asleep(size_t *n);
+/* After the commit, before world_resume: did every thread seen asleep
+ * stay so? If not, the error names the first that woke. */
+bool world_still_asleep(void);
+/* The thread pointers of the parked threads and of the calling thread
+ * (it may be a program thread, under hotld_poll), for per-thread work in
+ * the commit; valid until world_resume. */
+const uintptr_t *world_thread_pointers(size_t *n);
 /* Have every parked thread unwind its own stack (the unwinder needs its
  * registers) into its frames, and wait up to wait_ms for all of them
  * (-1, no error recorded, if one is late: a loaded machine is no failure
@@ -41,10 +61,15 @@ int world_backtraces(int wait_ms);
 /* The calling thread's own return addresses, into p->frames. */
 void world_backtrace_self(struct parked *p);
 void world_resume(void);
+/* After code was patched: every thread of the process runs a serializing
+ * instruction before it goes on (membarrier), so that none executes stale
+ * bytes (a kernel without it: returning from the signal serializes the
+ * parked threads all the same). */
+void world_sync_cores(void);
 
 /* A hotld thread that runs program code for a while (hotld --call):
  * parkable like a program thread until world_visit_end. Call both with
- * the session's lock held, so that no stop is under way meanwhile. */
+ * the program's lock held, so that no stop is under way meanwhile. */
 struct world_visit {
     size_t slot;                /* its entry in the exempt list, or -1 */
     sigset_t mask;              /* its signal mask before */

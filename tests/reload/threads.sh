@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Semantics 7 (threads): 4 threads call mod_work() in a tight loop while
 # mod.o is reloaded three times; after each reload every thread sees the
-# new version, every thread keeps running, and nothing crashes. Then a
-# thread that blocks every signal makes the reload fail after
-# --reload-timeout 300 (an error mentioning the timeout, well before the
-# 2000 ms default), the program keeps running its old code, and once that
-# thread unblocks its signals the next reload works. Also run with the
-# ASan+UBSan build of hotld (variant gcc-asan).
+# new version, every thread keeps running, and nothing crashes. Threads
+# that block every signal, as library threads often do (Mesa's, audio
+# clients'), cannot be parked: one that sleeps in a system call between
+# its calls does not stand in the way of a reload, and goes on with the
+# new code; one that spins in loaded code makes the reload fail after
+# --reload-timeout, naming it, with the program untouched, until it
+# sleeps again. Also run with the ASan+UBSan build of hotld (gcc-asan).
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -61,7 +62,7 @@ test_threads() {
     builds_ok || return
     use mod1.o mod.o
 
-    session_start --session "$SNAME" --reload-timeout 300 main.o mod.o || return
+    session_start --session "$SNAME" main.o mod.o || return
     query
     all_eq v1 "thread's version" 1 $(thread_field 1)
 
@@ -76,31 +77,44 @@ test_threads() {
     done
 
     send block
-    if ! wait_for '^blocked$' "$S_OUT"; then
-        not_ok "$P/blocker-started" "no 'blocked' from the program; $(session_state)"
-    fi
+    wait_for '^blocked$' "$S_OUT" || not_ok "$P/sleeper-started" "no 'blocked' from the program; $(session_state)"
     use mod3.o mod.o
     query; q=$QT
     reload
-    expect_failed blocked-thread-times-out "time(d)? ?out"
-    if [ "$R_MS" -ge 280 ] && [ "$R_MS" -lt 1500 ]; then ok "$P/timeout-honored"; else
-        not_ok "$P/timeout-honored" "the failing reload took $R_MS ms, expected about 300 (--reload-timeout 300; under 1500)"
-    fi
-    query
-    all_eq blocked-old-code-still-running "thread's version" 2 $(thread_field 1)
-    if progressed "$q"; then ok "$P/blocked-program-continues"; else
-        session_reap
-        not_ok "$P/blocked-program-continues" "threads stopped: iterations before '$(thread_field 2 "$q")', after '$(thread_field 2)'; $(session_state)"
+    expect_reloaded reload-past-sleeper "mod.o"
+    after_reload past-sleeper 3 "$q"
+    if retry 5 eval 'query && [ "$(qv sleeper)" = 3 ]'; then ok "$P/sleeper-runs-new-code"; else
+        not_ok "$P/sleeper-runs-new-code" "the sleeping thread's calls return version $(qv sleeper), expected 3"
     fi
 
-    send unblock
-    if ! wait_for '^unblocked$' "$S_OUT"; then
-        not_ok "$P/blocker-unblocked" "no 'unblocked' from the program; $(session_state)"
+    send spin
+    wait_for '^spinning$' "$S_OUT" || not_ok "$P/spinner-started" "no 'spinning' from the program; $(session_state)"
+    use mod2.o mod.o
+    query; q=$QT
+    client "$S_DIR" --reload-timeout 300 "${S_ARGS[@]}"
+    expect_failed spinner-times-out "which blocks hotld's signal\) could not be stopped within 300 ms"
+    # It waited that long (how much longer the link around it takes depends
+    # on the machine's load; the error quotes the 300 ms it waited).
+    if [ "$R_MS" -ge 280 ]; then ok "$P/timeout-honored"; else
+        not_ok "$P/timeout-honored" "the failing reload took $R_MS ms, under its --reload-timeout of 300"
     fi
+    query
+    all_eq spinner-old-code-still-running "thread's version" 3 $(thread_field 1)
+    check spinner-untouched 3 "$(qv spinner)" "the spinning thread's version"
+    if progressed "$q"; then ok "$P/spinner-program-continues"; else
+        session_reap
+        not_ok "$P/spinner-program-continues" "threads stopped: iterations before '$(thread_field 2 "$q")', after '$(thread_field 2)'; $(session_state)"
+    fi
+
+    send unspin
+    wait_for '^unspun$' "$S_OUT" || not_ok "$P/spinner-unspun" "no 'unspun' from the program; $(session_state)"
     query; q=$QT
     reload
-    expect_reloaded reload-after-unblock "mod.o"
-    after_reload after-unblock 3 "$q"
+    expect_reloaded reload-after-unspin "mod.o"
+    after_reload after-unspin 2 "$q"
+    if retry 5 eval 'query && [ "$(qv spinner) $(qv sleeper)" = "2 2" ]'; then ok "$P/blocking-threads-run-new-code"; else
+        not_ok "$P/blocking-threads-run-new-code" "spinner and sleeper see versions $(qv spinner) $(qv sleeper), expected 2 2"
+    fi
 
     session_stop
 }

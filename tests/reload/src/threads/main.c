@@ -1,7 +1,9 @@
 /* Never rebuilt. Four worker threads call mod_work() in a tight loop and
- * record the version each call returned. "block" starts a thread that
- * blocks every signal (so it can never be parked for a reload) and sleeps
- * until "unblock" lets it restore its signal mask. */
+ * record the version each call returned. Two more block every signal, as
+ * library threads often do, so that no signal can park them: "block"
+ * starts the sleeper, which calls mod_work() and sleeps a millisecond in
+ * turn; "spin" starts the spinner, which calls it without pause until
+ * "unspin" makes it sleep between calls as the sleeper does. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -15,8 +17,8 @@ long mod_call_count(void);
 
 static int last[NWORKERS];
 static long iters[NWORKERS];
-static int blocker_state;       /* 0 none, 1 blocking, 2 unblocked */
-static int unblock_requested;
+static int sleeper_version, spinner_version; /* 0: not started */
+static int spinning;
 
 static void *worker(void *arg)
 {
@@ -35,20 +37,47 @@ static void nap(void)
     nanosleep(&ts, NULL);
 }
 
-static void *blocker(void *arg)
+static void block_all_signals(void)
 {
-    sigset_t all, old;
-    (void)arg;
+    sigset_t all;
     sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    __atomic_store_n(&blocker_state, 1, __ATOMIC_SEQ_CST);
-    while (!__atomic_load_n(&unblock_requested, __ATOMIC_SEQ_CST))
+    pthread_sigmask(SIG_SETMASK, &all, NULL);
+}
+
+static void *sleeper(void *arg)
+{
+    (void)arg;
+    block_all_signals();
+    for (;;) {
+        __atomic_store_n(&sleeper_version, mod_work(), __ATOMIC_SEQ_CST);
         nap();
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    __atomic_store_n(&blocker_state, 2, __ATOMIC_SEQ_CST);
-    for (;;)
-        nap();
+    }
     return NULL;
+}
+
+static void *spinner(void *arg)
+{
+    (void)arg;
+    block_all_signals();
+    for (;;) {
+        __atomic_store_n(&spinner_version, mod_work(), __ATOMIC_SEQ_CST);
+        if (!__atomic_load_n(&spinning, __ATOMIC_SEQ_CST))
+            nap();
+    }
+    return NULL;
+}
+
+/* Start fn in a thread and wait until it has called mod_work(). */
+static void start_blocking(void *(*fn)(void *), const int *version, const char *say)
+{
+    pthread_t t;
+    if (pthread_create(&t, NULL, fn, NULL)) {
+        puts("pthread_create failed");
+        exit(1);
+    }
+    while (!__atomic_load_n(version, __ATOMIC_SEQ_CST))
+        nap();
+    puts(say);
 }
 
 int main(void)
@@ -76,20 +105,17 @@ int main(void)
                        __atomic_load_n(&last[i], __ATOMIC_RELAXED),
                        __atomic_load_n(&iters[i], __ATOMIC_RELAXED));
             printf("%s calls %ld\n", tag, mod_call_count());
+            printf("%s sleeper %d\n", tag, __atomic_load_n(&sleeper_version, __ATOMIC_SEQ_CST));
+            printf("%s spinner %d\n", tag, __atomic_load_n(&spinner_version, __ATOMIC_SEQ_CST));
             printf("%s end\n", tag);
         } else if (!strcmp(line, "block")) {
-            if (pthread_create(&t, NULL, blocker, NULL)) {
-                puts("pthread_create failed");
-                return 1;
-            }
-            while (__atomic_load_n(&blocker_state, __ATOMIC_SEQ_CST) != 1)
-                nap();
-            puts("blocked");
-        } else if (!strcmp(line, "unblock")) {
-            __atomic_store_n(&unblock_requested, 1, __ATOMIC_SEQ_CST);
-            while (__atomic_load_n(&blocker_state, __ATOMIC_SEQ_CST) != 2)
-                nap();
-            puts("unblocked");
+            start_blocking(sleeper, &sleeper_version, "blocked");
+        } else if (!strcmp(line, "spin")) {
+            __atomic_store_n(&spinning, 1, __ATOMIC_SEQ_CST);
+            start_blocking(spinner, &spinner_version, "spinning");
+        } else if (!strcmp(line, "unspin")) {
+            __atomic_store_n(&spinning, 0, __ATOMIC_SEQ_CST);
+            puts("unspun");
         } else if (!strcmp(line, "quit")) {
             break;
         }

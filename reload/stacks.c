@@ -1,0 +1,101 @@
+#include "stacks.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+struct mapping {
+    uintptr_t start, end;
+};
+
+static struct mapping *maps;    /* sorted by start, as the kernel lists them */
+static size_t nmaps, capmaps;
+static bool loaded;             /* in this stop */
+
+/* Calls line(text, ctx) for each line of /proc/self/maps, read into a
+ * stack buffer: no allocation. */
+static void each_map_line(void (*line)(const char *, void *), void *ctx)
+{
+    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    char buf[8192];
+    size_t have = 0;
+    ssize_t n;
+    while (fd >= 0 && (n = read(fd, buf + have, sizeof buf - 1 - have)) > 0) {
+        have += (size_t)n;
+        buf[have] = 0;
+        char *start = buf, *nl;
+        while ((nl = strchr(start, '\n'))) {
+            *nl = 0;
+            line(start, ctx);
+            start = nl + 1;
+        }
+        have = (size_t)(buf + have - start);
+        memmove(buf, start, have);
+    }
+    if (fd >= 0)
+        close(fd);
+}
+
+static void count_line(const char *text, void *ctx)
+{
+    (void)text;
+    ++*(size_t *)ctx;
+}
+
+void stacks_prepare(void)
+{
+    size_t n = 0;
+    each_map_line(count_line, &n);
+    if (n * 2 + 256 > capmaps) {
+        free(maps);
+        capmaps = n * 2 + 256;
+        maps = xcalloc(capmaps, sizeof *maps);
+    }
+    loaded = false;
+}
+
+static void add_line(const char *text, void *ctx)
+{
+    (void)ctx;
+    char *end;
+    uintptr_t lo = strtoul(text, &end, 16);
+    if (*end == '-' && nmaps < capmaps)
+        maps[nmaps++] = (struct mapping){lo, strtoul(end + 1, NULL, 16)};
+}
+
+/* The end of the mapping that holds sp; 0 if none is known. */
+static uintptr_t mapping_end(uintptr_t sp)
+{
+    if (!loaded) {
+        nmaps = 0;
+        each_map_line(add_line, NULL);
+        loaded = true;
+    }
+    size_t lo = 0, hi = nmaps;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (maps[mid].end <= sp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < nmaps && maps[lo].start <= sp ? maps[lo].end : 0;
+}
+
+/* Other threads' stacks hold hotld's own frames too, whose redzones an
+ * ASan build of hotld would take these reads for overflows into. */
+__attribute__((no_sanitize("address"))) bool stack_find(uintptr_t sp, bool (*hit)(uintptr_t word, const void *ctx), const void *ctx, uintptr_t *found)
+{
+    uintptr_t end = mapping_end(sp);
+    for (uintptr_t at = sp & ~(uintptr_t)7; at + 8 <= end; at += 8) {
+        uintptr_t word = *(const uintptr_t *)at;
+        if (hit(word, ctx)) {
+            *found = word;
+            return true;
+        }
+    }
+    return false;
+}

@@ -1,0 +1,19 @@
+/* The stacks of stopped threads, read from outside: every word from a
+ * thread's stack pointer to the end of the mapping that holds it. What a
+ * word says is not known (a return address, a saved pc, or data), so
+ * whoever asks takes each as a possible frame: conservative, and free of
+ * the unwinder's locks and of its need for unwind tables. */
+#ifndef HOTLD_STACKS_H
+#define HOTLD_STACKS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Before the world stops: room to read the process's mappings into. */
+void stacks_prepare(void);
+/* With the world stopped: the first word of the stack at sp for which
+ * hit(word, ctx) is true, in *found; false if there is none. */
+bool stack_find(uintptr_t sp, bool (*hit)(uintptr_t word, const void *ctx), const void *ctx, uintptr_t *found);
+
+#endif

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# A return address inside the bytes a reload patches. clang -O2 compiles
+# run(g) { g(); ... } to "push %rax; call *%rdi", so a thread waiting in g
+# returns to run+3, in the middle of the jump a reload writes at run's
+# entry. While a thread is there the reload waits, then fails after
+# --reload-timeout naming run, and the program goes on untouched (the
+# thread comes back into its old run and returns 1); once it has left,
+# the reload goes through and run returns 2. gcc -O2 calls after a 4-byte
+# "sub", past the five bytes: its reload goes through at once.
+set -u
+. "$HOTLD_ROOT/tests/lib.sh"
+. "$HOTLD_ROOT/tests/reload/lib.bash"
+
+test_prologue() {
+    build main.o prologue/main.c
+    build mod1.o prologue/mod.c -DVER=1
+    build mod2.o prologue/mod.c -DVER=2
+    builds_ok || return
+    use mod1.o mod.o
+    session_start --session "$SNAME" main.o mod.o || return
+    send enter
+    wait_for '^entered$' "$S_OUT" || { not_ok "$P/entered" "no 'entered'; $(session_state)"; return; }
+    use mod2.o mod.o
+    client "$S_DIR" --reload-timeout 500 "${S_ARGS[@]}"
+    if [ "$CC" = clang ]; then
+        expect_failed waits-for-return-address "would return into, the first bytes of 'run'.* 500 ms"
+        query
+        check untouched 1 "$(qv run)" "what run returns after the failed reload"
+        send leave
+        wait_for '^left ' "$S_OUT" || { not_ok "$P/left" "no 'left'; $(session_state)"; return; }
+        check old-frame-returns "left 1" "$(grep '^left ' "$S_OUT")" "what the waiting call of run returned"
+        reload
+    fi
+    expect_reloaded reloads mod.o
+    query
+    check new-code 2 "$(qv run)" "what run returns after the reload"
+    send leave
+    session_stop
+}
+
+for_variants test_prologue clang-O2 clang-O2-asan gcc-O2
