@@ -20,8 +20,7 @@ static bool in_code(const struct section *s, uintptr_t pc)
     return (s->flags & SHF_EXECINSTR) && !s->discarded && s->addr && pc >= s->addr && pc - s->addr < s->size;
 }
 
-/* The object of any generation whose code holds pc. */
-static const struct object *object_at(const struct program *pg, uintptr_t pc, unsigned *version)
+const struct object *object_at(const struct program *pg, uintptr_t pc, unsigned *version)
 {
     for (size_t g = pg->ngens; g-- > 0;) {
         const struct link *ld = pg->gens[g];

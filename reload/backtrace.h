@@ -18,6 +18,9 @@ struct code_place {
     struct source_line src;     /* file "" if unknown */
 };
 
+/* The object of any generation whose code holds pc, and that generation;
+ * NULL if none. Reads the records only: no allocation, no lock. */
+const struct object *object_at(const struct program *pg, uintptr_t pc, unsigned *version);
 /* Where pc is. A return address (every frame but the first) is looked up
  * one byte back, inside the call. */
 void code_place_of(const struct program *pg, uintptr_t pc, bool return_address, struct code_place *out);

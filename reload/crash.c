@@ -18,9 +18,11 @@
  * anyway, and then takes its default action (a core dump). */
 #include "crash.h"
 
+#include <dlfcn.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <sys/uio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,8 +273,72 @@ static bool lock_program(void)
            pthread_mutex_timedlock(&program->lock, &deadline) == 0;
 }
 
+/* glibc's message of a fatal error it found itself (abort() leaves it in
+ * the GLIBC_PRIVATE __abort_msg), looked up once at start. */
+struct abort_msg {
+    unsigned size;
+    char msg[];
+};
+static struct abort_msg **abort_msg;
+
+/* Did glibc's malloc abort on a corrupt heap? It may then hold an arena's
+ * lock, and anything in this thread that allocates would wait for it for
+ * ever: the unwinder's first look at a table, the report, a rollback. */
+static const char *corrupt_heap(int sig)
+{
+    static const char *const prefixes[] = {"malloc(", "free(", "realloc(", "calloc(", "munmap_chunk(",
+                                           "malloc_consolidate(", "double free", "corrupted", "tcache"};
+    if (sig != SIGABRT || !abort_msg || !*abort_msg)
+        return NULL;
+    for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)
+        if (!strncmp((*abort_msg)->msg, prefixes[i], strlen(prefixes[i])))
+            return (*abort_msg)->msg;
+    return NULL;
+}
+
+/* The object whose code the first word of the stack at sp that lies in
+ * loaded code points into (the frame of the program that called malloc
+ * or free), read safely (process_vm_readv stops at the stack's end). */
+static const struct object *caller_object(uintptr_t sp, unsigned *version)
+{
+    uintptr_t words[512];
+    for (int chunk = 0; chunk < 8; chunk++) { /* 32 KiB of stack at most */
+        struct iovec local = {words, sizeof words}, remote = {(void *)(sp + chunk * sizeof words), sizeof words};
+        ssize_t got = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+        for (ssize_t i = 0; i < got / (ssize_t)sizeof *words; i++) {
+            const struct object *obj = object_at(program, words[i], version);
+            if (obj)
+                return obj;
+        }
+        if (got < (ssize_t)sizeof words)
+            break;
+    }
+    return NULL;
+}
+
+/* For a corrupt heap: a report made without allocating or locking, then
+ * the death the linked program dies. */
+static void die_of_corrupt_heap(const char *what, const ucontext_t *uc, const siginfo_t *si)
+{
+    unsigned version = 0;
+    const struct object *obj = caller_object((uintptr_t)uc->uc_mcontext.gregs[REG_RSP], &version);
+    char line[512], where[200] = "";
+    if (obj)
+        snprintf(where, sizeof where, ", called from code of %s, version %u", path_base(obj->name), version);
+    int n = snprintf(line, sizeof line, "hotld: SIGABRT: the heap is corrupt (%.*s)%s: no backtrace, no rollback\n",
+                     (int)strcspn(what, "\n"), what, where);
+    if (n > 0 && write(STDERR_FILENO, line, strlen(line)) < 0)
+        n = 0; /* nowhere to say it */
+    die(SIGABRT, si);
+}
+
 static void on_fatal(int sig, siginfo_t *si, void *context)
 {
+    const char *heap = corrupt_heap(sig);
+    if (heap) {
+        die_of_corrupt_heap(heap, context, si);
+        return;
+    }
     struct crash c;
     struct return_point rp;
     size_t site_frame = 0;
@@ -348,6 +414,7 @@ static int protect(void (*fn)(void *), void *ctx)
 
 void crash_init(struct program *pg, bool rollback)
 {
+    abort_msg = dlvsym(RTLD_DEFAULT, "__abort_msg", "GLIBC_PRIVATE");
     static char alt_stack[ALT_STACK_SIZE]; /* the main thread's, for a stack overflow */
     program = pg;
     rollback_enabled = rollback;

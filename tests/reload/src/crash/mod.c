@@ -35,6 +35,13 @@ RELOADABLE static int next(int n)
     abort();
 #elif VER == 5
     __builtin_trap();
+#elif VER == 7
+    static char *volatile p, *volatile q; /* no allocation the compiler could elide */
+    p = malloc(5000);
+    q = malloc(5000);
+    free(p);
+    free(p); /* glibc aborts: double free or corruption (!prev) */
+    free(q);
 #elif VER == 6
     char path[] = "/tmp/hotld-sigbus-XXXXXX";
     int fd = mkstemp(path);
