@@ -379,9 +379,15 @@ uintptr_t rehearsal_alloc(size_t size);
 /* relocate.c */
 /* Which relocations a pass applies: a link's are applied in three (the
  * thread-local ones need the TLS block loaded, references to an IFUNC
- * the resolver run); relocating a live section again applies them all. */
-enum reloc_pass { RELOC_ALL, RELOC_PLAIN, RELOC_TLS, RELOC_IFUNC };
+ * the resolver run). */
+enum reloc_pass { RELOC_PLAIN, RELOC_TLS, RELOC_IFUNC };
 int relocate_section(struct link *ld, struct section *sec, enum reloc_pass pass);
+/* In a live section, apply again only the relocations that reach one of
+ * the n symbols of set (whose addresses changed): every other field may
+ * hold what the program wrote there since (a pointer it changed), and
+ * keeps it. Reaches neither the dynamic linker nor malloc for symbols a
+ * link defines, so it can run with the program's threads parked. */
+int relocate_references(struct link *ld, struct section *sec, struct symbol *const *set, size_t n);
 
 /* got.c */
 void add_got(struct link *ld, struct symbol *sym, enum got_kind kind);

@@ -185,7 +185,6 @@ static int apply_plain(const struct reloc *c)
 static bool in_pass(const struct link *ld, const struct reloc *c, enum reloc_pass pass)
 {
     switch (pass) {
-    case RELOC_ALL: return true;
     case RELOC_TLS: return x86_reloc_is_tls(c->type);
     case RELOC_IFUNC: return !x86_reloc_is_tls(c->type) && is_own_ifunc(ld, c->sym);
     case RELOC_PLAIN: break;
@@ -209,6 +208,29 @@ int relocate_section(struct link *ld, struct section *sec, enum reloc_pass pass)
         if (pass == RELOC_IFUNC && (sec->flags & SHF_TLS))
             return fail("%s: section '%s': a thread-local initializer refers to IFUNC '%s'",
                         sec->obj->name, sec->name, c.sym->name);
+        if (x86_reloc_is_tls(c.type) ? relocate_tls(ld, sec, &i) < 0 : apply_plain(&c) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static bool is_one_of(const struct symbol *s, struct symbol *const *set, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s == set[i])
+            return true;
+    return false;
+}
+
+int relocate_references(struct link *ld, struct section *sec, struct symbol *const *set, size_t n)
+{
+    struct reloc c = {.ld = ld, .sec = sec};
+    for (size_t i = 0; i < sec->nrelas; i++) {
+        c.r = &sec->relas[i];
+        c.type = ELF64_R_TYPE(c.r->r_info);
+        c.sym = sec->obj->syms[ELF64_R_SYM(c.r->r_info)];
+        if (!is_one_of(c.sym, set, n))
+            continue;
         if (x86_reloc_is_tls(c.type) ? relocate_tls(ld, sec, &i) < 0 : apply_plain(&c) < 0)
             return -1;
     }

@@ -174,16 +174,25 @@ static bool refers_to(const struct section *sec, struct symbol **syms, struct sy
     return false;
 }
 
-static int relocate_again(struct section *sec)
+static int relocate_again(struct section *sec, struct symbol **moved, size_t nmoved)
 {
     struct patch_window w;
     if (patch_open(&w, sec->addr, sec->size, segment_prot(sec->out->seg)) < 0)
         return -1;
-    int rc = relocate_section(sec->obj->link, sec, RELOC_ALL);
+    int rc = relocate_references(sec->obj->link, sec, moved, nmoved);
     return patch_close(&w) | rc;
 }
 
-/* Code and data of the rest of the program that reached a variable whose
+/* A GOT slot of a shared library's thread-local variable: its value comes
+ * from the dynamic linker (dl_iterate_phdr, whose lock a parked thread may
+ * hold), and cannot change. */
+static bool is_library_tls(const struct got_entry *e)
+{
+    return e->kind != GOT_ADDR && e->kind != GOT_ZERO && e->kind != GOT_OWN_DTPMOD && e->sym &&
+           e->sym->kind == SYM_DSO;
+}
+
+/* The fields of the rest of the program that reach a variable whose
  * address changed (it was re-initialized or moved) are relocated again,
  * and GOT slots of every generation are brought up to date. */
 static int update_references(struct program *pg, struct symbol **moved, size_t nmoved)
@@ -196,12 +205,14 @@ static int update_references(struct program *pg, struct symbol **moved, size_t n
             continue;
         for (size_t j = 1; j < obj->nsecs; j++)
             if (obj->secs[j].out && refers_to(&obj->secs[j], obj->syms, moved, nmoved))
-                rc |= relocate_again(&obj->secs[j]);
+                rc |= relocate_again(&obj->secs[j], moved, nmoved);
     }
     for (size_t g = 0; g < pg->ngens; g++) {
         struct link *ld = pg->gens[g];
         uint64_t *got = (uint64_t *)ld->image->got;
         for (size_t i = 0; i < ld->ngot; i++) {
+            if (is_library_tls(&ld->got[i]))
+                continue; /* a library's block stays where it is */
             uint64_t v = got_value(ld, &ld->got[i]);
             if (got[i] != v)
                 rc |= patch_write8((uintptr_t)&got[i], v, PROT_READ);
