@@ -10,7 +10,13 @@
 void __register_frame(void *begin);
 void __deregister_frame(void *begin);
 
-static bool is_eh_frame(const struct section *s)
+/* libgcc's lookup of a pc's unwind table (unwind-dw2-fde.h). */
+struct dwarf_eh_bases {
+    void *tbase, *dbase, *func;
+};
+const void *_Unwind_Find_FDE(void *pc, struct dwarf_eh_bases *bases);
+
+bool section_is_unwind_table(const struct section *s)
 {
     return s->type == SHT_X86_64_UNWIND || !strcmp(s->name, ".eh_frame");
 }
@@ -30,10 +36,16 @@ void register_eh_frames(struct link *ld)
         struct outsec *o = ld->outsecs[i];
         for (size_t j = 0; j < o->nin; j++) {
             struct section *s = o->in[j];
-            if (!is_eh_frame(s) || s->size < 4)
+            if (!section_is_unwind_table(s) || s->size < 4)
                 continue;
             __register_frame((void *)s->addr);
             ARRAY_PUSH(im->eh_frames, im->neh_frames, im->capeh_frames, s->addr);
         }
     }
+    /* libgcc sorts a table, with malloc, at its first lookup. A lookup
+     * that finds nothing sorts every new one now, so that no unwinding
+     * later allocates: not a parked thread's backtrace, not a crash
+     * report, whose thread may hold a malloc lock. */
+    struct dwarf_eh_bases bases;
+    _Unwind_Find_FDE((void *)1, &bases);
 }

@@ -443,6 +443,8 @@ uint8_t object_binding(const struct object *obj, size_t i);
 int comdat_select(struct link *ld, struct object *obj);
 
 /* ehframe.c */
+bool section_is_unwind_table(const struct section *s);
+/* Register the link's tables with libgcc, sorted before any unwinding. */
 void register_eh_frames(struct link *ld);
 void deregister_eh_frames(struct link *ld);
 

@@ -157,14 +157,9 @@ static void disable_fde(const struct reloc *c)
     }
 }
 
-static bool is_unwind_section(const struct section *s)
-{
-    return s->type == SHT_X86_64_UNWIND || !strcmp(s->name, ".eh_frame");
-}
-
 static int apply_plain(const struct reloc *c)
 {
-    if (c->sym->sec && c->sym->sec->discarded && is_unwind_section(c->sec)) {
+    if (c->sym->sec && c->sym->sec->discarded && section_is_unwind_table(c->sec)) {
         disable_fde(c);
         return 0;
     }

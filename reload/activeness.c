@@ -7,10 +7,10 @@
  * storage after the commit. Before parking, the functions are found from
  * each old version's relocations; once parked, every thread unwinds its
  * own stack (stopworld.c: the loaded .eh_frame is registered, so the
- * unwinder knows hot-loaded code) and its frames are checked against
- * them, and after every registered unwind table has been sorted
- * (activeness_prime): libgcc sorts a table with malloc on its first
- * lookup, and a thread parked inside fork() holds the malloc locks. A
+ * unwinder knows hot-loaded code, and sorted when registered, since
+ * libgcc sorts a table with malloc on its first lookup and a thread
+ * parked inside fork() holds the malloc locks) and its frames are checked
+ * against them. A
  * frame blocks only if the code from where it resumes can reach a
  * use: its function's instructions are decoded and followed through their
  * jumps, so that a main loop whose object also initializes the variable,
@@ -190,19 +190,6 @@ static const struct code_range *user_resuming_at(const struct activeness *a, uin
 static bool is_users(uintptr_t word, const void *activeness)
 {
     return user_resuming_at(activeness, word) != NULL;
-}
-
-/* libgcc's lookup of a pc's unwind table (unwind-dw2-fde.h). */
-struct dwarf_eh_bases {
-    void *tbase, *dbase, *func;
-};
-const void *_Unwind_Find_FDE(void *pc, struct dwarf_eh_bases *bases);
-
-void activeness_prime(const struct activeness *a)
-{
-    struct dwarf_eh_bases bases;
-    if (a->nusers)
-        _Unwind_Find_FDE((void *)1, &bases); /* found nowhere: every table is sorted on the way */
 }
 
 /* May the parked threads be asked to unwind? */

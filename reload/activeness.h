@@ -30,10 +30,6 @@ struct activeness {
 };
 
 void activeness_plan(struct activeness *a, const struct program *pg, const struct bind_result *r);
-/* After the new unwind tables are registered, before parking: have libgcc
- * sort every table now, so that unwinding in a parked thread never
- * allocates. */
-void activeness_prime(const struct activeness *a);
 /* With the world parked: true if no thread runs or has a frame in a user. */
 bool activeness_clear(struct activeness *a);
 /* The reload's error after --reload-timeout: who was still running. */

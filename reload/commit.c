@@ -40,7 +40,6 @@ void prepare_commit(struct program *pg, struct plan *p)
     grow_array((void **)&pg->gens, &pg->capgens, pg->ngens + 1, sizeof *pg->gens);
     if (!p->again) /* a version brought back has its unwind tables */
         link_publish(nl); /* unwind tables of code nothing can reach yet */
-    activeness_prime(&p->act);
     prepare_debug_images(pg, p);
     if (pg->rollback) {
         datasave_plan(&p->save, p->replaced, nl->nobjs);

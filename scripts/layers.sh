@@ -62,10 +62,10 @@ for d in "${LAYERS[@]}"; do
 done
 [ "${#objs[@]}" -gt 0 ] || { echo "layers: no objects under $build" >&2; exit 2; }
 
-# "D sym obj" for definitions, "U sym obj" for references.
-table=$(for o in "${objs[@]}"; do
-    nm "$o" | awk -v o="$o" '$1 == "U" { print "U", $2, o } NF == 3 && $2 ~ /^[TDBRVWC]$/ { print "D", $3, o }'
-done)
+# "D sym obj" for definitions, "U sym obj" for references: one nm for all.
+table=$(nm -A "${objs[@]}" | awk '{ split($1, f, ":"); o = f[1] }
+    NF == 3 && $2 == "U" { print "U", $3, o }
+    NF == 3 && $2 ~ /^[TDBRVWC]$/ { print "D", $3, o }')
 
 bad=0
 while read -r sym user owner; do
