@@ -132,31 +132,41 @@ static int migrates_asleep_threads(const struct plan *p)
  * bytes being patched, and out of old code that uses a variable whose
  * storage moves. Until then, let them run on and try again, up to
  * --reload-timeout. */
+/* Why the last stop could not be used, once the time is up. */
+static int unsafe_after(const struct plan *p, const char *inside, int timeout)
+{
+    clear_error(); /* a last stop cut short by the deadline is not the cause */
+    if (inside)
+        return fail("a thread stayed inside, or would return into, the first bytes of '%s', which "
+                    "the reload replaces, for %d ms (--reload-timeout)", inside, timeout);
+    return activeness_fail(&p->act, timeout);
+}
+
 static int stop_safely(struct program *pg, struct plan *p)
 {
     int timeout = p->nl->opts->reload_timeout_ms ? p->nl->opts->reload_timeout_ms : pg->reload_timeout_ms;
     double start = now_ms(), deadline = start + timeout;
     const char *inside = NULL;
+    bool stopped_once = false;
     for (;;) {
         int left = (int)(deadline - now_ms());
         stacks_prepare();
         if (world_stop(left > 0 ? left : 1, timeout) < 0) /* the last try may be too short */
-            return p->act.blocker ? activeness_fail(&p->act, timeout) : -1;
+            return stopped_once ? unsafe_after(p, inside, timeout) : -1;
+        stopped_once = true;
         if (migrates_asleep_threads(p) < 0) {
             world_resume();
             return -1;
         }
+        inside = NULL;
         bool patches_ok = redirects_are_safe(p, &inside);
         if (patches_ok && activeness_clear(&p->act)) {
             phase_done("park", start);
             return 0;
         }
         world_resume();
-        if (now_ms() > deadline && !patches_ok)
-            return fail("a thread stayed inside, or would return into, the first bytes of '%s', which "
-                        "the reload replaces, for %d ms (--reload-timeout)", inside, timeout);
         if (now_ms() > deadline)
-            return activeness_fail(&p->act, timeout);
+            return unsafe_after(p, inside, timeout);
         if (patches_ok)
             usleep(1000); /* old code runs its course */
         else
