@@ -2,7 +2,7 @@
 #   make            build build/hotld
 #   make demo       install deps, build, run the example under hotld
 #   make test       install deps, build (plain and ASan+UBSan), run the suite
-#   make fuzz       run the fuzz targets for a bounded time
+#   make fuzz       run the fuzz targets for a bounded time, then the long stress run
 #   make bench      run the benchmarks in bench/
 
 CC      ?= gcc
@@ -73,7 +73,7 @@ test: deps
 	@tests/run.sh
 
 fuzz: deps
-	@$(MAKE) --no-print-directory build/hotld
+	@$(MAKE) --no-print-directory build/hotld build/asan/hotld
 	@scripts/fuzz.sh
 
 bench: deps

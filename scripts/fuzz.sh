@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # make fuzz: build the libFuzzer targets and run each for a bounded time
-# (FUZZ_SECONDS, default 120), growing the corpus in tests/fuzz/corpus/.
+# (FUZZ_SECONDS, default 120), growing the corpus in tests/fuzz/corpus/;
+# then the long stress run: 1,000 reloads under eight threads with gcc and
+# clang, 300 with the ASan+UBSan build (make test runs 200 and 100).
 # A crash leaves its input in tests/fuzz/crashes/ and fails the run; fix
 # the loader, then add the input to the corpus as a regression case.
 set -eu
@@ -17,3 +19,4 @@ for target in build/fuzz/fuzz_*; do
         -artifact_prefix=tests/fuzz/crashes/ "$corpus" 2>&1 | grep -E '^(#[0-9]+ +DONE|==|SUMMARY)' || true
     [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "fuzz: $name found a crash, see tests/fuzz/crashes/"; exit 1; }
 done
+STRESS_RELOADS=${STRESS_RELOADS:-1000} STRESS_ASAN_RELOADS=${STRESS_ASAN_RELOADS:-300} tests/run.sh tests/reload/stress.sh
