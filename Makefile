@@ -2,6 +2,7 @@
 #   make            build build/hotld
 #   make demo       install deps, build, run the example under hotld
 #   make test       install deps, build (plain and ASan+UBSan), run the suite
+#   make test-real  the second tier: real programs from Debian sources
 #   make fuzz       run the fuzz targets for a bounded time, then the long stress run
 #   make bench      run the benchmarks in bench/
 
@@ -72,6 +73,10 @@ test: deps
 	@$(MAKE) --no-print-directory build/hotld build/asan/hotld
 	@tests/run.sh
 
+test-real: deps
+	@$(MAKE) --no-print-directory build/hotld build/asan/hotld
+	@tests/run.sh tests/thirdparty/
+
 fuzz: deps
 	@$(MAKE) --no-print-directory build/hotld build/asan/hotld
 	@scripts/fuzz.sh
@@ -86,5 +91,5 @@ bench: deps
 clean:
 	rm -rf build
 
-.PHONY: all deps demo test fuzz bench clean
+.PHONY: all deps demo test test-real fuzz bench clean
 -include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d)

@@ -52,6 +52,9 @@ void sort_redirects(struct plan *p);
 /* With the world stopped: no thread would resume inside the bytes a
  * redirect overwrites; else false, with the function in *blocker. */
 bool redirects_are_safe(const struct plan *p, const char **blocker);
+/* The same for the thread that commits: it may be a program thread (at
+ * hotld_poll(), or rolling back after a crash), with frames below. */
+bool own_stack_is_safe(const struct plan *p, const char **blocker);
 /* Does a reload make f's entry jump to its next version? */
 bool func_is_redirectable(const struct func *f);
 int apply_redirects(struct plan *p);

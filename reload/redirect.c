@@ -127,6 +127,16 @@ bool redirects_are_safe(const struct plan *p, const char **blocker)
     return !hit;
 }
 
+bool own_stack_is_safe(const struct plan *p, const char **blocker)
+{
+    uintptr_t found;
+    stacks_prepare();
+    if (!stack_find((uintptr_t)__builtin_frame_address(0), is_inside, p, &found))
+        return true;
+    *blocker = inside_which(p, found);
+    return false;
+}
+
 int plan_redirects(struct program *pg, struct plan *p, struct object *new)
 {
     struct version_list *vl = strmap_get(&pg->versions, new->name);

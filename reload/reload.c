@@ -148,6 +148,10 @@ static int stop_safely(struct program *pg, struct plan *p)
     double start = now_ms(), deadline = start + timeout;
     const char *inside = NULL;
     bool stopped_once = false;
+    if (!own_stack_is_safe(p, &inside)) /* waiting would not help: it is this thread */
+        return fail("this thread, which applies the reload (a program thread, at hotld_poll()), would "
+                    "return into the first bytes of '%s', which the reload replaces: call hotld_poll() "
+                    "from a function the reload does not replace", inside);
     for (;;) {
         int left = (int)(deadline - now_ms());
         stacks_prepare();

@@ -70,6 +70,15 @@ add_deb_src() {
     rm -f "$tmp"
 }
 
+# apt-get source PKG=VERSION for each version of PKG the lists name.
+fetch_any_version() {
+    local pkg=$1 work=$2 v
+    for v in $(apt-cache showsrc "$pkg" | sed -n 's/^Version: //p' | sort -rV | uniq); do
+        rm -rf "${work:?}"/* && (cd "$work" && apt-get source -qq "$pkg=$v") && return 0
+    done
+    return 1
+}
+
 updated=no
 for pkg in "$@"; do
     [ -d "$src/$pkg" ] && continue
@@ -86,7 +95,14 @@ for pkg in "$@"; do
     has_src "$pkg" || die "no Debian source package '$pkg' in the configured apt sources"
     work=$src/.tmp-$pkg
     rm -rf "$work" && mkdir -p "$work" || die "cannot create $work"
-    if ! (cd "$work" && apt-get source -qq "$pkg") >>"$log" 2>&1; then
+    # A list older than the mirror names versions it no longer serves
+    # (404): read the lists again once, and retry; a mirror may also list
+    # a version (a security update) whose files it does not have: then the
+    # other versions the lists name, newest first.
+    if ! (cd "$work" && apt-get source -qq "$pkg") >>"$log" 2>&1 &&
+       ! { [ "$updated" = no ] && $SUDO apt-get update -qq >>"$log" 2>&1 && updated=yes &&
+           (cd "$work" && apt-get source -qq "$pkg") >>"$log" 2>&1; } &&
+       ! fetch_any_version "$pkg" "$work" >>"$log" 2>&1; then
         rm -rf "$work"
         die "apt-get source $pkg failed: $(grep -E '^(E|W):' "$log" | tail -n 3 | tr '\n' ' ')"
     fi

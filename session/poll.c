@@ -33,6 +33,7 @@ void hotld_poll_impl(void)
     pthread_mutex_unlock(&poll_lock);
     if (!p)
         return;
+    clear_error(); /* this thread's: an earlier job's may be there */
     int rc = p->job(p->arg, &p->report);
     pthread_mutex_lock(&poll_lock);
     p->rc = rc;

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Run every test script under tests/*/ and print one summary line.
+# Run test scripts and print one summary line.
 #
 # A test script is any executable tests/<suite>/*.sh. It prints one line per
 # check: "ok NAME" or "not ok NAME: why". A script that exits non-zero
 # after printing no "not ok" line counts as one extra failure, so a crashing
-# script is never silent. Usage: tests/run.sh [SUITE-OR-SCRIPT...]
+# script is never silent.
+#
+# Usage: tests/run.sh [-j N] [SUITE-OR-SCRIPT...]
+# With no arguments, every suite but thirdparty (the real programs: make
+# test-real). -j N runs N scripts at once (default: the number of cores);
+# each script's lines are printed together when it ends, in start order.
 set -u
 cd "$(dirname "$0")/.."
 export HOTLD_ROOT=$PWD
@@ -13,8 +18,13 @@ export HOTLD_ASAN=${HOTLD_ASAN:-$PWD/build/asan/hotld}
 export HOTLD_CACHE=${HOTLD_CACHE:-$PWD/tests/.cache}
 mkdir -p "$HOTLD_CACHE"
 
+jobs=$(nproc)
+if [ "${1:-}" = -j ]; then jobs=$2; shift 2; fi
+
 scripts=()
-if [ "$#" -eq 0 ]; then set -- tests/*/; fi
+if [ "$#" -eq 0 ]; then
+    for d in tests/*/; do [ "$d" = tests/thirdparty/ ] || set -- "$@" "$d"; done
+fi
 for arg in "$@"; do
     if [ -d "$arg" ]; then
         for f in "$arg"/*.sh; do [ -x "$f" ] && scripts+=("$f"); done
@@ -23,12 +33,23 @@ for arg in "$@"; do
     fi
 done
 
-passed=0 failed=0
-log=$(mktemp)
-for s in "${scripts[@]}"; do
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+
+# run_one I SCRIPT: its output and how it ended, in $logs/I.*.
+run_one() {
+    local start rc
     start=$(date +%s%N)
-    "$s" >"$log" 2>&1
+    "$2" >"$logs/$1.out" 2>&1
     rc=$?
+    echo "$rc $(( ($(date +%s%N) - start) / 1000000 ))" >"$logs/$1.end"
+}
+
+# report I SCRIPT: print what run_one left, and add it to the totals.
+passed=0 failed=0
+report() {
+    local log=$logs/$1.out s=$2 rc ms p f
+    read -r rc ms <"$logs/$1.end"
     p=$(grep -c '^ok ' "$log")
     f=$(grep -c '^not ok ' "$log")
     grep -E '^(ok|not ok) ' "$log" | sed "s|^|  |"
@@ -36,10 +57,29 @@ for s in "${scripts[@]}"; do
         [ "$f" -eq 0 ] && { f=1; echo "  not ok $s: exited $rc"; }
         echo "---- output of $s"; grep -vE '^(ok|not ok) ' "$log" | tail -n 40; echo "----"
     fi
-    ms=$(( ($(date +%s%N) - start) / 1000000 ))
     printf '%s: %d ok, %d failed (%d.%01ds)\n' "$s" "$p" "$f" $((ms / 1000)) $((ms % 1000 / 100))
     passed=$((passed + p)); failed=$((failed + f))
+}
+
+# Scripts started and not yet ended.
+running() {
+    local n=0 i
+    for ((i = shown; i < next; i++)); do [ -e "$logs/$i.end" ] || n=$((n + 1)); done
+    echo "$n"
+}
+
+next=0 shown=0
+while [ "$shown" -lt "${#scripts[@]}" ]; do
+    while [ "$next" -lt "${#scripts[@]}" ] && [ "$(running)" -lt "$jobs" ]; do
+        run_one "$next" "${scripts[$next]}" &
+        next=$((next + 1))
+    done
+    while [ "$shown" -lt "$next" ] && [ -e "$logs/$shown.end" ]; do
+        report "$shown" "${scripts[$shown]}"
+        shown=$((shown + 1))
+    done
+    [ "$shown" -lt "${#scripts[@]}" ] && sleep 0.2
 done
-rm -f "$log"
+wait
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
