@@ -127,14 +127,19 @@ bool redirects_are_safe(const struct plan *p, const char **blocker)
     return !hit;
 }
 
+/* This thread can unwind itself: its return addresses exactly, not its
+ * stack's words (a crash record in hotld_protect's frame holds the pc
+ * that crashed, which is no frame). */
 bool own_stack_is_safe(const struct plan *p, const char **blocker)
 {
-    uintptr_t found;
-    stacks_prepare();
-    if (!stack_find((uintptr_t)__builtin_frame_address(0), is_inside, p, &found))
-        return true;
-    *blocker = inside_which(p, found);
-    return false;
+    struct parked self;
+    world_backtrace_self(&self);
+    for (unsigned f = 0; f < self.nframes; f++)
+        if (is_inside(self.frames[f], p)) {
+            *blocker = inside_which(p, self.frames[f]);
+            return false;
+        }
+    return true;
 }
 
 int plan_redirects(struct program *pg, struct plan *p, struct object *new)
