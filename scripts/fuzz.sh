@@ -2,7 +2,7 @@
 # make fuzz: build the libFuzzer targets and run each for a bounded time
 # (FUZZ_SECONDS, default 120), growing the corpus in tests/fuzz/corpus/;
 # then the long stress run: 1,000 reloads under eight threads with gcc and
-# clang, 300 with the ASan+UBSan build (make test runs 200 and 100).
+# clang, 300 with the ASan+UBSan build (make test runs 100 and 50).
 # A crash leaves its input in tests/fuzz/crashes/ and fails the run; fix
 # the loader, then add the input to the corpus as a regression case.
 set -eu
