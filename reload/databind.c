@@ -6,7 +6,7 @@
  * References through the section symbol (what assemblers emit for statics)
  * are moved by a per-variable delta recorded on the section. A RIP-relative
  * reference's addend folds in the size of any immediate after the
- * displacement, so the instruction is decoded (x86_insn.c) to find the byte
+ * displacement, so the instruction is decoded (loader/x86_64/insn.c) to find the byte
  * it targets. Should that fail, the possible targets are all considered,
  * and if they belong to variables with different deltas, the kept ones
  * among them are demoted: new storage, with their old value copied in.
