@@ -189,13 +189,25 @@ static bool in_pass(const struct link *ld, const struct reloc *c, enum reloc_pas
 
 /* Apply the relocations of sec that belong to pass; a first pass marks
  * the section if it left some for a later one. */
+/* c becomes the section's relocation i. */
+static void take_reloc(struct reloc *c, size_t i)
+{
+    c->r = &c->sec->relas[i];
+    c->type = ELF64_R_TYPE(c->r->r_info);
+    c->sym = c->sec->obj->syms[ELF64_R_SYM(c->r->r_info)];
+}
+
+/* Apply c; a relaxed TLS sequence may consume the next relocation too. */
+static int apply_reloc(struct reloc *c, size_t *i)
+{
+    return x86_reloc_is_tls(c->type) ? relocate_tls(c->ld, c->sec, i) : apply_plain(c);
+}
+
 int relocate_section(struct link *ld, struct section *sec, enum reloc_pass pass)
 {
     struct reloc c = {.ld = ld, .sec = sec};
     for (size_t i = 0; i < sec->nrelas; i++) {
-        c.r = &sec->relas[i];
-        c.type = ELF64_R_TYPE(c.r->r_info);
-        c.sym = sec->obj->syms[ELF64_R_SYM(c.r->r_info)];
+        take_reloc(&c, i);
         if (!in_pass(ld, &c, pass)) {
             sec->deferred = true;
             continue;
@@ -203,7 +215,7 @@ int relocate_section(struct link *ld, struct section *sec, enum reloc_pass pass)
         if (pass == RELOC_IFUNC && (sec->flags & SHF_TLS))
             return fail("%s: section '%s': a thread-local initializer refers to IFUNC '%s'",
                         sec->obj->name, sec->name, c.sym->name);
-        if (x86_reloc_is_tls(c.type) ? relocate_tls(ld, sec, &i) < 0 : apply_plain(&c) < 0)
+        if (apply_reloc(&c, &i) < 0)
             return -1;
     }
     return 0;
@@ -221,12 +233,8 @@ int relocate_references(struct link *ld, struct section *sec, struct symbol *con
 {
     struct reloc c = {.ld = ld, .sec = sec};
     for (size_t i = 0; i < sec->nrelas; i++) {
-        c.r = &sec->relas[i];
-        c.type = ELF64_R_TYPE(c.r->r_info);
-        c.sym = sec->obj->syms[ELF64_R_SYM(c.r->r_info)];
-        if (!is_one_of(c.sym, set, n))
-            continue;
-        if (x86_reloc_is_tls(c.type) ? relocate_tls(ld, sec, &i) < 0 : apply_plain(&c) < 0)
+        take_reloc(&c, i);
+        if (is_one_of(c.sym, set, n) && apply_reloc(&c, &i) < 0)
             return -1;
     }
     return 0;

@@ -55,7 +55,7 @@ void patch_code(uintptr_t at, const uint8_t *bytes, size_t n)
         store8(at, v);
         return;
     }
-    if (at % 64 + 2 <= 64 && n > 2) { /* hold arrivals at the first byte meanwhile */
+    if (patch_code_is_atomic(at) && n > 2) { /* hold arrivals at the first byte meanwhile */
         uint16_t head;
         memcpy(&head, bytes, 2);
         store2(at, 0xfeeb); /* jmp . */
