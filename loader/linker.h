@@ -382,12 +382,23 @@ uintptr_t rehearsal_alloc(size_t size);
  * the resolver run). */
 enum reloc_pass { RELOC_PLAIN, RELOC_TLS, RELOC_IFUNC };
 int relocate_section(struct link *ld, struct section *sec, enum reloc_pass pass);
-/* In a live section, apply again only the relocations that reach one of
- * the n symbols of set (whose addresses changed): every other field may
- * hold what the program wrote there since (a pointer it changed), and
- * keeps it. Reaches neither the dynamic linker nor malloc for symbols a
- * link defines, so it can run with the program's threads parked. */
-int relocate_references(struct link *ld, struct section *sec, struct symbol *const *set, size_t n);
+/* Symbols whose addresses a reload changed, with the addresses they had. */
+struct moved_set {
+    struct symbol **syms;
+    uintptr_t *was;
+    size_t n;
+};
+bool moved_set_has(const struct moved_set *m, const struct symbol *s, uintptr_t *was);
+/* In a live section, apply again only the relocations that reach a moved
+ * symbol: every other field may hold what the program wrote there since
+ * (a pointer it changed), and keeps it. In writable data, a field that
+ * reaches one is relocated again only if it still holds what the
+ * relocation made of the old address. A field at an offset leave() names
+ * (if given) is left as it is. Reaches neither the dynamic linker
+ * nor malloc for symbols a link defines, so it can run with the
+ * program's threads parked. */
+int relocate_references(struct link *ld, struct section *sec, const struct moved_set *m,
+                        bool (*leave)(const struct section *sec, uint64_t offset));
 
 /* got.c */
 void add_got(struct link *ld, struct symbol *sym, enum got_kind kind);

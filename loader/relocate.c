@@ -221,20 +221,46 @@ int relocate_section(struct link *ld, struct section *sec, enum reloc_pass pass)
     return 0;
 }
 
-static bool is_one_of(const struct symbol *s, struct symbol *const *set, size_t n)
+bool moved_set_has(const struct moved_set *m, const struct symbol *s, uintptr_t *was)
 {
-    for (size_t i = 0; i < n; i++)
-        if (s == set[i])
+    for (size_t i = 0; i < m->n; i++)
+        if (s == m->syms[i]) {
+            *was = m->was[i];
             return true;
+        }
     return false;
 }
 
-int relocate_references(struct link *ld, struct section *sec, struct symbol *const *set, size_t n)
+/* Does the field c relocates hold what the relocation made of address
+ * was? Data the program may have changed since (writable, not code) is
+ * asked; a field the arithmetic cannot redo is taken as unchanged. */
+static bool holds_relocated(const struct reloc *c, uintptr_t was)
+{
+    if (!(c->sec->flags & SHF_WRITE) || (c->sec->flags & SHF_EXECINSTR) || x86_reloc_is_tls(c->type))
+        return true;
+    struct image *im = c->ld->image;
+    struct x86_reloc_args a = {.S = was, .A = c->r->r_addend, .P = c->sec->addr + c->r->r_offset,
+                               .GOT = im->got, .G = (uint64_t)c->sym->got * 8, .call = was, .L = was};
+    struct x86_field f;
+    uint64_t have = 0;
+    if (!x86_reloc_compute(c->type, &a, &f) || f.width <= 0 || f.width > 8)
+        return true;
+    memcpy(&have, image_bytes(im, a.P), (size_t)f.width);
+    uint64_t mask = f.width == 8 ? ~0ull : (1ull << (8 * f.width)) - 1;
+    return have == (f.value & mask);
+}
+
+int relocate_references(struct link *ld, struct section *sec, const struct moved_set *m,
+                        bool (*leave)(const struct section *sec, uint64_t offset))
 {
     struct reloc c = {.ld = ld, .sec = sec};
+    uintptr_t was;
     for (size_t i = 0; i < sec->nrelas; i++) {
         take_reloc(&c, i);
-        if (is_one_of(c.sym, set, n) && apply_reloc(&c, &i) < 0)
+        if (!moved_set_has(m, c.sym, &was) || (leave && leave(sec, c.r->r_offset)) ||
+            !holds_relocated(&c, was))
+            continue;
+        if (apply_reloc(&c, &i) < 0)
             return -1;
     }
     return 0;

@@ -12,6 +12,17 @@
 #include "stopworld.h"
 #include "util.h"
 
+/* Replaced versions are relocated again at the commit (update_references)
+ * around their entries' jumps, which their function lists locate. */
+static void know_replaced_functions(struct program *pg)
+{
+    size_t n;
+    for (size_t g = 0; g < pg->ngens; g++)
+        for (size_t i = 0; i < pg->gens[g]->nobjs; i++)
+            if (pg->gens[g]->objs[i]->superseded && pg->gens[g]->objs[i]->syms)
+                object_functions(pg->gens[g]->objs[i], &n);
+}
+
 /* Everything the commit needs from the heap, taken before the threads
  * are parked: a parked thread may hold a malloc arena's lock, or libgcc's
  * frame registry lock, and the commit must not wait for it. Table slots
@@ -31,7 +42,9 @@ void prepare_commit(struct program *pg, struct plan *p)
             }
     for (size_t i = 0; i < nl->nsuperseded; i++)
         globals += nl->superseded[i]->nsyms;
-    p->moved = xcalloc(globals + 1, sizeof *p->moved);
+    know_replaced_functions(pg);
+    p->moved.syms = xcalloc(globals + 1, sizeof *p->moved.syms);
+    p->moved.was = xcalloc(globals + 1, sizeof *p->moved.was);
     for (size_t i = 0; !p->again && i < nl->nobjs; i++)
         strmap_slot(&live->by_name, nl->objs[i]->name);
     for (size_t i = 0; !p->again && i < nl->archives_by_name.cap; i++)
@@ -106,6 +119,12 @@ static void copy_values(const struct var_copy *c, size_t n)
         memcpy((void *)c[i].to, (const void *)c[i].from, c[i].size);
 }
 
+static void note_moved(struct moved_set *m, struct symbol *s)
+{
+    m->syms[m->n] = s;
+    m->was[m->n++] = s->addr;
+}
+
 /* Merge the new generation's symbols into the live table, remembering
  * which ones changed address. */
 static void merge_symbols(struct program *pg, struct plan *p)
@@ -121,7 +140,7 @@ static void merge_symbols(struct program *pg, struct plan *p)
             if (s->file == obj && (s->kind == SYM_DEFINED || s->kind == SYM_COMMON)) {
                 /* an undefined weak was 0 until now: its users change too */
                 if (l->addr != s->addr)
-                    p->moved[p->nmoved++] = l;
+                    note_moved(&p->moved, l);
                 symbol_take_definition(l, s);
             } else if (l->kind == SYM_UNDEF && s->kind != SYM_UNDEF) {
                 l->kind = s->kind;
@@ -139,7 +158,7 @@ static void merge_symbols(struct program *pg, struct plan *p)
             struct symbol *l = gone->syms[j];
             if (!l->global || l->kind != SYM_DEFINED || l->file != gone)
                 continue; /* a local, or made again by the new version */
-            p->moved[p->nmoved++] = l;
+            note_moved(&p->moved, l);
             l->kind = SYM_UNDEF;
             l->bind = STB_WEAK;
             l->file = NULL;
@@ -162,23 +181,21 @@ static void merge_symbols(struct program *pg, struct plan *p)
             nl->stubs[i] = symtab_get(live, nl->stubs[i]->name);
 }
 
-static bool refers_to(const struct section *sec, struct symbol **syms, struct symbol **set, size_t n)
+static bool refers_to(const struct section *sec, struct symbol **syms, const struct moved_set *m)
 {
-    for (size_t k = 0; k < sec->nrelas; k++) {
-        const struct symbol *s = syms[ELF64_R_SYM(sec->relas[k].r_info)];
-        for (size_t i = 0; i < n; i++)
-            if (s == set[i])
-                return true;
-    }
+    uintptr_t was;
+    for (size_t k = 0; k < sec->nrelas; k++)
+        if (moved_set_has(m, syms[ELF64_R_SYM(sec->relas[k].r_info)], &was))
+            return true;
     return false;
 }
 
-static int relocate_again(struct section *sec, struct symbol **moved, size_t nmoved)
+static int relocate_again(struct section *sec, const struct moved_set *m)
 {
     struct patch_window w;
     if (patch_open(&w, sec->addr, sec->size, segment_prot(sec->out->seg)) < 0)
         return -1;
-    int rc = relocate_references(sec->obj->link, sec, moved, nmoved);
+    int rc = relocate_references(sec->obj->link, sec, m, sec->obj->superseded ? in_redirected_entry : NULL);
     return patch_close(&w) | rc;
 }
 
@@ -193,19 +210,19 @@ static bool is_library_tls(const struct got_entry *e)
 
 /* The fields of the rest of the program that reach a variable whose
  * address changed (it was re-initialized or moved) are relocated again,
- * and GOT slots of every generation are brought up to date. */
-static int update_references(struct program *pg, struct symbol **moved, size_t nmoved)
+ * in every version that still has its relocations: old code may still be
+ * running (a loop in main, reloaded since), and must use the variable's
+ * storage of now. GOT slots of every generation are brought up to date. */
+static int update_references(struct program *pg, const struct moved_set *m)
 {
-    struct link *live = pg->live;
     int rc = 0;
-    for (size_t i = 0; nmoved && i < live->by_name.cap; i++) {
-        struct object *obj = live->by_name.slots[i].value;
-        if (!obj || obj->superseded)
-            continue;
-        for (size_t j = 1; j < obj->nsecs; j++)
-            if (obj->secs[j].out && refers_to(&obj->secs[j], obj->syms, moved, nmoved))
-                rc |= relocate_again(&obj->secs[j], moved, nmoved);
-    }
+    for (size_t g = 0; m->n && g < pg->ngens; g++)
+        for (size_t i = 0; i < pg->gens[g]->nobjs; i++) {
+            struct object *obj = pg->gens[g]->objs[i];
+            for (size_t j = 1; j < obj->nsecs; j++)
+                if (obj->secs[j].out && refers_to(&obj->secs[j], obj->syms, m))
+                    rc |= relocate_again(&obj->secs[j], m);
+        }
     for (size_t g = 0; g < pg->ngens; g++) {
         struct link *ld = pg->gens[g];
         uint64_t *got = (uint64_t *)ld->image->got;
@@ -251,7 +268,7 @@ int commit(struct program *pg, struct plan *p)
     migrations_rewrite_pointers(&p->binds, pg->gens, pg->ngens);
     for (size_t i = 0; i < p->nremoved_objs; i++)
         strmap_slot(&live->by_name, p->removed_objs[i]->name)->value = NULL;
-    rc |= update_references(pg, p->moved, p->nmoved);
+    rc |= update_references(pg, &p->moved);
     pg->generation++;
     return rc;
 }

@@ -26,8 +26,7 @@ struct plan {
     size_t ninside, capinside;
     struct bind_result binds;
     size_t changed, added, removed;     /* functions */
-    struct symbol **moved;      /* live symbols whose address changes */
-    size_t nmoved;
+    struct moved_set moved;     /* live symbols whose address changes */
     struct object **removed_objs;
     size_t nremoved_objs, capremoved_objs;
     struct object **replaced;   /* per new object: the version it replaces */
@@ -57,6 +56,10 @@ bool redirects_are_safe(const struct plan *p, const char **blocker);
 bool own_stack_is_safe(const struct plan *p, const char **blocker);
 /* Does a reload make f's entry jump to its next version? */
 bool func_is_redirectable(const struct func *f);
+/* Is offset of sec, a section of a replaced version, in the first bytes of
+ * a function whose entry a reload turned into a jump? Its functions must
+ * be known already (object_functions): this runs at the commit. */
+bool in_redirected_entry(const struct section *sec, uint64_t offset);
 int apply_redirects(struct plan *p);
 
 /* debugswap.c: what a debugger sees changes with the program. */

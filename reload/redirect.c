@@ -51,6 +51,19 @@ static void add_inside_points(struct plan *p, const struct func *f)
     }
 }
 
+bool in_redirected_entry(const struct section *sec, uint64_t offset)
+{
+    const struct object *obj = sec->obj;
+    uintptr_t at = sec->addr + offset;
+    for (size_t i = 0; i < obj->nfuncs; i++) {
+        const struct func *f = &obj->funcs[i];
+        bool overlaps = at < f->body + JMP_SIZE && at + 4 > f->body;
+        if (overlaps && f->bytes && *(const uint8_t *)f->body == JMP_REL32 && f->bytes[0] != JMP_REL32)
+            return true;
+    }
+    return false;
+}
+
 static int redirect_version(struct plan *p, struct object *old, struct strmap *new_funcs)
 {
     size_t nf;

@@ -82,7 +82,8 @@ static void free_plan(struct plan *p)
     activeness_free(&p->act);
     free(p->removed_objs);
     free(p->replaced);
-    free(p->moved);
+    free(p->moved.syms);
+    free(p->moved.was);
     free(p->restores);
     free(p->put_back);
     datasave_free(&p->save);
@@ -200,7 +201,7 @@ static bool needs_quiet(const struct plan *p)
         torn |= !patch_code_is_atomic(p->redirects[i].at);
     for (size_t i = 0; i < p->nrestores; i++)
         torn |= !patch_code_is_atomic(p->restores[i].at);
-    return torn || p->binds.ncopies || p->binds.nmigrations || p->nput_back || p->nmoved;
+    return torn || p->binds.ncopies || p->binds.nmigrations || p->nput_back || p->moved.n;
 }
 
 /* Every step that can fail is behind; park the threads, commit, and

@@ -8,7 +8,7 @@ bool x86_encode_jmp(uint8_t out[JMP_SIZE], uintptr_t at, uintptr_t to)
     if (rel < INT32_MIN || rel > INT32_MAX)
         return false;
     int32_t rel32 = (int32_t)rel;
-    out[0] = 0xe9;
+    out[0] = JMP_REL32;
     memcpy(out + 1, &rel32, 4);
     return true;
 }

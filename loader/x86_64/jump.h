@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #define JMP_SIZE 5          /* jmp rel32: what a reload writes at an old entry */
+#define JMP_REL32 0xe9      /* its opcode */
 #define STUB_SIZE 16        /* jmp *0(%rip); .quad target; int3; int3 */
 #define STUB_TARGET 6       /* where in a stub its target is */
 

@@ -4,6 +4,8 @@
 # its address and a message the program changed at run time. The reload
 # relocates again only the field that points at the variable: cfg points
 # at the migrated counter, and the message stays what the program made it.
+# A field that pointed at the counter when linked, and that the program
+# has pointed elsewhere since, is the program's: it stays.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -24,6 +26,7 @@ test_pointers() {
     query
     check message-kept "changed-at-run-time" "$(qv msg)" "the message the program set"
     check points-at-new-counter 1 "$(qv points)" "cfg.count is the counter mod.o uses"
+    check spare-stays 1 "$(qv spare-is-own)" "cfg.spare is where the program pointed it"
     session_stop
 }
 
