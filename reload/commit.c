@@ -33,6 +33,7 @@ void prepare_commit(struct program *pg, struct plan *p)
     struct link *nl = p->nl, *live = pg->live;
     migrations_prepare(&p->binds);
     activeness_plan(&p->act, pg, &p->binds);
+    find_running_old_code_here(pg, p);
     size_t globals = 0;
     for (size_t i = 0; i < nl->nobjs; i++)
         for (size_t j = 1; j < nl->objs[i]->nsyms; j++)
@@ -45,6 +46,8 @@ void prepare_commit(struct program *pg, struct plan *p)
     know_replaced_functions(pg);
     p->moved.syms = xcalloc(globals + 1, sizeof *p->moved.syms);
     p->moved.was = xcalloc(globals + 1, sizeof *p->moved.was);
+    p->moved_data.syms = xcalloc(globals + 1, sizeof *p->moved_data.syms);
+    p->moved_data.was = xcalloc(globals + 1, sizeof *p->moved_data.was);
     for (size_t i = 0; !p->again && i < nl->nobjs; i++)
         strmap_slot(&live->by_name, nl->objs[i]->name);
     for (size_t i = 0; !p->again && i < nl->archives_by_name.cap; i++)
@@ -119,10 +122,17 @@ static void copy_values(const struct var_copy *c, size_t n)
         memcpy((void *)c[i].to, (const void *)c[i].from, c[i].size);
 }
 
-static void note_moved(struct moved_set *m, struct symbol *s)
+static void add_moved(struct moved_set *m, struct symbol *s)
 {
     m->syms[m->n] = s;
     m->was[m->n++] = s->addr;
+}
+
+static void note_moved(struct plan *p, struct symbol *s)
+{
+    add_moved(&p->moved, s);
+    if (s->sec && s->sec->out && s->sec->out->seg == SEG_DATA && !(s->sec->flags & SHF_TLS))
+        add_moved(&p->moved_data, s); /* a variable, not code, a constant or a vtable */
 }
 
 /* Merge the new generation's symbols into the live table, remembering
@@ -140,7 +150,7 @@ static void merge_symbols(struct program *pg, struct plan *p)
             if (s->file == obj && (s->kind == SYM_DEFINED || s->kind == SYM_COMMON)) {
                 /* an undefined weak was 0 until now: its users change too */
                 if (l->addr != s->addr)
-                    note_moved(&p->moved, l);
+                    note_moved(p, l);
                 symbol_take_definition(l, s);
             } else if (l->kind == SYM_UNDEF && s->kind != SYM_UNDEF) {
                 l->kind = s->kind;
@@ -158,7 +168,7 @@ static void merge_symbols(struct program *pg, struct plan *p)
             struct symbol *l = gone->syms[j];
             if (!l->global || l->kind != SYM_DEFINED || l->file != gone)
                 continue; /* a local, or made again by the new version */
-            note_moved(&p->moved, l);
+            note_moved(p, l);
             l->kind = SYM_UNDEF;
             l->bind = STB_WEAK;
             l->file = NULL;
@@ -190,12 +200,21 @@ static bool refers_to(const struct section *sec, struct symbol **syms, const str
     return false;
 }
 
-static int relocate_again(struct section *sec, const struct moved_set *m)
+/* A replaced version runs only in frames already inside it, and calls
+ * through its old entries reach the new code: only its references to
+ * moved variables are relocated again, around the jumps at its entries.
+ * (Its own constants and vtables stay its own: a version brought back,
+ * reuse.c, is its bytes as linked.) */
+static int relocate_again(struct section *sec, const struct plan *p)
 {
+    bool replaced = sec->obj->superseded;
+    const struct moved_set *m = replaced ? &p->moved_data : &p->moved;
     struct patch_window w;
+    if (!refers_to(sec, sec->obj->syms, m))
+        return 0;
     if (patch_open(&w, sec->addr, sec->size, segment_prot(sec->out->seg)) < 0)
         return -1;
-    int rc = relocate_references(sec->obj->link, sec, m, sec->obj->superseded ? in_redirected_entry : NULL);
+    int rc = relocate_references(sec->obj->link, sec, m, replaced ? in_redirected_entry : NULL);
     return patch_close(&w) | rc;
 }
 
@@ -213,15 +232,15 @@ static bool is_library_tls(const struct got_entry *e)
  * in every version that still has its relocations: old code may still be
  * running (a loop in main, reloaded since), and must use the variable's
  * storage of now. GOT slots of every generation are brought up to date. */
-static int update_references(struct program *pg, const struct moved_set *m)
+static int update_references(struct program *pg, const struct plan *p)
 {
     int rc = 0;
-    for (size_t g = 0; m->n && g < pg->ngens; g++)
+    for (size_t g = 0; p->moved.n && g < pg->ngens; g++)
         for (size_t i = 0; i < pg->gens[g]->nobjs; i++) {
             struct object *obj = pg->gens[g]->objs[i];
             for (size_t j = 1; j < obj->nsecs; j++)
-                if (obj->secs[j].out && refers_to(&obj->secs[j], obj->syms, m))
-                    rc |= relocate_again(&obj->secs[j], m);
+                if (obj->secs[j].out)
+                    rc |= relocate_again(&obj->secs[j], p);
         }
     for (size_t g = 0; g < pg->ngens; g++) {
         struct link *ld = pg->gens[g];
@@ -250,6 +269,7 @@ static int update_references(struct program *pg, const struct moved_set *m)
 int commit(struct program *pg, struct plan *p)
 {
     struct link *live = pg->live;
+    find_running_old_code(pg, p);
     retire_debug_images(p);
     int rc = restore_entries(p);
     publish_debug_images(p);
@@ -268,7 +288,7 @@ int commit(struct program *pg, struct plan *p)
     migrations_rewrite_pointers(&p->binds, pg->gens, pg->ngens);
     for (size_t i = 0; i < p->nremoved_objs; i++)
         strmap_slot(&live->by_name, p->removed_objs[i]->name)->value = NULL;
-    rc |= update_references(pg, &p->moved);
+    rc |= update_references(pg, p);
     pg->generation++;
     return rc;
 }

@@ -12,8 +12,19 @@
 /* An old function's entry that will jump to its new body. */
 struct redirect {
     uintptr_t at, to;
+    uint64_t size;              /* of the old body */
     const char *name;
 };
+
+/* A thread whose outermost frame of program code is in the old body of a
+ * function this reload changes: it runs on there until it returns. */
+struct running_old {
+    const struct redirect *in;
+    uintptr_t pc;
+    bool returns_to;            /* pc is a return address */
+    pid_t tid;
+};
+#define RUNNING_OLD_TOLD 8
 
 struct debug_swap;
 
@@ -27,6 +38,7 @@ struct plan {
     struct bind_result binds;
     size_t changed, added, removed;     /* functions */
     struct moved_set moved;     /* live symbols whose address changes */
+    struct moved_set moved_data; /* those of them that are writable variables */
     struct object **removed_objs;
     size_t nremoved_objs, capremoved_objs;
     struct object **replaced;   /* per new object: the version it replaces */
@@ -34,6 +46,8 @@ struct plan {
     size_t nswaps;
     struct source_list sources; /* of the new objects, for snapshots */
     struct activeness act;      /* old code that uses displaced variables */
+    struct running_old running[RUNNING_OLD_TOLD]; /* found at the commit */
+    size_t nrunning;
     /* A version brought back (reuse.c): the earlier reload whose image
      * becomes current again; nl was only its rehearsal. */
     struct link *again;
@@ -77,5 +91,11 @@ int commit(struct program *pg, struct plan *p);
 /* report.c */
 char *describe(const struct program *pg, const struct plan *p, double ms);
 void record_reload(struct program *pg, struct plan *p, const char *report);
+
+/* running.c: the committing thread's own frames, before the stop (its
+ * stack is the same at the commit, and unwinding may allocate); then,
+ * with the others parked, theirs. */
+void find_running_old_code_here(const struct program *pg, struct plan *p);
+void find_running_old_code(const struct program *pg, struct plan *p);
 
 #endif

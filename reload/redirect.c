@@ -74,7 +74,7 @@ static int redirect_version(struct plan *p, struct object *old, struct strmap *n
             uint8_t jmp[JMP_SIZE];
             if (!x86_encode_jmp(jmp, f->body, n->body))
                 return fail("%s: '%s' moved out of a jump's reach of its first version", old->name, f->name);
-            ARRAY_PUSH(p->redirects, p->nredirects, p->capredirects, ((struct redirect){f->body, n->body, f->name}));
+            ARRAY_PUSH(p->redirects, p->nredirects, p->capredirects, ((struct redirect){f->body, n->body, f->size, f->name}));
             add_inside_points(p, f);
         }
     }

@@ -84,6 +84,8 @@ static void free_plan(struct plan *p)
     free(p->replaced);
     free(p->moved.syms);
     free(p->moved.was);
+    free(p->moved_data.syms);
+    free(p->moved_data.was);
     free(p->restores);
     free(p->put_back);
     datasave_free(&p->save);

@@ -3,9 +3,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backtrace.h"
 #include "plan.h"
 #include "strbuf.h"
 #include "util.h"
+
+/* "hotld: warning: 'main' (main.c:21) keeps running its old code in
+ * thread 4242: ..." once per function, naming its threads. */
+static void tell_running_old(const struct program *pg, const struct plan *p, struct strbuf *sb)
+{
+    for (size_t i = 0; i < p->nrunning; i++) {
+        const struct running_old *r = &p->running[i];
+        bool told = false;
+        for (size_t k = 0; k < i; k++)
+            told |= p->running[k].in == r->in;
+        if (told)
+            continue;
+        struct code_place place;
+        code_place_of(pg, r->pc, r->returns_to, &place);
+        sb_printf(sb, "\nhotld: warning: '%s'", r->in->name);
+        if (*place.src.file) /* an old version's source is a snapshot: "v0/main.c#0" */
+            sb_printf(sb, " (%.*s:%u)", (int)strcspn(path_base(place.src.file), "#"),
+                      path_base(place.src.file), place.src.line);
+        sb_printf(sb, " keeps running its old code in thread %d", (int)r->tid);
+        for (size_t k = i + 1; k < p->nrunning; k++)
+            if (p->running[k].in == r->in)
+                sb_printf(sb, ", %d", (int)p->running[k].tid);
+        sb_printf(sb, " until it returns: the edit reaches a loop only in the functions it calls; "
+                      "move the loop's body into a function called each time round");
+    }
+}
 
 /* "hotld: reloaded a.o, b.o: 3 functions changed, 1 added, 0 removed;
  *  12 variables kept, 0 migrated, 0 reset, 1 new (1.4 ms)", then one line
@@ -33,6 +60,7 @@ char *describe(const struct program *pg, const struct plan *p, double ms)
         sb_printf(&sb, "\nhotld: %s", p->binds.notes[i]);
     for (size_t i = 0; i < p->binds.nwarnings; i++)
         sb_printf(&sb, "\nhotld: warning: %s", p->binds.warnings[i]);
+    tell_running_old(pg, p, &sb);
     return sb.s;
 }
 

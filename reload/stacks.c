@@ -99,3 +99,14 @@ __attribute__((no_sanitize("address"))) bool stack_find(uintptr_t sp, bool (*hit
     }
     return false;
 }
+
+__attribute__((no_sanitize("address"))) uintptr_t stack_find_last(uintptr_t sp, bool (*hit)(uintptr_t word, const void *ctx), const void *ctx)
+{
+    uintptr_t end = mapping_end(sp), last = 0;
+    for (uintptr_t at = sp & ~(uintptr_t)7; at + 8 <= end; at += 8) {
+        uintptr_t word = *(const uintptr_t *)at;
+        if (hit(word, ctx))
+            last = word;
+    }
+    return last;
+}

@@ -16,4 +16,8 @@ void stacks_prepare(void);
  * hit(word, ctx) is true, in *found; false if there is none. */
 bool stack_find(uintptr_t sp, bool (*hit)(uintptr_t word, const void *ctx), const void *ctx, uintptr_t *found);
 
+/* The same, but the last such word: the one nearest the stack's start,
+ * in its outermost frames. 0 if there is none. */
+uintptr_t stack_find_last(uintptr_t sp, bool (*hit)(uintptr_t word, const void *ctx), const void *ctx);
+
 #endif

@@ -224,3 +224,15 @@ enum x86_flow x86_insn_flow(const uint8_t *code, int len, int64_t *target)
         return X86_UNKNOWN;
     return X86_NEXT;
 }
+
+bool x86_call_ends_at(const uint8_t *end, size_t before)
+{
+    for (size_t k = 2; k <= 7 && k <= before; k++) {
+        const uint8_t *c = end - k;
+        size_t op = (c[0] & 0xf0) == 0x40 ? 1 : 0; /* a REX prefix */
+        bool call = c[op] == 0xe8 || (c[op] == 0xff && op + 1 < k && ((c[op + 1] >> 3) & 7) == 2);
+        if (call && x86_insn_length(c, k) == (int)k)
+            return true;
+    }
+    return false;
+}

@@ -5,6 +5,7 @@
 #ifndef HOTLD_X86_64_INSN_H
 #define HOTLD_X86_64_INSN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,5 +33,9 @@ enum x86_flow {
  * jump whose displacement is 0 in an object file is a relocated one
  * (a tail call): X86_LEAVE. */
 enum x86_flow x86_insn_flow(const uint8_t *code, int len, int64_t *target);
+
+/* Does a call instruction end at end (with before readable bytes before
+ * it)? What makes a stack word look like a return address. */
+bool x86_call_ends_at(const uint8_t *end, size_t before);
 
 #endif

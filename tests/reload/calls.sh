@@ -28,7 +28,10 @@ test_calls() {
     use main2.o main.o
     use mod2.o mod.o
     reload
-    expect_reloaded reload "main.o mod.o"
+    expect_reloaded reload "main.o mod.o" warnings
+    check says-main-runs-old-code 1 \
+        "$(printf '%s\n' "$R_ERR" | grep -c "^hotld: warning: 'main'.* keeps running its old code in thread ")" \
+        "warning that main's running loop keeps its old code"
 
     query
     check static-called-by-running-old-main 2 "$(qv local)" "local_ver's version"

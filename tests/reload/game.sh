@@ -63,7 +63,10 @@ test_game() {
     make -s -C "$g" CC="$CC" game.o physics.o render.o >>"$W/make.log" 2>&1
     S_DIR=$g S_ARGS=(--session "$SNAME" "${objs[@]}" -- "$FRAMES" "$DELAY" "$HOLD")
     reload
-    expect_reloaded reload "game.o physics.o render.o"
+    expect_reloaded reload "game.o physics.o render.o" warnings
+    check says-main-runs-old-code 1 \
+        "$(printf '%s\n' "$R_ERR" | grep -c "^hotld: warning: 'main' (game.c:[0-9]*) keeps running its old code in thread ")" \
+        "warning that the game's main loop keeps its old code"
     if printf '%s\n' "$R_OUT" | grep -q "^hotld: migrated 'entities' of .*game.o: \[\].id added, \[\].hp added$"; then
         ok "$P/entities-migrated"
     else

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# main's own loop runs old code for ever. A reload of main.o reports that
+# the loop keeps its old code, naming the function and its thread. A later
+# reload that migrates a variable the old loop reads relocates the old
+# loop's code too: the loop then reads the migrated copy, not a frozen one.
+# In C and C++.
+set -u
+. "$HOTLD_ROOT/tests/lib.sh"
+. "$HOTLD_ROOT/tests/reload/lib.bash"
+
+steps() { local i; for ((i = 0; i < $1; i++)); do send step; done; }
+
+test_loops() {
+    local lang
+    for lang in c c++; do
+        build main1-$lang.o loops/main.c -g -x $lang -DVER=1
+        build main2-$lang.o loops/main.c -g -x $lang -DVER=2
+        build mod1-$lang.o loops/mod.c -g -x $lang -DVER=1
+        build mod2-$lang.o loops/mod.c -g -x $lang -DVER=2
+    done
+    builds_ok || return
+    for lang in c c++; do
+        use main1-$lang.o main.o
+        use mod1-$lang.o mod.o
+        session_start --session "$SNAME" main.o mod.o || return
+        steps 3
+        query
+        check $lang/before "3 1" "$(qv calls) $(qv loop)"
+        use main2-$lang.o main.o
+        reload
+        expect_reloaded $lang/reload-main main.o warnings
+        check $lang/says-loop-keeps-old-code 1 \
+            "$(printf '%s\n' "$R_ERR" | grep -cE "^hotld: warning: 'main' \([^)]+\.[ch]:[0-9]+\) .*old code.*thread [0-9]+")" \
+            "warning naming main, its line (of main.c, or of rt.h inlined) and thread"
+        steps 1
+        query
+        check $lang/loop-runs-old-code "4 1" "$(qv calls) $(qv loop)"
+        use mod2-$lang.o mod.o
+        reload
+        expect_reloaded $lang/reload-mod mod.o
+        check $lang/migrated 1 "$RP_VMIGRATED" "migrated count"
+        steps 2
+        query
+        check $lang/old-loop-reads-migrated "6 1" "$(qv calls) $(qv loop)"
+        session_stop
+    done
+}
+
+for_variants test_loops $RL_VARIANTS gcc-asan
