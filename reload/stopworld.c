@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <linux/membarrier.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -62,6 +63,11 @@ static atomic_uint release_gen;
 static _Atomic unsigned stop_id;
 static atomic_bool stopping;
 static _Atomic pid_t exempt[8];
+/* Threads inside park(). A thread released by one stop runs the end of
+ * the handler with every signal blocked: the next stop must not take it
+ * for a thread that blocks the signal, asleep, nor resize the slots it
+ * still writes. */
+static atomic_int in_park;
 static atomic_size_t nexempt;
 
 static long futex(atomic_uint *addr, int op, unsigned val)
@@ -140,6 +146,7 @@ static void park(int sig, siginfo_t *info, void *context)
     if (info->si_code != SI_QUEUE || info->si_pid != getpid() || !atomic_load(&stopping) ||
         id != atomic_load(&stop_id) || k >= cap)
         return; /* not ours, or from a stop that is over */
+    atomic_fetch_add(&in_park, 1);
     const ucontext_t *uc = context;
     slots[k] = (struct parked){(pid_t)syscall(SYS_gettid), (uintptr_t)uc->uc_mcontext.gregs[REG_RIP],
                                (uintptr_t)uc->uc_mcontext.gregs[REG_RSP], thread_pointer(), {0}, 0};
@@ -149,6 +156,7 @@ static void park(int sig, siginfo_t *info, void *context)
         unwind_if_asked(k);
     }
     errno = saved;
+    atomic_fetch_sub(&in_park, 1);
 }
 
 void world_init(void)
@@ -434,9 +442,23 @@ static size_t thread_count(void)
     return status_field(status, "\nThreads:", 10); /* the process's, in each task's file */
 }
 
+/* The threads the last stop released have left the handler. */
+static int previous_stop_left(double deadline, int timeout_ms)
+{
+    while (atomic_load(&in_park) > 0) {
+        if (now_ms() > deadline)
+            return fail("%d threads released by the previous stop did not leave hotld's signal handler "
+                        "within %d ms (--reload-timeout)", atomic_load(&in_park), timeout_ms);
+        sched_yield();
+    }
+    return 0;
+}
+
 int world_stop(int wait_ms, int timeout_ms)
 {
     double deadline = now_ms() + wait_ms;
+    if (previous_stop_left(deadline, timeout_ms) < 0)
+        return -1;
     ensure_capacity(thread_count() + 64); /* room for threads born meanwhile */
     for (;;) {
         unsigned id = atomic_fetch_add(&stop_id, 1) + 1;
@@ -449,6 +471,8 @@ int world_stop(int wait_ms, int timeout_ms)
         world_resume(); /* first: naming the stragglers allocates */
         if (rc < 0)
             return report_stragglers(id, timeout_ms);
+        if (previous_stop_left(deadline, timeout_ms) < 0)
+            return -1;
         ensure_capacity(cap * 2); /* more threads than room: start again */
     }
 }
