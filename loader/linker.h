@@ -204,7 +204,7 @@ struct got_entry {
 
 /* What a reload does with a variable whose old value cannot simply follow
  * its new type (--on-conflict). */
-enum conflict_policy { CONFLICT_RESET, CONFLICT_KEEP, CONFLICT_ABORT, CONFLICT_ASK };
+enum conflict_policy { CONFLICT_RESET, CONFLICT_KEEP, CONFLICT_ABORT, CONFLICT_ASK, CONFLICT_MIGRATE };
 
 struct link_input {
     const char *arg;            /* as given: path or "-lNAME" */

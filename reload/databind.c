@@ -285,14 +285,19 @@ static void (*user_migration(const struct object *obj, const struct var *n))(con
 }
 
 /* The letter the policy (or the user) picks: m(igrate), r(eset), k(eep
- * the old bytes), a(bort). */
+ * the old bytes), a(bort). With no one to ask, what can follow is
+ * migrated and the rest aborts the reload: a whole variable is
+ * re-initialized only when the user said so (reset, or at the prompt). */
 static char choose(const struct object *obj, const struct var *n, const char *why, const char *types,
                    bool can_migrate, bool can_keep)
 {
     const struct link_options *o = obj->link->opts;
-    static const char by_policy[] = {[CONFLICT_RESET] = 'r', [CONFLICT_KEEP] = 'k', [CONFLICT_ABORT] = 'a'};
-    if (o->on_conflict != CONFLICT_ASK || !o->ask)
-        return o->on_conflict == CONFLICT_ASK ? 'r' : by_policy[o->on_conflict];
+    static const char by_policy[] = {[CONFLICT_RESET] = 'r', [CONFLICT_KEEP] = 'k', [CONFLICT_ABORT] = 'a',
+                                     [CONFLICT_ASK] = 'm', [CONFLICT_MIGRATE] = 'm'};
+    if (o->on_conflict != CONFLICT_ASK || !o->ask) {
+        char c = by_policy[o->on_conflict];
+        return c == 'm' && !can_migrate ? 'a' : c;
+    }
     char choices[5], *c = choices;
     if (can_migrate)
         *c++ = 'm';
@@ -320,14 +325,20 @@ static enum fate conflict(struct bind_result *r, const struct types *t, const st
     char choice = choose(obj, n, why, types ? types : "", plan != NULL, can_keep);
     free(types);
     if (choice == 'm') {
-        note(r, n, obj, "migrated", why);
+        note(r, n, obj, "migrated", plan->changes ? plan->changes : why);
+        add_warning(r, xasprintf("variable '%s' of %s: migrated, with a loss: %s", n->sym->name, obj->name, why));
         add_migration(r, o, n, plan, NULL);
         return FATE_MIGRATED;
     }
     if (plan)
         type_plan_free(plan);
     if (choice == 'a') {
-        fail("variable '%s' of %s: %s; reload aborted (--on-conflict)", n->sym->name, obj->name, why);
+        bool asked = obj->link->opts->on_conflict == CONFLICT_ASK && obj->link->opts->ask;
+        bool policy_abort = obj->link->opts->on_conflict == CONFLICT_ABORT;
+        fail("variable '%s' of %s: %s; reload aborted%s", n->sym->name, obj->name, why,
+             asked || policy_abort ? " (--on-conflict)"
+                                   : ": its value cannot follow the new type (--on-conflict=reset "
+                                     "re-initializes it, keep keeps its bytes)");
         return FATE_ABORT;
     }
     bool keep = choice == 'k' && can_keep;

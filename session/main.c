@@ -29,9 +29,11 @@ static const char usage[] =
     "  --rollback          when code a reload brought crashes inside hotld_protect(),\n"
     "                      go back to the objects' previous versions (default with\n"
     "                      --watch; --no-rollback: never)\n"
-    "  --on-conflict=ask|reset|keep|abort\n"
+    "  --on-conflict=ask|migrate|reset|keep|abort\n"
     "                      what to do with a variable whose old value cannot\n"
-    "                      follow its new type (ask: the default on a terminal)\n"
+    "                      follow its new type whole (ask: the default on a\n"
+    "                      terminal; migrate, otherwise: carry what can follow,\n"
+    "                      say what is lost, abort if nothing can follow)\n"
     "\n"
     "The program's image: ask the running session, or, given FILEs and no\n"
     "session, read them (--sizes, --refs) or load them without running main.\n"
@@ -177,12 +179,13 @@ int hotld_main(int argc, char **argv)
             }
         } else if ((v = option_value(argc, argv, &i, "--on-conflict"))) {
             static const char *const policies[] = {[CONFLICT_RESET] = "reset", [CONFLICT_KEEP] = "keep",
-                                                   [CONFLICT_ABORT] = "abort", [CONFLICT_ASK] = "ask"};
+                                                   [CONFLICT_ABORT] = "abort", [CONFLICT_ASK] = "ask",
+                                                   [CONFLICT_MIGRATE] = "migrate"};
             int p = 0;
-            while (p < 4 && strcmp(v, policies[p]))
+            while (p < 5 && strcmp(v, policies[p]))
                 p++;
-            if (p == 4) {
-                fprintf(stderr, "hotld: error: --on-conflict: ask, reset, keep or abort\n");
+            if (p == 5) {
+                fprintf(stderr, "hotld: error: --on-conflict: ask, migrate, reset, keep or abort\n");
                 return 2;
             }
             o.link.on_conflict = (enum conflict_policy)p;
@@ -202,7 +205,7 @@ int hotld_main(int argc, char **argv)
         return 2;
     }
     if (!conflict_given)
-        o.link.on_conflict = isatty(STDIN_FILENO) && isatty(STDERR_FILENO) ? CONFLICT_ASK : CONFLICT_RESET;
+        o.link.on_conflict = isatty(STDIN_FILENO) && isatty(STDERR_FILENO) ? CONFLICT_ASK : CONFLICT_MIGRATE;
     o.argc = argc - i;
     o.argv = argv + i;
     o.hotld_argv = argv;

@@ -13,7 +13,7 @@
 #include "util.h"
 
 /* --on-conflict in a request: one letter, by enum conflict_policy. */
-#define CONFLICT_LETTERS "rkaq"
+#define CONFLICT_LETTERS "rkaqm"
 
 static void encode_inputs(struct message *m, const struct link_options *o)
 {

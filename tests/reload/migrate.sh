@@ -12,8 +12,10 @@
 # name; bit-fields follow their names, moved or widened. A value that would be
 # lost (a narrowing that does not fit, a removed field that holds data)
 # goes to --on-conflict, and so does an incompatible change (int to float):
-# abort fails the reload and leaves the program as it was; reset (the
-# default off a terminal) re-initializes it with a warning; ask puts the
+# abort fails the reload and leaves the program as it was; migrate (the
+# default off a terminal) carries what can follow with a warning naming the
+# loss, and fails the reload, leaving the program as it was, for a variable
+# nothing of which can follow; reset re-initializes it with a warning; ask puts the
 # questions, in name order, with both types side by side, to the
 # requesting command's user, who may migrate it anyway or keep its bytes. gcc (DW_OP_addr)
 # and clang (DW_OP_addrx), -O0 and -O2 (with -fcommon: common symbols),
@@ -61,6 +63,7 @@ test_migrate() {
     build main.o migrate/main.c
     build game1.o migrate/game.c -g "${common[@]}" -DVER=1
     build game2.o migrate/game.c -g "${common[@]}" -DVER=2
+    build game2-lossy.o migrate/game.c -g "${common[@]}" -DVER=2 -DBITS_UNCHANGED
     builds_ok || return
 
     start_played || return
@@ -71,6 +74,11 @@ test_migrate() {
     check abort-leaves-program "$V1_STATE" "$(state)" "state"
 
     reload
+    expect_failed default-never-resets "variable 'bits' of .*: .*reload aborted: its value cannot follow the new type \(--on-conflict=reset re-initializes it"
+    query
+    check default-leaves-program "$V1_STATE" "$(state)" "state"
+
+    client "$S_DIR" --on-conflict=reset "${S_ARGS[@]}"
     expect_reloaded reload game.o warnings
     parse_report "$R_OUT" &&
         check report-counts "8 kept, 8 migrated, 3 reset, 1 new" \
@@ -101,6 +109,25 @@ test_migrate() {
     query
     check v2-plays-on "counts 3 30|p0 ann 3 3 100|p1 bob 6 3 100|p2 cid 9 3 100|pair 31 62|scalars 3 4 10 1 9|legacy 42|hits 1|bits 0.00000|moods 1 1 1|flags -3 12 0|pointers bob 9 cid|board 4 2 36|version 2|" \
         "$(state)" "state"
+    session_stop
+
+    # Off a terminal, with nothing that cannot follow at all: what can
+    # follow is migrated, and each loss is a warning (never a reset).
+    start_played || return
+    use game2-lossy.o game.o
+    reload
+    expect_reloaded default-migrates game.o warnings
+    parse_report "$R_OUT" &&
+        check default-counts "9 kept, 10 migrated, 0 reset" "$RP_VKEPT kept, $RP_VMIGRATED migrated, $RP_VRESET reset" \
+            "variable counts"
+    check default-says-losses 2 "$(printf '%s\n' "$R_ERR" | grep -cE "^hotld: warning: variable '(narrowed|stats)' of .*: migrated, with a loss: ")" \
+        "loss warnings for narrowed and stats"
+    check default-names-removed-field 1 "$(printf '%s\n' "$R_OUT" | grep -c "^hotld: migrated 'stats' of .*misses removed")" \
+        "the report naming the removed field"
+    query
+    check default-migrated "2 2 9 4466 6|2|40490fdb" \
+        "$(qv scalars "$QT" 1) $(qv scalars "$QT" 2) $(qv scalars "$QT" 3) $(qv scalars "$QT" 4) $(qv scalars "$QT" 5)|$(qv hits)|$(qv bits)" \
+        "scalars|hits|bits"
     session_stop
 
     # Asked, in name order: bits (incompatible: reset, keep or abort), then

@@ -4,7 +4,9 @@
 # taken before the reload sees writes made by the new code; same-named
 # statics in two objects stay separate; new variables (global, file static,
 # function static) start at their initial values; a variable whose size
-# changed is re-initialized, with a warning naming it. Also run with the
+# changed, with no DWARF to say how, fails the reload naming it (the
+# program untouched) unless --on-conflict=reset is given: it is then
+# re-initialized, with a warning naming it. Also run with the
 # ASan+UBSan build of hotld (variant gcc-asan).
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
@@ -31,6 +33,10 @@ test_state() {
     use mod2.o mod.o
     use other2.o other.o
     reload
+    expect_failed resize-needs-reset "variable 'g_resized' of .*: size changed \(4 -> 8 bytes\), no DWARF to say how; reload aborted: .*--on-conflict=reset"
+    query
+    check failed-reload-changes-nothing "12 1" "$(qv counter) $(qv mod_ver)" "g_counter and mod.o's version"
+    client "$S_DIR" --on-conflict=reset "${S_ARGS[@]}"
     expect_reloaded reload "mod.o other.o" warnings
     if printf '%s\n' "$R_ERR" | grep -qE "^hotld: warning: .*'g_resized'.*re-initiali[sz]ed"; then
         ok "$P/resize-warning"

@@ -9,7 +9,8 @@
  *   narrowed int to short, and its value does not fit: the policy decides
  *   stats    loses a field that holds data: the policy decides
  *   bits     int to float, the same size: incompatible, but the policy
- *            may keep its bytes (0x40490fdb is 3.14159 as a float)
+ *            may keep its bytes (0x40490fdb is 3.14159 as a float);
+ *            unchanged with -DBITS_UNCHANGED
  *   legacy   an array becomes a struct: incompatible, but version 2 has
  *            hotld_migrate_legacy, which sums the old elements
  *   total    unchanged: kept
@@ -59,7 +60,7 @@ struct player *leader = &players[1];
 int *score_ptr = &players[2].score;
 struct pair pair = {.a = 1, .b = 2};
 long board[2][3] = {{1, 2, 3}, {4, 5, 6}};
-#if VER >= 2
+#if VER >= 2 && !defined(BITS_UNCHANGED)
 float bits;
 #else
 int bits = 0x40490fdb;
@@ -170,7 +171,7 @@ RELOADABLE void show(const char *tag)
     printf("%s legacy %d\n", tag, legacy[0] + legacy[1]);
 #endif
     printf("%s hits %d\n", tag, stats.hits);
-#if VER >= 2
+#if VER >= 2 && !defined(BITS_UNCHANGED)
     printf("%s bits %.5f\n", tag, bits);
 #else
     printf("%s bits %x\n", tag, bits);
