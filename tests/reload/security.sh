@@ -83,7 +83,7 @@ test_security() {
     check empty-message "error|empty request" "$(raw 'struct.pack("<I", 0)')" "reply to an empty message"
 
     use mod2.o mod.o
-    reload
+    client "$S_DIR" --on-conflict=reset "${S_ARGS[@]}" # mod2.o resizes a variable without DWARF
     expect_reloaded still-reloads mod.o warnings
     session_stop
 }
@@ -118,7 +118,7 @@ test_credentials() {
     query
     check untouched 1 "$(qv mod_ver)" "mod.o's version"
     chmod 644 "$d/mod.o"
-    client "$d" "$hot" --session "$sock" main.o mod.o other.o
+    client "$d" "$hot" --session "$sock" --on-conflict=reset main.o mod.o other.o
     expect_reloaded readable-reloads mod.o warnings
     query
     check reloaded 2 "$(qv mod_ver)" "mod.o's version"
