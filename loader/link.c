@@ -25,7 +25,7 @@ static void free_object(struct object *obj)
     for (size_t i = 1; i < obj->nsecs; i++)
         free(obj->secs[i].binds);
     free(obj->secs);
-    free(obj->funcs);
+    object_functions_free(obj);
     elf_end(obj->elf);
     file_release(&obj->file);
     free(obj->name);
@@ -55,9 +55,7 @@ void object_retire(struct object *obj)
         obj->secs[i].relas = NULL;
         obj->secs[i].nrelas = 0;
     }
-    free(obj->funcs);
-    obj->funcs = NULL;
-    obj->nfuncs = 0;
+    object_functions_free(obj);
     elf_end(obj->elf);
     obj->elf = NULL;
     file_release(&obj->file);

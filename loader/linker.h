@@ -128,6 +128,11 @@ struct symbol {
  * its callers when a later version replaces it. */
 struct func {
     const char *name;
+    /* Who it is across versions: its name, and for a local function the
+     * source file it came from (an ld -r object holds several files,
+     * each with its own static 'helper') and which of that file's
+     * functions of that name it is. Owned. */
+    char *id;
     uintptr_t body;
     uint64_t size;
     uint64_t room;              /* bytes until the next symbol or section end */
@@ -447,6 +452,9 @@ bool bind_delta_of_reloc(const struct section *from, const Elf64_Rela *r, const 
 /* functions.c */
 const struct func *object_functions(struct object *obj, size_t *n);
 const struct func *object_function(struct object *obj, const char *name);
+/* obj's function that is f (of another version): the same id. */
+const struct func *object_function_like(struct object *obj, const struct func *f);
+void object_functions_free(struct object *obj);
 /* How obj itself binds its symbol i (the live entry may say otherwise). */
 uint8_t object_binding(const struct object *obj, size_t i);
 

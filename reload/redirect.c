@@ -22,13 +22,14 @@ bool func_is_redirectable(const struct func *f)
     return !strchr(f->name, '.') && f->room >= JMP_SIZE;
 }
 
-/* The new body of each function of the new version, by name. */
-static void index_functions(struct object *new, struct strmap *by_name)
+/* The new body of each function of the new version, by id (its name,
+ * and for a local function its file and rank there). */
+static void index_functions(struct object *new, struct strmap *by_id)
 {
     size_t n;
     const struct func *f = object_functions(new, &n);
-    for (size_t i = n; i-- > 0;) /* the first of equal names wins */
-        strmap_slot(by_name, f[i].name)->value = (void *)&f[i];
+    for (size_t i = 0; i < n; i++)
+        strmap_slot(by_id, f[i].id)->value = (void *)&f[i];
 }
 
 /* The places inside the first JMP_SIZE bytes of f where an instruction
@@ -70,7 +71,7 @@ static int redirect_version(struct plan *p, struct object *old, struct strmap *n
     const struct func *fs = object_functions(old, &nf);
     for (size_t i = 0; i < nf; i++) {
         const struct func *f = &fs[i], *n;
-        if (func_is_redirectable(f) && (n = strmap_get(new_funcs, f->name)) && n->body != f->body) {
+        if (func_is_redirectable(f) && (n = strmap_get(new_funcs, f->id)) && n->body != f->body) {
             uint8_t jmp[JMP_SIZE];
             if (!x86_encode_jmp(jmp, f->body, n->body))
                 return fail("%s: '%s' moved out of a jump's reach of its first version", old->name, f->name);

@@ -32,14 +32,14 @@ static void count_functions(struct plan *p, struct object *old, struct object *n
     size_t nnew, nold;
     const struct func *fn = object_functions(new, &nnew), *fo = object_functions(old, &nold);
     for (size_t i = 0; i < nnew; i++) {
-        const struct func *o = object_function(old, fn[i].name), *n = &fn[i];
+        const struct func *o = object_function_like(old, &fn[i]), *n = &fn[i];
         if (!o)
             p->added++;
         else if (!same_function(o, n))
             p->changed++;
     }
     for (size_t i = 0; i < nold; i++)
-        p->removed += !object_function(new, fo[i].name);
+        p->removed += !object_function_like(new, &fo[i]);
 }
 
 static int plan_reload(struct program *pg, struct plan *p)

@@ -1,0 +1,13 @@
+/* The other of two files with a static function of the same name, linked into
+ * one object with ld -r: each must be matched with its own new version. */
+#include "rt.h"
+
+RELOADABLE static int helper(void)
+{
+    return opaque_int(20 + VER);
+}
+
+RELOADABLE int (*b_helper(void))(void)
+{
+    return helper;
+}
