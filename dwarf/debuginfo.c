@@ -189,6 +189,7 @@ static void note_variable(struct debug_info *di, Dwarf_Die die, uint64_t addr_ba
     if (!name || !variable_storage(di, die, addr_base, &v.section, &v.offset) || !variable_type(di, die, &type))
         return;
     v.type = type;
+    v.constant = die_type_is_const(di->dbg, type);
     v.name = name;
     v.key = die_flag(die, DW_AT_external) || die_flag(die, DW_AT_specification) ? xstrdup(name)
                                                                           : xasprintf("%s:%s", scope, name);

@@ -96,6 +96,25 @@ Dwarf_Die die_next(Dwarf_Debug dbg, Dwarf_Die d)
     return rc == DW_DLV_OK ? next : NULL;
 }
 
+bool die_type_is_const(Dwarf_Debug dbg, Dwarf_Off off)
+{
+    Dwarf_Die d = die_at(dbg, off);
+    for (int i = 0; d && i < 32; i++) {
+        Dwarf_Half t = die_tag(d);
+        bool follow = t == DW_TAG_typedef || t == DW_TAG_volatile_type || t == DW_TAG_array_type ||
+                      t == DW_TAG_restrict_type || t == DW_TAG_atomic_type;
+        Dwarf_Off next;
+        bool more = follow && die_ref(d, DW_AT_type, &next);
+        dwarf_dealloc_die(d);
+        if (t == DW_TAG_const_type)
+            return true;
+        d = more ? die_at(dbg, next) : NULL;
+    }
+    if (d)
+        dwarf_dealloc_die(d);
+    return false;
+}
+
 /* Through typedefs and qualifiers to the type that says the layout. A
  * qualifier without DW_AT_type is "const void": no DIE. */
 Dwarf_Die die_strip(Dwarf_Debug dbg, Dwarf_Off off)

@@ -32,6 +32,9 @@ Dwarf_Die die_next(Dwarf_Debug dbg, Dwarf_Die d);
 
 /* Through typedefs and qualifiers to the type that says the layout, or
  * NULL ("const void"). */
+/* Is the type const (through typedefs, volatile, and an array to its
+ * elements)? */
+bool die_type_is_const(Dwarf_Debug dbg, Dwarf_Off off);
 Dwarf_Die die_strip(Dwarf_Debug dbg, Dwarf_Off off);
 
 /* A struct's, union's or class's members (and base classes), in order. */

@@ -32,6 +32,7 @@ struct debug_var {
     const char *name;
     char *key;                  /* external: the name; else with its scope,
                                    "file.c:name", "file.c:function{1}:name" */
+    bool constant;              /* const-qualified (an array: its elements) */
 };
 
 /* A function defined in the object, by its symbol's name (C++: mangled),

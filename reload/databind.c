@@ -89,6 +89,8 @@ static struct var *collect(struct object *obj, const struct debug_info *di, size
         if (!is_state_variable(s, obj))
             continue;
         const struct debug_var *dv = dwarf_var(di, obj, s);
+        if (dv && dv->constant && s->sec->type != SHT_NOBITS)
+            continue; /* a constant the file gives: the new version's value, wherever it is */
         struct var cur = {s, base_length(s->name), 0, dv ? dv->key : NULL};
         for (size_t j = 0; j < *n; j++)
             cur.occurrence += same_base(&v[j], &cur);
