@@ -329,6 +329,11 @@ bool is_linker_defined(const char *name)
            (!strncmp(name, "__stop_", 7) && is_c_identifier(name + 7));
 }
 
+static bool is_section_bound(const char *name)
+{
+    return !strncmp(name, "__start_", 8) || !strncmp(name, "__stop_", 7);
+}
+
 /* Start (or end) of an output section; 0 if the image has none. */
 static uintptr_t outsec_bound(struct link *ld, const char *name, bool end)
 {
@@ -347,6 +352,9 @@ static uintptr_t linker_symbol_value(struct link *ld, const char *n)
         return outsec_bound(ld, ".bss", false) ? outsec_bound(ld, ".bss", false) : im->seg_end[SEG_DATA];
     if (!strcmp(n, "_end") || !strcmp(n, "end"))
         return im->seg_end[SEG_DATA];
+    const struct symbol *program_bound = ld->opts->live ? strmap_get(&ld->opts->live->symtab, n) : NULL;
+    if (is_section_bound(n) && program_bound && program_bound->kind == SYM_LINKER && program_bound->addr)
+        return program_bound->addr; /* a reload's code walks the program's registry, not its own part */
     if (!strncmp(n, "__start_", 8))
         return outsec_bound(ld, n + 8, false);
     if (!strncmp(n, "__stop_", 7))
@@ -368,8 +376,7 @@ int link_bind_linker_symbols(struct link *ld)
         if (!ld->symtab.slots[i].key || s->kind != SYM_LINKER)
             continue;
         s->addr = linker_symbol_value(ld, s->name);
-        bool is_section_bound = !strncmp(s->name, "__start_", 8) || !strncmp(s->name, "__stop_", 7);
-        if (is_section_bound && !s->addr && s->bind != STB_WEAK)
+        if (is_section_bound(s->name) && !s->addr && s->bind != STB_WEAK)
             return fail("undefined symbol '%s' (referenced by %s): no section named '%s'",
                         s->name, s->referrer->name, strchr(s->name + 2, '_') + 1);
     }

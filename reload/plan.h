@@ -56,7 +56,19 @@ struct plan {
     struct data_save save;      /* the replaced objects' variables */
     struct var_copy *put_back;  /* a rollback's: their saved values */
     size_t nput_back;
+    struct registry_copy *registries; /* registry.c */
+    size_t nregistries, capregistries;
 };
+
+/* A new object's part of a registry section, to be copied over its first
+ * version's part, which the program's __start_/__stop_ bounds cover. */
+struct registry_copy {
+    uintptr_t to, from;
+    size_t size;
+    int prot;                   /* of the pages at to */
+};
+int plan_registries(struct program *pg, struct plan *p);
+int copy_registries(const struct plan *p);
 
 /* redirect.c: the entries of the versions new replaces, to jump to its
  * functions; -1 with fail() if a jump cannot reach. */

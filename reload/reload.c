@@ -71,12 +71,13 @@ static int plan_reload(struct program *pg, struct plan *p)
             ARRAY_PUSH(p->removed_objs, p->nremoved_objs, p->capremoved_objs, obj);
     }
     sort_redirects(p);
-    return 0;
+    return plan_registries(pg, p);
 }
 
 static void free_plan(struct plan *p)
 {
     bind_result_free(&p->binds);
+    free(p->registries);
     free(p->redirects);
     free(p->inside);
     activeness_free(&p->act);
@@ -203,7 +204,7 @@ static bool needs_quiet(const struct plan *p)
         torn |= !patch_code_is_atomic(p->redirects[i].at);
     for (size_t i = 0; i < p->nrestores; i++)
         torn |= !patch_code_is_atomic(p->restores[i].at);
-    return torn || p->binds.ncopies || p->binds.nmigrations || p->nput_back || p->moved.n;
+    return torn || p->binds.ncopies || p->binds.nmigrations || p->nput_back || p->moved.n || p->nregistries;
 }
 
 /* Every step that can fail is behind; park the threads, commit, and
