@@ -251,7 +251,10 @@ static void add_symbols(struct builder *b, const struct object *obj, const struc
         if ((type != STT_FUNC && type != STT_OBJECT) || (bind == STB_LOCAL) != locals ||
             u == 0 || u >= obj->nsecs || !obj->secs[u].out || obj->secs[u].discarded)
             continue;
-        uint64_t addr = obj->secs[u].addr + es[i].st_value;
+        /* a kept variable's symbol says where the program has it, as its
+         * DWARF does: gdb takes a global's address from its symbol (the
+         * way it follows copy relocations) */
+        uint64_t addr = obj->secs[u].addr + es[i].st_value + (type == STT_OBJECT ? kept_delta(obj, &es[i], 0) : 0);
         size_t shndx = placeholder_of(im, addr);
         Elf64_Sym s = {(uint32_t)b->strtab.len, es[i].st_info, 0, (uint16_t)shndx, addr, es[i].st_size};
         sb_printf(&b->strtab, "%s%s%c", obj->syms[i]->name, suffix, 0);

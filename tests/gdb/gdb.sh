@@ -98,7 +98,8 @@ helper_session() { # TAG CC
         -ex 'hotld status' -ex 'hotld history' -ex 'hotld where $pc' -ex 'hotld where 0x10' \
         -ex "shell sed -i 's/v \\* by;/v * by * 100;/' scale.c && $cc -g -O0 -c scale.c" \
         -ex 'hotld reload' -ex finish -ex 'hotld history' \
-        -ex 'hotld vars' -ex 'hotld vars nomatch' -ex 'hotld status' -ex 'delete' -ex continue \
+        -ex 'hotld vars' -ex 'print &calls' -ex 'print calls' -ex 'print &runs' -ex 'print runs' -ex 'hotld vars nomatch' -ex 'hotld status' \
+        -ex 'delete' -ex continue \
         --args "$HOTLD" >out.txt 2>&1 ) &
     local gdbpid=$!
     exec {fd}>input
@@ -123,6 +124,18 @@ helper_session() { # TAG CC
     has "$tag/helper-history" "^ +1  hotld: reloaded scale.o" out.txt
     has "$tag/helper-vars" "^  calls +kept +0x[0-9a-f]+ \(4 bytes\) scale.o" out.txt
     has "$tag/helper-status-after" "^  .*/scale.o +version 1 +code at" out.txt
+    # gdb reads the copies the program uses, the kept ones 'hotld vars'
+    # names, after two calls: a file static and a global
+    local var kept
+    for var in calls runs; do
+        kept=$(awk -v v=$var '$1 == v && $2 == "kept" { print $3 }' out.txt)
+        has "$tag/helper-reads-kept-$var" "^\\\$[0-9]+ = \\(int \\*\\) ${kept:-none} <$var(#[0-9]+)?>" out.txt
+        if grep -A1 -E "^\\\$[0-9]+ = \\(int \\*\\) ${kept:-none} <$var" out.txt | tail -1 | grep -qE '^\$[0-9]+ = 2$'; then
+            ok "$tag/helper-kept-$var-value"
+        else
+            not_ok "$tag/helper-kept-$var-value" "$(grep -E '^\$' out.txt | tr '\n' '|')"
+        fi
+    done
     if grep -q Traceback out.txt; then not_ok "$tag/helper-no-traceback" "$(grep -A3 Traceback out.txt | tr '\n' '|')"; else ok "$tag/helper-no-traceback"; fi
     # not hotld: the same program, linked normally
     gcc -g loop.o scale.o -o linked

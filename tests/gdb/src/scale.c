@@ -1,8 +1,8 @@
-static int calls;
+static int calls; int runs; /* a file static and a global, both kept */
 
 int scale(int v, int by)
 {
-    calls++;
+    calls++, runs++;
     int product = v * by; /* the line tests break on */
     return product;
 }
