@@ -48,7 +48,8 @@ static struct copy_op *add_op(struct match *m, uint64_t from, uint64_t to, uint3
     struct type_plan *p = m->plan;
     struct copy_op *last = p->nops ? &p->ops[p->nops - 1] : NULL;
     if (kind == COPY_BYTES && last && last->kind == COPY_BYTES && last->from + last->from_size == from &&
-        last->to + last->to_size == to) {
+        last->to + last->to_size == to && (uint64_t)last->from_size + from_size <= UINT32_MAX &&
+        (uint64_t)last->to_size + to_size <= UINT32_MAX) {
         last->from_size += from_size;
         last->to_size += to_size;
         return last;
@@ -243,6 +244,17 @@ static enum type_verdict array_types(struct match *m, Dwarf_Die od, Dwarf_Die nd
     enum type_verdict v = compare(m, (struct side){o.dbg, oe, o.base}, (struct side){n.dbg, ne, n.base}, sub,
                                   depth + 1);
     size_t last = m->plan->nops, last_anchor = m->plan->nanchors;
+    if (v == TYPES_IDENTICAL && ostride == nstride) {
+        /* Elements that copy as they are: the rest of the array is one
+         * copy, and an offset in it maps as in the first element, with no
+         * anchor per element (a 200 MiB array has 200 million). */
+        for (uint64_t at = ostride, end = count * ostride; at < end;) {
+            uint64_t chunk = end - at < (1u << 30) ? end - at : 1u << 30;
+            add_op(m, o.base + at, n.base + at, (uint32_t)chunk, (uint32_t)chunk, COPY_BYTES);
+            at += chunk;
+        }
+        goto resized;
+    }
     /* The first element's copies, as they are before the others: add_op
      * extends the last copy in place when the next one continues it, so
      * the plan's own entries are no pattern to repeat. */
@@ -258,6 +270,7 @@ static enum type_verdict array_types(struct match *m, Dwarf_Die od, Dwarf_Die nd
             add_anchor(m, m->plan->anchors[k].from + r * ostride, m->plan->anchors[k].to + r * nstride);
     }
     free(element);
+resized:
     if (odims[0] > ndims[0])
         add_dropped(m, o.base + count * ostride, (odims[0] - ndims[0]) * inner * ostride);
     if (odims[0] != ndims[0] && v != TYPES_INCOMPATIBLE) {
