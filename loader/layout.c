@@ -393,3 +393,31 @@ int segment_prot(enum segment seg)
     };
     return prot[seg];
 }
+
+uintptr_t image_mark_unused(struct link *ld)
+{
+    struct image *im = ld->image;
+    uintptr_t used = im->seg_start[SEG_DATA];
+    for (size_t i = 0; i < ld->noutsecs; i++) {
+        const struct outsec *o = ld->outsecs[i];
+        for (size_t j = 0; o->seg == SEG_DATA && j < o->nin; j++) {
+            const struct section *s = o->in[j];
+            if (!s->storage_unused && !s->discarded && s->addr + s->size > used)
+                used = s->addr + s->size;
+        }
+    }
+    used = ALIGN_UP(used, (uintptr_t)sysconf(_SC_PAGESIZE));
+    if (used < im->seg_end[SEG_DATA])
+        im->seg_end[SEG_DATA] = used;
+    return used;
+}
+
+void image_trim_unused(struct link *ld)
+{
+    struct image *im = ld->image;
+    uintptr_t used = im->seg_end[SEG_DATA], end = im->base + im->size;
+    if (im->bias || used >= end)
+        return;
+    region_release(used, end - used);
+    im->size = used - im->base;
+}

@@ -379,6 +379,13 @@ uintptr_t region_alloc(size_t size, bool low);
 int region_protect(uintptr_t addr, size_t size, int prot);
 void region_release(uintptr_t addr, size_t size);
 void image_release(struct image *im);
+/* Once a reload knows which storage nothing uses (every variable there
+ * kept elsewhere): the data segment ends before the pages at its end that
+ * hold only such storage (what the debugger is told)... */
+uintptr_t image_mark_unused(struct link *ld);
+/* ...and after the commit those pages are given back, and the next image
+ * is laid out there. */
+void image_trim_unused(struct link *ld);
 uintptr_t rehearsal_alloc(size_t size);
 
 /* relocate.c */

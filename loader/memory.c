@@ -133,11 +133,18 @@ uintptr_t rehearsal_alloc(size_t size)
     return (uintptr_t)p;
 }
 
-/* Give back an image that was never published: its pages go, its address
- * range stays reserved (the bump allocator does not reuse it). */
+/* Give back pages of the region: they go, their range stays reserved, and
+ * if they end its used part (the newest image's, or its tail) the next
+ * image starts there. */
 void region_release(uintptr_t addr, size_t size)
 {
     mmap((void *)addr, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+    struct region *regions[] = {&high_region, &low_region};
+    for (int i = 0; i < 2; i++) {
+        struct region *r = regions[i];
+        if (r->base && addr >= r->base && addr + size == r->base + r->used)
+            r->used = addr - r->base;
+    }
 }
 
 /* The pages of an image nothing runs: a failed link's, or a rehearsal's

@@ -54,8 +54,10 @@ void prepare_commit(struct program *pg, struct plan *p)
         if (nl->archives_by_name.slots[i].key)
             strmap_slot(&live->archives_by_name, nl->archives_by_name.slots[i].key);
     grow_array((void **)&pg->gens, &pg->capgens, pg->ngens + 1, sizeof *pg->gens);
-    if (!p->again) /* a version brought back has its unwind tables */
+    if (!p->again) { /* a version brought back has its unwind tables */
         link_publish(nl); /* unwind tables of code nothing can reach yet */
+        image_mark_unused(nl);
+    }
     prepare_debug_images(pg, p);
     if (pg->rollback) {
         datasave_plan(&p->save, p->replaced, nl->nobjs);
@@ -239,7 +241,7 @@ static int update_references(struct program *pg, const struct plan *p)
         for (size_t i = 0; i < pg->gens[g]->nobjs; i++) {
             struct object *obj = pg->gens[g]->objs[i];
             for (size_t j = 1; j < obj->nsecs; j++)
-                if (obj->secs[j].out)
+                if (obj->secs[j].out && !obj->secs[j].storage_unused) /* given back: image_trim_unused */
                     rc |= relocate_again(&obj->secs[j], p);
         }
     for (size_t g = 0; g < pg->ngens; g++) {

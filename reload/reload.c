@@ -231,6 +231,7 @@ static int apply_plan(struct program *pg, struct plan *p, double start, char **r
         program_record_versions(pg, p->again);
     } else {
         link_trim(p->nl);
+        image_trim_unused(p->nl);
         snapshot_sources(pg->source_root, pg->ngens - 1, &p->sources);
         program_record_versions(pg, p->nl);
         run_added_constructors(pg, p->nl);
@@ -258,6 +259,7 @@ static bool rehearse(struct program *pg, struct plan *p)
     bool replaces_each = p->nremoved_objs == 0;
     for (size_t i = 0; i < nl->nobjs; i++)
         replaces_each &= !nl->objs[i]->added; /* an added one would want its constructors */
+    image_mark_unused(nl); /* g's data ends where this says */
     return replaces_each && reuse_needs_nothing_new(nl, &p->binds) &&
            link_relocate(nl) == 0 && rewrite_local_refs(nl) == 0 &&
            reuse_same_image(nl, p->again, &p->restores, &p->nrestores);

@@ -158,7 +158,8 @@ bool reuse_same_image(const struct link *nl, const struct link *g, struct entry_
     size_t cap = 0;
     *r = NULL;
     *n = 0;
-    if (a->size != b->size || a->got != b->got || a->stubs != b->stubs ||
+    /* (not the sizes: g gave back its unused tail, image_trim_unused) */
+    if (a->got != b->got || a->stubs != b->stubs ||
         memcmp(a->seg_start, b->seg_start, sizeof a->seg_start) ||
         memcmp(a->seg_end, b->seg_end, sizeof a->seg_end))
         return false;
