@@ -56,23 +56,21 @@ static uint64_t room_at(const struct object *obj, const struct mark *marks, size
     return end - value;
 }
 
-/* "helper" for a global; "file.c/helper/0" for a local, counting the
- * earlier functions of the same file and name. */
-static char *function_id(const struct object *obj, const char *file, const char *name, bool local)
+/* "helper" for the first function of that name in the object, "helper/1"
+ * for the next (an ld -r object holds each file's static helper, in
+ * link order). Not the file's name: a source renamed or generated
+ * elsewhere keeps its functions. */
+static char *function_id(const struct object *obj, const char *name)
 {
-    if (!local)
-        return xstrdup(name);
     unsigned twin = 0;
     for (size_t i = 0; i < obj->nfuncs; i++)
-        twin += !strcmp(obj->funcs[i].name, name) && strncmp(obj->funcs[i].id, file, strlen(file)) == 0 &&
-                obj->funcs[i].id[strlen(file)] == '/';
-    return xasprintf("%s/%s/%u", file, name, twin);
+        twin += !strcmp(obj->funcs[i].name, name);
+    return twin ? xasprintf("%s/%u", name, twin) : xstrdup(name);
 }
 
 static void compute(struct object *obj)
 {
     size_t n, nmarks = 0, cap = 0;
-    const char *file = "";
     const Elf64_Sym *es = object_raw_symbols(obj, &n);
     struct mark *marks = xcalloc(n + 1, sizeof *marks);
     for (size_t i = 1; i < n; i++)
@@ -81,13 +79,11 @@ static void compute(struct object *obj)
     qsort(marks, nmarks, sizeof *marks, by_place);
     for (size_t i = 1; i < n; i++) {
         const struct section *sec = &obj->secs[es[i].st_shndx];
-        if (GELF_ST_TYPE(es[i].st_info) == STT_FILE)
-            file = obj->syms[i]->name; /* ld -r: each input's locals follow its file */
         if (GELF_ST_TYPE(es[i].st_info) != STT_FUNC || !in_loaded_section(obj, &es[i]) ||
             es[i].st_value > sec->size)
             continue;
         const char *name = obj->syms[i]->name;
-        struct func f = {name, function_id(obj, file, name, GELF_ST_BIND(es[i].st_info) == STB_LOCAL),
+        struct func f = {name, function_id(obj, name),
                          sec->addr + es[i].st_value, es[i].st_size,
                          room_at(obj, marks, nmarks, es[i].st_shndx, es[i].st_value), NULL,
                          sec, es[i].st_value};

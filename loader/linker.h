@@ -128,10 +128,9 @@ struct symbol {
  * its callers when a later version replaces it. */
 struct func {
     const char *name;
-    /* Who it is across versions: its name, and for a local function the
-     * source file it came from (an ld -r object holds several files,
-     * each with its own static 'helper') and which of that file's
-     * functions of that name it is. Owned. */
+    /* Who it is across versions: its name, and which of the object's
+     * functions of that name it is (an ld -r object holds several files,
+     * each with its own static 'helper'). Owned. */
     char *id;
     uintptr_t body;
     uint64_t size;
