@@ -1,6 +1,7 @@
 /* A reload request on the control socket: link options travel as fields
- * "f:PATH", "l:NAME", "L:DIR" (absolute), "p:POLICY", "t:MS", and the
- * program's arguments as "a:ARG". */
+ * "f:PATH", "l:NAME", "L:DIR" (absolute), "p:POLICY", "t:MS", the
+ * program's arguments as "a:ARG", and "n:NAME" when the command named its
+ * session (--session). */
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -35,6 +36,8 @@ static int timeout_field(const char *v)
 void reload_request_encode(struct message *m, const struct session_options *o)
 {
     message_add(m, "reload");
+    if (o->session)
+        message_add_tagged(m, 'n', o->session);
     for (int i = 0; i < o->argc; i++)
         message_add_tagged(m, 'a', o->argv[i]);
     char policy[2] = {CONFLICT_LETTERS[o->link.on_conflict], 0};
@@ -54,8 +57,8 @@ int reload_request_decode(const struct message *m, struct link_options *o)
         const char *f = m->fields[i];
         if (strlen(f) < 2 || f[1] != ':')
             return fail("malformed reload request field '%.40s'", f);
-        if (f[0] == 'a')
-            continue; /* a program argument: see same_program() */
+        if (f[0] == 'a' || f[0] == 'n')
+            continue; /* the program's arguments, the session named: see same_program() */
         if (f[0] == 't') {
             if (!(o->reload_timeout_ms = timeout_field(f + 2)))
                 return fail("malformed reload request field '%.40s'", f);

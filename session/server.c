@@ -134,14 +134,18 @@ static void answer(int fd, bool ok, const char *text)
 /* Is the requesting command this program again? It must pass the same
  * program arguments and name at least one object the program has loaded;
  * otherwise it is another program (the other end of a pipeline, say) that
- * happens to run in the same directory, and it runs on its own. */
+ * happens to run in the same directory, and it runs on its own. A command
+ * that names the session (--session) means this program: it may leave the
+ * arguments out. */
 static bool same_program(const struct message *m)
 {
     size_t nargs = 0;
-    bool shared = false;
+    bool shared = false, named = false;
     for (size_t i = 1; i < m->nfields; i++) {
         const char *f = m->fields[i];
-        if (f[0] == 'a' && f[1] == ':') {
+        if (f[0] == 'n' && f[1] == ':') {
+            named = true;
+        } else if (f[0] == 'a' && f[1] == ':') {
             if (1 + nargs >= (size_t)the_session.program.argc || strcmp(f + 2, the_session.program.argv[1 + nargs]))
                 return false;
             nargs++;
@@ -149,7 +153,7 @@ static bool same_program(const struct message *m)
             shared = strmap_get(&the_session.program.live->by_name, f + 2) != NULL;
         }
     }
-    return shared && 1 + nargs == (size_t)the_session.program.argc;
+    return shared && (1 + nargs == (size_t)the_session.program.argc || (named && nargs == 0));
 }
 
 /* hotld --sizes, --refs, --print, --call on the program as it is now. A

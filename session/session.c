@@ -71,6 +71,12 @@ int session_main(struct session_options *o)
             return rc;
         }
         free(path);
+        if (o->session) {
+            fprintf(stderr, "hotld: error: session '%s' runs another program (other arguments, or none of these "
+                            "objects): not reloaded, and not started again\n",
+                    o->session);
+            return 1;
+        }
         path = NULL; /* another program holds this session: run on our own */
     }
     return run_server(o, path);

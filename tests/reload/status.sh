@@ -5,6 +5,9 @@
 # directory. --status prints one line per object, with its generation:
 # after mod.o is reloaded, mod.o's line changes and the others do not.
 # Without a running session, --status exits 1 with an error.
+# A command that names the session (--session) is a reload of that program
+# even without its arguments; with other arguments it fails, and does not
+# start a second copy of the program.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -73,6 +76,23 @@ test_status() {
         not_ok "$P/generation-of-reloaded-object-only" "no status; $(client_said)"
     fi
 
+    session_stop
+    test_named_session
+}
+
+test_named_session() {
+    build mod.o failure/mod.c -DVER=1
+    session_start --session "$SNAME-named" $OBJS -- one two || return
+    use mod2.o mod.o
+    client "$W" --session "$SNAME-named" $OBJS
+    expect_reloaded named-session-reload-without-arguments "mod.o"
+    client "$W" --session "$SNAME-named" $OBJS -- three
+    if [ "$R_RC" -eq 1 ] && printf '%s\n' "$R_ERR" | grep -q "session '$SNAME-named' runs another program" &&
+       [ "$(nlines "$R_ERR")" -eq 1 ]; then
+        ok "$P/named-session-other-arguments-fail"
+    else
+        not_ok "$P/named-session-other-arguments-fail" "expected one error line and exit 1; $(client_said)"
+    fi
     session_stop
 }
 
