@@ -20,6 +20,9 @@
 #     makes the view turn from one picture to the next, and the brightness
 #     stays: the game goes on, with both changes, in the same process.
 #
+# HOTLD_KEEP_SHOTS=DIR keeps the screenshots there as PNGs, and each
+# reload's report.
+#
 # Builds are cached in $HOTLD_CACHE/build/chocolate-doom-KEY, KEY hashing
 # the compiler version, the source version and the text of build_doom.
 set -u
@@ -162,6 +165,7 @@ edit_and_reload() {
     report=$(cd "$B/src" && "$HOTLD" --session "$SESSION" $LINK -- $GAME_ARGS 2>&1)
     if [ $? -eq 0 ] && echo "$report" | grep -q "^hotld: reloaded libdoom.a($file.o)"; then
         ok "doom-$name-reloaded"
+        [ -n "${HOTLD_KEEP_SHOTS:-}" ] && echo "$report" >"$HOTLD_KEEP_SHOTS/$name.report"
     else
         not_ok "doom-$name-reloaded" "$(echo "$report" | tr '\n' '|' | cut -c1-400)"
         return 1
