@@ -7,13 +7,17 @@
 
 #include "util.h"
 
+/* Code pages stay executable while they are written: a thread that blocks
+ * hotld's signal is not parked but asleep, and may wake mid-commit and run
+ * code on these pages (or on code sharing them); without PROT_EXEC it
+ * would die of SIGSEGV. What it runs is whole, old or new (patch_code). */
 int patch_open(struct patch_window *w, uintptr_t addr, size_t len, int prot_after)
 {
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     w->start = addr & ~(page - 1);
     w->end = ALIGN_UP(addr + len, page);
     w->prot_after = prot_after;
-    if (mprotect((void *)w->start, w->end - w->start, PROT_READ | PROT_WRITE) < 0)
+    if (mprotect((void *)w->start, w->end - w->start, prot_after | PROT_READ | PROT_WRITE) < 0)
         return fail("cannot make the program's pages 0x%lx-0x%lx writable to patch them: %s",
                     (unsigned long)w->start, (unsigned long)w->end, strerror(errno));
     return 0;

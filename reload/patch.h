@@ -17,8 +17,9 @@ struct patch_window {
     int prot_after;
 };
 
-/* Make the pages of [addr, addr + len) writable; at patch_close they get
- * prot_after. -1 with fail() if they cannot. */
+/* Make the pages of [addr, addr + len) writable, and executable too if
+ * prot_after says so; at patch_close they get prot_after. -1 with fail()
+ * if they cannot. */
 int patch_open(struct patch_window *w, uintptr_t addr, size_t len, int prot_after);
 int patch_close(const struct patch_window *w);
 /* Code and pointers that a thread may be reaching while they change (one

@@ -7,7 +7,9 @@
 # its calls does not stand in the way of a reload, and goes on with the
 # new code; one that spins in loaded code makes the reload fail after
 # --reload-timeout, naming it, with the program untouched, until it
-# sleeps again. Also run with the ASan+UBSan build of hotld (gcc-asan).
+# sleeps again. Four more nap for microseconds between calls, so that they
+# wake while reloads are committed: each wakes into code that stays
+# executable while it is patched. Also run with the ASan+UBSan build of hotld (gcc-asan).
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -21,6 +23,8 @@ thread_field() {
     for ((i = 0; i < NT; i++)); do out="$out $(qv thread$i "${2:-$QT}" "$1")"; done
     echo "${out# }"
 }
+
+dozer_versions() { echo $(qv dozer0) $(qv dozer1) $(qv dozer2) $(qv dozer3); }
 
 # all_threads_at VERSION: one query shows every thread's last call returned
 # VERSION.
@@ -86,6 +90,20 @@ test_threads() {
     if retry 5 eval 'query && [ "$(qv sleeper)" = 3 ]'; then ok "$P/sleeper-runs-new-code"; else
         not_ok "$P/sleeper-runs-new-code" "the sleeping thread's calls return version $(qv sleeper), expected 3"
     fi
+
+    send doze
+    wait_for '^dozing$' "$S_OUT" || not_ok "$P/dozers-started" "no 'dozing' from the program; $(session_state)"
+    n=0
+    for v in 1 3 1 3; do
+        n=$((n + 1))
+        use "mod$v.o" mod.o
+        reload
+        expect_reloaded "dozers-reload$n" "mod.o"
+        if retry 5 eval 'query && [ "$(dozer_versions)" = "$v $v $v $v" ]'; then ok "$P/dozers-reload$n-run-new-code"; else
+            session_reap
+            not_ok "$P/dozers-reload$n-run-new-code" "the dozing threads see versions '$(dozer_versions)', expected all $v; $(session_state)"
+        fi
+    done
 
     send spin
     wait_for '^spinning$' "$S_OUT" || not_ok "$P/spinner-started" "no 'spinning' from the program; $(session_state)"

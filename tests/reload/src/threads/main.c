@@ -3,14 +3,18 @@
  * library threads often do, so that no signal can park them: "block"
  * starts the sleeper, which calls mod_work() and sleeps a millisecond in
  * turn; "spin" starts the spinner, which calls it without pause until
- * "unspin" makes it sleep between calls as the sleeper does. */
+ * "unspin" makes it sleep between calls as the sleeper does. "doze" starts
+ * NDOZERS more, which nap only microseconds between calls: they are asleep
+ * when a reload looks at them, and wake while it is committed. */
 #include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdint.h>
 #include <time.h>
 #include "rt.h"
 
 #define NWORKERS 4
+#define NDOZERS 4
 
 int mod_work(void);
 long mod_call_count(void);
@@ -18,6 +22,7 @@ long mod_call_count(void);
 static int last[NWORKERS];
 static long iters[NWORKERS];
 static int sleeper_version, spinner_version; /* 0: not started */
+static int dozer_version[NDOZERS];
 static int spinning;
 
 static void *worker(void *arg)
@@ -67,6 +72,33 @@ static void *spinner(void *arg)
     return NULL;
 }
 
+static void *dozer(void *arg)
+{
+    int i = (int)(intptr_t)arg;
+    struct timespec ts = {0, 20000};
+    block_all_signals();
+    prctl(PR_SET_TIMERSLACK, 1UL); /* wake after 20 us, not the default 70 */
+    for (;;) {
+        __atomic_store_n(&dozer_version[i], mod_work(), __ATOMIC_SEQ_CST);
+        nanosleep(&ts, NULL);
+    }
+    return NULL;
+}
+
+static void start_dozers(void)
+{
+    pthread_t t;
+    for (int i = 0; i < NDOZERS; i++) {
+        if (pthread_create(&t, NULL, dozer, (void *)(intptr_t)i)) {
+            puts("pthread_create failed");
+            exit(1);
+        }
+        while (!__atomic_load_n(&dozer_version[i], __ATOMIC_SEQ_CST))
+            nap();
+    }
+    puts("dozing");
+}
+
 /* Start fn in a thread and wait until it has called mod_work(). */
 static void start_blocking(void *(*fn)(void *), const int *version, const char *say)
 {
@@ -107,9 +139,13 @@ int main(void)
             printf("%s calls %ld\n", tag, mod_call_count());
             printf("%s sleeper %d\n", tag, __atomic_load_n(&sleeper_version, __ATOMIC_SEQ_CST));
             printf("%s spinner %d\n", tag, __atomic_load_n(&spinner_version, __ATOMIC_SEQ_CST));
+            for (i = 0; i < NDOZERS; i++)
+                printf("%s dozer%d %d\n", tag, i, __atomic_load_n(&dozer_version[i], __ATOMIC_SEQ_CST));
             printf("%s end\n", tag);
         } else if (!strcmp(line, "block")) {
             start_blocking(sleeper, &sleeper_version, "blocked");
+        } else if (!strcmp(line, "doze")) {
+            start_dozers();
         } else if (!strcmp(line, "spin")) {
             __atomic_store_n(&spinning, 1, __ATOMIC_SEQ_CST);
             start_blocking(spinner, &spinner_version, "spinning");
