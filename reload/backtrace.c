@@ -8,9 +8,10 @@
 #include "backtrace.h"
 
 #include <dlfcn.h>
-#include <gelf.h>
+#include <elf.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "jit.h"
 #include "util.h"
@@ -34,29 +35,50 @@ const struct object *object_at(const struct program *pg, uintptr_t pc, unsigned 
     return NULL;
 }
 
-/* The function symbol of an ELF image that holds pc. */
+/* The section headers of an ELF image, if its header says where they
+ * are and they lie inside it. */
+static const Elf64_Shdr *image_sections(const uint8_t *image, size_t size, size_t *n)
+{
+    const Elf64_Ehdr *eh = (const void *)image;
+    if (size < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+        eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff > size ||
+        eh->e_shnum > (size - eh->e_shoff) / sizeof(Elf64_Shdr))
+        return NULL;
+    *n = eh->e_shnum;
+    return (const void *)(image + eh->e_shoff);
+}
+
+static bool inside(const Elf64_Shdr *sh, size_t size)
+{
+    return sh->sh_offset <= size && sh->sh_size <= size - sh->sh_offset;
+}
+
+/* The function symbol of an ELF image that holds pc. The image's tables
+ * are read in place, without libelf: this runs in a crash handler, where
+ * nothing may allocate (the crashed thread may hold malloc's lock). */
 static bool image_function(const void *image, size_t size, uintptr_t pc, struct code_place *out)
 {
-    Elf *elf = elf_memory((char *)image, size);
-    Elf_Scn *scn = NULL;
-    bool found = false;
-    while (elf && !found && (scn = elf_nextscn(elf, scn))) {
-        GElf_Shdr sh;
-        Elf_Data *d = gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB ? elf_getdata(scn, NULL) : NULL;
-        for (size_t i = 0; d && sh.sh_entsize && i < sh.sh_size / sh.sh_entsize && !found; i++) {
-            GElf_Sym sym;
-            const char *name;
-            if (!gelf_getsym(d, (int)i, &sym) || GELF_ST_TYPE(sym.st_info) != STT_FUNC || pc < sym.st_value ||
-                pc - sym.st_value >= (sym.st_size ? sym.st_size : 1) ||
-                !(name = elf_strptr(elf, sh.sh_link, sym.st_name)))
+    size_t nsec;
+    const Elf64_Shdr *sec = image_sections(image, size, &nsec);
+    for (size_t k = 0; sec && k < nsec; k++) {
+        const Elf64_Shdr *sym = &sec[k], *str = &sec[sym->sh_link < nsec ? sym->sh_link : 0];
+        if (sym->sh_type != SHT_SYMTAB || sym->sh_entsize != sizeof(Elf64_Sym) || !inside(sym, size) ||
+            !inside(str, size))
+            continue;
+        const Elf64_Sym *syms = (const void *)((const uint8_t *)image + sym->sh_offset);
+        const char *names = (const char *)image + str->sh_offset;
+        for (size_t i = 0; i < sym->sh_size / sizeof *syms; i++) {
+            const Elf64_Sym *f = &syms[i];
+            if (ELF64_ST_TYPE(f->st_info) != STT_FUNC || pc < f->st_value ||
+                pc - f->st_value >= (f->st_size ? f->st_size : 1) || f->st_name >= str->sh_size)
                 continue;
-            snprintf(out->function, sizeof out->function, "%s", name);
-            out->offset = pc - sym.st_value;
-            found = true;
+            snprintf(out->function, sizeof out->function, "%.*s", (int)strnlen(names + f->st_name, str->sh_size - f->st_name),
+                     names + f->st_name);
+            out->offset = pc - f->st_value;
+            return true;
         }
     }
-    elf_end(elf);
-    return found;
+    return false;
 }
 
 /* Without a debug image (none made yet): the object's own symbols, while
@@ -86,40 +108,76 @@ static void library_place(uintptr_t pc, struct code_place *out)
     }
 }
 
+/* The debug image of generation g, if it has one yet. */
+static const void *generation_image(const struct program *pg, unsigned g, size_t *size)
+{
+    const struct link *ld = pg->gens[g];
+    return ld->debug_entry ? jit_entry_image(ld->debug_entry, size) : NULL;
+}
+
 void code_place_of(const struct program *pg, uintptr_t pc, bool return_address, struct code_place *out)
 {
     uintptr_t at = return_address ? pc - 1 : pc;
-    *out = (struct code_place){0};
+    *out = (struct code_place){.at = at};
     out->obj = object_at(pg, at, &out->version);
     if (!out->obj) {
         library_place(at, out);
         return;
     }
-    const struct link *ld = pg->gens[out->version];
     size_t size = 0;
-    const void *image = ld->debug_entry ? jit_entry_image(ld->debug_entry, &size) : NULL;
+    const void *image = generation_image(pg, out->version, &size);
     if (!image || !image_function(image, size, at, out))
         own_symbol_function(out->obj, at, out);
-    if (image)
-        source_line_of(image, size, at, &out->src);
     if (*out->function && return_address)
         out->offset++;
 }
+
+void code_line_of(const struct program *pg, struct code_place *place)
+{
+    size_t size = 0;
+    const void *image = place->obj ? generation_image(pg, place->version, &size) : NULL;
+    if (image)
+        source_line_of(image, size, place->at, &place->src);
+}
+
+/* "  #N 0x... function+0x1c at file:line (object, version N)" */
+static void frame_line(size_t i, uintptr_t pc, const struct code_place *p, char *line, size_t size)
+{
+    int n = snprintf(line, size, "  #%zu 0x%lx %s", i, (unsigned long)pc, *p->function ? p->function : "??");
+    if (*p->function && p->offset)
+        n += snprintf(line + n, size - (size_t)n, "+0x%lx", (unsigned long)p->offset);
+    if (*p->src.file)
+        n += snprintf(line + n, size - (size_t)n, " at %s:%u", p->src.file, p->src.line);
+    if (p->obj)
+        snprintf(line + n, size - (size_t)n, " (%s, version %u)\n", path_base(p->obj->name), p->version);
+    else if (p->library)
+        snprintf(line + n, size - (size_t)n, " (%s)\n", path_base(p->library));
+    else
+        snprintf(line + n, size - (size_t)n, "\n");
+}
+
+#define FRAME_LINE_MAX (sizeof(struct code_place) + 96)
 
 void backtrace_text(const struct program *pg, const uintptr_t *pcs, size_t n, struct strbuf *out)
 {
     for (size_t i = 0; i < n; i++) {
         struct code_place p;
+        char line[FRAME_LINE_MAX];
         code_place_of(pg, pcs[i], i > 0, &p);
-        sb_printf(out, "  #%zu 0x%lx %s", i, (unsigned long)pcs[i], *p.function ? p.function : "??");
-        if (*p.function && p.offset)
-            sb_printf(out, "+0x%lx", (unsigned long)p.offset);
-        if (*p.src.file)
-            sb_printf(out, " at %s:%u", p.src.file, p.src.line);
-        if (p.obj)
-            sb_printf(out, " (%s, version %u)", path_base(p.obj->name), p.version);
-        else if (p.library)
-            sb_printf(out, " (%s)", path_base(p.library));
-        sb_printf(out, "\n");
+        code_line_of(pg, &p);
+        frame_line(i, pcs[i], &p, line, sizeof line);
+        sb_printf(out, "%s", line);
+    }
+}
+
+void backtrace_write(const struct program *pg, const uintptr_t *pcs, size_t n, int fd)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct code_place p;
+        char line[FRAME_LINE_MAX];
+        code_place_of(pg, pcs[i], i > 0, &p);
+        frame_line(i, pcs[i], &p, line, sizeof line);
+        if (write(fd, line, strlen(line)) < 0)
+            return; /* nowhere to say it */
     }
 }

@@ -32,6 +32,7 @@
 #include <unwind.h>
 
 #include "backtrace.h"
+#include "handlerfork.h"
 #include "util.h"
 
 #define MAX_FRAMES 64
@@ -196,32 +197,68 @@ static bool return_point_of(const struct crash *c, size_t site_frame, struct ret
 
 /* ---- the report -------------------------------------------------------- */
 
-static void describe_signal(const struct crash *c, struct strbuf *sb)
+/* "hotld: SIGSEGV (address 0x0) in next of mod.o, version 2: OUTCOME" */
+static void crash_header(const struct crash *c, const char *outcome, char *line, size_t size)
 {
     const char *name = sigabbrev_np(c->signal);
-    sb_printf(sb, "hotld: SIG%s", name ? name : "?");
+    struct code_place site;
+    size_t frame;
+    int n = snprintf(line, size, "hotld: SIG%s", name ? name : "?");
     if (c->signal == SIGSEGV || c->signal == SIGBUS)
-        sb_printf(sb, " (address 0x%lx)", (unsigned long)c->address);
+        n += snprintf(line + n, size - (size_t)n, " (address 0x%lx)", (unsigned long)c->address);
     else if (c->signal == SIGFPE && c->code == FPE_INTDIV)
-        sb_printf(sb, " (integer division by zero)");
+        n += snprintf(line + n, size - (size_t)n, " (integer division by zero)");
     else if (c->signal == SIGABRT)
-        sb_printf(sb, " (abort)");
+        n += snprintf(line + n, size - (size_t)n, " (abort)");
+    if (crash_site(c, &site, &frame))
+        n += snprintf(line + n, size - (size_t)n, " in %s of %s, version %u", *site.function ? site.function : "??",
+                      path_base(site.obj->name), site.version);
+    snprintf(line + n, size - (size_t)n, "%s%s\n", *outcome ? ": " : "", outcome);
 }
 
+/* The report, symbolized down to source lines: it allocates. */
 static void report(const struct crash *c, const char *outcome)
 {
     struct strbuf sb = {0};
-    struct code_place site;
-    size_t frame;
-    describe_signal(c, &sb);
-    if (crash_site(c, &site, &frame))
-        sb_printf(&sb, " in %s of %s, version %u", *site.function ? site.function : "??",
-                  path_base(site.obj->name), site.version);
-    sb_printf(&sb, "%s%s\n", *outcome ? ": " : "", outcome);
+    char header[1024];
+    crash_header(c, outcome, header, sizeof header);
+    sb_printf(&sb, "%s", header);
     backtrace_text(program, c->frames, c->nframes, &sb);
     if (write(STDERR_FILENO, sb.s, sb.len) < 0)
         sb.len = 0; /* nowhere to say it */
     free(sb.s);
+}
+
+struct report_job {
+    const struct crash *crash;
+    const char *outcome;
+};
+
+static void report_in_child(const void *arg)
+{
+    const struct report_job *job = arg;
+    for (size_t i = 0; i < ARRAY_SIZE(fatal_signals); i++)
+        signal(fatal_signals[i], SIG_DFL); /* a crash here is the child's end, no report */
+    report(job->crash, job->outcome);
+}
+
+/* From the handler: the report is made in a child process, as it
+ * allocates; if the child cannot make it (this thread holds a lock the
+ * report needs: malloc's, after a crash inside malloc), it is made here
+ * without source lines, without allocating. */
+static void report_from_handler(const struct crash *c, const char *outcome)
+{
+    struct report_job job = {c, outcome};
+    if (run_in_child(report_in_child, &job))
+        return;
+    char header[1024];
+    static const char why[] = "hotld: (no source lines: the crashed thread holds a lock that reading them needs)\n";
+    crash_header(c, outcome, header, sizeof header);
+    if (write(STDERR_FILENO, header, strlen(header)) < 0)
+        return; /* nowhere to say it */
+    backtrace_write(program, c->frames, c->nframes, STDERR_FILENO);
+    if (write(STDERR_FILENO, why, sizeof why - 1) < 0)
+        return;
 }
 
 /* The default action, as if hotld had not been there. */
@@ -332,6 +369,22 @@ static void die_of_corrupt_heap(const char *what, const ucontext_t *uc, const si
     die(SIGABRT, si);
 }
 
+/* A fault inside a library (malloc, stdio, the loader), called by new
+ * code, may come with the library's locks held: abandoning its frames
+ * would keep them held for ever, so there is no rollback. An abort() is
+ * not a fault; glibc's aborts on a corrupt heap are dealt with before. */
+static bool fault_in_library(const struct crash *c, char *why, size_t size)
+{
+    unsigned version;
+    Dl_info info;
+    if (c->code <= 0 || c->signal == SIGABRT || object_at(program, c->frames[0], &version))
+        return false;
+    const char *name = dladdr((void *)c->frames[0], &info) && info.dli_fname && *info.dli_fname
+                           ? path_base(info.dli_fname) : "hotld";
+    snprintf(why, size, "inside %s, which may hold its locks: no rollback", name);
+    return true;
+}
+
 static void on_fatal(int sig, siginfo_t *si, void *context)
 {
     const char *heap = corrupt_heap(sig);
@@ -348,13 +401,18 @@ static void on_fatal(int sig, siginfo_t *si, void *context)
     const char *why = !rollback_enabled ? ""
                       : locked          ? "not in code the last reload brought, no rollback"
                                         : "the session stayed busy, no rollback";
+    char in_library[200];
+    if (v == ROLL_BACK && fault_in_library(&c, in_library, sizeof in_library)) {
+        v = REPORT;
+        why = in_library;
+    }
     if (v == ROLL_BACK && !guard &&
         !return_point_of(&c, site_frame, &rp, abandoned_outcome, sizeof abandoned_outcome)) {
         v = REPORT;
         why = "no caller outside the new code to return to, no rollback";
     }
     if (v == REPORT)
-        report(&c, why);
+        report_from_handler(&c, why);
     if (locked)
         pthread_mutex_unlock(&program->lock);
     if (v == ROLL_BACK && guard) {

@@ -21,6 +21,7 @@ static void tell_running_old(const struct program *pg, const struct plan *p, str
             continue;
         struct code_place place;
         code_place_of(pg, r->pc, r->returns_to, &place);
+        code_line_of(pg, &place);
         sb_printf(sb, "\nhotld: warning: '%s'", r->in->name);
         if (*place.src.file) /* an old version's source is a snapshot: "v0/main.c#0" */
             sb_printf(sb, " (%.*s:%u)", (int)strcspn(path_base(place.src.file), "#"),

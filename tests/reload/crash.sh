@@ -172,10 +172,33 @@ test_heap() {
     fi
 }
 
+# New code breaks the heap so that malloc faults inside, its arena locked:
+# the report may not allocate (it would wait for that lock for ever), the
+# crashed call is not abandoned (malloc's lock would stay held), and the
+# program dies of the signal as the gcc-linked one does.
+test_heap_fault() {
+    "$CC" "${CFL[@]}" -pthread "$W/main.o" "$W/mod8.o" -o "$W/fault-linked" 2>>"$W/heap.log"
+    (cd "$W" && printf 'step\n' | timeout 20 ./fault-linked >/dev/null 2>&1)
+    local linked=$?
+    use mod1.o mod.o
+    session_start --session "$SNAME" --rollback main.o mod.o || return
+    step fault-v1-runs 0
+    use mod8.o mod.o
+    reload
+    send step
+    dies heap-fault-dies-like-linked "$((linked - 128))"
+    # the report is made without allocating: functions, no source lines
+    report heap-fault-report '^hotld: SIGSEGV \(address 0x[0-9a-f]+\) in next of mod\.o, version 1: inside libc\.so\.6, which may hold its locks: no rollback$' \
+        '^  #[0-9]+ 0x[0-9a-f]+ malloc\+0x[0-9a-f]+ \(libc\.so\.6\)$' \
+        '^  #[0-9]+ 0x[0-9a-f]+ next\+0x[0-9a-f]+ \(mod\.o, version 1\)$' \
+        '^  #[0-9]+ 0x[0-9a-f]+ main\+0x[0-9a-f]+ \(main\.o, version 0\)$' \
+        '^hotld: \(no source lines: the crashed thread holds a lock that reading them needs\)$'
+}
+
 test_crash() {
     build main.o crash/main.c -g
     local v
-    for v in 1 2 3 4 5 6 7; do build mod$v.o crash/mod.c -g -DVER=$v; done
+    for v in 1 2 3 4 5 6 7 8; do build mod$v.o crash/mod.c -g -DVER=$v; done
     build tmain.o crash/threads_main.c -g -pthread
     for v in 1 2; do build tmod$v.o crash/threads_mod.c -g -DVER=$v; done
     builds_ok || return
@@ -185,7 +208,7 @@ test_crash() {
     test_threads
     # Under the ASan build of hotld, ASan's allocator serves the program
     # too: the double free is its finding, and glibc's malloc never runs.
-    case $V in *-asan*) ;; *) test_heap ;; esac
+    case $V in *-asan*) ;; *) test_heap; test_heap_fault ;; esac
 }
 
 for_variants test_crash gcc clang gcc-O2 clang-O2 gcc-asan

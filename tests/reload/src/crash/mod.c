@@ -1,7 +1,9 @@
 /* The reloaded object: version 1 counts; version 2 follows a NULL pointer
  * once the count passes 1; version 3 divides by zero; version 4 aborts;
  * version 5 executes ud2 (SIGILL); version 6 reads a mapped page its file
- * no longer has (SIGBUS).
+ * no longer has (SIGBUS); version 7 frees a block twice (glibc aborts);
+ * version 8 breaks a free block's links, so that malloc faults (SIGSEGV)
+ * while it holds its arena's lock.
  * Every version counts its updates in calls first, so a version that
  * crashes has changed it: a rollback puts back the value it had when the
  * reload replaced it. */
@@ -42,6 +44,14 @@ RELOADABLE static int next(int n)
     free(p);
     free(p); /* glibc aborts: double free or corruption (!prev) */
     free(q);
+#elif VER == 8
+    static char *volatile before, *volatile p, *volatile after;
+    before = malloc(2000); /* in use on both sides (too big for the tcache, */
+    p = malloc(5000);      /* so carved next to p): p is freed alone */
+    after = malloc(2000);
+    free(p);              /* into the unsorted bin */
+    ((unsigned long *)p)[0] = ((unsigned long *)p)[1] = 0x10; /* its fd and bk */
+    p = malloc(6000);     /* sorts p into its bin: follows them */
 #elif VER == 6
     char path[] = "/tmp/hotld-sigbus-XXXXXX";
     int fd = mkstemp(path);
