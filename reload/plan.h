@@ -73,6 +73,21 @@ int copy_registries(const struct plan *p);
 /* redirect.c: the entries of the versions new replaces, to jump to its
  * functions; -1 with fail() if a jump cannot reach. */
 int plan_redirects(struct program *pg, struct plan *p, struct object *new);
+/* Redirects for new's global functions that another object defined. */
+int plan_moved_functions(const struct program *pg, struct plan *p, const struct object *new);
+/* A global function f of new that another object defined until now: the
+ * live function it replaces (NULL if none). */
+const struct func *function_moved_in(const struct program *pg, const struct object *new, const struct func *f);
+/* A function f of old that moved out of its object with new: a global
+ * another object of new's link defines from now on, or a member of a
+ * COMDAT group that is now kept from another object. */
+bool function_moved_out(const struct program *pg, const struct object *old, const struct object *new,
+                        const struct func *f);
+/* Does `other` (another version of f's object) have f's section,
+ * discarded: a COMDAT group kept from another object there? A static
+ * function only an inline one calls is in the inline one's group, and
+ * moves with it. */
+bool moved_with_group(const struct object *other, const struct func *f);
 void sort_redirects(struct plan *p);
 /* With the world stopped: no thread would resume inside the bytes a
  * redirect overwrites; else false, with the function in *blocker. */

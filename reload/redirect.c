@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "backtrace.h"
 #include "jump.h"
 #include "patch.h"
 #include "plan.h"
@@ -65,19 +66,26 @@ bool in_redirected_entry(const struct section *sec, uint64_t offset)
     return false;
 }
 
+/* f's entry (in old) jumps to `to`. */
+static int redirect_function(struct plan *p, const struct object *old, const struct func *f, uintptr_t to)
+{
+    uint8_t jmp[JMP_SIZE];
+    if (!x86_encode_jmp(jmp, f->body, to))
+        return fail("%s: '%s' moved out of a jump's reach of its first version", old->name, f->name);
+    ARRAY_PUSH(p->redirects, p->nredirects, p->capredirects, ((struct redirect){f->body, to, f->size, f->name}));
+    add_inside_points(p, f);
+    return 0;
+}
+
 static int redirect_version(struct plan *p, struct object *old, struct strmap *new_funcs)
 {
     size_t nf;
     const struct func *fs = object_functions(old, &nf);
     for (size_t i = 0; i < nf; i++) {
         const struct func *f = &fs[i], *n;
-        if (func_is_redirectable(f) && (n = strmap_get(new_funcs, f->id)) && n->body != f->body) {
-            uint8_t jmp[JMP_SIZE];
-            if (!x86_encode_jmp(jmp, f->body, n->body))
-                return fail("%s: '%s' moved out of a jump's reach of its first version", old->name, f->name);
-            ARRAY_PUSH(p->redirects, p->nredirects, p->capredirects, ((struct redirect){f->body, n->body, f->size, f->name}));
-            add_inside_points(p, f);
-        }
+        if (func_is_redirectable(f) && (n = strmap_get(new_funcs, f->id)) && n->body != f->body &&
+            redirect_function(p, old, f, n->body) < 0)
+            return -1;
     }
     return 0;
 }
@@ -168,6 +176,87 @@ int plan_redirects(struct program *pg, struct plan *p, struct object *new)
         rc = redirect_version(p, versions_current(vl), &new_funcs);
     strmap_free(&new_funcs);
     return rc;
+}
+
+/* The function of any generation whose body starts at `body`. */
+static const struct func *function_at(const struct program *pg, uintptr_t body, const struct object **obj)
+{
+    unsigned version;
+    size_t n;
+    *obj = object_at(pg, body, &version);
+    const struct func *fs = *obj ? object_functions((struct object *)*obj, &n) : NULL;
+    for (size_t i = 0; fs && i < n; i++)
+        if (fs[i].body == body)
+            return &fs[i];
+    return NULL;
+}
+
+static int redirect_body(const struct program *pg, struct plan *p, uintptr_t body, uintptr_t to)
+{
+    const struct object *obj;
+    const struct func *f = function_at(pg, body, &obj);
+    return f && func_is_redirectable(f) && body != to ? redirect_function(p, obj, f, to) : 0;
+}
+
+/* The global function `name` of link ld, if object `in` defines it. */
+static const struct symbol *global_function(const struct link *ld, const char *name, const char *in)
+{
+    const struct symbol *s = strmap_get(&ld->symtab, name);
+    return s && s->kind == SYM_DEFINED && s->type == STT_FUNC && s->global && s->file && !strcmp(s->file->name, in)
+               ? s : NULL;
+}
+
+/* ... if an object other than `not_in` defines it. */
+static const struct symbol *global_function_elsewhere(const struct link *ld, const char *name, const char *not_in)
+{
+    const struct symbol *s = strmap_get(&ld->symtab, name);
+    return s && s->kind == SYM_DEFINED && s->type == STT_FUNC && s->global && s->file &&
+                   strcmp(s->file->name, not_in) ? s : NULL;
+}
+
+const struct func *function_moved_in(const struct program *pg, const struct object *new, const struct func *f)
+{
+    const struct symbol *l = global_function(new->link, f->name, new->name)
+                                 ? global_function_elsewhere(pg->live, f->name, new->name) : NULL;
+    const struct object *obj;
+    return l ? function_at(pg, l->call_addr ? l->call_addr : l->addr, &obj) : NULL;
+}
+
+bool moved_with_group(const struct object *other, const struct func *f)
+{
+    for (size_t k = 1; k < other->nsecs; k++)
+        if (other->secs[k].discarded && !strcmp(other->secs[k].name, f->sec->name))
+            return true;
+    return false;
+}
+
+bool function_moved_out(const struct program *pg, const struct object *old, const struct object *new,
+                        const struct func *f)
+{
+    return (global_function(pg->live, f->name, old->name) &&
+            global_function_elsewhere(new->link, f->name, old->name)) ||
+           moved_with_group(new, f);
+}
+
+/* A global function whose live definition is another object's: the kept
+ * copy of a COMDAT group (an inline function, a template instance) that
+ * moved because the object it was kept from no longer has it, or a
+ * function moved to another file. The other object's redirects do not see
+ * it, so here its first address (&f, unchanged callers) and its live body
+ * (old code's direct calls) jump to the new body. Run after funcaddr_keep,
+ * which gave the new symbol that first address. */
+int plan_moved_functions(const struct program *pg, struct plan *p, const struct object *new)
+{
+    for (size_t i = 1; i < new->nsyms; i++) {
+        const struct symbol *s = new->syms[i], *l;
+        if (!s || s->file != new || !s->call_addr || !global_function(new->link, s->name, new->name) ||
+            !(l = global_function_elsewhere(pg->live, s->name, new->name)))
+            continue;
+        if (redirect_body(pg, p, l->addr, s->call_addr) < 0 ||
+            (l->call_addr && l->call_addr != l->addr && redirect_body(pg, p, l->call_addr, s->call_addr) < 0))
+            return -1;
+    }
+    return 0;
 }
 
 /* Write the jumps, making each run of code pages writable once. */

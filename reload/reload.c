@@ -27,19 +27,22 @@
 
 extern char **environ;
 
-static void count_functions(struct plan *p, struct object *old, struct object *new)
+/* A global function that moved between objects (the kept copy of an
+ * inline function, say) is the same function: changed or not, never
+ * removed from one object and added to another. */
+static void count_functions(const struct program *pg, struct plan *p, struct object *old, struct object *new)
 {
     size_t nnew, nold;
     const struct func *fn = object_functions(new, &nnew), *fo = object_functions(old, &nold);
     for (size_t i = 0; i < nnew; i++) {
-        const struct func *o = object_function_like(old, &fn[i]), *n = &fn[i];
-        if (!o)
-            p->added++;
+        const struct func *n = &fn[i], *o = object_function_like(old, n);
+        if (!o && !(o = function_moved_in(pg, new, n)))
+            p->added += !moved_with_group(old, n);
         else if (!same_function(o, n))
             p->changed++;
     }
     for (size_t i = 0; i < nold; i++)
-        p->removed += !object_function_like(new, &fo[i]);
+        p->removed += !object_function_like(new, &fo[i]) && !function_moved_out(pg, old, new, &fo[i]);
 }
 
 static int plan_reload(struct program *pg, struct plan *p)
@@ -54,7 +57,7 @@ static int plan_reload(struct program *pg, struct plan *p)
         if (old) {
             if (databind_object(old, new, &p->binds) < 0)
                 return -1;
-            count_functions(p, old, new);
+            count_functions(pg, p, old, new);
             if (plan_redirects(pg, p, new) < 0)
                 return -1;
         } else {
@@ -64,6 +67,8 @@ static int plan_reload(struct program *pg, struct plan *p)
         }
         struct version_list *vl = strmap_get(&pg->versions, new->name);
         funcaddr_keep(live, vl ? vl->v[0] : NULL, new);
+        if (plan_moved_functions(pg, p, new) < 0)
+            return -1;
     }
     for (size_t i = 0; i < nl->nsuperseded; i++) {
         struct object *obj = nl->superseded[i];

@@ -69,9 +69,26 @@ struct input_list {
 
 static void add_changed_object(const char *path, void *ctx)
 {
-    struct input_list *l = ctx;
+    struct strmap *changed = ctx;
     if (strmap_get(&the_session.program.live->by_name, path))
-        ARRAY_PUSH(l->in, l->n, l->cap, ((struct link_input){path, false}));
+        strmap_slot(changed, path)->value = (void *)path;
+}
+
+/* The changed objects in the command line's order, not the tracker's:
+ * the first object of a COMDAT group keeps it, the first weak definition
+ * wins, as in the link that made the program. */
+static bool changed_objects(struct input_list *l)
+{
+    const struct program *pg = &the_session.program;
+    struct strmap changed = {0};
+    bool known = tracker_changed_paths(add_changed_object, &changed);
+    for (size_t i = 0; known && i < pg->ncurrent_inputs; i++) {
+        const char *path = pg->current_inputs[i].is_lib ? NULL : strmap_get(&changed, pg->current_inputs[i].arg);
+        if (path)
+            ARRAY_PUSH(l->in, l->n, l->cap, ((struct link_input){path, false}));
+    }
+    strmap_free(&changed);
+    return known;
 }
 
 /* The same inputs as the program was linked from, and inotify knows which
@@ -83,7 +100,7 @@ static bool fast_inputs(const struct link_options *opts, struct link_options *fa
     if (inputs_digest(opts) != se->inputs_digest)
         return false;
     struct input_list l = {0};
-    if (!tracker_changed_paths(add_changed_object, &l)) {
+    if (!changed_objects(&l)) {
         free(l.in);
         return false;
     }
