@@ -70,6 +70,29 @@ void patch_code(uintptr_t at, const uint8_t *bytes, size_t n)
     memcpy((void *)at, bytes, n); /* at the last byte of a line */
 }
 
+static void copy_words(uintptr_t to, uintptr_t from, size_t size)
+{
+    size_t i = 0;
+    for (; to % 8 == 0 && from % 8 == 0 && i + 8 <= size; i += 8)
+        store8(to + i, *(const uint64_t *)(from + i));
+    memcpy((void *)(to + i), (const void *)(from + i), size - i);
+}
+
+int patch_overwrites(const struct overwrite *o, size_t n)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct patch_window w;
+        if (patch_open(&w, o[i].to, o[i].size, o[i].prot) < 0) {
+            rc = -1;
+            continue;
+        }
+        copy_words(o[i].to, o[i].from, o[i].size);
+        rc |= patch_close(&w);
+    }
+    return rc;
+}
+
 int patch_write8(uintptr_t at, uint64_t value, int prot_after)
 {
     struct patch_window w;

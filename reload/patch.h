@@ -37,4 +37,14 @@ bool patch_code_is_atomic(uintptr_t at);
 /* An 8-byte value (a GOT slot, a stub's target) in one store. */
 int patch_write8(uintptr_t at, uint64_t value, int prot_after);
 
+/* Bytes of the new image copied over the program's storage: a registry
+ * section's part, a vtable. Aligned words are written in single stores:
+ * a thread that wakes meanwhile reads each slot old or new. */
+struct overwrite {
+    uintptr_t to, from;
+    size_t size;
+    int prot;                   /* of the pages at to */
+};
+int patch_overwrites(const struct overwrite *o, size_t n);
+
 #endif

@@ -56,23 +56,27 @@ struct plan {
     struct data_save save;      /* the replaced objects' variables */
     struct var_copy *put_back;  /* a rollback's: their saved values */
     size_t nput_back;
-    struct registry_copy *registries; /* registry.c */
-    size_t nregistries, capregistries;
+    struct overwrite *overwrites; /* registry.c, vtables.c */
+    size_t noverwrites, capoverwrites;
 };
 
-/* A new object's part of a registry section, to be copied over its first
- * version's part, which the program's __start_/__stop_ bounds cover. */
-struct registry_copy {
-    uintptr_t to, from;
-    size_t size;
-    int prot;                   /* of the pages at to */
-};
+/* registry.c: a new object's part of a registry section is copied over
+ * its first version's part, which the program's __start_/__stop_ bounds
+ * cover (an overwrite, patch.h); -1 with fail() if it cannot be. */
 int plan_registries(struct program *pg, struct plan *p);
-int copy_registries(const struct plan *p);
+
+/* vtables.c: C++ vtables whose methods changed slots are copied over the
+ * tables objects made earlier point to (overwrites); a vtable that
+ * changed size is a conflict that --on-conflict decides. Run after every
+ * new object's function addresses are known (funcaddr_keep). */
+int plan_vtables(const struct program *pg, struct plan *p);
 
 /* redirect.c: the entries of the versions new replaces, to jump to its
  * functions; -1 with fail() if a jump cannot reach. */
 int plan_redirects(struct program *pg, struct plan *p, struct object *new);
+/* The function of any generation whose body starts at `body`, and its
+ * object; NULL if none. */
+const struct func *function_starting_at(const struct program *pg, uintptr_t body, const struct object **obj);
 /* Redirects for new's global functions that another object defined. */
 int plan_moved_functions(const struct program *pg, struct plan *p, const struct object *new);
 /* A global function f of new that another object defined until now: the

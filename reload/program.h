@@ -71,6 +71,17 @@ struct program {
     struct var_fate *fates;     /* the last reload's variables */
     size_t nfates;
     char *last_report;          /* of the last reload, or its error */
+    struct vtable_copy *vtables; /* every version's C++ vtables (vtables.c) */
+    size_t nvtables, capvtables;
+};
+
+/* A C++ vtable as one version laid it out: objects that version made
+ * point into it. */
+struct vtable_copy {
+    char *name;                 /* "_ZTV6Square" */
+    uintptr_t addr;
+    uint64_t size;
+    int prot;
 };
 
 /* reload.c: apply a reload with new link options; fills *report (one
@@ -78,6 +89,8 @@ struct program {
  * -1 with the reason recorded and the program untouched. */
 int reload_apply(struct program *pg, struct link_options *opts, char **report);
 
+/* vtables.c: remember where ld's objects put their vtables. */
+void program_record_vtables(struct program *pg, const struct link *ld);
 /* versions.c: each of ld's objects is now the current version of its name. */
 void program_record_versions(struct program *pg, struct link *ld);
 /* Which reload loaded obj: the index of its generation, 0 at start. */

@@ -178,8 +178,7 @@ int plan_redirects(struct program *pg, struct plan *p, struct object *new)
     return rc;
 }
 
-/* The function of any generation whose body starts at `body`. */
-static const struct func *function_at(const struct program *pg, uintptr_t body, const struct object **obj)
+const struct func *function_starting_at(const struct program *pg, uintptr_t body, const struct object **obj)
 {
     unsigned version;
     size_t n;
@@ -194,7 +193,7 @@ static const struct func *function_at(const struct program *pg, uintptr_t body, 
 static int redirect_body(const struct program *pg, struct plan *p, uintptr_t body, uintptr_t to)
 {
     const struct object *obj;
-    const struct func *f = function_at(pg, body, &obj);
+    const struct func *f = function_starting_at(pg, body, &obj);
     return f && func_is_redirectable(f) && body != to ? redirect_function(p, obj, f, to) : 0;
 }
 
@@ -219,7 +218,7 @@ const struct func *function_moved_in(const struct program *pg, const struct obje
     const struct symbol *l = global_function(new->link, f->name, new->name)
                                  ? global_function_elsewhere(pg->live, f->name, new->name) : NULL;
     const struct object *obj;
-    return l ? function_at(pg, l->call_addr ? l->call_addr : l->addr, &obj) : NULL;
+    return l ? function_starting_at(pg, l->call_addr ? l->call_addr : l->addr, &obj) : NULL;
 }
 
 bool moved_with_group(const struct object *other, const struct func *f)

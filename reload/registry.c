@@ -57,8 +57,8 @@ static int plan_part(struct program *pg, struct plan *p, const struct object *ne
                     "to change its entries", sec->name, new->name, bound, first ? "resize" : "add to",
                     (unsigned long)(first ? first->size : 0), (unsigned long)sec->size);
     if (!holds_kept_variable(sec) && sec->size)
-        ARRAY_PUSH(p->registries, p->nregistries, p->capregistries,
-                   ((struct registry_copy){first->addr, sec->addr, sec->size, segment_prot(first->out->seg)}));
+        ARRAY_PUSH(p->overwrites, p->noverwrites, p->capoverwrites,
+                   ((struct overwrite){first->addr, sec->addr, sec->size, segment_prot(first->out->seg)}));
     return 0;
 }
 
@@ -78,21 +78,4 @@ int plan_registries(struct program *pg, struct plan *p)
                             "the program to remove %s", gone->secs[k].name, gone->name, bound, gone->name);
     }
     return 0;
-}
-
-/* At the commit. */
-int copy_registries(const struct plan *p)
-{
-    int rc = 0;
-    for (size_t i = 0; i < p->nregistries; i++) {
-        const struct registry_copy *c = &p->registries[i];
-        struct patch_window w;
-        if (patch_open(&w, c->to, c->size, c->prot) < 0) {
-            rc = -1;
-            continue;
-        }
-        memcpy((void *)c->to, (const void *)c->from, c->size);
-        rc |= patch_close(&w);
-    }
-    return rc;
 }

@@ -70,6 +70,8 @@ static int plan_reload(struct program *pg, struct plan *p)
         if (plan_moved_functions(pg, p, new) < 0)
             return -1;
     }
+    if (plan_vtables(pg, p) < 0)
+        return -1;
     for (size_t i = 0; i < nl->nsuperseded; i++) {
         struct object *obj = nl->superseded[i];
         if (!strmap_get(&nl->by_name, obj->name))
@@ -82,7 +84,7 @@ static int plan_reload(struct program *pg, struct plan *p)
 static void free_plan(struct plan *p)
 {
     bind_result_free(&p->binds);
-    free(p->registries);
+    free(p->overwrites);
     free(p->redirects);
     free(p->inside);
     activeness_free(&p->act);
@@ -209,7 +211,7 @@ static bool needs_quiet(const struct plan *p)
         torn |= !patch_code_is_atomic(p->redirects[i].at);
     for (size_t i = 0; i < p->nrestores; i++)
         torn |= !patch_code_is_atomic(p->restores[i].at);
-    return torn || p->binds.ncopies || p->binds.nmigrations || p->nput_back || p->moved.n || p->nregistries;
+    return torn || p->binds.ncopies || p->binds.nmigrations || p->nput_back || p->moved.n || p->noverwrites;
 }
 
 /* Every step that can fail is behind; park the threads, commit, and
@@ -239,6 +241,7 @@ static int apply_plan(struct program *pg, struct plan *p, double start, char **r
         image_trim_unused(p->nl);
         snapshot_sources(pg->source_root, pg->ngens - 1, &p->sources);
         program_record_versions(pg, p->nl);
+        program_record_vtables(pg, p->nl);
         run_added_constructors(pg, p->nl);
     }
     *report = describe(pg, p, now_ms() - start);

@@ -38,6 +38,7 @@ static int run_server(struct session_options *o, const char *path)
     ARRAY_PUSH(pg->gens, pg->ngens, pg->capgens, ld);
     remember_inputs(&o->link);
     program_record_versions(pg, ld);
+    program_record_vtables(pg, ld);
     world_init();
     if (!(path && start_control(path)) || being_traced())
         publish_debug_image(ld); /* before any of the program runs */

@@ -1,0 +1,188 @@
+/* C++ vtables across reloads. An object keeps the vptr its constructor
+ * stored: an address inside the vtable of the version that made it. A
+ * vtable is constant data, so each version lays out its own, and new code
+ * calls methods by the slot numbers of the new class. If the new class
+ * has other methods in its slots (virtual methods reordered, added before
+ * others, an override added or removed), an object made earlier would
+ * run the wrong method, silently.
+ *
+ * So each new vtable is compared, slot by slot, with every copy earlier
+ * versions laid out (recorded in program.vtables): a slot holds the same
+ * method if it names the same function (by symbol, or for a static one by
+ * the function at its place), or the same library function, or the same
+ * constant (offsets to the top and to virtual bases). Typeinfo slots are
+ * not compared: each version has its own typeinfo object. A changed
+ * table of the same size is copied over the earlier copies at the commit,
+ * so earlier objects dispatch as new ones do (their data layout is the
+ * variables' business, not the vtable's). A table that changed size
+ * cannot be copied over one laid out smaller; objects made earlier would
+ * index past their table: --on-conflict decides (abort, ask, or reload
+ * anyway with a warning naming the class). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "demangle.h"
+#include "patch.h"
+#include "plan.h"
+#include "util.h"
+
+static bool is_vtable(const struct symbol *s, const struct object *obj)
+{
+    return !strncmp(s->name, "_ZTV", 4) && s->type == STT_OBJECT && s->kind == SYM_DEFINED && s->file == obj &&
+           s->sec && s->sec->out && s->size >= 8;
+}
+
+void program_record_vtables(struct program *pg, const struct link *ld)
+{
+    for (size_t i = 0; i < ld->nobjs; i++) {
+        const struct object *obj = ld->objs[i];
+        for (size_t k = 1; k < obj->nsyms; k++) {
+            const struct symbol *s = obj->syms[k];
+            if (s && is_vtable(s, obj))
+                ARRAY_PUSH(pg->vtables, pg->nvtables, pg->capvtables,
+                           ((struct vtable_copy){xstrdup(s->name), s->addr, s->size,
+                                                 segment_prot(s->sec->out->seg)}));
+        }
+    }
+}
+
+/* The relocation of sec at offset, if any. */
+static const Elf64_Rela *rela_at(const struct section *sec, uint64_t offset)
+{
+    for (size_t i = 0; i < sec->nrelas; i++)
+        if (sec->relas[i].r_offset == offset)
+            return &sec->relas[i];
+    return NULL;
+}
+
+/* The name of the function of obj at offset of sec. */
+static const char *function_named_at(struct object *obj, const struct section *sec, uint64_t offset)
+{
+    size_t n;
+    const struct func *fs = object_functions(obj, &n);
+    for (size_t i = 0; i < n; i++)
+        if (fs[i].sec == sec && fs[i].offset == offset)
+            return fs[i].name;
+    return NULL;
+}
+
+/* The function an old slot holds, by name; NULL for a library's. */
+static const char *old_function(const struct program *pg, uintptr_t word)
+{
+    const struct object *obj;
+    const struct func *f = function_starting_at(pg, word, &obj);
+    return f ? f->name : NULL;
+}
+
+/* Does the old slot hold what the new table's slot at offset will? */
+static bool same_slot(const struct program *pg, struct object *obj, const struct symbol *vt, uint64_t offset,
+                      uintptr_t old)
+{
+    const struct section *sec = vt->sec;
+    const Elf64_Rela *r = rela_at(sec, vt->value + offset);
+    if (!r) { /* a constant: an offset to the top or to a virtual base */
+        uint64_t now;
+        memcpy(&now, (const uint8_t *)sec->data + vt->value + offset, 8);
+        return now == old;
+    }
+    const struct symbol *t = obj->syms[ELF64_R_SYM(r->r_info)];
+    if (t->type == STT_SECTION && !(t->sec && (t->sec->flags & SHF_EXECINSTR)))
+        return true; /* a local typeinfo, through its section */
+    if (t->type == STT_SECTION) {
+        const char *name = t->sec ? function_named_at(obj, t->sec, (uint64_t)r->r_addend) : NULL;
+        const char *was = old_function(pg, old);
+        return name && was && !strcmp(name, was);
+    }
+    if (t->type == STT_OBJECT || !strncmp(t->name, "_ZTI", 4))
+        return true; /* typeinfo: each version has its own */
+    const char *was = old_function(pg, old);
+    return was ? !strcmp(was, t->name) : old == t->addr + (uint64_t)r->r_addend;
+}
+
+static bool same_table(const struct program *pg, struct object *obj, const struct symbol *vt,
+                       const struct vtable_copy *old)
+{
+    for (uint64_t off = 0; off + 8 <= vt->size; off += 8)
+        if (!same_slot(pg, obj, vt, off, *(const uintptr_t *)(old->addr + off)))
+            return false;
+    return true;
+}
+
+/* "Square" from "_ZTV6Square". */
+static char *class_name(const char *vtable)
+{
+    char *full = demangle(vtable);
+    const char *prefix = "vtable for ";
+    char *name = full && !strncmp(full, prefix, strlen(prefix)) ? xstrdup(full + strlen(prefix))
+                                                                : xstrdup(vtable);
+    free(full);
+    return name;
+}
+
+/* A vtable that changed size: abort, or reload with a warning. */
+static int size_conflict(struct plan *p, const struct object *obj, const struct symbol *vt,
+                         const struct vtable_copy *old)
+{
+    const struct link_options *o = obj->link->opts;
+    char *cls = class_name(vt->name);
+    char *why = xasprintf("its vtable changed size (%lu -> %lu entries), and objects made before this reload "
+                          "would call the wrong methods through the old one", (unsigned long)old->size / 8,
+                          (unsigned long)vt->size / 8);
+    char answer = 'a';
+    if (o->on_conflict == CONFLICT_ASK && o->ask) {
+        char *question = xasprintf("class '%s' of %s: %s (k: reload anyway)", cls, obj->name, why);
+        answer = o->ask(o->ask_ctx, question, "ka");
+        free(question);
+    } else if (o->on_conflict != CONFLICT_ABORT && o->on_conflict != CONFLICT_ASK) {
+        answer = 'k';
+    }
+    int rc = 0;
+    if (answer == 'k')
+        ARRAY_PUSH(p->binds.warnings, p->binds.nwarnings, p->binds.capwarnings,
+                   xasprintf("class '%s' of %s: %s; reloaded anyway (--on-conflict): make those objects again",
+                             cls, obj->name, why));
+    else
+        rc = fail("class '%s' of %s: %s; reload aborted (--on-conflict=keep reloads anyway)", cls, obj->name, why);
+    free(why);
+    free(cls);
+    return rc;
+}
+
+/* The new vtable vt of obj against every earlier copy of it. */
+static int plan_vtable(const struct program *pg, struct plan *p, struct object *obj, const struct symbol *vt)
+{
+    bool told = false, rewritten = false;
+    for (size_t i = 0; i < pg->nvtables; i++) {
+        const struct vtable_copy *old = &pg->vtables[i];
+        if (strcmp(old->name, vt->name) || old->addr == vt->addr)
+            continue;
+        if (old->size != vt->size) {
+            if (!told && size_conflict(p, obj, vt, old) < 0)
+                return -1;
+            told = true;
+        } else if (!same_table(pg, obj, vt, old)) {
+            ARRAY_PUSH(p->overwrites, p->noverwrites, p->capoverwrites,
+                       ((struct overwrite){old->addr, vt->addr, vt->size, old->prot}));
+            rewritten = true;
+        }
+    }
+    if (rewritten) {
+        char *cls = class_name(vt->name);
+        ARRAY_PUSH(p->binds.notes, p->binds.nnotes, p->binds.capnotes,
+                   xasprintf("rewrote the vtable of '%s' of %s: its methods changed slots, and objects made "
+                             "earlier use the new table", cls, obj->name));
+        free(cls);
+    }
+    return 0;
+}
+
+int plan_vtables(const struct program *pg, struct plan *p)
+{
+    for (size_t i = 0; i < p->nl->nobjs; i++) {
+        struct object *obj = p->nl->objs[i];
+        for (size_t k = 1; k < obj->nsyms; k++)
+            if (obj->syms[k] && is_vtable(obj->syms[k], obj) && plan_vtable(pg, p, obj, obj->syms[k]) < 0)
+                return -1;
+    }
+    return 0;
+}
