@@ -26,6 +26,21 @@ thread_field() {
 
 dozer_versions() { echo $(qv dozer0) $(qv dozer1) $(qv dozer2) $(qv dozer3); }
 
+# dozers_outcome NAME VERSION: the reload went through (now at VERSION),
+# or, on a busy machine where the dozers seldom sleep all at once, failed
+# naming them, the program untouched; "nothing to reload" when a failure
+# left it at VERSION already. $at: the version the program runs.
+dozers_outcome() {
+    if [ "$R_RC" -eq 1 ] && printf '%s\n' "$R_ERR" | grep -q "which blocks hotld's signal.*could not be stopped"; then
+        ok "$P/$1"
+    elif [ "$R_RC" -eq 0 ] && [ "$R_OUT" = "hotld: nothing to reload (2 inputs unchanged)" ] && [ "$at" = "$2" ]; then
+        ok "$P/$1"
+    else
+        expect_reloaded "$1" "mod.o"
+        at=$2
+    fi
+}
+
 # all_threads_at VERSION: one query shows every thread's last call returned
 # VERSION.
 all_threads_at() {
@@ -60,7 +75,7 @@ after_reload() {
 }
 
 test_threads() {
-    local v q
+    local v q at
     build main.o threads/main.c
     for v in 1 2 3; do build "mod$v.o" threads/mod.c -DVER=$v; done
     builds_ok || return
@@ -93,17 +108,23 @@ test_threads() {
 
     send doze
     wait_for '^dozing$' "$S_OUT" || not_ok "$P/dozers-started" "no 'dozing' from the program; $(session_state)"
-    n=0
+    n=0 at=3
     for v in 1 3 1 3; do
         n=$((n + 1))
         use "mod$v.o" mod.o
         reload
-        expect_reloaded "dozers-reload$n" "mod.o"
-        if retry 5 eval 'query && [ "$(dozer_versions)" = "$v $v $v $v" ]'; then ok "$P/dozers-reload$n-run-new-code"; else
+        dozers_outcome "dozers-reload$n" "$v"
+        if retry 5 eval 'query && [ "$(dozer_versions)" = "$at $at $at $at" ]'; then ok "$P/dozers-reload$n-run-new-code"; else
             session_reap
-            not_ok "$P/dozers-reload$n-run-new-code" "the dozing threads see versions '$(dozer_versions)', expected all $v; $(session_state)"
+            not_ok "$P/dozers-reload$n-run-new-code" "the dozing threads see versions '$(dozer_versions)', expected all $at; $(session_state)"
         fi
     done
+
+    send undoze
+    wait_for '^undozed$' "$S_OUT" || not_ok "$P/dozers-stopped" "no 'undozed' from the program; $(session_state)"
+    use mod3.o mod.o # where the dozers' reloads meant to leave it
+    reload
+    if [ "$at" = 3 ]; then expect_nothing dozers-left-at-3 2; else expect_reloaded dozers-left-at-3 mod.o; fi
 
     send spin
     wait_for '^spinning$' "$S_OUT" || not_ok "$P/spinner-started" "no 'spinning' from the program; $(session_state)"

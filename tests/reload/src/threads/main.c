@@ -5,7 +5,8 @@
  * turn; "spin" starts the spinner, which calls it without pause until
  * "unspin" makes it sleep between calls as the sleeper does. "doze" starts
  * NDOZERS more, which nap only microseconds between calls: they are asleep
- * when a reload looks at them, and wake while it is committed. */
+ * when a reload looks at them, and wake while it is committed; "undoze"
+ * ends them. */
 #include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -23,6 +24,7 @@ static int last[NWORKERS];
 static long iters[NWORKERS];
 static int sleeper_version, spinner_version; /* 0: not started */
 static int dozer_version[NDOZERS];
+static int dozing;
 static int spinning;
 
 static void *worker(void *arg)
@@ -78,18 +80,20 @@ static void *dozer(void *arg)
     struct timespec ts = {0, 20000};
     block_all_signals();
     prctl(PR_SET_TIMERSLACK, 1UL); /* wake after 20 us, not the default 70 */
-    for (;;) {
+    while (__atomic_load_n(&dozing, __ATOMIC_SEQ_CST)) {
         __atomic_store_n(&dozer_version[i], mod_work(), __ATOMIC_SEQ_CST);
         nanosleep(&ts, NULL);
     }
     return NULL;
 }
 
+static pthread_t dozers[NDOZERS];
+
 static void start_dozers(void)
 {
-    pthread_t t;
+    __atomic_store_n(&dozing, 1, __ATOMIC_SEQ_CST);
     for (int i = 0; i < NDOZERS; i++) {
-        if (pthread_create(&t, NULL, dozer, (void *)(intptr_t)i)) {
+        if (pthread_create(&dozers[i], NULL, dozer, (void *)(intptr_t)i)) {
             puts("pthread_create failed");
             exit(1);
         }
@@ -97,6 +101,14 @@ static void start_dozers(void)
             nap();
     }
     puts("dozing");
+}
+
+static void stop_dozers(void)
+{
+    __atomic_store_n(&dozing, 0, __ATOMIC_SEQ_CST);
+    for (int i = 0; i < NDOZERS; i++)
+        pthread_join(dozers[i], NULL);
+    puts("undozed");
 }
 
 /* Start fn in a thread and wait until it has called mod_work(). */
@@ -146,6 +158,8 @@ int main(void)
             start_blocking(sleeper, &sleeper_version, "blocked");
         } else if (!strcmp(line, "doze")) {
             start_dozers();
+        } else if (!strcmp(line, "undoze")) {
+            stop_dozers();
         } else if (!strcmp(line, "spin")) {
             __atomic_store_n(&spinning, 1, __ATOMIC_SEQ_CST);
             start_blocking(spinner, &spinner_version, "spinning");
