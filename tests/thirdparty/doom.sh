@@ -165,7 +165,7 @@ edit_and_reload() {
     report=$(cd "$B/src" && "$HOTLD" --session "$SESSION" $LINK -- $GAME_ARGS 2>&1)
     if [ $? -eq 0 ] && echo "$report" | grep -q "^hotld: reloaded libdoom.a($file.o)"; then
         ok "doom-$name-reloaded"
-        [ -n "${HOTLD_KEEP_SHOTS:-}" ] && echo "$report" >"$HOTLD_KEEP_SHOTS/$name.report"
+        if [ -n "${HOTLD_KEEP_SHOTS:-}" ]; then echo "$report" >"$HOTLD_KEEP_SHOTS/$name.report"; fi
     else
         not_ok "doom-$name-reloaded" "$(echo "$report" | tr '\n' '|' | cut -c1-400)"
         return 1
@@ -201,5 +201,7 @@ if edit_and_reload gameplay p_user.c 's/player->mo->angle += (cmd->angleturn<<FR
 fi
 
 if kill -0 "$GAME" 2>/dev/null; then ok doom-game-goes-on; else not_ok doom-game-goes-on "$(tail -n 3 "$W/game.out")"; fi
-[ -n "${HOTLD_KEEP_SHOTS:-}" ] && for s in "$W"/*.xwd; do $SCREEN png "$s" "$HOTLD_KEEP_SHOTS/$(basename "$s" .xwd).png"; done
+if [ -n "${HOTLD_KEEP_SHOTS:-}" ]; then
+    for s in "$W"/*.xwd; do $SCREEN png "$s" "$HOTLD_KEEP_SHOTS/$(basename "$s" .xwd).png"; done
+fi
 exit 0
