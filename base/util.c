@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 bool verbose;
 
@@ -112,6 +113,21 @@ void phase_done(const char *phase, double start_ms)
 {
     if (verbose)
         fprintf(stderr, "hotld: %-10s %8.3f ms\n", phase, now_ms() - start_ms);
+}
+
+static char *start_dir;
+
+void path_shown_init(void)
+{
+    start_dir = getcwd(NULL, 0);
+}
+
+const char *path_shown(const char *path)
+{
+    size_t n = start_dir ? strlen(start_dir) : 0;
+    if (n > 1 && !strncmp(path, start_dir, n) && path[n] == '/' && path[n + 1])
+        return path + n + 1;
+    return path;
 }
 
 const char *path_base(const char *path)

@@ -22,6 +22,11 @@ static inline uintptr_t thread_pointer(void)
 
 /* The last component of a path: "game.o" of "/src/game.o". */
 const char *path_base(const char *path);
+/* path from the directory the process started in, when it is under it
+ * (messages name files as the user typed them); else path itself. */
+const char *path_shown(const char *path);
+/* Remember that directory: call before anything can chdir. */
+void path_shown_init(void);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);

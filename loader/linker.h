@@ -257,6 +257,7 @@ struct link_options {
     size_t nlibdirs;
     const char *entry;
     enum conflict_policy on_conflict; /* reload: see databind.c */
+    bool report_each;           /* reload: the report lists every variable (-v) */
     int reload_timeout_ms;      /* reload: this request's, 0: the session's */
     /* CONFLICT_ASK: put the question to the user; returns one of the
      * letters in choices, or 0 if there is no answer. */

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "databind.h"
+#include "demangle.h"
 #include "strbuf.h"
 #include "typeinfo.h"
 #include "util.h"
@@ -260,12 +261,31 @@ static void add_migration(struct bind_result *r, const struct var *o, const stru
     ARRAY_PUSH(r->migrations, r->nmigrations, r->capmigrations, m);
 }
 
-/* A line of the report: "VERB 'NAME' of OBJECT[: DETAIL]". */
+/* A symbol's name as the source spells it: "Game::players". */
+static char *source_name(const char *symbol)
+{
+    char *name = demangle(symbol);
+    return name ? name : xstrdup(symbol);
+}
+
+/* "variable 'Game::players' of game.o", the path from the current
+ * directory. */
+static char *variable_named(const struct var *n, const struct object *obj)
+{
+    char *name = source_name(n->sym->name);
+    char *text = xasprintf("variable '%s' of %s", name, path_shown(obj->name));
+    free(name);
+    return text;
+}
+
+/* A line of the report with -v: "VERB 'NAME' of OBJECT[: DETAIL]". */
 static void note(struct bind_result *r, const struct var *n, const struct object *obj, const char *verb,
                  const char *detail)
 {
-    char *text = xasprintf("%s '%s' of %s%s%s", verb, n->sym->name, obj->name, detail ? ": " : "",
+    char *name = source_name(n->sym->name);
+    char *text = xasprintf("%s '%s' of %s%s%s", verb, name, path_shown(obj->name), detail ? ": " : "",
                            detail ? detail : "");
+    free(name);
     ARRAY_PUSH(r->notes, r->nnotes, r->capnotes, text);
 }
 
@@ -308,9 +328,11 @@ static char choose(const struct object *obj, const struct var *n, const char *wh
         *c++ = 'k';
     *c++ = 'a';
     *c = 0;
-    char *question = xasprintf("variable '%s' of %s: %s%s", n->sym->name, obj->name, why, types);
+    char *what = variable_named(n, obj);
+    char *question = xasprintf("%s: %s%s", what, why, types);
     char answer = o->ask(o->ask_ctx, question, choices);
     free(question);
+    free(what);
     return answer && strchr(choices, answer) ? answer : 'a';
 }
 
@@ -326,27 +348,30 @@ static enum fate conflict(struct bind_result *r, const struct types *t, const st
     char *types = asking ? type_side_by_side(t->old, ot->type, t->new, nt->type) : NULL;
     char choice = choose(obj, n, why, types ? types : "", plan != NULL, can_keep);
     free(types);
+    char *what = variable_named(n, obj);
+    enum fate fate = FATE_ABORT;
     if (choice == 'm') {
         note(r, n, obj, "migrated", plan->changes ? plan->changes : why);
-        add_warning(r, xasprintf("variable '%s' of %s: migrated, with a loss: %s", n->sym->name, obj->name, why));
+        add_warning(r, plan->changes ? xasprintf("%s: migrated, with a loss: %s: %s", what, plan->changes, why)
+                                     : xasprintf("%s: migrated, with a loss: %s", what, why));
         add_migration(r, o, n, plan, NULL);
-        return FATE_MIGRATED;
-    }
-    if (plan)
-        type_plan_free(plan);
-    if (choice == 'a') {
+        fate = FATE_MIGRATED;
+    } else if (choice == 'a') {
         bool asked = obj->link->opts->on_conflict == CONFLICT_ASK && obj->link->opts->ask;
         bool policy_abort = obj->link->opts->on_conflict == CONFLICT_ABORT;
-        fail("variable '%s' of %s: %s; reload aborted%s", n->sym->name, obj->name, why,
+        fail("%s: %s; reload aborted%s", what, why,
              asked || policy_abort ? " (--on-conflict)"
                                    : ": its value cannot follow the new type (--on-conflict=reset "
                                      "re-initializes it, keep keeps its bytes)");
-        return FATE_ABORT;
+    } else {
+        bool keep = choice == 'k' && can_keep;
+        add_warning(r, xasprintf("%s: %s: %s", what, why, keep ? "its old bytes kept" : "re-initialized"));
+        fate = keep ? FATE_KEPT : FATE_RESET;
     }
-    bool keep = choice == 'k' && can_keep;
-    add_warning(r, xasprintf("variable '%s' of %s: %s: %s", n->sym->name, obj->name, why,
-                             keep ? "its old bytes kept" : "re-initialized"));
-    return keep ? FATE_KEPT : FATE_RESET;
+    if (plan && fate != FATE_MIGRATED)
+        type_plan_free(plan);
+    free(what);
+    return fate;
 }
 
 /* Decide one matched pair: keep, migrate, reset, or stop the reload. */
@@ -444,8 +469,11 @@ int databind_object(struct object *old, struct object *new, struct bind_result *
     struct strbuf kept = {0};
     for (size_t i = 0; i < nnew; i++) {
         struct symbol *s = nv[i].sym;
-        if (kept_at[i])
-            sb_printf(&kept, "%s'%s'", kept.len ? ", " : "", s->name);
+        if (kept_at[i]) {
+            char *name = source_name(s->name);
+            sb_printf(&kept, "%s'%s'", kept.len ? ", " : "", name);
+            free(name);
+        }
         if (kept_at[i]) {
             add_bind(s->sec, s->value, s->value + s->size, var_delta(&nv[i], kept_at, nv));
             s->addr = kept_at[i];
@@ -453,10 +481,11 @@ int databind_object(struct object *old, struct object *new, struct bind_result *
         } else if (old_at[i]) {
             struct var_copy c = {old_at[i], s->addr, s->size};
             ARRAY_PUSH(r->copies, r->ncopies, r->capcopies, c);
+            char *what = variable_named(&nv[i], new);
             ARRAY_PUSH(r->warnings, r->nwarnings, r->capwarnings,
-                       xasprintf("variable '%s' of %s keeps its value but moves: its section's "
-                                 "layout changed (-fdata-sections keeps each variable in place)",
-                                 s->name, new->name));
+                       xasprintf("%s keeps its value but moves: its section's layout changed "
+                                 "(-fdata-sections keeps each variable in place)", what));
+            free(what);
             r->moved++;
         }
         static const char *const names[] = {"new", "kept", "migrated", "user-migrated", "reset", ""};
@@ -465,7 +494,7 @@ int databind_object(struct object *old, struct object *new, struct bind_result *
         ARRAY_PUSH(r->fates, r->nfates, r->capfates, f);
     }
     if (kept.len)
-        ARRAY_PUSH(r->notes, r->nnotes, r->capnotes, xasprintf("kept %s of %s", kept.s, new->name));
+        ARRAY_PUSH(r->notes, r->nnotes, r->capnotes, xasprintf("kept %s of %s", kept.s, path_shown(new->name)));
     free(kept.s);
     free(ov);
     free(nv);

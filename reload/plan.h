@@ -120,7 +120,7 @@ void prepare_commit(struct program *pg, struct plan *p);
 int commit(struct program *pg, struct plan *p);
 
 /* report.c */
-char *describe(const struct program *pg, const struct plan *p, double ms);
+char *describe(const struct program *pg, const struct plan *p, double ms, bool each, const char *not_whole);
 void record_reload(struct program *pg, struct plan *p, const char *report);
 
 /* running.c: the committing thread's own frames, before the stop (its

@@ -89,6 +89,9 @@ struct vtable_copy {
  * -1 with the reason recorded and the program untouched. */
 int reload_apply(struct program *pg, struct link_options *opts, char **report);
 
+/* report.c: the whole report of the last reload applied (every line, as
+ * -v gives it); "" if none. */
+const char *last_recorded_report(const struct program *pg);
 /* vtables.c: remember where ld's objects put their vtables. */
 void program_record_vtables(struct program *pg, const struct link *ld);
 /* versions.c: each of ld's objects is now the current version of its name. */

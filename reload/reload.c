@@ -244,14 +244,11 @@ static int apply_plan(struct program *pg, struct plan *p, double start, char **r
         program_record_vtables(pg, p->nl);
         run_added_constructors(pg, p->nl);
     }
-    *report = describe(pg, p, now_ms() - start);
-    if (whole < 0) { /* said as loudly as a report can, and kept in the history */
-        char *told = xasprintf("%s\nhotld: warning: the reload is applied but not whole, "
-                               "the program may run old code: %s", *report, last_error());
-        free(*report);
-        *report = told;
-    }
-    record_reload(pg, p, *report);
+    double ms = now_ms() - start;
+    char *full = describe(pg, p, ms, true, whole < 0 ? last_error() : NULL);
+    *report = describe(pg, p, ms, p->nl->opts->report_each, whole < 0 ? last_error() : NULL);
+    record_reload(pg, p, full); /* the history, --status --vars: every line */
+    free(full);
     return 1;
 }
 

@@ -36,9 +36,10 @@ static void tell_running_old(const struct program *pg, const struct plan *p, str
 }
 
 /* "hotld: reloaded a.o, b.o: 3 functions changed, 1 added, 0 removed;
- *  12 variables kept, 0 migrated, 0 reset, 1 new (1.4 ms)", then one line
- * per migrated variable and the warnings. */
-char *describe(const struct program *pg, const struct plan *p, double ms)
+ *  12 variables kept, 0 migrated, 0 reset, 1 new (1.4 ms)", then, if each,
+ * one line per object's kept variables and per migrated one, and the
+ * warnings: first, if not_whole, that the commit did not finish. */
+char *describe(const struct program *pg, const struct plan *p, double ms, bool each, const char *not_whole)
 {
     struct strbuf sb = {0};
     sb_printf(&sb, "hotld: reloaded ");
@@ -57,8 +58,11 @@ char *describe(const struct program *pg, const struct plan *p, double ms)
             sb_printf(&sb, "%s%s", i ? ", " : "", path_base(p->again->objs[i]->name));
         sb_printf(&sb, ": version %u again (its code was still loaded)", program_version_of(pg, p->again->objs[0]));
     }
-    for (size_t i = 0; i < p->binds.nnotes; i++)
+    for (size_t i = 0; each && i < p->binds.nnotes; i++)
         sb_printf(&sb, "\nhotld: %s", p->binds.notes[i]);
+    if (not_whole) /* said as loudly as a report can, and kept in the history */
+        sb_printf(&sb, "\nhotld: warning: the reload is applied but not whole, the program may run old code: %s",
+                  not_whole);
     for (size_t i = 0; i < p->binds.nwarnings; i++)
         sb_printf(&sb, "\nhotld: warning: %s", p->binds.warnings[i]);
     tell_running_old(pg, p, &sb);
@@ -92,4 +96,9 @@ void record_reload(struct program *pg, struct plan *p, const char *report)
     pg->nfates = p->binds.nfates;
     p->binds.fates = NULL;
     p->binds.nfates = 0;
+}
+
+const char *last_recorded_report(const struct program *pg)
+{
+    return pg->nhistory ? pg->history[pg->nhistory - 1].report : "";
 }

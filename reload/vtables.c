@@ -130,7 +130,7 @@ static int size_conflict(struct plan *p, const struct object *obj, const struct 
                           (unsigned long)vt->size / 8);
     char answer = 'a';
     if (o->on_conflict == CONFLICT_ASK && o->ask) {
-        char *question = xasprintf("class '%s' of %s: %s (k: reload anyway)", cls, obj->name, why);
+        char *question = xasprintf("class '%s' of %s: %s (k: reload anyway)", cls, path_shown(obj->name), why);
         answer = o->ask(o->ask_ctx, question, "ka");
         free(question);
     } else if (o->on_conflict != CONFLICT_ABORT && o->on_conflict != CONFLICT_ASK) {
@@ -140,9 +140,10 @@ static int size_conflict(struct plan *p, const struct object *obj, const struct 
     if (answer == 'k')
         ARRAY_PUSH(p->binds.warnings, p->binds.nwarnings, p->binds.capwarnings,
                    xasprintf("class '%s' of %s: %s; reloaded anyway (--on-conflict): make those objects again",
-                             cls, obj->name, why));
+                             cls, path_shown(obj->name), why));
     else
-        rc = fail("class '%s' of %s: %s; reload aborted (--on-conflict=keep reloads anyway)", cls, obj->name, why);
+        rc = fail("class '%s' of %s: %s; reload aborted (--on-conflict=keep reloads anyway)", cls,
+                  path_shown(obj->name), why);
     free(why);
     free(cls);
     return rc;
@@ -170,7 +171,7 @@ static int plan_vtable(const struct program *pg, struct plan *p, struct object *
         char *cls = class_name(vt->name);
         ARRAY_PUSH(p->binds.notes, p->binds.nnotes, p->binds.capnotes,
                    xasprintf("rewrote the vtable of '%s' of %s: its methods changed slots, and objects made "
-                             "earlier use the new table", cls, obj->name));
+                             "earlier use the new table", cls, path_shown(obj->name)));
         free(cls);
     }
     return 0;

@@ -47,7 +47,8 @@ static const char usage[] =
     "  --dot FILE          with --refs: the graph for Graphviz\n"
     "  --json              JSON instead of text\n"
     "\n"
-    "  -v, --verbose       report each link phase and its time\n"
+    "  -v, --verbose       report each link phase and its time, and in a reload's\n"
+    "                      report what became of every variable\n"
     "  -h, --help          show this help\n"
     "  --version           show the version\n";
 
@@ -132,6 +133,7 @@ int hotld_main(int argc, char **argv)
     size_t capin = 0, caplib = 0;
     bool conflict_given = false;
     int i;
+    path_shown_init();
     for (i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         if (!strcmp(a, "--")) {
@@ -145,6 +147,7 @@ int hotld_main(int argc, char **argv)
             return 0;
         } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
             verbose = true;
+            o.link.report_each = true; /* --watch's reports too */
         } else if ((v = option_value(argc, argv, &i, "-l"))) {
             struct link_input in = {v, true};
             ARRAY_PUSH(o.link.inputs, o.link.ninputs, capin, in);

@@ -143,7 +143,7 @@ static int apply_reload(struct link_options *opts, char **report)
         free(fast.inputs);
     free(the_session.program.last_report);
     the_session.program.last_report = rc < 0 ? xasprintf("hotld: error: reload failed: %s", last_error())
-                                     : xstrdup(*report);
+                                     : xstrdup(rc > 0 ? last_recorded_report(&the_session.program) : *report);
     pthread_mutex_unlock(&the_session.program.lock);
     strmap_free(&clean);
     hotld_reload_done(rc);

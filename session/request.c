@@ -1,7 +1,7 @@
 /* A reload request on the control socket: link options travel as fields
- * "f:PATH", "l:NAME", "L:DIR" (absolute), "p:POLICY", "t:MS", the
- * program's arguments as "a:ARG", and "n:NAME" when the command named its
- * session (--session). */
+ * "f:PATH", "l:NAME", "L:DIR" (absolute), "p:POLICY", "t:MS", "v:1" for
+ * a report that lists every variable (-v), the program's arguments as
+ * "a:ARG", and "n:NAME" when the command named its session (--session). */
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -42,6 +42,8 @@ void reload_request_encode(struct message *m, const struct session_options *o)
         message_add_tagged(m, 'a', o->argv[i]);
     char policy[2] = {CONFLICT_LETTERS[o->link.on_conflict], 0};
     message_add_tagged(m, 'p', policy);
+    if (verbose)
+        message_add_tagged(m, 'v', "1");
     if (o->link.reload_timeout_ms) {
         char ms[16];
         snprintf(ms, sizeof ms, "%d", o->link.reload_timeout_ms);
@@ -59,6 +61,10 @@ int reload_request_decode(const struct message *m, struct link_options *o)
             return fail("malformed reload request field '%.40s'", f);
         if (f[0] == 'a' || f[0] == 'n')
             continue; /* the program's arguments, the session named: see same_program() */
+        if (f[0] == 'v') {
+            o->report_each = true;
+            continue;
+        }
         if (f[0] == 't') {
             if (!(o->reload_timeout_ms = timeout_field(f + 2)))
                 return fail("malformed reload request field '%.40s'", f);

@@ -50,4 +50,4 @@ test_comdat() {
     session_stop
 }
 
-for_variants test_comdat gcc clang gcc-O2 clang-O2 gcc-asan
+for_variants test_comdat gcc clang-O2 gcc-asan

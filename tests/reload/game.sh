@@ -62,7 +62,7 @@ test_game() {
         "$g/engine/engine.h"
     make -s -C "$g" CC="$CC" game.o physics.o render.o >>"$W/make.log" 2>&1
     S_DIR=$g S_ARGS=(--session "$SNAME" "${objs[@]}" -- "$FRAMES" "$DELAY" "$HOLD")
-    reload
+    client "$S_DIR" -v "${S_ARGS[@]}" # -v: the report lists every variable
     expect_reloaded reload "game.o physics.o render.o" warnings
     check says-main-runs-old-code 1 \
         "$(printf '%s\n' "$R_ERR" | grep -c "^hotld: warning: 'main' (game.c:[0-9]*) keeps running its old code in thread ")" \

@@ -78,7 +78,7 @@ test_migrate() {
     query
     check default-leaves-program "$V1_STATE" "$(state)" "state"
 
-    client "$S_DIR" --on-conflict=reset "${S_ARGS[@]}"
+    client "$S_DIR" -v --on-conflict=reset "${S_ARGS[@]}"
     expect_reloaded reload game.o warnings
     parse_report "$R_OUT" &&
         check report-counts "8 kept, 8 migrated, 3 reset, 1 new" \
@@ -122,8 +122,9 @@ test_migrate() {
             "variable counts"
     check default-says-losses 2 "$(printf '%s\n' "$R_ERR" | grep -cE "^hotld: warning: variable '(narrowed|stats)' of .*: migrated, with a loss: ")" \
         "loss warnings for narrowed and stats"
-    check default-names-removed-field 1 "$(printf '%s\n' "$R_OUT" | grep -c "^hotld: migrated 'stats' of .*misses removed")" \
-        "the report naming the removed field"
+    check default-names-removed-field 1 "$(printf '%s\n' "$R_ERR" | grep -c "^hotld: warning: variable 'stats' of game.o: migrated, with a loss: .*misses removed")" \
+        "the warning naming the removed field"
+    check default-one-line 1 "$(nlines "$R_OUT")" "lines of the report (the variables' lines are -v's)"
     query
     check default-migrated "2 2 9 4466 6|2|40490fdb" \
         "$(qv scalars "$QT" 1) $(qv scalars "$QT" 2) $(qv scalars "$QT" 3) $(qv scalars "$QT" 4) $(qv scalars "$QT" 5)|$(qv hits)|$(qv bits)" \
