@@ -17,7 +17,6 @@ CONFIGS=(
     "default||"
     "pic|-fPIC|"
     "nopie|-fno-pie|-no-pie"
-    "O0|-O0|"
     "O2|-O2|"
     "O3|-O3|"
     "sections|-ffunction-sections -fdata-sections|"
