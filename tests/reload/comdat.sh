@@ -14,14 +14,8 @@ set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
 
-# answers FILE TAG: a query's answer without its tag.
-answers() { awk -v t="$2" '$1 == t && $2 != "end" { $1 = ""; print substr($0, 2) }' "$1" | tr '\n' ';'; }
-
 # linked VERSION: the g++-linked program's answer.
-linked() {
-    (cd "$W" && "$CXX" "${CFL[@]}" main.o "a$1.o" "b$1.o" -o "linked$1") >>"$W/link.log" 2>&1 &&
-        printf 'q x\n' | "$W/linked$1" >"$W/linked$1.out" && answers "$W/linked$1.out" x
-}
+linked() { linked_answer "linked$1" main.o "a$1.o" "b$1.o"; }
 
 test_comdat() {
     local v want

@@ -111,6 +111,19 @@ builds_ok() {
 # use VERSION_OBJ OBJ: put a prebuilt version in place of OBJ ("the edit").
 use() { cp "$W/$1" "$W/$2"; }
 
+# answers FILE TAG: the answer to query TAG in FILE, without the tag, as
+# "KEY VALUE;KEY VALUE;".
+answers() { awk -v t="$2" '$1 == t && $2 != "end" { $1 = ""; print substr($0, 2) }' "$1" | tr '\n' ';'; }
+
+# linked_answer NAME OBJ...: the answer to one query of the program that
+# the compiler ($CXX, else $CC) links from OBJs of $W: the oracle a
+# reload's result is compared with.
+linked_answer() {
+    local name=$1; shift
+    (cd "$W" && "${CXX:-$CC}" "${CFL[@]}" "$@" -o "$name") >>"$W/link.log" 2>&1 &&
+        printf 'q x\n' | "$W/$name" >"$W/$name.out" && answers "$W/$name.out" x
+}
+
 # ---- the session ----------------------------------------------------------------
 
 # session_start [--in DIR] ARG...: start "$HOT ARG..." in $W (or DIR) as

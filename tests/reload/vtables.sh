@@ -12,13 +12,8 @@ set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
 
-answers() { awk -v t="$2" '$1 == t && $2 != "end" { $1 = ""; print substr($0, 2) }' "$1" | tr '\n' ';'; }
-
 # linked VERSION: the answer of the program linked by the compiler.
-linked() {
-    (cd "$W" && "$CXX" "${CFL[@]}" main.o "shapes$1.o" "describe$1.o" -o "linked$1") >>"$W/link.log" 2>&1 &&
-        printf 'q x\n' | "$W/linked$1" >"$W/linked$1.out" && answers "$W/linked$1.out" x
-}
+linked() { linked_answer "linked$1" main.o "shapes$1.o" "describe$1.o"; }
 
 cxx() { # OUT SOURCE FLAGS...
     local out=$1 src=$2; shift 2
