@@ -325,13 +325,14 @@ static bool blocks_signal(pid_t tid, unsigned long *switches)
     return status_field(status, "\nSigBlk:", 16) >> (PARK_SIGNAL - 1) & 1;
 }
 
-/* Is the thread blocked in the kernel, and where? The syscall file says
- * "running" of a thread on a CPU or ready for one, else "NR args... SP PC"
- * (or "-1 SP PC", stopped outside a system call). */
+/* Is the thread blocked in a system call, and where? The syscall file
+ * says "running" of a thread on a CPU or ready for one, else "NR args...
+ * SP PC", or "-1 SP PC" for one stopped outside a system call (waiting
+ * for a page fault, say), which goes on by itself: that is no sleep. */
 static bool kernel_holds(pid_t tid, struct asleep *out)
 {
     if (!read_task_file(tid, "syscall", out->state, sizeof out->state) ||
-        !strncmp(out->state, "running", 7))
+        !strncmp(out->state, "running", 7) || !strncmp(out->state, "-1 ", 3))
         return false;
     char *pc = strrchr(out->state, ' '), *sp;
     if (!pc)
