@@ -211,4 +211,4 @@ test_crash() {
     case $V in *-asan*) ;; *) test_heap; test_heap_fault ;; esac
 }
 
-for_variants test_crash gcc clang gcc-O2 clang-O2 gcc-asan
+for_variants test_crash gcc clang-O2 gcc-asan

@@ -152,6 +152,6 @@ test_cxx() {
     session_stop
 }
 
-for_variants test_reuse gcc clang gcc-O2 gcc-asan
+for_variants test_reuse gcc clang-O2 gcc-asan
 for_variants test_cycle gcc clang
 for_variants test_cxx gcc clang

@@ -165,4 +165,4 @@ test_threads() {
     session_stop
 }
 
-for_variants test_threads $RL_VARIANTS gcc-asan
+for_variants test_threads gcc clang-O2 gcc-asan

@@ -93,4 +93,4 @@ test_tls() {
     P=$top
 }
 
-for_variants test_tls $RL_VARIANTS gcc-asan
+for_variants test_tls gcc clang-O2 gcc-asan
