@@ -314,7 +314,11 @@ static unsigned long status_field(const char *status, const char *key, int base)
     return at ? strtoul(at + strlen(key), NULL, base) : 0;
 }
 
-/* Does the thread block the park signal? And its context switches. */
+/* Does the thread block the park signal? And its context switches. It
+ * does if the signal sent to it stays pending, blocked. A thread that is
+ * inside the handler blocks every signal too, but has taken the signal:
+ * it is parking, not blocking it (and it may be caught in a system call
+ * there, gettid's, looking asleep). */
 static bool blocks_signal(pid_t tid, unsigned long *switches)
 {
     char status[2048];
@@ -322,7 +326,8 @@ static bool blocks_signal(pid_t tid, unsigned long *switches)
         return false;
     *switches = status_field(status, "\nvoluntary_ctxt_switches:", 10) +
                 status_field(status, "\nnonvoluntary_ctxt_switches:", 10);
-    return status_field(status, "\nSigBlk:", 16) >> (PARK_SIGNAL - 1) & 1;
+    unsigned long bit = 1ul << (PARK_SIGNAL - 1);
+    return status_field(status, "\nSigBlk:", 16) & status_field(status, "\nSigPnd:", 16) & bit;
 }
 
 /* Is the thread blocked in a system call, and where? The syscall file
