@@ -197,26 +197,19 @@ static int redirect_body(const struct program *pg, struct plan *p, uintptr_t bod
     return f && func_is_redirectable(f) && body != to ? redirect_function(p, obj, f, to) : 0;
 }
 
-/* The global function `name` of link ld, if object `in` defines it. */
-static const struct symbol *global_function(const struct link *ld, const char *name, const char *in)
+/* The global function `name` of link ld, if object `object` defines it
+ * (in), or if another object does (!in). */
+static const struct symbol *global_function(const struct link *ld, const char *name, const char *object, bool in)
 {
     const struct symbol *s = strmap_get(&ld->symtab, name);
-    return s && s->kind == SYM_DEFINED && s->type == STT_FUNC && s->global && s->file && !strcmp(s->file->name, in)
-               ? s : NULL;
-}
-
-/* ... if an object other than `not_in` defines it. */
-static const struct symbol *global_function_elsewhere(const struct link *ld, const char *name, const char *not_in)
-{
-    const struct symbol *s = strmap_get(&ld->symtab, name);
-    return s && s->kind == SYM_DEFINED && s->type == STT_FUNC && s->global && s->file &&
-                   strcmp(s->file->name, not_in) ? s : NULL;
+    bool defined = s && s->kind == SYM_DEFINED && s->type == STT_FUNC && s->global && s->file;
+    return defined && !strcmp(s->file->name, object) == in ? s : NULL;
 }
 
 const struct func *function_moved_in(const struct program *pg, const struct object *new, const struct func *f)
 {
-    const struct symbol *l = global_function(new->link, f->name, new->name)
-                                 ? global_function_elsewhere(pg->live, f->name, new->name) : NULL;
+    const struct symbol *l = global_function(new->link, f->name, new->name, true)
+                                 ? global_function(pg->live, f->name, new->name, false) : NULL;
     const struct object *obj;
     return l ? function_starting_at(pg, l->call_addr ? l->call_addr : l->addr, &obj) : NULL;
 }
@@ -232,8 +225,8 @@ bool moved_with_group(const struct object *other, const struct func *f)
 bool function_moved_out(const struct program *pg, const struct object *old, const struct object *new,
                         const struct func *f)
 {
-    return (global_function(pg->live, f->name, old->name) &&
-            global_function_elsewhere(new->link, f->name, old->name)) ||
+    return (global_function(pg->live, f->name, old->name, true) &&
+            global_function(new->link, f->name, old->name, false)) ||
            moved_with_group(new, f);
 }
 
@@ -248,8 +241,8 @@ int plan_moved_functions(const struct program *pg, struct plan *p, const struct 
 {
     for (size_t i = 1; i < new->nsyms; i++) {
         const struct symbol *s = new->syms[i], *l;
-        if (!s || s->file != new || !s->call_addr || !global_function(new->link, s->name, new->name) ||
-            !(l = global_function_elsewhere(pg->live, s->name, new->name)))
+        if (!s || s->file != new || !s->call_addr || !global_function(new->link, s->name, new->name, true) ||
+            !(l = global_function(pg->live, s->name, new->name, false)))
             continue;
         if (redirect_body(pg, p, l->addr, s->call_addr) < 0 ||
             (l->call_addr && l->call_addr != l->addr && redirect_body(pg, p, l->call_addr, s->call_addr) < 0))
