@@ -52,7 +52,7 @@ static size_t room_wanted;      /* the last block that did not fit */
  * the initialization image at an offset aligned for the block. */
 struct module_file {
     Elf64_Ehdr eh;
-    Elf64_Phdr ph[3];
+    Elf64_Phdr ph[4];
     Elf64_Dyn dyn[9];
     Elf64_Rela rela;
     Elf64_Sym sym;
@@ -106,13 +106,16 @@ static void fill_headers(struct module_file *f, uint64_t image_off, uint64_t fil
     f->eh.e_phoff = offsetof(struct module_file, ph);
     f->eh.e_ehsize = sizeof f->eh;
     f->eh.e_phentsize = sizeof f->ph[0];
-    f->eh.e_phnum = 3;
+    f->eh.e_phnum = 4;
     uint64_t end = image_off + memsz;
     f->ph[0] = (Elf64_Phdr){PT_LOAD, PF_R | PF_W, 0, 0, 0, image_off + filesz, end, page};
     f->ph[1] = (Elf64_Phdr){PT_DYNAMIC, PF_R | PF_W, offsetof(struct module_file, dyn),
                             offsetof(struct module_file, dyn), offsetof(struct module_file, dyn),
                             sizeof f->dyn, sizeof f->dyn, 8};
     f->ph[2] = (Elf64_Phdr){PT_TLS, PF_R, image_off, image_off, image_off, filesz, memsz, align};
+    /* Without it, ld.so takes the module to need an executable stack, and
+     * makes every thread's stack executable. */
+    f->ph[3] = (Elf64_Phdr){PT_GNU_STACK, PF_R | PF_W, 0, 0, 0, 0, 0, 16};
     uint64_t at_rela = offsetof(struct module_file, rela), at_sym = offsetof(struct module_file, sym);
     uint64_t at_str = offsetof(struct module_file, strtab);
     Elf64_Dyn dyn[] = {
@@ -145,7 +148,7 @@ static int write_module(struct link *ld, uint64_t filesz, uint64_t memsz, uint64
         }
     int fd = memfd_create("hotld-tls", MFD_CLOEXEC);
     bool ok = fd >= 0 && write(fd, buf, total) == (ssize_t)total;
-    free(buf);
+    xfree(buf);
     if (!ok) {
         if (fd >= 0)
             close(fd);
@@ -221,7 +224,7 @@ int tls_publish(struct link *ld)
     m->align = align;
     if (load_module(m, fd, image_off) < 0) {
         close(fd);
-        free(m);
+        xfree(m);
         return -1;
     }
     ld->image->tls = m;
@@ -241,7 +244,7 @@ void tls_unpublish(struct link *ld)
             modules[i] = modules[--nmodules];
     dlclose(m->handle);
     close(m->fd);
-    free(m);
+    xfree(m);
     ld->image->tls = NULL;
 }
 

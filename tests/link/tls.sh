@@ -191,3 +191,28 @@ if (cd "$d" && gcc -shared -fPIC lib.c -o libtlsdso.so && gcc -fPIC -c use.c -o 
 else
     not_ok tls/dso/build "$(head -c 300 "$d/cc.log")"
 fi
+
+# The TLS module hotld hands ld.so must not ask for an executable stack:
+# without PT_GNU_STACK, ld.so makes every thread's stack executable. The
+# program prints its stack's permissions, as the gcc-linked one does.
+d=$TMP/stack
+mkdir -p "$d"
+cat >"$d/stack.c" <<'C'
+#include <stdio.h>
+#include <string.h>
+__thread int counter = 1;
+int main(void)
+{
+    char line[512];
+    FILE *maps = fopen("/proc/self/maps", "r");
+    while (maps && fgets(line, sizeof line, maps))
+        if (strstr(line, "[stack]"))
+            printf("stack %.4s, counter %d\n", strchr(line, ' ') + 1, counter);
+    return 0;
+}
+C
+if (cd "$d" && gcc -c stack.c && gcc stack.o -o ref) >"$d/cc.log" 2>&1; then
+    run_both tls/stack-not-executable "cd '$d' && exec ./ref" "cd '$d' && $HOT stack.o"
+else
+    not_ok tls/stack/build "$(head -c 300 "$d/cc.log")"
+fi
