@@ -39,7 +39,7 @@ static void rehash(struct strmap *m)
     for (size_t i = 0; i < old.cap; i++)
         if (old.slots[i].key)
             *find(m, old.slots[i].key, old.slots[i].hash) = old.slots[i];
-    free(old.slots);
+    xfree(old.slots);
 }
 
 /* Looking up a key that is present never allocates (the reload's commit,
@@ -65,7 +65,7 @@ struct strmap_slot *strmap_slot(struct strmap *m, const char *key)
 
 void strmap_free(struct strmap *m)
 {
-    free(m->slots);
+    xfree(m->slots);
     m->slots = NULL;
     m->cap = m->len = 0;
 }

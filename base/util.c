@@ -1,4 +1,5 @@
 #include "util.h"
+#include "owned.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@ void *xmalloc(size_t n)
     void *p = malloc(n ? n : 1);
     if (!p)
         out_of_memory(n);
+    owned_note((uintptr_t)p);
     return p;
 }
 
@@ -28,15 +30,24 @@ void *xcalloc(size_t count, size_t size)
     void *p = calloc(count ? count : 1, size ? size : 1);
     if (!p)
         out_of_memory(count * size);
+    owned_note((uintptr_t)p);
     return p;
 }
 
 void *xrealloc(void *p, size_t n)
 {
+    owned_forget((uintptr_t)p);
     p = realloc(p, n ? n : 1);
     if (!p)
         out_of_memory(n);
+    owned_note((uintptr_t)p);
     return p;
+}
+
+void xfree(void *p)
+{
+    owned_forget((uintptr_t)p);
+    free(p);
 }
 
 char *xstrdup(const char *s)
@@ -53,6 +64,7 @@ char *xasprintf(const char *fmt, ...)
     if (vasprintf(&s, fmt, ap) < 0)
         out_of_memory(strlen(fmt));
     va_end(ap);
+    owned_note((uintptr_t)s);
     return s;
 }
 

@@ -28,11 +28,14 @@ const char *path_shown(const char *path);
 /* Remember that directory: call before anything can chdir. */
 void path_shown_init(void);
 
+/* Blocks from these are hotld's own (base/owned.h) until xfree, which
+ * frees any heap block. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void xfree(void *p);
 
 /* Grow *items (of *cap elements of elem bytes) so that index n fits. */
 void grow_array(void **items, size_t *cap, size_t n, size_t elem);

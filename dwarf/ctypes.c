@@ -34,14 +34,14 @@ void ctypes_free(struct ctypes *t)
         return;
     for (size_t i = 0; i < t->n; i++) {
         struct ctype *c = t->all[i];
-        free(c->name);
-        free(c->members);
-        free(c->enumerators);
-        free(c->params);
-        free(c);
+        xfree(c->name);
+        xfree(c->members);
+        xfree(c->enumerators);
+        xfree(c->params);
+        xfree(c);
     }
-    free(t->all);
-    free(t);
+    xfree(t->all);
+    xfree(t);
 }
 
 static struct ctype *cached(const struct ctypes *t, uint64_t die)
@@ -130,7 +130,7 @@ static void read_members(struct ctypes *t, struct ctype *c, Dwarf_Die d, int dep
             cm->bit_size = m[i].bit_size;
         }
     }
-    free(m);
+    xfree(m);
 }
 
 static const struct ctype *aggregate_type(struct ctypes *t, Dwarf_Die d, uint64_t off, int depth)
@@ -259,7 +259,7 @@ static const struct ctype *typedef_type(struct ctypes *t, Dwarf_Die d, int depth
     if (strstr(inner->name, "<anonymous>") && *die_name(d) &&
         (inner->kind == CT_STRUCT || inner->kind == CT_UNION || inner->kind == CT_ENUM)) {
         struct ctype *named = (struct ctype *)inner; /* one of ours, not const */
-        free(named->name);
+        xfree(named->name);
         named->name = xstrdup(die_name(d));
     }
     return inner;

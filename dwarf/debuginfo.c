@@ -248,7 +248,7 @@ static void walk(struct debug_info *di, Dwarf_Die die, uint64_t addr_base, const
         if (opens && depth < 64 && (child = die_first_child(die))) {
             char *inner = inner_scope(di, die, tag, scope, blocks);
             walk(di, child, addr_base, inner, depth + 1);
-            free(inner);
+            xfree(inner);
         }
         blocks += tag == DW_TAG_lexical_block;
     }
@@ -369,9 +369,9 @@ struct debug_info *debug_info_open(const char *bytes, size_t size)
             if (hide[i] <= size && size - hide[i] >= sizeof(Elf64_Shdr))
                 memset(copy + hide[i] + offsetof(Elf64_Shdr, sh_name), 0, sizeof(Elf64_Word));
         di->dbg = dwarf_open_bytes(copy, size, &di->fd);
-        free(copy);
+        xfree(copy);
     }
-    free(hide);
+    xfree(hide);
     if (!di->dbg) { /* not built with -g, or libdwarf cannot read it */
         debug_info_close(di);
         return NULL;
@@ -386,14 +386,14 @@ void debug_info_close(struct debug_info *di)
         return;
     if (di->dbg)
         dwarf_close_bytes(di->dbg, di->fd);
-    free(di->syms);
-    free((void *)di->info.r);
-    free((void *)di->addr.r);
+    xfree(di->syms);
+    xfree((void *)di->info.r);
+    xfree((void *)di->addr.r);
     for (size_t i = 0; i < di->nvars; i++)
-        free(di->vars[i].key);
-    free(di->vars);
-    free(di->funcs);
-    free(di);
+        xfree(di->vars[i].key);
+    xfree(di->vars);
+    xfree(di->funcs);
+    xfree(di);
 }
 
 const struct debug_var *debug_vars(const struct debug_info *di, size_t *n)

@@ -163,10 +163,10 @@ static enum type_verdict enum_types(struct match *m, Dwarf_Die od, Dwarf_Die nd,
             }
     m->plan->may_lose |= map.n < no;
     same = same && map.n == no;
-    free(oe);
-    free(ne);
+    xfree(oe);
+    xfree(ne);
     if (same || osize > 8 || nsize > 8 || !osize || !nsize) {
-        free(map.pairs);
+        xfree(map.pairs);
         if (!same)
             return incompatible(m, "%s: enum %s resized", *path ? path : "value", die_name(nd));
         add_op(m, o.base, n.base, osize, nsize, COPY_BYTES);
@@ -269,7 +269,7 @@ static enum type_verdict array_types(struct match *m, Dwarf_Die od, Dwarf_Die nd
         for (size_t k = first_anchor; k < last_anchor; k++)
             add_anchor(m, m->plan->anchors[k].from + r * ostride, m->plan->anchors[k].to + r * nstride);
     }
-    free(element);
+    xfree(element);
 resized:
     if (odims[0] > ndims[0])
         add_dropped(m, o.base + count * ostride, (odims[0] - ndims[0]) * inner * ostride);
@@ -390,8 +390,8 @@ static enum type_verdict struct_types(struct match *m, Dwarf_Die od, Dwarf_Die n
         m->plan->nops = mark;
         add_op(m, o.base, n.base, die_size(o.dbg, od, depth), die_size(n.dbg, nd, depth), COPY_BYTES);
     }
-    free(om);
-    free(nm);
+    xfree(om);
+    xfree(nm);
     return v;
 }
 
@@ -469,19 +469,19 @@ void typematch(const struct debug_info *old, uint64_t old_type, const struct deb
     if (plan->verdict == TYPES_MIGRATABLE)
         plan->changes = m.changes.s ? m.changes.s : xstrdup("layout changed");
     else
-        free(m.changes.s);
+        xfree(m.changes.s);
 }
 
 void type_plan_free(struct type_plan *plan)
 {
     for (size_t i = 0; i < plan->nmaps; i++)
-        free(plan->maps[i].pairs);
-    free(plan->maps);
-    free(plan->ops);
-    free(plan->dropped);
-    free(plan->anchors);
-    free(plan->changes);
-    free(plan->why);
+        xfree(plan->maps[i].pairs);
+    xfree(plan->maps);
+    xfree(plan->ops);
+    xfree(plan->dropped);
+    xfree(plan->anchors);
+    xfree(plan->changes);
+    xfree(plan->why);
     memset(plan, 0, sizeof *plan);
 }
 

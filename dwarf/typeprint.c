@@ -148,10 +148,10 @@ char *type_side_by_side(const struct debug_info *old, uint64_t old_type, const s
         if (!by_name(&o, n.r[i].name))
             line(&sb, "", '>', n.r[i].text);
     for (size_t i = 0; i < o.n; i++)
-        free(o.r[i].name), free(o.r[i].text);
+        xfree(o.r[i].name), xfree(o.r[i].text);
     for (size_t i = 0; i < n.n; i++)
-        free(n.r[i].name), free(n.r[i].text);
-    free(o.r);
-    free(n.r);
+        xfree(n.r[i].name), xfree(n.r[i].text);
+    xfree(o.r);
+    xfree(n.r);
     return sb.s;
 }

@@ -224,8 +224,8 @@ static void add_old_debug(struct builder *b, const struct object *obj, const cha
         for (size_t i = 0; i < b->ndebug; i++)
             b->debug[i].size = i < n ? sizes[i] : 0;
     }
-    free(piece);
-    free(sizes);
+    xfree(piece);
+    xfree(sizes);
 }
 
 /* Index of the placeholder section (1 + segment) holding addr, or 0. */
@@ -365,7 +365,7 @@ static void *write_image(struct builder *b, const struct link *ld, size_t nlocal
     eh.e_shnum = w.nshdrs;
     eh.e_shstrndx = shstrndx;
     memcpy(w.buf, &eh, sizeof eh);
-    free(w.shdrs);
+    xfree(w.shdrs);
     *size = w.size;
     return w.buf;
 }
@@ -373,8 +373,8 @@ static void *write_image(struct builder *b, const struct link *ld, size_t nlocal
 void source_list_free(struct source_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
-        free(l->paths[i]);
-    free(l->paths);
+        xfree(l->paths[i]);
+    xfree(l->paths);
     *l = (struct source_list){0};
 }
 
@@ -415,13 +415,13 @@ void *elfimage_build(const struct link *ld, struct object *const *objs, size_t n
         relocate_debug(&b, objs[j], piece);
         if (sources)
             list_sources(&b, objs[j], piece);
-        free(piece);
+        xfree(piece);
     }
     char *source_dir = source_root ? xasprintf("%s/v%u", source_root, version) : NULL;
     b.source_dir = source_dir;
     for (size_t j = 0; j < nold; j++)
         add_old_debug(&b, old[j], suffix);
-    free(source_dir);
+    xfree(source_dir);
     for (size_t j = 0; j < n; j++)
         add_symbols(&b, objs[j], im, true, "");
     for (size_t j = 0; j < nold; j++)
@@ -433,10 +433,10 @@ void *elfimage_build(const struct link *ld, struct object *const *objs, size_t n
         add_symbols(&b, old[j], im, false, suffix);
     void *image = write_image(&b, ld, nlocals, size);
     for (size_t i = 0; i < b.ndebug; i++)
-        free(b.debug[i].buf);
-    free(b.debug);
-    free(b.syms);
-    free(b.strtab.s);
-    free(b.shstrtab.s);
+        xfree(b.debug[i].buf);
+    xfree(b.debug);
+    xfree(b.syms);
+    xfree(b.strtab.s);
+    xfree(b.shstrtab.s);
     return image;
 }

@@ -82,7 +82,7 @@ void jit_entry_remove(struct jit_code_entry *e)
 
 void jit_entry_free(struct jit_code_entry *e)
 {
-    free(e);
+    xfree(e);
 }
 
 struct jit_code_entry *jit_register(const void *image, size_t size)

@@ -37,16 +37,16 @@ void snapshot_sources(const char *root, unsigned version, const struct source_li
     char *dir = xasprintf("%s/v%u", root, version);
     mkdir(root, 0700);
     if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-        free(dir);
+        xfree(dir);
         return;
     }
     for (size_t i = 0; i < l->n; i++) {
         const char *base = strrchr(l->paths[i], '/') ? strrchr(l->paths[i], '/') + 1 : l->paths[i];
         char *to = xasprintf("%s/%s#%u", dir, base, version);
         copy_file(l->paths[i], to);
-        free(to);
+        xfree(to);
     }
-    free(dir);
+    xfree(dir);
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -72,7 +72,7 @@ void snapshot_remove_stale(const char *dir)
         if (sscanf(e->d_name, "sources-%d", &pid) == 1 && pid > 0 && kill(pid, 0) < 0 && errno == ESRCH) {
             char *path = xasprintf("%s/%s", dir, e->d_name);
             snapshot_remove(path);
-            free(path);
+            xfree(path);
         }
     }
     if (d)

@@ -67,7 +67,7 @@ static ffi_type *struct_type(struct ffi_types *ft, const struct ctype *t, int de
     size_t n = 0, cap = 0;
     for (size_t i = 0; i < t->nmembers; i++)
         if (t->members[i].bit_size || !add_elements(ft, &elems, &n, &cap, t->members[i].type, depth)) {
-            free(elems);
+            xfree(elems);
             return NULL; /* bit-fields, unions inside: libffi cannot say them */
         }
     ARRAY_PUSH(elems, n, cap, NULL);
@@ -100,10 +100,10 @@ static ffi_type *ffi_type_of(struct ffi_types *ft, const struct ctype *t, int de
 static void ffi_types_free(struct ffi_types *ft)
 {
     for (size_t i = 0; i < ft->n; i++) {
-        free(ft->made[i]->elements);
-        free(ft->made[i]);
+        xfree(ft->made[i]->elements);
+        xfree(ft->made[i]);
     }
-    free(ft->made);
+    xfree(ft->made);
 }
 
 /* ---- the guard -------------------------------------------------------- */
@@ -165,7 +165,7 @@ static void guarded_call(ffi_cif *cif, uintptr_t fn, void *ret, void **values, s
     }
     guard = NULL;
     guard_off(&old_stack, &old_mask);
-    free(alt);
+    xfree(alt);
 }
 
 int call_function(uintptr_t fn, const struct ctype *ft, const struct call_arg *args, size_t nargs, void *ret,
@@ -194,7 +194,7 @@ int call_function(uintptr_t fn, const struct ctype *ft, const struct call_arg *a
     if (rc == 0)
         guarded_call(&cif, fn, ret, values, crash);
     ffi_types_free(&made);
-    free(types);
-    free(values);
+    xfree(types);
+    xfree(values);
     return rc;
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 typedef char *demangler(const char *mangled, char *buf, size_t *len, int *status);
 
 static demangler *cxa_demangle;
@@ -34,6 +36,6 @@ bool demangles_to(const char *symbol, const char *name)
     char *text = demangle(symbol);
     size_t n = strlen(name);
     bool same = text && !strncmp(text, name, n) && (!text[n] || text[n] == '(');
-    free(text);
+    xfree(text);
     return same;
 }

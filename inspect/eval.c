@@ -145,7 +145,7 @@ static int ambiguous(const struct search *s)
     for (size_t i = 0; i < s->n; i++)
         sb_printf(&sb, "%s%s:%s", i ? ", " : "", s->found[i]->sec->obj->name, s->found[i]->name);
     fail("'%s' is ambiguous: %s (say which: OBJECT:NAME, or the symbol's own name)", s->name, sb.s);
-    free(sb.s);
+    xfree(sb.s);
     return -1;
 }
 
@@ -737,7 +737,7 @@ static int crashed(struct eval *ev, const struct call_crash *c)
     const char *sig = sigabbrev_np(c->signal);
     fail("the call crashed with SIG%s at %s (address 0x%lx); the program goes on", sig ? sig : "?", where.s,
          (unsigned long)c->address);
-    free(where.s);
+    xfree(where.s);
     return -1;
 }
 
@@ -747,7 +747,7 @@ static int argument_error(size_t i)
     char *why = xstrdup(last_error());
     clear_error();
     fail("argument %zu: %s", i + 1, why);
-    free(why);
+    xfree(why);
     return -1;
 }
 
@@ -884,10 +884,10 @@ static void eval_free(struct eval *ev)
         ctypes_free(ev->units[i].types);
         debug_info_close(ev->units[i].di);
     }
-    free(ev->units);
+    xfree(ev->units);
     for (size_t i = 0; i < ev->nallocs; i++)
-        free(ev->allocs[i]);
-    free(ev->allocs);
+        xfree(ev->allocs[i]);
+    xfree(ev->allocs);
 }
 
 static char *trimmed(const char *s)
@@ -914,7 +914,7 @@ int inspect_eval(const struct eval_target *t, const char *statement, bool json, 
     if (rc == 0) {
         char *expr = n->kind == N_ASSIGN ? trimmed(n->text) : trimmed(statement);
         show(&ev, expr, &v, json, out);
-        free(expr);
+        xfree(expr);
     }
     unlock(&ev);
     eval_free(&ev);

@@ -138,7 +138,7 @@ static struct node *string(struct parser *ps)
     while (*ps->p && *ps->p != '"') {
         int c = literal_char(ps);
         if (c < 0) {
-            free(sb.s);
+            xfree(sb.s);
             return error(ps, "unknown escape in string");
         }
         grow_array((void **)&sb.s, &sb.cap, sb.len + 2, 1);
@@ -146,7 +146,7 @@ static struct node *string(struct parser *ps)
         sb.s[sb.len] = 0;
     }
     if (*ps->p != '"') {
-        free(sb.s);
+        xfree(sb.s);
         return error(ps, "unterminated string");
     }
     ps->p++;
@@ -195,7 +195,7 @@ static struct node *primary(struct parser *ps)
     char *object = object_qualifier(ps);
     char *text = name(ps);
     if (!text)
-        return free(object), NULL;
+        return xfree(object), NULL;
     struct node *n = new_node(N_NAME, NULL);
     n->text = text;
     n->object = object;
@@ -267,7 +267,7 @@ static struct node *statement(struct parser *ps)
             return NULL;
         char *lhs_text = strndup(start, ps->p - start);
         if (!accept(ps, "=") || *ps->p == '=')
-            return free(lhs_text), node_free(lhs), error(ps, "expected '=' after set's variable");
+            return xfree(lhs_text), node_free(lhs), error(ps, "expected '=' after set's variable");
         struct node *n = new_node(N_ASSIGN, lhs);
         n->text = lhs_text;
         if (!(n->b = expr(ps)))
@@ -299,8 +299,8 @@ void node_free(struct node *n)
     node_free(n->b);
     for (size_t i = 0; i < n->nargs; i++)
         node_free(n->args[i]);
-    free(n->args);
-    free(n->text);
-    free(n->object);
-    free(n);
+    xfree(n->args);
+    xfree(n->text);
+    xfree(n->object);
+    xfree(n);
 }

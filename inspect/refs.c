@@ -153,7 +153,7 @@ static void scan_object(struct ref_report *r, const struct object *obj)
         for (size_t j = 0; j < sec->nrelas; j++)
             scan_reloc(r, obj, p, np, sec, &sec->relas[j]);
     }
-    free(p);
+    xfree(p);
 }
 
 static bool same_node(const struct ref_node *a, const struct ref_node *b)
@@ -282,7 +282,7 @@ int refs_collect(struct object *const *objs, size_t n, const char *symbol, struc
     if (!r->ndefs && colon) { /* "obj.o:name" */
         char *object = xasprintf("%.*s", (int)(colon - symbol), symbol);
         find_defs(objs, n, colon + 1, object, r);
-        free(object);
+        xfree(object);
     }
     if (!r->ndefs)
         return fail("no object defines symbol '%s'", symbol);
@@ -300,8 +300,8 @@ int refs_collect(struct object *const *objs, size_t n, const char *symbol, struc
 static void free_edges(struct ref_edge *e, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        free(e[i].name);
-    free(e);
+        xfree(e[i].name);
+    xfree(e);
 }
 
 void refs_free(struct ref_report *r)
@@ -309,9 +309,9 @@ void refs_free(struct ref_report *r)
     for (size_t i = 0; i < r->ndefs; i++) {
         free_edges(r->defs[i].in, r->defs[i].nin);
         free_edges(r->defs[i].out, r->defs[i].nout);
-        free(r->defs[i].name);
+        xfree(r->defs[i].name);
     }
-    free(r->defs);
+    xfree(r->defs);
 }
 
 /* The widest of a column's texts, up to a limit past which a column is
@@ -470,7 +470,7 @@ int inspect_refs_dot(struct object *const *objs, size_t n, const char *symbol, s
         }
     }
     sb_printf(dot, "}\n");
-    free(nodes);
+    xfree(nodes);
     refs_free(&r);
     return 0;
 }

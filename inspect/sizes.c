@@ -178,7 +178,7 @@ static void merge_same_names(struct object_size *o, size_t first)
     for (size_t i = 0; i < n; i++) {
         if (m && !by_name(&items[m - 1], &items[i])) {
             items[m - 1].size += items[i].size;
-            free(items[i].name);
+            xfree(items[i].name);
         } else {
             items[m++] = items[i];
         }
@@ -230,7 +230,7 @@ static void collect_object(struct object_size *o)
     add_sections(o, p, np);
     add_symbols(o, p, np);
     add_commons(o);
-    free(p);
+    xfree(p);
     if (o->nitems)
         qsort(o->items, o->nitems, sizeof *o->items, by_size);
 }
@@ -254,10 +254,10 @@ void sizes_free(struct size_report *r)
 {
     for (size_t i = 0; i < r->nobjs; i++) {
         for (size_t j = 0; j < r->objs[i].nitems; j++)
-            free(r->objs[i].items[j].name);
-        free(r->objs[i].items);
+            xfree(r->objs[i].items[j].name);
+        xfree(r->objs[i].items);
     }
-    free(r->objs);
+    xfree(r->objs);
 }
 
 /* The symbols of every object, largest first, for --sizes with top. */
@@ -409,7 +409,7 @@ void inspect_sizes(struct object *const *objs, size_t n, const struct inspect_op
         if (count > o->top)
             count = o->top;
         (o->json ? json_top : text_top)(all, count, out);
-        free(all);
+        xfree(all);
     } else {
         (o->json ? json_sizes : text_sizes)(&r, out);
     }

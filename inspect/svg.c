@@ -142,7 +142,7 @@ static struct box *layout(const uint64_t *sizes, size_t n, struct box r)
     for (size_t i = 0; i < n; i++)
         a[i] = (double)sizes[i] / total * r.w * r.h;
     squarify(a, n, r, out);
-    free(a);
+    xfree(a);
     return out;
 }
 
@@ -174,8 +174,8 @@ static void svg_items(struct strbuf *svg, const struct object_size *o, struct bo
     struct box *b = layout(sizes, n, in);
     for (size_t i = 0; i < n; i++)
         svg_item(svg, &o->items[i], b[i]);
-    free(b);
-    free(sizes);
+    xfree(b);
+    xfree(sizes);
 }
 
 static void svg_object(struct strbuf *svg, const struct object_size *o, struct box b)
@@ -236,8 +236,8 @@ void inspect_sizes_svg(struct object *const *objs, size_t n, struct strbuf *svg)
         sb_printf(svg, "<text x=\"%.0f\" y=\"%.0f\">no loaded bytes</text>\n", MAP_PAD,
                   MAP_TOP + 20);
     sb_printf(svg, "</svg>\n");
-    free(b);
-    free(sizes);
+    xfree(b);
+    xfree(sizes);
     sizes_free(&r);
 }
 
@@ -453,8 +453,8 @@ int inspect_refs_svg(struct object *const *objs, size_t n, const char *symbol, s
     svg_defs(svg, &r, rows);
     svg_side(svg, out, nout, 2, rows);
     sb_printf(svg, "</svg>\n");
-    free(in);
-    free(out);
+    xfree(in);
+    xfree(out);
     refs_free(&r);
     return 0;
 }

@@ -162,7 +162,7 @@ static void char_value(const struct format *f, int64_t v, struct strbuf *out)
             struct strbuf lit = {0};
             c_string(&lit, &c, 1);
             sb_printf(out, "%.*s", (int)lit.len - 2, lit.s + 1);
-            free(lit.s);
+            xfree(lit.s);
         }
         sb_printf(out, "'");
     }
@@ -214,7 +214,7 @@ static void pointer_value(const struct format *f, const struct ctype *t, uintptr
             sb_printf(out, "%s", cut ? "..." : "");
         }
     }
-    free(name.s);
+    xfree(name.s);
 }
 
 static void value_at(const struct format *f, const struct ctype *t, const uint8_t *b, uintptr_t addr,
@@ -323,7 +323,7 @@ static void value_at(const struct format *f, const struct ctype *t, const uint8_
         f->json ? sb_printf(out, "\"0x%lx\"", (unsigned long)addr)
                 : sb_printf(out, "{%s} 0x%lx%s%s%s", t->name, (unsigned long)addr, name.len ? " <" : "",
                             name.len ? name.s : "", name.len ? ">" : "");
-        free(name.s);
+        xfree(name.s);
         break;
     }
     case CT_VOID: sb_printf(out, f->json ? "null" : "void"); break;

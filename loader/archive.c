@@ -147,7 +147,7 @@ struct object *archive_extract(struct archive *ar, size_t offset, bool *fresh)
         return fail("%s: bad member header at offset %zu: %s", ar->name, offset, elf_errmsg(-1)), NULL;
     char *name = xasprintf("%s(%s)", ar->name, h->ar_name);
     obj = object_read(name, m);
-    free(name);
+    xfree(name);
     if (!obj) {
         elf_end(m);
         return NULL;

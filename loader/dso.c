@@ -19,8 +19,8 @@ struct dso *dso_new(const char *path, bool as_needed)
     d->handle = dlopen(path, RTLD_NOW | RTLD_GLOBAL | (as_needed ? RTLD_NOLOAD : 0));
     if (!d->handle && !as_needed) {
         fail("%s: cannot load shared library: %s", path, dlerror());
-        free(d->path);
-        free(d);
+        xfree(d->path);
+        xfree(d);
         return NULL;
     }
     return d;
@@ -56,7 +56,7 @@ static bool is_interposer(const Dl_info *info)
     bool found = false;
     for (char *p = strtok_r(list, " :", &save); p && !found; p = strtok_r(NULL, " :", &save))
         found = same_file(p, info->dli_fname);
-    free(list);
+    xfree(list);
     return found;
 }
 
@@ -90,7 +90,7 @@ void *dso_lookup(struct dso *d, const char *name, bool open_as_needed)
     if (at) { /* "memcpy@GLIBC_2.2.5" from a .symver directive */
         char *base = strndup(name, at - name);
         p = dlvsym(d->handle, base, at + 1 + (at[1] == '@'));
-        free(base);
+        xfree(base);
     } else {
         p = dlsym(d->handle, name);
     }

@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 
 #include "linker.h"
+#include "util.h"
 
 void file_stamp_of(const struct stat *st, struct file_stamp *stamp)
 {
@@ -17,6 +18,6 @@ void file_release(struct file_data *f)
     if (f->mapped)
         munmap(f->bytes, f->size);
     else
-        free(f->bytes);
+        xfree(f->bytes);
     f->bytes = NULL;
 }

@@ -93,7 +93,7 @@ static void compute(struct object *obj)
             f.size = 0; /* no bytes to compare */
         ARRAY_PUSH(obj->funcs, obj->nfuncs, cap, f);
     }
-    free(marks);
+    xfree(marks);
     obj->funcs_known = true;
 }
 
@@ -120,8 +120,8 @@ const struct func *object_function_like(struct object *obj, const struct func *f
 void object_functions_free(struct object *obj)
 {
     for (size_t i = 0; i < obj->nfuncs; i++)
-        free(obj->funcs[i].id);
-    free(obj->funcs);
+        xfree(obj->funcs[i].id);
+    xfree(obj->funcs);
     obj->funcs = NULL;
     obj->nfuncs = 0;
 }

@@ -63,7 +63,7 @@ static int read_file(const struct link *ld, const char *path, bool map, struct f
             continue;
         if (n <= 0) {
             close(fd);
-            free(f->bytes);
+            xfree(f->bytes);
             return fail("%s: read failed: %s", path, n ? strerror(errno) : "file shrank while reading");
         }
         got += n;
@@ -111,7 +111,7 @@ static int add_shared(struct link *ld, const char *path, bool as_needed)
     /* dlopen searches the system for a name without a slash */
     char *local = strchr(path, '/') ? NULL : xasprintf("./%s", path);
     struct dso *d = dso_new(local ? local : path, as_needed);
-    free(local);
+    xfree(local);
     if (!d)
         return -1;
     ARRAY_PUSH(ld->dsos, ld->ndsos, ld->capdsos, d);
@@ -200,7 +200,7 @@ int link_add_file(struct link *ld, const char *path, struct file_data f, bool as
         rc = add_script(ld, path, text);
     else
         rc = fail("%s: not an ELF object or archive", path);
-    free(text);
+    xfree(text);
     file_release(&f);
     return rc;
 }
@@ -218,7 +218,7 @@ static const char *const *system_dirs(size_t *n)
             if (real)
                 ARRAY_PUSH(dirs, ndirs, cap, real);
         }
-        free(sys);
+        xfree(sys);
         if (!dirs)
             dirs = xcalloc(1, sizeof *dirs);
     }
@@ -255,7 +255,7 @@ static char *readable(char *path)
 {
     if (access(path, R_OK) == 0)
         return path;
-    free(path);
+    xfree(path);
     return NULL;
 }
 
@@ -282,7 +282,7 @@ int link_add_lib(struct link *ld, const char *name)
     if (!path)
         return fail("-l%s: library not found (searched -L directories and %s)", name, HOTLD_LIBDIRS);
     int rc = link_add_path(ld, path, true, false);
-    free(path);
+    xfree(path);
     return rc;
 }
 
@@ -334,12 +334,12 @@ static int add_script_file(struct link *ld, const char *script, const char *tok,
     else {
         char *colon = xasprintf(":%s", tok);
         char *p = find_library(ld, colon);
-        free(colon);
+        xfree(colon);
         rc = p ? link_add_path(ld, p, true, as_needed)
                : fail("%s: file '%s' named in the linker script not found", script, tok);
-        free(p);
+        xfree(p);
     }
-    free(local);
+    xfree(local);
     return rc;
 }
 
@@ -365,7 +365,7 @@ static int add_script(struct link *ld, const char *path, char *text)
             rc = add_script_file(ld, path, tok, as_needed_depth != 0);
         }
         if (owned)
-            free(tok);
+            xfree(tok);
     }
     if (depth != 0 && rc == 0)
         rc = fail("%s: unbalanced parentheses in linker script", path);

@@ -20,16 +20,16 @@ static void free_object(struct object *obj)
 {
     for (size_t i = 0; i < obj->nsyms; i++)
         if (obj->syms[i] && !obj->syms[i]->global)
-            free(obj->syms[i]);
-    free(obj->syms);
+            xfree(obj->syms[i]);
+    xfree(obj->syms);
     for (size_t i = 1; i < obj->nsecs; i++)
-        free(obj->secs[i].binds);
-    free(obj->secs);
+        xfree(obj->secs[i].binds);
+    xfree(obj->secs);
     object_functions_free(obj);
     elf_end(obj->elf);
     file_release(&obj->file);
-    free(obj->name);
-    free(obj);
+    xfree(obj->name);
+    xfree(obj);
 }
 
 /* Drop what only a link or a reload reads of an object: its file bytes,
@@ -42,13 +42,13 @@ void object_retire(struct object *obj)
     for (size_t i = 0; i < obj->nsyms; i++) {
         struct symbol *s = obj->syms[i];
         if (s && !s->global && s->got < 0 && s->stub < 0)
-            free(s);
+            xfree(s);
     }
-    free(obj->syms);
+    xfree(obj->syms);
     obj->syms = NULL;
     obj->nsyms = 0;
     for (size_t i = 1; i < obj->nsecs; i++) {
-        free(obj->secs[i].binds);
+        xfree(obj->secs[i].binds);
         obj->secs[i].binds = NULL;
         obj->secs[i].nbinds = 0;
         obj->secs[i].data = NULL;
@@ -64,14 +64,14 @@ void object_retire(struct object *obj)
 static void free_archive(struct archive *ar)
 {
     for (size_t i = 0; i < ar->pulled.cap; i++)
-        free((char *)ar->pulled.slots[i].key);
+        xfree((char *)ar->pulled.slots[i].key);
     strmap_free(&ar->pulled);
     strmap_free(&ar->index);
     if (ar->elf)
         elf_end(ar->elf);
     file_release(&ar->file);
-    free(ar->name);
-    free(ar);
+    xfree(ar->name);
+    xfree(ar);
 }
 
 /* Free the link's records. The image's mapped memory is not touched: a
@@ -84,41 +84,41 @@ void link_free(struct link *ld)
     for (size_t i = 0; i < ld->narchives; i++)
         free_archive(ld->archives[i]);
     for (size_t i = 0; i < ld->ndsos; i++) {
-        free(ld->dsos[i]->path);
-        free(ld->dsos[i]);
+        xfree(ld->dsos[i]->path);
+        xfree(ld->dsos[i]);
     }
     for (size_t i = 0; i < ld->symtab.cap; i++)
-        free(ld->symtab.slots[i].value);
+        xfree(ld->symtab.slots[i].value);
     for (size_t i = 0; i < ld->ncommons; i++)
-        free(ld->commons[i]);
+        xfree(ld->commons[i]);
     for (size_t i = 0; i < ld->noutsecs; i++) {
-        free(ld->outsecs[i]->in);
-        free(ld->outsecs[i]);
+        xfree(ld->outsecs[i]->in);
+        xfree(ld->outsecs[i]);
     }
     for (size_t i = 0; i < ld->nsearchdirs; i++)
-        free(ld->searchdirs[i]);
+        xfree(ld->searchdirs[i]);
     struct image *im = ld->image;
-    free(im->preinit);
-    free(im->init);
-    free(im->fini);
-    free(im->eh_frames);
-    free(im);
+    xfree(im->preinit);
+    xfree(im->init);
+    xfree(im->fini);
+    xfree(im->eh_frames);
+    xfree(im);
     strmap_free(&ld->symtab);
     strmap_free(&ld->groups);
     strmap_free(&ld->seen);
     strmap_free(&ld->by_name);
     strmap_free(&ld->archives_by_name);
-    free(ld->objs);
-    free(ld->archives);
-    free(ld->dsos);
-    free(ld->undefs);
-    free(ld->superseded);
-    free(ld->commons);
-    free(ld->outsecs);
-    free(ld->got);
-    free(ld->stubs);
-    free(ld->searchdirs);
-    free(ld);
+    xfree(ld->objs);
+    xfree(ld->archives);
+    xfree(ld->dsos);
+    xfree(ld->undefs);
+    xfree(ld->superseded);
+    xfree(ld->commons);
+    xfree(ld->outsecs);
+    xfree(ld->got);
+    xfree(ld->stubs);
+    xfree(ld->searchdirs);
+    xfree(ld);
 }
 
 /* After a reload's commit: what only the link itself used goes (its own
@@ -127,14 +127,14 @@ void link_free(struct link *ld)
 void link_trim(struct link *ld)
 {
     for (size_t i = 0; i < ld->symtab.cap; i++)
-        free(ld->symtab.slots[i].value);
+        xfree(ld->symtab.slots[i].value);
     strmap_free(&ld->symtab);
     strmap_free(&ld->groups);
     strmap_free(&ld->seen);
     for (size_t i = 0; i < ld->nsearchdirs; i++)
-        free(ld->searchdirs[i]);
-    free(ld->searchdirs);
-    free(ld->undefs);
+        xfree(ld->searchdirs[i]);
+    xfree(ld->searchdirs);
+    xfree(ld->undefs);
     ld->searchdirs = NULL;
     ld->undefs = NULL;
     ld->nsearchdirs = ld->nundefs = 0;

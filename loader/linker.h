@@ -210,6 +210,11 @@ struct got_entry {
  * its new type (--on-conflict). */
 enum conflict_policy { CONFLICT_RESET, CONFLICT_KEEP, CONFLICT_ABORT, CONFLICT_ASK, CONFLICT_MIGRATE };
 
+/* Where a reload looks for pointers into storage it moves
+ * (--rewrite-pointers): all of the program's writable memory, only its
+ * data sections, or nowhere. */
+enum pointer_reach { POINTERS_ALL, POINTERS_DATA, POINTERS_NONE };
+
 struct link_input {
     const char *arg;            /* as given: path or "-lNAME" */
     bool is_lib;
@@ -257,6 +262,7 @@ struct link_options {
     size_t nlibdirs;
     const char *entry;
     enum conflict_policy on_conflict; /* reload: see databind.c */
+    enum pointer_reach rewrite_pointers; /* reload: see pointerscan.c */
     bool report_each;           /* reload: the report lists every variable (-v) */
     int reload_timeout_ms;      /* reload: this request's, 0: the session's */
     /* CONFLICT_ASK: put the question to the user; returns one of the
@@ -378,6 +384,7 @@ bool is_linker_defined(const char *name);
 uintptr_t region_alloc(size_t size, bool low);
 int region_protect(uintptr_t addr, size_t size, int prot);
 void region_release(uintptr_t addr, size_t size);
+void region_span(bool low, uintptr_t *lo, uintptr_t *hi);
 void image_release(struct image *im);
 /* Once a reload knows which storage nothing uses (every variable there
  * kept elsewhere): the data segment ends before the pages at its end that

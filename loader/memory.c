@@ -124,6 +124,14 @@ int region_protect(uintptr_t addr, size_t size, int prot)
     return 0;
 }
 
+/* Where the region is reserved ([0, 0) until it is). */
+void region_span(bool low, uintptr_t *lo, uintptr_t *hi)
+{
+    const struct region *r = low ? &low_region : &high_region;
+    *lo = r->base;
+    *hi = r->base + r->size;
+}
+
 /* Pages for a rehearsal image: anywhere, since its code never runs. */
 uintptr_t rehearsal_alloc(size_t size)
 {

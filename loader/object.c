@@ -235,11 +235,11 @@ bad:
      * no longer and the process reports the error and exits or, during a
      * reload, discards it. Free what we allocated. */
     for (size_t i = 0; i < obj->nsyms && obj->syms; i++)
-        free(obj->syms[i]);
-    free(obj->syms);
-    free(obj->secs);
-    free(obj->name);
-    free(obj);
+        xfree(obj->syms[i]);
+    xfree(obj->syms);
+    xfree(obj->secs);
+    xfree(obj->name);
+    xfree(obj);
     return NULL;
 }
 

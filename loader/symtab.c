@@ -90,7 +90,7 @@ int symtab_add_object(struct link *ld, struct object *obj)
         else if (add_definition(g, l) < 0)
             return -1;
         obj->syms[i] = g;
-        free(l);
+        xfree(l);
     }
     return 0;
 }

@@ -43,7 +43,7 @@ static uint8_t *resume_map(const struct func *f, const uint64_t *refs, size_t nr
     for (size_t at = 0; at < n;) {
         int l = f->bytes ? x86_insn_length(f->bytes + at, n - at) : -1;
         if (l <= 0) {
-            free(map), free(len);
+            xfree(map), xfree(len);
             return NULL;
         }
         len[at] = l;
@@ -72,7 +72,7 @@ static uint8_t *resume_map(const struct func *f, const uint64_t *refs, size_t nr
             }
         }
     }
-    free(len);
+    xfree(len);
     return map;
 }
 
@@ -116,7 +116,7 @@ static void find_users(struct activeness *a, struct object *obj, unsigned versio
         if (nrefs)
             add_range(a, &f[i], var->name, version, refs, nrefs);
     }
-    free(refs);
+    xfree(refs);
 }
 
 static void add_unsafe(struct activeness *a, uintptr_t start, uintptr_t end, const char *what)
@@ -269,8 +269,8 @@ int activeness_fail(const struct activeness *a, int timeout_ms)
 void activeness_free(struct activeness *a)
 {
     for (size_t i = 0; i < a->nusers; i++)
-        free(a->users[i].resume);
-    free(a->users);
-    free(a->unsafe);
+        xfree(a->users[i].resume);
+    xfree(a->users);
+    xfree(a->unsafe);
     memset(a, 0, sizeof *a);
 }

@@ -65,6 +65,7 @@ void prepare_commit(struct program *pg, struct plan *p)
     }
     if (pg->rolling_back)
         datasave_put_back(&pg->saved, nl, &p->put_back, &p->nput_back);
+    pointers_prepare(&p->pointers, &p->binds, nl->opts->rewrite_pointers); /* last: it notes hotld's blocks */
 }
 
 /* A version brought back runs its own code again from its entries. This
@@ -287,7 +288,7 @@ int commit(struct program *pg, struct plan *p)
         bring_back(pg, p);
     else
         take_new(pg, p);
-    migrations_rewrite_pointers(&p->binds, pg->gens, pg->ngens);
+    pointers_rewrite(&p->pointers, pg->gens, pg->ngens);
     for (size_t i = 0; i < p->nremoved_objs; i++)
         strmap_slot(&live->by_name, p->removed_objs[i]->name)->value = NULL;
     rc |= update_references(pg, p);

@@ -33,6 +33,7 @@
 
 #include "backtrace.h"
 #include "handlerfork.h"
+#include "pointerscan.h"
 #include "util.h"
 
 #define MAX_FRAMES 64
@@ -226,7 +227,7 @@ static void report(const struct crash *c, const char *outcome)
     backtrace_text(program, c->frames, c->nframes, &sb);
     if (write(STDERR_FILENO, sb.s, sb.len) < 0)
         sb.len = 0; /* nowhere to say it */
-    free(sb.s);
+    xfree(sb.s);
 }
 
 struct report_job {
@@ -438,11 +439,13 @@ static void recover(const struct crash *c, const char *outcome)
     pthread_mutex_lock(&program->lock);
     report(c, outcome);
     clear_error();
+    pointers_program_frames_above((uintptr_t)__builtin_frame_address(0)); /* this thread's */
     int rc = reload_rollback(program, &summary);
+    pointers_program_frames_above(0);
     pthread_mutex_unlock(&program->lock);
     if (rc >= 0) {
         fprintf(stderr, "%s\n", summary);
-        free(summary);
+        xfree(summary);
         return;
     }
     fprintf(stderr, "hotld: error: rollback failed: %s\n", last_error());

@@ -237,7 +237,7 @@ static int compare_types(const struct types *t, const struct var *o, const struc
     if (plan->verdict != TYPES_INCOMPATIBLE &&
         (sizes_disagree || !type_plan_within(plan, o->sym->size, n->sym->size))) {
         plan->verdict = TYPES_INCOMPATIBLE;
-        free(plan->why);
+        xfree(plan->why);
         plan->why = xstrdup("its DWARF type does not match its symbol's size");
     }
     return plan->verdict;
@@ -274,7 +274,7 @@ static char *variable_named(const struct var *n, const struct object *obj)
 {
     char *name = source_name(n->sym->name);
     char *text = xasprintf("variable '%s' of %s", name, path_shown(obj->name));
-    free(name);
+    xfree(name);
     return text;
 }
 
@@ -285,7 +285,7 @@ static void note(struct bind_result *r, const struct var *n, const struct object
     char *name = source_name(n->sym->name);
     char *text = xasprintf("%s '%s' of %s%s%s", verb, name, path_shown(obj->name), detail ? ": " : "",
                            detail ? detail : "");
-    free(name);
+    xfree(name);
     ARRAY_PUSH(r->notes, r->nnotes, r->capnotes, text);
 }
 
@@ -302,7 +302,7 @@ static void (*user_migration(const struct object *obj, const struct var *n))(con
         if (s->type == STT_FUNC && s->kind == SYM_DEFINED && s->file == obj && !strcmp(s->name, want))
             fn = (void (*)(const void *, void *))(s->call_addr ? s->call_addr : s->addr);
     }
-    free(want);
+    xfree(want);
     return fn;
 }
 
@@ -331,8 +331,8 @@ static char choose(const struct object *obj, const struct var *n, const char *wh
     char *what = variable_named(n, obj);
     char *question = xasprintf("%s: %s%s", what, why, types);
     char answer = o->ask(o->ask_ctx, question, choices);
-    free(question);
-    free(what);
+    xfree(question);
+    xfree(what);
     return answer && strchr(choices, answer) ? answer : 'a';
 }
 
@@ -347,7 +347,7 @@ static enum fate conflict(struct bind_result *r, const struct types *t, const st
     bool asking = obj->link->opts->on_conflict == CONFLICT_ASK && ot && nt;
     char *types = asking ? type_side_by_side(t->old, ot->type, t->new, nt->type) : NULL;
     char choice = choose(obj, n, why, types ? types : "", plan != NULL, can_keep);
-    free(types);
+    xfree(types);
     char *what = variable_named(n, obj);
     enum fate fate = FATE_ABORT;
     if (choice == 'm') {
@@ -370,7 +370,7 @@ static enum fate conflict(struct bind_result *r, const struct types *t, const st
     }
     if (plan && fate != FATE_MIGRATED)
         type_plan_free(plan);
-    free(what);
+    xfree(what);
     return fate;
 }
 
@@ -394,14 +394,14 @@ static enum fate judge_variable(struct bind_result *r, const struct types *t, co
         char *why = xasprintf("size changed (%lu -> %lu bytes), no DWARF to say how",
                               (unsigned long)o->sym->size, (unsigned long)n->sym->size);
         enum fate f = conflict(r, t, o, n, obj, why, NULL);
-        free(why);
+        xfree(why);
         return f;
     }
     if (verdict == TYPES_INCOMPATIBLE) {
         char *why = plan.why ? xstrdup(plan.why) : xstrdup("type changed");
         type_plan_free(&plan);
         enum fate f = conflict(r, t, o, n, obj, why, NULL);
-        free(why);
+        xfree(why);
         return f;
     }
     /* A thread-local variable has a value in every thread: only the plan
@@ -415,7 +415,7 @@ static enum fate judge_variable(struct bind_result *r, const struct types *t, co
         return FATE_MIGRATED;
     }
     enum fate f = conflict(r, t, o, n, obj, loss, &plan);
-    free(loss);
+    xfree(loss);
     return f;
 }
 
@@ -456,11 +456,11 @@ int databind_object(struct object *old, struct object *new, struct bind_result *
     debug_info_close(t.old);
     debug_info_close(t.new);
     if (aborted) {
-        free(ov);
-        free(nv);
-        free(kept_at);
-        free(old_at);
-        free(fate);
+        xfree(ov);
+        xfree(nv);
+        xfree(kept_at);
+        xfree(old_at);
+        xfree(fate);
         return -1;
     }
     while (demote_ambiguous(new, nv, nnew, kept_at))
@@ -472,7 +472,7 @@ int databind_object(struct object *old, struct object *new, struct bind_result *
         if (kept_at[i]) {
             char *name = source_name(s->name);
             sb_printf(&kept, "%s'%s'", kept.len ? ", " : "", name);
-            free(name);
+            xfree(name);
         }
         if (kept_at[i]) {
             add_bind(s->sec, s->value, s->value + s->size, var_delta(&nv[i], kept_at, nv));
@@ -485,7 +485,7 @@ int databind_object(struct object *old, struct object *new, struct bind_result *
             ARRAY_PUSH(r->warnings, r->nwarnings, r->capwarnings,
                        xasprintf("%s keeps its value but moves: its section's layout changed "
                                  "(-fdata-sections keeps each variable in place)", what));
-            free(what);
+            xfree(what);
             r->moved++;
         }
         static const char *const names[] = {"new", "kept", "migrated", "user-migrated", "reset", ""};
@@ -495,35 +495,35 @@ int databind_object(struct object *old, struct object *new, struct bind_result *
     }
     if (kept.len)
         ARRAY_PUSH(r->notes, r->nnotes, r->capnotes, xasprintf("kept %s of %s", kept.s, path_shown(new->name)));
-    free(kept.s);
-    free(ov);
-    free(nv);
-    free(kept_at);
-    free(old_at);
-    free(fate);
+    xfree(kept.s);
+    xfree(ov);
+    xfree(nv);
+    xfree(kept_at);
+    xfree(old_at);
+    xfree(fate);
     return 0;
 }
 
 void bind_result_free(struct bind_result *r)
 {
     for (size_t i = 0; i < r->nfates; i++) {
-        free(r->fates[i].name);
-        free(r->fates[i].object);
+        xfree(r->fates[i].name);
+        xfree(r->fates[i].object);
     }
-    free(r->fates);
+    xfree(r->fates);
     for (size_t i = 0; i < r->nwarnings; i++)
-        free(r->warnings[i]);
-    free(r->warnings);
+        xfree(r->warnings[i]);
+    xfree(r->warnings);
     for (size_t i = 0; i < r->nnotes; i++)
-        free(r->notes[i]);
-    free(r->notes);
+        xfree(r->notes[i]);
+    xfree(r->notes);
     for (size_t i = 0; i < r->nmigrations; i++) {
         if (r->migrations[i].plan)
             type_plan_free(r->migrations[i].plan);
-        free(r->migrations[i].plan);
+        xfree(r->migrations[i].plan);
     }
-    free(r->migrations);
-    free(r->displaced);
-    free(r->copies);
+    xfree(r->migrations);
+    xfree(r->displaced);
+    xfree(r->copies);
     memset(r, 0, sizeof *r);
 }

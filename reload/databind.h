@@ -58,6 +58,5 @@ void bind_result_free(struct bind_result *r);
 void migrations_prepare(struct bind_result *r);
 /* tps: the thread pointers of every thread that runs program code. */
 void migrations_apply(const struct bind_result *r, const uintptr_t *tps, size_t ntps);
-void migrations_rewrite_pointers(const struct bind_result *r, struct link *const *gens, size_t ngens);
 
 #endif

@@ -71,7 +71,7 @@ void datasave_put_back(const struct data_save *saved, const struct link *nl, str
 
 void datasave_free(struct data_save *ds)
 {
-    free(ds->vars);
-    free(ds->bytes);
+    xfree(ds->vars);
+    xfree(ds->bytes);
     *ds = (struct data_save){0};
 }

@@ -63,8 +63,8 @@ void prepare_debug_images(struct program *pg, struct plan *p)
                     keep[n++] = ld->objs[i];
             }
         make_debug_image(pg, ld, keep, n, old, nold, g, NULL, &p->swaps[p->nswaps++]);
-        free(keep);
-        free(old);
+        xfree(keep);
+        xfree(old);
     }
 }
 
@@ -100,9 +100,9 @@ void free_debug_swaps(struct plan *p)
 {
     for (size_t i = 0; i < p->nswaps; i++) {
         jit_entry_free(p->swaps[i].entry);
-        free(p->swaps[i].image);
+        xfree(p->swaps[i].image);
     }
-    free(p->swaps);
+    xfree(p->swaps);
     p->swaps = NULL;
     p->nswaps = 0;
 }

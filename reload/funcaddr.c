@@ -117,7 +117,7 @@ int funcaddr_rewrite_local_refs(struct object *new)
         for (size_t j = 0; j < nf; j++)
             if (fs[j].bytes >= sec->data && fs[j].bytes < sec->data + sec->size)
                 rewrite_function(sec, &fs[j], relocs);
-        free(relocs);
+        xfree(relocs);
         if (!rehearsal && patch_close(&w) < 0)
             return -1;
     }

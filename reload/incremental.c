@@ -94,7 +94,7 @@ static int incremental_archive(struct link *ld, struct archive *ar)
         char *name = h ? xasprintf("%s(%s)", ar->name, h->ar_name) : NULL;
         bool loaded = name && live_object(ld, name) && !strmap_get(&ld->seen, name);
         bool same = loaded && incremental_unchanged(ld, name, hash_bytes(bytes, bytes ? size : 0), NULL);
-        free(name);
+        xfree(name);
         elf_end(probe);
         if (!loaded || same)
             continue;

@@ -5,6 +5,7 @@
 #define HOTLD_PLAN_H
 
 #include "activeness.h"
+#include "pointerscan.h"
 #include "elfimage.h"
 #include "program.h"
 #include "reuse.h"
@@ -56,6 +57,7 @@ struct plan {
     struct data_save save;      /* the replaced objects' variables */
     struct var_copy *put_back;  /* a rollback's: their saved values */
     size_t nput_back;
+    struct pointer_scan pointers; /* to moved storage, rewritten */
     struct overwrite *overwrites; /* registry.c, vtables.c */
     size_t noverwrites, capoverwrites;
 };

@@ -84,18 +84,19 @@ static int plan_reload(struct program *pg, struct plan *p)
 static void free_plan(struct plan *p)
 {
     bind_result_free(&p->binds);
-    free(p->overwrites);
-    free(p->redirects);
-    free(p->inside);
+    pointers_free(&p->pointers);
+    xfree(p->overwrites);
+    xfree(p->redirects);
+    xfree(p->inside);
     activeness_free(&p->act);
-    free(p->removed_objs);
-    free(p->replaced);
-    free(p->moved.syms);
-    free(p->moved.was);
-    free(p->moved_data.syms);
-    free(p->moved_data.was);
-    free(p->restores);
-    free(p->put_back);
+    xfree(p->removed_objs);
+    xfree(p->replaced);
+    xfree(p->moved.syms);
+    xfree(p->moved.was);
+    xfree(p->moved_data.syms);
+    xfree(p->moved_data.was);
+    xfree(p->restores);
+    xfree(p->put_back);
     datasave_free(&p->save);
     source_list_free(&p->sources);
 }
@@ -248,7 +249,7 @@ static int apply_plan(struct program *pg, struct plan *p, double start, char **r
     char *full = describe(pg, p, ms, true, whole < 0 ? last_error() : NULL);
     *report = describe(pg, p, ms, p->nl->opts->report_each, whole < 0 ? last_error() : NULL);
     record_reload(pg, p, full); /* the history, --status --vars: every line */
-    free(full);
+    xfree(full);
     return 1;
 }
 

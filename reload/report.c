@@ -51,6 +51,10 @@ char *describe(const struct program *pg, const struct plan *p, double ms, bool e
     sb_printf(&sb, ": %zu functions changed, %zu added, %zu removed; ", p->changed, p->added, p->removed);
     sb_printf(&sb, "%zu variables kept, %zu migrated, %zu reset, %zu new", p->binds.kept + p->binds.moved,
               p->binds.migrated + p->binds.user_migrated, p->binds.reset, p->binds.added);
+    const struct pointer_scan *ps = &p->pointers;
+    if (ps->in_data + ps->in_memory)
+        sb_printf(&sb, "; %zu pointer%s rewritten, %zu on the heap or stacks", ps->in_data + ps->in_memory,
+                  ps->in_data + ps->in_memory == 1 ? "" : "s", ps->in_memory);
     sb_printf(&sb, " (%.1f ms)", ms);
     if (p->again) {
         sb_printf(&sb, "\nhotld: ");
@@ -72,10 +76,10 @@ char *describe(const struct program *pg, const struct plan *p, double ms, bool e
 static void free_fates(struct var_fate *f, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        free(f[i].name);
-        free(f[i].object);
+        xfree(f[i].name);
+        xfree(f[i].object);
     }
-    free(f);
+    xfree(f);
 }
 
 /* Keep what the debugger helper shows: the report and the variables.
@@ -87,7 +91,7 @@ void record_reload(struct program *pg, struct plan *p, const char *report)
 {
     struct reload_record r = {pg->generation, xstrdup(report)};
     if (pg->nhistory == HISTORY_KEPT) {
-        free(pg->history[0].report);
+        xfree(pg->history[0].report);
         memmove(pg->history, pg->history + 1, --pg->nhistory * sizeof *pg->history);
     }
     ARRAY_PUSH(pg->history, pg->nhistory, pg->caphistory, r);

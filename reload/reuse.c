@@ -168,6 +168,6 @@ bool reuse_same_image(const struct link *nl, const struct link *g, struct entry_
     bool same = true;
     for (int seg = 0; seg < NSEGMENTS && same; seg++)
         same = seg == SEG_DATA || same_segment(a, &entries, (enum segment)seg, r, n, &cap);
-    free(entries.at);
+    xfree(entries.at);
     return same;
 }

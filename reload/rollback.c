@@ -75,7 +75,7 @@ int reload_rollback(struct program *pg, char **report)
         rc = reload_apply(pg, &opts, report);
         pg->rolling_back = false;
     }
-    free(inputs);
+    xfree(inputs);
     strmap_free(&override);
     return rc;
 }

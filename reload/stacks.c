@@ -50,7 +50,7 @@ void stacks_prepare(void)
     size_t n = 0;
     each_map_line(count_line, &n);
     if (n * 2 + 256 > capmaps) {
-        free(maps);
+        xfree(maps);
         capmaps = n * 2 + 256;
         maps = xcalloc(capmaps, sizeof *maps);
     }

@@ -115,7 +115,7 @@ static char *class_name(const char *vtable)
     const char *prefix = "vtable for ";
     char *name = full && !strncmp(full, prefix, strlen(prefix)) ? xstrdup(full + strlen(prefix))
                                                                 : xstrdup(vtable);
-    free(full);
+    xfree(full);
     return name;
 }
 
@@ -132,7 +132,7 @@ static int size_conflict(struct plan *p, const struct object *obj, const struct 
     if (o->on_conflict == CONFLICT_ASK && o->ask) {
         char *question = xasprintf("class '%s' of %s: %s (k: reload anyway)", cls, path_shown(obj->name), why);
         answer = o->ask(o->ask_ctx, question, "ka");
-        free(question);
+        xfree(question);
     } else if (o->on_conflict != CONFLICT_ABORT && o->on_conflict != CONFLICT_ASK) {
         answer = 'k';
     }
@@ -144,8 +144,8 @@ static int size_conflict(struct plan *p, const struct object *obj, const struct 
     else
         rc = fail("class '%s' of %s: %s; reload aborted (--on-conflict=keep reloads anyway)", cls,
                   path_shown(obj->name), why);
-    free(why);
-    free(cls);
+    xfree(why);
+    xfree(cls);
     return rc;
 }
 
@@ -172,7 +172,7 @@ static int plan_vtable(const struct program *pg, struct plan *p, struct object *
         ARRAY_PUSH(p->binds.notes, p->binds.nnotes, p->binds.capnotes,
                    xasprintf("rewrote the vtable of '%s' of %s: its methods changed slots, and objects made "
                              "earlier use the new table", cls, path_shown(obj->name)));
-        free(cls);
+        xfree(cls);
     }
     return 0;
 }

@@ -32,8 +32,8 @@ void message_add_tagged(struct message *m, char tag, const char *text)
 void message_free(struct message *m)
 {
     for (size_t i = 0; i < m->nfields; i++)
-        free(m->fields[i]);
-    free(m->fields);
+        xfree(m->fields[i]);
+    xfree(m->fields);
     if (m->fd_plus_one)
         close(m->fd_plus_one - 1);
     *m = (struct message){0};
@@ -143,7 +143,7 @@ int message_send_fd(int fd, const struct message *m, int passed)
     for (size_t i = 0; i < m->nfields; i++)
         p = stpcpy(p, m->fields[i]) + 1;
     int rc = write_all(fd, body, len + 4, passed);
-    free(body);
+    xfree(body);
     return rc;
 }
 
@@ -169,7 +169,7 @@ int message_recv(int fd, struct message *m)
     }
     char *body = xmalloc(len + 1);
     int rc = read_all(fd, body, len, &passed) < 0 ? -1 : message_parse(body, len, m);
-    free(body);
+    xfree(body);
     if (rc == 0)
         m->fd_plus_one = passed;
     else if (passed)
@@ -199,7 +199,7 @@ char *control_socket_path(const char *session)
             strcpy(cwd, "/");
         path = xasprintf("%s/cwd-%016llx.sock", dir, (unsigned long long)hash_bytes(cwd, strlen(cwd)));
     }
-    free(dir);
+    xfree(dir);
     return path;
 }
 
@@ -247,7 +247,7 @@ int control_listen(const char *path)
     char *dir = xstrdup(path);
     *strrchr(dir, '/') = 0;
     int rc = check_private_dir(dir);
-    free(dir);
+    xfree(dir);
     struct sockaddr_un sa;
     if (rc < 0 || make_address(path, &sa) < 0)
         return -1;

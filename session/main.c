@@ -34,6 +34,10 @@ static const char usage[] =
     "                      follow its new type whole (ask: the default on a\n"
     "                      terminal; migrate, otherwise: carry what can follow,\n"
     "                      say what is lost, abort if nothing can follow)\n"
+    "  --rewrite-pointers=all|data|none\n"
+    "                      where pointers into storage a reload moves are pointed\n"
+    "                      at its new place: all the program's writable memory\n"
+    "                      (heap, stacks, TLS: the default), its data, or nowhere\n"
     "\n"
     "The program's image: ask the running session, or, given FILEs and no\n"
     "session, read them (--sizes, --refs) or load them without running main.\n"
@@ -193,6 +197,17 @@ int hotld_main(int argc, char **argv)
             }
             o.link.on_conflict = (enum conflict_policy)p;
             conflict_given = true;
+        } else if ((v = option_value(argc, argv, &i, "--rewrite-pointers"))) {
+            static const char *const reaches[] = {[POINTERS_ALL] = "all", [POINTERS_DATA] = "data",
+                                                  [POINTERS_NONE] = "none"};
+            int r = 0;
+            while (r < 3 && strcmp(v, reaches[r]))
+                r++;
+            if (r == 3) {
+                fprintf(stderr, "hotld: error: --rewrite-pointers: all, data or none\n");
+                return 2;
+            }
+            o.link.rewrite_pointers = (enum pointer_reach)r;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "hotld: error: unknown option '%s' (see hotld --help)\n", a);
             return 2;

@@ -44,7 +44,7 @@ static const char *absolute(const char *path, const char *cwd)
     if (len == 0)
         out[len++] = '/';
     out[len] = 0;
-    free(copy);
+    xfree(copy);
     return out;
 }
 

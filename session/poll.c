@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "pointerscan.h"
 #include "session.h"
 #include "util.h"
 
@@ -34,7 +35,9 @@ void hotld_poll_impl(void)
     if (!p)
         return;
     clear_error(); /* this thread's: an earlier job's may be there */
+    pointers_program_frames_above((uintptr_t)__builtin_frame_address(0));
     int rc = p->job(p->arg, &p->report);
+    pointers_program_frames_above(0);
     pthread_mutex_lock(&poll_lock);
     p->rc = rc;
     if (rc < 0)
@@ -66,7 +69,7 @@ int at_safe_point(int (*job)(void *, char **), void *arg, char **report)
         ;
     if (!p->done && poll_request == p) {
         poll_request = NULL;
-        free(p);
+        xfree(p);
         pthread_mutex_unlock(&poll_lock);
         return fail("the program did not call hotld_poll() within %d ms (--reload-timeout)",
                     the_session.program.reload_timeout_ms);
@@ -77,7 +80,7 @@ int at_safe_point(int (*job)(void *, char **), void *arg, char **report)
     *report = p->report;
     if (rc < 0)
         fail("%s", p->error);
-    free(p);
+    xfree(p);
     pthread_mutex_unlock(&poll_lock);
     return rc;
 }

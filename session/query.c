@@ -81,7 +81,7 @@ static int image_query(const struct query *q, struct link *ld, struct strbuf *te
             rc = !strcmp(q->graph, "dot") ? inspect_refs_dot(objs, n, q->arg, doc)
                                           : inspect_refs_svg(objs, n, q->arg, doc);
     }
-    free(objs);
+    xfree(objs);
     return rc;
 }
 
@@ -205,8 +205,8 @@ static bool session_runs(const char *socket_path, const struct link_options *opt
     struct query names = {.command = "names", .program = opts};
     struct strbuf text = {0}, doc = {0};
     int rc = query_remote(socket_path, &names, &text, &doc);
-    free(text.s);
-    free(doc.s);
+    xfree(text.s);
+    xfree(doc.s);
     clear_error();
     return rc != QUERY_NOT_ASKED;
 }
@@ -252,8 +252,8 @@ int query_main(const struct query *asked, const char *graph_file, const char *so
         fputs(text.s ? text.s : "", stdout);
     if (rc == 0 && graph_file && write_graph(graph_file, &doc))
         rc = -1;
-    free(text.s);
-    free(doc.s);
+    xfree(text.s);
+    xfree(doc.s);
     fflush(stdout);
     /* a loaded image's program may have threads and destructors: leave
      * as a linked program's exit would */

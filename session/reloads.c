@@ -25,7 +25,7 @@ static void find_clean_inputs(const struct link_options *opts, struct strmap *cl
         if (!opts->inputs[i].is_lib)
             paths[n++] = opts->inputs[i].arg;
     tracker_clean_paths(paths, n, clean);
-    free(paths);
+    xfree(paths);
 }
 
 static uint64_t inputs_digest(const struct link_options *o)
@@ -46,14 +46,14 @@ void remember_inputs(const struct link_options *o)
     struct program *pg = &se->program;
     se->inputs_digest = inputs_digest(o);
     for (size_t i = 0; i < pg->ncurrent_inputs; i++)
-        free((char *)pg->current_inputs[i].arg);
+        xfree((char *)pg->current_inputs[i].arg);
     pg->ncurrent_inputs = 0;
     for (size_t i = 0; i < o->ninputs; i++) {
         struct link_input in = {xstrdup(o->inputs[i].arg), o->inputs[i].is_lib};
         ARRAY_PUSH(pg->current_inputs, pg->ncurrent_inputs, pg->capcurrent_inputs, in);
     }
     for (size_t i = 0; i < se->nfixed; i++)
-        free((char *)se->fixed[i].arg);
+        xfree((char *)se->fixed[i].arg);
     se->nfixed = 0;
     for (size_t i = 0; i < o->ninputs; i++)
         if (o->inputs[i].is_lib || !strmap_get(&pg->live->by_name, o->inputs[i].arg)) {
@@ -101,7 +101,7 @@ static bool fast_inputs(const struct link_options *opts, struct link_options *fa
         return false;
     struct input_list l = {0};
     if (!changed_objects(&l)) {
-        free(l.in);
+        xfree(l.in);
         return false;
     }
     for (size_t i = 0; i < se->nfixed; i++)
@@ -140,8 +140,8 @@ static int apply_reload(struct link_options *opts, char **report)
             remember_inputs(opts);
     }
     if (quick)
-        free(fast.inputs);
-    free(the_session.program.last_report);
+        xfree(fast.inputs);
+    xfree(the_session.program.last_report);
     the_session.program.last_report = rc < 0 ? xasprintf("hotld: error: reload failed: %s", last_error())
                                      : xstrdup(rc > 0 ? last_recorded_report(&the_session.program) : *report);
     pthread_mutex_unlock(&the_session.program.lock);

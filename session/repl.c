@@ -29,7 +29,7 @@ static void load_names(query_fn ask, void *ctx)
     struct query q = {.command = "names"};
     struct strbuf text = {0}, doc = {0};
     for (size_t i = 0; i < nnames; i++)
-        free(names[i]);
+        xfree(names[i]);
     nnames = 0;
     if (ask(ctx, &q, &text, &doc) == 0)
         for (char *line = text.s, *next; line && *line; line = next) {
@@ -38,11 +38,12 @@ static void load_names(query_fn ask, void *ctx)
                 *next++ = 0;
             ARRAY_PUSH(names, nnames, capnames, xstrdup(line));
         }
-    free(text.s);
-    free(doc.s);
+    xfree(text.s);
+    xfree(doc.s);
 }
 
-/* readline's generator: the next name that starts with text. */
+/* readline's generator: the next name that starts with text, in a block
+ * readline frees (so not one of hotld's: base/owned.h). */
 static char *next_name(const char *text, int state)
 {
     static size_t i, len;
@@ -52,7 +53,7 @@ static char *next_name(const char *text, int state)
     }
     while (i < nnames)
         if (!strncmp(names[i++], text, len))
-            return xstrdup(names[i - 1]);
+            return strdup(names[i - 1]);
     return NULL;
 }
 
@@ -89,8 +90,8 @@ static void run_line(query_fn ask, void *ctx, char *line)
     else
         fputs(text.s ? text.s : "", stdout);
     fflush(stdout);
-    free(text.s);
-    free(doc.s);
+    xfree(text.s);
+    xfree(doc.s);
 }
 
 /* A line from readline on a terminal; from a pipe, as it is (readline
@@ -103,7 +104,7 @@ static char *next_line(bool interactive)
     size_t cap = 0;
     ssize_t n = getline(&line, &cap, stdin);
     if (n < 0) {
-        free(line);
+        xfree(line);
         return NULL;
     }
     if (n && line[n - 1] == '\n')
@@ -135,7 +136,7 @@ int repl_run(query_fn ask, void *ctx)
         for (size_t n = strlen(s); n && (s[n - 1] == ' ' || s[n - 1] == '\t');)
             s[--n] = 0; /* completion leaves a space */
         if (!strcmp(s, "quit") || !strcmp(s, "exit") || !strcmp(s, "q")) {
-            free(line);
+            xfree(line);
             break;
         }
         if (!strcmp(s, "help"))
@@ -145,7 +146,7 @@ int repl_run(query_fn ask, void *ctx)
         bool called = strchr(s, '(') != NULL;
         if (*s)
             add_history(s);
-        free(line);
+        xfree(line);
         if (called)
             load_names(ask, ctx); /* a call may have reloaded the program */
     }
@@ -153,9 +154,9 @@ int repl_run(query_fn ask, void *ctx)
         write_history(history);
         history_truncate_file(history, 1000);
     }
-    free(history);
+    xfree(history);
     for (size_t i = 0; i < nnames; i++)
-        free(names[i]);
-    free(names);
+        xfree(names[i]);
+    xfree(names);
     return 0;
 }

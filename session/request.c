@@ -15,6 +15,8 @@
 
 /* --on-conflict in a request: one letter, by enum conflict_policy. */
 #define CONFLICT_LETTERS "rkaqm"
+/* --rewrite-pointers: one letter, by enum pointer_reach. */
+#define REACH_LETTERS "adn"
 
 static void encode_inputs(struct message *m, const struct link_options *o)
 {
@@ -42,6 +44,8 @@ void reload_request_encode(struct message *m, const struct session_options *o)
         message_add_tagged(m, 'a', o->argv[i]);
     char policy[2] = {CONFLICT_LETTERS[o->link.on_conflict], 0};
     message_add_tagged(m, 'p', policy);
+    char reach[2] = {REACH_LETTERS[o->link.rewrite_pointers], 0};
+    message_add_tagged(m, 'r', reach);
     if (verbose)
         message_add_tagged(m, 'v', "1");
     if (o->link.reload_timeout_ms) {
@@ -75,6 +79,13 @@ int reload_request_decode(const struct message *m, struct link_options *o)
             if (!policy || !f[2] || f[3])
                 return fail("malformed reload request field '%.40s'", f);
             o->on_conflict = (enum conflict_policy)(policy - CONFLICT_LETTERS);
+            continue;
+        }
+        if (f[0] == 'r') {
+            const char *reach = strchr(REACH_LETTERS, f[2]);
+            if (!reach || !f[2] || f[3])
+                return fail("malformed reload request field '%.40s'", f);
+            o->rewrite_pointers = (enum pointer_reach)(reach - REACH_LETTERS);
             continue;
         }
         if (f[0] == 'f' || f[0] == 'l') {

@@ -70,7 +70,7 @@ static char *status_text(bool vars)
     for (size_t i = 0; i < n; i++)
         sb_printf(&sb, "  %-50s generation %u, image at 0x%lx\n", objs[i]->name, program_version_of(pg, objs[i]),
                   (unsigned long)objs[i]->link->image->base);
-    free(objs);
+    xfree(objs);
     if (vars)
         vars_text(&sb, pg);
     pthread_mutex_unlock(&pg->lock);
@@ -226,8 +226,8 @@ static void serve_query(int fd, const struct message *m)
         message_add(&reply, j.doc.s ? j.doc.s : "");
     message_send(fd, &reply);
     message_free(&reply);
-    free(text);
-    free(j.doc.s);
+    xfree(text);
+    xfree(j.doc.s);
 }
 
 static void serve_request(int fd)
@@ -243,7 +243,7 @@ static void serve_request(int fd)
     if (!strcmp(m.fields[0], "status")) {
         char *text = status_text(m.nfields > 1 && !strcmp(m.fields[1], "vars"));
         answer(fd, true, text);
-        free(text);
+        xfree(text);
     } else if (!strcmp(m.fields[0], "query")) {
         serve_query(fd, &m);
     } else if (!strcmp(m.fields[0], "reload") && !same_program(&m)) {
@@ -257,9 +257,9 @@ static void serve_request(int fd)
             answer(fd, false, last_error());
         else
             answer(fd, true, report);
-        free(report);
-        free(opts.inputs);
-        free(opts.libdirs);
+        xfree(report);
+        xfree(opts.inputs);
+        xfree(opts.libdirs);
     } else {
         answer(fd, false, "unknown request");
     }
@@ -278,7 +278,7 @@ static void reload_for_debugger(void)
     opts.ninputs = pg->ncurrent_inputs;
     char *report = NULL;
     session_reload(&opts, &report);
-    free(report); /* the helper reads pg->last_report */
+    xfree(report); /* the helper reads pg->last_report */
 }
 
 static void *control_thread(void *arg)
@@ -329,7 +329,7 @@ bool start_control(const char *path)
     char *dir = xasprintf("%.*s", (int)(strrchr(path, '/') - path), path);
     the_session.program.source_root = xasprintf("%s/sources-%d", dir, (int)server_pid);
     snapshot_remove_stale(dir);
-    free(dir);
+    xfree(dir);
     atexit(remove_socket);
     start_thread(control_thread, (void *)(intptr_t)fd);
     return true;

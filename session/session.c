@@ -61,17 +61,17 @@ int session_main(struct session_options *o)
     if (o->mode == MODE_STATUS || o->mode == MODE_QUERY) {
         int rc = o->mode == MODE_STATUS ? client_status(path, o->vars)
                                         : query_main(&o->query, o->graph_file, path, &o->link);
-        free(path);
+        xfree(path);
         return rc;
     }
     int fd = control_connect(path);
     if (fd >= 0) {
         int rc = client_reload(fd, o);
         if (rc >= 0) {
-            free(path);
+            xfree(path);
             return rc;
         }
-        free(path);
+        xfree(path);
         if (o->session) {
             fprintf(stderr, "hotld: error: session '%s' runs another program (other arguments, or none of these "
                             "objects): not reloaded, and not started again\n",

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "session.h"
+#include "pointerscan.h"
 #include "stopworld.h"
 
 struct thread_start {
@@ -19,6 +20,7 @@ static void *hotld_thread(void *p)
     struct thread_start *ts = p;
     void *(*fn)(void *) = ts->fn, *arg = ts->arg;
     world_exempt((pid_t)syscall(SYS_gettid));
+    pointers_skip_own_stack();
     sem_post(&ts->registered);
     return fn(arg);
 }

@@ -55,7 +55,7 @@ void tracker_watch(const char *path)
     int wd = inotify_add_watch(fd, dir, EVENTS);
     if (wd < 0) {
         unwatched = true;
-        free(dir);
+        xfree(dir);
         return;
     }
     struct dir d = {wd, dir};
@@ -108,7 +108,7 @@ bool tracker_changed_paths(void (*each)(const char *path, void *ctx), void *ctx)
 void tracker_settle(void)
 {
     for (size_t i = 0; i < dirty.cap; i++)
-        free((char *)dirty.slots[i].key);
+        xfree((char *)dirty.slots[i].key);
     strmap_free(&dirty);
     overflowed = false;
     baseline = fd >= 0;

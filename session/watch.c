@@ -41,12 +41,12 @@ static void add_file(const char *path)
 {
     char *copy = xstrdup(path), *slash = strrchr(copy, '/');
     if (!slash)
-        return free(copy);
+        return xfree(copy);
     *slash = 0;
     int wd = watch_dir(copy[0] ? copy : "/");
     if (wd < 0) {
         warn("--watch: cannot watch %s: %s", copy, strerror(errno));
-        return free(copy);
+        return xfree(copy);
     }
     struct watched w = {wd, copy, slash + 1};
     ARRAY_PUSH(files, nfiles, capfiles, w);
@@ -83,7 +83,7 @@ static void reload_now(void)
         fprintf(stderr, "hotld: error: reload failed: %s\n", last_error());
     else
         fprintf(stderr, "%s\n", report);
-    free(report);
+    xfree(report);
 }
 
 static void *watch_thread(void *arg)

@@ -73,4 +73,54 @@ static inline int serve_queries(void (*answer)(const char *tag), void (*other)(c
     return 0;
 }
 
+#ifdef RT_POLLING
+#include <errno.h>
+#include <poll.h>
+#include <unistd.h>
+
+/* serve_queries for a program that gets its reloads at hotld_poll(): the
+ * loop waits for input 20 ms at a time and calls poll_fn (hotld_poll) in
+ * between, so reloads run in this thread, below main's frame. */
+static inline int serve_queries_polling(void (*answer)(const char *tag), void (*other)(const char *line),
+                                        void (*poll_fn)(void))
+{
+    char buf[512];
+    size_t len = 0;
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    puts("ready");
+    for (;;) {
+        struct pollfd pfd = {0, POLLIN, 0};
+        int r = poll(&pfd, 1, 20);
+        char *nl;
+        poll_fn();
+        if (r <= 0)
+            continue;
+        ssize_t got = read(0, buf + len, sizeof buf - 1 - len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return 0;
+        len += (size_t)got;
+        buf[len] = 0;
+        while ((nl = strchr(buf, '\n'))) {
+            const char *tag;
+            *nl = 0;
+            if ((tag = query_tag(buf))) {
+                answer(tag);
+                printf("%s end\n", tag);
+            } else if (!strcmp(buf, "quit")) {
+                return 0;
+            } else if (other) {
+                other(buf);
+            }
+            len -= (size_t)(nl + 1 - buf);
+            memmove(buf, nl + 1, len + 1);
+        }
+        if (len == sizeof buf - 1)
+            len = 0;            /* an overlong line: drop it */
+    }
+}
+#endif
+
+
 #endif

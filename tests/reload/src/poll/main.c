@@ -2,10 +2,8 @@
  * context pointer, calls hotld_poll() about every 20 ms from its main loop
  * (a point of its choice), and reports hotld_generation(). The same source
  * is also linked normally (without hotld), where all of it is a no-op. */
-#include <errno.h>
-#include <poll.h>
-#include <unistd.h>
 #include <hotld.h>
+#define RT_POLLING
 #include "rt.h"
 
 int mod_version(void);
@@ -43,41 +41,11 @@ static void report(const char *tag)
     printf("%s gen_seen", tag);
     for (i = 0; i < n && i < 16; i++)
         printf(" %u", ctx.gen_seen[i]);
-    printf("\n%s end\n", tag);
+    printf("\n");
 }
 
 int main(void)
 {
-    char buf[512];
-    size_t len = 0;
-    setvbuf(stdout, NULL, _IOLBF, 0);
     hotld_on_reload(on_reload, &ctx);
-    puts("ready");
-    for (;;) {
-        struct pollfd pfd = {0, POLLIN, 0};
-        int r = poll(&pfd, 1, 20);
-        char *nl;
-        hotld_poll();
-        if (r <= 0)
-            continue;
-        ssize_t got = read(0, buf + len, sizeof buf - 1 - len);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            return 0;
-        len += (size_t)got;
-        buf[len] = 0;
-        while ((nl = strchr(buf, '\n'))) {
-            const char *tag;
-            *nl = 0;
-            if ((tag = query_tag(buf)))
-                report(tag);
-            else if (!strcmp(buf, "quit"))
-                return 0;
-            len -= (size_t)(nl + 1 - buf);
-            memmove(buf, nl + 1, len + 1);
-        }
-        if (len == sizeof buf - 1)
-            len = 0;            /* an overlong line: drop it */
-    }
+    return serve_queries_polling(report, NULL, hotld_poll);
 }

@@ -1,0 +1,122 @@
+/* hotld's own heap blocks, in an open-addressing table of their start
+ * addresses (linear probing, deletion by shifting back, at most half
+ * full); a block's end is malloc_usable_size's, asked only for a
+ * snapshot. hotld's threads allocate concurrently, so a lock guards it;
+ * the table itself comes from plain malloc, since it is not a record the
+ * scan could confuse. */
+#include <malloc.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "owned.h"
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static uintptr_t *slots;        /* block starts; 0: empty */
+static size_t cap, used;
+
+/* Blocks are 16-byte aligned (8 under ASan), and those allocated one
+ * after the other land in nearby slots: a mixing hash made every note a cache miss, and
+ * the first link of 1,000 objects 8% slower (3% like this). */
+static size_t home(uintptr_t p)
+{
+    return (size_t)(p >> 4) & (cap - 1);
+}
+
+static void put(uintptr_t p)
+{
+    size_t i = home(p);
+    while (slots[i] && slots[i] != p)
+        i = (i + 1) & (cap - 1);
+    used += !slots[i];
+    slots[i] = p;
+}
+
+static void grow(void)
+{
+    uintptr_t *old = slots;
+    size_t oldcap = cap;
+    cap = cap ? cap * 2 : 1024;
+    slots = calloc(cap, sizeof *slots);
+    if (!slots) {
+        fputs("hotld: error: out of memory for the table of hotld's heap blocks\n", stderr);
+        abort();
+    }
+    used = 0;
+    for (size_t i = 0; i < oldcap; i++)
+        if (old[i])
+            put(old[i]);
+    free(old);
+}
+
+void owned_note(uintptr_t p)
+{
+    pthread_mutex_lock(&lock);
+    if ((used + 1) * 2 > cap)
+        grow();
+    put(p);
+    pthread_mutex_unlock(&lock);
+}
+
+/* Close the gap at i: a later entry of the run whose home is not
+ * between the gap and it moves into the gap. */
+static void remove_at(size_t i)
+{
+    slots[i] = 0;
+    used--;
+    for (size_t j = (i + 1) & (cap - 1); slots[j]; j = (j + 1) & (cap - 1)) {
+        size_t h = home(slots[j]);
+        bool stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
+        if (!stays) {
+            slots[i] = slots[j];
+            slots[j] = 0;
+            i = j;
+        }
+    }
+}
+
+void owned_forget(uintptr_t p)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&lock);
+    size_t i = cap ? home(p) : 0;
+    while (cap && slots[i] && slots[i] != p)
+        i = (i + 1) & (cap - 1);
+    if (cap && slots[i])
+        remove_at(i);
+    pthread_mutex_unlock(&lock);
+}
+
+static int by_start(const void *a, const void *b)
+{
+    const struct owned_block *x = a, *y = b;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+size_t owned_blocks(struct owned_block *out, size_t max)
+{
+    pthread_mutex_lock(&lock);
+    size_t n = used;
+    for (size_t i = 0, k = 0; n <= max && i < cap; i++)
+        if (slots[i])
+            out[k++] = (struct owned_block){slots[i], slots[i] + malloc_usable_size((void *)slots[i])};
+    pthread_mutex_unlock(&lock);
+    if (n <= max)
+        qsort(out, n, sizeof *out, by_start);
+    return n;
+}
+
+bool owned_block_holds(const struct owned_block *blocks, size_t n, uintptr_t addr)
+{
+    size_t lo = 0, hi = n; /* the last block starting at or below addr */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (blocks[mid].start <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && addr < blocks[lo - 1].end;
+}
