@@ -36,6 +36,10 @@ struct debug_info {
     size_t nvars, capvars;
     struct debug_func *funcs;
     size_t nfuncs, capfuncs;
+    struct debug_type *types;
+    size_t ntypes, captypes;
+    uint64_t *pointees;         /* what pointer and reference types lead to */
+    size_t npointees, cappointees;
 };
 
 Dwarf_Debug debug_info_dbg(const struct debug_info *di)
@@ -219,6 +223,55 @@ static void note_function(struct debug_info *di, Dwarf_Die die)
         ARRAY_PUSH(di->funcs, di->nfuncs, di->capfuncs, ((struct debug_func){name, off}));
 }
 
+static bool is_aggregate(Dwarf_Half tag)
+{
+    return tag == DW_TAG_structure_type || tag == DW_TAG_class_type || tag == DW_TAG_union_type;
+}
+
+/* A struct, class or union whose layout this object has, by name: its
+ * own, or a typedef's for an unnamed one ("typedef struct {...} vec2"). */
+static void note_type(struct debug_info *di, Dwarf_Die die, const char *name, const char *scope)
+{
+    Dwarf_Off off;
+    Dwarf_Unsigned size = 0;
+    Dwarf_Error err = NULL;
+    Dwarf_Half tag = die_tag(die);
+    if (!*name || die_flag(die, DW_AT_declaration) || dwarf_dieoffset(die, &off, &err) != DW_DLV_OK)
+        return;
+    die_udata(die, DW_AT_byte_size, &size);
+    const char *inner = strstr(scope, "::"); /* past the unit's file name */
+    struct debug_type t = {xasprintf("%s::%s", scope, name), inner ? xasprintf("%s::%s", inner + 2, name)
+                                                                   : xstrdup(name),
+                           tag == DW_TAG_class_type ? "class" : tag == DW_TAG_union_type ? "union" : "struct",
+                           off, size, false};
+    ARRAY_PUSH(di->types, di->ntypes, di->captypes, t);
+}
+
+static void note_typedef(struct debug_info *di, Dwarf_Die die, const char *scope)
+{
+    Dwarf_Off target;
+    Dwarf_Die t;
+    if (!die_ref(die, DW_AT_type, &target) || !(t = die_at(di->dbg, target)))
+        return;
+    if (is_aggregate(die_tag(t)) && !*die_name(t))
+        note_type(di, t, die_name(die), scope);
+    dwarf_dealloc_die(t);
+}
+
+/* A pointer or reference type: the type it leads to, typedefs and
+ * qualifiers aside, may have objects anywhere. */
+static void note_pointer(struct debug_info *di, Dwarf_Die die)
+{
+    Dwarf_Off target, off;
+    Dwarf_Die t;
+    Dwarf_Error err = NULL;
+    if (!die_ref(die, DW_AT_type, &target) || !(t = die_strip(di->dbg, target)))
+        return;
+    if (dwarf_dieoffset(t, &off, &err) == DW_DLV_OK)
+        ARRAY_PUSH(di->pointees, di->npointees, di->cappointees, off);
+    dwarf_dealloc_die(t);
+}
+
 /* The scope a DIE opens, inside scope: "file.c", "f", "f{1}", "ns::". */
 static char *inner_scope(const struct debug_info *di, Dwarf_Die die, Dwarf_Half tag, const char *scope,
                          unsigned block)
@@ -243,6 +296,12 @@ static void walk(struct debug_info *di, Dwarf_Die die, uint64_t addr_base, const
             note_variable(di, die, addr_base, scope);
         else if (tag == DW_TAG_subprogram)
             note_function(di, die);
+        else if (is_aggregate(tag))
+            note_type(di, die, die_name(die), scope);
+        else if (tag == DW_TAG_typedef)
+            note_typedef(di, die, scope);
+        else if (tag == DW_TAG_pointer_type || tag == DW_TAG_reference_type || tag == DW_TAG_rvalue_reference_type)
+            note_pointer(di, die);
         bool opens = tag == DW_TAG_subprogram || tag == DW_TAG_lexical_block ||
                      tag == DW_TAG_namespace || tag == DW_TAG_compile_unit;
         if (opens && depth < 64 && (child = die_first_child(die))) {
@@ -271,6 +330,22 @@ static uint64_t addr_base_of(Dwarf_Die cu)
     return base;
 }
 
+static int by_value(const void *a, const void *b)
+{
+    const uint64_t *x = a, *y = b;
+    return (*x > *y) - (*x < *y);
+}
+
+/* Which types a pointer or reference type leads to. */
+static void mark_pointed_to(struct debug_info *di)
+{
+    if (di->npointees)
+        qsort(di->pointees, di->npointees, sizeof *di->pointees, by_value);
+    for (size_t i = 0; i < di->ntypes; i++)
+        di->types[i].pointed_to = di->npointees && bsearch(&di->types[i].die, di->pointees, di->npointees,
+                                                           sizeof *di->pointees, by_value);
+}
+
 static void read_units(struct debug_info *di)
 {
     Dwarf_Error err = NULL;
@@ -283,6 +358,7 @@ static void read_units(struct debug_info *di)
             continue;
         walk(di, cu, addr_base_of(cu), "", 0);
     }
+    mark_pointed_to(di);
 }
 
 /* The debug sections this reader needs (and their relocations): the rest
@@ -393,6 +469,12 @@ void debug_info_close(struct debug_info *di)
         xfree(di->vars[i].key);
     xfree(di->vars);
     xfree(di->funcs);
+    for (size_t i = 0; i < di->ntypes; i++) {
+        xfree(di->types[i].key);
+        xfree(di->types[i].name);
+    }
+    xfree(di->types);
+    xfree(di->pointees);
     xfree(di);
 }
 
@@ -408,6 +490,12 @@ const struct debug_var *debug_var_at(const struct debug_info *di, uint32_t sec, 
         if (di->vars[i].section == sec && di->vars[i].offset == offset)
             return &di->vars[i];
     return NULL;
+}
+
+const struct debug_type *debug_types(const struct debug_info *di, size_t *n)
+{
+    *n = di->ntypes;
+    return di->types;
 }
 
 const struct debug_func *debug_func_named(const struct debug_info *di, const char *name)

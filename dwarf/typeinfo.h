@@ -42,6 +42,17 @@ struct debug_func {
     uint64_t die;
 };
 
+/* A struct, class or union whose layout the object defines. */
+struct debug_type {
+    char *key;                  /* with its scope: "file.c::ns::Name" */
+    char *name;                 /* as the source spells it: "ns::Name" */
+    const char *kind;           /* "struct", "class", "union" */
+    uint64_t die;
+    uint64_t size;
+    bool pointed_to;            /* a pointer or reference type leads to
+                                   it: objects of it may be anywhere */
+};
+
 /* The DWARF of the relocatable object whose ELF bytes these are; NULL if
  * it has none (not built with -g) or libdwarf cannot read it. */
 struct debug_info *debug_info_open(const char *bytes, size_t size);
@@ -50,6 +61,8 @@ void debug_info_close(struct debug_info *di);
 const struct debug_var *debug_var_at(const struct debug_info *di, uint32_t sec, uint64_t offset);
 /* Every variable found, in DWARF order. */
 const struct debug_var *debug_vars(const struct debug_info *di, size_t *n);
+/* Every struct, class and union it defines, in DWARF order. */
+const struct debug_type *debug_types(const struct debug_info *di, size_t *n);
 /* The function of that symbol name defined in the object, if any. */
 const struct debug_func *debug_func_named(const struct debug_info *di, const char *name);
 /* libdwarf's handle, for typematch.c and ctype.c. */

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "classes.h"
 #include "databind.h"
 #include "demangle.h"
 #include "strbuf.h"
@@ -98,15 +99,6 @@ static struct var *collect(struct object *obj, const struct debug_info *di, size
         v[(*n)++] = cur;
     }
     return v;
-}
-
-/* Reading DWARF costs milliseconds: not for an object without variables. */
-static bool has_variables(const struct object *obj)
-{
-    for (size_t i = 1; i < obj->nsyms; i++)
-        if (is_state_variable(obj->syms[i], obj))
-            return true;
-    return false;
 }
 
 static int by_name(const void *a, const void *b)
@@ -430,7 +422,7 @@ int databind_object(struct object *old, struct object *new, struct bind_result *
 {
     size_t nold, nnew;
     struct types t = {NULL, NULL, old, new};
-    if (has_variables(new) && (t.old = object_debug_info(old)) && !(t.new = object_debug_info(new))) {
+    if ((t.old = object_debug_info(old)) && !(t.new = object_debug_info(new))) {
         debug_info_close(t.old);
         t.old = NULL;
     }
@@ -453,6 +445,8 @@ int databind_object(struct object *old, struct object *new, struct bind_result *
         else if (o && fate[i] != FATE_ABORT)
             ARRAY_PUSH(r->displaced, r->ndisplaced, r->capdisplaced, (const struct symbol *)o->sym);
     }
+    if (!aborted && t.old && t.new)
+        aborted = check_class_layouts(t.old, t.new, new, r) < 0;
     debug_info_close(t.old);
     debug_info_close(t.new);
     if (aborted) {

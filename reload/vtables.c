@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "classes.h"
 #include "demangle.h"
 #include "patch.h"
 #include "plan.h"
@@ -123,28 +124,13 @@ static char *class_name(const char *vtable)
 static int size_conflict(struct plan *p, const struct object *obj, const struct symbol *vt,
                          const struct vtable_copy *old)
 {
-    const struct link_options *o = obj->link->opts;
-    char *cls = class_name(vt->name);
+    char *cls = class_name(vt->name), *what = xasprintf("class '%s'", cls);
     char *why = xasprintf("its vtable changed size (%lu -> %lu entries), and objects made before this reload "
                           "would call the wrong methods through the old one", (unsigned long)old->size / 8,
                           (unsigned long)vt->size / 8);
-    char answer = 'a';
-    if (o->on_conflict == CONFLICT_ASK && o->ask) {
-        char *question = xasprintf("class '%s' of %s: %s (k: reload anyway)", cls, path_shown(obj->name), why);
-        answer = o->ask(o->ask_ctx, question, "ka");
-        xfree(question);
-    } else if (o->on_conflict != CONFLICT_ABORT && o->on_conflict != CONFLICT_ASK) {
-        answer = 'k';
-    }
-    int rc = 0;
-    if (answer == 'k')
-        ARRAY_PUSH(p->binds.warnings, p->binds.nwarnings, p->binds.capwarnings,
-                   xasprintf("class '%s' of %s: %s; reloaded anyway (--on-conflict): make those objects again",
-                             cls, path_shown(obj->name), why));
-    else
-        rc = fail("class '%s' of %s: %s; reload aborted (--on-conflict=keep reloads anyway)", cls,
-                  path_shown(obj->name), why);
+    int rc = class_conflict(&p->binds, obj, what, why);
     xfree(why);
+    xfree(what);
     xfree(cls);
     return rc;
 }

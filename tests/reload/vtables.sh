@@ -7,7 +7,10 @@
 # Version 3 adds a virtual method, so the vtable grows and cannot be
 # rewritten where the early object points: --on-conflict=abort fails the
 # reload naming the class, with the program untouched; the default off a
-# terminal reloads with a warning that names the class.
+# terminal reloads with a warning that names the class. Version 4 adds a
+# data member to Square, whose object on the heap keeps the old layout:
+# --on-conflict=abort fails naming it, program untouched; the default
+# reloads with a warning naming it.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -34,7 +37,7 @@ to() {
 test_vtables() {
     local v
     CXX=${CC/gcc/g++} CXX=${CXX/clang/clang++}
-    for v in 1 2 3; do cxx "shapes$v.o" shapes.cpp -DVER=$v; cxx "describe$v.o" describe.cpp -DVER=$v; done
+    for v in 1 2 3 4; do cxx "shapes$v.o" shapes.cpp -DVER=$v; cxx "describe$v.o" describe.cpp -DVER=$v; done
     cxx main.o main.cpp
     builds_ok || return
     use shapes1.o shapes.o; use describe1.o describe.o
@@ -60,6 +63,18 @@ test_vtables() {
         ok "$P/grown-warned"
     else
         not_ok "$P/grown-warned" "no warning naming class 'Square': $(client_said)"
+    fi
+    use shapes4.o shapes.o
+    client "$S_DIR" --on-conflict=abort "${S_ARGS[@]}"
+    expect_failed member-aborts "struct 'Square' of .*shapes\.o: its layout changed \(16 bytes, fields moved\).*reload aborted"
+    query
+    check member-untouched "$(linked 3)" "$(answers "$S_OUT" "$QT")" "answer"
+    reload
+    expect_reloaded member-reloaded shapes.o warnings
+    if printf '%s\n' "$R_ERR" | grep -q "^hotld: warning: struct 'Square' of .*shapes\.o: its layout changed (16 bytes, fields moved).*reloaded anyway"; then
+        ok "$P/member-warned"
+    else
+        not_ok "$P/member-warned" "no warning naming struct 'Square': $(client_said)"
     fi
     session_stop
 }

@@ -1,9 +1,13 @@
 /* Squares. Version 2 also changes area(), so that which method runs
- * shows in the answer. */
+ * shows in the answer; version 4 gives a Square a colour (its layout
+ * grows: the square made at start has none). */
 #include "shapes.h"
 
 struct Square : Shape {
     int s;
+#if VER >= 4
+    int colour = 7;
+#endif
     explicit Square(int s) : s(s) {}
     int area() override { return opaque_int(s * s + (VER >= 2 ? 1000 : 0)); }
     int sides() override { return opaque_int(4); }
