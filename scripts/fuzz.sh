@@ -2,7 +2,10 @@
 # make fuzz: build the libFuzzer targets and run each for a bounded time
 # (FUZZ_SECONDS, default 120), growing the corpus in tests/fuzz/corpus/;
 # then the long stress run: 1,000 reloads under eight threads with gcc and
-# clang, 300 with the ASan+UBSan build (make test runs 100 and 50).
+# clang, 300 with the ASan+UBSan build (make test runs 50 and 30); then
+# the reload torture suite on random seeds for TORTURE_SECONDS (default
+# 1800), spread over gcc, clang, -O2 and ASan, C and C++ (make test runs
+# three fixed seeds).
 # A crash leaves its input in tests/fuzz/crashes/ and fails the run; fix
 # the loader, then add the input to the corpus as a regression case.
 set -eu
@@ -20,3 +23,4 @@ for target in build/fuzz/fuzz_*; do
     [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "fuzz: $name found a crash, see tests/fuzz/crashes/"; exit 1; }
 done
 STRESS_RELOADS=${STRESS_RELOADS:-1000} STRESS_ASAN_RELOADS=${STRESS_ASAN_RELOADS:-300} tests/run.sh tests/reload/stress.sh
+TORTURE_SECONDS=${TORTURE_SECONDS:-1800} tests/run.sh -j 1 tests/torture/torture.sh
