@@ -2,18 +2,20 @@
  * function to its new body, but a frame already inside the old body runs
  * on there until it returns: a loop that never returns (main's, a
  * thread's) never sees the edit. With the threads parked, each thread's
- * outermost frame of program code is found; when it is in the old body of
- * a function the reload changes, the report says so (report.c), since
- * "2 functions changed" and nothing visible happening is a silent
- * failure to the user.
+ * frames of program code are followed from the outermost in, for as long
+ * as each calls the next once (the call is in no loop of its function):
+ * those frames live on. The first of them in the old body of a function
+ * the reload changes (main's loop, or the loop of a run() that main
+ * calls) is told in the report (report.c), since "2 functions changed"
+ * and nothing visible happening is a silent failure to the user.
  *
  * A parked thread's stack is read word by word (stacks.c), not unwound:
  * unwinding every thread on every reload costs too much with thousands of
  * threads, and needs the unwinder's locks. A word counts as a frame only
  * if it points into program code just after a call instruction, so data
- * such as a function pointer is not taken for one. Inner frames in old
- * code (a thread caught in a callee of its loop) are not told: they
- * return soon, to code that calls the new version. */
+ * such as a function pointer is not taken for one. Frames below a call
+ * made in a loop (a thread caught in a callee of its loop) are not told:
+ * they return soon, to code that calls the new version. */
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -23,23 +25,64 @@
 #include "stacks.h"
 #include "stopworld.h"
 
-static bool in_program_code(const struct program *pg, uintptr_t pc, uintptr_t *segment_start)
+#define FRAMES_FOLLOWED 64
+#define LOOP_SPAN 4096          /* how far from a call a loop's jumps are looked for */
+#define LOOP_LOOK 256           /* instructions followed from a call */
+
+static const struct image *program_code_at(const struct program *pg, uintptr_t pc)
 {
     for (size_t g = pg->ngens; g-- > 0;) {
         const struct image *im = pg->gens[g]->image;
-        if (pc >= im->seg_start[SEG_TEXT] && pc < im->seg_end[SEG_TEXT]) {
-            *segment_start = im->seg_start[SEG_TEXT];
-            return true;
-        }
+        if (pc >= im->seg_start[SEG_TEXT] && pc < im->seg_end[SEG_TEXT])
+            return im;
     }
-    return false;
+    return NULL;
 }
 
 /* A return address into program code? */
 static bool is_program_return(uintptr_t word, const void *program)
 {
-    uintptr_t start;
-    return in_program_code(program, word, &start) && x86_call_ends_at((const uint8_t *)word, word - start);
+    const struct image *im = program_code_at(program, word);
+    return im && x86_call_ends_at((const uint8_t *)word, word - im->seg_start[SEG_TEXT]);
+}
+
+static bool seen_before(const uintptr_t *seen, size_t n, uintptr_t at)
+{
+    for (size_t i = 0; i < n; i++)
+        if (seen[i] == at)
+            return true;
+    return false;
+}
+
+/* Is the call that returns to ret inside a loop of its function? The
+ * code from ret is followed through its jumps and branches (up to
+ * LOOP_LOOK instructions, near the call): a jump back to before the call
+ * is a loop. What cannot be followed (an indirect jump, bytes that do not
+ * decode) counts as one: the frames below are then not told. */
+static bool call_in_loop(const struct program *pg, uintptr_t ret)
+{
+    uintptr_t todo[LOOP_LOOK], seen[LOOP_LOOK];
+    size_t ntodo = 0, nseen = 0;
+    todo[ntodo++] = ret;
+    while (ntodo && nseen < LOOP_LOOK) {
+        uintptr_t at = todo[--ntodo];
+        const struct image *im = program_code_at(pg, at);
+        if (!im || seen_before(seen, nseen, at))
+            continue;
+        seen[nseen++] = at;
+        int len = x86_insn_length((const uint8_t *)at, im->seg_end[SEG_TEXT] - at);
+        int64_t rel = 0;
+        enum x86_flow flow = len > 0 ? x86_insn_flow((const uint8_t *)at, len, &rel) : X86_UNKNOWN;
+        uintptr_t next = at + (uintptr_t)(len > 0 ? len : 0), target = next + (uintptr_t)rel;
+        bool jumps = flow == X86_JUMP || flow == X86_BRANCH;
+        if (flow == X86_UNKNOWN || (jumps && target < ret && ret - target <= LOOP_SPAN))
+            return true;
+        if ((flow == X86_NEXT || flow == X86_BRANCH) && ntodo < LOOP_LOOK)
+            todo[ntodo++] = next;
+        if (jumps && target >= ret && target - ret <= LOOP_SPAN && ntodo < LOOP_LOOK)
+            todo[ntodo++] = target;
+    }
+    return false;
 }
 
 /* The changed function whose old body holds pc, past the jump at its
@@ -61,29 +104,42 @@ static void note_thread(struct plan *p, pid_t tid, uintptr_t pc, bool returns_to
         p->running[p->nrunning++] = (struct running_old){r, pc, returns_to, tid};
 }
 
-/* A thread stopped at ip with its stack at sp: its outermost program
- * frame is the last return address into program code, or, with none, the
- * code it was stopped in. */
+/* A thread's return addresses into program code, innermost first, and
+ * where it is (ip, 0 if that is hotld's own code): the first frame from
+ * the outermost in that lives on and is in old code. */
+static void look_at_frames(const struct program *pg, struct plan *p, pid_t tid, const uintptr_t *rets, size_t n,
+                           uintptr_t ip)
+{
+    for (size_t k = n; k-- > 0;) {
+        if (old_body_at(p, rets[k])) {
+            note_thread(p, tid, rets[k], true);
+            return;
+        }
+        if (call_in_loop(pg, rets[k]))
+            return;
+    }
+    if (ip && program_code_at(pg, ip))
+        note_thread(p, tid, ip, false);
+}
+
 static void look_at_stack(const struct program *pg, struct plan *p, pid_t tid, uintptr_t ip, uintptr_t sp)
 {
-    uintptr_t outer = stack_find_last(sp, is_program_return, pg), start;
-    if (outer)
-        note_thread(p, tid, outer, true);
-    else if (in_program_code(pg, ip, &start))
-        note_thread(p, tid, ip, false);
+    uintptr_t rets[FRAMES_FOLLOWED];
+    size_t n = stack_find_all(sp, is_program_return, pg, rets, FRAMES_FOLLOWED);
+    look_at_frames(pg, p, tid, rets, n, ip);
 }
 
 void find_running_old_code_here(const struct program *pg, struct plan *p)
 {
     struct parked self;
-    uintptr_t start, outer = 0;
+    uintptr_t rets[WORLD_MAX_FRAMES];
+    size_t n = 0;
     p->nrunning = 0;
     world_backtrace_self(&self);
     for (unsigned f = 1; f < self.nframes; f++)
-        if (in_program_code(pg, self.frames[f], &start))
-            outer = self.frames[f];
-    if (outer)
-        note_thread(p, gettid(), outer, true);
+        if (program_code_at(pg, self.frames[f]))
+            rets[n++] = self.frames[f];
+    look_at_frames(pg, p, gettid(), rets, n, 0);
 }
 
 void find_running_old_code(const struct program *pg, struct plan *p)

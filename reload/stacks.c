@@ -100,13 +100,17 @@ __attribute__((no_sanitize("address"))) bool stack_find(uintptr_t sp, bool (*hit
     return false;
 }
 
-__attribute__((no_sanitize("address"))) uintptr_t stack_find_last(uintptr_t sp, bool (*hit)(uintptr_t word, const void *ctx), const void *ctx)
+__attribute__((no_sanitize("address"))) size_t stack_find_all(uintptr_t sp, bool (*hit)(uintptr_t word, const void *ctx), const void *ctx, uintptr_t *out, size_t cap)
 {
-    uintptr_t end = mapping_end(sp), last = 0;
-    for (uintptr_t at = sp & ~(uintptr_t)7; at + 8 <= end; at += 8) {
+    uintptr_t end = mapping_end(sp);
+    size_t n = 0;
+    for (uintptr_t at = sp & ~(uintptr_t)7; cap && at + 8 <= end; at += 8) {
         uintptr_t word = *(const uintptr_t *)at;
-        if (hit(word, ctx))
-            last = word;
+        if (!hit(word, ctx))
+            continue;
+        if (n == cap)
+            memmove(out, out + 1, --n * sizeof *out);
+        out[n++] = word;
     }
-    return last;
+    return n;
 }

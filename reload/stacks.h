@@ -16,8 +16,9 @@ void stacks_prepare(void);
  * hit(word, ctx) is true, in *found; false if there is none. */
 bool stack_find(uintptr_t sp, bool (*hit)(uintptr_t word, const void *ctx), const void *ctx, uintptr_t *found);
 
-/* The same, but the last such word: the one nearest the stack's start,
- * in its outermost frames. 0 if there is none. */
-uintptr_t stack_find_last(uintptr_t sp, bool (*hit)(uintptr_t word, const void *ctx), const void *ctx);
+/* Every such word, innermost first; of more than cap, the outermost cap.
+ * Returns how many are in out. */
+size_t stack_find_all(uintptr_t sp, bool (*hit)(uintptr_t word, const void *ctx), const void *ctx, uintptr_t *out,
+                      size_t cap);
 
 #endif

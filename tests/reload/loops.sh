@@ -3,7 +3,8 @@
 # the loop keeps its old code, naming the function and its thread. A later
 # reload that migrates a variable the old loop reads relocates the old
 # loop's code too: the loop then reads the migrated copy, not a frozen one.
-# In C and C++.
+# In C and C++. Then the loop one call below an unchanged main: run(),
+# called once, is named in the same way.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -44,6 +45,27 @@ test_loops() {
         check $lang/old-loop-reads-migrated "6 1" "$(qv calls) $(qv loop)"
         session_stop
     done
+    test_loop_in_callee
+}
+
+test_loop_in_callee() {
+    build start.o loops/start.c -g
+    build run1.o loops/main.c -g -DVER=1 -DLOOP_IN_RUN
+    build run2.o loops/main.c -g -DVER=2 -DLOOP_IN_RUN
+    builds_ok || return
+    use run1.o main.o
+    use mod1-c.o mod.o
+    session_start --session "$SNAME-run" start.o main.o mod.o || return
+    use run2.o main.o
+    reload
+    expect_reloaded run/reload-main main.o warnings
+    check run/says-loop-keeps-old-code 1 \
+        "$(printf '%s\n' "$R_ERR" | grep -cE "^hotld: warning: 'run' \([^)]+\.[ch]:[0-9]+\) .*old code.*thread [0-9]+")" \
+        "warning naming run, called by an unchanged main"
+    steps 1
+    query
+    check run/loop-runs-old-code "1 1" "$(qv calls) $(qv loop)"
+    session_stop
 }
 
 for_variants test_loops $RL_VARIANTS gcc-asan

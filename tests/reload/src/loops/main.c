@@ -2,7 +2,8 @@
  * games: a reload of main.o cannot reach the running frame, which keeps
  * its old code until main returns. "q TAG" answers g.calls, read by the
  * loop's own code (whichever version of main.o that loop is), and the
- * version of main the loop runs; "step" calls mod.o's step(). */
+ * version of main the loop runs; "step" calls mod.o's step(). With
+ * -DLOOP_IN_RUN the loop is run(), which an unchanged main calls. */
 #include "rt.h"
 
 struct counters {
@@ -11,7 +12,11 @@ struct counters {
 extern struct counters g;
 void step(void);
 
+#ifdef LOOP_IN_RUN
+int run(void) /* start.c's main calls it, once */
+#else
 int main(void)
+#endif
 {
     char line[256];
     const char *tag;
