@@ -162,14 +162,40 @@ static void allocate_got_and_stubs(struct link *ld)
     }
 }
 
+static bool is_c_identifier(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+              (*s >= '0' && *s <= '9')))
+            return false;
+    return true;
+}
+
+/* Writable data a program's pointers may reach: not registries (named as
+ * C identifiers, walked from __start_ to __stop_, so kept contiguous),
+ * constructor lists or thread-local data. */
+static bool is_plain_data(const struct section *s)
+{
+    return (s->flags & SHF_WRITE) && !(s->flags & (SHF_EXECINSTR | SHF_TLS)) && s->type != SHT_INIT_ARRAY &&
+           s->type != SHT_FINI_ARRAY && s->type != SHT_PREINIT_ARRAY && !is_c_identifier(s->name);
+}
+
 /* Extra bytes after an input section: .eh_frame pieces get a zero
  * terminator so that each object's frames can be registered on its own;
  * code gets room for a 5-byte jump, so that a reload can redirect even a
- * tiny function at the end of its section (int3-filled when relocated). */
+ * tiny function at the end of its section (int3-filled when relocated);
+ * plain data a gap, so that no section ends where the next begins: a word
+ * that holds where a variable starts is then not also a pointer past the
+ * section before it (a loop's bound), and a reload that moves the
+ * variable can follow it (reload/pointerscan.c). */
 uint64_t padding_after(const struct section *s)
 {
     if (s->type == SHT_X86_64_UNWIND || !strcmp(s->name, ".eh_frame"))
         return 4;
+    if (is_plain_data(s))
+        return DATA_GAP;
     return s->flags & SHF_EXECINSTR ? CODE_PADDING : 0;
 }
 
@@ -306,16 +332,6 @@ static const char *const linker_symbols[] = {
     "_TLS_MODULE_BASE_",
 };
 
-static bool is_c_identifier(const char *s)
-{
-    if (!*s)
-        return false;
-    for (; *s; s++)
-        if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-              (*s >= '0' && *s <= '9')))
-            return false;
-    return true;
-}
 
 bool is_linker_defined(const char *name)
 {

@@ -374,6 +374,7 @@ int link_resolve(struct link *ld);
 
 /* layout.c */
 #define CODE_PADDING 8
+#define DATA_GAP 8
 int link_layout(struct link *ld);
 uint64_t padding_after(const struct section *s);
 int segment_prot(enum segment seg);

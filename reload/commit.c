@@ -65,7 +65,8 @@ void prepare_commit(struct program *pg, struct plan *p)
     }
     if (pg->rolling_back)
         datasave_put_back(&pg->saved, nl, &p->put_back, &p->nput_back);
-    pointers_prepare(&p->pointers, &p->binds, nl->opts->rewrite_pointers); /* last: it notes hotld's blocks */
+    pointers_prepare(&p->pointers, &p->binds, p->overwrites, p->noverwrites, pg->gens, pg->ngens,
+                     nl->opts->rewrite_pointers); /* last: it notes hotld's blocks */
 }
 
 /* A version brought back runs its own code again from its entries. This

@@ -249,7 +249,7 @@ static void add_migration(struct bind_result *r, const struct var *o, const stru
         *kept = *plan;
     }
     struct var_migration m = {o->sym->addr, n->sym->addr, o->sym->size, kept, user,
-                              n->sym->type == STT_TLS ? n->sym : NULL};
+                              n->sym->type == STT_TLS ? n->sym : NULL, n->sym->name};
     ARRAY_PUSH(r->migrations, r->nmigrations, r->capmigrations, m);
 }
 

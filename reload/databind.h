@@ -32,6 +32,7 @@ struct var_migration {
     struct type_plan *plan;
     void (*user)(const void *old, void *new); /* hotld_migrate_NAME, if any */
     const struct symbol *tls;   /* thread-local: the new variable */
+    const char *name;           /* its symbol's */
 };
 
 struct bind_result {

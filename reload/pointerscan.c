@@ -50,6 +50,8 @@ struct moved_storage {
     const struct type_plan *plan; /* NULL: the same layout */
     bool start_only;            /* a user's migration function: only the
                                    start has a known place */
+    bool start_ambiguous;       /* another object ends at from */
+    const char *name;           /* the variable's symbol, if known */
 };
 
 static struct span own_stacks[8];
@@ -74,6 +76,36 @@ void pointers_skip_own_stack(void)
 void pointers_program_frames_above(uintptr_t frame)
 {
     program_frames_floor = frame;
+}
+
+/* Does another object of the program end at addr (a variable, or a
+ * section: __stop_SEC)? A word that holds addr may then be a pointer past
+ * it, a loop's bound, as well as one to what starts there. */
+static bool something_ends_at(struct link *const *gens, size_t ngens, uintptr_t addr)
+{
+    for (size_t g = 0; g < ngens; g++)
+        for (size_t i = 0; i < gens[g]->nobjs; i++) {
+            const struct object *obj = gens[g]->objs[i];
+            for (size_t j = 1; j < obj->nsecs; j++)
+                if (obj->secs[j].out && obj->secs[j].addr != addr && obj->secs[j].addr + obj->secs[j].size == addr)
+                    return true;
+            for (size_t k = 1; obj->syms && k < obj->nsyms; k++) {
+                const struct symbol *s = obj->syms[k];
+                if (s && s->type == STT_OBJECT && s->size && s->addr + s->size == addr)
+                    return true;
+            }
+        }
+    return false;
+}
+
+/* Storage an overwrite writes the new version over stays where the
+ * program's pointers are (a registry's first part). */
+static bool stays(const struct overwrite *kept, size_t nkept, uintptr_t addr)
+{
+    for (size_t i = 0; i < nkept; i++)
+        if (addr >= kept[i].to && addr < kept[i].to + kept[i].size)
+            return true;
+    return false;
 }
 
 static void add_move(struct pointer_scan *ps, struct moved_storage m, size_t *cap)
@@ -125,18 +157,24 @@ static void snapshot_owned(struct pointer_scan *ps)
     }
 }
 
-void pointers_prepare(struct pointer_scan *ps, const struct bind_result *r, enum pointer_reach reach)
+void pointers_prepare(struct pointer_scan *ps, const struct bind_result *r, const struct overwrite *kept,
+                      size_t nkept, struct link *const *gens, size_t ngens, enum pointer_reach reach)
 {
     size_t cap = 0;
     *ps = (struct pointer_scan){.reach = reach, .pagemap = -1, .floor = program_frames_floor, .prepared = true};
     for (size_t i = 0; reach != POINTERS_NONE && i < r->nmigrations; i++) {
         const struct var_migration *m = &r->migrations[i];
-        if (!m->tls)
-            add_move(ps, (struct moved_storage){m->from, m->to, m->old_size, m->plan, m->user || !m->plan}, &cap);
+        if (!m->tls && !stays(kept, nkept, m->from))
+            add_move(ps, (struct moved_storage){m->from, m->to, m->old_size, m->plan, m->user || !m->plan, false, m->name},
+                     &cap);
     }
     for (size_t i = 0; reach != POINTERS_NONE && i < r->ncopies; i++)
-        add_move(ps, (struct moved_storage){r->copies[i].from, r->copies[i].to, r->copies[i].size, NULL, false},
-                 &cap);
+        if (!stays(kept, nkept, r->copies[i].from))
+            add_move(ps, (struct moved_storage){r->copies[i].from, r->copies[i].to, r->copies[i].size, NULL, false,
+                                                false, NULL},
+                     &cap);
+    for (size_t i = 0; i < ps->nmoves; i++)
+        ps->moves[i].start_ambiguous = something_ends_at(gens, ngens, ps->moves[i].from);
     if (!ps->nmoves || reach != POINTERS_ALL)
         return;
     dl_iterate_phdr(skip_segments, ps);
@@ -163,9 +201,12 @@ void pointers_free(struct pointer_scan *ps)
     *ps = (struct pointer_scan){0};
 }
 
-/* Where the pointer v goes, if it points into moved storage. */
-static bool new_place(const struct pointer_scan *ps, uintptr_t v, uintptr_t *out)
+/* Where the pointer v goes, if it points into moved storage. A word at
+ * a start another object ends at is left, and counted. */
+static bool new_place(struct pointer_scan *ps, uintptr_t v, uintptr_t *out)
 {
+    if (v < ps->lo || v >= ps->hi)
+        return false;
     for (size_t i = 0; i < ps->nmoves; i++) {
         const struct moved_storage *m = &ps->moves[i];
         uint64_t off = v - m->from, to = off;
@@ -173,18 +214,23 @@ static bool new_place(const struct pointer_scan *ps, uintptr_t v, uintptr_t *out
             continue;
         if (m->start_only ? off != 0 : m->plan && off && !type_plan_offset(m->plan, off, &to))
             return false;
+        if (off == 0 && m->start_ambiguous) {
+            ps->ambiguous++;
+            ps->ambiguous_name = ps->ambiguous_name ? ps->ambiguous_name : m->name;
+            return false;
+        }
         *out = m->to + to;
         return true;
     }
     return false;
 }
 
-static size_t rewrite_words(const struct pointer_scan *ps, uintptr_t *words, size_t n)
+static size_t rewrite_words(struct pointer_scan *ps, uintptr_t *words, size_t n)
 {
     size_t done = 0;
     for (size_t i = 0; i < n; i++) {
         uintptr_t to;
-        if (words[i] >= ps->lo && words[i] < ps->hi && new_place(ps, words[i], &to)) {
+        if (new_place(ps, words[i], &to)) {
             words[i] = to;
             done++;
         }
@@ -229,8 +275,8 @@ static void scan_run(struct pointer_scan *ps, uintptr_t lo, uintptr_t hi)
         }
         for (size_t i = 0; i < (size_t)got / 8; i++) {
             uintptr_t to, where = at + i * 8;
-            if (buf[i] < ps->lo || buf[i] >= ps->hi || !new_place(ps, buf[i], &to) ||
-                owned_block_holds(ps->owned, ps->nowned, where))
+            if (buf[i] < ps->lo || buf[i] >= ps->hi || owned_block_holds(ps->owned, ps->nowned, where) ||
+                !new_place(ps, buf[i], &to))
                 continue;
             struct iovec l = {&to, 8}, r = {(void *)where, 8};
             if (process_vm_writev(self, &l, 1, &r, 1, 0) == 8)

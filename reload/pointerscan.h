@@ -10,6 +10,7 @@
 
 #include "databind.h"
 #include "owned.h"
+#include "patch.h"
 
 struct moved_storage;
 struct span {
@@ -30,11 +31,16 @@ struct pointer_scan {
     int pagemap;                /* /proc/self/pagemap, or -1 */
     bool prepared;
     size_t in_data, in_memory;  /* words rewritten, for the report */
+    size_t ambiguous;           /* words left: at a moved variable's start,
+                                   which is another object's end */
+    const char *ambiguous_name; /* the first such variable's symbol */
 };
 
-/* Before the threads are parked (it allocates): what moves, and what the
- * scan must leave alone. */
-void pointers_prepare(struct pointer_scan *ps, const struct bind_result *r, enum pointer_reach reach);
+/* Before the threads are parked (it allocates): what moves (r's variables
+ * but those whose old storage an overwrite keeps: a registry's entries),
+ * and what the scan must leave alone. */
+void pointers_prepare(struct pointer_scan *ps, const struct bind_result *r, const struct overwrite *kept,
+                      size_t nkept, struct link *const *gens, size_t ngens, enum pointer_reach reach);
 /* At the commit, after the values moved: rewrite every pointer found.
  * Allocates nothing and takes no lock. */
 void pointers_rewrite(struct pointer_scan *ps, struct link *const *gens, size_t ngens);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "backtrace.h"
+#include "demangle.h"
 #include "plan.h"
 #include "strbuf.h"
 #include "util.h"
@@ -33,6 +34,22 @@ static void tell_running_old(const struct program *pg, const struct plan *p, str
         sb_printf(sb, " until it returns: the edit reaches a loop only in the functions it calls; "
                       "move the loop's body into a function called each time round");
     }
+}
+
+/* Words left at a moved variable's old start: the address is also where
+ * another object ends. */
+static void tell_ambiguous_pointers(const struct pointer_scan *ps, struct strbuf *sb)
+{
+    if (!ps->ambiguous)
+        return;
+    char *name = ps->ambiguous_name ? demangle(ps->ambiguous_name) : NULL;
+    const char *shown = name ? name : ps->ambiguous_name;
+    sb_printf(sb, "\nhotld: warning: %zu word%s holding the address where %s%s%s started left alone: another "
+                  "object ends there, so each may point past it (a loop's bound) rather than at the moved "
+                  "variable, which a real pointer among them still reads in its old storage",
+              ps->ambiguous, ps->ambiguous == 1 ? "" : "s", shown ? "'" : "a moved variable", shown ? shown : "",
+              shown ? "'" : "");
+    xfree(name);
 }
 
 /* "hotld: reloaded a.o, b.o: 3 functions changed, 1 added, 0 removed;
@@ -70,6 +87,7 @@ char *describe(const struct program *pg, const struct plan *p, double ms, bool e
     for (size_t i = 0; i < p->binds.nwarnings; i++)
         sb_printf(&sb, "\nhotld: warning: %s", p->binds.warnings[i]);
     tell_running_old(pg, p, &sb);
+    tell_ambiguous_pointers(&p->pointers, &sb);
     return sb.s;
 }
 
