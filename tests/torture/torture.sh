@@ -23,15 +23,16 @@ compile_in() {
     (cd "$1" && "$TCC" -g "${CFL[@]}" -I"$RL_SRC" -I"$TT" -c "$2" -o "$3") >>"$W/build.log" 2>&1
 }
 
-# build_scenario: main.o and m<I>.v<K>.o in $W, the first versions linked in.
+# build_scenario: main.o and NAME.v<K>.o in $W (NAME: m<I>, loop), the
+# first versions linked in as NAME.o.
 build_scenario() {
     local ext=$1 src m k
     compile_in "$W" "main.$ext" main.o || return 1
-    for src in "$W"/v*/m*."$ext"; do
+    for src in "$W"/v*/*."$ext"; do
         k=$(basename "$(dirname "$src")"); k=${k#v}; m=$(basename "$src" ".$ext")
         compile_in "$(dirname "$src")" "$m.$ext" "$W/$m.v$k.o" || return 1
     done
-    for src in "$W"/v0/m*."$ext"; do m=$(basename "$src" ".$ext"); cp "$W/$m.v0.o" "$W/$m.o"; done
+    for src in "$W"/v0/*."$ext"; do m=$(basename "$src" ".$ext"); cp "$W/$m.v0.o" "$W/$m.o"; done
 }
 
 # follow_plan NAME: run the plan's events; 1 at the first answer that is
@@ -44,10 +45,10 @@ follow_plan() {
             step) send s ;;
             point) send "p $a $b" ;;
             reload)
-                cp "$W/m$a.v$b.o" "$W/m$a.o"
+                cp "$W/$a.v$b.o" "$W/$a.o"
                 reload
                 if [ "$R_RC" -ne 0 ] || ! parse_report "$R_OUT"; then
-                    WHY="reload of m$a to version $b: $(client_said)"; return 1
+                    WHY="reload of $a to version $b: $(client_said)"; return 1
                 fi ;;
             expect)
                 query; n=$((n + 1))
@@ -74,12 +75,14 @@ scenario() {
     fi
     local model linked
     model=$(sed -n '1s/^expect //p' "$W/plan")
-    linked=$(CXX=$TCC linked_answer linked main.o "$W"/v0/../m*.v0.o "${libs[@]}")
+    linked=$(CXX=$TCC linked_answer linked main.o "$W"/*.v0.o "${libs[@]}")
     if [ "$linked" != "$model" ]; then
         not_ok "$name" "the model's first answer '$model' is not the linked program's '$linked'"
         return
     fi
-    session_start --in "$W" --session "$SNAME-$seed-$lang" main.o "$W"/m?.o "${libs[@]}" >/dev/null || {
+    local objs=(main.o) src
+    for src in "$W"/v0/*."$ext"; do objs+=("$(basename "$src" ".$ext").o"); done
+    session_start --in "$W" --session "$SNAME-$seed-$lang" "${objs[@]}" "${libs[@]}" >/dev/null || {
         not_ok "$name" "the session did not start: $(session_state)"; return; }
     WHY=""
     if follow_plan; then ok "$name"; else not_ok "$name" "$WHY (rerun: TORTURE_SEEDS=$seed TORTURE_LANGS=$lang RELOAD_VARIANTS=$V)"; fi
