@@ -418,6 +418,36 @@ static struct debug_info *object_debug_info(const struct object *obj)
     return debug_info_open(bytes, size);
 }
 
+/* A C++ guard variable ("_ZGV" and its object's name past "_Z", which
+ * clang -O2 may give a ".N" suffix) says
+ * whether its object was constructed. When the object starts again (new,
+ * or reset), a kept guard would say "constructed" over storage no
+ * constructor ran in: the guard starts again too, and the next use
+ * constructs the object, as in a program started with this version. */
+static void guards_follow_objects(struct bind_result *r, struct var *ov, size_t nold, const struct var *nv,
+                                  size_t nnew, uintptr_t *kept_at, uintptr_t *old_at, enum fate *fate)
+{
+    for (size_t i = 0; i < nnew; i++) {
+        const char *guard = nv[i].sym->name;
+        if (strncmp(guard, "_ZGV", 4) || !kept_at[i])
+            continue;
+        for (size_t j = 0; j < nnew; j++) {
+            const char *object = nv[j].sym->name;
+            size_t n = nv[j].baselen;
+            bool its_object = n > 2 && !strncmp(object, "_Z", 2) && strlen(guard + 4) == n - 2 &&
+                              !strncmp(object + 2, guard + 4, n - 2);
+            if (!its_object || (fate[j] != FATE_NEW && fate[j] != FATE_RESET))
+                continue;
+            const struct var *o = find(ov, nold, &nv[i]);
+            kept_at[i] = old_at[i] = 0;
+            fate[i] = FATE_RESET;
+            r->reset++;
+            if (o)
+                ARRAY_PUSH(r->displaced, r->ndisplaced, r->capdisplaced, (const struct symbol *)o->sym);
+        }
+    }
+}
+
 int databind_object(struct object *old, struct object *new, struct bind_result *r)
 {
     size_t nold, nnew;
@@ -447,6 +477,8 @@ int databind_object(struct object *old, struct object *new, struct bind_result *
     }
     if (!aborted && t.old && t.new)
         aborted = check_class_layouts(t.old, t.new, new, r) < 0;
+    if (!aborted)
+        guards_follow_objects(r, ov, nold, nv, nnew, kept_at, old_at, fate);
     debug_info_close(t.old);
     debug_info_close(t.new);
     if (aborted) {

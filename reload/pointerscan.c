@@ -164,14 +164,14 @@ void pointers_prepare(struct pointer_scan *ps, const struct bind_result *r, cons
     *ps = (struct pointer_scan){.reach = reach, .pagemap = -1, .floor = program_frames_floor, .prepared = true};
     for (size_t i = 0; reach != POINTERS_NONE && i < r->nmigrations; i++) {
         const struct var_migration *m = &r->migrations[i];
+        struct moved_storage moved = {m->from, m->to, m->old_size, m->plan, m->user || !m->plan, false, m->name};
         if (!m->tls && !stays(kept, nkept, m->from))
-            add_move(ps, (struct moved_storage){m->from, m->to, m->old_size, m->plan, m->user || !m->plan, false, m->name},
-                     &cap);
+            add_move(ps, moved, &cap);
     }
     for (size_t i = 0; reach != POINTERS_NONE && i < r->ncopies; i++)
         if (!stays(kept, nkept, r->copies[i].from))
-            add_move(ps, (struct moved_storage){r->copies[i].from, r->copies[i].to, r->copies[i].size, NULL, false,
-                                                false, NULL},
+            add_move(ps, (struct moved_storage){.from = r->copies[i].from, .to = r->copies[i].to,
+                                                .size = r->copies[i].size},
                      &cap);
     for (size_t i = 0; i < ps->nmoves; i++)
         ps->moves[i].start_ambiguous = something_ends_at(gens, ngens, ps->moves[i].from);

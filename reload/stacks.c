@@ -100,7 +100,9 @@ __attribute__((no_sanitize("address"))) bool stack_find(uintptr_t sp, bool (*hit
     return false;
 }
 
-__attribute__((no_sanitize("address"))) size_t stack_find_all(uintptr_t sp, bool (*hit)(uintptr_t word, const void *ctx), const void *ctx, uintptr_t *out, size_t cap)
+__attribute__((no_sanitize("address"))) size_t stack_find_all(uintptr_t sp,
+                                                              bool (*hit)(uintptr_t word, const void *ctx),
+                                                              const void *ctx, uintptr_t *out, size_t cap)
 {
     uintptr_t end = mapping_end(sp);
     size_t n = 0;
