@@ -36,6 +36,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "procmaps.h"
 #include "typeinfo.h"
 #include "util.h"
 
@@ -333,8 +334,9 @@ static void scan_mapping(struct pointer_scan *ps, uintptr_t lo, uintptr_t hi)
 
 /* One line of /proc/self/maps: a private anonymous read-write mapping is
  * scanned ("start-end rw-p offset dev inode [name]", "rwxp" too). */
-static void consider_mapping(struct pointer_scan *ps, const char *line)
+static void consider_mapping(const char *line, void *scan)
 {
+    struct pointer_scan *ps = scan;
     char *p;
     uintptr_t lo = strtoull(line, &p, 16), hi = strtoull(p + 1, &p, 16);
     if (strncmp(p, " rw", 3) || p[4] != 'p') /* an executable stack is "rwxp" */
@@ -348,35 +350,11 @@ static void consider_mapping(struct pointer_scan *ps, const char *line)
         scan_mapping(ps, lo, hi);
 }
 
-/* The maps are read as they are streamed: nothing is allocated. */
-static void rewrite_memory(struct pointer_scan *ps)
-{
-    static char text[65536];
-    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-    size_t have = 0;
-    ssize_t got;
-    if (fd < 0)
-        return;
-    while ((got = read(fd, text + have, sizeof text - 1 - have)) > 0) {
-        have += (size_t)got;
-        text[have] = 0;
-        char *line = text, *nl;
-        while ((nl = strchr(line, '\n'))) {
-            *nl = 0;
-            consider_mapping(ps, line);
-            line = nl + 1;
-        }
-        have -= (size_t)(line - text);
-        memmove(text, line, have);
-    }
-    close(fd);
-}
-
 void pointers_rewrite(struct pointer_scan *ps, struct link *const *gens, size_t ngens)
 {
     if (!ps->nmoves)
         return;
     rewrite_data_sections(ps, gens, ngens);
     if (ps->reach == POINTERS_ALL)
-        rewrite_memory(ps);
+        procmaps_each_line(consider_mapping, ps);
 }

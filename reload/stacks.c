@@ -1,10 +1,9 @@
 #include "stacks.h"
 
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "procmaps.h"
 #include "util.h"
 
 struct mapping {
@@ -15,30 +14,6 @@ static struct mapping *maps;    /* sorted by start, as the kernel lists them */
 static size_t nmaps, capmaps;
 static bool loaded;             /* in this stop */
 
-/* Calls line(text, ctx) for each line of /proc/self/maps, read into a
- * stack buffer: no allocation. */
-static void each_map_line(void (*line)(const char *, void *), void *ctx)
-{
-    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-    char buf[8192];
-    size_t have = 0;
-    ssize_t n;
-    while (fd >= 0 && (n = read(fd, buf + have, sizeof buf - 1 - have)) > 0) {
-        have += (size_t)n;
-        buf[have] = 0;
-        char *start = buf, *nl;
-        while ((nl = strchr(start, '\n'))) {
-            *nl = 0;
-            line(start, ctx);
-            start = nl + 1;
-        }
-        have = (size_t)(buf + have - start);
-        memmove(buf, start, have);
-    }
-    if (fd >= 0)
-        close(fd);
-}
-
 static void count_line(const char *text, void *ctx)
 {
     (void)text;
@@ -48,7 +23,7 @@ static void count_line(const char *text, void *ctx)
 void stacks_prepare(void)
 {
     size_t n = 0;
-    each_map_line(count_line, &n);
+    procmaps_each_line(count_line, &n);
     if (n * 2 + 256 > capmaps) {
         xfree(maps);
         capmaps = n * 2 + 256;
@@ -71,7 +46,7 @@ static uintptr_t mapping_end(uintptr_t sp)
 {
     if (!loaded) {
         nmaps = 0;
-        each_map_line(add_line, NULL);
+        procmaps_each_line(add_line, NULL);
         loaded = true;
     }
     size_t lo = 0, hi = nmaps;

@@ -56,6 +56,16 @@ static const char usage[] =
     "  -h, --help          show this help\n"
     "  --version           show the version\n";
 
+/* Which of the NULL-terminated words v is; -1, said, if none. */
+static int option_choice(const char *opt, const char *v, const char *const *words, const char *listed)
+{
+    for (int i = 0; words[i]; i++)
+        if (!strcmp(v, words[i]))
+            return i;
+    fprintf(stderr, "hotld: error: %s: %s\n", opt, listed);
+    return -1;
+}
+
 /* The value of an option given as "-xVALUE", "-x VALUE", "--opt=VALUE" or
  * "--opt VALUE"; NULL if arg is not that option. */
 static const char *option_value(int argc, char **argv, int *i, const char *opt)
@@ -187,26 +197,18 @@ int hotld_main(int argc, char **argv)
         } else if ((v = option_value(argc, argv, &i, "--on-conflict"))) {
             static const char *const policies[] = {[CONFLICT_RESET] = "reset", [CONFLICT_KEEP] = "keep",
                                                    [CONFLICT_ABORT] = "abort", [CONFLICT_ASK] = "ask",
-                                                   [CONFLICT_MIGRATE] = "migrate"};
-            int p = 0;
-            while (p < 5 && strcmp(v, policies[p]))
-                p++;
-            if (p == 5) {
-                fprintf(stderr, "hotld: error: --on-conflict: ask, migrate, reset, keep or abort\n");
+                                                   [CONFLICT_MIGRATE] = "migrate", NULL};
+            int p = option_choice("--on-conflict", v, policies, "ask, migrate, reset, keep or abort");
+            if (p < 0)
                 return 2;
-            }
             o.link.on_conflict = (enum conflict_policy)p;
             conflict_given = true;
         } else if ((v = option_value(argc, argv, &i, "--rewrite-pointers"))) {
             static const char *const reaches[] = {[POINTERS_ALL] = "all", [POINTERS_DATA] = "data",
-                                                  [POINTERS_NONE] = "none"};
-            int r = 0;
-            while (r < 3 && strcmp(v, reaches[r]))
-                r++;
-            if (r == 3) {
-                fprintf(stderr, "hotld: error: --rewrite-pointers: all, data or none\n");
+                                                  [POINTERS_NONE] = "none", NULL};
+            int r = option_choice("--rewrite-pointers", v, reaches, "all, data or none");
+            if (r < 0)
                 return 2;
-            }
             o.link.rewrite_pointers = (enum pointer_reach)r;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "hotld: error: unknown option '%s' (see hotld --help)\n", a);

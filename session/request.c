@@ -26,6 +26,13 @@ static void encode_inputs(struct message *m, const struct link_options *o)
         message_add_tagged(m, 'L', o->libdirs[i]);
 }
 
+/* A field "X:L" whose letter L is one of letters: its index, else -1. */
+static int letter_field(const char *f, const char *letters)
+{
+    const char *at = f[2] ? strchr(letters, f[2]) : NULL;
+    return at && !f[3] ? (int)(at - letters) : -1;
+}
+
 /* A field "t:MS": a positive number of milliseconds, or 0 if it is not. */
 static int timeout_field(const char *v)
 {
@@ -74,18 +81,14 @@ int reload_request_decode(const struct message *m, struct link_options *o)
                 return fail("malformed reload request field '%.40s'", f);
             continue;
         }
-        if (f[0] == 'p') {
-            const char *policy = strchr(CONFLICT_LETTERS, f[2]);
-            if (!policy || !f[2] || f[3])
+        if (f[0] == 'p' || f[0] == 'r') {
+            int k = letter_field(f, f[0] == 'p' ? CONFLICT_LETTERS : REACH_LETTERS);
+            if (k < 0)
                 return fail("malformed reload request field '%.40s'", f);
-            o->on_conflict = (enum conflict_policy)(policy - CONFLICT_LETTERS);
-            continue;
-        }
-        if (f[0] == 'r') {
-            const char *reach = strchr(REACH_LETTERS, f[2]);
-            if (!reach || !f[2] || f[3])
-                return fail("malformed reload request field '%.40s'", f);
-            o->rewrite_pointers = (enum pointer_reach)(reach - REACH_LETTERS);
+            if (f[0] == 'p')
+                o->on_conflict = (enum conflict_policy)k;
+            else
+                o->rewrite_pointers = (enum pointer_reach)k;
             continue;
         }
         if (f[0] == 'f' || f[0] == 'l') {

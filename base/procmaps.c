@@ -1,0 +1,28 @@
+#include "procmaps.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+void procmaps_each_line(void (*line)(const char *text, void *ctx), void *ctx)
+{
+    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    char buf[8192]; /* a line is at most a path (4096) and its fields */
+    size_t have = 0;
+    ssize_t n;
+    while (fd >= 0 && (n = read(fd, buf + have, sizeof buf - 1 - have)) > 0) {
+        have += (size_t)n;
+        buf[have] = 0;
+        char *start = buf, *nl;
+        while ((nl = strchr(start, '\n'))) {
+            *nl = 0;
+            line(start, ctx);
+            start = nl + 1;
+        }
+        have = (size_t)(buf + have - start);
+        memmove(buf, start, have);
+    }
+    if (fd >= 0)
+        close(fd);
+}
