@@ -45,10 +45,11 @@ follow_plan() {
             step) send s ;;
             point) send "p $a $b" ;;
             reload)
-                cp "$W/$a.v$b.o" "$W/$a.o"
+                set -- $rest
+                while [ $# -ge 2 ]; do cp "$W/$1.v$2.o" "$W/$1.o"; shift 2; done
                 reload
                 if [ "$R_RC" -ne 0 ] || ! parse_report "$R_OUT"; then
-                    WHY="reload of $a to version $b: $(client_said)"; return 1
+                    WHY="reload $rest: $(client_said)"; return 1
                 fi ;;
             expect)
                 query; n=$((n + 1))
