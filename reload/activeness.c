@@ -165,10 +165,9 @@ void activeness_plan(struct activeness *a, const struct program *pg, const struc
             if (vl->v[v]->syms) /* retired middle versions: relocations gone */
                 find_users(a, vl->v[v], (unsigned)v, var, start, end);
     }
-    if (a->nusers) {
-        find_unsafe_code(a);
+    find_unsafe_code(a); /* running.c may ask for backtraces too */
+    if (a->nusers)
         a->own = own_user(a); /* now: unwinding may allocate, which a parked thread could block */
-    }
 }
 
 static const struct code_range *within(const struct code_range *r, size_t n, uintptr_t pc)
@@ -192,8 +191,7 @@ static bool is_users(uintptr_t word, const void *activeness)
     return user_resuming_at(activeness, word) != NULL;
 }
 
-/* May the parked threads be asked to unwind? */
-static bool unwinding_is_safe(const struct activeness *a)
+bool activeness_can_unwind(const struct activeness *a)
 {
     size_t n;
     const struct parked *t = world_parked(&n);
@@ -222,7 +220,7 @@ static const struct code_range *own_user(const struct activeness *a)
 static const struct code_range *first_user(const struct activeness *a, bool *unknown)
 {
     size_t n;
-    *unknown = !unwinding_is_safe(a) || world_backtraces(200) < 0;
+    *unknown = !activeness_can_unwind(a) || world_backtraces(200) < 0;
     if (*unknown)
         return NULL;
     if (a->own)

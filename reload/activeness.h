@@ -30,6 +30,9 @@ struct activeness {
 };
 
 void activeness_plan(struct activeness *a, const struct program *pg, const struct bind_result *r);
+/* With the world parked: may the parked threads be asked to unwind (none
+ * is in code that may hold the unwinder's locks)? */
+bool activeness_can_unwind(const struct activeness *a);
 /* With the world parked: true if no thread runs or has a frame in a user. */
 bool activeness_clear(struct activeness *a);
 /* The reload's error after --reload-timeout: who was still running. */

@@ -9,13 +9,18 @@
  * calls) is told in the report (report.c), since "2 functions changed"
  * and nothing visible happening is a silent failure to the user.
  *
- * A parked thread's stack is read word by word (stacks.c), not unwound:
- * unwinding every thread on every reload costs too much with thousands of
- * threads, and needs the unwinder's locks. A word counts as a frame only
- * if it points into program code just after a call instruction, so data
- * such as a function pointer is not taken for one. Frames below a call
- * made in a loop (a thread caught in a callee of its loop) are not told:
- * they return soon, to code that calls the new version. */
+ * A parked thread's stack is first read word by word (stacks.c), not
+ * unwound: unwinding every thread on every reload costs too much with
+ * thousands of threads, and needs the unwinder's locks. A word counts as
+ * a frame only if it points into program code just after a call
+ * instruction, so data such as a function pointer is not taken for one;
+ * but a return address a finished call left behind looks like one. So
+ * only when some word is in old code are the threads asked to unwind, and
+ * their real frames followed; if they cannot be, only the outermost
+ * program frame is taken (a thread that blocks the signal is always
+ * looked at so). Frames below a call made in a loop (a thread caught in a
+ * callee of its loop) are not told: they return soon, to code that calls
+ * the new version. */
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -28,6 +33,7 @@
 #define FRAMES_FOLLOWED 64
 #define LOOP_SPAN 4096          /* how far from a call a loop's jumps are looked for */
 #define LOOP_LOOK 256           /* instructions followed from a call */
+#define BACKTRACE_WAIT_MS 200
 
 static const struct image *program_code_at(const struct program *pg, uintptr_t pc)
 {
@@ -73,6 +79,8 @@ static bool call_in_loop(const struct program *pg, uintptr_t ret)
         int len = x86_insn_length((const uint8_t *)at, im->seg_end[SEG_TEXT] - at);
         int64_t rel = 0;
         enum x86_flow flow = len > 0 ? x86_insn_flow((const uint8_t *)at, len, &rel) : X86_UNKNOWN;
+        if (flow == X86_LEAVE && len == 5 && *(const uint8_t *)at == 0xe9)
+            flow = X86_JUMP; /* linked: a displacement of 0 is the next instruction, not a tail call */
         uintptr_t next = at + (uintptr_t)(len > 0 ? len : 0), target = next + (uintptr_t)rel;
         bool jumps = flow == X86_JUMP || flow == X86_BRANCH;
         if (flow == X86_UNKNOWN || (jumps && target < ret && ret - target <= LOOP_SPAN))
@@ -122,11 +130,37 @@ static void look_at_frames(const struct program *pg, struct plan *p, pid_t tid, 
         note_thread(p, tid, ip, false);
 }
 
+/* A stack read word by word may hold stale return addresses, left by
+ * calls that returned: only its outermost program frame is taken for
+ * one, or, with none, the code it was stopped in. */
 static void look_at_stack(const struct program *pg, struct plan *p, pid_t tid, uintptr_t ip, uintptr_t sp)
 {
     uintptr_t rets[FRAMES_FOLLOWED];
     size_t n = stack_find_all(sp, is_program_return, pg, rets, FRAMES_FOLLOWED);
-    look_at_frames(pg, p, tid, rets, n, ip);
+    look_at_frames(pg, p, tid, n ? rets + n - 1 : rets, n ? 1 : 0, n ? 0 : ip);
+}
+
+/* Does any word of the stack at sp, or ip, lie in old code? */
+static bool may_run_old_code(const struct program *pg, const struct plan *p, uintptr_t ip, uintptr_t sp)
+{
+    uintptr_t rets[FRAMES_FOLLOWED];
+    size_t n = stack_find_all(sp, is_program_return, pg, rets, FRAMES_FOLLOWED);
+    bool old = old_body_at(p, ip) != NULL;
+    for (size_t k = 0; k < n && !old; k++)
+        old = old_body_at(p, rets[k]) != NULL;
+    return old;
+}
+
+/* A parked thread's frames as its unwinder found them: all of them are
+ * real. */
+static void look_at_backtrace(const struct program *pg, struct plan *p, const struct parked *t)
+{
+    uintptr_t rets[WORLD_MAX_FRAMES];
+    size_t n = 0;
+    for (unsigned f = 0; f < t->nframes; f++)
+        if (program_code_at(pg, t->frames[f]))
+            rets[n++] = t->frames[f];
+    look_at_frames(pg, p, t->tid, rets, n, t->ip);
 }
 
 void find_running_old_code_here(const struct program *pg, struct plan *p)
@@ -142,12 +176,23 @@ void find_running_old_code_here(const struct program *pg, struct plan *p)
     look_at_frames(pg, p, gettid(), rets, n, 0);
 }
 
+/* Only when some stack may be in old code are the parked threads asked
+ * for their backtraces (which costs their unwinding): with them, every
+ * frame that lives on is looked at; without, the outermost. */
 void find_running_old_code(const struct program *pg, struct plan *p)
 {
     size_t n;
     const struct parked *t = world_parked(&n);
+    bool suspect = false;
+    for (size_t i = 0; i < n && !suspect; i++)
+        suspect = may_run_old_code(pg, p, t[i].ip, t[i].sp);
+    bool unwound = suspect && activeness_can_unwind(&p->act) && world_backtraces(BACKTRACE_WAIT_MS) == 0;
+    t = world_parked(&n); /* now with their frames */
     for (size_t i = 0; i < n; i++)
-        look_at_stack(pg, p, t[i].tid, t[i].ip, t[i].sp);
+        if (unwound)
+            look_at_backtrace(pg, p, &t[i]);
+        else
+            look_at_stack(pg, p, t[i].tid, t[i].ip, t[i].sp);
     const struct asleep *a = world_asleep(&n);
     for (size_t i = 0; i < n; i++)
         look_at_stack(pg, p, a[i].tid, a[i].pc, a[i].sp);

@@ -6,7 +6,8 @@
 # --reload-timeout naming run, and the program goes on untouched (the
 # thread comes back into its old run and returns 1); once it has left,
 # the reload goes through and run returns 2. gcc -O2 calls after a 4-byte
-# "sub", past the five bytes: its reload goes through at once.
+# "sub", past the five bytes: its reload goes through at once, and says
+# that the waiting thread runs on in the old run.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -31,7 +32,13 @@ test_prologue() {
         check old-frame-returns "left 1" "$(grep '^left ' "$S_OUT")" "what the waiting call of run returned"
         reload
     fi
-    expect_reloaded reloads mod.o
+    if [ "$CC" = clang ]; then
+        expect_reloaded reloads mod.o
+    else # the thread still waits inside the old run, which the report says
+        expect_reloaded reloads mod.o warnings
+        check says-old-frame 1 "$(printf '%s\n' "$R_ERR" | grep -c "^hotld: warning: 'run' .*keeps running its old code in thread")" \
+            "the warning naming run, where the thread waits"
+    fi
     query
     check new-code 2 "$(qv run)" "what run returns after the reload"
     send leave
