@@ -55,8 +55,10 @@ static int plan_reload(struct program *pg, struct plan *p)
         p->replaced[i] = old;
         new->added = !old;
         if (old) {
+            double bind_start = now_ms();
             if (databind_object(old, new, &p->binds) < 0)
                 return -1;
+            phase_done("bind", bind_start);
             count_functions(pg, p, old, new);
             if (plan_redirects(pg, p, new) < 0)
                 return -1;

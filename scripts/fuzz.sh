@@ -5,7 +5,7 @@
 # clang, 300 with the ASan+UBSan build (make test runs 50 and 30); then
 # the reload torture suite on random seeds for TORTURE_SECONDS (default
 # 1800), spread over gcc, clang, -O2 and ASan, C and C++ (make test runs
-# three fixed seeds).
+# two fixed seeds).
 # A crash leaves its input in tests/fuzz/crashes/ and fails the run; fix
 # the loader, then add the input to the corpus as a regression case.
 set -eu

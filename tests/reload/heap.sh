@@ -86,6 +86,6 @@ test_heap_data() { test_heap_switch data 0; }
 test_heap_none() { test_heap_switch none 0; }
 
 for_variants test_heap_abort gcc
-for_variants test_heap_poll gcc-O2 clang
+for_variants test_heap_poll clang-O2
 for_variants test_heap_data gcc
 for_variants test_heap_none gcc

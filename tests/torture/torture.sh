@@ -8,7 +8,8 @@
 # model of C semantics expects. The model itself is checked against the
 # program the compiler links from the first versions.
 #
-# make test runs a few fixed seeds; TORTURE_SECONDS=N (make fuzz) runs
+# make test runs two fixed seeds (seed 1 in C++ with clang -O2 is the
+# saved loop bound that once moved with the array after it); TORTURE_SECONDS=N (make fuzz) runs
 # random seeds in every variant until N seconds have passed, and a failure
 # names the seed and variant to run again: TORTURE_SEEDS="SEED" with
 # RELOAD_VARIANTS="VARIANT" and TORTURE_LANGS="c|cxx".
@@ -100,7 +101,7 @@ test_torture() {
         done
         return
     fi
-    for seed in ${TORTURE_SEEDS:-1 2 3}; do
+    for seed in ${TORTURE_SEEDS:-1 2}; do
         for lang in ${TORTURE_LANGS:-c cxx}; do scenario "$seed" "$lang"; done
     done
 }
