@@ -52,14 +52,26 @@ static struct ctype *cached(const struct ctypes *t, uint64_t die)
     return NULL;
 }
 
+/* A type is cached before the types it refers to are read, so a cycle
+ * (a struct's pointer to its own kind, through a typedef or not) meets it
+ * unfinished. Until named, it is spelled PENDING_NAME: a name built from
+ * it then is odd, but every name is a string. */
+#define PENDING_NAME "<unknown type>"
+
 static struct ctype *add(struct ctypes *t, uint64_t die, enum ctype_kind kind, char *name)
 {
     struct ctype *c = xcalloc(1, sizeof *c);
     c->die = die;
     c->kind = kind;
-    c->name = name;
+    c->name = name ? name : xstrdup(PENDING_NAME);
     ARRAY_PUSH(t->all, t->n, t->cap, c);
     return c;
+}
+
+static void set_name(struct ctype *c, char *name)
+{
+    xfree(c->name);
+    c->name = name;
 }
 
 static const struct ctype *read_type(struct ctypes *t, uint64_t off, int depth);
@@ -93,7 +105,8 @@ static char *pointer_name(const struct ctype *target)
 {
     struct strbuf sb = {0};
     if (target->kind != CT_FUNCTION) {
-        sb_printf(&sb, "%s%s*", target->name, target->name[strlen(target->name) - 1] == '*' ? "" : " ");
+        size_t n = strlen(target->name);
+        sb_printf(&sb, "%s%s*", target->name, n && target->name[n - 1] == '*' ? "" : " ");
         return sb.s;
     }
     sb_printf(&sb, "%s (*)(", target->target->name);
@@ -109,7 +122,7 @@ static const struct ctype *pointer_type(struct ctypes *t, Dwarf_Die d, uint64_t 
     struct ctype *c = add(t, off, CT_POINTER, NULL);
     c->size = 8;
     c->target = referenced(t, d, depth);
-    c->name = pointer_name(c->target);
+    set_name(c, pointer_name(c->target));
     if (die_tag(d) != DW_TAG_pointer_type)
         c->kind = CT_UNKNOWN; /* a C++ reference: no C value syntax */
     return c;
@@ -186,8 +199,8 @@ static const struct ctype *array_of(struct ctypes *t, const struct ctype *elem, 
     c->size = counts[0] * inner->size;
     /* "int [3][4]": the dimensions follow the element's name */
     const char *dims = strchr(inner->name, '[');
-    c->name = dims ? xasprintf("%.*s[%lu]%s", (int)(dims - inner->name), inner->name, (unsigned long)c->count, dims)
-                   : xasprintf("%s [%lu]", inner->name, (unsigned long)c->count);
+    set_name(c, dims ? xasprintf("%.*s[%lu]%s", (int)(dims - inner->name), inner->name, (unsigned long)c->count, dims)
+                   : xasprintf("%s [%lu]", inner->name, (unsigned long)c->count));
     return c;
 }
 
@@ -247,7 +260,7 @@ static struct ctype *function_type(struct ctypes *t, Dwarf_Die d, uint64_t off, 
     for (size_t i = 0; i < c->nparams; i++)
         sb_printf(&sb, "%s%s", i ? ", " : "", c->params[i]->name);
     sb_printf(&sb, "%s)", c->variadic ? (c->nparams ? ", ..." : "...") : c->nparams ? "" : "void");
-    c->name = sb.s;
+    set_name(c, sb.s);
     return c;
 }
 
@@ -259,8 +272,7 @@ static const struct ctype *typedef_type(struct ctypes *t, Dwarf_Die d, int depth
     if (strstr(inner->name, "<anonymous>") && *die_name(d) &&
         (inner->kind == CT_STRUCT || inner->kind == CT_UNION || inner->kind == CT_ENUM)) {
         struct ctype *named = (struct ctype *)inner; /* one of ours, not const */
-        xfree(named->name);
-        named->name = xstrdup(die_name(d));
+        set_name(named, xstrdup(die_name(d)));
     }
     return inner;
 }

@@ -494,7 +494,8 @@ static int index_value(struct eval *ev, const struct node *n, struct value *v)
     const struct ctype *e = base.type->target;
     if (!e || e->size == 0)
         return fail("cannot index a %s", base.type->name);
-    *v = (struct value){e, addr + (uintptr_t)(i * (int64_t)e->size), true, NULL, NULL};
+    /* a pointer indexes anywhere: wrapping, as the machine does */
+    *v = (struct value){e, addr + (uintptr_t)i * e->size, true, NULL, NULL};
     return 0;
 }
 

@@ -11,7 +11,9 @@
 #include "strbuf.h"
 #include "util.h"
 
-#define MAX_DEPTH 64
+/* Of nesting and of postfix operators in a row, together: evaluation and
+ * freeing recurse down the tree, whose depth this bounds. */
+#define MAX_DEPTH 256
 
 struct parser {
     const char *text, *p;
@@ -29,8 +31,11 @@ static void skip_space(struct parser *ps)
 
 static struct node *error(struct parser *ps, const char *what)
 {
+    enum { SHOWN = 80 }; /* of the expression, in the one line of the error */
+    int len = (int)strlen(ps->text);
     if (!ps->failed)
-        fail("%s at column %d of '%s'", what, (int)(ps->p - ps->text) + 1, ps->text);
+        fail("%s at column %d of '%.*s%s'", what, (int)(ps->p - ps->text) + 1, len > SHOWN ? SHOWN : len, ps->text,
+             len > SHOWN ? "..." : "");
     ps->failed = true;
     return NULL;
 }
@@ -219,10 +224,19 @@ static struct node *call_args(struct parser *ps, struct node *fn)
     return call;
 }
 
+static bool at_postfix_operator(struct parser *ps)
+{
+    skip_space(ps);
+    return (*ps->p && strchr("[.(", *ps->p)) || !strncmp(ps->p, "->", 2);
+}
+
 static struct node *postfix(struct parser *ps)
 {
     struct node *n = primary(ps);
-    while (n) {
+    int depth = ps->depth;
+    while (n && at_postfix_operator(ps)) {
+        if (++ps->depth > MAX_DEPTH)
+            return node_free(n), error(ps, "expression nested too deeply");
         if (accept(ps, "[")) {
             n = new_node(N_INDEX, n);
             if (!(n->b = expr(ps)) || !accept(ps, "]"))
@@ -233,10 +247,9 @@ static struct node *postfix(struct parser *ps)
                 return node_free(n), NULL;
         } else if (accept(ps, "(")) {
             n = call_args(ps, n);
-        } else {
-            break;
         }
     }
+    ps->depth = depth;
     return n;
 }
 

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Asking the running program never harms it (src/asking/):
+#   print: types that refer to themselves (a typedef'd pointer to its own
+#     struct, a cyclic list), typedef chains, an incomplete type, a union,
+#     bit-fields, a flexible array member, anonymous members, a function
+#     pointer type naming its own struct, 17 levels of nesting, a large
+#     array; chains of 200 hops through a cycle; nesting past the parser's
+#     limit is one error line; then the query fuzzer (tests/fuzz/queries.py)
+#     sends QUERY_FUZZ_COUNT (default 1500) generated expressions through
+#     the REPL: every one gets an answer or one error line;
+#   after all of it the program still answers, its state as it was.
+# The C++ variant (clang-O2) compiles the same sources as C++.
+set -u
+. "$HOTLD_ROOT/tests/lib.sh"
+. "$HOTLD_ROOT/tests/reload/lib.bash"
+
+masked() { printf '%s' "$R_OUT" | sed -E 's/0x[0-9a-f]+/ADDR/g'; }
+
+ask() {
+    local name=$1 want=$2; shift 2
+    client "$S_DIR" --session "$SNAME" "$@"
+    if [ "$R_RC" -eq 0 ] && [ "$(masked)" = "$want" ]; then ok "$P/$name"
+    else not_ok "$P/$name" "expected [$want]; $(client_said); $(session_state)"; fi
+}
+
+refuse() {
+    local name=$1 pattern=$2; shift 2
+    client "$S_DIR" --session "$SNAME" "$@"
+    if [ "$R_RC" -eq 1 ] && [ "$(nlines "$R_ERR")" -eq 1 ] && grep -qE -- "$pattern" <<<"$R_ERR"; then ok "$P/$name"
+    else not_ok "$P/$name" "expected exit 1 and one line like /$pattern/; $(client_said); $(session_state)"; fi
+}
+
+# The program answers, with the state it started with; COMMANDS: how
+# many commands it has seen (each query is one).
+state_kept() {
+    query
+    check "$1" "1 2 10 5 1 $2" "$(qv state) $(qv state "$QT" 2) $(qv state "$QT" 3) $(qv state "$QT" 4) $(qv state "$QT" 5) $(qv commands)" \
+        "list, ring, typedef chain, self pointer, commands seen"
+}
+
+print_checks() {
+    ask typedef-self 'head = (struct node *) ADDR <n1>' --print head
+    ask typedef-self-member 'head->v = 1' --print 'head->v'
+    ask typedef-self-deref '*head = (struct node) {next = ADDR <n2>, v = 1}' --print '*head'
+    ask cycle 'ring[0].next->next->next->v = 10' --print 'ring[0].next->next->next->v'
+    local hops; hops=$(printf -- '->next%.0s' $(seq 199))
+    ask cycle-200 "ring[0].next${hops}->v = 12" --print "ring[0].next${hops}->v"
+    refuse too-deep '^hotld: error: expression nested too deeply at column [0-9]+ of .{1,100}$' \
+        --print "ring[0]${hops}${hops}->v"
+    refuse unary-tower '^hotld: error: expression nested too deeply' --print "$(printf -- '-%.0s' $(seq 300))chained"
+    ask typedef-chain 'chained = 5' --print chained
+    refuse incomplete '^hotld: error: cannot follow a struct opaque \*' --print '*hidden'
+    ask union 'num = (union number) {i = 5, f = 7e-45}' --print num
+    ask bitfields 'fl = (struct flags) {a = 3, b = -2, c = 1}' --print fl
+    ask flexible 'flexp->data[2] = 9' --print 'flexp->data[2]'
+    ask anonymous 'anon.a = 42' --print anon.a
+    ask self-typedef 'mach = (struct machine) {on = ADDR, self = ADDR <mach>}' --print mach
+    ask nesting-limit 'deep.in.in.in.in.in.in.in.in.in.in.in.in.in.in.in.in.leaf = 0' \
+        --print deep.in.in.in.in.in.in.in.in.in.in.in.in.in.in.in.in.leaf
+    client "$S_DIR" --session "$SNAME" --print deep
+    check nesting-shown "1" "$(grep -c '{\.\.\.}' <<<"$R_OUT")" "deep's value, cut at the nesting limit"
+    client "$S_DIR" --session "$SNAME" --print big
+    check large-array-cut "199 1" "$(grep -o '0, ' <<<"$R_OUT" | wc -l) $(grep -c '\.\.\.}$' <<<"$R_OUT")" \
+        "elements shown of 100000, then ..."
+    state_kept state-after-prints 1
+}
+
+fuzz_checks() {
+    local said
+    said=$(cd "$S_DIR" && timeout -s KILL 600 env "${HOT_ENV[@]}" python3 "$HOTLD_ROOT/tests/fuzz/queries.py" \
+        "${QUERY_FUZZ_COUNT:-1500}" "${QUERY_FUZZ_SEED:-1}" "$HOT" --session "$SNAME" 2>&1)
+    if [ $? -eq 0 ]; then ok "$P/query-fuzzer"; else not_ok "$P/query-fuzzer" "$(tr '\n' '|' <<<"$said" | head -c 600); $(session_state)"; fi
+    state_kept state-after-fuzzer 2
+}
+
+test_asking() {
+    local lang=()
+    case $V in clang-O2) lang=(-x c++) ;; esac
+    build main.o asking/main.c -g "${lang[@]}"
+    build data.o asking/data.c -g "${lang[@]}"
+    builds_ok || return
+    session_start --session "$SNAME" main.o data.o || return
+    print_checks
+    fuzz_checks
+    session_stop
+}
+
+for_variants test_asking gcc clang-O2 gcc-asan
