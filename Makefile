@@ -19,9 +19,12 @@ LAYERS  := $(shell scripts/layers.sh --dirs)
 CPPFLAGS += -D_GNU_SOURCE -Ibuild $(addprefix -I,$(LAYERS)) -Iinclude $(DWARF_CFLAGS)
 LDLIBS  := -ldwarf -lelf -lffi -lreadline -ldl -lgcc_s -lpthread
 # GDB finds the JIT interface through the dynamic symbol table, which
-# survives strip.
+# survives strip. The program's objects and libraries call hotld's
+# sigaction and kin (base/signals.c): exported, they come first.
 LDFLAGS += -Wl,--export-dynamic-symbol=__jit_debug_register_code \
            -Wl,--export-dynamic-symbol=__jit_debug_descriptor \
+           $(foreach f,sigaction __sigaction signal bsd_signal ssignal sysv_signal __sysv_signal sigset,\
+             -Wl,--export-dynamic-symbol=$(f)) \
            -Wl,--defsym=main=hotld_main
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 

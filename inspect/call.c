@@ -3,10 +3,9 @@
  * which structs go in memory); this file only says what each C type is.
  *
  * The guard: for the length of the call, SIGSEGV, SIGBUS, SIGFPE and
- * SIGILL go to a handler that, in the calling thread, jumps back out of
- * the call, on an alternate stack so that a runaway recursion is caught
- * too. In any other thread it puts back the program's own action and
- * returns, so the faulting instruction faults again under it. */
+ * SIGILL in the calling thread jump back out of the call (base/signals.c),
+ * on an alternate stack so that a runaway recursion is caught too. Other
+ * threads are not affected. */
 #include "call.h"
 
 #include <ffi.h>
@@ -15,8 +14,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <ucontext.h>
 
+#include "signals.h"
 #include "util.h"
 
 #define MAX_INLINE_ELEMENTS 256 /* of an array member passed in a struct */
@@ -108,44 +107,26 @@ static void ffi_types_free(struct ffi_types *ft)
 
 /* ---- the guard -------------------------------------------------------- */
 
-static __thread sigjmp_buf *guard;
-static __thread struct call_crash *guard_crash;
-static struct sigaction program_action[NSIG];
-
-static void on_crash(int sig, siginfo_t *si, void *context)
-{
-    if (guard) {
-        const ucontext_t *uc = context;
-        guard_crash->signal = sig;
-        guard_crash->pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
-        guard_crash->address = (uintptr_t)si->si_addr;
-        siglongjmp(*guard, 1);
-    }
-    sigaction(sig, &program_action[sig], NULL);
-}
-
 /* hotld's own threads block every signal (the program's are not theirs);
  * a fault while blocked would kill the process, so the guarded ones are
  * let through for the call. */
-static void guard_on(stack_t *old_stack, void *alt, sigset_t *old_mask)
+static void guard_on(struct fault_guard *g, stack_t *old_stack, void *alt, sigset_t *old_mask)
 {
     sigset_t faults;
     sigemptyset(&faults);
-    for (size_t i = 0; i < ARRAY_SIZE(guarded_signals); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(guarded_signals); i++) {
         sigaddset(&faults, guarded_signals[i]);
+        signals_take(guarded_signals[i], NULL); /* a session took them at start */
+    }
     pthread_sigmask(SIG_UNBLOCK, &faults, old_mask);
     stack_t ss = {.ss_sp = alt, .ss_size = ALT_STACK_SIZE};
     sigaltstack(&ss, old_stack);
-    struct sigaction sa = {.sa_sigaction = on_crash, .sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER};
-    sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < ARRAY_SIZE(guarded_signals); i++)
-        sigaction(guarded_signals[i], &sa, &program_action[guarded_signals[i]]);
+    signals_guard(g);
 }
 
 static void guard_off(const stack_t *old_stack, const sigset_t *old_mask)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(guarded_signals); i++)
-        sigaction(guarded_signals[i], &program_action[guarded_signals[i]], NULL);
+    signals_guard(NULL);
     sigaltstack(old_stack, NULL);
     pthread_sigmask(SIG_SETMASK, old_mask, NULL);
 }
@@ -155,15 +136,13 @@ static void guarded_call(ffi_cif *cif, uintptr_t fn, void *ret, void **values, s
     void *alt = xmalloc(ALT_STACK_SIZE);
     stack_t old_stack;
     sigset_t old_mask;
-    sigjmp_buf here;
+    struct fault_guard g;
     memset(crash, 0, sizeof *crash);
-    guard_crash = crash;
-    guard_on(&old_stack, alt, &old_mask);
-    if (sigsetjmp(here, 1) == 0) {
-        guard = &here;
+    guard_on(&g, &old_stack, alt, &old_mask);
+    if (sigsetjmp(g.jmp, 1) == 0)
         ffi_call(cif, FFI_FN(fn), ret, values);
-    }
-    guard = NULL;
+    else
+        *crash = (struct call_crash){g.signal, g.pc, g.address};
     guard_off(&old_stack, &old_mask);
     xfree(alt);
 }

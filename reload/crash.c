@@ -2,7 +2,8 @@
  * abort): a report with a symbolized backtrace, and, for a crash in the
  * code of the last reload with --rollback, a rollback of that reload
  * instead of the process's death. A crash of the program as it started is
- * left alone: it dies as the linked program would.
+ * left alone: it goes to the program's own action (its crash handler, or
+ * the default death) as in the linked program (base/signals.c).
  *
  * The handler captures the frames where it runs (libgcc's unwinder steps
  * over the signal frame). A rollback cannot happen there: the crashed
@@ -15,7 +16,7 @@
  * back and then returns 0 to the caller, with the registers the caller
  * keeps across calls as the unwinder finds them. A crash it cannot leave
  * that way is reported from the handler, the program's state being lost
- * anyway, and then takes its default action (a core dump). */
+ * anyway, and then goes to the program's own action. */
 #include "crash.h"
 
 #include <dlfcn.h>
@@ -34,6 +35,7 @@
 #include "backtrace.h"
 #include "handlerfork.h"
 #include "pointerscan.h"
+#include "signals.h"
 #include "util.h"
 
 #define MAX_FRAMES 64
@@ -239,7 +241,7 @@ static void report_in_child(const void *arg)
 {
     const struct report_job *job = arg;
     for (size_t i = 0; i < ARRAY_SIZE(fatal_signals); i++)
-        signal(fatal_signals[i], SIG_DFL); /* a crash here is the child's end, no report */
+        signals_kernel_default(fatal_signals[i]); /* a crash here is the child's end, no report */
     report(job->crash, job->outcome);
 }
 
@@ -262,14 +264,6 @@ static void report_from_handler(const struct crash *c, const char *outcome)
         return;
 }
 
-/* The default action, as if hotld had not been there. */
-static void die(int sig, const siginfo_t *si)
-{
-    signal(sig, SIG_DFL);
-    if (si->si_code <= 0 || sig == SIGABRT)
-        raise(sig); /* sent, not caused: send it again */
-    /* a fault: returning runs the instruction again, which faults again */
-}
 
 static void recover(const struct crash *c, const char *outcome);
 
@@ -354,9 +348,9 @@ static const struct object *caller_object(uintptr_t sp, unsigned *version)
     return NULL;
 }
 
-/* For a corrupt heap: a report made without allocating or locking, then
- * the death the linked program dies. */
-static void die_of_corrupt_heap(const char *what, const ucontext_t *uc, const siginfo_t *si)
+/* For a corrupt heap: a report made without allocating or locking; then
+ * the program's own action, as for the linked program. */
+static void report_corrupt_heap(const char *what, const ucontext_t *uc)
 {
     unsigned version = 0;
     const struct object *obj = caller_object((uintptr_t)uc->uc_mcontext.gregs[REG_RSP], &version);
@@ -367,7 +361,6 @@ static void die_of_corrupt_heap(const char *what, const ucontext_t *uc, const si
                      (int)strcspn(what, "\n"), what, where);
     if (n > 0 && write(STDERR_FILENO, line, strlen(line)) < 0)
         n = 0; /* nowhere to say it */
-    die(SIGABRT, si);
 }
 
 /* A fault inside a library (malloc, stdio, the loader), called by new
@@ -386,12 +379,15 @@ static bool fault_in_library(const struct crash *c, char *why, size_t size)
     return true;
 }
 
-static void on_fatal(int sig, siginfo_t *si, void *context)
+/* hotld's say on a fatal signal (base/signals.c): true if the thread
+ * resumes rolled back; false passes it on to the program's own action,
+ * after a report if reloaded code crashed. */
+static bool on_fatal(int sig, siginfo_t *si, void *context)
 {
     const char *heap = corrupt_heap(sig);
     if (heap) {
-        die_of_corrupt_heap(heap, context, si);
-        return;
+        report_corrupt_heap(heap, context);
+        return false;
     }
     struct crash c;
     struct return_point rp;
@@ -423,9 +419,9 @@ static void on_fatal(int sig, siginfo_t *si, void *context)
     if (v == ROLL_BACK) {
         abandoned = c;
         resume_at(context, &rp);
-        return;
+        return true;
     }
-    die(sig, si);
+    return false;
 }
 
 /* ---- hotld_protect --------------------------------------------------- */
@@ -449,8 +445,8 @@ static void recover(const struct crash *c, const char *outcome)
         return;
     }
     fprintf(stderr, "hotld: error: rollback failed: %s\n", last_error());
-    siginfo_t sent = {.si_code = SI_USER};
-    die(c->signal, &sent);
+    signals_kernel_default(c->signal);
+    raise(c->signal);
 }
 
 static int protect(void (*fn)(void *), void *ctx)
@@ -481,9 +477,7 @@ void crash_init(struct program *pg, bool rollback)
     rollback_enabled = rollback;
     stack_t ss = {.ss_sp = alt_stack, .ss_size = sizeof alt_stack};
     sigaltstack(&ss, NULL);
-    struct sigaction sa = {.sa_sigaction = on_fatal, .sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER};
-    sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < ARRAY_SIZE(fatal_signals); i++)
-        sigaction(fatal_signals[i], &sa, NULL);
+        signals_take(fatal_signals[i], on_fatal);
     strmap_slot(&pg->host, "__hotld_protect")->value = (void *)protect;
 }

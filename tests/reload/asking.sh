@@ -10,6 +10,13 @@
 #     the REPL: every one gets an answer or one error line;
 #   after all of it the program still answers, its state as it was.
 # The C++ variant (clang-O2) compiles the same sources as C++.
+#   own crash handlers (src/asking/handler.c): a program that installs its
+#     own with sigaction (SIGSEGV), signal (SIGFPE) and sigset (SIGILL)
+#     reads them back as it set them; with --rollback, a crash in reloaded
+#     code rolls back and the program goes on; a crash in code no reload
+#     brought reaches the program's handler, whose report and exit status
+#     are the linked program's (the oracle: gcc's link of the same
+#     objects, given the same commands).
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -85,4 +92,49 @@ test_asking() {
     session_stop
 }
 
+# dies_like NAME HISTORY COMMAND: the session, sent COMMAND, ends with the
+# last line of output and the exit status of the linked program sent
+# HISTORY (the commands the session has had) and then COMMAND.
+dies_like() {
+    local name=$1 history=$2 cmd=$3 want got rc
+    (cd "$W" && printf '%s\n' $history "$cmd" | ./linked >linked.out 2>/dev/null)
+    rc=$?
+    want="$(tail -n 1 "$W/linked.out") status $rc"
+    send "$cmd"
+    for _ in $(seq 250); do session_alive || break; sleep 0.02; done
+    session_reap
+    got="$(tail -n 1 "$S_OUT") status $S_RC"
+    check "$name" "$want" "$got" "the program's own report and exit status"
+    S_PID="" S_FD=""
+}
+
+test_handlers() {
+    build hmain.o asking/handler.c -g
+    build work1.o asking/work.c -g -DVER=1
+    build work2.o asking/work.c -g -DVER=2
+    builds_ok || return
+    (cd "$W" && $CC hmain.o work1.o -o linked) || { not_ok "$P/linked" "gcc could not link"; return; }
+    use work1.o work.o
+    session_start --session "$SNAME" --rollback hmain.o work.o || return
+    query
+    check handlers-seen 1 "$(qv installed)" "sigaction's answer: the handlers the program set"
+    send step
+    use work2.o work.o
+    reload
+    expect_reloaded reload work.o
+    send step
+    for _ in $(seq 250); do [ "$(grep -c '^stepped 1$' "$S_OUT")" -ge 2 ] && break; sleep 0.02; done
+    query
+    check rolled-back "1 1 2 1" "$(qv installed) $(qv work) $(qv work "$QT" 2) $(qv work "$QT" 3)" \
+        "handlers, version, steps, total after the crash rolled back"
+    check rollback-reported 1 "$(grep -c '^hotld: SIGSEGV (address 0x0) in work_step of work\.o, version 1: rolling back' "$S_ERR")" \
+        "hotld's crash line"
+    dies_like segv-own-report "step step" segv
+    session_start --session "$SNAME" --rollback hmain.o work.o || return
+    dies_like fpe-own-report "" fpe
+    session_start --session "$SNAME" --rollback hmain.o work.o || return
+    dies_like ill-own-report "" ill
+}
+
 for_variants test_asking gcc clang-O2 gcc-asan
+for_variants test_handlers gcc clang-O2 gcc-asan
