@@ -1,6 +1,7 @@
 #include "procmaps.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -25,4 +26,17 @@ void procmaps_each_line(void (*line)(const char *text, void *ctx), void *ctx)
     }
     if (fd >= 0)
         close(fd);
+}
+
+bool proc_task_file(pid_t tid, const char *name, char *buf, size_t size)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%d/%s", (int)tid, name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, buf, size - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = 0;
+    return n > 0;
 }

@@ -1,10 +1,18 @@
-/* The process's mappings, as /proc/self/maps lists them. */
+/* The process as /proc/self shows it: its mappings, its threads' files. */
 #ifndef HOTLD_PROCMAPS_H
 #define HOTLD_PROCMAPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
 
 /* Calls line(text, ctx) for each line of /proc/self/maps, in address
  * order, read into a stack buffer: no allocation, so that code running
  * while threads are parked (one may hold a malloc lock) can use it. */
 void procmaps_each_line(void (*line)(const char *text, void *ctx), void *ctx);
+
+/* /proc/self/task/TID/NAME into buf, NUL-terminated, without allocating;
+ * false if it cannot be read (the thread has gone). */
+bool proc_task_file(pid_t tid, const char *name, char *buf, size_t size);
 
 #endif

@@ -119,18 +119,27 @@ void signals_deliver(int sig, siginfo_t *si, void *context)
         a.sa_handler(sig);
 }
 
+static void leave_guard(int sig, uintptr_t pc, uintptr_t address)
+{
+    struct fault_guard *g = guard;
+    guard = NULL;
+    g->signal = sig;
+    g->pc = pc;
+    g->address = address;
+    siglongjmp(g->jmp, 1);
+}
+
+void signals_escape(int sig, uintptr_t pc)
+{
+    if (guard)
+        leave_guard(sig, pc, 0);
+}
+
 static void on_signal(int sig, siginfo_t *si, void *context)
 {
     int saved = errno;
-    struct fault_guard *g = guard;
-    if (g && sig != SIGABRT) {
-        const ucontext_t *uc = context;
-        guard = NULL;
-        g->signal = sig;
-        g->pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
-        g->address = (uintptr_t)si->si_addr;
-        siglongjmp(g->jmp, 1);
-    }
+    if (guard && sig != SIGABRT)
+        leave_guard(sig, (uintptr_t)((const ucontext_t *)context)->uc_mcontext.gregs[REG_RIP], (uintptr_t)si->si_addr);
     signal_policy *policy = atomic_load(&taken[sig].policy);
     if (!policy || !policy(sig, si, context))
         signals_deliver(sig, si, context);

@@ -45,5 +45,9 @@ struct fault_guard {
     uintptr_t pc, address;
 };
 void signals_guard(struct fault_guard *guard); /* NULL: none */
+/* From a handler of another signal (an interruption): leave through the
+ * thread's guard as if sig had struck at pc. Returns only if there is
+ * none. */
+void signals_escape(int sig, uintptr_t pc);
 
 #endif

@@ -5,16 +5,24 @@
  * The guard: for the length of the call, SIGSEGV, SIGBUS, SIGFPE and
  * SIGILL in the calling thread jump back out of the call (base/signals.c),
  * on an alternate stack so that a runaway recursion is caught too. Other
- * threads are not affected. */
+ * threads are not affected. A call that does not return is left the same
+ * way when another thread interrupts it (call_interrupt). */
 #include "call.h"
 
 #include <ffi.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
 
+#include "linker.h"
+#include "procmaps.h"
 #include "signals.h"
 #include "util.h"
 
@@ -107,28 +115,139 @@ static void ffi_types_free(struct ffi_types *ft)
 
 /* ---- the guard -------------------------------------------------------- */
 
+#define INTERRUPT_SIGNAL (SIGRTMIN + 7)
+
+/* The calls running now, so that another thread can interrupt one. A
+ * serial number tells an interruption meant for this call from a late
+ * one meant for an earlier call of the same thread. */
+struct running_call {
+    _Atomic pid_t tid;
+    _Atomic unsigned serial;
+    _Atomic uint64_t asked_ns;  /* first asked to stop; 0: not yet */
+    _Atomic int why;            /* enum call_end: why */
+};
+static struct running_call running[64];
+static pthread_mutex_t running_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_uint last_serial;
+
+/* The calling thread's call, and what interrupted it. */
+static __thread unsigned call_serial;
+static __thread enum call_end interrupted_by;
+static __thread bool interrupted_in_library;
+
+static uint64_t monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Loaded code lives in the regions the linker reserved. */
+static bool is_program_code(uintptr_t pc)
+{
+    for (int low = 0; low < 2; low++) {
+        uintptr_t lo, hi;
+        region_span(low, &lo, &hi);
+        if (pc >= lo && pc < hi)
+            return true;
+    }
+    return false;
+}
+
+static void on_interrupt(int sig, siginfo_t *si, void *context)
+{
+    const struct running_call *r = si->si_value.sival_ptr;
+    if (si->si_code != SI_QUEUE || si->si_pid != getpid() || !call_serial || r < running ||
+        r >= running + ARRAY_SIZE(running) || atomic_load(&r->serial) != call_serial)
+        return; /* not hotld's, or for a call that has ended */
+    uintptr_t pc = (uintptr_t)((const ucontext_t *)context)->uc_mcontext.gregs[REG_RIP];
+    bool in_program = is_program_code(pc);
+    if (!in_program && monotonic_ns() - atomic_load(&r->asked_ns) < CALL_LIBRARY_GRACE_MS * 1000000ull)
+        return; /* the next request may find it back in the program */
+    interrupted_by = (enum call_end)atomic_load(&r->why);
+    interrupted_in_library = !in_program;
+    signals_escape(sig, pc);
+}
+
+static void install_interrupt(void)
+{
+    struct sigaction sa = {.sa_sigaction = on_interrupt, .sa_flags = SA_SIGINFO | SA_RESTART};
+    sigemptyset(&sa.sa_mask);
+    sigaction(INTERRUPT_SIGNAL, &sa, NULL);
+}
+
+static void running_set(pid_t tid, unsigned serial, unsigned was)
+{
+    pthread_mutex_lock(&running_lock);
+    for (size_t i = 0; i < ARRAY_SIZE(running); i++)
+        if (running[i].tid == (was ? tid : 0) && running[i].serial == was) {
+            running[i].asked_ns = 0;
+            running[i].serial = serial;
+            running[i].tid = serial ? tid : 0;
+            break;
+        }
+    pthread_mutex_unlock(&running_lock);
+}
+
+/* Is the thread asleep in a system call, as its kernel state says? A
+ * signal would cut its sleep short (EINTR): the call's own behaviour
+ * would change, not only end. */
+static bool in_system_call(pid_t tid)
+{
+    char state[64];
+    return proc_task_file(tid, "syscall", state, sizeof state) && strncmp(state, "running", 7) &&
+           strncmp(state, "-1 ", 3);
+}
+
+int call_interrupt(pid_t tid, enum call_end why)
+{
+    struct running_call *r = NULL;
+    uint64_t now = monotonic_ns(), asked = now;
+    pthread_mutex_lock(&running_lock);
+    for (size_t i = 0; i < ARRAY_SIZE(running); i++)
+        if (running[i].tid == tid) /* the innermost: the last one set */
+            r = &running[i];
+    if (r) {
+        if (!r->asked_ns)
+            r->asked_ns = now;
+        asked = r->asked_ns;
+        r->why = (int)why;
+    }
+    pthread_mutex_unlock(&running_lock);
+    if (!r)
+        return -1;
+    if (now - asked < CALL_LIBRARY_GRACE_MS * 1000000ull && in_system_call(tid))
+        return 0; /* in libc, not the program's code: ask again later */
+    siginfo_t si = {.si_signo = INTERRUPT_SIGNAL, .si_code = SI_QUEUE, .si_pid = getpid(), .si_uid = getuid()};
+    si.si_value.sival_ptr = r;
+    return (int)syscall(SYS_rt_tgsigqueueinfo, getpid(), tid, INTERRUPT_SIGNAL, &si);
+}
+
 /* hotld's own threads block every signal (the program's are not theirs);
  * a fault while blocked would kill the process, so the guarded ones are
- * let through for the call. */
+ * let through for the call, and the interruption too. */
 static void guard_on(struct fault_guard *g, stack_t *old_stack, void *alt, sigset_t *old_mask)
 {
-    sigset_t faults;
-    sigemptyset(&faults);
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, install_interrupt);
+    sigset_t let_in;
+    sigemptyset(&let_in);
+    sigaddset(&let_in, INTERRUPT_SIGNAL);
     for (size_t i = 0; i < ARRAY_SIZE(guarded_signals); i++) {
-        sigaddset(&faults, guarded_signals[i]);
+        sigaddset(&let_in, guarded_signals[i]);
         signals_take(guarded_signals[i], NULL); /* a session took them at start */
     }
-    pthread_sigmask(SIG_UNBLOCK, &faults, old_mask);
     stack_t ss = {.ss_sp = alt, .ss_size = ALT_STACK_SIZE};
     sigaltstack(&ss, old_stack);
     signals_guard(g);
+    pthread_sigmask(SIG_UNBLOCK, &let_in, old_mask);
 }
 
 static void guard_off(const stack_t *old_stack, const sigset_t *old_mask)
 {
+    pthread_sigmask(SIG_SETMASK, old_mask, NULL);
     signals_guard(NULL);
     sigaltstack(old_stack, NULL);
-    pthread_sigmask(SIG_SETMASK, old_mask, NULL);
 }
 
 static void guarded_call(ffi_cif *cif, uintptr_t fn, void *ret, void **values, struct call_crash *crash)
@@ -137,13 +256,22 @@ static void guarded_call(ffi_cif *cif, uintptr_t fn, void *ret, void **values, s
     stack_t old_stack;
     sigset_t old_mask;
     struct fault_guard g;
+    pid_t self = (pid_t)syscall(SYS_gettid);
+    unsigned outer = call_serial, serial = atomic_fetch_add(&last_serial, 1) + 1;
+    serial = serial ? serial : 1; /* 0: no call */
     memset(crash, 0, sizeof *crash);
+    running_set(self, serial, 0);
+    call_serial = serial;
     guard_on(&g, &old_stack, alt, &old_mask);
     if (sigsetjmp(g.jmp, 1) == 0)
         ffi_call(cif, FFI_FN(fn), ret, values);
+    else if (g.signal == INTERRUPT_SIGNAL)
+        *crash = (struct call_crash){interrupted_by, 0, g.pc, 0, interrupted_in_library};
     else
-        *crash = (struct call_crash){g.signal, g.pc, g.address};
+        *crash = (struct call_crash){CALL_CRASHED, g.signal, g.pc, g.address, false};
     guard_off(&old_stack, &old_mask);
+    call_serial = outer;
+    running_set(self, 0, serial);
     xfree(alt);
 }
 

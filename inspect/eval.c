@@ -727,17 +727,41 @@ static void relock(struct eval *ev)
 
 static void name_address(uintptr_t addr, struct strbuf *sb, void *ctx);
 
+/* " <name+off>" of the program's code, or " <name+off> in LIBRARY". */
+static void name_code(struct eval *ev, uintptr_t pc, struct strbuf *where)
+{
+    size_t plain = where->len;
+    sb_printf(where, " <");
+    name_address(pc, where, ev);
+    if (where->len > plain + 2) {
+        sb_printf(where, ">");
+        return;
+    }
+    where->s[where->len = plain] = 0;
+    Dl_info info;
+    if (dladdr((void *)pc, &info) && info.dli_fname) {
+        if (info.dli_sname)
+            sb_printf(where, " <%s+%lu>", info.dli_sname, (unsigned long)(pc - (uintptr_t)info.dli_saddr));
+        sb_printf(where, " in %s", path_base(info.dli_fname));
+    }
+}
+
+/* Why a call did not return, and where it was left: one line. */
 static int crashed(struct eval *ev, const struct call_crash *c)
 {
     struct strbuf where = {0};
     sb_printf(&where, "0x%lx", (unsigned long)c->pc);
-    size_t plain = where.len;
-    sb_printf(&where, " <");
-    name_address(c->pc, &where, ev);
-    where.len > plain + 2 ? sb_printf(&where, ">") : (void)(where.s[where.len = plain] = 0);
+    name_code(ev, c->pc, &where);
     const char *sig = sigabbrev_np(c->signal);
-    fail("the call crashed with SIG%s at %s (address 0x%lx); the program goes on", sig ? sig : "?", where.s,
-         (unsigned long)c->address);
+    const char *caveat = c->in_library ? ", inside a library, whose locks it may still hold" : "";
+    if (c->end == CALL_CRASHED)
+        fail("the call crashed with SIG%s at %s (address 0x%lx); the program goes on", sig ? sig : "?", where.s,
+             (unsigned long)c->address);
+    else
+        fail("the call %s; it was abandoned at %s%s; the program goes on",
+             c->end == CALL_TIMED_OUT ? "did not return within its time limit (--call-timeout)"
+                                      : "was interrupted by the asking command (Ctrl-C)",
+             where.s, caveat);
     xfree(where.s);
     return -1;
 }
@@ -786,13 +810,13 @@ static int call(struct eval *ev, const struct node *n, struct value *v)
     *v = rvalue(ev, ft->target);
     struct call_crash crash;
     if (ev->t->around_call)
-        ev->t->around_call(true);
+        ev->t->around_call(ev->t->call_ctx, true);
     unlock(ev); /* the function may call hotld_lookup, or wait for a reload */
     int rc = call_function(fn.addr, ft, args, n->nargs, v->bytes, &crash);
     relock(ev);
     if (ev->t->around_call)
-        ev->t->around_call(false);
-    if (rc == 0 && crash.signal)
+        ev->t->around_call(ev->t->call_ctx, false);
+    if (rc == 0 && crash.end != CALL_RETURNED)
         return crashed(ev, &crash);
     return rc;
 }
@@ -822,7 +846,9 @@ static void name_address(uintptr_t addr, struct strbuf *sb, void *ctx)
     each_object(ev, nearest_in, &n);
     if (!n.best)
         return;
-    sb_printf(sb, "%s", n.best->name);
+    char *plain = demangle(n.best->name); /* as gdb shows it: spin(), not _Z4spinv */
+    sb_printf(sb, "%s", plain ? plain : n.best->name);
+    free(plain);
     if (addr > n.best->addr)
         sb_printf(sb, "+%lu", (unsigned long)(addr - n.best->addr));
 }

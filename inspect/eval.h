@@ -17,8 +17,10 @@ struct eval_target {
                                    during a call (NULL: no lock) */
     uintptr_t main_thread_pointer; /* thread-local variables are shown as
                                    the main thread has them */
-    void (*around_call)(bool begin); /* before and after a call, with the
-                                   lock held (NULL: nothing to do) */
+    void (*around_call)(void *ctx, bool begin); /* before and after a call,
+                                   in the calling thread, with the lock held
+                                   (NULL: nothing to do) */
+    void *call_ctx;
 };
 
 /* Evaluate one statement: an expression to print, a call, or "set X =

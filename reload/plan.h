@@ -15,6 +15,9 @@ struct redirect {
     uintptr_t at, to;
     uint64_t size;              /* of the old body */
     const char *name;
+    bool loops_back;            /* a branch inside it leads into the bytes
+                                   the jump overwrites: a thread anywhere
+                                   in the body may come back there */
 };
 
 /* A thread whose outermost frame of program code is in the old body of a

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "procmaps.h"
+#include "stopworld.h"
 #include "typeinfo.h"
 #include "util.h"
 
@@ -55,23 +56,48 @@ struct moved_storage {
     const char *name;           /* the variable's symbol, if known */
 };
 
-static struct span own_stacks[8];
-static atomic_size_t nown_stacks;
+static struct span own_stacks[MAX_HOTLD_THREADS]; /* {0, 0}: a free slot */
+static pthread_mutex_t own_stacks_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local uintptr_t program_frames_floor;
 
-void pointers_skip_own_stack(void)
+/* The calling thread's stack, from pthread's record of it. */
+static bool own_stack(struct span *out)
 {
     pthread_attr_t attr;
     void *addr;
     size_t size;
     if (pthread_getattr_np(pthread_self(), &attr) != 0)
-        return;
-    if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
-        size_t i = atomic_fetch_add(&nown_stacks, 1);
-        if (i < ARRAY_SIZE(own_stacks))
-            own_stacks[i] = (struct span){(uintptr_t)addr, (uintptr_t)addr + size};
-    }
+        return false;
+    bool ok = pthread_attr_getstack(&attr, &addr, &size) == 0;
     pthread_attr_destroy(&attr);
+    *out = (struct span){(uintptr_t)addr, (uintptr_t)addr + size};
+    return ok;
+}
+
+/* Put `to` in the slot that holds `from`. */
+static void own_stacks_swap(struct span from, struct span to)
+{
+    pthread_mutex_lock(&own_stacks_lock);
+    for (size_t i = 0; i < ARRAY_SIZE(own_stacks); i++)
+        if (own_stacks[i].lo == from.lo && own_stacks[i].hi == from.hi) {
+            own_stacks[i] = to;
+            break;
+        }
+    pthread_mutex_unlock(&own_stacks_lock);
+}
+
+void pointers_skip_own_stack(void)
+{
+    struct span s;
+    if (own_stack(&s))
+        own_stacks_swap((struct span){0, 0}, s);
+}
+
+void pointers_forget_own_stack(void)
+{
+    struct span s;
+    if (own_stack(&s))
+        own_stacks_swap(s, (struct span){0, 0});
 }
 
 void pointers_program_frames_above(uintptr_t frame)
@@ -184,9 +210,11 @@ void pointers_prepare(struct pointer_scan *ps, const struct bind_result *r, cons
         region_span(low, &lo, &hi);
         skip(ps, lo, hi);
     }
-    size_t nstacks = atomic_load(&nown_stacks);
-    for (size_t i = 0; i < nstacks && i < ARRAY_SIZE(own_stacks); i++)
-        skip(ps, own_stacks[i].lo, own_stacks[i].hi);
+    pthread_mutex_lock(&own_stacks_lock);
+    for (size_t i = 0; i < ARRAY_SIZE(own_stacks); i++)
+        if (own_stacks[i].hi)
+            skip(ps, own_stacks[i].lo, own_stacks[i].hi);
+    pthread_mutex_unlock(&own_stacks_lock);
     qsort(ps->skip, ps->nskip, sizeof *ps->skip, by_lo);
     ps->pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
     snapshot_owned(ps);

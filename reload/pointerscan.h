@@ -46,8 +46,10 @@ void pointers_prepare(struct pointer_scan *ps, const struct bind_result *r, cons
 void pointers_rewrite(struct pointer_scan *ps, struct link *const *gens, size_t ngens);
 void pointers_free(struct pointer_scan *ps);
 
-/* hotld's own threads call this as they start: their stacks are hotld's. */
+/* hotld's own threads call these as they start and end: their stacks
+ * are hotld's. */
 void pointers_skip_own_stack(void);
+void pointers_forget_own_stack(void);
 /* A program thread that runs a reload (at hotld_poll()) says where its
  * program frames end: the frames below, hotld's, are not scanned. 0 when
  * it is done. */

@@ -66,13 +66,35 @@ bool in_redirected_entry(const struct section *sec, uint64_t offset)
     return false;
 }
 
+/* Does a branch of f lead into its first JMP_SIZE bytes, past the entry?
+ * gcc -O0 puts a loop right after a 4-byte prologue (push %rbp; mov
+ * %rsp,%rbp): its back edge targets entry+4. Undecodable code counts as
+ * yes. An indirect jump (a switch's table) is taken not to. */
+static bool loops_back(const struct func *f)
+{
+    size_t at = 0;
+    while (f->bytes && at < f->size) {
+        int64_t target;
+        int len = x86_insn_length(f->bytes + at, f->size - at);
+        if (len <= 0)
+            return true;
+        enum x86_flow flow = x86_insn_flow(f->bytes + at, len, &target);
+        at += (size_t)len;
+        int64_t to = (int64_t)at + target;
+        if ((flow == X86_JUMP || flow == X86_BRANCH) && to > 0 && to < JMP_SIZE)
+            return true;
+    }
+    return !f->bytes;
+}
+
 /* f's entry (in old) jumps to `to`. */
 static int redirect_function(struct plan *p, const struct object *old, const struct func *f, uintptr_t to)
 {
     uint8_t jmp[JMP_SIZE];
     if (!x86_encode_jmp(jmp, f->body, to))
         return fail("%s: '%s' moved out of a jump's reach of its first version", old->name, f->name);
-    ARRAY_PUSH(p->redirects, p->nredirects, p->capredirects, ((struct redirect){f->body, to, f->size, f->name}));
+    ARRAY_PUSH(p->redirects, p->nredirects, p->capredirects,
+               ((struct redirect){f->body, to, f->size, f->name, loops_back(f)}));
     add_inside_points(p, f);
     return 0;
 }
@@ -129,10 +151,26 @@ static const char *inside_which(const struct plan *p, uintptr_t pc)
     return "?";
 }
 
+/* Inside the body of a function whose loop comes back into its first
+ * bytes. */
+static const struct redirect *looping_in(const struct plan *p, uintptr_t pc)
+{
+    for (size_t i = 0; i < p->nredirects; i++)
+        if (p->redirects[i].loops_back && pc >= p->redirects[i].at && pc < p->redirects[i].at + p->redirects[i].size)
+            return &p->redirects[i];
+    return NULL;
+}
+
+static bool is_inside_or_looping(uintptr_t pc, const void *plan)
+{
+    return is_inside(pc, plan) || looping_in(plan, pc);
+}
+
 /* No stopped thread may resume inside the bytes a jump overwrites: not
- * where it was interrupted, and not where any word of its stack (a return
- * address, a signal's saved pc) could send it. Its entry itself is fine:
- * it will execute the new jump. */
+ * where it was interrupted, not where any word of its stack (a return
+ * address, a signal's saved pc) could send it, and not through a loop of
+ * the function it is in. Its entry itself is fine: it will execute the
+ * new jump. */
 bool redirects_are_safe(const struct plan *p, const char **blocker)
 {
     size_t n, m;
@@ -141,11 +179,12 @@ bool redirects_are_safe(const struct plan *p, const char **blocker)
     uintptr_t found = 0;
     bool hit = false;
     for (size_t i = 0; !hit && i < n; i++)
-        hit = is_inside(found = t[i].ip, p) || stack_find(t[i].sp, is_inside, p, &found);
+        hit = is_inside_or_looping(found = t[i].ip, p) || stack_find(t[i].sp, is_inside_or_looping, p, &found);
     for (size_t i = 0; !hit && i < m; i++)
-        hit = is_inside(found = a[i].pc, p) || stack_find(a[i].sp, is_inside, p, &found);
+        hit = is_inside_or_looping(found = a[i].pc, p) || stack_find(a[i].sp, is_inside_or_looping, p, &found);
+    const struct redirect *loop = hit ? looping_in(p, found) : NULL;
     if (hit)
-        *blocker = inside_which(p, found);
+        *blocker = loop ? loop->name : inside_which(p, found);
     return !hit;
 }
 

@@ -151,8 +151,10 @@ static int unsafe_after(const struct plan *p, const char *inside, int timeout)
 {
     clear_error(); /* a last stop cut short by the deadline is not the cause */
     if (inside)
-        return fail("a thread stayed inside, or would return into, the first bytes of '%s', which "
-                    "the reload replaces, for %d ms (--reload-timeout)", inside, timeout);
+        return fail("for %d ms (--reload-timeout), a thread could resume inside the first bytes of '%s', "
+                    "which the reload replaces with a jump: it was stopped there, or would return there, or "
+                    "runs a loop of that function that jumps back there (gcc -O0 puts a loop right after "
+                    "the prologue; a statement before the loop moves it)", timeout, inside);
     return activeness_fail(&p->act, timeout);
 }
 

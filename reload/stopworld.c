@@ -35,6 +35,7 @@
 #include <unistd.h>
 #include <unwind.h>
 
+#include "procmaps.h"
 #include "util.h"
 
 #define PARK_SIGNAL (SIGRTMIN + 6)
@@ -62,13 +63,12 @@ enum { SEEN_NOTHING, SEEN_ASLEEP, SEEN_GONE };
 static atomic_uint release_gen;
 static _Atomic unsigned stop_id;
 static atomic_bool stopping;
-static _Atomic pid_t exempt[8];
+static _Atomic pid_t exempt[MAX_HOTLD_THREADS]; /* 0: a free slot */
 /* Threads inside park(). A thread released by one stop runs the end of
  * the handler with every signal blocked: the next stop must not take it
  * for a thread that blocks the signal, asleep, nor resize the slots it
  * still writes. */
 static atomic_int in_park;
-static atomic_size_t nexempt;
 
 static long futex(atomic_uint *addr, int op, unsigned val)
 {
@@ -184,22 +184,30 @@ void world_sync_cores(void)
 /* Called by hotld's threads as they start, possibly at the same time. */
 void world_exempt(pid_t tid)
 {
-    size_t i = atomic_fetch_add(&nexempt, 1);
-    if (i < ARRAY_SIZE(exempt))
-        atomic_store(&exempt[i], tid);
+    for (size_t i = 0; i < ARRAY_SIZE(exempt); i++) {
+        pid_t none = 0;
+        if (atomic_compare_exchange_strong(&exempt[i], &none, tid))
+            return;
+    }
+}
+
+void world_unexempt(pid_t tid)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(exempt); i++) {
+        pid_t was = tid;
+        atomic_compare_exchange_strong(&exempt[i], &was, 0);
+    }
 }
 
 void world_visit_begin(struct world_visit *v)
 {
     pid_t self = (pid_t)syscall(SYS_gettid);
-    size_t n = atomic_load(&nexempt);
     sigset_t park_set;
-    v->slot = (size_t)-1;
-    for (size_t i = 0; i < n && i < ARRAY_SIZE(exempt); i++)
-        if (atomic_load(&exempt[i]) == self) {
-            atomic_store(&exempt[i], 0); /* no thread's id */
-            v->slot = i;
-        }
+    v->exempt = false;
+    for (size_t i = 0; i < ARRAY_SIZE(exempt); i++)
+        if (atomic_load(&exempt[i]) == self)
+            v->exempt = true;
+    world_unexempt(self);
     sigemptyset(&park_set);
     sigaddset(&park_set, PARK_SIGNAL);
     pthread_sigmask(SIG_UNBLOCK, &park_set, &v->mask);
@@ -207,15 +215,14 @@ void world_visit_begin(struct world_visit *v)
 
 void world_visit_end(const struct world_visit *v)
 {
-    if (v->slot != (size_t)-1)
-        atomic_store(&exempt[v->slot], (pid_t)syscall(SYS_gettid));
+    if (v->exempt)
+        world_exempt((pid_t)syscall(SYS_gettid));
     pthread_sigmask(SIG_SETMASK, &v->mask, NULL);
 }
 
 static bool is_exempt(pid_t tid)
 {
-    size_t n = atomic_load(&nexempt);
-    for (size_t i = 0; i < n && i < ARRAY_SIZE(exempt); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(exempt); i++)
         if (atomic_load(&exempt[i]) == tid)
             return true;
     return tid == (pid_t)syscall(SYS_gettid);
@@ -287,19 +294,6 @@ static size_t signal_threads(unsigned id)
 
 /* The contents of /proc/self/task/TID/NAME into buf (NUL-terminated);
  * false if the thread is gone. */
-static bool read_task_file(pid_t tid, const char *name, char *buf, size_t size)
-{
-    char path[64];
-    snprintf(path, sizeof path, "/proc/self/task/%d/%s", (int)tid, name);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    ssize_t n = read(fd, buf, size - 1);
-    close(fd);
-    buf[n > 0 ? n : 0] = 0;
-    return n > 0;
-}
-
 static bool thread_alive(pid_t tid)
 {
     char path[64];
@@ -322,7 +316,7 @@ static unsigned long status_field(const char *status, const char *key, int base)
 static bool blocks_signal(pid_t tid, unsigned long *switches)
 {
     char status[2048];
-    if (!read_task_file(tid, "status", status, sizeof status))
+    if (!proc_task_file(tid, "status", status, sizeof status))
         return false;
     *switches = status_field(status, "\nvoluntary_ctxt_switches:", 10) +
                 status_field(status, "\nnonvoluntary_ctxt_switches:", 10);
@@ -336,7 +330,7 @@ static bool blocks_signal(pid_t tid, unsigned long *switches)
  * for a page fault, say), which goes on by itself: that is no sleep. */
 static bool kernel_holds(pid_t tid, struct asleep *out)
 {
-    if (!read_task_file(tid, "syscall", out->state, sizeof out->state) ||
+    if (!proc_task_file(tid, "syscall", out->state, sizeof out->state) ||
         !strncmp(out->state, "running", 7) || !strncmp(out->state, "-1 ", 3))
         return false;
     char *pc = strrchr(out->state, ' '), *sp;
@@ -400,7 +394,7 @@ static int report_stragglers(unsigned id, int timeout_ms)
         if (is_parked(k, id) || outcome[k] != SEEN_NOTHING || !thread_alive(tid))
             continue;
         char comm[64] = "?";
-        if (read_task_file(tid, "comm", comm, sizeof comm))
+        if (proc_task_file(tid, "comm", comm, sizeof comm))
             comm[strcspn(comm, "\n")] = 0;
         bool blocks = blocks_signal(tid, &switches);
         blocking |= blocks;
@@ -443,7 +437,7 @@ static int stop_once(unsigned id, double deadline)
 static size_t thread_count(void)
 {
     char status[4096];
-    if (!read_task_file((pid_t)syscall(SYS_gettid), "status", status, sizeof status))
+    if (!proc_task_file((pid_t)syscall(SYS_gettid), "status", status, sizeof status))
         return 0;
     return status_field(status, "\nThreads:", 10); /* the process's, in each task's file */
 }

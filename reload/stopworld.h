@@ -34,9 +34,12 @@ struct asleep {
 };
 
 /* Install the handler; threads listed by world_exempt are never parked
- * (hotld's own control and watch threads). */
+ * (hotld's own threads: the control thread, the watcher, the threads that
+ * answer questions), until world_unexempt as they end. */
+#define MAX_HOTLD_THREADS 64
 void world_init(void);
 void world_exempt(pid_t tid);
+void world_unexempt(pid_t tid);
 /* Park all other threads within wait_ms (and see the ones that block the
  * signal asleep). On timeout every thread is released and -1 returned,
  * with the stragglers named in the error (which quotes timeout_ms, the
@@ -71,7 +74,7 @@ void world_sync_cores(void);
  * parkable like a program thread until world_visit_end. Call both with
  * the program's lock held, so that no stop is under way meanwhile. */
 struct world_visit {
-    size_t slot;                /* its entry in the exempt list, or -1 */
+    bool exempt;                /* it was exempt before */
     sigset_t mask;              /* its signal mask before */
 };
 void world_visit_begin(struct world_visit *v);

@@ -1,5 +1,6 @@
 /* The hotld command line: ld/cc-style options, input files, and the
  * program's own arguments after "--". */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,8 @@ static const char usage[] =
     "  --print EXPR        print a value: 'players[2].pos.x', '*p', 'game.o:count'\n"
     "  --call 'FN(ARGS)'   call a function, arguments from its DWARF prototype\n"
     "  --repl              a prompt for those, and 'set VAR = VALUE'\n"
+    "  --call-timeout S    abandon a call that has not returned after S seconds\n"
+    "                      (as a crashed call is); Ctrl-C abandons it too\n"
     "  --sizes             functions and data by size, per object\n"
     "  --top N             with --sizes: the N largest\n"
     "  --refs SYMBOL       what references SYMBOL, and what it references\n"
@@ -87,6 +90,15 @@ static const char *option_value(int argc, char **argv, int *i, const char *opt)
     return argv[++*i];
 }
 
+/* "2.5" seconds as milliseconds; UINT_MAX if it is not a number of
+ * seconds above 0 (and below a month). */
+static unsigned seconds_to_ms(const char *v)
+{
+    char *end;
+    double s = strtod(v, &end);
+    return *v && !*end && s > 0 && s < 30 * 86400.0 && s * 1000 >= 1 ? (unsigned)(s * 1000) : UINT_MAX;
+}
+
 /* The options of a question about the image (query.h); false if arg is
  * none of them. */
 static bool query_option(int argc, char **argv, int *i, struct session_options *o)
@@ -104,6 +116,8 @@ static bool query_option(int argc, char **argv, int *i, struct session_options *
         q->command = NULL;
     else if ((command = false, v = option_value(argc, argv, i, "--top")))
         q->top = strtoul(v, NULL, 10) ? strtoul(v, NULL, 10) : SIZE_MAX;
+    else if ((v = option_value(argc, argv, i, "--call-timeout")))
+        q->call_timeout_ms = seconds_to_ms(v);
     else if ((v = option_value(argc, argv, i, "--svg")))
         q->graph = "svg", o->graph_file = v;
     else if ((v = option_value(argc, argv, i, "--dot")))
@@ -129,6 +143,10 @@ static int check_query(const struct session_options *o)
         return fprintf(stderr, "hotld: error: --top: a number above 0\n"), -1;
     if (q->top && strcmp(c, "sizes"))
         return fprintf(stderr, "hotld: error: --top goes with --sizes\n"), -1;
+    if (q->call_timeout_ms == UINT_MAX)
+        return fprintf(stderr, "hotld: error: --call-timeout: a number of seconds above 0\n"), -1;
+    if (q->call_timeout_ms && strcmp(c, "eval") && strcmp(c, "repl"))
+        return fprintf(stderr, "hotld: error: --call-timeout goes with --call, --print or --repl\n"), -1;
     if (q->json && (!*c || !strcmp(c, "repl")))
         return fprintf(stderr, "hotld: error: --json goes with --print, --call, --sizes or --refs\n"), -1;
     return 0;

@@ -4,9 +4,11 @@
 #include "query.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "inspect.h"
@@ -27,6 +29,11 @@ void query_encode(const struct query *q, struct message *m)
     }
     if (q->graph)
         message_add_tagged(m, 'g', q->graph);
+    if (q->call_timeout_ms) {
+        char ms[24];
+        snprintf(ms, sizeof ms, "%u", q->call_timeout_ms);
+        message_add_tagged(m, 'T', ms);
+    }
     for (size_t i = 0; q->program && i < q->program->ninputs; i++)
         if (!q->program->inputs[i].is_lib)
             message_add_tagged(m, 'f', q->program->inputs[i].arg);
@@ -55,6 +62,8 @@ int query_decode(const struct message *m, struct query *q)
             q->top = strtoul(v, NULL, 10);
         else if (f[0] == 'g' && (!strcmp(v, "svg") || !strcmp(v, "dot")))
             q->graph = v;
+        else if (f[0] == 'T')
+            q->call_timeout_ms = (unsigned)strtoul(v, NULL, 10);
         else if (f[0] == 'f')
             continue; /* the command's files: the session checks them */
         else
@@ -103,6 +112,31 @@ int query_answer(const struct query *q, const struct eval_target *t, struct strb
 
 /* ---- the command's side ------------------------------------------------ */
 
+/* Ctrl-C while the session answers: a call that does not return is
+ * interrupted (the session sees this side shut), and the answer, which
+ * says so, still comes back. A second Ctrl-C ends the command. */
+static volatile sig_atomic_t asking_fd = -1;
+
+static void stop_asking(int sig)
+{
+    if (asking_fd >= 0)
+        shutdown(asking_fd, SHUT_WR);
+    asking_fd = -1;
+    signal(sig, SIG_DFL);
+}
+
+static int ask_session(int fd, struct message *req, struct message *reply)
+{
+    struct sigaction sa = {.sa_handler = stop_asking, .sa_flags = SA_RESTART}, old;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old);
+    asking_fd = fd;
+    int rc = message_send(fd, req) < 0 || message_recv(fd, reply) < 0 ? -1 : 0;
+    asking_fd = -1;
+    sigaction(SIGINT, &old, NULL);
+    return rc;
+}
+
 int query_remote(const char *socket_path, const struct query *q, struct strbuf *text, struct strbuf *doc)
 {
     int fd = control_connect(socket_path);
@@ -110,7 +144,7 @@ int query_remote(const char *socket_path, const struct query *q, struct strbuf *
         return q->program ? QUERY_NOT_ASKED : fail("no session is running for %s", socket_path);
     struct message req = {0}, reply = {0};
     query_encode(q, &req);
-    int rc = message_send(fd, &req) < 0 || message_recv(fd, &reply) < 0 ? -1 : 0;
+    int rc = ask_session(fd, &req, &reply);
     close(fd);
     if (rc == 0 && reply.nfields == 2 && !strcmp(reply.fields[0], "error") &&
         !strcmp(reply.fields[1], OTHER_PROGRAM))
@@ -134,7 +168,7 @@ static int remote(void *ctx, const struct query *q, struct strbuf *text, struct 
 
 static int local(void *ctx, const struct query *q, struct strbuf *text, struct strbuf *doc)
 {
-    struct eval_target t = {ctx, NULL, thread_pointer(), NULL}; /* this is the main thread */
+    struct eval_target t = {ctx, NULL, thread_pointer(), NULL, NULL}; /* this is the main thread */
     return query_answer(q, &t, text, doc);
 }
 
@@ -225,7 +259,7 @@ static int repl_main(const struct query *q, const char *socket_path, const struc
     struct link *ld = NULL;
     if (q->program && !session_runs(socket_path, opts) && !(ld = open_files(q, opts)))
         return 1;
-    return ld ? repl_run(local, ld) : repl_run(remote, (void *)socket_path);
+    return ld ? repl_run(local, ld, q->call_timeout_ms) : repl_run(remote, (void *)socket_path, q->call_timeout_ms);
 }
 
 int query_main(const struct query *asked, const char *graph_file, const char *socket_path,

@@ -23,6 +23,7 @@ struct query {
     bool json;
     size_t top;                 /* sizes: the N largest only */
     const char *graph;          /* "svg" or "dot": a drawing as well */
+    unsigned call_timeout_ms;   /* eval: a call's time limit; 0: none */
     const struct link_options *program; /* the command's files, if any: the
                                    session answers only if it loaded one */
 };
@@ -47,8 +48,9 @@ int query_main(const struct query *q, const char *graph_file, const char *socket
 #define QUERY_NOT_ASKED (-2)
 int query_remote(const char *socket_path, const struct query *q, struct strbuf *text, struct strbuf *doc);
 
-/* repl.c: the interactive prompt, over query_remote or query_answer. */
+/* repl.c: the interactive prompt, over query_remote or query_answer;
+ * call_timeout_ms: every call's time limit (0: none). */
 typedef int (*query_fn)(void *ctx, const struct query *q, struct strbuf *text, struct strbuf *doc);
-int repl_run(query_fn ask, void *ctx);
+int repl_run(query_fn ask, void *ctx, unsigned call_timeout_ms);
 
 #endif

@@ -66,9 +66,9 @@ static char **complete(const char *text, int start, int end)
 }
 
 /* A line as a query: a command word, or a statement. */
-static struct query parse_line(char *line)
+static struct query parse_line(char *line, unsigned call_timeout_ms)
 {
-    struct query q = {.command = "eval", .arg = line};
+    struct query q = {.command = "eval", .arg = line, .call_timeout_ms = call_timeout_ms};
     if (!strncmp(line, "sizes", 5) && (!line[5] || line[5] == ' ')) {
         q.command = "sizes";
         q.arg = NULL;
@@ -80,9 +80,9 @@ static struct query parse_line(char *line)
     return q;
 }
 
-static void run_line(query_fn ask, void *ctx, char *line)
+static void run_line(query_fn ask, void *ctx, char *line, unsigned call_timeout_ms)
 {
-    struct query q = parse_line(line);
+    struct query q = parse_line(line, call_timeout_ms);
     struct strbuf text = {0}, doc = {0};
     clear_error();
     if (ask(ctx, &q, &text, &doc) < 0)
@@ -118,7 +118,7 @@ static char *history_path(void)
     return home ? xasprintf("%s/.hotld_history", home) : NULL;
 }
 
-int repl_run(query_fn ask, void *ctx)
+int repl_run(query_fn ask, void *ctx, unsigned call_timeout_ms)
 {
     bool interactive = isatty(STDIN_FILENO);
     char *history = interactive ? history_path() : NULL;
@@ -142,7 +142,7 @@ int repl_run(query_fn ask, void *ctx)
         if (!strcmp(s, "help"))
             fputs(help, stdout);
         else if (*s)
-            run_line(ask, ctx, s);
+            run_line(ask, ctx, s, call_timeout_ms);
         bool called = strchr(s, '(') != NULL;
         if (*s)
             add_history(s);

@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "call.h"
 #include "control.h"
 #include "elfimage.h"
 #include "jit.h"
@@ -156,34 +158,69 @@ static bool same_program(const struct message *m)
     return shared && (1 + nargs == (size_t)the_session.program.argc || (named && nargs == 0));
 }
 
-/* hotld --sizes, --refs, --print, --call on the program as it is now. A
- * call goes to the program's hotld_poll() if it uses it, as reloads do. */
-struct query_job {
-    const struct query *q;
+/* hotld --sizes, --refs, --print, --call on the program as it is now,
+ * each answered in a thread of its own, so that the session answers other
+ * requests meanwhile: a call may take long, or never return. A call goes
+ * to the program's hotld_poll() if it uses it, as reloads do. */
+#define MAX_QUESTIONS 16
+
+struct question {
+    int fd;
+    struct message m;
+    struct query q;
     struct strbuf doc;
+    pid_t call_tid;             /* the thread running its call, 0 if none */
+    double call_deadline_ms;    /* when that call must end; 0: no limit */
 };
 
-/* A call from hotld's control thread runs program code: for its duration
- * the thread can be parked by a reload (from --watch, say) like any
- * program thread, so that no patch lands under it. In the program's own
- * thread (hotld_poll), nothing changes. */
-static void call_visits_program(bool begin)
+static struct question *questions[MAX_QUESTIONS];
+static pthread_mutex_t questions_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Around a call, in the thread that makes it: from hotld's own thread,
+ * the call runs program code, so for its duration the thread can be
+ * parked by a reload (from --watch, say) like any program thread, and no
+ * patch lands under it. The control thread watches it meanwhile. */
+static void around_call(void *ctx, bool begin)
 {
     static __thread struct world_visit visit;
+    struct question *qn = ctx;
+    pthread_mutex_lock(&questions_lock);
+    qn->call_tid = begin ? (pid_t)syscall(SYS_gettid) : 0;
+    qn->call_deadline_ms = begin && qn->q.call_timeout_ms ? now_ms() + qn->q.call_timeout_ms : 0;
+    pthread_mutex_unlock(&questions_lock);
     if (begin)
         world_visit_begin(&visit);
     else
         world_visit_end(&visit);
 }
 
+/* A call whose asking command has gone (Ctrl-C: it shut down its side of
+ * the socket) or that ran past its time limit is interrupted; asked
+ * again at every turn of the control thread until it ends. */
+static void watch_calls(void)
+{
+    pthread_mutex_lock(&questions_lock);
+    for (size_t i = 0; i < MAX_QUESTIONS; i++) {
+        struct question *qn = questions[i];
+        if (!qn || !qn->call_tid)
+            continue;
+        struct pollfd p = {qn->fd, POLLRDHUP, 0};
+        bool stopped = poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+        bool late = qn->call_deadline_ms && now_ms() >= qn->call_deadline_ms;
+        if (stopped || late)
+            call_interrupt(qn->call_tid, stopped ? CALL_STOPPED : CALL_TIMED_OUT);
+    }
+    pthread_mutex_unlock(&questions_lock);
+}
+
 static int query_job(void *arg, char **text)
 {
-    struct query_job *j = arg;
+    struct question *qn = arg;
     struct strbuf sb = {0};
     sb_printf(&sb, "%s", "");
     struct eval_target t = {the_session.program.live, &the_session.program.lock, the_session.program.main_thread_pointer,
-                            call_visits_program};
-    int rc = query_answer(j->q, &t, &sb, &j->doc);
+                            around_call, qn};
+    int rc = query_answer(&qn->q, &t, &sb, &qn->doc);
     *text = sb.s;
     return rc;
 }
@@ -206,46 +243,89 @@ static bool names_loaded_object(const struct message *m)
     return loaded || !any;
 }
 
-static void serve_query(int fd, const struct message *m)
+static void serve_query(struct question *qn)
 {
-    struct query q;
-    struct query_job j = {&q, {0}};
     char *text = NULL;
-    if (!names_loaded_object(m)) {
-        answer(fd, false, OTHER_PROGRAM);
+    if (!names_loaded_object(&qn->m)) {
+        answer(qn->fd, false, OTHER_PROGRAM);
         return;
     }
-    int rc = query_decode(m, &q);
+    int rc = query_decode(&qn->m, &qn->q);
     if (rc == 0)
-        rc = !strcmp(q.command, "eval") && is_cooperative() ? at_safe_point(query_job, &j, &text)
-                                                             : query_job(&j, &text);
+        rc = !strcmp(qn->q.command, "eval") && is_cooperative() ? at_safe_point(query_job, qn, &text)
+                                                                 : query_job(qn, &text);
     struct message reply = {0};
     message_add(&reply, rc == 0 ? "ok" : "error");
     message_add(&reply, rc == 0 ? text : last_error());
-    if (rc == 0 && q.graph)
-        message_add(&reply, j.doc.s ? j.doc.s : "");
-    message_send(fd, &reply);
+    if (rc == 0 && qn->q.graph)
+        message_add(&reply, qn->doc.s ? qn->doc.s : "");
+    message_send(qn->fd, &reply);
     message_free(&reply);
     xfree(text);
-    xfree(j.doc.s);
 }
 
-static void serve_request(int fd)
+static void *question_thread(void *arg)
+{
+    struct question *qn = arg;
+    serve_query(qn);
+    pthread_mutex_lock(&questions_lock);
+    for (size_t i = 0; i < MAX_QUESTIONS; i++)
+        if (questions[i] == qn)
+            questions[i] = NULL;
+    pthread_mutex_unlock(&questions_lock);
+    close(qn->fd);
+    message_free(&qn->m);
+    xfree(qn->doc.s);
+    xfree(qn);
+    return NULL;
+}
+
+/* The question gets a thread, which owns fd from then on; false if there
+ * are too many already. */
+static bool start_question(int fd, struct message *m)
+{
+    struct question *qn = xcalloc(1, sizeof *qn);
+    qn->fd = fd;
+    qn->m = *m;
+    size_t slot = MAX_QUESTIONS;
+    pthread_mutex_lock(&questions_lock);
+    for (size_t i = 0; i < MAX_QUESTIONS && slot == MAX_QUESTIONS; i++)
+        if (!questions[i])
+            questions[slot = i] = qn;
+    pthread_mutex_unlock(&questions_lock);
+    if (slot == MAX_QUESTIONS) {
+        xfree(qn);
+        return false;
+    }
+    *m = (struct message){0};
+    start_thread(question_thread, qn);
+    return true;
+}
+
+/* Returns true if fd went to a thread that answers it. */
+static bool serve_request(int fd)
 {
     struct message m;
+    bool handed_over = false;
     clear_error();
     int rc = message_recv(fd, &m);
     if (rc < 0 || m.nfields == 0) {
         answer(fd, false, rc < 0 ? last_error() : "empty request");
         message_free(&m);
-        return;
+        return false;
     }
     if (!strcmp(m.fields[0], "status")) {
         char *text = status_text(m.nfields > 1 && !strcmp(m.fields[1], "vars"));
         answer(fd, true, text);
         xfree(text);
     } else if (!strcmp(m.fields[0], "query")) {
-        serve_query(fd, &m);
+        handed_over = start_question(fd, &m);
+        if (!handed_over) {
+            char busy[120];
+            snprintf(busy, sizeof busy, "the session is answering %d questions already; ask again when one is done",
+                     MAX_QUESTIONS);
+            answer(fd, false, busy);
+        }
     } else if (!strcmp(m.fields[0], "reload") && !same_program(&m)) {
         answer(fd, false, OTHER_PROGRAM);
     } else if (!strcmp(m.fields[0], "reload")) {
@@ -264,6 +344,7 @@ static void serve_request(int fd)
         answer(fd, false, "unknown request");
     }
     message_free(&m);
+    return handed_over;
 }
 
 /* 'hotld reload' in gdb sets the_session.gdb_reload: reload with the
@@ -291,16 +372,17 @@ static void *control_thread(void *arg)
         struct pollfd pfd = {listen_fd, POLLIN, 0};
         if (the_session.gdb_reload)
             reload_for_debugger();
+        watch_calls();
         if (poll(&pfd, 1, 100) <= 0)
-            continue; /* a tenth of a second: the debugger's requests */
+            continue; /* a tenth of a second: the debugger's requests, calls */
         int fd = control_accept(listen_fd);
         if (fd < 0) {
             if (errno == EBADF || errno == EINVAL)
                 return NULL;
             continue;
         }
-        serve_request(fd);
-        close(fd);
+        if (!serve_request(fd))
+            close(fd);
     }
 }
 

@@ -1,4 +1,5 @@
-/* hotld's own threads (the control thread, the watcher). */
+/* hotld's own threads (the control thread, the watcher, the threads that
+ * answer questions). */
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -19,10 +20,14 @@ static void *hotld_thread(void *p)
 {
     struct thread_start *ts = p;
     void *(*fn)(void *) = ts->fn, *arg = ts->arg;
-    world_exempt((pid_t)syscall(SYS_gettid));
+    pid_t self = (pid_t)syscall(SYS_gettid);
+    world_exempt(self);
     pointers_skip_own_stack();
     sem_post(&ts->registered);
-    return fn(arg);
+    void *result = fn(arg);
+    pointers_forget_own_stack();
+    world_unexempt(self);
+    return result;
 }
 
 /* Threads hotld starts must not take the program's signals, and must be

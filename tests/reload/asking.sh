@@ -10,6 +10,14 @@
 #     the REPL: every one gets an answer or one error line;
 #   after all of it the program still answers, its state as it was.
 # The C++ variant (clang-O2) compiles the same sources as C++.
+#   calls that do not return (src/asking/calls.c): --call-timeout abandons
+#     one, with one error line naming where; while another runs with no
+#     limit, --status, --print and a reload that changes another function
+#     of the same object answer; Ctrl-C (SIGINT) on the asking command
+#     abandons it and says so; a call asleep in a system call is left
+#     alone for its grace time, then abandoned with the caveat that it was
+#     inside libc; afterwards calls reach the new code and the program's
+#     state is as it was;
 #   own crash handlers (src/asking/handler.c): a program that installs its
 #     own with sigaction (SIGSEGV), signal (SIGFPE) and sigset (SIGILL)
 #     reads them back as it set them; with --rollback, a crash in reloaded
@@ -80,15 +88,65 @@ fuzz_checks() {
     state_kept state-after-fuzzer 2
 }
 
+call_checks() {
+    refuse call-timeout '^hotld: error: the call did not return within its time limit \(--call-timeout\); it was abandoned at 0x[0-9a-f]+ <spin(\(\))?\+[0-9]+>; the program goes on$' \
+        --call 'spin()' --call-timeout 0.5
+    # a call with no limit, asked in the background; Ctrl-C ends it
+    ( exec {S_FD}>&-; cd "$W" && exec env "${HOT_ENV[@]}" "$HOT" --session "$SNAME" --call 'spin()' ) \
+        >"$W/spin.out" 2>"$W/spin.err" &
+    local asker=$! spins
+    for _ in $(seq 100); do spins=$(cd "$W" && "$HOTLD" --session "$SNAME" --print spins 2>/dev/null); [ "${spins#spins = }" != 0 ] && break; sleep 0.05; done
+    client "$W" --session "$SNAME" --status
+    check status-during-call 0 "$R_RC" "--status while a call runs"
+    ask print-during-call 'head->v = 1' --print 'head->v'
+    use calls2.o calls.o
+    reload
+    check reload-during-call "0 1 0" "$R_RC $(grep -c '^hotld: reloaded calls\.o' <<<"$R_OUT") $(grep -vc "^hotld: warning: '\(spin\|_Z4spinv\)' (calls\.c:[0-9]*) keeps running its old code" <<<"$R_ERR")" \
+        "exit status, report, other lines than the warning that spin keeps running"
+    kill -INT "$asker"
+    wait "$asker"
+    check ctrl-c-abandons "1 1" "$? $(grep -cE '^hotld: error: the call was interrupted by the asking command \(Ctrl-C\); it was abandoned at 0x[0-9a-f]+ <spin(\(\))?\+[0-9]+>; the program goes on$' "$W/spin.err")" \
+        "exit status, and the one line it printed"
+    ask new-code-after 'add(2, 3) = 1005' --call 'add(2, 3)'
+    if [ "$V" = gcc ]; then
+        refuse call-in-syscall '^hotld: error: the call did not return .*abandoned at 0x[0-9a-f]+ <[a-z_]*sleep[a-z_0-9]*\+[0-9]+> in libc\.so\.6, inside a library, whose locks it may still hold; the program goes on$' \
+            --call 'snooze(30)' --call-timeout 0.2
+    fi
+}
+
+# A program thread loops in loop_at_entry (calls.o); a reload of calls.o
+# would write a jump over the bytes its loop comes back to (gcc -O0): it
+# must fail whole, the thread go on. Where the compiler puts the loop
+# elsewhere, it succeeds; either way the program lives.
+loop_back_checks() {
+    send loop
+    local before after
+    before=$(cd "$W" && "$HOTLD" --session "$SNAME" --print loops 2>&1)
+    use calls1.o calls.o
+    client "$W" "${S_ARGS[@]}" --reload-timeout 300
+    local said="$R_RC:$(grep -c "^hotld: error: reload failed: for 300 ms (--reload-timeout), a thread could resume inside the first bytes of '\(loop_at_entry\|_Z13loop_at_entryPv\)'" <<<"$R_ERR")"
+    case $said in 1:1|0:0) ok "$P/loop-back-reload" ;; *) not_ok "$P/loop-back-reload" "$(client_said)" ;; esac
+    sleep 0.2
+    after=$(cd "$W" && "$HOTLD" --session "$SNAME" --print loops 2>&1)
+    check loop-goes-on 1 "$([ "${after#loops = }" -gt "${before#loops = }" ] 2>/dev/null && echo 1)" "loops went on: $before, then $after"
+    state_kept state-after-loop-reload 5
+}
+
 test_asking() {
     local lang=()
     case $V in clang-O2) lang=(-x c++) ;; esac
     build main.o asking/main.c -g "${lang[@]}"
     build data.o asking/data.c -g "${lang[@]}"
+    build calls1.o asking/calls.c -g "${lang[@]}" -DVER=1
+    build calls2.o asking/calls.c -g "${lang[@]}" -DVER=2
     builds_ok || return
-    session_start --session "$SNAME" main.o data.o || return
+    use calls1.o calls.o
+    session_start --session "$SNAME" main.o data.o calls.o || return
     print_checks
     fuzz_checks
+    call_checks
+    state_kept state-after-calls 3
+    loop_back_checks
     session_stop
 }
 

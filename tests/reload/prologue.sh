@@ -24,7 +24,7 @@ test_prologue() {
     use mod2.o mod.o
     client "$S_DIR" --reload-timeout 500 "${S_ARGS[@]}"
     if [ "$CC" = clang ]; then
-        expect_failed waits-for-return-address "would return into, the first bytes of 'run'.* 500 ms"
+        expect_failed waits-for-return-address "for 500 ms .*first bytes of 'run'.*would return there"
         query
         check untouched 1 "$(qv run)" "what run returns after the failed reload"
         send leave
