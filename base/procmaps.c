@@ -32,6 +32,11 @@ bool proc_task_file(pid_t tid, const char *name, char *buf, size_t size)
 {
     char path[64];
     snprintf(path, sizeof path, "/proc/self/task/%d/%s", (int)tid, name);
+    return proc_read(path, buf, size);
+}
+
+bool proc_read(const char *path, char *buf, size_t size)
+{
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return false;

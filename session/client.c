@@ -58,6 +58,7 @@ static void open_for_session(int fd, const struct message *q)
 /* The final reply, after any questions and files asked for. */
 static int receive_reply(int fd, struct message *reply)
 {
+    await_answer(fd);
     for (;;) {
         if (message_recv(fd, reply) < 0)
             return -1;

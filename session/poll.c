@@ -9,6 +9,18 @@
 #include "session.h"
 #include "util.h"
 
+/* --reload-timeout from now, for a timed wait. */
+static struct timespec reload_timeout_from_now(void)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += the_session.program.reload_timeout_ms / 1000;
+    until.tv_nsec += (the_session.program.reload_timeout_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L)
+        until.tv_sec++, until.tv_nsec -= 1000000000L;
+    return until;
+}
+
 /* Work for the program's thread that calls hotld_poll(): a reload, or a
  * call asked for by hotld --call. */
 struct pending {
@@ -18,6 +30,7 @@ struct pending {
     int rc;
     bool done;
     char error[1024];
+    int busy;                   /* busy.c's note until it is picked up */
 };
 
 static pthread_mutex_t poll_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -31,6 +44,8 @@ void hotld_poll_impl(void)
     cooperative = true;
     struct pending *p = poll_request;
     poll_request = NULL;
+    if (p)
+        busy_end(p->busy);
     pthread_mutex_unlock(&poll_lock);
     if (!p)
         return;
@@ -52,23 +67,20 @@ void hotld_poll_impl(void)
  * not picked up within --reload-timeout is withdrawn; one it has picked
  * up is waited for to the end, however long it takes: it uses the
  * caller's arguments, and its answer is the truth to report. */
-int at_safe_point(int (*job)(void *, char **), void *arg, char **report)
+static int wait_at_safe_point(int (*job)(void *, char **), void *arg, char **report)
 {
     struct pending *p = xcalloc(1, sizeof *p);
     p->job = job;
     p->arg = arg;
+    p->busy = busy_begin("waiting for the program to call hotld_poll()");
     pthread_mutex_lock(&poll_lock);
     poll_request = p;
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += the_session.program.reload_timeout_ms / 1000;
-    until.tv_nsec += (the_session.program.reload_timeout_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L)
-        until.tv_sec++, until.tv_nsec -= 1000000000L;
+    struct timespec until = reload_timeout_from_now();
     while (!p->done && pthread_cond_timedwait(&poll_done, &poll_lock, &until) != ETIMEDOUT)
         ;
     if (!p->done && poll_request == p) {
         poll_request = NULL;
+        busy_end(p->busy);
         xfree(p);
         pthread_mutex_unlock(&poll_lock);
         return fail("the program did not call hotld_poll() within %d ms (--reload-timeout)",
@@ -91,4 +103,26 @@ bool is_cooperative(void)
     bool coop = cooperative;
     pthread_mutex_unlock(&poll_lock);
     return coop;
+}
+
+/* One job at a time: the program's thread runs them one after another,
+ * and a second waits for the first (a long call, say) up to the same
+ * limit. */
+static int one_job_at_a_time(pthread_mutex_t *lock)
+{
+    struct timespec until = reload_timeout_from_now();
+    if (pthread_mutex_timedlock(lock, &until) == 0)
+        return 0;
+    return fail("the program's thread was busy with another request at hotld_poll() (a call, or a reload) "
+                "for %d ms (--reload-timeout)", the_session.program.reload_timeout_ms);
+}
+
+int at_safe_point(int (*job)(void *, char **), void *arg, char **report)
+{
+    static pthread_mutex_t jobs = PTHREAD_MUTEX_INITIALIZER;
+    if (one_job_at_a_time(&jobs) < 0)
+        return -1;
+    int rc = wait_at_safe_point(job, arg, report);
+    pthread_mutex_unlock(&jobs);
+    return rc;
 }

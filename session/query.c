@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "inspect.h"
+#include "session.h"
 #include "util.h"
 
 void query_encode(const struct query *q, struct message *m)
@@ -131,7 +132,10 @@ static int ask_session(int fd, struct message *req, struct message *reply)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old);
     asking_fd = fd;
-    int rc = message_send(fd, req) < 0 || message_recv(fd, reply) < 0 ? -1 : 0;
+    int rc = message_send(fd, req);
+    if (rc == 0)
+        await_answer(fd);
+    rc = rc < 0 || message_recv(fd, reply) < 0 ? -1 : 0;
     asking_fd = -1;
     sigaction(SIGINT, &old, NULL);
     return rc;

@@ -93,9 +93,11 @@ static char ask_client(void *ctx, const char *question, const char *choices)
     message_add(&q, question);
     message_add(&q, choices);
     char letter = 0;
+    int busy = busy_begin("waiting for the reloading command's user to answer a question about a variable");
     if (message_send(fd, &q) == 0 && message_recv(fd, &a) == 0 && a.nfields == 2 &&
         !strcmp(a.fields[0], "answer") && strlen(a.fields[1]) == 1)
         letter = a.fields[1][0];
+    busy_end(busy);
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &usual, sizeof usual);
     message_free(&q);
     message_free(&a);
@@ -333,10 +335,12 @@ static bool serve_request(int fd)
                                     .open_ctx = &fd};
         char *report = NULL;
         opts.entry = the_session.program.live->opts->entry;
+        int busy = busy_begin("reloading");
         if (reload_request_decode(&m, &opts) < 0 || session_reload(&opts, &report) < 0)
             answer(fd, false, last_error());
         else
             answer(fd, true, report);
+        busy_end(busy);
         xfree(report);
         xfree(opts.inputs);
         xfree(opts.libdirs);
@@ -358,7 +362,9 @@ static void reload_for_debugger(void)
     opts.inputs = pg->current_inputs;
     opts.ninputs = pg->ncurrent_inputs;
     char *report = NULL;
+    int busy = busy_begin("reloading, for the debugger's 'hotld reload'");
     session_reload(&opts, &report);
+    busy_end(busy);
     xfree(report); /* the helper reads pg->last_report */
 }
 
@@ -390,6 +396,7 @@ static void remove_socket(void)
 {
     if (getpid() == server_pid) { /* not in a child that forked */
         unlink(socket_path);
+        busy_remove();
         snapshot_remove(the_session.program.source_root);
     }
 }
@@ -407,6 +414,7 @@ bool start_control(const char *path)
     }
     socket_path = xstrdup(path);
     server_pid = getpid();
+    busy_init(path);
     /* beside the socket: the same private directory */
     char *dir = xasprintf("%.*s", (int)(strrchr(path, '/') - path), path);
     the_session.program.source_root = xasprintf("%s/sources-%d", dir, (int)server_pid);

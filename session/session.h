@@ -52,6 +52,17 @@ int client_status(const char *path, bool vars);
 /* server.c: serve the control socket at path from a thread of hotld's;
  * false if it cannot listen (the program then runs without reloads). */
 bool start_control(const char *path);
+
+/* busy.c: what the session is doing that a command may wait behind; the
+ * command's side says so after a second without an answer. */
+void busy_init(const char *socket_path);
+void busy_remove(void);
+int busy_begin(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void busy_end(int slot);
+/* Before reading the session's answer on fd: if none comes within a
+ * second and the session is busy with something else (or its process is
+ * stopped), say so on stderr, then return to wait on. */
+void await_answer(int fd);
 /* The program as a debugger should see it: one image for all objects. */
 void publish_debug_image(struct link *ld);
 

@@ -79,10 +79,12 @@ static void reload_now(void)
 {
     struct link_options opts = *watch_opts;
     char *report = NULL;
+    int busy = busy_begin("reloading, after --watch saw a change");
     if (session_reload(&opts, &report) < 0)
         fprintf(stderr, "hotld: error: reload failed: %s\n", last_error());
     else
         fprintf(stderr, "%s\n", report);
+    busy_end(busy);
     xfree(report);
 }
 

@@ -18,6 +18,11 @@
 #     alone for its grace time, then abandoned with the caveat that it was
 #     inside libc; afterwards calls reach the new code and the program's
 #     state is as it was;
+#   a busy session: --status sent while a reload waits for its user to
+#     answer a question about a variable says after a second what the
+#     session waits for, and answers once the question is answered;
+#     --status sent to a session that gdb has stopped says so, and answers
+#     once gdb has let go;
 #   own crash handlers (src/asking/handler.c): a program that installs its
 #     own with sigaction (SIGSEGV), signal (SIGFPE) and sigset (SIGILL)
 #     reads them back as it set them; with --rollback, a crash in reloaded
@@ -132,6 +137,45 @@ loop_back_checks() {
     state_kept state-after-loop-reload 5
 }
 
+# status_in_background: hotld --status, its stderr in $W/status.err.
+status_in_background() {
+    ( exec {S_FD}>&-; cd "$W" && exec env "${HOT_ENV[@]}" timeout -s KILL 30 "$HOT" --session "$SNAME" --status ) \
+        >"$W/status.out" 2>"$W/status.err" &
+}
+
+busy_checks() {
+    # a reload that waits for its command's user to answer a question
+    use calls3.o calls.o
+    mkfifo "$W/answer"
+    exec {answer}<>"$W/answer"
+    ( exec {S_FD}>&-; cd "$W" && exec env "${HOT_ENV[@]}" "$HOT" "${S_ARGS[@]}" --on-conflict=ask ) \
+        <"$W/answer" >"$W/slow.out" 2>"$W/slow.err" &
+    local reloader=$!
+    for _ in $(seq 200); do grep -q 'your choice' "$W/slow.err" && break; sleep 0.05; done
+    status_in_background
+    local asker=$!
+    for _ in $(seq 100); do [ -s "$W/status.err" ] && break; sleep 0.05; done
+    echo a >&"$answer"
+    wait "$asker"
+    local rc=$?
+    wait "$reloader"
+    exec {answer}>&-
+    check busy-reloading "0 1" "$rc $(grep -cE "^hotld: waiting for the session \(pid [0-9]+\): it is waiting for the reloading command's user to answer a question about a variable, for [0-9.]+ s$" "$W/status.err")" \
+        "--status's exit, and its line about the wait"
+    # a debugger stops the process (not SIGSTOP: the shell would continue
+    # its stopped child)
+    gdb -nx -batch -p "$S_PID" -ex 'shell sleep 2.5' >"$W/gdb.out" 2>&1 &
+    local debugger=$!
+    for _ in $(seq 250); do grep -q '^TracerPid:[[:space:]]*[1-9]' "/proc/$S_PID/status" && break; sleep 0.02; done
+    status_in_background
+    asker=$!
+    wait "$asker"
+    rc=$?
+    wait "$debugger"
+    check busy-stopped "0 1" "$rc $(grep -cE "^hotld: waiting for the session \(pid $S_PID\): its process is stopped by a debugger \(pid [0-9]+\)$" "$W/status.err")" \
+        "--status's exit, and its line about the wait"
+}
+
 test_asking() {
     local lang=()
     case $V in clang-O2) lang=(-x c++) ;; esac
@@ -139,6 +183,7 @@ test_asking() {
     build data.o asking/data.c -g "${lang[@]}"
     build calls1.o asking/calls.c -g "${lang[@]}" -DVER=1
     build calls2.o asking/calls.c -g "${lang[@]}" -DVER=2
+    build calls3.o asking/calls.c -g "${lang[@]}" -DVER=3
     builds_ok || return
     use calls1.o calls.o
     session_start --session "$SNAME" main.o data.o calls.o || return
@@ -147,6 +192,7 @@ test_asking() {
     call_checks
     state_kept state-after-calls 3
     loop_back_checks
+    busy_checks
     session_stop
 }
 
