@@ -122,9 +122,13 @@ static const struct ctype *pointer_type(struct ctypes *t, Dwarf_Die d, uint64_t 
     struct ctype *c = add(t, off, CT_POINTER, NULL);
     c->size = 8;
     c->target = referenced(t, d, depth);
-    set_name(c, pointer_name(c->target));
-    if (die_tag(d) != DW_TAG_pointer_type)
-        c->kind = CT_UNKNOWN; /* a C++ reference: no C value syntax */
+    Dwarf_Half tag = die_tag(d);
+    if (tag == DW_TAG_pointer_type) {
+        set_name(c, pointer_name(c->target));
+        return c;
+    }
+    c->kind = CT_UNKNOWN; /* a C++ reference: no C value syntax */
+    set_name(c, xasprintf("%s %s", c->target->name, tag == DW_TAG_reference_type ? "&" : "&&"));
     return c;
 }
 

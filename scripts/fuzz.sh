@@ -5,7 +5,9 @@
 # clang, 300 with the ASan+UBSan build (make test runs 50 and 30); then
 # the reload torture suite on random seeds for TORTURE_SECONDS (default
 # 1800), spread over gcc, clang, -O2 and ASan, C and C++ (make test runs
-# two fixed seeds).
+# two fixed seeds); then the query fuzzer (tests/fuzz/queries.py) for
+# QUERY_FUZZ_COUNT (default 30,000) expressions on a random seed against
+# each variant of tests/reload/asking.sh (make test sends 1,500).
 # A crash leaves its input in tests/fuzz/crashes/ and fails the run; fix
 # the loader, then add the input to the corpus as a regression case.
 set -eu
@@ -24,3 +26,4 @@ for target in build/fuzz/fuzz_*; do
 done
 STRESS_RELOADS=${STRESS_RELOADS:-1000} STRESS_ASAN_RELOADS=${STRESS_ASAN_RELOADS:-300} tests/run.sh tests/reload/stress.sh
 TORTURE_SECONDS=${TORTURE_SECONDS:-1800} tests/run.sh -j 1 tests/torture/torture.sh
+QUERY_FUZZ_COUNT=${QUERY_FUZZ_COUNT:-30000} QUERY_FUZZ_SEED=${QUERY_FUZZ_SEED:-$RANDOM} tests/run.sh tests/reload/asking.sh

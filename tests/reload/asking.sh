@@ -9,7 +9,9 @@
 #     sends QUERY_FUZZ_COUNT (default 1500) generated expressions through
 #     the REPL: every one gets an answer or one error line;
 #   after all of it the program still answers, its state as it was.
-# The C++ variant (clang-O2) compiles the same sources as C++.
+# The C++ variant (clang-O2) compiles the same sources as C++; every
+#     variant also prints C++ templates, references, a class with a vtable
+#     and a namespace's variable from src/asking/cxx.cpp, loaded on its own.
 #   calls that do not return (src/asking/calls.c): --call-timeout abandons
 #     one, with one error line naming where; while another runs with no
 #     limit, --status, --print and a reload that changes another function
@@ -83,6 +85,17 @@ print_checks() {
     check large-array-cut "199 1" "$(grep -o '0, ' <<<"$R_OUT" | wc -l) $(grep -c '\.\.\.}$' <<<"$R_OUT")" \
         "elements shown of 100000, then ..."
     state_kept state-after-prints 1
+}
+
+# (clang spells the vtable pointer _vptr$shape, gcc _vptr.shape)
+cxx_checks() {
+    local cxx=${CC/gcc/g++} answers
+    cxx=${cxx/clang/clang++}
+    "$cxx" "${CFL[@]}" -g -c "$RL_SRC/asking/cxx.cpp" -o "$W/cxx.o" || { not_ok "$P/cxx-build" "$cxx failed"; return; }
+    answers=$(cd "$W" && for e in ibox 'ibox.self->self->value' dbox rr 'sp->id' '*sp' sq.side ns::inner; do
+        env "${HOT_ENV[@]}" "$HOT" --print "$e" cxx.o -lstdc++ 2>&1; done | sed -E 's/0x[0-9a-f]+/ADDR/g; s/_vptr[.$]/_vptr./' | tr '\n' '|')
+    check cxx-types "ibox = (struct box<int>) {value = 7, self = ADDR <ibox>}|ibox.self->self->value = 7|dbox = (struct box<double>) {value = 2.5, self = ADDR}|rr = (struct refs) {r = <int &>, b = <struct box<int> &>}|sp->id = 4|*sp = (struct shape) {_vptr.shape = ADDR <vtable for square+16>, id = 4}|sq.side = 1.5|ns::inner = 9|" \
+        "$answers" "answers"
 }
 
 fuzz_checks() {
@@ -188,6 +201,7 @@ test_asking() {
     use calls1.o calls.o
     session_start --session "$SNAME" main.o data.o calls.o || return
     print_checks
+    cxx_checks
     fuzz_checks
     call_checks
     state_kept state-after-calls 3

@@ -153,7 +153,9 @@ lua_gdb_check() {
 # lua_version(NULL) is called in it, a struct array of lbaselib.c and the
 # type names' string array are printed with their types, luaV_execute is
 # the largest function, luaH_get's callers in other objects are found, the
-# treemap renders in Chromium, and the interpreter goes on.
+# treemap renders in Chromium, the query fuzzer (tests/fuzz/queries.py)
+# walks the interpreter's data with LUA_QUERY_FUZZ_COUNT (default 3,000)
+# expressions, and the interpreter goes on.
 lua_image_check() {
     local d=$TMP/image-$CC session=lua-image-$CC-$$ name=lua-$CC-image out
     mkdir -p "$d" && mkfifo "$d/in"
@@ -177,6 +179,8 @@ lua_image_check() {
         ok "$name/refs" || not_ok "$name/refs" "$(head -c 300 <<<"$out")"
     ask_lua --sizes --svg "$d/sizes.svg" >/dev/null
     python3 "$HOTLD_ROOT/tests/inspect/svg_renders.py" "$d/sizes.svg" 100 | sed -E "s|^(not )?ok [^:]*|\\1ok $name/treemap-renders|"
+    out=$(cd "$d" && python3 "$HOTLD_ROOT/tests/fuzz/queries.py" "${LUA_QUERY_FUZZ_COUNT:-3000}" 1 "$HOTLD" --session "$session" 2>&1) &&
+        ok "$name/query-fuzzer" || not_ok "$name/query-fuzzer" "$(tr '\n' '|' <<<"$out" | head -c 400)"
     echo abcd >&$fd
     wait_line "$d/out" "^4$" && ok "$name/goes-on" || not_ok "$name/goes-on" "$(tail -n 2 "$d/out")"
     exec {fd}>&-
