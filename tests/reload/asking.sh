@@ -36,22 +36,6 @@ set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
 
-masked() { printf '%s' "$R_OUT" | sed -E 's/0x[0-9a-f]+/ADDR/g'; }
-
-ask() {
-    local name=$1 want=$2; shift 2
-    client "$S_DIR" --session "$SNAME" "$@"
-    if [ "$R_RC" -eq 0 ] && [ "$(masked)" = "$want" ]; then ok "$P/$name"
-    else not_ok "$P/$name" "expected [$want]; $(client_said); $(session_state)"; fi
-}
-
-refuse() {
-    local name=$1 pattern=$2; shift 2
-    client "$S_DIR" --session "$SNAME" "$@"
-    if [ "$R_RC" -eq 1 ] && [ "$(nlines "$R_ERR")" -eq 1 ] && grep -qE -- "$pattern" <<<"$R_ERR"; then ok "$P/$name"
-    else not_ok "$P/$name" "expected exit 1 and one line like /$pattern/; $(client_said); $(session_state)"; fi
-}
-
 # The program answers, with the state it started with; COMMANDS: how
 # many commands it has seen (each query is one).
 state_kept() {

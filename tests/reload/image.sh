@@ -27,27 +27,6 @@ set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
 
-# hotld's answer with addresses replaced by ADDR: they differ per run.
-masked() { printf '%s' "$R_OUT" | sed -E 's/0x[0-9a-f]+/ADDR/g'; }
-
-# ask NAME EXPECTED HOTLD-ARGS...: the answer (stdout, masked) must be
-# EXPECTED and the exit status 0.
-ask() {
-    local name=$1 want=$2; shift 2
-    client "$S_DIR" --session "$SNAME" "$@"
-    if [ "$R_RC" -eq 0 ] && [ "$(masked)" = "$want" ]; then ok "$P/$name"
-    else not_ok "$P/$name" "expected [$want]; $(client_said)"; fi
-}
-
-# refuse NAME PATTERN HOTLD-ARGS...: exit 1 and one stderr line matching
-# PATTERN (grep -E).
-refuse() {
-    local name=$1 pattern=$2; shift 2
-    client "$S_DIR" --session "$SNAME" "$@"
-    if [ "$R_RC" -eq 1 ] && [ "$(nlines "$R_ERR")" -eq 1 ] && grep -qE -- "$pattern" <<<"$R_ERR"; then ok "$P/$name"
-    else not_ok "$P/$name" "expected exit 1 and one line like /$pattern/; $(client_said)"; fi
-}
-
 print_checks() {
     ask print-struct 'players[1] = (struct player) {name = "bob", pos = {x = 3, y = 4}, hp = 75.5, team = BLUE, flags = 1, level = 7, buddy = ADDR <players>}' \
         --print 'players[1]'

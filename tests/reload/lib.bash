@@ -259,6 +259,29 @@ client_said() {
     echo "$why; stdout: [$(printf '%s' "$R_OUT" | head -c 300 | tr '\n' '|')]; stderr: [$(printf '%s' "$R_ERR" | head -c 300 | tr '\n' '|')]"
 }
 
+# ---- questions to the session (--print, --call) -------------------------------
+
+# hotld's answer with addresses replaced by ADDR: they differ per run.
+masked() { printf '%s' "$R_OUT" | sed -E 's/0x[0-9a-f]+/ADDR/g'; }
+
+# ask NAME EXPECTED HOTLD-ARGS...: the session's answer (stdout, masked)
+# must be EXPECTED and the exit status 0.
+ask() {
+    local name=$1 want=$2; shift 2
+    client "$S_DIR" --session "$SNAME" "$@"
+    if [ "$R_RC" -eq 0 ] && [ "$(masked)" = "$want" ]; then ok "$P/$name"
+    else not_ok "$P/$name" "expected [$want]; $(client_said); $(session_state)"; fi
+}
+
+# refuse NAME PATTERN HOTLD-ARGS...: exit 1 and one stderr line matching
+# PATTERN (grep -E).
+refuse() {
+    local name=$1 pattern=$2; shift 2
+    client "$S_DIR" --session "$SNAME" "$@"
+    if [ "$R_RC" -eq 1 ] && [ "$(nlines "$R_ERR")" -eq 1 ] && grep -qE -- "$pattern" <<<"$R_ERR"; then ok "$P/$name"
+    else not_ok "$P/$name" "expected exit 1 and one line like /$pattern/; $(client_said); $(session_state)"; fi
+}
+
 nlines() { if [ -z "$1" ]; then echo 0; else printf '%s\n' "$1" | wc -l; fi; }
 
 RL_REPORT_RE='^hotld: reloaded (.+): ([0-9]+) functions? changed, ([0-9]+) added, ([0-9]+) removed; ([0-9]+) variables? kept, ([0-9]+) migrated, ([0-9]+) reset, ([0-9]+) new(; ([0-9]+) pointers? rewritten, ([0-9]+) on the heap or stacks)? \(([0-9]+(\.[0-9]+)?) ms\)$'
