@@ -135,10 +135,15 @@ void signals_escape(int sig, uintptr_t pc)
         leave_guard(sig, pc, 0);
 }
 
+static bool is_guarded(int sig)
+{
+    return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL;
+}
+
 static void on_signal(int sig, siginfo_t *si, void *context)
 {
     int saved = errno;
-    if (guard && sig != SIGABRT)
+    if (guard && is_guarded(sig))
         leave_guard(sig, (uintptr_t)((const ucontext_t *)context)->uc_mcontext.gregs[REG_RIP], (uintptr_t)si->si_addr);
     signal_policy *policy = atomic_load(&taken[sig].policy);
     if (!policy || !policy(sig, si, context))
@@ -146,14 +151,17 @@ static void on_signal(int sig, siginfo_t *si, void *context)
     errno = saved;
 }
 
-void signals_take(int sig, signal_policy *policy)
+void signals_take(int sig, signal_policy *policy, int flags, const sigset_t *mask)
 {
     if (policy)
         atomic_store(&taken[sig].policy, policy);
     if (atomic_load(&taken[sig].taken))
         return;
-    struct sigaction sa = {.sa_sigaction = on_signal, .sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER}, old;
-    sigemptyset(&sa.sa_mask);
+    struct sigaction sa = {.sa_sigaction = on_signal, .sa_flags = SA_SIGINFO | flags}, old;
+    if (mask)
+        sa.sa_mask = *mask;
+    else
+        sigemptyset(&sa.sa_mask);
     if (real_sigaction()(sig, &sa, &old) != 0)
         return;
     /* A handler already there is hotld's own process's (the sanitizer

@@ -1,6 +1,7 @@
-/* The signals hotld handles itself in the program's process (the fatal
- * ones: a crash in reloaded code rolls back, a crash in a called function
- * ends only the call), and the program's own view of them.
+/* The signals hotld handles itself in the program's process, and the
+ * program's own view of them: the fatal ones (a crash in reloaded code
+ * rolls back, a crash in a called function ends only the call), and the
+ * real-time signals that park threads and interrupt calls.
  *
  * hotld's executable exports sigaction, signal and their kin, so the
  * program's objects and every library it loads call them instead of
@@ -21,10 +22,14 @@
  * pass it on. Called in the signal handler. */
 typedef bool signal_policy(int sig, siginfo_t *si, void *context);
 
-/* Install hotld's handler for sig in the kernel (on the alternate stack,
- * SA_NODEFER), with policy as its first say. The action that was there
- * becomes the program's view. Idempotent; a later call sets the policy. */
-void signals_take(int sig, signal_policy *policy);
+/* Install hotld's handler for sig in the kernel, with policy as its
+ * first say, flags (besides SA_SIGINFO) and the mask it runs with (NULL:
+ * none more). The action that was there becomes the program's view.
+ * Idempotent; a later call sets the policy (if not NULL). */
+void signals_take(int sig, signal_policy *policy, int flags, const sigset_t *mask);
+/* For the fatal signals: on the alternate stack, and a fault in the
+ * handler itself is a fault again. */
+#define SIGNALS_FATAL_FLAGS (SA_ONSTACK | SA_NODEFER)
 
 /* Run the program's action for sig as the kernel would have: its
  * handler with its mask and flags, or the default action (for a fault,
@@ -36,9 +41,9 @@ void signals_deliver(int sig, siginfo_t *si, void *context);
  * a process about to die of it (a child that reports a crash, say). */
 void signals_kernel_default(int sig);
 
-/* A guarded stretch of one thread (a call from hotld --call): a fault in
- * this thread while it is set jumps to jmp with what happened; other
- * threads are not affected. */
+/* A guarded stretch of one thread (a call from hotld --call): a fault
+ * (SIGSEGV, SIGBUS, SIGFPE, SIGILL) in this thread while it is set jumps
+ * to jmp with what happened; other threads are not affected. */
 struct fault_guard {
     sigjmp_buf jmp;
     int signal;

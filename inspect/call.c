@@ -154,26 +154,28 @@ static bool is_program_code(uintptr_t pc)
     return false;
 }
 
-static void on_interrupt(int sig, siginfo_t *si, void *context)
+/* The interruption's handler (base/signals.c): false for a signal that is
+ * not hotld's, which goes to the program's own action. */
+static bool on_interrupt(int sig, siginfo_t *si, void *context)
 {
     const struct running_call *r = si->si_value.sival_ptr;
-    if (si->si_code != SI_QUEUE || si->si_pid != getpid() || !call_serial || r < running ||
-        r >= running + ARRAY_SIZE(running) || atomic_load(&r->serial) != call_serial)
-        return; /* not hotld's, or for a call that has ended */
+    if (si->si_code != SI_QUEUE || si->si_pid != getpid() || r < running || r >= running + ARRAY_SIZE(running))
+        return false;
+    if (!call_serial || atomic_load(&r->serial) != call_serial)
+        return true; /* for a call that has ended */
     uintptr_t pc = (uintptr_t)((const ucontext_t *)context)->uc_mcontext.gregs[REG_RIP];
     bool in_program = is_program_code(pc);
     if (!in_program && monotonic_ns() - atomic_load(&r->asked_ns) < CALL_LIBRARY_GRACE_MS * 1000000ull)
-        return; /* the next request may find it back in the program */
+        return true; /* the next request may find it back in the program */
     interrupted_by = (enum call_end)atomic_load(&r->why);
     interrupted_in_library = !in_program;
     signals_escape(sig, pc);
+    return true;
 }
 
 static void install_interrupt(void)
 {
-    struct sigaction sa = {.sa_sigaction = on_interrupt, .sa_flags = SA_SIGINFO | SA_RESTART};
-    sigemptyset(&sa.sa_mask);
-    sigaction(INTERRUPT_SIGNAL, &sa, NULL);
+    signals_take(INTERRUPT_SIGNAL, on_interrupt, SA_RESTART, NULL);
 }
 
 static void running_set(pid_t tid, unsigned serial, unsigned was)
@@ -235,7 +237,7 @@ static void guard_on(struct fault_guard *g, stack_t *old_stack, void *alt, sigse
     sigaddset(&let_in, INTERRUPT_SIGNAL);
     for (size_t i = 0; i < ARRAY_SIZE(guarded_signals); i++) {
         sigaddset(&let_in, guarded_signals[i]);
-        signals_take(guarded_signals[i], NULL); /* a session took them at start */
+        signals_take(guarded_signals[i], NULL, SIGNALS_FATAL_FLAGS, NULL); /* a session took them at start */
     }
     stack_t ss = {.ss_sp = alt, .ss_size = ALT_STACK_SIZE};
     sigaltstack(&ss, old_stack);

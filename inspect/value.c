@@ -14,6 +14,7 @@
 #include "util.h"
 
 #define MAX_ELEMENTS 200    /* of an array, before "..." */
+#define REPEATS 10          /* equal elements shown once, "<repeats N times>" */
 #define MAX_STRING 200      /* characters of a string shown */
 #define MAX_NESTING 12      /* structs in structs, before "{...}" */
 
@@ -258,6 +259,15 @@ static void struct_value(const struct format *f, const struct ctype *t, const ui
     sb_printf(out, "}");
 }
 
+/* How many elements from i on have element i's bytes. */
+static uint64_t same_elements(const uint8_t *b, uint64_t i, uint64_t count, uint64_t size)
+{
+    uint64_t n = 1;
+    while (i + n < count && !memcmp(b + i * size, b + (i + n) * size, size))
+        n++;
+    return n;
+}
+
 static void array_value(const struct format *f, const struct ctype *t, const uint8_t *b, uintptr_t addr,
                         struct strbuf *out, int depth)
 {
@@ -274,13 +284,19 @@ static void array_value(const struct format *f, const struct ctype *t, const uin
         return;
     }
     sb_printf(out, f->json ? "[" : "{");
-    for (uint64_t i = 0; i < t->count; i++) {
-        if (i == MAX_ELEMENTS) {
+    uint64_t shown = 0;
+    for (uint64_t i = 0; i < t->count;) {
+        if (shown >= MAX_ELEMENTS) {
             sb_printf(out, f->json ? ", null" : "...");
             break;
         }
+        uint64_t run = f->json ? 1 : same_elements(b, i, t->count, e->size);
         sb_printf(out, "%s", i ? ", " : "");
         value_at(f, e, b + i * e->size, addr ? addr + i * e->size : 0, out, depth + 1);
+        if (run >= REPEATS) /* gdb's way: counted as REPEATS elements */
+            sb_printf(out, " <repeats %llu times>", (unsigned long long)run);
+        shown += run >= REPEATS ? REPEATS : 1;
+        i += run >= REPEATS ? run : 1;
     }
     sb_printf(out, f->json ? "]" : "}");
 }

@@ -478,6 +478,6 @@ void crash_init(struct program *pg, bool rollback)
     stack_t ss = {.ss_sp = alt_stack, .ss_size = sizeof alt_stack};
     sigaltstack(&ss, NULL);
     for (size_t i = 0; i < ARRAY_SIZE(fatal_signals); i++)
-        signals_take(fatal_signals[i], on_fatal);
+        signals_take(fatal_signals[i], on_fatal, SIGNALS_FATAL_FLAGS, NULL);
     strmap_slot(&pg->host, "__hotld_protect")->value = (void *)protect;
 }

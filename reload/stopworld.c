@@ -36,6 +36,7 @@
 #include <unwind.h>
 
 #include "procmaps.h"
+#include "signals.h"
 #include "util.h"
 
 #define PARK_SIGNAL (SIGRTMIN + 6)
@@ -135,7 +136,7 @@ static void *park_value(unsigned id, size_t k)
  * until the generation changes, unwinding its stack if asked to. Only
  * async-signal-safe calls (and the unwinder, when nobody holds its
  * locks: see world_backtraces). */
-static void park(int sig, siginfo_t *info, void *context)
+static bool park(int sig, siginfo_t *info, void *context)
 {
     (void)sig;
     int saved = errno;
@@ -143,9 +144,10 @@ static void park(int sig, siginfo_t *info, void *context)
     uintptr_t v = (uintptr_t)info->si_value.sival_ptr;
     unsigned id = (unsigned)(v >> 32);
     size_t k = (uint32_t)v;
-    if (info->si_code != SI_QUEUE || info->si_pid != getpid() || !atomic_load(&stopping) ||
-        id != atomic_load(&stop_id) || k >= cap)
-        return; /* not ours, or from a stop that is over */
+    if (info->si_code != SI_QUEUE || info->si_pid != getpid())
+        return false; /* not hotld's: the program's own action runs */
+    if (!atomic_load(&stopping) || id != atomic_load(&stop_id) || k >= cap)
+        return true; /* from a stop that is over */
     atomic_fetch_add(&in_park, 1);
     const ucontext_t *uc = context;
     slots[k] = (struct parked){(pid_t)syscall(SYS_gettid), (uintptr_t)uc->uc_mcontext.gregs[REG_RIP],
@@ -157,13 +159,14 @@ static void park(int sig, siginfo_t *info, void *context)
     }
     errno = saved;
     atomic_fetch_sub(&in_park, 1);
+    return true;
 }
 
 void world_init(void)
 {
-    struct sigaction sa = {.sa_sigaction = park, .sa_flags = SA_SIGINFO | SA_RESTART};
-    sigfillset(&sa.sa_mask);
-    sigaction(PARK_SIGNAL, &sa, NULL);
+    sigset_t all; /* nothing of the program runs in a parked thread */
+    sigfillset(&all);
+    signals_take(PARK_SIGNAL, park, SA_RESTART, &all);
     ensure_capacity(64);
     char max[32] = "";
     int fd = open("/proc/sys/kernel/pid_max", O_RDONLY | O_CLOEXEC);

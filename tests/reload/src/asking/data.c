@@ -18,6 +18,7 @@ struct outer anon = {{{42}}, 7};
 struct machine mach = {0, &mach};
 struct d0 deep;
 int big[100000];
+int mixed[30] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 3, 3, 3, 4};
 
 /* Uses the struct: clang's C++ debug info describes a class only where
  * the unit needs its definition. */

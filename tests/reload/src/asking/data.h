@@ -30,5 +30,6 @@ extern struct outer anon;
 extern struct machine mach;
 extern struct d0 deep;
 extern int big[100000];
+extern int mixed[30];
 int flex_count(void);
 #endif

@@ -2,7 +2,9 @@
  * SIGSEGV through sigaction (SA_SIGINFO, SA_RESETHAND), SIGFPE through
  * signal(), SIGILL through sigset(). Each writes a report and exits with
  * its own status. "step" runs work.o's step (the reloaded code); "segv",
- * "fpe" and "ill" crash here, in code no reload brought. */
+ * "fpe" and "ill" crash here, in code no reload brought. It also handles
+ * the real-time signals hotld uses itself (SIGRTMIN+6, +7), which "rt"
+ * raises. */
 #define _GNU_SOURCE /* sigset */
 #include <signal.h>
 #include <unistd.h>
@@ -14,6 +16,7 @@ int work_version(void);
 int *nowhere;
 static volatile int zero;
 static int steps, total;
+static volatile sig_atomic_t rt_seen;
 
 static void say(const char *text)
 {
@@ -45,6 +48,12 @@ static void ill_report(int sig)
     _exit(72);
 }
 
+static void rt_count(int sig)
+{
+    (void)sig;
+    rt_seen++;
+}
+
 /* What sigaction says is installed: the program's own handlers. */
 static int installed(void)
 {
@@ -60,6 +69,7 @@ static void answer(const char *tag)
 {
     printf("%s installed %d\n", tag, installed());
     printf("%s work %d %d %d\n", tag, work_version(), steps, total);
+    printf("%s rt %d\n", tag, (int)rt_seen);
 }
 
 static void other(const char *line)
@@ -73,6 +83,9 @@ static void other(const char *line)
         printf("%d\n", 42 / zero); /* not 1 / zero: gcc does that without a division */
     } else if (!strcmp(line, "ill")) {
         __builtin_trap();
+    } else if (!strcmp(line, "rt")) {
+        raise(SIGRTMIN + 6);
+        raise(SIGRTMIN + 7);
     }
 }
 
@@ -82,6 +95,9 @@ int main(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGSEGV, &sa, NULL);
     signal(SIGFPE, fpe_report);
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations" /* sigset: as old programs do */
     sigset(SIGILL, ill_report);
+    signal(SIGRTMIN + 6, rt_count);
+    signal(SIGRTMIN + 7, rt_count);
     return serve_queries(answer, other);
 }
