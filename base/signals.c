@@ -38,20 +38,31 @@ static struct taken taken[NSIG];
 static atomic_flag view_lock = ATOMIC_FLAG_INIT;
 static __thread struct fault_guard *guard;
 
-/* libc's, or that of a library interposing after hotld (a sanitizer
- * runtime, an LD_PRELOAD library). */
-static void *next_definition(const char *name)
+/* libc's definitions, or those of a library interposing after hotld (a
+ * sanitizer runtime, an LD_PRELOAD library), looked up once, before any
+ * signal is taken: a program may call signal() from a signal handler,
+ * where dlsym must not run. */
+enum { NEXT_SIGACTION, NEXT_SIGNAL, NEXT_BSD_SIGNAL, NEXT_SSIGNAL, NEXT_SYSV_SIGNAL, NEXT_SIGSET, NNEXT };
+static const char *const next_names[NNEXT] = {"sigaction", "signal", "bsd_signal", "ssignal", "sysv_signal",
+                                              "sigset"};
+static void *next_fns[NNEXT];
+static pthread_once_t next_once = PTHREAD_ONCE_INIT;
+
+static void look_up_next(void)
 {
-    return dlsym(RTLD_NEXT, name);
+    for (size_t i = 0; i < NNEXT; i++)
+        next_fns[i] = dlsym(RTLD_NEXT, next_names[i]);
 }
 
-/* Looked up before any signal is taken: not from a handler. */
+static void *next_definition(int which)
+{
+    pthread_once(&next_once, look_up_next);
+    return next_fns[which];
+}
+
 static sigaction_fn *real_sigaction(void)
 {
-    static sigaction_fn *_Atomic fn;
-    if (!fn)
-        fn = (sigaction_fn *)next_definition("sigaction");
-    return fn;
+    return (sigaction_fn *)next_definition(NEXT_SIGACTION);
 }
 
 static bool is_taken(int sig)
@@ -221,31 +232,31 @@ static __sighandler_t set_handler(int sig, __sighandler_t handler, bool bsd)
     return old.sa_handler;
 }
 
-static __sighandler_t forward(const char *name, int sig, __sighandler_t handler)
+static __sighandler_t forward(int which, int sig, __sighandler_t handler)
 {
-    signal_fn *fn = (signal_fn *)next_definition(name);
+    signal_fn *fn = (signal_fn *)next_definition(which);
     return fn ? fn(sig, handler) : SIG_ERR;
 }
 
 __sighandler_t signal(int sig, __sighandler_t handler)
 {
-    return is_taken(sig) ? set_handler(sig, handler, true) : forward("signal", sig, handler);
+    return is_taken(sig) ? set_handler(sig, handler, true) : forward(NEXT_SIGNAL, sig, handler);
 }
 
 __sighandler_t bsd_signal(int sig, __sighandler_t handler);
 __sighandler_t bsd_signal(int sig, __sighandler_t handler)
 {
-    return is_taken(sig) ? set_handler(sig, handler, true) : forward("bsd_signal", sig, handler);
+    return is_taken(sig) ? set_handler(sig, handler, true) : forward(NEXT_BSD_SIGNAL, sig, handler);
 }
 
 __sighandler_t ssignal(int sig, __sighandler_t handler)
 {
-    return is_taken(sig) ? set_handler(sig, handler, true) : forward("ssignal", sig, handler);
+    return is_taken(sig) ? set_handler(sig, handler, true) : forward(NEXT_SSIGNAL, sig, handler);
 }
 
 __sighandler_t sysv_signal(int sig, __sighandler_t handler)
 {
-    return is_taken(sig) ? set_handler(sig, handler, false) : forward("sysv_signal", sig, handler);
+    return is_taken(sig) ? set_handler(sig, handler, false) : forward(NEXT_SYSV_SIGNAL, sig, handler);
 }
 
 __sighandler_t __sysv_signal(int sig, __sighandler_t handler)
@@ -259,7 +270,7 @@ __sighandler_t __sysv_signal(int sig, __sighandler_t handler)
 __sighandler_t sigset(int sig, __sighandler_t disp)
 {
     if (!is_taken(sig))
-        return forward("sigset", sig, disp);
+        return forward(NEXT_SIGSET, sig, disp);
     sigset_t one, was;
     sigemptyset(&one);
     sigaddset(&one, sig);

@@ -123,7 +123,8 @@ static void stop_asking(int sig)
     if (asking_fd >= 0)
         shutdown(asking_fd, SHUT_WR);
     asking_fd = -1;
-    signal(sig, SIG_DFL);
+    struct sigaction dfl = {.sa_handler = SIG_DFL}; /* a second Ctrl-C ends the command */
+    sigaction(sig, &dfl, NULL);
 }
 
 static int ask_session(int fd, struct message *req, struct message *reply)
