@@ -59,6 +59,9 @@ static bool needs_data(const struct section *s)
     }
 }
 
+#define MAX_SECTION_SIZE (1ull << 40)
+#define MAX_SECTION_ALIGN (1ull << 32)
+
 static int read_sections(struct object *obj, size_t shstrndx)
 {
     for (size_t i = 1; i < obj->nsecs; i++) {
@@ -79,6 +82,13 @@ static int read_sections(struct object *obj, size_t shstrndx)
         if (s->align & (s->align - 1))
             return fail("%s: section '%s': alignment %lu is not a power of two",
                         obj->name, s->name, (unsigned long)s->align);
+        /* Bounds that keep the layout's sums and roundings far from
+         * wrapping; a file's own bytes are bounded by its size below, but
+         * .bss has none. */
+        if (s->size > MAX_SECTION_SIZE || s->align > MAX_SECTION_ALIGN)
+            return fail("%s: section '%s': %s %#lx is beyond any image", obj->name, s->name,
+                        s->size > MAX_SECTION_SIZE ? "size" : "alignment",
+                        (unsigned long)(s->size > MAX_SECTION_SIZE ? s->size : s->align));
         if (!strncmp(s->name, ".gnu.lto_", 9))
             return fail("%s: LTO object (GIMPLE bytecode, no machine code); rebuild without -flto, or with -ffat-lto-objects", obj->name);
         if (sh.sh_type == SHT_REL)
@@ -107,15 +117,20 @@ static struct section *find_symtab(struct object *obj)
     return found;
 }
 
-static const Elf32_Word *find_shndx_table(struct object *obj, size_t symtab_index)
+/* The extended section indexes of the symbol table, and how many there
+ * are: as many as the section holds, which a crafted file may make fewer
+ * than the symbols (libelf does not check it). */
+static const Elf32_Word *find_shndx_table(struct object *obj, size_t symtab_index, size_t *n)
 {
     for (size_t i = 1; i < obj->nsecs; i++) {
         Elf_Scn *scn = elf_getscn(obj->elf, i);
         GElf_Shdr sh;
-        if (obj->secs[i].type == SHT_SYMTAB_SHNDX && gelf_getshdr(scn, &sh) &&
-            sh.sh_link == symtab_index)
+        if (obj->secs[i].type == SHT_SYMTAB_SHNDX && gelf_getshdr(scn, &sh) && sh.sh_link == symtab_index) {
+            *n = obj->secs[i].data ? obj->secs[i].size / sizeof(Elf32_Word) : 0;
             return (const Elf32_Word *)obj->secs[i].data;
+        }
     }
+    *n = 0;
     return NULL;
 }
 
@@ -176,8 +191,8 @@ static int read_symbols(struct object *obj)
     const Elf64_Sym *es = (const Elf64_Sym *)symtab->data;
     obj->nsyms = symtab->size / sizeof(Elf64_Sym);
     obj->syms = xcalloc(obj->nsyms, sizeof *obj->syms);
-    const Elf32_Word *shndx = find_shndx_table(obj, symtab->index);
-    size_t nshndx = obj->nsyms; /* checked by libelf against the section size */
+    size_t nshndx;
+    const Elf32_Word *shndx = find_shndx_table(obj, symtab->index, &nshndx);
     for (size_t i = 0; i < obj->nsyms; i++)
         if (read_symbol(obj, &es[i], i, shndx, nshndx, sh.sh_link) < 0)
             return -1;

@@ -144,6 +144,8 @@ patch text-beyond-eof.o "shdr[.text].sh_offset=$(($(size_of "$M") + 4096))" &&
     bad section-beyond-eof ".text|text-beyond-eof.o" "$B/text-beyond-eof.o" "$H"
 patch text-size-wraps.o "shdr[.text].sh_size=0xffffffffffffff00" &&
     bad section-size-wraps ".text|text-size-wraps.o" "$B/text-size-wraps.o" "$H"
+patch bss-size-huge.o "shdr[.bss].sh_size=0xfffffffffffff000" &&
+    bad bss-size-huge ".bss|bss-size-huge.o" "$B/bss-size-huge.o" "$H"
 patch symtab-link.o "shdr[.symtab].sh_link=999" &&
     bad symtab-link-out-of-range ".symtab/symbol table|symtab-link.o" "$B/symtab-link.o" "$H"
 
@@ -152,6 +154,12 @@ patch sym-shndx.o "sym[counter].st_shndx=500" &&
     bad symbol-shndx-out-of-range "counter|sym-shndx.o" "$B/sym-shndx.o" "$H"
 patch sym-name.o "sym[helper].st_name=0xffffff" &&
     bad symbol-name-out-of-range "sym-name.o" "$B/sym-name.o" "$H"
+# An extended section index table (.comment made one) shorter than the
+# symbol table, and a symbol that needs it.
+patch shndx-short.o "shdr[.comment].sh_type=18" "shdr[.comment].sh_size=4" "shdr[.comment].sh_flags=0" \
+        "shdr[.comment].sh_entsize=4" "shdr[.comment].sh_link=index[.symtab]" \
+        "sym[counter].st_shndx=0xffff" &&
+    bad symbol-shndx-table-short "counter|shndx-short.o" "$B/shndx-short.o" "$H"
 strtab_end=$(get "$M" 'shdr[.strtab].sh_offset')
 strtab_end=$((strtab_end + $(get "$M" 'shdr[.strtab].sh_size') - 1))
 patch strtab-unterminated.o "byte[$strtab_end]=0x41" &&

@@ -16,6 +16,7 @@ FIELD is one of
   rela[SEC][I].NAME         entry I of RELA section SEC (e.g. .rela.text):
                             r_offset, r_sym, r_type, r_addend
   byte[OFFSET]              one byte of the file
+  index[SEC]                (a value only) section SEC's index
 VALUE is an integer (0x.. allowed) or, for get-like arithmetic, an expression
 over FIELDs: "shdr[.text].sh_size-2".
 """
@@ -154,6 +155,9 @@ class Elf:
             return base + n if m[2] == "+" else base - n
         if re.fullmatch(r"-?(0x[0-9a-fA-F]+|\d+)", expr):
             return int(expr, 0)
+        m = re.fullmatch(r"index\[([^\]]+)\]", expr)
+        if m:
+            return self.section_index(m[1])
         return self.read(expr)
 
 
