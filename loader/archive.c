@@ -130,6 +130,35 @@ uint64_t archive_hash(struct archive *ar)
     return ar->hash;
 }
 
+/* Does the member at offset define name, other than as a common symbol?
+ * What GNU ld asks before it pulls a member for a common symbol: a
+ * member with only another common of it is not pulled. Reads the
+ * member's symbol table only; a member it cannot read defines nothing. */
+bool archive_member_defines(struct archive *ar, size_t offset, const char *name)
+{
+    if (elf_rand(ar->elf, offset) != offset)
+        return false;
+    Elf *m = elf_begin(-1, ELF_C_READ_MMAP, ar->elf);
+    bool found = false;
+    for (Elf_Scn *scn = m ? elf_nextscn(m, NULL) : NULL; scn && !found; scn = elf_nextscn(m, scn)) {
+        GElf_Shdr sh;
+        Elf_Data *d;
+        if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || !sh.sh_entsize || !(d = elf_getdata(scn, NULL)))
+            continue;
+        for (size_t i = 1; i < sh.sh_size / sh.sh_entsize && !found; i++) {
+            GElf_Sym sym;
+            const char *n;
+            found = gelf_getsym(d, (int)i, &sym) && GELF_ST_BIND(sym.st_info) != STB_LOCAL &&
+                    sym.st_shndx != SHN_UNDEF && sym.st_shndx != SHN_COMMON &&
+                    sym.st_shndx != SHN_X86_64_LCOMMON && (n = elf_strptr(m, sh.sh_link, sym.st_name)) &&
+                    !strcmp(n, name);
+        }
+    }
+    if (m)
+        elf_end(m);
+    return found;
+}
+
 /* The member at offset, read once; *fresh says whether this call read it. */
 struct object *archive_extract(struct archive *ar, size_t offset, bool *fresh)
 {

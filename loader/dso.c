@@ -2,6 +2,7 @@
  * queried with dlsym, so symbol versions, IFUNCs and library constructors
  * behave exactly as in a dynamically linked executable. */
 #include <dlfcn.h>
+#include <link.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -71,6 +72,15 @@ void *dso_interpose(const char *name, void *p)
     if (q && q != p && dladdr(q, &info) && is_interposer(&info))
         return q;
     return p;
+}
+
+/* Is p in d itself, not in a library d depends on? */
+bool dso_holds(const struct dso *d, const void *p)
+{
+    Dl_info info;
+    struct link_map *of_p = NULL, *of_d = NULL;
+    return d->handle && dladdr1(p, &info, (void **)&of_p, RTLD_DL_LINKMAP) && of_p &&
+           dlinfo(d->handle, RTLD_DI_LINKMAP, &of_d) == 0 && of_p == of_d;
 }
 
 /* A symbol's address in d (or a library d depends on), or NULL. */

@@ -356,12 +356,14 @@ bool section_is_loadable(const struct section *s);
 /* archive.c */
 struct archive *archive_open(const char *name, struct file_data file, Elf *elf);
 struct object *archive_extract(struct archive *ar, size_t offset, bool *fresh);
+bool archive_member_defines(struct archive *ar, size_t offset, const char *name);
 uint64_t archive_hash(struct archive *ar);
 void archive_release_if_unused(struct archive *ar);
 
 /* dso.c */
 struct dso *dso_new(const char *path, bool as_needed);
 void *dso_lookup(struct dso *dso, const char *name, bool open_as_needed);
+bool dso_holds(const struct dso *d, const void *p);
 void *dso_interpose(const char *name, void *p);
 
 /* symtab.c */

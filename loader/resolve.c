@@ -15,44 +15,98 @@ static bool bind_to_program(struct link *ld, struct symbol *s)
     return ld->opts->hooks && ld->opts->hooks->bind(ld, s);
 }
 
-/* Pull the first archive member that defines each strong undefined
- * symbol. The worklist grows as pulled members bring new references. */
-static int pull_archive_members(struct link *ld)
+/* Pull the member at off of archive a, for the symbol called name. */
+static int pull_member(struct link *ld, struct archive *a, uintptr_t off, const char *name)
 {
-    for (size_t i = 0; i < ld->nundefs; i++) {
-        struct symbol *s = ld->undefs[i];
+    bool fresh;
+    struct object *obj = archive_extract(a, off, &fresh);
+    if (!obj || (fresh && link_add_object(ld, obj) < 0))
+        return -1;
+    if (fresh && verbose)
+        fprintf(stderr, "hotld: %s pulled for '%s'\n", obj->name, name);
+    return 0;
+}
+
+/* Pull the first archive member that defines each strong undefined
+ * symbol, from undefs[*next] on. The worklist grows as pulled members
+ * bring new references. */
+static int pull_for_undefined(struct link *ld, size_t *next)
+{
+    for (; *next < ld->nundefs; ++*next) {
+        struct symbol *s = ld->undefs[*next];
         if (s->kind == SYM_UNDEF && bind_to_program(ld, s))
             continue; /* the running program defines it */
         for (size_t a = 0; a < ld->narchives && s->kind == SYM_UNDEF; a++) {
             uintptr_t off = (uintptr_t)strmap_get(&ld->archives[a]->index, s->name);
-            if (!off)
-                continue;
-            bool fresh;
-            struct object *obj = archive_extract(ld->archives[a], off - 1, &fresh);
-            if (!obj || (fresh && link_add_object(ld, obj) < 0))
+            if (off && pull_member(ld, ld->archives[a], off - 1, s->name) < 0)
                 return -1;
-            if (fresh && verbose)
-                fprintf(stderr, "hotld: %s pulled for '%s'\n", obj->name, s->name);
         }
     }
     return 0;
 }
 
+/* A common symbol yields to a real definition in an archive member, which
+ * GNU ld pulls for it (`int x;` built -fcommon, `int x = 5;` in a
+ * library: x is 5). *pulled: whether one was. */
+static int pull_for_commons(struct link *ld, bool *pulled)
+{
+    struct symbol **commons = NULL; /* first: pulling grows the table */
+    size_t n = 0, cap = 0, before = ld->nobjs;
+    for (size_t i = 0; ld->narchives && i < ld->symtab.cap; i++) {
+        struct symbol *s = ld->symtab.slots[i].value;
+        if (s && s->kind == SYM_COMMON)
+            ARRAY_PUSH(commons, n, cap, s);
+    }
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        for (size_t a = 0; a < ld->narchives && commons[i]->kind == SYM_COMMON && rc == 0; a++) {
+            uintptr_t off = (uintptr_t)strmap_get(&ld->archives[a]->index, commons[i]->name);
+            if (off && archive_member_defines(ld->archives[a], off - 1, commons[i]->name))
+                rc = pull_member(ld, ld->archives[a], off - 1, commons[i]->name);
+        }
+    xfree(commons);
+    *pulled = ld->nobjs > before;
+    return rc;
+}
+
+static int pull_archive_members(struct link *ld)
+{
+    size_t next = 0;
+    bool pulled = true;
+    while (pulled) {
+        if (pull_for_undefined(ld, &next) < 0 || pull_for_commons(ld, &pulled) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ld.so's scope is breadth-first: every library the program names, in
+ * order, before any library they depend on. dlsym on a library searches
+ * its dependencies too, so a definition found there is taken only if no
+ * library named later defines the symbol itself (-lm -lmymalloc: malloc
+ * is libmymalloc's, not that of libm's libc). */
 static bool bind_to_dso(struct link *ld, struct symbol *s, bool open_as_needed)
 {
+    void *first = NULL;
+    struct dso *first_in = NULL;
     for (size_t i = 0; i < ld->ndsos; i++) {
         struct dso *d = ld->dsos[i];
         if (d->as_needed && !d->handle && !open_as_needed)
             continue;
         void *p = dso_lookup(d, s->name, open_as_needed);
-        if (p) {
-            s->kind = SYM_DSO;
-            s->addr = (uintptr_t)dso_interpose(s->name, p);
-            s->dso = d->path;
-            return true;
+        if (p && !first)
+            first = p, first_in = d;
+        if (p && dso_holds(d, p)) {
+            first = p, first_in = d;
+            break;
         }
     }
-    return false;
+    if (!first)
+        return false;
+    s->kind = SYM_DSO;
+    s->addr = (uintptr_t)dso_interpose(s->name, first);
+    s->dso = first_in->path;
+    return true;
 }
 
 static bool bind_to_host(struct link *ld, struct symbol *s)
