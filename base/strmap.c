@@ -69,3 +69,10 @@ void strmap_free(struct strmap *m)
     m->slots = NULL;
     m->cap = m->len = 0;
 }
+
+void strmap_free_owning_keys(struct strmap *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        xfree((char *)m->slots[i].key);
+    strmap_free(m);
+}

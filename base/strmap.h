@@ -23,5 +23,7 @@ void *strmap_get(const struct strmap *m, const char *key);
 /* Returns the slot for key, inserting it with value NULL if missing. */
 struct strmap_slot *strmap_slot(struct strmap *m, const char *key);
 void strmap_free(struct strmap *m);
+/* For a map whose keys were xstrdup'd for it: frees them too. */
+void strmap_free_owning_keys(struct strmap *m);
 
 #endif

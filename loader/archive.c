@@ -42,9 +42,40 @@ static bool index_is_sane(const struct file_data *f)
     return names >= n;
 }
 
+/* Members that share a name (ar q, or a build that archives foo.o of two
+ * directories) are told apart by their rank among those of that name:
+ * the second is "lib.a(foo.o#2)". twins: member offset (hex) -> rank, for
+ * the second and later ones. */
+static void note_twin(struct strmap *seen, struct strmap *twins, const char *member, int64_t off)
+{
+    struct strmap_slot *n = strmap_slot(seen, member);
+    if (!n->value)
+        n->key = xstrdup(member); /* the header's name goes with its member */
+    uintptr_t rank = (uintptr_t)n->value + 1;
+    n->value = (void *)rank;
+    if (rank > 1) {
+        char key[24];
+        snprintf(key, sizeof key, "%lx", (unsigned long)off);
+        strmap_slot(twins, xstrdup(key))->value = (void *)rank;
+    }
+}
+
 /* Walk every member header, so that a corrupt archive is reported even
- * when the damaged member is never pulled. Returns the member count. */
-static int check_members(const char *name, const struct file_data *f, Elf *ar)
+ * when the damaged member is never pulled, and members of one name are
+ * noted. Returns the member count. */
+static int walk_members(const char *name, const struct file_data *f, Elf *ar, struct strmap *seen,
+                        struct strmap *twins);
+
+static int check_members(const char *name, const struct file_data *f, Elf *ar, struct strmap *twins)
+{
+    struct strmap seen = {0};
+    int count = walk_members(name, f, ar, &seen, twins);
+    strmap_free_owning_keys(&seen);
+    return count;
+}
+
+static int walk_members(const char *name, const struct file_data *f, Elf *ar, struct strmap *seen,
+                        struct strmap *twins)
 {
     int count = 0;
     size_t end = 8; /* where the last member seen ends */
@@ -67,6 +98,8 @@ static int check_members(const char *name, const struct file_data *f, Elf *ar)
                         name, count + 1, h->ar_name);
         }
         count += h->ar_name[0] != '/';
+        if (h->ar_name[0] != '/')
+            note_twin(seen, twins, h->ar_name, off);
         end = off + 60 + raw_member_size(f->bytes + off);
         end += end & 1;
         cmd = elf_next(m);
@@ -89,13 +122,19 @@ struct archive *archive_open(const char *name, struct file_data file, Elf *elf)
     Elf_Arsym *syms = elf_getarsym(elf, &n);
     /* installed archives (mapped) are trusted: walking every member would
      * touch every page of libgcc.a */
-    int members = file.mapped ? (file.size > 8) : check_members(name, &file, elf);
-    if (members < 0)
+    struct strmap twins = {0};
+    int members = file.mapped ? (file.size > 8) : check_members(name, &file, elf, &twins);
+    if (members < 0) {
+        strmap_free_owning_keys(&twins);
         return NULL;
-    if (!syms && members > 0)
+    }
+    if (!syms && members > 0) {
+        strmap_free_owning_keys(&twins);
         return fail("%s: archive has no valid symbol index (%s); run 'ranlib %s'",
                     name, elf_errmsg(-1), name), NULL;
+    }
     struct archive *ar = xcalloc(1, sizeof *ar);
+    ar->twins = twins;
     ar->name = xstrdup(name);
     ar->file = file;
     ar->elf = elf;
@@ -174,7 +213,11 @@ struct object *archive_extract(struct archive *ar, size_t offset, bool *fresh)
     Elf_Arhdr *h = m ? elf_getarhdr(m) : NULL;
     if (!h)
         return fail("%s: bad member header at offset %zu: %s", ar->name, offset, elf_errmsg(-1)), NULL;
-    char *name = xasprintf("%s(%s)", ar->name, h->ar_name);
+    char key_twin[24];
+    snprintf(key_twin, sizeof key_twin, "%lx", (unsigned long)offset);
+    uintptr_t rank = (uintptr_t)strmap_get(&ar->twins, key_twin);
+    char *name = rank ? xasprintf("%s(%s#%lu)", ar->name, h->ar_name, (unsigned long)rank)
+                      : xasprintf("%s(%s)", ar->name, h->ar_name);
     obj = object_read(name, m);
     xfree(name);
     if (!obj) {

@@ -63,9 +63,8 @@ void object_retire(struct object *obj)
 
 static void free_archive(struct archive *ar)
 {
-    for (size_t i = 0; i < ar->pulled.cap; i++)
-        xfree((char *)ar->pulled.slots[i].key);
-    strmap_free(&ar->pulled);
+    strmap_free_owning_keys(&ar->pulled);
+    strmap_free_owning_keys(&ar->twins);
     strmap_free(&ar->index);
     if (ar->elf)
         elf_end(ar->elf);

@@ -170,6 +170,9 @@ struct archive {
     bool hashed;
     struct strmap index;        /* symbol name -> member offset + 1 */
     struct strmap pulled;       /* member offset -> object, as hex key */
+    struct strmap twins;        /* member offset (hex) -> its rank among
+                                   members of its name, from the second:
+                                   "lib.a(foo.o#2)" */
 };
 
 struct dso {
