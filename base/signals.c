@@ -1,4 +1,5 @@
-/* Fatal signals shared between hotld and the program it runs.
+/* Signals shared between hotld and the program it runs: the fatal ones,
+ * and the real-time ones hotld parks threads and interrupts calls with.
  *
  * The kernel has one action per signal and process, and both want it: the
  * program's crash reporter (Redis's bug report, a game's minidump writer)
@@ -9,7 +10,8 @@
  * from that table as the kernel would have: same handler, siginfo and
  * context, mask and flags (SA_RESETHAND, SA_NODEFER). The one difference
  * is the stack: the handler runs where hotld's handler does, on the
- * thread's alternate stack if it has one.
+ * thread's alternate stack if it has one. A real-time signal goes to the
+ * program unless hotld's own process queued it (the policy says).
  *
  * The table is written by sigaction() and read in signal handlers: each
  * signal has two copies and an index, the writer fills the copy not in use
