@@ -82,6 +82,25 @@ static uint64_t symbol_value(const struct object *obj, const Elf64_Sym *es, cons
     return s->out && !s->discarded ? s->addr + es->st_value : 0;
 }
 
+/* A debug relocation against a section the link dropped (a COMDAT copy
+ * kept in another object) stands for what GNU ld makes of it: the kept
+ * copy when it is the same size, else a tombstone, without the addend:
+ * 1 in range and location lists, where (0, 0) would end the list, 0
+ * elsewhere. False if the section was not dropped. */
+static bool dropped_value(const struct object *obj, const Elf64_Sym *es, int64_t addend, const char *debug_section,
+                          uint64_t *v)
+{
+    size_t u = es->st_shndx;
+    if (u == 0 || u >= obj->nsecs || !obj->secs[u].discarded)
+        return false;
+    const struct section *s = &obj->secs[u], *k = s->kept;
+    if (k && k->out && !k->discarded && k->size == s->size)
+        *v = k->addr + es->st_value + (uint64_t)addend;
+    else
+        *v = !strcmp(debug_section, ".debug_ranges") || !strcmp(debug_section, ".debug_loc");
+    return true;
+}
+
 /* A variable kept from an earlier version lives at the old address, not in
  * this version's section: DWARF locations must say so too. (Code binds are
  * function addresses kept for pointers; the code itself is the new one.) */
@@ -146,13 +165,16 @@ static void relocate_debug(struct builder *b, const struct object *obj, const in
             int width = type == R_X86_64_64 || type == R_X86_64_PC64 || type == R_X86_64_DTPOFF64 ? 8 : 4;
             if (sym >= nsyms || rel[k].r_offset > t->size || t->size - rel[k].r_offset < (uint64_t)width)
                 continue;
+            if (type == R_X86_64_NONE)
+                continue; /* nothing to write */
             if (type == R_X86_64_DTPOFF64 || type == R_X86_64_DTPOFF32) {
                 write_tls_offset(base + rel[k].r_offset, rel[k].r_offset, t->size - rel[k].r_offset, width,
                                  tls_variable(obj, &es[sym], rel[k].r_addend));
                 continue;
             }
-            uint64_t v = symbol_value(obj, &es[sym], piece) + rel[k].r_addend +
-                         kept_delta(obj, &es[sym], rel[k].r_addend);
+            uint64_t v;
+            if (!dropped_value(obj, &es[sym], rel[k].r_addend, t->name, &v))
+                v = symbol_value(obj, &es[sym], piece) + rel[k].r_addend + kept_delta(obj, &es[sym], rel[k].r_addend);
             if (type == R_X86_64_PC32 || type == R_X86_64_PC64)
                 v -= piece[sh.sh_info] + rel[k].r_offset;
             memcpy(base + rel[k].r_offset, &v, width);

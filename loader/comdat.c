@@ -15,6 +15,15 @@ static bool claim(struct link *ld, const char *signature, struct object *obj)
     return s->value == obj;
 }
 
+/* The section called name in the object that kept the group. */
+static const struct section *kept_copy(const struct object *owner, const char *name)
+{
+    for (size_t i = 1; i < owner->nsecs; i++)
+        if (!strcmp(owner->secs[i].name, name))
+            return &owner->secs[i];
+    return NULL;
+}
+
 static int select_group(struct link *ld, struct object *obj, struct section *g)
 {
     GElf_Shdr sh;
@@ -25,12 +34,15 @@ static int select_group(struct link *ld, struct object *obj, struct section *g)
         return fail("%s: group section '%s' is malformed", obj->name, g->name);
     if (!(w[0] & GRP_COMDAT))
         return 0;
-    if (claim(ld, obj->syms[sh.sh_info]->name, obj))
+    const char *signature = obj->syms[sh.sh_info]->name;
+    if (claim(ld, signature, obj))
         return 0;
+    const struct object *owner = strmap_get(&ld->groups, signature);
     for (size_t i = 1; i < n; i++) {
         if (w[i] == 0 || w[i] >= obj->nsecs)
             return fail("%s: group section '%s' names section %u, out of range", obj->name, g->name, w[i]);
         obj->secs[w[i]].discarded = true;
+        obj->secs[w[i]].kept = kept_copy(owner, obj->secs[w[i]].name);
     }
     return 0;
 }

@@ -76,6 +76,8 @@ struct section {
     int priority;               /* init/fini: numeric suffix, 65536 if none */
     bool reversed;              /* .ctors/.dtors: entries run last to first */
     bool discarded;             /* a COMDAT group kept elsewhere */
+    const struct section *kept; /* discarded: the kept group's section of
+                                   this name, if it has one */
     struct var_bind *binds;     /* data kept from an earlier version */
     size_t nbinds, capbinds;
     bool storage_unused;        /* every reference goes to kept data */

@@ -1,0 +1,2 @@
+#include "shared.h"
+int a_uses(int x) { return twice(x) + 1; }
