@@ -35,6 +35,11 @@ bool proc_task_file(pid_t tid, const char *name, char *buf, size_t size)
     return proc_read(path, buf, size);
 }
 
+bool proc_task_in_syscall(pid_t tid, char *buf, size_t size)
+{
+    return proc_task_file(tid, "syscall", buf, size) && strncmp(buf, "running", 7) && strncmp(buf, "-1 ", 3);
+}
+
 bool proc_read(const char *path, char *buf, size_t size)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);

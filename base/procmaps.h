@@ -14,6 +14,10 @@ void procmaps_each_line(void (*line)(const char *text, void *ctx), void *ctx);
 /* /proc/self/task/TID/NAME into buf, NUL-terminated, without allocating;
  * false if it cannot be read (the thread has gone). */
 bool proc_task_file(pid_t tid, const char *name, char *buf, size_t size);
+/* Is the thread held in a system call, as /proc/self/task/TID/syscall
+ * says (not "running", nor "-1": stopped outside one)? buf gets the line:
+ * the call's number, arguments, stack pointer and pc. */
+bool proc_task_in_syscall(pid_t tid, char *buf, size_t size);
 /* Any file of /proc so, at path. */
 bool proc_read(const char *path, char *buf, size_t size);
 

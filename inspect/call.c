@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -123,7 +122,7 @@ static void ffi_types_free(struct ffi_types *ft)
 struct running_call {
     _Atomic pid_t tid;
     _Atomic unsigned serial;
-    _Atomic uint64_t asked_ns;  /* first asked to stop; 0: not yet */
+    _Atomic double asked_ms;    /* first asked to stop (now_ms); 0: not yet */
     _Atomic int why;            /* enum call_end: why */
 };
 static struct running_call running[64];
@@ -134,13 +133,6 @@ static atomic_uint last_serial;
 static __thread unsigned call_serial;
 static __thread enum call_end interrupted_by;
 static __thread bool interrupted_in_library;
-
-static uint64_t monotonic_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* Loaded code lives in the regions the linker reserved. */
 static bool is_program_code(uintptr_t pc)
@@ -165,7 +157,7 @@ static bool on_interrupt(int sig, siginfo_t *si, void *context)
         return true; /* for a call that has ended */
     uintptr_t pc = (uintptr_t)((const ucontext_t *)context)->uc_mcontext.gregs[REG_RIP];
     bool in_program = is_program_code(pc);
-    if (!in_program && monotonic_ns() - atomic_load(&r->asked_ns) < CALL_LIBRARY_GRACE_MS * 1000000ull)
+    if (!in_program && now_ms() - atomic_load(&r->asked_ms) < CALL_LIBRARY_GRACE_MS)
         return true; /* the next request may find it back in the program */
     interrupted_by = (enum call_end)atomic_load(&r->why);
     interrupted_in_library = !in_program;
@@ -183,7 +175,7 @@ static void running_set(pid_t tid, unsigned serial, unsigned was)
     pthread_mutex_lock(&running_lock);
     for (size_t i = 0; i < ARRAY_SIZE(running); i++)
         if (running[i].tid == (was ? tid : 0) && running[i].serial == was) {
-            running[i].asked_ns = 0;
+            running[i].asked_ms = 0;
             running[i].serial = serial;
             running[i].tid = serial ? tid : 0;
             break;
@@ -191,34 +183,27 @@ static void running_set(pid_t tid, unsigned serial, unsigned was)
     pthread_mutex_unlock(&running_lock);
 }
 
-/* Is the thread asleep in a system call, as its kernel state says? A
- * signal would cut its sleep short (EINTR): the call's own behaviour
- * would change, not only end. */
-static bool in_system_call(pid_t tid)
-{
-    char state[64];
-    return proc_task_file(tid, "syscall", state, sizeof state) && strncmp(state, "running", 7) &&
-           strncmp(state, "-1 ", 3);
-}
-
 int call_interrupt(pid_t tid, enum call_end why)
 {
     struct running_call *r = NULL;
-    uint64_t now = monotonic_ns(), asked = now;
+    double now = now_ms(), asked = now;
     pthread_mutex_lock(&running_lock);
     for (size_t i = 0; i < ARRAY_SIZE(running); i++)
         if (running[i].tid == tid) /* the innermost: the last one set */
             r = &running[i];
     if (r) {
-        if (!r->asked_ns)
-            r->asked_ns = now;
-        asked = r->asked_ns;
+        if (!r->asked_ms)
+            r->asked_ms = now;
+        asked = r->asked_ms;
         r->why = (int)why;
     }
     pthread_mutex_unlock(&running_lock);
     if (!r)
         return -1;
-    if (now - asked < CALL_LIBRARY_GRACE_MS * 1000000ull && in_system_call(tid))
+    char state[160];
+    /* asleep in a system call: a signal would cut its sleep short (EINTR),
+     * changing what the call does, not only ending it */
+    if (now - asked < CALL_LIBRARY_GRACE_MS && proc_task_in_syscall(tid, state, sizeof state))
         return 0; /* in libc, not the program's code: ask again later */
     siginfo_t si = {.si_signo = INTERRUPT_SIGNAL, .si_code = SI_QUEUE, .si_pid = getpid(), .si_uid = getuid()};
     si.si_value.sival_ptr = r;

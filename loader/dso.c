@@ -74,13 +74,43 @@ void *dso_interpose(const char *name, void *p)
     return p;
 }
 
-/* Is p in d itself, not in a library d depends on? */
-bool dso_holds(const struct dso *d, const void *p)
+/* The span of the library's loaded segments, found once with
+ * dl_iterate_phdr by its load address: it answers dso_holds with two
+ * comparisons, where dladdr would cost a search per symbol. */
+struct span_search {
+    const struct link_map *map;
+    uintptr_t lo, hi;
+};
+
+static int find_span(struct dl_phdr_info *info, size_t size, void *arg)
 {
-    Dl_info info;
-    struct link_map *of_p = NULL, *of_d = NULL;
-    return d->handle && dladdr1(p, &info, (void **)&of_p, RTLD_DL_LINKMAP) && of_p &&
-           dlinfo(d->handle, RTLD_DI_LINKMAP, &of_d) == 0 && of_p == of_d;
+    struct span_search *q = arg;
+    (void)size;
+    if (info->dlpi_addr != q->map->l_addr || strcmp(info->dlpi_name, q->map->l_name))
+        return 0;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
+        if (ph->p_type != PT_LOAD)
+            continue;
+        q->lo = q->lo && q->lo < lo ? q->lo : lo;
+        q->hi = q->hi > hi ? q->hi : hi;
+    }
+    return 1;
+}
+
+/* Is p in d itself, not in a library d depends on? */
+bool dso_holds(struct dso *d, const void *p)
+{
+    if (!d->handle)
+        return false;
+    if (!d->span_hi) {
+        struct span_search q = {NULL, 0, 0};
+        if (dlinfo(d->handle, RTLD_DI_LINKMAP, &q.map) != 0 || !dl_iterate_phdr(find_span, &q))
+            return false;
+        d->span_lo = q.lo, d->span_hi = q.hi;
+    }
+    return (uintptr_t)p >= d->span_lo && (uintptr_t)p < d->span_hi;
 }
 
 /* A symbol's address in d (or a library d depends on), or NULL. */

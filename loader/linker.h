@@ -181,6 +181,7 @@ struct dso {
     char *path;
     void *handle;               /* NULL until opened (AS_NEEDED) */
     bool as_needed;
+    uintptr_t span_lo, span_hi; /* its segments, once dso_holds asked */
 };
 
 enum segment { SEG_TEXT, SEG_RODATA, SEG_RELRO, SEG_DATA, NSEGMENTS };
@@ -368,7 +369,7 @@ void archive_release_if_unused(struct archive *ar);
 /* dso.c */
 struct dso *dso_new(const char *path, bool as_needed);
 void *dso_lookup(struct dso *dso, const char *name, bool open_as_needed);
-bool dso_holds(const struct dso *d, const void *p);
+bool dso_holds(struct dso *d, const void *p);
 void *dso_interpose(const char *name, void *p);
 
 /* symtab.c */

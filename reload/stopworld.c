@@ -333,8 +333,7 @@ static bool blocks_signal(pid_t tid, unsigned long *switches)
  * for a page fault, say), which goes on by itself: that is no sleep. */
 static bool kernel_holds(pid_t tid, struct asleep *out)
 {
-    if (!proc_task_file(tid, "syscall", out->state, sizeof out->state) ||
-        !strncmp(out->state, "running", 7) || !strncmp(out->state, "-1 ", 3))
+    if (!proc_task_in_syscall(tid, out->state, sizeof out->state))
         return false;
     char *pc = strrchr(out->state, ' '), *sp;
     if (!pc)
