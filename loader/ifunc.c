@@ -30,7 +30,8 @@ static bool defines_ifuncs(const struct link *ld)
     return false;
 }
 
-/* Call every resolver once (a symbol may be listed by several objects). */
+/* Call every resolver once (a symbol may be listed by several objects).
+ * A scratch link calls none: each resolver stands for its symbol. */
 static int call_resolvers(struct link *ld)
 {
     for (size_t i = 0; i < ld->nobjs; i++) {
@@ -39,7 +40,7 @@ static int call_resolvers(struct link *ld)
             struct symbol *s = obj->syms[j];
             if (!is_own_ifunc(ld, s) || s->sec->obj != obj || s->call_addr)
                 continue;
-            uintptr_t chosen = ((resolver_fn *)s->addr)();
+            uintptr_t chosen = ld->opts->scratch ? s->addr : ((resolver_fn *)s->addr)();
             if (!chosen)
                 return fail("%s: IFUNC '%s': its resolver returned NULL", obj->name, s->name);
             s->call_addr = s->addr = chosen;

@@ -295,12 +295,13 @@ int link_layout(struct link *ld)
     uint64_t seg_off[NSEGMENTS + 1], got_off = 0, stub_off = 0;
     size_t size = assign_offsets(ld, seg_off, &got_off, &stub_off);
     struct image *im = ld->image;
-    if (ld->rehearse_at) {
+    if (ld->rehearse_at || ld->opts->scratch) {
         uintptr_t pages = rehearsal_alloc(size);
         if (!pages)
             return -1;
-        im->base = ld->rehearse_at->base;
+        im->base = ld->rehearse_at ? ld->rehearse_at->base : pages;
         im->bias = (intptr_t)(pages - im->base);
+        im->own_pages = true;
     } else if (!(im->base = region_alloc(size, ld->low))) {
         return -1;
     }
@@ -432,7 +433,7 @@ void image_trim_unused(struct link *ld)
 {
     struct image *im = ld->image;
     uintptr_t used = im->seg_end[SEG_DATA], end = im->base + im->size;
-    if (im->bias || used >= end)
+    if (im->own_pages || used >= end)
         return;
     region_release(used, end - used);
     im->size = used - im->base;

@@ -267,6 +267,11 @@ struct link_options {
     const char **libdirs;       /* -L, searched before the system dirs */
     size_t nlibdirs;
     const char *entry;
+    /* A check, not a program: lay out and relocate into pages of its own,
+     * anywhere, and run and register nothing (no TLS module for ld.so, no
+     * IFUNC resolver called: each resolver stands for its symbol). The
+     * fuzz targets link this way. */
+    bool scratch;
     enum conflict_policy on_conflict; /* reload: see databind.c */
     enum pointer_reach rewrite_pointers; /* reload: see pointerscan.c */
     bool report_each;           /* reload: the report lists every variable (-v) */
@@ -331,6 +336,8 @@ struct image {
      * rehearsal (link.rehearse_at), whose bytes go to pages of their own
      * and never run. */
     intptr_t bias;
+    bool own_pages;             /* mapped apart from the regions (a rehearsal's
+                                   or a scratch link's): unmapped on release */
 };
 
 /* The bytes of the image at addr, as the link writes and reads them. */

@@ -132,7 +132,8 @@ void region_span(bool low, uintptr_t *lo, uintptr_t *hi)
     *hi = r->base + r->size;
 }
 
-/* Pages for a rehearsal image: anywhere, since its code never runs. */
+/* Pages for a rehearsal or scratch image: anywhere, since its code never
+ * runs. */
 uintptr_t rehearsal_alloc(size_t size)
 {
     void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -155,11 +156,11 @@ void region_release(uintptr_t addr, size_t size)
     }
 }
 
-/* The pages of an image nothing runs: a failed link's, or a rehearsal's
- * (whose addresses are another image's, in use). */
+/* The pages of an image nothing runs: a failed link's, a scratch link's,
+ * or a rehearsal's (whose addresses are another image's, in use). */
 void image_release(struct image *im)
 {
-    if (im->bias)
+    if (im->own_pages)
         munmap(image_bytes(im, im->base), im->size);
     else if (im->base)
         region_release(im->base, im->size);

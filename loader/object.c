@@ -62,6 +62,22 @@ static bool needs_data(const struct section *s)
 #define MAX_SECTION_SIZE (1ull << 40)
 #define MAX_SECTION_ALIGN (1ull << 32)
 
+/* Bounds that keep the layout's sums and roundings far from wrapping; a
+ * file's own bytes are bounded by its size, but .bss and commons have
+ * none. what: "section '.bss'", "symbol 'x'". */
+static int check_extent(const struct object *obj, const char *what, const char *name, uint64_t size,
+                        uint64_t align)
+{
+    if (align & (align - 1))
+        return fail("%s: %s '%s': alignment %lu is not a power of two", obj->name, what, name,
+                    (unsigned long)align);
+    if (size > MAX_SECTION_SIZE || align > MAX_SECTION_ALIGN)
+        return fail("%s: %s '%s': %s %#lx is beyond any image", obj->name, what, name,
+                    size > MAX_SECTION_SIZE ? "size" : "alignment",
+                    (unsigned long)(size > MAX_SECTION_SIZE ? size : align));
+    return 0;
+}
+
 static int read_sections(struct object *obj, size_t shstrndx)
 {
     for (size_t i = 1; i < obj->nsecs; i++) {
@@ -79,16 +95,8 @@ static int read_sections(struct object *obj, size_t shstrndx)
         s->name = elf_strptr(obj->elf, shstrndx, sh.sh_name);
         if (!s->name)
             return fail("%s: section %zu: bad name offset %u", obj->name, i, sh.sh_name);
-        if (s->align & (s->align - 1))
-            return fail("%s: section '%s': alignment %lu is not a power of two",
-                        obj->name, s->name, (unsigned long)s->align);
-        /* Bounds that keep the layout's sums and roundings far from
-         * wrapping; a file's own bytes are bounded by its size below, but
-         * .bss has none. */
-        if (s->size > MAX_SECTION_SIZE || s->align > MAX_SECTION_ALIGN)
-            return fail("%s: section '%s': %s %#lx is beyond any image", obj->name, s->name,
-                        s->size > MAX_SECTION_SIZE ? "size" : "alignment",
-                        (unsigned long)(s->size > MAX_SECTION_SIZE ? s->size : s->align));
+        if (check_extent(obj, "section", s->name, s->size, s->align) < 0)
+            return -1;
         if (!strncmp(s->name, ".gnu.lto_", 9))
             return fail("%s: LTO object (GIMPLE bytecode, no machine code); rebuild without -flto, or with -ffat-lto-objects", obj->name);
         if (sh.sh_type == SHT_REL)
@@ -161,6 +169,8 @@ static int read_symbol(struct object *obj, const Elf64_Sym *es, size_t i,
     } else if (idx == SHN_COMMON || idx == SHN_X86_64_LCOMMON) {
         s->kind = SYM_COMMON;
         s->align = s->value ? s->value : 1;
+        if (check_extent(obj, "common symbol", s->name, s->size, s->align) < 0)
+            return -1;
     } else if (idx == SHN_ABS) {
         s->kind = SYM_DEFINED;
         s->addr = s->value;

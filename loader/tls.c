@@ -210,12 +210,30 @@ static void bind_symbols(struct link *ld, const struct tls_module *m)
     }
 }
 
+/* A scratch link's block goes to no ld.so: the image's own .tdata stands
+ * for the mapped initialization image, below the thread pointer as
+ * static TLS is. */
+static int scratch_module(struct link *ld, uint64_t size, uint64_t align)
+{
+    struct tls_module *m = xcalloc(1, sizeof *m);
+    m->size = size;
+    m->align = align;
+    m->tpoff = -(int64_t)ALIGN_UP(size, align);
+    m->image = ld->image->seg_start[SEG_DATA];
+    m->fd = -1;
+    ld->image->tls = m;
+    bind_symbols(ld, m);
+    return 0;
+}
+
 int tls_publish(struct link *ld)
 {
     uint64_t size, align, image_off;
     uint64_t filesz = lay_out_block(ld, &size, &align);
     if (!size)
         return 0;
+    if (ld->opts->scratch)
+        return scratch_module(ld, size, align);
     int fd = write_module(ld, filesz, size, align, &image_off);
     if (fd < 0)
         return -1;
@@ -233,7 +251,8 @@ int tls_publish(struct link *ld)
     return 0;
 }
 
-/* A reload that failed: its module goes (no code ever used it). */
+/* A reload that failed, or a scratch link: its module goes (no code ever
+ * used it). */
 void tls_unpublish(struct link *ld)
 {
     struct tls_module *m = ld->image->tls;
@@ -242,8 +261,10 @@ void tls_unpublish(struct link *ld)
     for (size_t i = 0; i < nmodules; i++)
         if (modules[i] == m)
             modules[i] = modules[--nmodules];
-    dlclose(m->handle);
-    close(m->fd);
+    if (m->handle) {
+        dlclose(m->handle);
+        close(m->fd);
+    }
     xfree(m);
     ld->image->tls = NULL;
 }

@@ -15,8 +15,9 @@ cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-120}
 scripts/build-fuzzers.sh
 mkdir -p tests/fuzz/crashes
-for target in build/fuzz/fuzz_*; do
-    name=$(basename "$target" | sed 's/^fuzz_//')
+for source in tests/fuzz/fuzz_*.c; do
+    target=build/fuzz/$(basename "$source" .c)
+    name=${target#build/fuzz/fuzz_}
     corpus=tests/fuzz/corpus/$name
     mkdir -p "$corpus"
     echo "fuzz: $name for ${seconds}s (corpus $(ls "$corpus" | wc -l) inputs)"

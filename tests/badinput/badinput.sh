@@ -160,6 +160,12 @@ patch shndx-short.o "shdr[.comment].sh_type=18" "shdr[.comment].sh_size=4" "shdr
         "shdr[.comment].sh_entsize=4" "shdr[.comment].sh_link=index[.symtab]" \
         "sym[counter].st_shndx=0xffff" &&
     bad symbol-shndx-table-short "counter|shndx-short.o" "$B/shndx-short.o" "$H"
+# A common symbol (st_value is its alignment) that no layout could hold.
+patch common-align.o "sym[counter].st_shndx=0xfff2" "sym[counter].st_value=0xffffffffffffff20" &&
+    bad common-align-not-power-of-two "counter|common-align.o" "$B/common-align.o" "$H"
+patch common-huge.o "sym[counter].st_shndx=0xfff2" "sym[counter].st_value=8" \
+        "sym[counter].st_size=0xfffffffffffff000" &&
+    bad common-size-huge "counter|common-huge.o" "$B/common-huge.o" "$H"
 strtab_end=$(get "$M" 'shdr[.strtab].sh_offset')
 strtab_end=$((strtab_end + $(get "$M" 'shdr[.strtab].sh_size') - 1))
 patch strtab-unterminated.o "byte[$strtab_end]=0x41" &&

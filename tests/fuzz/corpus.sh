@@ -8,8 +8,9 @@ if ! scripts/build-fuzzers.sh >"$TMP/build.log" 2>&1; then
     not_ok "build fuzz targets" "$(tail -n 5 "$TMP/build.log" | tr '\n' ' ')"
     exit 0
 fi
-for target in build/fuzz/fuzz_*; do
-    name=$(basename "$target" | sed 's/^fuzz_//')
+for source in tests/fuzz/fuzz_*.c; do
+    target=build/fuzz/$(basename "$source" .c)
+    name=${target#build/fuzz/fuzz_}
     inputs=$(find tests/fuzz/corpus/$name -type f | wc -l)
     if [ "$inputs" -eq 0 ]; then
         not_ok "fuzz corpus $name" "no inputs kept"
