@@ -113,6 +113,35 @@ bool dso_holds(struct dso *d, const void *p)
     return (uintptr_t)p >= d->span_lo && (uintptr_t)p < d->span_hi;
 }
 
+struct code_search {
+    uintptr_t addr;
+    bool in_code;
+};
+
+static int find_code_segment(struct dl_phdr_info *info, size_t size, void *data)
+{
+    struct code_search *q = data;
+    (void)size;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const Elf64_Phdr *ph = &info->dlpi_phdr[i];
+        uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+        if (ph->p_type == PT_LOAD && q->addr >= start && q->addr < start + ph->p_memsz) {
+            q->in_code = ph->p_flags & PF_X;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Is addr in a loaded library's (or hotld's) code: is the symbol there a
+ * function? dlsym gives an IFUNC's choice, which need not have a symbol
+ * of its own (memcpy's does not), so the segment decides. */
+bool is_code_address(uintptr_t addr)
+{
+    struct code_search q = {addr, false};
+    return dl_iterate_phdr(find_code_segment, &q) && q.in_code;
+}
+
 /* A symbol's address in d (or a library d depends on), or NULL. */
 void *dso_lookup(struct dso *d, const char *name, bool open_as_needed)
 {

@@ -130,34 +130,60 @@ static void sort_by_priority(struct outsec *o)
     }
 }
 
-/* GOT slots for GOT-relative relocations; call stubs for calls whose target
- * may be out of rel32 range (shared libraries, undefined weak = 0, an
- * IFUNC's choice) and for 32-bit absolute references to library
- * functions. */
+/* GNU ld makes a library function's PLT entry its address when non-PIC
+ * code takes that address in 32 bits. The stub is hotld's PLT entry; as
+ * the symbol's address it serves every reference of the link, so the
+ * function keeps one address. */
+static bool stub_must_be_address(const struct symbol *s, uint32_t type)
+{
+    return x86_reloc_is_abs32(type) && !s->stub_is_address &&
+           (s->kind == SYM_DSO || s->kind == SYM_EXTERNAL) && s->addr > INT32_MAX &&
+           is_code_address(s->addr);
+}
+
+/* What relocation k of sec needs: a GOT slot for a GOT-relative one; a
+ * call stub for a call whose target may be out of rel32 range (shared
+ * libraries, undefined weak = 0, an IFUNC's choice) and for a 32-bit
+ * absolute reference to a library function. */
+static void allocate_for_reloc(struct link *ld, struct section *sec, size_t k)
+{
+    uint32_t type = ELF64_R_TYPE(sec->relas[k].r_info);
+    struct symbol *s = sec->obj->syms[ELF64_R_SYM(sec->relas[k].r_info)];
+    if (x86_reloc_is_tls(type)) {
+        tls_allocate_got(ld, sec, k, s);
+        return;
+    }
+    if (x86_reloc_needs_got(type) && s->got < 0)
+        add_got(ld, s, GOT_ADDR);
+    bool far = s->kind == SYM_DSO || s->kind == SYM_UNDEF || s->kind == SYM_EXTERNAL ||
+               s->type == STT_GNU_IFUNC;
+    if (far && x86_reloc_may_need_stub(type) && s->stub < 0) {
+        s->stub = ld->nstubs;
+        ARRAY_PUSH(ld->stubs, ld->nstubs, ld->capstubs, s);
+    }
+    if (stub_must_be_address(s, type))
+        s->stub_is_address = true;
+}
+
 static void allocate_got_and_stubs(struct link *ld)
 {
     for (size_t i = 0; i < ld->nobjs; i++) {
         struct object *obj = ld->objs[i];
-        for (size_t j = 1; j < obj->nsecs; j++) {
-            struct section *sec = &obj->secs[j];
-            if (!sec->out)
-                continue;
-            for (size_t k = 0; k < sec->nrelas; k++) {
-                uint32_t type = ELF64_R_TYPE(sec->relas[k].r_info);
-                struct symbol *s = obj->syms[ELF64_R_SYM(sec->relas[k].r_info)];
-                if (x86_reloc_is_tls(type)) {
-                    tls_allocate_got(ld, sec, k, s);
-                    continue;
-                }
-                if (x86_reloc_needs_got(type) && s->got < 0)
-                    add_got(ld, s, GOT_ADDR);
-                bool far = s->kind == SYM_DSO || s->kind == SYM_UNDEF || s->kind == SYM_EXTERNAL ||
-                           s->type == STT_GNU_IFUNC;
-                if (far && x86_reloc_may_need_stub(type) && s->stub < 0) {
-                    s->stub = ld->nstubs;
-                    ARRAY_PUSH(ld->stubs, ld->nstubs, ld->capstubs, s);
-                }
-            }
+        for (size_t j = 1; j < obj->nsecs; j++)
+            for (size_t k = 0; obj->secs[j].out && k < obj->secs[j].nrelas; k++)
+                allocate_for_reloc(ld, &obj->secs[j], k);
+    }
+}
+
+/* Once the stubs have addresses: those that are their symbols' addresses
+ * take the place, and calls through them go where the symbol was. */
+static void make_stubs_addresses(struct link *ld)
+{
+    for (size_t i = 0; i < ld->nstubs; i++) {
+        struct symbol *s = ld->stubs[i];
+        if (s->stub_is_address && s->addr != ld->image->stubs + i * STUB_SIZE) {
+            s->call_addr = s->addr;
+            s->addr = ld->image->stubs + i * STUB_SIZE;
         }
     }
 }
@@ -313,6 +339,7 @@ int link_layout(struct link *ld)
     im->got = im->base + got_off;
     im->stubs = im->base + stub_off;
     set_addresses(ld, im);
+    make_stubs_addresses(ld);
     return 0;
 }
 

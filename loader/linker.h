@@ -123,6 +123,9 @@ struct symbol {
                                    offset (general dynamic); -1 if none */
     int32_t stub;               /* call stub, -1 if none */
     bool visited;               /* resolve.c: already looked up */
+    bool stub_is_address;       /* a library function whose address -fno-pie
+                                   code takes in 32 bits: its stub is what
+                                   &sym gives, everywhere in the link */
     bool global;                /* an entry of the global symbol table */
 };
 
@@ -377,6 +380,7 @@ void archive_release_if_unused(struct archive *ar);
 struct dso *dso_new(const char *path, bool as_needed);
 void *dso_lookup(struct dso *dso, const char *name, bool open_as_needed);
 bool dso_holds(struct dso *d, const void *p);
+bool is_code_address(uintptr_t addr);
 void *dso_interpose(const char *name, void *p);
 
 /* symtab.c */

@@ -318,7 +318,10 @@ int object_check_relocs(struct object *obj)
             if (r->r_offset > s->size || s->size - r->r_offset < (uint64_t)width)
                 return fail("%s: section '%s': relocation offset 0x%lx beyond the section (size 0x%lx)",
                             obj->name, s->name, (unsigned long)r->r_offset, (unsigned long)s->size);
-            if (x86_reloc_is_abs32(type) && obj->syms[sym]->sec)
+            /* An absolute symbol's value is what it is; anything else a
+             * 32-bit field holds (a library function: its stub) must be
+             * in the low 2 GiB. */
+            if (x86_reloc_is_abs32(type) && (obj->syms[sym]->sec || obj->syms[sym]->kind == SYM_UNDEF))
                 obj->needs_low = true;
         }
     }

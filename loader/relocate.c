@@ -3,7 +3,6 @@
  * a 32-bit field that cannot reach its target falls back on the symbol's
  * stub, or fails naming the object, section, offset, type and symbol. */
 #include <dlfcn.h>
-#include <link.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,7 +33,7 @@ static const char *defining_library(const struct symbol *s)
     Dl_info info;
     if (s->kind != SYM_DSO)
         return NULL;
-    return dladdr((void *)s->addr, &info) && info.dli_fname ? info.dli_fname : s->dso;
+    return dladdr((void *)stub_target(s), &info) && info.dli_fname ? info.dli_fname : s->dso;
 }
 
 static int out_of_range(const struct reloc *c, uint64_t value)
@@ -52,35 +51,6 @@ static int out_of_range(const struct reloc *c, uint64_t value)
                 (unsigned long)value, hint);
 }
 
-struct code_search {
-    uintptr_t addr;
-    bool in_code;
-};
-
-static int find_code_segment(struct dl_phdr_info *info, size_t size, void *data)
-{
-    struct code_search *q = data;
-    (void)size;
-    for (int i = 0; i < info->dlpi_phnum; i++) {
-        const Elf64_Phdr *ph = &info->dlpi_phdr[i];
-        uintptr_t start = info->dlpi_addr + ph->p_vaddr;
-        if (ph->p_type == PT_LOAD && q->addr >= start && q->addr < start + ph->p_memsz) {
-            q->in_code = ph->p_flags & PF_X;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* Is the DSO symbol at addr a function (so that a stub can stand in)?
- * Its address is in a library's code: dlsym gives an IFUNC's choice,
- * which need not have a symbol of its own (memcpy's does not). */
-static bool is_dso_function(const struct symbol *s)
-{
-    struct code_search q = {s->addr, false};
-    return s->kind == SYM_DSO && dl_iterate_phdr(find_code_segment, &q) && q.in_code;
-}
-
 /* Z: a library symbol's size comes from its dynamic symbol table. */
 static uint64_t symbol_size(const struct reloc *c)
 {
@@ -88,7 +58,7 @@ static uint64_t symbol_size(const struct reloc *c)
     Dl_info info;
     if (c->sym->kind != SYM_DSO)
         return c->sym->size;
-    if (dladdr1((void *)c->sym->addr, &info, (void **)&es, RTLD_DL_SYMENT) && es)
+    if (dladdr1((void *)stub_target(c->sym), &info, (void **)&es, RTLD_DL_SYMENT) && es)
         return es->st_size;
     return 0;
 }
@@ -103,7 +73,7 @@ static bool stub_can_stand_in(const struct reloc *c)
 {
     return c->sym->stub >= 0 &&
            (c->type == R_X86_64_PLT32 || c->sym->kind == SYM_UNDEF || c->sym->kind == SYM_EXTERNAL ||
-            c->sym->type == STT_GNU_IFUNC || is_dso_function(c->sym));
+            c->sym->type == STT_GNU_IFUNC || (c->sym->kind == SYM_DSO && is_code_address(c->sym->addr)));
 }
 
 /* Write a field, through the symbol's stub if the direct value does not

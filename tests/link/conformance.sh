@@ -14,6 +14,9 @@
 #                     of libm's dependency libc (ld.so's breadth-first
 #                     scope)
 #   start-stop        __start_SEC/__stop_SEC span every object's entries
+#   fnptr-nopie       one function, one address: &puts taken by -fno-pie
+#                     code (a 32-bit absolute field) equals &puts taken
+#                     through the GOT and in data by PIE code
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 
@@ -63,6 +66,21 @@ __attribute__((used, section("myset"))) static struct entry one = {"one"};
 int main(void) { for (struct entry *e = __start_myset; e < __stop_myset; e++) printf("%s\n", e->name); return 0; }'
 src ss_more.c 'struct entry { const char *name; };
 __attribute__((used, section("myset"))) static struct entry two = {"two"}, three = {"three"};'
+src fp_main.c '#include <stdio.h>
+#include <stdlib.h>
+extern int (*pie_ptr)(const char *), (*pie_data)(const char *);
+extern int (*pie_get(void))(const char *);
+int (*nopie_data)(const char *) = puts;
+int main(void)
+{
+    int (*p)(const char *) = puts;
+    printf("code=%d data=%d pie-got=%d pie-data=%d\n", p == pie_get(), nopie_data == p, pie_ptr == p, pie_data == p);
+    return 0;
+}'
+src fp_pie.c '#include <stdio.h>
+int (*pie_ptr)(const char *) = puts;
+int (*pie_data)(const char *) = puts;
+int (*pie_get(void))(const char *) { return puts; }'
 
 # case NAME "OBJECTS AND LIBRARIES..." [REFERENCE-FLAGS]: link with $CC
 # (ld.bfd) and run, run with hotld, compare.
@@ -80,9 +98,10 @@ for CC in gcc clang; do
     (
         cd "$W/$CC" || exit 1
         for f in common_main common_def common_com weak_main weak_lib order_main order_1 order_2 sw_weak sw_strong \
-                 scope_main ss_main ss_more; do
+                 scope_main ss_main ss_more fp_pie; do
             $CC -fcommon -c "../$f.c" -o "$f.o" || exit 1
         done
+        $CC -fno-pie -c ../fp_main.c -o fp_main.o || exit 1
         $CC -shared -fPIC ../scope_malloc.c -o libmymalloc.so &&
             ar rcs libdef.a common_def.o && ar rcs libcom.a common_com.o && ar rcs libweak.a weak_lib.o &&
             ar rcs libord1.a order_1.o && ar rcs libord2.a order_2.o
@@ -94,4 +113,5 @@ for CC in gcc clang; do
     case_ strong-over-weak "sw_weak.o sw_strong.o"
     case_ scope-breadth "scope_main.o -L. -lm -lmymalloc"
     case_ start-stop "ss_main.o ss_more.o"
+    case_ fnptr-nopie "fp_main.o fp_pie.o" -no-pie
 done
