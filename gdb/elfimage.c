@@ -270,7 +270,9 @@ static void add_symbols(struct builder *b, const struct object *obj, const struc
     for (size_t i = 1; i < n; i++) {
         int type = GELF_ST_TYPE(es[i].st_info), bind = GELF_ST_BIND(es[i].st_info);
         size_t u = es[i].st_shndx;
-        if ((type != STT_FUNC && type != STT_OBJECT) || (bind == STB_LOCAL) != locals ||
+        /* an assembly label made global (no .type) is named as ld names it */
+        bool named = type == STT_FUNC || type == STT_OBJECT || (type == STT_NOTYPE && bind != STB_LOCAL);
+        if (!named || (bind == STB_LOCAL) != locals ||
             u == 0 || u >= obj->nsecs || !obj->secs[u].out || obj->secs[u].discarded)
             continue;
         /* a kept variable's symbol says where the program has it, as its

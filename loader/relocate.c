@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gotx_relax.h"
 #include "jump.h"
 #include "linker.h"
 #include "reloc.h"
@@ -127,6 +128,34 @@ static void disable_fde(const struct reloc *c)
     }
 }
 
+/* ld relaxes a GOT load when the symbol cannot be preempted; here, when
+ * it is this link's own and stays so through reloads: defined in a
+ * section that is kept, not thread-local, not an IFUNC (its slot holds
+ * the resolver's choice), and not referred to weakly (a reload that drops
+ * it makes it 0, which no PC-relative field reaches). */
+static bool may_relax_gotx(const struct reloc *c)
+{
+    const struct symbol *s = c->sym;
+    return s->kind == SYM_DEFINED && s->sec && !s->sec->discarded && !(s->sec->flags & SHF_TLS) &&
+           s->type != STT_GNU_IFUNC && object_binding(c->sec->obj, ELF64_R_SYM(c->r->r_info)) != STB_WEAK;
+}
+
+/* A GOTPCRELX field: the instruction reaches its symbol directly if it
+ * can, else it is put back as compiled (a reload may have moved the
+ * symbol since it was relaxed) and reads the GOT slot. */
+static int apply_gotx(const struct reloc *c, const struct x86_reloc_args *a, uint8_t *loc,
+                      const struct x86_field *f)
+{
+    const uint8_t *file = (const uint8_t *)c->sec->data + c->r->r_offset;
+    enum x86_gotx_form form = x86_gotx_form(c->sec->data, c->r->r_offset, c->r->r_addend);
+    uint64_t target = form == GOTX_LEA ? a->S : a->call;
+    if (form != GOTX_KEEP && may_relax_gotx(c) && x86_gotx_write(loc, file, form, (int64_t)(target + a->A - a->P)))
+        return 0;
+    if (form != GOTX_KEEP)
+        x86_gotx_write(loc, file, GOTX_KEEP, 0);
+    return store_field(c, loc, f);
+}
+
 static int apply_plain(const struct reloc *c)
 {
     if (c->sym->sec && c->sym->sec->discarded && section_is_unwind_table(c->sec)) {
@@ -144,7 +173,10 @@ static int apply_plain(const struct reloc *c)
     if (!x86_reloc_compute(c->type, &a, &f))
         return fail("%s: section '%s': relocation type %u is not supported", c->sec->obj->name,
                     c->sec->name, c->type);
-    return store_field(c, image_bytes(im, a.P), &f);
+    uint8_t *loc = image_bytes(im, a.P);
+    if (x86_gotx_type(c->type) && c->sec->data)
+        return apply_gotx(c, &a, loc, &f);
+    return store_field(c, loc, &f);
 }
 
 static bool in_pass(const struct link *ld, const struct reloc *c, enum reloc_pass pass)

@@ -60,6 +60,34 @@ run_prog() {
 run_prog relocs "" "$B/main.o" "$B/relocs.o" "$B/gotx.o" "$B/gotpcrel.o" "$B/gotx_c.o" "$B/defs.o"
 run_prog abs32 -no-pie "$B/abs32_main.o" "$B/abs32.o" "$B/defs_nopie.o"
 
+# GOTPCRELX loads are relaxed as ld.bfd relaxes them: each gotx.s function
+# disassembles, in hotld's image (read by gdb through the JIT interface),
+# to the instructions it has in the ld-linked program (objdump), with
+# addresses and displacements masked. mov becomes lea, call and jmp
+# become direct; loads of libc's symbols and the add stay as compiled.
+shape() { sed -E 's/^[^\t]*\t//; s/#.*//; s/0x[0-9a-f]+/N/g; s/[0-9a-f]+ </N </g; s/ +/ /g; s/ $//'; }
+relaxed_as_ld() {
+    local f n gdbx=() ref=$B/relocs.ref
+    [ -x "$ref" ] && command -v gdb >/dev/null || { not_ok asm/gotx-relaxed-as-ld "gdb or the reference is missing"; return; }
+    : >"$B/gotx.want"
+    for f in gotx_mov gotx_mov_stdout gotx_call gotx_jmp gotx_jmp_labs gotx_add gotx_movl; do
+        objdump -d --no-show-raw-insn "$ref" | awk -v f="<$f>:" '$2 == f { on = 1; next } on && NF == 0 { exit } on' >"$B/$f.ref"
+        n=$(wc -l <"$B/$f.ref")
+        shape <"$B/$f.ref" >>"$B/gotx.want"
+        gdbx+=(-ex "x/${n}i $f")
+    done
+    timeout 60 gdb -nx -batch -ex 'handle SIG40 nostop noprint pass' -ex 'break exit' -ex run "${gdbx[@]}" -ex kill \
+        --args "$HOTLD" "$B/main.o" "$B/relocs.o" "$B/gotx.o" "$B/gotpcrel.o" "$B/gotx_c.o" "$B/defs.o" \
+        </dev/null >"$B/gotx.gdb" 2>&1
+    grep -E '^ +0x[0-9a-f]+ <gotx_' "$B/gotx.gdb" | shape >"$B/gotx.got"
+    if [ -s "$B/gotx.want" ] && cmp -s "$B/gotx.want" "$B/gotx.got"; then
+        ok asm/gotx-relaxed-as-ld
+    else
+        not_ok asm/gotx-relaxed-as-ld "$(diff "$B/gotx.want" "$B/gotx.got" | head -n 8 | tr '\n' ';')"
+    fi
+}
+relaxed_as_ld
+
 # The reference itself must pass every check (guards against a broken
 # driver making both sides print the same BAD line).
 for p in relocs abs32; do
