@@ -312,6 +312,9 @@ int object_check_relocs(struct object *obj)
             if (width < 0)
                 return fail("%s: section '%s' offset 0x%lx: unknown relocation type %u",
                             obj->name, s->name, (unsigned long)r->r_offset, type);
+            if (x86_reloc_refused(type))
+                return fail("%s: section '%s' offset 0x%lx: %s: %s", obj->name, s->name,
+                            (unsigned long)r->r_offset, x86_reloc_name(type), x86_reloc_refused(type));
             if (sym >= obj->nsyms)
                 return fail("%s: section '%s' offset 0x%lx: relocation symbol index %u out of range",
                             obj->name, s->name, (unsigned long)r->r_offset, sym);

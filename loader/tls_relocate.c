@@ -87,6 +87,10 @@ void tls_allocate_got(struct link *ld, const struct section *sec, size_t i, stru
         if (!is_own(s) && s->got < 0)
             add_got(ld, s, GOT_TPOFF);
         break;
+    default:
+        if (x86_reloc_is_apx_gottpoff(ELF64_R_TYPE(sec->relas[i].r_info)) && s->got < 0)
+            add_got(ld, s, GOT_TPOFF);
+        break;
     }
 }
 
@@ -159,15 +163,20 @@ static int dtp_offset(const struct tls_reloc *c, int64_t *v)
     return 0;
 }
 
+/* Initial exec through the symbol's GOT slot, which holds its offset. */
+static int initial_exec_slot(struct tls_reloc *c)
+{
+    if (!c->at.is_static)
+        return tls_error(c, "initial-exec access to a library loaded at run time; "
+                            "rebuild with -fPIC or -ftls-model=global-dynamic");
+    return store_s32(c, c->loc, got_slot_pc(c, c->sym->got));
+}
+
 static int initial_exec(struct tls_reloc *c)
 {
     struct x86_code code = code_of(c->sec);
-    if (!is_own(c->sym) || !x86_tls_ie_relaxable(&code, c->r - c->sec->relas)) {
-        if (!c->at.is_static)
-            return tls_error(c, "initial-exec access to a library loaded at run time; "
-                                "rebuild with -fPIC or -ftls-model=global-dynamic");
-        return store_s32(c, c->loc, got_slot_pc(c, c->sym->got));
-    }
+    if (!is_own(c->sym) || !x86_tls_ie_relaxable(&code, c->r - c->sec->relas))
+        return initial_exec_slot(c);
     x86_to_immediate(c->loc - 3);
     return store_s32(c, c->loc, c->at.tpoff);
 }
@@ -226,6 +235,8 @@ static int apply_tls(struct tls_reloc *c, size_t *i)
         memcpy(c->loc, &(uint64_t){c->at.modid}, 8);
         return 0;
     }
+    if (x86_reloc_is_apx_gottpoff(ELF64_R_TYPE(c->r->r_info)))
+        return initial_exec_slot(c);
     return tls_error(c, "unexpected relocation type");
 }
 
@@ -250,7 +261,8 @@ int relocate_tls(struct link *ld, struct section *sec, size_t *i)
         return descriptor_call(&c);
     /* TLSLD's symbol is only a marker; the pair is the link's own. */
     uint64_t addend = type == R_X86_64_TLSGD || type == R_X86_64_TLSLD ||
-                      type == R_X86_64_GOTTPOFF || type == R_X86_64_GOTPC32_TLSDESC ? 0 : r->r_addend;
+                      type == R_X86_64_GOTTPOFF || type == R_X86_64_GOTPC32_TLSDESC ||
+                      x86_reloc_is_apx_gottpoff(type) ? 0 : r->r_addend;
     if (!strcmp(sym->name, "_TLS_MODULE_BASE_"))
         module_base(&c);
     else if (type != R_X86_64_TLSLD && tls_locate(sym->addr + addend, &c.at) < 0)

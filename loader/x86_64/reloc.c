@@ -4,6 +4,7 @@
 #include <elf.h>
 #include <string.h>
 
+#include "psabi.h"
 #include "util.h"
 
 static const struct {
@@ -44,6 +45,15 @@ static const struct {
     [R_X86_64_TPOFF32] = {"R_X86_64_TPOFF32", 4},
     [R_X86_64_GOTPC32_TLSDESC] = {"R_X86_64_GOTPC32_TLSDESC", 4},
     [R_X86_64_TLSDESC_CALL] = {"R_X86_64_TLSDESC_CALL", 0},
+    [R_X86_64_CODE_4_GOTPCRELX] = {"R_X86_64_CODE_4_GOTPCRELX", 4},
+    [R_X86_64_CODE_4_GOTTPOFF] = {"R_X86_64_CODE_4_GOTTPOFF", 4},
+    [R_X86_64_CODE_4_GOTPC32_TLSDESC] = {"R_X86_64_CODE_4_GOTPC32_TLSDESC", 4},
+    [R_X86_64_CODE_5_GOTPCRELX] = {"R_X86_64_CODE_5_GOTPCRELX", 4},
+    [R_X86_64_CODE_5_GOTTPOFF] = {"R_X86_64_CODE_5_GOTTPOFF", 4},
+    [R_X86_64_CODE_5_GOTPC32_TLSDESC] = {"R_X86_64_CODE_5_GOTPC32_TLSDESC", 4},
+    [R_X86_64_CODE_6_GOTPCRELX] = {"R_X86_64_CODE_6_GOTPCRELX", 4},
+    [R_X86_64_CODE_6_GOTTPOFF] = {"R_X86_64_CODE_6_GOTTPOFF", 4},
+    [R_X86_64_CODE_6_GOTPC32_TLSDESC] = {"R_X86_64_CODE_6_GOTPC32_TLSDESC", 4},
 };
 
 const char *x86_reloc_name(uint32_t type)
@@ -54,6 +64,26 @@ const char *x86_reloc_name(uint32_t type)
 int x86_reloc_width(uint32_t type)
 {
     return x86_reloc_name(type) ? types[type].width : -1;
+}
+
+const char *x86_reloc_refused(uint32_t type)
+{
+    switch (type) {
+    case R_X86_64_CODE_4_GOTPC32_TLSDESC: case R_X86_64_CODE_5_GOTPC32_TLSDESC:
+    case R_X86_64_CODE_6_GOTPC32_TLSDESC:
+        /* hotld rewrites descriptor sequences into local or initial
+         * exec, and has no rewriting for APX-prefixed ones */
+        return "a TLS descriptor in an APX instruction is not supported; rebuild with "
+               "-mtls-dialect=gnu (the default)";
+    default:
+        return NULL;
+    }
+}
+
+bool x86_reloc_is_apx_gottpoff(uint32_t type)
+{
+    return type == R_X86_64_CODE_4_GOTTPOFF || type == R_X86_64_CODE_5_GOTTPOFF ||
+           type == R_X86_64_CODE_6_GOTTPOFF;
 }
 
 bool x86_reloc_is_abs32(uint32_t type)
@@ -67,7 +97,9 @@ bool x86_reloc_is_tls(uint32_t type)
     case R_X86_64_DTPMOD64: case R_X86_64_DTPOFF64: case R_X86_64_TPOFF64:
     case R_X86_64_TLSGD: case R_X86_64_TLSLD: case R_X86_64_DTPOFF32:
     case R_X86_64_GOTTPOFF: case R_X86_64_TPOFF32: case R_X86_64_GOTPC32_TLSDESC:
-    case R_X86_64_TLSDESC_CALL:
+    case R_X86_64_TLSDESC_CALL: case R_X86_64_CODE_4_GOTTPOFF: case R_X86_64_CODE_5_GOTTPOFF:
+    case R_X86_64_CODE_6_GOTTPOFF: case R_X86_64_CODE_4_GOTPC32_TLSDESC:
+    case R_X86_64_CODE_5_GOTPC32_TLSDESC: case R_X86_64_CODE_6_GOTPC32_TLSDESC:
         return true;
     default:
         return false;
@@ -79,7 +111,8 @@ bool x86_reloc_needs_got(uint32_t type)
     switch (type) {
     case R_X86_64_GOT32: case R_X86_64_GOTPCREL: case R_X86_64_GOTPCRELX:
     case R_X86_64_REX_GOTPCRELX: case R_X86_64_GOT64: case R_X86_64_GOTPCREL64:
-    case R_X86_64_GOTPLT64:
+    case R_X86_64_GOTPLT64: case R_X86_64_CODE_4_GOTPCRELX: case R_X86_64_CODE_5_GOTPCRELX:
+    case R_X86_64_CODE_6_GOTPCRELX:
         return true;
     default:
         return false;
@@ -121,7 +154,10 @@ bool x86_reloc_compute(uint32_t type, const struct x86_reloc_args *a, struct x86
     case R_X86_64_GOT32: *out = field(4, FIT_SIGNED, G + A); return true;
     case R_X86_64_GOTPCREL:
     case R_X86_64_GOTPCRELX:
-    case R_X86_64_REX_GOTPCRELX: *out = field(4, FIT_SIGNED, GOT + G + A - P); return true;
+    case R_X86_64_REX_GOTPCRELX:
+    case R_X86_64_CODE_4_GOTPCRELX: /* APX forms: never relaxed, the slot is read */
+    case R_X86_64_CODE_5_GOTPCRELX:
+    case R_X86_64_CODE_6_GOTPCRELX: *out = field(4, FIT_SIGNED, GOT + G + A - P); return true;
     case R_X86_64_GOTPC32: *out = field(4, FIT_SIGNED, GOT + A - P); return true;
     case R_X86_64_SIZE32: *out = field(4, FIT_UNSIGNED, Z + A); return true;
     case R_X86_64_GOTOFF64: *out = field(8, FIT_ANY, S + A - GOT); return true;

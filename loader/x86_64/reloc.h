@@ -14,7 +14,12 @@
 const char *x86_reloc_name(uint32_t type);
 /* Bytes patched: 0 for none, -1 for a type hotld does not apply. */
 int x86_reloc_width(uint32_t type);
+/* Why hotld refuses a type it knows, or NULL if it applies it. */
+const char *x86_reloc_refused(uint32_t type);
 bool x86_reloc_is_abs32(uint32_t type);
+/* R_X86_64_CODE_{4,5,6}_GOTTPOFF: initial exec from an APX instruction,
+ * always through its GOT slot (never rewritten). */
+bool x86_reloc_is_apx_gottpoff(uint32_t type);
 bool x86_reloc_is_tls(uint32_t type);
 bool x86_reloc_needs_got(uint32_t type);
 /* A 32-bit field that may not reach a shared-library or undefined-weak
