@@ -158,6 +158,9 @@ struct object {
     struct symbol **syms;       /* by ELF symbol index; locals are private */
     size_t nsyms;
     struct section *common;     /* synthetic .bss section for its commons */
+    size_t archive_floor;       /* the archive ld searches first for what it
+                                   needs: the one it came from, or the first
+                                   after it on the command line */
     bool needs_low;             /* has 32-bit absolute relocations */
     bool tls_ld_kept;           /* a local-dynamic TLS sequence could not
                                    be relaxed, so none of its are */

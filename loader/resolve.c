@@ -16,15 +16,27 @@ static bool bind_to_program(struct link *ld, struct symbol *s)
 }
 
 /* Pull the member at off of archive a, for the symbol called name. */
-static int pull_member(struct link *ld, struct archive *a, uintptr_t off, const char *name)
+static int pull_member(struct link *ld, size_t a, uintptr_t off, const char *name)
 {
     bool fresh;
-    struct object *obj = archive_extract(a, off, &fresh);
+    struct object *obj = archive_extract(ld->archives[a], off, &fresh);
+    if (obj && fresh)
+        obj->archive_floor = a;
     if (!obj || (fresh && link_add_object(ld, obj) < 0))
         return -1;
     if (fresh && verbose)
         fprintf(stderr, "hotld: %s pulled for '%s'\n", obj->name, name);
     return 0;
+}
+
+/* The k-th archive to search for what obj needs, as ld scans them: the
+ * one obj came from (or the first after it on the command line), then
+ * the later ones; then, as if all were in one --start-group, the earlier
+ * ones, which ld would have passed already. */
+static size_t archive_in_order(const struct link *ld, const struct object *obj, size_t k)
+{
+    size_t floor = obj ? obj->archive_floor : 0;
+    return (floor + k) % ld->narchives;
 }
 
 /* Pull the first archive member that defines each strong undefined
@@ -36,9 +48,10 @@ static int pull_for_undefined(struct link *ld, size_t *next)
         struct symbol *s = ld->undefs[*next];
         if (s->kind == SYM_UNDEF && bind_to_program(ld, s))
             continue; /* the running program defines it */
-        for (size_t a = 0; a < ld->narchives && s->kind == SYM_UNDEF; a++) {
+        for (size_t k = 0; k < ld->narchives && s->kind == SYM_UNDEF; k++) {
+            size_t a = archive_in_order(ld, s->referrer, k);
             uintptr_t off = (uintptr_t)strmap_get(&ld->archives[a]->index, s->name);
-            if (off && pull_member(ld, ld->archives[a], off - 1, s->name) < 0)
+            if (off && pull_member(ld, a, off - 1, s->name) < 0)
                 return -1;
         }
     }
@@ -59,10 +72,11 @@ static int pull_for_commons(struct link *ld, bool *pulled)
     }
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++)
-        for (size_t a = 0; a < ld->narchives && commons[i]->kind == SYM_COMMON && rc == 0; a++) {
+        for (size_t k = 0; k < ld->narchives && commons[i]->kind == SYM_COMMON && rc == 0; k++) {
+            size_t a = archive_in_order(ld, commons[i]->file, k);
             uintptr_t off = (uintptr_t)strmap_get(&ld->archives[a]->index, commons[i]->name);
             if (off && archive_member_defines(ld->archives[a], off - 1, commons[i]->name))
-                rc = pull_member(ld, ld->archives[a], off - 1, commons[i]->name);
+                rc = pull_member(ld, a, off - 1, commons[i]->name);
         }
     xfree(commons);
     *pulled = ld->nobjs > before;

@@ -9,6 +9,10 @@
 #   weak              a weak definition pulls no member defining it, and
 #                     a weak reference pulls none
 #   archive-order     of two archives defining a function, the first
+#   archive-own-first a member pulled from the second archive needs g,
+#                     which both archives define: ld takes the second's
+#                     (an archive is searched from the one being scanned
+#                     on, not from the first)
 #   strong-over-weak  across objects
 #   scope-breadth     -lm -lmymalloc: malloc is libmymalloc's, not that
 #                     of libm's dependency libc (ld.so's breadth-first
@@ -44,6 +48,13 @@ int h(void);
 int main(void) { printf("h=%d\n", h()); return 0; }'
 src order_1.c 'int h(void) { return 1; }'
 src order_2.c 'int h(void) { return 2; }'
+src own_main.c '#include <stdio.h>
+int f(void);
+int main(void) { printf("f=%d\n", f()); return 0; }'
+src own_f.c 'int g(void);
+int f(void) { return g() * 10; }'
+src own_g1.c 'int g(void) { return 1; }'
+src own_g2.c 'int g(void) { return 2; }'
 src sw_weak.c '#include <stdio.h>
 __attribute__((weak)) int level = 1;
 int main(void) { printf("level=%d\n", level); return 0; }'
@@ -97,19 +108,21 @@ for CC in gcc clang; do
     mkdir -p "$W/$CC"
     (
         cd "$W/$CC" || exit 1
-        for f in common_main common_def common_com weak_main weak_lib order_main order_1 order_2 sw_weak sw_strong \
+        for f in common_main common_def common_com weak_main weak_lib order_main order_1 order_2 own_main own_f own_g1 own_g2 sw_weak sw_strong \
                  scope_main ss_main ss_more fp_pie; do
             $CC -fcommon -c "../$f.c" -o "$f.o" || exit 1
         done
         $CC -fno-pie -c ../fp_main.c -o fp_main.o || exit 1
         $CC -shared -fPIC ../scope_malloc.c -o libmymalloc.so &&
             ar rcs libdef.a common_def.o && ar rcs libcom.a common_com.o && ar rcs libweak.a weak_lib.o &&
-            ar rcs libord1.a order_1.o && ar rcs libord2.a order_2.o
+            ar rcs libord1.a order_1.o && ar rcs libord2.a order_2.o &&
+            ar rcs libown1.a own_g1.o && ar rcs libown2.a own_f.o own_g2.o
     ) >"$W/$CC.build.log" 2>&1 || { not_ok "conformance/$CC/build" "$(head -c 300 "$W/$CC.build.log")"; continue; }
     case_ common-archive "common_main.o libdef.a"
     case_ common-only "common_main.o libcom.a"
     case_ weak "weak_main.o libweak.a"
     case_ archive-order "order_main.o libord1.a libord2.a"
+    case_ archive-own-first "own_main.o libown1.a libown2.a"
     case_ strong-over-weak "sw_weak.o sw_strong.o"
     case_ scope-breadth "scope_main.o -L. -lm -lmymalloc"
     case_ start-stop "ss_main.o ss_more.o"
