@@ -138,7 +138,9 @@ struct archive *archive_open(const char *name, struct file_data file, Elf *elf)
     ar->name = xstrdup(name);
     ar->file = file;
     ar->elf = elf;
+    ar->arsyms = syms;
     for (size_t i = 0; syms && i < n && syms[i].as_name; i++) {
+        ar->narsyms = i + 1;
         struct strmap_slot *s = strmap_slot(&ar->index, syms[i].as_name);
         if (!s->value)
             s->value = (void *)(uintptr_t)(syms[i].as_off + 1);
@@ -155,6 +157,8 @@ void archive_release_if_unused(struct archive *ar)
     if (!ar->file.mapped)
         archive_hash(ar);
     strmap_free(&ar->index);
+    ar->arsyms = NULL;
+    ar->narsyms = 0;
     elf_end(ar->elf);
     ar->elf = NULL;
     file_release(&ar->file);
@@ -198,12 +202,24 @@ bool archive_member_defines(struct archive *ar, size_t offset, const char *name)
     return found;
 }
 
+static struct object *pulled_at(const struct archive *ar, size_t offset)
+{
+    char key[24];
+    snprintf(key, sizeof key, "%zx", offset);
+    return strmap_get(&ar->pulled, key);
+}
+
+bool archive_has_pulled(const struct archive *ar, size_t offset)
+{
+    return pulled_at(ar, offset) != NULL;
+}
+
 /* The member at offset, read once; *fresh says whether this call read it. */
 struct object *archive_extract(struct archive *ar, size_t offset, bool *fresh)
 {
     char key[24];
     snprintf(key, sizeof key, "%zx", offset);
-    struct object *obj = strmap_get(&ar->pulled, key);
+    struct object *obj = pulled_at(ar, offset);
     *fresh = false;
     if (obj)
         return obj;

@@ -150,7 +150,6 @@ static int add_elf(struct link *ld, const char *path, struct file_data f, bool a
     obj->file = f;
     obj->hash = hash;
     obj->hashed = ld->opts->hooks != NULL;
-    obj->archive_floor = ld->narchives;
     return link_add_object(ld, obj);
 }
 

@@ -158,9 +158,6 @@ struct object {
     struct symbol **syms;       /* by ELF symbol index; locals are private */
     size_t nsyms;
     struct section *common;     /* synthetic .bss section for its commons */
-    size_t archive_floor;       /* the archive ld searches first for what it
-                                   needs: the one it came from, or the first
-                                   after it on the command line */
     bool needs_low;             /* has 32-bit absolute relocations */
     bool tls_ld_kept;           /* a local-dynamic TLS sequence could not
                                    be relaxed, so none of its are */
@@ -177,6 +174,8 @@ struct archive {
     uint64_t hash;              /* content hash, once computed */
     bool hashed;
     struct strmap index;        /* symbol name -> member offset + 1 */
+    Elf_Arsym *arsyms;          /* the index in its order (libelf's) */
+    size_t narsyms;
     struct strmap pulled;       /* member offset -> object, as hex key */
     struct strmap twins;        /* member offset (hex) -> its rank among
                                    members of its name, from the second:
@@ -375,6 +374,7 @@ bool section_is_loadable(const struct section *s);
 /* archive.c */
 struct archive *archive_open(const char *name, struct file_data file, Elf *elf);
 struct object *archive_extract(struct archive *ar, size_t offset, bool *fresh);
+bool archive_has_pulled(const struct archive *ar, size_t offset);
 bool archive_member_defines(struct archive *ar, size_t offset, const char *name);
 uint64_t archive_hash(struct archive *ar);
 void archive_release_if_unused(struct archive *ar);

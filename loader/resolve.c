@@ -1,6 +1,6 @@
 /* Symbol resolution, in GNU ld's order: the objects given, then archive
- * members pulled on demand until nothing new is pulled (every archive is
- * searched for every symbol, as in --start-group), then shared libraries.
+ * members pulled as ld scans each archive, then every archive again until
+ * nothing new is pulled (as in --start-group), then shared libraries.
  * Symbols the linker itself provides (__start_SEC, _GLOBAL_OFFSET_TABLE_,
  * ...) are bound after layout. */
 #include <stdio.h>
@@ -16,12 +16,10 @@ static bool bind_to_program(struct link *ld, struct symbol *s)
 }
 
 /* Pull the member at off of archive a, for the symbol called name. */
-static int pull_member(struct link *ld, size_t a, uintptr_t off, const char *name)
+static int pull_member(struct link *ld, struct archive *a, uintptr_t off, const char *name)
 {
     bool fresh;
-    struct object *obj = archive_extract(ld->archives[a], off, &fresh);
-    if (obj && fresh)
-        obj->archive_floor = a;
+    struct object *obj = archive_extract(a, off, &fresh);
     if (!obj || (fresh && link_add_object(ld, obj) < 0))
         return -1;
     if (fresh && verbose)
@@ -29,67 +27,49 @@ static int pull_member(struct link *ld, size_t a, uintptr_t off, const char *nam
     return 0;
 }
 
-/* The k-th archive to search for what obj needs, as ld scans them: the
- * one obj came from (or the first after it on the command line), then
- * the later ones; then, as if all were in one --start-group, the earlier
- * ones, which ld would have passed already. */
-static size_t archive_in_order(const struct link *ld, const struct object *obj, size_t k)
+/* Does the index entry for s pull the member at off, as GNU ld decides?
+ * A strong reference nothing defines yet (not even the running program)
+ * does; so does a common symbol the member really defines (`int x;`
+ * built -fcommon yields to `int x = 5;` in a library), but not a member
+ * with only another common of it. */
+static bool wants_member(struct link *ld, struct archive *a, uintptr_t off, struct symbol *s)
 {
-    size_t floor = obj ? obj->archive_floor : 0;
-    return (floor + k) % ld->narchives;
+    if (s->kind == SYM_UNDEF)
+        return s->bind != STB_WEAK && !bind_to_program(ld, s);
+    return s->kind == SYM_COMMON && archive_member_defines(a, off, s->name);
 }
 
-/* Pull the first archive member that defines each strong undefined
- * symbol, from undefs[*next] on. The worklist grows as pulled members
- * bring new references. */
-static int pull_for_undefined(struct link *ld, size_t *next)
+/* One archive as ld scans it: its index in order, each entry that wants
+ * its member pulls it, and again until a pass pulls nothing; so what a
+ * member needs comes from its own archive first. *pulled: whether any
+ * member was. */
+static int scan_archive(struct link *ld, struct archive *a, bool *pulled)
 {
-    for (; *next < ld->nundefs; ++*next) {
-        struct symbol *s = ld->undefs[*next];
-        if (s->kind == SYM_UNDEF && bind_to_program(ld, s))
-            continue; /* the running program defines it */
-        for (size_t k = 0; k < ld->narchives && s->kind == SYM_UNDEF; k++) {
-            size_t a = archive_in_order(ld, s->referrer, k);
-            uintptr_t off = (uintptr_t)strmap_get(&ld->archives[a]->index, s->name);
-            if (off && pull_member(ld, a, off - 1, s->name) < 0)
+    for (bool again = true; again;) {
+        again = false;
+        for (size_t i = 0; i < a->narsyms; i++) {
+            struct symbol *s = strmap_get(&ld->symtab, a->arsyms[i].as_name);
+            uintptr_t off = a->arsyms[i].as_off;
+            if (!s || archive_has_pulled(a, off) || !wants_member(ld, a, off, s))
+                continue;
+            if (pull_member(ld, a, off, s->name) < 0)
                 return -1;
+            again = *pulled = true;
         }
     }
     return 0;
 }
 
-/* A common symbol yields to a real definition in an archive member, which
- * GNU ld pulls for it (`int x;` built -fcommon, `int x = 5;` in a
- * library: x is 5). *pulled: whether one was. */
-static int pull_for_commons(struct link *ld, bool *pulled)
-{
-    struct symbol **commons = NULL; /* first: pulling grows the table */
-    size_t n = 0, cap = 0, before = ld->nobjs;
-    for (size_t i = 0; ld->narchives && i < ld->symtab.cap; i++) {
-        struct symbol *s = ld->symtab.slots[i].value;
-        if (s && s->kind == SYM_COMMON)
-            ARRAY_PUSH(commons, n, cap, s);
-    }
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++)
-        for (size_t k = 0; k < ld->narchives && commons[i]->kind == SYM_COMMON && rc == 0; k++) {
-            size_t a = archive_in_order(ld, commons[i]->file, k);
-            uintptr_t off = (uintptr_t)strmap_get(&ld->archives[a]->index, commons[i]->name);
-            if (off && archive_member_defines(ld->archives[a], off - 1, commons[i]->name))
-                rc = pull_member(ld, a, off - 1, commons[i]->name);
-        }
-    xfree(commons);
-    *pulled = ld->nobjs > before;
-    return rc;
-}
-
+/* The archives in command-line order, as ld scans them; then all of them
+ * again, as one --start-group, until nothing new is pulled (ld would
+ * stop after the first pass and report what is still undefined). */
 static int pull_archive_members(struct link *ld)
 {
-    size_t next = 0;
-    bool pulled = true;
-    while (pulled) {
-        if (pull_for_undefined(ld, &next) < 0 || pull_for_commons(ld, &pulled) < 0)
-            return -1;
+    for (bool pulled = true; pulled;) {
+        pulled = false;
+        for (size_t a = 0; a < ld->narchives; a++)
+            if (scan_archive(ld, ld->archives[a], &pulled) < 0)
+                return -1;
     }
     return 0;
 }
