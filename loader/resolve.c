@@ -139,10 +139,28 @@ static int add_cxx_runtime(struct link *ld)
     return 0;
 }
 
+/* A common symbol yields to a shared library's variable of its name, as
+ * ld makes it (`int x;` built -fcommon beside a library's `int x = 7;`:
+ * the program's x is the library's, 7). Not to a library function: ld
+ * keeps a common whose name a function has (`int index;`, libc's
+ * index()). */
+static void yield_commons_to_libraries(struct link *ld)
+{
+    for (size_t i = 0; i < ld->symtab.cap; i++) {
+        struct symbol *s = ld->symtab.slots[i].value;
+        if (!s || s->kind != SYM_COMMON || bind_to_program(ld, s))
+            continue;
+        struct symbol probe = *s;
+        if (bind_to_dso(ld, &probe, false) && !is_code_address(probe.addr))
+            *s = probe;
+    }
+}
+
 int link_resolve(struct link *ld)
 {
     if (pull_archive_members(ld) < 0 || add_cxx_runtime(ld) < 0)
         return -1;
+    yield_commons_to_libraries(ld);
     struct symbol *missing = NULL;
     size_t nmissing = 0;
     for (size_t i = 0; i < ld->nobjs; i++) {

@@ -6,6 +6,10 @@
 #   common-archive    a -fcommon `int x;` yields to `int x = 5;` in an
 #                     archive member, which is pulled for it
 #   common-only       a member that has only another common of it is not
+#   common-shared     a -fcommon `int x;` yields to a shared library's
+#                     `int x = 7;` (the program's x is the library's),
+#                     and `int sync;` keeps its own storage beside
+#                     libc's sync()
 #   weak              a weak definition pulls no member defining it, and
 #                     a weak reference pulls none
 #   archive-order     of two archives defining a function, the first
@@ -37,6 +41,13 @@ src common_def.c 'int x = 5;'
 src common_com.c '#include <stdio.h>
 int x;
 __attribute__((constructor)) static void pulled(void) { puts("member pulled"); }'
+src cs_main.c '#include <stdio.h>
+int x;
+int sync;
+void lib_set(int v);
+int main(void) { printf("x=%d sync=%d\n", x, sync); lib_set(9); printf("x=%d\n", x); return 0; }'
+src cs_lib.c 'int x = 7;
+void lib_set(int v) { x = v; }'
 src weak_main.c '#include <stdio.h>
 __attribute__((weak)) int f(void) { return 1; }
 extern int g(void) __attribute__((weak));
@@ -108,18 +119,20 @@ for CC in gcc clang; do
     mkdir -p "$W/$CC"
     (
         cd "$W/$CC" || exit 1
-        for f in common_main common_def common_com weak_main weak_lib order_main order_1 order_2 own_main own_f own_g1 own_g2 sw_weak sw_strong \
+        for f in common_main common_def common_com weak_main weak_lib cs_main order_main order_1 order_2 own_main own_f own_g1 own_g2 sw_weak sw_strong \
                  scope_main ss_main ss_more fp_pie; do
             $CC -fcommon -c "../$f.c" -o "$f.o" || exit 1
         done
         $CC -fno-pie -c ../fp_main.c -o fp_main.o || exit 1
         $CC -shared -fPIC ../scope_malloc.c -o libmymalloc.so &&
+            $CC -shared -fPIC ../cs_lib.c -o libcs.so &&
             ar rcs libdef.a common_def.o && ar rcs libcom.a common_com.o && ar rcs libweak.a weak_lib.o &&
             ar rcs libord1.a order_1.o && ar rcs libord2.a order_2.o &&
             ar rcs libown1.a own_g1.o && ar rcs libown2.a own_f.o own_g2.o
     ) >"$W/$CC.build.log" 2>&1 || { not_ok "conformance/$CC/build" "$(head -c 300 "$W/$CC.build.log")"; continue; }
     case_ common-archive "common_main.o libdef.a"
     case_ common-only "common_main.o libcom.a"
+    case_ common-shared "cs_main.o -L. -lcs"
     case_ weak "weak_main.o libweak.a"
     case_ archive-order "order_main.o libord1.a libord2.a"
     case_ archive-own-first "own_main.o libown1.a libown2.a"
