@@ -302,6 +302,29 @@ static struct outsec *find_outsec(struct link *ld, const char *name)
     return NULL;
 }
 
+/* The input section that takes most of the image. */
+static const struct section *largest_section(const struct link *ld)
+{
+    const struct section *big = NULL;
+    for (size_t i = 0; i < ld->noutsecs; i++)
+        for (size_t j = 0; j < ld->outsecs[i]->nin; j++)
+            if (!big || ld->outsecs[i]->in[j]->size > big->size)
+                big = ld->outsecs[i]->in[j];
+    return big;
+}
+
+/* An image bigger than what is left of its region: the error names the
+ * input that makes it so. */
+static int image_too_big(const struct link *ld, size_t size)
+{
+    const struct section *big = largest_section(ld);
+    size_t room = region_room(ld->low) >> 20;
+    if (!big)
+        return fail("the image would take %zu MiB; %zu MiB of its address space are left", size >> 20, room);
+    return fail("%s: section '%s' of %lu MiB makes the image %zu MiB; %zu MiB of its address space are left",
+                big->obj->name, big->name, (unsigned long)(big->size >> 20), size >> 20, room);
+}
+
 int link_layout(struct link *ld)
 {
     for (size_t i = 0; i < ld->nobjs; i++) {
@@ -328,6 +351,8 @@ int link_layout(struct link *ld)
         im->base = ld->rehearse_at ? ld->rehearse_at->base : pages;
         im->bias = (intptr_t)(pages - im->base);
         im->own_pages = true;
+    } else if (region_room(ld->low) && size > region_room(ld->low)) {
+        return image_too_big(ld, size);
     } else if (!(im->base = region_alloc(size, ld->low))) {
         return -1;
     }

@@ -86,6 +86,16 @@ static int reserve_low(void)
     return 0;
 }
 
+/* Bytes left in the region (reserved first if need be); 0 if it cannot
+ * be reserved. */
+size_t region_room(bool low)
+{
+    struct region *r = low ? &low_region : &high_region;
+    if (!r->base && (low ? reserve_low() : reserve_high()) < 0)
+        return 0;
+    return r->size - r->used;
+}
+
 /* Fault injection for tests: HOTLD_FAIL_MAP=N makes the Nth image
  * mapping fail as an out-of-memory mmap would (tests/reload/faults.sh). */
 static bool injected_map_failure(void)

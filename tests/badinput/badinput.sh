@@ -146,6 +146,9 @@ patch text-size-wraps.o "shdr[.text].sh_size=0xffffffffffffff00" &&
     bad section-size-wraps ".text|text-size-wraps.o" "$B/text-size-wraps.o" "$H"
 patch bss-size-huge.o "shdr[.bss].sh_size=0xfffffffffffff000" &&
     bad bss-size-huge ".bss|bss-size-huge.o" "$B/bss-size-huge.o" "$H"
+# A .bss within the bounds, but bigger than the image's address space.
+patch bss-too-big.o "shdr[.bss].sh_size=0x80000000" &&
+    bad bss-too-big-for-the-image ".bss|bss-too-big.o|MiB" "$B/bss-too-big.o" "$H"
 patch symtab-link.o "shdr[.symtab].sh_link=999" &&
     bad symtab-link-out-of-range ".symtab/symbol table|symtab-link.o" "$B/symtab-link.o" "$H"
 
