@@ -7,7 +7,10 @@
 # 1800), spread over gcc, clang, -O2 and ASan, C and C++ (make test runs
 # two fixed seeds); then the query fuzzer (tests/fuzz/queries.py) for
 # QUERY_FUZZ_COUNT (default 30,000) expressions on a random seed against
-# each variant of tests/reload/asking.sh (make test sends 1,500).
+# each variant of tests/reload/asking.sh (make test sends 1,500); then
+# GEN_CONFORMANCE_COUNT (default 1,000) generated programs, from a random
+# seed, linked by ld.bfd and by hotld (tests/link/generated.sh; make test
+# runs seeds 1 to 40).
 # A crash leaves its input in tests/fuzz/crashes/ and fails the run; fix
 # the loader, then add the input to the corpus as a regression case.
 set -eu
@@ -28,3 +31,5 @@ done
 STRESS_RELOADS=${STRESS_RELOADS:-1000} STRESS_ASAN_RELOADS=${STRESS_ASAN_RELOADS:-300} tests/run.sh tests/reload/stress.sh
 TORTURE_SECONDS=${TORTURE_SECONDS:-1800} tests/run.sh -j 1 tests/torture/torture.sh
 QUERY_FUZZ_COUNT=${QUERY_FUZZ_COUNT:-30000} QUERY_FUZZ_SEED=${QUERY_FUZZ_SEED:-$RANDOM} tests/run.sh tests/reload/asking.sh
+GEN_CONFORMANCE_COUNT=${GEN_CONFORMANCE_COUNT:-1000} GEN_CONFORMANCE_SEED=${GEN_CONFORMANCE_SEED:-$((RANDOM * 32 + 100))} \
+    tests/run.sh tests/link/generated.sh
