@@ -122,6 +122,8 @@ struct symbol {
     int32_t tls_got;            /* first of two GOT slots, module id and
                                    offset (general dynamic); -1 if none */
     int32_t stub;               /* call stub, -1 if none */
+    bool hidden;                /* hidden or internal in some object (the
+                                   strictest visibility wins): not exported */
     bool visited;               /* resolve.c: already looked up */
     bool stub_is_address;       /* a library function whose address -fno-pie
                                    code takes in 32 bits: its stub is what
@@ -277,6 +279,12 @@ struct link_options {
      * IFUNC resolver called: each resolver stands for its symbol). The
      * fuzz targets link this way. */
     bool scratch;
+    /* the program's dynamic symbols (exports.c): none, as a linked
+     * executable without -rdynamic has (but for what its libraries use),
+     * all of them (-rdynamic), or those --dynamic-list names */
+    enum { EXPORT_NONE, EXPORT_ALL, EXPORT_LIST } exports;
+    char **dynamic_list;        /* EXPORT_LIST: names and glob patterns */
+    size_t ndynamic_list;
     enum conflict_policy on_conflict; /* reload: see databind.c */
     enum pointer_reach rewrite_pointers; /* reload: see pointerscan.c */
     bool report_each;           /* reload: the report lists every variable (-v) */
@@ -518,6 +526,14 @@ void object_retire(struct object *obj);
 int link_add_object(struct link *ld, struct object *obj);
 /* The objects of ld as they are now (by_name), sorted by name; to free. */
 struct object **link_current_objects(const struct link *ld, size_t *n);
+
+/* exports.c: the program's dynamic symbols, published to ld.so */
+int exports_publish(struct link *ld);
+int exports_update(struct link *live);
+size_t exports_count(void);
+bool exports_has(const char *name); /* exported now */
+/* dynlist.c: --dynamic-list FILE */
+int dynamic_list_read(struct link_options *o, const char *path);
 
 /* passes.c: the pipeline */
 int link_load(struct link *ld);     /* all the passes below, in order */

@@ -156,6 +156,8 @@ static int read_symbol(struct object *obj, const Elf64_Sym *es, size_t i,
     s->size = es->st_size;
     s->got = s->tls_got = s->stub = -1;
     s->file = obj;
+    s->hidden = GELF_ST_VISIBILITY(es->st_other) == STV_HIDDEN ||
+                GELF_ST_VISIBILITY(es->st_other) == STV_INTERNAL;
     uint32_t idx = es->st_shndx;
     if (idx == SHN_XINDEX) {
         if (!shndx || i >= nshndx)

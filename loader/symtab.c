@@ -83,6 +83,7 @@ int symtab_add_object(struct link *ld, struct object *obj)
         if (l->bind != STB_GLOBAL && l->bind != STB_WEAK && l->bind != STB_GNU_UNIQUE)
             return fail("%s: symbol '%s': unknown binding %u", obj->name, l->name, l->bind);
         struct symbol *g = symtab_get(ld, l->name);
+        g->hidden |= l->hidden;
         if (l->kind == SYM_UNDEF || (l->sec && l->sec->discarded))
             add_reference(ld, g, l);
         else if (l->kind == SYM_COMMON)

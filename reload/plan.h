@@ -69,6 +69,9 @@ struct plan {
  * its first version's part, which the program's __start_/__stop_ bounds
  * cover (an overwrite, patch.h); -1 with fail() if it cannot be. */
 int plan_registries(struct program *pg, struct plan *p);
+/* pluginrefs.c: exported symbols that move or go while a library loaded
+ * since refers to them: refused, or a warning */
+int plugin_refs_check(struct plan *p);
 
 /* vtables.c: C++ vtables whose methods changed slots are copied over the
  * tables objects made earlier point to (overwrites); a vtable that

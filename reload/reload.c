@@ -80,7 +80,7 @@ static int plan_reload(struct program *pg, struct plan *p)
             ARRAY_PUSH(p->removed_objs, p->nremoved_objs, p->capremoved_objs, obj);
     }
     sort_redirects(p);
-    return plan_registries(pg, p);
+    return plan_registries(pg, p) < 0 ? -1 : plugin_refs_check(p);
 }
 
 static void free_plan(struct plan *p)
@@ -233,6 +233,8 @@ static int apply_plan(struct program *pg, struct plan *p, double start, char **r
     if (needs_quiet(p) && !world_still_asleep())
         whole = -1;
     world_resume();
+    if (exports_update(pg->live) < 0) /* dlsym and plugins see the new addresses */
+        whole = -1;
     free_debug_swaps(p);
     datasave_free(&pg->saved);
     pg->saved = p->save; /* what a rollback of this reload puts back */

@@ -152,6 +152,39 @@ static int check_query(const struct session_options *o)
     return 0;
 }
 
+/* GNU ld's options for the program's dynamic symbols, given to hotld as to
+ * ld (-E, --export-dynamic, --dynamic-list=FILE) or as to gcc
+ * (-rdynamic). 1: taken; 0: not one of them; -1: error, said. */
+static int export_option(struct link_options *l, const char *a)
+{
+    if (!strcmp(a, "-E") || !strcmp(a, "--export-dynamic") || !strcmp(a, "-export-dynamic") ||
+        !strcmp(a, "-rdynamic")) {
+        l->exports = EXPORT_ALL;
+        return 1;
+    }
+    if (!strncmp(a, "--dynamic-list=", 15))
+        return dynamic_list_read(l, a + 15) < 0 ? (fprintf(stderr, "hotld: error: %s\n", last_error()), -1) : 1;
+    return 0;
+}
+
+/* What gcc passes on to the linker: -Wl,A,B and -Xlinker A. Only the
+ * options above are understood; "--dynamic-list FILE" may come as two. */
+static int linker_options(struct link_options *l, const char *list, const char *whole)
+{
+    char *copy = xstrdup(list), *save = NULL;
+    int rc = 1;
+    for (char *a = strtok_r(copy, ",", &save); a && rc > 0; a = strtok_r(NULL, ",", &save)) {
+        char *file = !strcmp(a, "--dynamic-list") ? strtok_r(NULL, ",", &save) : NULL;
+        char *joined = file ? xasprintf("--dynamic-list=%s", file) : NULL;
+        rc = export_option(l, joined ? joined : a);
+        xfree(joined);
+        if (rc == 0)
+            fprintf(stderr, "hotld: error: unknown linker option '%s' in '%s'\n", a, whole);
+    }
+    xfree(copy);
+    return rc > 0 ? 1 : -1;
+}
+
 /* hotld's entry point is linked as `main` (see the Makefile) but named
  * hotld_main, and the `main` symbol is stripped from hotld: in gdb, `break
  * main` must find the program's main, not hotld's. */
@@ -164,7 +197,7 @@ int hotld_main(int argc, char **argv)
     static struct session_options o = {.link.entry = "main", .reload_timeout_ms = 2000, .rollback = -1};
     size_t capin = 0, caplib = 0;
     bool conflict_given = false;
-    int i;
+    int i, taken;
     path_shown_init();
     for (i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
@@ -196,6 +229,30 @@ int hotld_main(int argc, char **argv)
                 return 2;
             }
             o.session = v;
+        } else if ((v = option_value(argc, argv, &i, "--dynamic-list"))) {
+            char *arg = xasprintf("--dynamic-list=%s", v);
+            int rc = export_option(&o.link, arg);
+            xfree(arg);
+            if (rc < 0)
+                return 2;
+        } else if (!strncmp(a, "-Wl,", 4) || !strcmp(a, "-Xlinker")) {
+            bool x = a[1] == 'X';
+            if (x && i + 1 >= argc)
+                return fprintf(stderr, "hotld: error: option -Xlinker needs a value\n"), 2;
+            const char *list = x ? argv[++i] : a + 4;
+            if (x && !strcmp(list, "--dynamic-list") && i + 2 < argc && !strcmp(argv[i + 1], "-Xlinker")) {
+                char *arg = xasprintf("--dynamic-list,%s", argv[i + 2]);
+                int rc = linker_options(&o.link, arg, "-Xlinker --dynamic-list");
+                xfree(arg);
+                i += 2;
+                if (rc < 0)
+                    return 2;
+            } else if (linker_options(&o.link, x ? list : a + 4, a) < 0) {
+                return 2;
+            }
+        } else if ((taken = export_option(&o.link, a)) != 0) {
+            if (taken < 0)
+                return 2;
         } else if (query_option(argc, argv, &i, &o)) {
             continue;
         } else if (!strcmp(a, "--status")) {

@@ -27,7 +27,7 @@ static int run_server(struct session_options *o, const char *path)
     crash_init(pg, pg->rollback);
     o->link.host = &pg->host;
     struct link *ld = link_new(&o->link);
-    if (link_load(ld) < 0) {
+    if (link_load(ld) < 0 || exports_publish(ld) < 0) {
         restart_with_tls_room(o);
         fprintf(stderr, "hotld: error: %s\n", last_error());
         return 1;

@@ -197,6 +197,25 @@ lua_check() {
         "cd $(q "$SD") && $(q "$HOTLD") --name lua $OBJS -lm --$args" "$in"
 }
 
+# require of a C module (cmod.c, built -shared): with -Wl,-E the module
+# finds lua_* in the interpreter, in the linked lua as under hotld (issue
+# 24); without it, both fail the same way.
+lua_c_module_check() {
+    local d=$TMP/cmod-$CC
+    rm -rf "$d" && mkdir -p "$d"
+    if ! $CC -shared -fPIC -I"$SRCPKG/src" -I"$B" "$SD/cmod.c" -o "$d/cmod.so" 2>"$d/cc.log" ||
+        ! gcc -Wl,-E -o "$d/lua-E" $OBJS -lm -ldl 2>>"$d/cc.log"; then
+        not_ok "lua-$CC-c-module-build" "$(tail_log "$d/cc.log")"; return
+    fi
+    local script='local m = require "cmod"; print(m.twice(21), m.version())'
+    run_both "lua-$CC-require-c-module" \
+        "cd $(q "$d") && LUA_CPATH='./?.so' exec -a lua ./lua-E -e $(q "$script")" \
+        "cd $(q "$d") && LUA_CPATH='./?.so' $(q "$HOTLD") --name lua -Wl,-E $OBJS -lm -ldl -- -e $(q "$script")"
+    run_both "lua-$CC-require-c-module-unexported" \
+        "cd $(q "$d") && LUA_CPATH='./?.so' exec -a lua $(q "$B/lua") -e $(q "$script")" \
+        "cd $(q "$d") && LUA_CPATH='./?.so' $(q "$HOTLD") --name lua $OBJS -lm -ldl -- -e $(q "$script")"
+}
+
 for CC in gcc clang; do
     if ! build_lua "$CC"; then
         not_ok "lua-$CC-build" "build failed, log $BUILD_LOG: $(tail_log "$BUILD_LOG")"
@@ -226,6 +245,7 @@ for CC in gcc clang; do
     lua_check require-l /dev/null -l greet -e 'print(greet.hello("-l"), greet.loaded_as)'
     lua_check require-E-fails /dev/null -E -l greet -e 'print(1)'
     lua_check version /dev/null -v
+    lua_c_module_check
     lua_check interactive "$SD/interactive.txt" -i
     lua_check stdin-dash "$SD/stdin_script.lua" - alpha "beta gamma"
     lua_check stdin-default "$SD/stdin_script.lua"

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The program's dynamic symbols (issue 24), against the executable gcc
+# links with ld.bfd: with -rdynamic (and each spelling of it, as hotld or
+# ld options, through -Wl, or -Xlinker), with --dynamic-list, and with
+# none. What dlsym finds of the program, and whether a plugin that
+# refers to the program's function and variable loads, must match; a
+# hidden function is never exported.
+set -u
+. "$HOTLD_ROOT/tests/lib.sh"
+. "$HOTLD_ROOT/tests/link/helpers.bash"
+
+need_tools tools gcc clang || true
+S=$LINK_SRC/exports
+for CC in gcc clang; do
+    B=$TMP/exports-$CC
+    mkdir -p "$B"
+    compile "$B/host.o" "$CC" -c "$S/host.c"
+    compile "$B/plugin.so" "$CC" -shared -fPIC "$S/plugin.c"
+    check_built "exports/$CC/host" "$B/host.o" && check_built "exports/$CC/plugin" "$B/plugin.so" || continue
+    # case NAME REFERENCE-FLAGS HOTLD-FLAGS...
+    case_() {
+        local name=$1 ref=$2; shift 2
+        # shellcheck disable=SC2086
+        if ! gcc $ref "$B/host.o" -ldl -o "$B/ref-$name" 2>"$B/ref-$name.log"; then
+            not_ok "exports/$CC/$name" "reference link failed: $(head -c 300 "$B/ref-$name.log")"; return
+        fi
+        local flags=""
+        [ $# -eq 0 ] || flags=$(q "$@")
+        run_both "exports/$CC/$name" "cd $(q "$B") && ./ref-$name ./plugin.so" \
+            "cd $(q "$B") && $HOT $flags host.o -ldl -- ./plugin.so"
+    }
+    case_ none ""
+    case_ rdynamic -rdynamic -rdynamic
+    case_ E -rdynamic -E
+    case_ export-dynamic -rdynamic --export-dynamic
+    case_ Wl-E -Wl,-E -Wl,-E
+    case_ Xlinker -rdynamic -Xlinker -export-dynamic
+    case_ dynamic-list "-Wl,--dynamic-list=$S/list.txt" --dynamic-list "$S/list.txt"
+    case_ Wl-dynamic-list "-Wl,--dynamic-list=$S/list.txt" "-Wl,--dynamic-list=$S/list.txt"
+done
+
+# Options hotld does not know through -Wl are refused, naming them.
+if $HOTLD -Wl,--frobnicate "$TMP/exports-gcc/host.o" >"$TMP/out" 2>"$TMP/err"; then
+    not_ok exports/unknown-linker-option "hotld accepted -Wl,--frobnicate"
+elif [ "$(wc -l <"$TMP/err")" = 1 ] && grep -q -- "--frobnicate" "$TMP/err"; then
+    ok exports/unknown-linker-option
+else
+    not_ok exports/unknown-linker-option "$(head -c 300 "$TMP/err")"
+fi

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# A plugin host under hotld -rdynamic (issue 24): the plugin, dlopened by
+# the program, resolves host_scale, host_gone and settings against the
+# symbols hotld exports, as against a linked -rdynamic executable's.
+# Reloads of api.o: a changed function reaches the plugin's calls; an
+# added one is found by dlsym; a variable that would move while the plugin
+# refers to it refuses the reload, naming the plugin, and leaves the
+# program as it was; a removed function the plugin still calls is said in
+# the report, the plugin keeps the old one, and dlsym no longer finds it.
+# Expected answers are C's: run = host_scale(settings), settings = 10.
+set -u
+. "$HOTLD_ROOT/tests/lib.sh"
+. "$HOTLD_ROOT/tests/reload/lib.bash"
+
+answer() { printf '%s' "$(qv run) $(qv gone) $(qv found) $(qv found "$QT" 2) $(qv found "$QT" 3)"; }
+
+test_plugins() {
+    local v
+    build main.o plugins/main.c -g
+    for v in 1 2 3 4; do build "api$v.o" plugins/api.c -g -DVER=$v; done
+    (cd "$W" && "$CC" -shared -fPIC "$RL_SRC/plugins/plugin.c" -o plugin.so) >"$W/plugin.log" 2>&1 ||
+        RL_BUILD_ERRORS="$RL_BUILD_ERRORS; plugin.so: $(head -c 300 "$W/plugin.log")"
+    builds_ok || return
+    (cd "$W" && "$CC" -rdynamic main.o api1.o -ldl -o linked) >"$W/link.log" 2>&1
+    check linked-as-c-says "20 7 1 0 1" \
+        "$(printf 'q x\n' | "$W/linked" "$W/plugin.so" | awk '$1 == "x" && $2 != "end" { $1 = ""; $2 = ""; printf "%s ", $0 }' | tr -s ' ' | sed 's/^ //; s/ $//')" \
+        "the gcc-linked -rdynamic program"
+    use api1.o api.o
+    session_start --session "$SNAME" -rdynamic main.o api.o -- "$W/plugin.so" || return
+    query
+    check first "20 7 1 0 1" "$(answer)" "run, gone, found scale/added/gone"
+    use api2.o api.o
+    reload
+    expect_reloaded changed-and-added api.o
+    query
+    check answers-after-change "30 7 1 1 1" "$(answer)" "after host_scale changed, host_added added"
+    use api3.o api.o
+    reload
+    expect_failed moved-variable-refused "plugin.so"
+    query
+    check refused-leaves-it "30 7 1 1 1" "$(answer)" "after the refused reload"
+    use api4.o api.o
+    reload
+    if [ "$R_RC" = 0 ] && [[ $R_OUT == *"reloaded api.o"* ]] &&
+        [[ $R_ERR == *"warning: 'host_gone' is gone from "*"plugin.so"*"keeps the old definition"* ]]; then
+        ok "$P/removed-said"
+    else
+        not_ok "$P/removed-said" "$(client_said)"
+    fi
+    query
+    check removed "30 7 1 1 0" "$(answer)" "after host_gone was removed"
+    session_stop
+}
+
+for_variants test_plugins gcc clang-O2 gcc-asan
