@@ -39,6 +39,29 @@ for CC in gcc clang; do
     case_ Wl-dynamic-list "-Wl,--dynamic-list=$S/list.txt" "-Wl,--dynamic-list=$S/list.txt"
 done
 
+# The program looks itself up (dladdr, dladdr1, backtrace_symbols and
+# _fd), with and without -rdynamic. File names and addresses are masked;
+# an offset from the file (no symbol) depends on the layout, and is too.
+mask() { sed -E 's/[^ (]*\(/(/; s/\[0x[0-9a-f]+\]/[ADDR]/; s/\(\+0x[0-9a-f]+\)/(+OFF)/'; }
+for CC in gcc clang; do
+    B=$TMP/selfsym-$CC
+    mkdir -p "$B"
+    compile "$B/selfsym.o" "$CC" -O0 -c "$S/selfsym.c"
+    check_built "selfsym/$CC/build" "$B/selfsym.o" || continue
+    for flag in -rdynamic none; do
+        f=${flag#none}
+        # shellcheck disable=SC2086
+        gcc $f "$B/selfsym.o" -ldl -o "$B/ref$f" && "$B/ref$f" | mask >"$B/ref$f.out"
+        # shellcheck disable=SC2086
+        $HOTLD $f "$B/selfsym.o" -ldl 2>"$B/hot$f.err" | mask >"$B/hot$f.out"
+        if [ -s "$B/ref$f.out" ] && cmp -s "$B/ref$f.out" "$B/hot$f.out"; then
+            ok "selfsym/$CC/$flag"
+        else
+            not_ok "selfsym/$CC/$flag" "$(diff "$B/ref$f.out" "$B/hot$f.out" | head -n 6 | tr '\n' ' ') $(head -c 200 "$B/hot$f.err")"
+        fi
+    done
+done
+
 # Options hotld does not know through -Wl are refused, naming them.
 if $HOTLD -Wl,--frobnicate "$TMP/exports-gcc/host.o" >"$TMP/out" 2>"$TMP/err"; then
     not_ok exports/unknown-linker-option "hotld accepted -Wl,--frobnicate"
