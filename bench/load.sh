@@ -117,7 +117,7 @@ build_many() {
 
 # ------------------------------------------------------------ measurement
 
-variants=(hotld bfd mold tcc floor)
+variants=(hotld hotlde bfd mold tcc floor)
 declare -A med           # med[workload.variant] = median ms, or a failure word
 failed=0
 fmt_size() { awk -v b="$1" 'BEGIN { if (b >= 1048576) printf "%.1fM", b / 1048576; else printf "%.0fK", b / 1024 }'; }
@@ -129,6 +129,8 @@ variant_cmds() {
     c2=()
     case $v in
     hotld) c1=("$hotld" "${objs[@]}" "${libs[@]}")
+           [ ${#args[@]} -eq 0 ] || c1+=(-- "${args[@]}") ;;
+    hotlde) c1=("$hotld" -rdynamic "${objs[@]}" "${libs[@]}")
            [ ${#args[@]} -eq 0 ] || c1+=(-- "${args[@]}") ;;
     bfd)   c1=(gcc -o "$run/x-bfd" "${objs[@]}" "${libs[@]}"); c2=("$run/x-bfd" "${args[@]}") ;;
     mold)  c1=(gcc -fuse-ld=mold -o "$run/x-mold" "${objs[@]}" "${libs[@]}")
@@ -168,7 +170,7 @@ measure() {
     local ok=() v
     for v in "${variants[@]}"; do
         variant_cmds "$v" "$run"
-        if [ "$v" = hotld ] && [ ! -x "$hotld" ]; then
+        if [[ $v == hotld* ]] && [ ! -x "$hotld" ]; then
             med[$w.$v]=missing; failed=1
             echo "bench: $w: $hotld not found (make build/hotld)" >&2
             continue
@@ -240,12 +242,13 @@ ratio() {   # ratio A B: A/B to 2 decimals, or "-" if either is not a number
 
 echo
 echo "hotld load benchmark: median wall time of $runs runs, start to exit, in ms"
-echo "  hotld = hotld OBJS;  bfd/mold/tcc = link OBJS -o x && ./x;  floor = ./x already linked"
+echo "  hotld = hotld OBJS;  -E = hotld -rdynamic OBJS (every symbol exported);"
+echo "  bfd/mold/tcc = link OBJS -o x && ./x;  floor = ./x already linked"
 echo "  objs, size = object files given and their total bytes; all built with gcc $cflags"
 echo "  $(gcc --version | head -n 1); $(mold --version | head -n 1); $(tcc -v 2>&1 | head -n 1)"
 echo
-printf '%-7s %5s %6s | %8s %8s %8s %8s %8s | %9s %10s %9s %11s | %s\n' \
-    workload objs size hotld bfd mold tcc floor bfd/hotld mold/hotld tcc/hotld hotld/floor "beats tcc"
+printf '%-7s %5s %6s | %8s %8s %8s %8s %8s %8s | %9s %10s %9s %11s %8s | %s\n' \
+    workload objs size hotld -E bfd mold tcc floor bfd/hotld mold/hotld tcc/hotld hotld/floor -E/hotld "beats tcc"
 for w in $workloads; do
     h=${med[$w.hotld]}
     beats=-
@@ -253,10 +256,10 @@ for w in $workloads; do
         beats=$(awk -v a="$h" -v b="${med[$w.tcc]}" 'BEGIN { print (a < b) ? "yes" : "no" }')
     fi
     read -r n sz <<<"${sizes[$w]}"
-    printf '%-7s %5s %6s | %8s %8s %8s %8s %8s | %9s %10s %9s %11s | %s\n' \
-        "$w" "$n" "$sz" "$h" "${med[$w.bfd]}" "${med[$w.mold]}" "${med[$w.tcc]}" "${med[$w.floor]}" \
-        "$(ratio "${med[$w.bfd]}" "$h")" "$(ratio "${med[$w.mold]}" "$h")" \
-        "$(ratio "${med[$w.tcc]}" "$h")" "$(ratio "$h" "${med[$w.floor]}")" "$beats"
+    printf '%-7s %5s %6s | %8s %8s %8s %8s %8s %8s | %9s %10s %9s %11s %8s | %s\n' \
+        "$w" "$n" "$sz" "$h" "${med[$w.hotlde]}" "${med[$w.bfd]}" "${med[$w.mold]}" "${med[$w.tcc]}" \
+        "${med[$w.floor]}" "$(ratio "${med[$w.bfd]}" "$h")" "$(ratio "${med[$w.mold]}" "$h")" \
+        "$(ratio "${med[$w.tcc]}" "$h")" "$(ratio "$h" "${med[$w.floor]}")" "$(ratio "${med[$w.hotlde]}" "$h")" "$beats"
 done
 echo
 for w in $workloads; do echo "  $w: ${descs[$w]}"; done
