@@ -1,11 +1,18 @@
 /* A plugin host: loads the plugin named by its argument, which calls back
  * into api.c (the object the test edits) by name, through the symbols
- * hotld exports (-rdynamic). */
+ * hotld exports (-rdynamic). Built as C, or as C++ (with the plugin). */
 #include <dlfcn.h>
 
 #include "rt.h"
 
 static int (*plugin_run)(void), (*plugin_gone)(void);
+
+/* The symbols' names in the dynamic symbol table: C++ mangles them. */
+#ifdef __cplusplus
+#define SYMBOL(c, cxx) cxx
+#else
+#define SYMBOL(c, cxx) c
+#endif
 
 static int found(const char *name)
 {
@@ -16,7 +23,8 @@ static void answer(const char *tag)
 {
     printf("%s run %d\n", tag, plugin_run());
     printf("%s gone %d\n", tag, plugin_gone());
-    printf("%s found %d %d %d\n", tag, found("host_scale"), found("host_added"), found("host_gone"));
+    printf("%s found %d %d %d\n", tag, found(SYMBOL("host_scale", "_Z10host_scalei")),
+           found(SYMBOL("host_added", "_Z10host_addedv")), found(SYMBOL("host_gone", "_Z9host_gonev")));
 }
 
 int main(int argc, char **argv)
