@@ -293,6 +293,7 @@ int commit(struct program *pg, struct plan *p)
     for (size_t i = 0; i < p->nremoved_objs; i++)
         strmap_slot(&live->by_name, p->removed_objs[i]->name)->value = NULL;
     rc |= update_references(pg, p);
+    rc |= plugin_refs_commit(p);
     rc |= patch_overwrites(p->overwrites, p->noverwrites);
     pg->generation++;
     return rc;

@@ -63,6 +63,17 @@ struct plan {
     struct pointer_scan pointers; /* to moved storage, rewritten */
     struct overwrite *overwrites; /* registry.c, vtables.c */
     size_t noverwrites, capoverwrites;
+    struct library_slot *library_slots; /* pluginrefs.c: rewritten at the commit */
+    size_t nlibrary_slots, caplibrary_slots;
+};
+
+/* A word of a library loaded since the program (its GOT slot, or data
+ * relocated against the program's symbol) that holds an exported
+ * variable's address: at the commit it gets the new one. */
+struct library_slot {
+    uintptr_t at;
+    uint64_t value;
+    int prot;                   /* the page's protection, kept */
 };
 
 /* registry.c: a new object's part of a registry section is copied over
@@ -70,8 +81,12 @@ struct plan {
  * cover (an overwrite, patch.h); -1 with fail() if it cannot be. */
 int plan_registries(struct program *pg, struct plan *p);
 /* pluginrefs.c: exported symbols that move or go while a library loaded
- * since refers to them: refused, or a warning */
+ * since refers to them: its words that hold the old address are planned
+ * (library_slots), one that cannot be followed refuses the reload, and
+ * one that goes is a warning */
 int plugin_refs_check(struct plan *p);
+/* At the commit, threads parked: the planned words get the new address. */
+int plugin_refs_commit(const struct plan *p);
 
 /* vtables.c: C++ vtables whose methods changed slots are copied over the
  * tables objects made earlier point to (overwrites); a vtable that

@@ -1,25 +1,25 @@
 /* Libraries loaded after the program (plugins, extension modules) bind to
  * its exported symbols by name when they are loaded (exports.c): their
- * GOT slots then hold the symbols' addresses. A reload must not make
- * those stale silently:
- *   - an exported variable that moves to new storage, while a library
- *     refers to it, refuses the reload, naming the library: its slots
- *     would go on reaching the old storage;
+ * GOT slots, and data relocated against such a symbol, then hold its
+ * address. A reload must not leave those stale:
+ *   - an exported variable that moves to new storage is followed: each
+ *     word of such a library whose relocation names it and which holds
+ *     the old address (plus the addend) is planned here, before the
+ *     threads are parked, and rewritten at the commit; a library that
+ *     refers to it with no such word left (it copied the address
+ *     elsewhere, or was never bound) refuses the reload, naming it;
  *   - an exported symbol that goes away while a library refers to it is
  *     said in the report: the library keeps the old definition.
  * Functions keep their first address across reloads, so a library's
  * calls reach the new code. */
 #include <link.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "databind.h"
+#include "patch.h"
 #include "plan.h"
 #include "util.h"
-
-struct ref_search {
-    const char *name;
-    const char *library;        /* the first library found referring to it */
-};
 
 /* A d_ptr of a library's dynamic section: ld.so relocates most in place,
  * not all (an offset is below the library's base). */
@@ -56,59 +56,95 @@ static bool read_dynamic(const struct dl_phdr_info *info, struct dyn_tables *t)
     return t->syms && t->strs;
 }
 
-/* Does a relocation of the library name name, undefined there? */
-static bool refers_to(const struct dyn_tables *t, const char *name)
+/* The protection of the library's page at addr: read-only once relocated
+ * if in its RELRO segment, else its PT_LOAD's. */
+static int page_prot(const struct dl_phdr_info *info, uintptr_t addr)
 {
-    for (int k = 0; k < 2; k++)
-        for (size_t i = 0; t->rela[k] && i < t->nrela[k]; i++) {
-            const Elf64_Sym *s = &t->syms[ELF64_R_SYM(t->rela[k][i].r_info)];
-            if (ELF64_R_SYM(t->rela[k][i].r_info) && s->st_shndx == SHN_UNDEF && !strcmp(t->strs + s->st_name, name))
-                return true;
-        }
-    return false;
+    int prot = PROT_READ | PROT_WRITE;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+        if (addr < start || addr - start >= ph->p_memsz)
+            continue;
+        if (ph->p_type == PT_GNU_RELRO)
+            return PROT_READ;
+        if (ph->p_type == PT_LOAD)
+            prot = (ph->p_flags & PF_R ? PROT_READ : 0) | (ph->p_flags & PF_W ? PROT_WRITE : 0) |
+                   (ph->p_flags & PF_X ? PROT_EXEC : 0);
+    }
+    return prot;
 }
 
-static int find_referrer(struct dl_phdr_info *info, size_t size, void *data)
+/* One symbol's search through the loaded libraries. */
+struct ref_search {
+    const char *name;
+    uintptr_t was, now;         /* its old and new address (now 0: it goes) */
+    struct plan *p;
+    const char *library;        /* the first library that refers to it */
+    const char *unfollowed;     /* one that refers to it with no word to follow */
+};
+
+/* The library's words relocated against q->name, an undefined symbol
+ * there; each that holds the old address is planned. Returns whether the
+ * library refers to the symbol at all. */
+static bool plan_words(const struct dl_phdr_info *info, const struct dyn_tables *t, struct ref_search *q)
+{
+    bool refers = false, followed = false;
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; t->rela[k] && i < t->nrela[k]; i++) {
+            const Elf64_Rela *r = &t->rela[k][i];
+            const Elf64_Sym *s = &t->syms[ELF64_R_SYM(r->r_info)];
+            uint32_t type = ELF64_R_TYPE(r->r_info);
+            if (!ELF64_R_SYM(r->r_info) || s->st_shndx != SHN_UNDEF || strcmp(t->strs + s->st_name, q->name))
+                continue;
+            refers = true;
+            uintptr_t at = info->dlpi_addr + r->r_offset;
+            uint64_t addend = type == R_X86_64_64 ? (uint64_t)r->r_addend : 0, have;
+            memcpy(&have, (const void *)at, 8);
+            if (!q->now || (type != R_X86_64_GLOB_DAT && type != R_X86_64_64) || have != q->was + addend)
+                continue;
+            struct library_slot slot = {at, q->now + addend, page_prot(info, at)};
+            ARRAY_PUSH(q->p->library_slots, q->p->nlibrary_slots, q->p->caplibrary_slots, slot);
+            followed = true;
+        }
+    if (refers && q->now && !followed && !q->unfollowed)
+        q->unfollowed = info->dlpi_name;
+    return refers;
+}
+
+static int visit_library(struct dl_phdr_info *info, size_t size, void *data)
 {
     struct ref_search *q = data;
     struct dyn_tables t;
     (void)size;
-    if (!info->dlpi_name[0] || !read_dynamic(info, &t) || !refers_to(&t, q->name))
-        return 0;
-    q->library = info->dlpi_name;
-    return 1;
-}
-
-/* The first loaded library that refers to name, or NULL. */
-static const char *library_referring_to(const char *name)
-{
-    struct ref_search q = {name, NULL};
-    dl_iterate_phdr(find_referrer, &q);
-    return q.library;
+    if (info->dlpi_name[0] && read_dynamic(info, &t) && plan_words(info, &t, q) && !q->library)
+        q->library = info->dlpi_name;
+    return 0;
 }
 
 /* What becomes of old's exported definitions in the new link: each that
- * moves, or goes, and that a library refers to, is refused or said. */
-static int check_object(const struct link *nl, const struct object *old, struct bind_result *binds)
+ * moves is followed in the libraries that refer to it, or refuses the
+ * reload; each that goes, while a library refers to it, is said. */
+static int check_object(struct plan *p, const struct object *old)
 {
     for (size_t j = 1; j < old->nsyms; j++) {
         const struct symbol *s = old->syms[j], *now;
-        const char *lib;
         if (!s->global || s->kind != SYM_DEFINED || s->file != old || !exports_has(s->name))
             continue;
-        now = strmap_get(&nl->symtab, s->name);
+        now = strmap_get(&p->nl->symtab, s->name);
         bool gone = !now || (now->kind != SYM_DEFINED && now->kind != SYM_COMMON);
         if (!gone && now->addr == s->addr)
             continue;
-        if (!(lib = library_referring_to(s->name)))
-            continue;
-        if (!gone)
-            return fail("exported variable '%s' of %s moves to new storage, and %s (loaded since) refers "
-                        "to it: reload refused; keep the variable's type, or restart",
-                        s->name, old->name, lib);
-        ARRAY_PUSH(binds->warnings, binds->nwarnings, binds->capwarnings,
-                   xasprintf("'%s' is gone from %s, but %s (loaded since) refers to it and keeps the old "
-                             "definition", s->name, old->name, lib));
+        struct ref_search q = {s->name, s->addr, gone ? 0 : now->addr, p, NULL, NULL};
+        dl_iterate_phdr(visit_library, &q);
+        if (q.unfollowed)
+            return fail("exported variable '%s' of %s moves to new storage, and %s (loaded since) holds "
+                        "its address where hotld cannot follow it: reload refused; keep the variable's "
+                        "type, or restart", s->name, old->name, q.unfollowed);
+        if (gone && q.library)
+            ARRAY_PUSH(p->binds.warnings, p->binds.nwarnings, p->binds.capwarnings,
+                       xasprintf("'%s' is gone from %s, but %s (loaded since) refers to it and keeps the "
+                                 "old definition", s->name, old->name, q.library));
     }
     return 0;
 }
@@ -118,7 +154,15 @@ int plugin_refs_check(struct plan *p)
     if (!exports_count())
         return 0;
     for (size_t i = 0; i < p->nl->nsuperseded; i++)
-        if (check_object(p->nl, p->nl->superseded[i], &p->binds) < 0)
+        if (check_object(p, p->nl->superseded[i]) < 0)
             return -1;
     return 0;
+}
+
+int plugin_refs_commit(const struct plan *p)
+{
+    int rc = 0;
+    for (size_t i = 0; i < p->nlibrary_slots; i++)
+        rc |= patch_write8(p->library_slots[i].at, p->library_slots[i].value, p->library_slots[i].prot);
+    return rc;
 }

@@ -88,6 +88,7 @@ static void free_plan(struct plan *p)
     bind_result_free(&p->binds);
     pointers_free(&p->pointers);
     xfree(p->overwrites);
+    xfree(p->library_slots);
     xfree(p->redirects);
     xfree(p->inside);
     activeness_free(&p->act);

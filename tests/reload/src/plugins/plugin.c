@@ -12,3 +12,4 @@ int host_gone(void);
 
 ENTRY int plugin_run(void) { return host_scale(settings); }
 ENTRY int plugin_gone(void) { return host_gone(); }
+ENTRY void plugin_set(int v) { settings = v; }
