@@ -18,12 +18,20 @@ struct dso *dso_new(const char *path, bool as_needed)
     /* An AS_NEEDED library that is already in the process costs nothing;
      * otherwise it is opened only if a symbol is still missing. */
     d->handle = dlopen(path, RTLD_NOW | RTLD_GLOBAL | (as_needed ? RTLD_NOLOAD : 0));
+    /* A library that calls back into the program (its functions are
+     * exported once it is linked, exports.c) binds those calls lazily,
+     * at the first. Its data references cannot wait: they fail here. */
+    char *why = d->handle || as_needed ? NULL : xstrdup(dlerror());
+    if (why && strstr(why, "undefined symbol"))
+        d->handle = dlopen(path, RTLD_LAZY | RTLD_GLOBAL);
     if (!d->handle && !as_needed) {
-        fail("%s: cannot load shared library: %s", path, dlerror());
+        fail("%s: cannot load shared library: %s", path, why);
+        xfree(why);
         xfree(d->path);
         xfree(d);
         return NULL;
     }
+    xfree(why);
     return d;
 }
 

@@ -40,16 +40,18 @@ static struct exports_object **objects;
 static size_t nobjects, capobjects;
 static struct strmap exported; /* name -> struct exports_object entry, as (obj << 32 | index) + 1 */
 
+static struct strmap wanted; /* names the link's libraries refer to, undefined there */
+
 /* Is s one the program exports? Defined here, global, visible, not
  * thread-local (an absolute symbol cannot say where a thread's copy is),
- * and chosen by the options. */
+ * and chosen by the options, or referred to by one of its libraries (as
+ * ld exports it for them). */
 static bool is_exported(const struct link_options *o, const struct symbol *s)
 {
-    if (o->exports == EXPORT_NONE || !s->global || s->hidden || s->type == STT_TLS ||
-        s->type == STT_SECTION || s->type == STT_FILE || (s->kind != SYM_DEFINED && s->kind != SYM_COMMON) ||
-        (s->sec && s->sec->discarded))
+    if (!s->global || s->hidden || s->type == STT_TLS || s->type == STT_SECTION || s->type == STT_FILE ||
+        (s->kind != SYM_DEFINED && s->kind != SYM_COMMON) || (s->sec && s->sec->discarded))
         return false;
-    if (o->exports == EXPORT_ALL)
+    if (o->exports == EXPORT_ALL || strmap_get(&wanted, s->name))
         return true;
     for (size_t i = 0; i < o->ndynamic_list; i++)
         if (!fnmatch(o->dynamic_list[i], s->name, 0))
@@ -179,8 +181,28 @@ static Elf64_Sym *exported_entry(const char *name)
     return v ? &objects[(v - 1) >> 32]->syms[(v - 1) & 0xffffffff] : NULL;
 }
 
+static void want(const char *name, const Elf64_Rela *r, void *ctx)
+{
+    (void)r, (void)ctx;
+    strmap_slot(&wanted, name)->value = (void *)1;
+}
+
+/* The names the link's libraries refer to and do not define (each
+ * library read once: reloads link the same ones). */
+static void note_wanted(const struct link *ld)
+{
+    for (size_t i = 0; i < ld->ndsos; i++) {
+        struct dso *d = ld->dsos[i];
+        struct link_map *lm = NULL;
+        if (d->handle && !d->wants_noted && dlinfo(d->handle, RTLD_DI_LINKMAP, &lm) == 0 && lm)
+            library_each_reference(lm->l_ld, lm->l_addr, want, NULL);
+        d->wants_noted = d->handle != NULL;
+    }
+}
+
 int exports_publish(struct link *ld)
 {
+    note_wanted(ld);
     struct symbol **fresh = NULL;
     size_t n = 0, cap = 0;
     for (size_t i = 0; i < ld->symtab.cap; i++) {

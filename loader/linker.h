@@ -188,6 +188,7 @@ struct dso {
     char *path;
     void *handle;               /* NULL until opened (AS_NEEDED) */
     bool as_needed;
+    bool wants_noted;           /* exports.c read what it refers to */
     uintptr_t span_lo, span_hi; /* its segments, once dso_holds asked */
 };
 
@@ -532,6 +533,12 @@ int exports_publish(struct link *ld);
 int exports_update(struct link *live);
 size_t exports_count(void);
 bool exports_has(const char *name); /* exported now */
+/* dynrefs.c: fn(name, relocation, ctx) for each relocation of a loaded
+ * library against a symbol it does not define */
+typedef void library_ref_fn(const char *name, const Elf64_Rela *r, void *ctx);
+void library_each_reference(const Elf64_Dyn *dynamic, uintptr_t base, library_ref_fn *fn, void *ctx);
+struct dl_phdr_info;
+const Elf64_Dyn *library_dynamic(const struct dl_phdr_info *info);
 /* dynlist.c: --dynamic-list FILE */
 int dynamic_list_read(struct link_options *o, const char *path);
 

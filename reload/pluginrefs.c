@@ -21,41 +21,6 @@
 #include "plan.h"
 #include "util.h"
 
-/* A d_ptr of a library's dynamic section: ld.so relocates most in place,
- * not all (an offset is below the library's base). */
-static uintptr_t dyn_address(const struct dl_phdr_info *info, uint64_t v)
-{
-    return v < info->dlpi_addr ? info->dlpi_addr + v : v;
-}
-
-struct dyn_tables {
-    const Elf64_Sym *syms;
-    const char *strs;
-    const Elf64_Rela *rela[2];
-    size_t nrela[2];
-};
-
-static bool read_dynamic(const struct dl_phdr_info *info, struct dyn_tables *t)
-{
-    memset(t, 0, sizeof *t);
-    for (int i = 0; i < info->dlpi_phnum; i++) {
-        if (info->dlpi_phdr[i].p_type != PT_DYNAMIC)
-            continue;
-        for (const Elf64_Dyn *d = (const Elf64_Dyn *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
-             d->d_tag != DT_NULL; d++) {
-            switch (d->d_tag) {
-            case DT_SYMTAB: t->syms = (const Elf64_Sym *)dyn_address(info, d->d_un.d_ptr); break;
-            case DT_STRTAB: t->strs = (const char *)dyn_address(info, d->d_un.d_ptr); break;
-            case DT_RELA: t->rela[0] = (const Elf64_Rela *)dyn_address(info, d->d_un.d_ptr); break;
-            case DT_RELASZ: t->nrela[0] = d->d_un.d_val / sizeof(Elf64_Rela); break;
-            case DT_JMPREL: t->rela[1] = (const Elf64_Rela *)dyn_address(info, d->d_un.d_ptr); break;
-            case DT_PLTRELSZ: t->nrela[1] = d->d_un.d_val / sizeof(Elf64_Rela); break;
-            }
-        }
-    }
-    return t->syms && t->strs;
-}
-
 /* The protection of the library's page at addr: read-only once relocated
  * if in its RELRO segment, else its PT_LOAD's. */
 static int page_prot(const struct dl_phdr_info *info, uintptr_t addr)
@@ -82,43 +47,43 @@ struct ref_search {
     struct plan *p;
     const char *library;        /* the first library that refers to it */
     const char *unfollowed;     /* one that refers to it with no word to follow */
+    const struct dl_phdr_info *info; /* the library being visited */
+    bool refers, followed;      /* whether it refers to it, and was followed */
 };
 
-/* The library's words relocated against q->name, an undefined symbol
- * there; each that holds the old address is planned. Returns whether the
- * library refers to the symbol at all. */
-static bool plan_words(const struct dl_phdr_info *info, const struct dyn_tables *t, struct ref_search *q)
+/* A relocation of the library being visited against a symbol it does not
+ * define: if it names q's and its word holds the old address (plus the
+ * addend), the word is planned. */
+static void plan_word(const char *name, const Elf64_Rela *r, void *ctx)
 {
-    bool refers = false, followed = false;
-    for (int k = 0; k < 2; k++)
-        for (size_t i = 0; t->rela[k] && i < t->nrela[k]; i++) {
-            const Elf64_Rela *r = &t->rela[k][i];
-            const Elf64_Sym *s = &t->syms[ELF64_R_SYM(r->r_info)];
-            uint32_t type = ELF64_R_TYPE(r->r_info);
-            if (!ELF64_R_SYM(r->r_info) || s->st_shndx != SHN_UNDEF || strcmp(t->strs + s->st_name, q->name))
-                continue;
-            refers = true;
-            uintptr_t at = info->dlpi_addr + r->r_offset;
-            uint64_t addend = type == R_X86_64_64 ? (uint64_t)r->r_addend : 0, have;
-            memcpy(&have, (const void *)at, 8);
-            if (!q->now || (type != R_X86_64_GLOB_DAT && type != R_X86_64_64) || have != q->was + addend)
-                continue;
-            struct library_slot slot = {at, q->now + addend, page_prot(info, at)};
-            ARRAY_PUSH(q->p->library_slots, q->p->nlibrary_slots, q->p->caplibrary_slots, slot);
-            followed = true;
-        }
-    if (refers && q->now && !followed && !q->unfollowed)
-        q->unfollowed = info->dlpi_name;
-    return refers;
+    struct ref_search *q = ctx;
+    if (strcmp(name, q->name))
+        return;
+    q->refers = true;
+    uint32_t type = ELF64_R_TYPE(r->r_info);
+    uintptr_t at = q->info->dlpi_addr + r->r_offset;
+    uint64_t addend = type == R_X86_64_64 ? (uint64_t)r->r_addend : 0, have;
+    memcpy(&have, (const void *)at, 8);
+    if (!q->now || (type != R_X86_64_GLOB_DAT && type != R_X86_64_64) || have != q->was + addend)
+        return;
+    struct library_slot slot = {at, q->now + addend, page_prot(q->info, at)};
+    ARRAY_PUSH(q->p->library_slots, q->p->nlibrary_slots, q->p->caplibrary_slots, slot);
+    q->followed = true;
 }
 
 static int visit_library(struct dl_phdr_info *info, size_t size, void *data)
 {
     struct ref_search *q = data;
-    struct dyn_tables t;
     (void)size;
-    if (info->dlpi_name[0] && read_dynamic(info, &t) && plan_words(info, &t, q) && !q->library)
+    if (!info->dlpi_name[0])
+        return 0;
+    q->info = info;
+    q->refers = q->followed = false;
+    library_each_reference(library_dynamic(info), info->dlpi_addr, plan_word, q);
+    if (q->refers && !q->library)
         q->library = info->dlpi_name;
+    if (q->refers && q->now && !q->followed && !q->unfollowed)
+        q->unfollowed = info->dlpi_name;
     return 0;
 }
 
@@ -135,7 +100,7 @@ static int check_object(struct plan *p, const struct object *old)
         bool gone = !now || (now->kind != SYM_DEFINED && now->kind != SYM_COMMON);
         if (!gone && now->addr == s->addr)
             continue;
-        struct ref_search q = {s->name, s->addr, gone ? 0 : now->addr, p, NULL, NULL};
+        struct ref_search q = {s->name, s->addr, gone ? 0 : now->addr, p, NULL, NULL, NULL, false, false};
         dl_iterate_phdr(visit_library, &q);
         if (q.unfollowed)
             return fail("exported variable '%s' of %s moves to new storage, and %s (loaded since) holds "

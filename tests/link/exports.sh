@@ -39,6 +39,21 @@ for CC in gcc clang; do
     case_ Wl-dynamic-list "-Wl,--dynamic-list=$S/list.txt" "-Wl,--dynamic-list=$S/list.txt"
 done
 
+# A library on the command line that calls back into the program: ld
+# exports what it refers to (app_log), without -rdynamic.
+for CC in gcc clang; do
+    B=$TMP/callback-$CC
+    mkdir -p "$B"
+    compile "$B/callback.o" "$CC" -c "$S/callback.c"
+    compile "$B/libcb.so" "$CC" -shared -fPIC "$S/libcb.c"
+    check_built "callback/$CC/build" "$B/callback.o" && check_built "callback/$CC/lib" "$B/libcb.so" || continue
+    if gcc "$B/callback.o" -L"$B" -lcb -ldl -Wl,-rpath,"$B" -o "$B/ref" 2>"$B/ref.log"; then
+        run_both "callback/$CC" "$(q "$B/ref")" "$HOT $(q "$B/callback.o") -L$(q "$B") -lcb -ldl"
+    else
+        not_ok "callback/$CC" "reference link failed: $(head -c 300 "$B/ref.log")"
+    fi
+done
+
 # The program looks itself up (dladdr, dladdr1, backtrace_symbols and
 # _fd), with and without -rdynamic. File names and addresses are masked;
 # an offset from the file (no symbol) depends on the layout, and is too.
