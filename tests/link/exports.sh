@@ -11,12 +11,19 @@ set -u
 
 need_tools tools gcc clang || true
 S=$LINK_SRC/exports
-for CC in gcc clang; do
-    B=$TMP/exports-$CC
+
+# build_pair SET PROGRAM LIBRARY: with $CC, $B=$TMP/SET-$CC gets
+# PROGRAM.o and libLIBRARY.so from $S's sources; false if either failed.
+build_pair() {
+    B=$TMP/$1-$CC
     mkdir -p "$B"
-    compile "$B/host.o" "$CC" -c "$S/host.c"
-    compile "$B/plugin.so" "$CC" -shared -fPIC "$S/plugin.c"
-    check_built "exports/$CC/host" "$B/host.o" && check_built "exports/$CC/plugin" "$B/plugin.so" || continue
+    compile "$B/$2.o" "$CC" -c "$S/$2.c"
+    compile "$B/lib$3.so" "$CC" -shared -fPIC "$S/$3.c"
+    check_built "$1/$CC/$2" "$B/$2.o" && check_built "$1/$CC/lib$3" "$B/lib$3.so"
+}
+
+for CC in gcc clang; do
+    build_pair exports host plugin || continue
     # case NAME REFERENCE-FLAGS HOTLD-FLAGS...
     case_() {
         local name=$1 ref=$2; shift 2
@@ -26,8 +33,8 @@ for CC in gcc clang; do
         fi
         local flags=""
         [ $# -eq 0 ] || flags=$(q "$@")
-        run_both "exports/$CC/$name" "cd $(q "$B") && ./ref-$name ./plugin.so" \
-            "cd $(q "$B") && $HOT $flags host.o -ldl -- ./plugin.so"
+        run_both "exports/$CC/$name" "cd $(q "$B") && ./ref-$name ./libplugin.so" \
+            "cd $(q "$B") && $HOT $flags host.o -ldl -- ./libplugin.so"
     }
     case_ none ""
     case_ rdynamic -rdynamic -rdynamic
@@ -42,11 +49,7 @@ done
 # A library on the command line that calls back into the program: ld
 # exports what it refers to (app_log), without -rdynamic.
 for CC in gcc clang; do
-    B=$TMP/callback-$CC
-    mkdir -p "$B"
-    compile "$B/callback.o" "$CC" -c "$S/callback.c"
-    compile "$B/libcb.so" "$CC" -shared -fPIC "$S/libcb.c"
-    check_built "callback/$CC/build" "$B/callback.o" && check_built "callback/$CC/lib" "$B/libcb.so" || continue
+    build_pair callback callback cb || continue
     if gcc "$B/callback.o" -L"$B" -lcb -ldl -Wl,-rpath,"$B" -o "$B/ref" 2>"$B/ref.log"; then
         run_both "callback/$CC" "$(q "$B/ref")" "$HOT $(q "$B/callback.o") -L$(q "$B") -lcb -ldl"
     else
