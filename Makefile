@@ -20,8 +20,8 @@ CPPFLAGS += -D_GNU_SOURCE -Ibuild $(addprefix -I,$(LAYERS)) -Iinclude $(DWARF_CF
 LDLIBS  := -ldwarf -lelf -lffi -lreadline -ldl -lgcc_s -lpthread
 # GDB finds the JIT interface through the dynamic symbol table, which
 # survives strip. The program's objects and libraries call hotld's
-# sigaction and kin (base/signals.c), and dladdr and kin (session/
-# selfsym.c): exported, they come first.
+# sigaction and kin (base/signals.c), and dladdr and kin (base/
+# findself.c): exported, they come first.
 LDFLAGS += -Wl,--export-dynamic-symbol=__jit_debug_register_code \
            -Wl,--export-dynamic-symbol=__jit_debug_descriptor \
            $(foreach f,sigaction __sigaction signal bsd_signal ssignal sysv_signal __sysv_signal sigset \

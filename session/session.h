@@ -88,6 +88,8 @@ void hotld_poll_impl(void);
 /* api.c: the __hotld_* symbols the program's links bind to; the
  * program's reload hooks, run after each reload. */
 void define_host_symbols(struct program *pg);
+/* selfsym.c: dladdr and kin answer for the program's image */
+void selfsym_init(void);
 void run_callbacks(void);
 
 /* start.c: run the program as __libc_start_main would. */
