@@ -120,6 +120,18 @@ __attribute__((noinline, used)) void hotld_reload_done(int rc)
     __asm__ volatile("" : : "r"(rc) : "memory");
 }
 
+/* Never silent: processes forked from the program keep their code. */
+static void append_children_warning(char **report)
+{
+    char *w = children_reload_warning();
+    if (!w)
+        return;
+    char *both = xasprintf("%s\n%s", *report, w);
+    xfree(*report);
+    xfree(w);
+    *report = both;
+}
+
 static int apply_reload(struct link_options *opts, char **report)
 {
     struct strmap clean = {0};
@@ -134,6 +146,8 @@ static int apply_reload(struct link_options *opts, char **report)
     }
     int rc = reload_apply(&the_session.program, quick ? &fast : opts, report);
     opts->clean = NULL;
+    if (rc > 0)
+        append_children_warning(report);
     if (rc >= 0) {
         tracker_settle();
         if (!quick)

@@ -73,6 +73,10 @@ static char *status_text(bool vars)
         sb_printf(&sb, "  %-50s generation %u, image at 0x%lx\n", objs[i]->name, program_version_of(pg, objs[i]),
                   (unsigned long)objs[i]->link->image->base);
     xfree(objs);
+    struct strbuf pids = {0};
+    if (children_running(&pids))
+        sb_printf(&sb, "  processes forked from the program, which reloads do not reach: %s\n", pids.s);
+    xfree(pids.s);
     if (vars)
         vars_text(&sb, pg);
     pthread_mutex_unlock(&pg->lock);

@@ -26,6 +26,7 @@ static int run_server(struct session_options *o, const char *path)
     pg->rollback = o->rollback < 0 ? o->watch : o->rollback;
     crash_init(pg, pg->rollback);
     selfsym_init();
+    children_init();
     o->link.host = &pg->host;
     struct link *ld = link_new(&o->link);
     if (link_load(ld) < 0 || exports_publish(ld) < 0) {

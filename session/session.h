@@ -90,6 +90,12 @@ void hotld_poll_impl(void);
 void define_host_symbols(struct program *pg);
 /* selfsym.c: dladdr and kin answer for the program's image */
 void selfsym_init(void);
+/* children.c: processes forked from the program, which reloads do not
+ * reach (yet): noted at fork, named in reports and --status */
+struct strbuf;
+void children_init(void);
+size_t children_running(struct strbuf *pids);
+char *children_reload_warning(void); /* NULL if there are none */
 void run_callbacks(void);
 
 /* start.c: run the program as __libc_start_main would. */

@@ -1,0 +1,3 @@
+#include "rt.h"
+
+RELOADABLE int work(void) { return opaque_int(VER); }
