@@ -219,6 +219,22 @@ static uint64_t type_size(Dwarf_Debug dbg, Dwarf_Off off, int depth)
     return size;
 }
 
+/* Arrays with no element to copy (a flexible array member, or [0]): the
+ * same if neither has any and their elements are of the same type (tag,
+ * name and size; nothing is copied, so nothing more is compared). */
+static enum type_verdict no_elements(Dwarf_Debug odbg, Dwarf_Off oe, uint64_t olen, uint64_t ostride,
+                                     Dwarf_Debug ndbg, Dwarf_Off ne, uint64_t nlen, uint64_t nstride)
+{
+    Dwarf_Die od = die_strip(odbg, oe), nd = die_strip(ndbg, ne);
+    bool same = od && nd && olen == nlen && ostride == nstride && die_tag(od) == die_tag(nd) &&
+                !strcmp(die_name(od), die_name(nd));
+    if (od)
+        dwarf_dealloc_die(od);
+    if (nd)
+        dwarf_dealloc_die(nd);
+    return same ? TYPES_IDENTICAL : TYPES_MIGRATABLE;
+}
+
 static enum type_verdict array_types(struct match *m, Dwarf_Die od, Dwarf_Die nd, struct side o,
                                      struct side n, const char *path, int depth)
 {
@@ -237,7 +253,7 @@ static enum type_verdict array_types(struct match *m, Dwarf_Die od, Dwarf_Die nd
     uint64_t ostride = type_size(o.dbg, oe, depth), nstride = type_size(n.dbg, ne, depth);
     uint64_t count = (odims[0] < ndims[0] ? odims[0] : ndims[0]) * inner;
     if (!count)
-        return TYPES_MIGRATABLE;
+        return no_elements(o.dbg, oe, odims[0], ostride, n.dbg, ne, ndims[0], nstride);
     char sub[256];
     snprintf(sub, sizeof sub, "%s[]", path);
     size_t first = m->plan->nops, first_anchor = m->plan->nanchors;
