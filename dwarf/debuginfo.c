@@ -40,6 +40,7 @@ struct debug_info {
     size_t ntypes, captypes;
     uint64_t *pointees;         /* what pointer and reference types lead to */
     size_t npointees, cappointees;
+    size_t unit_len;            /* the walked unit's file name's length */
 };
 
 Dwarf_Debug debug_info_dbg(const struct debug_info *di)
@@ -195,8 +196,9 @@ static void note_variable(struct debug_info *di, Dwarf_Die die, uint64_t addr_ba
     v.type = type;
     v.constant = die_type_is_const(di->dbg, type);
     v.name = name;
-    v.key = die_flag(die, DW_AT_external) || die_flag(die, DW_AT_specification) ? xstrdup(name)
-                                                                          : xasprintf("%s:%s", scope, name);
+    bool external = die_flag(die, DW_AT_external) || die_flag(die, DW_AT_specification);
+    v.key = external ? xstrdup(name) : xasprintf("%s:%s", scope, name);
+    v.in_unit = external || strlen(scope) < di->unit_len ? NULL : xstrdup(v.key + di->unit_len);
     ARRAY_PUSH(di->vars, di->nvars, di->capvars, v);
 }
 
@@ -306,6 +308,8 @@ static void walk(struct debug_info *di, Dwarf_Die die, uint64_t addr_base, const
                      tag == DW_TAG_namespace || tag == DW_TAG_compile_unit;
         if (opens && depth < 64 && (child = die_first_child(die))) {
             char *inner = inner_scope(di, die, tag, scope, blocks);
+            if (tag == DW_TAG_compile_unit)
+                di->unit_len = strlen(inner);
             walk(di, child, addr_base, inner, depth + 1);
             xfree(inner);
         }
@@ -465,8 +469,10 @@ void debug_info_close(struct debug_info *di)
     xfree(di->syms);
     xfree((void *)di->info.r);
     xfree((void *)di->addr.r);
-    for (size_t i = 0; i < di->nvars; i++)
+    for (size_t i = 0; i < di->nvars; i++) {
         xfree(di->vars[i].key);
+        xfree(di->vars[i].in_unit);
+    }
     xfree(di->vars);
     xfree(di->funcs);
     for (size_t i = 0; i < di->ntypes; i++) {

@@ -32,6 +32,9 @@ struct debug_var {
     const char *name;
     char *key;                  /* external: the name; else with its scope,
                                    "file.c:name", "file.c:function{1}:name" */
+    char *in_unit;              /* not external: the key past the unit's file
+                                   name (":name", ":function{1}:name"),
+                                   for an object rebuilt from a renamed file */
     bool constant;              /* const-qualified (an array: its elements) */
 };
 

@@ -32,6 +32,7 @@ struct var {
     size_t baselen;         /* name length without a ".N" suffix */
     unsigned occurrence;    /* among the object's variables of that name */
     const char *key;        /* its DWARF scope key, if the object has DWARF */
+    const char *in_unit;    /* that key past the unit's file name */
 };
 
 static bool is_state_section(const struct section *s)
@@ -93,7 +94,7 @@ static struct var *collect(struct object *obj, const struct debug_info *di, size
         const struct debug_var *dv = dwarf_var(di, obj, s);
         if (dv && dv->constant && s->sec->type != SHT_NOBITS)
             continue; /* a constant the file gives: the new version's value, wherever it is */
-        struct var cur = {s, base_length(s->name), 0, dv ? dv->key : NULL};
+        struct var cur = {s, base_length(s->name), 0, dv ? dv->key : NULL, dv ? dv->in_unit : NULL};
         for (size_t j = 0; j < *n; j++)
             cur.occurrence += same_base(&v[j], &cur);
         v[(*n)++] = cur;
@@ -106,14 +107,34 @@ static int by_name(const void *a, const void *b)
     return strcmp(((const struct var *)a)->sym->name, ((const struct var *)b)->sym->name);
 }
 
+/* The one old variable whose key past the unit's file name is want's:
+ * the object rebuilt from a file of another name (a.c's copy a_v2.c
+ * compiled to a.o) keeps its statics. NULL if none, or several (an ld -r
+ * object of several files). */
+static struct var *find_in_renamed_unit(struct var *v, size_t n, const struct var *want)
+{
+    struct var *found = NULL;
+    for (size_t i = 0; want->in_unit && i < n; i++)
+        if (v[i].in_unit && !strcmp(v[i].in_unit, want->in_unit)) {
+            if (found)
+                return NULL;
+            found = &v[i];
+        }
+    return found;
+}
+
 /* The old variable matching want: by DWARF scope key when both have one
  * (a function static stays itself when another function gains one of the
- * same name), else by name and occurrence. */
+ * same name), or by that key within a renamed unit, else by name and
+ * occurrence. */
 static struct var *find(struct var *v, size_t n, const struct var *want)
 {
     for (size_t i = 0; want->key && i < n; i++)
         if (v[i].key && !strcmp(v[i].key, want->key))
             return &v[i];
+    struct var *renamed = find_in_renamed_unit(v, n, want);
+    if (renamed)
+        return renamed;
     for (size_t i = 0; i < n; i++)
         if (!(want->key && v[i].key) && same_base(&v[i], want) && v[i].occurrence == want->occurrence)
             return &v[i];
