@@ -1,10 +1,13 @@
 #!/bin/sh
 # Install the Debian packages hotld needs to build, test and benchmark.
 # Only missing packages are installed, so this is cheap to run every time.
+# The last line's -dev packages are for CPython's extension modules (ssl,
+# sqlite3, zlib, bz2, lzma; ctypes uses libffi-dev) in tests/thirdparty/cpython.sh.
 set -e
 PKGS="gcc g++ clang make pkg-config libelf-dev libdwarf-dev gdb binutils \
       mold tcc dpkg-dev xz-utils libclang-rt-dev python3 lldb-14 \
-      libffi-dev libreadline-dev chromium"
+      libffi-dev libreadline-dev chromium \
+      libssl-dev libsqlite3-dev zlib1g-dev libbz2-dev liblzma-dev"
 [ "$#" -gt 0 ] && PKGS="$PKGS $*"
 missing=""
 for p in $PKGS; do
