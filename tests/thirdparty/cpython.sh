@@ -109,6 +109,10 @@ build_cpython() {
     tmp=$B.tmp.$$
     rm -rf "$tmp" && mkdir -p "$tmp" || return 1
     (
+        # Run by make test-real, this is a child of make: CPython's make
+        # must not join its jobserver, nor print "make[1]: Entering
+        # directory" lines into the commands read from its output.
+        unset MAKEFLAGS MFLAGS MAKELEVEL
         cp -a "$SRCPKG"/. "$tmp"/ || exit 1
         cd "$tmp" || exit 1
         echo "== ./configure $CONFIGURE_FLAGS"
@@ -126,7 +130,7 @@ build_cpython() {
         [ "$(wc -l <link.txt)" -eq 1 ] || { echo "== several link lines for python"; exit 1; }
         link_args "$(cat link.txt)" >hotld-args.txt 2>dropped.txt || exit 1
         grep -qx Programs/python.o hotld-args.txt && grep -qx -- -export-dynamic hotld-args.txt || exit 1
-        make -n -W Python/bltinmodule.c Python/bltinmodule.o >cc-bltinmodule.txt || exit 1
+        make --no-print-directory -n -W Python/bltinmodule.c Python/bltinmodule.o >cc-bltinmodule.txt || exit 1
         grep -q -- '-o Python/bltinmodule.o Python/bltinmodule.c' cc-bltinmodule.txt || exit 1
         # The same link without the export option, as a reference for the
         # failing import.
