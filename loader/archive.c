@@ -1,7 +1,6 @@
-/* ar archives: libelf reads the archive symbol index (the "/" member) and
- * extracts members; we keep a hash of the index so that resolution can ask
- * "which member defines NAME?" in constant time. Members are read only when
- * pulled, as GNU ld does. */
+/* ar archives: libelf reads the archive symbol index (the "/" member),
+ * which resolution walks in its order as GNU ld does, and extracts
+ * members. Members are read only when pulled. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,13 +138,22 @@ struct archive *archive_open(const char *name, struct file_data file, Elf *elf)
     ar->file = file;
     ar->elf = elf;
     ar->arsyms = syms;
-    for (size_t i = 0; syms && i < n && syms[i].as_name; i++) {
-        ar->narsyms = i + 1;
-        struct strmap_slot *s = strmap_slot(&ar->index, syms[i].as_name);
-        if (!s->value)
-            s->value = (void *)(uintptr_t)(syms[i].as_off + 1);
-    }
+    while (syms && ar->narsyms < n && syms[ar->narsyms].as_name)
+        ar->narsyms++; /* libelf ends the index with an entry of no name */
     return ar;
+}
+
+int archive_each_indexed_member(struct archive *ar, int (*fn)(struct archive *ar, size_t offset, void *ctx),
+                                void *ctx)
+{
+    for (size_t i = 0; i < ar->narsyms; i++) {
+        if (i && ar->arsyms[i].as_off == ar->arsyms[i - 1].as_off)
+            continue;
+        int rc = fn(ar, ar->arsyms[i].as_off, ctx);
+        if (rc)
+            return rc;
+    }
+    return 0;
 }
 
 /* Close an archive no member was pulled from: only its name and hash stay
@@ -156,7 +164,6 @@ void archive_release_if_unused(struct archive *ar)
         return;
     if (!ar->file.mapped)
         archive_hash(ar);
-    strmap_free(&ar->index);
     ar->arsyms = NULL;
     ar->narsyms = 0;
     elf_end(ar->elf);
@@ -214,6 +221,15 @@ bool archive_has_pulled(const struct archive *ar, size_t offset)
     return pulled_at(ar, offset) != NULL;
 }
 
+char *archive_member_name(const struct archive *ar, size_t offset, const char *header_name)
+{
+    char key[24];
+    snprintf(key, sizeof key, "%lx", (unsigned long)offset);
+    uintptr_t rank = (uintptr_t)strmap_get(&ar->twins, key);
+    return rank ? xasprintf("%s(%s#%lu)", ar->name, header_name, (unsigned long)rank)
+                : xasprintf("%s(%s)", ar->name, header_name);
+}
+
 /* The member at offset, read once; *fresh says whether this call read it. */
 struct object *archive_extract(struct archive *ar, size_t offset, bool *fresh)
 {
@@ -229,11 +245,7 @@ struct object *archive_extract(struct archive *ar, size_t offset, bool *fresh)
     Elf_Arhdr *h = m ? elf_getarhdr(m) : NULL;
     if (!h)
         return fail("%s: bad member header at offset %zu: %s", ar->name, offset, elf_errmsg(-1)), NULL;
-    char key_twin[24];
-    snprintf(key_twin, sizeof key_twin, "%lx", (unsigned long)offset);
-    uintptr_t rank = (uintptr_t)strmap_get(&ar->twins, key_twin);
-    char *name = rank ? xasprintf("%s(%s#%lu)", ar->name, h->ar_name, (unsigned long)rank)
-                      : xasprintf("%s(%s)", ar->name, h->ar_name);
+    char *name = archive_member_name(ar, offset, h->ar_name);
     obj = object_read(name, m);
     xfree(name);
     if (!obj) {

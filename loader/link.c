@@ -65,7 +65,6 @@ static void free_archive(struct archive *ar)
 {
     strmap_free_owning_keys(&ar->pulled);
     strmap_free_owning_keys(&ar->twins);
-    strmap_free(&ar->index);
     if (ar->elf)
         elf_end(ar->elf);
     file_release(&ar->file);
@@ -149,6 +148,21 @@ int link_add_object(struct link *ld, struct object *obj)
     if (object_check_relocs(obj) < 0 || comdat_select(ld, obj) < 0)
         return -1;
     return symtab_add_object(ld, obj);
+}
+
+static int add_member(struct archive *ar, size_t off, void *ctx)
+{
+    bool fresh;
+    struct object *obj = archive_extract(ar, off, &fresh);
+    return !obj || (fresh && link_add_object(ctx, obj) < 0) ? -1 : 0;
+}
+
+int link_add_all_members(struct link *ld)
+{
+    for (size_t a = 0; a < ld->narchives; a++)
+        if (archive_each_indexed_member(ld->archives[a], add_member, ld) < 0)
+            return -1;
+    return 0;
 }
 
 static int by_object_name(const void *a, const void *b)

@@ -175,8 +175,7 @@ struct archive {
     Elf *elf;
     uint64_t hash;              /* content hash, once computed */
     bool hashed;
-    struct strmap index;        /* symbol name -> member offset + 1 */
-    Elf_Arsym *arsyms;          /* the index in its order (libelf's) */
+    Elf_Arsym *arsyms;          /* the symbol index in its order (libelf's) */
     size_t narsyms;
     struct strmap pulled;       /* member offset -> object, as hex key */
     struct strmap twins;        /* member offset (hex) -> its rank among
@@ -384,6 +383,14 @@ bool section_is_loadable(const struct section *s);
 struct archive *archive_open(const char *name, struct file_data file, Elf *elf);
 struct object *archive_extract(struct archive *ar, size_t offset, bool *fresh);
 bool archive_has_pulled(const struct archive *ar, size_t offset);
+/* "lib.a(foo.o)", or "lib.a(foo.o#2)" for the second member of that name;
+ * to free. */
+char *archive_member_name(const struct archive *ar, size_t offset, const char *header_name);
+/* fn(ar, offset, ctx) for each member the symbol index names, in its
+ * order, once per run of entries naming it; stops at fn's first
+ * non-zero answer, and returns it. */
+int archive_each_indexed_member(struct archive *ar, int (*fn)(struct archive *ar, size_t offset, void *ctx),
+                                void *ctx);
 bool archive_member_defines(struct archive *ar, size_t offset, const char *name);
 uint64_t archive_hash(struct archive *ar);
 void archive_release_if_unused(struct archive *ar);
@@ -525,6 +532,10 @@ void link_free(struct link *ld);
 void link_trim(struct link *ld);
 void object_retire(struct object *obj);
 int link_add_object(struct link *ld, struct object *obj);
+/* Every member each archive's symbol index names, as if each were needed
+ * (what `size libz.a` shows; the fuzz target's link); stops at the first
+ * that cannot be added. */
+int link_add_all_members(struct link *ld);
 /* The objects of ld as they are now (by_name), sorted by name; to free. */
 struct object **link_current_objects(const struct link *ld, size_t *n);
 

@@ -69,9 +69,32 @@ static void keep_members(struct link *ld, const struct archive *ar)
     }
 }
 
+/* A member of a changed archive (at offset): read again if the program
+ * had loaded it and it changed; unchanged ones stay, new ones are pulled
+ * later, only if a symbol needs them. */
+static int reread_member(struct archive *ar, size_t off, void *ctx)
+{
+    struct link *ld = ctx;
+    bool fresh;
+    Elf *probe;
+    if (elf_rand(ar->elf, off) != off || !(probe = elf_begin(-1, ELF_C_READ_MMAP, ar->elf)))
+        return 0;
+    Elf_Arhdr *h = elf_getarhdr(probe);
+    size_t size;
+    const char *bytes = elf_rawfile(probe, &size);
+    char *name = h ? archive_member_name(ar, off, h->ar_name) : NULL;
+    bool loaded = name && live_object(ld, name) && !strmap_get(&ld->seen, name);
+    bool same = loaded && incremental_unchanged(ld, name, hash_bytes(bytes, bytes ? size : 0), NULL);
+    xfree(name);
+    elf_end(probe);
+    if (!loaded || same)
+        return 0;
+    struct object *obj = archive_extract(ar, off, &fresh);
+    return !obj || (fresh && link_add_object(ld, obj) < 0) ? -1 : 0;
+}
+
 /* Members of a changed archive that the program had loaded: unchanged
- * ones stay, changed ones are read again. New members are pulled later,
- * only if a symbol needs them. */
+ * ones stay, changed ones are read again. */
 static int incremental_archive(struct link *ld, struct archive *ar)
 {
     struct archive *was = strmap_get(&ld->opts->live->archives_by_name, ar->name);
@@ -80,29 +103,7 @@ static int incremental_archive(struct link *ld, struct archive *ar)
         keep_members(ld, ar);
         return 0;
     }
-    for (size_t i = 0; i < ar->index.cap; i++) {
-        uintptr_t off = (uintptr_t)ar->index.slots[i].value;
-        if (!ar->index.slots[i].key || !off)
-            continue;
-        bool fresh;
-        Elf *probe;
-        if (elf_rand(ar->elf, off - 1) != off - 1 || !(probe = elf_begin(-1, ELF_C_READ_MMAP, ar->elf)))
-            continue;
-        Elf_Arhdr *h = elf_getarhdr(probe);
-        size_t size;
-        const char *bytes = elf_rawfile(probe, &size);
-        char *name = h ? xasprintf("%s(%s)", ar->name, h->ar_name) : NULL;
-        bool loaded = name && live_object(ld, name) && !strmap_get(&ld->seen, name);
-        bool same = loaded && incremental_unchanged(ld, name, hash_bytes(bytes, bytes ? size : 0), NULL);
-        xfree(name);
-        elf_end(probe);
-        if (!loaded || same)
-            continue;
-        struct object *obj = archive_extract(ar, off - 1, &fresh);
-        if (!obj || (fresh && link_add_object(ld, obj) < 0))
-            return -1;
-    }
-    return 0;
+    return archive_each_indexed_member(ar, reread_member, ld);
 }
 
 /* Objects of the running program that this link replaces, or that the

@@ -177,22 +177,6 @@ static int local(void *ctx, const struct query *q, struct strbuf *text, struct s
     return query_answer(q, &t, text, doc);
 }
 
-/* Every member of every archive given: what `size libz.a` shows. */
-static int pull_all_members(struct link *ld)
-{
-    for (size_t a = 0; a < ld->narchives; a++) {
-        const struct strmap *index = &ld->archives[a]->index;
-        for (size_t i = 0; i < index->cap; i++) {
-            bool fresh;
-            uintptr_t off = (uintptr_t)index->slots[i].value;
-            struct object *obj = off ? archive_extract(ld->archives[a], off - 1, &fresh) : NULL;
-            if (off && (!obj || (fresh && link_add_object(ld, obj) < 0)))
-                return -1;
-        }
-    }
-    return 0;
-}
-
 /* The files as they are, not linked: the objects, and the members of the
  * archives. Nothing needs to resolve, so any subset of a program works. */
 static struct link *read_files(const struct link_options *opts)
@@ -203,7 +187,7 @@ static struct link *read_files(const struct link_options *opts)
         if ((in->is_lib ? link_add_lib(ld, in->arg) : link_add_path(ld, in->arg, false, false)) < 0)
             return NULL;
     }
-    return pull_all_members(ld) < 0 ? NULL : ld;
+    return link_add_all_members(ld) < 0 ? NULL : ld;
 }
 
 /* Linked and loaded, constructors run, for values and calls. */

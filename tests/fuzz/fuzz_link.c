@@ -15,24 +15,6 @@
 #include "linker.h"
 #include "util.h"
 
-/* As a link does, stop at the first member that fails to be added. */
-static int add_all_members(struct link *ld)
-{
-    for (size_t a = 0; a < ld->narchives; a++) {
-        struct archive *ar = ld->archives[a];
-        for (size_t i = 0; i < ar->index.cap; i++) {
-            uintptr_t off = (uintptr_t)ar->index.slots[i].value;
-            bool fresh;
-            if (!ar->index.slots[i].key)
-                continue;
-            struct object *obj = archive_extract(ar, off - 1, &fresh);
-            if (!obj || (fresh && link_add_object(ld, obj) < 0))
-                return -1;
-        }
-    }
-    return 0;
-}
-
 /* Undefined symbols resolve to a function in libc: within reach of the
  * scratch pages, which are mapped beside the libraries. */
 static void define_undefined(struct link *ld, struct strmap *host)
@@ -63,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct file_data f = {.bytes = xmalloc(size + 1), .size = size};
     memcpy(f.bytes, data, size);
     f.bytes[size] = 0; /* as read_file leaves it */
-    if (link_add_file(ld, "fuzz.o", f, false) == 0 && add_all_members(ld) == 0) {
+    if (link_add_file(ld, "fuzz.o", f, false) == 0 && link_add_all_members(ld) == 0) {
         define_undefined(ld, &host);
         if (link_resolve_and_lay_out(ld) == 0)
             link_relocate(ld);
