@@ -203,6 +203,8 @@ static void note_wanted(const struct link *ld)
 int exports_publish(struct link *ld)
 {
     note_wanted(ld);
+    if (ld->opts->exports == EXPORT_NONE && !wanted.len)
+        return 0; /* nothing could be: no walk over every symbol at start or per reload */
     struct symbol **fresh = NULL;
     size_t n = 0, cap = 0;
     for (size_t i = 0; i < ld->symtab.cap; i++) {

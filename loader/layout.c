@@ -315,10 +315,10 @@ static const struct section *largest_section(const struct link *ld)
 
 /* An image bigger than what is left of its region: the error names the
  * input that makes it so. */
-static int image_too_big(const struct link *ld, size_t size)
+static int image_too_big(const struct link *ld, size_t size, size_t room)
 {
     const struct section *big = largest_section(ld);
-    size_t room = region_room(ld->low) >> 20;
+    room >>= 20;
     if (!big)
         return fail("the image would take %zu MiB; %zu MiB of its address space are left", size >> 20, room);
     return fail("%s: section '%s' of %lu MiB makes the image %zu MiB; %zu MiB of its address space are left",
@@ -344,6 +344,7 @@ int link_layout(struct link *ld)
     uint64_t seg_off[NSEGMENTS + 1], got_off = 0, stub_off = 0;
     size_t size = assign_offsets(ld, seg_off, &got_off, &stub_off);
     struct image *im = ld->image;
+    size_t room;
     if (ld->rehearse_at || ld->opts->scratch) {
         uintptr_t pages = rehearsal_alloc(size);
         if (!pages)
@@ -351,8 +352,8 @@ int link_layout(struct link *ld)
         im->base = ld->rehearse_at ? ld->rehearse_at->base : pages;
         im->bias = (intptr_t)(pages - im->base);
         im->own_pages = true;
-    } else if (region_room(ld->low) && size > region_room(ld->low)) {
-        return image_too_big(ld, size);
+    } else if ((room = region_room(ld->low)) && size > room) {
+        return image_too_big(ld, size, room);
     } else if (!(im->base = region_alloc(size, ld->low))) {
         return -1;
     }
