@@ -158,6 +158,14 @@ static int check_query(const struct session_options *o)
     return 0;
 }
 
+/* --dynamic-list FILE. 1: taken; -1: error, said. */
+static int dynamic_list_option(struct link_options *l, const char *path)
+{
+    if (dynamic_list_read(l, path) < 0)
+        return fprintf(stderr, "hotld: error: %s\n", last_error()), -1;
+    return 1;
+}
+
 /* GNU ld's options for the program's dynamic symbols, given to hotld as to
  * ld (-E, --export-dynamic, --dynamic-list=FILE) or as to gcc
  * (-rdynamic). 1: taken; 0: not one of them; -1: error, said. */
@@ -169,7 +177,7 @@ static int export_option(struct link_options *l, const char *a)
         return 1;
     }
     if (!strncmp(a, "--dynamic-list=", 15))
-        return dynamic_list_read(l, a + 15) < 0 ? (fprintf(stderr, "hotld: error: %s\n", last_error()), -1) : 1;
+        return dynamic_list_option(l, a + 15);
     return 0;
 }
 
@@ -181,9 +189,7 @@ static int linker_options(struct link_options *l, const char *list, const char *
     int rc = 1;
     for (char *a = strtok_r(copy, ",", &save); a && rc > 0; a = strtok_r(NULL, ",", &save)) {
         char *file = !strcmp(a, "--dynamic-list") ? strtok_r(NULL, ",", &save) : NULL;
-        char *joined = file ? xasprintf("--dynamic-list=%s", file) : NULL;
-        rc = export_option(l, joined ? joined : a);
-        xfree(joined);
+        rc = file ? dynamic_list_option(l, file) : export_option(l, a);
         if (rc == 0)
             fprintf(stderr, "hotld: error: unknown linker option '%s' in '%s'\n", a, whole);
     }
@@ -236,24 +242,19 @@ int hotld_main(int argc, char **argv)
             }
             o.session = v;
         } else if ((v = option_value(argc, argv, &i, "--dynamic-list"))) {
-            char *arg = xasprintf("--dynamic-list=%s", v);
-            int rc = export_option(&o.link, arg);
-            xfree(arg);
-            if (rc < 0)
+            if (dynamic_list_option(&o.link, v) < 0)
                 return 2;
         } else if (!strncmp(a, "-Wl,", 4) || !strcmp(a, "-Xlinker")) {
             bool x = a[1] == 'X';
             if (x && i + 1 >= argc)
                 return fprintf(stderr, "hotld: error: option -Xlinker needs a value\n"), 2;
             const char *list = x ? argv[++i] : a + 4;
+            /* "-Xlinker --dynamic-list -Xlinker FILE": the file comes as the next pair */
             if (x && !strcmp(list, "--dynamic-list") && i + 2 < argc && !strcmp(argv[i + 1], "-Xlinker")) {
-                char *arg = xasprintf("--dynamic-list,%s", argv[i + 2]);
-                int rc = linker_options(&o.link, arg, "-Xlinker --dynamic-list");
-                xfree(arg);
                 i += 2;
-                if (rc < 0)
+                if (dynamic_list_option(&o.link, argv[i]) < 0)
                     return 2;
-            } else if (linker_options(&o.link, x ? list : a + 4, a) < 0) {
+            } else if (linker_options(&o.link, list, a) < 0) {
                 return 2;
             }
         } else if ((taken = export_option(&o.link, a)) != 0) {
