@@ -27,7 +27,7 @@ if [ "$#" -eq 0 ]; then
 fi
 for arg in "$@"; do
     if [ -d "$arg" ]; then
-        for f in "$arg"/*.sh; do [ -x "$f" ] && scripts+=("$f"); done
+        for f in "${arg%/}"/*.sh; do [ -x "$f" ] && scripts+=("$f"); done
     else
         scripts+=("$arg")
     fi

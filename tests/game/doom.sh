@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Third-party game test: Chocolate Doom from Debian's source package, an
+# The game test (make test): Chocolate Doom from Debian's source package, an
 # SDL2 game drawn through OpenGL by Mesa's llvmpipe under Xvfb. llvmpipe's
 # worker threads (and Mesa's disk-cache thread) block every signal, so
 # hotld cannot park them by signal: this is the program in which every
@@ -30,7 +30,7 @@ set -u
 : "${HOTLD_CACHE:=$HOTLD_ROOT/tests/.cache}"
 . "$HOTLD_ROOT/tests/lib.sh"
 
-SCREEN="python3 $HOTLD_ROOT/tests/thirdparty/lib/screen.py"
+SCREEN="python3 $HOTLD_ROOT/tests/game/screen.py"
 SRCPKG=$HOTLD_CACHE/src/chocolate-doom
 IWAD=/usr/share/games/doom/freedoom1.wad
 GAME_ARGS="-iwad $IWAD -warp 1 1 -nomonsters -nosound -nomusic -window -geometry 640x480"
