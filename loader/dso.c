@@ -10,20 +10,47 @@
 #include "linker.h"
 #include "util.h"
 
+/* The symbol a failed dlopen names as undefined, or NULL. */
+static char *undefined_symbol(const char *why)
+{
+    const char *at = why ? strstr(why, "undefined symbol: ") : NULL;
+    return at ? strndup(at + 18, strcspn(at + 18, ",")) : NULL; /* ", version V" */
+}
+
+/* A library that calls back into the program (its functions are exported
+ * once it is linked, exports.c) binds those calls lazily, at the first.
+ * Its data references cannot wait: each variable dlopen names gets a
+ * stand-in, which interpose.c replaces by the program's definition once
+ * it is laid out (or reports as undefined). */
+static void *open_calling_back(const char *path, char **why)
+{
+    for (int tries = 0; tries < 10000; tries++) {
+        void *handle = dlopen(path, RTLD_LAZY | RTLD_GLOBAL);
+        if (handle)
+            return handle;
+        xfree(*why);
+        *why = xstrdup(dlerror());
+        char *name = undefined_symbol(*why);
+        int rc = name ? exports_stand_in(name) : -1;
+        xfree(name);
+        if (rc < 0)
+            return NULL;
+    }
+    return NULL;
+}
+
 struct dso *dso_new(const char *path, bool as_needed)
 {
     struct dso *d = xcalloc(1, sizeof *d);
     d->path = xstrdup(path);
     d->as_needed = as_needed;
+    interpose_note_startup();
     /* An AS_NEEDED library that is already in the process costs nothing;
      * otherwise it is opened only if a symbol is still missing. */
     d->handle = dlopen(path, RTLD_NOW | RTLD_GLOBAL | (as_needed ? RTLD_NOLOAD : 0));
-    /* A library that calls back into the program (its functions are
-     * exported once it is linked, exports.c) binds those calls lazily,
-     * at the first. Its data references cannot wait: they fail here. */
     char *why = d->handle || as_needed ? NULL : xstrdup(dlerror());
     if (why && strstr(why, "undefined symbol"))
-        d->handle = dlopen(path, RTLD_LAZY | RTLD_GLOBAL);
+        d->handle = open_calling_back(path, &why);
     if (!d->handle && !as_needed) {
         fail("%s: cannot load shared library: %s", path, why);
         xfree(why);
@@ -150,6 +177,15 @@ bool is_code_address(uintptr_t addr)
     return dl_iterate_phdr(find_code_segment, &q) && q.in_code;
 }
 
+/* d's own definition of name, taken out of ld.so's lookups while the
+ * program defined it too (interpose.c): a reload that removes the
+ * program's binds to it. */
+static void *library_hidden_definition(struct dso *d, const char *name)
+{
+    struct link_map *lm = NULL;
+    return dlinfo(d->handle, RTLD_DI_LINKMAP, &lm) == 0 ? interpose_hidden(lm->l_addr, name) : NULL;
+}
+
 /* A symbol's address in d (or a library d depends on), or NULL. */
 void *dso_lookup(struct dso *d, const char *name, bool open_as_needed)
 {
@@ -171,5 +207,7 @@ void *dso_lookup(struct dso *d, const char *name, bool open_as_needed)
     } else {
         p = dlsym(d->handle, name);
     }
-    return dlerror() ? NULL : p;
+    if (dlerror()) /* not there, or hidden where the program defined it */
+        return library_hidden_definition(d, name);
+    return p;
 }

@@ -1,12 +1,16 @@
-/* What a loaded shared library's dynamic relocations name: each relocation
- * against a symbol the library does not define, read from its dynamic
- * section in memory (ld.so's tables, mapped). Who needs the program's
- * exported symbols (exports.c), and where a library holds their addresses
- * (reload/pluginrefs.c). */
+/* A loaded shared library's dynamic symbols and relocations, read from
+ * its dynamic section in memory (ld.so's tables, mapped): which names it
+ * refers to and where it holds their addresses (exports.c, interpose.c,
+ * reload/pluginrefs.c), which it defines, and how one of those words is
+ * rewritten. */
+#include <errno.h>
 #include <link.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "linker.h"
+#include "util.h"
 
 /* A d_ptr of a library's dynamic section: ld.so relocates most in place,
  * not all (an offset is below the library's base). */
@@ -15,30 +19,77 @@ static uintptr_t dyn_address(uintptr_t base, uint64_t v)
     return v < base ? base + v : v;
 }
 
-void library_each_reference(const Elf64_Dyn *dynamic, uintptr_t base, library_ref_fn *fn, void *ctx)
+struct dynamic_tables {
+    Elf64_Sym *syms;
+    const char *strs;
+    const Elf64_Rela *rela[2]; /* DT_RELA, DT_JMPREL */
+    size_t nrela[2];
+    const uint32_t *sysv_hash, *gnu_hash;
+};
+
+static struct dynamic_tables read_dynamic(const Elf64_Dyn *dynamic, uintptr_t base)
 {
-    const Elf64_Sym *syms = NULL;
-    const char *strs = NULL;
-    const Elf64_Rela *rela[2] = {NULL, NULL};
-    size_t nrela[2] = {0, 0};
+    struct dynamic_tables t = {0};
     for (const Elf64_Dyn *d = dynamic; d && d->d_tag != DT_NULL; d++) {
+        uintptr_t p = dyn_address(base, d->d_un.d_ptr);
         switch (d->d_tag) {
-        case DT_SYMTAB: syms = (const Elf64_Sym *)dyn_address(base, d->d_un.d_ptr); break;
-        case DT_STRTAB: strs = (const char *)dyn_address(base, d->d_un.d_ptr); break;
-        case DT_RELA: rela[0] = (const Elf64_Rela *)dyn_address(base, d->d_un.d_ptr); break;
-        case DT_RELASZ: nrela[0] = d->d_un.d_val / sizeof(Elf64_Rela); break;
-        case DT_JMPREL: rela[1] = (const Elf64_Rela *)dyn_address(base, d->d_un.d_ptr); break;
-        case DT_PLTRELSZ: nrela[1] = d->d_un.d_val / sizeof(Elf64_Rela); break;
+        case DT_SYMTAB: t.syms = (Elf64_Sym *)p; break;
+        case DT_STRTAB: t.strs = (const char *)p; break;
+        case DT_RELA: t.rela[0] = (const Elf64_Rela *)p; break;
+        case DT_RELASZ: t.nrela[0] = d->d_un.d_val / sizeof(Elf64_Rela); break;
+        case DT_JMPREL: t.rela[1] = (const Elf64_Rela *)p; break;
+        case DT_PLTRELSZ: t.nrela[1] = d->d_un.d_val / sizeof(Elf64_Rela); break;
+        case DT_HASH: t.sysv_hash = (const uint32_t *)p; break;
+        case DT_GNU_HASH: t.gnu_hash = (const uint32_t *)p; break;
         }
     }
-    if (!syms || !strs)
+    return t;
+}
+
+void library_each_reference(const Elf64_Dyn *dynamic, uintptr_t base, library_ref_fn *fn, void *ctx)
+{
+    struct dynamic_tables t = read_dynamic(dynamic, base);
+    if (!t.syms || !t.strs)
         return;
     for (int k = 0; k < 2; k++)
-        for (size_t i = 0; rela[k] && i < nrela[k]; i++) {
-            const Elf64_Sym *s = &syms[ELF64_R_SYM(rela[k][i].r_info)];
-            if (ELF64_R_SYM(rela[k][i].r_info) && s->st_shndx == SHN_UNDEF)
-                fn(strs + s->st_name, &rela[k][i], ctx);
+        for (size_t i = 0; t.rela[k] && i < t.nrela[k]; i++) {
+            uint32_t sym = ELF64_R_SYM(t.rela[k][i].r_info);
+            if (sym)
+                fn(t.strs + t.syms[sym].st_name, &t.syms[sym], &t.rela[k][i], ctx);
         }
+}
+
+/* How many entries .dynsym has: DT_HASH says so; with DT_GNU_HASH alone,
+ * one past the last symbol a hash chain reaches (the last of a chain has
+ * its low bit set). */
+static size_t symbol_count(const struct dynamic_tables *t)
+{
+    if (t->sysv_hash)
+        return t->sysv_hash[1];
+    if (!t->gnu_hash)
+        return 0;
+    uint32_t nbuckets = t->gnu_hash[0], first = t->gnu_hash[1], bloom_words = t->gnu_hash[2];
+    const uint32_t *buckets = t->gnu_hash + 4 + 2 * bloom_words, *chains = buckets + nbuckets;
+    uint32_t last = 0;
+    for (uint32_t b = 0; b < nbuckets; b++)
+        last = buckets[b] > last ? buckets[b] : last;
+    if (last < first)
+        return first;
+    while (!(chains[last - first] & 1))
+        last++;
+    return last + 1;
+}
+
+void library_each_definition(const Elf64_Dyn *dynamic, uintptr_t base, library_def_fn *fn, void *ctx)
+{
+    struct dynamic_tables t = read_dynamic(dynamic, base);
+    size_t n = t.syms && t.strs ? symbol_count(&t) : 0;
+    for (size_t i = 1; i < n; i++) {
+        int bind = ELF64_ST_BIND(t.syms[i].st_info);
+        if (t.syms[i].st_shndx != SHN_UNDEF && (bind == STB_GLOBAL || bind == STB_WEAK) &&
+            ELF64_ST_VISIBILITY(t.syms[i].st_other) == STV_DEFAULT)
+            fn(t.strs + t.syms[i].st_name, &t.syms[i], ctx);
+    }
 }
 
 /* The dynamic section of a loaded library, from its program headers. */
@@ -48,4 +99,36 @@ const Elf64_Dyn *library_dynamic(const struct dl_phdr_info *info)
         if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
             return (const Elf64_Dyn *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
     return NULL;
+}
+
+int library_page_prot(const struct dl_phdr_info *info, uintptr_t addr)
+{
+    int prot = PROT_READ | PROT_WRITE;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+        if (addr < start || addr - start >= ph->p_memsz)
+            continue;
+        if (ph->p_type == PT_GNU_RELRO)
+            return PROT_READ;
+        if (ph->p_type == PT_LOAD)
+            prot = (ph->p_flags & PF_R ? PROT_READ : 0) | (ph->p_flags & PF_W ? PROT_WRITE : 0) |
+                   (ph->p_flags & PF_X ? PROT_EXEC : 0);
+    }
+    return prot;
+}
+
+int library_write(void *at, const void *bytes, size_t n, int prot)
+{
+    if (prot & PROT_WRITE) {
+        memcpy(at, bytes, n);
+        return 0;
+    }
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t lo = (uintptr_t)at & ~(page - 1), hi = ALIGN_UP((uintptr_t)at + n, page);
+    if (mprotect((void *)lo, hi - lo, prot | PROT_WRITE) < 0)
+        return fail("cannot write a loaded library's word at %p: %s", at, strerror(errno));
+    memcpy(at, bytes, n);
+    mprotect((void *)lo, hi - lo, prot);
+    return 0;
 }

@@ -30,6 +30,7 @@
 /* One loaded exports object: its mapped symbol table. */
 struct exports_object {
     void *handle;
+    uintptr_t base;             /* its link map's l_addr */
     int fd;
     Elf64_Sym *syms;            /* the mapped .dynsym (writable) */
     const char *names;          /* the mapped .dynstr */
@@ -40,12 +41,12 @@ static struct exports_object **objects;
 static size_t nobjects, capobjects;
 static struct strmap exported; /* name -> struct exports_object entry, as (obj << 32 | index) + 1 */
 
-static struct strmap wanted; /* names the link's libraries refer to, undefined there */
+static struct strmap wanted; /* names in the link's libraries' dynamic symbol tables */
 
 /* Is s one the program exports? Defined here, global, visible, not
  * thread-local (an absolute symbol cannot say where a thread's copy is),
- * and chosen by the options, or referred to by one of its libraries (as
- * ld exports it for them). */
+ * and chosen by the options, or named in one of its libraries' dynamic
+ * symbol tables (as ld exports it for them). */
 static bool is_exported(const struct link_options *o, const struct symbol *s)
 {
     if (!s->global || s->hidden || s->type == STT_TLS || s->type == STT_SECTION || s->type == STT_FILE ||
@@ -169,7 +170,7 @@ static int load_object(struct symbol **syms, size_t n)
     struct link_map *lm = NULL;
     dlinfo(handle, RTLD_DI_LINKMAP, &lm);
     struct exports_object *e = xcalloc(1, sizeof *e);
-    *e = (struct exports_object){handle, fd, (Elf64_Sym *)(lm->l_addr + l.sym),
+    *e = (struct exports_object){handle, lm->l_addr, fd, (Elf64_Sym *)(lm->l_addr + l.sym),
                                  (const char *)(lm->l_addr + l.str), n + 1};
     remember(e);
     return 0;
@@ -181,22 +182,52 @@ static Elf64_Sym *exported_entry(const char *name)
     return v ? &objects[(v - 1) >> 32]->syms[(v - 1) & 0xffffffff] : NULL;
 }
 
-static void want(const char *name, const Elf64_Rela *r, void *ctx)
+static void want(const char *name)
 {
-    (void)r, (void)ctx;
     strmap_slot(&wanted, name)->value = (void *)1;
 }
 
-/* The names the link's libraries refer to and do not define (each
- * library read once: reloads link the same ones). */
+static void want_referenced(const char *name, const Elf64_Sym *s, const Elf64_Rela *r, void *ctx)
+{
+    (void)s, (void)r, (void)ctx;
+    want(name);
+}
+
+static void want_defined(const char *name, Elf64_Sym *s, void *ctx)
+{
+    (void)s, (void)ctx;
+    want(name);
+}
+
+/* The names in the link's libraries' dynamic symbol tables, referred to
+ * or defined: ld exports a definition of the program's that a library it
+ * links has there (each library read once: reloads link the same ones). */
 static void note_wanted(const struct link *ld)
 {
     for (size_t i = 0; i < ld->ndsos; i++) {
         struct dso *d = ld->dsos[i];
         struct link_map *lm = NULL;
-        if (d->handle && !d->wants_noted && dlinfo(d->handle, RTLD_DI_LINKMAP, &lm) == 0 && lm)
-            library_each_reference(lm->l_ld, lm->l_addr, want, NULL);
+        if (d->handle && !d->wants_noted && dlinfo(d->handle, RTLD_DI_LINKMAP, &lm) == 0 && lm) {
+            library_each_reference(lm->l_ld, lm->l_addr, want_referenced, NULL);
+            library_each_definition(lm->l_ld, lm->l_addr, want_defined, NULL);
+        }
         d->wants_noted = d->handle != NULL;
+    }
+}
+
+/* Each name already published gets what the link says of it now: its
+ * address, or undefined (ld.so then skips it). */
+static void refresh(const struct link *ld)
+{
+    for (size_t i = 0; i < exported.cap; i++) {
+        if (!exported.slots[i].key)
+            continue;
+        Elf64_Sym *e = exported_entry(exported.slots[i].key);
+        const struct symbol *s = strmap_get(&ld->symtab, exported.slots[i].key);
+        bool now = s && is_exported(ld->opts, s);
+        e->st_shndx = now ? SHN_ABS : SHN_UNDEF;
+        e->st_value = now ? s->addr : 0;
+        e->st_size = now ? s->size : 0;
     }
 }
 
@@ -205,6 +236,7 @@ int exports_publish(struct link *ld)
     note_wanted(ld);
     if (ld->opts->exports == EXPORT_NONE && !wanted.len)
         return 0; /* nothing could be: no walk over every symbol at start or per reload */
+    refresh(ld);
     struct symbol **fresh = NULL;
     size_t n = 0, cap = 0;
     for (size_t i = 0; i < ld->symtab.cap; i++) {
@@ -214,22 +246,34 @@ int exports_publish(struct link *ld)
     }
     int rc = n ? load_object(fresh, n) : 0;
     xfree(fresh);
-    return rc;
+    return rc < 0 ? rc : interpose_on_libraries();
 }
 
-int exports_update(struct link *live)
+/* What a stand-in's address names: never written, and read (as zeros)
+ * only by a library's constructor, before the program is laid out. */
+static const char stand_in_storage[64] __attribute__((aligned(64)));
+
+int exports_stand_in(const char *name)
 {
-    for (size_t i = 0; i < exported.cap; i++) {
-        if (!exported.slots[i].key)
-            continue;
-        Elf64_Sym *e = exported_entry(exported.slots[i].key);
-        const struct symbol *s = strmap_get(&live->symtab, exported.slots[i].key);
-        bool now = s && is_exported(live->opts, s);
-        e->st_shndx = now ? SHN_ABS : SHN_UNDEF;
-        e->st_value = now ? s->addr : 0;
-        e->st_size = now ? s->size : 0;
-    }
-    return exports_publish(live);
+    if (exported_entry(name))
+        return fail("undefined symbol: %s", name); /* it has one: nothing defines it */
+    struct symbol s = {.name = name, .type = STT_OBJECT, .addr = (uintptr_t)stand_in_storage,
+                       .size = sizeof stand_in_storage};
+    struct symbol *one = &s;
+    return load_object(&one, 1);
+}
+
+bool exports_is_object(uintptr_t base)
+{
+    for (size_t i = 0; i < nobjects; i++)
+        if (objects[i]->base == base)
+            return true;
+    return false;
+}
+
+bool exports_has_entry(const char *name)
+{
+    return exported_entry(name) != NULL;
 }
 
 bool exports_has(const char *name)

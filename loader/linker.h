@@ -540,16 +540,36 @@ int link_add_all_members(struct link *ld);
 struct object **link_current_objects(const struct link *ld, size_t *n);
 
 /* exports.c: the program's dynamic symbols, published to ld.so */
+/* Publish what ld exports (again after each reload: addresses change,
+ * names come and go), then interpose.c's binding of libraries to it. */
 int exports_publish(struct link *ld);
-int exports_update(struct link *live);
+/* A stand-in for name, which a library refers to as data before the
+ * program is laid out; exports_publish gives it the program's address. */
+int exports_stand_in(const char *name);
+bool exports_is_object(uintptr_t base);  /* an exports object's l_addr */
+bool exports_has_entry(const char *name); /* published, defined or not */
+/* interpose.c */
+void interpose_note_startup(void);
+int interpose_on_libraries(void);
+/* The definition of name in the library at base that the program's hid */
+void *interpose_hidden(uintptr_t base, const char *name);
 size_t exports_count(void);
 bool exports_has(const char *name); /* exported now */
-/* dynrefs.c: fn(name, relocation, ctx) for each relocation of a loaded
- * library against a symbol it does not define */
-typedef void library_ref_fn(const char *name, const Elf64_Rela *r, void *ctx);
+/* dynrefs.c: a loaded library's dynamic symbols and relocations.
+ * fn(name, its symbol entry, relocation, ctx) for each relocation against
+ * a symbol, defined there or not */
+typedef void library_ref_fn(const char *name, const Elf64_Sym *s, const Elf64_Rela *r, void *ctx);
 void library_each_reference(const Elf64_Dyn *dynamic, uintptr_t base, library_ref_fn *fn, void *ctx);
+/* fn(name, its entry (in the library's read-only pages), ctx) for each
+ * global or weak, default-visibility definition */
+typedef void library_def_fn(const char *name, Elf64_Sym *s, void *ctx);
+void library_each_definition(const Elf64_Dyn *dynamic, uintptr_t base, library_def_fn *fn, void *ctx);
 struct dl_phdr_info;
 const Elf64_Dyn *library_dynamic(const struct dl_phdr_info *info);
+/* The protection of the library's page at addr (PROT_READ in RELRO), and
+ * a write to a page of that protection, which it keeps. */
+int library_page_prot(const struct dl_phdr_info *info, uintptr_t addr);
+int library_write(void *at, const void *bytes, size_t n, int prot);
 /* dynlist.c: --dynamic-list FILE */
 int dynamic_list_read(struct link_options *o, const char *path);
 

@@ -21,25 +21,6 @@
 #include "plan.h"
 #include "util.h"
 
-/* The protection of the library's page at addr: read-only once relocated
- * if in its RELRO segment, else its PT_LOAD's. */
-static int page_prot(const struct dl_phdr_info *info, uintptr_t addr)
-{
-    int prot = PROT_READ | PROT_WRITE;
-    for (int i = 0; i < info->dlpi_phnum; i++) {
-        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        uintptr_t start = info->dlpi_addr + ph->p_vaddr;
-        if (addr < start || addr - start >= ph->p_memsz)
-            continue;
-        if (ph->p_type == PT_GNU_RELRO)
-            return PROT_READ;
-        if (ph->p_type == PT_LOAD)
-            prot = (ph->p_flags & PF_R ? PROT_READ : 0) | (ph->p_flags & PF_W ? PROT_WRITE : 0) |
-                   (ph->p_flags & PF_X ? PROT_EXEC : 0);
-    }
-    return prot;
-}
-
 /* One symbol's search through the loaded libraries. */
 struct ref_search {
     const char *name;
@@ -51,11 +32,12 @@ struct ref_search {
     bool refers, followed;      /* whether it refers to it, and was followed */
 };
 
-/* A relocation of the library being visited against a symbol it does not
- * define: if it names q's and its word holds the old address (plus the
+/* A relocation of the library being visited (against a symbol it does
+ * not define, or one the program's interposes on: interpose.c): if it names q's and its word holds the old address (plus the
  * addend), the word is planned. */
-static void plan_word(const char *name, const Elf64_Rela *r, void *ctx)
+static void plan_word(const char *name, const Elf64_Sym *sym, const Elf64_Rela *r, void *ctx)
 {
+    (void)sym;
     struct ref_search *q = ctx;
     if (strcmp(name, q->name))
         return;
@@ -66,7 +48,7 @@ static void plan_word(const char *name, const Elf64_Rela *r, void *ctx)
     memcpy(&have, (const void *)at, 8);
     if (!q->now || (type != R_X86_64_GLOB_DAT && type != R_X86_64_64) || have != q->was + addend)
         return;
-    struct library_slot slot = {at, q->now + addend, page_prot(q->info, at)};
+    struct library_slot slot = {at, q->now + addend, library_page_prot(q->info, at)};
     ARRAY_PUSH(q->p->library_slots, q->p->nlibrary_slots, q->p->caplibrary_slots, slot);
     q->followed = true;
 }

@@ -57,6 +57,26 @@ for CC in gcc clang; do
     fi
 done
 
+# A name both the program and its library define, and a library that
+# reads the program's variable: the executable's definition interposes
+# (with -rdynamic) on the library's own calls and a later plugin's, and
+# the library reads the program's storage, with and without -rdynamic.
+for CC in gcc clang; do
+    build_pair interpose interpose dup || continue
+    compile "$B/libdupplugin.so" "$CC" -shared -fPIC "$S/dupplugin.c"
+    check_built "interpose/$CC/plugin" "$B/libdupplugin.so" || continue
+    for flag in -rdynamic none; do
+        f=${flag#none}
+        # shellcheck disable=SC2086
+        if gcc $f "$B/interpose.o" -L"$B" -ldup -ldl -Wl,-rpath,"$B" -o "$B/ref$f" 2>"$B/ref.log"; then
+            run_both "interpose/$CC/$flag" "$(q "$B/ref$f") $(q "$B/libdupplugin.so")" \
+                "$HOT $f $(q "$B/interpose.o") -L$(q "$B") -ldup -ldl -- $(q "$B/libdupplugin.so")"
+        else
+            not_ok "interpose/$CC/$flag" "reference link failed: $(head -c 300 "$B/ref.log")"
+        fi
+    done
+done
+
 # The program looks itself up (dladdr, dladdr1, backtrace_symbols and
 # _fd), with and without -rdynamic. File names and addresses are masked;
 # an offset from the file (no symbol) depends on the layout, and is too.

@@ -8,6 +8,10 @@
 # host reads the same value: "sync"); a removed function the plugin still
 # calls is said in the report, the plugin keeps the old one, and dlsym no
 # longer finds it.
+# The same again with plugin.so on hotld's command line as a library the
+# program links (loaded before the program is laid out, so its data
+# reference to settings starts at a stand-in), which the program's dlopen
+# then finds loaded.
 # Expected answers are C's: run = host_scale(settings), settings = 10.
 # gcc and the ASan build run the C sources; clang -O2 the same as C++.
 set -u
@@ -28,8 +32,16 @@ test_plugins() {
     check linked-as-c-says "20 7 1 1 0 1" \
         "$(printf 'q x\n' | "$W/linked" "$W/plugin.so" | awk '$1 == "x" && $2 != "end" { $1 = ""; $2 = ""; printf "%s ", $0 }' | tr -s ' ' | sed 's/^ //; s/ $//')" \
         "the gcc-linked -rdynamic program (run, gone, sync, found)"
+    plugin_session dlopened
+    plugin_session linked "$W/plugin.so"
+}
+
+# plugin_session NAME [LIBRARY]: the reloads above, in a session that
+# links LIBRARY too.
+plugin_session() {
+    local P=$P/$1; shift
     use api1.o api.o
-    session_start --session "$SNAME" -rdynamic main.o api.o -- "$W/plugin.so" || return
+    session_start --session "$SNAME" -rdynamic main.o api.o "$@" -- "$W/plugin.so" || return
     query
     check first "20 7 1 0 1 1" "$(answer)" "run, gone, found scale/added/gone, sync"
     use api2.o api.o
