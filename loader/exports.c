@@ -182,37 +182,53 @@ static Elf64_Sym *exported_entry(const char *name)
     return v ? &objects[(v - 1) >> 32]->syms[(v - 1) & 0xffffffff] : NULL;
 }
 
-static void want(const char *name)
+static void want(const char *name, size_t *count)
 {
-    strmap_slot(&wanted, name)->value = (void *)1;
+    if (count)
+        ++*count;
+    else
+        strmap_slot(&wanted, name)->value = (void *)1;
 }
 
-static void want_referenced(const char *name, const Elf64_Sym *s, const Elf64_Rela *r, void *ctx)
+static void want_referenced(const char *name, const Elf64_Sym *s, const Elf64_Rela *r, void *count)
 {
-    (void)s, (void)r, (void)ctx;
-    want(name);
+    (void)s, (void)r;
+    want(name, count);
 }
 
-static void want_defined(const char *name, Elf64_Sym *s, void *ctx)
+static void want_defined(const char *name, Elf64_Sym *s, void *count)
 {
-    (void)s, (void)ctx;
-    want(name);
+    (void)s;
+    want(name, count);
 }
 
-/* The names in the link's libraries' dynamic symbol tables, referred to
- * or defined: ld exports a definition of the program's that a library it
- * links has there (each library read once: reloads link the same ones). */
-static void note_wanted(const struct link *ld)
+/* Each name in the dynamic symbol table of a library of ld not read yet,
+ * or (count not NULL) how many there are, counted again where named twice. */
+static void each_wanted(const struct link *ld, size_t *count)
 {
     for (size_t i = 0; i < ld->ndsos; i++) {
         struct dso *d = ld->dsos[i];
         struct link_map *lm = NULL;
         if (d->handle && !d->wants_noted && dlinfo(d->handle, RTLD_DI_LINKMAP, &lm) == 0 && lm) {
-            library_each_reference(lm->l_ld, lm->l_addr, want_referenced, NULL);
-            library_each_definition(lm->l_ld, lm->l_addr, want_defined, NULL);
+            library_each_reference(lm->l_ld, lm->l_addr, want_referenced, count);
+            library_each_definition(lm->l_ld, lm->l_addr, want_defined, count);
         }
-        d->wants_noted = d->handle != NULL;
     }
+}
+
+/* The names in the link's libraries' dynamic symbol tables, referred to
+ * or defined: ld exports a definition of the program's that a library it
+ * links has there (each library read once: reloads link the same ones).
+ * The map is sized once: growing it name by name would leave the freed
+ * smaller tables as holes in the heap the program starts with. */
+static void note_wanted(const struct link *ld)
+{
+    size_t count = 0;
+    each_wanted(ld, &count);
+    strmap_reserve(&wanted, count);
+    each_wanted(ld, NULL);
+    for (size_t i = 0; i < ld->ndsos; i++)
+        ld->dsos[i]->wants_noted |= ld->dsos[i]->handle != NULL;
 }
 
 /* Each name already published gets what the link says of it now: its

@@ -102,6 +102,11 @@ unsigned program_version_of(const struct program *pg, const struct object *obj);
  * copy of their own, before those bytes go. */
 void program_rekey_names(struct program *pg, const struct object *obj);
 
+/* selfnames.c: dladdr and kin answer for the program's image, from a
+ * table published (with the lock held) after the link and each reload */
+void self_names_init(void);
+void self_names_publish(const struct program *pg);
+
 /* rollback.c: with the lock held, put the objects of the last reload
  * back to their previous versions; a reload report, or -1. */
 int reload_rollback(struct program *pg, char **report);

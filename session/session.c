@@ -25,7 +25,7 @@ static int run_server(struct session_options *o, const char *path)
     define_host_symbols(pg);
     pg->rollback = o->rollback < 0 ? o->watch : o->rollback;
     crash_init(pg, pg->rollback);
-    selfsym_init();
+    self_names_init();
     children_init();
     o->link.host = &pg->host;
     struct link *ld = link_new(&o->link);
@@ -50,6 +50,7 @@ static int run_server(struct session_options *o, const char *path)
     pg->argv = xcalloc(o->argc + 2, sizeof *pg->argv);
     pg->argv[0] = (char *)o->name;
     memcpy(pg->argv + 1, o->argv, o->argc * sizeof *pg->argv);
+    self_names_publish(pg);
     fflush(stderr);
     start_program(ld->image, pg->argc, pg->argv);
 }

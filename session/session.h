@@ -88,8 +88,6 @@ void hotld_poll_impl(void);
 /* api.c: the __hotld_* symbols the program's links bind to; the
  * program's reload hooks, run after each reload. */
 void define_host_symbols(struct program *pg);
-/* selfsym.c: dladdr and kin answer for the program's image */
-void selfsym_init(void);
 /* children.c: processes forked from the program, which reloads do not
  * reach (yet): noted at fork, named in reports and --status */
 struct strbuf;
