@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "session.h"
 #include "util.h"
 
 void message_add(struct message *m, const char *field)
@@ -213,6 +214,24 @@ static int make_address(const char *path, struct sockaddr_un *sa)
     return 0;
 }
 
+/* The session greets each connection it accepts. A session that is
+ * exiting has connections queued that it will never accept: they are
+ * reset, with no greeting, and the command then finds no session, as it
+ * would a moment later, instead of an error for a request never read. */
+static bool greeted(int fd)
+{
+    char hello = 0;
+    await_answer(fd);
+    ssize_t n;
+    do
+        n = recv(fd, &hello, 1, 0);
+    while (n < 0 && errno == EINTR);
+    if (n == 1 && hello == GREETING)
+        return true;
+    close(fd);
+    return false;
+}
+
 int control_connect(const char *path)
 {
     struct sockaddr_un sa;
@@ -222,7 +241,7 @@ int control_connect(const char *path)
     if (fd < 0)
         return -1;
     if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0)
-        return fd;
+        return greeted(fd) ? fd : -1;
     if (errno == ECONNREFUSED)
         unlink(path); /* the session that made it is gone */
     close(fd);
@@ -280,5 +299,10 @@ int control_accept(int listen_fd)
     /* a client that stalls must not block the session forever */
     struct timeval tv = {.tv_sec = 5};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char hello = GREETING;
+    if (send(fd, &hello, 1, MSG_NOSIGNAL) != 1) {
+        close(fd);
+        return -1;
+    }
     return fd;
 }

@@ -37,8 +37,10 @@ int message_parse(const char *body, size_t len, struct message *m);
 
 /* The socket path of a session: NAME, or the canonical cwd when NULL. */
 char *control_socket_path(const char *session);
-/* A connected client socket, or -1 if no session is listening (a stale
- * socket file is removed). */
+/* The byte a session sends first on each connection it accepts. */
+#define GREETING 'H'
+/* A connected client socket, greeted, or -1 if no session is listening
+ * (a stale socket file is removed) or it went away unannounced. */
 int control_connect(const char *path);
 /* A listening socket at path (creating the private directory), or -1. */
 int control_listen(const char *path);
