@@ -17,6 +17,7 @@
  * signal has two copies and an index, the writer fills the copy not in use
  * and then flips the index, under a spin lock with its own signals
  * blocked. A reader never waits. */
+#include "forksafe.h"
 #include "signals.h"
 
 #include <dlfcn.h>
@@ -38,6 +39,10 @@ struct taken {
 
 static struct taken taken[NSIG];
 static atomic_flag view_lock = ATOMIC_FLAG_INIT;
+__attribute__((constructor)) static void renew_after_fork(void)
+{
+    forksafe_flag(&view_lock);
+}
 static __thread struct fault_guard *guard;
 
 /* libc's definitions, or those of a library interposing after hotld (a

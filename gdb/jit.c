@@ -1,3 +1,4 @@
+#include "forksafe.h"
 #include "jit.h"
 
 #include <pthread.h>
@@ -36,6 +37,10 @@ __attribute__((noinline, used)) void __jit_debug_register_code(void)
 }
 
 static pthread_mutex_t jit_lock = PTHREAD_MUTEX_INITIALIZER;
+__attribute__((constructor)) static void renew_after_fork(void)
+{
+    forksafe_mutex(&jit_lock);
+}
 
 struct jit_code_entry *jit_entry_new(const void *image, size_t size)
 {

@@ -7,6 +7,7 @@
  * on an alternate stack so that a runaway recursion is caught too. Other
  * threads are not affected. A call that does not return is left the same
  * way when another thread interrupts it (call_interrupt). */
+#include "forksafe.h"
 #include "call.h"
 
 #include <ffi.h>
@@ -127,6 +128,10 @@ struct running_call {
 };
 static struct running_call running[64];
 static pthread_mutex_t running_lock = PTHREAD_MUTEX_INITIALIZER;
+__attribute__((constructor)) static void renew_after_fork(void)
+{
+    forksafe_mutex(&running_lock);
+}
 static atomic_uint last_serial;
 
 /* The calling thread's call, and what interrupted it. */

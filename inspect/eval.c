@@ -8,6 +8,7 @@
  * message. Arguments of a call are converted to the parameter types of
  * the function's DWARF prototype, as a C compiler would, but refusing
  * what C would only warn about (a value that does not fit). */
+#include "forksafe.h"
 #include "eval.h"
 
 #include <ctype.h>
@@ -65,6 +66,10 @@ static struct ctype lit_string = {.kind = CT_POINTER, .name = "char *", .size = 
 static char **kept_strings;
 static size_t nkept_strings, capkept_strings;
 static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+__attribute__((constructor)) static void renew_after_fork(void)
+{
+    forksafe_mutex(&kept_lock);
+}
 
 static void *arena(struct eval *ev, size_t size)
 {

@@ -25,6 +25,7 @@
  * Memory is read and written through process_vm_readv/writev, so that a
  * page unmapped meanwhile by one of hotld's threads is skipped, not a
  * crash. */
+#include "forksafe.h"
 #include "pointerscan.h"
 
 #include <fcntl.h>
@@ -58,6 +59,10 @@ struct moved_storage {
 
 static struct span own_stacks[MAX_HOTLD_THREADS]; /* {0, 0}: a free slot */
 static pthread_mutex_t own_stacks_lock = PTHREAD_MUTEX_INITIALIZER;
+__attribute__((constructor)) static void renew_after_fork(void)
+{
+    forksafe_mutex(&own_stacks_lock);
+}
 static _Thread_local uintptr_t program_frames_floor;
 
 /* The calling thread's stack, from pthread's record of it. */

@@ -9,6 +9,7 @@
  * The session writes what it is doing to a file beside its socket
  * (SOCKET.busy: a line of text, then the time it began), which the
  * command reads; a stopped process is seen in /proc. */
+#include "forksafe.h"
 #include "session.h"
 
 #include <errno.h>
@@ -30,6 +31,10 @@
 #define MAX_DOINGS 8        /* a reload, its question, a call at hotld_poll()... */
 
 static pthread_mutex_t busy_lock = PTHREAD_MUTEX_INITIALIZER;
+__attribute__((constructor)) static void renew_after_fork(void)
+{
+    forksafe_mutex(&busy_lock);
+}
 static char *busy_path;
 static struct doing {
     char what[200];
