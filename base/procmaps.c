@@ -8,7 +8,15 @@
 
 void procmaps_each_line(void (*line)(const char *text, void *ctx), void *ctx)
 {
-    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    procmaps_each_line_of(0, line, ctx);
+}
+
+void procmaps_each_line_of(pid_t pid, void (*line)(const char *text, void *ctx), void *ctx)
+{
+    char path[64] = "/proc/self/maps";
+    if (pid)
+        snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     char buf[8192]; /* a line is at most a path (4096) and its fields */
     size_t have = 0;
     ssize_t n;

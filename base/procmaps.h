@@ -10,6 +10,8 @@
  * order, read into a stack buffer: no allocation, so that code running
  * while threads are parked (one may hold a malloc lock) can use it. */
 void procmaps_each_line(void (*line)(const char *text, void *ctx), void *ctx);
+/* The same for process pid's (0: this one's). */
+void procmaps_each_line_of(pid_t pid, void (*line)(const char *text, void *ctx), void *ctx);
 
 /* /proc/self/task/TID/NAME into buf, NUL-terminated, without allocating;
  * false if it cannot be read (the thread has gone). */

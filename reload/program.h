@@ -73,6 +73,11 @@ struct program {
     char *last_report;          /* of the last reload, or its error */
     struct vtable_copy *vtables; /* every version's C++ vtables (vtables.c) */
     size_t nvtables, capvtables;
+    /* Asked with the program's threads parked and the reload ready to
+     * commit: 0 commits it, -1 (the error recorded) gives it up, leaving
+     * the program as it was. Every process that runs the image must agree
+     * (session/processes.c); NULL: commit. */
+    int (*agree)(void);
 };
 
 /* A C++ vtable as one version laid it out: objects that version made

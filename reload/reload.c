@@ -221,11 +221,17 @@ static bool needs_quiet(const struct plan *p)
 }
 
 /* Every step that can fail is behind; park the threads, commit, and
- * finish. 1: applied; -1: the threads could not be parked safely. */
+ * finish. 1: applied; -1: the threads could not be parked safely, or
+ * another process of the program could not apply its part. */
 static int apply_plan(struct program *pg, struct plan *p, double start, char **report)
 {
     prepare_commit(pg, p);
-    if (stop_safely(pg, p) < 0) {
+    bool stopped = stop_safely(pg, p) == 0;
+    if (stopped && pg->agree && pg->agree() < 0) {
+        world_resume();
+        stopped = false;
+    }
+    if (!stopped) {
         link_unpublish(p->nl);
         free_debug_swaps(p);
         return -1;

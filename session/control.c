@@ -217,22 +217,25 @@ static int make_address(const char *path, struct sockaddr_un *sa)
 /* The session greets each connection it accepts. A session that is
  * exiting has connections queued that it will never accept: they are
  * reset, with no greeting, and the command then finds no session, as it
- * would a moment later, instead of an error for a request never read. */
-static bool greeted(int fd)
+ * would a moment later, instead of an error for a request never read.
+ * A session that closes the connection (it refuses the peer) leaves it
+ * to the request to fail, saying so. */
+static bool greeted(int fd, bool tell_waits)
 {
     char hello = 0;
-    await_answer(fd);
+    if (tell_waits)
+        await_answer(fd);
     ssize_t n;
     do
         n = recv(fd, &hello, 1, 0);
     while (n < 0 && errno == EINTR);
-    if (n == 1 && hello == GREETING)
+    if ((n == 1 && hello == GREETING) || n == 0)
         return true;
     close(fd);
     return false;
 }
 
-int control_connect(const char *path)
+static int connect_to(const char *path, bool tell_waits)
 {
     struct sockaddr_un sa;
     if (make_address(path, &sa) < 0)
@@ -241,11 +244,21 @@ int control_connect(const char *path)
     if (fd < 0)
         return -1;
     if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0)
-        return greeted(fd) ? fd : -1;
+        return greeted(fd, tell_waits) ? fd : -1;
     if (errno == ECONNREFUSED)
         unlink(path); /* the session that made it is gone */
     close(fd);
     return -1;
+}
+
+int control_connect(const char *path)
+{
+    return connect_to(path, true);
+}
+
+int control_connect_quietly(const char *path)
+{
+    return connect_to(path, false);
 }
 
 /* The directory must be ours and private: another user could otherwise

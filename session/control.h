@@ -42,6 +42,8 @@ char *control_socket_path(const char *session);
 /* A connected client socket, greeted, or -1 if no session is listening
  * (a stale socket file is removed) or it went away unannounced. */
 int control_connect(const char *path);
+/* The same, saying nothing on stderr of a wait (a session's own use). */
+int control_connect_quietly(const char *path);
 /* A listening socket at path (creating the private directory), or -1. */
 int control_listen(const char *path);
 /* Accept a connection from the same user only; -1 if refused. */

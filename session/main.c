@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -29,7 +30,8 @@ static const char usage[] =
     "running session re-links only the objects whose contents changed.\n"
     "  --session NAME      name the session (default: one per current directory);\n"
     "                      an absolute path names the session's socket itself\n"
-    "  --status            list what the running session has loaded\n"
+    "  --status            list what the running session has loaded, and its\n"
+    "                      processes (those forked from the program reload too)\n"
     "  --vars              with --status: what the last reload did with each variable\n"
     "  --watch             reload by itself when an input file changes\n"
     "  --reload-timeout MS wait this long for threads to reach a safe point (2000)\n"
@@ -51,6 +53,7 @@ static const char usage[] =
     "  --print EXPR        print a value: 'players[2].pos.x', '*p', 'game.o:count'\n"
     "  --call 'FN(ARGS)'   call a function, arguments from its DWARF prototype\n"
     "  --repl              a prompt for those, and 'set VAR = VALUE'\n"
+    "  --pid N             ask process N, forked from the program, not the first\n"
     "  --call-timeout S    abandon a call that has not returned after S seconds\n"
     "                      (as a crashed call is); Ctrl-C abandons it too\n"
     "  --sizes             functions and data by size, per object\n"
@@ -264,6 +267,14 @@ int hotld_main(int argc, char **argv)
             continue;
         } else if (!strcmp(a, "--status")) {
             o.mode = MODE_STATUS;
+        } else if ((v = option_value(argc, argv, &i, "--pid"))) {
+            char *end;
+            long pid = strtol(v, &end, 10);
+            if (*end || pid <= 0 || pid > INT32_MAX) {
+                fprintf(stderr, "hotld: error: --pid: a process id\n");
+                return 2;
+            }
+            o.pid = (pid_t)pid;
         } else if (!strcmp(a, "--vars")) {
             o.vars = true;
         } else if (!strcmp(a, "--watch")) {
@@ -302,6 +313,10 @@ int hotld_main(int argc, char **argv)
     }
     if (check_query(&o) < 0)
         return 2;
+    if (o.pid && o.mode == MODE_RUN) {
+        fprintf(stderr, "hotld: error: --pid goes with --print, --call, --repl, --sizes, --refs or --status\n");
+        return 2;
+    }
     if (o.link.ninputs == 0 && o.mode == MODE_RUN) {
         fprintf(stderr, "hotld: error: no input files (see hotld --help)\n");
         return 2;

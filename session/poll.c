@@ -35,6 +35,7 @@ struct pending {
 
 static pthread_mutex_t poll_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t poll_done = PTHREAD_COND_INITIALIZER;
+static pthread_mutex_t jobs = PTHREAD_MUTEX_INITIALIZER; /* one at a time */
 static struct pending *poll_request;
 static bool cooperative;
 
@@ -119,10 +120,19 @@ static int one_job_at_a_time(pthread_mutex_t *lock)
 
 int at_safe_point(int (*job)(void *, char **), void *arg, char **report)
 {
-    static pthread_mutex_t jobs = PTHREAD_MUTEX_INITIALIZER;
     if (one_job_at_a_time(&jobs) < 0)
         return -1;
     int rc = wait_at_safe_point(job, arg, report);
     pthread_mutex_unlock(&jobs);
     return rc;
+}
+
+/* A child of the program has none of the parent's threads: a job they
+ * waited with is not its own, and neither is a lock one of them held. */
+void poll_forget_jobs(void)
+{
+    poll_request = NULL;
+    poll_lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
+    poll_done = (pthread_cond_t)PTHREAD_COND_INITIALIZER;
+    jobs = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
 }

@@ -120,16 +120,19 @@ __attribute__((noinline, used)) void hotld_reload_done(int rc)
     __asm__ volatile("" : : "r"(rc) : "memory");
 }
 
-/* Never silent: processes forked from the program keep their code. */
-static void append_children_warning(char **report)
+/* The end of every reload attempt, whoever asked: its report kept for
+ * --status and the debugger, the lock given back, the hooks run. */
+static int finish(int rc, char **report)
 {
-    char *w = children_reload_warning();
-    if (!w)
-        return;
-    char *both = xasprintf("%s\n%s", *report, w);
-    xfree(*report);
-    xfree(w);
-    *report = both;
+    xfree(the_session.program.last_report);
+    the_session.program.last_report = rc < 0 ? xasprintf("hotld: error: reload failed: %s", last_error())
+                                     : xstrdup(rc > 0 ? last_recorded_report(&the_session.program) : *report);
+    children_reloading(false);
+    pthread_mutex_unlock(&the_session.program.lock);
+    hotld_reload_done(rc);
+    if (rc > 0)
+        run_callbacks();
+    return rc;
 }
 
 static int apply_reload(struct link_options *opts, char **report)
@@ -137,6 +140,7 @@ static int apply_reload(struct link_options *opts, char **report)
     struct strmap clean = {0};
     struct link_options fast;
     pthread_mutex_lock(&the_session.program.lock);
+    children_reloading(true);
     clear_error();
     track_inputs(opts); /* before this reload reads anything */
     bool quick = fast_inputs(opts, &fast);
@@ -144,10 +148,10 @@ static int apply_reload(struct link_options *opts, char **report)
         find_clean_inputs(opts, &clean);
         opts->clean = &clean;
     }
+    processes_begin(quick ? &fast : opts, !quick);
     int rc = reload_apply(&the_session.program, quick ? &fast : opts, report);
+    processes_end(rc > 0 ? report : NULL);
     opts->clean = NULL;
-    if (rc > 0)
-        append_children_warning(report);
     if (rc >= 0) {
         tracker_settle();
         if (!quick)
@@ -155,15 +159,19 @@ static int apply_reload(struct link_options *opts, char **report)
     }
     if (quick)
         xfree(fast.inputs);
-    xfree(the_session.program.last_report);
-    the_session.program.last_report = rc < 0 ? xasprintf("hotld: error: reload failed: %s", last_error())
-                                     : xstrdup(rc > 0 ? last_recorded_report(&the_session.program) : *report);
-    pthread_mutex_unlock(&the_session.program.lock);
     strmap_free(&clean);
-    hotld_reload_done(rc);
-    if (rc > 0)
-        run_callbacks();
-    return rc;
+    return finish(rc, report);
+}
+
+/* In a follower: the first process's reload, with the inputs it used. */
+static int follow_reload(struct link_options *opts, bool remember, char **report)
+{
+    pthread_mutex_lock(&the_session.program.lock);
+    children_reloading(true);
+    int rc = reload_apply(&the_session.program, opts, report);
+    if (rc > 0 && remember)
+        remember_inputs(opts);
+    return finish(rc, report);
 }
 
 static int apply_job(void *opts, char **report)
@@ -174,4 +182,21 @@ static int apply_job(void *opts, char **report)
 int session_reload(struct link_options *opts, char **report)
 {
     return is_cooperative() ? at_safe_point(apply_job, opts, report) : apply_reload(opts, report);
+}
+
+struct follow_job {
+    struct link_options *opts;
+    bool remember;
+};
+
+static int follow_job(void *arg, char **report)
+{
+    struct follow_job *j = arg;
+    return follow_reload(j->opts, j->remember, report);
+}
+
+int session_follow(struct link_options *opts, bool remember, char **report)
+{
+    struct follow_job j = {opts, remember};
+    return is_cooperative() ? at_safe_point(follow_job, &j, report) : follow_reload(opts, remember, report);
 }

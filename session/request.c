@@ -42,6 +42,22 @@ static int timeout_field(const char *v)
     return errno || *end || end == v || ms <= 0 || ms > INT32_MAX ? 0 : (int)ms;
 }
 
+void reload_options_encode(struct message *m, const struct link_options *o)
+{
+    char policy[2] = {CONFLICT_LETTERS[o->on_conflict], 0};
+    message_add_tagged(m, 'p', policy);
+    char reach[2] = {REACH_LETTERS[o->rewrite_pointers], 0};
+    message_add_tagged(m, 'r', reach);
+    if (o->report_each)
+        message_add_tagged(m, 'v', "1");
+    if (o->reload_timeout_ms) {
+        char ms[16];
+        snprintf(ms, sizeof ms, "%d", o->reload_timeout_ms);
+        message_add_tagged(m, 't', ms);
+    }
+    encode_inputs(m, o);
+}
+
 void reload_request_encode(struct message *m, const struct session_options *o)
 {
     message_add(m, "reload");
@@ -49,18 +65,9 @@ void reload_request_encode(struct message *m, const struct session_options *o)
         message_add_tagged(m, 'n', o->session);
     for (int i = 0; i < o->argc; i++)
         message_add_tagged(m, 'a', o->argv[i]);
-    char policy[2] = {CONFLICT_LETTERS[o->link.on_conflict], 0};
-    message_add_tagged(m, 'p', policy);
-    char reach[2] = {REACH_LETTERS[o->link.rewrite_pointers], 0};
-    message_add_tagged(m, 'r', reach);
-    if (verbose)
-        message_add_tagged(m, 'v', "1");
-    if (o->link.reload_timeout_ms) {
-        char ms[16];
-        snprintf(ms, sizeof ms, "%d", o->link.reload_timeout_ms);
-        message_add_tagged(m, 't', ms);
-    }
-    encode_inputs(m, &o->link);
+    struct link_options link = o->link;
+    link.report_each = verbose;
+    reload_options_encode(m, &link);
 }
 
 int reload_request_decode(const struct message *m, struct link_options *o)

@@ -11,6 +11,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "forksafe.h"
 #include "call.h"
 #include "control.h"
 #include "elfimage.h"
@@ -23,6 +24,7 @@
 
 static char *socket_path;
 static pid_t server_pid;
+static int listening = -1;
 
 /* The program as a debugger should see it: one image for all objects. */
 void publish_debug_image(struct link *ld)
@@ -73,10 +75,7 @@ static char *status_text(bool vars)
         sb_printf(&sb, "  %-50s generation %u, image at 0x%lx\n", objs[i]->name, program_version_of(pg, objs[i]),
                   (unsigned long)objs[i]->link->image->base);
     xfree(objs);
-    struct strbuf pids = {0};
-    if (children_running(&pids))
-        sb_printf(&sb, "  processes forked from the program, which reloads do not reach: %s\n", pids.s);
-    xfree(pids.s);
+    processes_status(&sb);
     if (vars)
         vars_text(&sb, pg);
     pthread_mutex_unlock(&pg->lock);
@@ -181,6 +180,10 @@ struct question {
 
 static struct question *questions[MAX_QUESTIONS];
 static pthread_mutex_t questions_lock = PTHREAD_MUTEX_INITIALIZER;
+__attribute__((constructor)) static void renew_after_fork(void)
+{
+    forksafe_mutex(&questions_lock);
+}
 
 /* Around a call, in the thread that makes it: from hotld's own thread,
  * the call runs program code, so for its duration the thread can be
@@ -308,39 +311,36 @@ static bool start_question(int fd, struct message *m)
     return true;
 }
 
-/* Returns true if fd went to a thread that answers it. */
-static bool serve_request(int fd)
+/* Returns true if fd went to a thread that answers it. A process forked
+ * from the program (follower.c) answers questions about itself, and
+ * takes reloads only through the first process. */
+bool serve_message(int fd, struct message *m, bool first_process)
 {
-    struct message m;
     bool handed_over = false;
-    clear_error();
-    int rc = message_recv(fd, &m);
-    if (rc < 0 || m.nfields == 0) {
-        answer(fd, false, rc < 0 ? last_error() : "empty request");
-        message_free(&m);
-        return false;
-    }
-    if (!strcmp(m.fields[0], "status")) {
-        char *text = status_text(m.nfields > 1 && !strcmp(m.fields[1], "vars"));
+    if (!strcmp(m->fields[0], "status")) {
+        char *text = status_text(m->nfields > 1 && !strcmp(m->fields[1], "vars"));
         answer(fd, true, text);
         xfree(text);
-    } else if (!strcmp(m.fields[0], "query")) {
-        handed_over = start_question(fd, &m);
+    } else if (!strcmp(m->fields[0], "query")) {
+        handed_over = start_question(fd, m);
         if (!handed_over) {
             char busy[120];
             snprintf(busy, sizeof busy, "the session is answering %d questions already; ask again when one is done",
                      MAX_QUESTIONS);
             answer(fd, false, busy);
         }
-    } else if (!strcmp(m.fields[0], "reload") && !same_program(&m)) {
+    } else if (!strcmp(m->fields[0], "reload") && !first_process) {
+        answer(fd, false, "a process forked from the program reloads with the first one: ask the session, "
+                          "without --pid");
+    } else if (!strcmp(m->fields[0], "reload") && !same_program(m)) {
         answer(fd, false, OTHER_PROGRAM);
-    } else if (!strcmp(m.fields[0], "reload")) {
+    } else if (!strcmp(m->fields[0], "reload")) {
         struct link_options opts = {.ask = ask_client, .ask_ctx = &fd, .open_file = open_for_client,
                                     .open_ctx = &fd};
         char *report = NULL;
         opts.entry = the_session.program.live->opts->entry;
         int busy = busy_begin("reloading");
-        if (reload_request_decode(&m, &opts) < 0 || session_reload(&opts, &report) < 0)
+        if (reload_request_decode(m, &opts) < 0 || session_reload(&opts, &report) < 0)
             answer(fd, false, last_error());
         else
             answer(fd, true, report);
@@ -351,6 +351,19 @@ static bool serve_request(int fd)
     } else {
         answer(fd, false, "unknown request");
     }
+    return handed_over;
+}
+
+static bool serve_request(int fd)
+{
+    struct message m;
+    clear_error();
+    int rc = message_recv(fd, &m);
+    bool handed_over = false;
+    if (rc < 0 || m.nfields == 0)
+        answer(fd, false, rc < 0 ? last_error() : "empty request");
+    else
+        handed_over = serve_message(fd, &m, true);
     message_free(&m);
     return handed_over;
 }
@@ -425,6 +438,20 @@ bool start_control(const char *path)
     snapshot_remove_stale(dir);
     xfree(dir);
     atexit(remove_socket);
+    listening = fd;
+    processes_arm();
     start_thread(control_thread, (void *)(intptr_t)fd);
     return true;
+}
+
+const char *session_socket_path(void)
+{
+    return socket_path;
+}
+
+void session_forget_control(void)
+{
+    if (listening >= 0)
+        close(listening);
+    listening = -1;
 }

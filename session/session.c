@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "control.h"
 #include "crash.h"
@@ -61,6 +62,17 @@ int session_main(struct session_options *o)
     if (!o->name)
         o->name = program_name(o);
     make_absolute(&o->link);
+    if (o->pid) { /* its own socket, beside the session's (children.c) */
+        char *own = xasprintf("%s.%d", path, (int)o->pid);
+        xfree(path);
+        path = own;
+        if (access(path, F_OK) != 0) {
+            fprintf(stderr, "hotld: error: --pid %d: no process of the session has that pid (--status lists "
+                            "them; the first process is asked without --pid)\n", (int)o->pid);
+            xfree(path);
+            return 1;
+        }
+    }
     if (o->mode == MODE_STATUS || o->mode == MODE_QUERY) {
         int rc = o->mode == MODE_STATUS ? client_status(path, o->vars)
                                         : query_main(&o->query, o->graph_file, path, &o->link);

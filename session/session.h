@@ -14,6 +14,7 @@ struct session_options {
     struct link_options link;
     enum session_mode mode;
     const char *session;        /* --session NAME; NULL: keyed by cwd */
+    pid_t pid;                  /* --pid N: a process forked from the program */
     const char *name;           /* argv[0] for the program; NULL: derive it */
     bool watch;                 /* reload when an input file changes */
     int rollback;               /* --rollback 1, --no-rollback 0; -1: as --watch */
@@ -52,6 +53,12 @@ int client_status(const char *path, bool vars);
 /* server.c: serve the control socket at path from a thread of hotld's;
  * false if it cannot listen (the program then runs without reloads). */
 bool start_control(const char *path);
+const char *session_socket_path(void); /* NULL: none */
+/* A request read from fd: true if fd went to a thread that answers it.
+ * Only the first process takes reloads. */
+struct message;
+bool serve_message(int fd, struct message *m, bool first_process);
+void session_forget_control(void);      /* in a child: not its socket */
 
 /* busy.c: what the session is doing that a command may wait behind; the
  * command's side says so after a second without an answer. */
@@ -76,6 +83,8 @@ int reload_request_decode(const struct message *m, struct link_options *o);
 /* reloads.c: apply a reload from any hotld thread (control, watcher),
  * directly or, once the program uses hotld_poll(), through it. */
 int session_reload(struct link_options *opts, char **report);
+/* A follower's part of the first process's reload (follower.c). */
+int session_follow(struct link_options *opts, bool remember, char **report);
 /* Remember the inputs the program is now linked from. */
 void remember_inputs(const struct link_options *o);
 
@@ -83,17 +92,38 @@ void remember_inputs(const struct link_options *o);
  * at its next call, and wait up to --reload-timeout for it. */
 bool is_cooperative(void);
 int at_safe_point(int (*job)(void *, char **), void *arg, char **report);
+void poll_forget_jobs(void); /* in a child: the parent's are not its own */
 void hotld_poll_impl(void);
 
 /* api.c: the __hotld_* symbols the program's links bind to; the
  * program's reload hooks, run after each reload. */
 void define_host_symbols(struct program *pg);
-/* children.c: processes forked from the program, which reloads do not
- * reach (yet): noted at fork, named in reports and --status */
+/* children.c: processes forked from the program, registered at fork */
 struct strbuf;
 void children_init(void);
-size_t children_running(struct strbuf *pids);
-char *children_reload_warning(void); /* NULL if there are none */
+void children_reloading(bool on); /* around a reload, in its thread */
+/* fn for each registered process that still runs the image (listening:
+ * it has a control socket); returns how many. */
+size_t children_each(void (*fn)(pid_t pid, bool listening, void *ctx), void *ctx);
+unsigned children_unreached(void); /* forked with no room in the table */
+/* Does pid share this process's table of processes: does it still run the
+ * image (not exited, not exec'd)? */
+bool children_runs_the_image(pid_t pid);
+/* "4102, 4103": descendants that run the image but were not registered
+ * (made by clone() without fork's handlers); NULL if none. */
+char *children_unregistered(void);
+char *child_socket_path(pid_t pid); /* SOCKET.PID; NULL without a session */
+/* follower.c: in a new child, its side of every reload; -1 if it cannot
+ * listen on its socket */
+int follower_start(void);
+/* processes.c: the first process's side: every process applies a reload,
+ * or none does */
+void processes_arm(void);
+void processes_begin(struct link_options *opts, bool remember);
+void processes_end(char **report); /* report NULL: the reload failed */
+void processes_status(struct strbuf *sb);
+/* request.c: the link options of a reload as request fields */
+void reload_options_encode(struct message *m, const struct link_options *o);
 void run_callbacks(void);
 
 /* start.c: run the program as __libc_start_main would. */

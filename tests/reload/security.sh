@@ -19,7 +19,8 @@ as_nobody() {
 }
 
 # raw BYTES-AS-PYTHON-EXPR: send them on the session's socket, print the
-# reply's fields joined by '|', or "closed".
+# reply's fields joined by '|' (after the session's greeting, one byte
+# 'H'), or "closed".
 raw() {
     python3 - "$SOCK" "$1" <<'PY'
 import socket, struct, sys
@@ -35,6 +36,8 @@ try:
         data += chunk
 except OSError:
     pass
+if data[:1] == b"H":
+    data = data[1:]
 if len(data) < 4:
     print("closed")
 else:

@@ -1,6 +1,6 @@
 /* Forks a worker that calls work() in a loop, as a pre-fork server's
- * workers do, and answers queries itself. The worker is not reloaded
- * (issue 25): a reload must say so, naming it. */
+ * workers do, and answers queries itself. A reload reaches the worker
+ * too, and names it. */
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>

@@ -1,0 +1,140 @@
+/* A process forked from the program follows the first process's reloads.
+ * From its fork on (children.c) it listens on a control socket of its
+ * own, SOCKET.PID, served by one thread of hotld's, and takes part in
+ * every reload the first process applies (processes.c):
+ *   <- "prepare" "o:ONLY-CHANGED" "m:REMEMBER" and a reload request's
+ *      fields: the reload is applied here as there, up to its commit,
+ *      with this process's threads parked;
+ *   -> "ready"; <- "commit" or "abort";
+ *   -> "done" REPORT, or "error" TEXT, which also answers a prepare that
+ *      fails before it is ready.
+ * A question about a variable (--on-conflict=ask) goes to the first
+ * process as "ask" QUESTION CHOICES; the answer comes back as "answer" L.
+ * The socket also answers questions about this process (hotld --pid N
+ * --print, --call, --repl, --status), as the first process's does.
+ * Each process applies the reload to its own state: its own values are
+ * kept, migrated or reset as they are. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "session.h"
+#include "util.h"
+
+static int listen_fd = -1;
+static int leader_fd = -1;      /* the first process's, during a reload */
+
+static void send_fields(int fd, const char *a, const char *b)
+{
+    struct message m = {0};
+    message_add(&m, a);
+    if (b)
+        message_add(&m, b);
+    message_send(fd, &m);
+    message_free(&m);
+}
+
+/* pg->agree in a follower: ready; the first process decides. */
+static int agree_with_leader(void)
+{
+    if (leader_fd < 0)
+        return 0; /* a rollback after a crash: of this process alone */
+    struct message m = {0};
+    send_fields(leader_fd, "ready", NULL);
+    int rc = message_recv(leader_fd, &m) == 0 && m.nfields == 1 && !strcmp(m.fields[0], "commit")
+                 ? 0
+                 : fail("the first process (pid %d) gave the reload up", (int)getppid());
+    message_free(&m);
+    return rc;
+}
+
+static char ask_leader(void *ctx, const char *question, const char *choices)
+{
+    int fd = *(int *)ctx;
+    struct message q = {0}, a = {0};
+    message_add(&q, "ask");
+    message_add(&q, question);
+    message_add(&q, choices);
+    char letter = 0;
+    if (message_send(fd, &q) == 0 && message_recv(fd, &a) == 0 && a.nfields == 2 &&
+        !strcmp(a.fields[0], "answer") && strlen(a.fields[1]) == 1)
+        letter = a.fields[1][0];
+    message_free(&q);
+    message_free(&a);
+    return letter;
+}
+
+/* A prepare: apply the reload it describes, and say how it ended. */
+static void follow(int fd, const struct message *m)
+{
+    struct link_options opts = {.ask = ask_leader, .ask_ctx = &fd};
+    opts.entry = the_session.program.live->opts->entry;
+    opts.only_changed = !strcmp(m->fields[1], "o:1");
+    bool remember = !strcmp(m->fields[2], "m:1");
+    struct message request = {m->fields + 2, m->nfields - 2, 0, 0}; /* decoding skips its first */
+    char *report = NULL;
+    clear_error();
+    leader_fd = fd;
+    int rc = reload_request_decode(&request, &opts) < 0 ? -1 : session_follow(&opts, remember, &report);
+    leader_fd = -1;
+    if (rc == 0)
+        rc = fail("this process found nothing to reload: its inputs or state differ from the first process's");
+    send_fields(fd, rc < 0 ? "error" : "done", rc < 0 ? last_error() : report);
+    xfree(report);
+    xfree(opts.inputs);
+    xfree(opts.libdirs);
+}
+
+static void *follower_thread(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        int fd = control_accept(listen_fd);
+        if (fd < 0)
+            continue;
+        /* a reload waits as long as the first process does */
+        struct timeval forever = {0};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &forever, sizeof forever);
+        struct message m;
+        bool handed_over = false;
+        clear_error();
+        if (message_recv(fd, &m) == 0 && m.nfields >= 3 && !strcmp(m.fields[0], "prepare"))
+            follow(fd, &m);
+        else if (m.nfields > 0) /* a question about this process: --pid */
+            handed_over = serve_message(fd, &m, false);
+        message_free(&m);
+        if (!handed_over)
+            close(fd);
+    }
+    return NULL;
+}
+
+static void remove_own_socket(void)
+{
+    char *path = child_socket_path(getpid());
+    if (path && listen_fd >= 0)
+        unlink(path);
+    xfree(path);
+}
+
+int follower_start(void)
+{
+    char *path = child_socket_path(getpid());
+    if (!path)
+        return -1;
+    session_forget_control(); /* the first process's socket is its own */
+    unlink(path);             /* left by a process of this pid that is gone */
+    listen_fd = control_listen(path);
+    xfree(path);
+    if (listen_fd < 0)
+        return -1;
+    atexit(remove_own_socket);
+    poll_forget_jobs();
+    the_session.program.agree = agree_with_leader;
+    start_thread(follower_thread, NULL);
+    return 0;
+}

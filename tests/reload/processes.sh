@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Every process of the program reloads (issue 25): a master forks N
+# workers (2, then 16) that call work() from the reloaded object in a
+# loop, as a pre-fork server's do.
+#   - A reload reaches all of them: each worker's next calls return the
+#     new value, and the report names every process.
+#   - total, which each process counts from its own seed, is widened:
+#     it migrates in each process, keeping that process's own value.
+#   - --pid asks a worker about itself: its own total, not the first
+#     process's; without --pid, the first process answers.
+#   - A worker with a thread that blocks every signal and runs loaded
+#     code (it cannot be parked) refuses the reload: no process changes,
+#     and the error names that worker. Once it stops, reloads go on.
+# Expected values are C's: work() returns VER, worker I's total starts at
+# I * 1000000 and grows by one per call.
+set -u
+. "$HOTLD_ROOT/tests/lib.sh"
+. "$HOTLD_ROOT/tests/reload/lib.bash"
+
+# settle N: query until every worker has looped twice since the last
+# query, so its value is what its newest calls returned.
+settle() {
+    local n=$1 i before=() tries
+    for ((i = 0; i < n; i++)); do before[i]=$(qv "w$i" "" 3); done
+    for ((tries = 0; tries < 200; tries++)); do
+        query
+        for ((i = 0; i < n; i++)); do
+            [ "$(qv "w$i" "" 3)" -gt $((${before[i]:-0} + 2)) ] || break
+        done
+        [ "$i" -eq "$n" ] && return 0
+        sleep 0.02
+    done
+    return 1
+}
+
+# values N: "FIRST W0 W1 ..." from the last query
+values() {
+    local i out
+    out=$(qv first)
+    for ((i = 0; i < $1; i++)); do out="$out $(qv "w$i")"; done
+    echo "$out"
+}
+
+# own_totals N: every worker's total within its own seed's range
+own_totals() {
+    local i t
+    for ((i = 0; i < $1; i++)); do
+        t=$(qv "w$i" "" 2)
+        [ -n "$t" ] && [ "$t" -gt $((i * 1000000)) ] && [ "$t" -lt $(((i + 1) * 1000000)) ] || return 1
+    done
+}
+
+pids() {
+    local i out=""
+    for ((i = 0; i < $1; i++)); do out="$out $(qv "w$i" "" 4)"; done
+    echo "$out"
+}
+
+test_processes() {
+    local n=$1 lang=() i want
+    case $V in clang-O2) lang=(-x c++) ;; esac
+    QT=none
+    build main.o processes/main.c -g "${lang[@]}" -pthread
+    for i in 1 2 3; do build "work$i.o" processes/work.c -g "${lang[@]}" -DVER=$i; done
+    builds_ok || return
+    use work1.o work.o
+    session_start --session "$SNAME" --reload-timeout 500 main.o work.o -lpthread -- "$n" || return
+    settle "$n" || { not_ok "$P/workers-run" "the workers do not loop; $(session_state)"; return; }
+    check first "1$(printf ' 1%.0s' $(seq "$n"))" "$(values "$n")" "work() in the first process and each worker"
+    local workers; workers=$(pids "$n")
+    use work2.o work.o
+    reload
+    local named=1
+    for i in $workers; do [[ $R_OUT == *"reloaded in $((n + 1)) processes: "*"$i"* ]] || named=0; done
+    if [ "$R_RC" = 0 ] && [ "$named" = 1 ]; then ok "$P/report-names-every-process"
+    else not_ok "$P/report-names-every-process" "workers:$workers; $(client_said)"; fi
+    settle "$n" || { not_ok "$P/workers-go-on" "$(session_state)"; return; }
+    check every-process-runs-new-code "2$(printf ' 2%.0s' $(seq "$n"))" "$(values "$n")" "work() after the reload"
+    client "$W" --session "$SNAME" --status
+    named=1
+    for i in $workers; do [[ $R_OUT == *"processes: "*"$i"* ]] || named=0; done
+    if [ "$named" = 1 ]; then ok "$P/status-lists-processes"; else not_ok "$P/status-lists-processes" "$R_OUT"; fi
+    use work3.o work.o
+    reload
+    settle "$n"
+    if [ "$R_RC" = 0 ] && own_totals "$n" && [ "$(values "$n")" = "3$(printf ' 3%.0s' $(seq "$n"))" ]; then
+        ok "$P/migrated-per-process"
+    else
+        not_ok "$P/migrated-per-process" "values $(values "$n"), totals $(for ((i = 0; i < n; i++)); do printf '%s ' "$(qv "w$i" "" 2)"; done); $(client_said)"
+    fi
+    [ "$n" -gt 2 ] && { session_stop; return; }
+    local pid1 mine first
+    pid1=$(qv w1 "" 4)
+    client "$W" --session "$SNAME" --pid "$pid1" --print total
+    mine=$(printf '%s' "$R_OUT" | grep -oE '[0-9]+' | tail -n 1)
+    client "$W" --session "$SNAME" --print total
+    first=$(printf '%s' "$R_OUT" | grep -oE '[0-9]+' | tail -n 1)
+    if [ -n "$mine" ] && [ "$mine" -gt 1000000 ] && [ "$mine" -lt 2000000 ] && [ -n "$first" ] && [ "$first" -lt 1000000 ]; then
+        ok "$P/pid-asks-that-process"
+    else
+        not_ok "$P/pid-asks-that-process" "worker 1 ($pid1) says '$mine', the first process '$first'; $(client_said)"
+    fi
+    local blocker; blocker=$(qv w1 "" 4)
+    send "block 1"
+    sleep 0.2
+    use work2.o work.o
+    reload
+    settle "$n"
+    if [ "$R_RC" != 0 ] && [[ $R_ERR == *"process $blocker"* ]] && [[ $R_ERR == *"no process changed"* ]] &&
+        [ "$(values "$n")" = "3$(printf ' 3%.0s' $(seq "$n"))" ]; then
+        ok "$P/blocked-worker-refuses-for-all"
+    else
+        not_ok "$P/blocked-worker-refuses-for-all" "blocker $blocker; values $(values "$n"); $(client_said)"
+    fi
+    send "unblock 1"
+    sleep 0.2
+    reload
+    settle "$n"
+    check reloads-after-unblock "2$(printf ' 2%.0s' $(seq "$n"))" "$(values "$n")" "work() once the blocking thread ended"
+    session_stop
+}
+
+test_two() { test_processes 2; }
+test_sixteen() { test_processes 16; }
+for_variants test_two gcc clang-O2 gcc-asan
+RL_SCRIPT=processes16 for_variants test_sixteen gcc
