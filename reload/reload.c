@@ -252,6 +252,7 @@ static int apply_plan(struct program *pg, struct plan *p, double start, char **r
             program_rekey_names(pg, p->nl->objs[i]); /* the rehearsal's records go */
         program_record_versions(pg, p->again);
     } else {
+        perf_map_add(p->nl); /* its code is new memory */
         link_trim(p->nl);
         image_trim_unused(p->nl);
         snapshot_sources(pg->source_root, pg->ngens - 1, &p->sources);

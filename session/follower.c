@@ -92,6 +92,7 @@ static void follow(int fd, const struct message *m)
 static void *follower_thread(void *arg)
 {
     (void)arg;
+    perf_map_write_all(&the_session.program); /* perf looks for this pid's */
     for (;;) {
         int fd = control_accept(listen_fd);
         if (fd < 0)

@@ -52,6 +52,7 @@ static int run_server(struct session_options *o, const char *path)
     pg->argv[0] = (char *)o->name;
     memcpy(pg->argv + 1, o->argv, o->argc * sizeof *pg->argv);
     self_names_publish(pg);
+    perf_map_add(ld);
     fflush(stderr);
     start_program(ld->image, pg->argc, pg->argv);
 }
