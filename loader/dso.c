@@ -39,8 +39,35 @@ static void *open_calling_back(const char *path, char **why)
     return NULL;
 }
 
+/* Sanitizer runtimes whose constructor insists on being the process's
+ * first library (ASan's, TSan's; gcc's and clang's): dlopened after it
+ * started, they end it. */
+static bool must_come_first(const char *path)
+{
+    static const char *const runtimes[] = {"libasan.so", "libtsan.so", "libhwasan.so", "libclang_rt.asan",
+                                           "libclang_rt.tsan", "libclang_rt.hwasan"};
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    for (size_t i = 0; i < ARRAY_SIZE(runtimes); i++)
+        if (!strncmp(base, runtimes[i], strlen(runtimes[i])))
+            return true;
+    return false;
+}
+
+static char *runtime_to_preload;
+
+const char *dso_runtime_to_preload(void)
+{
+    return runtime_to_preload;
+}
+
 struct dso *dso_new(const char *path, bool as_needed)
 {
+    if (must_come_first(path) && !dlopen(path, RTLD_LAZY | RTLD_NOLOAD)) {
+        xfree(runtime_to_preload);
+        runtime_to_preload = xstrdup(path);
+        fail("%s: a sanitizer's runtime, which must be the process's first library (preload it)", path);
+        return NULL;
+    }
     struct dso *d = xcalloc(1, sizeof *d);
     d->path = xstrdup(path);
     d->as_needed = as_needed;

@@ -375,6 +375,38 @@ static int add_script(struct link *ld, const char *path, char *text)
 /* The inputs gcc's driver adds after the user's: libgcc, libgcc_s, libc. */
 static const char *const implicit_libs[] = {"gcc", "gcc_s", "c"};
 
+/* gcc's driver also adds a sanitizer's runtime when it links with
+ * -fsanitize=: hotld sees no such flag, but the objects' references to
+ * the runtime say which one they need. */
+static const struct {
+    const char *prefix, *lib;
+} sanitizer_runtimes[] = {{"__asan_", "asan"}, {"__tsan_", "tsan"}, {"__ubsan_", "ubsan"}};
+
+/* Which runtimes the objects refer to: bit i for sanitizer_runtimes[i]. */
+static unsigned runtimes_referred_to(const struct link *ld)
+{
+    unsigned wanted = 0;
+    for (size_t i = 0; i < ld->nobjs; i++)
+        for (size_t j = 1; j < ld->objs[i]->nsyms; j++) {
+            const struct symbol *s = ld->objs[i]->syms[j];
+            if (s->kind != SYM_UNDEF || s->name[0] != '_' || s->name[1] != '_')
+                continue;
+            for (size_t k = 0; k < ARRAY_SIZE(sanitizer_runtimes); k++)
+                if (!strncmp(s->name, sanitizer_runtimes[k].prefix, strlen(sanitizer_runtimes[k].prefix)))
+                    wanted |= 1u << k;
+        }
+    return wanted;
+}
+
+static int add_sanitizer_runtimes(struct link *ld)
+{
+    unsigned wanted = runtimes_referred_to(ld);
+    for (size_t k = 0; k < ARRAY_SIZE(sanitizer_runtimes); k++)
+        if ((wanted & 1u << k) && link_add_lib(ld, sanitizer_runtimes[k].lib) < 0)
+            return -1;
+    return 0;
+}
+
 int link_add_inputs(struct link *ld)
 {
     const struct link_options *o = ld->opts;
@@ -384,6 +416,8 @@ int link_add_inputs(struct link *ld)
         if (rc < 0)
             return -1;
     }
+    if (!o->live && add_sanitizer_runtimes(ld) < 0) /* a reload links the libraries the program has */
+        return -1;
     for (size_t i = 0; i < ARRAY_SIZE(implicit_libs); i++)
         if (link_add_lib(ld, implicit_libs[i]) < 0)
             return -1;

@@ -397,6 +397,9 @@ void archive_release_if_unused(struct archive *ar);
 
 /* dso.c */
 struct dso *dso_new(const char *path, bool as_needed);
+/* A sanitizer runtime the last failed load needed first in the process
+ * (start hotld again with it preloaded), or NULL. */
+const char *dso_runtime_to_preload(void);
 void *dso_lookup(struct dso *dso, const char *name, bool open_as_needed);
 bool dso_holds(struct dso *d, const void *p);
 bool is_code_address(uintptr_t addr);

@@ -17,6 +17,7 @@
 
 #include "funcaddr.h"
 #include "incremental.h"
+#include "leaks.h"
 #include "plan.h"
 #include "patch.h"
 #include "samefunc.h"
@@ -253,6 +254,7 @@ static int apply_plan(struct program *pg, struct plan *p, double start, char **r
         program_record_versions(pg, p->again);
     } else {
         perf_map_add(p->nl); /* its code is new memory */
+        leaks_scan_for_roots((const void *)p->nl->image->base, p->nl->image->size);
         link_trim(p->nl);
         image_trim_unused(p->nl);
         snapshot_sources(pg->source_root, pg->ngens - 1, &p->sources);

@@ -11,6 +11,7 @@
 
 #include "control.h"
 #include "crash.h"
+#include "leaks.h"
 #include "stopworld.h"
 #include "util.h"
 #include "watch.h"
@@ -20,6 +21,7 @@ struct session the_session;
 static int run_server(struct session_options *o, const char *path)
 {
     struct program *pg = &the_session.program;
+    leaks_not_the_programs_begin(); /* until its main starts (start.c) */
     double t = now_ms();
     pthread_mutex_init(&pg->lock, NULL);
     pg->reload_timeout_ms = o->reload_timeout_ms;
@@ -32,10 +34,12 @@ static int run_server(struct session_options *o, const char *path)
     struct link *ld = link_new(&o->link);
     if (link_load(ld) < 0 || exports_publish(ld) < 0) {
         restart_with_tls_room(o);
+        restart_with_runtime(o);
         fprintf(stderr, "hotld: error: %s\n", last_error());
         return 1;
     }
     unsetenv(TLS_RESTARTED); /* not the program's business */
+    runtime_preloaded();
     phase_done("total", t);
     pg->live = ld;
     ARRAY_PUSH(pg->gens, pg->ngens, pg->capgens, ld);
@@ -53,6 +57,7 @@ static int run_server(struct session_options *o, const char *path)
     memcpy(pg->argv + 1, o->argv, o->argc * sizeof *pg->argv);
     self_names_publish(pg);
     perf_map_add(ld);
+    leaks_scan_for_roots((const void *)ld->image->base, ld->image->size);
     fflush(stderr);
     start_program(ld->image, pg->argc, pg->argv);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "leaks.h"
 #include "session.h"
 #include "util.h"
 
@@ -42,6 +43,7 @@ _Noreturn void start_program(const struct image *im, int argc, char **argv)
     running = im;
     the_session.program.main_thread_pointer = thread_pointer();
     atexit(fini_at_exit);
+    leaks_not_the_programs_end(); /* from here on, the main thread's blocks are the program's */
     run_init(im, argc, argv, environ);
     int (*entry)(int, char **, char **) = (int (*)(int, char **, char **))im->entry;
     exit(entry(argc, argv, environ));
@@ -64,6 +66,35 @@ void restart_with_tls_room(const struct session_options *o)
     setenv(TLS_RESTARTED, "1", 1);
     fflush(NULL);
     execv("/proc/self/exe", o->hotld_argv);
+}
+
+/* Objects built with -fsanitize=address (or thread) need their runtime
+ * to be the process's first library: hotld starts again, once, with it
+ * preloaded. The program's own LD_PRELOAD is kept aside and put back
+ * before the program runs (runtime_preloaded). */
+void restart_with_runtime(const struct session_options *o)
+{
+    const char *runtime = dso_runtime_to_preload();
+    if (!runtime || getenv(RUNTIME_RESTARTED))
+        return;
+    const char *old = getenv("LD_PRELOAD");
+    setenv(RUNTIME_RESTARTED, old ? old : "", 1);
+    char *preload = xasprintf("%s%s%s", runtime, old ? ":" : "", old ? old : "");
+    setenv("LD_PRELOAD", preload, 1);
+    fflush(NULL);
+    execv("/proc/self/exe", o->hotld_argv);
+}
+
+void runtime_preloaded(void)
+{
+    const char *was = getenv(RUNTIME_RESTARTED);
+    if (!was)
+        return;
+    if (*was)
+        setenv("LD_PRELOAD", was, 1);
+    else
+        unsetenv("LD_PRELOAD");
+    unsetenv(RUNTIME_RESTARTED);
 }
 
 /* Is a debugger attached now? (It then needs the image before main.) */

@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "leaks.h"
 #include "session.h"
 #include "pointerscan.h"
 #include "stopworld.h"
@@ -22,6 +23,7 @@ static void *hotld_thread(void *p)
     void *(*fn)(void *) = ts->fn, *arg = ts->arg;
     pid_t self = (pid_t)syscall(SYS_gettid);
     world_exempt(self);
+    leaks_not_the_programs_begin(); /* for good: nothing it allocates is the program's */
     pointers_skip_own_stack();
     sem_post(&ts->registered);
     void *result = fn(arg);
