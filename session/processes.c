@@ -109,6 +109,13 @@ static void went_quiet(struct follower *f)
         f->said = xstrdup("it ended its part of the reload without a word");
 }
 
+/* A process's error, as it said it (or could not say it). */
+static void failed_with(struct follower *f, const struct message *m)
+{
+    f->state = FAILED;
+    f->said = xstrdup(m->nfields == 2 ? m->fields[1] : "a malformed answer");
+}
+
 /* One message from a process asked to prepare: its readiness, its error,
  * or a question for the user. */
 static void hear(struct follower *f)
@@ -126,8 +133,7 @@ static void hear(struct follower *f)
     } else if (m.nfields == 1 && !strcmp(m.fields[0], "ready")) {
         f->state = READY;
     } else {
-        f->state = FAILED;
-        f->said = xstrdup(m.nfields == 2 ? m.fields[1] : "a malformed answer");
+        failed_with(f, &m);
     }
     message_free(&m);
 }
@@ -214,8 +220,7 @@ static void hear_outcome(struct follower *f)
     } else if (m.nfields == 2 && !strcmp(m.fields[0], "done")) {
         f->state = DONE;
     } else {
-        f->state = FAILED;
-        f->said = xstrdup(m.nfields == 2 ? m.fields[1] : "a malformed answer");
+        failed_with(f, &m);
     }
     message_free(&m);
 }
