@@ -8,6 +8,10 @@ set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
 
+if ! "$HOTLD_ROOT/scripts/deps.sh" linux-perf >/dev/null 2>&1 || ! command -v perf >/dev/null; then
+    not_ok perf/installed "perf is not installed, and scripts/deps.sh could not install linux-perf"
+    exit 1
+fi
 if ! perf record -q -e cpu-clock -o "$TMP/probe.data" true >/dev/null 2>&1; then
     echo "# skipped: the kernel forbids perf events here (perf_event_paranoid $(cat /proc/sys/kernel/perf_event_paranoid))"
     ok perf/skipped-no-perf-events
