@@ -153,14 +153,14 @@ static bool same_program(const struct message *m)
         if (f[0] == 'n' && f[1] == ':') {
             named = true;
         } else if (f[0] == 'a' && f[1] == ':') {
-            if (1 + nargs >= (size_t)the_session.program.argc || strcmp(f + 2, the_session.program.argv[1 + nargs]))
+            if (nargs >= (size_t)the_session.nargs || strcmp(f + 2, the_session.args[nargs]))
                 return false;
             nargs++;
         } else if (f[0] == 'f' && f[1] == ':' && !shared) {
             shared = strmap_get(&the_session.program.live->by_name, f + 2) != NULL;
         }
     }
-    return shared && (1 + nargs == (size_t)the_session.program.argc || (named && nargs == 0));
+    return shared && (nargs == (size_t)the_session.nargs || (named && nargs == 0));
 }
 
 /* hotld --sizes, --refs, --print, --call on the program as it is now,

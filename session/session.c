@@ -55,6 +55,10 @@ static int run_server(struct session_options *o, const char *path)
     pg->argv = xcalloc(o->argc + 2, sizeof *pg->argv);
     pg->argv[0] = (char *)o->name;
     memcpy(pg->argv + 1, o->argv, o->argc * sizeof *pg->argv);
+    the_session.args = xcalloc(o->argc + 1, sizeof *the_session.args);
+    for (int i = 0; i < o->argc; i++)
+        the_session.args[i] = xstrdup(o->argv[i]);
+    the_session.nargs = o->argc;
     self_names_publish(pg);
     perf_map_add(ld);
     leaks_scan_for_roots((const void *)ld->image->base, ld->image->size);

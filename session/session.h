@@ -36,6 +36,9 @@ struct session {
     struct link_input *fixed;   /* those inputs less the objects: archives */
     size_t nfixed, capfixed;    /* and -l libraries, in order */
     volatile int gdb_reload;    /* set by the gdb helper: reload now */
+    char **args;                /* the program's arguments as given, kept */
+    int nargs;                  /* apart from its argv, which it may rewrite
+                                   (a process title: nginx, PostgreSQL) */
 };
 
 extern struct session the_session;

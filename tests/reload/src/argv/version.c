@@ -1,0 +1,3 @@
+#include "rt.h"
+
+RELOADABLE int version(void) { return opaque_int(VER); }
