@@ -132,8 +132,10 @@ static int by_place(const void *a, const void *b)
 
 void sort_redirects(struct plan *p)
 {
-    qsort(p->redirects, p->nredirects, sizeof *p->redirects, by_place);
-    qsort(p->inside, p->ninside, sizeof *p->inside, by_address);
+    if (p->nredirects) /* none at all: an object whose functions all stay */
+        qsort(p->redirects, p->nredirects, sizeof *p->redirects, by_place);
+    if (p->ninside) /* none: every entry's first instruction spans its 5 bytes */
+        qsort(p->inside, p->ninside, sizeof *p->inside, by_address);
 }
 
 static bool is_inside(uintptr_t pc, const void *plan)
