@@ -187,8 +187,11 @@ size_t children_each(void (*fn)(pid_t pid, bool listening, void *ctx), void *ctx
         if (children_runs_the_image(pid < 0 ? -pid : pid)) {
             fn(pid < 0 ? -pid : pid, pid > 0, ctx);
             found++;
-        } else {
-            atomic_compare_exchange_strong(&table->pid[i], &pid, FREE); /* gone */
+        } else if (atomic_compare_exchange_strong(&table->pid[i], &pid, FREE)) { /* gone */
+            char *path = child_socket_path(pid < 0 ? -pid : pid);
+            if (path)
+                unlink(path); /* one that dropped its privileges could not */
+            xfree(path);
         }
     }
     return found;

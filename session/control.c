@@ -298,14 +298,37 @@ int control_listen(const char *path)
     return fd;
 }
 
+int control_open_remote(int fd, const char *path, const char *who)
+{
+    int file = -1;
+    struct message q = {0}, a = {0};
+    message_add(&q, "open");
+    message_add(&q, path);
+    if (message_send(fd, &q) < 0 || message_recv(fd, &a) < 0)
+        file = fail("%s: %s did not open it: %s", path, who, last_error());
+    else if (a.nfields == 1 && !strcmp(a.fields[0], "file") && (file = message_take_fd(&a)) >= 0)
+        ;
+    else
+        file = fail("%s: %s", path, a.nfields == 2 && !strcmp(a.fields[0], "error") ? a.fields[1]
+                                                                                    : "malformed answer to 'open'");
+    message_free(&q);
+    message_free(&a);
+    return file;
+}
+
 int control_accept(int listen_fd)
+{
+    return control_accept_from(listen_fd, getuid());
+}
+
+int control_accept_from(int listen_fd, uid_t also)
 {
     int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
     if (fd < 0)
         return -1;
     struct ucred cred;
     socklen_t len = sizeof cred;
-    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != getuid()) {
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || (cred.uid != getuid() && cred.uid != also)) {
         close(fd);
         return -1;
     }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #define CONTROL_MAX_MESSAGE (1u << 20)
 
@@ -46,7 +47,14 @@ int control_connect(const char *path);
 int control_connect_quietly(const char *path);
 /* A listening socket at path (creating the private directory), or -1. */
 int control_listen(const char *path);
+/* A file opened by the other end of fd (who: "the requesting command"),
+ * asked for with "open" PATH and passed back as "file" with the
+ * descriptor; -1, said, if it was not. */
+int control_open_remote(int fd, const char *path, const char *who);
 /* Accept a connection from the same user only; -1 if refused. */
 int control_accept(int listen_fd);
+/* The same, from user also too (the first process's, in a forked worker
+ * that dropped its privileges). */
+int control_accept_from(int listen_fd, uid_t also);
 
 #endif

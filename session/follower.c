@@ -14,6 +14,8 @@
  * --print, --call, --repl, --status), as the first process's does.
  * Each process applies the reload to its own state: its own values are
  * kept, migrated or reset as they are. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,7 @@
 
 static int listen_fd = -1;
 static int leader_fd = -1;      /* the first process's, during a reload */
+static uid_t leader_uid;        /* the first process's user, kept at fork */
 
 static void send_fields(int fd, const char *a, const char *b)
 {
@@ -68,10 +71,22 @@ static char ask_leader(void *ctx, const char *question, const char *choices)
     return letter;
 }
 
+/* A reload's input this process may not read is opened by the first
+ * process and passed here: a worker that dropped its privileges (nginx's,
+ * Apache's, run as nobody) may not read the objects its master was
+ * started from. */
+static int open_through_leader(void *ctx, const char *path)
+{
+    int file = open(path, O_RDONLY | O_CLOEXEC);
+    if (file >= 0 || (errno != EACCES && errno != EPERM))
+        return file >= 0 ? file : fail("%s: %s", path, strerror(errno));
+    return control_open_remote(*(int *)ctx, path, "the first process");
+}
+
 /* A prepare: apply the reload it describes, and say how it ended. */
 static void follow(int fd, const struct message *m)
 {
-    struct link_options opts = {.ask = ask_leader, .ask_ctx = &fd};
+    struct link_options opts = {.ask = ask_leader, .ask_ctx = &fd, .open_file = open_through_leader, .open_ctx = &fd};
     opts.entry = the_session.program.live->opts->entry;
     opts.only_changed = !strcmp(m->fields[1], "o:1");
     bool remember = !strcmp(m->fields[2], "m:1");
@@ -94,7 +109,7 @@ static void *follower_thread(void *arg)
     (void)arg;
     perf_map_write_all(&the_session.program); /* perf looks for this pid's */
     for (;;) {
-        int fd = control_accept(listen_fd);
+        int fd = control_accept_from(listen_fd, leader_uid);
         if (fd < 0)
             continue;
         /* a reload waits as long as the first process does */
@@ -131,6 +146,7 @@ int follower_start(void)
     unlink(path);             /* left by a process of this pid that is gone */
     listen_fd = control_listen(path);
     xfree(path);
+    leader_uid = getuid();
     if (listen_fd < 0)
         return -1;
     atexit(remove_own_socket);

@@ -11,6 +11,8 @@
  * atomic: a commit that fails after every process agreed (it has not
  * happened outside fault injection); the report then names the process
  * and says it runs the earlier code. */
+#include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,8 +118,40 @@ static void failed_with(struct follower *f, const struct message *m)
     f->said = xstrdup(m->nfields == 2 ? m->fields[1] : "a malformed answer");
 }
 
+/* May a follower have path opened for it? Only what this reload reads:
+ * its inputs, and files in its -L directories (a worker that dropped its
+ * privileges must not read through the first process what it cannot). */
+static bool is_input(const char *path)
+{
+    const struct link_options *o = this_reload.opts;
+    for (size_t i = 0; i < o->ninputs; i++)
+        if (!strcmp(o->inputs[i].arg, path))
+            return true;
+    const char *slash = strrchr(path, '/');
+    for (size_t i = 0; slash && i < o->nlibdirs; i++)
+        if (strlen(o->libdirs[i]) == (size_t)(slash - path) && !strncmp(o->libdirs[i], path, (size_t)(slash - path)))
+            return true;
+    return false;
+}
+
+static void open_for(struct follower *f, const char *path)
+{
+    struct message a = {0};
+    int file = is_input(path) ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    if (file >= 0) {
+        message_add(&a, "file");
+        message_send_fd(f->fd, &a, file);
+        close(file);
+    } else {
+        message_add(&a, "error");
+        message_add(&a, is_input(path) ? strerror(errno) : "not an input of this reload");
+        message_send(f->fd, &a);
+    }
+    message_free(&a);
+}
+
 /* One message from a process asked to prepare: its readiness, its error,
- * or a question for the user. */
+ * a question for the user, or an input to open. */
 static void hear(struct follower *f)
 {
     struct message m = {0};
@@ -130,6 +164,8 @@ static void hear(struct follower *f)
         message_add(&a, answer);
         message_send(f->fd, &a);
         message_free(&a);
+    } else if (m.nfields == 2 && !strcmp(m.fields[0], "open")) {
+        open_for(f, m.fields[1]);
     } else if (m.nfields == 1 && !strcmp(m.fields[0], "ready")) {
         f->state = READY;
     } else {
@@ -200,6 +236,7 @@ static int agree_all(void)
             send_word(this_reload.f[i].fd, failed ? "abort" : "commit");
             this_reload.f[i].state = failed ? ASKED : COMMITTED; /* an aborted one still says it is done */
         }
+    clear_error(); /* a process's own words say why, not how talking to it went */
     if (failed)
         return fail("process %d, forked from the program, cannot apply it: %s; no process changed",
                     (int)failed->pid, failed->said);

@@ -113,20 +113,7 @@ static char ask_client(void *ctx, const char *question, const char *choices)
  * user in another group, say). */
 static int open_for_client(void *ctx, const char *path)
 {
-    int fd = *(int *)ctx, file = -1;
-    struct message q = {0}, a = {0};
-    message_add(&q, "open");
-    message_add(&q, path);
-    if (message_send(fd, &q) < 0 || message_recv(fd, &a) < 0)
-        file = fail("%s: the requesting command did not open it: %s", path, last_error());
-    else if (a.nfields == 1 && !strcmp(a.fields[0], "file") && (file = message_take_fd(&a)) >= 0)
-        ;
-    else
-        file = fail("%s: %s", path, a.nfields == 2 && !strcmp(a.fields[0], "error") ? a.fields[1]
-                                                                                    : "malformed answer to 'open'");
-    message_free(&q);
-    message_free(&a);
-    return file;
+    return control_open_remote(*(int *)ctx, path, "the requesting command");
 }
 
 static void answer(int fd, bool ok, const char *text)

@@ -122,7 +122,32 @@ test_processes() {
     session_stop
 }
 
+# A worker that became nobody (run as root only) takes part too: it
+# accepts its first process's connection, and gets the objects it may
+# not read opened by that process.
+test_dropped() {
+    QT=none
+    build main.o processes/main.c -g -pthread && build work1.o processes/work.c -g -DVER=1 &&
+        build work2.o processes/work.c -g -DVER=2
+    builds_ok || return
+    use work1.o work.o
+    session_start --session "$SNAME" main.o work.o -lpthread -- 2 drop || return
+    settle 2 || { not_ok "$P/workers-run" "$(session_state)"; return; }
+    local nobody; nobody=$(qv w1 "" 4)
+    [ "$(stat -c %u "/proc/$nobody")" = 65534 ] || { not_ok "$P/worker-is-nobody" "worker $nobody"; return; }
+    use work2.o work.o
+    reload
+    settle 2
+    if [ "$R_RC" = 0 ] && [[ $R_OUT == *"reloaded in 3 processes"*"$nobody"* ]] && [ "$(values 2)" = "2 2 2" ]; then
+        ok "$P/unprivileged-worker-reloads"
+    else
+        not_ok "$P/unprivileged-worker-reloads" "values $(values 2); $(client_said)"
+    fi
+    session_stop
+}
+
 test_two() { test_processes 2; }
 test_sixteen() { test_processes 16; }
 for_variants test_two gcc clang-O2 gcc-asan gcc-O2-asan
 RL_SCRIPT=processes16 for_variants test_sixteen gcc
+[ "$(id -u)" = 0 ] && RL_SCRIPT=processes-nobody for_variants test_dropped gcc gcc-asan

@@ -4,7 +4,9 @@
  * worker, "TAG wI VALUE TOTAL ITERATIONS PID". Worker I seeds its total
  * with I * 1000000, so each process's value is its own. "block I" makes
  * worker I start a thread that blocks every signal and runs loaded code
- * without pause (it cannot be parked); "unblock I" ends it. */
+ * without pause (it cannot be parked); "unblock I" ends it. With "drop"
+ * after N (and run as root), worker 1 becomes user nobody at once, as
+ * nginx's and Apache's workers do. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -79,9 +81,13 @@ int main(int argc, char **argv)
     nworkers = argc > 1 ? atoi(argv[1]) : 2;
     slots = (struct slot *)mmap(NULL, nworkers * sizeof *slots, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     workers = (pid_t *)calloc(nworkers, sizeof *workers);
+    bool drop = argc > 2 && !strcmp(argv[2], "drop") && getuid() == 0;
     for (int i = 0; i < nworkers; i++)
-        if ((workers[i] = fork()) == 0)
+        if ((workers[i] = fork()) == 0) {
+            if (drop && i == 1 && (setgid(65534) != 0 || setuid(65534) != 0))
+                return 1;
             serve(i);
+        }
     for (int i = 0; i < nworkers; i++)
         while (!slots[i].iterations)
             usleep(1000);
