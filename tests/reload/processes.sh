@@ -102,6 +102,13 @@ test_processes() {
     else
         not_ok "$P/pid-asks-that-process" "worker 1 ($pid1) says '$mine', the first process '$first'; $(client_said)"
     fi
+    local bad why=""
+    for bad in "--pid abc --status" "--pid 7 main.o" "--pid 999999 --status"; do
+        # shellcheck disable=SC2086
+        client "$W" --session "$SNAME" $bad
+        [ "$R_RC" != 0 ] && [ "$(nlines "$R_ERR")" = 1 ] && [[ $R_ERR == *"--pid"* ]] || why="$why [$bad: $(client_said)]"
+    done
+    if [ -z "$why" ]; then ok "$P/pid-errors"; else not_ok "$P/pid-errors" "$why"; fi
     local blocker; blocker=$(qv w1 "" 4)
     send "block 1"
     sleep 0.2
