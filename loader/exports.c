@@ -294,8 +294,17 @@ bool exports_has_entry(const char *name)
 
 bool exports_has(const char *name)
 {
-    const Elf64_Sym *e = exported_entry(name);
-    return e && e->st_shndx != SHN_UNDEF;
+    return exports_name(name) != NULL;
+}
+
+const char *exports_name(const char *name)
+{
+    uintptr_t v = (uintptr_t)strmap_get(&exported, name);
+    if (!v)
+        return NULL;
+    const struct exports_object *o = objects[(v - 1) >> 32];
+    const Elf64_Sym *e = &o->syms[(v - 1) & 0xffffffff];
+    return e->st_shndx != SHN_UNDEF ? o->names + e->st_name : NULL;
 }
 
 size_t exports_count(void)

@@ -558,6 +558,9 @@ int interpose_on_libraries(void);
 void *interpose_hidden(uintptr_t base, const char *name);
 size_t exports_count(void);
 bool exports_has(const char *name); /* exported now */
+/* name as the exports' mapped string table holds it, for the process's
+ * life (exports objects are never closed); NULL if not exported now. */
+const char *exports_name(const char *name);
 /* dynrefs.c: a loaded library's dynamic symbols and relocations.
  * fn(name, its symbol entry, relocation, ctx) for each relocation against
  * a symbol, defined there or not */

@@ -44,9 +44,6 @@ struct self_table {
 static _Atomic(struct self_table *) current;
 static atomic_int lookups;      /* under way, in any table */
 static struct self_table *retired;
-/* Every name a table held, kept for good: a caller keeps dli_sname as
- * long as it likes, as glibc's points into a loaded library. */
-static struct strmap names;
 
 static uintptr_t end_of(const struct place *p)
 {
@@ -62,16 +59,6 @@ static int by_start(const void *a, const void *b)
 {
     const struct place *x = a, *y = b;
     return x->start < y->start ? -1 : x->start > y->start;
-}
-
-static const char *kept_name(const char *name)
-{
-    const char *kept = strmap_get(&names, name);
-    if (!kept) {
-        kept = xstrdup(name);
-        strmap_slot(&names, kept)->value = (void *)kept; /* the key is the copy */
-    }
-    return kept;
 }
 
 /* Calls fn for each place of an exported symbol of the live link: its
@@ -95,9 +82,12 @@ static size_t each_place(const struct program *pg, void (*fn)(struct self_table 
     return n;
 }
 
+/* The name is the exports' own copy, mapped for the process's life: a
+ * caller keeps dli_sname as long as it likes, as glibc's points into a
+ * loaded library. */
 static void add_place(struct self_table *t, uintptr_t start, const struct symbol *s)
 {
-    t->places[t->nplaces++] = (struct place){start, s->size, kept_name(s->name), 0};
+    t->places[t->nplaces++] = (struct place){start, s->size, exports_name(s->name), 0};
 }
 
 /* A table is one mapping of its own, not heap memory: freeing it later,
