@@ -8,10 +8,13 @@
  * reload keep their names. A process forked from the program has a map
  * of its own, written whole when it starts following reloads.
  *
- * perf reads the map when it reports, after the program has exited: so
- * the map stays at exit while perf is the program's ancestor (perf
- * record, perf stat, perf trace), and goes otherwise. Lines, not only
- * names, would need a file behind the code (docs/ARCHITECTURE.md). */
+ * The map is written only for perf: when a perf process is the program's
+ * ancestor (perf record, perf stat, perf trace), or HOTLD_PERF_MAP=1 asks
+ * for it (perf top, or perf record -p, attaching later). perf reads it
+ * when it reports, after the program has exited, so it stays. Written
+ * for every run, maps would pile up in /tmp: a program ended by a signal
+ * (Ctrl-C) never removes its own. Lines, not only names, would need a
+ * file behind the code (docs/ARCHITECTURE.md). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,13 +52,15 @@ static bool under_perf(void)
     return false;
 }
 
-static void remove_map(void)
+/* Is perf there to read a map? Asked once, at the first map. */
+static bool wanted(void)
 {
-    char path[64];
-    if (map_fd < 0 || map_pid != getpid() || under_perf())
-        return;
-    map_path(path, sizeof path, map_pid);
-    unlink(path);
+    static int answer = -1;
+    if (answer < 0) {
+        const char *asked = getenv("HOTLD_PERF_MAP");
+        answer = asked ? !strcmp(asked, "1") : under_perf();
+    }
+    return answer;
 }
 
 static void add_object(struct strbuf *sb, const struct object *obj)
@@ -85,6 +90,8 @@ static void append(const struct strbuf *sb)
 static int open_map(void)
 {
     char path[64];
+    if (!wanted())
+        return -1;
     if (map_pid == getpid())
         return map_fd;
     if (map_fd >= 0)
@@ -92,10 +99,6 @@ static int open_map(void)
     map_pid = getpid();
     map_path(path, sizeof path, map_pid);
     map_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
-    static bool registered;
-    if (!registered)
-        atexit(remove_map);
-    registered = true;
     return map_fd;
 }
 
