@@ -204,15 +204,6 @@ bool is_code_address(uintptr_t addr)
     return dl_iterate_phdr(find_code_segment, &q) && q.in_code;
 }
 
-/* d's own definition of name, taken out of ld.so's lookups while the
- * program defined it too (interpose.c): a reload that removes the
- * program's binds to it. */
-static void *library_hidden_definition(struct dso *d, const char *name)
-{
-    struct link_map *lm = NULL;
-    return dlinfo(d->handle, RTLD_DI_LINKMAP, &lm) == 0 ? interpose_hidden(lm->l_addr, name) : NULL;
-}
-
 /* A symbol's address in d (or a library d depends on), or NULL. */
 void *dso_lookup(struct dso *d, const char *name, bool open_as_needed)
 {
@@ -234,7 +225,8 @@ void *dso_lookup(struct dso *d, const char *name, bool open_as_needed)
     } else {
         p = dlsym(d->handle, name);
     }
-    if (dlerror()) /* not there, or hidden where the program defined it */
-        return library_hidden_definition(d, name);
+    if (dlerror()) /* not there, or hidden while the program defined it too (interpose.c):
+                      a reload that removes the program's binds to it */
+        return interpose_hidden(d->handle, name);
     return p;
 }

@@ -148,11 +148,14 @@ static int restore_hidden(void)
     return 0;
 }
 
-void *interpose_hidden(uintptr_t base, const char *name)
+void *interpose_hidden(void *handle, const char *name)
 {
+    struct link_map *lm = NULL;
+    if (!nhidden || dlinfo(handle, RTLD_DI_LINKMAP, &lm) != 0) /* most links hide nothing */
+        return NULL;
     for (size_t i = 0; i < nhidden; i++)
-        if (hidden[i].base == base && !strcmp(hidden[i].name, name))
-            return (void *)(base + hidden[i].was.st_value);
+        if (hidden[i].base == lm->l_addr && !strcmp(hidden[i].name, name))
+            return (void *)(lm->l_addr + hidden[i].was.st_value);
     return NULL;
 }
 

@@ -554,8 +554,8 @@ bool exports_has_entry(const char *name); /* published, defined or not */
 /* interpose.c */
 void interpose_note_startup(void);
 int interpose_on_libraries(void);
-/* The definition of name in the library at base that the program's hid */
-void *interpose_hidden(uintptr_t base, const char *name);
+/* The definition of name in the library handle that the program's hid */
+void *interpose_hidden(void *handle, const char *name);
 size_t exports_count(void);
 bool exports_has(const char *name); /* exported now */
 /* name as the exports' mapped string table holds it, for the process's
