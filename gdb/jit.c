@@ -2,8 +2,10 @@
 #include "jit.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "util.h"
 
@@ -37,6 +39,7 @@ __attribute__((noinline, used)) void __jit_debug_register_code(void)
 }
 
 static pthread_mutex_t jit_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_bool image_awaited;
 __attribute__((constructor)) static void renew_after_fork(void)
 {
     forksafe_mutex(&jit_lock);
@@ -68,6 +71,7 @@ void jit_entry_add(struct jit_code_entry *e)
     __jit_debug_descriptor.action_flag = JIT_REGISTER_FN;
     __jit_debug_register_code();
     pthread_mutex_unlock(&jit_lock);
+    atomic_store(&image_awaited, false);
 }
 
 void jit_entry_remove(struct jit_code_entry *e)
@@ -88,6 +92,19 @@ void jit_entry_remove(struct jit_code_entry *e)
 void jit_entry_free(struct jit_code_entry *e)
 {
     xfree(e);
+}
+
+void jit_image_awaited(void)
+{
+    atomic_store(&image_awaited, true);
+}
+
+/* Only nanosleep: this runs in a signal handler. */
+void jit_wait_for_image(unsigned ms)
+{
+    struct timespec tick = {0, 1000000};
+    while (atomic_load(&image_awaited) && ms--)
+        nanosleep(&tick, NULL);
 }
 
 struct jit_code_entry *jit_register(const void *image, size_t size)

@@ -19,6 +19,12 @@ struct jit_code_entry *jit_entry_new(const void *image, size_t size);
 void jit_entry_add(struct jit_code_entry *entry);
 void jit_entry_remove(struct jit_code_entry *entry);
 void jit_entry_free(struct jit_code_entry *entry);
+/* An image is on its way (made by another thread): a process about to
+ * die of a signal waits for it, at most ms milliseconds, so that its core
+ * file has it for a debugger to read. */
+void jit_image_awaited(void);
+void jit_wait_for_image(unsigned ms);
+
 /* The image an entry publishes, and its size. */
 const void *jit_entry_image(const struct jit_code_entry *entry, size_t *size);
 

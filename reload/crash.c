@@ -34,6 +34,7 @@
 
 #include "backtrace.h"
 #include "handlerfork.h"
+#include "jit.h"
 #include "pointerscan.h"
 #include "signals.h"
 #include "util.h"
@@ -384,6 +385,7 @@ static bool fault_in_library(const struct crash *c, char *why, size_t size)
  * after a report if reloaded code crashed. */
 static bool on_fatal(int sig, siginfo_t *si, void *context)
 {
+    jit_wait_for_image(2000); /* a crash as the program starts: its core names its frames too */
     const char *heap = corrupt_heap(sig);
     if (heap) {
         report_corrupt_heap(heap, context);

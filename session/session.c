@@ -11,6 +11,7 @@
 
 #include "control.h"
 #include "crash.h"
+#include "jit.h"
 #include "leaks.h"
 #include "stopworld.h"
 #include "util.h"
@@ -47,6 +48,7 @@ static int run_server(struct session_options *o, const char *path)
     program_record_versions(pg, ld);
     program_record_vtables(pg, ld);
     world_init();
+    jit_image_awaited(); /* made here or by the control thread */
     if (!(path && start_control(path)) || being_traced())
         publish_debug_image(ld); /* before any of the program runs */
     if (o->watch)
