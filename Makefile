@@ -25,7 +25,7 @@ LDLIBS  := -ldwarf -lelf -lffi -lreadline -ldl -lgcc_s -lpthread
 LDFLAGS += -Wl,--export-dynamic-symbol=__jit_debug_register_code \
            -Wl,--export-dynamic-symbol=__jit_debug_descriptor \
            $(foreach f,sigaction __sigaction signal bsd_signal ssignal sysv_signal __sysv_signal sigset \
-                       dladdr dladdr1 backtrace_symbols backtrace_symbols_fd,\
+                       dladdr dladdr1 backtrace_symbols backtrace_symbols_fd dl_iterate_phdr,\
              -Wl,--export-dynamic-symbol=$(f)) \
            -Wl,--defsym=main=hotld_main
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

@@ -1,10 +1,12 @@
-/* dladdr, dladdr1, backtrace_symbols and backtrace_symbols_fd, exported
- * by hotld (Makefile) so that the program's calls, its libraries' and
- * hotld's own come here first: an address the registered finder knows
- * (the program's image: session/selfsym.c) is answered by it, any other
- * by libc (dlsym(RTLD_NEXT)). backtrace_symbols and _fd format as glibc
- * does. Defined here, in the lowest layer, because every layer calls
- * dladdr; the finder comes from the top. */
+/* dladdr, dladdr1, backtrace_symbols, backtrace_symbols_fd and
+ * dl_iterate_phdr, exported by hotld (Makefile) so that the program's
+ * calls, its libraries' and hotld's own come here first: an address the
+ * registered finder knows (the program's image: reload/selfnames.c) is
+ * answered by it, any other by libc (dlsym(RTLD_NEXT)); the modules
+ * registered (the program's image files: gdb/imagefile.c) are listed
+ * after ld.so's. backtrace_symbols and _fd format as glibc does. Defined
+ * here, in the lowest layer, because every layer calls dladdr; the finder
+ * and the modules come from above. */
 #include <dlfcn.h>
 #include <execinfo.h>
 #include <stdint.h>
@@ -16,10 +18,16 @@
 #include "findself.h"
 
 static findself_fn *finder;
+static findself_modules_fn *more_modules;
 
 void findself_register(findself_fn *fn)
 {
     finder = fn;
+}
+
+void findself_register_modules(findself_modules_fn *fn)
+{
+    more_modules = fn;
 }
 
 static void *libc_function(const char *name)
@@ -83,6 +91,35 @@ char **backtrace_symbols(void *const *array, int size)
         text += frame_text(array[i], text, (size_t)(end - text), " ") + 1;
     }
     return out;
+}
+
+struct iteration {
+    int (*callback)(struct dl_phdr_info *, size_t, void *);
+    void *data;
+    unsigned long long adds, subs;
+};
+
+/* A sanitizer's runtime calls dl_iterate_phdr as it starts, before
+ * instrumented code can run: so these two are not instrumented. */
+#define BEFORE_SANITIZERS __attribute__((no_sanitize("address", "undefined")))
+
+BEFORE_SANITIZERS static int note_counts(struct dl_phdr_info *info, size_t size, void *data)
+{
+    struct iteration *it = data;
+    it->adds = info->dlpi_adds;
+    it->subs = info->dlpi_subs;
+    return it->callback(info, size, it->data);
+}
+
+/* ld.so's modules, then the registered ones, with ld.so's counts of
+ * loads and unloads (caches of modules are kept by them). */
+BEFORE_SANITIZERS int dl_iterate_phdr(int (*callback)(struct dl_phdr_info *, size_t, void *), void *data)
+{
+    int (*real)(int (*)(struct dl_phdr_info *, size_t, void *), void *) =
+        (int (*)(int (*)(struct dl_phdr_info *, size_t, void *), void *))libc_function("dl_iterate_phdr");
+    struct iteration it = {callback, data, 0, 0};
+    int rc = real ? real(note_counts, &it) : 0;
+    return rc || !more_modules ? rc : more_modules(callback, data, it.adds, it.subs);
 }
 
 void backtrace_symbols_fd(void *const *array, int size, int fd)

@@ -8,12 +8,19 @@
  * of loaded code and data, offsets into the concatenated debug sections);
  * symbols carry their load addresses; the loaded code and data appear as
  * NOBITS sections at their addresses, since GDB reads them from memory.
- * In the spirit of LuaJIT's lj_gdbjit.c. */
+ * In the spirit of LuaJIT's lj_gdbjit.c.
+ *
+ * The same image, made mappable, is the file the code of a generation is
+ * mapped from for the tools that read names from files (imagefile.c): a
+ * shared object whose read-only segments hold the code and constants as
+ * loaded, at file offsets equal to their addresses, which are the load
+ * addresses less the image base (plus a page for the headers). */
 #include "elfimage.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "oldnames.h"
 #include "strbuf.h"
@@ -34,6 +41,8 @@ struct builder {
     struct strbuf strtab, shstrtab;
     Elf64_Sym *syms;
     size_t nsyms, capsyms;
+    uintptr_t rebase;           /* load address of the image's address 0 */
+    bool mappable;
 };
 
 static bool is_debug(const struct section *s)
@@ -69,7 +78,8 @@ static void append_debug(struct builder *b, const struct object *obj, int64_t *p
 }
 
 /* The value a debug relocation's symbol stands for in the image. */
-static uint64_t symbol_value(const struct object *obj, const Elf64_Sym *es, const int64_t *piece)
+static uint64_t symbol_value(const struct builder *b, const struct object *obj, const Elf64_Sym *es,
+                             const int64_t *piece)
 {
     size_t u = es->st_shndx;
     if (u == SHN_ABS)
@@ -79,7 +89,7 @@ static uint64_t symbol_value(const struct object *obj, const Elf64_Sym *es, cons
     if (piece[u] >= 0)
         return piece[u] + es->st_value;
     const struct section *s = &obj->secs[u];
-    return s->out && !s->discarded ? s->addr + es->st_value : 0;
+    return s->out && !s->discarded ? s->addr + es->st_value - b->rebase : 0;
 }
 
 /* A debug relocation against a section the link dropped (a COMDAT copy
@@ -87,15 +97,15 @@ static uint64_t symbol_value(const struct object *obj, const Elf64_Sym *es, cons
  * copy when it is the same size, else a tombstone, without the addend:
  * 1 in range and location lists, where (0, 0) would end the list, 0
  * elsewhere. False if the section was not dropped. */
-static bool dropped_value(const struct object *obj, const Elf64_Sym *es, int64_t addend, const char *debug_section,
-                          uint64_t *v)
+static bool dropped_value(const struct builder *b, const struct object *obj, const Elf64_Sym *es, int64_t addend,
+                          const char *debug_section, uint64_t *v)
 {
     size_t u = es->st_shndx;
     if (u == 0 || u >= obj->nsecs || !obj->secs[u].discarded)
         return false;
     const struct section *s = &obj->secs[u], *k = s->kept;
     if (k && k->out && !k->discarded && k->size == s->size)
-        *v = k->addr + es->st_value + (uint64_t)addend;
+        *v = k->addr - b->rebase + es->st_value + (uint64_t)addend;
     else
         *v = !strcmp(debug_section, ".debug_ranges") || !strcmp(debug_section, ".debug_loc");
     return true;
@@ -173,8 +183,8 @@ static void relocate_debug(struct builder *b, const struct object *obj, const in
                 continue;
             }
             uint64_t v;
-            if (!dropped_value(obj, &es[sym], rel[k].r_addend, t->name, &v))
-                v = symbol_value(obj, &es[sym], piece) + rel[k].r_addend + kept_delta(obj, &es[sym], rel[k].r_addend);
+            if (!dropped_value(b, obj, &es[sym], rel[k].r_addend, t->name, &v))
+                v = symbol_value(b, obj, &es[sym], piece) + rel[k].r_addend + kept_delta(obj, &es[sym], rel[k].r_addend);
             if (type == R_X86_64_PC32 || type == R_X86_64_PC64)
                 v -= piece[sh.sh_info] + rel[k].r_offset;
             memcpy(base + rel[k].r_offset, &v, width);
@@ -280,7 +290,7 @@ static void add_symbols(struct builder *b, const struct object *obj, const struc
          * way it follows copy relocations) */
         uint64_t addr = obj->secs[u].addr + es[i].st_value + (type == STT_OBJECT ? kept_delta(obj, &es[i], 0) : 0);
         size_t shndx = placeholder_of(im, addr);
-        Elf64_Sym s = {(uint32_t)b->strtab.len, es[i].st_info, 0, (uint16_t)shndx, addr, es[i].st_size};
+        Elf64_Sym s = {(uint32_t)b->strtab.len, es[i].st_info, 0, (uint16_t)shndx, addr - b->rebase, es[i].st_size};
         sb_printf(&b->strtab, "%s%s%c", obj->syms[i]->name, suffix, 0);
         ARRAY_PUSH(b->syms, b->nsyms, b->capsyms, s);
     }
@@ -301,17 +311,23 @@ struct writer {
     size_t size, cap;
     Elf64_Shdr *shdrs;
     size_t nshdrs, capshdrs;
+    bool mappable;              /* the loaded segments' bytes go in too */
 };
 
-static size_t put(struct writer *w, const void *data, size_t n, size_t align)
+/* Put n bytes at offset at (not before what is written), zeros between. */
+static size_t put_at(struct writer *w, size_t at, const void *data, size_t n)
 {
-    size_t at = ALIGN_UP(w->size, align);
     grow_array((void **)&w->buf, &w->cap, at + n, 1);
     memset(w->buf + w->size, 0, at - w->size);
     if (n)
         memcpy(w->buf + at, data, n);
     w->size = at + n;
     return at;
+}
+
+static size_t put(struct writer *w, const void *data, size_t n, size_t align)
+{
+    return put_at(w, ALIGN_UP(w->size, align), data, n);
 }
 
 static void add_section(struct writer *w, struct builder *b, const char *name, Elf64_Shdr sh)
@@ -331,26 +347,66 @@ static void add_eh_frame(struct writer *w, struct builder *b, const struct link 
         const struct outsec *o = ld->outsecs[i];
         if (strcmp(o->name, ".eh_frame") || !o->size)
             continue;
-        size_t at = put(w, (const void *)o->addr, o->size, 8);
+        /* a mappable image has the bytes already, in its read-only data */
+        size_t at = w->mappable ? o->addr - b->rebase : put(w, (const void *)o->addr, o->size, 8);
         add_section(w, b, ".eh_frame",
-                    (Elf64_Shdr){.sh_type = SHT_PROGBITS, .sh_flags = SHF_ALLOC, .sh_addr = o->addr,
+                    (Elf64_Shdr){.sh_type = SHT_PROGBITS, .sh_flags = SHF_ALLOC, .sh_addr = o->addr - b->rebase,
                                  .sh_offset = at, .sh_size = o->size, .sh_addralign = 8});
     }
 }
 
-static void *write_image(struct builder *b, const struct link *ld, size_t nlocals, size_t *size)
+/* The segments a mappable image holds: all but the data, which stays the
+ * process's own memory (a file behind it would only cost its bytes). */
+static bool in_file(const struct writer *w, const struct image *im, int seg)
+{
+    return w->mappable && seg != SEG_DATA && im->seg_end[seg] > im->seg_start[seg];
+}
+
+/* A mappable image's program headers, then its segments' bytes as they
+ * are in memory now, each at the file offset equal to its address. The
+ * relocated data is writable when a loader maps it, as ld.so's is before
+ * it applies RELRO: tools recognize an object by one executable and one
+ * writable mapping. */
+static void add_segments(struct writer *w, const struct builder *b, const struct image *im, Elf64_Ehdr *eh)
+{
+    static const uint32_t flags[NSEGMENTS] = {
+        [SEG_TEXT] = PF_R | PF_X, [SEG_RODATA] = PF_R, [SEG_RELRO] = PF_R | PF_W,
+    };
+    Elf64_Phdr ph[NSEGMENTS];
+    size_t n = 0, page = sysconf(_SC_PAGESIZE);
+    for (int seg = 0; seg < NSEGMENTS; seg++)
+        if (in_file(w, im, seg)) {
+            uint64_t at = im->seg_start[seg] - b->rebase, size = im->seg_end[seg] - im->seg_start[seg];
+            ph[n++] = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = flags[seg], .p_offset = at, .p_vaddr = at,
+                                   .p_paddr = at, .p_filesz = size, .p_memsz = size, .p_align = page};
+        }
+    eh->e_phoff = put(w, ph, n * sizeof *ph, 8);
+    eh->e_phnum = n;
+    eh->e_phentsize = sizeof *ph;
+    for (size_t i = 0; i < n; i++)
+        put_at(w, ph[i].p_offset, image_bytes(im, ph[i].p_vaddr + b->rebase), ph[i].p_filesz);
+}
+
+static void *write_image(struct builder *b, const struct link *ld, size_t nlocals, bool mappable, size_t *size)
 {
     const struct image *im = ld->image;
-    struct writer w = {0};
+    struct writer w = {.mappable = mappable};
     Elf64_Ehdr eh = {0};
     put(&w, &eh, sizeof eh, 8);
+    if (mappable)
+        add_segments(&w, b, im, &eh);
     sb_printf(&b->shstrtab, "%c", 0);
     add_section(&w, b, "", (Elf64_Shdr){0});
-    for (int seg = 0; seg < NSEGMENTS; seg++)
-        add_section(&w, b, placeholders[seg].name,
-                    (Elf64_Shdr){.sh_type = SHT_NOBITS, .sh_flags = placeholders[seg].flags,
-                                 .sh_addr = im->seg_start[seg],
+    for (int seg = 0; seg < NSEGMENTS; seg++) {
+        uint64_t at = im->seg_start[seg] - b->rebase;
+        /* data a file does not hold has a name no tool looks for there */
+        bool away = mappable && seg == SEG_DATA;
+        add_section(&w, b, away ? ".hotld.data" : placeholders[seg].name,
+                    (Elf64_Shdr){.sh_type = in_file(&w, im, seg) ? SHT_PROGBITS : SHT_NOBITS,
+                                 .sh_flags = placeholders[seg].flags, .sh_addr = at,
+                                 .sh_offset = in_file(&w, im, seg) ? at : 0,
                                  .sh_size = im->seg_end[seg] - im->seg_start[seg], .sh_addralign = 16});
+    }
     add_eh_frame(&w, b, ld);
     for (size_t i = 0; i < b->ndebug; i++) {
         if (!b->debug[i].size)
@@ -380,7 +436,7 @@ static void *write_image(struct builder *b, const struct link *ld, size_t nlocal
     eh.e_ident[EI_DATA] = ELFDATA2LSB;
     eh.e_ident[EI_VERSION] = EV_CURRENT;
     eh.e_ident[EI_OSABI] = ELFOSABI_SYSV;
-    eh.e_type = ET_EXEC;
+    eh.e_type = mappable ? ET_DYN : ET_EXEC;
     eh.e_machine = EM_X86_64;
     eh.e_version = EV_CURRENT;
     eh.e_shoff = shoff;
@@ -421,46 +477,58 @@ static void list_sources(struct builder *b, const struct object *obj, const int6
         }
 }
 
-void *elfimage_build(const struct link *ld, struct object *const *objs, size_t n,
-                     struct object *const *old, size_t nold, unsigned version,
-                     const char *source_root, struct source_list *sources, size_t *size)
+static void *build(struct builder *b, const struct link *ld, struct object *const *objs, size_t n,
+                   struct object *const *old, size_t nold, unsigned version, const char *source_root,
+                   size_t *size)
 {
     const struct image *im = ld->image;
     char suffix[16];
     snprintf(suffix, sizeof suffix, "#%u", version);
-    struct builder b = {0};
     Elf64_Sym null = {0};
-    sb_printf(&b.strtab, "%c", 0);
-    ARRAY_PUSH(b.syms, b.nsyms, b.capsyms, null);
-    b.sources = sources;
+    sb_printf(&b->strtab, "%c", 0);
+    ARRAY_PUSH(b->syms, b->nsyms, b->capsyms, null);
     for (size_t j = 0; j < n; j++) {
         int64_t *piece = xcalloc(objs[j]->nsecs + 1, sizeof *piece);
-        append_debug(&b, objs[j], piece);
-        relocate_debug(&b, objs[j], piece);
-        if (sources)
-            list_sources(&b, objs[j], piece);
+        append_debug(b, objs[j], piece);
+        relocate_debug(b, objs[j], piece);
+        if (b->sources)
+            list_sources(b, objs[j], piece);
         xfree(piece);
     }
     char *source_dir = source_root ? xasprintf("%s/v%u", source_root, version) : NULL;
-    b.source_dir = source_dir;
+    b->source_dir = source_dir;
     for (size_t j = 0; j < nold; j++)
-        add_old_debug(&b, old[j], suffix);
+        add_old_debug(b, old[j], suffix);
     xfree(source_dir);
     for (size_t j = 0; j < n; j++)
-        add_symbols(&b, objs[j], im, true, "");
+        add_symbols(b, objs[j], im, true, "");
     for (size_t j = 0; j < nold; j++)
-        add_symbols(&b, old[j], im, true, suffix);
-    size_t nlocals = b.nsyms;
+        add_symbols(b, old[j], im, true, suffix);
+    size_t nlocals = b->nsyms;
     for (size_t j = 0; j < n; j++)
-        add_symbols(&b, objs[j], im, false, "");
+        add_symbols(b, objs[j], im, false, "");
     for (size_t j = 0; j < nold; j++)
-        add_symbols(&b, old[j], im, false, suffix);
-    void *image = write_image(&b, ld, nlocals, size);
-    for (size_t i = 0; i < b.ndebug; i++)
-        xfree(b.debug[i].buf);
-    xfree(b.debug);
-    xfree(b.syms);
-    xfree(b.strtab.s);
-    xfree(b.shstrtab.s);
+        add_symbols(b, old[j], im, false, suffix);
+    void *image = write_image(b, ld, nlocals, b->mappable, size);
+    for (size_t i = 0; i < b->ndebug; i++)
+        xfree(b->debug[i].buf);
+    xfree(b->debug);
+    xfree(b->syms);
+    xfree(b->strtab.s);
+    xfree(b->shstrtab.s);
     return image;
+}
+
+void *elfimage_build(const struct link *ld, struct object *const *objs, size_t n,
+                     struct object *const *old, size_t nold, unsigned version,
+                     const char *source_root, struct source_list *sources, size_t *size)
+{
+    struct builder b = {.sources = sources};
+    return build(&b, ld, objs, n, old, nold, version, source_root, size);
+}
+
+void *elfimage_build_mappable(const struct link *ld, size_t *size)
+{
+    struct builder b = {.rebase = ld->image->base - sysconf(_SC_PAGESIZE), .mappable = true};
+    return build(&b, ld, ld->objs, ld->nobjs, NULL, 0, 0, NULL, size);
 }

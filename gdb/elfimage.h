@@ -22,4 +22,10 @@ void *elfimage_build(const struct link *ld, struct object *const *objs, size_t n
                      const char *source_root, struct source_list *sources, size_t *size);
 void source_list_free(struct source_list *l);
 
+/* The image of all of ld's objects as a file that ld's code and
+ * constants can be mapped from (see elfimage.c): their segments' bytes
+ * as they are now, at file offsets equal to their addresses, which are
+ * the load addresses less ld's image base, plus one page. */
+void *elfimage_build_mappable(const struct link *ld, size_t *size);
+
 #endif

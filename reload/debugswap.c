@@ -3,6 +3,7 @@
  * one with their names renamed (gdb/). */
 #include <stdlib.h>
 
+#include "imagefile.h"
 #include "jit.h"
 #include "plan.h"
 #include "util.h"
@@ -44,9 +45,11 @@ void prepare_debug_images(struct program *pg, struct plan *p)
     if (p->again) /* current again: its names are no longer NAME#N */
         make_debug_image(pg, p->again, p->again->objs, p->again->nobjs, NULL, 0, 0, NULL,
                          &p->swaps[p->nswaps++]);
-    else
+    else {
         make_debug_image(pg, p->nl, p->nl->objs, p->nl->nobjs, NULL, 0, 0, &p->sources,
                          &p->swaps[p->nswaps++]);
+        image_file_map(p->nl); /* for valgrind, perf, sanitizers: nothing runs it yet */
+    }
     for (size_t g = 0; g < pg->ngens; g++) {
         struct link *ld = pg->gens[g];
         if (!ld->debug_entry || !loses_objects(p->nl, ld))

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "valgrind.h"
 
 /* Code pages stay executable while they are written: a thread that blocks
  * hotld's signal is not parked but asleep, and may wake mid-commit and run
@@ -25,6 +26,8 @@ int patch_open(struct patch_window *w, uintptr_t addr, size_t len, int prot_afte
 
 int patch_close(const struct patch_window *w)
 {
+    if (w->prot_after & PROT_EXEC)
+        valgrind_code_changed(w->start, w->end - w->start);
     if (mprotect((void *)w->start, w->end - w->start, w->prot_after) < 0)
         return fail("cannot protect the program's pages 0x%lx-0x%lx again after patching them: %s",
                     (unsigned long)w->start, (unsigned long)w->end, strerror(errno));

@@ -112,12 +112,6 @@ void program_rekey_names(struct program *pg, const struct object *obj);
 void self_names_init(void);
 void self_names_publish(const struct program *pg);
 
-/* perfmap.c: /tmp/perf-PID.map names the functions of ld's objects for
- * perf (at start, and each reload's new ones); write_all: a forked
- * process's own map, of every generation */
-void perf_map_add(const struct link *ld);
-void perf_map_write_all(const struct program *pg);
-
 /* rollback.c: with the lock held, put the objects of the last reload
  * back to their previous versions; a reload report, or -1. */
 int reload_rollback(struct program *pg, char **report);

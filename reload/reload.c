@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "funcaddr.h"
+#include "imagefile.h"
 #include "incremental.h"
 #include "leaks.h"
 #include "plan.h"
@@ -110,6 +111,7 @@ static void abandon(struct link *nl)
 {
     incremental_forget_superseded(nl);
     tls_unpublish(nl);
+    image_file_forget(nl);
     image_release(nl->image);
     link_free(nl);
 }
@@ -253,7 +255,6 @@ static int apply_plan(struct program *pg, struct plan *p, double start, char **r
             program_rekey_names(pg, p->nl->objs[i]); /* the rehearsal's records go */
         program_record_versions(pg, p->again);
     } else {
-        perf_map_add(p->nl); /* its code is new memory */
         leaks_scan_for_roots((const void *)p->nl->image->base, p->nl->image->size);
         link_trim(p->nl);
         image_trim_unused(p->nl);

@@ -107,7 +107,6 @@ static void follow(int fd, const struct message *m)
 static void *follower_thread(void *arg)
 {
     (void)arg;
-    perf_map_write_all(&the_session.program); /* perf looks for this pid's */
     for (;;) {
         int fd = control_accept_from(listen_fd, leader_uid);
         if (fd < 0)

@@ -11,6 +11,7 @@
 
 #include "control.h"
 #include "crash.h"
+#include "imagefile.h"
 #include "jit.h"
 #include "leaks.h"
 #include "stopworld.h"
@@ -62,7 +63,8 @@ static int run_server(struct session_options *o, const char *path)
         the_session.args[i] = xstrdup(o->argv[i]);
     the_session.nargs = o->argc;
     self_names_publish(pg);
-    perf_map_add(ld);
+    image_files_name(o->name);
+    image_file_map(ld);
     leaks_scan_for_roots((const void *)ld->image->base, ld->image->size);
     fflush(stderr);
     start_program(ld->image, pg->argc, pg->argv);

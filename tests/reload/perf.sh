@@ -2,8 +2,9 @@
 # perf names the program's code (issue 26): `perf record` of a program
 # whose one hot function, burn(), is reloaded halfway. `perf report`
 # gives burn most of the samples, and `perf script` finds samples named
-# burn at two addresses: the first version's body and the reloaded one's.
-# The linked program's report names burn too (the oracle of "named").
+# burn at two addresses: the first version's body and the reloaded one's,
+# and its samples fall on lines of hot.c. The linked program's report
+# names burn and its lines too (the oracle).
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -22,6 +23,12 @@ fi
 share() {
     perf report -q --stdio -i "$1" --sort sym 2>/dev/null |
         awk '$NF == "burn" || $NF ~ /^burn\(/ { gsub(/%/, "", $1); s += $1 } END { printf "%d", s }'
+}
+
+# source_lines DATA: the lines of hot.c that burn's samples fall on
+source_lines() {
+    perf report -q --stdio -i "$1" --sort sym,srcline 2>/dev/null |
+        awk '$3 == "burn" && $NF ~ /^hot\.c:[0-9]+$/ { print $NF }' | sort -u | tr '\n' ' '
 }
 
 test_perf() {
@@ -55,8 +62,12 @@ test_perf() {
     bodies=$(perf script -i "$W/hot.data" -F ip,sym 2>/dev/null | awk '$2 == "burn" || $2 ~ /^burn\(/ { print substr($1, 1, length($1) - 3) }' | sort -u | wc -l)
     if [ "$bodies" -ge 2 ]; then ok "$P/both-versions-named"
     else not_ok "$P/both-versions-named" "samples named burn lie in $bodies code regions (expected the old body's and the new one's)"; fi
-    # perf has read the map: the test's own goes (under perf record, hotld keeps it)
-    rm -f "/tmp/perf-$(perf script -i "$W/hot.data" -F pid 2>/dev/null | head -n 1 | tr -d ' ').map"
+    local lines want
+    lines=$(source_lines "$W/hot.data") want=$(source_lines "$W/linked.data")
+    if [ -n "$lines" ] && [ -n "$want" ]; then ok "$P/source-lines"
+    else not_ok "$P/source-lines" "burn's samples have source lines [$lines] under hotld, [$want] linked"; fi
+    # perf has read the image files: the test's own go (under perf record, hotld keeps them)
+    rm -rf "/tmp/hotld-$(perf script -i "$W/hot.data" -F pid 2>/dev/null | head -n 1 | tr -d ' ')"-*
 }
 
 for_variants test_perf gcc clang-O2 gcc-cxx

@@ -7,7 +7,8 @@
 #   - planted.c clean, with a heap overflow, with a leak: the same exit
 #     status; the overflow and the leak reported (100 bytes, not a block
 #     of hotld's, and not the block only a global of the image points to);
-#     the program's LD_PRELOAD is its own again once it runs;
+#     the program's LD_PRELOAD is its own again once it runs; the
+#     reports' frames in the program name the same functions and lines;
 #   - a reload under ASan that migrates a variable, in a program that
 #     forks a worker: values kept, no report, exit status 0.
 set -u
@@ -15,6 +16,12 @@ set -u
 . "$HOTLD_ROOT/tests/reload/lib.bash"
 
 SAN=(-fsanitize=address,undefined -fno-omit-frame-pointer)
+
+# program_frames LOG: the report's frames in planted.c, as "FUNCTION
+# planted.c:LINE" (the overflow and its allocation, the leak's allocation)
+program_frames() {
+    sed -nE 's/^ +#[0-9]+ 0x[0-9a-f]+ in ([^ ]+) [^ ]*(planted\.c:[0-9]+).*/\1 \2/p' "$1" | tr '\n' ';'
+}
 
 test_planted() {
     local lang=() cxx=$CC mode
@@ -37,6 +44,10 @@ test_planted() {
             leak) grep -q 'SUMMARY: AddressSanitizer: 100 byte(s) leaked in 1 allocation(s)' "$W/hot-$mode.err" ||
                 why="$why; not the one leak of 100 bytes" ;;
         esac
+        local want_frames got_frames
+        want_frames=$(program_frames "$W/linked-$mode.err") got_frames=$(program_frames "$W/hot-$mode.err")
+        [ "$got_frames" = "$want_frames" ] ||
+            why="$why; the report's frames in planted.c are [$got_frames], linked [$want_frames]"
         if [ -z "$why" ]; then ok "$P/$mode"; else not_ok "$P/$mode" "$why; $(head -c 300 "$W/hot-$mode.err" | tr '\n' '|')"; fi
     done
 }

@@ -1,0 +1,288 @@
+/* The program's code as tools that read files see it. valgrind, perf and
+ * the sanitizers' symbolizers name code by the file it is mapped from;
+ * anonymous memory has no names. So when one of them watches, each
+ * generation's image is written as a file (elfimage_build_mappable: a
+ * shared object with the code, constants and relocated data at offsets
+ * equal to their addresses, its symbols and its DWARF), and its pages
+ * are mapped from that file in place of the anonymous ones, byte for
+ * byte the same, before any of its code runs. valgrind reads the file
+ * when it sees the mapping, perf when it reports. A sanitizer's
+ * symbolizer (libbacktrace in gcc's runtime) knows the modules that
+ * dl_iterate_phdr lists, so the files are listed there too, after ld.so's
+ * (base/findself.c).
+ *
+ * The files are in one directory per program. They go when the last
+ * process that holds them has ended, however it ends (a crash, SIGKILL,
+ * after LeakSanitizer's report at exit has read them): a process outside
+ * the program's tree waits on a pipe whose write end every process of
+ * the program holds, and removes the directory at its end of file. For
+ * perf they stay, since perf reads them after the program has ended. */
+#include "imagefile.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <link.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "elfimage.h"
+#include "findself.h"
+#include "procmaps.h"
+#include "util.h"
+
+enum watcher { NOBODY, IN_PROCESS, PERF };
+
+static char *files_dir;         /* NULL until the first file */
+static const char *program_name = "program";
+static unsigned files_made;
+static bool sanitized;          /* a sanitizer runtime is loaded */
+
+/* A file as dl_iterate_phdr lists it. The list is read without a lock
+ * (an unwinder may ask from any thread at any time): a module is complete
+ * before it is published at the head, and a failed reload's is marked
+ * gone rather than taken out. */
+struct module {
+    struct module *next;
+    uintptr_t base, rebase;
+    char *path;
+    Elf64_Phdr ph[NSEGMENTS];
+    uint16_t nph;
+    atomic_bool gone;
+};
+static struct module *_Atomic modules;
+
+/* Is a perf command this process's ancestor? */
+static bool under_perf(void)
+{
+    char path[64], text[512];
+    pid_t pid = getppid();
+    for (int depth = 0; pid > 1 && depth < 64; depth++) {
+        snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+        if (proc_read(path, text, sizeof text) && !strcmp(text, "perf\n"))
+            return true;
+        snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+        const char *after = proc_read(path, text, sizeof text) ? strrchr(text, ')') : NULL;
+        if (!after || sscanf(after, ") %*c %d", &pid) != 1)
+            return false;
+    }
+    return false;
+}
+
+static int note_library(struct dl_phdr_info *info, size_t size, void *ctx)
+{
+    static const char *const readers[] = {"/vgpreload_", "/libasan.so", "/libtsan.so", "/libubsan.so",
+                                          "/liblsan.so", "/libclang_rt."};
+    (void)size;
+    for (size_t i = 0; i < ARRAY_SIZE(readers); i++)
+        if (info->dlpi_name && strstr(info->dlpi_name, readers[i])) {
+            *(bool *)ctx = true;
+            sanitized |= i > 0;
+        }
+    return 0;
+}
+
+/* Who reads the files: valgrind or a sanitizer in this process, perf
+ * (its ancestor, or attaching later: HOTLD_IMAGE_FILES=1), or nobody.
+ * Asked once, at the first image. */
+static enum watcher watcher(void)
+{
+    static int answer = -1;
+    if (answer < 0) {
+        const char *asked = getenv("HOTLD_IMAGE_FILES");
+        bool in_process = false;
+        dl_iterate_phdr(note_library, &in_process);
+        if (asked && strcmp(asked, "1"))
+            answer = NOBODY;
+        else if (asked || under_perf())
+            answer = PERF;
+        else
+            answer = in_process ? IN_PROCESS : NOBODY;
+    }
+    return answer;
+}
+
+/* The cleaner: started by exec straight after the forks (a forked child of
+ * a threaded process may call nothing that locks), in a session of its
+ * own (Ctrl-C at the terminal is for the program), with nothing of the
+ * program's open but the pipe, as its stdin. */
+static void become_cleaner(const char *dir, int fds[2])
+{
+    int null = open("/dev/null", O_RDWR);
+    if (setsid() < 0 || null < 0 || dup2(fds[0], 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+        _exit(1);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    execl("/bin/sh", "sh", "-c", "cat; rm -rf -- \"$0\"", dir, (char *)NULL);
+    _exit(1);
+}
+
+/* Start the process that removes dir once every holder of the pipe's
+ * write end (this process and its forks; exec closes it) has ended. */
+static int start_cleaner(const char *dir)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) < 0)
+        return fail("%s: cannot make the pipe of its cleaner: %s", dir, strerror(errno));
+    pid_t child = fork();
+    if (child == 0) {
+        if (fork() == 0)
+            become_cleaner(dir, fds);
+        _exit(0); /* the cleaner is nobody's child in the program's tree */
+    }
+    close(fds[0]);
+    if (child < 0) {
+        close(fds[1]);
+        return fail("%s: cannot start its cleaner: %s", dir, strerror(errno));
+    }
+    while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+        ;
+    return 0;
+}
+
+static int make_files_dir(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *dir = xasprintf("%s/hotld-%d-XXXXXX", tmp && *tmp ? tmp : "/tmp", (int)getpid());
+    if (!mkdtemp(dir)) {
+        fail("%s: cannot make the directory of the image files: %s", dir, strerror(errno));
+        xfree(dir);
+        return -1;
+    }
+    if (watcher() == IN_PROCESS && start_cleaner(dir) < 0) {
+        rmdir(dir);
+        xfree(dir);
+        return -1;
+    }
+    files_dir = dir;
+    return 0;
+}
+
+static int write_file(const char *path, const void *bytes, size_t size)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return fail("%s: cannot create: %s", path, strerror(errno));
+    for (size_t done = 0; done < size;) {
+        ssize_t n = write(fd, (const char *)bytes + done, size - done);
+        if (n <= 0) {
+            fail("%s: cannot write: %s", path, n < 0 ? strerror(errno) : "disk full");
+            close(fd);
+            unlink(path);
+            return -1;
+        }
+        done += (size_t)n;
+    }
+    return fd;
+}
+
+/* Map each loaded segment of the file over the image's pages, with the
+ * image's protection. Should a mapping fail after the kernel took the old
+ * pages away, the bytes are put back from the file's copy in hand. */
+static int map_segments(const struct link *ld, int fd, const char *bytes, const char *path)
+{
+    const struct image *im = ld->image;
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)bytes;
+    const Elf64_Phdr *ph = (const Elf64_Phdr *)(bytes + eh->e_phoff);
+    uintptr_t rebase = im->base - sysconf(_SC_PAGESIZE);
+    for (size_t i = 0; i < eh->e_phnum; i++) {
+        void *at = (void *)(ph[i].p_vaddr + rebase);
+        int writable = ph[i].p_flags & PF_W ? PROT_WRITE : 0;
+        int prot = PROT_READ | writable | (ph[i].p_flags & PF_X ? PROT_EXEC : 0);
+        int seg = 0;
+        while (seg < NSEGMENTS - 1 && im->seg_start[seg] != (uintptr_t)at)
+            seg++;
+        if (mmap(at, ph[i].p_memsz, prot, MAP_PRIVATE | MAP_FIXED, fd, ph[i].p_offset) == MAP_FAILED) {
+            int err = errno;
+            if (mmap(at, ph[i].p_memsz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
+                MAP_FAILED) {
+                fprintf(stderr, "hotld: fatal: %s: cannot map the image's pages back: %s\n", path, strerror(errno));
+                _exit(127); /* the program's code is gone */
+            }
+            memcpy(at, bytes + ph[i].p_offset, ph[i].p_filesz);
+            region_protect((uintptr_t)at, ph[i].p_memsz, segment_prot(seg));
+            return fail("%s: cannot map: %s", path, strerror(err));
+        }
+        if (writable && region_protect((uintptr_t)at, ph[i].p_memsz, segment_prot(seg)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int each_module(int (*callback)(struct dl_phdr_info *, size_t, void *), void *data,
+                       unsigned long long adds, unsigned long long subs)
+{
+    for (struct module *m = atomic_load_explicit(&modules, memory_order_acquire); m; m = m->next) {
+        if (atomic_load_explicit(&m->gone, memory_order_relaxed))
+            continue;
+        struct dl_phdr_info info = {.dlpi_addr = m->rebase, .dlpi_name = m->path, .dlpi_phdr = m->ph,
+                                    .dlpi_phnum = m->nph, .dlpi_adds = adds, .dlpi_subs = subs};
+        int rc = callback(&info, sizeof info, data);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static void publish_module(const struct link *ld, const char *path, const char *bytes)
+{
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)bytes;
+    struct module *m = xcalloc(1, sizeof *m);
+    m->base = ld->image->base;
+    m->rebase = ld->image->base - sysconf(_SC_PAGESIZE);
+    m->path = xstrdup(path);
+    m->nph = eh->e_phnum;
+    memcpy(m->ph, bytes + eh->e_phoff, eh->e_phnum * sizeof *m->ph);
+    m->next = atomic_load_explicit(&modules, memory_order_relaxed);
+    if (!m->next)
+        findself_register_modules(each_module);
+    atomic_store_explicit(&modules, m, memory_order_release);
+}
+
+void image_file_forget(const struct link *ld)
+{
+    for (struct module *m = atomic_load_explicit(&modules, memory_order_acquire); m; m = m->next)
+        if (m->base == ld->image->base && !atomic_exchange(&m->gone, true)) {
+            unlink(m->path);
+            return;
+        }
+}
+
+void image_files_name(const char *name)
+{
+    const char *slash = strrchr(name, '/');
+    program_name = slash ? slash + 1 : name;
+}
+
+void image_file_map(const struct link *ld)
+{
+    if (ld->image->own_pages || watcher() == NOBODY)
+        return;
+    if (!files_dir && make_files_dir() < 0) {
+        warn("%s; tools will not name the program's code", last_error());
+        return;
+    }
+    size_t size;
+    char *bytes = elfimage_build_mappable(ld, &size);
+    char *path = xasprintf("%s/%s.%d.%u", files_dir, program_name, (int)getpid(), files_made++);
+    int fd = write_file(path, bytes, size);
+    if (fd < 0 || map_segments(ld, fd, bytes, path) < 0)
+        warn("%s; tools will not name this code", last_error());
+    else
+        publish_module(ld, path, bytes);
+    if (fd >= 0)
+        close(fd);
+    /* a sanitizer looks for modules again after a dlopen: now it finds this one */
+    void *self = sanitized ? dlopen(NULL, RTLD_LAZY) : NULL;
+    if (self)
+        dlclose(self);
+    xfree(path);
+    xfree(bytes);
+}

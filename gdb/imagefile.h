@@ -1,0 +1,20 @@
+/* Each generation's image mapped from a file with its symbols and DWARF,
+ * for valgrind, perf and the sanitizers (see imagefile.c). */
+#ifndef HOTLD_GDB_IMAGEFILE_H
+#define HOTLD_GDB_IMAGEFILE_H
+
+#include "linker.h"
+
+/* The program's name, for the files' names (its basename is used). */
+void image_files_name(const char *name);
+
+/* When a tool that reads files watches the program, write ld's image as a
+ * file and map ld's code, constants and relocated data from it. Call it
+ * before any of ld's code runs. A failure is a warning: the program is
+ * unharmed, the tools see anonymous memory. */
+void image_file_map(const struct link *ld);
+
+/* ld's image goes (a failed reload's): so do its file and module. */
+void image_file_forget(const struct link *ld);
+
+#endif
