@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <link.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,41 +109,42 @@ static enum watcher watcher(void)
     return answer;
 }
 
-/* The cleaner: started by exec straight after the forks (a forked child of
- * a threaded process may call nothing that locks), in a session of its
- * own (Ctrl-C at the terminal is for the program), with nothing of the
- * program's open but the pipe, as its stdin. */
-static void become_cleaner(const char *dir, int fds[2])
-{
-    int null = open("/dev/null", O_RDWR);
-    if (setsid() < 0 || null < 0 || dup2(fds[0], 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
-        _exit(1);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    execl("/bin/sh", "sh", "-c", "cat; rm -rf -- \"$0\"", dir, (char *)NULL);
-    _exit(1);
-}
-
 /* Start the process that removes dir once every holder of the pipe's
- * write end (this process and its forks; exec closes it) has ended. */
+ * write end (this process and its forks; exec closes it) has ended. It is
+ * spawned, not forked (a sanitizer forbids a thread after a fork of a
+ * threaded process), as a shell that leaves it in the background and
+ * exits: nobody's child in the program's tree. It has a session of its
+ * own (Ctrl-C at the terminal is for the program) and nothing of the
+ * program's open but the pipe, as descriptor 3. */
 static int start_cleaner(const char *dir)
 {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) < 0)
         return fail("%s: cannot make the pipe of its cleaner: %s", dir, strerror(errno));
-    pid_t child = fork();
-    if (child == 0) {
-        if (fork() == 0)
-            become_cleaner(dir, fds);
-        _exit(0); /* the cleaner is nobody's child in the program's tree */
-    }
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    sigset_t none;
+    sigemptyset(&none);
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[0], 3);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDWR, 0);
+    posix_spawn_file_actions_adddup2(&fa, 0, 1);
+    posix_spawn_file_actions_adddup2(&fa, 0, 2);
+    posix_spawn_file_actions_addclosefrom_np(&fa, 4);
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK);
+    posix_spawnattr_setsigmask(&attr, &none);
+    char *argv[] = {"sh", "-c", "(cat <&3; rm -rf -- \"$0\") &", (char *)dir, NULL};
+    pid_t pid;
+    int err = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
     close(fds[0]);
-    if (child < 0) {
+    if (err) {
         close(fds[1]);
-        return fail("%s: cannot start its cleaner: %s", dir, strerror(errno));
+        return fail("%s: cannot start its cleaner: %s", dir, strerror(err));
     }
-    while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
         ;
     return 0;
 }

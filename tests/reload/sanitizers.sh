@@ -9,6 +9,8 @@
 #     of hotld's, and not the block only a global of the image points to);
 #     the program's LD_PRELOAD is its own again once it runs; the
 #     reports' frames in the program name the same functions and lines;
+#   - race.c under ThreadSanitizer: the same exit status, the race's
+#     frames named the same;
 #   - a reload under ASan that migrates a variable, in a program that
 #     forks a worker: values kept, no report, exit status 0.
 set -u
@@ -52,6 +54,30 @@ test_planted() {
     done
 }
 
+# A race under ThreadSanitizer: the linked build's exit status (66), and
+# the report's frames in race.c (as "FUNCTION race.c:LINE", each once).
+test_race() {
+    build race.o sanitizers/race.c -g -fsanitize=thread
+    builds_ok || return
+    (cd "$W" && "$CC" -fsanitize=thread race.o -o linked-race) >"$W/link.log" 2>&1 ||
+        { not_ok "$P/linked" "$(head -c 300 "$W/link.log")"; return; }
+    (cd "$W" && ./linked-race >linked-race.out 2>linked-race.err)
+    local want=$?
+    (cd "$W" && "$HOT" race.o >hot-race.out 2>hot-race.err)
+    local got=$? why=""
+    [ "$got" = "$want" ] || why="exit status $got, linked $want"
+    grep -q 'WARNING: ThreadSanitizer: data race' "$W/hot-race.err" || why="$why; no race reported"
+    local want_frames got_frames
+    want_frames=$(race_frames "$W/linked-race.err") got_frames=$(race_frames "$W/hot-race.err")
+    [ -n "$want_frames" ] && [ "$got_frames" = "$want_frames" ] ||
+        why="$why; frames in race.c [$got_frames], linked [$want_frames]"
+    if [ -z "$why" ]; then ok "$P/race"; else not_ok "$P/race" "$why; $(head -c 300 "$W/hot-race.err" | tr '\n' '|')"; fi
+}
+
+race_frames() {
+    sed -nE 's/^ +#[0-9]+ ([^ ]+) [^ ]*(race\.c:[0-9]+)[: ].*/\1 \2/p' "$1" | sort -u | tr '\n' ';'
+}
+
 test_reload() {
     QT=none
     build main.o processes/main.c -g "${SAN[@]}" -pthread
@@ -77,4 +103,5 @@ test_reload() {
 }
 
 for_variants test_planted gcc clang gcc-cxx clang-cxx
+for_variants test_race gcc clang
 for_variants test_reload gcc
