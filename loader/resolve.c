@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "demangle.h"
 #include "linker.h"
 #include "util.h"
 
@@ -179,11 +180,16 @@ int link_resolve(struct link *ld)
         }
     }
     if (missing) {
+        /* in GNU ld's words, which editors and build tools look for */
         const char *by = missing->referrer ? missing->referrer->name : "the entry point";
+        char *cxx = demangle(missing->name);
+        const char *name = cxx ? cxx : missing->name;
         if (nmissing > 1)
-            return fail("undefined symbol '%s' (referenced by %s), and %zu more undefined symbols",
-                        missing->name, by, nmissing - 1);
-        return fail("undefined symbol '%s' (referenced by %s)", missing->name, by);
+            fail("%s: undefined reference to `%s', and %zu more undefined references", by, name, nmissing - 1);
+        else
+            fail("%s: undefined reference to `%s'", by, name);
+        xfree(cxx);
+        return -1;
     }
     return 0;
 }
