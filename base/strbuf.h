@@ -10,5 +10,7 @@ struct strbuf {
 };
 
 void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* n bytes as they are (NULs too); the text stays NUL-terminated. */
+void sb_append(struct strbuf *sb, const void *bytes, size_t n);
 
 #endif

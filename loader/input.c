@@ -185,10 +185,11 @@ int link_add_path(struct link *ld, const char *path, bool installed, bool as_nee
 /* Classify f by its magic and add it; takes ownership of f. */
 int link_add_file(struct link *ld, const char *path, struct file_data f, bool as_needed)
 {
+    if (has_prefix(f.bytes, f.size, "!<thin>\n", 8) && thin_archive_whole(path, &f) < 0)
+        return file_release(&f), -1;
     const char *buf = f.bytes;
     size_t size = f.size;
-    if (has_prefix(buf, size, "\x7f" "ELF", 4) || has_prefix(buf, size, "!<arch>\n", 8) ||
-        has_prefix(buf, size, "!<thin>\n", 8))
+    if (has_prefix(buf, size, "\x7f" "ELF", 4) || has_prefix(buf, size, "!<arch>\n", 8))
         return add_elf(ld, path, f, as_needed);
     int rc;
     char *text = strndup(buf, size); /* mapped files have no terminator */

@@ -61,6 +61,10 @@ struct file_data {
     struct file_stamp stamp;
 };
 
+/* thinar.c: a thin archive's bytes made a whole archive's (its members'
+ * bytes read from their files); -1 with fail(). */
+int thin_archive_whole(const char *path, struct file_data *f);
+
 struct section {
     struct object *obj;
     const char *name;

@@ -1,0 +1,1 @@
+int part_a(void) { return 1; }

@@ -1,0 +1,1 @@
+int part_b(void) { return 2; }
