@@ -34,7 +34,14 @@ SRC        := $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
 OBJ        := $(SRC:%.c=build/%.o)
 ASAN_OBJ   := $(SRC:%.c=build/asan/%.o)
 
-all: build/hotld
+all: build/hotld build/linker/ld
+
+# hotld as a build's linker (session/ldmode.c): gcc -B build/linker/ finds
+# ld there; clang takes --ld-path=build/linker/hotld-ld.
+build/linker/ld build/linker/hotld-ld: build/hotld
+	@mkdir -p $(dir $@)
+	ln -sf ../hotld $@
+	@ln -sf ../hotld build/linker/hotld-ld
 
 # Facts about the system toolchain that the loader needs at run time: where
 # libgcc.a lives and which directories gcc searches for -lNAME.
@@ -75,15 +82,15 @@ demo: deps
 	@examples/demo.sh
 
 test: deps
-	@$(MAKE) --no-print-directory build/hotld build/asan/hotld
+	@$(MAKE) --no-print-directory build/hotld build/asan/hotld build/linker/ld
 	@tests/run.sh
 
 test-real: deps
-	@$(MAKE) --no-print-directory build/hotld build/asan/hotld
+	@$(MAKE) --no-print-directory build/hotld build/asan/hotld build/linker/ld
 	@tests/run.sh tests/thirdparty/
 
 fuzz: deps
-	@$(MAKE) --no-print-directory build/hotld build/asan/hotld
+	@$(MAKE) --no-print-directory build/hotld build/asan/hotld build/linker/ld
 	@scripts/fuzz.sh
 
 bench: deps

@@ -481,5 +481,10 @@ void crash_init(struct program *pg, bool rollback)
     sigaltstack(&ss, NULL);
     for (size_t i = 0; i < ARRAY_SIZE(fatal_signals); i++)
         signals_take(fatal_signals[i], on_fatal, SIGNALS_FATAL_FLAGS, NULL);
+    crash_define(pg);
+}
+
+void crash_define(struct program *pg)
+{
     strmap_slot(&pg->host, "__hotld_protect")->value = (void *)protect;
 }

@@ -10,5 +10,7 @@
 /* Install the handlers (before any of the program runs) and define
  * hotld_protect for the program. */
 void crash_init(struct program *pg, bool rollback);
+/* Only hotld_protect() for the program (hotld.h), not the handlers. */
+void crash_define(struct program *pg);
 
 #endif

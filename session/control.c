@@ -1,5 +1,6 @@
 #include "control.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -202,6 +203,27 @@ char *control_socket_path(const char *session)
     }
     xfree(dir);
     return path;
+}
+
+char **control_instances(const char *session, size_t *n)
+{
+    char *dir = socket_dir();
+    DIR *d = opendir(dir);
+    char **names = NULL;
+    size_t cap = 0, len = strlen(session);
+    *n = 0;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        const char *rest = e->d_name + len, *end;
+        if (strncmp(e->d_name, session, len) || rest[0] != '.' || !(end = strstr(rest, ".sock")) || end[5] ||
+            strspn(rest + 1, "0123456789") != (size_t)(end - rest - 1) || end == rest + 1)
+            continue;
+        char *name = xasprintf("%.*s", (int)(end - e->d_name), e->d_name);
+        ARRAY_PUSH(names, *n, cap, name);
+    }
+    if (d)
+        closedir(d);
+    xfree(dir);
+    return names;
 }
 
 static int make_address(const char *path, struct sockaddr_un *sa)

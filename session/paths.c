@@ -14,7 +14,7 @@ static bool is_plain(const char *path)
     return !strstr(path, "/.") && !strstr(path, "//") && path[0] != '.';
 }
 
-static const char *absolute(const char *path, const char *cwd)
+const char *path_absolute(const char *path, const char *cwd)
 {
     if (cwd && path[0] != '/' && is_plain(path)) { /* the usual "dir/x.o" */
         size_t a = strlen(cwd), b = strlen(path);
@@ -54,7 +54,7 @@ void make_absolute(struct link_options *o)
     const char *cwd = getcwd(buf, sizeof buf);
     for (size_t i = 0; i < o->ninputs; i++)
         if (!o->inputs[i].is_lib)
-            o->inputs[i].arg = absolute(o->inputs[i].arg, cwd);
+            o->inputs[i].arg = path_absolute(o->inputs[i].arg, cwd);
     for (size_t i = 0; i < o->nlibdirs; i++)
-        o->libdirs[i] = absolute(o->libdirs[i], cwd);
+        o->libdirs[i] = path_absolute(o->libdirs[i], cwd);
 }

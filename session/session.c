@@ -94,6 +94,12 @@ int session_main(struct session_options *o)
         return rc;
     }
     int fd = control_connect(path);
+    if (fd < 0 && o->reload_only) {
+        fprintf(stderr, "hotld: error: --reload-only: no session runs this program (%s): nothing reloaded, "
+                        "and not started\n", o->session ? o->session : "none in this directory");
+        xfree(path);
+        return 1;
+    }
     if (fd >= 0) {
         int rc = client_reload(fd, o);
         if (rc >= 0) {

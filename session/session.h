@@ -19,6 +19,7 @@ struct session_options {
     bool watch;                 /* reload when an input file changes */
     int rollback;               /* --rollback 1, --no-rollback 0; -1: as --watch */
     bool vars;                  /* --status --vars: the variables too */
+    bool reload_only;           /* --reload-only: never start the program */
     struct query query;         /* MODE_QUERY; no command: --repl */
     const char *graph_file;     /* --svg FILE, --dot FILE */
     int reload_timeout_ms;
@@ -152,5 +153,11 @@ void start_thread(void *(*fn)(void *), void *arg);
 /* paths.c: input paths and -L directories made absolute, as the session
  * compares them. */
 void make_absolute(struct link_options *o);
+/* path absolute against cwd, "." and ".." folded; a new string. */
+const char *path_absolute(const char *path, const char *cwd);
+
+/* main.c: read hotld's command line into *o. -1: go on; else hotld's
+ * exit status (an error said, or --help). */
+int hotld_parse(int argc, char **argv, struct session_options *o);
 
 #endif

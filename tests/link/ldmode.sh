@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# hotld as the build's linker (issue 17): the compiler driver's one
+# setting (gcc -B build/linker/, clang --ld-path=build/linker/hotld-ld)
+# makes the link step hotld's, against the same program linked by the
+# driver with the system linker:
+#   - the executable at -o runs as the linked one does (output, exit
+#     status), from any directory, and runs itself again through
+#     /proc/self/exe and argv[0];
+#   - linking again while it runs reloads it, its state kept, with the
+#     report in the step's output; an undefined symbol fails the step as
+#     ld's does, and the program and the file are left as they were;
+#   - gcc and clang, C and C++ (g++);
+# and, with gcc: a -shared link goes to the system linker; response files
+# (the linker's and hotld's own); options hotld cannot honour are one
+# error naming them; --reload-only with no session; gdb --args on the
+# executable breaks in the program's code.
+set -u
+. "$HOTLD_ROOT/tests/lib.sh"
+
+LINKER=$HOTLD_ROOT/build/linker
+SRC=$HOTLD_ROOT/tests/link/src/ldmode
+[ -x "$LINKER/ld" ] || { not_ok ldmode/linker "$LINKER/ld is not built (make build/linker/ld)"; exit 1; }
+
+# say NAME WHY...: ok if WHY is empty
+say() { local name=$1; shift; if [ -z "$*" ]; then ok "$name"; else not_ok "$name" "$*"; fi; }
+
+# run_as DIR CMD...: "stdout|exit status" of CMD run in DIR
+run_as() { local dir=$1; shift; local out; out=$(cd "$dir" && "$@" 2>&1); echo "$out|$?"; }
+
+variant() {
+    local v=$1 cc=$2 flag=$3 lang=$4
+    local W=$TMP/ldmode-$v P=ldmode/$v
+    mkdir -p "$W"
+    if ! (cd "$W" && $cc $lang -g -c "$SRC/main.c" -o main.o && $cc $lang -g -c "$SRC/value.c" -o value.o) \
+            >"$W/build.log" 2>&1; then
+        not_ok "$P/build" "$(head -c 300 "$W/build.log")"; return
+    fi
+    (cd "$W" && $cc main.o value.o -o ref) >"$W/ref.log" 2>&1 || { not_ok "$P/ref" "$(head -c 300 "$W/ref.log")"; return; }
+    (cd "$W" && $cc "$flag" main.o value.o -o prog) >"$W/link.log" 2>&1
+    local rc=$?
+    say "$P/link" "$([ $rc = 0 ] || echo "exit $rc: $(head -c 300 "$W/link.log")")"
+    [ $rc = 0 ] || return
+    local want got
+    want=$(run_as "$W" ./ref x) got=$(run_as "$W" ./prog x)
+    say "$P/runs" "$([ "$got" = "$want" ] || echo "[$got], linked [$want]")"
+    got=$(run_as / "$W/prog" x)
+    say "$P/runs-from-elsewhere" "$([ "$got" = "$want" ] || echo "[$got], linked [$want]")"
+    want=$(run_as "$W" ./ref self) got=$(run_as "$W" ./prog self)
+    say "$P/runs-itself" "$([ "$got" = "$want" ] || echo "[$got], linked [$want]")"
+    relink_while_running "$W" "$P" "$cc" "$flag" "$lang"
+}
+
+# The program runs, reading lines from a fifo; the build links again.
+relink_while_running() {
+    local W=$1 P=$2 cc=$3 flag=$4 lang=$5 fd pid
+    rm -f "$W/in" && mkfifo "$W/in"
+    (cd "$W" && exec ./prog loop <in >loop.out 2>loop.err) &
+    pid=$!
+    exec {fd}>"$W/in"
+    local i
+    for ((i = 0; i < 250; i++)); do grep -q ready "$W/loop.out" 2>/dev/null && break; sleep 0.02; done
+    line() { echo x >&"$fd"; for ((i = 0; i < 250; i++)); do [ "$(grep -c '^line' "$W/loop.out")" -ge "$1" ] && break; sleep 0.02; done; }
+    line 1
+    (cd "$W" && $cc $lang -g -DVALUE=2 -c "$SRC/value.c" -o value.o && $cc "$flag" main.o value.o -o prog) \
+        >"$W/relink.out" 2>&1
+    local rc=$?
+    say "$P/relink-reloads" "$([ $rc = 0 ] && grep -q 'hotld: reloaded value.o' "$W/relink.out" ||
+        echo "exit $rc: $(head -c 300 "$W/relink.out" | tr '\n' '|')")"
+    line 2
+    say "$P/state-kept" "$(grep -q '^line 2 value 2$' "$W/loop.out" || echo "$(tail -n 2 "$W/loop.out" | tr '\n' '|')")"
+    cp "$W/prog" "$W/prog.before"
+    (cd "$W" && $cc $lang -g -DUNDEFINED -c "$SRC/value.c" -o value.o && $cc "$flag" main.o value.o -o prog) \
+        >"$W/bad.out" 2>&1
+    rc=$?
+    say "$P/undefined-fails-the-step" "$([ $rc != 0 ] && grep -qE "value.o: undefined reference to \`nowhere(\\(\\))?'" "$W/bad.out" ||
+        echo "exit $rc: $(head -c 300 "$W/bad.out" | tr '\n' '|')")"
+    line 3
+    # the file as it was (clang's driver removes the output of any failed link)
+    say "$P/failed-link-leaves-all" "$(grep -q '^line 3 value 2$' "$W/loop.out" || echo "program: $(tail -n 1 "$W/loop.out")")$([ ! -e "$W/prog" ] || cmp -s "$W/prog" "$W/prog.before" || echo "; the executable changed")"
+    exec {fd}>&-
+    wait "$pid"
+    say "$P/exit" "$([ $? = 0 ] || echo "exit $?: $(head -c 300 "$W/loop.err")")"
+}
+
+variant gcc gcc "-B$LINKER/" ""
+variant clang clang "--ld-path=$LINKER/hotld-ld" ""
+variant gxx g++ "-B$LINKER/" "-x c++"
+
+# ---- gcc: the other link lines a project has ----------------------------------
+W=$TMP/ldmode-more P=ldmode/gcc
+mkdir -p "$W"
+(cd "$W" && gcc -g -c "$SRC/main.c" -o main.o && gcc -g -c "$SRC/value.c" -o value.o &&
+    gcc -c "$SRC/usestwice.c" -o usestwice.o) >"$W/build.log" 2>&1 || not_ok "$P/build-more" "$(head -c 300 "$W/build.log")"
+
+(cd "$W" && gcc -B"$LINKER/" -shared -fPIC "$SRC/shared.c" -o libtwice.so) >"$W/shared.log" 2>&1
+say "$P/shared-by-system-linker" "$(readelf -h "$W/libtwice.so" 2>/dev/null | grep -q 'DYN' || echo "no shared object: $(head -c 300 "$W/shared.log")")"
+(cd "$W" && gcc -B"$LINKER/" usestwice.o -L. -ltwice -o usestwice) >"$W/uses.log" 2>&1
+got=$(run_as "$W" env LD_LIBRARY_PATH="$W" ./usestwice)
+say "$P/uses-shared" "$([ "$got" = "twice 42|0" ] || echo "[$got] $(head -c 200 "$W/uses.log")")"
+
+printf 'main.o\n"value.o"\n-lc\n' >"$W/objs.rsp"
+(cd "$W" && "$LINKER/ld" @objs.rsp -o fromrsp) >"$W/rsp.log" 2>&1
+got=$(run_as "$W" ./fromrsp x)
+say "$P/linker-response-file" "$([ "$got" = "value 1 argc 2 argv1 x|3" ] || echo "[$got] $(head -c 200 "$W/rsp.log")")"
+printf 'main.o value.o\n' >"$W/hotld.rsp"
+got=$(run_as "$W" "$HOTLD" @hotld.rsp -- x)
+say "$P/hotld-response-file" "$([ "$got" = "value 1 argc 2 argv1 x|3" ] || echo "[$got]")"
+
+for opt in -Wl,--wrap=value -static -Wl,-T,none.ld; do
+    (cd "$W" && gcc -B"$LINKER/" main.o value.o "$opt" -o refused) >"$W/refused.log" 2>&1
+    rc=$? want=${opt#-Wl,}; want=${want%%,*}
+    say "$P/refuses$want" "$([ $rc != 0 ] && grep -q "linker option '$want" "$W/refused.log" ||
+        echo "exit $rc: $(head -c 300 "$W/refused.log" | tr '\n' '|')")"
+done
+
+got=$(cd "$W" && "$HOTLD" --reload-only --session "ldmode-none-$$" main.o value.o 2>&1; echo "|$?")
+say "$P/reload-only-without-session" "$(case $got in *"no session runs this program"*"|1") ;; *) echo "[$got]" ;; esac)"
+
+(cd "$W" && gcc -B"$LINKER/" main.o value.o -o prog) >/dev/null 2>&1
+timeout 60 gdb -nx -batch -ex 'break value' -ex run -ex bt --args "$W/prog" x >"$W/gdb.out" 2>&1
+say "$P/gdb-breaks-in-program" "$(grep -qE '^Breakpoint 1, value \(\) at .*value.c:[0-9]+' "$W/gdb.out" ||
+    echo "$(grep -E '^(#|Breakpoint)' "$W/gdb.out" | head -n 3 | tr '\n' '|')")"
+
+# ---- CMake and Meson, with the README's one setting -----------------------
+# A game in a static library, as CMake and Meson projects are laid out;
+# the build's own command after an edit reloads the running program.
+build_system() {
+    local name=$1 W=$TMP/ldmode-$1 P=ldmode/$1 fd pid i
+    rm -rf "$W" && mkdir -p "$W" && cp "$SRC/main.c" "$SRC/value.c" "$W/"
+    printf 'cmake_minimum_required(VERSION 3.13)\nproject(demo C)\nadd_library(parts STATIC value.c)\nadd_executable(game main.c)\ntarget_link_libraries(game parts)\n' >"$W/CMakeLists.txt"
+    printf "project('demo', 'c')\nparts = static_library('parts', 'value.c')\nexecutable('game', 'main.c', link_with: parts)\n" >"$W/meson.build"
+    case $name in
+        cmake) configure=(cmake -S . -B build -G Ninja "-DCMAKE_EXE_LINKER_FLAGS=-B$LINKER/") build=(cmake --build build) ;;
+        meson) configure=(meson setup build "-Dc_link_args=-B$LINKER/") build=(ninja -C build) ;;
+    esac
+    command -v "${configure[0]}" >/dev/null || { not_ok "$P/installed" "${configure[0]} is not installed (scripts/deps.sh)"; return; }
+    if ! (cd "$W" && "${configure[@]}" && "${build[@]}") >"$W/build.log" 2>&1; then
+        not_ok "$P/builds" "$(tail -n 5 "$W/build.log" | tr '\n' '|')"; return
+    fi
+    got=$(run_as "$W" ./build/game x)
+    say "$P/runs" "$([ "$got" = "value 1 argc 2 argv1 x|3" ] || echo "[$got]")"
+    rm -f "$W/in" && mkfifo "$W/in"
+    (cd "$W" && exec ./build/game loop <in >loop.out 2>loop.err) &
+    pid=$!
+    exec {fd}>"$W/in"
+    for ((i = 0; i < 250; i++)); do grep -q ready "$W/loop.out" 2>/dev/null && break; sleep 0.02; done
+    echo x >&"$fd"
+    sed -i 's/#define VALUE 1/#define VALUE 4/' "$W/value.c"
+    (cd "$W" && "${build[@]}") >"$W/rebuild.out" 2>&1
+    local rc=$?
+    say "$P/rebuild-reloads" "$([ $rc = 0 ] && grep -q 'hotld: reloaded libparts.a(value.c.o)' "$W/rebuild.out" ||
+        echo "exit $rc: $(tail -n 4 "$W/rebuild.out" | tr '\n' '|')")"
+    echo x >&"$fd"
+    for ((i = 0; i < 250; i++)); do grep -q '^line 2' "$W/loop.out" && break; sleep 0.02; done
+    say "$P/changed-in-place" "$(grep -q '^line 2 value 4$' "$W/loop.out" || echo "$(cat "$W/loop.out" | tr '\n' '|')")"
+    exec {fd}>&-
+    wait "$pid"
+}
+build_system cmake
+build_system meson
