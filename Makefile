@@ -77,6 +77,31 @@ build/asan/hotld: $(ASAN_OBJ) build/asan/hotld-gdb.py
 deps:
 	@scripts/deps.sh
 
+# make install [PREFIX=/usr/local] [DESTDIR=] [GDBINITDIR=/etc/gdb/gdbinit.d]:
+# hotld, the linker's names for builds (PREFIX/lib/hotld/ld, hotld-ld),
+# hotld.h with a pkg-config file, and the gdb helper with the snippet
+# that loads it for any program run by hotld (GDBINITDIR, read by gdb at
+# start; empty: not installed).
+PREFIX     ?= /usr/local
+GDBINITDIR ?= $(if $(wildcard /etc/gdb/gdbinit.d),/etc/gdb/gdbinit.d,)
+install: build/hotld
+	install -D -m 755 build/hotld $(DESTDIR)$(PREFIX)/bin/hotld
+	install -d $(DESTDIR)$(PREFIX)/lib/hotld $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	ln -sf ../../bin/hotld $(DESTDIR)$(PREFIX)/lib/hotld/ld
+	ln -sf ../../bin/hotld $(DESTDIR)$(PREFIX)/lib/hotld/hotld-ld
+	install -D -m 644 include/hotld.h $(DESTDIR)$(PREFIX)/include/hotld.h
+	printf 'prefix=%s\nincludedir=$${prefix}/include\nlinkerdir=$${prefix}/lib/hotld\n\nName: hotld\nDescription: hot-reloading linker/loader: hotld.h, and the linker directory for gcc -B\nVersion: %s\nCflags: -I$${includedir}\n' \
+	    '$(PREFIX)' "$$(sed -n 's/.*HOTLD_VERSION "\(.*\)"/\1/p' build/config.h)" >$(DESTDIR)$(PREFIX)/lib/pkgconfig/hotld.pc
+	install -D -m 644 gdb/hotld-gdb.py $(DESTDIR)$(PREFIX)/share/hotld/hotld-gdb.py
+	$(if $(GDBINITDIR),install -d $(DESTDIR)$(GDBINITDIR) && \
+	    sed 's|@HELPER@|$(PREFIX)/share/hotld/hotld-gdb.py|' gdb/hotld-autoload.py >$(DESTDIR)$(GDBINITDIR)/hotld.py)
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/hotld $(DESTDIR)$(PREFIX)/lib/hotld/ld $(DESTDIR)$(PREFIX)/lib/hotld/hotld-ld \
+	      $(DESTDIR)$(PREFIX)/include/hotld.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/hotld.pc \
+	      $(DESTDIR)$(PREFIX)/share/hotld/hotld-gdb.py $(if $(GDBINITDIR),$(DESTDIR)$(GDBINITDIR)/hotld.py)
+	-rmdir $(DESTDIR)$(PREFIX)/lib/hotld $(DESTDIR)$(PREFIX)/share/hotld
+
 demo: deps
 	@$(MAKE) --no-print-directory build/hotld
 	@examples/demo.sh

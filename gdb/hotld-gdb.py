@@ -5,6 +5,8 @@
 #     echo "add-auto-load-safe-path /path/to/hotld/build" >> ~/.gdbinit
 # or for one session: gdb -iex 'add-auto-load-safe-path /path/to/hotld/build'.
 # It can also be sourced by hand: (gdb) source gdb/hotld-gdb.py
+# Installed (make install), it is loaded for any program hotld runs by
+# the snippet gdb reads from its system init directory (hotld-autoload.py).
 #
 # The commands read hotld's own data structures (the session, its links
 # and objects) through hotld's DWARF, so they need no support code in the
