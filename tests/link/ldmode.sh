@@ -13,7 +13,9 @@
 # and, with gcc: a -shared link goes to the system linker; response files
 # (the linker's and hotld's own); options hotld cannot honour are one
 # error naming them; --reload-only with no session; gdb --args on the
-# executable breaks in the program's code.
+# executable breaks in the program's code; small CMake and Meson projects
+# with the README's one setting rebuild into the running program; gtest's
+# death tests (which run the test program again) pass as linked.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 
@@ -158,3 +160,18 @@ build_system() {
 }
 build_system cmake
 build_system meson
+
+# ---- a test program that runs itself again: gtest's death tests -------------
+W=$TMP/ldmode-gtest P=ldmode/gtest
+mkdir -p "$W"
+if [ ! -e /usr/lib/x86_64-linux-gnu/libgtest.a ]; then
+    not_ok "$P/installed" "libgtest-dev is not installed (scripts/deps.sh)"
+elif ! (cd "$W" && g++ -g -c "$SRC/death.cc" -o death.o && g++ death.o -lgtest -lgtest_main -pthread -o ref &&
+        g++ -B"$LINKER/" death.o -lgtest -lgtest_main -pthread -o hot) >"$W/build.log" 2>&1; then
+    not_ok "$P/build" "$(tail -n 4 "$W/build.log" | tr '\n' '|')"
+else
+    (cd "$W" && ./ref >ref.out 2>&1); want=$?
+    (cd "$W" && ./hot >hot.out 2>&1); got=$?
+    say "$P/death-tests" "$([ "$got" = "$want" ] && grep -q 'PASSED  \] 4 tests' "$W/hot.out" ||
+        echo "exit $got (linked $want): $(grep -E 'FAILED|Death' "$W/hot.out" | head -n 4 | tr '\n' '|')")"
+fi
