@@ -227,6 +227,8 @@ static int reload_running(struct session_options *o, const char *out)
     make_absolute(&o->link);
     for (size_t i = 0; i < n; i++) {
         o->session = sessions[i]; /* named: its own arguments go unsaid */
+        if (n > 1) /* each report says whose it is */
+            printf("hotld: %s, process %s:\n", out, strrchr(sessions[i], '.') + 1), fflush(stdout);
         char *path = control_socket_path(sessions[i]);
         int fd = control_connect(path), rc = 0;
         xfree(path);

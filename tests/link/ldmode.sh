@@ -175,3 +175,25 @@ else
     say "$P/death-tests" "$([ "$got" = "$want" ] && grep -q 'PASSED  \] 4 tests' "$W/hot.out" ||
         echo "exit $got (linked $want): $(grep -E 'FAILED|Death' "$W/hot.out" | head -n 4 | tr '\n' '|')")"
 fi
+
+# ---- every running copy reloads: a program that runs itself again ---------
+W=$TMP/ldmode-copies P=ldmode/copies
+mkdir -p "$W"
+if (cd "$W" && gcc -g -c "$SRC/copies.c" -o copies.o && gcc -g -c "$SRC/value.c" -o value.o &&
+    gcc -B"$LINKER/" copies.o value.o -o copies) >"$W/build.log" 2>&1; then
+    rm -f "$W/stop"
+    (cd "$W" && exec ./copies stop >run.out 2>run.err) &
+    pid=$!
+    for ((i = 0; i < 250; i++)); do [ "$(grep -c ready "$W/run.out")" = 2 ] && break; sleep 0.02; done
+    (cd "$W" && gcc -g -DVALUE=5 -c "$SRC/value.c" -o value.o && gcc -B"$LINKER/" copies.o value.o -o copies) \
+        >"$W/relink.out" 2>&1
+    rc=$?
+    say "$P/both-reloaded" "$([ $rc = 0 ] && [ "$(grep -c 'hotld: reloaded value.o' "$W/relink.out")" = 2 ] ||
+        echo "exit $rc: $(head -c 400 "$W/relink.out" | tr '\n' '|')")"
+    sleep 0.2
+    touch "$W/stop"
+    wait "$pid"
+    say "$P/both-run-the-new-code" "$(for who in first second; do grep -q "^$who 5\$" "$W/run.out" || echo "$who never printed 5;"; done)"
+else
+    not_ok "$P/build" "$(head -c 300 "$W/build.log")"
+fi
