@@ -88,6 +88,15 @@ static int expand(char *const *in, size_t n, struct words *out, int depth)
 }
 
 /* The program's own arguments, after "--", are never expanded. */
+char **respfile_split(const char *text, size_t *n)
+{
+    struct words w = {0};
+    split(text, &w);
+    push(&w, NULL);
+    *n = w.n - 1;
+    return w.v;
+}
+
 int respfile_expand(int *argc, char ***argv)
 {
     int end = 1;

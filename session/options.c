@@ -36,7 +36,10 @@ static const char usage[] =
     "  --status            list what the running session has loaded, and its\n"
     "                      processes (those forked from the program reload too)\n"
     "  --vars              with --status: what the last reload did with each variable\n"
-    "  --watch             reload by itself when an input file changes\n"
+    "  --watch             reload by itself when an input file changes, and when a\n"
+    "                      source changes, compile it again first (its command\n"
+    "                      from the build's compile_commands.json)\n"
+    "  --log FILE          --watch's reports and compilers' messages go to FILE\n"
     "  --reload-timeout MS wait this long for threads to reach a safe point (2000)\n"
     "  --rollback          when code a reload brought crashes inside hotld_protect(),\n"
     "                      go back to the objects' previous versions (default with\n"
@@ -284,6 +287,8 @@ int hotld_parse(int argc, char **argv, struct session_options *out)
             o.vars = true;
         } else if (!strcmp(a, "--watch")) {
             o.watch = true;
+        } else if ((v = option_value(argc, argv, &i, "--log"))) {
+            o.log = v;
         } else if (!strcmp(a, "--rollback") || !strcmp(a, "--no-rollback")) {
             o.rollback = a[2] == 'r';
         } else if ((v = option_value(argc, argv, &i, "--reload-timeout"))) {

@@ -17,6 +17,7 @@ struct session_options {
     pid_t pid;                  /* --pid N: a process forked from the program */
     const char *name;           /* argv[0] for the program; NULL: derive it */
     bool watch;                 /* reload when an input file changes */
+    const char *log;            /* --log FILE: --watch's messages */
     int rollback;               /* --rollback 1, --no-rollback 0; -1: as --watch */
     bool vars;                  /* --status --vars: the variables too */
     bool reload_only;           /* --reload-only: never start the program */

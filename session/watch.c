@@ -1,8 +1,11 @@
 /* The watcher: inotify on the directories of the input files (compilers
  * and build tools replace files by rename as often as they rewrite them),
- * a reload once no watched file has changed for DEBOUNCE_MS, so that a
- * build that writes several objects triggers one reload. The report goes
- * to the session's stderr. */
+ * and of the sources they were compiled from (sources.c); once no watched
+ * file has changed for DEBOUNCE_MS (a build writes several objects, an
+ * editor saves in steps, a checkout touches many files), the saved
+ * sources' objects are compiled again and everything is reloaded at once.
+ * The report and the compilers' messages go to the log: the session's
+ * stderr, or --log FILE. */
 #include "watch.h"
 
 #include <errno.h>
@@ -15,6 +18,7 @@
 #include <unistd.h>
 
 #include "session.h"
+#include "sources.h"
 #include "util.h"
 
 #define DEBOUNCE_MS 150
@@ -22,12 +26,19 @@
 struct watched {
     int wd;
     char *dir, *file;
+    void *unit;                 /* a source's (sources.c); NULL: an input */
 };
 
 static struct watched *files;
 static size_t nfiles, capfiles;
 static const struct link_options *watch_opts;
 static int inotify_fd = -1;
+static FILE *log_file;
+
+FILE *watch_log(void)
+{
+    return log_file ? log_file : stderr;
+}
 
 static int watch_dir(const char *dir)
 {
@@ -37,7 +48,7 @@ static int watch_dir(const char *dir)
     return inotify_add_watch(inotify_fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE);
 }
 
-static void add_file(const char *path)
+static void add_file(const char *path, void *unit)
 {
     char *copy = xstrdup(path), *slash = strrchr(copy, '/');
     if (!slash)
@@ -48,31 +59,43 @@ static void add_file(const char *path)
         warn("--watch: cannot watch %s: %s", copy, strerror(errno));
         return xfree(copy);
     }
-    struct watched w = {wd, copy, slash + 1};
+    struct watched w = {wd, copy, slash + 1, unit};
     ARRAY_PUSH(files, nfiles, capfiles, w);
 }
 
-static bool is_watched(const struct inotify_event *e)
+void watch_source(const char *path, void *unit)
 {
-    for (size_t i = 0; i < nfiles; i++)
-        if (files[i].wd == e->wd && e->len && !strcmp(files[i].file, e->name))
-            return true;
-    return false;
+    add_file(path, unit);
 }
 
-/* Drain pending events; true if one concerned an input file. */
-static bool read_events(void)
+enum { INPUT_CHANGED = 1, SOURCE_CHANGED = 2 };
+
+/* What the event says changed: an input, a source (its units marked). */
+static int changed(const struct inotify_event *e)
+{
+    int what = 0;
+    for (size_t i = 0; i < nfiles; i++)
+        if (files[i].wd == e->wd && e->len && !strcmp(files[i].file, e->name)) {
+            if (files[i].unit)
+                sources_changed(files[i].unit);
+            what |= files[i].unit ? SOURCE_CHANGED : INPUT_CHANGED;
+        }
+    return what;
+}
+
+/* Drain pending events; what they changed. */
+static int read_events(void)
 {
     char buf[4096] __attribute__((aligned(8)));
-    bool hit = false;
+    int what = 0;
     ssize_t n;
     while ((n = read(inotify_fd, buf, sizeof buf)) > 0)
         for (char *p = buf; p < buf + n;) {
             const struct inotify_event *e = (const struct inotify_event *)p;
-            hit |= is_watched(e);
+            what |= changed(e);
             p += sizeof *e + e->len;
         }
-    return hit;
+    return what;
 }
 
 static void reload_now(void)
@@ -81,40 +104,58 @@ static void reload_now(void)
     char *report = NULL;
     int busy = busy_begin("reloading, after --watch saw a change");
     if (session_reload(&opts, &report) < 0)
-        fprintf(stderr, "hotld: error: reload failed: %s\n", last_error());
+        fprintf(watch_log(), "hotld: error: reload failed: %s\n", last_error());
     else
-        fprintf(stderr, "%s\n", report);
+        fprintf(watch_log(), "%s\n", report);
+    fflush(watch_log());
     busy_end(busy);
     xfree(report);
+}
+
+/* Compile what saved sources went into; true if the reload may follow.
+ * The compilers' own writes of the objects are not news; a save made
+ * meanwhile is, and is compiled before anything is reloaded. */
+static bool compile_saved(void)
+{
+    int rc;
+    do
+        rc = sources_compile();
+    while (read_events() & SOURCE_CHANGED);
+    return rc == 0;
 }
 
 static void *watch_thread(void *arg)
 {
     (void)arg;
-    bool dirty = false;
+    int dirty = 0;
     for (;;) {
         struct pollfd pfd = {inotify_fd, POLLIN, 0};
         int ready = poll(&pfd, 1, dirty ? DEBOUNCE_MS : -1);
         if (ready > 0) {
             dirty |= read_events();
         } else if (ready == 0 && dirty) {
-            dirty = false;
-            reload_now();
+            bool go = !(dirty & SOURCE_CHANGED) || compile_saved();
+            dirty = 0;
+            if (go)
+                reload_now();
         }
     }
     return NULL;
 }
 
-void watch_start(const struct link_options *opts)
+void watch_start(const struct link_options *opts, const char *log)
 {
     inotify_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
     if (inotify_fd < 0) {
         warn("--watch: inotify: %s", strerror(errno));
         return;
     }
+    if (log && !(log_file = fopen(log, "a")))
+        warn("--log %s: %s; messages go to stderr", log, strerror(errno));
     watch_opts = opts;
     for (size_t i = 0; i < opts->ninputs; i++)
         if (!opts->inputs[i].is_lib)
-            add_file(opts->inputs[i].arg);
+            add_file(opts->inputs[i].arg, NULL);
+    sources_start(opts);
     start_thread(watch_thread, NULL);
 }

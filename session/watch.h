@@ -4,6 +4,8 @@
 
 #include "linker.h"
 
-void watch_start(const struct link_options *opts);
+/* Watch the inputs and the sources they were compiled from (when the
+ * build left compile_commands.json); messages to log (NULL: stderr). */
+void watch_start(const struct link_options *opts, const char *log);
 
 #endif

@@ -1,0 +1,23 @@
+/* --watch on sources: compile again what a saved file went into (see
+ * sources.c). */
+#ifndef HOTLD_SOURCES_H
+#define HOTLD_SOURCES_H
+
+#include <stdio.h>
+
+#include "linker.h"
+
+/* Find the program's compile commands and watch the files its objects
+ * were made from (watch_source); how many objects it can compile. */
+size_t sources_start(const struct link_options *o);
+/* A file that unit (given to watch_source) uses was saved. */
+void sources_changed(void *unit);
+/* Compile every unit a saved file went into, a few at once; 0 if all
+ * compiled, -1 if one did not (its messages are in the log). */
+int sources_compile(void);
+
+/* watch.c: watch path for sources_changed(unit); where messages go. */
+void watch_source(const char *path, void *unit);
+FILE *watch_log(void);
+
+#endif

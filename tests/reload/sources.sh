@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Save a file, see the change (issue 18): `hotld --watch` on a program
+# whose build left compile_commands.json, and no build command run by the
+# test: the test only writes source files, as an editor does.
+#   - a .c edit: the next line shows the new value, the count goes on;
+#   - a header edit: both objects that include it change, in one reload;
+#   - a compile error: shown in the compiler's words in the --log file,
+#     the program keeps running the last good code; the fix recovers;
+#   - a burst of 20 saves: the last one wins, reloaded at most a few times.
+# Two builds: one that writes depfiles beside the objects (gcc -MD, as
+# make rules do) and CMake with Ninja (which keeps depfiles in its own log:
+# the objects' DWARF says which headers they use).
+set -u
+. "$HOTLD_ROOT/tests/lib.sh"
+
+SRC=$HOTLD_ROOT/tests/reload/src/sources
+say() { local name=$1; shift; if [ -z "$*" ]; then ok "$name"; else not_ok "$name" "$*"; fi; }
+
+# A build that writes depfiles (the make way), with its compile commands.
+build_make() {
+    local W=$1 f
+    mkdir -p "$W/obj" && cp "$SRC"/*.c "$SRC"/*.h "$W/"
+    printf '[' >"$W/compile_commands.json"
+    for f in main value other; do
+        (cd "$W" && gcc -g -O1 -MD -c $f.c -o obj/$f.o) || return 1
+        [ $f = main ] || printf ',' >>"$W/compile_commands.json"
+        printf '{"directory": "%s", "file": "%s.c", "command": "gcc -g -O1 -MD -c %s.c -o obj/%s.o"}\n' \
+            "$W" "$f" "$f" "$f" >>"$W/compile_commands.json"
+    done
+    printf ']\n' >>"$W/compile_commands.json"
+    OBJS=("$W/obj/main.o" "$W/obj/value.o" "$W/obj/other.o")
+}
+
+build_cmake() {
+    local W=$1
+    mkdir -p "$W" && cp "$SRC"/*.c "$SRC"/*.h "$W/"
+    printf 'cmake_minimum_required(VERSION 3.13)\nproject(demo C)\nadd_executable(game main.c value.c other.c)\n' \
+        >"$W/CMakeLists.txt"
+    (cd "$W" && cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_EXPORT_COMPILE_COMMANDS=ON &&
+        cmake --build build) >"$W/cmake.log" 2>&1 || return 1
+    local d=$W/build/CMakeFiles/game.dir
+    OBJS=("$d/main.c.o" "$d/value.c.o" "$d/other.c.o")
+}
+
+variant() {
+    local name=$1 W=$TMP/sources-$1 P=reload/sources/$1 fd pid i
+    rm -rf "$W"
+    if ! "build_$name" "$W" >"$W.build.log" 2>&1; then not_ok "$P/build" "$(tail -n 4 "$W.build.log" | tr '\n' '|')"; return; fi
+    rm -f "$W/in" && mkfifo "$W/in"
+    (cd "$W" && exec "$HOTLD" --watch --log watch.log --session "sources-$$-$name" "${OBJS[@]}" <in >run.out 2>run.err) &
+    pid=$!
+    exec {fd}>"$W/in"
+    for ((i = 0; i < 250; i++)); do grep -q ready "$W/run.out" 2>/dev/null && break; sleep 0.02; done
+    # line N: send a line, wait for answer N, print it
+    line() { echo x >&"$fd"; for ((i = 0; i < 500; i++)); do grep -q "^line $1 " "$W/run.out" && break; sleep 0.02; done; grep "^line $1 " "$W/run.out"; }
+    # reloads N: wait until the log has N reports
+    reloads() { for ((i = 0; i < 1000; i++)); do [ "$(grep -c 'hotld: reloaded' "$W/watch.log" 2>/dev/null)" -ge "$1" ] && break; sleep 0.02; done; }
+    say "$P/starts" "$(line 1 | grep -q 'value 11 other 12$' || echo "$(cat "$W/run.out" "$W/run.err" | tr '\n' '|')")"
+
+    sed -i 's/return shared() + 1;/return shared() + 5;/' "$W/value.c"
+    reloads 1
+    say "$P/c-edit" "$(line 2 | grep -q '^line 2 value 15 other 12$' || echo "$(tail -n 3 "$W/run.out" "$W/watch.log" | tr '\n' '|')")"
+
+    sed -i 's/return 10;/return 20;/' "$W/shared.h"
+    reloads 2
+    say "$P/header-edit-two-objects" "$(line 3 | grep -q '^line 3 value 25 other 22$' || echo "$(tail -n 3 "$W/run.out" "$W/watch.log" | tr '\n' '|')")"
+    say "$P/header-one-reload" "$(grep 'hotld: reloaded' "$W/watch.log" | sed -n 2p | grep -qE 'value(\.c)?\.o, other(\.c)?\.o|other(\.c)?\.o, value(\.c)?\.o' ||
+        echo "$(grep 'hotld: reloaded' "$W/watch.log" | tr '\n' '|')")"
+
+    sed -i 's/return shared() + 2;/return shared() + 2 +;/' "$W/other.c"
+    for ((i = 0; i < 500; i++)); do grep -q 'did not compile' "$W/watch.log" && break; sleep 0.02; done
+    say "$P/compile-error-shown" "$(grep -qE 'other.c:[0-9]+:[0-9]+: error' "$W/watch.log" || echo "$(tail -n 4 "$W/watch.log" | tr '\n' '|')")"
+    say "$P/compile-error-keeps-program" "$(line 4 | grep -q '^line 4 value 25 other 22$' || echo "$(tail -n 2 "$W/run.out")")"
+    sed -i 's/return shared() + 2 +;/return shared() + 7;/' "$W/other.c"
+    reloads 3
+    say "$P/fix-recovers" "$(line 5 | grep -q '^line 5 value 25 other 27$' || echo "$(tail -n 3 "$W/run.out" "$W/watch.log" | tr '\n' '|')")"
+
+    local before; before=$(grep -c 'hotld: reloaded' "$W/watch.log")
+    for ((k = 1; k <= 20; k++)); do
+        sed -i "s/return shared() + [0-9]*;/return shared() + $((100 + k));/" "$W/value.c"
+        sleep 0.01
+    done
+    # the last save says 120: 20 + 120 once it is in (a line every 50 ms, 10 s at most)
+    for ((k = 0; k < 200; k++)); do echo x >&"$fd"; sleep 0.05; tail -n 1 "$W/run.out" | grep -q ' value 140 ' && break; done
+    sleep 0.5 # a reload that would still come
+    local after; after=$(grep -c 'hotld: reloaded' "$W/watch.log")
+    say "$P/burst-last-wins" "$(tail -n 1 "$W/run.out" | grep -q 'value 140 other 27$' || echo "$(tail -n 2 "$W/run.out")")"
+    say "$P/burst-few-reloads" "$([ $((after - before)) -le 4 ] || echo "$((after - before)) reloads for 20 saves")"
+    exec {fd}>&-
+    wait "$pid"
+    say "$P/exit" "$([ $? = 0 ] || echo "exit: $(tail -c 300 "$W/run.err")")"
+}
+
+variant make
+if command -v cmake >/dev/null && command -v ninja >/dev/null; then variant cmake
+else not_ok reload/sources/cmake/installed "cmake and ninja are not installed (scripts/deps.sh)"; fi

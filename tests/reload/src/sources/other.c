@@ -1,0 +1,6 @@
+#include "shared.h"
+
+int other(void)
+{
+    return shared() + 2;
+}

@@ -1,0 +1,5 @@
+/* Used by value.c and other.c: an edit here changes both. */
+static inline int shared(void)
+{
+    return 10;
+}

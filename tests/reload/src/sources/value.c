@@ -1,0 +1,6 @@
+#include "shared.h"
+
+int value(void)
+{
+    return shared() + 1;
+}
