@@ -40,6 +40,9 @@ static const char usage[] =
     "                      source changes, compile it again first (its command\n"
     "                      from the build's compile_commands.json)\n"
     "  --log FILE          --watch's reports and compilers' messages go to FILE\n"
+    "  --deopt FILE.c      compile FILE.c's object again at -O0 -g (its command from\n"
+    "                      compile_commands.json) and reload it: gdb steps it line\n"
+    "                      by line; --reopt FILE.c puts the build's own back\n"
     "  --reload-timeout MS wait this long for threads to reach a safe point (2000)\n"
     "  --rollback          when code a reload brought crashes inside hotld_protect(),\n"
     "                      go back to the objects' previous versions (default with\n"
@@ -289,6 +292,10 @@ int hotld_parse(int argc, char **argv, struct session_options *out)
             o.watch = true;
         } else if ((v = option_value(argc, argv, &i, "--log"))) {
             o.log = v;
+        } else if ((v = option_value(argc, argv, &i, "--deopt")) || (v = option_value(argc, argv, &i, "--reopt"))) {
+            o.recompile = v;
+            o.unoptimized = a[2] == 'd';
+            o.reload_only = true;
         } else if (!strcmp(a, "--rollback") || !strcmp(a, "--no-rollback")) {
             o.rollback = a[2] == 'r';
         } else if ((v = option_value(argc, argv, &i, "--reload-timeout"))) {

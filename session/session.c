@@ -14,6 +14,7 @@
 #include "imagefile.h"
 #include "jit.h"
 #include "leaks.h"
+#include "sources.h"
 #include "stopworld.h"
 #include "util.h"
 #include "watch.h"
@@ -94,6 +95,13 @@ int session_main(struct session_options *o)
         return rc;
     }
     int fd = control_connect(path);
+    /* --deopt, --reopt: compiled once a session is there to reload it */
+    if (fd >= 0 && o->recompile && (sources_load(&o->link), sources_recompile(o->recompile, o->unoptimized) < 0)) {
+        fprintf(stderr, "hotld: error: %s\n", last_error());
+        close(fd);
+        xfree(path);
+        return 1;
+    }
     if (fd < 0 && o->reload_only) {
         fprintf(stderr, "hotld: error: --reload-only: no session runs this program (%s): nothing reloaded, "
                         "and not started\n", o->session ? o->session : "none in this directory");

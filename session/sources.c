@@ -221,7 +221,7 @@ static void watch_one(const char *path, void *ctx)
         watch_source(abs, ctx);
 }
 
-size_t sources_start(const struct link_options *o)
+size_t sources_load(const struct link_options *o)
 {
     char **seen = NULL;
     size_t nseen = 0, capseen = 0;
@@ -240,6 +240,12 @@ size_t sources_start(const struct link_options *o)
     for (size_t k = 0; k < nseen; k++)
         xfree(seen[k]);
     xfree(seen);
+    return nunits;
+}
+
+size_t sources_start(const struct link_options *o)
+{
+    sources_load(o);
     for (size_t i = 0; i < nunits; i++)
         unit_files(&units[i], watch_one, &units[i]);
     return nunits;
@@ -256,7 +262,7 @@ struct job {
     struct unit *unit;
 };
 
-static bool spawn(struct job *j, struct unit *u)
+static bool spawn(struct job *j, struct unit *u, char *const *argv)
 {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) < 0)
@@ -267,7 +273,7 @@ static bool spawn(struct job *j, struct unit *u)
     posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
     posix_spawn_file_actions_addchdir_np(&fa, u->dir);
     extern char **environ;
-    int err = posix_spawnp(&j->pid, u->argv[0], &fa, NULL, u->argv, environ);
+    int err = posix_spawnp(&j->pid, argv[0], &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     close(fds[1]);
     if (err) {
@@ -312,7 +318,7 @@ int sources_compile(void)
     for (;;) {
         while (running < width && next < nunits) {
             struct unit *u = &units[next++];
-            if (u->stale && spawn(&jobs[running], u))
+            if (u->stale && spawn(&jobs[running], u, u->argv))
                 running++;
             else if (u->stale)
                 all = false;
@@ -324,4 +330,35 @@ int sources_compile(void)
     }
     xfree(jobs);
     return all ? 0 : -1;
+}
+
+/* The unit whose source is path, or NULL. */
+static struct unit *unit_of(const char *path)
+{
+    char cwd[PATH_MAX];
+    const char *abs = path_absolute(path, getcwd(cwd, sizeof cwd) ? cwd : NULL);
+    for (size_t i = 0; i < nunits; i++)
+        if (!strcmp(path_absolute(units[i].source, NULL), abs))
+            return &units[i];
+    return NULL;
+}
+
+int sources_recompile(const char *path, bool unoptimized)
+{
+    struct unit *u = unit_of(path);
+    if (!u)
+        return fail("%s: no object of the program is compiled from it (by the build's compile_commands.json)", path);
+    size_t n = 0;
+    while (u->argv[n])
+        n++;
+    char **argv = xcalloc(n + 4, sizeof *argv);
+    memcpy(argv, u->argv, n * sizeof *argv);
+    if (unoptimized) { /* the last -O wins: the command's own, then these */
+        argv[n] = "-O0";
+        argv[n + 1] = "-g";
+    }
+    struct job j;
+    bool ok = spawn(&j, u, argv) && finish(&j);
+    xfree(argv);
+    return ok ? 0 : fail("%s did not compile", u->object);
 }

@@ -3,6 +3,7 @@
 #ifndef HOTLD_SOURCES_H
 #define HOTLD_SOURCES_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "linker.h"
@@ -10,6 +11,11 @@
 /* Find the program's compile commands and watch the files its objects
  * were made from (watch_source); how many objects it can compile. */
 size_t sources_start(const struct link_options *o);
+/* Only find the compile commands; how many objects it can compile. */
+size_t sources_load(const struct link_options *o);
+/* Compile the object made from source path again with its command, or,
+ * unoptimized, with -O0 -g after it (--deopt); -1 with fail(). */
+int sources_recompile(const char *path, bool unoptimized);
 /* A file that unit (given to watch_source) uses was saved. */
 void sources_changed(void *unit);
 /* Compile every unit a saved file went into, a few at once; 0 if all

@@ -91,6 +91,48 @@ variant() {
     say "$P/exit" "$([ $? = 0 ] || echo "exit: $(tail -c 300 "$W/run.err")")"
 }
 
+# --deopt: the -O2 value() compiled again at -O0 -g in the running
+# program; gdb, attached, steps it line by line and prints its locals;
+# --reopt puts the build's own back. Values unchanged throughout.
+deopt() {
+    local W=$TMP/sources-deopt P=reload/sources/deopt fd pid i f S=sources-$$-deopt
+    rm -rf "$W" && mkdir -p "$W/obj" && cp "$SRC/main.c" "$SRC/other.c" "$SRC/shared.h" "$SRC/locals/value.c" "$W/"
+    printf '[' >"$W/compile_commands.json"
+    for f in main value other; do
+        (cd "$W" && gcc -g -O2 -c $f.c -o obj/$f.o) || { not_ok "$P/build" "gcc failed"; return; }
+        [ $f = main ] || printf ',' >>"$W/compile_commands.json"
+        printf '{"directory": "%s", "file": "%s.c", "arguments": ["gcc", "-g", "-O2", "-c", "%s.c", "-o", "obj/%s.o"]}\n' \
+            "$W" "$f" "$f" "$f" >>"$W/compile_commands.json"
+    done
+    printf ']\n' >>"$W/compile_commands.json"
+    local objs=(obj/main.o obj/value.o obj/other.o)
+    rm -f "$W/in" && mkfifo "$W/in"
+    (cd "$W" && exec "$HOTLD" --session "$S" "${objs[@]}" <in >run.out 2>run.err) &
+    pid=$!
+    exec {fd}>"$W/in"
+    for ((i = 0; i < 250; i++)); do grep -q ready "$W/run.out" 2>/dev/null && break; sleep 0.02; done
+    got=$(cd "$W" && "$HOTLD" --session "$S" --deopt value.c "${objs[@]}" 2>&1)
+    say "$P/deopt-reloads" "$(echo "$got" | grep -q 'hotld: reloaded value.o' || echo "[$got]")"
+    (sleep 1; echo x >&"$fd") &
+    timeout 60 gdb -nx -batch -ex 'handle SIG40 nostop noprint pass' -ex 'break value' -ex continue \
+        -ex next -ex next -ex 'info locals' -ex detach -p "$pid" >"$W/gdb.out" 2>&1
+    wait $!
+    say "$P/gdb-steps" "$(grep -qE '^8[[:space:]]+int scaled = base \* 3;' "$W/gdb.out" && grep -qE '^9[[:space:]]+int result' "$W/gdb.out" ||
+        echo "$(grep -E '^[0-9]+[[:space:]]|Breakpoint' "$W/gdb.out" | head -n 4 | tr '\n' '|')")"
+    say "$P/gdb-locals" "$(grep -q '^base = 10$' "$W/gdb.out" && grep -q '^scaled = 30$' "$W/gdb.out" ||
+        echo "$(grep -E ' = |locals|optimized' "$W/gdb.out" | head -n 4 | tr '\n' '|')")"
+    got=$(cd "$W" && "$HOTLD" --session "$S" --reopt value.c "${objs[@]}" 2>&1)
+    say "$P/reopt-reloads" "$(echo "$got" | grep -q 'hotld: reloaded value.o' || echo "[$got]")"
+    echo x >&"$fd"
+    for ((i = 0; i < 250; i++)); do grep -q '^line 2 ' "$W/run.out" && break; sleep 0.02; done
+    say "$P/values" "$(grep -q '^line 2 value 21 other 12$' "$W/run.out" || echo "$(cat "$W/run.out" | tr '\n' '|')")"
+    got=$(cd "$W" && "$HOTLD" --session "sources-$$-none" --deopt value.c "${objs[@]}" 2>&1; echo "|$?")
+    say "$P/no-session" "$(case $got in *"no session runs this program"*"|1") ;; *) echo "[$got]" ;; esac)"
+    exec {fd}>&-
+    wait "$pid"
+}
+
 variant make
+deopt
 if command -v cmake >/dev/null && command -v ninja >/dev/null; then variant cmake
 else not_ok reload/sources/cmake/installed "cmake and ninja are not installed (scripts/deps.sh)"; fi
