@@ -231,6 +231,16 @@ that it cannot stop in old code halfway; it then continues with them."""
         gdb.execute("continue")
 
 
+def flush_source_cache(event):
+    """A reload registers a new image with GDB's JIT interface, and its
+    code was compiled from the file as it is now; GDB's cache may still
+    hold the text it showed before, so it is flushed. (Old versions keep
+    their own text: their DWARF names a snapshot of their source.)"""
+    name = event.new_objfile.filename or ""
+    if name.startswith("<in-memory@"):
+        gdb.execute("maintenance flush source-cache", to_string=True)
+
+
 def setup():
     Hotld()
     HotldStatus()
@@ -239,6 +249,7 @@ def setup():
     HotldWhere()
     HotldReload()
     gdb.execute("handle %s nostop noprint pass" % PARK_SIGNAL, to_string=True)
+    gdb.events.new_objfile.connect(flush_source_cache)
 
 
 setup()

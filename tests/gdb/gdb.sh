@@ -184,8 +184,10 @@ old_frame_session() { # TAG CC
     local tag=$1 cc=$2
     enter_build "$tag-oldframe" "$tag/oldframe-build" "$cc" -O0 oldmain.c scale.c || return
     local session="oldframe-${tag//\//-}-$$"
-    ( timeout 60 "${GDB[@]}" -ex 'break scale' -ex "run --session $session oldmain.o scale.o < input" \
-        -ex continue -ex 'bt 3' -ex 'break main' -ex 'break oldmain.c:19' -ex 'info breakpoints' \
+    # 'list' before the reload puts the old text in gdb's source cache,
+    # which the helper (loaded as users load it) flushes on the reload
+    ( timeout 60 "${GDB[@]}" -iex "add-auto-load-safe-path $(dirname "$HOTLD")" -ex 'break scale' -ex "run --session $session oldmain.o scale.o < input" \
+        -ex 'list oldmain.c:9,9' -ex continue -ex 'bt 3' -ex 'break main' -ex 'break oldmain.c:19' -ex 'info breakpoints' \
         -ex 'frame 2' -ex 'list 9,9' -ex 'frame 1' -ex 'list 9,9' -ex 'delete' -ex continue \
         --args "$HOTLD" >out.txt 2>&1 ) &
     local gdbpid=$!
