@@ -143,7 +143,30 @@ EOF
     fi
 }
 
+# Builds A and B of lvm.o, which the latency runs alternate. B:
+# MAXTAGLOOP (the longest __index/__newindex chain before "possibly a
+# loop") 2000 -> 2001, so luaV_finishget/finishset change and behaviour
+# does not. A is the unmodified lvm.o.
+build_lvm_versions() {
+    local src st
+    src=$(fetch lua5.4)
+    st=$(extra="reload lvm B: MAXTAGLOOP 2001" stamp_of "$src/src/lvm.c" "$cache/lua/obj/lvm.o")
+    cached reload-lua "$st" && return 0
+    rm -rf "$cache/reload-lua"
+    mkdir -p "$cache/reload-lua/src"
+    sed 's/^#define MAXTAGLOOP\t2000$/#define MAXTAGLOOP\t2001/' "$src/src/lvm.c" >"$cache/reload-lua/src/lvm.c"
+    grep -q '^#define MAXTAGLOOP.2001$' "$cache/reload-lua/src/lvm.c" ||
+        die "cannot patch MAXTAGLOOP in $src/src/lvm.c (unexpected source)"
+    step reload-lua-B gcc "${cflag_words[@]}" "${lua_defs[@]}" -I"$cache/lua/include" -I"$src/src" \
+        -c "$cache/reload-lua/src/lvm.c" -o "$cache/reload-lua/lvm-B.o"
+    cp "$cache/lua/obj/lvm.o" "$cache/reload-lua/lvm-A.o"
+    ! cmp -s "$cache/reload-lua/lvm-A.o" "$cache/reload-lua/lvm-B.o" ||
+        die "builds A and B of lvm.o are identical: the patch changed nothing"
+    echo "$st" >"$cache/reload-lua/stamp"
+}
+
 build_lua_objects
+build_lvm_versions
 build_many "$small_count"
 build_many "$many_count"
 
