@@ -40,6 +40,8 @@ static const char usage[] =
     "                      source changes, compile it again first (its command\n"
     "                      from the build's compile_commands.json)\n"
     "  --log FILE          --watch's reports and compilers' messages go to FILE\n"
+    "  --build 'CMD'       --watch, and on a save run CMD (the build) instead of\n"
+    "                      compiling, then reload what it changed\n"
     "  --deopt FILE.c      compile FILE.c's object again at -O0 -g (its command from\n"
     "                      compile_commands.json) and reload it: gdb steps it line\n"
     "                      by line; --reopt FILE.c puts the build's own back\n"
@@ -292,6 +294,9 @@ int hotld_parse(int argc, char **argv, struct session_options *out)
             o.watch = true;
         } else if ((v = option_value(argc, argv, &i, "--log"))) {
             o.log = v;
+        } else if ((v = option_value(argc, argv, &i, "--build"))) {
+            o.build = v;
+            o.watch = true;
         } else if ((v = option_value(argc, argv, &i, "--deopt")) || (v = option_value(argc, argv, &i, "--reopt"))) {
             o.recompile = v;
             o.unoptimized = a[2] == 'd';

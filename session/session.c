@@ -54,7 +54,7 @@ static int run_server(struct session_options *o, const char *path)
     if (!(path && start_control(path)) || being_traced())
         publish_debug_image(ld); /* before any of the program runs */
     if (o->watch)
-        watch_start(&o->link, o->log);
+        watch_start(&o->link, o->log, o->build);
     pg->argc = o->argc + 1;
     pg->argv = xcalloc(o->argc + 2, sizeof *pg->argv);
     pg->argv[0] = (char *)o->name;

@@ -18,6 +18,7 @@ struct session_options {
     const char *name;           /* argv[0] for the program; NULL: derive it */
     bool watch;                 /* reload when an input file changes */
     const char *log;            /* --log FILE: --watch's messages */
+    const char *build;          /* --build CMD: run on a save, not compilers */
     const char *recompile;      /* --deopt/--reopt FILE: compile it first */
     bool unoptimized;           /* --deopt: at -O0 -g */
     int rollback;               /* --rollback 1, --no-rollback 0; -1: as --watch */

@@ -203,7 +203,8 @@ static void unit_files(const struct unit *u, void (*each)(const char *path, void
     char *text = NULL;
     for (int i = 0; i < 2 && !text; i++)
         text = candidates[i] ? read_text(candidates[i]) : NULL;
-    each(u->source, ctx);
+    if (u->source)
+        each(u->source, ctx);
     if (text)
         depfile_files(text, u->dir, each, ctx);
     else
@@ -243,9 +244,23 @@ size_t sources_load(const struct link_options *o)
     return nunits;
 }
 
-size_t sources_start(const struct link_options *o)
+/* With a build command, every object is a unit, made by the build. */
+static void units_of_inputs(const struct link_options *o)
 {
-    sources_load(o);
+    for (size_t i = 0; i < o->ninputs; i++)
+        if (!o->inputs[i].is_lib) {
+            struct unit u = {xstrdup(o->inputs[i].arg), xstrdup(o->inputs[i].arg), NULL, NULL, false};
+            *strrchr(u.dir, '/') = 0; /* inputs are absolute */
+            ARRAY_PUSH(units, nunits, capunits, u);
+        }
+}
+
+size_t sources_start(const struct link_options *o, bool by_build)
+{
+    if (by_build)
+        units_of_inputs(o);
+    else
+        sources_load(o);
     for (size_t i = 0; i < nunits; i++)
         unit_files(&units[i], watch_one, &units[i]);
     return nunits;
@@ -361,4 +376,16 @@ int sources_recompile(const char *path, bool unoptimized)
     bool ok = spawn(&j, u, argv) && finish(&j);
     xfree(argv);
     return ok ? 0 : fail("%s did not compile", u->object);
+}
+
+int sources_build(const char *command)
+{
+    char *argv[] = {"sh", "-c", (char *)command, NULL};
+    struct unit u = {.object = (char *)command, .dir = ".", .argv = argv};
+    struct job j;
+    if (!spawn(&j, &u, argv) || !finish(&j))
+        return -1;
+    for (size_t i = 0; i < nunits; i++)
+        units[i].stale = false;
+    return 0;
 }

@@ -9,8 +9,12 @@
 #include "linker.h"
 
 /* Find the program's compile commands and watch the files its objects
- * were made from (watch_source); how many objects it can compile. */
-size_t sources_start(const struct link_options *o);
+ * were made from (watch_source); how many objects it can compile. With
+ * by_build, a build command (--build) makes them: every object of the
+ * program is watched, by its depfile or its DWARF. */
+size_t sources_start(const struct link_options *o, bool by_build);
+/* Run the build command (--build) instead; 0 if it succeeded. */
+int sources_build(const char *command);
 /* Only find the compile commands; how many objects it can compile. */
 size_t sources_load(const struct link_options *o);
 /* Compile the object made from source path again with its command, or,

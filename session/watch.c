@@ -32,6 +32,7 @@ struct watched {
 static struct watched *files;
 static size_t nfiles, capfiles;
 static const struct link_options *watch_opts;
+static const char *build_command;       /* --build: run it, not compilers */
 static int inotify_fd = -1;
 static FILE *log_file;
 
@@ -119,7 +120,7 @@ static bool compile_saved(void)
 {
     int rc;
     do
-        rc = sources_compile();
+        rc = build_command ? sources_build(build_command) : sources_compile();
     while (read_events() & SOURCE_CHANGED);
     return rc == 0;
 }
@@ -143,8 +144,9 @@ static void *watch_thread(void *arg)
     return NULL;
 }
 
-void watch_start(const struct link_options *opts, const char *log)
+void watch_start(const struct link_options *opts, const char *log, const char *build)
 {
+    build_command = build;
     inotify_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
     if (inotify_fd < 0) {
         warn("--watch: inotify: %s", strerror(errno));
@@ -156,6 +158,6 @@ void watch_start(const struct link_options *opts, const char *log)
     for (size_t i = 0; i < opts->ninputs; i++)
         if (!opts->inputs[i].is_lib)
             add_file(opts->inputs[i].arg, NULL);
-    sources_start(opts);
+    sources_start(opts, build != NULL);
     start_thread(watch_thread, NULL);
 }

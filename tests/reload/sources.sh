@@ -132,7 +132,31 @@ deopt() {
     wait "$pid"
 }
 
+# --build 'make': no compilation database; the objects' DWARF says which
+# files they came from, and a save runs the project's own make.
+by_build() {
+    local W=$TMP/sources-build P=reload/sources/build fd pid i
+    rm -rf "$W" && mkdir -p "$W" && cp "$SRC"/*.c "$SRC"/*.h "$W/"
+    printf 'all: main.o value.o other.o\n%%.o: %%.c shared.h\n\tgcc -g -O1 -c $< -o $@\n' >"$W/Makefile"
+    (cd "$W" && make -s) >"$W/make.log" 2>&1 || { not_ok "$P/build" "$(head -c 300 "$W/make.log")"; return; }
+    rm -f "$W/in" && mkfifo "$W/in"
+    (cd "$W" && exec "$HOTLD" --build 'make -s' --log watch.log --session "sources-$$-build" main.o value.o other.o \
+        <in >run.out 2>run.err) &
+    pid=$!
+    exec {fd}>"$W/in"
+    for ((i = 0; i < 250; i++)); do grep -q ready "$W/run.out" 2>/dev/null && break; sleep 0.02; done
+    sed -i 's/return 10;/return 30;/' "$W/shared.h"
+    for ((i = 0; i < 500; i++)); do grep -q 'hotld: reloaded' "$W/watch.log" 2>/dev/null && break; sleep 0.02; done
+    echo x >&"$fd"
+    for ((i = 0; i < 250; i++)); do grep -q '^line 1 ' "$W/run.out" && break; sleep 0.02; done
+    say "$P/header-edit-runs-make" "$(grep -q '^line 1 value 31 other 32$' "$W/run.out" ||
+        echo "$(cat "$W/run.out" "$W/watch.log" | tr '\n' '|')")"
+    exec {fd}>&-
+    wait "$pid"
+}
+
 variant make
 deopt
+by_build
 if command -v cmake >/dev/null && command -v ninja >/dev/null; then variant cmake
 else not_ok reload/sources/cmake/installed "cmake and ninja are not installed (scripts/deps.sh)"; fi
