@@ -124,6 +124,7 @@ bench: deps
 	@bench/reload.sh
 	@bench/gdb.sh
 	@bench/tls.sh
+	@bench/edit.sh
 
 clean:
 	rm -rf build

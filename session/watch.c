@@ -21,7 +21,11 @@
 #include "sources.h"
 #include "util.h"
 
+/* Quiet time before acting: a build writes objects over a while; an
+ * editor's save is over in a few milliseconds (a burst of saves keeps
+ * restarting the shorter wait). */
 #define DEBOUNCE_MS 150
+#define SAVE_DEBOUNCE_MS 40
 
 struct watched {
     int wd;
@@ -131,7 +135,8 @@ static void *watch_thread(void *arg)
     int dirty = 0;
     for (;;) {
         struct pollfd pfd = {inotify_fd, POLLIN, 0};
-        int ready = poll(&pfd, 1, dirty ? DEBOUNCE_MS : -1);
+        int wait = !dirty ? -1 : dirty == SOURCE_CHANGED ? SAVE_DEBOUNCE_MS : DEBOUNCE_MS;
+        int ready = poll(&pfd, 1, wait);
         if (ready > 0) {
             dirty |= read_events();
         } else if (ready == 0 && dirty) {

@@ -29,3 +29,4 @@ smoke reload 'growth per reload' BENCH_RELOADS=2 BENCH_CPU_ROUNDS=1 BENCH_CPU_RE
     BENCH_MANY=30 -- bench/reload.sh
 smoke gdb 'hotld / linked' BENCH_GDB_RUNS=1 -- bench/gdb.sh
 smoke tls 'mcmodel=large' BENCH_TLS_RUNS=1 -- bench/tls.sh
+smoke edit '^small +[0-9]+ ' BENCH_EDITS=1 BENCH_EDIT_WORKLOADS=small -- bench/edit.sh
