@@ -16,9 +16,14 @@
 #     hotld vars [REGEX]  the variables of the last reload and their fate
 #     hotld where ADDR    the object, version and symbol of an address
 #     hotld reload        run the session's command again (a reload), continue
+#     hotld deopt FILE.c  compile FILE.c again at -O0 -g, reload, continue
+#     hotld reopt FILE.c  compile FILE.c again as the build does, reload
 
+import json
 import os
 import re
+import shlex
+import subprocess
 
 import gdb
 
@@ -231,6 +236,68 @@ that it cannot stop in old code halfway; it then continues with them."""
         gdb.execute("continue")
 
 
+def compile_command(path):
+    """The compilation database entry (directory, arguments, object) of the
+    program's object made from source path, from the build's
+    compile_commands.json beside an object of the program or above it."""
+    want = os.path.realpath(path)
+    seen = set()
+    objects = [string(o["name"]) for o in strmap_values(program()["live"]["by_name"], "struct object")]
+    for obj in objects:
+        d = os.path.dirname(obj)
+        while d not in seen and d != os.path.dirname(d):
+            seen.add(d)
+            db = os.path.join(d, "compile_commands.json")
+            if os.path.exists(db):
+                for e in json.load(open(db)):
+                    src = os.path.realpath(os.path.join(e["directory"], e["file"]))
+                    args = e.get("arguments") or shlex.split(e.get("command", ""))
+                    if src == want and args:
+                        return e["directory"], args
+            d = os.path.dirname(d)
+    raise HotldError("%s: no object of the program is compiled from it (by the build's compile_commands.json)"
+                     % path)
+
+
+class HotldRecompile(HotldCommand):
+    """Compile one file's object again and reload it, then continue."""
+
+    def __init__(self, name, unoptimized):
+        super().__init__(name, gdb.COMMAND_USER)
+        self.command_name = name
+        self.unoptimized = unoptimized
+
+    def run(self, arg):
+        if not arg:
+            raise HotldError("which file? (%s FILE.c)" % self.command_name)
+        directory, args = compile_command(arg.strip())
+        if self.unoptimized:
+            args = args + ["-O0", "-g"]  # the last -O wins
+        done = subprocess.run(args, cwd=directory, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        print(done.stdout, end="")
+        if done.returncode != 0:
+            raise HotldError("%s did not compile: the program keeps its code" % arg)
+        gdb.execute("hotld reload")
+
+
+class HotldDeopt(HotldRecompile):
+    """hotld deopt FILE.c: compile FILE.c's object again at -O0 -g (its
+command from the build's compile_commands.json, then -O0 -g) and reload
+it, so that its functions step line by line with every local; then
+continue. 'hotld reopt FILE.c' puts the build's own back."""
+
+    def __init__(self):
+        super().__init__("hotld deopt", True)
+
+
+class HotldReopt(HotldRecompile):
+    """hotld reopt FILE.c: compile FILE.c's object again with the build's own
+command and reload it (after 'hotld deopt'); then continue."""
+
+    def __init__(self):
+        super().__init__("hotld reopt", False)
+
+
 def flush_source_cache(event):
     """A reload registers a new image with GDB's JIT interface, and its
     code was compiled from the file as it is now; GDB's cache may still
@@ -248,6 +315,8 @@ def setup():
     HotldVars()
     HotldWhere()
     HotldReload()
+    HotldDeopt()
+    HotldReopt()
     gdb.execute("handle %s nostop noprint pass" % PARK_SIGNAL, to_string=True)
     gdb.events.new_objfile.connect(flush_source_cache)
 

@@ -155,8 +155,31 @@ by_build() {
     wait "$pid"
 }
 
+# gdb's 'hotld deopt value.c' in a program gdb runs: the -O2 object is
+# compiled at -O0 -g and reloaded; the next call of value() stops, steps
+# two lines, and 'info locals' prints base = 10, scaled = 30.
+gdb_deopt() {
+    local W=$TMP/sources-deopt P=reload/sources/gdb-deopt fd i
+    [ -f "$W/compile_commands.json" ] || { not_ok "$P/setup" "the deopt case did not build"; return; }
+    (cd "$W" && gcc -g -O2 -c value.c -o obj/value.o)
+    rm -f "$W/in2" && mkfifo "$W/in2"
+    (cd "$W" && timeout 120 gdb -nx -batch -iex "add-auto-load-safe-path $(dirname "$HOTLD")" \
+        -ex 'set breakpoint pending on' -ex 'break value' -ex "run --session sources-$$-gdb obj/main.o obj/value.o obj/other.o <in2" \
+        -ex 'hotld deopt value.c' -ex next -ex next -ex 'info locals' -ex 'delete' -ex continue \
+        --args "$HOTLD" >gdb2.out 2>&1) &
+    local gpid=$!
+    exec {fd}>"$W/in2"
+    echo x >&"$fd"; sleep 1; echo x >&"$fd"; sleep 1
+    exec {fd}>&-
+    wait "$gpid"
+    say "$P/reloaded" "$(grep -q 'hotld: reloaded value.o' "$W/gdb2.out" || echo "$(grep -E 'hotld' "$W/gdb2.out" | head -n 3 | tr '\n' '|')")"
+    say "$P/locals" "$(grep -q '^base = 10$' "$W/gdb2.out" && grep -q '^scaled = 30$' "$W/gdb2.out" ||
+        echo "$(grep -E ' = |locals|optimized|hotld' "$W/gdb2.out" | head -n 5 | tr '\n' '|')")"
+}
+
 variant make
 deopt
+gdb_deopt
 by_build
 if command -v cmake >/dev/null && command -v ninja >/dev/null; then variant cmake
 else not_ok reload/sources/cmake/installed "cmake and ninja are not installed (scripts/deps.sh)"; fi
