@@ -49,25 +49,10 @@ static void split(const char *text, struct words *w)
     }
 }
 
-static char *read_whole(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    struct strbuf sb = {0};
-    char buf[4096];
-    size_t n;
-    sb_printf(&sb, "%s", "");
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        sb_printf(&sb, "%.*s", (int)n, buf);
-    fclose(f);
-    return sb.s;
-}
-
 static int expand(char *const *in, size_t n, struct words *out, int depth)
 {
     for (size_t i = 0; i < n; i++) {
-        char *text = in[i][0] == '@' ? read_whole(in[i] + 1) : NULL;
+        char *text = in[i][0] == '@' ? sb_file_text(in[i] + 1) : NULL;
         if (!text) {
             push(out, in[i]);
             continue;

@@ -102,15 +102,7 @@ static char *member_path(const char *archive, const char *h, const char *names, 
 
 static int append_file(struct strbuf *out, const char *path, const char *archive)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return fail("%s: its member %s: %s", archive, path, strerror(errno));
-    char buf[1 << 16];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        sb_append(out, buf, n);
-    fclose(f);
-    return 0;
+    return sb_read_file(out, path) < 0 ? fail("%s: its member %s: %s", archive, path, strerror(errno)) : 0;
 }
 
 /* Rewrite the index's big-endian offsets (w bytes each) from old to new. */

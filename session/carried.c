@@ -76,16 +76,11 @@ static bool transient(const char *path)
 
 static int add_bytes(struct strbuf *sb, const char *path, const char *out)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return fail("%s: cannot read %s: %s", out, path, strerror(errno));
     struct strbuf bytes = {0};
-    char buf[1 << 16];
-    size_t n;
-    sb_printf(&bytes, "%s", "");
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        sb_append(&bytes, buf, n);
-    fclose(f);
+    if (sb_read_file(&bytes, path) < 0) {
+        xfree(bytes.s);
+        return fail("%s: cannot read %s: %s", out, path, strerror(errno));
+    }
     uint64_t size = bytes.len;
     sb_printf(sb, "%c%s%c", carried_bytes, strrchr(path, '/') + 1, 0);
     sb_append(sb, &size, sizeof size);

@@ -135,21 +135,6 @@ static char *find_database(const char *object)
     return NULL;
 }
 
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return NULL;
-    struct strbuf sb = {0};
-    char buf[4096];
-    size_t n;
-    sb_printf(&sb, "%s", "");
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        sb_append(&sb, buf, n);
-    fclose(f);
-    return sb.s;
-}
-
 /* The prerequisites of the depfile's first rule ("obj: a.c b.h \"), as
  * make reads them: backslash-newline continues, "\ " is a space. */
 static void depfile_files(const char *text, const char *dir, void (*each)(const char *path, void *ctx), void *ctx)
@@ -179,15 +164,8 @@ static void depfile_files(const char *text, const char *dir, void (*each)(const 
 /* The files the object's DWARF names (read from the file as it is). */
 static void object_files(const struct unit *u, void (*each)(const char *path, void *ctx), void *ctx)
 {
-    FILE *f = fopen(u->object, "rb");
     struct strbuf bytes = {0};
-    char buf[1 << 16];
-    size_t n;
-    while (f && (n = fread(buf, 1, sizeof buf, f)) > 0)
-        sb_append(&bytes, buf, n);
-    if (f)
-        fclose(f);
-    if (bytes.len)
+    if (sb_read_file(&bytes, u->object) == 0 && bytes.len)
         dwarf_source_files(bytes.s, bytes.len, each, ctx);
     xfree(bytes.s);
 }
@@ -202,7 +180,7 @@ static void unit_files(const struct unit *u, void (*each)(const char *path, void
                                                                       : NULL};
     char *text = NULL;
     for (int i = 0; i < 2 && !text; i++)
-        text = candidates[i] ? read_text(candidates[i]) : NULL;
+        text = candidates[i] ? sb_file_text(candidates[i]) : NULL;
     if (u->source)
         each(u->source, ctx);
     if (text)
