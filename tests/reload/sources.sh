@@ -169,7 +169,12 @@ gdb_deopt() {
         --args "$HOTLD" >gdb2.out 2>&1) &
     local gpid=$!
     exec {fd}>"$W/in2"
-    echo x >&"$fd"; sleep 1; echo x >&"$fd"; sleep 1
+    # the second call only once the reload is in: while 'hotld reload'
+    # applies it, the program runs with breakpoints disabled
+    echo x >&"$fd"
+    for ((i = 0; i < 1500; i++)); do grep -q 'hotld: reloaded' "$W/gdb2.out" 2>/dev/null && break; sleep 0.02; done
+    echo x >&"$fd"
+    sleep 1
     exec {fd}>&-
     wait "$gpid"
     say "$P/reloaded" "$(grep -q 'hotld: reloaded value.o' "$W/gdb2.out" || echo "$(grep -E 'hotld' "$W/gdb2.out" | head -n 3 | tr '\n' '|')")"
