@@ -26,6 +26,7 @@
 #include "config.h"
 #include "control.h"
 #include "crash.h"
+#include "leaks.h"
 #include "respfile.h"
 #include "session.h"
 #include "util.h"
@@ -250,6 +251,10 @@ bool ld_mode_name(const char *argv0)
 int ld_main(int argc, char **argv)
 {
     struct ld_line l = {0};
+    /* hotld's blocks, not a program's: a sanitizer runtime the check
+     * needs is preloaded into the linker, and must not call them leaks */
+    leaks_not_the_programs_begin();
+    runtime_preloaded();
     if (respfile_expand(&argc, &argv) < 0 || read_line(&l, argc, argv) < 0) {
         fprintf(stderr, "hotld: error: %s\n", last_error());
         return 1;
@@ -269,6 +274,7 @@ int ld_main(int argc, char **argv)
     if (rc >= 0)
         return rc ? 1 : 0;
     if (check_link(&o) < 0) {
+        restart_with_runtime(argv); /* objects built with -fsanitize= */
         fprintf(stderr, "hotld: error: %s\n", last_error());
         return 1;
     }

@@ -37,7 +37,7 @@ static int run_server(struct session_options *o, const char *path)
     struct link *ld = link_new(&o->link);
     if (link_load(ld) < 0 || exports_publish(ld) < 0) {
         restart_with_tls_room(o);
-        restart_with_runtime(o);
+        restart_with_runtime(o->hotld_argv);
         fprintf(stderr, "hotld: error: %s\n", last_error());
         return 1;
     }

@@ -145,7 +145,7 @@ void restart_with_tls_room(const struct session_options *o);
 /* A sanitizer runtime the link needs first gets hotld started again,
  * once, with it preloaded; then the program's environment is put back. */
 #define RUNTIME_RESTARTED "HOTLD_RUNTIME_RESTARTED"
-void restart_with_runtime(const struct session_options *o);
+void restart_with_runtime(char **argv);
 void runtime_preloaded(void);
 /* Is a debugger attached now? (It then needs the image before main.) */
 bool being_traced(void);

@@ -72,7 +72,7 @@ void restart_with_tls_room(const struct session_options *o)
  * to be the process's first library: hotld starts again, once, with it
  * preloaded. The program's own LD_PRELOAD is kept aside and put back
  * before the program runs (runtime_preloaded). */
-void restart_with_runtime(const struct session_options *o)
+void restart_with_runtime(char **argv)
 {
     const char *runtime = dso_runtime_to_preload();
     if (!runtime || getenv(RUNTIME_RESTARTED))
@@ -82,7 +82,7 @@ void restart_with_runtime(const struct session_options *o)
     char *preload = xasprintf("%s%s%s", runtime, old ? ":" : "", old ? old : "");
     setenv("LD_PRELOAD", preload, 1);
     fflush(NULL);
-    execv("/proc/self/exe", o->hotld_argv);
+    execv("/proc/self/exe", argv);
 }
 
 void runtime_preloaded(void)

@@ -197,3 +197,23 @@ if (cd "$W" && gcc -g -c "$SRC/copies.c" -o copies.o && gcc -g -c "$SRC/value.c"
 else
     not_ok "$P/build" "$(head -c 300 "$W/build.log")"
 fi
+
+# ---- objects built with -fsanitize= ------------------------------------------
+# The linker's check needs ASan's runtime, which must come first: the
+# linker starts again with it preloaded, and says nothing of its own blocks.
+W=$TMP/ldmode-asan P=ldmode/asan
+mkdir -p "$W"
+PLANTED=$HOTLD_ROOT/tests/reload/src/sanitizers/planted.c
+if (cd "$W" && gcc -g -fsanitize=address,undefined -c "$PLANTED" -o planted.o &&
+    gcc -fsanitize=address,undefined planted.o -o ref &&
+    gcc -fsanitize=address,undefined -B"$LINKER/" planted.o -o prog) >"$W/build.log" 2>&1; then
+    ok "$P/links"
+    for mode in clean overflow leak; do
+        (cd "$W" && ./ref $mode >ref.out 2>ref.err); want=$?
+        (cd "$W" && ./prog $mode >hot.out 2>hot.err); got=$?
+        say "$P/$mode" "$([ $got = $want ] || echo "exit $got, linked $want: $(head -c 200 "$W/hot.err")")$(
+            [ $mode = overflow ] && ! grep -q 'in main .*planted.c:16' "$W/hot.err" && echo "; frame not named")"
+    done
+else
+    not_ok "$P/links" "$(tail -n 4 "$W/build.log" | tr '\n' '|')"
+fi
