@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,6 +204,25 @@ char *control_socket_path(const char *session)
     }
     xfree(dir);
     return path;
+}
+
+/* A forked process's socket is SESSION.sock.PID (follower.c); one that
+ * exec'd or was killed leaves it behind. */
+void control_remove_stale(const char *dir)
+{
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        const char *tail = strstr(e->d_name, ".sock."), *digits = tail ? tail + 6 : NULL;
+        char *end;
+        long pid = digits && *digits ? strtol(digits, &end, 10) : 0;
+        if (pid > 0 && !*end && kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
+            char *path = xasprintf("%s/%s", dir, e->d_name);
+            unlink(path);
+            xfree(path);
+        }
+    }
+    if (d)
+        closedir(d);
 }
 
 char **control_instances(const char *session, size_t *n)

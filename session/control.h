@@ -38,6 +38,8 @@ int message_parse(const char *body, size_t len, struct message *m);
 
 /* The socket path of a session: NAME, or the canonical cwd when NULL. */
 char *control_socket_path(const char *session);
+/* Remove the sockets of forked processes that are gone, in dir. */
+void control_remove_stale(const char *dir);
 /* The sessions named SESSION.PID (each running copy of one program). */
 char **control_instances(const char *session, size_t *n);
 /* The byte a session sends first on each connection it accepts. */

@@ -378,6 +378,11 @@ static void *control_thread(void *arg)
     /* Without a debugger at start, the image for one that may attach later
      * is made here, so that the program's start does not wait for it. */
     publish_debug_image(the_session.program.live);
+    /* what sessions that died left: a directory read, so not at start */
+    char *dir = xasprintf("%.*s", (int)(strrchr(socket_path, '/') - socket_path), socket_path);
+    snapshot_remove_stale(dir);
+    control_remove_stale(dir);
+    xfree(dir);
     for (;;) {
         struct pollfd pfd = {listen_fd, POLLIN, 0};
         if (the_session.gdb_reload)
@@ -422,7 +427,6 @@ bool start_control(const char *path)
     /* beside the socket: the same private directory */
     char *dir = xasprintf("%.*s", (int)(strrchr(path, '/') - path), path);
     the_session.program.source_root = xasprintf("%s/sources-%d", dir, (int)server_pid);
-    snapshot_remove_stale(dir);
     xfree(dir);
     atexit(remove_socket);
     listening = fd;
