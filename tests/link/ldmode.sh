@@ -155,6 +155,18 @@ build_system() {
     echo x >&"$fd"
     for ((i = 0; i < 250; i++)); do grep -q '^line 2' "$W/loop.out" && break; sleep 0.02; done
     say "$P/changed-in-place" "$(grep -q '^line 2 value 4$' "$W/loop.out" || echo "$(cat "$W/loop.out" | tr '\n' '|')")"
+    # a new source file in the build: value() now calls helper() from it
+    printf 'int helper(void)\n{\n    return 40;\n}\n' >"$W/helper.c"
+    printf 'int helper(void);\nint value(void)\n{\n    return helper() + 2;\n}\n' >"$W/value.c"
+    sed -i 's/add_library(parts STATIC value.c)/add_library(parts STATIC value.c helper.c)/' "$W/CMakeLists.txt"
+    sed -i "s/static_library('parts', 'value.c')/static_library('parts', 'value.c', 'helper.c')/" "$W/meson.build"
+    (cd "$W" && "${build[@]}") >"$W/newfile.out" 2>&1
+    rc=$?
+    say "$P/new-file-reloads" "$([ $rc = 0 ] && grep -q 'hotld: reloaded' "$W/newfile.out" ||
+        echo "exit $rc: $(tail -n 4 "$W/newfile.out" | tr '\n' '|')")"
+    echo x >&"$fd"
+    for ((i = 0; i < 250; i++)); do grep -q '^line 3' "$W/loop.out" && break; sleep 0.02; done
+    say "$P/new-file-runs" "$(grep -q '^line 3 value 42$' "$W/loop.out" || echo "$(cat "$W/loop.out" | tr '\n' '|')")"
     exec {fd}>&-
     wait "$pid"
 }
