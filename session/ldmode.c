@@ -128,9 +128,8 @@ static int static_lib(struct ld_line *l, const char *name)
 }
 
 /* The value of an option at argv[*i] ("-oX", "-o X", "--opt=X", "--opt X"). */
-static const char *value_of(int argc, char **argv, int *i, size_t len)
+static const char *value_of(const char *a, int argc, char **argv, int *i, size_t len)
 {
-    const char *a = argv[*i];
     if (a[len] == '=')
         return a + len + 1;
     if (a[len])
@@ -138,9 +137,31 @@ static const char *value_of(int argc, char **argv, int *i, size_t len)
     return *i + 1 < argc ? argv[++*i] : NULL;
 }
 
+/* Long options ld also takes with one dash. */
+static const char *const long_options[] = {
+    "--export-dynamic", "--dynamic-list", "--entry", "--output", "--version", NULL,
+};
+
+/* GNU ld reads "-export-dynamic" as "--export-dynamic": a word after one
+ * dash that is a long option is that option, not "-e xport-dynamic". */
+static const char *as_long_option(const char *a)
+{
+    if (a[0] != '-' || a[1] == '-' || strlen(a) < 3)
+        return a;
+    char *dd = xasprintf("-%s", a);
+    char *name = xasprintf("%.*s", (int)strcspn(dd, "="), dd);
+    bool known = flag_in(name, long_options) || flag_in(name, ignored) || option_in(name, ignored_with_value) == 2 ||
+                 option_in(name, refused) == 2 || flag_in(name, refused) || flag_in(name, system_links);
+    xfree(name);
+    if (known)
+        return dd;
+    xfree(dd);
+    return a;
+}
+
 static int read_option(struct ld_line *l, int argc, char **argv, int *i)
 {
-    const char *a = argv[*i], *v;
+    const char *a = as_long_option(argv[*i]), *v;
     int valued;
     if (flag_in(a, system_links))
         l->to_system = true;
@@ -148,25 +169,27 @@ static int read_option(struct ld_line *l, int argc, char **argv, int *i)
         l->version = true;
     else if (!strcmp(a, "--version"))
         l->version = l->version_only = true;
+    else if (!strcmp(a, "--export-dynamic"))
+        add(l, "-E");
     else if (!strncmp(a, "-o", 2) || !strncmp(a, "--output", 8))
-        l->out = value_of(argc, argv, i, a[1] == 'o' ? 2 : 8);
+        l->out = value_of(a, argc, argv, i, a[1] == 'o' ? 2 : 8);
     else if (!strcmp(a, "-Bstatic") || !strcmp(a, "-dn") || !strcmp(a, "-non_shared"))
         l->static_libs = true;
     else if (!strcmp(a, "-Bdynamic") || !strcmp(a, "-dy") || !strcmp(a, "-call_shared"))
         l->static_libs = false;
-    else if (!strncmp(a, "-L", 2) && (v = value_of(argc, argv, i, 2))) {
+    else if (!strncmp(a, "-L", 2) && (v = value_of(a, argc, argv, i, 2))) {
         v = path_absolute(v, l->cwd);
         ARRAY_PUSH(l->libdirs, l->nlibdirs, l->caplibdirs, v);
         add(l, xasprintf("-L%s", v));
-    } else if (!strncmp(a, "--dynamic-list", 14) && (v = value_of(argc, argv, i, 14)))
+    } else if (!strncmp(a, "--dynamic-list", 14) && (v = value_of(a, argc, argv, i, 14)))
         add(l, xasprintf("--dynamic-list=%s", path_absolute(v, l->cwd)));
-    else if ((!strncmp(a, "-e", 2) || !strncmp(a, "--entry", 7)) && (v = value_of(argc, argv, i, a[1] == 'e' ? 2 : 7)))
+    else if ((!strncmp(a, "-e", 2) || !strncmp(a, "--entry", 7)) && (v = value_of(a, argc, argv, i, a[1] == 'e' ? 2 : 7)))
         add(l, xasprintf("--entry=%s", v));
-    else if (!strncmp(a, "-l", 2) && (v = value_of(argc, argv, i, 2)))
+    else if (!strncmp(a, "-l", 2) && (v = value_of(a, argc, argv, i, 2)))
         return l->static_libs ? static_lib(l, v) : (add(l, xasprintf("-l%s", v)), 0);
     else if (option_in(a, refused) || flag_in(a, refused))
         return fail("linker option '%s' changes the program in a way hotld cannot do in memory "
-                    "(link this program with the system linker)", a);
+                    "(link this program with the system linker)", argv[*i]); /* as given */
     else if ((valued = option_in(a, ignored_with_value)))
         *i += valued == 2;
     else if (!flag_in(a, ignored) && strncmp(a, "-plugin-opt=", 12) && strncmp(a, "--build-id=", 11))

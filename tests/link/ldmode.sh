@@ -229,3 +229,11 @@ if (cd "$W" && gcc -g -fsanitize=address,undefined -c "$PLANTED" -o planted.o &&
 else
     not_ok "$P/links" "$(tail -n 4 "$W/build.log" | tr '\n' '|')"
 fi
+
+# ---- ld's single-dash long options (CMake writes -Wl,-export-dynamic) --------
+W=$TMP/ldmode-more P=ldmode/gcc
+for opt in -Wl,-export-dynamic -rdynamic -Wl,--export-dynamic -Wl,-export-dynamic,-O1; do
+    (cd "$W" && gcc -B"$LINKER/" main.o value.o "$opt" -o exported) >"$W/exported.log" 2>&1
+    got=$(run_as "$W" ./exported x)
+    say "$P/option$opt" "$([ "$got" = "value 1 argc 2 argv1 x|3" ] || echo "[$got] $(head -c 200 "$W/exported.log")")"
+done
