@@ -7,7 +7,10 @@
 set -eu
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bench=$root/bench
-cache=$bench/.cache/gdb-many
+# The build cache, as bench/lib.bash picks it (BENCH_CACHE).
+cache=${BENCH_CACHE:-$bench/.cache}
+case $cache in /*) ;; *) cache=$PWD/$cache ;; esac
+cache=$cache/gdb-many
 hotld=${HOTLD:-$root/build/hotld}
 runs=${BENCH_GDB_RUNS:-5}
 die() { echo "bench/gdb.sh: $*" >&2; exit 1; }

@@ -1,11 +1,17 @@
 # Helpers shared by bench/load.sh and bench/reload.sh (sourced, not run).
-# Sourcing sets $root, $bench, $cache (the build cache) and $hotld (the
-# loader to measure). The functions expect $jobs (parallel compiles),
-# $cflags and die/note from the sourcing script; $me names it in errors.
+# Sourcing sets $root, $bench, $cache (the build cache: BENCH_CACHE, by
+# default bench/.cache) and $hotld (the loader to measure). The functions
+# expect $jobs (parallel compiles), $cflags and die/note from the sourcing
+# script; $me names it in errors.
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bench=$root/bench
-cache=$bench/.cache
+# BENCH_CACHE lets a caller keep its builds apart from make bench's (the
+# smoke run in make test builds the same workloads at other sizes, which
+# would otherwise rebuild each other's), or start from an empty cache.
+# Absolute, since the scripts change directory.
+cache=${BENCH_CACHE:-$bench/.cache}
+case $cache in /*) ;; *) cache=$PWD/$cache ;; esac
 export HOTLD_CACHE=${HOTLD_CACHE:-$cache}
 hotld=${HOTLD:-$root/build/hotld}
 case $hotld in /*) ;; *) hotld=$root/$hotld ;; esac

@@ -21,9 +21,11 @@
 #   BENCH_MANY=1000          object count of the "many" workload
 #   BENCH_CFLAGS="-O2"       flags for every workload object
 #   HOTLD=build/hotld        the loader to measure
-#   HOTLD_CACHE=bench/.cache where Debian sources are fetched (src/PKG)
-# Builds are cached in bench/.cache/ (git-ignored) and redone when their
-# inputs (flags, compiler, the bench/ files they use) change.
+#   BENCH_CACHE=bench/.cache where builds are cached
+#   HOTLD_CACHE=$BENCH_CACHE where Debian sources are fetched (src/PKG)
+# Builds are cached in BENCH_CACHE (bench/.cache/ is git-ignored) and
+# redone when their inputs (flags, compiler, the bench/ files they use)
+# change.
 set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.bash"

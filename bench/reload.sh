@@ -32,7 +32,8 @@
 #   BENCH_MANY=1000          object count of the large generated program
 #   BENCH_CFLAGS="-O2"       flags for every workload object
 #   HOTLD=build/hotld        the loader to measure
-#   HOTLD_CACHE=bench/.cache where Debian sources are fetched (src/PKG)
+#   BENCH_CACHE=bench/.cache where builds are cached ("bench/.cache" below)
+#   HOTLD_CACHE=$BENCH_CACHE where Debian sources are fetched (src/PKG)
 #   BENCH_WAIT=120           longest wait (s) for one answer of a program or one reload
 # Builds are cached in bench/.cache/ (shared with bench/load.sh: the Lua
 # objects and the generated 1,000 objects are reused when that script

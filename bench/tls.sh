@@ -8,7 +8,10 @@
 # BENCH_TLS_RUNS runs (default 9) of the program's own ns/iteration.
 set -eu
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cache=$root/bench/.cache/tls
+# The build cache, as bench/lib.bash picks it (BENCH_CACHE).
+cache=${BENCH_CACHE:-$root/bench/.cache}
+case $cache in /*) ;; *) cache=$PWD/$cache ;; esac
+cache=$cache/tls
 hotld=${HOTLD:-$root/build/hotld}
 runs=${BENCH_TLS_RUNS:-9}
 die() { echo "bench/tls.sh: $*" >&2; exit 1; }
