@@ -55,13 +55,15 @@ static void open_for_session(int fd, const struct message *q)
     message_free(&a);
 }
 
-/* The final reply, after any questions and files asked for. */
+/* The final reply, after any questions and files asked for; -1 if the
+ * exchange broke, CLIENT_GONE if the session closed without a word (it
+ * was exiting as it accepted the connection). */
 static int receive_reply(int fd, struct message *reply)
 {
     await_answer(fd);
-    for (;;) {
+    for (bool first = true;; first = false) {
         if (message_recv(fd, reply) < 0)
-            return -1;
+            return first ? CLIENT_GONE : -1;
         if (reply->nfields && !strcmp(reply->fields[0], "open"))
             open_for_session(fd, reply);
         else if (reply->nfields && !strcmp(reply->fields[0], "ask"))
@@ -72,13 +74,18 @@ static int receive_reply(int fd, struct message *reply)
     }
 }
 
-/* Returns hotld's exit status, or -1 if the session says the request is
- * for another program. */
+/* Returns hotld's exit status, -1 if the session says the request is for
+ * another program, or CLIENT_GONE. */
 static int client_request(int fd, struct message *req)
 {
     struct message reply;
     clear_error();
-    if (message_send(fd, req) < 0 || receive_reply(fd, &reply) < 0 || reply.nfields < 2) {
+    int got = message_send(fd, req) < 0 ? CLIENT_GONE : receive_reply(fd, &reply);
+    if (got == CLIENT_GONE) {
+        close(fd);
+        return CLIENT_GONE;
+    }
+    if (got < 0 || reply.nfields < 2) {
         fprintf(stderr, "hotld: error: no answer from the session: %s\n", last_error());
         close(fd);
         return 1;
@@ -126,5 +133,7 @@ int client_status(const char *path, bool vars)
         message_add(&req, "vars");
     int rc = client_request(fd, &req);
     message_free(&req);
-    return rc;
+    if (rc == CLIENT_GONE)
+        fprintf(stderr, "hotld: error: the session exited before it answered\n");
+    return rc == CLIENT_GONE ? 1 : rc;
 }

@@ -256,7 +256,9 @@ static int reload_running(struct session_options *o, const char *out)
         char *path = control_socket_path(sessions[i]);
         int fd = control_connect(path), rc = 0;
         xfree(path);
-        if (fd >= 0 && (rc = client_reload(fd, o)) < 0)
+        if (fd >= 0 && (rc = client_reload(fd, o)) == CLIENT_GONE)
+            rc = 0; /* that copy ended as the link came: nothing runs to reload */
+        else if (rc < 0)
             fprintf(stderr, "hotld: error: %s: the running copy %s has other inputs: not reloaded\n", out,
                     strrchr(sessions[i], '.') + 1);
         if (rc != 0)

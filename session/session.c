@@ -108,8 +108,18 @@ int session_main(struct session_options *o)
         xfree(path);
         return 1;
     }
+    int rc = fd >= 0 ? client_reload(fd, o) : 0;
+    /* the program ended as this command came: as if it had come a moment
+     * later, there is no session (its socket is gone), and this command
+     * runs the program */
+    if (rc == CLIENT_GONE && !o->session && !o->reload_only && access(path, F_OK) != 0)
+        return run_server(o, path);
+    if (rc == CLIENT_GONE) {
+        fprintf(stderr, "hotld: error: the session exited before it answered: nothing reloaded\n");
+        xfree(path);
+        return 1;
+    }
     if (fd >= 0) {
-        int rc = client_reload(fd, o);
         if (rc >= 0) {
             xfree(path);
             return rc;

@@ -55,6 +55,9 @@ int session_main(struct session_options *o);
 
 /* client.c: a command's request to the session running; hotld's exit
  * status, or -1 if the session says it runs another program. */
+/* A session that accepted the connection but exited before answering: it
+ * was ending as the command came (said by the caller). */
+#define CLIENT_GONE (-2)
 int client_reload(int fd, const struct session_options *o);
 int client_status(const char *path, bool vars);
 

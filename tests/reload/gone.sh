@@ -4,7 +4,9 @@
 # the command runs the program itself, as it would a moment later. Here
 # the session is stopped, the command connects and waits, and the session
 # is killed: the queued connection is reset without the session's
-# greeting, and the command starts the program.
+# greeting, and the command starts the program. And a session that greets
+# the command and exits before answering: the same for a command that
+# names no session; one that names it says the session exited.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -29,4 +31,44 @@ test_gone() {
     session_reap
 }
 
+# A session that greets the command and then exits without answering
+# (the program ended just as the command connected; here a stand-in that
+# does exactly that, at this directory's socket): the command runs the
+# program, with nothing on stderr. Named (--session), it says the session
+# exited, and exits 1.
+test_gone_after_greeting() {
+    build main.o selfsym/main.c && build tick.o selfsym/tick.c -DVER=1
+    builds_ok || return
+    local dir=$W/greeted sock
+    mkdir -p "$dir"
+    sock=$(cd "$dir" && "$HOT" --status 2>&1 | sed -n 's/.*no session is running for //p')
+    [ -n "$sock" ] || { not_ok "$P/socket-path" "hotld --status named no socket"; return; }
+    stand_in() { # SOCKET: accept once, greet, vanish
+        python3 -c 'import os, socket, sys
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1)
+print("listening", flush=True)
+c, _ = s.accept(); c.send(b"H"); os.unlink(sys.argv[1]); c.close(); s.close()' "$1"
+    }
+    rm -f "$sock"
+    stand_in "$sock" >"$dir/stand-in.out" &
+    local sp=$!
+    for ((i = 0; i < 250; i++)); do grep -q listening "$dir/stand-in.out" 2>/dev/null && break; sleep 0.02; done
+    (cd "$dir" && echo quit | "$HOT" "$W/main.o" "$W/tick.o" -lpthread -ldl >"$dir/out" 2>"$dir/err")
+    local rc=$?
+    wait "$sp"
+    if [ $rc = 0 ] && grep -q '^ready$' "$dir/out" && [ ! -s "$dir/err" ]; then ok "$P/greeted-then-gone-runs"
+    else not_ok "$P/greeted-then-gone-runs" "exit $rc; stdout [$(head -c 100 "$dir/out")]; stderr [$(head -c 300 "$dir/err")]"; fi
+    local named=$W/named.sock
+    rm -f "$named"
+    stand_in "$named" >"$dir/stand-in2.out" &
+    sp=$!
+    for ((i = 0; i < 250; i++)); do grep -q listening "$dir/stand-in2.out" 2>/dev/null && break; sleep 0.02; done
+    (cd "$dir" && "$HOT" --session "$named" "$W/main.o" "$W/tick.o" -lpthread -ldl </dev/null >"$dir/out2" 2>"$dir/err2")
+    rc=$?
+    wait "$sp"
+    if [ $rc = 1 ] && grep -q 'the session exited before it answered' "$dir/err2"; then ok "$P/named-gone-says-so"
+    else not_ok "$P/named-gone-says-so" "exit $rc; stderr [$(head -c 300 "$dir/err2")]"; fi
+}
+
 for_variants test_gone gcc gcc-asan
+for_variants test_gone_after_greeting gcc gcc-asan
