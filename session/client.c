@@ -111,6 +111,14 @@ static int client_request(int fd, struct message *req)
     return ok ? 0 : 1;
 }
 
+void client_say_gone(const char *path)
+{
+    if (access(path, F_OK) != 0)
+        fprintf(stderr, "hotld: error: the session exited before it answered: nothing done\n");
+    else /* it lives: it would not talk to this command (another user's) */
+        fprintf(stderr, "hotld: error: no answer from the session: it closed the connection\n");
+}
+
 int client_reload(int fd, const struct session_options *o)
 {
     struct message req = {0};
@@ -134,6 +142,6 @@ int client_status(const char *path, bool vars)
     int rc = client_request(fd, &req);
     message_free(&req);
     if (rc == CLIENT_GONE)
-        fprintf(stderr, "hotld: error: the session exited before it answered\n");
+        client_say_gone(path);
     return rc == CLIENT_GONE ? 1 : rc;
 }

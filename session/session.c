@@ -115,7 +115,7 @@ int session_main(struct session_options *o)
     if (rc == CLIENT_GONE && !o->session && !o->reload_only && access(path, F_OK) != 0)
         return run_server(o, path);
     if (rc == CLIENT_GONE) {
-        fprintf(stderr, "hotld: error: the session exited before it answered: nothing reloaded\n");
+        client_say_gone(path);
         xfree(path);
         return 1;
     }

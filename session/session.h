@@ -58,6 +58,8 @@ int session_main(struct session_options *o);
 /* A session that accepted the connection but exited before answering: it
  * was ending as the command came (said by the caller). */
 #define CLIENT_GONE (-2)
+/* Say why a session at path did not answer: it exited, or it refused. */
+void client_say_gone(const char *path);
 int client_reload(int fd, const struct session_options *o);
 int client_status(const char *path, bool vars);
 
