@@ -9,6 +9,7 @@
  * and the modules come from above. */
 #include <dlfcn.h>
 #include <execinfo.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,10 +116,17 @@ BEFORE_SANITIZERS static int note_counts(struct dl_phdr_info *info, size_t size,
  * loads and unloads (caches of modules are kept by them). */
 BEFORE_SANITIZERS int dl_iterate_phdr(int (*callback)(struct dl_phdr_info *, size_t, void *), void *data)
 {
-    int (*real)(int (*)(struct dl_phdr_info *, size_t, void *), void *) =
-        (int (*)(int (*)(struct dl_phdr_info *, size_t, void *), void *))libc_function("dl_iterate_phdr");
+    /* looked up once: unwinders call this for every frame outside the
+     * registered tables, and every thread would look up the same value */
+    typedef int iterate_fn(int (*)(struct dl_phdr_info *, size_t, void *), void *);
+    static iterate_fn *_Atomic real;
+    iterate_fn *fn = atomic_load_explicit(&real, memory_order_relaxed);
+    if (!fn) {
+        fn = (iterate_fn *)libc_function("dl_iterate_phdr");
+        atomic_store_explicit(&real, fn, memory_order_relaxed);
+    }
     struct iteration it = {callback, data, 0, 0};
-    int rc = real ? real(note_counts, &it) : 0;
+    int rc = fn ? fn(note_counts, &it) : 0;
     return rc || !more_modules ? rc : more_modules(callback, data, it.adds, it.subs);
 }
 
