@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "demangle.h"
 #include "oldnames.h"
 #include "strbuf.h"
 #include "util.h"
@@ -42,6 +43,7 @@ struct builder {
     Elf64_Sym *syms;
     size_t nsyms, capsyms;
     uintptr_t rebase;           /* load address of the image's address 0 */
+    const char *segments_from;  /* mappable: an earlier file of the image */
     bool mappable;
 };
 
@@ -269,7 +271,18 @@ static size_t placeholder_of(const struct image *im, uint64_t addr)
     return 0;
 }
 
-/* suffix: "" for a current object; "@N" for a replaced version still
+/* An old version's name in the symbol table: NAME#N. gdb names C++
+ * functions from the DWARF, but the tools that read a file's symbols
+ * (perf) demangle, and a demangler drops a suffix it does not know, so a
+ * file says "burn(long)#0" where gdb's image says "_Z4burnl#0". */
+static void add_symbol_name(struct builder *b, const char *name, const char *suffix)
+{
+    char *plain = b->mappable && *suffix ? demangle(name) : NULL;
+    sb_printf(&b->strtab, "%s%s%c", plain ? plain : name, suffix, 0);
+    free(plain);
+}
+
+/* suffix: "" for a current object; "#N" for a replaced version still
  * mapped (old frames keep their names, and 'break NAME' finds only the
  * current version). */
 static void add_symbols(struct builder *b, const struct object *obj, const struct image *im, bool locals,
@@ -291,7 +304,7 @@ static void add_symbols(struct builder *b, const struct object *obj, const struc
         uint64_t addr = obj->secs[u].addr + es[i].st_value + (type == STT_OBJECT ? kept_delta(obj, &es[i], 0) : 0);
         size_t shndx = placeholder_of(im, addr);
         Elf64_Sym s = {(uint32_t)b->strtab.len, es[i].st_info, 0, (uint16_t)shndx, addr - b->rebase, es[i].st_size};
-        sb_printf(&b->strtab, "%s%s%c", obj->syms[i]->name, suffix, 0);
+        add_symbol_name(b, obj->syms[i]->name, suffix);
         ARRAY_PUSH(b->syms, b->nsyms, b->capsyms, s);
     }
 }
@@ -340,7 +353,8 @@ static void add_section(struct writer *w, struct builder *b, const char *name, E
 /* The generation's unwind tables, as they are in memory: GDB decodes
  * their PC-relative fields against the section's address, so they go in
  * at their load address, byte for byte (each object's piece ends with the
- * zero word that libgcc's registration needs). */
+ * zero word that libgcc's registration needs). A mappable image names
+ * their index too, which perf's unwinder finds by its section name. */
 static void add_eh_frame(struct writer *w, struct builder *b, const struct link *ld)
 {
     for (size_t i = 0; i < ld->noutsecs; i++) {
@@ -353,6 +367,13 @@ static void add_eh_frame(struct writer *w, struct builder *b, const struct link 
                     (Elf64_Shdr){.sh_type = SHT_PROGBITS, .sh_flags = SHF_ALLOC, .sh_addr = o->addr - b->rebase,
                                  .sh_offset = at, .sh_size = o->size, .sh_addralign = 8});
     }
+    const struct image *im = ld->image;
+    if (w->mappable && im->eh_frame_hdr_size) {
+        uint64_t at = im->eh_frame_hdr - b->rebase;
+        add_section(w, b, ".eh_frame_hdr",
+                    (Elf64_Shdr){.sh_type = SHT_PROGBITS, .sh_flags = SHF_ALLOC, .sh_addr = at, .sh_offset = at,
+                                 .sh_size = im->eh_frame_hdr_size, .sh_addralign = 4});
+    }
 }
 
 /* The segments a mappable image holds: all but the data, which stays the
@@ -362,29 +383,51 @@ static bool in_file(const struct writer *w, const struct image *im, int seg)
     return w->mappable && seg != SEG_DATA && im->seg_end[seg] > im->seg_start[seg];
 }
 
+/* The bytes of a segment at file offset `at`: from an earlier file of the
+ * image if the builder has one (memory that the program's sanitizer has
+ * poisoned since cannot be read), else as they are in memory. */
+static const void *segment_bytes(const struct builder *b, const struct image *im, uint64_t at)
+{
+    return b->segments_from ? b->segments_from + at : image_bytes(im, at + b->rebase);
+}
+
 /* A mappable image's program headers, then its segments' bytes as they
  * are in memory now, each at the file offset equal to its address. The
  * relocated data is writable when a loader maps it, as ld.so's is before
  * it applies RELRO: tools recognize an object by one executable and one
- * writable mapping. */
+ * writable mapping. The unwind tables' index, in the read-only data, is
+ * where unwinders look for it: PT_GNU_EH_FRAME.
+ *
+ * The first PT_LOAD holds the file's headers at address 0, the image's
+ * first page, as in any linked file: perf takes the load bias from it
+ * (unwinding reads the index at that bias plus its address), and
+ * valgrind reads no file with a PT_LOAD it has not seen mapped. */
 static void add_segments(struct writer *w, const struct builder *b, const struct image *im, Elf64_Ehdr *eh)
 {
     static const uint32_t flags[NSEGMENTS] = {
         [SEG_TEXT] = PF_R | PF_X, [SEG_RODATA] = PF_R, [SEG_RELRO] = PF_R | PF_W,
     };
-    Elf64_Phdr ph[NSEGMENTS];
-    size_t n = 0, page = sysconf(_SC_PAGESIZE);
+    Elf64_Phdr ph[IMAGE_FILE_MAX_PHDRS];
+    size_t n = 1, nload, page = sysconf(_SC_PAGESIZE);
+    ph[0] = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = PF_R, .p_filesz = page, .p_memsz = page, .p_align = page};
     for (int seg = 0; seg < NSEGMENTS; seg++)
         if (in_file(w, im, seg)) {
             uint64_t at = im->seg_start[seg] - b->rebase, size = im->seg_end[seg] - im->seg_start[seg];
             ph[n++] = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = flags[seg], .p_offset = at, .p_vaddr = at,
                                    .p_paddr = at, .p_filesz = size, .p_memsz = size, .p_align = page};
         }
+    nload = n;
+    if (im->eh_frame_hdr_size) {
+        uint64_t at = im->eh_frame_hdr - b->rebase;
+        ph[n++] = (Elf64_Phdr){.p_type = PT_GNU_EH_FRAME, .p_flags = PF_R, .p_offset = at, .p_vaddr = at,
+                               .p_paddr = at, .p_filesz = im->eh_frame_hdr_size,
+                               .p_memsz = im->eh_frame_hdr_size, .p_align = 4};
+    }
     eh->e_phoff = put(w, ph, n * sizeof *ph, 8);
     eh->e_phnum = n;
     eh->e_phentsize = sizeof *ph;
-    for (size_t i = 0; i < n; i++)
-        put_at(w, ph[i].p_offset, image_bytes(im, ph[i].p_vaddr + b->rebase), ph[i].p_filesz);
+    for (size_t i = 1; i < nload; i++)
+        put_at(w, ph[i].p_offset, segment_bytes(b, im, ph[i].p_vaddr), ph[i].p_filesz);
 }
 
 static void *write_image(struct builder *b, const struct link *ld, size_t nlocals, bool mappable, size_t *size)
@@ -527,8 +570,10 @@ void *elfimage_build(const struct link *ld, struct object *const *objs, size_t n
     return build(&b, ld, objs, n, old, nold, version, source_root, size);
 }
 
-void *elfimage_build_mappable(const struct link *ld, size_t *size)
+void *elfimage_build_mappable(const struct link *ld, struct object *const *objs, size_t n,
+                              struct object *const *old, size_t nold, unsigned version,
+                              const void *segments_from, size_t *size)
 {
-    struct builder b = {.rebase = ld->image->base - sysconf(_SC_PAGESIZE), .mappable = true};
-    return build(&b, ld, ld->objs, ld->nobjs, NULL, 0, 0, NULL, size);
+    struct builder b = {.rebase = ld->image->base, .mappable = true, .segments_from = segments_from};
+    return build(&b, ld, objs, n, old, nold, version, NULL, size);
 }

@@ -22,10 +22,17 @@ void *elfimage_build(const struct link *ld, struct object *const *objs, size_t n
                      const char *source_root, struct source_list *sources, size_t *size);
 void source_list_free(struct source_list *l);
 
-/* The image of all of ld's objects as a file that ld's code and
- * constants can be mapped from (see elfimage.c): their segments' bytes
- * as they are now, at file offsets equal to their addresses, which are
- * the load addresses less ld's image base, plus one page. */
-void *elfimage_build_mappable(const struct link *ld, size_t *size);
+/* The image of ld's objects (named as by elfimage_build) as a file that
+ * ld's code and constants can be mapped from (see elfimage.c): their
+ * segments' bytes, at file offsets equal to their addresses, which are
+ * the load addresses less ld's image base (whose first page is the
+ * file's headers'). The bytes are those in memory now, or those of
+ * segments_from, an earlier such file of ld, if not NULL. */
+void *elfimage_build_mappable(const struct link *ld, struct object *const *objs, size_t n,
+                              struct object *const *old, size_t nold, unsigned version,
+                              const void *segments_from, size_t *size);
+/* Its program headers: a PT_LOAD of the headers' page; a PT_LOAD per
+ * segment but the data; the unwind tables' index. */
+#define IMAGE_FILE_MAX_PHDRS (NSEGMENTS + 2)
 
 #endif

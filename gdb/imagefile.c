@@ -36,6 +36,7 @@
 #include "elfimage.h"
 #include "findself.h"
 #include "procmaps.h"
+#include "strbuf.h"
 #include "util.h"
 
 enum watcher { NOBODY, IN_PROCESS, PERF };
@@ -51,9 +52,9 @@ static bool sanitized;          /* a sanitizer runtime is loaded */
  * gone rather than taken out. */
 struct module {
     struct module *next;
-    uintptr_t base, rebase;
+    uintptr_t base;
     char *path;
-    Elf64_Phdr ph[NSEGMENTS];
+    Elf64_Phdr ph[IMAGE_FILE_MAX_PHDRS];
     uint16_t nph;
     atomic_bool gone;
 };
@@ -193,9 +194,10 @@ static int map_segments(const struct link *ld, int fd, const char *bytes, const 
     const struct image *im = ld->image;
     const Elf64_Ehdr *eh = (const Elf64_Ehdr *)bytes;
     const Elf64_Phdr *ph = (const Elf64_Phdr *)(bytes + eh->e_phoff);
-    uintptr_t rebase = im->base - sysconf(_SC_PAGESIZE);
     for (size_t i = 0; i < eh->e_phnum; i++) {
-        void *at = (void *)(ph[i].p_vaddr + rebase);
+        if (ph[i].p_type != PT_LOAD)
+            continue;
+        void *at = (void *)(ph[i].p_vaddr + im->base);
         int writable = ph[i].p_flags & PF_W ? PROT_WRITE : 0;
         int prot = PROT_READ | writable | (ph[i].p_flags & PF_X ? PROT_EXEC : 0);
         int seg = 0;
@@ -224,7 +226,7 @@ static int each_module(int (*callback)(struct dl_phdr_info *, size_t, void *), v
     for (struct module *m = atomic_load_explicit(&modules, memory_order_acquire); m; m = m->next) {
         if (atomic_load_explicit(&m->gone, memory_order_relaxed))
             continue;
-        struct dl_phdr_info info = {.dlpi_addr = m->rebase, .dlpi_name = m->path, .dlpi_phdr = m->ph,
+        struct dl_phdr_info info = {.dlpi_addr = m->base, .dlpi_name = m->path, .dlpi_phdr = m->ph,
                                     .dlpi_phnum = m->nph, .dlpi_adds = adds, .dlpi_subs = subs};
         int rc = callback(&info, sizeof info, data);
         if (rc)
@@ -238,7 +240,6 @@ static void publish_module(const struct link *ld, const char *path, const char *
     const Elf64_Ehdr *eh = (const Elf64_Ehdr *)bytes;
     struct module *m = xcalloc(1, sizeof *m);
     m->base = ld->image->base;
-    m->rebase = ld->image->base - sysconf(_SC_PAGESIZE);
     m->path = xstrdup(path);
     m->nph = eh->e_phnum;
     memcpy(m->ph, bytes + eh->e_phoff, eh->e_phnum * sizeof *m->ph);
@@ -248,13 +249,51 @@ static void publish_module(const struct link *ld, const char *path, const char *
     atomic_store_explicit(&modules, m, memory_order_release);
 }
 
-void image_file_forget(const struct link *ld)
+static struct module *module_of(const struct link *ld)
 {
     for (struct module *m = atomic_load_explicit(&modules, memory_order_acquire); m; m = m->next)
-        if (m->base == ld->image->base && !atomic_exchange(&m->gone, true)) {
-            unlink(m->path);
-            return;
-        }
+        if (m->base == ld->image->base && !atomic_load_explicit(&m->gone, memory_order_relaxed))
+            return m;
+    return NULL;
+}
+
+void image_file_forget(const struct link *ld)
+{
+    struct module *m = module_of(ld);
+    if (m && !atomic_exchange(&m->gone, true))
+        unlink(m->path);
+}
+
+/* The new file takes the old one's name; what is mapped keeps the old
+ * file's pages, and a tool that opens the name reads the new names. */
+void image_file_rename(const struct link *ld, struct object *const *objs, size_t n,
+                       struct object *const *old, size_t nold, unsigned version)
+{
+    struct module *m = module_of(ld);
+    if (!m)
+        return;
+    /* the segments' bytes come from the file: memory may be poisoned */
+    struct strbuf was = {0};
+    const struct image *im = ld->image;
+    if (sb_read_file(&was, m->path) < 0 || was.len < im->seg_end[SEG_RELRO] - im->base) {
+        warn("%s: cannot read the image file again: %s", m->path, errno ? strerror(errno) : "it is cut short");
+        xfree(was.s);
+        return;
+    }
+    size_t size;
+    char *bytes = elfimage_build_mappable(ld, objs, n, old, nold, version, was.s, &size);
+    char *next = xasprintf("%s.next", m->path);
+    int fd = write_file(next, bytes, size);
+    if (fd < 0 || rename(next, m->path) < 0) {
+        warn("%s: cannot rename the replaced functions in the image file: %s", m->path,
+             fd < 0 ? last_error() : strerror(errno));
+        unlink(next);
+    }
+    if (fd >= 0)
+        close(fd);
+    xfree(next);
+    xfree(bytes);
+    xfree(was.s);
 }
 
 void image_files_name(const char *name)
@@ -272,7 +311,7 @@ void image_file_map(const struct link *ld)
         return;
     }
     size_t size;
-    char *bytes = elfimage_build_mappable(ld, &size);
+    char *bytes = elfimage_build_mappable(ld, ld->objs, ld->nobjs, NULL, 0, 0, NULL, &size);
     char *path = xasprintf("%s/%s.%d.%u", files_dir, program_name, (int)getpid(), files_made++);
     int fd = write_file(path, bytes, size);
     if (fd < 0 || map_segments(ld, fd, bytes, path) < 0)

@@ -17,4 +17,10 @@ void image_file_map(const struct link *ld);
 /* ld's image goes (a failed reload's): so do its file and module. */
 void image_file_forget(const struct link *ld);
 
+/* ld's objects are now objs (current) and old (replaced, named
+ * NAME#version, as in gdb): its file, if it has one, says so from now
+ * on, to tools that read it later (perf, a sanitizer's symbolizer). */
+void image_file_rename(const struct link *ld, struct object *const *objs, size_t n,
+                       struct object *const *old, size_t nold, unsigned version);
+
 #endif

@@ -239,13 +239,19 @@ static uint64_t size_outsec(struct outsec *o)
     return o->size = off;
 }
 
+/* Where the linker's own tables go, as offsets from the image base. */
+struct made_offsets {
+    uint64_t got, stubs, eh_frame_hdr;
+};
+
 /* Offsets of each output section from the image base, segment by segment;
- * bss-like sections go last in the data segment. */
-static size_t assign_offsets(struct link *ld, uint64_t seg_off[NSEGMENTS + 1],
-                             uint64_t *got_off, uint64_t *stub_off)
+ * bss-like sections go last in the data segment. The first page is left
+ * for headers: a file that tools read the image from (gdb/imagefile.c)
+ * is mapped over it whole, its ELF header first, as a linked file is. */
+static size_t assign_offsets(struct link *ld, uint64_t seg_off[NSEGMENTS + 1], struct made_offsets *made)
 {
     size_t page = sysconf(_SC_PAGESIZE);
-    uint64_t off = 0;
+    uint64_t off = page;
     for (int seg = 0; seg < NSEGMENTS; seg++) {
         seg_off[seg] = off;
         for (int nobits = 0; nobits <= 1; nobits++)
@@ -260,11 +266,15 @@ static size_t assign_offsets(struct link *ld, uint64_t seg_off[NSEGMENTS + 1],
             }
         if (seg == SEG_TEXT) {
             off = ALIGN_UP(off, STUB_SIZE);
-            *stub_off = off;
+            made->stubs = off;
             off += ld->nstubs * STUB_SIZE;
+        } else if (seg == SEG_RODATA) {
+            off = ALIGN_UP(off, 4);
+            made->eh_frame_hdr = off;
+            off += ld->image->eh_frame_hdr_size = eh_frame_hdr_size(ld);
         } else if (seg == SEG_RELRO) {
             off = ALIGN_UP(off, 8);
-            *got_off = off;
+            made->got = off;
             off += (ld->ngot ? ld->ngot : 1) * 8;
         }
         off = ALIGN_UP(off, page);
@@ -341,8 +351,9 @@ int link_layout(struct link *ld)
             sort_by_priority(ld->outsecs[i]);
     allocate_got_and_stubs(ld);
 
-    uint64_t seg_off[NSEGMENTS + 1], got_off = 0, stub_off = 0;
-    size_t size = assign_offsets(ld, seg_off, &got_off, &stub_off);
+    uint64_t seg_off[NSEGMENTS + 1];
+    struct made_offsets made = {0};
+    size_t size = assign_offsets(ld, seg_off, &made);
     struct image *im = ld->image;
     size_t room;
     if (ld->rehearse_at || ld->opts->scratch) {
@@ -362,8 +373,9 @@ int link_layout(struct link *ld)
         im->seg_start[seg] = im->base + seg_off[seg];
         im->seg_end[seg] = im->base + seg_off[seg + 1];
     }
-    im->got = im->base + got_off;
-    im->stubs = im->base + stub_off;
+    im->got = im->base + made.got;
+    im->stubs = im->base + made.stubs;
+    im->eh_frame_hdr = im->eh_frame_hdr_size ? im->base + made.eh_frame_hdr : 0;
     set_addresses(ld, im);
     make_stubs_addresses(ld);
     return 0;

@@ -18,6 +18,7 @@
  *   tls.c          the thread-local block of a link, loaded as a module
  *   ifunc.c        call STT_GNU_IFUNC resolvers
  *   ehframe.c      register unwind tables with libgcc
+ *   ehframehdr.c   the sorted index of those tables that file readers use
  *   initfini.c     constructor and destructor lists, in ld's order
  *   binds.c        places whose variables live elsewhere (a reload's)
  *   functions.c    an object's functions as laid out
@@ -343,6 +344,8 @@ struct image {
     size_t size;
     uintptr_t seg_start[NSEGMENTS], seg_end[NSEGMENTS];
     uintptr_t got, stubs;
+    uintptr_t eh_frame_hdr;     /* the unwind tables' index; 0 if none */
+    size_t eh_frame_hdr_size;
     uintptr_t entry;
     uintptr_t *preinit, *init, *fini;
     size_t npreinit, ninit, nfini;
@@ -527,6 +530,10 @@ bool section_is_unwind_table(const struct section *s);
 /* Register the link's tables with libgcc, sorted before any unwinding. */
 void register_eh_frames(struct link *ld);
 void deregister_eh_frames(struct link *ld);
+
+/* ehframehdr.c */
+size_t eh_frame_hdr_size(const struct link *ld);
+void write_eh_frame_hdr(struct link *ld);
 
 /* initfini.c */
 void collect_init_fini(struct link *ld);

@@ -87,6 +87,7 @@ int link_relocate(struct link *ld)
         return -1;
     if (ifuncs)
         write_got_and_stubs(ld); /* the slots and stubs of IFUNCs, now resolved */
+    write_eh_frame_hdr(ld);
     struct image *im = ld->image;
     for (int seg = 0; seg < NSEGMENTS && !im->bias; seg++)
         if (region_protect(im->seg_start[seg], im->seg_end[seg] - im->seg_start[seg],

@@ -2,6 +2,7 @@
  * a debug image, and each older generation that loses objects gets a new
  * one with their names renamed (gdb/). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "imagefile.h"
 #include "jit.h"
@@ -17,6 +18,9 @@
 struct debug_swap {
     struct link *ld;
     void *image, *entry;        /* the replacement; NULL: none */
+    struct object **objs, **old; /* what it was made of */
+    size_t n, nold;
+    unsigned version;
 };
 
 /* Does this reload replace or drop an object of generation g? */
@@ -28,12 +32,21 @@ static bool loses_objects(const struct link *nl, const struct link *g)
     return false;
 }
 
+static struct object **copy_list(struct object *const *list, size_t n)
+{
+    struct object **copy = xcalloc(n + 1, sizeof *copy);
+    if (n)
+        memcpy(copy, list, n * sizeof *copy);
+    return copy;
+}
+
 static void make_debug_image(struct program *pg, struct link *ld, struct object **objs, size_t n,
                              struct object **old, size_t nold, unsigned version,
                              struct source_list *sources, struct debug_swap *sw)
 {
     size_t size;
-    sw->ld = ld;
+    *sw = (struct debug_swap){.ld = ld, .n = n, .nold = nold, .version = version,
+                              .objs = copy_list(objs, n), .old = copy_list(old, nold)};
     sw->image = n + nold ? elfimage_build(ld, objs, n, old, nold, version, pg->source_root, sources, &size)
                          : NULL;
     sw->entry = sw->image ? jit_entry_new(sw->image, size) : NULL;
@@ -98,12 +111,26 @@ void publish_debug_images(struct plan *p)
     }
 }
 
+/* After a commit, the older generations' image files say what gdb now
+ * says: a replaced function is NAME#N, one made current again by a
+ * rollback is NAME. A new generation's file has its names already. */
+void rename_image_files(struct plan *p)
+{
+    for (size_t i = 0; i < p->nswaps; i++) {
+        struct debug_swap *sw = &p->swaps[i];
+        if (sw->ld != p->nl || p->again)
+            image_file_rename(sw->ld, sw->objs, sw->n, sw->old, sw->nold, sw->version);
+    }
+}
+
 /* After a commit: the images replaced; after a failure: the ones made. */
 void free_debug_swaps(struct plan *p)
 {
     for (size_t i = 0; i < p->nswaps; i++) {
         jit_entry_free(p->swaps[i].entry);
         xfree(p->swaps[i].image);
+        xfree(p->swaps[i].objs);
+        xfree(p->swaps[i].old);
     }
     xfree(p->swaps);
     p->swaps = NULL;

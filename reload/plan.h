@@ -134,6 +134,7 @@ int apply_redirects(struct plan *p);
 void prepare_debug_images(struct program *pg, struct plan *p);
 void retire_debug_images(struct plan *p);
 void publish_debug_images(struct plan *p);
+void rename_image_files(struct plan *p);
 void free_debug_swaps(struct plan *p);
 
 /* commit.c: everything the commit needs from the heap, taken before the

@@ -246,6 +246,7 @@ static int apply_plan(struct program *pg, struct plan *p, double start, char **r
     if (exports_publish(pg->live) < 0) /* dlsym and plugins see the new addresses */
         whole = -1;
     self_names_publish(pg);
+    rename_image_files(p);
     free_debug_swaps(p);
     datasave_free(&pg->saved);
     pg->saved = p->save; /* what a rollback of this reload puts back */
