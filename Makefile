@@ -20,12 +20,13 @@ CPPFLAGS += -D_GNU_SOURCE -Ibuild $(addprefix -I,$(LAYERS)) -Iinclude $(DWARF_CF
 LDLIBS  := -ldwarf -lelf -lffi -ljson-c -lreadline -ldl -lgcc_s -lpthread
 # GDB finds the JIT interface through the dynamic symbol table, which
 # survives strip. The program's objects and libraries call hotld's
-# sigaction and kin (base/signals.c), and dladdr and kin (base/
-# findself.c): exported, they come first.
+# sigaction and kin (base/signals.c), dladdr and kin (base/findself.c)
+# and the exec family (session/execs.c): exported, they come first.
 LDFLAGS += -Wl,--export-dynamic-symbol=__jit_debug_register_code \
            -Wl,--export-dynamic-symbol=__jit_debug_descriptor \
            $(foreach f,sigaction __sigaction signal bsd_signal ssignal sysv_signal __sysv_signal sigset \
-                       dladdr dladdr1 backtrace_symbols backtrace_symbols_fd dl_iterate_phdr,\
+                       dladdr dladdr1 backtrace_symbols backtrace_symbols_fd dl_iterate_phdr \
+                       execve execv execvp execvpe execl execlp execle fexecve execveat,\
              -Wl,--export-dynamic-symbol=$(f)) \
            -Wl,--defsym=main=hotld_main
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

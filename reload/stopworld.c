@@ -184,6 +184,18 @@ void world_sync_cores(void)
     syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0);
 }
 
+void world_drop_pending(void)
+{
+    sigset_t park, was;
+    sigemptyset(&park);
+    sigaddset(&park, PARK_SIGNAL);
+    pthread_sigmask(SIG_BLOCK, &park, &was);
+    struct timespec now = {0, 0};
+    while (sigtimedwait(&park, NULL, &now) == PARK_SIGNAL)
+        continue;
+    pthread_sigmask(SIG_SETMASK, &was, NULL);
+}
+
 /* Called by hotld's threads as they start, possibly at the same time. */
 void world_exempt(pid_t tid)
 {

@@ -69,6 +69,11 @@ void world_resume(void);
  * bytes (a kernel without it: returning from the signal serializes the
  * parked threads all the same). */
 void world_sync_cores(void);
+/* Drop the park signals pending on the calling thread: an exec keeps
+ * pending signals, and the new program, with no handler for this one,
+ * would die of it. Call it with the program's lock held, so that no stop
+ * sends another before the exec. */
+void world_drop_pending(void);
 
 /* A hotld thread that runs program code for a while (hotld --call):
  * parkable like a program thread until world_visit_end. Call both with

@@ -33,6 +33,7 @@
 #include "control.h"
 #include "procmaps.h"
 #include "session.h"
+#include "stopworld.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -47,6 +48,7 @@ struct child_table {
 };
 
 static struct child_table *table;
+static pid_t this_process;      /* once it runs the program */
 static int forking_slot = -1;   /* the fork under way, in this process */
 static bool lock_held;          /* by the prepare handler */
 static __thread bool reloading; /* this thread applies a reload */
@@ -91,6 +93,7 @@ static void after_fork_in_child(void)
     int slot = forking_slot;
     forking_slot = -1;
     pid_t self = getpid();
+    this_process = self;
     int listening = follower_start(); /* before the slot says it is there */
     int unset = 0;
     if (slot >= 0 && !atomic_compare_exchange_strong(&table->pid[slot], &unset, listening < 0 ? -self : self))
@@ -107,11 +110,32 @@ static void after_fork_in_child(void)
 
 void children_init(void)
 {
+    this_process = getpid();
     void *p = mmap(NULL, sizeof *table, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return; /* then no child is reached, and reports say so (processes.c) */
     table = p;
     pthread_atfork(before_fork, after_fork_in_parent, after_fork_in_child);
+}
+
+/* Not before the program runs (hotld restarting itself), nor in a vfork
+ * child (it shares its parent's lock, which an exec would leave held; no
+ * stop signals it, since it is not one of the parent's threads). */
+bool children_exec_begin(void)
+{
+    if (!this_process || getpid() != this_process)
+        return false;
+    bool take = !reloading;
+    if (take)
+        pthread_mutex_lock(&the_session.program.lock);
+    world_drop_pending();
+    return take;
+}
+
+void children_exec_failed(bool held)
+{
+    if (held)
+        pthread_mutex_unlock(&the_session.program.lock);
 }
 
 /* The table's mapping, as /proc/PID/maps shows it: "START-END ... INODE". */

@@ -115,6 +115,12 @@ void define_host_symbols(struct program *pg);
 struct strbuf;
 void children_init(void);
 void children_reloading(bool on); /* around a reload, in its thread */
+/* Around an exec by the program (execs.c): wait for a reload under way
+ * in this process and keep new ones out, and drop the signals a stop
+ * left pending; true if the program's lock is now held, to be given back
+ * by children_exec_failed should the exec return. */
+bool children_exec_begin(void);
+void children_exec_failed(bool held);
 /* fn for each registered process that still runs the image (listening:
  * it has a control socket); returns how many. */
 size_t children_each(void (*fn)(pid_t pid, bool listening, void *ctx), void *ctx);

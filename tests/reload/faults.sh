@@ -12,7 +12,11 @@
 #  - the object rewritten (alternately whole and truncated) while reloads
 #    read it: each reload applies a whole version or fails cleanly;
 #  - reloads while a thread forks and execs in a loop: every reload works
-#    and every child exits normally.
+#    and every child exits normally;
+#  - a child whose thread blocks every signal while a reload runs (the
+#    signal that parks threads stays pending), then execs a program that
+#    unblocks them: the program exits 0 (no signal of hotld's survives
+#    the exec).
 # The truncated-object and undefined-symbol cases are in failure.sh.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
@@ -124,11 +128,32 @@ test_fork_exec() {
     session_stop
 }
 
+test_blocked_exec() {
+    use mod1.o mod.o
+    session_start --session "$SNAME" main.o mod.o || return
+    rm -f "$W/go"
+    send "blockedexec $W"
+    sleep 0.2
+    use mod2.o mod.o
+    reload
+    check blocked-exec-reload 0 "$R_RC" "exit status of the reload"
+    touch "$W/go"
+    if wait_for '^blockedexec ' "$S_OUT" 20; then
+        check blocked-exec-child "blockedexec exit 0" "$(grep '^blockedexec ' "$S_OUT")" "the exec'd program"
+    else
+        not_ok "$P/blocked-exec-child" "the child did not end; $(session_state)"
+    fi
+    session_stop
+}
+
 test_faults() {
     build main.o faults/main.c
     build mod1.o faults/mod.c -g -DVER=1
     build mod2.o faults/mod.c -g -DVER=2
+    "$CC" -o "$W/unblock" "$RL_SRC/faults/unblock.c" >"$W/unblock.log" 2>&1 ||
+        RL_BUILD_ERRORS="$RL_BUILD_ERRORS; unblock.c: $(head -c 300 "$W/unblock.log")"
     builds_ok || return
+    test_blocked_exec
     test_oom
     test_killed_client
     test_two_clients
