@@ -74,23 +74,32 @@ static int receive_reply(int fd, struct message *reply)
     }
 }
 
+/* Send req on fd and take the final reply; 0, -1 if the exchange broke
+ * (said: last_error), or CLIENT_GONE. fd is closed. */
+static int exchange(int fd, struct message *req, struct message *reply)
+{
+    clear_error();
+    int got = message_send(fd, req) < 0 ? CLIENT_GONE : receive_reply(fd, reply);
+    if (got == 0 && reply->nfields < 2) {
+        message_free(reply);
+        got = fail("a reply of %zu fields", reply->nfields);
+    }
+    close(fd);
+    return got;
+}
+
 /* Returns hotld's exit status, -1 if the session says the request is for
  * another program, or CLIENT_GONE. */
 static int client_request(int fd, struct message *req)
 {
     struct message reply;
-    clear_error();
-    int got = message_send(fd, req) < 0 ? CLIENT_GONE : receive_reply(fd, &reply);
-    if (got == CLIENT_GONE) {
-        close(fd);
+    int got = exchange(fd, req, &reply);
+    if (got == CLIENT_GONE)
         return CLIENT_GONE;
-    }
-    if (got < 0 || reply.nfields < 2) {
+    if (got < 0) {
         fprintf(stderr, "hotld: error: no answer from the session: %s\n", last_error());
-        close(fd);
         return 1;
     }
-    close(fd);
     bool ok = !strcmp(reply.fields[0], "ok");
     if (!ok && !strcmp(reply.fields[1], OTHER_PROGRAM)) {
         message_free(&reply);
@@ -126,6 +135,20 @@ int client_reload(int fd, const struct session_options *o)
     int rc = client_request(fd, &req);
     message_free(&req);
     return rc;
+}
+
+int client_request_quietly(int fd, struct message *req, char **text)
+{
+    struct message reply;
+    int got = exchange(fd, req, &reply);
+    if (got < 0) {
+        *text = xstrdup(got == CLIENT_GONE ? "the first process exited before it answered" : last_error());
+        return 1;
+    }
+    bool ok = !strcmp(reply.fields[0], "ok");
+    *text = ok ? xstrdup(reply.fields[1]) : xasprintf("hotld: error: reload failed: %s", reply.fields[1]);
+    message_free(&reply);
+    return ok ? 0 : 1;
 }
 
 int client_status(const char *path, bool vars)

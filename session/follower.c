@@ -12,10 +12,15 @@
  * process as "ask" QUESTION CHOICES; the answer comes back as "answer" L.
  * The socket also answers questions about this process (hotld --pid N
  * --print, --call, --repl, --status), as the first process's does.
+ * gdb's 'hotld reload' in a process it follows asks the first process
+ * for the reload, as a second terminal would, and this process follows
+ * it like any other.
  * Each process applies the reload to its own state: its own values are
  * kept, migrated or reset as they are. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +35,8 @@
 static int listen_fd = -1;
 static int leader_fd = -1;      /* the first process's, during a reload */
 static uid_t leader_uid;        /* the first process's user, kept at fork */
+static atomic_uint followed;    /* reloads this process took part in */
+static atomic_bool asking;      /* a debugger's reload is being asked for */
 
 static void send_fields(int fd, const char *a, const char *b)
 {
@@ -99,15 +106,65 @@ static void follow(int fd, const struct message *m)
     if (rc == 0)
         rc = fail("this process found nothing to reload: its inputs or state differ from the first process's");
     send_fields(fd, rc < 0 ? "error" : "done", rc < 0 ? last_error() : report);
+    atomic_fetch_add(&followed, 1);
     xfree(report);
     xfree(opts.inputs);
     xfree(opts.libdirs);
+}
+
+/* 'hotld reload' in gdb, in this process: the first process is asked,
+ * with the program's own inputs, from a thread of its own (the follower
+ * thread must be free to take the prepare). A reload this process took
+ * part in has told the helper it is over (finish, in reloads.c); one that
+ * never reached it (an error, nothing changed) tells it here. */
+static void *ask_for_debugger(void *arg)
+{
+    (void)arg;
+    struct program *pg = &the_session.program;
+    struct message req = {0};
+    pthread_mutex_lock(&pg->lock);
+    struct session_options o = {.link = *pg->live->opts, .argc = the_session.nargs, .argv = the_session.args};
+    o.link.inputs = pg->current_inputs;
+    o.link.ninputs = pg->ncurrent_inputs;
+    reload_request_encode(&req, &o);
+    pthread_mutex_unlock(&pg->lock);
+    unsigned before = atomic_load(&followed);
+    int fd = control_connect_quietly(session_socket_path());
+    char *text = NULL;
+    int rc = fd < 0 ? (text = xstrdup("hotld: error: the first process does not answer"), 1)
+                    : client_request_quietly(fd, &req, &text);
+    message_free(&req);
+    if (atomic_load(&followed) == before) {
+        pthread_mutex_lock(&pg->lock);
+        xfree(pg->last_report);
+        pg->last_report = text;
+        text = NULL;
+        pthread_mutex_unlock(&pg->lock);
+        hotld_reload_done(rc == 0 ? 0 : -1);
+    }
+    xfree(text);
+    atomic_store(&asking, false);
+    return NULL;
+}
+
+/* The debugger's flag is looked at between connections, as the first
+ * process's control thread does. */
+static void look_at_debugger(void)
+{
+    if (!the_session.gdb_reload || atomic_exchange(&asking, true))
+        return;
+    the_session.gdb_reload = 0;
+    start_thread(ask_for_debugger, NULL);
 }
 
 static void *follower_thread(void *arg)
 {
     (void)arg;
     for (;;) {
+        struct pollfd pfd = {listen_fd, POLLIN, 0};
+        look_at_debugger();
+        if (poll(&pfd, 1, 100) <= 0)
+            continue;
         int fd = control_accept_from(listen_fd, leader_uid);
         if (fd < 0)
             continue;

@@ -61,6 +61,10 @@ int session_main(struct session_options *o);
 /* Say why a session at path did not answer: it exited, or it refused. */
 void client_say_gone(const char *path);
 int client_reload(int fd, const struct session_options *o);
+/* A request (a reload's) from a process of the program itself: nothing
+ * printed (but a question, to this process's terminal); *text is the
+ * report, or the error line (malloc'd); 0 if it was done. */
+int client_request_quietly(int fd, struct message *req, char **text);
 int client_status(const char *path, bool vars);
 
 /* server.c: serve the control socket at path from a thread of hotld's;
@@ -115,6 +119,8 @@ void define_host_symbols(struct program *pg);
 struct strbuf;
 void children_init(void);
 void children_reloading(bool on); /* around a reload, in its thread */
+/* reloads.c: called after every reload attempt (gdb's helper stops there) */
+void hotld_reload_done(int rc);
 /* Around an exec by the program (execs.c): wait for a reload under way
  * in this process and keep new ones out, and drop the signals a stop
  * left pending; true if the program's lock is now held, to be given back

@@ -145,6 +145,38 @@ helper_session() { # TAG CC
     cd "$TMP"
 }
 
+# 'hotld reload' in a worker that gdb follows (set follow-fork-mode
+# child): the first process, which gdb left, applies the reload, and both
+# processes run the new code: the worker stops at the breakpoint in it,
+# and the first process prints its result.
+follow_child_session() { # TAG CC
+    local tag=$1 cc=$2
+    enter_build "$tag-fork" "$tag/fork-build" "$cc" -O0 forkloop.c scale.c || return
+    ( timeout 60 gdb -nx -batch -iex "add-auto-load-safe-path $(dirname "$HOTLD")" \
+        -ex 'set breakpoint pending on' -ex 'handle SIG40 nostop noprint pass' \
+        -ex 'set follow-fork-mode child' -ex 'break scale.c:6' \
+        -ex "run --session fork-${tag//\//-}-$$ forkloop.o scale.o < input" \
+        -ex "shell sed -i 's/v \\* by;/v * by * 100;/' scale.c && $cc -g -O0 -c scale.c" \
+        -ex 'hotld reload' -ex finish -ex 'hotld status' -ex 'delete' -ex continue \
+        --args "$HOTLD" >out.txt 2>&1 ) &
+    local gdbpid=$!
+    exec {fd}>input
+    trap '' PIPE
+    echo a >&$fd
+    for _ in $(seq 150); do grep -q 'worker scaled 2' out.txt && break; sleep 0.1; done
+    sleep 1
+    echo b >&$fd
+    sleep 0.5
+    exec {fd}>&-
+    wait $gdbpid
+    has "$tag/fork-reload" "^hotld: reloaded scale.o" out.txt
+    has "$tag/fork-worker-new-code" '^Value returned is \$[0-9]+ = 400' out.txt
+    has "$tag/fork-worker-status" "^  .*/scale.o +version 1 +code at" out.txt
+    has "$tag/fork-first-process-new-code" "^first process scaled 10000" out.txt
+    if grep -q Traceback out.txt; then not_ok "$tag/fork-no-traceback" "$(grep -A3 Traceback out.txt | tr '\n' '|')"; else ok "$tag/fork-no-traceback"; fi
+    cd "$TMP"
+}
+
 # An edit undone and done again: the third reload brings back the image
 # of the first (reload/reuse.c). The breakpoint must be in that image once,
 # at the edited line, and the code it stops in must be the edited code.
@@ -322,6 +354,7 @@ stripped_session
 for cc in gcc clang; do
     old_frame_session "gdb/$cc" "$cc"
     helper_session "gdb/$cc" "$cc"
+    follow_child_session "gdb/$cc" "$cc"
     if [ "$WATCHPOINT" = 'Hardware watchpoint' ]; then watch_session "gdb/$cc" "$cc"; else
         kept_address_session "gdb/$cc" "$cc"; fi
     reuse_session "gdb/$cc" "$cc"
