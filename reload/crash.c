@@ -438,7 +438,7 @@ static void recover(const struct crash *c, const char *outcome)
     report(c, outcome);
     clear_error();
     pointers_program_frames_above((uintptr_t)__builtin_frame_address(0)); /* this thread's */
-    int rc = reload_rollback(program, &summary);
+    int rc = program->roll_back ? program->roll_back(program, &summary) : reload_rollback(program, &summary);
     pointers_program_frames_above(0);
     pthread_mutex_unlock(&program->lock);
     if (rc >= 0) {

@@ -78,6 +78,10 @@ struct program {
      * the program as it was. Every process that runs the image must agree
      * (session/processes.c); NULL: commit. */
     int (*agree)(void);
+    /* A crash's rollback (crash.c), called with the lock held, and
+     * returning with it held: reload_rollback as every process of the
+     * program takes part (session/); NULL: this process's alone. */
+    int (*roll_back)(struct program *pg, char **report);
 };
 
 /* A C++ vtable as one version laid it out: objects that version made

@@ -112,6 +112,41 @@ static void follow(int fd, const struct message *m)
     xfree(opts.libdirs);
 }
 
+/* A rollback the first process asks for (a crash here or elsewhere). */
+static void follow_rollback(int fd)
+{
+    char *report = NULL;
+    clear_error();
+    leader_fd = fd;
+    int rc = session_follow_rollback(&report);
+    leader_fd = -1;
+    if (rc == 0)
+        rc = fail("this process found nothing to roll back: its state differs from the first process's");
+    send_fields(fd, rc < 0 ? "error" : "done", rc < 0 ? last_error() : report);
+    xfree(report);
+}
+
+/* pg->roll_back here, for a crash in this process: the first process
+ * rolls back every process, this one too. The lock is given up
+ * meanwhile: this process's part takes it. Should the first process be
+ * gone, this one rolls back alone, and says so. */
+static int roll_back_through_leader(struct program *pg, char **report)
+{
+    struct message req = {0};
+    message_add(&req, "rollback");
+    pthread_mutex_unlock(&pg->lock);
+    int fd = control_connect_quietly(session_socket_path());
+    int rc = fd < 0 ? -1 : client_request_quietly(fd, &req, report);
+    pthread_mutex_lock(&pg->lock);
+    message_free(&req);
+    if (rc == 0)
+        return 1;
+    if (fd >= 0)
+        return fail("%s", *report);
+    warn("the first process does not answer: this process (%d) rolls back alone", (int)getpid());
+    return reload_rollback(pg, report);
+}
+
 /* 'hotld reload' in gdb, in this process: the first process is asked,
  * with the program's own inputs, from a thread of its own (the follower
  * thread must be free to take the prepare). A reload this process took
@@ -176,6 +211,8 @@ static void *follower_thread(void *arg)
         clear_error();
         if (message_recv(fd, &m) == 0 && m.nfields >= 3 && !strcmp(m.fields[0], "prepare"))
             follow(fd, &m);
+        else if (m.nfields == 1 && !strcmp(m.fields[0], "rollback"))
+            follow_rollback(fd);
         else if (m.nfields > 0) /* a question about this process: --pid */
             handed_over = serve_message(fd, &m, false);
         message_free(&m);
@@ -208,6 +245,7 @@ int follower_start(void)
     atexit(remove_own_socket);
     poll_forget_jobs();
     the_session.program.agree = agree_with_leader;
+    the_session.program.roll_back = roll_back_through_leader;
     start_thread(follower_thread, NULL);
     return 0;
 }

@@ -7,7 +7,9 @@
  * waits until each is ready, with its own threads parked, or has failed.
  * Only if all are ready does each commit; otherwise each gives the reload
  * up, and the error names the process and its reason. A process that
- * exits meanwhile is no longer one to wait for. What cannot be made
+ * exits meanwhile is no longer one to wait for. A crash's rollback is
+ * such a reload too: each process puts back its own previous versions
+ * ("rollback" in place of "prepare" and the request). What cannot be made
  * atomic: a commit that fails after every process agreed (it has not
  * happened outside fault injection); the report then names the process
  * and says it runs the earlier code. */
@@ -37,6 +39,7 @@ struct follower {
 static struct {
     struct link_options *opts;  /* as applied here */
     bool remember;              /* its inputs become the program's */
+    bool rollback;              /* a crash's rollback */
     char (*ask)(void *ctx, const char *question, const char *choices); /* the user's */
     void *ask_ctx;
     struct strmap answers;      /* question -> the user's answer, + 1 */
@@ -61,10 +64,19 @@ void processes_begin(struct link_options *opts, bool remember)
 {
     this_reload.opts = opts;
     this_reload.remember = remember;
+    this_reload.rollback = false;
     this_reload.ask = opts->ask;
     this_reload.ask_ctx = opts->ask_ctx;
     opts->ask = remembered_ask;
     opts->ask_ctx = NULL;
+}
+
+void processes_begin_rollback(void)
+{
+    static struct link_options rollback; /* no inputs: each process has its own versions */
+    rollback.reload_timeout_ms = the_session.program.reload_timeout_ms;
+    processes_begin(&rollback, false);
+    this_reload.rollback = true;
 }
 
 static void send_word(int fd, const char *word)
@@ -90,10 +102,12 @@ static void ask_to_prepare(pid_t pid, bool listening, void *ctx)
                                      "descriptors?)" : "it could not listen on a control socket");
     } else {
         struct message m = {0};
-        message_add(&m, "prepare");
-        message_add(&m, this_reload.opts->only_changed ? "o:1" : "o:0");
-        message_add(&m, this_reload.remember ? "m:1" : "m:0");
-        reload_options_encode(&m, this_reload.opts);
+        message_add(&m, this_reload.rollback ? "rollback" : "prepare");
+        if (!this_reload.rollback) {
+            message_add(&m, this_reload.opts->only_changed ? "o:1" : "o:0");
+            message_add(&m, this_reload.remember ? "m:1" : "m:0");
+            reload_options_encode(&m, this_reload.opts);
+        }
         f.state = message_send(f.fd, &m) == 0 ? ASKED : children_runs_the_image(pid) ? FAILED : GONE;
         if (f.state == FAILED)
             f.said = xstrdup(last_error());
@@ -213,7 +227,7 @@ static int agree_all(void)
 {
     struct program *pg = &the_session.program;
     if (!this_reload.opts)
-        return 0; /* a rollback after a crash: of this process alone */
+        return 0; /* a rollback after a crash with no session: of this process alone */
     int timeout = this_reload.opts->reload_timeout_ms ? this_reload.opts->reload_timeout_ms : pg->reload_timeout_ms;
     if (children_unreached())
         return fail("%u processes forked from the program found no room in its table of processes, and "
@@ -246,6 +260,7 @@ static int agree_all(void)
 void processes_arm(void)
 {
     the_session.program.agree = agree_all;
+    the_session.program.roll_back = session_roll_back_all;
 }
 
 /* The end of a committed process's reload: its report, or its error. */
@@ -263,25 +278,29 @@ static void hear_outcome(struct follower *f)
 }
 
 /* What each process made of the reload, once all committed or gave up:
- * "hotld: reloaded in 3 processes: 4101 (this one), 4102, 4103". */
+ * "hotld: reloaded in 3 processes: 4101 (this one), 4102, 4103"; a
+ * rollback's report may be printed by another process (the one that
+ * crashed): "hotld: rolled back in 3 processes: 4101 (the first), ...". */
 static void tell(char **report)
 {
     struct strbuf line = {0}, trouble = {0};
     size_t reached = 1;
-    sb_printf(&line, "%d (this one)", (int)getpid());
+    sb_printf(&line, "%d (%s)", (int)getpid(), this_reload.rollback ? "the first" : "this one");
     for (size_t i = 0; i < this_reload.n; i++) {
         struct follower *f = &this_reload.f[i];
         if (f->state != COMMITTED)
             continue;
         hear_outcome(f);
         if (f->state == FAILED)
-            sb_printf(&trouble, "\nhotld: warning: process %d failed to commit the reload every process had "
-                                "prepared, and runs the earlier code: %s", (int)f->pid, f->said);
+            sb_printf(&trouble, "\nhotld: warning: process %d failed to commit the %s every process had "
+                                "prepared, and runs the code it ran before: %s", (int)f->pid,
+                      this_reload.rollback ? "rollback" : "reload", f->said);
         else if (f->state != GONE)
             sb_printf(&line, ", %d", (int)f->pid), reached++;
     }
     if (*report && (reached > 1 || trouble.s)) {
-        char *all = xasprintf("%s\nhotld: reloaded in %zu process%s: %s%s", *report, reached,
+        char *all = xasprintf("%s\nhotld: %s in %zu process%s: %s%s", *report,
+                              this_reload.rollback ? "rolled back" : "reloaded", reached,
                               reached == 1 ? "" : "es", line.s, trouble.s ? trouble.s : "");
         xfree(*report);
         *report = all;

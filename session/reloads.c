@@ -174,6 +174,23 @@ static int follow_reload(struct link_options *opts, bool remember, char **report
     return finish(rc, report);
 }
 
+int session_roll_back_all(struct program *pg, char **report)
+{
+    children_reloading(true);
+    processes_begin_rollback();
+    int rc = reload_rollback(pg, report);
+    processes_end(rc > 0 ? report : NULL);
+    children_reloading(false);
+    return rc;
+}
+
+int session_follow_rollback(char **report)
+{
+    pthread_mutex_lock(&the_session.program.lock);
+    children_reloading(true);
+    return finish(reload_rollback(&the_session.program, report), report);
+}
+
 static int apply_job(void *opts, char **report)
 {
     return apply_reload(opts, report);

@@ -298,6 +298,23 @@ static bool start_question(int fd, struct message *m)
     return true;
 }
 
+/* A process forked from the program crashed in the code of the last
+ * reload, with --rollback: every process rolls back, as from a crash
+ * here. */
+static void roll_back_for_follower(int fd)
+{
+    struct program *pg = &the_session.program;
+    char *report = NULL;
+    int busy = busy_begin("rolling back the last reload, for a crash in a forked process");
+    pthread_mutex_lock(&pg->lock);
+    clear_error();
+    int rc = session_roll_back_all(pg, &report);
+    pthread_mutex_unlock(&pg->lock);
+    busy_end(busy);
+    answer(fd, rc > 0, rc > 0 ? report : rc == 0 ? "nothing to roll back" : last_error());
+    xfree(report);
+}
+
 /* Returns true if fd went to a thread that answers it. A process forked
  * from the program (follower.c) answers questions about itself, and
  * takes reloads only through the first process. */
@@ -321,6 +338,8 @@ bool serve_message(int fd, struct message *m, bool first_process)
                           "without --pid");
     } else if (!strcmp(m->fields[0], "reload") && !same_program(m)) {
         answer(fd, false, OTHER_PROGRAM);
+    } else if (!strcmp(m->fields[0], "rollback") && first_process) {
+        roll_back_for_follower(fd);
     } else if (!strcmp(m->fields[0], "reload")) {
         struct link_options opts = {.ask = ask_client, .ask_ctx = &fd, .open_file = open_for_client,
                                     .open_ctx = &fd};

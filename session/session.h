@@ -102,6 +102,11 @@ int reload_request_decode(const struct message *m, struct link_options *o);
 int session_reload(struct link_options *opts, char **report);
 /* A follower's part of the first process's reload (follower.c). */
 int session_follow(struct link_options *opts, bool remember, char **report);
+/* A crash's rollback in every process, from the first (pg->roll_back
+ * there, and a follower's request); with the lock held. */
+int session_roll_back_all(struct program *pg, char **report);
+/* A follower's part of it. */
+int session_follow_rollback(char **report);
 /* Remember the inputs the program is now linked from. */
 void remember_inputs(const struct link_options *o);
 
@@ -145,6 +150,9 @@ int follower_start(void);
  * or none does */
 void processes_arm(void);
 void processes_begin(struct link_options *opts, bool remember);
+/* The same for a crash's rollback: every process puts back its own
+ * previous versions. */
+void processes_begin_rollback(void);
 void processes_end(char **report); /* report NULL: the reload failed */
 void processes_status(struct strbuf *sb);
 /* request.c: the link options of a reload as request fields */

@@ -11,6 +11,9 @@
 #   - A worker with a thread that blocks every signal and runs loaded
 #     code (it cannot be parked) refuses the reload: no process changes,
 #     and the error names that worker. Once it stops, reloads go on.
+#   - With --rollback, a version that crashes in one worker is rolled back
+#     in every process, all or none: each runs the version before, and the
+#     rollback's report names them all. The next reload reaches them all.
 # gcc -O2 under the ASan build: work()'s first instruction is longer than
 # the 5 bytes a redirect writes (no instruction starts inside them).
 # Expected values are C's: work() returns VER, worker I's total starts at
@@ -129,6 +132,35 @@ test_processes() {
     session_stop
 }
 
+test_rollback() {
+    local i
+    QT=none
+    build main.o processes/main.c -g -pthread
+    for i in 1 2 4; do build "work$i.o" processes/work.c -g -DVER=$i; done
+    builds_ok || return
+    use work1.o work.o
+    session_start --session "$SNAME" --rollback main.o work.o -lpthread -- 2 || return
+    settle 2 || { not_ok "$P/workers-run" "the workers do not loop; $(session_state)"; return; }
+    local workers; workers=$(pids 2)
+    use work2.o work.o
+    reload
+    settle 2
+    check before-the-crash "2 2 2" "$(values 2)" "work() after the first reload"
+    use work4.o work.o
+    reload
+    wait_for "rolled back" "$S_ERR" 10
+    settle 2
+    local named=1
+    for i in $workers; do grep -q "rolled back.* in 3 processes: .*$i" "$S_ERR" || named=0; done
+    if [ "$(values 2)" = "2 2 2" ] && [ "$named" = 1 ]; then ok "$P/rolled-back-everywhere"
+    else not_ok "$P/rolled-back-everywhere" "values $(values 2) (expected 2 2 2); workers:$workers; $(tail -c 600 "$S_ERR" | tr '\n' '|')"; fi
+    use work1.o work.o
+    reload
+    settle 2
+    check reloads-after-rollback "1 1 1" "$(values 2)" "work() after the next reload"
+    session_stop
+}
+
 # A worker that became nobody (run as root only) takes part too: it
 # accepts its first process's connection, and gets the objects it may
 # not read opened by that process.
@@ -156,5 +188,6 @@ test_dropped() {
 test_two() { test_processes 2; }
 test_sixteen() { test_processes 16; }
 for_variants test_two gcc clang-O2 gcc-asan gcc-O2-asan
+RL_SCRIPT=processes-rollback for_variants test_rollback gcc clang
 RL_SCRIPT=processes16 for_variants test_sixteen gcc
 [ "$(id -u)" = 0 ] && RL_SCRIPT=processes-nobody for_variants test_dropped gcc gcc-asan
