@@ -227,16 +227,21 @@ static const char *const *system_dirs(size_t *n)
     return (const char *const *)dirs;
 }
 
+/* The system's directories are kept as real paths, and so is path
+ * looked at: libc's scripts name /lib/x86_64-linux-gnu/libm.so.6, which
+ * is /usr/lib/... on a merged /usr. */
 static bool in_system_dir(const char *path)
 {
     size_t n;
     const char *const *dirs = system_dirs(&n);
-    for (size_t i = 0; i < n; i++) {
+    char *real = realpath(path, NULL);
+    bool found = false;
+    for (size_t i = 0; real && i < n && !found; i++) {
         size_t len = strlen(dirs[i]);
-        if (!strncmp(path, dirs[i], len) && path[len] == '/')
-            return true;
+        found = !strncmp(real, dirs[i], len) && real[len] == '/';
     }
-    return false;
+    free(real);
+    return found;
 }
 
 /* The -L directories, then the compiler's own library path. */
