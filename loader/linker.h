@@ -22,6 +22,7 @@
  *   initfini.c     constructor and destructor lists, in ld's order
  *   binds.c        places whose variables live elsewhere (a reload's)
  *   functions.c    an object's functions as laid out
+ *   objdwarf.c     an object's DWARF, read once (dwarf/)
  *
  * The passes know nothing of reloads: a reload's link differs only by
  * the data and hooks its options carry (struct link_hooks).
@@ -158,6 +159,8 @@ struct object {
     struct func *funcs;         /* functions.c, computed on first use */
     size_t nfuncs;
     bool funcs_known;
+    struct debug_info *dwarf;   /* objdwarf.c, read on first use */
+    bool dwarf_known;
     Elf *elf;
     struct file_data file;      /* contents we own (empty for members) */
     struct section *secs;
@@ -512,6 +515,14 @@ bool bind_delta_at(const struct section *sec, int64_t off, int64_t *delta);
  * through its section symbol; false if no bind covers what it reaches. */
 bool bind_delta_of_reloc(const struct section *from, const Elf64_Rela *r, const struct section *target,
                          int64_t *delta);
+
+/* objdwarf.c: its DWARF (dwarf/typeinfo.h), read on first use and kept
+ * while its bytes are; NULL without -g. Owned by the object. */
+struct debug_info;
+struct debug_info *object_dwarf(struct object *obj);
+void object_dwarf_free(struct object *obj);
+/* In a forked process: what it inherited is read again when asked for. */
+void link_forget_dwarf(struct link *ld);
 
 /* functions.c */
 const struct func *object_functions(struct object *obj, size_t *n);

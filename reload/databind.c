@@ -432,13 +432,6 @@ static enum fate judge_variable(struct bind_result *r, const struct types *t, co
     return f;
 }
 
-static struct debug_info *object_debug_info(const struct object *obj)
-{
-    size_t size;
-    const char *bytes = object_bytes(obj, &size);
-    return debug_info_open(bytes, size);
-}
-
 /* A C++ guard variable ("_ZGV" and its object's name past "_Z", which
  * clang -O2 may give a ".N" suffix) says
  * whether its object was constructed. When the object starts again (new,
@@ -472,11 +465,9 @@ static void guards_follow_objects(struct bind_result *r, struct var *ov, size_t 
 int databind_object(struct object *old, struct object *new, struct bind_result *r)
 {
     size_t nold, nnew;
-    struct types t = {NULL, NULL, old, new};
-    if ((t.old = object_debug_info(old)) && !(t.new = object_debug_info(new))) {
-        debug_info_close(t.old);
-        t.old = NULL;
-    }
+    struct types t = {object_dwarf(old), object_dwarf(new), old, new};
+    if (!t.new)
+        t.old = NULL; /* without the new types, the old ones decide nothing */
     struct var *ov = collect(old, t.old, &nold), *nv = collect(new, t.new, &nnew);
     qsort(nv, nnew, sizeof *nv, by_name); /* questions and reports in name order */
     uintptr_t *kept_at = xcalloc(nnew + 1, sizeof *kept_at);
@@ -500,8 +491,6 @@ int databind_object(struct object *old, struct object *new, struct bind_result *
         aborted = check_class_layouts(t.old, t.new, new, r) < 0;
     if (!aborted)
         guards_follow_objects(r, ov, nold, nv, nnew, kept_at, old_at, fate);
-    debug_info_close(t.old);
-    debug_info_close(t.new);
     if (aborted) {
         xfree(ov);
         xfree(nv);

@@ -94,6 +94,8 @@ static void after_fork_in_child(void)
     forking_slot = -1;
     pid_t self = getpid();
     this_process = self;
+    for (size_t g = 0; g < the_session.program.ngens; g++)
+        link_forget_dwarf(the_session.program.gens[g]);
     int listening = follower_start(); /* before the slot says it is there */
     int unset = 0;
     if (slot >= 0 && !atomic_compare_exchange_strong(&table->pid[slot], &unset, listening < 0 ? -self : self))
