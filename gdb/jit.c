@@ -5,8 +5,10 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+#include "procmaps.h"
 #include "util.h"
 
 /* The names, layout and protocol are GDB's: it sets a breakpoint on
@@ -97,6 +99,19 @@ void jit_entry_free(struct jit_code_entry *e)
 void jit_image_awaited(void)
 {
     atomic_store(&image_awaited, true);
+}
+
+bool jit_image_is_awaited(void)
+{
+    return atomic_load(&image_awaited);
+}
+
+/* Only read(): a crash handler may ask. */
+bool jit_debugger_attached(void)
+{
+    char status[2048];
+    const char *at = proc_read("/proc/self/status", status, sizeof status) ? strstr(status, "\nTracerPid:") : NULL;
+    return at && atoi(at + 11) != 0;
 }
 
 /* Only nanosleep: this runs in a signal handler. */

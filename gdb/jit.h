@@ -4,6 +4,7 @@
 #ifndef HOTLD_GDB_JIT_H
 #define HOTLD_GDB_JIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct jit_code_entry;
@@ -23,7 +24,10 @@ void jit_entry_free(struct jit_code_entry *entry);
  * die of a signal waits for it, at most ms milliseconds, so that its core
  * file has it for a debugger to read. */
 void jit_image_awaited(void);
+bool jit_image_is_awaited(void);
 void jit_wait_for_image(unsigned ms);
+/* Is a debugger attached to this process now (TracerPid)? */
+bool jit_debugger_attached(void);
 
 /* The image an entry publishes, and its size. */
 const void *jit_entry_image(const struct jit_code_entry *entry, size_t *size);

@@ -330,6 +330,7 @@ struct link {
     bool low;                   /* image must sit below 2 GiB */
     void *debug_image;          /* what a debugger reads of this generation */
     void *debug_entry;          /* (gdb/elfimage.c, gdb/jit.c; session-owned) */
+    bool debug_stale;           /* its image is to be made again (reload/debugswap.c) */
     struct strmap seen;         /* reload: input keys met, unchanged or not */
     struct object **superseded; /* reload: live objects it replaces or drops */
     size_t nsuperseded, capsuperseded;

@@ -276,7 +276,7 @@ int commit(struct program *pg, struct plan *p)
     find_running_old_code(pg, p);
     retire_debug_images(p);
     int rc = restore_entries(p);
-    publish_debug_images(p);
+    publish_debug_images(pg, p);
     datasave_take(&p->save);
     copy_values(p->binds.copies, p->binds.ncopies);
     size_t ntps;

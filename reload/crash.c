@@ -385,6 +385,8 @@ static bool fault_in_library(const struct crash *c, char *why, size_t size)
  * after a report if reloaded code crashed. */
 static bool on_fatal(int sig, siginfo_t *si, void *context)
 {
+    if (program->debug_stale)
+        jit_image_awaited(); /* the session's thread makes them again */
     jit_wait_for_image(2000); /* a crash as the program starts: its core names its frames too */
     const char *heap = corrupt_heap(sig);
     if (heap) {

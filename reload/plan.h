@@ -133,7 +133,7 @@ int apply_redirects(struct plan *p);
 /* debugswap.c: what a debugger sees changes with the program. */
 void prepare_debug_images(struct program *pg, struct plan *p);
 void retire_debug_images(struct plan *p);
-void publish_debug_images(struct plan *p);
+void publish_debug_images(struct program *pg, struct plan *p);
 void rename_image_files(struct plan *p);
 void free_debug_swaps(struct plan *p);
 

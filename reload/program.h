@@ -82,6 +82,8 @@ struct program {
      * returning with it held: reload_rollback as every process of the
      * program takes part (session/); NULL: this process's alone. */
     int (*roll_back)(struct program *pg, char **report);
+    bool debug_stale;           /* a generation's debug image names
+                                   replaced objects as current (debugswap.c) */
 };
 
 /* A C++ vtable as one version laid it out: objects that version made
@@ -115,6 +117,10 @@ void program_rekey_names(struct program *pg, const struct object *obj);
  * table published (with the lock held) after the link and each reload */
 void self_names_init(void);
 void self_names_publish(const struct program *pg);
+
+/* debugswap.c: with the lock held, make again the debug images that went
+ * stale while no debugger was attached (pg->debug_stale). */
+void refresh_debug_images(struct program *pg);
 
 /* rollback.c: with the lock held, put the objects of the last reload
  * back to their previous versions; a reload report, or -1. */

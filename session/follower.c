@@ -198,6 +198,7 @@ static void *follower_thread(void *arg)
     for (;;) {
         struct pollfd pfd = {listen_fd, POLLIN, 0};
         look_at_debugger();
+        session_refresh_debug_images();
         if (poll(&pfd, 1, 100) <= 0)
             continue;
         int fd = control_accept_from(listen_fd, leader_uid);

@@ -391,6 +391,16 @@ static void reload_for_debugger(void)
     xfree(report); /* the helper reads pg->last_report */
 }
 
+void session_refresh_debug_images(void)
+{
+    struct program *pg = &the_session.program;
+    if (!pg->debug_stale || !(jit_image_is_awaited() || jit_debugger_attached()))
+        return;
+    pthread_mutex_lock(&pg->lock);
+    refresh_debug_images(pg);
+    pthread_mutex_unlock(&pg->lock);
+}
+
 static void *control_thread(void *arg)
 {
     int listen_fd = (int)(intptr_t)arg;
@@ -406,6 +416,7 @@ static void *control_thread(void *arg)
         struct pollfd pfd = {listen_fd, POLLIN, 0};
         if (the_session.gdb_reload)
             reload_for_debugger();
+        session_refresh_debug_images();
         watch_calls();
         if (poll(&pfd, 1, 100) <= 0)
             continue; /* a tenth of a second: the debugger's requests, calls */

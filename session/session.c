@@ -51,7 +51,7 @@ static int run_server(struct session_options *o, const char *path)
     program_record_vtables(pg, ld);
     world_init();
     jit_image_awaited(); /* made here or by the control thread */
-    if (!(path && start_control(path)) || being_traced())
+    if (!(path && start_control(path)) || jit_debugger_attached()) /* it needs the image before main */
         publish_debug_image(ld); /* before any of the program runs */
     if (o->watch)
         watch_start(&o->link, o->log, o->build);

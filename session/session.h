@@ -76,6 +76,10 @@ const char *session_socket_path(void); /* NULL: none */
 struct message;
 bool serve_message(int fd, struct message *m, bool first_process);
 void session_forget_control(void);      /* in a child: not its socket */
+/* Debug images that went stale while no debugger was attached, made
+ * again once one is, or a crash awaits them; from the session's threads,
+ * which look every tenth of a second. */
+void session_refresh_debug_images(void);
 
 /* busy.c: what the session is doing that a command may wait behind; the
  * command's side says so after a second without an answer. */
@@ -172,8 +176,6 @@ void restart_with_tls_room(const struct session_options *o);
 #define RUNTIME_RESTARTED "HOTLD_RUNTIME_RESTARTED"
 void restart_with_runtime(char **argv);
 void runtime_preloaded(void);
-/* Is a debugger attached now? (It then needs the image before main.) */
-bool being_traced(void);
 
 /* thread.c: start one of hotld's own threads: it takes none of the
  * program's signals and is never parked by a reload. */

@@ -97,16 +97,4 @@ void runtime_preloaded(void)
     unsetenv(RUNTIME_RESTARTED);
 }
 
-/* Is a debugger attached now? (It then needs the image before main.) */
-bool being_traced(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[128];
-    bool traced = false;
-    while (f && fgets(line, sizeof line, f))
-        if (!strncmp(line, "TracerPid:", 10))
-            traced = atoi(line + 10) != 0;
-    if (f)
-        fclose(f);
-    return traced;
-}
+

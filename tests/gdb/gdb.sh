@@ -83,6 +83,24 @@ reload_session() { # TAG CC OPT
     cd "$TMP"
 }
 
+# With gdb (GDBPID) running the program on 'input': one line, then, once
+# PATTERN is in the debugger's output ('hotld reload' continued the
+# program, which waits for input while the session reloads), another;
+# then wait for the debugger. gdb's own output is buffered: the
+# program's (line-buffered) output tells where it is.
+feed_around_reload() { # GDBPID PATTERN
+    local gdbpid=$1 pattern=$2 fd
+    exec {fd}>input
+    trap '' PIPE
+    echo a >&$fd
+    for _ in $(seq 150); do grep -q "$pattern" out.txt && break; sleep 0.1; done
+    sleep 1
+    echo b >&$fd
+    sleep 0.5
+    exec {fd}>&-
+    wait "$gdbpid"
+}
+
 # The gdb helper (gdb/hotld-gdb.py, auto-loaded from beside build/hotld):
 # status, where, then a reload made from inside gdb ('hotld reload'),
 # history and vars; and a message, not a traceback, when the program is
@@ -90,8 +108,6 @@ reload_session() { # TAG CC OPT
 helper_session() { # TAG CC
     local tag=$1 cc=$2
     enter_build "$tag-helper" "$tag/helper-build" "$cc" -O0 loop.c scale.c || return
-    # gdb's own output is buffered: the program's (line-buffered) output
-    # tells the test where it is
     ( timeout 60 gdb -nx -batch -iex "add-auto-load-safe-path $(dirname "$HOTLD")" \
         -ex 'set breakpoint pending on' -ex 'hotld status' -ex 'break scale.c:6' \
         -ex "run --session helper-${tag//\//-}-$$ loop.o scale.o < input" \
@@ -101,18 +117,7 @@ helper_session() { # TAG CC
         -ex 'hotld vars' -ex 'print &calls' -ex 'print calls' -ex 'print &runs' -ex 'print runs' -ex 'hotld vars nomatch' -ex 'hotld status' \
         -ex 'delete' -ex continue \
         --args "$HOTLD" >out.txt 2>&1 ) &
-    local gdbpid=$!
-    exec {fd}>input
-    trap '' PIPE
-    echo a >&$fd
-    # 'hotld reload' continues the program, which prints "scaled 2" and
-    # waits for input while the session reloads
-    for _ in $(seq 150); do grep -q 'scaled 2' out.txt && break; sleep 0.1; done
-    sleep 1
-    echo b >&$fd
-    sleep 0.5
-    exec {fd}>&-
-    wait $gdbpid
+    feed_around_reload $! 'scaled 2'
     has "$tag/helper-not-running" "^hotld: the program is not running" out.txt
     has "$tag/helper-status" "^  .*/loop.o +version 0 +code at 0x[0-9a-f]+" out.txt
     has "$tag/helper-where" "^0x[0-9a-f]+: .*/scale.o, version 0, section \.text\+0x[0-9a-f]+" out.txt
@@ -159,16 +164,7 @@ follow_child_session() { # TAG CC
         -ex "shell sed -i 's/v \\* by;/v * by * 100;/' scale.c && $cc -g -O0 -c scale.c" \
         -ex 'hotld reload' -ex finish -ex 'hotld status' -ex 'delete' -ex continue \
         --args "$HOTLD" >out.txt 2>&1 ) &
-    local gdbpid=$!
-    exec {fd}>input
-    trap '' PIPE
-    echo a >&$fd
-    for _ in $(seq 150); do grep -q 'worker scaled 2' out.txt && break; sleep 0.1; done
-    sleep 1
-    echo b >&$fd
-    sleep 0.5
-    exec {fd}>&-
-    wait $gdbpid
+    feed_around_reload $! 'worker scaled 2'
     has "$tag/fork-reload" "^hotld: reloaded scale.o" out.txt
     has "$tag/fork-worker-new-code" '^Value returned is \$[0-9]+ = 400' out.txt
     has "$tag/fork-worker-status" "^  .*/scale.o +version 1 +code at" out.txt
@@ -294,26 +290,54 @@ kept_address_session() { # TAG CC
     cd "$TMP"
 }
 
-# gdb -p to a session that is already running: the code loaded before gdb
-# came is there, by name and line.
-attach_session() { # TAG CC
-    local tag=$1 cc=$2 fd
-    enter_build "$tag-attach" "$tag/attach-build" "$cc" -O0 loop.c scale.c || return
-    "$HOTLD" --session "attach-${tag//\//-}-$$" loop.o scale.o <input >prog.txt 2>&1 &
+# Run loop.o scale.o as session NAME; once it is ready, run the shell
+# command BEFORE, then attach gdb -p with the -ex arguments given (the
+# first sets breakpoint 1), and send the program one line once it is set.
+attached_run() { # NAME BEFORE GDB-ARGS...
+    local session=$1 before=$2 fd
+    shift 2
+    "$HOTLD" --session "$session" loop.o scale.o <input >prog.txt 2>&1 &
     local pid=$!
     exec {fd}>input
     trap '' PIPE
     wait_line ready prog.txt
-    ( timeout 60 "${GDB[@]}" -ex 'break scale.c:6' -ex continue -ex bt -ex 'print v' -ex detach \
-        -p "$pid" >out.txt 2>&1 ) &
+    eval "$before"
+    ( timeout 60 "${GDB[@]}" "$@" -ex detach -p "$pid" >out.txt 2>&1 ) &
     local gdbpid=$!
     wait_line 'Breakpoint 1 at' out.txt && sleep 0.5 && echo one >&$fd
     wait $gdbpid
     exec {fd}>&-
     wait $pid
+}
+
+# gdb -p to a session that is already running: the code loaded before gdb
+# came is there, by name and line.
+attach_session() { # TAG CC
+    local tag=$1 cc=$2
+    enter_build "$tag-attach" "$tag/attach-build" "$cc" -O0 loop.c scale.c || return
+    attached_run "attach-${tag//\//-}-$$" : -ex 'break scale.c:6' -ex continue -ex bt -ex 'print v'
     has "$tag/attach-breakpoint" 'hit Breakpoint 1, scale \(v=1, by=2\) at scale.c:6' out.txt
     has "$tag/attach-backtrace" '^#1 +0x[0-9a-f]+ in main \(\) at loop.c:14' out.txt
     has "$tag/attach-print" '^\$1 = 1' out.txt
+    cd "$TMP"
+}
+
+# A reload with no debugger attached leaves the first generation's debug
+# image to be made again later (reload/debugswap.c). gdb attached after
+# it finds one scale, the new one, at the breakpoint's line, and stops in
+# the new code; the old version is scale#0, as after a reload gdb saw.
+stale_attach_session() { # TAG CC
+    local tag=$1 cc=$2 session="stale-${1//\//-}-$$"
+    enter_build "$tag-stale" "$tag/stale-build" "$cc" -O0 loop.c scale.c || return
+    attached_run "$session" "sed -i 's/v \\* by;/v * by * 100;/' scale.c && $cc -g -O0 -c scale.c &&
+        \"\$HOTLD\" --session $session loop.o scale.o >reload.txt 2>&1" \
+        -ex 'break scale.c:6' -ex continue -ex 'info breakpoints' -ex finish -ex "print 'scale#0'"
+    has "$tag/stale-reloaded" "^hotld: reloaded scale.o" reload.txt
+    has "$tag/stale-breakpoint" 'hit Breakpoint 1, scale \(v=1, by=2\) at scale.c:6' out.txt
+    has "$tag/stale-new-code" '^Value returned is \$[0-9]+ = 200' out.txt
+    if grep -qE '^1\.2 ' out.txt; then not_ok "$tag/stale-one-location" "$(grep -A3 '^Num' out.txt | tr '\n' '|')"
+    else ok "$tag/stale-one-location"; fi
+    has "$tag/stale-old-renamed" '^\$[0-9]+ = \{int \(int, int\)\} 0x[0-9a-f]+ <scale#0>' out.txt
     cd "$TMP"
 }
 
@@ -359,6 +383,7 @@ for cc in gcc clang; do
         kept_address_session "gdb/$cc" "$cc"; fi
     reuse_session "gdb/$cc" "$cc"
     attach_session "gdb/$cc" "$cc"
+    stale_attach_session "gdb/$cc" "$cc"
     tls_session "gdb/$cc/tls" "$cc"
     for opt in -O0 -O2; do
         debug_session "gdb/$cc$opt" "$cc" "$opt"
