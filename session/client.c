@@ -143,10 +143,10 @@ int client_request_quietly(int fd, struct message *req, char **text)
     int got = exchange(fd, req, &reply);
     if (got < 0) {
         *text = xstrdup(got == CLIENT_GONE ? "the first process exited before it answered" : last_error());
-        return 1;
+        return got == CLIENT_GONE ? CLIENT_GONE : 1;
     }
     bool ok = !strcmp(reply.fields[0], "ok");
-    *text = ok ? xstrdup(reply.fields[1]) : xasprintf("hotld: error: reload failed: %s", reply.fields[1]);
+    *text = xstrdup(reply.fields[1]);
     message_free(&reply);
     return ok ? 0 : 1;
 }

@@ -94,13 +94,13 @@ static size_t count_args(va_list ap)
     return n;
 }
 
-/* argv[0..n]: arg, the n - 1 after it, and the NULL, taken from ap (which
- * then holds what follows: execle's environment). */
-static void take_args(char **argv, const char *arg, va_list ap, size_t n)
+/* argv[0..n]: arg, the n - 1 after it, and the NULL, taken from *ap
+ * (which then holds what follows: execle's environment). */
+static void take_args(char **argv, const char *arg, va_list *ap, size_t n)
 {
     argv[0] = (char *)arg;
     for (size_t i = 1; i <= n; i++)
-        argv[i] = va_arg(ap, char *);
+        argv[i] = va_arg(*ap, char *);
 }
 
 /* Run body with argv made of arg and the variadic arguments after it, on
@@ -113,7 +113,7 @@ static void take_args(char **argv, const char *arg, va_list ap, size_t n)
         size_t n = count_args(count);                                                              \
         va_end(count);                                                                             \
         char *argv[n + 1];                                                                         \
-        take_args(argv, arg, ap, n);                                                               \
+        take_args(argv, arg, &ap, n);                                                              \
         body;                                                                                      \
     } while (0)
 

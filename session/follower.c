@@ -136,13 +136,19 @@ static int roll_back_through_leader(struct program *pg, char **report)
     message_add(&req, "rollback");
     pthread_mutex_unlock(&pg->lock);
     int fd = control_connect_quietly(session_socket_path());
-    int rc = fd < 0 ? -1 : client_request_quietly(fd, &req, report);
+    int rc = fd < 0 ? CLIENT_GONE : client_request_quietly(fd, &req, report);
     pthread_mutex_lock(&pg->lock);
     message_free(&req);
     if (rc == 0)
         return 1;
-    if (fd >= 0)
-        return fail("%s", *report);
+    if (rc != CLIENT_GONE) {
+        fail("the first process could not roll back every process: %s", *report);
+        xfree(*report);
+        *report = NULL;
+        return -1;
+    }
+    xfree(*report);
+    *report = NULL;
     warn("the first process does not answer: this process (%d) rolls back alone", (int)getpid());
     return reload_rollback(pg, report);
 }
@@ -166,14 +172,15 @@ static void *ask_for_debugger(void *arg)
     unsigned before = atomic_load(&followed);
     int fd = control_connect_quietly(session_socket_path());
     char *text = NULL;
-    int rc = fd < 0 ? (text = xstrdup("hotld: error: the first process does not answer"), 1)
+    int rc = fd < 0 ? (text = xstrdup("the first process does not answer"), 1)
                     : client_request_quietly(fd, &req, &text);
     message_free(&req);
     if (atomic_load(&followed) == before) {
         pthread_mutex_lock(&pg->lock);
         xfree(pg->last_report);
-        pg->last_report = text;
-        text = NULL;
+        pg->last_report = rc == 0 ? text : xasprintf("hotld: error: reload failed: %s", text);
+        if (rc == 0)
+            text = NULL;
         pthread_mutex_unlock(&pg->lock);
         hotld_reload_done(rc == 0 ? 0 : -1);
     }

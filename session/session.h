@@ -63,7 +63,8 @@ void client_say_gone(const char *path);
 int client_reload(int fd, const struct session_options *o);
 /* A request (a reload's) from a process of the program itself: nothing
  * printed (but a question, to this process's terminal); *text is the
- * report, or the error line (malloc'd); 0 if it was done. */
+ * report, or why it failed (malloc'd); 0 if it was done, CLIENT_GONE if
+ * the session closed without an answer. */
 int client_request_quietly(int fd, struct message *req, char **text);
 int client_status(const char *path, bool vars);
 
