@@ -122,21 +122,46 @@ static void bind_undefined(struct link *ld, struct symbol *s)
         bind_to_dso(ld, s, true);
 }
 
-static bool is_cxx_runtime_symbol(const char *name)
+/* The libraries a language's compiler driver adds to every link, and the
+ * names by which its objects refer to them: g++ adds libstdc++ and libm,
+ * gfortran libgfortran, libm and libquadmath (`gcc -v` shows them). */
+static const struct runtime {
+    const char *prefixes[5];
+    const char *libs[4];
+} runtimes[] = {
+    {{"_Z", "__cxa_", "__gxx_personality", "__dynamic_cast"}, {"stdc++", "m"}},
+    {{"_gfortran_", "_gfortrani_"}, {"gfortran", "m", "quadmath"}},
+};
+
+static bool refers_to(const struct runtime *rt, const char *name)
 {
-    return !strncmp(name, "_Z", 2) || !strncmp(name, "__cxa_", 6) ||
-           !strncmp(name, "__gxx_personality", 17) || !strcmp(name, "__dynamic_cast");
+    for (const char *const *p = rt->prefixes; *p; p++)
+        if (!strncmp(name, *p, strlen(*p)))
+            return true;
+    return false;
 }
 
-/* C++ objects get libstdc++ and libm, as g++'s driver adds them, once
- * nothing else provides their runtime's symbols. */
-static int add_cxx_runtime(struct link *ld)
+static int add_libs(struct link *ld, const struct runtime *rt)
 {
-    for (size_t i = 0; i < ld->nundefs; i++) {
-        const struct symbol *s = ld->undefs[i];
-        if (s->kind == SYM_UNDEF && is_cxx_runtime_symbol(s->name) && !bind_to_program(ld, ld->undefs[i]))
-            return link_add_lib(ld, "stdc++") < 0 || link_add_lib(ld, "m") < 0 ? -1 : 0;
-    }
+    for (const char *const *lib = rt->libs; *lib; lib++)
+        if (link_add_lib(ld, *lib) < 0)
+            return -1;
+    return 0;
+}
+
+/* Objects of a language get its runtime, as its driver adds it, once
+ * nothing else provides the runtime's symbols. */
+static int add_language_runtimes(struct link *ld)
+{
+    for (size_t r = 0; r < ARRAY_SIZE(runtimes); r++)
+        for (size_t i = 0; i < ld->nundefs; i++) {
+            struct symbol *s = ld->undefs[i];
+            if (s->kind == SYM_UNDEF && refers_to(&runtimes[r], s->name) && !bind_to_program(ld, s)) {
+                if (add_libs(ld, &runtimes[r]) < 0)
+                    return -1;
+                break;
+            }
+        }
     return 0;
 }
 
@@ -159,7 +184,7 @@ static void yield_commons_to_libraries(struct link *ld)
 
 int link_resolve(struct link *ld)
 {
-    if (pull_archive_members(ld) < 0 || add_cxx_runtime(ld) < 0)
+    if (pull_archive_members(ld) < 0 || add_language_runtimes(ld) < 0)
         return -1;
     yield_commons_to_libraries(ld);
     struct symbol *missing = NULL;
