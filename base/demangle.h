@@ -8,7 +8,9 @@
 /* "_ZN3geo4areaEii" -> "geo::area(int, int)", malloc'd; NULL if symbol
  * is not a C++ name or no demangler is at hand. */
 char *demangle(const char *symbol);
-/* Does symbol demangle to name, whatever its parameters ("geo::area")? */
+/* Does symbol demangle to name, whatever its parameters ("geo::area"),
+ * its ABI tags, its return type and the namespaces before it ("area")?
+ * With parameters ("area(int, int)"), they must be those. */
 bool demangles_to(const char *symbol, const char *name);
 
 #endif

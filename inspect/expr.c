@@ -63,15 +63,40 @@ static bool is_name_start(char c)
     return isalpha((unsigned char)c) || c == '_' || c == '$';
 }
 
+/* Past a template's argument list at p ("<int, std::less<int>>"), or p
+ * itself if it has none there. The language has no '<' operator, so a
+ * name followed by one is a template's. */
+static const char *template_arguments(const char *p)
+{
+    if (*p != '<')
+        return p;
+    int depth = 0;
+    for (const char *q = p; *q; q++) {
+        depth += (*q == '<') - (*q == '>');
+        if (!depth)
+            return q + 1;
+    }
+    return p;
+}
+
+/* A name, qualified or not, with template arguments ("geo::area",
+ * "doubled<int>"). */
 static char *name(struct parser *ps)
 {
     skip_space(ps);
     const char *start = ps->p;
     if (!is_name_start(*ps->p))
         return error(ps, "expected a name"), NULL;
-    while (is_name_start(*ps->p) || isdigit((unsigned char)*ps->p) ||
-           (ps->p[0] == ':' && ps->p[1] == ':' && is_name_start(ps->p[2])))
-        ps->p += *ps->p == ':' ? 2 : 1;
+    for (;;) {
+        if (is_name_start(*ps->p) || isdigit((unsigned char)*ps->p))
+            ps->p++;
+        else if (ps->p[0] == ':' && ps->p[1] == ':' && is_name_start(ps->p[2]))
+            ps->p += 2;
+        else if (*ps->p == '<' && template_arguments(ps->p) != ps->p)
+            ps->p = template_arguments(ps->p);
+        else
+            break;
+    }
     return strndup(start, ps->p - start);
 }
 

@@ -167,6 +167,10 @@ cxx_checks() {
     answers=$(cd "$d" && for q in 'geo::area(3, 4)' 'geo::area(geo::unit)'; do
         env "${HOT_ENV[@]}" "$HOT" --call "$q" shapes.o -lstdc++ 2>&1; done | tr '\n' '|')
     check cxx-overload-by-arity "geo::area(3, 4) = 12|geo::area(geo::unit) = 1|" "$answers" "the overload that takes that many arguments"
+    answers=$(cd "$d" && for q in 'doubled<int>(21)' 'label(41)' 'counter()'; do
+        env "${HOT_ENV[@]}" "$HOT" --call "$q" shapes.o 2>&1; done | tr '\n' '|')
+    check cxx-template-tag-static "doubled<int>(21) = 42|label(41) = 42|counter() = 1|" "$answers" \
+        "a template's instance, an ABI-tagged name in an inline namespace, a function with a static"
     answers=$(cd "$d" && env "${HOT_ENV[@]}" "$HOT" --call 'geo::area(1, 2, 3)' shapes.o -lstdc++ 2>&1)
     check cxx-overload "hotld: error: 'geo::area' is ambiguous: shapes.o:_ZN3geo4areaEii, shapes.o:_ZN3geo4areaENS_3boxE (say which: OBJECT:NAME, or the symbol's own name)" \
         "${answers//$d\//}" "the error"
