@@ -235,6 +235,31 @@ static void collect_object(struct object_size *o)
         qsort(o->items, o->nitems, sizeof *o->items, by_size);
 }
 
+/* Does name end with the path suffix at (the same components)? */
+static bool ends_with_path(const char *name, const char *suffix)
+{
+    size_t n = strlen(name), k = strlen(suffix);
+    return n >= k && !strcmp(name + n - k, suffix) && (n == k || name[n - k - 1] == '/');
+}
+
+/* The fewest last components of o's label that no other object's ends
+ * with: a drawing's box has room for little, and CMake's objects all
+ * start "CMakeFiles/TARGET.dir/". */
+static const char *shortest_unique(const struct size_report *r, const struct object_size *o)
+{
+    const char *name = o->label, *at = name + strlen(name);
+    for (;;) {
+        while (at > name && at[-1] != '/')
+            at--;
+        bool shared = false;
+        for (size_t i = 0; i < r->nobjs && !shared; i++)
+            shared = &r->objs[i] != o && ends_with_path(r->objs[i].label, at);
+        if (!shared || at == name)
+            return at;
+        at--; /* one component more */
+    }
+}
+
 void sizes_collect(struct object *const *objs, size_t n, struct size_report *r)
 {
     *r = (struct size_report){xcalloc(n, sizeof *r->objs), 0, 0, objects_root(objs, n)};
@@ -247,6 +272,8 @@ void sizes_collect(struct object *const *objs, size_t n, struct size_report *r)
         collect_object(o);
         r->total += o->total;
     }
+    for (size_t i = 0; i < r->nobjs; i++)
+        r->objs[i].short_name = shortest_unique(r, &r->objs[i]);
     qsort(r->objs, r->nobjs, sizeof *r->objs, by_total);
 }
 

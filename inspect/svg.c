@@ -185,7 +185,7 @@ static void svg_object(struct strbuf *svg, const struct object_size *o, struct b
         return;
     sb_printf(svg, "<g>\n");
     svg_rect(svg, b.x, b.y, b.w, b.h, "fill=\"#eee\" stroke=\"#444\"");
-    svg_text(svg, o->label);
+    svg_text(svg, o->obj->name);
     sb_printf(svg, "\n%s bytes", commas(o->total, buf));
     for (int k = 0; k < NKINDS; k++)
         if (o->by_kind[k])
@@ -193,7 +193,7 @@ static void svg_object(struct strbuf *svg, const struct object_size *o, struct b
     svg_rect_end(svg);
     bool heading = b.h >= 3 * FONT && b.w >= 6 * CHAR_W;
     if (heading)
-        svg_label(svg, b.x + 3, b.y + FONT, b.w - 6, o->label, " font-weight=\"bold\"");
+        svg_label(svg, b.x + 3, b.y + FONT, b.w - 6, o->short_name, " font-weight=\"bold\"");
     struct box in = {b.x + 2, b.y + (heading ? FONT + 4 : 2), b.w - 4, b.h - (heading ? FONT + 6 : 4)};
     if (in.w >= 1 && in.h >= 1)
         svg_items(svg, o, in);

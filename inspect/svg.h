@@ -36,6 +36,8 @@ struct size_item {
 struct object_size {
     const struct object *obj;
     const char *label;          /* its name from the objects' shared directory */
+    const char *short_name;     /* its path's last components, as few as tell
+                                   it from the others ("vec.o", "b/util.o") */
     uint64_t total, by_kind[NKINDS];
     struct size_item *items;    /* largest first */
     size_t nitems, capitems;

@@ -71,7 +71,9 @@ static const char usage[] =
     "  --top N             with --sizes: the N largest\n"
     "  --refs SYMBOL       what references SYMBOL, and what it references\n"
     "  --svg FILE          with --sizes: a treemap; with --refs: a graph\n"
+    "                      (FILE -: on standard output), in place of the text\n"
     "  --dot FILE          with --refs: the graph for Graphviz\n"
+    "  --table             with --svg or --dot: the text as well\n"
     "  --json              JSON instead of text\n"
     "\n"
     "  -v, --verbose       report each link phase and its time, and in a reload's\n"
@@ -150,6 +152,8 @@ static bool query_option(int argc, char **argv, int *i, struct session_options *
         q->graph = "dot", o->graph_file = v;
     else if (!strcmp(a, "--json"))
         q->json = true;
+    else if ((command = false, !strcmp(a, "--table")))
+        q->table = true;
     else
         return false;
     if (command)
@@ -165,6 +169,8 @@ static int check_query(const struct session_options *o)
     if (q->graph && strcmp(c, "refs") && (strcmp(c, "sizes") || strcmp(q->graph, "svg")))
         return fprintf(stderr, "hotld: error: --%s goes with %s\n", q->graph,
                        !strcmp(q->graph, "svg") ? "--sizes or --refs" : "--refs"), -1;
+    if (q->table && !q->graph)
+        return fprintf(stderr, "hotld: error: --table goes with --svg or --dot\n"), -1;
     if (q->top == SIZE_MAX)
         return fprintf(stderr, "hotld: error: --top: a number above 0\n"), -1;
     if (q->top && strcmp(c, "sizes"))

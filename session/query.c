@@ -203,8 +203,11 @@ static struct link *load_files(const struct link_options *opts)
     return ld;
 }
 
+/* The drawing, to file ("-": standard output). */
 static int write_graph(const char *file, const struct strbuf *doc)
 {
+    if (!strcmp(file, "-"))
+        return fwrite(doc->s ? doc->s : "", 1, doc->len, stdout) == doc->len ? 0 : 1;
     FILE *f = fopen(file, "w");
     bool written = f && fwrite(doc->s ? doc->s : "", 1, doc->len, f) == doc->len;
     if (f && fclose(f) != 0)
@@ -271,7 +274,7 @@ int query_main(const struct query *asked, const char *graph_file, const char *so
     }
     if (rc < 0)
         fprintf(stderr, "hotld: error: %s\n", last_error());
-    else
+    else if (!graph_file || q.table)
         fputs(text.s ? text.s : "", stdout);
     if (rc == 0 && graph_file && write_graph(graph_file, &doc))
         rc = -1;

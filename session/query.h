@@ -22,7 +22,9 @@ struct query {
     const char *arg;            /* refs: the symbol; eval: the statement */
     bool json;
     size_t top;                 /* sizes: the N largest only */
-    const char *graph;          /* "svg" or "dot": a drawing as well */
+    const char *graph;          /* "svg" or "dot": a drawing, in place of
+                                   the text unless table */
+    bool table;                 /* --table: the text with the drawing */
     unsigned call_timeout_ms;   /* eval: a call's time limit; 0: none */
     const struct link_options *program; /* the command's files, if any: the
                                    session answers only if it loaded one */

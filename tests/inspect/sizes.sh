@@ -8,7 +8,11 @@
 #     and DOT; a static is named OBJECT:NAME; an unknown symbol is one
 #     error line;
 #   drawings: the treemap and the reference graph render in headless
-#     Chromium (tests/inspect/svg_renders.py).
+#     Chromium (tests/inspect/svg_renders.py); --svg writes only the
+#     drawing (--table: the text too; FILE -: on stdout); the treemap
+#     names objects by the fewest last path components that tell them
+#     apart (CMake's CMakeFiles/T.dir/a/util.o and .../b/util.o are
+#     a/util.o and b/util.o), with the full path in the tooltip.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 
@@ -43,6 +47,21 @@ sizes_checks() {
     expect_eq "$P/archive-members" "2" "$(grep -cE 'libengine\.a\((vec|rng)\.o\)' "$TMP/out")"
     hot --sizes --svg treemap.svg world.o game.o physics.o render.o libengine.a
     renders treemap "$W/treemap.svg" 20
+    expect_eq "$P/svg-only-the-drawing" "0" "$(wc -c <"$TMP/out")"
+    hot --sizes --svg - --table world.o main.o
+    if grep -qE '^world\.o  [0-9,]+ bytes' "$TMP/out" && grep -q '^<svg' "$TMP/out"; then ok "$P/svg-with-table"
+    else not_ok "$P/svg-with-table" "$(head -c 200 "$TMP/out")"; fi
+    local t=CMakeFiles/t.dir
+    mkdir -p "$W/$t/a" "$W/$t/b"
+    cp "$W/physics.o" "$W/$t/a/util.o" && cp "$W/render.o" "$W/$t/b/util.o"
+    hot --sizes --svg labels.svg "$t/a/util.o" "$t/b/util.o" game.o
+    local labels
+    labels=$(grep -oE 'font-weight="bold">[^<]+' "$W/labels.svg" | sed 's/.*>//' | grep -v ' in ' | sort | tr '\n' ' ')
+    if [ "$labels" = "a/util.o b/util.o game.o " ] && grep -q "<title>$W/$t/a/util.o" "$W/labels.svg"; then
+        ok "$P/treemap-short-labels"
+    else
+        not_ok "$P/treemap-short-labels" "labels [$labels]; titles $(grep -oE '<title>[^&]*util\.o' "$W/labels.svg" | head -n 2 | tr '\n' ' ')"
+    fi
 }
 
 refs_checks() {
