@@ -239,9 +239,106 @@ static void member_value(const struct format *f, const struct ctype_member *m, c
         sb_printf(out, is_signed ? "%lld" : "%llu", (long long)v);
 }
 
+/* ---- the C++ standard library's containers, as values ------------------
+ * As gdb's libstdc++ printers show them: a std::string as its text, a
+ * std::vector as its elements. They are known by libstdc++'s members
+ * (the DWARF names them without their namespace), found through the
+ * anonymous members that base classes are, and a container's _M_impl. */
+
+/* t's member called name, in t, its bases or its _M_impl; its offset from
+ * t's start. */
+static const struct ctype_member *member_named(const struct ctype *t, const char *name, uint64_t *offset,
+                                               int depth)
+{
+    if (!t || (t->kind != CT_STRUCT && t->kind != CT_UNION) || depth > MAX_NESTING)
+        return NULL;
+    for (size_t i = 0; i < t->nmembers; i++) {
+        const struct ctype_member *m = &t->members[i];
+        uint64_t inner = 0;
+        bool inside = !*m->name || !strcmp(m->name, "_M_impl");
+        const struct ctype_member *found = !strcmp(m->name, name) ? m
+                                           : inside ? member_named(m->type, name, &inner, depth + 1)
+                                                    : NULL;
+        if (found) {
+            *offset = m->offset + (found == m ? 0 : inner);
+            return found;
+        }
+    }
+    return NULL;
+}
+
+static bool pointer_at(const uint8_t *b, const struct ctype_member *m, uint64_t offset, uintptr_t *p)
+{
+    if (!m || m->type->kind != CT_POINTER || m->type->size != 8)
+        return false;
+    *p = (uintptr_t)scalar_unsigned(b + offset, 8);
+    return true;
+}
+
+/* libstdc++'s std::string: _M_dataplus._M_p, _M_string_length. */
+static bool std_string_value(const struct format *f, const struct ctype *t, const uint8_t *b, struct strbuf *out)
+{
+    uint64_t plus = 0, at = 0, len_at = 0;
+    const struct ctype_member *dataplus = member_named(t, "_M_dataplus", &plus, 0);
+    const struct ctype_member *length = member_named(t, "_M_string_length", &len_at, 0);
+    const struct ctype_member *text = dataplus ? member_named(dataplus->type, "_M_p", &at, 0) : NULL;
+    uint64_t text_at = plus + at;
+    uintptr_t p;
+    if (!length || length->type->size != 8 || !pointer_at(b, text, text_at, &p) ||
+        !is_char_type(text->type->target))
+        return false;
+    uint64_t len = scalar_unsigned(b + len_at, 8);
+    size_t shown = len < MAX_STRING ? (size_t)len : MAX_STRING;
+    char buf[MAX_STRING];
+    if (shown && !memory_read(p, buf, shown))
+        return false;
+    quoted(f, out, buf, shown);
+    if (shown < len && !f->json)
+        sb_printf(out, "...");
+    return true;
+}
+
+/* libstdc++'s std::vector: the elements from _M_start to _M_finish. */
+static bool std_vector_value(const struct format *f, const struct ctype *t, struct strbuf *out, const uint8_t *b,
+                             int depth)
+{
+    uint64_t s_at = 0, f_at = 0, e_at = 0;
+    uintptr_t start, finish, end;
+    const struct ctype_member *sm = member_named(t, "_M_start", &s_at, 0);
+    const struct ctype_member *fm = member_named(t, "_M_finish", &f_at, 0);
+    const struct ctype_member *em = member_named(t, "_M_end_of_storage", &e_at, 0);
+    const struct ctype *e = sm && sm->type->kind == CT_POINTER ? sm->type->target : NULL;
+    if (!e || !e->size || !pointer_at(b, sm, s_at, &start) || !pointer_at(b, fm, f_at, &finish) ||
+        !pointer_at(b, em, e_at, &end) || finish < start || end < finish)
+        return false;
+    uint64_t n = (finish - start) / e->size;
+    if (!f->json)
+        sb_printf(out, "std::vector of length %llu, capacity %llu = ", (unsigned long long)n,
+                  (unsigned long long)((end - start) / e->size));
+    sb_printf(out, f->json ? "[" : "{");
+    uint8_t *element = xmalloc(e->size);
+    for (uint64_t i = 0; i < n; i++) {
+        if (i == MAX_ELEMENTS) {
+            sb_printf(out, f->json ? ", null" : "...");
+            break;
+        }
+        sb_printf(out, "%s", i ? ", " : "");
+        uintptr_t at = start + i * e->size;
+        if (memory_read(at, element, e->size))
+            value_at(f, e, element, at, out, depth + 1);
+        else
+            sb_printf(out, f->json ? "null" : "<unreadable>");
+    }
+    xfree(element);
+    sb_printf(out, f->json ? "]" : "}");
+    return true;
+}
+
 static void struct_value(const struct format *f, const struct ctype *t, const uint8_t *b, uintptr_t addr,
                          struct strbuf *out, int depth)
 {
+    if (std_string_value(f, t, b, out) || std_vector_value(f, t, out, b, depth))
+        return;
     if (depth >= MAX_NESTING) {
         sb_printf(out, f->json ? "null" : "{...}");
         return;

@@ -171,6 +171,16 @@ cxx_checks() {
         env "${HOT_ENV[@]}" "$HOT" --call "$q" shapes.o 2>&1; done | tr '\n' '|')
     check cxx-template-tag-static "doubled<int>(21) = 42|label(41) = 42|counter() = 1|" "$answers" \
         "a template's instance, an ABI-tagged name in an inline namespace, a function with a static"
+    # g++ only: clang leaves std::string's definition to libstdc++'s debug info
+    if [ "$CC" = gcc ] && (cd "$d" && g++ -g -c "$RL_SRC/image/containers.cpp" -o containers.o) >>"$d/build.log" 2>&1; then
+        answers=$(cd "$d" && for q in greeting primes seven words; do
+            env "${HOT_ENV[@]}" "$HOT" --print "$q" containers.o 2>&1 | sed 's/ = ([^)]*) / = /'; done | tr '\n' '|')
+        check cxx-std-values 'greeting = "hello, world"|primes = std::vector of length 4, capacity 4 = {2, 3, 5, 7}|seven = {name = "seven", n = 7}|words = std::vector of length 2, capacity 2 = {"a", "bc"}|' \
+            "$answers" "std::string and std::vector as values"
+        answers=$(cd "$d" && env "${HOT_ENV[@]}" "$HOT" --json --print words containers.o 2>&1 |
+            python3 -c 'import json, sys; print(json.load(sys.stdin)["value"])' 2>&1)
+        check cxx-std-json "['a', 'bc']" "$answers" "--json's value of a vector of strings"
+    fi
     answers=$(cd "$d" && env "${HOT_ENV[@]}" "$HOT" --call 'geo::area(1, 2, 3)' shapes.o -lstdc++ 2>&1)
     check cxx-overload "hotld: error: 'geo::area' is ambiguous: shapes.o:_ZN3geo4areaEii, shapes.o:_ZN3geo4areaENS_3boxE (say which: OBJECT:NAME, or the symbol's own name)" \
         "${answers//$d\//}" "the error"
