@@ -267,27 +267,44 @@ static void guarded_call(ffi_cif *cif, uintptr_t fn, void *ret, void **values, s
     xfree(alt);
 }
 
+/* A struct or class the psABI returns in memory (larger than 16 bytes),
+ * whose layout libffi cannot describe (a union in it, as std::string
+ * has): the caller's buffer is passed as the hidden first argument, as
+ * the psABI passes it, and the function returns nothing libffi needs. */
+static bool returned_in_memory(const struct ctype *t)
+{
+    return (t->kind == CT_STRUCT || t->kind == CT_UNION) && t->size > 16;
+}
+
 int call_function(uintptr_t fn, const struct ctype *ft, const struct call_arg *args, size_t nargs, void *ret,
                   struct call_crash *crash)
 {
     struct ffi_types made = {0};
-    ffi_type **types = xcalloc(nargs + 1, sizeof *types);
-    void **values = xcalloc(nargs + 1, sizeof *values);
+    ffi_type **types = xcalloc(nargs + 2, sizeof *types);
+    void **values = xcalloc(nargs + 2, sizeof *values);
     ffi_type *rtype = ffi_type_of(&made, ft->target, 0);
+    size_t hidden = !rtype && returned_in_memory(ft->target);
+    void *buffer = ret;
     int rc = 0;
-    if (!rtype)
+    if (hidden) {
+        rtype = &ffi_type_void;
+        types[0] = &ffi_type_pointer;
+        values[0] = &buffer;
+    } else if (!rtype) {
         rc = fail("cannot take a return value of type %s", ft->target->name);
+    }
     for (size_t i = 0; rc == 0 && i < nargs; i++) {
-        types[i] = ffi_type_of(&made, args[i].type, 0);
-        values[i] = (void *)args[i].bytes;
-        if (!types[i])
+        types[hidden + i] = ffi_type_of(&made, args[i].type, 0);
+        values[hidden + i] = (void *)args[i].bytes;
+        if (!types[hidden + i])
             rc = fail("cannot pass argument %zu of type %s", i + 1, args[i].type->name);
     }
     ffi_cif cif;
     ffi_status st = FFI_OK;
+    unsigned nfixed = (unsigned)(ft->nparams + hidden), ntotal = (unsigned)(nargs + hidden);
     if (rc == 0)
-        st = ft->variadic ? ffi_prep_cif_var(&cif, FFI_DEFAULT_ABI, (unsigned)ft->nparams, (unsigned)nargs, rtype, types)
-                          : ffi_prep_cif(&cif, FFI_DEFAULT_ABI, (unsigned)nargs, rtype, types);
+        st = ft->variadic ? ffi_prep_cif_var(&cif, FFI_DEFAULT_ABI, nfixed, ntotal, rtype, types)
+                          : ffi_prep_cif(&cif, FFI_DEFAULT_ABI, ntotal, rtype, types);
     if (rc == 0 && st != FFI_OK)
         rc = fail("libffi cannot prepare a call of type %s", ft->name);
     if (rc == 0)

@@ -180,6 +180,10 @@ cxx_checks() {
         answers=$(cd "$d" && env "${HOT_ENV[@]}" "$HOT" --json --print words containers.o 2>&1 |
             python3 -c 'import json, sys; print(json.load(sys.stdin)["value"])' 2>&1)
         check cxx-std-json "['a', 'bc']" "$answers" "--json's value of a vector of strings"
+        answers=$(cd "$d" && for q in 'make_label(3)' 'first_primes(2)'; do
+            env "${HOT_ENV[@]}" "$HOT" --call "$q" containers.o 2>&1 | sed 's/ = ([^)]*) / = /'; done | tr '\n' '|')
+        check cxx-return-class 'make_label(3) = "label3"|first_primes(2) = std::vector of length 2, capacity 2 = {2, 3}|' \
+            "$answers" "a std::string and a std::vector returned by value"
     fi
     answers=$(cd "$d" && env "${HOT_ENV[@]}" "$HOT" --call 'geo::area(1, 2, 3)' shapes.o -lstdc++ 2>&1)
     check cxx-overload "hotld: error: 'geo::area' is ambiguous: shapes.o:_ZN3geo4areaEii, shapes.o:_ZN3geo4areaENS_3boxE (say which: OBJECT:NAME, or the symbol's own name)" \

@@ -11,3 +11,7 @@ struct named {
 };
 named seven = {"seven", 7};
 std::vector<std::string> words = {"a", "bc"};
+
+// Returned in memory (the psABI's hidden first argument): --call shows them.
+std::string make_label(int n) { return "label" + std::to_string(n); }
+std::vector<int> first_primes(int n) { return std::vector<int>(primes.begin(), primes.begin() + n); }
