@@ -964,6 +964,45 @@ static void add_names(struct object *obj, void *ctx)
     }
 }
 
+static bool calls_something(const struct node *n)
+{
+    if (!n)
+        return false;
+    for (size_t i = 0; i < n->nargs; i++)
+        if (calls_something(n->args[i]))
+            return true;
+    return n->kind == N_CALL || n->kind == N_ASSIGN || calls_something(n->a) || calls_something(n->b);
+}
+
+/* The members of t, those of its anonymous members as its own (C11). */
+static void add_members(const struct ctype *t, struct strbuf *out, int depth)
+{
+    for (size_t i = 0; t && depth < 8 && i < t->nmembers; i++) {
+        const struct ctype_member *m = &t->members[i];
+        if (*m->name)
+            sb_printf(out, "%s\n", m->name);
+        else
+            add_members(m->type, out, depth + 1);
+    }
+}
+
+void inspect_fields(const struct eval_target *t, const char *expression, struct strbuf *out)
+{
+    struct node *n = expr_parse(expression);
+    struct eval ev = {.t = t};
+    struct value v;
+    relock(&ev);
+    if (n && !calls_something(n) && eval(&ev, n, &v) == 0) {
+        const struct ctype *type = v.type->kind == CT_POINTER ? v.type->target : v.type;
+        if (type && (type->kind == CT_STRUCT || type->kind == CT_UNION))
+            add_members(type, out, 0);
+    }
+    unlock(&ev);
+    eval_free(&ev);
+    node_free(n);
+    clear_error();
+}
+
 void inspect_names(const struct eval_target *t, struct strbuf *out)
 {
     struct eval ev = {.t = t};

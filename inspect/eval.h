@@ -29,5 +29,9 @@ struct eval_target {
 int inspect_eval(const struct eval_target *t, const char *statement, bool json, struct strbuf *out);
 /* The names a statement may use, one per line, for completion. */
 void inspect_names(const struct eval_target *t, struct strbuf *out);
+/* The member names that may follow "EXPR." or "EXPR->", one per line,
+ * for completion: those of EXPR's struct or union, or the one it points
+ * to. EXPR is not evaluated if it calls a function or assigns. */
+void inspect_fields(const struct eval_target *t, const char *expression, struct strbuf *out);
 
 #endif

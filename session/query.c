@@ -42,7 +42,7 @@ void query_encode(const struct query *q, struct message *m)
 
 int query_decode(const struct message *m, struct query *q)
 {
-    static const char *const commands[] = {"sizes", "refs", "eval", "names"};
+    static const char *const commands[] = {"sizes", "refs", "eval", "names", "fields"};
     *q = (struct query){0};
     if (m->nfields < 2)
         return fail("query: no command");
@@ -70,7 +70,7 @@ int query_decode(const struct message *m, struct query *q)
         else
             return fail("query: unknown field '%c'", f[0]);
     }
-    if ((q->command[0] == 'r' || q->command[0] == 'e') && !q->arg)
+    if ((q->command[0] == 'r' || q->command[0] == 'e' || q->command[0] == 'f') && !q->arg)
         return fail("query: %s needs an argument", q->command);
     return 0;
 }
@@ -101,6 +101,10 @@ int query_answer(const struct query *q, const struct eval_target *t, struct strb
         return inspect_eval(t, q->arg, q->json, text);
     if (!strcmp(q->command, "names")) {
         inspect_names(t, text);
+        return 0;
+    }
+    if (!strcmp(q->command, "fields")) {
+        inspect_fields(t, q->arg, text);
         return 0;
     }
     if (t->lock)
@@ -220,7 +224,8 @@ static int write_graph(const char *file, const struct strbuf *doc)
 /* Values and calls need the program loaded; the REPL (no command) too. */
 static bool needs_image(const struct query *q)
 {
-    return !q->command || !strcmp(q->command, "eval") || !strcmp(q->command, "names");
+    return !q->command || !strcmp(q->command, "eval") || !strcmp(q->command, "names") ||
+           !strcmp(q->command, "fields");
 }
 
 /* With files, is the session at socket_path running them? A prompt asks

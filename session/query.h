@@ -18,7 +18,8 @@
 #include "strbuf.h"
 
 struct query {
-    const char *command;        /* "sizes", "refs", "eval" or "names" */
+    const char *command;        /* "sizes", "refs", "eval", "names" or
+                                   "fields" (a completion's members) */
     const char *arg;            /* refs: the symbol; eval: the statement */
     bool json;
     size_t top;                 /* sizes: the N largest only */

@@ -2,7 +2,10 @@
  * readline's line editing, a history kept in ~/.hotld_history, and tab
  * completion of the program's function and variable names. Each line is
  * one statement (print, call, set) or a command: sizes, refs SYMBOL,
- * help, quit. */
+ * help, quit. Completion offers the program's names, and after "EXPR."
+ * or "EXPR->" the members of EXPR's struct (asked of the image each time:
+ * a reload changes them). */
+#include <ctype.h>
 #include <readline/history.h>
 #include <readline/readline.h>
 #include <stdio.h>
@@ -23,15 +26,18 @@ static const char help[] =
 
 static char **names;            /* the completion candidates */
 static size_t nnames, capnames;
+static query_fn asker;          /* how the prompt asks, for completion:
+                                   each time, as reloads change the names */
+static void *asker_ctx;
 
-static void load_names(query_fn ask, void *ctx)
+/* The candidates the answer to q lists, one per line. */
+static void load_candidates(const struct query *q)
 {
-    struct query q = {.command = "names"};
     struct strbuf text = {0}, doc = {0};
     for (size_t i = 0; i < nnames; i++)
         xfree(names[i]);
     nnames = 0;
-    if (ask(ctx, &q, &text, &doc) == 0)
+    if (asker(asker_ctx, q, &text, &doc) == 0)
         for (char *line = text.s, *next; line && *line; line = next) {
             next = strchr(line, '\n');
             if (next)
@@ -57,11 +63,42 @@ static char *next_name(const char *text, int state)
     return NULL;
 }
 
+/* Before a member being completed ("players[0].po", "p->ne"): where the
+ * expression whose members these are starts, or -1 if the word at start
+ * follows no '.' or "->". It runs back over names, '.', "->", ':' and
+ * balanced brackets. */
+static int member_base(const char *line, int start, int *op)
+{
+    if (start >= 1 && line[start - 1] == '.')
+        *op = start - 1;
+    else if (start >= 2 && line[start - 2] == '-' && line[start - 1] == '>')
+        *op = start - 2;
+    else
+        return -1;
+    int i = *op, depth = 0;
+    while (i > 0) {
+        char c = line[i - 1];
+        if (c == ']')
+            depth++;
+        else if (c == '[' && depth)
+            depth--;
+        else if (!depth && !isalnum((unsigned char)c) && !strchr("_.:$", c) &&
+                 !(c == '>' && i >= 2 && line[i - 2] == '-') && !(c == '-' && line[i] == '>'))
+            break;
+        i--;
+    }
+    return i < *op ? i : -1;
+}
+
 static char **complete(const char *text, int start, int end)
 {
-    (void)start;
     (void)end;
     rl_attempted_completion_over = 1; /* names, not file names */
+    int op, base = member_base(rl_line_buffer, start, &op);
+    char *expression = base >= 0 ? strndup(rl_line_buffer + base, op - base) : NULL;
+    struct query q = {.command = expression ? "fields" : "names", .arg = expression};
+    load_candidates(&q);
+    free(expression);
     return rl_completion_matches(text, next_name);
 }
 
@@ -127,7 +164,7 @@ int repl_run(query_fn ask, void *ctx, unsigned call_timeout_ms)
     rl_basic_word_break_characters = " \t\n\"'()[],*&=-+.>";
     if (history)
         read_history(history);
-    load_names(ask, ctx);
+    asker = ask, asker_ctx = ctx;
     if (interactive)
         printf("hotld: type an expression to print it, a call to make it; help for more\n");
     char *line;
@@ -143,12 +180,9 @@ int repl_run(query_fn ask, void *ctx, unsigned call_timeout_ms)
             fputs(help, stdout);
         else if (*s)
             run_line(ask, ctx, s, call_timeout_ms);
-        bool called = strchr(s, '(') != NULL;
         if (*s)
             add_history(s);
         xfree(line);
-        if (called)
-            load_names(ask, ctx); /* a call may have reloaded the program */
     }
     if (history) {
         write_history(history);

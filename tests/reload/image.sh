@@ -119,12 +119,15 @@ repl_checks() {
         env "${HOT_ENV[@]}" timeout -s KILL 20 "$HOT" --session "$SNAME" --repl ) >"$W/repl.out" 2>"$W/repl.err"
     check repl-piped 'players[1].name = "zoe"|nplayers = 4|add(1, 2) = 1003|' "$(tr '\n' '|' <"$W/repl.out")" "REPL output"
     check repl-error "error: expected a name at column 7 of 'bogus('" "$(cat "$W/repl.err")" "REPL's stderr"
-    # On a terminal: "nplay" + TAB completes to nplayers; the history file
-    # gets the line.
+    # On a terminal: "nplay" + TAB completes to nplayers, and
+    # "players[1].po" + TAB to the member pos; the history file gets the
+    # lines.
     local got
     got=$(cd "$S_DIR" && HOME=$W timeout 20 python3 "$RL_SRC/image/pty_repl.py" "$HOT" --session "$SNAME" --repl 2>&1)
     check repl-complete "nplayers = 4" "$(grep -oE 'nplayers = [0-9]+' <<<"$got" | head -n 1)" "completed line's answer"
-    check repl-history "nplayers" "$(tail -n 1 "$W/.hotld_history" 2>/dev/null)" "history file's last line"
+    check repl-complete-member "players[1].pos = (struct vec) {" "$(grep -oE 'players\[1\]\.pos = \(struct vec\) \{' <<<"$got" | head -n 1)" \
+        "the answer to the line with a member completed"
+    check repl-history "players[1].pos" "$(tail -n 1 "$W/.hotld_history" 2>/dev/null)" "history file's last line"
 }
 
 offline_checks() {

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Drive hotld --repl on a terminal: type "nplay", TAB, Enter, then quit,
+"""Drive hotld --repl on a terminal: type "nplay", TAB, Enter; then
+"players[1].po", TAB, Enter (a struct's member completed); then quit,
 and print everything the REPL wrote. Usage: pty_repl.py HOTLD ARGS..."""
 import os
 import pty
@@ -30,6 +31,10 @@ if pid == 0:
 out = read_until(fd, b"(hotld) ")
 os.write(fd, b"nplay\t")
 out += read_until(fd, b"nplayers")
+os.write(fd, b"\r")
+out += read_until(fd, b"(hotld) ")
+os.write(fd, b"players[1].po\t")
+out += read_until(fd, b"pos")
 os.write(fd, b"\r")
 out += read_until(fd, b"(hotld) ")
 os.write(fd, b"quit\r")
