@@ -212,7 +212,8 @@ static void bind_symbols(struct link *ld, const struct tls_module *m)
 
 /* A scratch link's block goes to no ld.so: the image's own .tdata stands
  * for the mapped initialization image, below the thread pointer as
- * static TLS is. */
+ * static TLS is. It is listed like any, so that the link's thread-local
+ * references find it (tls_unpublish takes it out). */
 static int scratch_module(struct link *ld, uint64_t size, uint64_t align)
 {
     struct tls_module *m = xcalloc(1, sizeof *m);
@@ -222,6 +223,7 @@ static int scratch_module(struct link *ld, uint64_t size, uint64_t align)
     m->image = ld->image->seg_start[SEG_DATA];
     m->fd = -1;
     ld->image->tls = m;
+    ARRAY_PUSH(modules, nmodules, capmodules, m);
     bind_symbols(ld, m);
     return 0;
 }

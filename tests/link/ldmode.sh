@@ -100,6 +100,14 @@ say "$P/shared-by-system-linker" "$(readelf -h "$W/libtwice.so" 2>/dev/null | gr
 got=$(run_as "$W" env LD_LIBRARY_PATH="$W" ./usestwice)
 say "$P/uses-shared" "$([ "$got" = "twice 42|0" ] || echo "[$got] $(head -c 200 "$W/uses.log")")"
 
+# A thread-local variable: the check link found no TLS block to put it in
+printf '#include <stdio.h>\n__thread int t = 5;\nint main(void) { t++; printf("t %%d\\n", t); return 0; }\n' >"$W/tls.c"
+for opt in -O0 -O2; do
+    (cd "$W" && gcc $opt -B"$LINKER/" tls.c -o tls) >"$W/tls.log" 2>&1
+    got=$(run_as "$W" ./tls)
+    say "$P/thread-local$opt" "$([ "$got" = "t 6|0" ] || echo "[$got] $(head -c 300 "$W/tls.log" | tr '\n' '|')")"
+done
+
 printf 'main.o\n"value.o"\n-lc\n' >"$W/objs.rsp"
 (cd "$W" && "$LINKER/ld" @objs.rsp -o fromrsp) >"$W/rsp.log" 2>&1
 got=$(run_as "$W" ./fromrsp x)
