@@ -9,6 +9,9 @@ PKGS="gcc g++ clang make pkg-config libelf-dev libdwarf-dev gdb binutils \
       libffi-dev libreadline-dev valgrind chromium cmake meson ninja-build libgtest-dev byacc libjson-c-dev entr \
       libssl-dev libsqlite3-dev zlib1g-dev libbz2-dev liblzma-dev gfortran"
 [ "$#" -gt 0 ] && PKGS="$PKGS $*"
+# Rust for tests/lang/rust.sh: the machine's own toolchain (rustup's), or
+# Debian's when there is none
+command -v rustc >/dev/null 2>&1 || [ -x "$HOME/.cargo/bin/rustc" ] || PKGS="$PKGS rustc"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -9,8 +9,8 @@
  *
  * Inputs are carried by path, except the compiler's own temporary objects
  * (a one-step `cc x.c -o x`, as configure checks and Meson's sanity check
- * link): they are gone once the link ends, so their bytes are carried,
- * and given to the link as memory files. */
+ * link; every object rustc links): they are gone once the link ends, so
+ * their bytes are carried, and given to the link as memory files. */
 #include "carried.h"
 
 #include <errno.h>
@@ -62,9 +62,26 @@ static int copy_all(int from, int to, const char *out)
     return n < 0 ? fail("%s: cannot read hotld's own executable: %s", out, strerror(errno)) : 0;
 }
 
-/* Is path a file in the temporary directory (a compiler's object)? */
+/* rustc's objects: each codegen unit's (NAME.HASH.rcgu.o) and those of
+ * its temporary directory (rustcXXXXXX/symbols.o), which it removes once
+ * the link ends (unless -C save-temps). */
+static bool made_by_rustc(const char *path)
+{
+    size_t n = strlen(path);
+    const char *slash = strrchr(path, '/'), *dir = slash;
+    if (n > 7 && !strcmp(path + n - 7, ".rcgu.o"))
+        return true;
+    while (dir && dir > path && dir[-1] != '/')
+        dir--;
+    return dir && slash - dir == 11 && !strncmp(dir, "rustc", 5);
+}
+
+/* Is path an object its compiler removes once the link ends: one in the
+ * temporary directory, or rustc's? */
 static bool transient(const char *path)
 {
+    if (made_by_rustc(path))
+        return true;
     const char *tmp = getenv("TMPDIR");
     if (!tmp || tmp[0] != '/')
         tmp = "/tmp";

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Rust (issue 21): rustc with hotld as its linker (through cc, the way a
+# build changes the linker: -C link-arg=-B build/linker/) makes a program
+# that runs as the one rustc links itself: std's rlibs, thread-locals,
+# rustc's own temporary objects (carried in the executable, since rustc
+# removes them); gdb breaks on counter::bump and backtraces by Rust's
+# names as for rustc's own link. At -O0 and -O2, with -g. Reloading a
+# running copy is not claimed: rustc's objects change names every build.
+set -u
+. "$HOTLD_ROOT/tests/lib.sh"
+
+SRC=$HOTLD_ROOT/tests/lang/src/rust
+LINKER=$(dirname "$HOTLD")/linker
+RUSTC=$(command -v rustc || ls "$HOME/.cargo/bin/rustc" 2>/dev/null)
+if [ -z "$RUSTC" ]; then
+    not_ok lang/rust/rustc "rustc is not installed (scripts/deps.sh installs it)"
+    exit 1
+fi
+# rustc links with its own lld since 1.90; hotld is reached through cc
+NO_LLD=()
+"$RUSTC" -C linker-features=-lld --version >/dev/null 2>&1 && NO_LLD=(-C linker-features=-lld)
+
+# frames FILE: "FUNCTION FILE:LINE;" of each frame of a gdb backtrace
+frames() { sed -nE 's/^#[0-9]+ +(0x[0-9a-f]+ in )?([^ ]+) \(.*\) at ([^ ]+:[0-9]+)$/\2 \3/p' "$1" | tr '\n' ';'; }
+
+for opt in 0 2; do
+    W=$TMP/rust-O$opt P=lang/rust/O$opt
+    mkdir -p "$W"
+    if ! (cd "$W" && "$RUSTC" -g -C opt-level=$opt -o ref "$SRC/counter.rs" &&
+          "$RUSTC" -g -C opt-level=$opt "${NO_LLD[@]}" -C link-arg=-B"$LINKER/" -o prog "$SRC/counter.rs") \
+            >"$W/build.log" 2>&1; then
+        not_ok "$P/build" "$(head -c 300 "$W/build.log")"; continue
+    fi
+    ok "$P/build"
+    printf 'a\nb\nc\n' >"$W/three"
+    run_both "$P/runs-as-linked" "cd '$W' && ./ref" "cd '$W' && ./prog" "$W/three"
+    printf 'a\n' >"$W/one"
+    gdb=(timeout 60 gdb -nx -batch -ex 'set breakpoint pending on' -ex 'handle SIG40 nostop noprint pass'
+         -ex 'break counter::bump' -ex 'run < one' -ex 'bt 2')
+    (cd "$W" && "${gdb[@]}" ./ref) >"$W/ref.bt" 2>&1
+    (cd "$W" && "${gdb[@]}" ./prog) >"$W/prog.bt" 2>&1
+    want=$(frames "$W/ref.bt") got=$(frames "$W/prog.bt")
+    if [ -n "$want" ] && [ "$got" = "$want" ]; then ok "$P/gdb-names"
+    else not_ok "$P/gdb-names" "frames [$got], rustc's link [$want]"; fi
+done
