@@ -9,8 +9,11 @@
  *
  * Inputs are carried by path, except the compiler's own temporary objects
  * (a one-step `cc x.c -o x`, as configure checks and Meson's sanity check
- * link; every object rustc links): they are gone once the link ends, so
- * their bytes are carried, and given to the link as memory files. */
+ * link): they are gone once the link ends, so their bytes are carried,
+ * and given to the link as memory files. rustc removes its objects too,
+ * but a running copy is reloaded by the next build's link, which must
+ * name the same objects: they are kept beside the executable
+ * (carried_keep_object). */
 #include "carried.h"
 
 #include <errno.h>
@@ -65,7 +68,7 @@ static int copy_all(int from, int to, const char *out)
 /* rustc's objects: each codegen unit's (NAME.HASH.rcgu.o) and those of
  * its temporary directory (rustcXXXXXX/symbols.o), which it removes once
  * the link ends (unless -C save-temps). */
-static bool made_by_rustc(const char *path)
+bool carried_made_by_rustc(const char *path)
 {
     size_t n = strlen(path);
     const char *slash = strrchr(path, '/'), *dir = slash;
@@ -76,12 +79,10 @@ static bool made_by_rustc(const char *path)
     return dir && slash - dir == 11 && !strncmp(dir, "rustc", 5);
 }
 
-/* Is path an object its compiler removes once the link ends: one in the
- * temporary directory, or rustc's? */
+/* Is path an object its compiler removes once the link ends, in the
+ * temporary directory? */
 static bool transient(const char *path)
 {
-    if (made_by_rustc(path))
-        return true;
     const char *tmp = getenv("TMPDIR");
     if (!tmp || tmp[0] != '/')
         tmp = "/tmp";
@@ -127,6 +128,38 @@ static int write_payload(int fd, char *const *args, size_t n, const char *out)
     bool whole = w == (ssize_t)sb.len;
     xfree(sb.s);
     return whole ? 0 : fail("%s: cannot write: %s", out, strerror(errno));
+}
+
+/* Write bytes to path, by a new file renamed over it: a running copy
+ * that read the old one is not disturbed. */
+static int replace_file(const char *path, const struct strbuf *bytes)
+{
+    char *next = xasprintf("%s.next", path);
+    int fd = open(next, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    bool written = fd >= 0 && write(fd, bytes->s, bytes->len) == (ssize_t)bytes->len;
+    if (fd >= 0 && close(fd) < 0)
+        written = false;
+    int rc = written && rename(next, path) == 0 ? 0 : fail("%s: cannot write: %s", path, strerror(errno));
+    if (rc < 0)
+        unlink(next);
+    xfree(next);
+    return rc;
+}
+
+char *carried_keep_object(const char *out, const char *path)
+{
+    char *dir = xasprintf("%s.hotld", out);
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    char *kept = xasprintf("%s/%s", dir, base);
+    struct strbuf bytes = {0};
+    int rc = mkdir(dir, 0777) < 0 && errno != EEXIST ? fail("%s: cannot make: %s", dir, strerror(errno))
+             : sb_read_file(&bytes, path) < 0      ? fail("%s: cannot read: %s", path, strerror(errno))
+                                                   : replace_file(kept, &bytes);
+    xfree(bytes.s);
+    xfree(dir);
+    if (rc < 0)
+        xfree(kept);
+    return rc < 0 ? NULL : kept;
 }
 
 int carried_write(const char *out, char *const *args, size_t n)

@@ -19,6 +19,12 @@ void carried_args(int *argc, char ***argv);
  * session SESSION.PID, and its linker reloads them all. */
 char *carried_session(const char *exe);
 
+/* Is path one of rustc's objects, which it removes once the link ends? */
+bool carried_made_by_rustc(const char *path);
+/* A copy of that object kept beside out, at a path the next build's link
+ * names again (OUT.hotld/BASENAME): malloc'd, or NULL said with fail(). */
+char *carried_keep_object(const char *out, const char *path);
+
 /* The mark carried_args puts first (an option hotld takes and ignores). */
 bool carried_flag_is(const char *arg);
 

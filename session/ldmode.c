@@ -267,6 +267,26 @@ static int reload_running(struct session_options *o, const char *out)
     return status;
 }
 
+/* rustc's objects go once the link ends: the link names kept copies,
+ * which a running copy is linked from and the next build's link names
+ * again, so that it reloads that copy. */
+static int keep_rustc_objects(struct ld_line *l, const char *out)
+{
+    char *where = out[0] == '/' ? xstrdup(out) : xasprintf("%s/%s", l->cwd, out);
+    int rc = 0;
+    for (size_t i = 1; i < l->n && rc == 0; i++) {
+        if (l->args[i][0] == '-' || !carried_made_by_rustc(l->args[i]))
+            continue;
+        char *kept = carried_keep_object(where, l->args[i]);
+        if (kept)
+            l->args[i] = kept;
+        else
+            rc = -1;
+    }
+    xfree(where);
+    return rc;
+}
+
 bool ld_mode_name(const char *argv0)
 {
     const char *base = strrchr(argv0, '/') ? strrchr(argv0, '/') + 1 : argv0;
@@ -292,6 +312,10 @@ int ld_main(int argc, char **argv)
             return 0;
     }
     const char *out = l.out ? l.out : "a.out";
+    if (keep_rustc_objects(&l, out) < 0) {
+        fprintf(stderr, "hotld: error: %s\n", last_error());
+        return 1;
+    }
     size_t n = l.n;
     add(&l, NULL);
     static struct session_options o; /* the link keeps pointing at them */

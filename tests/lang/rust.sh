@@ -4,8 +4,13 @@
 # that runs as the one rustc links itself: std's rlibs, thread-locals,
 # rustc's own temporary objects (carried in the executable, since rustc
 # removes them); gdb breaks on counter::bump and backtraces by Rust's
-# names as for rustc's own link. At -O0 and -O2, with -g. Reloading a
-# running copy is not claimed: rustc's objects change names every build.
+# names as for rustc's own link; building again while the program runs
+# reloads it (rustc's objects are kept beside it, OUT.hotld/, under the
+# names the next build's link uses), with its static mut, its
+# thread-local and main's Vec kept. At -O0 and -O2, with -g; the reload
+# at -O0 only: at -O2 std's start-up shim is 5 bytes (push; call main;
+# pop; ret), main's return address lies in the bytes a reload patches,
+# and the reload is refused while main runs, saying so (checked too).
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 
@@ -19,6 +24,35 @@ fi
 # rustc links with its own lld since 1.90; hotld is reached through cc
 NO_LLD=()
 "$RUSTC" -C linker-features=-lld --version >/dev/null 2>&1 && NO_LLD=(-C linker-features=-lld)
+
+# The program runs on a fifo; the source is edited (bump adds 10) and
+# built again with the same command: the running program's next line
+# counts on from where it was, with the new code.
+reload_while_running() {
+    cp "$SRC/counter.rs" "$W/live.rs"
+    (cd "$W" && "$RUSTC" -g -C opt-level=$opt "${NO_LLD[@]}" -C link-arg=-B"$LINKER/" -o live live.rs) \
+        >"$W/live.log" 2>&1 || { not_ok "$P/reload" "$(head -c 300 "$W/live.log")"; return; }
+    mkfifo "$W/in"
+    (cd "$W" && exec ./live <"$W/in" >"$W/live.out" 2>&1) &
+    local pid=$! fd
+    exec {fd}>"$W/in"
+    printf 'a\nb\n' >&$fd
+    for _ in $(seq 100); do grep -q '^count 2 ' "$W/live.out" && break; sleep 0.1; done
+    sed -i 's/COUNT += 1;/COUNT += 10;/' "$W/live.rs"
+    (cd "$W" && "$RUSTC" -g -C opt-level=$opt "${NO_LLD[@]}" -C link-arg=-B"$LINKER/" -o live live.rs) \
+        >>"$W/live.log" 2>&1
+    local rc=$?
+    printf 'c\n' >&$fd
+    for _ in $(seq 100); do grep -q '^count [13]2\? calls 2' "$W/live.out" && break; sleep 0.1; done
+    exec {fd}>&-
+    wait $pid
+    if [ "$opt" = 2 ]; then
+        if [ $rc != 0 ] && grep -q "first bytes of '.*__rust_begin_short_backtrace" "$W/live.log" &&
+            grep -qx 'count 3 calls 2 seen a,b,c' "$W/live.out"; then ok "$P/reload-refused-in-shim"
+        else not_ok "$P/reload-refused-in-shim" "build exit $rc; $(tail -n 2 "$W/live.out" | tr '\n' '|'); $(grep -o 'hotld: .*' "$W/live.log" | head -c 300)"; fi
+    elif [ $rc = 0 ] && grep -qx 'count 12 calls 2 seen a,b,c' "$W/live.out"; then ok "$P/reload-keeps-state"
+    else not_ok "$P/reload-keeps-state" "build exit $rc; $(tail -n 2 "$W/live.out" | tr '\n' '|') (expected count 12 calls 2 seen a,b,c); $(tail -c 200 "$W/live.log")"; fi
+}
 
 # frames FILE: "FUNCTION FILE:LINE;" of each frame of a gdb backtrace
 frames() { sed -nE 's/^#[0-9]+ +(0x[0-9a-f]+ in )?([^ ]+) \(.*\) at ([^ ]+:[0-9]+)$/\2 \3/p' "$1" | tr '\n' ';'; }
@@ -42,4 +76,5 @@ for opt in 0 2; do
     want=$(frames "$W/ref.bt") got=$(frames "$W/prog.bt")
     if [ -n "$want" ] && [ "$got" = "$want" ]; then ok "$P/gdb-names"
     else not_ok "$P/gdb-names" "frames [$got], rustc's link [$want]"; fi
+    reload_while_running
 done
