@@ -21,13 +21,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
 edits=${BENCH_EDITS:-11}
 workloads=${BENCH_EDIT_WORKLOADS:-small lua}
-cflags=${BENCH_CFLAGS:--O2}
-read -ra cflag_words <<<"$cflags"
-jobs=$(nproc 2>/dev/null || echo 2)
-me=bench/edit.sh
-die() { echo "$me: $*" >&2; exit 1; }
-note() { echo "bench: $*" >&2; }
-[[ $edits =~ ^[1-9][0-9]*$ ]] || die "BENCH_EDITS must be a positive integer, not '$edits'"
+positive BENCH_EDITS "$edits"
 [ -x "$hotld" ] || die "$hotld is not built (make build/hotld)"
 mkdir -p "$cache/logs"
 

@@ -1,8 +1,8 @@
-# Helpers shared by bench/load.sh and bench/reload.sh (sourced, not run).
-# Sourcing sets $root, $bench, $cache (the build cache: BENCH_CACHE, by
-# default bench/.cache) and $hotld (the loader to measure). The functions
-# expect $jobs (parallel compiles), $cflags and die/note from the sourcing
-# script; $me names it in errors.
+# Helpers shared by bench/load.sh, reload.sh and edit.sh (sourced, not
+# run). Sourcing sets $root, $bench, $cache (the build cache: BENCH_CACHE,
+# by default bench/.cache), $hotld (the loader to measure), $cflags and
+# $cflag_words (BENCH_CFLAGS, -O2 by default), $jobs (parallel compiles)
+# and $me (the script, in its errors), and defines die and note.
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bench=$root/bench
@@ -15,6 +15,17 @@ case $cache in /*) ;; *) cache=$PWD/$cache ;; esac
 export HOTLD_CACHE=${HOTLD_CACHE:-$cache}
 hotld=${HOTLD:-$root/build/hotld}
 case $hotld in /*) ;; *) hotld=$root/$hotld ;; esac
+cflags=${BENCH_CFLAGS:--O2}
+read -ra cflag_words <<<"$cflags"
+jobs=$(nproc 2>/dev/null || echo 2)
+me=bench/$(basename "$0")
+
+die() { echo "$me: $*" >&2; exit 1; }
+note() { echo "bench: $*" >&2; }
+
+# positive SETTING VALUE: VALUE (from the environment's SETTING) is a
+# positive integer, or die naming the setting.
+positive() { [[ $2 =~ ^[1-9][0-9]*$ ]] || die "$1 must be a positive integer, not '$2'"; }
 
 shorten() { awk -v s="$1" 'BEGIN { if (length(s) > 300) s = substr(s, 1, 300) " ..."; print s }'; }
 

@@ -32,16 +32,8 @@ set -euo pipefail
 runs=${BENCH_RUNS:-21}
 workloads=${BENCH_WORKLOADS:-lua sqlite many}
 many_count=${BENCH_MANY:-1000}
-cflags=${BENCH_CFLAGS:--O2}
-read -ra cflag_words <<<"$cflags"
-jobs=$(nproc 2>/dev/null || echo 2)
-
-me=bench/load.sh
-die() { echo "$me: $*" >&2; exit 1; }
-note() { echo "bench: $*" >&2; }
-
-[[ $runs =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer, not '$runs'"
-[[ $many_count =~ ^[1-9][0-9]*$ ]] || die "BENCH_MANY must be a positive integer, not '$many_count'"
+positive BENCH_RUNS "$runs"
+positive BENCH_MANY "$many_count"
 
 "$root/scripts/deps.sh" || die "scripts/deps.sh failed to install the tools"
 for t in gcc tcc mold tclsh awk sha256sum; do

@@ -48,18 +48,13 @@ cpu_reps=${BENCH_CPU_REPS:-5}
 mem_reloads=${BENCH_MEM_RELOADS:-100}
 many_count=${BENCH_MANY:-1000}
 small_count=10
-cflags=${BENCH_CFLAGS:--O2}
-read -ra cflag_words <<<"$cflags"
-jobs=$(nproc 2>/dev/null || echo 2)
 wait_s=${BENCH_WAIT:-120}     # longest wait for one answer of a session
 
-me=bench/reload.sh
-die() { echo "$me: $*" >&2; exit 1; }
-note() { echo "bench: $*" >&2; }
-
-for v in reloads cpu_rounds cpu_reps mem_reloads many_count; do
-    [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, not '${!v}'"
-done
+positive BENCH_RELOADS "$reloads"
+positive BENCH_CPU_ROUNDS "$cpu_rounds"
+positive BENCH_CPU_REPS "$cpu_reps"
+positive BENCH_MEM_RELOADS "$mem_reloads"
+positive BENCH_MANY "$many_count"
 [ "$mem_reloads" -ge 20 ] || die "BENCH_MEM_RELOADS must be at least 20"
 [ "$many_count" -gt "$small_count" ] || die "BENCH_MANY must be more than $small_count"
 [ -x "$hotld" ] || die "$hotld not found (make build/hotld)"
