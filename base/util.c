@@ -1,6 +1,8 @@
 #include "util.h"
 #include "owned.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,4 +148,26 @@ const char *path_base(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
+}
+
+int file_replace(const char *path, const void *bytes, size_t size)
+{
+    char *next = xasprintf("%s.next", path);
+    int fd = open(next, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int err = fd < 0 ? errno : 0;
+    for (size_t done = 0; !err && done < size;) {
+        ssize_t n = write(fd, (const char *)bytes + done, size - done);
+        if (n <= 0)
+            err = n < 0 ? errno : ENOSPC;
+        else
+            done += (size_t)n;
+    }
+    if (fd >= 0 && close(fd) < 0 && !err)
+        err = errno;
+    if (!err && rename(next, path) < 0)
+        err = errno;
+    if (err)
+        unlink(next);
+    xfree(next);
+    return err ? fail("%s: cannot write: %s", path, strerror(err)) : 0;
 }

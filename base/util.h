@@ -27,6 +27,9 @@ const char *path_base(const char *path);
 const char *path_shown(const char *path);
 /* Remember that directory: call before anything can chdir. */
 void path_shown_init(void);
+/* Write path anew, through PATH.next renamed over it: a process that has
+ * the old file open or mapped keeps it whole. -1 said with fail(). */
+int file_replace(const char *path, const void *bytes, size_t size);
 
 /* Blocks from these are hotld's own (base/owned.h) until xfree, which
  * frees any heap block. */

@@ -282,16 +282,8 @@ void image_file_rename(const struct link *ld, struct object *const *objs, size_t
     }
     size_t size;
     char *bytes = elfimage_build_mappable(ld, objs, n, old, nold, version, was.s, &size);
-    char *next = xasprintf("%s.next", m->path);
-    int fd = write_file(next, bytes, size);
-    if (fd < 0 || rename(next, m->path) < 0) {
-        warn("%s: cannot rename the replaced functions in the image file: %s", m->path,
-             fd < 0 ? last_error() : strerror(errno));
-        unlink(next);
-    }
-    if (fd >= 0)
-        close(fd);
-    xfree(next);
+    if (file_replace(m->path, bytes, size) < 0)
+        warn("%s; its replaced functions keep their names there", last_error());
     xfree(bytes);
     xfree(was.s);
 }

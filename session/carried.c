@@ -130,22 +130,6 @@ static int write_payload(int fd, char *const *args, size_t n, const char *out)
     return whole ? 0 : fail("%s: cannot write: %s", out, strerror(errno));
 }
 
-/* Write bytes to path, by a new file renamed over it: a running copy
- * that read the old one is not disturbed. */
-static int replace_file(const char *path, const struct strbuf *bytes)
-{
-    char *next = xasprintf("%s.next", path);
-    int fd = open(next, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    bool written = fd >= 0 && write(fd, bytes->s, bytes->len) == (ssize_t)bytes->len;
-    if (fd >= 0 && close(fd) < 0)
-        written = false;
-    int rc = written && rename(next, path) == 0 ? 0 : fail("%s: cannot write: %s", path, strerror(errno));
-    if (rc < 0)
-        unlink(next);
-    xfree(next);
-    return rc;
-}
-
 char *carried_keep_object(const char *out, const char *path)
 {
     char *dir = xasprintf("%s.hotld", out);
@@ -154,7 +138,7 @@ char *carried_keep_object(const char *out, const char *path)
     struct strbuf bytes = {0};
     int rc = mkdir(dir, 0777) < 0 && errno != EEXIST ? fail("%s: cannot make: %s", dir, strerror(errno))
              : sb_read_file(&bytes, path) < 0      ? fail("%s: cannot read: %s", path, strerror(errno))
-                                                   : replace_file(kept, &bytes);
+                                                   : file_replace(kept, bytes.s, bytes.len);
     xfree(bytes.s);
     xfree(dir);
     if (rc < 0)
