@@ -90,6 +90,16 @@ static int open_through_leader(void *ctx, const char *path)
     return control_open_remote(*(int *)ctx, path, "the first process");
 }
 
+/* This process's part ended with rc (0: it found nothing to do, an
+ * error that says nothing_done): say so to the first process. */
+static void tell_leader(int fd, int rc, char *report, const char *nothing_done)
+{
+    if (rc == 0)
+        rc = fail("%s", nothing_done);
+    send_fields(fd, rc < 0 ? "error" : "done", rc < 0 ? last_error() : report);
+    xfree(report);
+}
+
 /* A prepare: apply the reload it describes, and say how it ended. */
 static void follow(int fd, const struct message *m)
 {
@@ -103,11 +113,9 @@ static void follow(int fd, const struct message *m)
     leader_fd = fd;
     int rc = reload_request_decode(&request, &opts) < 0 ? -1 : session_follow(&opts, remember, &report);
     leader_fd = -1;
-    if (rc == 0)
-        rc = fail("this process found nothing to reload: its inputs or state differ from the first process's");
-    send_fields(fd, rc < 0 ? "error" : "done", rc < 0 ? last_error() : report);
+    tell_leader(fd, rc, report,
+                "this process found nothing to reload: its inputs or state differ from the first process's");
     atomic_fetch_add(&followed, 1);
-    xfree(report);
     xfree(opts.inputs);
     xfree(opts.libdirs);
 }
@@ -120,10 +128,7 @@ static void follow_rollback(int fd)
     leader_fd = fd;
     int rc = session_follow_rollback(&report);
     leader_fd = -1;
-    if (rc == 0)
-        rc = fail("this process found nothing to roll back: its state differs from the first process's");
-    send_fields(fd, rc < 0 ? "error" : "done", rc < 0 ? last_error() : report);
-    xfree(report);
+    tell_leader(fd, rc, report, "this process found nothing to roll back: its state differs from the first process's");
 }
 
 /* pg->roll_back here, for a crash in this process: the first process
