@@ -56,9 +56,7 @@ static int run_server(struct session_options *o, const char *path)
     if (o->watch)
         watch_start(&o->link, o->log, o->build);
     pg->argc = o->argc + 1;
-    pg->argv = xcalloc(o->argc + 2, sizeof *pg->argv);
-    pg->argv[0] = (char *)o->name;
-    memcpy(pg->argv + 1, o->argv, o->argc * sizeof *pg->argv);
+    pg->argv = program_vector(o->name, o->argc, o->argv);
     the_session.args = xcalloc(o->argc + 1, sizeof *the_session.args);
     for (int i = 0; i < o->argc; i++)
         the_session.args[i] = xstrdup(o->argv[i]);

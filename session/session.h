@@ -168,6 +168,9 @@ void run_callbacks(void);
 #define TLS_RESTARTED "HOTLD_TLS_RESTARTED"
 /* argv[0] as a linked executable would see it. */
 char *program_name(const struct session_options *o);
+/* argv for main, followed as at an executable's start by the environment
+ * and the auxiliary vector. */
+char **program_vector(const char *name, int argc, char **args);
 _Noreturn void start_program(const struct image *im, int argc, char **argv);
 /* A program whose thread-local variables did not fit gets hotld started
  * again, once, with room for them; returns if it cannot. */

@@ -1,5 +1,6 @@
 /* Starting the linked program in this process, as the C runtime would. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,44 @@ char *program_name(const struct session_options *o)
     return xstrdup(o->link.ninputs ? o->link.inputs[0].arg : "a.out");
 }
 
+/* The auxiliary vector the kernel gave this process, as read from
+ * /proc/self/auxv, in words; NULL if it cannot be read. */
+static uintptr_t *read_auxv(size_t *nwords)
+{
+    size_t cap = 64, n = 0;
+    uintptr_t *words = xmalloc(cap * sizeof *words);
+    int fd = open("/proc/self/auxv", O_RDONLY | O_CLOEXEC);
+    for (ssize_t got = 1; fd >= 0 && got > 0; n += (size_t)got / sizeof *words) {
+        if (n == cap)
+            words = xrealloc(words, (cap *= 2) * sizeof *words);
+        got = read(fd, words + n, (cap - n) * sizeof *words);
+    }
+    if (fd >= 0)
+        close(fd);
+    *nwords = n;
+    return words;
+}
+
+/* The vector main gets, laid out as the kernel lays out an executable's
+ * start: argv, a null, the environment, a null, then the auxiliary
+ * vector. Runtimes look past argv for the other two (gccgo's scans
+ * argv[argc + 1] on for the environment). */
+char **program_vector(const char *name, int argc, char **args)
+{
+    size_t nenv = 0, naux;
+    while (environ[nenv])
+        nenv++;
+    uintptr_t *aux = read_auxv(&naux);
+    size_t nargs = 1 + (size_t)argc + 1, total = nargs + nenv + 1 + naux;
+    char **v = xcalloc(total, sizeof *v);
+    v[0] = (char *)name;
+    memcpy(v + 1, args, (size_t)argc * sizeof *v);
+    memcpy(v + nargs, environ, nenv * sizeof *v);
+    memcpy(v + nargs + nenv + 1, aux, naux * sizeof *v);
+    xfree(aux);
+    return v;
+}
+
 /* Start the program the way __libc_start_main does: the fini runner is
  * registered before the constructors so that it runs after every atexit
  * handler they and main register. */
@@ -41,6 +80,7 @@ _Noreturn void start_program(const struct image *im, int argc, char **argv)
     char *slash = strrchr(argv[0], '/');
     program_invocation_short_name = slash ? slash + 1 : argv[0];
     running = im;
+    environ = argv + argc + 1; /* as at an executable's start (program_vector) */
     the_session.program.main_thread_pointer = thread_pointer();
     atexit(fini_at_exit);
     leaks_not_the_programs_end(); /* from here on, the main thread's blocks are the program's */

@@ -1,10 +1,12 @@
 /* libc data used directly from the loaded program: stdout, stderr, optind,
- * optarg, environ; argv/argc passing; a signal handler; exit status. */
+ * optarg, environ; argv/argc passing, with the environment and the
+ * auxiliary vector after argv; a signal handler; exit status. */
 #include <err.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -33,6 +35,14 @@ int main(int argc, char **argv, char **envp)
     printf("HOTLD_TEST_ vars: %d, HOTLD_TEST_VAR = %s, getenv agrees: %d\n", tests,
            val ? val : "(unset)", val == getenv("HOTLD_TEST_VAR"));
     printf("envp == environ: %d\n", envp == environ);
+    /* the kernel's layout, which runtimes rely on (gccgo's scans past argv) */
+    printf("environment follows argv: %d\n", argv + argc + 1 == environ);
+    char **end = envp;
+    while (*end) end++;
+    unsigned long pagesz = 0;
+    for (unsigned long *aux = (unsigned long *)(end + 1); aux[0] != AT_NULL; aux += 2)
+        if (aux[0] == AT_PAGESZ) pagesz = aux[1];
+    printf("auxiliary vector follows the environment: %d\n", pagesz && pagesz == getauxval(AT_PAGESZ));
 
     fputs("to stdout via fputs\n", stdout);
     fprintf(stderr, "to stderr via fprintf\n");
