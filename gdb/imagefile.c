@@ -8,8 +8,8 @@
  * byte the same, before any of its code runs. valgrind reads the file
  * when it sees the mapping, perf when it reports. A sanitizer's
  * symbolizer (libbacktrace in gcc's runtime) knows the modules that
- * dl_iterate_phdr lists, so the files are listed there too, after ld.so's
- * (base/findself.c).
+ * dl_iterate_phdr lists: each image is listed there (loader/modules.c),
+ * named by its file once it has one.
  *
  * The files are in one directory per program. They go when the last
  * process that holds them has ended, however it ends (a crash, SIGKILL,
@@ -25,7 +25,6 @@
 #include <link.h>
 #include <signal.h>
 #include <spawn.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +33,6 @@
 #include <unistd.h>
 
 #include "elfimage.h"
-#include "findself.h"
 #include "procmaps.h"
 #include "strbuf.h"
 #include "util.h"
@@ -45,20 +43,6 @@ static char *files_dir;         /* NULL until the first file */
 static const char *program_name = "program";
 static unsigned files_made;
 static bool sanitized;          /* a sanitizer runtime is loaded */
-
-/* A file as dl_iterate_phdr lists it. The list is read without a lock
- * (an unwinder may ask from any thread at any time): a module is complete
- * before it is published at the head, and a failed reload's is marked
- * gone rather than taken out. */
-struct module {
-    struct module *next;
-    uintptr_t base;
-    char *path;
-    Elf64_Phdr ph[IMAGE_FILE_MAX_PHDRS];
-    uint16_t nph;
-    atomic_bool gone;
-};
-static struct module *_Atomic modules;
 
 /* Is a perf command this process's ancestor? */
 static bool under_perf(void)
@@ -220,48 +204,12 @@ static int map_segments(const struct link *ld, int fd, const char *bytes, const 
     return 0;
 }
 
-static int each_module(int (*callback)(struct dl_phdr_info *, size_t, void *), void *data,
-                       unsigned long long adds, unsigned long long subs)
-{
-    for (struct module *m = atomic_load_explicit(&modules, memory_order_acquire); m; m = m->next) {
-        if (atomic_load_explicit(&m->gone, memory_order_relaxed))
-            continue;
-        struct dl_phdr_info info = {.dlpi_addr = m->base, .dlpi_name = m->path, .dlpi_phdr = m->ph,
-                                    .dlpi_phnum = m->nph, .dlpi_adds = adds, .dlpi_subs = subs};
-        int rc = callback(&info, sizeof info, data);
-        if (rc)
-            return rc;
-    }
-    return 0;
-}
-
-static void publish_module(const struct link *ld, const char *path, const char *bytes)
-{
-    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)bytes;
-    struct module *m = xcalloc(1, sizeof *m);
-    m->base = ld->image->base;
-    m->path = xstrdup(path);
-    m->nph = eh->e_phnum;
-    memcpy(m->ph, bytes + eh->e_phoff, eh->e_phnum * sizeof *m->ph);
-    m->next = atomic_load_explicit(&modules, memory_order_relaxed);
-    if (!m->next)
-        findself_register_modules(each_module);
-    atomic_store_explicit(&modules, m, memory_order_release);
-}
-
-static struct module *module_of(const struct link *ld)
-{
-    for (struct module *m = atomic_load_explicit(&modules, memory_order_acquire); m; m = m->next)
-        if (m->base == ld->image->base && !atomic_load_explicit(&m->gone, memory_order_relaxed))
-            return m;
-    return NULL;
-}
-
 void image_file_forget(const struct link *ld)
 {
-    struct module *m = module_of(ld);
-    if (m && !atomic_exchange(&m->gone, true))
-        unlink(m->path);
+    const char *path = modules_path(ld);
+    if (path)
+        unlink(path);
+    modules_forget(ld);
 }
 
 /* The new file takes the old one's name; what is mapped keeps the old
@@ -269,20 +217,20 @@ void image_file_forget(const struct link *ld)
 void image_file_rename(const struct link *ld, struct object *const *objs, size_t n,
                        struct object *const *old, size_t nold, unsigned version)
 {
-    struct module *m = module_of(ld);
-    if (!m)
+    const char *path = modules_path(ld);
+    if (!path)
         return;
     /* the segments' bytes come from the file: memory may be poisoned */
     struct strbuf was = {0};
     const struct image *im = ld->image;
-    if (sb_read_file(&was, m->path) < 0 || was.len < im->seg_end[SEG_RELRO] - im->base) {
-        warn("%s: cannot read the image file again: %s", m->path, errno ? strerror(errno) : "it is cut short");
+    if (sb_read_file(&was, path) < 0 || was.len < im->seg_end[SEG_RELRO] - im->base) {
+        warn("%s: cannot read the image file again: %s", path, errno ? strerror(errno) : "it is cut short");
         xfree(was.s);
         return;
     }
     size_t size;
     char *bytes = elfimage_build_mappable(ld, objs, n, old, nold, version, was.s, &size);
-    if (file_replace(m->path, bytes, size) < 0)
+    if (file_replace(path, bytes, size) < 0)
         warn("%s; its replaced functions keep their names there", last_error());
     xfree(bytes);
     xfree(was.s);
@@ -296,7 +244,10 @@ void image_files_name(const char *name)
 
 void image_file_map(const struct link *ld)
 {
-    if (ld->image->own_pages || watcher() == NOBODY)
+    if (ld->image->own_pages)
+        return;
+    modules_publish(ld);
+    if (watcher() == NOBODY)
         return;
     if (!files_dir && make_files_dir() < 0) {
         warn("%s; tools will not name the program's code", last_error());
@@ -309,7 +260,7 @@ void image_file_map(const struct link *ld)
     if (fd < 0 || map_segments(ld, fd, bytes, path) < 0)
         warn("%s; tools will not name this code", last_error());
     else
-        publish_module(ld, path, bytes);
+        modules_name(ld, path);
     if (fd >= 0)
         close(fd);
     /* a sanitizer looks for modules again after a dlopen: now it finds this one */

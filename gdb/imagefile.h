@@ -8,10 +8,11 @@
 /* The program's name, for the files' names (its basename is used). */
 void image_files_name(const char *name);
 
-/* When a tool that reads files watches the program, write ld's image as a
- * file and map ld's code, constants and relocated data from it. Call it
- * before any of ld's code runs. A failure is a warning: the program is
- * unharmed, the tools see anonymous memory. */
+/* List ld's image for dl_iterate_phdr and, when a tool that reads files
+ * watches the program, write it as a file and map ld's code, constants
+ * and relocated data from it. Call it before any of ld's code runs. A
+ * failure to make the file is a warning: the program is unharmed, the
+ * tools see anonymous memory. */
 void image_file_map(const struct link *ld);
 
 /* ld's image goes (a failed reload's): so do its file and module. */

@@ -406,6 +406,12 @@ bool archive_member_defines(struct archive *ar, size_t offset, const char *name)
 uint64_t archive_hash(struct archive *ar);
 void archive_release_if_unused(struct archive *ar);
 
+/* modules.c: each committed image, as dl_iterate_phdr lists it */
+void modules_publish(const struct link *ld);
+void modules_name(const struct link *ld, const char *path);
+const char *modules_path(const struct link *ld); /* NULL: no file */
+void modules_forget(const struct link *ld);
+
 /* dso.c */
 struct dso *dso_new(const char *path, bool as_needed);
 /* A sanitizer runtime the last failed load needed first in the process
@@ -496,6 +502,9 @@ int tls_publish(struct link *ld);
 void tls_unpublish(struct link *ld);
 int tls_locate(uintptr_t addr, struct tls_place *out);
 void tls_own_block(const struct link *ld, struct tls_place *out);
+/* The link's block as a PT_TLS segment shows it: the address of its
+ * initialization image (0 if it has no block), its size and alignment. */
+uintptr_t tls_own_segment(const struct link *ld, struct tls_place *place, uint64_t *size, uint64_t *align);
 uintptr_t tls_section_address(const struct section *s);
 int tls_first_module(struct tls_place *out);
 size_t tls_room_wanted(void);   /* static TLS the last failed load needed */

@@ -286,6 +286,17 @@ void tls_own_block(const struct link *ld, struct tls_place *out)
     *out = m ? (struct tls_place){m->modid, 0, m->tpoff, true} : (struct tls_place){0};
 }
 
+uintptr_t tls_own_segment(const struct link *ld, struct tls_place *place, uint64_t *size, uint64_t *align)
+{
+    const struct tls_module *m = ld->image->tls;
+    if (!m || !m->modid)
+        return 0;
+    tls_own_block(ld, place);
+    *size = m->size;
+    *align = m->align;
+    return m->image;
+}
+
 /* Shared libraries' TLS: dlsym gave the calling thread's address of the
  * variable; dl_iterate_phdr says which module's block holds it. Modules
  * loaded with hotld itself are in static TLS; those dlopened later

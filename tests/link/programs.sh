@@ -56,6 +56,7 @@ PROGRAMS=(
     "bt|main.c other.c|-fstack-protector-all|"
     "common|a.c b.c|||-fcommon"
     "archive|main.c||"
+    "phdr|main.c||"
     "tls|main.c vars.c||"
     # GNU ld refuses the large model's GOT-relative relocations against an
     # IFUNC, so there is no reference to compare with.
