@@ -17,7 +17,7 @@ DWARF_CFLAGS := $(shell pkg-config --cflags libdwarf 2>/dev/null || echo -I/usr/
 # The source folders are the layers, lowest first (scripts/layers.sh).
 LAYERS  := $(shell scripts/layers.sh --dirs)
 CPPFLAGS += -D_GNU_SOURCE -Ibuild $(addprefix -I,$(LAYERS)) -Iinclude $(DWARF_CFLAGS)
-LDLIBS  := -ldwarf -lelf -lffi -ljson-c -lreadline -ldl -lgcc_s -lpthread
+LDLIBS  := -ldwarf -lelf -lffi -ljson-c -lreadline -liberty -ldl -lgcc_s -lpthread
 # GDB finds the JIT interface through the dynamic symbol table, which
 # survives strip. The program's objects and libraries call hotld's
 # sigaction and kin (base/signals.c), dladdr and kin (base/findself.c)

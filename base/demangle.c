@@ -1,34 +1,35 @@
-/* Demangling with libstdc++'s __cxa_demangle, the demangler of the
- * toolchain that made the names. hotld does not link libstdc++: it is
- * loaded on the first C++ name (a C++ program has it loaded already, and
- * dlopen gives the same copy), so that C programs never carry it. */
+/* Demangling with libiberty, the demangler of the GNU toolchain (c++filt,
+ * gdb and gcc's own): C++ ("_Z"), Rust, legacy ("_ZN...17h<hash>E", shown
+ * without its hash, as gdb shows it) and v0 ("_R"), and D ("_D" and a
+ * length). */
 #include "demangle.h"
 
-#include <dlfcn.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
+#undef ARRAY_SIZE /* libiberty.h has its own, the same */
+#include <libiberty/demangle.h>
 
-typedef char *demangler(const char *mangled, char *buf, size_t *len, int *status);
 
-static demangler *cxa_demangle;
-static pthread_once_t loaded = PTHREAD_ONCE_INIT;
-
-static void load(void)
+/* "_D" and a digit starts a D name (a qualified name's first part is a
+ * length); C's names may start "_D" too (_DYNAMIC). */
+static bool is_d_name(const char *symbol)
 {
-    void *lib = dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_LOCAL);
-    cxa_demangle = lib ? (demangler *)dlsym(lib, "__cxa_demangle") : NULL;
+    return !strncmp(symbol, "_D", 2) && symbol[2] >= '1' && symbol[2] <= '9';
 }
 
 char *demangle(const char *symbol)
 {
-    int status;
-    if (strncmp(symbol, "_Z", 2))
-        return NULL;
-    pthread_once(&loaded, load);
-    return cxa_demangle ? cxa_demangle(symbol, NULL, NULL, &status) : NULL;
+    if (!strncmp(symbol, "_Z", 2) || !strncmp(symbol, "_R", 2))
+        return cplus_demangle(symbol, DMGL_PARAMS | DMGL_ANSI | DMGL_AUTO);
+    return is_d_name(symbol) ? dlang_demangle(symbol, DMGL_PARAMS | DMGL_ANSI) : NULL;
+}
+
+char *source_name(const char *symbol)
+{
+    char *name = demangle(symbol);
+    return name ? name : xstrdup(symbol);
 }
 
 /* Take out every ABI tag ("[abi:cxx11]"): the source names it without. */

@@ -274,13 +274,6 @@ static void add_migration(struct bind_result *r, const struct var *o, const stru
     ARRAY_PUSH(r->migrations, r->nmigrations, r->capmigrations, m);
 }
 
-/* A symbol's name as the source spells it: "Game::players". */
-static char *source_name(const char *symbol)
-{
-    char *name = demangle(symbol);
-    return name ? name : xstrdup(symbol);
-}
-
 /* "variable 'Game::players' of game.o", the path from the current
  * directory. */
 static char *variable_named(const struct var *n, const struct object *obj)
