@@ -53,18 +53,28 @@ static bool must_come_first(const char *path)
     return false;
 }
 
-static char *runtime_to_preload;
+/* Libraries the last failed load needed loaded as the process started,
+ * in LD_PRELOAD's form (a sanitizer's runtime first). */
+static char *to_preload;
 
-const char *dso_runtime_to_preload(void)
+void dso_preload_at_start(const char *path, bool first)
 {
-    return runtime_to_preload;
+    if (to_preload && strstr(to_preload, path))
+        return;
+    char *was = to_preload;
+    to_preload = !was ? xstrdup(path) : first ? xasprintf("%s:%s", path, was) : xasprintf("%s:%s", was, path);
+    xfree(was);
+}
+
+const char *dso_libraries_to_preload(void)
+{
+    return to_preload;
 }
 
 struct dso *dso_new(const char *path, bool as_needed)
 {
     if (must_come_first(path) && !dlopen(path, RTLD_LAZY | RTLD_NOLOAD)) {
-        xfree(runtime_to_preload);
-        runtime_to_preload = xstrdup(path);
+        dso_preload_at_start(path, true);
         fail("%s: a sanitizer's runtime, which must be the process's first library (preload it)", path);
         return NULL;
     }

@@ -412,11 +412,22 @@ void modules_name(const struct link *ld, const char *path);
 const char *modules_path(const struct link *ld); /* NULL: no file */
 void modules_forget(const struct link *ld);
 
+/* modules.c: each committed image, as dl_iterate_phdr lists it */
+void modules_publish(const struct link *ld);
+void modules_name(const struct link *ld, const char *path);
+const char *modules_path(const struct link *ld); /* NULL: no file */
+void modules_forget(const struct link *ld);
+
 /* dso.c */
 struct dso *dso_new(const char *path, bool as_needed);
-/* A sanitizer runtime the last failed load needed first in the process
- * (start hotld again with it preloaded), or NULL. */
-const char *dso_runtime_to_preload(void);
+/* Libraries the last failed load needed loaded as the process started,
+ * as LD_PRELOAD lists them (start hotld again with them preloaded), or
+ * NULL: a sanitizer's runtime, which must be the first library (first),
+ * or a library whose thread-local variables the program's code reaches
+ * at fixed offsets from the thread pointer (initial exec), which only a
+ * library loaded at the start has. */
+void dso_preload_at_start(const char *path, bool first);
+const char *dso_libraries_to_preload(void);
 void *dso_lookup(struct dso *dso, const char *name, bool open_as_needed);
 bool dso_holds(struct dso *d, const void *p);
 bool is_code_address(uintptr_t addr);
@@ -502,6 +513,9 @@ int tls_publish(struct link *ld);
 void tls_unpublish(struct link *ld);
 int tls_locate(uintptr_t addr, struct tls_place *out);
 void tls_own_block(const struct link *ld, struct tls_place *out);
+/* The link's block as a PT_TLS segment shows it: the address of its
+ * initialization image (0 if it has no block), its size and alignment. */
+uintptr_t tls_own_segment(const struct link *ld, struct tls_place *place, uint64_t *size, uint64_t *align);
 /* The link's block as a PT_TLS segment shows it: the address of its
  * initialization image (0 if it has no block), its size and alignment. */
 uintptr_t tls_own_segment(const struct link *ld, struct tls_place *place, uint64_t *size, uint64_t *align);

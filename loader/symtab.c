@@ -40,6 +40,8 @@ static void add_reference(struct link *ld, struct symbol *g, const struct symbol
 {
     if (!g->referrer)
         g->referrer = l->file;
+    if (g->kind == SYM_UNDEF && l->type == STT_TLS) /* a library's thread-local variable, wherever it binds */
+        g->type = STT_TLS;
     /* Only strong references pull archive members (weak ones never do). */
     if (g->kind == SYM_UNDEF && l->bind != STB_WEAK && g->bind == STB_WEAK) {
         g->bind = STB_GLOBAL;

@@ -166,9 +166,12 @@ static int dtp_offset(const struct tls_reloc *c, int64_t *v)
 /* Initial exec through the symbol's GOT slot, which holds its offset. */
 static int initial_exec_slot(struct tls_reloc *c)
 {
-    if (!c->at.is_static)
+    if (!c->at.is_static) {
+        if (c->sym->dso)
+            dso_preload_at_start(c->sym->dso, false);
         return tls_error(c, "initial-exec access to a library loaded at run time; "
                             "rebuild with -fPIC or -ftls-model=global-dynamic");
+    }
     return store_s32(c, c->loc, got_slot_pc(c, c->sym->got));
 }
 

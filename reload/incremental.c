@@ -2,6 +2,7 @@
  * only inputs whose contents changed, binds everything else to the running
  * program's definitions (SYM_EXTERNAL), and refuses to drop a definition
  * that unchanged code still uses. */
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -138,6 +139,25 @@ void incremental_forget_superseded(struct link *ld)
         ld->superseded[i]->superseded = false;
 }
 
+/* A library's thread-local variable is looked up again in its library:
+ * the address the running program has is the instance of the thread that
+ * linked it, and this link may run on another. */
+static bool bind_thread_local(struct symbol *s, const struct symbol *l)
+{
+    void *lib = dlopen(l->dso, RTLD_LAZY | RTLD_NOLOAD);
+    void *at = lib ? dlsym(lib, s->name) : NULL;
+    if (lib)
+        dlclose(lib);
+    if (!at)
+        return false;
+    s->kind = SYM_DSO;
+    s->addr = (uintptr_t)at;
+    s->type = STT_TLS;
+    s->size = l->size;
+    s->dso = l->dso;
+    return true;
+}
+
 /* Bind s to the running program's definition, unless a superseded object
  * made it. */
 static bool incremental_bind(struct link *ld, struct symbol *s)
@@ -146,6 +166,8 @@ static bool incremental_bind(struct link *ld, struct symbol *s)
     struct symbol *l = live ? strmap_get(&live->symtab, s->name) : NULL;
     if (!l || l->kind == SYM_UNDEF || l->kind == SYM_LINKER)
         return false;
+    if (l->kind == SYM_DSO && l->type == STT_TLS)
+        return bind_thread_local(s, l);
     if (l->file && l->file->superseded && l->kind != SYM_DSO && l->kind != SYM_EXTERNAL)
         return false;
     s->kind = SYM_EXTERNAL;

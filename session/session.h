@@ -175,8 +175,10 @@ _Noreturn void start_program(const struct image *im, int argc, char **argv);
 /* A program whose thread-local variables did not fit gets hotld started
  * again, once, with room for them; returns if it cannot. */
 void restart_with_tls_room(const struct session_options *o);
-/* A sanitizer runtime the link needs first gets hotld started again,
- * once, with it preloaded; then the program's environment is put back. */
+/* Libraries the link needs loaded at the start (a sanitizer's runtime,
+ * a library whose TLS is reached by initial exec) get hotld started
+ * again, once, with them preloaded; then the program's environment is
+ * put back. */
 #define RUNTIME_RESTARTED "HOTLD_RUNTIME_RESTARTED"
 void restart_with_runtime(char **argv);
 void runtime_preloaded(void);

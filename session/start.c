@@ -109,12 +109,15 @@ void restart_with_tls_room(const struct session_options *o)
 }
 
 /* Objects built with -fsanitize=address (or thread) need their runtime
- * to be the process's first library: hotld starts again, once, with it
- * preloaded. The program's own LD_PRELOAD is kept aside and put back
- * before the program runs (runtime_preloaded). */
+ * to be the process's first library, and code that reaches a library's
+ * thread-local variables by initial exec (gdc's, for druntime's) needs
+ * the library loaded as the process starts, as a linked executable's
+ * are: hotld starts again, once, with them preloaded. The program's own
+ * LD_PRELOAD is kept aside and put back before the program runs
+ * (runtime_preloaded). */
 void restart_with_runtime(char **argv)
 {
-    const char *runtime = dso_runtime_to_preload();
+    const char *runtime = dso_libraries_to_preload();
     if (!runtime || getenv(RUNTIME_RESTARTED))
         return;
     const char *old = getenv("LD_PRELOAD");
