@@ -64,9 +64,7 @@ void interpose_note_startup(void)
     startup_noted = true;
 }
 
-/* A library loaded by a link or by the program: neither hotld's own nor
- * an exports object. */
-static bool is_program_library(const struct dl_phdr_info *info)
+bool interpose_is_program_library(const struct dl_phdr_info *info)
 {
     return startup_noted && info->dlpi_name[0] && !listed(startup, nstartup, info->dlpi_addr) &&
            !exports_is_object(info->dlpi_addr);
@@ -75,7 +73,7 @@ static bool is_program_library(const struct dl_phdr_info *info)
 static int note_before(struct dl_phdr_info *info, size_t size, void *data)
 {
     (void)size, (void)data;
-    if (is_program_library(info))
+    if (interpose_is_program_library(info))
         ARRAY_PUSH(before, nbefore, capbefore, info->dlpi_addr);
     return 0;
 }
@@ -124,7 +122,7 @@ static int visit(struct dl_phdr_info *info, size_t size, void *data)
 {
     struct pass *p = data;
     (void)size;
-    if (!is_program_library(info))
+    if (!interpose_is_program_library(info))
         return 0;
     p->info = info;
     if (listed(before, nbefore, info->dlpi_addr))

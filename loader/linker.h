@@ -43,6 +43,7 @@
 #include "strmap.h"
 
 
+struct dl_phdr_info;
 struct object;
 struct outsec;
 
@@ -306,6 +307,7 @@ struct link_options {
 /* Everything one link knows. */
 struct link {
     const struct link_options *opts;
+    unsigned runtimes;          /* resolve.c: the language runtimes added, by bit */
     struct object **objs;
     size_t nobjs, capobjs;
     struct archive **archives;
@@ -375,6 +377,10 @@ int link_add_inputs(struct link *ld);
 int link_add_path(struct link *ld, const char *path, bool installed, bool as_needed);
 int link_add_file(struct link *ld, const char *path, struct file_data f, bool as_needed);
 int link_add_lib(struct link *ld, const char *name);
+/* resolve.c: the language runtimes program was linked with, for its
+ * reload's link (which binds to the running program's definitions, but
+ * keeps what the program's own start came from: gccgo's main, say) */
+int link_add_runtimes_of(struct link *ld, const struct link *program);
 
 /* file.c */
 void file_stamp_of(const struct stat *st, struct file_stamp *stamp);
@@ -405,12 +411,6 @@ int archive_each_indexed_member(struct archive *ar, int (*fn)(struct archive *ar
 bool archive_member_defines(struct archive *ar, size_t offset, const char *name);
 uint64_t archive_hash(struct archive *ar);
 void archive_release_if_unused(struct archive *ar);
-
-/* modules.c: each committed image, as dl_iterate_phdr lists it */
-void modules_publish(const struct link *ld);
-void modules_name(const struct link *ld, const char *path);
-const char *modules_path(const struct link *ld); /* NULL: no file */
-void modules_forget(const struct link *ld);
 
 /* modules.c: each committed image, as dl_iterate_phdr lists it */
 void modules_publish(const struct link *ld);
@@ -516,9 +516,6 @@ void tls_own_block(const struct link *ld, struct tls_place *out);
 /* The link's block as a PT_TLS segment shows it: the address of its
  * initialization image (0 if it has no block), its size and alignment. */
 uintptr_t tls_own_segment(const struct link *ld, struct tls_place *place, uint64_t *size, uint64_t *align);
-/* The link's block as a PT_TLS segment shows it: the address of its
- * initialization image (0 if it has no block), its size and alignment. */
-uintptr_t tls_own_segment(const struct link *ld, struct tls_place *place, uint64_t *size, uint64_t *align);
 uintptr_t tls_section_address(const struct section *s);
 int tls_first_module(struct tls_place *out);
 size_t tls_room_wanted(void);   /* static TLS the last failed load needed */
@@ -600,6 +597,10 @@ bool exports_has_entry(const char *name); /* published, defined or not */
 /* interpose.c */
 void interpose_note_startup(void);
 int interpose_on_libraries(void);
+/* A library loaded by a link or by the program, which binds to the
+ * program's definitions: neither one the process started with (hotld's
+ * own, or preloaded) nor an exports object. */
+bool interpose_is_program_library(const struct dl_phdr_info *info);
 /* The definition of name in the library handle that the program's hid */
 void *interpose_hidden(void *handle, const char *name);
 size_t exports_count(void);
@@ -616,7 +617,6 @@ void library_each_reference(const Elf64_Dyn *dynamic, uintptr_t base, library_re
  * global or weak, default-visibility definition */
 typedef void library_def_fn(const char *name, Elf64_Sym *s, void *ctx);
 void library_each_definition(const Elf64_Dyn *dynamic, uintptr_t base, library_def_fn *fn, void *ctx);
-struct dl_phdr_info;
 const Elf64_Dyn *library_dynamic(const struct dl_phdr_info *info);
 /* The protection of the library's page at addr (PROT_READ in RELRO), and
  * a write to a page of that protection, which it keeps. */

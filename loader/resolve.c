@@ -123,14 +123,22 @@ static void bind_undefined(struct link *ld, struct symbol *s)
 }
 
 /* The libraries a language's compiler driver adds to every link, and the
- * names by which its objects refer to them: g++ adds libstdc++ and libm,
- * gfortran libgfortran, libm and libquadmath (`gcc -v` shows them). */
+ * names by which its objects refer to them (`gcc -v` shows them): g++
+ * adds libstdc++ and libm, gfortran libgfortran, libm and libquadmath,
+ * gdc libgphobos, libm and libz, gccgo libgobegin (its main) and libgo,
+ * gnatlink gnat's library and, for tasking, libgnarl, both found in
+ * gcc's adalib directory. */
 static const struct runtime {
-    const char *prefixes[5];
+    const char *prefixes[7];
     const char *libs[4];
 } runtimes[] = {
     {{"_Z", "__cxa_", "__gxx_personality", "__dynamic_cast"}, {"stdc++", "m"}},
     {{"_gfortran_", "_gfortrani_"}, {"gfortran", "m", "quadmath"}},
+    {{"_d_", "__gdc_"}, {"gphobos", "m", "z"}},
+    {{"runtime.", "__go_"}, {"gobegin", "go", "m"}},
+    {{"system__tasking", "system__task_primitives", "system__interrupts", "ada__real_time", "ada__task_"},
+     {":adalib/libgnarl.so", ":adalib/libgnat.so"}},
+    {{"__gnat_", "ada__", "system__", "interfaces__", "gnat__", "__gl_"}, {":adalib/libgnat.so"}},
 };
 
 static bool refers_to(const struct runtime *rt, const char *name)
@@ -149,19 +157,39 @@ static int add_libs(struct link *ld, const struct runtime *rt)
     return 0;
 }
 
+static bool needs_runtime(struct link *ld, const struct runtime *rt)
+{
+    for (size_t i = 0; i < ld->nundefs; i++) {
+        struct symbol *s = ld->undefs[i];
+        if (s->kind == SYM_UNDEF && refers_to(rt, s->name) && !bind_to_program(ld, s))
+            return true;
+    }
+    return false;
+}
+
+static int add_runtime(struct link *ld, size_t r)
+{
+    if (add_libs(ld, &runtimes[r]) < 0)
+        return -1;
+    ld->runtimes |= 1u << r;
+    return 0;
+}
+
 /* Objects of a language get its runtime, as its driver adds it, once
  * nothing else provides the runtime's symbols. */
 static int add_language_runtimes(struct link *ld)
 {
     for (size_t r = 0; r < ARRAY_SIZE(runtimes); r++)
-        for (size_t i = 0; i < ld->nundefs; i++) {
-            struct symbol *s = ld->undefs[i];
-            if (s->kind == SYM_UNDEF && refers_to(&runtimes[r], s->name) && !bind_to_program(ld, s)) {
-                if (add_libs(ld, &runtimes[r]) < 0)
-                    return -1;
-                break;
-            }
-        }
+        if (!(ld->runtimes & (1u << r)) && needs_runtime(ld, &runtimes[r]) && add_runtime(ld, r) < 0)
+            return -1;
+    return 0;
+}
+
+int link_add_runtimes_of(struct link *ld, const struct link *program)
+{
+    for (size_t r = 0; r < ARRAY_SIZE(runtimes); r++)
+        if ((program->runtimes & (1u << r)) && add_runtime(ld, r) < 0)
+            return -1;
     return 0;
 }
 
@@ -184,7 +212,13 @@ static void yield_commons_to_libraries(struct link *ld)
 
 int link_resolve(struct link *ld)
 {
-    if (pull_archive_members(ld) < 0 || add_language_runtimes(ld) < 0)
+    if (pull_archive_members(ld) < 0)
+        return -1;
+    size_t narchives = ld->narchives;
+    if (add_language_runtimes(ld) < 0)
+        return -1;
+    /* a runtime's archive (gccgo's libgobegin) holds what the objects need */
+    if (ld->narchives > narchives && pull_archive_members(ld) < 0)
         return -1;
     yield_commons_to_libraries(ld);
     struct symbol *missing = NULL;

@@ -76,6 +76,14 @@ struct library_slot {
     int prot;                   /* the page's protection, kept */
 };
 
+/* gcroots.c: a garbage collector that found its roots in the program's
+ * image at the start (druntime's) gets the reload's writable segments
+ * too, before the commit, and loses them if the reload fails; a reload
+ * that adds thread-local variables it could not scan is refused. */
+int gc_roots_check(const struct plan *p);
+void gc_roots_add(const struct plan *p);
+void gc_roots_remove(const struct plan *p);
+
 /* registry.c: a new object's part of a registry section is copied over
  * its first version's part, which the program's __start_/__stop_ bounds
  * cover (an overwrite, patch.h); -1 with fail() if it cannot be. */

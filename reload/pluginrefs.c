@@ -57,7 +57,7 @@ static int visit_library(struct dl_phdr_info *info, size_t size, void *data)
 {
     struct ref_search *q = data;
     (void)size;
-    if (!info->dlpi_name[0])
+    if (!interpose_is_program_library(info)) /* it never binds to the program */
         return 0;
     q->info = info;
     q->refers = q->followed = false;

@@ -82,7 +82,7 @@ static int plan_reload(struct program *pg, struct plan *p)
             ARRAY_PUSH(p->removed_objs, p->nremoved_objs, p->capremoved_objs, obj);
     }
     sort_redirects(p);
-    return plan_registries(pg, p) < 0 ? -1 : plugin_refs_check(p);
+    return plan_registries(pg, p) < 0 || gc_roots_check(p) < 0 ? -1 : plugin_refs_check(p);
 }
 
 static void free_plan(struct plan *p)
@@ -229,12 +229,16 @@ static bool needs_quiet(const struct plan *p)
 static int apply_plan(struct program *pg, struct plan *p, double start, char **report)
 {
     prepare_commit(pg, p);
+    if (!p->again)
+        gc_roots_add(p);
     bool stopped = stop_safely(pg, p) == 0;
     if (stopped && pg->agree && pg->agree() < 0) {
         world_resume();
         stopped = false;
     }
     if (!stopped) {
+        if (!p->again)
+            gc_roots_remove(p);
         link_unpublish(p->nl);
         free_debug_swaps(p);
         return -1;

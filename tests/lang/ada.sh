@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Ada (issue 21): the objects gnat makes, with the binder's main
+# (gnatbind, then b~main.adb compiled), run under hotld as gnatmake links
+# them, with no -l given (hotld adds gnat's library from gcc's adalib, as
+# gnatlink does): elaboration, an exception, the arguments. A changed
+# package body reloads in a running program with the package's state
+# kept (a variable of its specification, one of its body that its
+# elaboration set); the elaboration does not run again. gdb breaks on
+# counter.bump and backtraces as for gnatmake's link, the oracle. At -O0
+# and -O2, with -g.
+set -u
+. "$HOTLD_ROOT/tests/lib.sh"
+. "$HOTLD_ROOT/tests/reload/lib.bash"
+
+SRC=$HOTLD_ROOT/tests/lang/src/ada
+
+if ! command -v gnatmake >/dev/null; then
+    not_ok lang/ada/gnat "gnat is not installed (scripts/deps.sh installs it)"
+    exit 1
+fi
+
+# frames FILE: "FUNCTION FILE:LINE;" of each frame of a gdb backtrace
+frames() { sed -nE 's/^#[0-9]+ +(0x[0-9a-f]+ in )?([^ ]+) \(.*\) at ([^ ]+:[0-9]+)$/\2 \3/p' "$1" | tr '\n' ';'; }
+
+# gnat names an object after its unit: each version is built in a
+# directory of its own. gnatmake links the oracle; the binder's main is
+# compiled again for hotld (gnatlink removes its own).
+build_ada() {
+    mkdir -p "$W/v1" "$W/v2" && cp "$SRC"/*.ad? "$W/v1/" && cp "$SRC/counter.ads" "$W/v2/" &&
+        sed 's/Step : constant Integer := 1;/Step : constant Integer := 10;/' "$SRC/counter.adb" >"$W/v2/counter.adb" &&
+        (cd "$W/v1" && gnatmake -q -g "${CFL[@]}" main.adb -o ../linked && gnatbind -x main.ali &&
+         gcc -g "${CFL[@]}" -c b~main.adb) &&
+        (cd "$W/v2" && gcc -g "${CFL[@]}" -c counter.adb) &&
+        cp "$W/v1/b~main.o" "$W/v1/main.o" "$W" && cp "$W/v1/counter.o" "$W/counter1.o" &&
+        cp "$W/v2/counter.o" "$W/counter2.o" && cp "$W/counter1.o" "$W/counter.o"
+}
+
+test_ada() {
+    if build_ada >"$W/build.log" 2>&1; then ok "$P/build"
+    else not_ok "$P/build" "$(head -c 300 "$W/build.log")"; return; fi
+    printf 'a\nb\nquit\n' >"$W/input"
+    run_both "$P/runs-as-linked" "cd '$W' && ./linked one two" "cd '$W' && '$HOT' b~main.o main.o counter.o -- one two" "$W/input"
+
+    session_start --session "$SNAME" b~main.o main.o counter.o || return
+    send a; send b
+    wait_for '^count 2 ' "$S_OUT"
+    use counter2.o counter.o
+    reload
+    send c
+    if wait_for '^count 3 step 10 total 112$' "$S_OUT" && [ "$R_RC" = 0 ]; then ok "$P/reload-keeps-package-state"
+    else not_ok "$P/reload-keeps-package-state" "$(tail -n 2 "$S_OUT" | tr '\n' '|') (expected count 3 step 10 total 112); $(client_said)"; fi
+    session_stop
+
+    use counter1.o counter.o
+    local gdb=(timeout 60 gdb -nx -batch -ex 'set breakpoint pending on' -ex 'handle SIG40 nostop noprint pass'
+               -ex 'break counter.bump')
+    (cd "$W" && "${gdb[@]}" -ex 'run < input' -ex bt ./linked) >"$W/linked.bt" 2>&1
+    (cd "$W" && "${gdb[@]}" -ex "run b~main.o main.o counter.o < input" -ex bt --args "$HOT") >"$W/hot.bt" 2>&1
+    local want got
+    want=$(frames "$W/linked.bt") got=$(frames "$W/hot.bt")
+    if [ -n "$want" ] && [ "${got#"$want"}" != "$got" ] && grep -q 'hit Breakpoint 1, counter.bump' "$W/hot.bt"; then
+        ok "$P/gdb-names"
+    else
+        not_ok "$P/gdb-names" "frames [$got], linked [$want]; $(grep -E '^(#|Thread|Breakpoint)' "$W/hot.bt" | head -n 4 | tr '\n' '|')"
+    fi
+}
+
+for opt in -O0 -O2; do
+    CFL=("$opt") HOT=$HOTLD HOT_ENV=()
+    W=$TMP/ada$opt P=lang/ada/gnat$opt SNAME=hotld-test-$$-ada$opt
+    mkdir -p "$W"
+    test_ada
+    session_kill
+done

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# D (issue 21): objects gdc makes run under hotld as gdc links them, with
+# no -l given (hotld adds libgphobos, libm and libz, as gdc's driver does,
+# and starts again with libgphobos preloaded, since gdc's code reaches
+# druntime's thread-local variables by initial exec); druntime finds the
+# program's module table, segments and thread-local block through
+# dl_iterate_phdr. A changed module reloads in a running program with its
+# thread-local and __gshared state kept; a reload that adds a __gshared
+# variable holding the only reference to garbage-collected memory keeps
+# that memory through a collection (its segments are given to the
+# collector); a reload that adds a thread-local variable, which druntime
+# would not scan, is refused, naming it, and the program runs on as it
+# was. gdb breaks on counter.bump and backtraces as for gdc's link, the
+# oracle. At -O0 and -O2, with -g.
+set -u
+. "$HOTLD_ROOT/tests/lib.sh"
+. "$HOTLD_ROOT/tests/reload/lib.bash"
+
+SRC=$HOTLD_ROOT/tests/lang/src/d
+
+if ! command -v gdc >/dev/null; then
+    not_ok lang/d/gdc "gdc is not installed (scripts/deps.sh installs it)"
+    exit 1
+fi
+
+# dc OUT SRC [FLAG...]: compile with gdc into $W
+dc() {
+    local out=$1 src=$2; shift 2
+    (cd "$W" && gdc -g "${CFL[@]}" -I"$SRC" "$@" -c "$SRC/$src" -o "$out") >>"$W/build.log" 2>&1
+}
+
+# frames FILE: "FUNCTION FILE:LINE;" of each frame of a gdb backtrace
+frames() { sed -nE 's/^#[0-9]+ +(0x[0-9a-f]+ in )?([^ ]+) \(.*\) at ([^ ]+:[0-9]+)$/\2 \3/p' "$1" | tr '\n' ';'; }
+
+# answered NAME LINE EXPECTED: send LINE, expect EXPECTED as the program's answer
+answered() {
+    local name=$1 line=$2 want=$3
+    send "$line"
+    if wait_for "^${want//./\\.}\$" "$S_OUT"; then ok "$P/$name"
+    else not_ok "$P/$name" "$(tail -n 2 "$S_OUT" | tr '\n' '|') (expected $want); $(client_said)"; fi
+}
+
+test_d() {
+    if dc counter1.o counter.d && dc counter2.o counter.d -fversion=V2 && dc counter3.o counter.d -fversion=V3 &&
+        dc counter4.o counter.d -fversion=V4 && dc app.o app.d &&
+        (cd "$W" && gdc app.o counter1.o -o linked) >>"$W/build.log" 2>&1; then
+        ok "$P/build"
+    else
+        not_ok "$P/build" "$(head -c 300 "$W/build.log")"; return
+    fi
+    use counter1.o counter.o
+    printf 'a\nb\nquit\n' >"$W/input"
+    run_both "$P/runs-as-linked" "cd '$W' && ./linked one two" "cd '$W' && '$HOT' app.o counter.o -- one two" "$W/input"
+
+    session_start --session "$SNAME" app.o counter.o || return
+    send a; send b
+    wait_for '^count 2 ' "$S_OUT"
+    use counter2.o counter.o
+    reload
+    answered reload-keeps-module-state c "count 3 step 10 total 112 seen a,b,c"
+    use counter3.o counter.o
+    reload
+    send d
+    answered reload-adds-a-root e "count 5 step 10 total 132 seen a,b,c,d,e kept 4"
+    use counter4.o counter.o
+    reload
+    if [ "$R_RC" != 0 ] && printf '%s' "$R_ERR" | grep -q "adds the thread-local variable 'counter.keptHere'"; then
+        ok "$P/reload-adding-thread-local-refused"
+    else not_ok "$P/reload-adding-thread-local-refused" "$(client_said)"; fi
+    answered refused-reload-leaves-program f "count 6 step 10 total 142 seen a,b,c,d,e,f kept 4"
+    session_stop
+
+    use counter1.o counter.o
+    local gdb=(timeout 60 gdb -nx -batch -ex 'set breakpoint pending on' -ex 'handle SIG40 nostop noprint pass'
+               -ex 'break counter.bump')
+    (cd "$W" && "${gdb[@]}" -ex 'run < input' -ex bt ./linked) >"$W/linked.bt" 2>&1
+    (cd "$W" && "${gdb[@]}" -ex "run app.o counter.o < input" -ex bt --args "$HOT") >"$W/hot.bt" 2>&1
+    local want got
+    want=$(frames "$W/linked.bt") got=$(frames "$W/hot.bt")
+    if [ -n "$want" ] && [ "${got#"$want"}" != "$got" ] && grep -q 'hit Breakpoint 1, .*counter.*bump' "$W/hot.bt"; then
+        ok "$P/gdb-names"
+    else
+        not_ok "$P/gdb-names" "frames [$got], linked [$want]; $(grep -E '^(#|Thread|Breakpoint)' "$W/hot.bt" | head -n 4 | tr '\n' '|')"
+    fi
+}
+
+for opt in -O0 -O2; do
+    CFL=("$opt") HOT=$HOTLD HOT_ENV=()
+    W=$TMP/d$opt P=lang/d/gdc$opt SNAME=hotld-test-$$-d$opt
+    mkdir -p "$W"
+    test_d
+    session_kill
+done
