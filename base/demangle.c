@@ -70,6 +70,18 @@ static size_t name_length(const char *text)
     return strlen(text);
 }
 
+/* Does a name's last components start at `at` of text? After a return
+ * type's space, C++'s "::" or D's "."; not after " for ", which names the
+ * compiler's tables of a class or module ("vtable for Shape", "ModuleInfo
+ * for counter"), not the thing itself. */
+static bool starts_component(const char *text, const char *at)
+{
+    size_t before = (size_t)(at - text);
+    if (before >= 5 && !strncmp(at - 5, " for ", 5))
+        return false;
+    return !before || at[-1] == ' ' || at[-1] == '.' || (before >= 2 && at[-1] == ':' && at[-2] == ':');
+}
+
 bool demangles_to(const char *symbol, const char *name)
 {
     char *text = demangle(symbol);
@@ -80,10 +92,9 @@ bool demangles_to(const char *symbol, const char *name)
     size_t len = strchr(name, '(') ? strlen(text) : name_length(text), n = strlen(name);
     /* the name as written, or its last components: gdb's way, which also
      * finds a name of an inline namespace (std::__cxx11::) or after a
-     * function template's return type */
+     * function template's return type, and a D name without its module */
     const char *at = text + len - n;
-    bool same = len >= n && !strncmp(at, name, n) &&
-                (at == text || at[-1] == ' ' || (at - text >= 2 && at[-1] == ':' && at[-2] == ':'));
+    bool same = len >= n && !strncmp(at, name, n) && starts_component(text, at);
     xfree(text);
     return same;
 }

@@ -304,8 +304,8 @@ static void walk(struct debug_info *di, Dwarf_Die die, uint64_t addr_base, const
             note_typedef(di, die, scope);
         else if (tag == DW_TAG_pointer_type || tag == DW_TAG_reference_type || tag == DW_TAG_rvalue_reference_type)
             note_pointer(di, die);
-        bool opens = tag == DW_TAG_subprogram || tag == DW_TAG_lexical_block ||
-                     tag == DW_TAG_namespace || tag == DW_TAG_compile_unit;
+        bool opens = tag == DW_TAG_subprogram || tag == DW_TAG_lexical_block || tag == DW_TAG_namespace ||
+                     tag == DW_TAG_module || tag == DW_TAG_compile_unit; /* module: Fortran's, D's */
         if (opens && depth < 64 && (child = die_first_child(die))) {
             char *inner = inner_scope(di, die, tag, scope, blocks);
             if (tag == DW_TAG_compile_unit)

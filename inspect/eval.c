@@ -549,6 +549,39 @@ static const char *keep_string(const char *s, size_t n)
 
 static int call(struct eval *ev, const struct node *n, struct value *v);
 
+/* "counter.total" as D spells a module's variable, parsed as members of
+ * a name: the dotted text, or NULL if n is not such a chain. */
+static char *dotted_name(const struct node *n)
+{
+    if (n->kind == N_NAME)
+        return xstrdup(n->text);
+    char *left = n->kind == N_MEMBER ? dotted_name(n->a) : NULL;
+    char *whole = left ? xasprintf("%s.%s", left, n->text) : NULL;
+    xfree(left);
+    return whole;
+}
+
+/* a.b: the variable or function of that qualified name (D's), if the
+ * program has one; else member b of a. */
+static int member_or_qualified(struct eval *ev, const struct node *n, struct value *v)
+{
+    char *dotted = dotted_name(n);
+    const struct node *innermost = n;
+    while (innermost->kind == N_MEMBER)
+        innermost = innermost->a;
+    struct search s;
+    if (dotted && find_symbols(ev, innermost->object, dotted, &s) > 0) {
+        struct node qualified = {.kind = N_NAME, .text = dotted, .object = innermost->object};
+        int rc = name_value(ev, &qualified, v);
+        xfree(dotted);
+        return rc;
+    }
+    clear_error();
+    xfree(dotted);
+    struct value x;
+    return eval(ev, n->a, &x) < 0 ? -1 : member(ev, x, n->text, v);
+}
+
 static int eval(struct eval *ev, const struct node *n, struct value *v)
 {
     struct value x;
@@ -561,7 +594,7 @@ static int eval(struct eval *ev, const struct node *n, struct value *v)
         memcpy(v->bytes, &n->fval, 8);
         return 0;
     case N_STRING: *v = integer(ev, &lit_string, (uintptr_t)keep_string(n->text, n->len)); return 0;
-    case N_MEMBER: return eval(ev, n->a, &x) < 0 ? -1 : member(ev, x, n->text, v);
+    case N_MEMBER: return member_or_qualified(ev, n, v);
     case N_ARROW: {
         struct value s;
         return eval(ev, n->a, &x) < 0 || deref(ev, x, &s) < 0 ? -1 : member(ev, s, n->text, v);

@@ -10,8 +10,9 @@
 # that memory through a collection (its segments are given to the
 # collector); a reload that adds a thread-local variable, which druntime
 # would not scan, is refused, naming it, and the program runs on as it
-# was. gdb breaks on counter.bump and backtraces as for gdc's link, the
-# oracle. At -O0 and -O2, with -g.
+# was. --print and --refs take and show D's names (counter.total, or
+# total). gdb breaks on counter.bump and backtraces as for gdc's link,
+# the oracle. At -O0 and -O2, with -g.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -58,6 +59,16 @@ test_d() {
     use counter2.o counter.o
     reload
     answered reload-keeps-module-state c "count 3 step 10 total 112 seen a,b,c"
+    # names as D spells them: qualified by the module, or not
+    client "$W" --session "$SNAME" --print counter.total
+    local qualified=$R_OUT
+    client "$W" --session "$SNAME" --print total
+    if [ "$qualified" = "counter.total = 112" ] && [ "$R_OUT" = "total = 112" ]; then ok "$P/print-d-names"
+    else not_ok "$P/print-d-names" "[$qualified] [$R_OUT]; $(client_said)"; fi
+    client "$W" --session "$SNAME" --refs counter.bump
+    if printf '%s\n' "$R_OUT" | head -n 1 | grep -q '^counter\.bump(immutable(char)\[\])  counter\.o' &&
+        printf '%s' "$R_OUT" | grep -q 'call  _Dmain  app\.o'; then ok "$P/refs-d-names"
+    else not_ok "$P/refs-d-names" "$(client_said)"; fi
     use counter3.o counter.o
     reload
     send d
