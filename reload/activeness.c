@@ -220,7 +220,7 @@ static const struct code_range *own_user(const struct activeness *a)
 static const struct code_range *first_user(const struct activeness *a, bool *unknown)
 {
     size_t n;
-    *unknown = !activeness_can_unwind(a) || world_backtraces(200) < 0;
+    *unknown = !activeness_can_unwind(a) || world_backtraces(WORLD_BACKTRACE_WAIT_MS) < 0;
     if (*unknown)
         return NULL;
     if (a->own)

@@ -284,6 +284,7 @@ int commit(struct program *pg, struct plan *p)
     migrations_apply(&p->binds, tps, ntps);
     copy_values(p->put_back, p->nput_back);
     rc |= apply_redirects(p);
+    move_returns(p);
     merge_symbols(pg, p);
     if (p->again)
         bring_back(pg, p);

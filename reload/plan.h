@@ -18,6 +18,16 @@ struct redirect {
     bool loops_back;            /* a branch inside it leads into the bytes
                                    the jump overwrites: a thread anywhere
                                    in the body may come back there */
+    bool same;                  /* the new body is the same code (samefunc.c):
+                                   a return into the old one may go to the
+                                   same place in the new */
+};
+
+/* A return address in a parked thread's stack, found by its own
+ * unwinding, that the commit moves from an old body to the same place in
+ * the new, identical one. */
+struct return_move {
+    uintptr_t slot, from, to;
 };
 
 /* A thread whose outermost frame of program code is in the old body of a
@@ -39,6 +49,8 @@ struct plan {
     uintptr_t *inside;          /* instruction starts inside their first
                                    bytes, sorted */
     size_t ninside, capinside;
+    struct return_move *moves;  /* found in the last stop */
+    size_t nmoves, capmoves;
     struct bind_result binds;
     size_t changed, added, removed;     /* functions */
     struct moved_set moved;     /* live symbols whose address changes */
@@ -125,8 +137,12 @@ bool function_moved_out(const struct program *pg, const struct object *old, cons
 bool moved_with_group(const struct object *other, const struct func *f);
 void sort_redirects(struct plan *p);
 /* With the world stopped: no thread would resume inside the bytes a
- * redirect overwrites; else false, with the function in *blocker. */
-bool redirects_are_safe(const struct plan *p, const char **blocker);
+ * redirect overwrites, once the return addresses it plans (p->moves) are
+ * moved to the same code in the new bodies; else false, with the
+ * function in *blocker. */
+bool redirects_are_safe(struct plan *p, const char **blocker);
+/* At the commit: the return addresses planned move to the new bodies. */
+void move_returns(const struct plan *p);
 /* The same for the thread that commits: it may be a program thread (at
  * hotld_poll(), or rolling back after a crash), with frames below. */
 bool own_stack_is_safe(const struct plan *p, const char **blocker);

@@ -11,6 +11,7 @@
 #include "patch.h"
 #include "plan.h"
 #include "insn.h"
+#include "samefunc.h"
 #include "stacks.h"
 #include "stopworld.h"
 #include "util.h"
@@ -87,14 +88,16 @@ static bool loops_back(const struct func *f)
     return !f->bytes;
 }
 
-/* f's entry (in old) jumps to `to`. */
-static int redirect_function(struct plan *p, const struct object *old, const struct func *f, uintptr_t to)
+/* f's entry (in old) jumps to `to`, the new body; same: it is the same
+ * code as f. */
+static int redirect_function(struct plan *p, const struct object *old, const struct func *f, uintptr_t to,
+                             bool same)
 {
     uint8_t jmp[JMP_SIZE];
     if (!x86_encode_jmp(jmp, f->body, to))
         return fail("%s: '%s' moved out of a jump's reach of its first version", old->name, f->name);
     ARRAY_PUSH(p->redirects, p->nredirects, p->capredirects,
-               ((struct redirect){f->body, to, f->size, f->name, loops_back(f)}));
+               ((struct redirect){f->body, to, f->size, f->name, loops_back(f), same}));
     add_inside_points(p, f);
     return 0;
 }
@@ -106,7 +109,7 @@ static int redirect_version(struct plan *p, struct object *old, struct strmap *n
     for (size_t i = 0; i < nf; i++) {
         const struct func *f = &fs[i], *n;
         if (func_is_redirectable(f) && (n = strmap_get(new_funcs, f->id)) && n->body != f->body &&
-            redirect_function(p, old, f, n->body) < 0)
+            redirect_function(p, old, f, n->body, same_function(f, n)) < 0)
             return -1;
     }
     return 0;
@@ -168,26 +171,86 @@ static bool is_inside_or_looping(uintptr_t pc, const void *plan)
     return is_inside(pc, plan) || looping_in(plan, pc);
 }
 
+/* The redirect of a function whose new body is the same code, and whose
+ * old body holds pc past its entry. */
+static const struct redirect *same_code_holding(const struct plan *p, uintptr_t pc)
+{
+    for (size_t i = 0; i < p->nredirects; i++)
+        if (p->redirects[i].same && pc > p->redirects[i].at && pc < p->redirects[i].at + p->redirects[i].size)
+            return &p->redirects[i];
+    return NULL;
+}
+
+/* Is the word at slot one of t's return addresses, as its own unwinding
+ * found them (not a word that only looks like one)? */
+static bool is_return_slot(const struct parked *t, uintptr_t slot, uintptr_t word)
+{
+    for (unsigned f = 1; f < t->nframes; f++)
+        if (t->frames[f] == word && t->cfas[f] - 8 == slot)
+            return true;
+    return false;
+}
+
+/* What stops a parked thread: where it was interrupted, or a word of its
+ * stack, other than a return address into the old body of a function
+ * whose new body is the same code: that one moves to the same place in
+ * the new body (std's 5-byte start-up shim of a Rust program, which main
+ * returns into; clang's "push; call" prologues). Moving needs the
+ * thread's exact frames: *unwound says whether they were asked for in
+ * this stop, and -1 means they must be. */
+static int parked_blocks(struct plan *p, const struct parked *t, bool unwound, uintptr_t *found)
+{
+    if (is_inside_or_looping(*found = t->ip, p))
+        return 1;
+    for (uintptr_t slot = t->sp; stack_find_slot(slot, is_inside_or_looping, p, &slot); slot += 8) {
+        *found = *(const uintptr_t *)slot;
+        const struct redirect *r = same_code_holding(p, *found);
+        if (!r || (unwound && !is_return_slot(t, slot, *found)))
+            return 1;
+        if (!unwound)
+            return -1;
+        ARRAY_PUSH(p->moves, p->nmoves, p->capmoves, ((struct return_move){slot, *found, r->to + (*found - r->at)}));
+    }
+    return 0;
+}
+
 /* No stopped thread may resume inside the bytes a jump overwrites: not
  * where it was interrupted, not where any word of its stack (a return
  * address, a signal's saved pc) could send it, and not through a loop of
- * the function it is in. Its entry itself is fine: it will execute the
- * new jump. */
-bool redirects_are_safe(const struct plan *p, const char **blocker)
+ * the function it is in; but for the return addresses planned to move.
+ * Its entry itself is fine: it will execute the new jump. */
+bool redirects_are_safe(struct plan *p, const char **blocker)
 {
     size_t n, m;
     const struct parked *t = world_parked(&n);
     const struct asleep *a = world_asleep(&m);
     uintptr_t found = 0;
-    bool hit = false;
-    for (size_t i = 0; !hit && i < n; i++)
-        hit = is_inside_or_looping(found = t[i].ip, p) || stack_find(t[i].sp, is_inside_or_looping, p, &found);
+    bool hit = false, unwound = false;
+    p->nmoves = 0;
+    for (size_t i = 0; !hit && i < n; i++) {
+        int blocks = parked_blocks(p, &t[i], unwound, &found);
+        if (blocks < 0 && !unwound && activeness_can_unwind(&p->act) && world_backtraces(WORLD_BACKTRACE_WAIT_MS) == 0) {
+            unwound = true;
+            t = world_parked(&n); /* with their frames */
+            p->nmoves = 0;
+            i = (size_t)-1;
+            continue;
+        }
+        hit = blocks != 0;
+    }
     for (size_t i = 0; !hit && i < m; i++)
         hit = is_inside_or_looping(found = a[i].pc, p) || stack_find(a[i].sp, is_inside_or_looping, p, &found);
     const struct redirect *loop = hit ? looping_in(p, found) : NULL;
     if (hit)
         *blocker = loop ? loop->name : inside_which(p, found);
     return !hit;
+}
+
+void move_returns(const struct plan *p)
+{
+    for (size_t i = 0; i < p->nmoves; i++)
+        if (*(const uintptr_t *)p->moves[i].slot == p->moves[i].from)
+            *(uintptr_t *)p->moves[i].slot = p->moves[i].to;
 }
 
 /* This thread can unwind itself: its return addresses exactly, not its
@@ -235,7 +298,7 @@ static int redirect_body(const struct program *pg, struct plan *p, uintptr_t bod
 {
     const struct object *obj;
     const struct func *f = function_starting_at(pg, body, &obj);
-    return f && func_is_redirectable(f) && body != to ? redirect_function(p, obj, f, to) : 0;
+    return f && func_is_redirectable(f) && body != to ? redirect_function(p, obj, f, to, false) : 0;
 }
 
 /* The global function `name` of link ld, if object `object` defines it

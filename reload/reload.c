@@ -93,6 +93,7 @@ static void free_plan(struct plan *p)
     xfree(p->library_slots);
     xfree(p->redirects);
     xfree(p->inside);
+    xfree(p->moves);
     activeness_free(&p->act);
     xfree(p->removed_objs);
     xfree(p->replaced);

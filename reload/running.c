@@ -33,7 +33,6 @@
 #define FRAMES_FOLLOWED 64
 #define LOOP_SPAN 4096          /* how far from a call a loop's jumps are looked for */
 #define LOOP_LOOK 256           /* instructions followed from a call */
-#define BACKTRACE_WAIT_MS 200
 
 static const struct image *program_code_at(const struct program *pg, uintptr_t pc)
 {
@@ -94,12 +93,14 @@ static bool call_in_loop(const struct program *pg, uintptr_t ret)
 }
 
 /* The changed function whose old body holds pc, past the jump at its
- * entry (which sends a frame starting there to the new body). */
+ * entry (which sends a frame starting there to the new body). A function
+ * whose new body is the same code is not changed: running on in its old
+ * body is running its new code. */
 static const struct redirect *old_body_at(const struct plan *p, uintptr_t pc)
 {
     for (size_t i = 0; i < p->nredirects; i++) {
         const struct redirect *r = &p->redirects[i];
-        if (pc >= r->at + JMP_SIZE && pc < r->at + r->size)
+        if (!r->same && pc >= r->at + JMP_SIZE && pc < r->at + r->size)
             return r;
     }
     return NULL;
@@ -186,7 +187,7 @@ void find_running_old_code(const struct program *pg, struct plan *p)
     bool suspect = false;
     for (size_t i = 0; i < n && !suspect; i++)
         suspect = may_run_old_code(pg, p, t[i].ip, t[i].sp);
-    bool unwound = suspect && activeness_can_unwind(&p->act) && world_backtraces(BACKTRACE_WAIT_MS) == 0;
+    bool unwound = suspect && activeness_can_unwind(&p->act) && world_backtraces(WORLD_BACKTRACE_WAIT_MS) == 0;
     t = world_parked(&n); /* now with their frames */
     for (size_t i = 0; i < n; i++)
         if (unwound)

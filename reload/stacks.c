@@ -62,17 +62,27 @@ static uintptr_t mapping_end(uintptr_t sp)
 
 /* Other threads' stacks hold hotld's own frames too, whose redzones an
  * ASan build of hotld would take these reads for overflows into. */
-__attribute__((no_sanitize("address"))) bool stack_find(uintptr_t sp, bool (*hit)(uintptr_t word, const void *ctx), const void *ctx, uintptr_t *found)
+__attribute__((no_sanitize("address"))) bool stack_find_slot(uintptr_t from,
+                                                             bool (*hit)(uintptr_t word, const void *ctx),
+                                                             const void *ctx, uintptr_t *slot)
 {
-    uintptr_t end = mapping_end(sp);
-    for (uintptr_t at = sp & ~(uintptr_t)7; at + 8 <= end; at += 8) {
-        uintptr_t word = *(const uintptr_t *)at;
-        if (hit(word, ctx)) {
-            *found = word;
+    uintptr_t end = mapping_end(from);
+    for (uintptr_t at = from & ~(uintptr_t)7; at + 8 <= end; at += 8)
+        if (hit(*(const uintptr_t *)at, ctx)) {
+            *slot = at;
             return true;
         }
-    }
     return false;
+}
+
+__attribute__((no_sanitize("address"))) bool stack_find(uintptr_t sp, bool (*hit)(uintptr_t word, const void *ctx),
+                                                        const void *ctx, uintptr_t *found)
+{
+    uintptr_t slot;
+    if (!stack_find_slot(sp, hit, ctx, &slot))
+        return false;
+    *found = *(const uintptr_t *)slot;
+    return true;
 }
 
 __attribute__((no_sanitize("address"))) size_t stack_find_all(uintptr_t sp,

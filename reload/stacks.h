@@ -16,6 +16,11 @@ void stacks_prepare(void);
  * hit(word, ctx) is true, in *found; false if there is none. */
 bool stack_find(uintptr_t sp, bool (*hit)(uintptr_t word, const void *ctx), const void *ctx, uintptr_t *found);
 
+/* The same, from the word at `from` on (a slot of the stack, or its sp):
+ * the address of the first word hit, in *slot. */
+bool stack_find_slot(uintptr_t from, bool (*hit)(uintptr_t word, const void *ctx), const void *ctx,
+                     uintptr_t *slot);
+
 /* Every such word, innermost first; of more than cap, the outermost cap.
  * Returns how many are in out. */
 size_t stack_find_all(uintptr_t sp, bool (*hit)(uintptr_t word, const void *ctx), const void *ctx, uintptr_t *out,

@@ -106,6 +106,7 @@ static _Unwind_Reason_Code note_frame(struct _Unwind_Context *ctx, void *arg)
     struct parked *p = arg;
     if (p->nframes == WORLD_MAX_FRAMES)
         return _URC_END_OF_STACK;
+    p->cfas[p->nframes] = _Unwind_GetCFA(ctx);
     p->frames[p->nframes++] = _Unwind_GetIP(ctx);
     return _URC_NO_REASON;
 }
@@ -150,8 +151,8 @@ static bool park(int sig, siginfo_t *info, void *context)
         return true; /* from a stop that is over */
     atomic_fetch_add(&in_park, 1);
     const ucontext_t *uc = context;
-    slots[k] = (struct parked){(pid_t)syscall(SYS_gettid), (uintptr_t)uc->uc_mcontext.gregs[REG_RIP],
-                               (uintptr_t)uc->uc_mcontext.gregs[REG_RSP], thread_pointer(), {0}, 0};
+    slots[k] = (struct parked){.tid = (pid_t)syscall(SYS_gettid), .ip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP],
+                               .sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP], .tp = thread_pointer()};
     atomic_store_explicit(&parked_in[k], id, memory_order_release);
     while (atomic_load(&release_gen) == gen) {
         futex(&release_gen, FUTEX_WAIT_PRIVATE, gen);

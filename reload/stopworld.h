@@ -20,6 +20,10 @@ struct parked {
     uintptr_t ip, sp;
     uintptr_t tp;               /* its thread pointer: where its TLS is */
     uintptr_t frames[WORLD_MAX_FRAMES]; /* world_backtraces(): return addresses */
+    uintptr_t cfas[WORLD_MAX_FRAMES];   /* the CFA of the frame each returns
+                                           from (libgcc's, at each frame): a
+                                           return address frames[i] is stored
+                                           at cfas[i] - 8 */
     unsigned nframes;
 };
 
@@ -61,6 +65,7 @@ const uintptr_t *world_thread_pointers(size_t *n);
  * Only when no parked thread is inside the unwinder or the dynamic
  * linker, whose locks unwinding takes. */
 int world_backtraces(int wait_ms);
+#define WORLD_BACKTRACE_WAIT_MS 200 /* what a stop gives them, each time */
 /* The calling thread's own return addresses, into p->frames. */
 void world_backtrace_self(struct parked *p);
 void world_resume(void);

@@ -7,7 +7,8 @@
 # thread comes back into its old run and returns 1); once it has left,
 # the reload goes through and run returns 2. gcc -O2 calls after a 4-byte
 # "sub", past the five bytes: its reload goes through at once, and says
-# that the waiting thread runs on in the old run.
+# that the waiting thread runs on in the old run. A function that is the
+# same code in the new version lets its return addresses move (below).
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -45,4 +46,31 @@ test_prologue() {
     session_stop
 }
 
+# The same, but run is the same code in both versions (only version(),
+# which it calls, changes): the reload goes through at once, the waiting
+# thread's return address moves to the same place in the new run, which
+# calls the new version (before, clang's reload waited, then failed
+# naming run). With gcc the thread runs on in the old run, which is no
+# old code: nothing is said of it.
+test_same_code() {
+    build main.o prologue/main.c
+    build same1.o prologue/same.c -DVER=1
+    build same2.o prologue/same.c -DVER=2
+    builds_ok || return
+    use same1.o mod.o
+    session_start --session "$SNAME" main.o mod.o || return
+    send enter
+    wait_for '^entered$' "$S_OUT" || { not_ok "$P/entered" "no 'entered'; $(session_state)"; return; }
+    use same2.o mod.o
+    client "$S_DIR" --reload-timeout 500 "${S_ARGS[@]}"
+    expect_reloaded same-code-reloads mod.o
+    query
+    check same-code-new 2 "$(qv run)" "what run returns after the reload"
+    send leave
+    wait_for '^left ' "$S_OUT" || { not_ok "$P/left" "no 'left'; $(session_state)"; return; }
+    check returns-into-new-code "left 2" "$(grep '^left ' "$S_OUT")" "what the waiting call of run returned"
+    session_stop
+}
+
 for_variants test_prologue clang-O2 clang-O2-asan gcc-O2
+for_variants test_same_code clang-O2 clang-O2-asan gcc-O2
