@@ -298,7 +298,9 @@ static const struct ctype *read_die(struct ctypes *t, Dwarf_Die d, uint64_t off,
     case DW_TAG_const_type:
     case DW_TAG_volatile_type:
     case DW_TAG_restrict_type:
-    case DW_TAG_atomic_type: return referenced(t, d, depth);
+    case DW_TAG_atomic_type:
+    case DW_TAG_immutable_type: /* D's immutable and shared */
+    case DW_TAG_shared_type: return referenced(t, d, depth);
     case DW_TAG_unspecified_type: return &t->void_type; /* decltype(nullptr)'s kin */
     default: return &t->unknown_type;
     }

@@ -275,6 +275,19 @@ static bool pointer_at(const uint8_t *b, const struct ctype_member *m, uint64_t 
     return true;
 }
 
+/* len bytes of text at p, quoted; false if they cannot be read. */
+static bool text_value(const struct format *f, struct strbuf *out, uintptr_t p, uint64_t len)
+{
+    size_t shown = len < MAX_STRING ? (size_t)len : MAX_STRING;
+    char buf[MAX_STRING] = {0};
+    if (shown && !memory_read(p, buf, shown))
+        return false;
+    quoted(f, out, buf, shown);
+    if (shown < len && !f->json)
+        sb_printf(out, "...");
+    return true;
+}
+
 /* libstdc++'s std::string: _M_dataplus._M_p, _M_string_length. */
 static bool std_string_value(const struct format *f, const struct ctype *t, const uint8_t *b, struct strbuf *out)
 {
@@ -282,20 +295,31 @@ static bool std_string_value(const struct format *f, const struct ctype *t, cons
     const struct ctype_member *dataplus = member_named(t, "_M_dataplus", &plus, 0);
     const struct ctype_member *length = member_named(t, "_M_string_length", &len_at, 0);
     const struct ctype_member *text = dataplus ? member_named(dataplus->type, "_M_p", &at, 0) : NULL;
-    uint64_t text_at = plus + at;
     uintptr_t p;
-    if (!length || length->type->size != 8 || !pointer_at(b, text, text_at, &p) ||
-        !is_char_type(text->type->target))
-        return false;
-    uint64_t len = scalar_unsigned(b + len_at, 8);
-    size_t shown = len < MAX_STRING ? (size_t)len : MAX_STRING;
-    char buf[MAX_STRING];
-    if (shown && !memory_read(p, buf, shown))
-        return false;
-    quoted(f, out, buf, shown);
-    if (shown < len && !f->json)
-        sb_printf(out, "...");
-    return true;
+    return length && length->type->size == 8 && pointer_at(b, text, plus + at, &p) &&
+           is_char_type(text->type->target) && text_value(f, out, p, scalar_unsigned(b + len_at, 8));
+}
+
+/* n elements of type e from start, as an array's. */
+static void elements_value(const struct format *f, const struct ctype *e, uintptr_t start, uint64_t n,
+                           struct strbuf *out, int depth)
+{
+    sb_printf(out, f->json ? "[" : "{");
+    uint8_t *element = xmalloc(e->size);
+    for (uint64_t i = 0; i < n; i++) {
+        if (i == MAX_ELEMENTS) {
+            sb_printf(out, f->json ? ", null" : "...");
+            break;
+        }
+        sb_printf(out, "%s", i ? ", " : "");
+        uintptr_t at = start + i * e->size;
+        if (memory_read(at, element, e->size))
+            value_at(f, e, element, at, out, depth + 1);
+        else
+            sb_printf(out, f->json ? "null" : "<unreadable>");
+    }
+    xfree(element);
+    sb_printf(out, f->json ? "]" : "}");
 }
 
 /* libstdc++'s std::vector: the elements from _M_start to _M_finish. */
@@ -315,29 +339,80 @@ static bool std_vector_value(const struct format *f, const struct ctype *t, stru
     if (!f->json)
         sb_printf(out, "std::vector of length %llu, capacity %llu = ", (unsigned long long)n,
                   (unsigned long long)((end - start) / e->size));
-    sb_printf(out, f->json ? "[" : "{");
-    uint8_t *element = xmalloc(e->size);
-    for (uint64_t i = 0; i < n; i++) {
-        if (i == MAX_ELEMENTS) {
-            sb_printf(out, f->json ? ", null" : "...");
-            break;
-        }
-        sb_printf(out, "%s", i ? ", " : "");
-        uintptr_t at = start + i * e->size;
-        if (memory_read(at, element, e->size))
-            value_at(f, e, element, at, out, depth + 1);
-        else
-            sb_printf(out, f->json ? "null" : "<unreadable>");
-    }
-    xfree(element);
-    sb_printf(out, f->json ? "]" : "}");
+    elements_value(f, e, start, n, out, depth);
     return true;
+}
+
+/* ---- other languages' strings and slices --------------------------------
+ * As gdb shows them: D's arrays and Rust's slices (a pointer to the first
+ * element and a length) as their elements, and as text for D's strings,
+ * Rust's &str and String. */
+
+static bool named(const struct ctype_member *m, const char *a, const char *b)
+{
+    return !strcmp(m->name, a) || !strcmp(m->name, b);
+}
+
+/* Is t the struct the language calls name ("struct &str" as C spells it)? */
+static bool struct_called(const struct ctype *t, const char *name)
+{
+    return t->kind == CT_STRUCT && t->name && !strncmp(t->name, "struct ", 7) && !strcmp(t->name + 7, name);
+}
+
+/* A slice: D's arrays (length, ptr), Rust's &str and &[T] (data_ptr,
+ * length). */
+static bool slice_value(const struct format *f, const struct ctype *t, struct strbuf *out, const uint8_t *b,
+                        int depth)
+{
+    const struct ctype_member *ptr = NULL, *len = NULL;
+    for (size_t i = 0; t->nmembers == 2 && i < 2; i++) {
+        const struct ctype_member *m = &t->members[i];
+        if (m->type->kind == CT_POINTER && m->type->size == 8 && named(m, "ptr", "data_ptr"))
+            ptr = m;
+        else if (m->type->kind == CT_UNSIGNED && m->type->size == 8 && named(m, "length", "len"))
+            len = m;
+    }
+    uintptr_t p;
+    const struct ctype *e = ptr ? ptr->type->target : NULL;
+    if (!len || !ptr || !pointer_at(b, ptr, ptr->offset, &p) || !e || !e->size)
+        return false;
+    uint64_t n = scalar_unsigned(b + len->offset, 8);
+    if (is_char_type(e) || struct_called(t, "&str"))
+        return text_value(f, out, p, n);
+    elements_value(f, e, p, n, out, depth);
+    return true;
+}
+
+/* The first pointer among t's first members, however deep (Rust's
+ * RawVec: buf.inner.ptr.pointer.pointer), and its offset. */
+static const struct ctype_member *first_pointer(const struct ctype *t, uint64_t *offset, int depth)
+{
+    if (!t || t->kind != CT_STRUCT || !t->nmembers || depth > MAX_NESTING)
+        return NULL;
+    const struct ctype_member *m = &t->members[0];
+    *offset += m->offset;
+    return m->type->kind == CT_POINTER ? m : first_pointer(m->type, offset, depth + 1);
+}
+
+/* Rust's String: a Vec<u8> (vec: buf's first pointer, len), as text. */
+static bool rust_string_value(const struct format *f, const struct ctype *t, struct strbuf *out, const uint8_t *b)
+{
+    uint64_t vec_at = 0, buf_at = 0, len_at = 0, ptr_at = 0;
+    const struct ctype_member *vec = struct_called(t, "String") ? member_named(t, "vec", &vec_at, 0) : NULL;
+    const struct ctype_member *buf = vec ? member_named(vec->type, "buf", &buf_at, 0) : NULL;
+    const struct ctype_member *len = vec ? member_named(vec->type, "len", &len_at, 0) : NULL;
+    const struct ctype_member *ptr = buf ? first_pointer(buf->type, &ptr_at, 0) : NULL;
+    uint64_t at = vec_at + buf_at + ptr_at;
+    uintptr_t p;
+    return len && len->type->size == 8 && pointer_at(b, ptr, at, &p) &&
+           text_value(f, out, p, scalar_unsigned(b + vec_at + len_at, 8));
 }
 
 static void struct_value(const struct format *f, const struct ctype *t, const uint8_t *b, uintptr_t addr,
                          struct strbuf *out, int depth)
 {
-    if (std_string_value(f, t, b, out) || std_vector_value(f, t, out, b, depth))
+    if (std_string_value(f, t, b, out) || std_vector_value(f, t, out, b, depth) ||
+        slice_value(f, t, out, b, depth) || rust_string_value(f, t, out, b))
         return;
     if (depth >= MAX_NESTING) {
         sb_printf(out, f->json ? "null" : "{...}");

@@ -11,7 +11,7 @@
 # collector); a reload that adds a thread-local variable, which druntime
 # would not scan, is refused, naming it, and the program runs on as it
 # was. --print and --refs take and show D's names (counter.total, or
-# total). gdb breaks on counter.bump and backtraces as for gdc's link,
+# total), and --print shows an array of strings as its elements. gdb breaks on counter.bump and backtraces as for gdc's link,
 # the oracle. At -O0 and -O2, with -g.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
@@ -65,6 +65,9 @@ test_d() {
     client "$W" --session "$SNAME" --print total
     if [ "$qualified" = "counter.total = 112" ] && [ "$R_OUT" = "total = 112" ]; then ok "$P/print-d-names"
     else not_ok "$P/print-d-names" "[$qualified] [$R_OUT]; $(client_said)"; fi
+    client "$W" --session "$SNAME" --print seen
+    if [ "$R_OUT" = 'seen = (struct string[]) {"a", "b", "c"}' ]; then ok "$P/print-d-array"
+    else not_ok "$P/print-d-array" "$(client_said)"; fi
     client "$W" --session "$SNAME" --refs counter.bump
     if printf '%s\n' "$R_OUT" | head -n 1 | grep -q '^counter\.bump(immutable(char)\[\])  counter\.o' &&
         printf '%s' "$R_OUT" | grep -q 'call  _Dmain  app\.o'; then ok "$P/refs-d-names"

@@ -4,7 +4,8 @@
 # that runs as the one rustc links itself: std's rlibs, thread-locals,
 # rustc's own temporary objects (carried in the executable, since rustc
 # removes them); gdb breaks on counter::bump and backtraces by Rust's
-# names as for rustc's own link; building again while the program runs
+# names as for rustc's own link; --print shows a &str and a String as
+# text; building again while the program runs
 # reloads it (rustc's objects are kept beside it, OUT.hotld/, under the
 # names the next build's link uses), with its static mut, its
 # thread-local and main's Vec kept. At -O0 and -O2, with -g. At -O2 std's
@@ -38,6 +39,15 @@ reload_while_running() {
     exec {fd}>"$W/in"
     printf 'a\nb\n' >&$fd
     for _ in $(seq 100); do grep -q '^count 2 ' "$W/live.out" && break; sleep 0.1; done
+    # Rust's strings as text: a &str, a String (the last line read)
+    local sock
+    sock=$(ls "${XDG_RUNTIME_DIR:-/tmp}/hotld-$(id -u)"/exe-live-*."$pid".sock 2>/dev/null | head -n 1)
+    sock=$(basename "$sock" .sock)
+    local name last
+    name=$("$HOTLD" --session "$sock" --print NAME 2>&1) last=$("$HOTLD" --session "$sock" --print 'live::LAST' 2>&1)
+    if [ "$name" = 'NAME = (struct &str) "counter"' ] && [ "$last" = 'live::LAST = (struct String) "b"' ]; then
+        ok "$P/print-strings"
+    else not_ok "$P/print-strings" "[$name] [$last] (session '$sock')"; fi
     sed -i 's/COUNT += 1;/COUNT += 10;/' "$W/live.rs"
     (cd "$W" && "$RUSTC" -g -C opt-level=$opt "${NO_LLD[@]}" -C link-arg=-B"$LINKER/" -o live live.rs) \
         >>"$W/live.log" 2>&1
