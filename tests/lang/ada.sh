@@ -2,7 +2,8 @@
 # Ada (issue 21): the objects gnat makes, with the binder's main
 # (gnatbind, then b~main.adb compiled), run under hotld as gnatmake links
 # them, with no -l given (hotld adds gnat's library from gcc's adalib, as
-# gnatlink does): elaboration, an exception, the arguments. A changed
+# gnatlink does; libgnarl too, for a program with a task): elaboration,
+# an exception, the arguments, a rendezvous. A changed
 # package body reloads in a running program with the package's state
 # kept (a variable of its specification, one of its body that its
 # elaboration set); the elaboration does not run again. gdb breaks on
@@ -40,6 +41,12 @@ test_ada() {
     else not_ok "$P/build" "$(head -c 300 "$W/build.log")"; return; fi
     printf 'a\nb\nquit\n' >"$W/input"
     run_both "$P/runs-as-linked" "cd '$W' && ./linked one two" "cd '$W' && '$HOT' b~main.o main.o counter.o -- one two" "$W/input"
+
+    mkdir -p "$W/t" && cp "$SRC/tasks.adb" "$W/t/"
+    if (cd "$W/t" && gnatmake -q -g "${CFL[@]}" tasks.adb -o tasks-linked && gnatbind -x tasks.ali &&
+        gcc -g "${CFL[@]}" -c b~tasks.adb) >>"$W/build.log" 2>&1; then
+        run_both "$P/tasking-runs-as-linked" "cd '$W/t' && ./tasks-linked" "cd '$W/t' && '$HOT' b~tasks.o tasks.o"
+    else not_ok "$P/tasking-build" "$(tail -c 300 "$W/build.log")"; fi
 
     session_start --session "$SNAME" b~main.o main.o counter.o || return
     send a; send b
