@@ -206,23 +206,92 @@ char *control_socket_path(const char *session)
     return path;
 }
 
-/* A forked process's socket is SESSION.sock.PID (follower.c); one that
- * exec'd or was killed leaves it behind. */
+static int make_address(const char *path, struct sockaddr_un *sa)
+{
+    memset(sa, 0, sizeof *sa);
+    sa->sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof sa->sun_path)
+        return fail("%s: socket path too long", path);
+    strcpy(sa->sun_path, path);
+    return 0;
+}
+
+/* A forked process's socket, SESSION.sock.PID (follower.c), whose process
+ * is gone (it exec'd, or was killed). */
+static bool is_orphan(const char *name)
+{
+    const char *tail = strstr(name, ".sock."), *digits = tail ? tail + 6 : NULL;
+    char *end;
+    long pid = digits && *digits ? strtol(digits, &end, 10) : 0;
+    return pid > 0 && !*end && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
+/* The paths of the sockets bound in dir, as the kernel lists them: a
+ * socket file no socket is bound to is one a killed process left. */
+static void bound_sockets(const char *dir, struct strmap *bound)
+{
+    FILE *f = fopen("/proc/net/unix", "re");
+    char *line = NULL;
+    size_t cap = 0, n = strlen(dir);
+    while (f && getline(&line, &cap, f) > 0) {
+        char *path = strchr(line, '/');
+        if (path && !strncmp(path, dir, n) && path[n] == '/') {
+            path[strcspn(path, "\n")] = 0;
+            strmap_slot(bound, xstrdup(path))->value = bound;
+        }
+    }
+    free(line);
+    if (f)
+        fclose(f);
+}
+
+/* Does a session listen at path? Asked only of a socket this network
+ * namespace has none bound at: one of another namespace still answers. */
+static bool answers(const char *path)
+{
+    struct sockaddr_un sa;
+    int fd = make_address(path, &sa) < 0 ? -1 : socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    bool refused = fd < 0 || (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0 && errno != EAGAIN);
+    if (fd >= 0)
+        close(fd);
+    return !refused;
+}
+
+/* A session's socket (SESSION.sock), or the file that says what keeps
+ * one busy (SOCKET.busy, busy.c), that a killed session left: no socket
+ * is bound to the socket's path, and the file is older than any session
+ * takes between making it and binding (one replacing it makes anew). */
+#define SETTLED_SECONDS 60
+static bool is_abandoned(const char *path, const struct strmap *bound)
+{
+    size_t n = strlen(path);
+    bool busy = n > 5 && !strcmp(path + n - 5, ".busy");
+    char *socket = busy ? xasprintf("%.*s", (int)(n - 5), path) : xstrdup(path);
+    bool named = busy || (n > 5 && !strcmp(path + n - 5, ".sock"));
+    struct stat st;
+    bool stale = named && !strmap_get(bound, socket) && lstat(path, &st) == 0 &&
+                 (busy ? S_ISREG(st.st_mode) : S_ISSOCK(st.st_mode)) &&
+                 time(NULL) - st.st_mtime > SETTLED_SECONDS && !answers(socket);
+    xfree(socket);
+    return stale;
+}
+
+/* What killed sessions and their processes left behind; each session
+ * looks once it has started, so the directory stays small. */
 void control_remove_stale(const char *dir)
 {
+    struct strmap bound = {0};
+    bound_sockets(dir, &bound);
     DIR *d = opendir(dir);
     for (struct dirent *e; d && (e = readdir(d));) {
-        const char *tail = strstr(e->d_name, ".sock."), *digits = tail ? tail + 6 : NULL;
-        char *end;
-        long pid = digits && *digits ? strtol(digits, &end, 10) : 0;
-        if (pid > 0 && !*end && kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
-            char *path = xasprintf("%s/%s", dir, e->d_name);
+        char *path = xasprintf("%s/%s", dir, e->d_name);
+        if (is_orphan(e->d_name) || is_abandoned(path, &bound))
             unlink(path);
-            xfree(path);
-        }
+        xfree(path);
     }
     if (d)
         closedir(d);
+    strmap_free_owning_keys(&bound);
 }
 
 char **control_instances(const char *session, size_t *n)
@@ -244,16 +313,6 @@ char **control_instances(const char *session, size_t *n)
         closedir(d);
     xfree(dir);
     return names;
-}
-
-static int make_address(const char *path, struct sockaddr_un *sa)
-{
-    memset(sa, 0, sizeof *sa);
-    sa->sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof sa->sun_path)
-        return fail("%s: socket path too long", path);
-    strcpy(sa->sun_path, path);
-    return 0;
 }
 
 /* The session greets each connection it accepts. A session that is
