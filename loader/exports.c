@@ -221,7 +221,7 @@ static void each_wanted(const struct link *ld, size_t *count)
  * links has there (each library read once: reloads link the same ones).
  * The map is sized once: growing it name by name would leave the freed
  * smaller tables as holes in the heap the program starts with. */
-static void note_wanted(const struct link *ld)
+static size_t note_wanted(const struct link *ld)
 {
     size_t count = 0;
     each_wanted(ld, &count);
@@ -229,6 +229,7 @@ static void note_wanted(const struct link *ld)
     each_wanted(ld, NULL);
     for (size_t i = 0; i < ld->ndsos; i++)
         ld->dsos[i]->wants_noted |= ld->dsos[i]->handle != NULL;
+    return count;
 }
 
 /* Each name already published gets what the link says of it now: its
@@ -247,18 +248,37 @@ static void refresh(const struct link *ld)
     }
 }
 
-int exports_publish(struct link *ld)
+/* s, if it is to be exported and is not yet. */
+static void consider(const struct link_options *o, struct symbol *s, struct symbol ***fresh, size_t *n,
+                     size_t *cap)
 {
-    note_wanted(ld);
+    if (s && is_exported(o, s) && !exported_entry(s->name))
+        ARRAY_PUSH(*fresh, *n, *cap, s);
+}
+
+/* The definitions of changed's objects (each once, where defined). */
+static void consider_defined(const struct link_options *o, const struct link *changed, struct symbol ***fresh,
+                             size_t *n, size_t *cap)
+{
+    for (size_t i = 0; i < changed->nobjs; i++)
+        for (size_t j = 1; j < changed->objs[i]->nsyms; j++)
+            if (changed->objs[i]->syms[j]->file == changed->objs[i])
+                consider(o, changed->objs[i]->syms[j], fresh, n, cap);
+}
+
+int exports_publish(struct link *ld, const struct link *changed)
+{
+    bool new_wants = note_wanted(ld) > 0;
     if (ld->opts->exports == EXPORT_NONE && !wanted.len)
         return 0; /* nothing could be: no walk over every symbol at start or per reload */
     refresh(ld);
     struct symbol **fresh = NULL;
     size_t n = 0, cap = 0;
-    for (size_t i = 0; i < ld->symtab.cap; i++) {
-        struct symbol *s = ld->symtab.slots[i].value;
-        if (s && is_exported(ld->opts, s) && !exported_entry(s->name))
-            ARRAY_PUSH(fresh, n, cap, s);
+    if (changed && !new_wants) { /* only its definitions are new: a reload costs what changed */
+        consider_defined(ld->opts, changed, &fresh, &n, &cap);
+    } else {
+        for (size_t i = 0; i < ld->symtab.cap; i++)
+            consider(ld->opts, ld->symtab.slots[i].value, &fresh, &n, &cap);
     }
     int rc = n ? load_object(fresh, n) : 0;
     xfree(fresh);

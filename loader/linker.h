@@ -587,8 +587,9 @@ struct object **link_current_objects(const struct link *ld, size_t *n);
 
 /* exports.c: the program's dynamic symbols, published to ld.so */
 /* Publish what ld exports (again after each reload: addresses change,
- * names come and go), then interpose.c's binding of libraries to it. */
-int exports_publish(struct link *ld);
+ * names come and go), then interpose.c's binding of libraries to it. A
+ * reload names its link (changed): only what that defines can be new. */
+int exports_publish(struct link *ld, const struct link *changed);
 /* A stand-in for name, which a library refers to as data before the
  * program is laid out; exports_publish gives it the program's address. */
 int exports_stand_in(const char *name);

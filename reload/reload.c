@@ -248,7 +248,7 @@ static int apply_plan(struct program *pg, struct plan *p, double start, char **r
     if (needs_quiet(p) && !world_still_asleep())
         whole = -1;
     world_resume();
-    if (exports_publish(pg->live) < 0) /* dlsym and plugins see the new addresses */
+    if (exports_publish(pg->live, p->again ? p->again : p->nl) < 0) /* dlsym and plugins see the new addresses */
         whole = -1;
     self_names_publish(pg);
     rename_image_files(p);

@@ -35,7 +35,7 @@ static int run_server(struct session_options *o, const char *path)
     children_init();
     o->link.host = &pg->host;
     struct link *ld = link_new(&o->link);
-    if (link_load(ld) < 0 || exports_publish(ld) < 0) {
+    if (link_load(ld) < 0 || exports_publish(ld, NULL) < 0) {
         restart_with_tls_room(o);
         restart_with_runtime(o->hotld_argv);
         fprintf(stderr, "hotld: error: %s\n", last_error());
