@@ -236,6 +236,18 @@ void world_visit_end(const struct world_visit *v)
     pthread_sigmask(SIG_SETMASK, &v->mask, NULL);
 }
 
+static _Thread_local bool no_program_code;
+
+void world_runs_no_program_code(void)
+{
+    no_program_code = true;
+}
+
+bool world_thread_runs_no_program_code(void)
+{
+    return no_program_code;
+}
+
 static bool is_exempt(pid_t tid)
 {
     for (size_t i = 0; i < ARRAY_SIZE(exempt); i++)

@@ -44,6 +44,11 @@ struct asleep {
 void world_init(void);
 void world_exempt(pid_t tid);
 void world_unexempt(pid_t tid);
+/* The calling thread (the session's control thread) runs none of the
+ * program's code, ever: a reload it applies has no frame of the program
+ * below it to look for. */
+void world_runs_no_program_code(void);
+bool world_thread_runs_no_program_code(void);
 /* Park all other threads within wait_ms (and see the ones that block the
  * signal asleep). On timeout every thread is released and -1 returned,
  * with the stragglers named in the error (which quotes timeout_ms, the

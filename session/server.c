@@ -404,6 +404,7 @@ void session_refresh_debug_images(void)
 static void *control_thread(void *arg)
 {
     int listen_fd = (int)(intptr_t)arg;
+    world_runs_no_program_code();
     /* Without a debugger at start, the image for one that may attach later
      * is made here, so that the program's start does not wait for it. */
     publish_debug_image(the_session.program.live);
