@@ -12,16 +12,11 @@
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
+. "$HOTLD_ROOT/tests/lang/lib.bash"
 
 SRC=$HOTLD_ROOT/tests/lang/src/ada
 
-if ! command -v gnatmake >/dev/null; then
-    not_ok lang/ada/gnat "gnat is not installed (scripts/deps.sh installs it)"
-    exit 1
-fi
-
-# frames FILE: "FUNCTION FILE:LINE;" of each frame of a gdb backtrace
-frames() { sed -nE 's/^#[0-9]+ +(0x[0-9a-f]+ in )?([^ ]+) \(.*\) at ([^ ]+:[0-9]+)$/\2 \3/p' "$1" | tr '\n' ';'; }
+requires lang/ada/gnat gnatmake
 
 # gnat names an object after its unit: each version is built in a
 # directory of its own. gnatmake links the oracle; the binder's main is
@@ -59,17 +54,7 @@ test_ada() {
     session_stop
 
     use counter1.o counter.o
-    local gdb=(timeout 60 gdb -nx -batch -ex 'set breakpoint pending on' -ex 'handle SIG40 nostop noprint pass'
-               -ex 'break counter.bump')
-    (cd "$W" && "${gdb[@]}" -ex 'run < input' -ex bt ./linked) >"$W/linked.bt" 2>&1
-    (cd "$W" && "${gdb[@]}" -ex "run b~main.o main.o counter.o < input" -ex bt --args "$HOT") >"$W/hot.bt" 2>&1
-    local want got
-    want=$(frames "$W/linked.bt") got=$(frames "$W/hot.bt")
-    if [ -n "$want" ] && [ "${got#"$want"}" != "$got" ] && grep -q 'hit Breakpoint 1, counter.bump' "$W/hot.bt"; then
-        ok "$P/gdb-names"
-    else
-        not_ok "$P/gdb-names" "frames [$got], linked [$want]; $(grep -E '^(#|Thread|Breakpoint)' "$W/hot.bt" | head -n 4 | tr '\n' '|')"
-    fi
+    gdb_breaks counter.bump counter.bump input linked 'b~main.o' main.o counter.o
 }
 
 for opt in -O0 -O2; do

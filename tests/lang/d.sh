@@ -11,34 +11,22 @@
 # collector); a reload that adds a thread-local variable, which druntime
 # would not scan, is refused, naming it, and the program runs on as it
 # was. --print and --refs take and show D's names (counter.total, or
-# total), and --print shows an array of strings as its elements. gdb breaks on counter.bump and backtraces as for gdc's link,
-# the oracle. At -O0 and -O2, with -g.
+# total), and --print shows an array of strings as its elements. gdb
+# breaks on counter.bump and backtraces as for gdc's link, the oracle. At
+# -O0 and -O2, with -g.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
+. "$HOTLD_ROOT/tests/lang/lib.bash"
 
 SRC=$HOTLD_ROOT/tests/lang/src/d
 
-if ! command -v gdc >/dev/null; then
-    not_ok lang/d/gdc "gdc is not installed (scripts/deps.sh installs it)"
-    exit 1
-fi
+requires lang/d/gdc gdc
 
 # dc OUT SRC [FLAG...]: compile with gdc into $W
 dc() {
     local out=$1 src=$2; shift 2
     (cd "$W" && gdc -g "${CFL[@]}" -I"$SRC" "$@" -c "$SRC/$src" -o "$out") >>"$W/build.log" 2>&1
-}
-
-# frames FILE: "FUNCTION FILE:LINE;" of each frame of a gdb backtrace
-frames() { sed -nE 's/^#[0-9]+ +(0x[0-9a-f]+ in )?([^ ]+) \(.*\) at ([^ ]+:[0-9]+)$/\2 \3/p' "$1" | tr '\n' ';'; }
-
-# answered NAME LINE EXPECTED: send LINE, expect EXPECTED as the program's answer
-answered() {
-    local name=$1 line=$2 want=$3
-    send "$line"
-    if wait_for "^${want//./\\.}\$" "$S_OUT"; then ok "$P/$name"
-    else not_ok "$P/$name" "$(tail -n 2 "$S_OUT" | tr '\n' '|') (expected $want); $(client_said)"; fi
 }
 
 test_d() {
@@ -85,17 +73,7 @@ test_d() {
     session_stop
 
     use counter1.o counter.o
-    local gdb=(timeout 60 gdb -nx -batch -ex 'set breakpoint pending on' -ex 'handle SIG40 nostop noprint pass'
-               -ex 'break counter.bump')
-    (cd "$W" && "${gdb[@]}" -ex 'run < input' -ex bt ./linked) >"$W/linked.bt" 2>&1
-    (cd "$W" && "${gdb[@]}" -ex "run app.o counter.o < input" -ex bt --args "$HOT") >"$W/hot.bt" 2>&1
-    local want got
-    want=$(frames "$W/linked.bt") got=$(frames "$W/hot.bt")
-    if [ -n "$want" ] && [ "${got#"$want"}" != "$got" ] && grep -q 'hit Breakpoint 1, .*counter.*bump' "$W/hot.bt"; then
-        ok "$P/gdb-names"
-    else
-        not_ok "$P/gdb-names" "frames [$got], linked [$want]; $(grep -E '^(#|Thread|Breakpoint)' "$W/hot.bt" | head -n 4 | tr '\n' '|')"
-    fi
+    gdb_breaks counter.bump '.*counter.*bump' input linked app.o counter.o
 }
 
 for opt in -O0 -O2; do

@@ -9,22 +9,17 @@
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
+. "$HOTLD_ROOT/tests/lang/lib.bash"
 
 SRC=$HOTLD_ROOT/tests/lang/src/fortran
 
-if ! command -v gfortran >/dev/null; then
-    not_ok lang/fortran/gfortran "gfortran is not installed (scripts/deps.sh installs it)"
-    exit 1
-fi
+requires lang/fortran/gfortran gfortran
 
 # fc OUT SRC [FLAG...]: compile with gfortran into $W
 fc() {
     local out=$1 src=$2; shift 2
     (cd "$W" && gfortran -g "${CFL[@]}" "$@" -c "$SRC/$src" -o "$out") >>"$W/build.log" 2>&1
 }
-
-# frames FILE: "FUNCTION FILE:LINE;" of each frame of a gdb backtrace
-frames() { sed -nE 's/^#[0-9]+ +(0x[0-9a-f]+ in )?([^ ]+) \(.*\) at ([^ ]+:[0-9]+)$/\2 \3/p' "$1" | tr '\n' ';'; }
 
 test_fortran() {
     # counter.mod goes beside the objects; main.f90 uses it
@@ -50,17 +45,7 @@ test_fortran() {
 
     use counter1.o counter.o
     printf 'a\n' >"$W/one"
-    local gdb=(timeout 60 gdb -nx -batch -ex 'set breakpoint pending on' -ex 'handle SIG40 nostop noprint pass'
-               -ex 'break counter::bump')
-    (cd "$W" && "${gdb[@]}" -ex 'run < one' -ex bt ./linked) >"$W/linked.bt" 2>&1
-    (cd "$W" && "${gdb[@]}" -ex "run main.o counter.o < one" -ex bt --args "$HOT") >"$W/hot.bt" 2>&1
-    local want got
-    want=$(frames "$W/linked.bt") got=$(frames "$W/hot.bt")
-    if [ -n "$want" ] && [ "${got#"$want"}" != "$got" ] && grep -q 'hit Breakpoint 1, counter::bump ()' "$W/hot.bt"; then
-        ok "$P/gdb-names"
-    else
-        not_ok "$P/gdb-names" "frames [$got], linked [$want]; $(grep -E '^(#|Thread|Breakpoint)' "$W/hot.bt" | head -n 4 | tr '\n' '|')"
-    fi
+    gdb_breaks counter::bump 'counter::bump \(\)' one linked main.o counter.o
 }
 
 for opt in -O0 -O2; do

@@ -11,25 +11,11 @@
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
+. "$HOTLD_ROOT/tests/lang/lib.bash"
 
 SRC=$HOTLD_ROOT/tests/lang/src/go
 
-if ! command -v gccgo >/dev/null; then
-    not_ok lang/go/gccgo "gccgo is not installed (scripts/deps.sh installs it)"
-    exit 1
-fi
-
-# frames FILE: "FUNCTION FILE:LINE;" of each frame of a gdb backtrace (gccgo's
-# optimized frames say "at  FILE", with two spaces)
-frames() { sed -nE 's/^#[0-9]+ +(0x[0-9a-f]+ in )?([^ ]+) \(.*\) at +([^ ]+:[0-9]+)$/\2 \3/p' "$1" | tr '\n' ';'; }
-
-# answered NAME LINE EXPECTED: send LINE, expect EXPECTED as the program's answer
-answered() {
-    local name=$1 line=$2 want=$3
-    send "$line"
-    if wait_for "^${want}\$" "$S_OUT"; then ok "$P/$name"
-    else not_ok "$P/$name" "$(tail -n 2 "$S_OUT" | tr '\n' '|') (expected $want); $(client_said)"; fi
-}
+requires lang/go/gccgo gccgo
 
 # The package's objects go where main's import finds them (counter.o);
 # its second version, which a reload would bring, apart.
@@ -66,17 +52,7 @@ test_go() {
     session_stop
 
     use step1.o step.o
-    local gdb=(timeout 60 gdb -nx -batch -ex 'set breakpoint pending on' -ex 'handle SIG40 nostop noprint pass'
-               -ex 'break counter.Bump')
-    (cd "$W" && "${gdb[@]}" -ex 'run < input' -ex bt ./linked) >"$W/linked.bt" 2>&1
-    (cd "$W" && "${gdb[@]}" -ex "run main.o counter.o step.o < input" -ex bt --args "$HOT") >"$W/hot.bt" 2>&1
-    local want got
-    want=$(frames "$W/linked.bt") got=$(frames "$W/hot.bt")
-    if [ -n "$want" ] && [ "${got#"$want"}" != "$got" ] && grep -qE 'hit Breakpoint 1(\.[0-9]+)?, counter.Bump' "$W/hot.bt"; then
-        ok "$P/gdb-names"
-    else
-        not_ok "$P/gdb-names" "frames [$got], linked [$want]; $(grep -E '^(#|Thread|Breakpoint)' "$W/hot.bt" | head -n 4 | tr '\n' '|')"
-    fi
+    gdb_breaks counter.Bump counter.Bump input linked main.o counter.o step.o
 }
 
 for opt in -O0 -O2; do

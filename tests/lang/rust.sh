@@ -14,6 +14,7 @@
 # in the new version, so the return address moves there.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
+. "$HOTLD_ROOT/tests/lang/lib.bash"
 
 SRC=$HOTLD_ROOT/tests/lang/src/rust
 LINKER=$(dirname "$HOTLD")/linker
@@ -59,9 +60,6 @@ reload_while_running() {
     if [ $rc = 0 ] && grep -qx 'count 12 calls 2 seen a,b,c' "$W/live.out"; then ok "$P/reload-keeps-state"
     else not_ok "$P/reload-keeps-state" "build exit $rc; $(tail -n 2 "$W/live.out" | tr '\n' '|') (expected count 12 calls 2 seen a,b,c); $(tail -c 200 "$W/live.log")"; fi
 }
-
-# frames FILE: "FUNCTION FILE:LINE;" of each frame of a gdb backtrace
-frames() { sed -nE 's/^#[0-9]+ +(0x[0-9a-f]+ in )?([^ ]+) \(.*\) at ([^ ]+:[0-9]+)$/\2 \3/p' "$1" | tr '\n' ';'; }
 
 for opt in 0 2; do
     W=$TMP/rust-O$opt P=lang/rust/O$opt

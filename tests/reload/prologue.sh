@@ -13,17 +13,25 @@ set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
 
-test_prologue() {
+# waiting_reload NAME: main.c and prologue/NAME.c's two versions (VER=1,
+# 2) built, the session started with the first, a thread waiting in g,
+# called from run; then the reload to the second (--reload-timeout 500).
+# False if a step before the reload failed.
+waiting_reload() {
     build main.o prologue/main.c
-    build mod1.o prologue/mod.c -DVER=1
-    build mod2.o prologue/mod.c -DVER=2
-    builds_ok || return
-    use mod1.o mod.o
-    session_start --session "$SNAME" main.o mod.o || return
+    build "${1}1.o" "prologue/$1.c" -DVER=1
+    build "${1}2.o" "prologue/$1.c" -DVER=2
+    builds_ok || return 1
+    use "${1}1.o" mod.o
+    session_start --session "$SNAME" main.o mod.o || return 1
     send enter
-    wait_for '^entered$' "$S_OUT" || { not_ok "$P/entered" "no 'entered'; $(session_state)"; return; }
-    use mod2.o mod.o
+    wait_for '^entered$' "$S_OUT" || { not_ok "$P/entered" "no 'entered'; $(session_state)"; return 1; }
+    use "${1}2.o" mod.o
     client "$S_DIR" --reload-timeout 500 "${S_ARGS[@]}"
+}
+
+test_prologue() {
+    waiting_reload mod || return
     if [ "$CC" = clang ]; then
         expect_failed waits-for-return-address "for 500 ms .*first bytes of 'run'.*would return there"
         query
@@ -53,16 +61,7 @@ test_prologue() {
 # naming run). With gcc the thread runs on in the old run, which is no
 # old code: nothing is said of it.
 test_same_code() {
-    build main.o prologue/main.c
-    build same1.o prologue/same.c -DVER=1
-    build same2.o prologue/same.c -DVER=2
-    builds_ok || return
-    use same1.o mod.o
-    session_start --session "$SNAME" main.o mod.o || return
-    send enter
-    wait_for '^entered$' "$S_OUT" || { not_ok "$P/entered" "no 'entered'; $(session_state)"; return; }
-    use same2.o mod.o
-    client "$S_DIR" --reload-timeout 500 "${S_ARGS[@]}"
+    waiting_reload same || return
     expect_reloaded same-code-reloads mod.o
     query
     check same-code-new 2 "$(qv run)" "what run returns after the reload"
