@@ -282,6 +282,13 @@ static char *find_library(struct link *ld, const char *name)
     return NULL;
 }
 
+bool link_has_lib(struct link *ld, const char *name)
+{
+    char *path = find_library(ld, name);
+    xfree(path);
+    return path != NULL;
+}
+
 int link_add_lib(struct link *ld, const char *name)
 {
     char *path = find_library(ld, name);

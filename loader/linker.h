@@ -377,6 +377,7 @@ int link_add_inputs(struct link *ld);
 int link_add_path(struct link *ld, const char *path, bool installed, bool as_needed);
 int link_add_file(struct link *ld, const char *path, struct file_data f, bool as_needed);
 int link_add_lib(struct link *ld, const char *name);
+bool link_has_lib(struct link *ld, const char *name); /* -lNAME would be found */
 /* resolve.c: the language runtimes program was linked with, for its
  * reload's link (which binds to the running program's definitions, but
  * keeps what the program's own start came from: gccgo's main, say) */

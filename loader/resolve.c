@@ -149,6 +149,14 @@ static bool refers_to(const struct runtime *rt, const char *name)
     return false;
 }
 
+static bool is_installed(struct link *ld, const struct runtime *rt)
+{
+    for (const char *const *lib = rt->libs; *lib; lib++)
+        if (!link_has_lib(ld, *lib))
+            return false;
+    return true;
+}
+
 static int add_libs(struct link *ld, const struct runtime *rt)
 {
     for (const char *const *lib = rt->libs; *lib; lib++)
@@ -167,8 +175,12 @@ static bool needs_runtime(struct link *ld, const struct runtime *rt)
     return false;
 }
 
+/* A runtime that is not installed is not added: what refers to it is
+ * then reported undefined, by name, as without it. */
 static int add_runtime(struct link *ld, size_t r)
 {
+    if (!is_installed(ld, &runtimes[r]))
+        return 0;
     if (add_libs(ld, &runtimes[r]) < 0)
         return -1;
     ld->runtimes |= 1u << r;
