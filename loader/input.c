@@ -431,7 +431,7 @@ int link_add_inputs(struct link *ld)
     }
     if (!o->live && add_sanitizer_runtimes(ld) < 0) /* a reload links the libraries the program has */
         return -1;
-    if (o->live && link_add_runtimes_of(ld, o->live) < 0)
+    if (o->live && link_add_runtime_archives_of(ld, o->live) < 0)
         return -1;
     for (size_t i = 0; i < ARRAY_SIZE(implicit_libs); i++)
         if (link_add_lib(ld, implicit_libs[i]) < 0)

@@ -190,6 +190,7 @@ struct archive {
     struct strmap twins;        /* member offset (hex) -> its rank among
                                    members of its name, from the second:
                                    "lib.a(foo.o#2)" */
+    bool of_runtime;            /* added for a language's runtime (resolve.c) */
 };
 
 struct dso {
@@ -307,7 +308,6 @@ struct link_options {
 /* Everything one link knows. */
 struct link {
     const struct link_options *opts;
-    unsigned runtimes;          /* resolve.c: the language runtimes added, by bit */
     struct object **objs;
     size_t nobjs, capobjs;
     struct archive **archives;
@@ -378,10 +378,11 @@ int link_add_path(struct link *ld, const char *path, bool installed, bool as_nee
 int link_add_file(struct link *ld, const char *path, struct file_data f, bool as_needed);
 int link_add_lib(struct link *ld, const char *name);
 bool link_has_lib(struct link *ld, const char *name); /* -lNAME would be found */
-/* resolve.c: the language runtimes program was linked with, for its
- * reload's link (which binds to the running program's definitions, but
- * keeps what the program's own start came from: gccgo's main, say) */
-int link_add_runtimes_of(struct link *ld, const struct link *program);
+/* resolve.c: the archives of language runtimes program was linked with,
+ * for its reload's link, which binds to the running program's
+ * definitions but must keep the members they gave it (gccgo's main, in
+ * libgobegin.a): a runtime's shared libraries need nothing again */
+int link_add_runtime_archives_of(struct link *ld, const struct link *program);
 
 /* file.c */
 void file_stamp_of(const struct stat *st, struct file_stamp *stamp);

@@ -176,14 +176,17 @@ static bool needs_runtime(struct link *ld, const struct runtime *rt)
 }
 
 /* A runtime that is not installed is not added: what refers to it is
- * then reported undefined, by name, as without it. */
-static int add_runtime(struct link *ld, size_t r)
+ * then reported undefined, by name, as without it. Its archives are
+ * marked, for the program's reloads. */
+static int add_runtime(struct link *ld, const struct runtime *rt)
 {
-    if (!is_installed(ld, &runtimes[r]))
+    size_t narchives = ld->narchives;
+    if (!is_installed(ld, rt))
         return 0;
-    if (add_libs(ld, &runtimes[r]) < 0)
+    if (add_libs(ld, rt) < 0)
         return -1;
-    ld->runtimes |= 1u << r;
+    for (size_t a = narchives; a < ld->narchives; a++)
+        ld->archives[a]->of_runtime = true;
     return 0;
 }
 
@@ -192,15 +195,15 @@ static int add_runtime(struct link *ld, size_t r)
 static int add_language_runtimes(struct link *ld)
 {
     for (size_t r = 0; r < ARRAY_SIZE(runtimes); r++)
-        if (!(ld->runtimes & (1u << r)) && needs_runtime(ld, &runtimes[r]) && add_runtime(ld, r) < 0)
+        if (needs_runtime(ld, &runtimes[r]) && add_runtime(ld, &runtimes[r]) < 0)
             return -1;
     return 0;
 }
 
-int link_add_runtimes_of(struct link *ld, const struct link *program)
+int link_add_runtime_archives_of(struct link *ld, const struct link *program)
 {
-    for (size_t r = 0; r < ARRAY_SIZE(runtimes); r++)
-        if ((program->runtimes & (1u << r)) && add_runtime(ld, r) < 0)
+    for (size_t a = 0; a < program->narchives; a++)
+        if (program->archives[a]->of_runtime && link_add_path(ld, program->archives[a]->name, true, false) < 0)
             return -1;
     return 0;
 }
