@@ -24,12 +24,15 @@
 typedef void gc_add_range_fn(const void *p, size_t size, const void *typeinfo);
 typedef void gc_remove_range_fn(const void *p);
 
-/* The process's druntime, if it has one. */
+/* The process's druntime, if it has one: one lookup for a program
+ * without (each reload asks twice). */
 static bool druntime(gc_add_range_fn **add, gc_remove_range_fn **remove)
 {
+    if (!dlsym(RTLD_DEFAULT, "_d_dso_registry"))
+        return false;
     *add = (gc_add_range_fn *)dlsym(RTLD_DEFAULT, "gc_addRange");
     *remove = (gc_remove_range_fn *)dlsym(RTLD_DEFAULT, "gc_removeRange");
-    return *add && *remove && dlsym(RTLD_DEFAULT, "_d_dso_registry");
+    return *add && *remove;
 }
 
 /* A thread-local variable the reload adds: one in no block the program
