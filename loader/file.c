@@ -11,6 +11,13 @@ void file_stamp_of(const struct stat *st, struct file_stamp *stamp)
     *stamp = (struct file_stamp){st->st_dev, st->st_ino, st->st_size, st->st_mtim, st->st_ctim};
 }
 
+bool file_stamp_equal(const struct file_stamp *a, const struct file_stamp *b)
+{
+    return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+           a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec &&
+           a->ctime.tv_sec == b->ctime.tv_sec && a->ctime.tv_nsec == b->ctime.tv_nsec;
+}
+
 void file_release(struct file_data *f)
 {
     if (!f->bytes)

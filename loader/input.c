@@ -124,7 +124,7 @@ static int add_elf(struct link *ld, const char *path, struct file_data f, bool a
     if (!elf)
         return file_release(&f), fail("%s: cannot read: %s", path, elf_errmsg(-1));
     if (elf_kind(elf) == ELF_K_AR) {
-        struct archive *ar = archive_open(path, f, elf);
+        struct archive *ar = archive_open(path, f, elf, in_system_dir(path));
         if (!ar)
             return elf_end(elf), file_release(&f), -1;
         strmap_slot(&ld->archives_by_name, ar->name)->value = ar;
@@ -159,7 +159,7 @@ static int add_script(struct link *ld, const char *path, char *text);
  * stamp is no file's, so it is never taken for the file as it is. */
 static struct file_data copy_of(const struct object *obj)
 {
-    struct file_data f = {xmalloc(obj->file.size + 1), obj->file.size, false, {0}};
+    struct file_data f = {.bytes = xmalloc(obj->file.size + 1), .size = obj->file.size};
     memcpy(f.bytes, obj->file.bytes, obj->file.size);
     f.bytes[f.size] = 0;
     return f;

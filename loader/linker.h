@@ -386,6 +386,7 @@ int link_add_runtime_archives_of(struct link *ld, const struct link *program);
 
 /* file.c */
 void file_stamp_of(const struct stat *st, struct file_stamp *stamp);
+bool file_stamp_equal(const struct file_stamp *a, const struct file_stamp *b);
 void file_release(struct file_data *f);
 
 /* object.c */
@@ -398,8 +399,9 @@ const Elf64_Sym *object_raw_symbols(const struct object *obj, size_t *n);
 const char *object_bytes(const struct object *obj, size_t *size);
 bool section_is_loadable(const struct section *s);
 
-/* archive.c */
-struct archive *archive_open(const char *name, struct file_data file, Elf *elf);
+/* archive.c: installed says the archive is the system's (in gcc's library
+ * directories), trusted to be whole, with no two members of one name. */
+struct archive *archive_open(const char *name, struct file_data file, Elf *elf, bool installed);
 struct object *archive_extract(struct archive *ar, size_t offset, bool *fresh);
 bool archive_has_pulled(const struct archive *ar, size_t offset);
 /* "lib.a(foo.o)", or "lib.a(foo.o#2)" for the second member of that name;

@@ -177,6 +177,6 @@ int thin_archive_whole(const char *path, struct file_data *f)
     }
     struct file_stamp stamp = f->stamp;
     file_release(f);
-    *f = (struct file_data){out.s, out.len, false, stamp};
+    *f = (struct file_data){.bytes = out.s, .size = out.len, .stamp = stamp};
     return 0;
 }

@@ -30,13 +30,6 @@ static bool incremental_unchanged(struct link *ld, const char *name, uint64_t ha
     return true;
 }
 
-static bool same_stamp(const struct file_stamp *a, const struct file_stamp *b)
-{
-    return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
-           a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec &&
-           a->ctime.tv_sec == b->ctime.tv_sec && a->ctime.tv_nsec == b->ctime.tv_nsec;
-}
-
 /* An object file of the program whose stat data has not changed since it
  * was read is not read again. (A touched file has a new stamp: it is read
  * and hashed, and reloaded only if its contents changed.) */
@@ -52,7 +45,7 @@ static bool incremental_same_stamp(struct link *ld, const char *path)
     if (!old || !old->file.bytes || stat(path, &st) < 0)
         return false;
     file_stamp_of(&st, &now);
-    if (!same_stamp(&now, &old->file.stamp))
+    if (!file_stamp_equal(&now, &old->file.stamp))
         return false;
     strmap_slot(&ld->seen, old->name)->value = old;
     return true;
@@ -94,13 +87,22 @@ static int reread_member(struct archive *ar, size_t off, void *ctx)
     return !obj || (fresh && link_add_object(ld, obj) < 0) ? -1 : 0;
 }
 
+/* Is ar the archive the program was linked with? A mapped one (found on
+ * the library path) is the same file, as stat tells; and a project's own
+ * library found there changes like any input. */
+static bool same_archive(struct archive *was, struct archive *ar)
+{
+    if (was->file.mapped && ar->file.mapped)
+        return file_stamp_equal(&was->file.stamp, &ar->file.stamp);
+    return archive_hash(was) == archive_hash(ar);
+}
+
 /* Members of a changed archive that the program had loaded: unchanged
  * ones stay, changed ones are read again. */
 static int incremental_archive(struct link *ld, struct archive *ar)
 {
     struct archive *was = strmap_get(&ld->opts->live->archives_by_name, ar->name);
-    /* installed libraries (mapped, not read) do not change under us */
-    if (ar->file.mapped || (was && archive_hash(was) == archive_hash(ar))) {
+    if (!was || same_archive(was, ar)) {
         keep_members(ld, ar);
         return 0;
     }

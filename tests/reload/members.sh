@@ -19,7 +19,7 @@ test_members() {
     build main.o members/main.c
     archive 1
     builds_ok || return
-    session_start --session "$SNAME" main.o libparts.a || return
+    session_start --session "$SNAME" main.o "${ARCHIVE[@]}" || return
     query
     check first "1 10" "$(qv parts) $(qv parts "$QT" 2)" "part_a, part_b"
     client "$W" --session "$SNAME" --status
@@ -32,4 +32,9 @@ test_members() {
     session_stop
 }
 
+ARCHIVE=(libparts.a)
 for_variants test_members gcc clang-O2
+# Found on the library path, the archive is mapped rather than read: an
+# edit of it reaches the program all the same.
+ARCHIVE=(-L. -lparts) RL_SCRIPT=members-by-lib
+for_variants test_members gcc
