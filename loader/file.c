@@ -20,7 +20,7 @@ bool file_stamp_equal(const struct file_stamp *a, const struct file_stamp *b)
 
 void file_release(struct file_data *f)
 {
-    if (!f->bytes)
+    if (!f->bytes || f->kept)
         return;
     if (f->mapped)
         munmap(f->bytes, f->size);

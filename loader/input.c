@@ -20,7 +20,8 @@
 /* The whole file. The user's own files are read rather than mapped: a
  * compiler rewriting one in place during a reload must not be able to
  * change (or truncate) bytes under us. Libraries found on the library path
- * are installed files and are mapped, which saves copying libgcc.a. */
+ * are installed files and are mapped, which saves copying libgcc.a, and
+ * kept mapped for the next link (mapped.c). */
 static bool in_system_dir(const char *path);
 
 /* A file to read, opened by the command that asked for the reload if one
@@ -37,6 +38,8 @@ static int open_input(const struct link *ld, const char *path)
 
 static int read_file(const struct link *ld, const char *path, bool map, struct file_data *f)
 {
+    if (map && mapped_file_kept(path, f))
+        return 0;
     int fd = open_input(ld, path);
     if (fd < 0)
         return -1;
@@ -53,6 +56,7 @@ static int read_file(const struct link *ld, const char *path, bool map, struct f
         close(fd);
         if (f->bytes == MAP_FAILED)
             return fail("%s: cannot map: %s", path, strerror(errno));
+        mapped_file_keep(path, f);
         return 0;
     }
     f->bytes = xmalloc(st.st_size + 1);
@@ -176,7 +180,7 @@ int link_add_path(struct link *ld, const char *path, bool installed, bool as_nee
         return 0;
     if (ld->opts->hooks && ld->opts->hooks->same_stamp(ld, path))
         return 0; /* an object the program has, untouched since */
-    struct file_data f;
+    struct file_data f = {0};
     if (read_file(ld, path, installed, &f) < 0)
         return -1;
     return link_add_file(ld, path, f, as_needed);

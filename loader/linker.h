@@ -61,6 +61,7 @@ struct file_data {
     char *bytes;
     size_t size;
     bool mapped;
+    bool kept;                  /* a mapping mapped.c keeps: never released */
     struct file_stamp stamp;
 };
 
@@ -388,6 +389,12 @@ int link_add_runtime_archives_of(struct link *ld, const struct link *program);
 void file_stamp_of(const struct stat *st, struct file_stamp *stamp);
 bool file_stamp_equal(const struct file_stamp *a, const struct file_stamp *b);
 void file_release(struct file_data *f);
+
+/* mapped.c: the mapping of path kept from an earlier link, if stat
+ * still finds the same file there. */
+bool mapped_file_kept(const char *path, struct file_data *f);
+/* Keep f, just mapped from path, for later links (f->kept). */
+void mapped_file_keep(const char *path, struct file_data *f);
 
 /* object.c */
 struct object *object_read(const char *name, Elf *elf);
