@@ -34,9 +34,10 @@ void message_add_tagged(struct message *m, char tag, const char *text)
 
 void message_free(struct message *m)
 {
-    for (size_t i = 0; i < m->nfields; i++)
+    for (size_t i = 0; !m->body && i < m->nfields; i++)
         xfree(m->fields[i]);
     xfree(m->fields);
+    xfree(m->body);
     if (m->fd_plus_one)
         close(m->fd_plus_one - 1);
     *m = (struct message){0};
@@ -150,14 +151,26 @@ int message_send_fd(int fd, const struct message *m, int passed)
     return rc;
 }
 
-int message_parse(const char *body, size_t len, struct message *m)
+/* Takes body, a block of len + 1 bytes, whatever happens. */
+static int parse_owned(char *body, size_t len, struct message *m)
 {
     *m = (struct message){0};
-    if (len && body[len - 1] != 0)
+    if (len && body[len - 1] != 0) {
+        xfree(body);
         return fail("malformed control message (unterminated field)");
+    }
+    m->body = body;
     for (size_t off = 0; off < len; off += strlen(body + off) + 1)
-        message_add(m, body + off);
+        ARRAY_PUSH(m->fields, m->nfields, m->cap, body + off);
     return 0;
+}
+
+int message_parse(const char *body, size_t len, struct message *m)
+{
+    char *copy = xmalloc(len + 1);
+    memcpy(copy, body, len);
+    copy[len] = 0;
+    return parse_owned(copy, len, m);
 }
 
 int message_recv(int fd, struct message *m)
@@ -171,8 +184,7 @@ int message_recv(int fd, struct message *m)
         return len > CONTROL_MAX_MESSAGE ? fail("control message too large (%u bytes)", len) : -1;
     }
     char *body = xmalloc(len + 1);
-    int rc = read_all(fd, body, len, &passed) < 0 ? -1 : message_parse(body, len, m);
-    xfree(body);
+    int rc = read_all(fd, body, len, &passed) < 0 ? (xfree(body), -1) : parse_owned(body, len, m);
     if (rc == 0)
         m->fd_plus_one = passed;
     else if (passed)

@@ -16,12 +16,15 @@
 #define OTHER_PROGRAM "another program"
 
 struct message {
-    char **fields;
+    char **fields;              /* built: each its own block; parsed: in body */
     size_t nfields, cap;
+    char *body;                 /* a parsed message's bytes, one block: a
+                                   reload's command line has a field per input */
     int fd_plus_one;            /* a descriptor it carries, + 1; 0: none.
                                    message_free closes it */
 };
 
+/* Add a field to a message being built (not to one received). */
 void message_add(struct message *m, const char *field);
 /* Add the field "T:TEXT". */
 void message_add_tagged(struct message *m, char tag, const char *text);

@@ -107,7 +107,7 @@ static void follow(int fd, const struct message *m)
     opts.entry = the_session.program.live->opts->entry;
     opts.only_changed = !strcmp(m->fields[1], "o:1");
     bool remember = !strcmp(m->fields[2], "m:1");
-    struct message request = {m->fields + 2, m->nfields - 2, 0, 0}; /* decoding skips its first */
+    struct message request = {.fields = m->fields + 2, .nfields = m->nfields - 2}; /* decoding skips its first */
     char *report = NULL;
     clear_error();
     leader_fd = fd;
