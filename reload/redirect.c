@@ -258,8 +258,6 @@ void move_returns(const struct plan *p)
  * that crashed, which is no frame). */
 bool own_stack_is_safe(const struct plan *p, const char **blocker)
 {
-    if (world_thread_runs_no_program_code())
-        return true; /* and its own unwinding walks every generation's frame tables */
     struct parked self;
     world_backtrace_self(&self);
     for (unsigned f = 0; f < self.nframes; f++)

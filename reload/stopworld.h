@@ -48,7 +48,6 @@ void world_unexempt(pid_t tid);
  * program's code, ever: a reload it applies has no frame of the program
  * below it to look for. */
 void world_runs_no_program_code(void);
-bool world_thread_runs_no_program_code(void);
 /* Park all other threads within wait_ms (and see the ones that block the
  * signal asleep). On timeout every thread is released and -1 returned,
  * with the stragglers named in the error (which quotes timeout_ms, the
@@ -71,7 +70,9 @@ const uintptr_t *world_thread_pointers(size_t *n);
  * linker, whose locks unwinding takes. */
 int world_backtraces(int wait_ms);
 #define WORLD_BACKTRACE_WAIT_MS 200 /* what a stop gives them, each time */
-/* The calling thread's own return addresses, into p->frames. */
+/* The calling thread's own return addresses, into p->frames; none in a
+ * thread that runs no program code, since every caller looks for the
+ * program's frames. */
 void world_backtrace_self(struct parked *p);
 void world_resume(void);
 /* After code was patched: every thread of the process runs a serializing
