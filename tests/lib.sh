@@ -3,7 +3,7 @@
 set -u
 : "${HOTLD:?run tests through tests/run.sh or make test}"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/hotld-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+trap '[ -n "${HOTLD_KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 
 ok()     { echo "ok $1"; }
 not_ok() { echo "not ok $1: $2"; }

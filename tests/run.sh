@@ -10,6 +10,8 @@
 # With no arguments, every suite but thirdparty (the real programs: make
 # test-real). -j N runs N scripts at once (default: the number of cores);
 # each script's lines are printed together when it ends, in start order.
+# HOTLD_KEEP_TMP=1 keeps each script's work directory (/tmp/hotld-test.*),
+# with its sessions' output, for a failure's post-mortem.
 set -u
 cd "$(dirname "$0")/.."
 export HOTLD_ROOT=$PWD
