@@ -179,6 +179,10 @@ static int stop_safely(struct program *pg, struct plan *p)
         if (world_stop(left > 0 ? left : 1, timeout) < 0) /* the last try may be too short */
             return stopped_once ? unsafe_after(p, inside, timeout) : -1;
         stopped_once = true;
+        if (!stacks_load()) { /* more mappings than room: a thread was born */
+            world_resume();
+            continue;
+        }
         if (migrates_asleep_threads(p) < 0) {
             world_resume();
             return -1;

@@ -12,7 +12,7 @@ struct mapping {
 
 static struct mapping *maps;    /* sorted by start, as the kernel lists them */
 static size_t nmaps, capmaps;
-static bool loaded;             /* in this stop */
+static size_t nlines;           /* mappings the last reading listed */
 
 static void count_line(const char *text, void *ctx)
 {
@@ -20,16 +20,20 @@ static void count_line(const char *text, void *ctx)
     ++*(size_t *)ctx;
 }
 
+/* Room for twice the mappings the last stop saw: reading the mappings
+ * costs 40 us a time, and counting them first is needed only once, or
+ * after they outgrew the room. */
 void stacks_prepare(void)
 {
-    size_t n = 0;
-    procmaps_each_line(count_line, &n);
-    if (n * 2 + 256 > capmaps) {
+    if (!capmaps || nlines > capmaps) {
+        nlines = 0;
+        procmaps_each_line(count_line, &nlines);
+    }
+    if (nlines * 2 + 256 > capmaps) {
         xfree(maps);
-        capmaps = n * 2 + 256;
+        capmaps = nlines * 2 + 256;
         maps = xcalloc(capmaps, sizeof *maps);
     }
-    loaded = false;
 }
 
 static void add_line(const char *text, void *ctx)
@@ -39,16 +43,19 @@ static void add_line(const char *text, void *ctx)
     uintptr_t lo = strtoul(text, &end, 16);
     if (*end == '-' && nmaps < capmaps)
         maps[nmaps++] = (struct mapping){lo, strtoul(end + 1, NULL, 16)};
+    nlines++;
+}
+
+bool stacks_load(void)
+{
+    nmaps = nlines = 0;
+    procmaps_each_line(add_line, NULL);
+    return nlines <= capmaps;
 }
 
 /* The end of the mapping that holds sp; 0 if none is known. */
 static uintptr_t mapping_end(uintptr_t sp)
 {
-    if (!loaded) {
-        nmaps = 0;
-        procmaps_each_line(add_line, NULL);
-        loaded = true;
-    }
     size_t lo = 0, hi = nmaps;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;

@@ -12,6 +12,9 @@
 
 /* Before the world stops: room to read the process's mappings into. */
 void stacks_prepare(void);
+/* Once it is stopped: read them; false if they did not fit (the world
+ * must be let go, and stacks_prepare makes room). */
+bool stacks_load(void);
 /* With the world stopped: the first word of the stack at sp for which
  * hit(word, ctx) is true, in *found; false if there is none. */
 bool stack_find(uintptr_t sp, bool (*hit)(uintptr_t word, const void *ctx), const void *ctx, uintptr_t *found);
