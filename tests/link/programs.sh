@@ -102,6 +102,16 @@ COMPILERS="gcc clang"
 # Configurations whose runs are repeated under the ASan+UBSan build.
 ASAN_CONFIGS=" default largepic "
 
+# gcc's -fPIE code reads libc's variables (stdout, optind) with 32-bit
+# displacements, which must reach the copy libc itself uses: an executable
+# that holds a copy (a copy relocation, as a static library built -fPIE
+# makes ld create) moves it out of a program image's reach.
+for h in "$HOTLD" "$HOTLD_ASAN"; do
+    copies=$(readelf -rW "$h" | awk '$3 == "R_X86_64_COPY" { print $5 }' | tr '\n' ' ')
+    if [ -z "$copies" ]; then ok "hotld-copies-no-libc-variable/${h#"$HOTLD_ROOT"/}"
+    else not_ok "hotld-copies-no-libc-variable/${h#"$HOTLD_ROOT"/}" "copy relocations of: $copies"; fi
+done
+
 # ---- compile everything in parallel ----------------------------------------
 for cc in $COMPILERS; do
     for cfg in "${CONFIGS[@]}"; do
