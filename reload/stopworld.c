@@ -62,6 +62,10 @@ static bool overflow;                  /* more threads than slots */
 enum { SEEN_NOTHING, SEEN_ASLEEP, SEEN_GONE };
 
 static atomic_uint release_gen;
+/* Bumped by each release and each request to unwind: a parked thread
+ * sleeps on it, reading it before it looks at either, so that a request
+ * made just before it sleeps is not missed. */
+static atomic_uint wakes;
 static _Atomic unsigned stop_id;
 static atomic_bool stopping;
 static _Atomic pid_t exempt[MAX_HOTLD_THREADS]; /* 0: a free slot */
@@ -78,6 +82,12 @@ static atomic_uint parks;
 static long futex(atomic_uint *addr, int op, unsigned val)
 {
     return syscall(SYS_futex, addr, op, val, NULL, NULL, 0);
+}
+
+static void wake_parked(void)
+{
+    atomic_fetch_add(&wakes, 1);
+    futex(&wakes, FUTEX_WAKE_PRIVATE, 0x7fffffff);
 }
 
 /* Until a thread parks after parks read seen, or a quarter of the time
@@ -171,9 +181,12 @@ static bool park(int sig, siginfo_t *info, void *context)
     atomic_store_explicit(&parked_in[k], id, memory_order_release);
     atomic_fetch_add(&parks, 1);
     futex(&parks, FUTEX_WAKE_PRIVATE, 1);
-    while (atomic_load(&release_gen) == gen) {
-        futex(&release_gen, FUTEX_WAIT_PRIVATE, gen);
+    for (;;) {
+        unsigned seen = atomic_load(&wakes);
         unwind_if_asked(k);
+        if (atomic_load(&release_gen) != gen)
+            break;
+        futex(&wakes, FUTEX_WAIT_PRIVATE, seen);
     }
     errno = saved;
     atomic_fetch_sub(&in_park, 1);
@@ -522,7 +535,7 @@ int world_backtraces(int wait_ms)
     for (size_t k = 0; k < nsignalled; k++)
         if (is_parked(k, id))
             atomic_store(&unwind_state[k], 1);
-    futex(&release_gen, FUTEX_WAKE_PRIVATE, 0x7fffffff); /* release_gen unchanged */
+    wake_parked();
     double deadline = now_ms() + wait_ms;
     for (size_t k = 0; k < nsignalled; k++)
         while (is_parked(k, id) && atomic_load(&unwind_state[k]) == 1) {
@@ -583,5 +596,5 @@ void world_resume(void)
 {
     atomic_store(&stopping, false);
     atomic_fetch_add(&release_gen, 1);
-    futex(&release_gen, FUTEX_WAKE_PRIVATE, 0x7fffffff);
+    wake_parked();
 }
