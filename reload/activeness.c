@@ -217,10 +217,10 @@ static const struct code_range *own_user(const struct activeness *a)
 /* With the world parked: the first old function a thread is in, or has a
  * frame in, that uses a displaced variable; NULL if none. Sets *unknown
  * when the stacks could not be looked at this time. */
-static const struct code_range *first_user(const struct activeness *a, bool *unknown)
+static const struct code_range *first_user(const struct activeness *a, int wait_ms, bool *unknown)
 {
     size_t n;
-    *unknown = !activeness_can_unwind(a) || world_backtraces(WORLD_BACKTRACE_WAIT_MS) < 0;
+    *unknown = !activeness_can_unwind(a) || world_backtraces(wait_ms) < 0;
     if (*unknown)
         return NULL;
     if (a->own)
@@ -244,12 +244,12 @@ static const struct code_range *first_user(const struct activeness *a, bool *unk
     return NULL;
 }
 
-bool activeness_clear(struct activeness *a)
+bool activeness_clear(struct activeness *a, int wait_ms)
 {
     if (!a->nusers)
         return true;
     bool unknown;
-    const struct code_range *u = first_user(a, &unknown);
+    const struct code_range *u = first_user(a, wait_ms, &unknown);
     if (u)
         a->blocker = u;
     return !u && !unknown;

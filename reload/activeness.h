@@ -33,8 +33,9 @@ void activeness_plan(struct activeness *a, const struct program *pg, const struc
 /* With the world parked: may the parked threads be asked to unwind (none
  * is in code that may hold the unwinder's locks)? */
 bool activeness_can_unwind(const struct activeness *a);
-/* With the world parked: true if no thread runs or has a frame in a user. */
-bool activeness_clear(struct activeness *a);
+/* With the world parked: true if no thread runs or has a frame in a user.
+ * The threads get up to wait_ms to unwind their stacks. */
+bool activeness_clear(struct activeness *a, int wait_ms);
 /* The reload's error after --reload-timeout: who was still running. */
 int activeness_fail(const struct activeness *a, int timeout_ms);
 void activeness_free(struct activeness *a);

@@ -189,7 +189,11 @@ static int stop_safely(struct program *pg, struct plan *p)
         }
         inside = NULL;
         bool patches_ok = redirects_are_safe(p, &inside);
-        if (patches_ok && activeness_clear(&p->act)) {
+        /* unwinding takes a thread microseconds, unless the machine is
+         * loaded: a wait cut short would leave only "could not inspect" */
+        int unwind_ms = (int)(deadline - now_ms());
+        if (patches_ok && activeness_clear(&p->act, unwind_ms > WORLD_BACKTRACE_WAIT_MS ? unwind_ms
+                                                                                      : WORLD_BACKTRACE_WAIT_MS)) {
             phase_done("park", start);
             return 0;
         }
