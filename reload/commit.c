@@ -54,6 +54,7 @@ void prepare_commit(struct program *pg, struct plan *p)
         if (nl->archives_by_name.slots[i].key)
             strmap_slot(&live->archives_by_name, nl->archives_by_name.slots[i].key);
     grow_array((void **)&pg->gens, &pg->capgens, pg->ngens + 1, sizeof *pg->gens);
+    program_text_reserve(pg);
     if (!p->again) { /* a version brought back has its unwind tables */
         link_publish(nl); /* unwind tables of code nothing can reach yet */
         image_mark_unused(nl);
@@ -111,6 +112,7 @@ static void take_new(struct program *pg, struct plan *p)
 {
     struct link *nl = p->nl, *live = pg->live;
     pg->gens[pg->ngens++] = nl;
+    program_text_add(pg, nl->image);
     for (size_t i = 0; i < nl->nobjs; i++)
         strmap_slot(&live->by_name, nl->objs[i]->name)->value = nl->objs[i];
     for (size_t i = 0; i < nl->archives_by_name.cap; i++)

@@ -37,6 +37,12 @@ static inline struct object *versions_previous(const struct version_list *vl)
     return vl->nrecent > 1 ? vl->v[vl->recent[1]] : NULL;
 }
 
+/* The code of one generation's image. */
+struct text_span {
+    uintptr_t start, end;
+    const struct image *image;
+};
+
 /* One applied reload, as the debugger's 'hotld history' lists it. */
 struct reload_record {
     unsigned generation;
@@ -47,6 +53,8 @@ struct program {
     struct link *live;          /* generation 0; its symtab is the live one */
     struct link **gens;         /* every generation's link, gens[0] = live */
     size_t ngens, capgens;
+    struct text_span *text;     /* their code, by address (textindex.c) */
+    size_t ntext, captext;
     struct strmap versions;     /* object name -> struct version_list */
     struct strmap host;         /* hotld_* symbols the program may use */
     unsigned generation;
@@ -112,6 +120,13 @@ unsigned program_version_of(const struct program *pg, const struct object *obj);
 /* Symbol names of the live table that point into obj's own bytes get a
  * copy of their own, before those bytes go. */
 void program_rekey_names(struct program *pg, const struct object *obj);
+
+/* textindex.c: the image whose code holds pc, of any generation; NULL
+ * if none. A generation's code is added with program_text_add, which
+ * allocates nothing once program_text_reserve made room. */
+const struct image *program_text_at(const struct program *pg, uintptr_t pc);
+void program_text_reserve(struct program *pg);
+void program_text_add(struct program *pg, const struct image *im);
 
 /* selfnames.c: dladdr and kin answer for the program's image, from a
  * table published (with the lock held) after the link and each reload */

@@ -34,20 +34,10 @@
 #define LOOP_SPAN 4096          /* how far from a call a loop's jumps are looked for */
 #define LOOP_LOOK 256           /* instructions followed from a call */
 
-static const struct image *program_code_at(const struct program *pg, uintptr_t pc)
-{
-    for (size_t g = pg->ngens; g-- > 0;) {
-        const struct image *im = pg->gens[g]->image;
-        if (pc >= im->seg_start[SEG_TEXT] && pc < im->seg_end[SEG_TEXT])
-            return im;
-    }
-    return NULL;
-}
-
 /* A return address into program code? */
 static bool is_program_return(uintptr_t word, const void *program)
 {
-    const struct image *im = program_code_at(program, word);
+    const struct image *im = program_text_at(program, word);
     return im && x86_call_ends_at((const uint8_t *)word, word - im->seg_start[SEG_TEXT]);
 }
 
@@ -71,7 +61,7 @@ static bool call_in_loop(const struct program *pg, uintptr_t ret)
     todo[ntodo++] = ret;
     while (ntodo && nseen < LOOP_LOOK) {
         uintptr_t at = todo[--ntodo];
-        const struct image *im = program_code_at(pg, at);
+        const struct image *im = program_text_at(pg, at);
         if (!im || seen_before(seen, nseen, at))
             continue;
         seen[nseen++] = at;
@@ -127,7 +117,7 @@ static void look_at_frames(const struct program *pg, struct plan *p, pid_t tid, 
         if (call_in_loop(pg, rets[k]))
             return;
     }
-    if (ip && program_code_at(pg, ip))
+    if (ip && program_text_at(pg, ip))
         note_thread(p, tid, ip, false);
 }
 
@@ -159,7 +149,7 @@ static void look_at_backtrace(const struct program *pg, struct plan *p, const st
     uintptr_t rets[WORLD_MAX_FRAMES];
     size_t n = 0;
     for (unsigned f = 0; f < t->nframes; f++)
-        if (program_code_at(pg, t->frames[f]))
+        if (program_text_at(pg, t->frames[f]))
             rets[n++] = t->frames[f];
     look_at_frames(pg, p, t->tid, rets, n, t->ip);
 }
@@ -172,7 +162,7 @@ void find_running_old_code_here(const struct program *pg, struct plan *p)
     p->nrunning = 0;
     world_backtrace_self(&self);
     for (unsigned f = 1; f < self.nframes; f++)
-        if (program_code_at(pg, self.frames[f]))
+        if (program_text_at(pg, self.frames[f]))
             rets[n++] = self.frames[f];
     look_at_frames(pg, p, gettid(), rets, n, 0);
 }

@@ -46,6 +46,8 @@ static int run_server(struct session_options *o, const char *path)
     phase_done("total", t);
     pg->live = ld;
     ARRAY_PUSH(pg->gens, pg->ngens, pg->capgens, ld);
+    program_text_reserve(pg);
+    program_text_add(pg, ld->image);
     remember_inputs(&o->link);
     program_record_versions(pg, ld);
     program_record_vtables(pg, ld);
