@@ -83,10 +83,10 @@ static void compute(struct object *obj)
             es[i].st_value > sec->size)
             continue;
         const char *name = obj->syms[i]->name;
-        struct func f = {name, function_id(obj, name),
-                         sec->addr + es[i].st_value, es[i].st_size,
-                         room_at(obj, marks, nmarks, es[i].st_shndx, es[i].st_value), NULL,
-                         sec, es[i].st_value};
+        struct func f = {.name = name, .id = function_id(obj, name), .body = sec->addr + es[i].st_value,
+                         .size = es[i].st_size,
+                         .room = room_at(obj, marks, nmarks, es[i].st_shndx, es[i].st_value),
+                         .sec = sec, .offset = es[i].st_value};
         if (sec->data && es[i].st_size <= sec->size - es[i].st_value)
             f.bytes = sec->data + es[i].st_value;
         else

@@ -71,7 +71,7 @@ bool in_redirected_entry(const struct section *sec, uint64_t offset)
  * gcc -O0 puts a loop right after a 4-byte prologue (push %rbp; mov
  * %rsp,%rbp): its back edge targets entry+4. Undecodable code counts as
  * yes. An indirect jump (a switch's table) is taken not to. */
-static bool loops_back(const struct func *f)
+static bool decode_loops_back(const struct func *f)
 {
     size_t at = 0;
     while (f->bytes && at < f->size) {
@@ -86,6 +86,16 @@ static bool loops_back(const struct func *f)
             return true;
     }
     return !f->bytes;
+}
+
+/* Asked of the first version's functions at every reload: their bytes
+ * never change, and decoding luaV_execute each time was a tenth of a
+ * reload of lvm.o. */
+static bool loops_back(const struct func *f)
+{
+    if (!f->loops_back) /* a cache of what its bytes say: the record is the object's */
+        ((struct func *)f)->loops_back = decode_loops_back(f) ? 2 : 1;
+    return f->loops_back == 2;
 }
 
 /* f's entry (in old) jumps to `to`, the new body; same: it is the same
