@@ -128,7 +128,7 @@ static int add_elf(struct link *ld, const char *path, struct file_data f, bool a
     if (!elf)
         return file_release(&f), fail("%s: cannot read: %s", path, elf_errmsg(-1));
     if (elf_kind(elf) == ELF_K_AR) {
-        struct archive *ar = archive_open(path, f, elf, in_system_dir(path));
+        struct archive *ar = archive_open(path, f, elf, f.mapped && in_system_dir(path));
         if (!ar)
             return elf_end(elf), file_release(&f), -1;
         strmap_slot(&ld->archives_by_name, ar->name)->value = ar;

@@ -21,14 +21,12 @@ static void count_line(const char *text, void *ctx)
 }
 
 /* Room for twice the mappings the last stop saw: reading the mappings
- * costs 40 us a time, and counting them first is needed only once, or
- * after they outgrew the room. */
+ * costs 40 us a time, and counting them first is needed only once (a
+ * stop that found them outgrown counted them all). */
 void stacks_prepare(void)
 {
-    if (!capmaps || nlines > capmaps) {
-        nlines = 0;
+    if (!capmaps)
         procmaps_each_line(count_line, &nlines);
-    }
     if (nlines * 2 + 256 > capmaps) {
         xfree(maps);
         capmaps = nlines * 2 + 256;
