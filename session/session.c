@@ -21,6 +21,27 @@
 
 struct session the_session;
 
+/* What a request is compared with (server.c's same_program()). */
+static void remember_arguments(const struct session_options *o)
+{
+    the_session.args = xcalloc(o->argc + 1, sizeof *the_session.args);
+    for (int i = 0; i < o->argc; i++)
+        the_session.args[i] = xstrdup(o->argv[i]);
+    the_session.nargs = o->argc;
+}
+
+/* From here on, other commands talk to the session: everything they are
+ * compared with is known. (A command that came earlier, the other end of
+ * a pipeline, was taken for a reload of this program.) */
+static void serve(struct session_options *o, const char *path, struct link *ld)
+{
+    jit_image_awaited(); /* made here or by the control thread */
+    if (!(path && start_control(path)) || jit_debugger_attached()) /* it needs the image before main */
+        publish_debug_image(ld); /* before any of the program runs */
+    if (o->watch)
+        watch_start(&o->link, o->log, o->build);
+}
+
 static int run_server(struct session_options *o, const char *path)
 {
     struct program *pg = &the_session.program;
@@ -52,20 +73,13 @@ static int run_server(struct session_options *o, const char *path)
     program_record_versions(pg, ld);
     program_record_vtables(pg, ld);
     world_init();
-    jit_image_awaited(); /* made here or by the control thread */
-    if (!(path && start_control(path)) || jit_debugger_attached()) /* it needs the image before main */
-        publish_debug_image(ld); /* before any of the program runs */
-    if (o->watch)
-        watch_start(&o->link, o->log, o->build);
     pg->argc = o->argc + 1;
     pg->argv = program_vector(o->name, o->argc, o->argv);
-    the_session.args = xcalloc(o->argc + 1, sizeof *the_session.args);
-    for (int i = 0; i < o->argc; i++)
-        the_session.args[i] = xstrdup(o->argv[i]);
-    the_session.nargs = o->argc;
+    remember_arguments(o);
     self_names_publish(pg);
     image_files_name(o->name);
     image_file_map(ld);
+    serve(o, path, ld);
     leaks_scan_for_roots((const void *)ld->image->base, ld->image->size);
     fflush(stderr);
     start_program(ld->image, pg->argc, pg->argv);
