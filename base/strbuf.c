@@ -1,9 +1,12 @@
 #include "strbuf.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -30,19 +33,27 @@ void sb_append(struct strbuf *sb, const void *bytes, size_t n)
     sb->s[sb->len] = 0;
 }
 
+/* With read(2), not stdio: hotld's threads read files as the program
+ * exits, and a stream they close while exit's stdio clean-up runs
+ * (valgrind's __libc_freeres) has its buffer freed twice. */
 int sb_read_file(struct strbuf *sb, const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return -1;
     char buf[1 << 16];
-    size_t n;
+    ssize_t n;
     sb_append(sb, "", 0); /* a file of no bytes is still text */
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        sb_append(sb, buf, n);
-    bool failed = ferror(f);
-    fclose(f);
-    return failed ? -1 : 0;
+    while ((n = read(fd, buf, sizeof buf)) != 0) {
+        if (n > 0)
+            sb_append(sb, buf, n);
+        else if (errno != EINTR)
+            break;
+    }
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return n < 0 ? -1 : 0;
 }
 
 char *sb_file_text(const char *path)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "strbuf.h"
 #include "session.h"
 #include "util.h"
 
@@ -242,19 +243,17 @@ static bool is_orphan(const char *name)
  * socket file no socket is bound to is one a killed process left. */
 static void bound_sockets(const char *dir, struct strmap *bound)
 {
-    FILE *f = fopen("/proc/net/unix", "re");
-    char *line = NULL;
-    size_t cap = 0, n = strlen(dir);
-    while (f && getline(&line, &cap, f) > 0) {
+    char *text = sb_file_text("/proc/net/unix");
+    size_t n = strlen(dir);
+    for (char *line = text, *next; line && *line; line = next) {
+        next = line + strcspn(line, "\n");
+        if (*next)
+            *next++ = 0;
         char *path = strchr(line, '/');
-        if (path && !strncmp(path, dir, n) && path[n] == '/') {
-            path[strcspn(path, "\n")] = 0;
+        if (path && !strncmp(path, dir, n) && path[n] == '/')
             strmap_slot(bound, xstrdup(path))->value = bound;
-        }
     }
-    free(line);
-    if (f)
-        fclose(f);
+    xfree(text);
 }
 
 /* Does a session listen at path? Asked only of a socket this network
