@@ -36,7 +36,7 @@ static int open_input(const struct link *ld, const char *path)
     return fd < 0 ? fail("%s: %s", path, strerror(errno)) : fd;
 }
 
-static int read_file(const struct link *ld, const char *path, bool map, struct file_data *f)
+int link_read_file(const struct link *ld, const char *path, bool map, struct file_data *f)
 {
     if (map && mapped_file_kept(path, f))
         return 0;
@@ -181,7 +181,7 @@ int link_add_path(struct link *ld, const char *path, bool installed, bool as_nee
     if (ld->opts->hooks && ld->opts->hooks->same_stamp(ld, path))
         return 0; /* an object the program has, untouched since */
     struct file_data f = {0};
-    if (read_file(ld, path, installed, &f) < 0)
+    if (link_read_file(ld, path, installed, &f) < 0)
         return -1;
     return link_add_file(ld, path, f, as_needed);
 }
@@ -424,15 +424,24 @@ static int add_sanitizer_runtimes(struct link *ld)
     return 0;
 }
 
+static int add_command_line(struct link *ld)
+{
+    const struct link_options *o = ld->opts;
+    struct prefetch *p = prefetch_start(ld);
+    int rc = 0;
+    for (size_t i = 0; i < o->ninputs && rc == 0; i++) {
+        const struct link_input *in = &o->inputs[i];
+        rc = in->is_lib ? link_add_lib(ld, in->arg) : p ? prefetch_add(p, i) : link_add_path(ld, in->arg, false, false);
+    }
+    prefetch_end(p);
+    return rc;
+}
+
 int link_add_inputs(struct link *ld)
 {
     const struct link_options *o = ld->opts;
-    for (size_t i = 0; i < o->ninputs; i++) {
-        const struct link_input *in = &o->inputs[i];
-        int rc = in->is_lib ? link_add_lib(ld, in->arg) : link_add_path(ld, in->arg, false, false);
-        if (rc < 0)
-            return -1;
-    }
+    if (add_command_line(ld) < 0)
+        return -1;
     if (!o->live && add_sanitizer_runtimes(ld) < 0) /* a reload links the libraries the program has */
         return -1;
     if (o->live && link_add_runtime_archives_of(ld, o->live) < 0)

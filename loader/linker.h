@@ -381,6 +381,16 @@ int link_add_inputs(struct link *ld);
 int link_add_path(struct link *ld, const char *path, bool installed, bool as_needed);
 int link_add_file(struct link *ld, const char *path, struct file_data f, bool as_needed);
 int link_add_lib(struct link *ld, const char *name);
+/* f: the file's bytes, read (or, map: mapped, for the library path's
+ * files); -1 with fail(). */
+int link_read_file(const struct link *ld, const char *path, bool map, struct file_data *f);
+
+/* prefetch.c: a first link's command-line files read on every core,
+ * added in order by prefetch_add; NULL when the link reads in order. */
+struct prefetch;
+struct prefetch *prefetch_start(struct link *ld);
+int prefetch_add(struct prefetch *p, size_t input);
+void prefetch_end(struct prefetch *p);
 bool link_has_lib(struct link *ld, const char *name); /* -lNAME would be found */
 /* resolve.c: the archives of language runtimes program was linked with,
  * for its reload's link, which binds to the running program's

@@ -230,3 +230,30 @@ if [ -e "$B/libgood.a" ]; then
     printf 'XX' | dd of="$B/libbad-fmag.a" bs=1 seek=$((m2 + 58)) conv=notrunc 2>/dev/null
     bad archive-member-header-magic "libbad-fmag.a" "$M" "$B/libbad-fmag.a"
 fi
+
+# ---- many files: read on every core, the first error in their order wins -------
+# A first link of 8 or more files reads them in parallel (loader/prefetch.c);
+# whichever thread meets an error first, the one reported is the first in
+# command-line order, every time.
+many=()
+for i in $(seq 10); do
+    printf 'int many_%d(void) { return %d; }\n' "$i" "$i" >"$B/many$i.c"
+    gcc -c "$B/many$i.c" -o "$B/many$i.o" || not_ok setup/many$i.o "gcc failed"
+    many+=("$B/many$i.o")
+done
+cut trunc-among-many.o 20
+first_of_many() {   # NAME WANT ARGS...: bad, then the same single line 10 times
+    local name=$1 want=$2 first i seen=""; shift 2
+    bad "$name" "$want" "$@"
+    first=$(ASAN_OPTIONS=detect_leaks=0 "$HOTLD" "$@" 2>&1 </dev/null)
+    for i in $(seq 10); do
+        [ "$(ASAN_OPTIONS=detect_leaks=0 "$HOTLD" "$@" 2>&1 </dev/null)" = "$first" ] || seen="$seen run $i differs;"
+    done
+    if [ -z "$seen" ]; then ok "badinput/$name-same-every-time"; else
+        not_ok "badinput/$name-same-every-time" "first: '$first';$seen"
+    fi
+}
+first_of_many truncated-before-missing "trunc-among-many.o" \
+    "$M" "${many[@]:0:3}" "$B/trunc-among-many.o" "${many[@]:3:6}" "$B/many-missing.o" "$H"
+first_of_many missing-before-truncated "many-missing.o" \
+    "$M" "${many[@]:0:2}" "$B/many-missing.o" "${many[@]:2:7}" "$B/trunc-among-many.o" "$H"
