@@ -18,11 +18,12 @@ DWARF_CFLAGS := $(shell pkg-config --cflags libdwarf 2>/dev/null || echo -I/usr/
 LAYERS  := $(shell scripts/layers.sh --dirs)
 CPPFLAGS += -D_GNU_SOURCE -Ibuild $(addprefix -I,$(LAYERS)) -Iinclude $(DWARF_CFLAGS)
 # libffi and json-c are linked in: every reload runs a new hotld client,
-# and each shared library costs its start 70 us. The others stay shared:
-# libdwarf's and readline's archives read stdout with 32-bit displacements,
-# which would give hotld a copy of it (tests/link/programs.sh), and
-# libdwarf's shared library brings libelf's and zlib's.
-LDLIBS  := -ldwarf -lelf -Wl,-Bstatic -lffi -ljson-c -Wl,-Bdynamic -lreadline -liberty -ldl -lgcc_s -lpthread
+# and each shared library costs its start 70 us. readline is dlopen'ed by
+# --repl (session/readline.c). The others stay shared: libdwarf's archive
+# reads stdout with 32-bit displacements, which would give hotld a copy
+# of it (tests/link/programs.sh), and libdwarf's shared library brings
+# libelf's and zlib's.
+LDLIBS  := -ldwarf -lelf -Wl,-Bstatic -lffi -ljson-c -Wl,-Bdynamic -liberty -ldl -lgcc_s -lpthread
 # GDB finds the JIT interface through the dynamic symbol table, which
 # survives strip. The program's objects and libraries call hotld's
 # sigaction and kin (base/signals.c), dladdr and kin (base/findself.c)

@@ -6,14 +6,13 @@
  * or "EXPR->" the members of EXPR's struct (asked of the image each time:
  * a reload changes them). */
 #include <ctype.h>
-#include <readline/history.h>
-#include <readline/readline.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "query.h"
+#include "readline.h"
 #include "util.h"
 
 static const char help[] =
@@ -29,6 +28,7 @@ static size_t nnames, capnames;
 static query_fn asker;          /* how the prompt asks, for completion:
                                    each time, as reloads change the names */
 static void *asker_ctx;
+static const struct readline_lib *rl; /* NULL: lines read as they are */
 
 /* The candidates the answer to q lists, one per line. */
 static void load_candidates(const struct query *q)
@@ -93,13 +93,14 @@ static int member_base(const char *line, int start, int *op)
 static char **complete(const char *text, int start, int end)
 {
     (void)end;
-    rl_attempted_completion_over = 1; /* names, not file names */
-    int op, base = member_base(rl_line_buffer, start, &op);
-    char *expression = base >= 0 ? strndup(rl_line_buffer + base, op - base) : NULL;
+    *rl->attempted_completion_over = 1; /* names, not file names */
+    const char *buffer = *rl->line_buffer;
+    int op, base = member_base(buffer, start, &op);
+    char *expression = base >= 0 ? strndup(buffer + base, op - base) : NULL;
     struct query q = {.command = expression ? "fields" : "names", .arg = expression};
     load_candidates(&q);
     free(expression);
-    return rl_completion_matches(text, next_name);
+    return rl->completion_matches(text, next_name);
 }
 
 /* A line as a query: a command word, or a statement. */
@@ -135,8 +136,12 @@ static void run_line(query_fn ask, void *ctx, char *line, unsigned call_timeout_
  * would echo it). */
 static char *next_line(bool interactive)
 {
-    if (interactive)
-        return readline("(hotld) ");
+    if (interactive && rl)
+        return rl->readline("(hotld) ");
+    if (interactive) {
+        fputs("(hotld) ", stdout);
+        fflush(stdout);
+    }
     char *line = NULL;
     size_t cap = 0;
     ssize_t n = getline(&line, &cap, stdin);
@@ -158,12 +163,17 @@ static char *history_path(void)
 int repl_run(query_fn ask, void *ctx, unsigned call_timeout_ms)
 {
     bool interactive = isatty(STDIN_FILENO);
-    char *history = interactive ? history_path() : NULL;
-    rl_readline_name = "hotld";
-    rl_attempted_completion_function = complete;
-    rl_basic_word_break_characters = " \t\n\"'()[],*&=-+.>";
+    rl = interactive ? readline_lib() : NULL;
+    if (interactive && !rl)
+        warn("%s: no line editing or history", last_error());
+    char *history = rl ? history_path() : NULL;
+    if (rl) {
+        *rl->readline_name = "hotld";
+        *rl->attempted_completion_function = complete;
+        *rl->basic_word_break_characters = " \t\n\"'()[],*&=-+.>";
+    }
     if (history)
-        read_history(history);
+        rl->read_history(history);
     asker = ask, asker_ctx = ctx;
     if (interactive)
         printf("hotld: type an expression to print it, a call to make it; help for more\n");
@@ -180,13 +190,13 @@ int repl_run(query_fn ask, void *ctx, unsigned call_timeout_ms)
             fputs(help, stdout);
         else if (*s)
             run_line(ask, ctx, s, call_timeout_ms);
-        if (*s)
-            add_history(s);
+        if (*s && rl)
+            rl->add_history(s);
         xfree(line);
     }
     if (history) {
-        write_history(history);
-        history_truncate_file(history, 1000);
+        rl->write_history(history);
+        rl->history_truncate_file(history, 1000);
     }
     xfree(history);
     for (size_t i = 0; i < nnames; i++)

@@ -112,6 +112,12 @@ for h in "$HOTLD" "$HOTLD_ASAN"; do
     else not_ok "hotld-copies-no-libc-variable/${h#"$HOTLD_ROOT"/}" "copy relocations of: $copies"; fi
 done
 
+# Every reload runs a new hotld, which maps each library hotld needs:
+# readline (and terminfo) only --repl uses, and it opens them itself.
+needed=$(readelf -dW "$HOTLD" | grep -oE 'lib(readline|tinfo|ncurses)[^]]*' | tr '\n' ' ')
+if [ -z "$needed" ]; then ok "hotld-needs-no-line-editor"
+else not_ok "hotld-needs-no-line-editor" "hotld's NEEDED list has $needed"; fi
+
 # ---- compile everything in parallel ----------------------------------------
 for cc in $COMPILERS; do
     for cfg in "${CONFIGS[@]}"; do
