@@ -386,7 +386,8 @@ int link_add_lib(struct link *ld, const char *name);
 int link_read_file(const struct link *ld, const char *path, bool map, struct file_data *f);
 
 /* prefetch.c: a first link's command-line files read on every core,
- * added in order by prefetch_add; NULL when the link reads in order. */
+ * added in order by prefetch_add; NULL when the link reads in order (a
+ * reload, few files, one core). */
 struct prefetch;
 struct prefetch *prefetch_start(struct link *ld);
 int prefetch_add(struct prefetch *p, size_t input);

@@ -114,7 +114,8 @@ static void start_helpers(struct prefetch *p, size_t n)
 struct prefetch *prefetch_start(struct link *ld)
 {
     const struct link_options *o = ld->opts;
-    if (o->hooks || o->override || o->open_file)
+    size_t helpers = o->hooks || o->override || o->open_file ? 0 : helpers_wanted(o);
+    if (!helpers)
         return NULL;
     struct prefetch *p = xcalloc(1, sizeof *p);
     p->ld = ld;
@@ -125,7 +126,7 @@ struct prefetch *prefetch_start(struct link *ld)
             atomic_store(&p->slots[i].state, SLOT_READING); /* never claimed */
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->done, NULL);
-    start_helpers(p, helpers_wanted(o));
+    start_helpers(p, helpers);
     return p;
 }
 
