@@ -656,7 +656,10 @@ int link_load(struct link *ld);     /* all the passes below, in order */
 int link_build(struct link *ld);    /* read, then resolve and lay out */
 int link_read(struct link *ld);
 int link_resolve_and_lay_out(struct link *ld);
-int link_relocate(struct link *ld); /* relocate, then set protections */
+/* Relocate into the image, whose pages stay writable until link_protect
+ * (a reload rewrites some code of its own in between: reload/funcaddr.c). */
+int link_relocate(struct link *ld);
+int link_protect(struct link *ld);  /* each segment's protection */
 void link_publish(struct link *ld); /* unwind tables, constructor lists */
 void link_unpublish(struct link *ld);
 

@@ -2,9 +2,9 @@
  *   read      inputs -> objects, archives, shared libraries
  *   resolve   archive members to a fixpoint, then shared libraries
  *   layout    output sections, segments, GOT, stubs, addresses
- *   relocate  copy section bytes into the image and patch them
- *   publish   set page protections, register unwind tables, find the
- *             entry point and constructors
+ *   relocate  copy section bytes into the image and patch them, then
+ *             set page protections
+ *   publish   register unwind tables, find the constructors
  * Each pass reports the first error and stops; nothing runs until every
  * pass has succeeded. */
 #include <stdlib.h>
@@ -88,12 +88,23 @@ int link_relocate(struct link *ld)
     if (ifuncs)
         write_got_and_stubs(ld); /* the slots and stubs of IFUNCs, now resolved */
     write_eh_frame_hdr(ld);
+    return 0;
+}
+
+/* A rehearsal's pages (bias) never run: they stay writable. */
+int link_protect(struct link *ld)
+{
     struct image *im = ld->image;
     for (int seg = 0; seg < NSEGMENTS && !im->bias; seg++)
         if (region_protect(im->seg_start[seg], im->seg_end[seg] - im->seg_start[seg],
                            segment_prot(seg)) < 0)
             return -1;
     return 0;
+}
+
+static int relocate_and_protect(struct link *ld)
+{
+    return link_relocate(ld) < 0 ? -1 : link_protect(ld);
 }
 
 void link_publish(struct link *ld)
@@ -161,7 +172,7 @@ int link_build(struct link *ld)
 
 int link_load(struct link *ld)
 {
-    if (link_build(ld) < 0 || timed("relocate", link_relocate, ld) < 0)
+    if (link_build(ld) < 0 || timed("relocate", relocate_and_protect, ld) < 0)
         return -1;
     return timed("publish", publish, ld);
 }

@@ -11,11 +11,9 @@
  * no relocation: those are found by decoding the new code and patched. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "funcaddr.h"
 #include "insn.h"
-#include "patch.h"
 #include "util.h"
 
 static void keep_global(struct link *live, struct symbol *s)
@@ -101,7 +99,7 @@ static void rewrite_function(struct section *sec, const struct func *f, const ui
     }
 }
 
-int funcaddr_rewrite_local_refs(struct object *new)
+void funcaddr_rewrite_local_refs(struct object *new)
 {
     size_t nf;
     const struct func *fs = object_functions(new, &nf);
@@ -109,17 +107,10 @@ int funcaddr_rewrite_local_refs(struct object *new)
         struct section *sec = &new->secs[i];
         if (!sec->out || !(sec->flags & SHF_EXECINSTR) || !sec->nbinds || !sec->data)
             continue;
-        bool rehearsal = new->link->image->bias != 0; /* pages stay writable */
-        struct patch_window w;
-        if (!rehearsal && patch_open(&w, sec->addr, sec->size, PROT_READ | PROT_EXEC) < 0)
-            return -1;
         uint64_t *relocs = reloc_offsets(sec);
         for (size_t j = 0; j < nf; j++)
             if (fs[j].bytes >= sec->data && fs[j].bytes < sec->data + sec->size)
                 rewrite_function(sec, &fs[j], relocs);
         xfree(relocs);
-        if (!rehearsal && patch_close(&w) < 0)
-            return -1;
     }
-    return 0;
 }

@@ -5,6 +5,7 @@
 #include "linker.h"
 
 void funcaddr_keep(struct link *live, struct object *first, struct object *new);
-int funcaddr_rewrite_local_refs(struct object *new);
+/* Before the new image is protected (link_protect): its code is written. */
+void funcaddr_rewrite_local_refs(struct object *new);
 
 #endif

@@ -117,12 +117,16 @@ static void abandon(struct link *nl)
     link_free(nl);
 }
 
-static int rewrite_local_refs(struct link *nl)
+/* The new code's references to kept static functions are rewritten while
+ * its pages are still writable: each mprotect of code pages costs every
+ * core running the program a TLB flush. */
+static int relocate_new_image(struct link *nl)
 {
+    if (link_relocate(nl) < 0)
+        return -1;
     for (size_t i = 0; i < nl->nobjs; i++)
-        if (funcaddr_rewrite_local_refs(nl->objs[i]) < 0)
-            return -1;
-    return 0;
+        funcaddr_rewrite_local_refs(nl->objs[i]);
+    return link_protect(nl);
 }
 
 static size_t live_objects(struct program *pg)
@@ -299,7 +303,7 @@ static bool rehearse(struct program *pg, struct plan *p)
         replaces_each &= !nl->objs[i]->added; /* an added one would want its constructors */
     image_mark_unused(nl); /* g's data ends where this says */
     return replaces_each && reuse_needs_nothing_new(nl, &p->binds) &&
-           link_relocate(nl) == 0 && rewrite_local_refs(nl) == 0 &&
+           relocate_new_image(nl) == 0 &&
            reuse_same_image(nl, p->again, &p->restores, &p->nrestores);
 }
 
@@ -361,7 +365,7 @@ int reload_apply(struct program *pg, struct link_options *opts, char **report)
         abandon(p.nl);
         return 0;
     }
-    if (plan_reload(pg, &p) < 0 || link_relocate(p.nl) < 0 || rewrite_local_refs(p.nl) < 0 ||
+    if (plan_reload(pg, &p) < 0 || relocate_new_image(p.nl) < 0 ||
         apply_plan(pg, &p, start, report) < 0) {
         free_plan(&p);
         abandon(p.nl);
