@@ -113,10 +113,15 @@ deopt() {
     for ((i = 0; i < 250; i++)); do grep -q ready "$W/run.out" 2>/dev/null && break; sleep 0.02; done
     got=$(cd "$W" && "$HOTLD" --session "$S" --deopt value.c "${objs[@]}" 2>&1)
     say "$P/deopt-reloads" "$(echo "$got" | grep -q 'hotld: reloaded value.o' || echo "[$got]")"
-    (sleep 1; echo x >&"$fd") &
-    timeout 60 gdb -nx -batch -ex 'handle SIG40 nostop noprint pass' -ex 'break value' -ex continue \
+    # The program's next line only once the breakpoint is in (a line sent a
+    # second after gdb started came before it, on a loaded machine), and
+    # once the session has moved the debug images to the new code for the
+    # debugger it found attached: its control thread does that between
+    # two requests, so after answering a second --status it has.
+    local status="'$HOTLD' --session $S --status >/dev/null 2>&1"
+    timeout 60 gdb -nx -batch -ex 'handle SIG40 nostop noprint pass' -ex 'break value' \
+        -ex "shell ($status; $status; echo x > '$W/in') &" -ex continue \
         -ex next -ex next -ex 'info locals' -ex detach -p "$pid" >"$W/gdb.out" 2>&1
-    wait $!
     say "$P/gdb-steps" "$(grep -qE '^8[[:space:]]+int scaled = base \* 3;' "$W/gdb.out" && grep -qE '^9[[:space:]]+int result' "$W/gdb.out" ||
         echo "$(grep -E '^[0-9]+[[:space:]]|Breakpoint' "$W/gdb.out" | head -n 4 | tr '\n' '|')")"
     say "$P/gdb-locals" "$(grep -q '^base = 10$' "$W/gdb.out" && grep -q '^scaled = 30$' "$W/gdb.out" ||
