@@ -204,7 +204,10 @@ watch_during_call_checks() {
     sleep 0.5
     cp "$W/world2.o" "$W/world.o.new" && mv "$W/world.o.new" "$W/world.o"
     wait $caller
-    check call-during-watch-reload "busy(1500) = 1500" "$(cat "$W/busy.out")" "the call's answer"
+    # on a loaded machine the reload may still run when the command has
+    # waited a second, which it then says (session/busy.c)
+    check call-during-watch-reload "busy(1500) = 1500" "$(grep -v '^hotld: waiting for the session' "$W/busy.out")" \
+        "the call's answer"
     local i
     for i in $(seq 100); do
         client "$S_DIR" --session "$SNAME" --call 'add(2, 40)'
