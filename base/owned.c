@@ -3,13 +3,14 @@
  * full); a block's end is malloc_usable_size's, asked only for a
  * snapshot. hotld's threads allocate concurrently, so a lock guards it;
  * the table itself comes from plain malloc, since it is not a record the
- * scan could confuse. */
+ * scan could confuse. The first link's heap (linkheap.c) is one block. */
 #include <malloc.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "linkheap.h"
 #include "owned.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -116,8 +117,12 @@ static int by_start(const void *a, const void *b)
 
 size_t owned_blocks(struct owned_block *out, size_t max)
 {
+    struct owned_block heap;
+    linkheap_span(&heap.start, &heap.end);
     pthread_mutex_lock(&lock);
-    size_t n = used;
+    size_t n = used + (heap.end > heap.start);
+    if (n <= max && heap.end > heap.start)
+        out[used] = heap;
     for (size_t i = 0, k = 0; n <= max && i < cap; i++)
         if (slots[i])
             out[k++] = (struct owned_block){slots[i], slots[i] + malloc_usable_size((void *)slots[i])};

@@ -1,4 +1,5 @@
 #include "util.h"
+#include "linkheap.h"
 #include "owned.h"
 
 #include <errno.h>
@@ -20,7 +21,10 @@ static void out_of_memory(size_t n)
 
 void *xmalloc(size_t n)
 {
-    void *p = malloc(n ? n : 1);
+    void *p = linkheap_alloc(n);
+    if (p)
+        return p;
+    p = malloc(n ? n : 1);
     if (!p)
         out_of_memory(n);
     owned_note((uintptr_t)p);
@@ -29,7 +33,10 @@ void *xmalloc(size_t n)
 
 void *xcalloc(size_t count, size_t size)
 {
-    void *p = calloc(count ? count : 1, size ? size : 1);
+    void *p = count && size && count > SIZE_MAX / size ? NULL : linkheap_alloc(count * size);
+    if (p)
+        return p;
+    p = calloc(count ? count : 1, size ? size : 1);
     if (!p)
         out_of_memory(count * size);
     owned_note((uintptr_t)p);
@@ -38,6 +45,10 @@ void *xcalloc(size_t count, size_t size)
 
 void *xrealloc(void *p, size_t n)
 {
+    if (linkheap_holds(p)) { /* a copy: the heap only grows */
+        size_t old = linkheap_size(p);
+        return memcpy(xmalloc(n), p, old < n ? old : n);
+    }
     owned_forget((uintptr_t)p);
     p = realloc(p, n ? n : 1);
     if (!p)
@@ -48,6 +59,8 @@ void *xrealloc(void *p, size_t n)
 
 void xfree(void *p)
 {
+    if (linkheap_holds(p))
+        return; /* the link heap's blocks are never reused (linkheap.c) */
     owned_forget((uintptr_t)p);
     free(p);
 }

@@ -14,6 +14,7 @@
 #include "imagefile.h"
 #include "jit.h"
 #include "leaks.h"
+#include "linkheap.h"
 #include "sources.h"
 #include "stopworld.h"
 #include "util.h"
@@ -55,6 +56,7 @@ static int run_server(struct session_options *o, const char *path)
     self_names_init();
     children_init();
     o->link.host = &pg->host;
+    linkheap_open();
     struct link *ld = link_new(&o->link);
     if (link_load(ld) < 0 || exports_publish(ld, NULL) < 0) {
         restart_with_tls_room(o);
@@ -62,6 +64,7 @@ static int run_server(struct session_options *o, const char *path)
         fprintf(stderr, "hotld: error: %s\n", last_error());
         return 1;
     }
+    linkheap_close();
     unsetenv(TLS_RESTARTED); /* not the program's business */
     runtime_preloaded();
     phase_done("total", t);
