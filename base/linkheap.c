@@ -13,16 +13,14 @@
  * A block has its size in a header before it, for realloc. Freeing one
  * does nothing: what a start frees is little (a grown array's old copy).
  * Once the heap is closed, allocations go to malloc, and the mapping's
- * untouched tail is given back. Under AddressSanitizer the heap is never
- * opened: its blocks would have no redzones for ASan to check; nor with a
- * program's sanitizer runtime in the process. */
+ * untouched tail is given back. */
 #include "linkheap.h"
 #include "leaks.h"
 
 #include <dlfcn.h>
 #include <stdatomic.h>
-#include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #define RESERVE (1ull << 30)    /* address space, not memory */
 /* Far from the shared libraries, whose +-2 GiB the images need
@@ -32,26 +30,41 @@
 #define HEADER 16               /* the size, keeping blocks 16-byte aligned */
 
 static uintptr_t base;
-static size_t cap;              /* bytes of the mapping left to hand out */
+static size_t cap;              /* the mapping's size */
 static atomic_size_t used;
 static atomic_bool open_now;
 
+/* Not under ASan: its blocks would have no redzones for it to check. Not
+ * with a program's sanitizer runtime in the process, which owns the
+ * layout (TSan aborts on a mapping outside its application ranges). Not
+ * under a limit on the address space (ulimit -v): all of it is left to
+ * the images' regions (loader/memory.c), which are reserved whole. */
+static bool may_open(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return false;
+#else
+    struct rlimit as;
+    return !dlsym(RTLD_DEFAULT, "__sanitizer_print_stack_trace") &&
+           !(getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY);
+#endif
+}
+
 void linkheap_open(void)
 {
-#if !defined(__SANITIZE_ADDRESS__)
-    /* A sanitizer runtime in the process (the program's) owns its layout:
-     * TSan aborts on a mapping outside its application ranges. */
-    if (dlsym(RTLD_DEFAULT, "__sanitizer_print_stack_trace"))
-        return;
+    if (!may_open())
+        return; /* malloc serves, as before */
     void *p = mmap((void *)PLACE, RESERVE, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
-    if (p == MAP_FAILED)
-        return; /* malloc serves, as before */
+    if (p != (void *)PLACE) { /* taken, or a kernel before 4.17 took the place as a hint */
+        if (p != MAP_FAILED)
+            munmap(p, RESERVE);
+        return;
+    }
     madvise(p, RESERVE, MADV_HUGEPAGE); /* where the system allows it */
     base = (uintptr_t)p;
     cap = RESERVE;
     atomic_store(&open_now, true);
-#endif
 }
 
 void linkheap_close(void)

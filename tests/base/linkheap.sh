@@ -3,7 +3,9 @@
 # hotld's own objects: zeroed blocks, realloc copying in and out of it,
 # frees that reuse nothing, two threads allocating at once, and every
 # block counted among hotld's own (base/owned.h), while open and after,
-# so that a reload's pointer scan leaves the link's records alone.
+# so that a reload's pointer scan leaves the link's records alone; and
+# under ulimit -v the heap is not opened, so that the images' regions can
+# still be reserved.
 . "$(dirname "$0")/../lib.sh"
 cd "$TMP"
 if ! gcc -O1 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$HOTLD_ROOT/base" "$HOTLD_ROOT/tests/base/linkheap_check.c" \
@@ -14,3 +16,12 @@ fi
 ./linkheap_check
 status=$?
 [ $status -eq 0 ] || [ $status -eq 1 ] || not_ok "linkheap/exit" "the check ended with status $status"
+
+# Under a limit on the address space the images' regions get all of it:
+# the heap is not opened, and a program starts as when linked.
+cat >prog.c <<'C'
+#include <stdio.h>
+int main(void) { puts("started"); return 3; }
+C
+gcc -c prog.c -o prog.o && gcc prog.o -o prog
+run_both linkheap/under-ulimit-v "./prog" "(ulimit -v 1300000; \"$HOTLD\" prog.o)"
