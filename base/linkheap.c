@@ -15,7 +15,6 @@
  * Once the heap is closed, allocations go to malloc, and the mapping's
  * untouched tail is given back. */
 #include "linkheap.h"
-#include "leaks.h"
 
 #include <dlfcn.h>
 #include <stdatomic.h>
@@ -76,7 +75,6 @@ void linkheap_close(void)
     if (end < cap)
         munmap((void *)(base + end), cap - end);
     cap = end;
-    leaks_scan_for_roots((const void *)base, cap); /* its records point to libelf's blocks */
 }
 
 void *linkheap_alloc(size_t n)

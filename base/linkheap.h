@@ -16,7 +16,7 @@ void *linkheap_alloc(size_t n);
 bool linkheap_holds(const void *p);
 /* The n a block was allocated with. */
 size_t linkheap_size(const void *p);
-/* The part handed out: hotld's, for the pointer scan and LeakSanitizer. */
+/* The part handed out: hotld's own, for the pointer scan. */
 void linkheap_span(uintptr_t *start, uintptr_t *end);
 
 #endif
