@@ -11,7 +11,9 @@
  * the linked program would find it.
  *
  * A block has its size in a header before it, for realloc. Freeing one
- * does nothing: what a start frees is little (a grown array's old copy).
+ * does nothing: what a start frees (a grown array's old copy, an object's
+ * record of a global once the symbol table has its own) is small beside
+ * what it keeps.
  * Once the heap is closed, allocations go to malloc, and the mapping's
  * untouched tail is given back. */
 #include "linkheap.h"
