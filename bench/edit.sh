@@ -83,26 +83,50 @@ edit_times() {
 # (which runs the file's compile command on each save) and reloaded by
 # hotld --watch seeing the object change: the chain users set up by hand.
 chain_times() {
-    local dir=$2 file=$3 entr_pid t
+    local dir=$2 file=$3 entr_pid t compile
+    compile=$(compile_of "$dir" "$file")
     mv "$dir/compile_commands.json" "$dir/compile_commands.hidden"
-    (cd "$dir" && echo "$file" | exec entr -n -p sh -c "$(compile_of_hidden "$dir" "$file")" >/dev/null 2>&1) &
+    (cd "$dir" && exec entr -n -p sh -c "$compile" <<<"$file" >/dev/null 2>&1) & # entr is $!
     entr_pid=$!
-    sleep 0.3
-    t=$(edit_times "$1-chain" "${@:2}")
+    if entr_watching "$entr_pid"; then
+        t=$(edit_times "$1-chain" "${@:2}") || t=
+    else
+        echo "bench/edit.sh: $1-chain: entr did not start watching $file" >&2
+        t=
+    fi
     kill "$entr_pid" 2>/dev/null
     wait "$entr_pid" 2>/dev/null
     mv "$dir/compile_commands.hidden" "$dir/compile_commands.json"
-    echo "$t"
+    [ -n "$t" ] && echo "$t"
+}
+
+# entr_watching PID: wait until entr (PID) has its inotify watch set: an
+# edit made before then is never seen. A fixed sleep lost that race once
+# hotld started the program sooner than entr's shell got to run it.
+entr_watching() {
+    local i fd
+    for ((i = 0; i < 1000; i++)); do
+        for fd in /proc/"$1"/fdinfo/*; do
+            grep -qs '^inotify wd:' "$fd" && return 0
+        done
+        kill -0 "$1" 2>/dev/null || return 1
+        sleep 0.01
+    done
+    return 1
 }
 
 # measure NAME DIR FILE OLD NEW: one table row.
 measure() {
     local name=$1 dir=$2 file=$3
     local edit chain compile restart
-    edit=$(edit_times "$@")
-    chain=$(command -v entr >/dev/null && chain_times "$@" || echo -)
-    compile=$(time_command "$dir" "$(compile_of "$dir" "$file")")
-    restart=$(time_command "$dir" "$(compile_of "$dir" "$file") && gcc -o prog.x ${OBJS[*]} -lm && ./prog.x ${ARGS[*]} </dev/null")
+    edit=$(edit_times "$@") || die "$name: the edits under --watch were not measured"
+    chain=-
+    if command -v entr >/dev/null; then
+        chain=$(chain_times "$@") || die "$name: the entr chain was not measured"
+    fi
+    compile=$(time_command "$dir" "$(compile_of "$dir" "$file")") || die "$name: the compile was not timed"
+    restart=$(time_command "$dir" "$(compile_of "$dir" "$file") && gcc -o prog.x ${OBJS[*]} -lm && ./prog.x ${ARGS[*]} </dev/null") ||
+        die "$name: the restart was not timed"
     printf '%-10s %8s %8s %8s %8s | %13s %11s %11s\n' "$name" "$edit" "$compile" "$chain" "$restart" \
         "$(awk -v e="$edit" -v c="$compile" 'BEGIN { printf "%+d", e - c }')" \
         "$(awk -v e="$edit" -v c="$chain" 'BEGIN { if (c == "-") print "-"; else printf "%.2f", e / c }')" \
@@ -111,7 +135,6 @@ measure() {
 
 # The compile command of FILE from DIR's database, as a shell line.
 compile_of() { database_command "$1/compile_commands.json" "$2"; }
-compile_of_hidden() { database_command "$1/compile_commands.hidden" "$2"; }
 database_command() {
     python3 -c 'import json, shlex, sys
 for e in json.load(open(sys.argv[1])):
