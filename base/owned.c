@@ -120,12 +120,12 @@ size_t owned_blocks(struct owned_block *out, size_t max)
     struct owned_block heap;
     linkheap_span(&heap.start, &heap.end);
     pthread_mutex_lock(&lock);
-    size_t n = used + (heap.end > heap.start);
-    if (n <= max && heap.end > heap.start)
-        out[used] = heap;
-    for (size_t i = 0, k = 0; n <= max && i < cap; i++)
+    size_t n = used + (heap.end > heap.start), k = 0;
+    for (size_t i = 0; n <= max && i < cap; i++)
         if (slots[i])
             out[k++] = (struct owned_block){slots[i], slots[i] + malloc_usable_size((void *)slots[i])};
+    if (n <= max && heap.end > heap.start)
+        out[k] = heap;
     pthread_mutex_unlock(&lock);
     if (n <= max)
         qsort(out, n, sizeof *out, by_start);

@@ -33,7 +33,8 @@ void *xmalloc(size_t n)
 
 void *xcalloc(size_t count, size_t size)
 {
-    void *p = count && size && count > SIZE_MAX / size ? NULL : linkheap_alloc(count * size);
+    size_t n;
+    void *p = __builtin_mul_overflow(count, size, &n) ? NULL : linkheap_alloc(n);
     if (p)
         return p;
     p = calloc(count ? count : 1, size ? size : 1);
