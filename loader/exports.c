@@ -327,6 +327,13 @@ const char *exports_name(const char *name)
     return e->st_shndx != SHN_UNDEF ? o->names + e->st_name : NULL;
 }
 
+void exports_each(void (*fn)(const char *name, void *ctx), void *ctx)
+{
+    for (size_t i = 0; i < exported.cap; i++)
+        if (exported.slots[i].key && exports_has(exported.slots[i].key))
+            fn(exported.slots[i].key, ctx);
+}
+
 size_t exports_count(void)
 {
     return exported.len;

@@ -61,25 +61,37 @@ static int by_start(const void *a, const void *b)
     return x->start < y->start ? -1 : x->start > y->start;
 }
 
+struct place_walk {
+    const struct program *pg;
+    void (*fn)(struct self_table *, uintptr_t, const struct symbol *);
+    struct self_table *t;
+    size_t n;
+};
+
+static void visit_export(const char *name, void *ctx)
+{
+    struct place_walk *w = ctx;
+    const struct symbol *s = strmap_get(&w->pg->live->symtab, name);
+    if (!s || (s->kind != SYM_DEFINED && s->kind != SYM_COMMON) || !s->addr)
+        return;
+    w->n += 1 + (s->call_addr && s->call_addr != s->addr);
+    if (w->fn) {
+        w->fn(w->t, s->addr, s);
+        if (s->call_addr && s->call_addr != s->addr)
+            w->fn(w->t, s->call_addr, s);
+    }
+}
+
 /* Calls fn for each place of an exported symbol of the live link: its
- * first address, and its newest body if that is elsewhere. */
+ * first address, and its newest body if that is elsewhere. The exports
+ * are walked, not the link's symbols: a C++ program has tens of
+ * thousands of these and exports a few. */
 static size_t each_place(const struct program *pg, void (*fn)(struct self_table *, uintptr_t, const struct symbol *),
                          struct self_table *t)
 {
-    size_t n = 0;
-    const struct strmap *symtab = &pg->live->symtab;
-    for (size_t i = 0; exports_count() && i < symtab->cap; i++) {
-        const struct symbol *s = symtab->slots[i].value;
-        if (!s || (s->kind != SYM_DEFINED && s->kind != SYM_COMMON) || !s->addr || !exports_has(s->name))
-            continue;
-        n += 1 + (s->call_addr && s->call_addr != s->addr);
-        if (fn) {
-            fn(t, s->addr, s);
-            if (s->call_addr && s->call_addr != s->addr)
-                fn(t, s->call_addr, s);
-        }
-    }
-    return n;
+    struct place_walk w = {pg, fn, t, 0};
+    exports_each(visit_export, &w);
+    return w.n;
 }
 
 /* The name is the exports' own copy, mapped for the process's life: a
