@@ -69,7 +69,8 @@ static void append_debug(struct builder *b, const struct object *obj, int64_t *p
         const struct section *s = &obj->secs[i];
         Elf_Data *d;
         piece[i] = -1;
-        if (!is_debug(s) || !(d = elf_getdata(elf_getscn(obj->elf, i), NULL)) || d->d_size != s->size)
+        if (!is_debug(s) || !object_read_later(obj) || !(d = elf_getdata(elf_getscn(obj->elf, i), NULL)) ||
+            d->d_size != s->size)
             continue;
         struct merged *m = merged_for(b, s->name);
         grow_array((void **)&m->buf, &m->cap, m->size + s->size, 1);
@@ -166,12 +167,12 @@ static void relocate_debug(struct builder *b, const struct object *obj, const in
     for (size_t i = 1; i < obj->nsecs; i++) {
         const struct section *r = &obj->secs[i];
         GElf_Shdr sh;
-        if (r->type != SHT_RELA || !r->data || !gelf_getshdr(elf_getscn(obj->elf, i), &sh) ||
-            sh.sh_info >= obj->nsecs || piece[sh.sh_info] < 0)
+        const Elf64_Rela *rel;
+        if (r->type != SHT_RELA || !gelf_getshdr(elf_getscn(obj->elf, i), &sh) || sh.sh_info >= obj->nsecs ||
+            piece[sh.sh_info] < 0 || !(rel = object_section_bytes(obj, i)))
             continue;
         const struct section *t = &obj->secs[sh.sh_info];
         char *base = merged_for(b, t->name)->buf + piece[sh.sh_info];
-        const Elf64_Rela *rel = (const Elf64_Rela *)r->data;
         for (size_t k = 0; k < r->size / sizeof *rel; k++) {
             uint32_t type = ELF64_R_TYPE(rel[k].r_info), sym = ELF64_R_SYM(rel[k].r_info);
             int width = type == R_X86_64_64 || type == R_X86_64_PC64 || type == R_X86_64_DTPOFF64 ? 8 : 4;

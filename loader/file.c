@@ -20,6 +20,8 @@ bool file_stamp_equal(const struct file_stamp *a, const struct file_stamp *b)
 
 void file_release(struct file_data *f)
 {
+    later_free(f->later);
+    f->later = NULL;
     if (!f->bytes || f->kept)
         return;
     if (f->mapped)

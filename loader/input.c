@@ -59,6 +59,15 @@ int link_read_file(const struct link *ld, const char *path, bool map, struct fil
         mapped_file_keep(path, f);
         return 0;
     }
+    /* A first link leaves the debug sections for later; a reload
+     * compares all of the file with the running version's. */
+    int partly = ld->opts->hooks ? 1 : later_read(fd, f);
+    if (partly == 0)
+        return 0; /* the descriptor is later.c's now */
+    if (partly < 0) {
+        close(fd);
+        return fail("%s: read failed: file shrank or cannot be read", path);
+    }
     f->bytes = xmalloc(st.st_size + 1);
     size_t got = 0;
     while (got < f->size) {
@@ -163,6 +172,7 @@ static int add_script(struct link *ld, const char *path, char *text);
  * stamp is no file's, so it is never taken for the file as it is. */
 static struct file_data copy_of(const struct object *obj)
 {
+    object_read_later(obj);
     struct file_data f = {.bytes = xmalloc(obj->file.size + 1), .size = obj->file.size};
     memcpy(f.bytes, obj->file.bytes, obj->file.size);
     f.bytes[f.size] = 0;

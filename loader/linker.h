@@ -63,6 +63,7 @@ struct file_data {
     bool mapped;
     bool kept;                  /* a mapping mapped.c keeps: never released */
     struct file_stamp stamp;
+    struct later *later;        /* debug sections not read yet (later.c) */
 };
 
 /* thinar.c: a thin archive's bytes made a whole archive's (its members'
@@ -404,6 +405,19 @@ void file_stamp_of(const struct stat *st, struct file_stamp *stamp);
 bool file_stamp_equal(const struct file_stamp *a, const struct file_stamp *b);
 void file_release(struct file_data *f);
 
+/* later.c: an object file read but for its debug sections, which are
+ * read after the program starts. later_read: 0 with f's bytes read and
+ * f->later set (the descriptor is kept), 1 if the file has no debug
+ * sections or is no plain ELF object (read it whole), -1 if a read
+ * failed. later_fill reads the rest into bytes, if the file is still as
+ * stamp says; false if it is not (the debug sections are zeroed). */
+bool later_deferred(const char *name, uint64_t flags, uint32_t type);
+int later_read(int fd, struct file_data *f);
+bool later_pending(const struct later *l);
+bool later_fill(struct later *l, char *bytes, const struct file_stamp *stamp);
+bool later_lost(const struct later *l);
+void later_free(struct later *l);
+
 /* mapped.c: the mapping of path kept from an earlier link, if stat
  * still finds the same file there. */
 bool mapped_file_kept(const char *path, struct file_data *f);
@@ -416,8 +430,12 @@ uint64_t object_hash(struct object *obj);
 int object_check_relocs(struct object *obj);
 const Elf64_Sym *object_raw_symbols(const struct object *obj, size_t *n);
 /* The object's ELF file as read (an archive member's too); NULL once
- * retired. */
+ * retired, or if its debug sections could not be read (later.c). */
 const char *object_bytes(const struct object *obj, size_t *size);
+/* Read obj's debug sections now if they were left for later; false if
+ * they cannot be (the file changed first). */
+bool object_read_later(const struct object *obj);
+const void *object_section_bytes(const struct object *obj, size_t i);
 bool section_is_loadable(const struct section *s);
 
 /* archive.c: installed says the archive is the system's (in gcc's library
@@ -631,6 +649,8 @@ bool interpose_is_program_library(const struct dl_phdr_info *info);
 void *interpose_hidden(void *handle, const char *name);
 size_t exports_count(void);
 bool exports_has(const char *name); /* exported now */
+/* fn(name, ctx) for each name exported now, in no particular order */
+void exports_each(void (*fn)(const char *name, void *ctx), void *ctx);
 /* name as the exports' mapped string table holds it, for the process's
  * life (exports objects are never closed); NULL if not exported now. */
 const char *exports_name(const char *name);

@@ -103,6 +103,13 @@ static int read_sections(struct object *obj, size_t shstrndx)
             return fail("%s: section '%s': SHT_REL relocations are not used on x86-64", obj->name, s->name);
         if (!needs_data(s))
             continue;
+        size_t filesize;
+        elf_rawfile(obj->elf, &filesize);
+        if (later_deferred(s->name, s->flags, s->type)) { /* debug relocations: read when applied */
+            if (sh.sh_offset > filesize || filesize - sh.sh_offset < sh.sh_size)
+                return fail("%s: section '%s': data out of file bounds", obj->name, s->name);
+            continue;
+        }
         Elf_Data *d = elf_getdata(scn, NULL);
         if (!d || (d->d_size && !d->d_buf) || d->d_size != s->size)
             return fail("%s: section '%s': data out of file bounds", obj->name, s->name);
@@ -274,6 +281,7 @@ bad:
 uint64_t object_hash(struct object *obj)
 {
     if (!obj->hashed) {
+        object_read_later(obj);
         size_t size = obj->file.size;
         const char *bytes = obj->file.bytes ? obj->file.bytes : elf_rawfile(obj->elf, &size);
         obj->hash = hash_bytes(bytes, bytes ? size : 0);
@@ -285,7 +293,18 @@ uint64_t object_hash(struct object *obj)
 const char *object_bytes(const struct object *obj, size_t *size)
 {
     *size = 0;
-    return obj->elf ? elf_rawfile(obj->elf, size) : NULL;
+    return obj->elf && object_read_later(obj) ? elf_rawfile(obj->elf, size) : NULL;
+}
+
+/* Section i's bytes: read with the object, or, for its debug sections
+ * (later.c), from libelf once they are there; NULL if there are none. */
+const void *object_section_bytes(const struct object *obj, size_t i)
+{
+    const struct section *s = &obj->secs[i];
+    if (s->data || !later_deferred(s->name, s->flags, s->type) || !object_read_later(obj))
+        return s->data;
+    Elf_Data *d = elf_getdata(elf_getscn(obj->elf, i), NULL);
+    return d && d->d_buf && d->d_size == s->size ? d->d_buf : NULL;
 }
 
 /* The object's ELF symbol table as in the file (NULL once retired). */

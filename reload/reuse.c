@@ -20,8 +20,8 @@
 
 static bool same_bytes(const struct object *a, const struct object *b)
 {
-    return a->file.bytes && b->file.bytes && a->file.size == b->file.size &&
-           !memcmp(a->file.bytes, b->file.bytes, a->file.size);
+    return a->file.bytes && b->file.bytes && a->file.size == b->file.size && object_read_later(a) &&
+           object_read_later(b) && !memcmp(a->file.bytes, b->file.bytes, a->file.size);
 }
 
 /* The version of obj's name with the same bytes that a reuse can go back

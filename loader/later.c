@@ -1,0 +1,238 @@
+/* An object file's debug sections, read after the program has started.
+ *
+ * A first link needs an object's headers, symbols, loaded sections and
+ * their relocations; its DWARF (most of a -g object: 97% of a C++ one
+ * built with -O2 -g) only the debugger's image, a reload's type
+ * comparison and inspection need. So the first link reads everything but
+ * the debug sections and keeps the descriptor open; the session's
+ * control thread reads the rest while main runs, as it makes the
+ * debugger's image, and anything that wants the bytes first reads them
+ * itself (object_read_later).
+ *
+ * The bytes must be the file's as it was at the first read: a compiler
+ * may rewrite the object in place meanwhile. The descriptor keeps a file
+ * that was replaced (renamed over) readable, and a file rewritten in
+ * place has a new mtime: if fstat says it changed, before or after the
+ * read, the debug sections are left out (zeroed), never
+ * mixed, and object_read_later reports it. */
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "forksafe.h"
+#include "linker.h"
+#include "util.h"
+
+struct span {
+    uint64_t lo, hi;
+};
+
+struct later {
+    int fd;
+    struct span *spans;         /* sorted, disjoint */
+    size_t nspans;
+    atomic_bool done;
+    bool lost;
+};
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+    return !strncmp(s, prefix, strlen(prefix));
+}
+
+bool later_deferred(const char *name, uint64_t flags, uint32_t type)
+{
+    return !(flags & SHF_ALLOC) && type != SHT_NOBITS &&
+           (has_prefix(name, ".debug_") || has_prefix(name, ".zdebug_") || has_prefix(name, ".rela.debug_") ||
+            has_prefix(name, ".rela.zdebug_"));
+}
+
+static int pread_all(int fd, void *buf, size_t len, uint64_t off)
+{
+    for (size_t got = 0; got < len;) {
+        ssize_t n = pread(fd, (char *)buf + got, len - got, (off_t)(off + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        got += (size_t)n;
+    }
+    return 0;
+}
+
+static bool within(uint64_t off, uint64_t len, uint64_t size)
+{
+    return off <= size && size - off >= len;
+}
+
+/* The section headers and their names, or NULL (then the file is read
+ * whole, and libelf judges it). */
+static Elf64_Shdr *headers(int fd, uint64_t size, size_t *n, char **names, uint64_t *nameslen)
+{
+    Elf64_Ehdr eh;
+    if (size < sizeof eh || pread_all(fd, &eh, sizeof eh, 0) < 0 || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+        eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_type != ET_REL ||
+        eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shnum == 0 || eh.e_shstrndx >= eh.e_shnum ||
+        !within(eh.e_shoff, (uint64_t)eh.e_shnum * sizeof(Elf64_Shdr), size))
+        return NULL;
+    Elf64_Shdr *sh = xmalloc(eh.e_shnum * sizeof *sh);
+    const Elf64_Shdr *strs = &sh[eh.e_shstrndx];
+    if (pread_all(fd, sh, eh.e_shnum * sizeof *sh, eh.e_shoff) < 0 || strs->sh_type != SHT_STRTAB ||
+        !within(strs->sh_offset, strs->sh_size, size) || strs->sh_size > size) {
+        xfree(sh);
+        return NULL;
+    }
+    *names = xmalloc(strs->sh_size + 1);
+    *nameslen = strs->sh_size;
+    (*names)[strs->sh_size] = 0;
+    if (pread_all(fd, *names, strs->sh_size, strs->sh_offset) < 0) {
+        xfree(*names);
+        xfree(sh);
+        return NULL;
+    }
+    *n = eh.e_shnum;
+    return sh;
+}
+
+static int by_lo(const void *a, const void *b)
+{
+    const struct span *x = a, *y = b;
+    return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* The file ranges of the debug sections, sorted and merged. */
+static struct span *deferred_spans(int fd, uint64_t size, size_t *nspans)
+{
+    size_t n, cap = 0;
+    char *names;
+    uint64_t nameslen;
+    Elf64_Shdr *sh = headers(fd, size, &n, &names, &nameslen);
+    struct span *spans = NULL;
+    *nspans = 0;
+    if (!sh)
+        return NULL;
+    for (size_t i = 1; i < n; i++)
+        if (sh[i].sh_name < nameslen && sh[i].sh_size &&
+            later_deferred(names + sh[i].sh_name, sh[i].sh_flags, sh[i].sh_type) &&
+            within(sh[i].sh_offset, sh[i].sh_size, size))
+            ARRAY_PUSH(spans, *nspans, cap, ((struct span){sh[i].sh_offset, sh[i].sh_offset + sh[i].sh_size}));
+    xfree(names);
+    xfree(sh);
+    if (*nspans)
+        qsort(spans, *nspans, sizeof *spans, by_lo);
+    size_t merged = 0;
+    for (size_t i = 0; i < *nspans; i++)
+        if (merged && spans[i].lo <= spans[merged - 1].hi)
+            spans[merged - 1].hi = spans[i].hi > spans[merged - 1].hi ? spans[i].hi : spans[merged - 1].hi;
+        else
+            spans[merged++] = spans[i];
+    *nspans = merged;
+    return spans;
+}
+
+/* Everything between the spans: the bytes the link needs. */
+static int read_between(int fd, char *bytes, uint64_t size, const struct span *spans, size_t n)
+{
+    uint64_t at = 0;
+    for (size_t i = 0; i <= n; i++) {
+        uint64_t end = i < n ? spans[i].lo : size;
+        if (end > at && pread_all(fd, bytes + at, end - at, at) < 0)
+            return -1;
+        at = i < n ? spans[i].hi : at;
+    }
+    return 0;
+}
+
+int later_read(int fd, struct file_data *f)
+{
+    size_t n;
+    struct span *spans = deferred_spans(fd, f->size, &n);
+    if (!n) {
+        xfree(spans);
+        return 1;
+    }
+    f->bytes = xmalloc(f->size + 1);
+    if (read_between(fd, f->bytes, f->size, spans, n) < 0) {
+        xfree(spans);
+        xfree(f->bytes);
+        f->bytes = NULL;
+        return -1;
+    }
+    f->bytes[f->size] = 0;
+    f->later = xcalloc(1, sizeof *f->later);
+    *f->later = (struct later){.fd = fd, .spans = spans, .nspans = n};
+    return 0;
+}
+
+/* The stamp without ctime: a build that renames a new file over the old
+ * one changes the old inode's ctime (its link count) but not its bytes;
+ * a write in place changes mtime. */
+static bool unchanged(int fd, const struct file_stamp *stamp)
+{
+    struct stat st;
+    struct file_stamp now;
+    if (fstat(fd, &st) < 0)
+        return false;
+    file_stamp_of(&st, &now);
+    now.ctime = stamp->ctime;
+    return file_stamp_equal(&now, stamp);
+}
+
+bool later_pending(const struct later *l)
+{
+    return l && !atomic_load(&l->done);
+}
+
+bool later_fill(struct later *l, char *bytes, const struct file_stamp *stamp)
+{
+    bool same = unchanged(l->fd, stamp);
+    for (size_t i = 0; same && i < l->nspans; i++)
+        same = pread_all(l->fd, bytes + l->spans[i].lo, l->spans[i].hi - l->spans[i].lo, l->spans[i].lo) == 0;
+    same = same && unchanged(l->fd, stamp);
+    for (size_t i = 0; !same && i < l->nspans; i++)
+        memset(bytes + l->spans[i].lo, 0, l->spans[i].hi - l->spans[i].lo);
+    close(l->fd);
+    l->fd = -1;
+    l->lost = !same;
+    atomic_store(&l->done, true);
+    return same;
+}
+
+bool later_lost(const struct later *l)
+{
+    return l && atomic_load(&l->done) && l->lost;
+}
+
+static pthread_mutex_t fill_lock = PTHREAD_MUTEX_INITIALIZER;
+__attribute__((constructor)) static void renew_after_fork(void)
+{
+    forksafe_mutex(&fill_lock);
+}
+
+bool object_read_later(const struct object *obj)
+{
+    struct later *l = obj->file.later;
+    if (!later_pending(l))
+        return !later_lost(l);
+    pthread_mutex_lock(&fill_lock);
+    if (later_pending(l)) {
+        if (!later_fill(l, obj->file.bytes, &obj->file.stamp))
+            warn("%s changed on disk before hotld read its debug sections: the debugger and reloads "
+                 "see no DWARF for it", obj->name);
+    }
+    pthread_mutex_unlock(&fill_lock);
+    return !later_lost(l);
+}
+
+void later_free(struct later *l)
+{
+    if (!l)
+        return;
+    if (l->fd >= 0)
+        close(l->fd);
+    xfree(l->spans);
+    xfree(l);
+}

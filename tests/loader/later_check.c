@@ -1,0 +1,108 @@
+/* loader/later.c: an object read but for its debug sections, which are
+ * read later, against the file's own bytes (the oracle). Prints "ok NAME"
+ * or "not ok NAME: why" per check.
+ *   later_check OBJ.o OTHER.o: OBJ.o is compiled with -g; OTHER.o is
+ *   another object, written over OBJ.o's place in two of the checks. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "linker.h"
+
+static int failed;
+
+static void check(const char *name, int good, const char *why)
+{
+    printf(good ? "ok later/%s\n" : "not ok later/%s: %s\n", name, why);
+    failed |= !good;
+}
+
+static char *slurp(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        exit(2);
+    fseek(f, 0, SEEK_END);
+    *size = (size_t)ftell(f);
+    rewind(f);
+    char *b = malloc(*size);
+    if (fread(b, 1, *size, f) != *size)
+        exit(2);
+    fclose(f);
+    return b;
+}
+
+static void copy(const char *from, const char *to, int flags)
+{
+    size_t n;
+    char *b = slurp(from, &n);
+    int fd = open(to, O_WRONLY | O_CREAT | flags, 0644);
+    if (fd < 0 || write(fd, b, n) != (ssize_t)n)
+        exit(2);
+    close(fd);
+    free(b);
+}
+
+/* OBJ.o as the first link reads it: everything but its debug sections. */
+static struct file_data first_read(const char *path)
+{
+    struct stat st;
+    struct file_data f = {0};
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) < 0)
+        exit(2);
+    file_stamp_of(&st, &f.stamp);
+    f.size = (size_t)st.st_size;
+    if (later_read(fd, &f) != 0)
+        exit(3);
+    return f;
+}
+
+/* Count the bytes that differ from the file's, and the zero ones among them. */
+static size_t differing(const struct file_data *f, const char *want, size_t *zero)
+{
+    size_t n = 0;
+    *zero = 0;
+    for (size_t i = 0; i < f->size; i++)
+        if (f->bytes[i] != want[i])
+            n++, *zero += f->bytes[i] == 0;
+    return n;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3)
+        return 2;
+    size_t size, zero;
+    char *want = slurp(argv[1], &size);
+    copy(argv[1], "work.o", O_TRUNC);
+
+    struct file_data f = first_read("work.o");
+    size_t before = differing(&f, want, &zero);
+    check("first-read-leaves-debug", f.size == size && before > 0 && zero == before,
+          "the first read should hold all but the debug sections (zeroed)");
+    check("fill", later_fill(f.later, f.bytes, &f.stamp) && differing(&f, want, &zero) == 0,
+          "after the fill the bytes should be the file's");
+    file_release(&f);
+
+    /* A compiler rewrites the object in place: same inode, new contents. */
+    f = first_read("work.o");
+    copy(argv[2], "work.o", O_TRUNC);
+    check("rewritten-in-place", !later_fill(f.later, f.bytes, &f.stamp) && later_lost(f.later) &&
+          differing(&f, want, &zero) == zero,
+          "a file changed since the first read should give no debug bytes, only zeros");
+    file_release(&f);
+
+    /* A build that writes a new file and renames it over the old one. */
+    copy(argv[1], "work.o", O_TRUNC);
+    f = first_read("work.o");
+    copy(argv[2], "new.o", O_TRUNC);
+    if (rename("new.o", "work.o") < 0)
+        return 2;
+    check("renamed-over", later_fill(f.later, f.bytes, &f.stamp) && differing(&f, want, &zero) == 0,
+          "the descriptor kept should read the first file's bytes");
+    file_release(&f);
+    return failed;
+}
