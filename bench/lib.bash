@@ -41,8 +41,8 @@ step() {
     fi
 }
 
-# Compile each C file given (absolute paths) into OUTDIR/BASENAME.o, in
-# parallel; extra compiler flags come first: compile_all OUTDIR FLAGS... -- FILES...
+# Compile each C or C++ file given (absolute paths) into OUTDIR/BASENAME.o
+# (its name without the extension), in parallel; extra compiler flags come first: compile_all OUTDIR FLAGS... -- FILES...
 compile_all() {
     local out=$1; shift
     local flags=()
@@ -55,7 +55,7 @@ compile_all() {
         i=0; fl=""
         while [ $i -lt "$n" ]; do fl="$fl $1"; shift; i=$((i + 1)); done
         for f; do
-            b=$(basename "$f" .c)
+            b=$(basename "$f"); b=${b%.*}
             gcc $fl -c "$f" -o "$out/$b.o" || exit 255
         done' sh "$out" "${#flags[@]}" "${flags[@]}"
 }

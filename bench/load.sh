@@ -5,9 +5,15 @@
 # workloads:
 #   lua     the Lua 5.4 interpreter (Debian's lua5.4 source, upstream src/*.c)
 #           running a short script
+#   ninja   the ninja build tool, C++ (Debian's ninja-build source: the 29
+#           objects of its ninja binary), printing every command of a
+#           generated manifest of 500 edges (ninja -t commands)
 #   sqlite  the SQLite amalgamation (Debian's sqlite3 source, built into
 #           sqlite3.c with its own tooling) as one large object, plus a small
 #           main running a few SQL statements in :memory:
+#   big     one generated C++ object of about 30 MB (bench/gen-big.sh, built
+#           with -g added to the flags), most of it DWARF and COMDAT groups,
+#           as a template-heavy test program's
 #   many    a generated program of 1,000 objects (bench/gen-many.sh)
 # Every variant's output (stdout and exit status) is checked against the
 # floor binary's once per workload before anything is timed; a variant that
@@ -17,8 +23,9 @@
 # Usage: bench/load.sh            (make bench builds build/hotld, then runs it)
 # Environment:
 #   BENCH_RUNS=21            timed runs of each variant (plus 1 warm-up)
-#   BENCH_WORKLOADS="lua sqlite many"   which workloads, in order
+#   BENCH_WORKLOADS="lua ninja sqlite big many"   which workloads, in order
 #   BENCH_MANY=1000          object count of the "many" workload
+#   BENCH_BIG=72             struct count of the "big" workload (72: about 30 MB)
 #   BENCH_CFLAGS="-O2"       flags for every workload object
 #   HOTLD=build/hotld        the loader to measure
 #   BENCH_CACHE=bench/.cache where builds are cached
@@ -30,13 +37,15 @@ set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
 runs=${BENCH_RUNS:-21}
-workloads=${BENCH_WORKLOADS:-lua sqlite many}
+workloads=${BENCH_WORKLOADS:-lua ninja sqlite big many}
 many_count=${BENCH_MANY:-1000}
+big_count=${BENCH_BIG:-72}
 positive BENCH_RUNS "$runs"
 positive BENCH_MANY "$many_count"
+positive BENCH_BIG "$big_count"
 
 "$root/scripts/deps.sh" || die "scripts/deps.sh failed to install the tools"
-for t in gcc tcc mold tclsh awk sha256sum; do
+for t in gcc g++ tcc mold tclsh awk sha256sum; do
     command -v "$t" >/dev/null || die "$t not found (scripts/deps.sh should install it)"
 done
 mkdir -p "$cache/logs" || die "cannot create $cache"
@@ -93,6 +102,61 @@ build_sqlite() {
     desc="SQLite amalgamation (one large object) + a small main"
 }
 
+# ninja's own build (configure.py) compiles these with -fno-rtti
+# -fno-exceptions; without the Python of its "browse" tool.
+build_ninja() {
+    local st src f files=()
+    src=$(fetch ninja-build)
+    [ -f "$src/src/ninja.cc" ] || die "$src/src/ninja.cc missing: unexpected ninja-build source layout"
+    for f in "$src"/src/*.cc; do
+        case $(basename "$f") in
+        *_test.cc|*_perftest.cc|*-win32.cc|*_bench.cc|*.in.cc|browse.cc|test.cc) ;;
+        *) files+=("$f") ;;
+        esac
+    done
+    st=$(extra="${files[*]##*/}" stamp_of "$src/src/ninja.cc" "$src/src/version.cc")
+    if ! cached ninja "$st"; then
+        note "building ninja (g++ $cflags; about a minute)"
+        rm -rf "$cache/ninja"
+        step ninja-compile compile_all "$cache/ninja/obj" "${cflag_words[@]}" -fno-rtti -fno-exceptions \
+            -DNDEBUG -- "${files[@]}"
+        # 500 edges in chains of 10, each with a rule variable and a
+        # dependency on the edge before it.
+        awk 'BEGIN {
+            print "rule cc\n  command = cc -c $in -o $out $flags\n  description = CC $out"
+            all = "build all: phony"
+            for (i = 0; i < 500; i++) {
+                dep = (i % 10) ? sprintf(" | out%03d.o", i - 1) : ""
+                printf "build out%03d.o: cc src%03d.c%s\n  flags = -DN=%d\n", i, i, dep, i
+                all = all sprintf(" out%03d.o", i)
+            }
+            print all
+        }' >"$cache/ninja/build.ninja"
+        echo "$st" >"$cache/ninja/stamp"
+    fi
+    objs=("$cache"/ninja/obj/*.o)
+    libs=(-lstdc++ -lm)
+    args=(-f "$cache/ninja/build.ninja" -t commands all)
+    desc="ninja build tool (C++), printing the commands of a 500-edge manifest"
+}
+
+build_big() {
+    local st
+    st=$(extra="count $big_count" stamp_of "$bench/gen-big.sh")
+    if ! cached big "$st"; then
+        note "generating and building one large C++ object (g++ $cflags -g; about 45 s)"
+        rm -rf "$cache/big"
+        mkdir -p "$cache/big"
+        step big-generate "$bench/gen-big.sh" "$cache/big/big.cc" "$big_count"
+        step big-compile g++ "${cflag_words[@]}" -g -c "$cache/big/big.cc" -o "$cache/big/big.o"
+        echo "$st" >"$cache/big/stamp"
+    fi
+    objs=("$cache/big/big.o")
+    libs=(-lstdc++ -lm)
+    args=()
+    desc="one generated C++ object with -g (bench/gen-big.sh, $big_count types)"
+}
+
 build_many() {
     local st
     st=$(extra="count $many_count" stamp_of "$bench/gen-many.sh")
@@ -112,6 +176,8 @@ build_many() {
 # ------------------------------------------------------------ measurement
 
 variants=(hotld hotlde bfd mold tcc floor)
+# tcc finds libstdc++ (for the C++ workloads) only in gcc's own directory.
+cxx_libdir=$(dirname "$(g++ -print-file-name=libstdc++.so)")
 declare -A med           # med[workload.variant] = median ms, or a failure word
 failed=0
 fmt_size() { awk -v b="$1" 'BEGIN { if (b >= 1048576) printf "%.1fM", b / 1048576; else printf "%.0fK", b / 1024 }'; }
@@ -129,7 +195,7 @@ variant_cmds() {
     bfd)   c1=(gcc -o "$run/x-bfd" "${objs[@]}" "${libs[@]}"); c2=("$run/x-bfd" "${args[@]}") ;;
     mold)  c1=(gcc -fuse-ld=mold -o "$run/x-mold" "${objs[@]}" "${libs[@]}")
            c2=("$run/x-mold" "${args[@]}") ;;
-    tcc)   c1=(tcc -o "$run/x-tcc" "${objs[@]}" "${libs[@]}"); c2=("$run/x-tcc" "${args[@]}") ;;
+    tcc)   c1=(tcc -o "$run/x-tcc" "${objs[@]}" -L"$cxx_libdir" "${libs[@]}"); c2=("$run/x-tcc" "${args[@]}") ;;
     floor) c1=("$run/floor" "${args[@]}") ;;
     esac
 }
@@ -223,7 +289,7 @@ measure() {
 declare -A sizes descs
 start=$(date +%s)
 for w in $workloads; do
-    case $w in lua|sqlite|many) ;; *) die "unknown workload '$w' (lua, sqlite, many)" ;; esac
+    case $w in lua|ninja|sqlite|big|many) ;; *) die "unknown workload '$w' (lua, ninja, sqlite, big, many)" ;; esac
 done
 for w in $workloads; do measure "$w"; done
 
