@@ -61,12 +61,10 @@ int link_read_file(const struct link *ld, const char *path, bool map, struct fil
     }
     /* A first link leaves the debug sections for later; a reload
      * compares all of the file with the running version's. */
-    int partly = ld->opts->hooks ? 1 : later_read(fd, f);
-    if (partly == 0)
-        return 0; /* the descriptor is later.c's now */
-    if (partly < 0) {
+    int partly = ld->opts->hooks ? 1 : later_read(fd, path, f);
+    if (partly <= 0) {
         close(fd);
-        return fail("%s: read failed: file shrank or cannot be read", path);
+        return partly < 0 ? fail("%s: read failed: file shrank or cannot be read", path) : 0;
     }
     f->bytes = xmalloc(st.st_size + 1);
     size_t got = 0;

@@ -4,18 +4,20 @@
  * their relocations; its DWARF (most of a -g object: 97% of a C++ one
  * built with -O2 -g) only the debugger's image, a reload's type
  * comparison and inspection need. So the first link reads everything but
- * the debug sections and keeps the descriptor open; the session's
- * control thread reads the rest while main runs, as it makes the
- * debugger's image, and anything that wants the bytes first reads them
- * itself (object_read_later).
+ * the debug sections; the session's control thread reads the rest while
+ * main runs, as it makes the debugger's image, and anything that wants
+ * the bytes first reads them itself (object_read_later).
  *
  * The bytes must be the file's as it was at the first read: a compiler
- * may rewrite the object in place meanwhile. The descriptor keeps a file
- * that was replaced (renamed over) readable, and a file rewritten in
- * place has a new mtime: if fstat says it changed, before or after the
- * read, the debug sections are left out (zeroed), never
- * mixed, and object_read_later reports it. */
+ * may rewrite the object meanwhile. The file is opened again by its
+ * (absolute) path, not kept open: the program may close descriptors it
+ * does not know of (a daemon closes them all) and reuse their numbers.
+ * A file renamed over is another inode; one rewritten in place has a new
+ * mtime. If stat says either, before or after the read, the debug
+ * sections are left out (zeroed), never mixed, and object_read_later
+ * reports it. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +33,7 @@ struct span {
 };
 
 struct later {
-    int fd;
+    char *path;
     struct span *spans;         /* sorted, disjoint */
     size_t nspans;
     atomic_bool done;
@@ -146,7 +148,7 @@ static int read_between(int fd, char *bytes, uint64_t size, const struct span *s
     return 0;
 }
 
-int later_read(int fd, struct file_data *f)
+int later_read(int fd, const char *path, struct file_data *f)
 {
     size_t n;
     struct span *spans = deferred_spans(fd, f->size, &n);
@@ -163,13 +165,11 @@ int later_read(int fd, struct file_data *f)
     }
     f->bytes[f->size] = 0;
     f->later = xcalloc(1, sizeof *f->later);
-    *f->later = (struct later){.fd = fd, .spans = spans, .nspans = n};
+    *f->later = (struct later){.path = xstrdup(path), .spans = spans, .nspans = n};
     return 0;
 }
 
-/* The stamp without ctime: a build that renames a new file over the old
- * one changes the old inode's ctime (its link count) but not its bytes;
- * a write in place changes mtime. */
+/* The stamp but ctime, which a new hard link to the file changes. */
 static bool unchanged(int fd, const struct file_stamp *stamp)
 {
     struct stat st;
@@ -188,14 +188,15 @@ bool later_pending(const struct later *l)
 
 bool later_fill(struct later *l, char *bytes, const struct file_stamp *stamp)
 {
-    bool same = unchanged(l->fd, stamp);
+    int fd = open(l->path, O_RDONLY | O_CLOEXEC);
+    bool same = fd >= 0 && unchanged(fd, stamp);
     for (size_t i = 0; same && i < l->nspans; i++)
-        same = pread_all(l->fd, bytes + l->spans[i].lo, l->spans[i].hi - l->spans[i].lo, l->spans[i].lo) == 0;
-    same = same && unchanged(l->fd, stamp);
+        same = pread_all(fd, bytes + l->spans[i].lo, l->spans[i].hi - l->spans[i].lo, l->spans[i].lo) == 0;
+    same = same && unchanged(fd, stamp);
     for (size_t i = 0; !same && i < l->nspans; i++)
         memset(bytes + l->spans[i].lo, 0, l->spans[i].hi - l->spans[i].lo);
-    close(l->fd);
-    l->fd = -1;
+    if (fd >= 0)
+        close(fd);
     l->lost = !same;
     atomic_store(&l->done, true);
     return same;
@@ -231,8 +232,7 @@ void later_free(struct later *l)
 {
     if (!l)
         return;
-    if (l->fd >= 0)
-        close(l->fd);
+    xfree(l->path);
     xfree(l->spans);
     xfree(l);
 }

@@ -406,13 +406,13 @@ bool file_stamp_equal(const struct file_stamp *a, const struct file_stamp *b);
 void file_release(struct file_data *f);
 
 /* later.c: an object file read but for its debug sections, which are
- * read after the program starts. later_read: 0 with f's bytes read and
- * f->later set (the descriptor is kept), 1 if the file has no debug
- * sections or is no plain ELF object (read it whole), -1 if a read
- * failed. later_fill reads the rest into bytes, if the file is still as
- * stamp says; false if it is not (the debug sections are zeroed). */
+ * read after the program starts. later_read (fd open on the absolute
+ * path): 0 with f's bytes read and f->later set, 1 if the file has no
+ * debug sections or is no plain ELF object (read it whole), -1 if a read
+ * failed. later_fill reads the rest into bytes, if the file at the path
+ * is still as stamp says; false if not (the debug sections are zeroed). */
 bool later_deferred(const char *name, uint64_t flags, uint32_t type);
-int later_read(int fd, struct file_data *f);
+int later_read(int fd, const char *path, struct file_data *f);
 bool later_pending(const struct later *l);
 bool later_fill(struct later *l, char *bytes, const struct file_stamp *stamp);
 bool later_lost(const struct later *l);

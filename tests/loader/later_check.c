@@ -55,8 +55,9 @@ static struct file_data first_read(const char *path)
         exit(2);
     file_stamp_of(&st, &f.stamp);
     f.size = (size_t)st.st_size;
-    if (later_read(fd, &f) != 0)
+    if (later_read(fd, path, &f) != 0)
         exit(3);
+    close(fd);
     return f;
 }
 
@@ -101,8 +102,19 @@ int main(int argc, char **argv)
     copy(argv[2], "new.o", O_TRUNC);
     if (rename("new.o", "work.o") < 0)
         return 2;
-    check("renamed-over", later_fill(f.later, f.bytes, &f.stamp) && differing(&f, want, &zero) == 0,
-          "the descriptor kept should read the first file's bytes");
+    check("renamed-over", !later_fill(f.later, f.bytes, &f.stamp) && differing(&f, want, &zero) == zero,
+          "another file at the path should give no debug bytes, only zeros");
+    file_release(&f);
+
+    /* A descriptor the program closed is no concern: none is kept. */
+    copy(argv[1], "work.o", O_TRUNC);
+    f = first_read("work.o");
+    for (int fd = 3; fd < 64; fd++)
+        close(fd);
+    int mine = open(argv[2], O_RDONLY);
+    check("descriptors-closed", later_fill(f.later, f.bytes, &f.stamp) && differing(&f, want, &zero) == 0 &&
+          fcntl(mine, F_GETFD) >= 0,
+          "the fill should read the file again by its path and leave the program's descriptors alone");
     file_release(&f);
     return failed;
 }
