@@ -70,9 +70,9 @@ static bool within(uint64_t off, uint64_t len, uint64_t size)
     return off <= size && size - off >= len;
 }
 
-/* The section headers and their names, or NULL (then the file is read
- * whole, and libelf judges it). */
-static Elf64_Shdr *headers(int fd, uint64_t size, size_t *n, char **names, uint64_t *nameslen)
+/* The section headers (and where their table is) and their names, or
+ * NULL (then the file is read whole, and libelf judges it). */
+static Elf64_Shdr *headers(int fd, uint64_t size, size_t *n, struct span *table, char **names, uint64_t *nameslen)
 {
     Elf64_Ehdr eh;
     if (size < sizeof eh || pread_all(fd, &eh, sizeof eh, 0) < 0 || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
@@ -96,6 +96,7 @@ static Elf64_Shdr *headers(int fd, uint64_t size, size_t *n, char **names, uint6
         return NULL;
     }
     *n = eh.e_shnum;
+    *table = (struct span){eh.e_shoff, eh.e_shoff + eh.e_shnum * sizeof *sh};
     return sh;
 }
 
@@ -105,13 +106,45 @@ static int by_lo(const void *a, const void *b)
     return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
+/* Does [lo, hi) meet one of the sorted, disjoint spans? */
+static bool meets(const struct span *spans, size_t n, uint64_t lo, uint64_t hi)
+{
+    size_t a = 0, b = n;
+    while (a < b) { /* the first span that ends after lo */
+        size_t mid = a + (b - a) / 2;
+        if (spans[mid].hi <= lo)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    return a < n && spans[a].lo < hi && lo < hi;
+}
+
+/* The headers and every section the link reads lie outside the spans.
+ * In a file made to overlap them, the link would read zeros where it
+ * expects them: such a file is read whole, and checked as ever. */
+static bool apart(const Elf64_Shdr *sh, size_t n, const char *names, uint64_t nameslen, struct span table,
+                  const struct span *spans, size_t nspans)
+{
+    if (meets(spans, nspans, 0, sizeof(Elf64_Ehdr)) || meets(spans, nspans, table.lo, table.hi))
+        return false;
+    for (size_t i = 1; i < n; i++) {
+        bool deferred = sh[i].sh_name < nameslen && later_deferred(names + sh[i].sh_name, sh[i].sh_flags, sh[i].sh_type);
+        if (!deferred && sh[i].sh_type != SHT_NOBITS &&
+            meets(spans, nspans, sh[i].sh_offset, sh[i].sh_offset + sh[i].sh_size))
+            return false;
+    }
+    return true;
+}
+
 /* The file ranges of the debug sections, sorted and merged. */
 static struct span *deferred_spans(int fd, uint64_t size, size_t *nspans)
 {
     size_t n, cap = 0;
     char *names;
     uint64_t nameslen;
-    Elf64_Shdr *sh = headers(fd, size, &n, &names, &nameslen);
+    struct span table;
+    Elf64_Shdr *sh = headers(fd, size, &n, &table, &names, &nameslen);
     struct span *spans = NULL;
     *nspans = 0;
     if (!sh)
@@ -121,8 +154,6 @@ static struct span *deferred_spans(int fd, uint64_t size, size_t *nspans)
             later_deferred(names + sh[i].sh_name, sh[i].sh_flags, sh[i].sh_type) &&
             within(sh[i].sh_offset, sh[i].sh_size, size))
             ARRAY_PUSH(spans, *nspans, cap, ((struct span){sh[i].sh_offset, sh[i].sh_offset + sh[i].sh_size}));
-    xfree(names);
-    xfree(sh);
     if (*nspans)
         qsort(spans, *nspans, sizeof *spans, by_lo);
     size_t merged = 0;
@@ -132,6 +163,10 @@ static struct span *deferred_spans(int fd, uint64_t size, size_t *nspans)
         else
             spans[merged++] = spans[i];
     *nspans = merged;
+    if (!apart(sh, n, names, nameslen, table, spans, merged))
+        *nspans = 0;
+    xfree(names);
+    xfree(sh);
     return spans;
 }
 
@@ -148,9 +183,15 @@ static int read_between(int fd, char *bytes, uint64_t size, const struct span *s
     return 0;
 }
 
+/* Below this, reading the headers first costs more than the debug
+ * sections would: a few system calls against a few pages. */
+#define LATER_MIN_SIZE (64 * 1024)
+
 int later_read(int fd, const char *path, struct file_data *f)
 {
     size_t n;
+    if (f->size < LATER_MIN_SIZE)
+        return 1;
     struct span *spans = deferred_spans(fd, f->size, &n);
     if (!n) {
         xfree(spans);

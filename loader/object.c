@@ -80,6 +80,8 @@ static int check_extent(const struct object *obj, const char *what, const char *
 
 static int read_sections(struct object *obj, size_t shstrndx)
 {
+    size_t filesize;
+    elf_rawfile(obj->elf, &filesize);
     for (size_t i = 1; i < obj->nsecs; i++) {
         struct section *s = &obj->secs[i];
         Elf_Scn *scn = elf_getscn(obj->elf, i);
@@ -103,8 +105,6 @@ static int read_sections(struct object *obj, size_t shstrndx)
             return fail("%s: section '%s': SHT_REL relocations are not used on x86-64", obj->name, s->name);
         if (!needs_data(s))
             continue;
-        size_t filesize;
-        elf_rawfile(obj->elf, &filesize);
         if (later_deferred(s->name, s->flags, s->type)) { /* debug relocations: read when applied */
             if (sh.sh_offset > filesize || filesize - sh.sh_offset < sh.sh_size)
                 return fail("%s: section '%s': data out of file bounds", obj->name, s->name);

@@ -13,8 +13,17 @@
 . "$(dirname "$0")/../lib.sh"
 cd "$TMP"
 
+# 600 functions in each program: objects under 64 KiB are read whole
+# (later.c).
+{
+    echo "struct pad { int x, y; };"
+    for i in $(seq 600); do
+        echo "int f_$i(int a) { int b = a * $i; struct pad p = {b, a}; return p.x + p.y; }"
+    done
+} >funcs.h
 cat >prog.c <<'C'
 #include <stdio.h>
+#include "funcs.h"
 struct point { int x, y; };
 struct point origin = {3, 4};
 int sum(int n)
@@ -26,7 +35,7 @@ int sum(int n)
 }
 int main(void)
 {
-    printf("%d\n", sum(5));
+    printf("%d\n", sum(5) + f_600(1));
     return 0;
 }
 C
@@ -64,6 +73,7 @@ done
 cat >loop.c <<'C'
 #include <stdio.h>
 #include <unistd.h>
+#include "funcs.h"
 int value(void) { return 1; }
 int main(void)
 {

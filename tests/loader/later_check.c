@@ -72,6 +72,38 @@ static size_t differing(const struct file_data *f, const char *want, size_t *zer
     return n;
 }
 
+/* A copy of OBJ.o whose .debug_info is said to lie over its symbol
+ * table: later_read must leave nothing out (1: read it whole). */
+static int overlap_is_read_whole(const char *path)
+{
+    size_t n;
+    char *b = slurp(path, &n);
+    Elf64_Ehdr *eh = (Elf64_Ehdr *)b;
+    Elf64_Shdr *sh = (Elf64_Shdr *)(b + eh->e_shoff);
+    const char *names = b + sh[eh->e_shstrndx].sh_offset;
+    Elf64_Shdr *info = NULL, *symtab = NULL;
+    for (int i = 1; i < eh->e_shnum; i++) {
+        if (!strcmp(names + sh[i].sh_name, ".debug_info"))
+            info = &sh[i];
+        if (sh[i].sh_type == SHT_SYMTAB)
+            symtab = &sh[i];
+    }
+    if (!info || !symtab)
+        exit(2);
+    info->sh_offset = symtab->sh_offset;
+    info->sh_size = symtab->sh_size;
+    int fd = open("overlap.o", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0 || write(fd, b, n) != (ssize_t)n)
+        exit(2);
+    struct file_data f = {.size = n};
+    int rc = later_read(fd, "overlap.o", &f);
+    bool whole = rc == 1 && !f.bytes;
+    close(fd);
+    free(b);
+    file_release(&f);
+    return whole;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3)
@@ -116,5 +148,7 @@ int main(int argc, char **argv)
           fcntl(mine, F_GETFD) >= 0,
           "the fill should read the file again by its path and leave the program's descriptors alone");
     file_release(&f);
+    check("overlapping-read-whole", overlap_is_read_whole(argv[1]),
+          "a debug section laid over the symbol table should make the file be read whole");
     return failed;
 }
