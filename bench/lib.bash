@@ -60,10 +60,12 @@ compile_all() {
         done' sh "$out" "${#flags[@]}" "${flags[@]}"
 }
 
-# A workload is cached in $cache/NAME with a stamp of its build inputs.
+# A workload is cached in $cache/NAME with a stamp of its build inputs:
+# their contents, not their paths, so that a clone given the same
+# BENCH_CACHE takes the builds as they are.
 stamp_of() {
     { echo "format 1"; echo "cflags $cflags"; gcc --version | head -n 1; echo "$extra"
-      for f; do sha256sum "$f"; done; } | sha256sum | cut -c1-16
+      for f; do sha256sum <"$f"; done; } | sha256sum | cut -c1-16
 }
 extra=""
 cached() { [ -f "$cache/$1/stamp" ] && [ "$(cat "$cache/$1/stamp")" = "$2" ]; }
