@@ -61,26 +61,15 @@ int link_read_file(const struct link *ld, const char *path, bool map, struct fil
     }
     /* A first link leaves the debug sections for later; a reload
      * compares all of the file with the running version's. */
-    int partly = ld->opts->hooks ? 1 : later_read(fd, path, f);
-    if (partly <= 0) {
-        close(fd);
-        return partly < 0 ? fail("%s: read failed: file shrank or cannot be read", path) : 0;
-    }
-    f->bytes = xmalloc(st.st_size + 1);
-    size_t got = 0;
-    while (got < f->size) {
-        ssize_t n = read(fd, f->bytes + got, f->size - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            close(fd);
-            xfree(f->bytes);
-            return fail("%s: read failed: %s", path, n ? strerror(errno) : "file shrank while reading");
-        }
-        got += n;
-    }
+    f->bytes = xmalloc(f->size + 1);
+    f->bytes[f->size] = 0;
+    int rc = ld->opts->hooks ? file_pread(fd, f->bytes, f->size, 0) : later_read(fd, path, f);
     close(fd);
-    f->bytes[got] = 0;
+    if (rc < 0) {
+        xfree(f->bytes);
+        f->bytes = NULL;
+        return fail("%s: read failed: %s", path, errno ? strerror(errno) : "file shrank while reading");
+    }
     return 0;
 }
 

@@ -16,7 +16,6 @@
  * mtime. If stat says either, before or after the read, the debug
  * sections are left out (zeroed), never mixed, and object_read_later
  * reports it. */
-#include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -52,51 +51,37 @@ bool later_deferred(const char *name, uint64_t flags, uint32_t type)
             has_prefix(name, ".rela.zdebug_"));
 }
 
-static int pread_all(int fd, void *buf, size_t len, uint64_t off)
-{
-    for (size_t got = 0; got < len;) {
-        ssize_t n = pread(fd, (char *)buf + got, len - got, (off_t)(off + got));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        got += (size_t)n;
-    }
-    return 0;
-}
-
 static bool within(uint64_t off, uint64_t len, uint64_t size)
 {
     return off <= size && size - off >= len;
 }
 
-/* The section headers (and where their table is) and their names, or
- * NULL (then the file is read whole, and libelf judges it). */
-static Elf64_Shdr *headers(int fd, uint64_t size, size_t *n, struct span *table, char **names, uint64_t *nameslen)
+/* The section headers (and where their table is) and their names, read
+ * into their places in bytes, or NULL (then the file is read whole, and
+ * libelf judges it). Whatever overlaps in a crafted file, each byte read
+ * is the file's own at its own offset. */
+static const Elf64_Shdr *headers(int fd, char *bytes, uint64_t size, size_t *n, struct span *table,
+                                 const char **names, uint64_t *nameslen)
 {
-    Elf64_Ehdr eh;
-    if (size < sizeof eh || pread_all(fd, &eh, sizeof eh, 0) < 0 || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
-        eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_type != ET_REL ||
-        eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shnum == 0 || eh.e_shstrndx >= eh.e_shnum ||
-        !within(eh.e_shoff, (uint64_t)eh.e_shnum * sizeof(Elf64_Shdr), size))
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)bytes;
+    if (size < sizeof *eh || file_pread(fd, bytes, sizeof *eh, 0) < 0 || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+        eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB || eh->e_type != ET_REL ||
+        eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shnum == 0 || eh->e_shstrndx >= eh->e_shnum ||
+        eh->e_shoff % _Alignof(Elf64_Shdr) || !within(eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr), size))
         return NULL;
-    Elf64_Shdr *sh = xmalloc(eh.e_shnum * sizeof *sh);
-    const Elf64_Shdr *strs = &sh[eh.e_shstrndx];
-    if (pread_all(fd, sh, eh.e_shnum * sizeof *sh, eh.e_shoff) < 0 || strs->sh_type != SHT_STRTAB ||
-        !within(strs->sh_offset, strs->sh_size, size) || strs->sh_size > size) {
-        xfree(sh);
+    *n = eh->e_shnum;
+    *table = (struct span){eh->e_shoff, eh->e_shoff + *n * sizeof(Elf64_Shdr)};
+    const Elf64_Shdr *sh = (const Elf64_Shdr *)(bytes + table->lo);
+    if (file_pread(fd, bytes + table->lo, table->hi - table->lo, table->lo) < 0)
         return NULL;
-    }
-    *names = xmalloc(strs->sh_size + 1);
-    *nameslen = strs->sh_size;
-    (*names)[strs->sh_size] = 0;
-    if (pread_all(fd, *names, strs->sh_size, strs->sh_offset) < 0) {
-        xfree(*names);
-        xfree(sh);
+    const Elf64_Shdr *strs = &sh[eh->e_shstrndx];
+    uint64_t at = strs->sh_offset, len = strs->sh_size;
+    /* names must end inside their section: later_deferred reads them */
+    if (strs->sh_type != SHT_STRTAB || !len || !within(at, len, size) || file_pread(fd, bytes + at, len, at) < 0 ||
+        bytes[at + len - 1])
         return NULL;
-    }
-    *n = eh.e_shnum;
-    *table = (struct span){eh.e_shoff, eh.e_shoff + eh.e_shnum * sizeof *sh};
+    *names = bytes + at;
+    *nameslen = len;
     return sh;
 }
 
@@ -138,13 +123,13 @@ static bool apart(const Elf64_Shdr *sh, size_t n, const char *names, uint64_t na
 }
 
 /* The file ranges of the debug sections, sorted and merged. */
-static struct span *deferred_spans(int fd, uint64_t size, size_t *nspans)
+static struct span *deferred_spans(int fd, char *bytes, uint64_t size, size_t *nspans)
 {
     size_t n, cap = 0;
-    char *names;
+    const char *names;
     uint64_t nameslen;
     struct span table;
-    Elf64_Shdr *sh = headers(fd, size, &n, &table, &names, &nameslen);
+    const Elf64_Shdr *sh = headers(fd, bytes, size, &n, &table, &names, &nameslen);
     struct span *spans = NULL;
     *nspans = 0;
     if (!sh)
@@ -165,8 +150,6 @@ static struct span *deferred_spans(int fd, uint64_t size, size_t *nspans)
     *nspans = merged;
     if (!apart(sh, n, names, nameslen, table, spans, merged))
         *nspans = 0;
-    xfree(names);
-    xfree(sh);
     return spans;
 }
 
@@ -176,7 +159,7 @@ static int read_between(int fd, char *bytes, uint64_t size, const struct span *s
     uint64_t at = 0;
     for (size_t i = 0; i <= n; i++) {
         uint64_t end = i < n ? spans[i].lo : size;
-        if (end > at && pread_all(fd, bytes + at, end - at, at) < 0)
+        if (end > at && file_pread(fd, bytes + at, end - at, at) < 0)
             return -1;
         at = i < n ? spans[i].hi : at;
     }
@@ -189,22 +172,13 @@ static int read_between(int fd, char *bytes, uint64_t size, const struct span *s
 
 int later_read(int fd, const char *path, struct file_data *f)
 {
-    size_t n;
-    if (f->size < LATER_MIN_SIZE)
-        return 1;
-    struct span *spans = deferred_spans(fd, f->size, &n);
-    if (!n) {
+    size_t n = 0;
+    struct span *spans = f->size < LATER_MIN_SIZE ? NULL : deferred_spans(fd, f->bytes, f->size, &n);
+    int rc = read_between(fd, f->bytes, f->size, spans, n);
+    if (rc < 0 || !n) {
         xfree(spans);
-        return 1;
+        return rc;
     }
-    f->bytes = xmalloc(f->size + 1);
-    if (read_between(fd, f->bytes, f->size, spans, n) < 0) {
-        xfree(spans);
-        xfree(f->bytes);
-        f->bytes = NULL;
-        return -1;
-    }
-    f->bytes[f->size] = 0;
     f->later = xcalloc(1, sizeof *f->later);
     *f->later = (struct later){.path = xstrdup(path), .spans = spans, .nspans = n};
     return 0;
@@ -232,7 +206,7 @@ bool later_fill(struct later *l, char *bytes, const struct file_stamp *stamp)
     int fd = open(l->path, O_RDONLY | O_CLOEXEC);
     bool same = fd >= 0 && unchanged(fd, stamp);
     for (size_t i = 0; same && i < l->nspans; i++)
-        same = pread_all(fd, bytes + l->spans[i].lo, l->spans[i].hi - l->spans[i].lo, l->spans[i].lo) == 0;
+        same = file_pread(fd, bytes + l->spans[i].lo, l->spans[i].hi - l->spans[i].lo, l->spans[i].lo) == 0;
     same = same && unchanged(fd, stamp);
     for (size_t i = 0; !same && i < l->nspans; i++)
         memset(bytes + l->spans[i].lo, 0, l->spans[i].hi - l->spans[i].lo);

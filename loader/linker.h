@@ -404,11 +404,13 @@ int link_add_runtime_archives_of(struct link *ld, const struct link *program);
 void file_stamp_of(const struct stat *st, struct file_stamp *stamp);
 bool file_stamp_equal(const struct file_stamp *a, const struct file_stamp *b);
 void file_release(struct file_data *f);
+/* Read len bytes at off: 0, or -1 with errno (0 if the file ended first). */
+int file_pread(int fd, char *buf, size_t len, uint64_t off);
 
 /* later.c: an object file read but for its debug sections, which are
- * read after the program starts. later_read (fd open on the absolute
- * path): 0 with f's bytes read and f->later set, 1 if the file has no
- * debug sections or is no plain ELF object (read it whole), -1 if a read
+ * read after the program starts. later_read reads the file open on the
+ * absolute path into f->bytes (f->size + 1 bytes): all of it, or, with
+ * f->later set, all but its debug sections; -1 with errno if a read
  * failed. later_fill reads the rest into bytes, if the file at the path
  * is still as stamp says; false if not (the debug sections are zeroed). */
 bool later_deferred(const char *name, uint64_t flags, uint32_t type);
