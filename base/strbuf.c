@@ -10,14 +10,24 @@
 
 #include "util.h"
 
+/* Formatted once into the room left, and again only if it did not fit:
+ * the debugger image's symbol names come through here by the thousand. */
 void sb_printf(struct strbuf *sb, const char *fmt, ...)
 {
     va_list ap;
+    size_t room = sb->cap - sb->len;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(room ? sb->s + sb->len : NULL, room, fmt, ap);
     va_end(ap);
-    if (n < 0)
+    if (n < 0) { /* nothing added, and the text ends where it did */
+        if (room)
+            sb->s[sb->len] = 0;
         return;
+    }
+    if ((size_t)n < room) {
+        sb->len += n;
+        return;
+    }
     grow_array((void **)&sb->s, &sb->cap, sb->len + n + 1, 1);
     va_start(ap, fmt);
     vsnprintf(sb->s + sb->len, n + 1, fmt, ap);

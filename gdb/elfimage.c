@@ -279,7 +279,9 @@ static size_t placeholder_of(const struct image *im, uint64_t addr)
 static void add_symbol_name(struct builder *b, const char *name, const char *suffix)
 {
     char *plain = b->mappable && *suffix ? demangle(name) : NULL;
-    sb_printf(&b->strtab, "%s%s%c", plain ? plain : name, suffix, 0);
+    const char *shown = plain ? plain : name;
+    sb_append(&b->strtab, shown, strlen(shown));
+    sb_append(&b->strtab, suffix, strlen(suffix) + 1);
     free(plain);
 }
 
