@@ -8,6 +8,7 @@
 #include <pthread.h>
 
 #include "databind.h"
+#include "elfimage.h"
 #include "datasave.h"
 #include "linker.h"
 
@@ -71,6 +72,7 @@ struct program {
     uintptr_t main_thread_pointer; /* the program's main thread's, for
                                    showing thread-local variables */
     char *source_root;          /* source snapshots of every version */
+    struct source_list first_sources; /* the first version's, until copied */
     struct link_input *current_inputs; /* what the program is linked from */
     size_t ncurrent_inputs, capcurrent_inputs;
     /* For the debugger (gdb/hotld-gdb.py reads these through DWARF): */
@@ -107,6 +109,10 @@ struct vtable_copy {
  * line, plus warning lines) and returns 1, or 0 if no input changed, or
  * -1 with the reason recorded and the program untouched. */
 int reload_apply(struct program *pg, struct link_options *opts, char **report);
+/* Copy the first version's sources (first_sources) into the snapshots,
+ * once: made by the control thread after the start, and by a reload
+ * before it can make that version old. pg->lock is held. */
+void program_snapshot_first(struct program *pg);
 
 /* report.c: the whole report of the last reload applied (every line, as
  * -v gives it); "" if none. */

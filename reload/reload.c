@@ -268,6 +268,7 @@ static int apply_plan(struct program *pg, struct plan *p, double start, char **r
     datasave_free(&pg->saved);
     pg->saved = p->save; /* what a rollback of this reload puts back */
     p->save = (struct data_save){0};
+    program_snapshot_first(pg); /* before gdb may show version 0 as old */
     if (p->again) {
         for (size_t i = 0; i < p->nl->nobjs; i++)
             program_rekey_names(pg, p->nl->objs[i]); /* the rehearsal's records go */
@@ -335,6 +336,12 @@ static int reload_again(struct program *pg, const struct link_options *opts, str
     free_plan(&p);
     strmap_free(&override);
     return rc;
+}
+
+void program_snapshot_first(struct program *pg)
+{
+    snapshot_sources(pg->source_root, 0, &pg->first_sources);
+    source_list_free(&pg->first_sources);
 }
 
 int reload_apply(struct program *pg, struct link_options *opts, char **report)

@@ -29,16 +29,27 @@ static int listening = -1;
 /* The program as a debugger should see it: one image for all objects. */
 void publish_debug_image(struct link *ld)
 {
+    struct program *pg = &the_session.program;
     size_t size;
-    struct source_list sources = {0};
-    pthread_mutex_lock(&the_session.program.lock);
+    pthread_mutex_lock(&pg->lock);
     if (!ld->debug_entry) {
-        ld->debug_image = elfimage_build(ld, ld->objs, ld->nobjs, NULL, 0, 0, NULL, &sources, &size);
+        ld->debug_image = elfimage_build(ld, ld->objs, ld->nobjs, NULL, 0, 0, NULL, &pg->first_sources, &size);
         ld->debug_entry = jit_register(ld->debug_image, size);
-        snapshot_sources(the_session.program.source_root, 0, &sources);
     }
-    pthread_mutex_unlock(&the_session.program.lock);
-    source_list_free(&sources);
+    pthread_mutex_unlock(&pg->lock);
+}
+
+/* The copies of the first version's sources are made here, on the
+ * control thread, not with the image: a debugger there at the start has
+ * the image made before main, and the copies of 1,000 sources delayed
+ * main by 20-60 ms. Nothing reads them before a reload makes that
+ * version old, and a reload takes them first (program_snapshot_first). */
+static void snapshot_first_sources(void)
+{
+    struct program *pg = &the_session.program;
+    pthread_mutex_lock(&pg->lock);
+    program_snapshot_first(pg);
+    pthread_mutex_unlock(&pg->lock);
 }
 
 /* --status --vars: what the last reload did with each variable of the
@@ -408,6 +419,7 @@ static void *control_thread(void *arg)
     /* Without a debugger at start, the image for one that may attach later
      * is made here, so that the program's start does not wait for it. */
     publish_debug_image(the_session.program.live);
+    snapshot_first_sources();
     /* what sessions that died left: a directory read, so not at start */
     char *dir = xasprintf("%.*s", (int)(strrchr(socket_path, '/') - socket_path), socket_path);
     snapshot_remove_stale(dir);

@@ -37,8 +37,14 @@ static void remember_arguments(const struct session_options *o)
 static void serve(struct session_options *o, const char *path, struct link *ld)
 {
     jit_image_awaited(); /* made here or by the control thread */
-    if (!(path && start_control(path)) || jit_debugger_attached()) /* it needs the image before main */
-        publish_debug_image(ld); /* before any of the program runs */
+    /* A debugger there needs the image before any of the program runs:
+     * made here before the control thread starts, which then has it and
+     * goes on to other work, not holding the lock the image needs. */
+    bool debugger = jit_debugger_attached();
+    if (debugger)
+        publish_debug_image(ld);
+    if (!(path && start_control(path)) && !debugger)
+        publish_debug_image(ld); /* no control thread to make it */
     if (o->watch)
         watch_start(&o->link, o->log, o->build);
 }
