@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # How long gdb -batch takes to reach a breakpoint in a 1,000-object program
-# (-g -O2) run by hotld, against the same objects linked by gcc: the issue's
-# target is at most 2x. hotld registers one ELF image per generation with
-# GDB's JIT interface (gdb/elfimage.c); one per object made it ~10x.
+# (-g -O2) run by hotld, against the same objects linked by gcc: the
+# target is at most 1.2x (issue 19). hotld registers one ELF image per
+# generation with GDB's JIT interface (gdb/elfimage.c); one per object
+# made it ~10x.
 # Medians of BENCH_GDB_RUNS runs (default 5), measured in one run.
 set -eu
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -45,4 +46,4 @@ hot=$(for _ in $(seq "$runs"); do time_ms "${gdb_batch[@]}" --args "$hotld" "${o
 echo "gdb -batch, break $target, run, bt: 1,000 objects (-g -O2), median of $runs"
 printf '   gcc-linked program under gdb        %6d ms\n' "$linked"
 printf '   hotld under gdb                     %6d ms\n' "$hot"
-awk -v h="$hot" -v l="$linked" 'BEGIN { r = h / l; printf "   hotld / linked                      %6.2f x   target: at most 2x  %s\n", r, r <= 2 ? "yes" : "no" }'
+awk -v h="$hot" -v l="$linked" 'BEGIN { r = h / l; printf "   hotld / linked                      %6.2f x   target: at most 1.2x  %s\n", r, r <= 1.2 ? "yes" : "no" }'
