@@ -335,6 +335,17 @@ static int image_too_big(const struct link *ld, size_t size, size_t room)
                 big->obj->name, big->name, (unsigned long)(big->size >> 20), size >> 20, room);
 }
 
+/* Where the bytes the link writes end, as an offset: at the first bss-like
+ * section, or the end of the image. */
+static uint64_t written_end(const struct link *ld, const uint64_t seg_off[NSEGMENTS + 1])
+{
+    uint64_t end = seg_off[NSEGMENTS];
+    for (size_t i = 0; i < ld->noutsecs; i++)
+        if (ld->outsecs[i]->nobits && ld->outsecs[i]->size && ld->outsecs[i]->addr < end)
+            end = ld->outsecs[i]->addr;
+    return end;
+}
+
 int link_layout(struct link *ld)
 {
     for (size_t i = 0; i < ld->nobjs; i++) {
@@ -373,6 +384,7 @@ int link_layout(struct link *ld)
         im->seg_start[seg] = im->base + seg_off[seg];
         im->seg_end[seg] = im->base + seg_off[seg + 1];
     }
+    region_prefault(im->base + im->bias + seg_off[0], written_end(ld, seg_off) - seg_off[0]);
     im->got = im->base + made.got;
     im->stubs = im->base + made.stubs;
     im->eh_frame_hdr = im->eh_frame_hdr_size ? im->base + made.eh_frame_hdr : 0;

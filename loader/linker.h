@@ -499,6 +499,7 @@ bool is_linker_defined(const char *name);
 uintptr_t region_alloc(size_t size, bool low);
 size_t region_room(bool low);
 int region_protect(uintptr_t addr, size_t size, int prot);
+void region_prefault(uintptr_t addr, size_t size);
 void region_release(uintptr_t addr, size_t size);
 void region_span(bool low, uintptr_t *lo, uintptr_t *hi);
 void image_release(struct image *im);
