@@ -4,11 +4,11 @@
 #ifndef HOTLD_DIE_H
 #define HOTLD_DIE_H
 
-#include <dwarf.h>
-#include <libdwarf.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "dwarflib.h"
 
 /* The DIE at a .debug_info offset, or NULL; dwarf_dealloc_die it. */
 Dwarf_Die die_at(Dwarf_Debug dbg, Dwarf_Off off);

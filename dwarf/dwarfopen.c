@@ -18,6 +18,9 @@ Dwarf_Debug dwarf_open_bytes(const void *bytes, size_t size, int *fd)
 {
     Dwarf_Debug dbg = NULL;
     Dwarf_Error err = NULL;
+    *fd = -1;
+    if (!dwarflib_load())
+        return NULL;
     *fd = memfd_create("hotld-dwarf", MFD_CLOEXEC);
     if (*fd < 0)
         return NULL;

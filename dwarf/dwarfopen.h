@@ -3,8 +3,9 @@
 #ifndef HOTLD_DWARFOPEN_H
 #define HOTLD_DWARFOPEN_H
 
-#include <libdwarf.h>
 #include <stddef.h>
+
+#include "dwarflib.h"
 
 /* A handle on the DWARF of size bytes of ELF, and the memfd it reads
  * (*fd), or NULL if there is none or libdwarf cannot read it. */

@@ -4,8 +4,6 @@
  * looked up as it is. */
 #include "lines.h"
 
-#include <dwarf.h>
-#include <libdwarf.h>
 #include <stdio.h>
 #include <string.h>
 

@@ -5,8 +5,6 @@
 
 #include "srcfiles.h"
 
-#include <dwarf.h>
-#include <libdwarf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,6 +3,8 @@
 # never half-applied:
 #  - an out-of-memory mmap for the new image (injected: HOTLD_FAIL_MAP=2)
 #    fails the reload with one error line; the next one works;
+#  - libdwarf missing (injected: HOTLD_FAIL_LIBDWARF=1): the program runs,
+#    and a reload that needs types fails cleanly, naming the library;
 #  - the reloading command killed while the session waits for its answer
 #    (--on-conflict=ask), after longer than the socket's usual 5-second
 #    limit (a person may take their time): the reload is abandoned, the
@@ -33,6 +35,26 @@ test_oom() {
     reload
     expect_reloaded oom-next-works mod.o warnings
     query; check oom-then-applied 2 "$(qv version)" "version"
+    session_stop
+    unset 'HOT_ENV[${#HOT_ENV[@]}-1]'
+}
+
+# Without libdwarf, which hotld loads when it first reads DWARF (injected:
+# HOTLD_FAIL_LIBDWARF=1), the program starts and runs; a reload that
+# needs the types of its variables fails, naming the library, and leaves
+# the program as it was; the session warns of it once.
+test_no_libdwarf() {
+    HOT_ENV+=(HOTLD_FAIL_LIBDWARF=1)
+    use mod1.o mod.o
+    session_start --session "$SNAME" main.o mod.o || return
+    query; check no-libdwarf-runs 1 "$(qv version)" "version"
+    use mod2.o mod.o
+    reload
+    expect_failed no-libdwarf-fails "libdwarf\.so\.[0-9]+: not loaded"
+    reload
+    expect_failed no-libdwarf-fails-again "libdwarf\.so\.[0-9]+: not loaded"
+    query; check no-libdwarf-untouched 1 "$(qv version)" "version"
+    check no-libdwarf-warned-once 1 "$(grep -c 'warning: DWARF cannot be read without libdwarf' "$S_ERR")" "warnings"
     session_stop
     unset 'HOT_ENV[${#HOT_ENV[@]}-1]'
 }
@@ -155,6 +177,7 @@ test_faults() {
     builds_ok || return
     test_blocked_exec
     test_oom
+    test_no_libdwarf
     test_killed_client
     test_two_clients
     test_rewritten_object
