@@ -17,7 +17,7 @@ DWARF_CFLAGS := $(shell pkg-config --cflags libdwarf 2>/dev/null || echo -I/usr/
 # The source folders are the layers, lowest first (scripts/layers.sh).
 LAYERS  := $(shell scripts/layers.sh --dirs)
 CPPFLAGS += -D_GNU_SOURCE -Ibuild $(addprefix -I,$(LAYERS)) -Iinclude $(DWARF_CFLAGS)
-# libelf, zlib, libffi and json-c are linked in: every reload runs a new
+# libelf (build/libelf.a, below), zlib, libffi and json-c are linked in: every reload runs a new
 # hotld client, and each shared library costs its start 70 us or more
 # (without libdwarf's, libelf's and zlib's, `hotld --version` took 2.8
 # instead of 3.5 ms). libdwarf is dlopen'ed when DWARF is first read
@@ -25,7 +25,7 @@ CPPFLAGS += -D_GNU_SOURCE -Ibuild $(addprefix -I,$(LAYERS)) -Iinclude $(DWARF_CF
 # libdwarf's archive reads stdout with 32-bit displacements, which would
 # give hotld a copy of it (tests/link/programs.sh). libgcc_s stays shared:
 # the program's unwinder must see the frames hotld registers.
-LDLIBS  := -Wl,-Bstatic -lelf -lz -lffi -ljson-c -Wl,-Bdynamic -liberty -ldl -lgcc_s -lpthread
+LDLIBS  := build/libelf.a -Wl,-Bstatic -lz -lffi -ljson-c -Wl,-Bdynamic -liberty -ldl -lgcc_s -lpthread
 # The name libdwarf's shared library goes by (20210528's and 0.x's differ).
 LIBDWARF_SONAME := $(or $(shell objdump -p "$$($(CC) -print-file-name=libdwarf.so)" 2>/dev/null | \
                               awk '/SONAME/ { print $$2 }'),libdwarf.so.1)
@@ -65,6 +65,14 @@ build/config.h: Makefile
 	   echo '#define HOTLD_LIBDWARF "$(LIBDWARF_SONAME)"'; \
 	   echo '#define HOTLD_VERSION "0.1.0"'; } > $@.tmp && mv $@.tmp $@
 
+# hotld's copy of libelf.a: its allocations go to base/elfalloc.c, which
+# serves them from the first link's heap (huge pages) while it is open.
+LIBELF_ALLOCS := malloc calloc realloc free posix_memalign
+build/libelf.a:
+	@mkdir -p build
+	objcopy $(foreach f,$(LIBELF_ALLOCS),--redefine-sym $(f)=hotld_libelf_$(f)) \
+	    "$$($(CC) -print-file-name=libelf.a)" $@
+
 build/%.o: %.c build/config.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"; $(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -MMD -MP -c $< -o $@
@@ -76,7 +84,7 @@ build/asan/%.o: %.c build/config.h
 # With an index of its own DWARF: gdb starting a program under hotld
 # reads that, instead of indexing 1.7 MB on its worker threads while hotld
 # links on the same cores (bench/gdb.sh: 20-40 ms of 500).
-build/hotld: $(OBJ) build/hotld-gdb.py
+build/hotld: $(OBJ) build/libelf.a build/hotld-gdb.py
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
 	objcopy --strip-symbol=main $@
 	gdb-add-index $@
@@ -87,7 +95,7 @@ build/hotld-gdb.py build/asan/hotld-gdb.py: gdb/hotld-gdb.py
 	@mkdir -p $(dir $@)
 	cp $< $@
 
-build/asan/hotld: $(ASAN_OBJ) build/asan/hotld-gdb.py
+build/asan/hotld: $(ASAN_OBJ) build/libelf.a build/asan/hotld-gdb.py
 	$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $(ASAN_OBJ) $(LDLIBS)
 	objcopy --strip-symbol=main $@
 
