@@ -7,15 +7,9 @@
 # under ulimit -v the heap is not opened, so that the images' regions can
 # still be reserved.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib.bash"
 cd "$TMP"
-if ! gcc -O1 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$HOTLD_ROOT/base" "$HOTLD_ROOT/tests/base/linkheap_check.c" \
-        "$HOTLD_ROOT"/build/base/*.o -lpthread -ldl -liberty -o linkheap_check 2>build.log; then
-    not_ok "linkheap/build" "$(head -c 300 build.log)"
-    exit 0
-fi
-./linkheap_check
-status=$?
-[ $status -eq 0 ] || [ $status -eq 1 ] || not_ok "linkheap/exit" "the check ended with status $status"
+base_check linkheap
 
 # Under a limit on the address space the images' regions get all of it:
 # the heap is not opened, and a program starts as when linked.
