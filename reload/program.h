@@ -8,8 +8,8 @@
 #include <pthread.h>
 
 #include "databind.h"
-#include "elfimage.h"
 #include "datasave.h"
+#include "elfimage.h"
 #include "linker.h"
 
 /* Every version of one object, the first one first: the versions' code
