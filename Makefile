@@ -17,10 +17,10 @@ DWARF_CFLAGS := $(shell pkg-config --cflags libdwarf 2>/dev/null || echo -I/usr/
 # The source folders are the layers, lowest first (scripts/layers.sh).
 LAYERS  := $(shell scripts/layers.sh --dirs)
 CPPFLAGS += -D_GNU_SOURCE -Ibuild $(addprefix -I,$(LAYERS)) -Iinclude $(DWARF_CFLAGS)
-# libelf (build/libelf.a, below), zlib, libffi and json-c are linked in: every reload runs a new
-# hotld client, and each shared library costs its start 70 us or more
-# (without libdwarf's, libelf's and zlib's, `hotld --version` took 2.8
-# instead of 3.5 ms). libdwarf is dlopen'ed when DWARF is first read
+# libelf (build/libelf.a, below), zlib, libffi and json-c are linked in:
+# every reload runs a new hotld client, and each shared library costs its
+# start 70 us or more (without libdwarf's, libelf's and zlib's, `hotld
+# --version` took 2.8 instead of 3.5 ms). libdwarf is dlopen'ed when DWARF is first read
 # (dwarf/dwarflib.h), and readline by --repl (session/readline.c):
 # libdwarf's archive reads stdout with 32-bit displacements, which would
 # give hotld a copy of it (tests/link/programs.sh). libgcc_s stays shared:

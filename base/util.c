@@ -19,43 +19,64 @@ static void out_of_memory(size_t n)
     abort();
 }
 
-void *xmalloc(size_t n)
+static void *noted(void *p)
+{
+    if (p)
+        owned_note((uintptr_t)p);
+    return p;
+}
+
+void *malloc_owned(size_t n)
 {
     void *p = linkheap_alloc(n);
+    return p ? p : noted(malloc(n ? n : 1));
+}
+
+void *calloc_owned(size_t count, size_t size)
+{
+    size_t n;
+    void *p = __builtin_mul_overflow(count, size, &n) ? NULL : linkheap_alloc(n);
+    return p ? p : noted(calloc(count ? count : 1, size ? size : 1));
+}
+
+void *realloc_owned(void *p, size_t n)
+{
+    if (linkheap_holds(p)) { /* a copy: the heap only grows */
+        size_t old = linkheap_size(p);
+        void *q = malloc_owned(n);
+        return q ? memcpy(q, p, old < n ? old : n) : NULL;
+    }
+    uintptr_t was = (uintptr_t)p;
     if (p)
-        return p;
-    p = malloc(n ? n : 1);
+        owned_forget(was);
+    void *q = realloc(p, n ? n : 1);
+    if (q || was)
+        owned_note(q ? (uintptr_t)q : was); /* failed: the old block stays */
+    return q;
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc_owned(n);
     if (!p)
         out_of_memory(n);
-    owned_note((uintptr_t)p);
     return p;
 }
 
 void *xcalloc(size_t count, size_t size)
 {
-    size_t n;
-    void *p = __builtin_mul_overflow(count, size, &n) ? NULL : linkheap_alloc(n);
-    if (p)
-        return p;
-    p = calloc(count ? count : 1, size ? size : 1);
+    void *p = calloc_owned(count, size);
     if (!p)
         out_of_memory(count * size);
-    owned_note((uintptr_t)p);
     return p;
 }
 
 void *xrealloc(void *p, size_t n)
 {
-    if (linkheap_holds(p)) { /* a copy: the heap only grows */
-        size_t old = linkheap_size(p);
-        return memcpy(xmalloc(n), p, old < n ? old : n);
-    }
-    owned_forget((uintptr_t)p);
-    p = realloc(p, n ? n : 1);
-    if (!p)
+    void *q = realloc_owned(p, n);
+    if (!q)
         out_of_memory(n);
-    owned_note((uintptr_t)p);
-    return p;
+    return q;
 }
 
 void xfree(void *p)

@@ -32,7 +32,12 @@ void path_shown_init(void);
 int file_replace(const char *path, const void *bytes, size_t size);
 
 /* Blocks from these are hotld's own (base/owned.h) until xfree, which
- * frees any heap block. */
+ * frees any heap block. The first link's come from its heap (linkheap.h).
+ * The x ones end hotld when memory runs out; the _owned ones return NULL
+ * as malloc does (libelf's allocator, base/elfalloc.c, must). */
+void *malloc_owned(size_t n);
+void *calloc_owned(size_t count, size_t size);
+void *realloc_owned(void *p, size_t n);
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
