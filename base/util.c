@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -77,6 +78,21 @@ void *xrealloc(void *p, size_t n)
     if (!q)
         out_of_memory(n);
     return q;
+}
+
+/* Its first writes fault once per 2 MiB instead of once per 4 KiB page,
+ * which costs 5-10 us on a virtual machine: 800 faults for a 3 MiB image.
+ * The tail past its last whole huge page stays in small pages, which its
+ * last bytes do not make resident beyond their own. */
+void *xmalloc_huge(size_t n)
+{
+    void *p;
+    /* aligning takes up to 2 MiB more address space: under a tight
+     * ulimit -v, a plain block may still be had */
+    if (n < HUGE_PAGE_SIZE || posix_memalign(&p, HUGE_PAGE_SIZE, n) != 0)
+        return xmalloc(n);
+    madvise(p, n & ~(HUGE_PAGE_SIZE - 1), MADV_HUGEPAGE); /* a refusal leaves small pages */
+    return noted(p);
 }
 
 void xfree(void *p)
