@@ -4,7 +4,10 @@
 # target is at most 1.2x (issue 19). hotld registers one ELF image per
 # generation with GDB's JIT interface (gdb/elfimage.c); one per object
 # made it ~10x.
-# Medians of BENCH_GDB_RUNS runs (default 5), measured in one run.
+# Medians of BENCH_GDB_RUNS runs (default 5) of each, measured in one run,
+# the two programs' runs in turn: this machine's speed drifts by 10-20%
+# over a minute, and runs of one after all of the other took the drift
+# for a difference.
 set -eu
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bench=$root/bench
@@ -41,8 +44,13 @@ time_ms() {
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 gdb_batch=(gdb -nx -batch -ex 'set breakpoint pending on' -ex "break $target" -ex run -ex 'bt 1')
 
-linked=$(for _ in $(seq "$runs"); do time_ms "${gdb_batch[@]}" --args "$cache/linked"; done | median)
-hot=$(for _ in $(seq "$runs"); do time_ms "${gdb_batch[@]}" --args "$hotld" "${objs[@]}"; done | median)
+linked_ms=() hot_ms=()
+for _ in $(seq "$runs"); do
+    linked_ms+=("$(time_ms "${gdb_batch[@]}" --args "$cache/linked")")
+    hot_ms+=("$(time_ms "${gdb_batch[@]}" --args "$hotld" "${objs[@]}")")
+done
+linked=$(printf '%s\n' "${linked_ms[@]}" | median)
+hot=$(printf '%s\n' "${hot_ms[@]}" | median)
 echo "gdb -batch, break $target, run, bt: 1,000 objects (-g -O2), median of $runs"
 printf '   gcc-linked program under gdb        %6d ms\n' "$linked"
 printf '   hotld under gdb                     %6d ms\n' "$hot"
