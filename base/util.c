@@ -1,4 +1,5 @@
 #include "util.h"
+#include "hugeblock.h"
 #include "linkheap.h"
 #include "owned.h"
 
@@ -8,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,10 +42,16 @@ void *calloc_owned(size_t count, size_t size)
 
 void *realloc_owned(void *p, size_t n)
 {
-    if (linkheap_holds(p)) { /* a copy: the heap only grows */
-        size_t old = linkheap_size(p);
+    size_t old;
+    bool huge = hugeblock_holds(p, &old);
+    if (huge || linkheap_holds(p)) { /* copied: neither kind is malloc's */
+        old = huge ? old : linkheap_size(p);
         void *q = malloc_owned(n);
-        return q ? memcpy(q, p, old < n ? old : n) : NULL;
+        if (q) {
+            memcpy(q, p, old < n ? old : n);
+            xfree(p);
+        }
+        return q;
     }
     uintptr_t was = (uintptr_t)p;
     if (p)
@@ -80,19 +86,12 @@ void *xrealloc(void *p, size_t n)
     return q;
 }
 
-/* Its first writes fault once per 2 MiB instead of once per 4 KiB page,
- * which costs 5-10 us on a virtual machine: 800 faults for a 3 MiB image.
- * The tail past its last whole huge page stays in small pages, which its
- * last bytes do not make resident beyond their own. */
+/* From malloc if it is small, or if no mapping can be had (it takes up
+ * to 2 MiB more address space than malloc would under ulimit -v). */
 void *xmalloc_huge(size_t n)
 {
-    void *p;
-    /* aligning takes up to 2 MiB more address space: under a tight
-     * ulimit -v, a plain block may still be had */
-    if (n < HUGE_PAGE_SIZE || posix_memalign(&p, HUGE_PAGE_SIZE, n) != 0)
-        return xmalloc(n);
-    madvise(p, n & ~(HUGE_PAGE_SIZE - 1), MADV_HUGEPAGE); /* a refusal leaves small pages */
-    return noted(p);
+    void *p = n < HUGE_PAGE_SIZE ? NULL : hugeblock_alloc(n);
+    return p ? noted(p) : xmalloc(n);
 }
 
 void xfree(void *p)
@@ -100,7 +99,8 @@ void xfree(void *p)
     if (linkheap_holds(p))
         return; /* the link heap's blocks are never reused (linkheap.c) */
     owned_forget((uintptr_t)p);
-    free(p);
+    if (!hugeblock_free(p))
+        free(p);
 }
 
 char *xstrdup(const char *s)

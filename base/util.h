@@ -48,8 +48,8 @@ void xfree(void *p);
 /* A transparent huge page on x86-64. */
 #define HUGE_PAGE_SIZE (2ul << 20)
 /* A block of megabytes written through at once (the debugger's image):
- * aligned to a huge page, its whole huge pages marked for the kernel to
- * back with them where the system allows it. Freed with xfree. */
+ * a mapping of its own in transparent huge pages where the system allows
+ * them (base/hugeblock.c). Freed with xfree. */
 void *xmalloc_huge(size_t n);
 
 /* Grow *items (of *cap elements of elem bytes) so that index n fits. */
