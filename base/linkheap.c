@@ -23,12 +23,11 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 
-#include "util.h"
-
 #define RESERVE (1ull << 30)    /* address space, not memory */
 /* Far from the shared libraries, whose +-2 GiB the images need
  * (loader/memory.c), and from the executable, its heap and the stacks. */
 #define PLACE (1ull << 45)
+#define HUGE_PAGE (2ul << 20)
 #define HEADER 16               /* the size, keeping blocks 16-byte aligned */
 
 static uintptr_t base;
@@ -74,7 +73,7 @@ void linkheap_close(void)
     if (!atomic_exchange(&open_now, false))
         return;
     size_t end = atomic_load(&used);
-    end = end < cap ? ALIGN_UP(end, HUGE_PAGE_SIZE) : cap;
+    end = end < cap ? (end + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1) : cap;
     if (end < cap)
         munmap((void *)(base + end), cap - end);
     cap = end;

@@ -1,17 +1,15 @@
 /* hotld's own heap blocks, in an open-addressing table of their start
  * addresses (linear probing, deletion by shifting back, at most half
- * full); a block's end is malloc_usable_size's (a huge block's, its
- * size: hugeblock.c), asked only for a snapshot. hotld's threads
- * allocate concurrently, so a lock guards it; the table itself comes
- * from plain malloc, since it is not a record the scan could confuse.
- * The first link's heap (linkheap.c) is one block. */
+ * full); a block's end is malloc_usable_size's, asked only for a
+ * snapshot. hotld's threads allocate concurrently, so a lock guards it;
+ * the table itself comes from plain malloc, since it is not a record the
+ * scan could confuse. The first link's heap (linkheap.c) is one block. */
 #include <malloc.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "hugeblock.h"
 #include "linkheap.h"
 #include "owned.h"
 
@@ -117,14 +115,6 @@ static int by_start(const void *a, const void *b)
     return (x->start > y->start) - (x->start < y->start);
 }
 
-/* Where a block ends: a huge block's as asked for (hugeblock.c), a
- * malloc block's as usable. */
-static uintptr_t block_end(uintptr_t p)
-{
-    size_t n;
-    return p + (hugeblock_holds((void *)p, &n) ? n : malloc_usable_size((void *)p));
-}
-
 size_t owned_blocks(struct owned_block *out, size_t max)
 {
     struct owned_block heap;
@@ -133,7 +123,7 @@ size_t owned_blocks(struct owned_block *out, size_t max)
     size_t n = used + (heap.end > heap.start), k = 0;
     for (size_t i = 0; n <= max && i < cap; i++)
         if (slots[i])
-            out[k++] = (struct owned_block){slots[i], block_end(slots[i])};
+            out[k++] = (struct owned_block){slots[i], slots[i] + malloc_usable_size((void *)slots[i])};
     if (n <= max && heap.end > heap.start)
         out[k] = heap;
     pthread_mutex_unlock(&lock);

@@ -1,5 +1,4 @@
 #include "util.h"
-#include "hugeblock.h"
 #include "linkheap.h"
 #include "owned.h"
 
@@ -42,16 +41,10 @@ void *calloc_owned(size_t count, size_t size)
 
 void *realloc_owned(void *p, size_t n)
 {
-    size_t old;
-    bool huge = hugeblock_holds(p, &old);
-    if (huge || linkheap_holds(p)) { /* copied: neither kind is malloc's */
-        old = huge ? old : linkheap_size(p);
+    if (linkheap_holds(p)) { /* a copy: the heap only grows */
+        size_t old = linkheap_size(p);
         void *q = malloc_owned(n);
-        if (q) {
-            memcpy(q, p, old < n ? old : n);
-            xfree(p);
-        }
-        return q;
+        return q ? memcpy(q, p, old < n ? old : n) : NULL;
     }
     uintptr_t was = (uintptr_t)p;
     if (p)
@@ -86,21 +79,12 @@ void *xrealloc(void *p, size_t n)
     return q;
 }
 
-/* From malloc if it is small, or if no mapping can be had (it takes up
- * to 2 MiB more address space than malloc would under ulimit -v). */
-void *xmalloc_huge(size_t n)
-{
-    void *p = n < HUGE_PAGE_SIZE ? NULL : hugeblock_alloc(n);
-    return p ? noted(p) : xmalloc(n);
-}
-
 void xfree(void *p)
 {
     if (linkheap_holds(p))
         return; /* the link heap's blocks are never reused (linkheap.c) */
     owned_forget((uintptr_t)p);
-    if (!hugeblock_free(p))
-        free(p);
+    free(p);
 }
 
 char *xstrdup(const char *s)

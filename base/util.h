@@ -45,13 +45,6 @@ char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void xfree(void *p);
 
-/* A transparent huge page on x86-64. */
-#define HUGE_PAGE_SIZE (2ul << 20)
-/* A block of megabytes written through at once (the debugger's image):
- * a mapping of its own in transparent huge pages where the system allows
- * them (base/hugeblock.c). Freed with xfree. */
-void *xmalloc_huge(size_t n);
-
 /* Grow *items (of *cap elements of elem bytes) so that index n fits. */
 void grow_array(void **items, size_t *cap, size_t n, size_t elem);
 #define ARRAY_PUSH(arr, len, cap, val)                                        \

@@ -31,13 +31,11 @@ struct merged {                 /* one concatenated debug section */
     const char *name;
     char *buf;
     size_t size, cap;
-    bool planned;               /* buf is in the builder's arena, cap its share */
 };
 
 struct builder {
     struct merged *debug;
     size_t ndebug, capdebug;
-    char *arena;                /* the planned debug sections' bytes */
     const char *suffix;         /* "#N" while adding an old version */
     const char *source_dir;     /* where that version's sources are kept */
     struct source_list *sources;
@@ -59,47 +57,9 @@ static struct merged *merged_for(struct builder *b, const char *name)
     for (size_t i = 0; i < b->ndebug; i++)
         if (!strcmp(b->debug[i].name, name))
             return &b->debug[i];
-    struct merged m = {name, NULL, 0, 0, false};
+    struct merged m = {name, NULL, 0, 0};
     ARRAY_PUSH(b->debug, b->ndebug, b->capdebug, m);
     return &b->debug[b->ndebug - 1];
-}
-
-/* Room for need bytes in m. A section that outgrows its share of the
- * arena (the names an old version's renamed DWARF adds) moves to a block
- * of its own. */
-static void merged_reserve(struct merged *m, size_t need)
-{
-    if (m->planned && need > m->cap) {
-        char *own = xmalloc(need);
-        memcpy(own, m->buf, m->size);
-        *m = (struct merged){m->name, own, m->size, need, false};
-    }
-    grow_array((void **)&m->buf, &m->cap, need, 1);
-}
-
-static void plan_objects(struct builder *b, struct object *const *objs, size_t n)
-{
-    for (size_t j = 0; j < n; j++)
-        for (size_t i = 1; i < objs[j]->nsecs; i++)
-            if (is_debug(&objs[j]->secs[i]))
-                merged_for(b, objs[j]->secs[i].name)->cap += objs[j]->secs[i].size;
-}
-
-/* Every debug section's share of one block, sized from the objects'
- * sections: copied there, megabytes of DWARF fault in a few huge pages
- * (xmalloc_huge), not page by page as buffers that grow by doubling do. */
-static void plan_debug(struct builder *b, struct object *const *objs, size_t n, struct object *const *old,
-                       size_t nold)
-{
-    plan_objects(b, objs, n);
-    plan_objects(b, old, nold);
-    size_t total = 0;
-    for (size_t i = 0; i < b->ndebug; i++)
-        total += b->debug[i].cap;
-    /* whole huge pages: the arena lives only while the image is built */
-    b->arena = xmalloc_huge(total < HUGE_PAGE_SIZE ? total : ALIGN_UP(total, HUGE_PAGE_SIZE));
-    for (size_t i = 0, at = 0; i < b->ndebug; at += b->debug[i++].cap)
-        b->debug[i] = (struct merged){b->debug[i].name, b->arena + at, 0, b->debug[i].cap, true};
 }
 
 /* Append obj's debug sections; piece[i] is where section i landed. */
@@ -113,7 +73,7 @@ static void append_debug(struct builder *b, const struct object *obj, int64_t *p
             d->d_size != s->size)
             continue;
         struct merged *m = merged_for(b, s->name);
-        merged_reserve(m, m->size + s->size);
+        grow_array((void **)&m->buf, &m->cap, m->size + s->size, 1);
         memcpy(m->buf + m->size, d->d_buf, s->size);
         piece[i] = m->size;
         m->size += s->size;
@@ -251,7 +211,7 @@ static uint32_t add_string(void *ctx, bool line_str, const char *text)
     struct builder *b = ctx;
     struct merged *m = merged_for(b, line_str ? ".debug_line_str" : ".debug_str");
     size_t n = strlen(text) + 1;
-    merged_reserve(m, m->size + n);
+    grow_array((void **)&m->buf, &m->cap, m->size + n, 1);
     uint32_t at = m->size;
     memcpy(m->buf + m->size, text, n);
     m->size += n;
@@ -473,32 +433,10 @@ static void add_segments(struct writer *w, const struct builder *b, const struct
         put_at(w, ph[i].p_offset, segment_bytes(b, im, ph[i].p_vaddr), ph[i].p_filesz);
 }
 
-/* At least the size of the image write_image makes, for one block:
- * headers, a mappable image's segments at their offsets, the unwind
- * tables, the DWARF, the symbols, and for each section its header, name
- * and alignment. */
-static size_t image_size_bound(const struct writer *w, const struct builder *b, const struct link *ld)
-{
-    const struct image *im = ld->image;
-    size_t n = sizeof(Elf64_Ehdr) + IMAGE_FILE_MAX_PHDRS * sizeof(Elf64_Phdr),
-           sections = NSEGMENTS + ld->noutsecs + b->ndebug + 8;
-    for (int seg = 0; seg < NSEGMENTS; seg++)
-        if (in_file(w, im, seg) && im->seg_end[seg] - b->rebase > n)
-            n = im->seg_end[seg] - b->rebase;
-    n += b->nsyms * sizeof *b->syms + b->strtab.len;
-    for (size_t i = 0; !w->mappable && i < ld->noutsecs; i++)
-        n += strcmp(ld->outsecs[i]->name, ".eh_frame") ? 0 : ld->outsecs[i]->size + 8;
-    for (size_t i = 0; i < b->ndebug; i++)
-        n += b->debug[i].size + strlen(b->debug[i].name);
-    return n + sections * (sizeof(Elf64_Shdr) + 32);
-}
-
 static void *write_image(struct builder *b, const struct link *ld, size_t nlocals, bool mappable, size_t *size)
 {
     const struct image *im = ld->image;
     struct writer w = {.mappable = mappable};
-    w.cap = image_size_bound(&w, b, ld);
-    w.buf = xmalloc_huge(w.cap);
     Elf64_Ehdr eh = {0};
     put(&w, &eh, sizeof eh, 8);
     if (mappable)
@@ -593,7 +531,6 @@ static void *build(struct builder *b, const struct link *ld, struct object *cons
     char suffix[16];
     snprintf(suffix, sizeof suffix, "#%u", version);
     Elf64_Sym null = {0};
-    plan_debug(b, objs, n, old, nold);
     sb_printf(&b->strtab, "%c", 0);
     ARRAY_PUSH(b->syms, b->nsyms, b->capsyms, null);
     for (size_t j = 0; j < n; j++) {
@@ -620,9 +557,7 @@ static void *build(struct builder *b, const struct link *ld, struct object *cons
         add_symbols(b, old[j], im, false, suffix);
     void *image = write_image(b, ld, nlocals, b->mappable, size);
     for (size_t i = 0; i < b->ndebug; i++)
-        if (!b->debug[i].planned)
-            xfree(b->debug[i].buf);
-    xfree(b->arena);
+        xfree(b->debug[i].buf);
     xfree(b->debug);
     xfree(b->syms);
     xfree(b->strtab.s);
