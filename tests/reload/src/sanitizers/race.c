@@ -1,14 +1,18 @@
 /* A data race for ThreadSanitizer: two threads bump one counter without a
- * lock. */
+ * lock. They start bumping together (the barrier orders nothing after
+ * it): one that finished before the other began let the linked build
+ * miss the race now and then. */
 #include <pthread.h>
 #include <stdio.h>
 
 int counter;
+static pthread_barrier_t start;
 
 static void *bump(void *arg)
 {
     (void)arg;
-    for (int i = 0; i < 1000; i++)
+    pthread_barrier_wait(&start);
+    for (int i = 0; i < 100000; i++)
         counter++;
     return NULL;
 }
@@ -16,6 +20,7 @@ static void *bump(void *arg)
 int main(void)
 {
     pthread_t a, b;
+    pthread_barrier_init(&start, NULL, 2);
     pthread_create(&a, NULL, bump, NULL);
     pthread_create(&b, NULL, bump, NULL);
     pthread_join(a, NULL);
