@@ -20,8 +20,9 @@ CPPFLAGS += -D_GNU_SOURCE -Ibuild $(addprefix -I,$(LAYERS)) -Iinclude $(DWARF_CF
 # libelf (build/libelf.a, below), zlib, libffi and json-c are linked in:
 # every reload runs a new hotld client, and each shared library costs its
 # start 70 us or more (without libdwarf's, libelf's and zlib's, `hotld
-# --version` took 2.8 instead of 3.5 ms). libdwarf is dlopen'ed when DWARF is first read
-# (dwarf/dwarflib.h), and readline by --repl (session/readline.c):
+# --version` took 2.8 instead of 3.5 ms). libdwarf is dlopen'ed by a
+# session before its first link, never by a client (dwarf/dwarflib.h),
+# and readline by --repl (session/readline.c):
 # libdwarf's archive reads stdout with 32-bit displacements, which would
 # give hotld a copy of it (tests/link/programs.sh). libgcc_s stays shared:
 # the program's unwinder must see the frames hotld registers.
