@@ -70,8 +70,15 @@ static void write_state(void)
     (void)!pwrite(busy_fd, text, sizeof text, 0);
 }
 
+/* Also in a process forked from the program, for its own socket: what it
+ * inherited (the descriptor, the things begun) is the first process's. */
 void busy_init(const char *socket_path)
 {
+    if (busy_fd >= 0)
+        close(busy_fd);
+    busy_fd = -1;
+    memset(doings, 0, sizeof doings);
+    xfree(busy_path);
     busy_path = xasprintf("%s.busy", socket_path);
     unlink(busy_path);
 }

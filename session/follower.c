@@ -238,8 +238,10 @@ static void *follower_thread(void *arg)
 static void remove_own_socket(void)
 {
     char *path = child_socket_path(getpid());
-    if (path && listen_fd >= 0)
+    if (path && listen_fd >= 0) {
         unlink(path);
+        busy_remove();
+    }
     xfree(path);
 }
 
@@ -251,6 +253,7 @@ int follower_start(void)
     session_forget_control(); /* the first process's socket is its own */
     unlink(path);             /* left by a process of this pid that is gone */
     listen_fd = control_listen(path);
+    busy_init(path);
     xfree(path);
     leader_uid = getuid();
     if (listen_fd < 0)

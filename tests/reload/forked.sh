@@ -37,4 +37,27 @@ test_forked() {
     session_stop
 }
 
+# A command that waits behind the worker's session is told why, from the
+# worker's own state: here a call, waiting for hotld_poll(), which the
+# worker never calls. The worker used to write its state into the first
+# process's file (its descriptor, inherited at the fork), so the command
+# was told nothing.
+test_worker_busy() {
+    build main-poll.o forked/main.c -DPOLL && build work1.o forked/work.c -DVER=1
+    builds_ok || return
+    use work1.o work.o
+    session_start --session "$SNAME" --reload-timeout 2500 main-poll.o work.o || return
+    query
+    local worker
+    worker=$(qv worker)
+    client "$W" --session "$SNAME" --pid "$worker" --call 'work()'
+    local want="hotld: waiting for the session (pid $worker): it is waiting for the program to call hotld_poll(), for 1"
+    case $R_ERR in *"$want"*) ok "$P/waiting-command-told-why" ;;
+        *) not_ok "$P/waiting-command-told-why" "expected '$want' on stderr; $(client_said)" ;; esac
+    case $R_RC$R_ERR in 1*"did not call hotld_poll() within 2500 ms"*) ok "$P/call-withdrawn" ;;
+        *) not_ok "$P/call-withdrawn" "$(client_said)" ;; esac
+    session_stop
+}
+
 for_variants test_forked gcc clang-O2 gcc-asan
+RL_SCRIPT=forked-busy for_variants test_worker_busy gcc gcc-asan
