@@ -16,6 +16,14 @@ int *mod_nowhere; /* never set; not static, so no compiler assumes it */
 static volatile int zero;
 static int calls;
 
+#if VER == 8
+/* glibc's chunk: its size, with 3 flag bits, is the word before it */
+static size_t chunk_size(char *block)
+{
+    return ((size_t *)block)[-1] & ~(size_t)7;
+}
+#endif
+
 RELOADABLE int mod_calls(void)
 {
     return calls;
@@ -45,11 +53,25 @@ RELOADABLE static int next(int n)
     free(p); /* glibc aborts: double free or corruption (!prev) */
     free(q);
 #elif VER == 8
-    static char *volatile before, *volatile p, *volatile after;
-    before = malloc(2000); /* in use on both sides (too big for the tcache, */
-    p = malloc(5000);      /* so carved next to p): p is freed alone */
-    after = malloc(2000);
-    free(p);              /* into the unsorted bin */
+    /* Whatever holes the heap has (hotld's own blocks share it, and
+     * differ with how it runs: under perf, say), p must be freed alone
+     * into the unsorted bin, so that the next malloc follows p's links
+     * first. Blocks too big for the tcache are taken until three lie side
+     * by side, so that p, in use on both sides, is not merged when freed;
+     * then a block too big for the heap sorts every chunk left in the
+     * unsorted bin into the bins (64 MB: mmap'ed, and above the largest
+     * threshold free() adapts). The blocks passed over are left. */
+    static char *volatile before, *volatile p, *volatile after, *volatile sorter;
+    for (int tries = 0; tries < 1000; tries++) {
+        before = malloc(2000);
+        p = malloc(5000);
+        after = malloc(2000);
+        if (p == before + chunk_size(before) && after == p + chunk_size(p))
+            break;
+    }
+    sorter = malloc(64 << 20);
+    free(sorter);
+    free(p);              /* into the unsorted bin, alone */
     ((unsigned long *)p)[0] = ((unsigned long *)p)[1] = 0x10; /* its fd and bk */
     p = malloc(6000);     /* sorts p into its bin: follows them */
 #elif VER == 6
