@@ -108,14 +108,17 @@ test_rewritten_object() {
     session_start --session "$SNAME" main.o mod.o || return
     local size; size=$(stat -c %s "$W/mod2.o")
     head -c $((size / 2)) "$W/mod2.o" >"$W/mod-trunc.o"
+    # the writer rewrites mod.o, whole or cut short, for as long as the
+    # reloads go on (up to 400 times)
     ( for ((i = 0; i < 400; i++)); do cp "$W/mod2.o" "$W/mod.o.tmp"; mv "$W/mod.o.tmp" "$W/mod.o"
-                                     cp "$W/mod-trunc.o" "$W/mod.o"; done ) &
+                                     cp "$W/mod-trunc.o" "$W/mod.o"; [ -e "$W/reloads-done" ] && break; done ) &
     local writer=$! i bad=0
     for ((i = 0; i < 20; i++)); do
         reload
         case $R_RC in 0 | 1) ;; *) bad=$((bad + 1)) ;; esac
         session_alive || break
     done
+    touch "$W/reloads-done"
     wait "$writer"
     check rewritten-clean-outcomes 0 "$bad" "reloads that neither applied nor failed cleanly"
     local v; query; v=$(qv version)
