@@ -32,7 +32,7 @@ rl_cleanup() {
     local pid
     for pid in "${RL_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
     for pid in "${RL_PIDS[@]}"; do
-        for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+        for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; nap 0.05; done
         kill -KILL "$pid" 2>/dev/null
     done
 }
@@ -48,6 +48,31 @@ trap 'exit 130' INT TERM
 for _t in gcc clang timeout mkfifo awk; do
     command -v "$_t" >/dev/null 2>&1 || not_ok "reload/$RL_SCRIPT/tool-$_t" "$_t is not installed"
 done
+
+# The helpers below poll every 20 ms and run for every check, so they
+# start no process of their own where bash can do the work: in a perf
+# profile of make test, bash and the tools it started (sleep, grep, cat,
+# date, awk...) took about a third of the CPU time.
+# nap SECONDS: sleep(1) without a process: read times out on a FIFO that
+# no one writes.
+RL_NAP=$TMP/nap
+mkfifo "$RL_NAP"
+nap() { read -rt "$1" <>"$RL_NAP" || :; }
+
+# slurp VAR FILE: FILE's text into VAR without its trailing newlines, as
+# VAR=$(cat FILE) does.
+slurp() {
+    local -n _into=$1
+    IFS= read -r -d '' _into <"$2" || :
+    while [[ $_into == *$'\n' ]]; do _into=${_into%$'\n'}; done
+}
+
+# hot_cmd CMD...: CMD with the variant's environment (HOT_ENV, env's
+# arguments), in RL_CMD.
+hot_cmd() {
+    RL_CMD=("$@")
+    [ "${#HOT_ENV[@]}" -eq 0 ] || RL_CMD=(env "${HOT_ENV[@]}" "$@")
+}
 
 # ---- variants -------------------------------------------------------------------
 
@@ -142,7 +167,8 @@ session_start() {
     exec {S_FD}<>"$fifo"
     # The session must not inherit S_FD (it would be a writer of its own
     # stdin, and never see end of input if this script dies).
-    ( exec {S_FD}>&-; cd "$S_DIR" && exec env "${HOT_ENV[@]}" "$HOT" "${S_ARGS[@]}" ) \
+    hot_cmd "$HOT" "${S_ARGS[@]}"
+    ( exec {S_FD}>&-; cd "$S_DIR" && exec "${RL_CMD[@]}" ) \
         <"$fifo" >"$S_OUT" 2>"$S_ERR" &
     S_PID=$! S_RC=""
     RL_PIDS+=("$S_PID")
@@ -171,32 +197,66 @@ session_state() {
 
 send() { [ -n "$S_FD" ] && printf '%s\n' "$*" >&"$S_FD"; }
 
-# wait_for REGEX FILE [SECONDS]: until a line of FILE matches. Gives up early
-# when the session has exited.
+# wait_for REGEX FILE [SECONDS]: until a line of FILE matches (an ERE,
+# as grep -E takes it; a last line not yet ended counts, as in grep).
+# Gives up early when the session has exited. FILE is read as it grows,
+# each line once; the lines that start with "$RL_KEEP " are kept in
+# RL_KEPT.
+RL_KEEP="" RL_KEPT=()
 wait_for() {
-    local re=$1 file=$2 n=$(( ${3:-$RL_WAIT} * 50 )) i=0
-    while ! grep -qE -- "$re" "$file" 2>/dev/null; do
-        if [ -n "$S_PID" ] && ! session_alive; then
-            session_reap
-            grep -qE -- "$re" "$file" 2>/dev/null
-            return
+    local re=$1 file=$2 n=$(( ${3:-$RL_WAIT} * 50 )) i=0 fd="" line held="" gone found=1
+    RL_KEPT=()
+    while :; do
+        gone=""
+        [ -n "$S_PID" ] && ! session_alive && gone=1
+        [ -z "$fd" ] && [ -e "$file" ] && exec {fd}<"$file"
+        if [ -n "$fd" ]; then
+            while IFS= read -r -u "$fd" line; do
+                line=$held$line held=""
+                [[ -n $RL_KEEP && $line == "$RL_KEEP "* ]] && RL_KEPT+=("$line")
+                [[ $line =~ $re ]] && { found=0; break 2; }
+            done
+            held+=$line
+            [[ -n $held && $held =~ $re ]] && { found=0; break; }
         fi
+        [ -n "$gone" ] && { session_reap; break; }
         i=$((i + 1))
-        [ $i -ge $n ] && return 1
-        sleep 0.02
+        [ $i -ge $n ] && break
+        nap 0.02
     done
+    [ -n "$fd" ] && exec {fd}<&-
+    return $found
 }
 
-# query: send "q TAG" and wait for the answer; QT is its TAG.
+# query: send "q TAG" and wait for the answer; QT is its TAG, and
+# RL_ANSWER its lines by KEY (the first of each), without TAG and KEY
+# (RL_ANSWERED: that TAG).
+declare -A RL_ANSWER=()
+RL_ANSWERED=""
 query() {
+    local line words
     RL_Q=$((RL_Q + 1)); QT=q$RL_Q
     send "q $QT"
+    RL_KEEP=$QT
     wait_for "^$QT end\$" "$S_OUT"
+    local rc=$?
+    RL_KEEP="" RL_ANSWER=() RL_ANSWERED=$QT
+    for line in "${RL_KEPT[@]}"; do
+        read -ra words <<<"$line"
+        [ "${#words[@]}" -ge 2 ] && [ -z "${RL_ANSWER[${words[1]}]+set}" ] && RL_ANSWER[${words[1]}]="${words[*]:2}"
+    done
+    return $rc
 }
 
 # qv KEY [TAG] [FIELD]: field FIELD (default 1) after KEY in the answer to
 # query TAG (default: the last query). Empty if missing.
 qv() {
+    local words
+    if [ "${2:-$QT}" = "$RL_ANSWERED" ] && [ -n "${RL_ANSWER[$1]+set}" ]; then
+        read -ra words <<<"${RL_ANSWER[$1]}"
+        echo "${words[${3:-1} - 1]:-}"
+        return
+    fi
     awk -v t="${2:-$QT}" -v k="$1" -v f="${3:-1}" \
         '$1 == t && $2 == k { print $(2 + f); exit }' "$S_OUT"
 }
@@ -206,7 +266,7 @@ qv() {
 session_stop() {
     local i rc
     send quit
-    for ((i = 0; i < 250; i++)); do session_alive || break; sleep 0.02; done
+    for ((i = 0; i < 250; i++)); do session_alive || break; nap 0.02; done
     if session_alive; then
         not_ok "$P/exit-status" "session still running 5 s after 'quit'; $(session_state)"
         session_kill
@@ -224,7 +284,7 @@ session_stop() {
 session_kill() {
     if [ -n "$S_PID" ]; then
         kill -TERM "$S_PID" 2>/dev/null
-        for _ in 1 2 3 4 5 6 7 8 9 10; do session_alive || break; sleep 0.05; done
+        for _ in 1 2 3 4 5 6 7 8 9 10; do session_alive || break; nap 0.05; done
         kill -KILL "$S_PID" 2>/dev/null
         wait "$S_PID" 2>/dev/null
     fi
@@ -237,16 +297,16 @@ session_kill() {
 # client DIR ARG...: run "$HOT ARG..." in DIR with stdin from /dev/null.
 # Sets R_RC, R_OUT, R_ERR (text) and R_MS (wall time in ms).
 client() {
-    local dir=$1 t0 t1; shift
-    t0=$(date +%s%N)
+    local dir=$1 t0=${EPOCHREALTIME/[.,]/}; shift
+    hot_cmd timeout -s KILL "$RL_CMD_TIMEOUT" "$HOT" "$@"
     ( [ -n "$S_FD" ] && exec {S_FD}>&-
-      cd "$dir" && exec env "${HOT_ENV[@]}" timeout -s KILL "$RL_CMD_TIMEOUT" "$HOT" "$@" ) \
+      cd "$dir" && exec "${RL_CMD[@]}" ) \
         </dev/null >"$W/client.out" 2>"$W/client.err"
     R_RC=$?
-    t1=$(date +%s%N)
-    R_MS=$(( (t1 - t0) / 1000000 ))
-    R_OUT=$(cat "$W/client.out") R_ERR=$(cat "$W/client.err")
-    { echo "\$ (cd $dir && $HOT $*)"; cat "$W/client.err"; } >>"$W/clients.err"
+    R_MS=$(( (${EPOCHREALTIME/[.,]/} - t0) / 1000 ))
+    slurp R_OUT "$W/client.out"
+    slurp R_ERR "$W/client.err"
+    printf '$ (cd %s && %s)\n%s' "$dir" "$HOT $*" "${R_ERR:+$R_ERR$'\n'}" >>"$W/clients.err"
 }
 
 # reload [DIR]: the session's command again, from $S_DIR (or DIR).
@@ -372,7 +432,7 @@ all_eq() {
 # retry SECONDS CMD...: run CMD until it succeeds (every 50 ms).
 retry() {
     local n=$(( $1 * 20 )) i; shift
-    for ((i = 0; i < n; i++)); do "$@" && return 0; sleep 0.05; done
+    for ((i = 0; i < n; i++)); do "$@" && return 0; nap 0.05; done
     return 1
 }
 
