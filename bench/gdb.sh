@@ -4,6 +4,8 @@
 # target is at most 1.2x (issue 19). hotld registers one ELF image per
 # generation with GDB's JIT interface (gdb/elfimage.c); one per object
 # made it ~10x.
+# BENCH_GDB_MANY objects (default 1,000; the smoke run in make test takes
+# fewer), the breakpoint in the middle one's function.
 # Medians of BENCH_GDB_RUNS runs (default 5) of each, measured in one run,
 # the two programs' runs in turn: this machine's speed drifts by 10-20%
 # over a minute, and runs of one after all of the other took the drift
@@ -14,14 +16,17 @@ bench=$root/bench
 # The build cache, as bench/lib.bash picks it (BENCH_CACHE).
 cache=${BENCH_CACHE:-$bench/.cache}
 case $cache in /*) ;; *) cache=$PWD/$cache ;; esac
-cache=$cache/gdb-many
 hotld=${HOTLD:-$root/build/hotld}
 runs=${BENCH_GDB_RUNS:-5}
+count=${BENCH_GDB_MANY:-1000}
 die() { echo "bench/gdb.sh: $*" >&2; exit 1; }
+[[ $count =~ ^[1-9][0-9]*$ ]] || die "BENCH_GDB_MANY must be a positive integer, not '$count'"
+[[ $runs =~ ^[1-9][0-9]*$ ]] || die "BENCH_GDB_RUNS must be a positive integer, not '$runs'"
+cache=$cache/gdb-many-$count
 
 if [ ! -f "$cache/stamp" ] || [ "$bench/gen-many.sh" -nt "$cache/stamp" ]; then
     rm -rf "$cache" && mkdir -p "$cache/src" "$cache/obj"
-    "$bench/gen-many.sh" "$cache/src" 1000 >/dev/null || die "generating the program failed"
+    "$bench/gen-many.sh" "$cache/src" "$count" >/dev/null || die "generating the program failed"
     (cd "$cache/src" && ls ./*.c | xargs -P "$(nproc)" -n 50 sh -c \
         'for f; do gcc -g -O2 -c "$f" -o "../obj/$(basename "$f" .c).o" || exit 255; done' sh) ||
         die "compiling the program failed"
@@ -30,7 +35,7 @@ if [ ! -f "$cache/stamp" ] || [ "$bench/gen-many.sh" -nt "$cache/stamp" ]; then
 fi
 cd "$cache/obj"
 objs=(main.o $(ls mod*.o))
-target=f_500
+target=f_$((count / 2))
 
 # time_ms CMD...: wall time of one run, in ms
 time_ms() {
@@ -51,7 +56,7 @@ for _ in $(seq "$runs"); do
 done
 linked=$(printf '%s\n' "${linked_ms[@]}" | median)
 hot=$(printf '%s\n' "${hot_ms[@]}" | median)
-echo "gdb -batch, break $target, run, bt: 1,000 objects (-g -O2), median of $runs"
+echo "gdb -batch, break $target, run, bt: $count objects (-g -O2), median of $runs"
 printf '   gcc-linked program under gdb        %6d ms\n' "$linked"
 printf '   hotld under gdb                     %6d ms\n' "$hot"
 awk -v h="$hot" -v l="$linked" 'BEGIN { r = h / l; printf "   hotld / linked                      %6.2f x   target: at most 1.2x  %s\n", r, r <= 1.2 ? "yes" : "no" }'

@@ -63,7 +63,7 @@ hotld 10 reloads / gcc-linked
 growth per reload' \
     BENCH_RELOADS=1 BENCH_CPU_ROUNDS=1 BENCH_CPU_REPS=1 BENCH_MEM_RELOADS=20 BENCH_MANY=20 BENCH_WAIT=60 \
     -- bench/reload.sh
-smoke gdb 'hotld / linked' BENCH_GDB_RUNS=1 -- bench/gdb.sh
+smoke gdb 'hotld / linked' BENCH_GDB_RUNS=1 BENCH_GDB_MANY=20 -- bench/gdb.sh
 smoke tls '^-O2 -fPIC +[0-9]
 ^-O2 -fPIC -mcmodel=large +[0-9]' BENCH_TLS_RUNS=1 -- bench/tls.sh
 # Every column of the small workload's row must be a number: the chain's
