@@ -9,8 +9,8 @@
 # Builds are cached in $HOTLD_CACHE/bench-smoke (BENCH_CACHE), kept between
 # runs and apart from make bench's bench/.cache, whose sizes differ;
 # sources are fetched to $HOTLD_CACHE/src, shared with the other tests.
-# Cold (Lua fetched and built, 1,000 objects compiled for bench/gdb.sh)
-# about 45-70 s here, warm about 15 s. Left out: bench/load.sh's sqlite
+# Cold (Lua fetched and built, 20 objects compiled for bench/gdb.sh)
+# about 35 s here, warm about 25 s. Left out: bench/load.sh's sqlite
 # workload, whose amalgamation takes about 35 s to build on its own, its
 # ninja workload (29 C++ objects, about a minute), and bench/edit.sh's
 # Lua workload. Its big workload runs with 2 types instead of 72.

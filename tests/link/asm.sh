@@ -22,7 +22,7 @@ bg_job compile "$B/gotx_c.o"   gcc -c -fPIC -fno-plt -Wa,-mrelax-relocations=yes
 bg_job compile "$B/abs32_main.o" gcc -c -fno-pie "$A/abs32_main.c"
 bg_job compile "$B/defs_nopie.o" gcc -c -fno-pie "$A/defs.c"
 bg_job compile "$B/abs32.o"      gcc -c "$A/abs32.s"
-wait
+bg_wait
 
 # Relocation types each object must contain.
 declare -A CLAIMS=(

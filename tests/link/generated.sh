@@ -49,7 +49,7 @@ one() {
 for ((s = first; s < first + count; s++)); do
     bg_job one "$s"
 done
-wait
+bg_wait
 for ((s = first; s < first + count; s++)); do
     v=$(cat "$G/$s.verdict" 2>/dev/null || echo "not ok: no verdict")
     what="$(cat "$G/$s/driver" 2>/dev/null) $(cat "$G/$s/inputs" 2>/dev/null)"

@@ -16,11 +16,16 @@ HOT_ASAN="ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 timeout -
 # Variables the "libc" program looks for in environ (same for both runs).
 export HOTLD_TEST_VAR="value with spaces" HOTLD_TEST_OTHER=1
 
-# bg_job CMD...: run CMD in the background, keeping at most NJOBS running.
+# bg_job CMD...: run CMD in the background, keeping at most NJOBS running;
+# bg_wait: wait for them all. The jobs are counted here: counting them
+# with jobs | wc took two processes per job.
+BG_RUNNING=0
 bg_job() {
     "$@" &
-    while [ "$(jobs -rp | wc -l)" -ge "$NJOBS" ]; do wait -n; done
+    BG_RUNNING=$((BG_RUNNING + 1))
+    while [ "$BG_RUNNING" -ge "$NJOBS" ]; do wait -n; BG_RUNNING=$((BG_RUNNING - 1)); done
 }
+bg_wait() { wait; BG_RUNNING=0; }
 
 # compile OUT CMD...: run a compile command writing OUT; its output goes to
 # OUT.log, and OUT is removed if the command fails.

@@ -15,7 +15,7 @@ for s in prog ref_main; do bg_job compile "$B/$s.o" gcc -c "$LINK_SRC/entry/$s.c
 bg_job compile "$B/arch_main.o" gcc -c "$LINK_SRC/archive/main.c"
 MEMBERS="arch_leaf arch_helper arch_unused arch_override arch_weakref arch_data arch_entry"
 for m in $MEMBERS; do bg_job compile "$B/lib/$m.o" gcc -c "$LINK_SRC/archive/$m.c"; done
-wait
+bg_wait
 
 built=1
 for f in main opts prog ref_main arch_main; do check_built "build/opt/$f.c" "$B/$f.o" || built=0; done

@@ -140,7 +140,7 @@ for cc in $COMPILERS; do
         done
     done
 done
-wait
+bg_wait
 
 # ---- archives and reference executables (parallel) --------------------------
 link_ref() {   # DIR LDFLAGS OBJS... (LIBS at the end): gcc-linked reference
@@ -177,7 +177,7 @@ for cc in $COMPILERS; do
         done
     done
 done
-wait
+bg_wait
 
 # ---- the relocation types each configuration is meant to produce ------------
 for cc in $COMPILERS; do
