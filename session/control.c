@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -331,23 +332,32 @@ char **control_instances(const char *session, size_t *n)
  * reset, with no greeting, and the command then finds no session, as it
  * would a moment later, instead of an error for a request never read.
  * A session that closes the connection (it refuses the peer) leaves it
- * to the request to fail, saying so. */
-static bool greeted(int fd, bool tell_waits)
+ * to the request to fail, saying so. A session's own connections wait
+ * for the greeting at most limit_ms (-1: as long as it takes): the peer
+ * may be stopped, or stuck, and its backlog takes the connection all
+ * the same. */
+static bool greeted(int fd, bool tell_waits, int limit_ms)
 {
     char hello = 0;
     if (tell_waits)
         await_answer(fd);
-    ssize_t n;
+    struct pollfd p = {fd, POLLIN, 0};
+    int ready;
     do
-        n = recv(fd, &hello, 1, 0);
-    while (n < 0 && errno == EINTR);
+        ready = limit_ms < 0 ? 1 : poll(&p, 1, limit_ms);
+    while (ready < 0 && errno == EINTR);
+    ssize_t n = -1;
+    if (ready > 0)
+        do
+            n = recv(fd, &hello, 1, 0);
+        while (n < 0 && errno == EINTR);
     if ((n == 1 && hello == GREETING) || n == 0)
         return true;
     close(fd);
     return false;
 }
 
-static int connect_to(const char *path, bool tell_waits)
+static int connect_to(const char *path, bool tell_waits, int limit_ms)
 {
     struct sockaddr_un sa;
     if (make_address(path, &sa) < 0)
@@ -356,7 +366,7 @@ static int connect_to(const char *path, bool tell_waits)
     if (fd < 0)
         return -1;
     if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0)
-        return greeted(fd, tell_waits) ? fd : -1;
+        return greeted(fd, tell_waits, limit_ms) ? fd : -1;
     if (errno == ECONNREFUSED)
         unlink(path); /* the session that made it is gone */
     close(fd);
@@ -365,12 +375,17 @@ static int connect_to(const char *path, bool tell_waits)
 
 int control_connect(const char *path)
 {
-    return connect_to(path, true);
+    return connect_to(path, true, -1);
 }
 
 int control_connect_quietly(const char *path)
 {
-    return connect_to(path, false);
+    return connect_to(path, false, -1);
+}
+
+int control_connect_within(const char *path, int limit_ms)
+{
+    return connect_to(path, false, limit_ms < 0 ? 0 : limit_ms);
 }
 
 /* The directory must be ours and private: another user could otherwise

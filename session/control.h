@@ -52,6 +52,8 @@ char **control_instances(const char *session, size_t *n);
 int control_connect(const char *path);
 /* The same, saying nothing on stderr of a wait (a session's own use). */
 int control_connect_quietly(const char *path);
+/* The same, given up (-1) if the greeting has not come within limit_ms. */
+int control_connect_within(const char *path, int limit_ms);
 /* A listening socket at path (creating the private directory), or -1. */
 int control_listen(const char *path);
 /* A file opened by the other end of fd (who: "the requesting command"),

@@ -45,6 +45,7 @@ static struct {
     struct strmap answers;      /* question -> the user's answer, + 1 */
     struct follower *f;
     size_t n, cap;
+    double deadline;            /* for every process to be ready, in now_ms() */
 } this_reload;
 
 /* Each question the user answers is remembered: the other processes get
@@ -93,13 +94,13 @@ static void ask_to_prepare(pid_t pid, bool listening, void *ctx)
     (void)ctx;
     struct follower f = {pid, -1, FAILED, NULL};
     char *path = child_socket_path(pid);
-    f.fd = listening && path ? control_connect_quietly(path) : -1;
+    f.fd = listening && path ? control_connect_within(path, (int)(this_reload.deadline - now_ms())) : -1;
     xfree(path);
     if (f.fd < 0 && !children_runs_the_image(pid)) {
         f.state = GONE; /* it exited, or exec'd, just now */
     } else if (f.fd < 0) {
-        f.said = xstrdup(listening ? "hotld's control socket in it does not answer (did it close its file "
-                                     "descriptors?)" : "it could not listen on a control socket");
+        f.said = xstrdup(listening ? "hotld's control socket in it does not answer (is the process stopped, "
+                                     "or did it close its file descriptors?)" : "it could not listen on a control socket");
     } else {
         struct message m = {0};
         message_add(&m, this_reload.rollback ? "rollback" : "prepare");
@@ -202,12 +203,13 @@ static size_t still_asked(struct pollfd *pfd, struct follower **who)
 /* Until every process asked is ready, failed or gone, or time is up. */
 static void await_readiness(int timeout_ms)
 {
-    double deadline = now_ms() + 2.0 * timeout_ms + 10000; /* its hotld_poll(), its park, its link */
     struct pollfd *pfd = xcalloc(this_reload.n + 1, sizeof *pfd);
     struct follower **who = xcalloc(this_reload.n + 1, sizeof *who);
     for (size_t n; (n = still_asked(pfd, who)) > 0;) {
-        int left = (int)(deadline - now_ms());
-        if (left <= 0 || poll(pfd, n, left) <= 0)
+        /* past the deadline (a process that never greeted took it), the
+         * answers already there still count: the stuck one is to blame */
+        int left = (int)(this_reload.deadline - now_ms());
+        if (poll(pfd, n, left > 0 ? left : 0) <= 0)
             break;
         for (size_t i = 0; i < n; i++)
             if (pfd[i].revents)
@@ -239,6 +241,7 @@ static int agree_all(void)
         xfree(unknown);
         return -1;
     }
+    this_reload.deadline = now_ms() + 2.0 * timeout + 10000; /* its hotld_poll(), its park, its link */
     children_each(ask_to_prepare, NULL);
     await_readiness(timeout);
     const struct follower *failed = NULL;

@@ -185,9 +185,37 @@ test_dropped() {
     session_stop
 }
 
+# A worker that cannot answer (stopped here; in a CI run, one whose hotld
+# thread was stuck) fails the reload within the time it is given, naming
+# it, and no process changes. The first process used to wait for its
+# greeting for ever, its threads parked. Once it runs again, reloads go
+# on.
+test_stopped() {
+    QT=none
+    build main.o processes/main.c -g -pthread && build work1.o processes/work.c -g -DVER=1 &&
+        build work2.o processes/work.c -g -DVER=2
+    builds_ok || return
+    use work1.o work.o
+    session_start --session "$SNAME" --reload-timeout 500 main.o work.o -lpthread -- 2 || return
+    settle 2 || { not_ok "$P/workers-run" "$(session_state)"; return; }
+    local stopped; stopped=$(qv w1 "" 4)
+    kill -STOP "$stopped"
+    use work2.o work.o
+    reload
+    kill -CONT "$stopped"
+    expect_failed stopped-worker-fails "process $stopped, forked from the program, cannot apply it: .*; no process changed"
+    settle 2
+    check none-changed "1 1 1" "$(values 2)" "work() after the failed reload"
+    reload
+    settle 2
+    check reloads-once-running "0 2 2 2" "$R_RC $(values 2)" "exit status and work() after the next reload"
+    session_stop
+}
+
 test_two() { test_processes 2; }
 test_sixteen() { test_processes 16; }
 for_variants test_two gcc clang-O2 gcc-asan gcc-O2-asan
 RL_SCRIPT=processes-rollback for_variants test_rollback gcc clang
 RL_SCRIPT=processes16 for_variants test_sixteen gcc
+RL_SCRIPT=processes-stopped for_variants test_stopped gcc
 [ "$(id -u)" = 0 ] && RL_SCRIPT=processes-nobody for_variants test_dropped gcc gcc-asan
