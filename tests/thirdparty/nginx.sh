@@ -221,11 +221,14 @@ edit() {
         END { exit($n != 2) }' "$1"
 }
 
-# load_start PORT BODYFILE DIR: the client, in the background (LOAD_PID).
+# load_start PORT BODYFILE DIR: the client, in the background (LOAD_PID),
+# returned once one request has been answered, so that some come before
+# the reload however slow the machine is to start the client.
 load_start() {
-    rm -f "$3/stop" "$3/records"
+    rm -f "$3/stop" "$3/records" "$3/records.started"
     python3 "$CLIENT" load "$1" "$2" "$3/stop" "$3/records" 4 &
     LOAD_PID=$!
+    while [ ! -e "$3/records.started" ] && kill -0 "$LOAD_PID" 2>/dev/null; do sleep 0.1; done
 }
 load_stop() { touch "$1/stop"; wait "$LOAD_PID"; }
 

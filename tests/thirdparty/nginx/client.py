@@ -94,6 +94,8 @@ def load(port, bodyfile, stopfile, out, nthreads):
             r = one()
             with lock:
                 recs.append(r)
+                if len(recs) == 1:  # the caller may start the reload now
+                    open(out + ".started", "w").close()
 
     threads = [threading.Thread(target=loop) for _ in range(nthreads)]
     for t in threads:
