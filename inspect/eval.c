@@ -21,6 +21,7 @@
 #include "call.h"
 #include "ctypes.h"
 #include "demangle.h"
+#include "forkgate.h"
 #include "expr.h"
 #include "text.h"
 #include "typeinfo.h"
@@ -760,7 +761,7 @@ static void unlock(struct eval *ev)
 static void relock(struct eval *ev)
 {
     if (ev->t->lock)
-        pthread_mutex_lock(ev->t->lock);
+        forkgate_lock(ev->t->lock);
 }
 
 static void name_address(uintptr_t addr, struct strbuf *sb, void *ctx);

@@ -12,6 +12,7 @@
  * and each state overwrites the last in place, padded to one size: a
  * reload changes it twice, and truncating a file makes ext4 flush it on
  * close, which was 7% of the session's time in a run of reloads. */
+#include "forkgate.h"
 #include "forksafe.h"
 #include "session.h"
 
@@ -167,10 +168,12 @@ void await_answer(int fd)
     struct pollfd p = {fd, POLLIN, 0};
     int n;
     double until = wall_ms() + QUIET_MS;
+    forkgate_wait_begin();
     do {
         int left = (int)(until - wall_ms());
         n = left > 0 ? poll(&p, 1, left) : 0;
     } while (n < 0 && errno == EINTR);
+    forkgate_wait_end();
     if (n != 0)
         return;
     struct ucred cred;

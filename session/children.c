@@ -3,10 +3,11 @@
  * answer a reload. So every fork registers the child before fork()
  * returns in it (pthread_atfork):
  *   - prepare, in the forking thread: take the program's lock, so that no
- *     reload is half done in the copy, and forks are one at a time; take
- *     the next slot of a table the processes share (an anonymous shared
- *     mapping made before the program runs, inherited by children and
- *     grandchildren);
+ *     reload is half done in the copy, and forks are one at a time; wait
+ *     until hotld's threads hold no lock the child could need
+ *     (forkgate.c); take the next slot of a table the processes share (an
+ *     anonymous shared mapping made before the program runs, inherited by
+ *     children and grandchildren);
  *   - child: listen on a control socket of its own, SOCKET.PID, start the
  *     thread that serves it (follower.c), write the pid into the slot;
  *   - parent: give the lock back.
@@ -31,6 +32,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "forkgate.h"
 #include "procmaps.h"
 #include "session.h"
 #include "stopworld.h"
@@ -78,12 +80,14 @@ static void before_fork(void)
     lock_held = !reloading;
     if (lock_held)
         pthread_mutex_lock(&the_session.program.lock);
+    forkgate_close();
     forking_slot = take_slot();
 }
 
 static void after_fork_in_parent(void)
 {
     forking_slot = -1;
+    forkgate_open();
     if (lock_held)
         pthread_mutex_unlock(&the_session.program.lock);
 }
@@ -92,6 +96,7 @@ static void after_fork_in_child(void)
 {
     int slot = forking_slot;
     forking_slot = -1;
+    forkgate_reset_in_child();
     pid_t self = getpid();
     this_process = self;
     for (size_t g = 0; g < the_session.program.ngens; g++)
@@ -195,7 +200,9 @@ static int registered(unsigned slot)
         int pid = atomic_load(&table->pid[slot]);
         if (pid)
             return pid;
+        forkgate_wait_begin();
         syscall(SYS_futex, &table->pid[slot], FUTEX_WAIT, 0, &step, NULL, 0);
+        forkgate_wait_end();
     }
     int empty = 0;
     atomic_compare_exchange_strong(&table->pid[slot], &empty, FREE);

@@ -14,6 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "forkgate.h"
 #include "hash.h"
 #include "strbuf.h"
 #include "session.h"
@@ -70,7 +71,10 @@ static ssize_t send_some(int fd, const char *p, size_t n, int passed)
         c->cmsg_len = CMSG_LEN(sizeof(int));
         memcpy(CMSG_DATA(c), &passed, sizeof(int));
     }
-    return sendmsg(fd, &mh, MSG_NOSIGNAL);
+    forkgate_wait_begin(); /* for a peer that does not read */
+    ssize_t sent = sendmsg(fd, &mh, MSG_NOSIGNAL);
+    forkgate_wait_end();
+    return sent;
 }
 
 static int write_all(int fd, const void *buf, size_t n, int passed)
@@ -118,7 +122,9 @@ static int read_all(int fd, void *buf, size_t n, int *passed)
         struct iovec iov = {p, n};
         struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
                             .msg_controllen = sizeof control.buf};
+        forkgate_wait_begin();
         ssize_t r = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+        forkgate_wait_end();
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0)
@@ -343,14 +349,16 @@ static bool greeted(int fd, bool tell_waits, int limit_ms)
         await_answer(fd);
     struct pollfd p = {fd, POLLIN, 0};
     int ready;
+    ssize_t n = -1;
+    forkgate_wait_begin();
     do
         ready = limit_ms < 0 ? 1 : poll(&p, 1, limit_ms);
     while (ready < 0 && errno == EINTR);
-    ssize_t n = -1;
     if (ready > 0)
         do
             n = recv(fd, &hello, 1, 0);
         while (n < 0 && errno == EINTR);
+    forkgate_wait_end();
     if ((n == 1 && hello == GREETING) || n == 0)
         return true;
     close(fd);
@@ -365,7 +373,10 @@ static int connect_to(const char *path, bool tell_waits, int limit_ms)
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -1;
-    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0)
+    forkgate_wait_begin();
+    int rc = connect(fd, (struct sockaddr *)&sa, sizeof sa);
+    forkgate_wait_end();
+    if (rc == 0)
         return greeted(fd, tell_waits, limit_ms) ? fd : -1;
     if (errno == ECONNREFUSED)
         unlink(path); /* the session that made it is gone */
@@ -441,6 +452,15 @@ int control_open_remote(int fd, const char *path, const char *who)
     message_free(&q);
     message_free(&a);
     return file;
+}
+
+bool control_awaits_connection(int listen_fd, int limit_ms)
+{
+    struct pollfd p = {listen_fd, POLLIN, 0};
+    forkgate_wait_begin();
+    int ready = poll(&p, 1, limit_ms);
+    forkgate_wait_end();
+    return ready > 0;
 }
 
 int control_accept(int listen_fd)

@@ -61,6 +61,9 @@ int control_listen(const char *path);
  * descriptor; -1, said, if it was not. */
 int control_open_remote(int fd, const char *path, const char *who);
 /* Accept a connection from the same user only; -1 if refused. */
+/* Waits up to limit_ms for a connection to listen_fd: a quiet point of
+ * hotld's thread (forkgate.h). */
+bool control_awaits_connection(int listen_fd, int limit_ms);
 int control_accept(int listen_fd);
 /* The same, from user also too (the first process's, in a forked worker
  * that dropped its privileges). */

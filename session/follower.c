@@ -28,6 +28,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "forkgate.h"
 #include "control.h"
 #include "session.h"
 #include "util.h"
@@ -142,7 +143,7 @@ static int roll_back_through_leader(struct program *pg, char **report)
     pthread_mutex_unlock(&pg->lock);
     int fd = control_connect_quietly(session_socket_path());
     int rc = fd < 0 ? CLIENT_GONE : client_request_quietly(fd, &req, report);
-    pthread_mutex_lock(&pg->lock);
+    forkgate_lock(&pg->lock);
     message_free(&req);
     if (rc == 0)
         return 1;
@@ -168,7 +169,7 @@ static void *ask_for_debugger(void *arg)
     (void)arg;
     struct program *pg = &the_session.program;
     struct message req = {0};
-    pthread_mutex_lock(&pg->lock);
+    forkgate_lock(&pg->lock);
     struct session_options o = {.link = *pg->live->opts, .argc = the_session.nargs, .argv = the_session.args};
     o.link.inputs = pg->current_inputs;
     o.link.ninputs = pg->ncurrent_inputs;
@@ -181,7 +182,7 @@ static void *ask_for_debugger(void *arg)
                     : client_request_quietly(fd, &req, &text);
     message_free(&req);
     if (atomic_load(&followed) == before) {
-        pthread_mutex_lock(&pg->lock);
+        forkgate_lock(&pg->lock);
         xfree(pg->last_report);
         pg->last_report = rc == 0 ? text : xasprintf("hotld: error: reload failed: %s", text);
         if (rc == 0)
@@ -208,10 +209,9 @@ static void *follower_thread(void *arg)
 {
     (void)arg;
     for (;;) {
-        struct pollfd pfd = {listen_fd, POLLIN, 0};
         look_at_debugger();
         session_refresh_debug_images();
-        if (poll(&pfd, 1, 100) <= 0)
+        if (!control_awaits_connection(listen_fd, 100))
             continue;
         int fd = control_accept_from(listen_fd, leader_uid);
         if (fd < 0)

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "forkgate.h"
 #include "hotld.h"
 #include "util.h"
 
@@ -33,7 +34,7 @@ static bool is_listed(const struct symbol *s, const struct object *obj)
 static void *lookup(const char *name)
 {
     void *found = NULL;
-    pthread_mutex_lock(&program->lock);
+    forkgate_lock(&program->lock);
     struct symbol *g = name ? strmap_get(&program->live->symtab, name) : NULL;
     if (g && g->kind == SYM_DEFINED && g->addr)
         found = address_of(g);
@@ -72,7 +73,7 @@ static int symbols(int (*fn)(const struct hotld_symbol *, void *), void *ctx)
     int count = 0;
     if (!fn)
         return 0;
-    pthread_mutex_lock(&program->lock);
+    forkgate_lock(&program->lock);
     const struct strmap *objs = &program->live->by_name;
     for (size_t i = 0; i < objs->cap; i++)
         if (objs->slots[i].value && visit_object(objs->slots[i].value, fn, ctx, &count))

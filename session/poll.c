@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "forkgate.h"
 #include "pointerscan.h"
 #include "session.h"
 #include "util.h"
@@ -74,11 +75,14 @@ static int wait_at_safe_point(int (*job)(void *, char **), void *arg, char **rep
     p->job = job;
     p->arg = arg;
     p->busy = busy_begin("waiting for the program to call hotld_poll()");
-    pthread_mutex_lock(&poll_lock);
+    forkgate_lock(&poll_lock);
     poll_request = p;
     struct timespec until = reload_timeout_from_now();
+    /* quiet while waiting: a fork's child starts these locks anew */
+    forkgate_wait_begin();
     while (!p->done && pthread_cond_timedwait(&poll_done, &poll_lock, &until) != ETIMEDOUT)
         ;
+    forkgate_wait_end();
     if (!p->done && poll_request == p) {
         poll_request = NULL;
         busy_end(p->busy);
@@ -87,8 +91,10 @@ static int wait_at_safe_point(int (*job)(void *, char **), void *arg, char **rep
         return fail("the program did not call hotld_poll() within %d ms (--reload-timeout)",
                     the_session.program.reload_timeout_ms);
     }
+    forkgate_wait_begin();
     while (!p->done)
         pthread_cond_wait(&poll_done, &poll_lock);
+    forkgate_wait_end();
     int rc = p->rc;
     *report = p->report;
     if (rc < 0)
@@ -112,7 +118,10 @@ bool is_cooperative(void)
 static int one_job_at_a_time(pthread_mutex_t *lock)
 {
     struct timespec until = reload_timeout_from_now();
-    if (pthread_mutex_timedlock(lock, &until) == 0)
+    forkgate_wait_begin();
+    int rc = pthread_mutex_timedlock(lock, &until);
+    forkgate_wait_end();
+    if (rc == 0)
         return 0;
     return fail("the program's thread was busy with another request at hotld_poll() (a call, or a reload) "
                 "for %d ms (--reload-timeout)", the_session.program.reload_timeout_ms);

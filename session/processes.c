@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "forkgate.h"
 #include "control.h"
 #include "session.h"
 #include "strbuf.h"
@@ -209,7 +210,10 @@ static void await_readiness(int timeout_ms)
         /* past the deadline (a process that never greeted took it), the
          * answers already there still count: the stuck one is to blame */
         int left = (int)(this_reload.deadline - now_ms());
-        if (poll(pfd, n, left > 0 ? left : 0) <= 0)
+        forkgate_wait_begin();
+        int ready = poll(pfd, n, left > 0 ? left : 0);
+        forkgate_wait_end();
+        if (ready <= 0)
             break;
         for (size_t i = 0; i < n; i++)
             if (pfd[i].revents)

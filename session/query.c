@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "forkgate.h"
 #include "inspect.h"
 #include "session.h"
 #include "util.h"
@@ -108,7 +109,7 @@ int query_answer(const struct query *q, const struct eval_target *t, struct strb
         return 0;
     }
     if (t->lock)
-        pthread_mutex_lock(t->lock);
+        forkgate_lock(t->lock);
     int rc = image_query(q, t->link, text, doc);
     if (t->lock)
         pthread_mutex_unlock(t->lock);

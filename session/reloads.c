@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "forkgate.h"
 #include "hash.h"
 #include "session.h"
 #include "tracker.h"
@@ -139,7 +140,7 @@ static int apply_reload(struct link_options *opts, char **report)
 {
     struct strmap clean = {0};
     struct link_options fast;
-    pthread_mutex_lock(&the_session.program.lock);
+    forkgate_lock(&the_session.program.lock);
     children_reloading(true);
     clear_error();
     track_inputs(opts); /* before this reload reads anything */
@@ -166,7 +167,7 @@ static int apply_reload(struct link_options *opts, char **report)
 /* In a follower: the first process's reload, with the inputs it used. */
 static int follow_reload(struct link_options *opts, bool remember, char **report)
 {
-    pthread_mutex_lock(&the_session.program.lock);
+    forkgate_lock(&the_session.program.lock);
     children_reloading(true);
     int rc = reload_apply(&the_session.program, opts, report);
     if (rc > 0 && remember)
@@ -186,7 +187,7 @@ int session_roll_back_all(struct program *pg, char **report)
 
 int session_follow_rollback(char **report)
 {
-    pthread_mutex_lock(&the_session.program.lock);
+    forkgate_lock(&the_session.program.lock);
     children_reloading(true);
     return finish(reload_rollback(&the_session.program, report), report);
 }

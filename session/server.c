@@ -11,6 +11,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "forkgate.h"
 #include "forksafe.h"
 #include "call.h"
 #include "control.h"
@@ -31,7 +32,7 @@ void publish_debug_image(struct link *ld)
 {
     struct program *pg = &the_session.program;
     size_t size;
-    pthread_mutex_lock(&pg->lock);
+    forkgate_lock(&pg->lock);
     if (!ld->debug_entry) {
         ld->debug_image = elfimage_build(ld, ld->objs, ld->nobjs, NULL, 0, 0, NULL, &pg->first_sources, &size);
         ld->debug_entry = jit_register(ld->debug_image, size);
@@ -47,7 +48,7 @@ void publish_debug_image(struct link *ld)
 static void snapshot_first_sources(void)
 {
     struct program *pg = &the_session.program;
-    pthread_mutex_lock(&pg->lock);
+    forkgate_lock(&pg->lock);
     program_snapshot_first(pg);
     pthread_mutex_unlock(&pg->lock);
 }
@@ -78,7 +79,7 @@ static char *status_text(bool vars)
 {
     struct program *pg = &the_session.program;
     struct strbuf sb = {0};
-    pthread_mutex_lock(&pg->lock);
+    forkgate_lock(&pg->lock);
     sb_printf(&sb, "session %s: pid %d, %u reloads\n", socket_path, (int)getpid(), pg->generation);
     size_t n;
     struct object **objs = link_current_objects(pg->live, &n);
@@ -195,10 +196,13 @@ static void around_call(void *ctx, bool begin)
     qn->call_tid = begin ? (pid_t)syscall(SYS_gettid) : 0;
     qn->call_deadline_ms = begin && qn->q.call_timeout_ms ? now_ms() + qn->q.call_timeout_ms : 0;
     pthread_mutex_unlock(&questions_lock);
-    if (begin)
+    if (begin) {
         world_visit_begin(&visit);
-    else
+        forkgate_wait_begin(); /* program code: the program's forks do not wait for it */
+    } else {
+        forkgate_wait_end();
         world_visit_end(&visit);
+    }
 }
 
 /* A call whose asking command has gone (Ctrl-C: it shut down its side of
@@ -238,7 +242,7 @@ static int query_job(void *arg, char **text)
 static bool names_loaded_object(const struct message *m)
 {
     bool any = false, loaded = false;
-    pthread_mutex_lock(&the_session.program.lock);
+    forkgate_lock(&the_session.program.lock);
     for (size_t i = 2; i < m->nfields && !loaded; i++) {
         const char *f = m->fields[i];
         if (f[0] != 'f' || f[1] != ':')
@@ -317,7 +321,7 @@ static void roll_back_for_follower(int fd)
     struct program *pg = &the_session.program;
     char *report = NULL;
     int busy = busy_begin("rolling back the last reload, for a crash in a forked process");
-    pthread_mutex_lock(&pg->lock);
+    forkgate_lock(&pg->lock);
     clear_error();
     int rc = session_roll_back_all(pg, &report);
     pthread_mutex_unlock(&pg->lock);
@@ -407,7 +411,7 @@ void session_refresh_debug_images(void)
     struct program *pg = &the_session.program;
     if (!pg->debug_stale || !(jit_image_is_awaited() || jit_debugger_attached()))
         return;
-    pthread_mutex_lock(&pg->lock);
+    forkgate_lock(&pg->lock);
     refresh_debug_images(pg);
     pthread_mutex_unlock(&pg->lock);
 }
@@ -426,12 +430,11 @@ static void *control_thread(void *arg)
     control_remove_stale(dir);
     xfree(dir);
     for (;;) {
-        struct pollfd pfd = {listen_fd, POLLIN, 0};
         if (the_session.gdb_reload)
             reload_for_debugger();
         session_refresh_debug_images();
         watch_calls();
-        if (poll(&pfd, 1, 100) <= 0)
+        if (!control_awaits_connection(listen_fd, 100))
             continue; /* a tenth of a second: the debugger's requests, calls */
         int fd = control_accept(listen_fd);
         if (fd < 0) {

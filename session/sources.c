@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "forkgate.h"
 #include "respfile.h"
 #include "srcfiles.h"
 #include "session.h"
@@ -280,19 +281,28 @@ static bool spawn(struct job *j, struct unit *u, char *const *argv)
 }
 
 /* Wait for the job; its messages go to the log as the compiler wrote
- * them (file:line: error: ..., which editors jump to). */
+ * them (file:line: error: ..., which editors jump to). A compiler takes
+ * seconds: the program's forks do not wait for it (forkgate.h). */
 static bool finish(struct job *j)
 {
     char buf[4096];
     ssize_t n;
     FILE *log = watch_log();
-    while ((n = read(j->out, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+    for (;;) {
+        forkgate_wait_begin();
+        n = read(j->out, buf, sizeof buf);
+        forkgate_wait_end();
         if (n > 0)
             fwrite(buf, 1, (size_t)n, log);
+        else if (n == 0 || errno != EINTR)
+            break;
+    }
     close(j->out);
     int status = 0;
+    forkgate_wait_begin();
     while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
         ;
+    forkgate_wait_end();
     bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (!ok)
         fprintf(log, "hotld: %s did not compile: the program keeps running its last good code\n", j->unit->object);

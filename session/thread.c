@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "forkgate.h"
 #include "leaks.h"
 #include "session.h"
 #include "pointerscan.h"
@@ -22,6 +23,7 @@ static void *hotld_thread(void *p)
     struct thread_start *ts = p;
     void *(*fn)(void *) = ts->fn, *arg = ts->arg;
     pid_t self = (pid_t)syscall(SYS_gettid);
+    forkgate_thread_begin();
     world_exempt(self);
     leaks_not_the_programs_begin(); /* for good: nothing it allocates is the program's */
     pointers_skip_own_stack();
@@ -29,6 +31,7 @@ static void *hotld_thread(void *p)
     void *result = fn(arg);
     pointers_forget_own_stack();
     world_unexempt(self);
+    forkgate_thread_end();
     return result;
 }
 
@@ -44,8 +47,10 @@ void start_thread(void *(*fn)(void *), void *arg)
     pthread_sigmask(SIG_SETMASK, &all, &old);
     if (pthread_create(&t, NULL, hotld_thread, &ts) == 0) {
         pthread_detach(t);
+        forkgate_wait_begin(); /* the new thread may wait for a fork */
         while (sem_wait(&ts.registered) < 0)
             ;
+        forkgate_wait_end();
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     sem_destroy(&ts.registered);

@@ -59,5 +59,59 @@ test_worker_busy() {
     session_stop
 }
 
+# A fork waits until hotld's own threads are at a quiet point: a lock
+# one of them held at the fork (ASan's allocator's, libelf's, stdio's)
+# would stay held in the child for ever, and hang its hotld thread. gdb
+# stops the control thread in the middle of a request, then lets only
+# the program's thread run for a while: the program forks in a loop, and
+# no fork may return while the control thread stays stopped, but for one
+# that was past the gate when gdb stopped the program. Before the
+# gate, the program went on forking (139 forks in those 2 s); a worker of
+# nginx under the ASan build hung so, in CI.
+test_fork_waits() {
+    build forkloop.o forked/forkloop.c
+    builds_ok || return
+    cat >"$W/stop.gdb" <<'GDB'
+set pagination off
+set confirm off
+handle SIGINT stop print nopass
+break message_recv if $_thread != 1
+run
+delete
+shell date +%s.%N > stopped-at
+set scheduler-locking on
+thread 1
+python gdb.execute("shell (sleep 2; kill -INT %d) &" % gdb.selected_inferior().pid)
+continue
+shell date +%s.%N > continued-at
+set scheduler-locking off
+continue
+GDB
+    rm -f "$W/done" "$W/forks.log" "$W/stopped-at" "$W/continued-at"
+    hot_cmd timeout -s KILL 120 gdb -q -batch -x stop.gdb --args "$HOT" --session "$SNAME" forkloop.o
+    ( cd "$W" && exec "${RL_CMD[@]}" ) </dev/null >"$W/gdb.out" 2>&1 &
+    local gdb_pid=$! stop go
+    RL_PIDS+=("$gdb_pid")
+    if ! wait_for '^ready$' "$W/gdb.out" || ! wait_for . "$W/forks.log"; then
+        touch "$W/done"; wait "$gdb_pid"
+        not_ok "$P/fork-waits" "the program did not start forking under gdb: $(tail -n 5 "$W/gdb.out" | tr '\n' ' ')"
+        return
+    fi
+    client "$W" --session "$SNAME" --status # gdb stops the control thread in it
+    slurp stop "$W/stopped-at"; slurp go "$W/continued-at"
+    [ -n "$go" ] && wait_for "^${go%%.*}|^$((${go%%.*} + 1))" "$W/forks.log"
+    touch "$W/done"
+    wait "$gdb_pid"
+    local during after
+    read -r during after < <(awk -v a="${stop:-0}" -v b="${go:-0}" '$1 > a && $1 < b { d++ } $1 > b { n++ }
+        END { print d + 0, n + 0 }' "$W/forks.log")
+    if [ -n "$stop" ] && [ -n "$go" ] && [ "$R_RC" = 0 ] && [ "$during" -le 1 ] && [ "$after" -gt 0 ]; then
+        ok "$P/fork-waits"
+    else
+        not_ok "$P/fork-waits" "control thread stopped from ${stop:-never} to ${go:-never}: $during forks returned meanwhile, $after after; status: $(client_said); gdb: $(grep -v Detaching "$W/gdb.out" | tail -n 4 | tr '\n' ' ')"
+    fi
+}
+
 for_variants test_forked gcc clang-O2 gcc-asan
+RL_SCRIPT=fork-waits for_variants test_fork_waits gcc clang-O2 gcc-asan
 RL_SCRIPT=forked-busy for_variants test_worker_busy gcc gcc-asan
