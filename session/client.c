@@ -75,11 +75,16 @@ static int receive_reply(int fd, struct message *reply)
 }
 
 /* Send req on fd and take the final reply; 0, -1 if the exchange broke
- * (said: last_error), or CLIENT_GONE. fd is closed. */
+ * (said: last_error), or CLIENT_GONE. fd is closed. A session gone is no
+ * error of this command's: the socket's own error is dropped, so that it
+ * does not stand for the command's own first error (its link's, when it
+ * runs the program instead). */
 static int exchange(int fd, struct message *req, struct message *reply)
 {
     clear_error();
     int got = message_send(fd, req) < 0 ? CLIENT_GONE : receive_reply(fd, reply);
+    if (got == CLIENT_GONE)
+        clear_error();
     if (got == 0 && reply->nfields < 2) {
         message_free(reply);
         got = fail("a reply of %zu fields", reply->nfields);

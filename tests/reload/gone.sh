@@ -43,26 +43,36 @@ test_gone_after_greeting() {
     mkdir -p "$dir"
     sock=$(cd "$dir" && "$HOT" --status 2>&1 | sed -n 's/.*no session is running for //p')
     [ -n "$sock" ] || { not_ok "$P/socket-path" "hotld --status named no socket"; return; }
-    stand_in() { # SOCKET: accept once, greet, vanish
+    local sp
+    stand_in() { # SOCKET LOG: in the background (sp), once listening: accept once, greet, vanish
+        rm -f "$1"
         python3 -c 'import os, socket, sys
 s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1)
 print("listening", flush=True)
-c, _ = s.accept(); c.send(b"H"); os.unlink(sys.argv[1]); c.close(); s.close()' "$1"
+c, _ = s.accept(); c.send(b"H"); os.unlink(sys.argv[1]); c.close(); s.close()' "$1" >"$2" &
+        sp=$!
+        wait_for listening "$2"
     }
-    rm -f "$sock"
-    stand_in "$sock" >"$dir/stand-in.out" &
-    local sp=$!
-    for ((i = 0; i < 250; i++)); do grep -q listening "$dir/stand-in.out" 2>/dev/null && break; sleep 0.02; done
+    stand_in "$sock" "$dir/stand-in.out"
     (cd "$dir" && echo quit | "$HOT" "$W/main.o" "$W/tick.o" -lpthread -ldl >"$dir/out" 2>"$dir/err")
     local rc=$?
     wait "$sp"
     if [ $rc = 0 ] && grep -q '^ready$' "$dir/out" && [ ! -s "$dir/err" ]; then ok "$P/greeted-then-gone-runs"
     else not_ok "$P/greeted-then-gone-runs" "exit $rc; stdout [$(head -c 100 "$dir/out")]; stderr [$(head -c 300 "$dir/err")]"; fi
+    # The same when the command's own link fails: its one line is the
+    # link's error. It was the closed socket's ("control socket: write
+    # failed: Broken pipe"), seen in a busy run of the suite.
+    printf 'void hotld_test_undefined(void);\nint main(void) { hotld_test_undefined(); }\n' >"$W/undef.c"
+    "$CC" -c "$W/undef.c" -o "$W/undef.o"
+    stand_in "$sock" "$dir/stand-in3.out"
+    (cd "$dir" && "$HOT" "$W/undef.o" </dev/null >"$dir/out3" 2>"$dir/err3")
+    rc=$?
+    wait "$sp"
+    if [ $rc = 1 ] && [ "$(wc -l <"$dir/err3")" = 1 ] && grep -q "undefined reference to .hotld_test_undefined'" "$dir/err3"
+    then ok "$P/greeted-then-gone-link-error"
+    else not_ok "$P/greeted-then-gone-link-error" "exit $rc; stderr [$(head -c 300 "$dir/err3")]"; fi
     local named=$W/named.sock
-    rm -f "$named"
-    stand_in "$named" >"$dir/stand-in2.out" &
-    sp=$!
-    for ((i = 0; i < 250; i++)); do grep -q listening "$dir/stand-in2.out" 2>/dev/null && break; sleep 0.02; done
+    stand_in "$named" "$dir/stand-in2.out"
     (cd "$dir" && "$HOT" --session "$named" "$W/main.o" "$W/tick.o" -lpthread -ldl </dev/null >"$dir/out2" 2>"$dir/err2")
     rc=$?
     wait "$sp"
