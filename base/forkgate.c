@@ -15,11 +15,19 @@
  * and is quiet only inside forkgate_wait_begin/end. A fork's prepare
  * handler closes the gate (busy threads go on to their next wait, quiet
  * ones stay there) and waits until no thread is busy but the forking one,
- * should it be hotld's (a constructor run by a reload). */
+ * should it be hotld's (a constructor run by a reload).
+ *
+ * A busy thread that waited, at a point not marked quiet, for something
+ * only the forking thread can give (a library's lock it holds, say)
+ * would hang the fork for ever. Past MOST_WAIT_S the fork goes on, as it
+ * did before the gate: a child that may hang beats a parent that does. */
 #include <errno.h>
 #include <stdbool.h>
+#include <time.h>
 
 #include "forkgate.h"
+
+#define MOST_WAIT_S 10
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
@@ -87,10 +95,13 @@ static unsigned busy_here(void)
 
 void forkgate_close(void)
 {
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += MOST_WAIT_S;
     pthread_mutex_lock(&lock);
     forks++;
-    while (busy > busy_here())
-        pthread_cond_wait(&changed, &lock);
+    while (busy > busy_here() && pthread_cond_clockwait(&changed, &lock, CLOCK_MONOTONIC, &until) != ETIMEDOUT)
+        ;
     pthread_mutex_unlock(&lock);
 }
 
