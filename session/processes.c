@@ -46,6 +46,7 @@ static struct {
     struct strmap answers;      /* question -> the user's answer, + 1 */
     struct follower *f;
     size_t n, cap;
+    double patience_ms;         /* from the first question to the deadline */
     double deadline;            /* for every process to be ready, in now_ms() */
 } this_reload;
 
@@ -202,7 +203,7 @@ static size_t still_asked(struct pollfd *pfd, struct follower **who)
 }
 
 /* Until every process asked is ready, failed or gone, or time is up. */
-static void await_readiness(int timeout_ms)
+static void await_readiness(void)
 {
     struct pollfd *pfd = xcalloc(this_reload.n + 1, sizeof *pfd);
     struct follower **who = xcalloc(this_reload.n + 1, sizeof *who);
@@ -222,7 +223,7 @@ static void await_readiness(int timeout_ms)
     for (size_t i = 0; i < this_reload.n; i++)
         if (this_reload.f[i].state == ASKED) {
             this_reload.f[i].state = FAILED;
-            this_reload.f[i].said = xasprintf("no answer within %.0f s", 2.0 * timeout_ms / 1000 + 10);
+            this_reload.f[i].said = xasprintf("no answer within %.0f s", this_reload.patience_ms / 1000);
         }
     xfree(pfd);
     xfree(who);
@@ -245,9 +246,10 @@ static int agree_all(void)
         xfree(unknown);
         return -1;
     }
-    this_reload.deadline = now_ms() + 2.0 * timeout + 10000; /* its hotld_poll(), its park, its link */
+    this_reload.patience_ms = 2.0 * timeout + 10000; /* its hotld_poll(), its park, its link */
+    this_reload.deadline = now_ms() + this_reload.patience_ms;
     children_each(ask_to_prepare, NULL);
-    await_readiness(timeout);
+    await_readiness();
     const struct follower *failed = NULL;
     for (size_t i = 0; i < this_reload.n && !failed; i++)
         if (this_reload.f[i].state == FAILED)
