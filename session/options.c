@@ -231,7 +231,10 @@ int hotld_parse(int argc, char **argv, struct session_options *out)
     int i, taken;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
-        if (!strcmp(a, "--")) {
+        if (a[0] != '-' || !a[1]) { /* an input: most of a long command line, so first */
+            struct link_input in = {a, false};
+            ARRAY_PUSH(o.link.inputs, o.link.ninputs, capin, in);
+        } else if (!strcmp(a, "--")) {
             i++;
             break;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -331,12 +334,9 @@ int hotld_parse(int argc, char **argv, struct session_options *out)
             if (r < 0)
                 return 2;
             o.link.rewrite_pointers = (enum pointer_reach)r;
-        } else if (a[0] == '-' && a[1]) {
+        } else {
             fprintf(stderr, "hotld: error: unknown option '%s' (see hotld --help)\n", a);
             return 2;
-        } else {
-            struct link_input in = {a, false};
-            ARRAY_PUSH(o.link.inputs, o.link.ninputs, capin, in);
         }
     }
     if (check_query(&o) < 0)
