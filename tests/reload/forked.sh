@@ -99,7 +99,11 @@ GDB
     fi
     client "$W" --session "$SNAME" --status # gdb stops the control thread in it
     slurp stop "$W/stopped-at"; slurp go "$W/continued-at"
-    [ -n "$go" ] && wait_for "^${go%%.*}|^$((${go%%.*} + 1))" "$W/forks.log"
+    local i # until a fork returns after the control thread went on
+    for ((i = 0; i < RL_WAIT * 10; i++)); do
+        awk -v b="${go:-0}" '$1 > b { after = 1 } END { exit !after }' "$W/forks.log" && break
+        nap 0.1
+    done
     touch "$W/done"
     wait "$gdb_pid"
     local during after
