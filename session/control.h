@@ -60,10 +60,10 @@ int control_listen(const char *path);
  * asked for with "open" PATH and passed back as "file" with the
  * descriptor; -1, said, if it was not. */
 int control_open_remote(int fd, const char *path, const char *who);
-/* Accept a connection from the same user only; -1 if refused. */
 /* Waits up to limit_ms for a connection to listen_fd: a quiet point of
  * hotld's thread (forkgate.h). */
 bool control_awaits_connection(int listen_fd, int limit_ms);
+/* Accept a connection from the same user only; -1 if refused. */
 int control_accept(int listen_fd);
 /* The same, from user also too (the first process's, in a forked worker
  * that dropped its privileges). */

@@ -28,8 +28,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "forkgate.h"
 #include "control.h"
+#include "forkgate.h"
 #include "session.h"
 #include "util.h"
 

@@ -21,8 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "forkgate.h"
 #include "control.h"
+#include "forkgate.h"
 #include "session.h"
 #include "strbuf.h"
 #include "util.h"
