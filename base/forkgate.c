@@ -88,6 +88,14 @@ void forkgate_lock(pthread_mutex_t *m)
     forkgate_wait_end();
 }
 
+int forkgate_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
+{
+    forkgate_wait_begin();
+    int ready = poll(fds, n, timeout_ms);
+    forkgate_wait_end();
+    return ready;
+}
+
 static unsigned busy_here(void)
 {
     return hotlds && !quiet;

@@ -3,6 +3,7 @@
 #ifndef HOTLD_FORKGATE_H
 #define HOTLD_FORKGATE_H
 
+#include <poll.h>
 #include <pthread.h>
 
 /* The calling thread is one of hotld's from now on, until thread_end;
@@ -17,8 +18,9 @@ void forkgate_thread_end(void);
 void forkgate_wait_begin(void);
 void forkgate_wait_end(void);
 
-/* pthread_mutex_lock as a wait. */
+/* pthread_mutex_lock and poll as waits. */
 void forkgate_lock(pthread_mutex_t *m);
+int forkgate_poll(struct pollfd *fds, nfds_t n, int timeout_ms);
 
 /* The fork's own steps (children.c): close waits until every one of
  * hotld's threads but the forking one is at a quiet point, and keeps

@@ -168,12 +168,10 @@ void await_answer(int fd)
     struct pollfd p = {fd, POLLIN, 0};
     int n;
     double until = wall_ms() + QUIET_MS;
-    forkgate_wait_begin();
     do {
         int left = (int)(until - wall_ms());
-        n = left > 0 ? poll(&p, 1, left) : 0;
+        n = left > 0 ? forkgate_poll(&p, 1, left) : 0;
     } while (n < 0 && errno == EINTR);
-    forkgate_wait_end();
     if (n != 0)
         return;
     struct ucred cred;

@@ -457,10 +457,7 @@ int control_open_remote(int fd, const char *path, const char *who)
 bool control_awaits_connection(int listen_fd, int limit_ms)
 {
     struct pollfd p = {listen_fd, POLLIN, 0};
-    forkgate_wait_begin();
-    int ready = poll(&p, 1, limit_ms);
-    forkgate_wait_end();
-    return ready > 0;
+    return forkgate_poll(&p, 1, limit_ms) > 0;
 }
 
 int control_accept(int listen_fd)

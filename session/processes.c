@@ -211,10 +211,7 @@ static void await_readiness(void)
         /* past the deadline (a process that never greeted took it), the
          * answers already there still count: the stuck one is to blame */
         int left = (int)(this_reload.deadline - now_ms());
-        forkgate_wait_begin();
-        int ready = poll(pfd, n, left > 0 ? left : 0);
-        forkgate_wait_end();
-        if (ready <= 0)
+        if (forkgate_poll(pfd, n, left > 0 ? left : 0) <= 0)
             break;
         for (size_t i = 0; i < n; i++)
             if (pfd[i].revents)

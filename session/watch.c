@@ -137,9 +137,7 @@ static void *watch_thread(void *arg)
     for (;;) {
         struct pollfd pfd = {inotify_fd, POLLIN, 0};
         int wait = !dirty ? -1 : dirty == SOURCE_CHANGED ? SAVE_DEBOUNCE_MS : DEBOUNCE_MS;
-        forkgate_wait_begin();
-        int ready = poll(&pfd, 1, wait);
-        forkgate_wait_end();
+        int ready = forkgate_poll(&pfd, 1, wait);
         if (ready > 0) {
             dirty |= read_events();
         } else if (ready == 0 && dirty) {
