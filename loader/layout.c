@@ -221,9 +221,14 @@ static bool is_plain_data(const struct section *s)
  * plain data a gap, so that no section ends where the next begins: a word
  * that holds where a variable starts is then not also a pointer past the
  * section before it (a loop's bound), and a reload that moves the
- * variable can follow it (reload/pointerscan.c). */
+ * variable can follow it (reload/pointerscan.c). An empty section gets
+ * none: it holds nothing to redirect or follow, and gcc's empty .data and
+ * .bss in every object of code alone would otherwise make a reload of
+ * one map a page of data. */
 uint64_t padding_after(const struct section *s)
 {
+    if (!s->size)
+        return 0;
     if (s->type == SHT_X86_64_UNWIND || !strcmp(s->name, ".eh_frame"))
         return 4;
     if (is_plain_data(s))

@@ -1,0 +1,53 @@
+/* A program that lists the segments of the image its code.o was last
+ * loaded into, as dl_iterate_phdr reports them: "q" answers with the
+ * newest image's loaded segments (R, RX, RW), and what where() says. */
+#define _GNU_SOURCE
+#include <link.h>
+#include <stdint.h>
+
+#include "rt.h"
+
+const char *where(void);
+
+struct found {
+    uintptr_t addr;
+    char segs[64];
+};
+
+/* The module whose loaded segments hold f->addr: its segments' flags. */
+static int find_module(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    struct found *f = data;
+    int holds = 0;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t at = info->dlpi_addr + ph->p_vaddr;
+        if (ph->p_type == PT_LOAD && f->addr >= at && f->addr < at + ph->p_memsz)
+            holds = 1;
+    }
+    if (!holds)
+        return 0;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type == PT_LOAD && ph->p_memsz)
+            snprintf(f->segs + strlen(f->segs), sizeof f->segs - strlen(f->segs), "%sR%s%s",
+                     *f->segs ? "," : "", ph->p_flags & PF_W ? "W" : "", ph->p_flags & PF_X ? "X" : "");
+    }
+    return 1;
+}
+
+static void answer(const char *tag)
+{
+    const char *said = where();
+    struct found f = {.addr = (uintptr_t)said};
+    if (!dl_iterate_phdr(find_module, &f))
+        strcpy(f.segs, "none");
+    printf("%s where %s\n", tag, said);
+    printf("%s segments %s\n", tag, f.segs);
+}
+
+int main(void)
+{
+    return serve_queries(answer, NULL);
+}
