@@ -404,7 +404,9 @@ static const void *segment_bytes(const struct builder *b, const struct image *im
  * The first PT_LOAD holds the file's headers at address 0, the image's
  * first page, as in any linked file: perf takes the load bias from it
  * (unwinding reads the index at that bias plus its address), and
- * valgrind reads no file with a PT_LOAD it has not seen mapped. */
+ * valgrind reads no file with a PT_LOAD it has not seen mapped. A segment
+ * that starts in the last page of the one before (the relocated data
+ * after the constants) joins its PT_LOAD: a page is mapped once. */
 static void add_segments(struct writer *w, const struct builder *b, const struct image *im, Elf64_Ehdr *eh)
 {
     static const uint32_t flags[NSEGMENTS] = {
@@ -415,9 +417,15 @@ static void add_segments(struct writer *w, const struct builder *b, const struct
     ph[0] = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = PF_R, .p_filesz = page, .p_memsz = page, .p_align = page};
     for (int seg = 0; seg < NSEGMENTS; seg++)
         if (in_file(w, im, seg)) {
-            uint64_t at = im->seg_start[seg] - b->rebase, size = im->seg_end[seg] - im->seg_start[seg];
+            uint64_t at = im->seg_start[seg] - b->rebase, end = im->seg_end[seg] - b->rebase;
+            Elf64_Phdr *last = &ph[n - 1];
+            if (n > 1 && at < ALIGN_UP(last->p_vaddr + last->p_memsz, page)) {
+                last->p_flags |= flags[seg];
+                last->p_filesz = last->p_memsz = end - last->p_vaddr;
+                continue;
+            }
             ph[n++] = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = flags[seg], .p_offset = at, .p_vaddr = at,
-                                   .p_paddr = at, .p_filesz = size, .p_memsz = size, .p_align = page};
+                                   .p_paddr = at, .p_filesz = end - at, .p_memsz = end - at, .p_align = page};
         }
     nload = n;
     if (im->eh_frame_hdr_size) {

@@ -258,7 +258,10 @@ struct made_offsets {
 /* Offsets of each output section from the image base, segment by segment;
  * bss-like sections go last in the data segment. The first page is left
  * for headers: a file that tools read the image from (gdb/imagefile.c)
- * is mapped over it whole, its ELF header first, as a linked file is. */
+ * is mapped over it whole, its ELF header first, as a linked file is.
+ * The relocated data starts in the constants' last page: both end up
+ * read-only, and a small object's reload then maps one page for them,
+ * not two (segment_pages). */
 static size_t assign_offsets(struct link *ld, uint64_t seg_off[NSEGMENTS + 1], struct made_offsets *made)
 {
     size_t page = sysconf(_SC_PAGESIZE);
@@ -288,7 +291,8 @@ static size_t assign_offsets(struct link *ld, uint64_t seg_off[NSEGMENTS + 1], s
             made->got = off;
             off += (ld->ngot ? ld->ngot : 1) * 8;
         }
-        off = ALIGN_UP(off, page);
+        if (seg != SEG_RODATA)
+            off = ALIGN_UP(off, page);
     }
     seg_off[NSEGMENTS] = off;
     return off;
@@ -486,6 +490,18 @@ int link_bind_linker_symbols(struct link *ld)
                         s->name, s->referrer->name, strchr(s->name + 2, '_') + 1);
     }
     return 0;
+}
+
+/* The pages segment seg of im lies on; [0, 0) if it is empty. The page
+ * the constants share with the relocated data is both segments'. */
+void segment_pages(const struct image *im, enum segment seg, uintptr_t *start, uintptr_t *end)
+{
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    *start = *end = 0;
+    if (im->seg_end[seg] > im->seg_start[seg]) {
+        *start = im->seg_start[seg] & ~(page - 1);
+        *end = ALIGN_UP(im->seg_end[seg], page);
+    }
 }
 
 int segment_prot(enum segment seg)

@@ -492,6 +492,7 @@ int link_resolve(struct link *ld);
 int link_layout(struct link *ld);
 uint64_t padding_after(const struct section *s);
 int segment_prot(enum segment seg);
+void segment_pages(const struct image *im, enum segment seg, uintptr_t *start, uintptr_t *end);
 int link_bind_linker_symbols(struct link *ld);
 bool is_linker_defined(const char *name);
 

@@ -95,10 +95,12 @@ int link_relocate(struct link *ld)
 int link_protect(struct link *ld)
 {
     struct image *im = ld->image;
-    for (int seg = 0; seg < NSEGMENTS && !im->bias; seg++)
-        if (region_protect(im->seg_start[seg], im->seg_end[seg] - im->seg_start[seg],
-                           segment_prot(seg)) < 0)
+    for (int seg = 0; seg < NSEGMENTS && !im->bias; seg++) {
+        uintptr_t start, end;
+        segment_pages(im, seg, &start, &end);
+        if (region_protect(start, end - start, segment_prot(seg)) < 0)
             return -1;
+    }
     return 0;
 }
 

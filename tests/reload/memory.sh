@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# What a reload maps: only the segments the reloaded object fills. code.o
-# holds code and constants, and its .data and .bss are empty, as a
-# compiler emits them for such a file; each reload of it used to map, and
-# fault in, a page of writable data holding nothing. The program lists
-# the segments of the image its newest code.o was loaded into
-# (dl_iterate_phdr): after a reload of code.o alone, the headers' page,
-# code, constants and relocated data (its GOT); no writable data. A
-# version with a variable gets its data segment.
+# What a reload maps: only the pages the reloaded object fills. code.o
+# holds a little code and constants, and its .data and .bss are empty, as
+# gcc emits them for such a file. Each reload of it used to map a page of
+# writable data holding nothing, and fault it in, and to give the
+# constants and the relocated data (its GOT) a page each. The program
+# lists the segments of the image its newest code.o was loaded into
+# (dl_iterate_phdr), and the pages they span: after a reload of code.o,
+# the headers' page (which nothing touches), code, constants and
+# relocated data, on three pages: no writable data, and one page for the
+# constants and the relocated data. A version with a variable gets its
+# data segment, on a page of its own.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -23,14 +26,14 @@ test_memory() {
     reload
     expect_reloaded reloaded code.o
     query
-    check code-only "version-2 R,RX,R,RW" "$(qv where) $(qv segments)" \
-        "where(), and the segments of its image (R: headers, RX: code, R: constants, RW: relocated data)"
+    check code-only "version-2 R,RX,R,RW 3" "$(qv where) $(qv segments) $(qv pages)" \
+        "where(), the segments of its image (R: headers, RX: code, R: constants, RW: relocated data) and their pages"
     use code3.o code.o
     reload
     expect_reloaded reloaded-with-variable code.o
     query
-    check with-variable "version-1 R,RX,R,RW,RW" "$(qv where) $(qv segments)" \
-        "where(), and the segments of its image: data as well"
+    check with-variable "version-1 R,RX,R,RW,RW 4" "$(qv where) $(qv segments) $(qv pages)" \
+        "where(), the segments of its image (data as well) and their pages"
     session_stop
 }
 

@@ -1,6 +1,7 @@
 /* A program that lists the segments of the image its code.o was last
- * loaded into, as dl_iterate_phdr reports them: "q" answers with the
- * newest image's loaded segments (R, RX, RW), and what where() says. */
+ * loaded into, as dl_iterate_phdr reports them: "q" answers with what
+ * where() says, the newest image's loaded segments (R, RX, RW), and how
+ * many pages they span, a page two share counted once. */
 #define _GNU_SOURCE
 #include <link.h>
 #include <stdint.h>
@@ -12,9 +13,21 @@ const char *where(void);
 struct found {
     uintptr_t addr;
     char segs[64];
+    long pages;
 };
 
-/* The module whose loaded segments hold f->addr: its segments' flags. */
+/* Pages [start, end) of a segment, less the one the segment before ended
+ * on (*last), which it may share. */
+static long new_pages(uintptr_t start, uintptr_t end, uintptr_t *last)
+{
+    uintptr_t page = 4096, first = start / page, past = (end + page - 1) / page;
+    long n = (long)(past - first) - (first + 1 == *last);
+    *last = past;
+    return n;
+}
+
+/* The module whose loaded segments hold f->addr: its segments' flags and
+ * the pages they span. */
 static int find_module(struct dl_phdr_info *info, size_t size, void *data)
 {
     (void)size;
@@ -28,11 +41,15 @@ static int find_module(struct dl_phdr_info *info, size_t size, void *data)
     }
     if (!holds)
         return 0;
+    uintptr_t last = 0;
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        if (ph->p_type == PT_LOAD && ph->p_memsz)
-            snprintf(f->segs + strlen(f->segs), sizeof f->segs - strlen(f->segs), "%sR%s%s",
-                     *f->segs ? "," : "", ph->p_flags & PF_W ? "W" : "", ph->p_flags & PF_X ? "X" : "");
+        uintptr_t at = info->dlpi_addr + ph->p_vaddr;
+        if (ph->p_type != PT_LOAD || !ph->p_memsz)
+            continue;
+        f->pages += new_pages(at, at + ph->p_memsz, &last);
+        snprintf(f->segs + strlen(f->segs), sizeof f->segs - strlen(f->segs), "%sR%s%s",
+                 *f->segs ? "," : "", ph->p_flags & PF_W ? "W" : "", ph->p_flags & PF_X ? "X" : "");
     }
     return 1;
 }
@@ -45,6 +62,7 @@ static void answer(const char *tag)
         strcpy(f.segs, "none");
     printf("%s where %s\n", tag, said);
     printf("%s segments %s\n", tag, f.segs);
+    printf("%s pages %ld\n", tag, f.pages);
 }
 
 int main(void)
