@@ -501,7 +501,7 @@ static void *write_image(struct builder *b, const struct link *ld, size_t nlocal
     memcpy(w.buf, &eh, sizeof eh);
     xfree(w.shdrs);
     *size = w.size;
-    return w.buf;
+    return xrealloc(w.buf, w.size); /* kept as long as the generation: no room to spare */
 }
 
 void source_list_free(struct source_list *l)

@@ -122,8 +122,9 @@ void link_free(struct link *ld)
 }
 
 /* After a reload's commit: what only the link itself used goes (its own
- * symbol table, now merged into the live one, and its work lists); the
- * objects, their sections and the image stay with the running program. */
+ * symbol table, now merged into the live one, its names of objects and
+ * archives, now the live link's, and its work lists); the objects, their
+ * sections and the image stay with the running program. */
 void link_trim(struct link *ld)
 {
     for (size_t i = 0; i < ld->symtab.cap; i++)
@@ -131,6 +132,8 @@ void link_trim(struct link *ld)
     strmap_free(&ld->symtab);
     strmap_free(&ld->groups);
     strmap_free(&ld->seen);
+    strmap_free(&ld->by_name);
+    strmap_free(&ld->archives_by_name);
     for (size_t i = 0; i < ld->nsearchdirs; i++)
         xfree(ld->searchdirs[i]);
     xfree(ld->searchdirs);
