@@ -165,16 +165,17 @@ static void merge_symbols(struct program *pg, struct plan *p)
             }
         }
     }
-    /* Definitions that left with a removed object: weak references to
-     * them are 0 again (incremental_check_references let no other kind
-     * through). */
+    /* Definitions that left with a replaced or removed object: weak
+     * references to them are 0 again (incremental_check_references let no
+     * other kind through). Not the old versions' own: frames still inside
+     * them go on with the storage they had (moved, not moved_data). */
     for (size_t i = 0; i < nl->nsuperseded; i++) {
         struct object *gone = nl->superseded[i];
         for (size_t j = 1; j < gone->nsyms; j++) {
             struct symbol *l = gone->syms[j];
             if (!l->global || l->kind != SYM_DEFINED || l->file != gone)
                 continue; /* a local, or made again by the new version */
-            note_moved(p, l);
+            add_moved(&p->moved, l);
             l->kind = SYM_UNDEF;
             l->bind = STB_WEAK;
             l->file = NULL;
@@ -224,6 +225,29 @@ static int relocate_again(struct section *sec, const struct plan *p)
     return patch_close(&w) | rc;
 }
 
+static bool object_refers_to(const struct object *obj, const struct symbol *s)
+{
+    for (size_t j = 1; obj->syms && j < obj->nsecs; j++)
+        for (size_t k = 0; k < obj->secs[j].nrelas; k++)
+            if (obj->syms[ELF64_R_SYM(obj->secs[j].relas[k].r_info)] == s)
+                return true;
+    return false;
+}
+
+/* Is the slot's symbol a definition this reload removed, which none but
+ * replaced versions in generation ld refer to? Their frames go on with
+ * the address they had (relocate_again leaves their references too). */
+static bool keeps_removed(const struct link *ld, const struct got_entry *e, const struct plan *p)
+{
+    uintptr_t was;
+    if (!e->sym || e->sym->kind != SYM_UNDEF || !moved_set_has(&p->moved, e->sym, &was))
+        return false;
+    for (size_t i = 0; i < ld->nobjs; i++)
+        if (!ld->objs[i]->superseded && object_refers_to(ld->objs[i], e->sym))
+            return false;
+    return true;
+}
+
 /* A GOT slot of a shared library's thread-local variable: its value comes
  * from the dynamic linker (dl_iterate_phdr, whose lock a parked thread may
  * hold), and cannot change. */
@@ -254,6 +278,8 @@ static int update_references(struct program *pg, const struct plan *p)
         for (size_t i = 0; i < ld->ngot; i++) {
             if (is_library_tls(&ld->got[i]))
                 continue; /* a library's block stays where it is */
+            if (keeps_removed(ld, &ld->got[i], p))
+                continue;
             uint64_t v = got_value(ld, &ld->got[i]);
             if (got[i] != v)
                 rc |= patch_write8((uintptr_t)&got[i], v, PROT_READ);

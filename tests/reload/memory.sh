@@ -9,14 +9,22 @@
 # the headers' page (which nothing touches), code, constants and
 # relocated data, on three pages: no writable data, and one page for the
 # constants and the relocated data. A version with a variable gets its
-# data segment, on a page of its own.
+# data segment, on a page of its own. A C++ version of code alone (g++ and
+# clang++ emit empty .data and .bss as well) maps three pages again.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
 
+# build_cxx OUT SRC [FLAG...]: build() with the variant's C++ compiler.
+build_cxx() {
+    local CC=${CC/gcc/g++}
+    CC=${CC/clang/clang++} build "$@"
+}
+
 test_memory() {
     build main.o memory/main.c && build code1.o memory/code.c -DVER=1 &&
-        build code2.o memory/code.c -DVER=2 && build code3.o memory/code.c -DVER=1 -DCOUNTED
+        build code2.o memory/code.c -DVER=2 && build code3.o memory/code.c -DVER=1 -DCOUNTED &&
+        build_cxx code4.o memory/code.cc -DVER=3
     builds_ok || return
     use code1.o code.o
     session_start --session "$SNAME" main.o code.o || return
@@ -34,6 +42,12 @@ test_memory() {
     query
     check with-variable "version-1 R,RX,R,RW,RW 4" "$(qv where) $(qv segments) $(qv pages)" \
         "where(), the segments of its image (data as well) and their pages"
+    use code4.o code.o
+    reload
+    expect_reloaded reloaded-cxx code.o
+    query
+    check cxx-code-only "version-3 R,RX,R,RW 3" "$(qv where) $(qv segments) $(qv pages)" \
+        "where(), the segments of its image and their pages, the object C++"
     session_stop
 }
 

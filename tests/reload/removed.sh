@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# A reload that removes a global variable. counter.o defines `hits`, and a
+# thread loops in its spin() counting there; the next version has no
+# `hits`. The thread stays in the old spin(), as a frame inside replaced
+# code does: its references to `hits` must still reach the old storage.
+# The reload used to relocate them to 0 as well, as it does main.o's weak
+# reference: with code built as PIE, that failed ("R_X86_64_PC32 against
+# 'hits' out of range") and the reload was "applied but not whole"; built
+# with -fPIC, the old version's GOT slot became 0 and the loop crashed.
+# Checks, for both: the reload is whole, with no warning but that spin()
+# keeps running its old code; tick() runs the
+# new code; main.o's weak `hits` is gone (-1, as in the gcc-linked
+# program of the new version); the old loop goes on; and putting the
+# variable back is a new variable, 0.
+set -u
+. "$HOTLD_ROOT/tests/lib.sh"
+. "$HOTLD_ROOT/tests/reload/lib.bash"
+
+# removal NAME [FLAG...]: the scenario, objects built with FLAGs.
+removal() {
+    local name=$1; shift
+    build main.o removed/main.c "$@" && build counter1.o removed/counter.c -DVER=1 -DHITS "$@" &&
+        build counter2.o removed/counter.c -DVER=2 "$@" && build counter3.o removed/counter.c -DVER=3 -DHITS "$@"
+    builds_ok || return
+    use counter2.o counter.o
+    local linked
+    linked=$(linked_answer linked main.o counter.o -lpthread)
+    use counter1.o counter.o
+    session_start --session "$SNAME" main.o counter.o -lpthread || return
+    query
+    check "$name-first" "1 yes" "$(qv tick) $([ "$(qv hits)" -gt 0 ] && echo yes)" "tick(), and hits counted"
+    use counter2.o counter.o
+    reload
+    expect_reloaded "$name-removed" counter.o warnings
+    check "$name-only-warning" "hotld: warning: 'spin' keeps running its old code" \
+        "$(printf '%s\n' "$R_ERR" | cut -d' ' -f1-8 | sort -u | tr '\n' ' ' | sed 's/ $//')" "what the reload warned of"
+    query
+    check "$name-after" "2 -1" "$(qv tick) $(qv hits)" "tick(), and the weak hits"
+    check "$name-as-linked" "$linked" "tick 2;hits -1;" "the answer of the gcc-linked program of the new version"
+    session_alive
+    check "$name-old-loop-runs" 0 $? "the program still runs (the old loop counts in the old hits)"
+    use counter3.o counter.o
+    reload
+    expect_reloaded "$name-back" counter.o
+    query
+    check "$name-back-new" "3 0" "$(qv tick) $(qv hits)" "tick(), and hits, new: the new spin() is not running"
+    session_stop
+}
+
+test_removed() {
+    removal pie
+    removal pic -fPIC
+}
+
+for_variants test_removed gcc clang-O2 gcc-asan

@@ -1,0 +1,28 @@
+/* With -DHITS, a global variable that spin() counts in, for ever; without
+ * it, no variable: spin() and tick() are the ones of a later version. */
+#include <stdatomic.h>
+#include <unistd.h>
+
+#include "rt.h"
+
+extern atomic_long spun;
+
+#ifdef HITS
+volatile int hits;
+#define HIT() (hits++)
+#else
+#define HIT() ((void)0)
+#endif
+
+RELOADABLE void *spin(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        HIT();
+        atomic_fetch_add(&spun, 1);
+        usleep(1000);
+    }
+    return NULL;
+}
+
+RELOADABLE int tick(void) { return opaque_int(VER); }
