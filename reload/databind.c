@@ -123,10 +123,43 @@ static struct var *find_in_renamed_unit(struct var *v, size_t n, const struct va
     return found;
 }
 
+/* The name of v if it is a file static: its key past the unit's file
+ * name is ":NAME" ("counter.c:hits"); a function static's scope has more
+ * ("counter.c:tick{...}:hits"). NULL otherwise. */
+static const char *file_static_name(const struct var *v)
+{
+    return v->in_unit && v->in_unit[0] == ':' && !strchr(v->in_unit + 1, ':') ? v->in_unit + 1 : NULL;
+}
+
+/* The external name of v (its key), or NULL if it is not external. */
+static const char *external_name(const struct var *v)
+{
+    return v->key && !v->in_unit ? v->key : NULL;
+}
+
+/* The one old variable that is want with its linkage changed: a file
+ * static made external, or the other way, of the same name (a unit has
+ * one variable of a name at file scope). NULL if none, or several (an
+ * ld -r object of several files). */
+static struct var *find_relinked(struct var *v, size_t n, const struct var *want)
+{
+    const char *ext = external_name(want), *fs = file_static_name(want);
+    struct var *found = NULL;
+    for (size_t i = 0; (ext || fs) && i < n; i++) {
+        const char *other = ext ? file_static_name(&v[i]) : external_name(&v[i]);
+        if (other && !strcmp(other, ext ? ext : fs)) {
+            if (found)
+                return NULL;
+            found = &v[i];
+        }
+    }
+    return found;
+}
+
 /* The old variable matching want: by DWARF scope key when both have one
  * (a function static stays itself when another function gains one of the
- * same name), or by that key within a renamed unit, else by name and
- * occurrence. */
+ * same name), or by that key within a renamed unit, or with its linkage
+ * changed, else by name and occurrence. */
 static struct var *find(struct var *v, size_t n, const struct var *want)
 {
     for (size_t i = 0; want->key && i < n; i++)
@@ -135,6 +168,9 @@ static struct var *find(struct var *v, size_t n, const struct var *want)
     struct var *renamed = find_in_renamed_unit(v, n, want);
     if (renamed)
         return renamed;
+    struct var *relinked = find_relinked(v, n, want);
+    if (relinked)
+        return relinked;
     for (size_t i = 0; i < n; i++)
         if (!(want->key && v[i].key) && same_base(&v[i], want) && v[i].occurrence == want->occurrence)
             return &v[i];

@@ -1,0 +1,14 @@
+/* "q" answers with what tick() returns: a count, kept in counter.o. */
+#include "rt.h"
+
+int tick(void);
+
+static void answer(const char *tag)
+{
+    printf("%s tick %d\n", tag, tick());
+}
+
+int main(void)
+{
+    return serve_queries(answer, NULL);
+}
