@@ -11,6 +11,10 @@
  * and if they belong to variables with different deltas, the kept ones
  * among them are demoted: new storage, with their old value copied in.
  *
+ * A global variable moved to another object (or to an object the reload
+ * adds) matches the definition it had in the object it left, as a global
+ * function moved between objects is the same function.
+ *
  * When both versions have DWARF (-g), a matched variable's old and new
  * types decide instead of its size (dwarf/typematch.c): identical types
  * keep the storage; a changed type whose values can follow (fields added,
@@ -175,6 +179,45 @@ static struct var *find(struct var *v, size_t n, const struct var *want)
         if (!(want->key && v[i].key) && same_base(&v[i], want) && v[i].occurrence == want->occurrence)
             return &v[i];
     return NULL;
+}
+
+/* The definition of n's name that leaves with another object of the
+ * program, which this reload (nl) replaces or removes, whose new version
+ * has no variable of that name: a global variable moved between objects
+ * is the same variable, as a global function is. NULL if there is none. */
+static struct symbol *moved_from(const struct link *nl, const struct object *old, const struct symbol *n)
+{
+    struct symbol *l = n->global ? strmap_get(&nl->opts->live->symtab, n->name) : NULL;
+    if (!l || l->kind != SYM_DEFINED || !l->file || l->file == old || !l->file->superseded ||
+        !is_state_variable(l, l->file))
+        return NULL;
+    const struct object *now = strmap_get(&nl->by_name, l->file->name);
+    for (size_t i = 1; now && i < now->nsyms; i++)
+        if (is_state_variable(now->syms[i], now) && !strcmp(now->syms[i]->name, n->name))
+            return NULL;
+    return l;
+}
+
+/* The old variable of another object that n is, moved (moved_from), with
+ * that object's types in *t; NULL if none. */
+static struct var *find_moved(const struct link *nl, const struct object *old, const struct var *n,
+                              const struct types *new_types, struct var *from, struct types *t)
+{
+    struct symbol *l = moved_from(nl, old, n->sym);
+    if (!l)
+        return NULL;
+    *t = (struct types){new_types->new ? object_dwarf(l->file) : NULL, new_types->new, l->file, new_types->new_obj};
+    const struct debug_var *dv = dwarf_var(t->old, l->file, l);
+    *from = (struct var){l, base_length(l->name), 0, dv ? dv->key : NULL, dv ? dv->in_unit : NULL};
+    return from;
+}
+
+bool databind_moved_into(const struct link *nl, const struct object *new)
+{
+    for (size_t i = 1; i < new->nsyms; i++)
+        if (is_state_variable(new->syms[i], new) && moved_from(nl, NULL, new->syms[i]))
+            return true;
+    return false;
 }
 
 static struct var *var_at(struct var *v, size_t n, const struct section *sec, int64_t off)
@@ -491,21 +534,25 @@ static void guards_follow_objects(struct bind_result *r, struct var *ov, size_t 
     }
 }
 
-int databind_object(struct object *old, struct object *new, struct bind_result *r)
+int databind_object(const struct link *nl, struct object *old, struct object *new, struct bind_result *r)
 {
-    size_t nold, nnew;
-    struct types t = {object_dwarf(old), object_dwarf(new), old, new};
+    size_t nold = 0, nnew;
+    struct types t = {old ? object_dwarf(old) : NULL, object_dwarf(new), old, new};
     if (!t.new)
         t.old = NULL; /* without the new types, the old ones decide nothing */
-    struct var *ov = collect(old, t.old, &nold), *nv = collect(new, t.new, &nnew);
+    struct var *ov = old ? collect(old, t.old, &nold) : NULL, *nv = collect(new, t.new, &nnew);
     qsort(nv, nnew, sizeof *nv, by_name); /* questions and reports in name order */
     uintptr_t *kept_at = xcalloc(nnew + 1, sizeof *kept_at);
     uintptr_t *old_at = xcalloc(nnew + 1, sizeof *old_at);
     enum fate *fate = xcalloc(nnew + 1, sizeof *fate);
     bool aborted = false;
     for (size_t i = 0; i < nnew && !aborted; i++) {
-        struct var *o = find(ov, nold, &nv[i]);
-        fate[i] = o ? judge_variable(r, &t, o, &nv[i], new) : FATE_NEW;
+        struct var *o = find(ov, nold, &nv[i]), from;
+        struct types moved_types;
+        if (!o && (o = find_moved(nl, old, &nv[i], &t, &from, &moved_types)))
+            fate[i] = judge_variable(r, &moved_types, o, &nv[i], new);
+        else
+            fate[i] = o ? judge_variable(r, &t, o, &nv[i], new) : FATE_NEW;
         aborted = fate[i] == FATE_ABORT;
         r->added += fate[i] == FATE_NEW;
         r->reset += fate[i] == FATE_RESET;

@@ -52,7 +52,11 @@ struct bind_result {
                                    uses them must not be running */
     size_t ndisplaced, capdisplaced;
 };
-int databind_object(struct object *old, struct object *new, struct bind_result *r);
+/* new's variables: old's kept, carried or not (old NULL: an added object),
+ * and those moved in from another object nl replaces or removes. */
+int databind_object(const struct link *nl, struct object *old, struct object *new, struct bind_result *r);
+/* Has new, added by nl, a variable moved in from another object? */
+bool databind_moved_into(const struct link *nl, const struct object *new);
 /* Is s one of obj's variables, whose value a reload keeps or carries? */
 bool is_state_variable(const struct symbol *s, const struct object *obj);
 void bind_result_free(struct bind_result *r);

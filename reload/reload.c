@@ -58,7 +58,7 @@ static int plan_reload(struct program *pg, struct plan *p)
         new->added = !old;
         if (old) {
             double bind_start = now_ms();
-            if (databind_object(old, new, &p->binds) < 0)
+            if (databind_object(nl, old, new, &p->binds) < 0)
                 return -1;
             phase_done("bind", bind_start);
             count_functions(pg, p, old, new);
@@ -68,6 +68,8 @@ static int plan_reload(struct program *pg, struct plan *p)
             size_t n;
             object_functions(new, &n);
             p->added += n;
+            if (databind_moved_into(nl, new) && databind_object(nl, NULL, new, &p->binds) < 0)
+                return -1;
         }
         struct version_list *vl = strmap_get(&pg->versions, new->name);
         funcaddr_keep(live, vl ? vl->v[0] : NULL, new);
