@@ -5,7 +5,8 @@
 # moves to store.o (both reloaded), then into a new object, more.o, added
 # to the command line. Before, each move made `hits` a new variable: the
 # count started again at 0, the report saying only "1 new". Now it is
-# kept, with and without -g.
+# kept, with and without -g; and in C++, game::hits moved from tick.cc's
+# object to store.cc's.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -43,9 +44,32 @@ move() {
     session_stop
 }
 
+# move_cxx: game::hits moves between C++ objects, built with -g.
+move_cxx() {
+    local CC=${CC/gcc/g++}
+    CC=${CC/clang/clang++}
+    build tick1.o moved/tick.cc -g -DVER=1 -DHERE && build tick2.o moved/tick.cc -g -DVER=2 &&
+        build store1.o moved/store.cc -g -DVER=1 && build store2.o moved/store.cc -g -DVER=2 -DHITS
+    builds_ok || return
+    use tick1.o tick.o
+    use store1.o store.o
+    session_start --session "$SNAME" main.o tick.o store.o || return
+    query && query
+    check cxx-first 1002 "$(qv tick)" "tick() after two calls"
+    use tick2.o tick.o
+    use store2.o store.o
+    reload
+    expect_reloaded cxx-to-store "tick.o store.o"
+    parse_report "$R_OUT" && check cxx-to-store-kept "1 0" "$RP_VKEPT $RP_VNEW" "variables kept, new"
+    query
+    check cxx-to-store-counts-on 2003 "$(qv tick)" "tick(), the count kept"
+    session_stop
+}
+
 test_moved() {
     move dwarf -g
     move plain
+    move_cxx
 }
 
 for_variants test_moved gcc clang-O2 gcc-asan
