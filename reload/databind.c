@@ -206,7 +206,8 @@ static struct var *find_moved(const struct link *nl, const struct object *old, c
     struct symbol *l = moved_from(nl, old, n->sym);
     if (!l)
         return NULL;
-    *t = (struct types){new_types->new ? object_dwarf(l->file) : NULL, new_types->new, l->file, new_types->new_obj};
+    struct debug_info *old_types = new_types->new ? object_dwarf(l->file) : NULL;
+    *t = (struct types){old_types, new_types->new, l->file, new_types->new_obj};
     const struct debug_var *dv = dwarf_var(t->old, l->file, l);
     *from = (struct var){l, base_length(l->name), 0, dv ? dv->key : NULL, dv ? dv->in_unit : NULL};
     return from;
