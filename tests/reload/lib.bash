@@ -124,6 +124,12 @@ build() {
     return 1
 }
 
+# build_cxx OUT SRC [FLAG...]: build() with the variant's C++ compiler.
+build_cxx() {
+    local CC=${CC/gcc/g++}
+    CC=${CC/clang/clang++} build "$@"
+}
+
 # builds_ok: one check for all the build() calls so far in this variant;
 # returns 1 (the test should stop) if any failed.
 builds_ok() {

@@ -15,12 +15,6 @@ set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
 
-# build_cxx OUT SRC [FLAG...]: build() with the variant's C++ compiler.
-build_cxx() {
-    local CC=${CC/gcc/g++}
-    CC=${CC/clang/clang++} build "$@"
-}
-
 test_memory() {
     build main.o memory/main.c && build code1.o memory/code.c -DVER=1 &&
         build code2.o memory/code.c -DVER=2 && build code3.o memory/code.c -DVER=1 -DCOUNTED &&

@@ -46,10 +46,8 @@ move() {
 
 # move_cxx: game::hits moves between C++ objects, built with -g.
 move_cxx() {
-    local CC=${CC/gcc/g++}
-    CC=${CC/clang/clang++}
-    build tick1.o moved/tick.cc -g -DVER=1 -DHERE && build tick2.o moved/tick.cc -g -DVER=2 &&
-        build store1.o moved/store.cc -g -DVER=1 && build store2.o moved/store.cc -g -DVER=2 -DHITS
+    build_cxx tick1.o moved/tick.cc -g -DVER=1 -DHERE && build_cxx tick2.o moved/tick.cc -g -DVER=2 &&
+        build_cxx store1.o moved/store.cc -g -DVER=1 && build_cxx store2.o moved/store.cc -g -DVER=2 -DHITS
     builds_ok || return
     use tick1.o tick.o
     use store1.o store.o
