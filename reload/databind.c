@@ -422,13 +422,18 @@ static char choose(const struct object *obj, const struct var *n, const char *wh
     return answer && strchr(choices, answer) ? answer : 'a';
 }
 
+static bool is_tls(const struct var *v)
+{
+    return v->sym->type == STT_TLS;
+}
+
 /* A variable whose value cannot simply follow its new type: the policy,
  * or the user, decides. plan: NULL if it cannot be migrated at all. */
 static enum fate conflict(struct bind_result *r, const struct types *t, const struct var *o,
                           const struct var *n, const struct object *obj, const char *why,
                           struct type_plan *plan)
 {
-    bool can_keep = o->sym->size == n->sym->size;
+    bool can_keep = o->sym->size == n->sym->size && is_tls(o) == is_tls(n);
     const struct debug_var *ot = dwarf_var(t->old, t->old_obj, o->sym), *nt = dwarf_var(t->new, t->new_obj, n->sym);
     bool asking = obj->link->opts->on_conflict == CONFLICT_ASK && ot && nt;
     char *types = asking ? type_side_by_side(t->old, ot->type, t->new, nt->type) : NULL;
@@ -445,10 +450,12 @@ static enum fate conflict(struct bind_result *r, const struct types *t, const st
     } else if (choice == 'a') {
         bool asked = obj->link->opts->on_conflict == CONFLICT_ASK && obj->link->opts->ask;
         bool policy_abort = obj->link->opts->on_conflict == CONFLICT_ABORT;
-        fail("%s: %s; reload aborted%s", what, why,
-             asked || policy_abort ? " (--on-conflict)"
-                                   : ": its value cannot follow the new type (--on-conflict=reset "
-                                     "re-initializes it, keep keeps its bytes)");
+        const char *hint = asked || policy_abort ? " (--on-conflict)"
+                           : can_keep ? ": its value cannot follow the new type (--on-conflict=reset "
+                                        "re-initializes it, keep keeps its bytes)"
+                                      : ": its value cannot follow the new type (--on-conflict=reset "
+                                        "re-initializes it)";
+        fail("%s: %s; reload aborted%s", what, why, hint);
     } else {
         bool keep = choice == 'k' && can_keep;
         add_warning(r, xasprintf("%s: %s: %s", what, why, keep ? "its old bytes kept" : "re-initialized"));
@@ -464,6 +471,8 @@ static enum fate conflict(struct bind_result *r, const struct types *t, const st
 static enum fate judge_variable(struct bind_result *r, const struct types *t, const struct var *o,
                        const struct var *n, const struct object *obj)
 {
+    if (is_tls(o) != is_tls(n)) /* other storage: nothing to keep or carry */
+        return conflict(r, t, o, n, obj, is_tls(n) ? "thread-local now" : "no longer thread-local", NULL);
     struct type_plan plan;
     int verdict = compare_types(t, o, n, &plan);
     void (*user)(const void *, void *) = verdict != TYPES_IDENTICAL ? user_migration(obj, n) : NULL;
