@@ -8,7 +8,7 @@ void add_got(struct link *ld, struct symbol *sym, enum got_kind kind)
 {
     if (sym && kind != GOT_DTPMOD && kind != GOT_DTPOFF)
         sym->got = (int32_t)ld->ngot;
-    ARRAY_PUSH(ld->got, ld->ngot, ld->capgot, ((struct got_entry){sym, kind}));
+    ARRAY_PUSH(ld->got, ld->ngot, ld->capgot, ((struct got_entry){sym, kind, GOT_HOLD_NONE}));
 }
 
 uint64_t got_value(const struct link *ld, const struct got_entry *e)

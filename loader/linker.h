@@ -229,9 +229,18 @@ enum got_kind {
     GOT_ZERO,
 };
 
+/* A reload's hold on a slot whose symbol it removed (commit.c): the slot
+ * keeps the removed definition's address, for replaced code that reads it. */
+enum got_hold {
+    GOT_HOLD_NONE,
+    GOT_HOLD_ALWAYS,          /* only replaced code reads it */
+    GOT_HOLD_WHILE_UNDEFINED, /* a live weak reference too */
+};
+
 struct got_entry {
     struct symbol *sym;
     enum got_kind kind;
+    enum got_hold hold;
 };
 
 /* What a reload does with a variable whose old value cannot simply follow
@@ -536,6 +545,10 @@ bool moved_set_has(const struct moved_set *m, const struct symbol *s, uintptr_t 
  * program's threads parked. */
 int relocate_references(struct link *ld, struct section *sec, const struct moved_set *m,
                         bool (*leave)(const struct section *sec, uint64_t offset));
+/* Does the loaded section sec read a GOT slot of s now: a GOT-relative
+ * relocation the link did not relax, or a thread-local one (taken as
+ * reading, relaxed or not)? */
+bool section_reads_got_of(const struct section *sec, const struct symbol *s);
 
 /* got.c */
 void add_got(struct link *ld, struct symbol *sym, enum got_kind kind);

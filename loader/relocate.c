@@ -233,6 +233,26 @@ bool moved_set_has(const struct moved_set *m, const struct symbol *s, uintptr_t 
     return false;
 }
 
+/* Was c's instruction relaxed to reach its symbol directly? Its bytes as
+ * compiled are kept to tell. */
+static bool reloc_relaxed(const struct reloc *c)
+{
+    return x86_gotx_type(c->type) && c->sec->data &&
+           x86_gotx_relaxed(image_bytes(c->ld->image, c->sec->addr + c->r->r_offset),
+                            (const uint8_t *)c->sec->data + c->r->r_offset);
+}
+
+bool section_reads_got_of(const struct section *sec, const struct symbol *s)
+{
+    struct reloc c = {.ld = sec->obj->link, .sec = (struct section *)sec};
+    for (size_t i = 0; sec->obj->syms && i < sec->nrelas; i++) {
+        take_reloc(&c, i);
+        if (c.sym == s && (x86_reloc_is_tls(c.type) || (x86_reloc_needs_got(c.type) && !reloc_relaxed(&c))))
+            return true;
+    }
+    return false;
+}
+
 /* Does the field c relocates hold what the relocation made of address
  * was? Data the program may have changed since (writable, not code) is
  * asked; a field the arithmetic cannot redo is taken as unchanged. */

@@ -225,27 +225,58 @@ static int relocate_again(struct section *sec, const struct plan *p)
     return patch_close(&w) | rc;
 }
 
-static bool object_refers_to(const struct object *obj, const struct symbol *s)
+/* Might obj read a GOT slot of s? A version whose records are retired
+ * (versions.c) cannot tell, and is taken to. */
+static bool object_reads_got_of(const struct object *obj, const struct symbol *s)
 {
-    for (size_t j = 1; obj->syms && j < obj->nsecs; j++)
-        for (size_t k = 0; k < obj->secs[j].nrelas; k++)
-            if (obj->syms[ELF64_R_SYM(obj->secs[j].relas[k].r_info)] == s)
-                return true;
+    if (!obj->syms)
+        return true;
+    for (size_t j = 1; j < obj->nsecs; j++)
+        if (obj->secs[j].out && section_reads_got_of(&obj->secs[j], s))
+            return true;
     return false;
 }
 
-/* Is the slot's symbol a definition this reload removed, which none but
- * replaced versions in generation ld refer to? Their frames go on with
- * the address they had (relocate_again leaves their references too). */
-static bool keeps_removed(const struct link *ld, const struct got_entry *e, const struct plan *p)
+static void note_held(struct plan *p, const struct object *reader, const struct object *old,
+                      const struct symbol *s)
+{
+    if (p->nheld < HELD_SLOTS_TOLD)
+        p->held[p->nheld++] = (struct held_slot){reader, old, s};
+}
+
+/* A slot of ld whose symbol this reload removed (its definition left
+ * with a replaced or removed version): replaced code that reads it may
+ * run on in frames inside it, with the address it had, as its relaxed
+ * references do (relocate_again leaves them). Read by replaced code
+ * alone, the slot keeps that address for good. Read by a live weak
+ * reference too, which wants 0, it keeps it until a version defines the
+ * symbol again, and the report says so. */
+static void hold_removed(const struct link *ld, struct got_entry *e, struct plan *p)
+{
+    const struct object *reader = NULL, *old = NULL;
+    for (size_t i = 0; i < ld->nobjs; i++)
+        if (object_reads_got_of(ld->objs[i], e->sym)) {
+            if (ld->objs[i]->superseded)
+                old = ld->objs[i];
+            else
+                reader = ld->objs[i];
+        }
+    if (!old)
+        return;
+    e->hold = reader ? GOT_HOLD_WHILE_UNDEFINED : GOT_HOLD_ALWAYS;
+    if (reader)
+        note_held(p, reader, old, e->sym);
+}
+
+static bool removed_now(const struct got_entry *e, const struct plan *p)
 {
     uintptr_t was;
-    if (!e->sym || e->sym->kind != SYM_UNDEF || !moved_set_has(&p->moved, e->sym, &was))
-        return false;
-    for (size_t i = 0; i < ld->nobjs; i++)
-        if (!ld->objs[i]->superseded && object_refers_to(ld->objs[i], e->sym))
-            return false;
-    return true;
+    return e->sym && e->sym->kind == SYM_UNDEF && e->hold != GOT_HOLD_ALWAYS && moved_set_has(&p->moved, e->sym, &was);
+}
+
+static bool held(const struct got_entry *e)
+{
+    return e->hold == GOT_HOLD_ALWAYS || (e->hold == GOT_HOLD_WHILE_UNDEFINED && e->sym->kind == SYM_UNDEF);
 }
 
 /* A GOT slot of a shared library's thread-local variable: its value comes
@@ -262,7 +293,7 @@ static bool is_library_tls(const struct got_entry *e)
  * in every version that still has its relocations: old code may still be
  * running (a loop in main, reloaded since), and must use the variable's
  * storage of now. GOT slots of every generation are brought up to date. */
-static int update_references(struct program *pg, const struct plan *p)
+static int update_references(struct program *pg, struct plan *p)
 {
     int rc = 0;
     for (size_t g = 0; p->moved.n && g < pg->ngens; g++)
@@ -278,7 +309,9 @@ static int update_references(struct program *pg, const struct plan *p)
         for (size_t i = 0; i < ld->ngot; i++) {
             if (is_library_tls(&ld->got[i]))
                 continue; /* a library's block stays where it is */
-            if (keeps_removed(ld, &ld->got[i], p))
+            if (removed_now(&ld->got[i], p))
+                hold_removed(ld, &ld->got[i], p);
+            if (held(&ld->got[i]))
                 continue;
             uint64_t v = got_value(ld, &ld->got[i]);
             if (got[i] != v)

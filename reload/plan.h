@@ -40,6 +40,15 @@ struct running_old {
 };
 #define RUNNING_OLD_TOLD 8
 
+/* A GOT slot of a removed definition that a live weak reference (in
+ * reader) shares with replaced code (of old) that may still run: it keeps
+ * the old address while the symbol stays undefined. */
+struct held_slot {
+    const struct object *reader, *old;
+    const struct symbol *sym;
+};
+#define HELD_SLOTS_TOLD 8
+
 struct debug_swap;
 
 struct plan {
@@ -64,6 +73,8 @@ struct plan {
     struct activeness act;      /* old code that uses displaced variables */
     struct running_old running[RUNNING_OLD_TOLD]; /* found at the commit */
     size_t nrunning;
+    struct held_slot held[HELD_SLOTS_TOLD]; /* found at the commit */
+    size_t nheld;
     /* A version brought back (reuse.c): the earlier reload whose image
      * becomes current again; nl was only its rehearsal. */
     struct link *again;

@@ -36,6 +36,23 @@ static void tell_running_old(const struct program *pg, const struct plan *p, str
     }
 }
 
+/* "hotld: warning: main.o: its weak reference to 'hits' still reaches
+ * the removed definition ...": the slot it shares with replaced code
+ * keeps the old address (commit.c, hold_removed). */
+static void tell_held_slots(const struct plan *p, struct strbuf *sb)
+{
+    for (size_t i = 0; i < p->nheld; i++) {
+        const struct held_slot *h = &p->held[i];
+        char *name = demangle(h->sym->name);
+        const char *shown = name ? name : h->sym->name;
+        sb_printf(sb, "\nhotld: warning: %s: its weak reference to '%s' still reaches the removed definition, "
+                      "until a version defines '%s' again: it reads a GOT slot that the replaced %s, whose "
+                      "code may still run, reads too",
+                  path_base(h->reader->name), shown, shown, path_base(h->old->name));
+        xfree(name);
+    }
+}
+
 /* Words left at a moved variable's old start: the address is also where
  * another object ends. */
 static void tell_ambiguous_pointers(const struct pointer_scan *ps, struct strbuf *sb)
@@ -87,6 +104,7 @@ char *describe(const struct program *pg, const struct plan *p, double ms, bool e
     for (size_t i = 0; i < p->binds.nwarnings; i++)
         sb_printf(&sb, "\nhotld: warning: %s", p->binds.warnings[i]);
     tell_running_old(pg, p, &sb);
+    tell_held_slots(p, &sb);
     tell_ambiguous_pointers(&p->pointers, &sb);
     return sb.s;
 }

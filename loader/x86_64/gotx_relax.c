@@ -37,6 +37,11 @@ enum x86_gotx_form x86_gotx_form(const uint8_t *file, uint64_t off, int64_t adde
     return GOTX_KEEP;
 }
 
+bool x86_gotx_relaxed(const uint8_t *loc, const uint8_t *file)
+{
+    return memcmp(loc - 2, file - 2, 2) != 0;
+}
+
 bool x86_gotx_write(uint8_t *loc, const uint8_t *file, enum x86_gotx_form f, int64_t disp)
 {
     switch (f) {

@@ -29,5 +29,8 @@ enum x86_gotx_form x86_gotx_form(const uint8_t *file, uint64_t off, int64_t adde
  * bytes at the field) and leaves the field to the caller. False if disp
  * does not fit the relaxed form. */
 bool x86_gotx_write(uint8_t *loc, const uint8_t *file, enum x86_gotx_form f, int64_t disp);
+/* Was the instruction whose field is at loc relaxed: are its opcode bytes
+ * no longer those compiled (file, at the field)? */
+bool x86_gotx_relaxed(const uint8_t *loc, const uint8_t *file);
 
 #endif

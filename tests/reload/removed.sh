@@ -47,9 +47,81 @@ removal() {
     session_stop
 }
 
+# Built so that every reference reads a GOT slot (R_X86_64_GOTPCREL, what
+# an assembler that marks none relaxable makes, -mrelax-relocations=no):
+# the old spin() reads `hits` through its generation's slot.
+NORELAX=(-fPIC -Wa,-mrelax-relocations=no)
+
+# only_old_reads NAME FLAG...: main.o does not refer to `hits`, so the
+# slot is the old spin()'s alone. It keeps the old storage in every later
+# reload: a reload's pass over the GOTs of every generation used to write
+# 0 there in the reload after the removal, and the loop crashed. When
+# `hits` is back, the old spin() still has its old storage, as its
+# relaxed references do in `removal`.
+only_old_reads() {
+    local name=$1; shift
+    build main.o removed/main.c -DNO_WEAK "$@" && build counter1.o removed/counter.c -DVER=1 -DHITS "$@" &&
+        build counter2.o removed/counter.c -DVER=2 "$@" && build counter4.o removed/counter.c -DVER=4 "$@" &&
+        build counter3.o removed/counter.c -DVER=3 -DHITS "$@"
+    builds_ok || return
+    use counter1.o counter.o
+    session_start --session "$SNAME" main.o counter.o -lpthread || return
+    local v
+    for v in 2 4 3; do
+        use counter$v.o counter.o
+        reload
+        expect_reloaded "$name-$v" counter.o warnings
+        query
+        check "$name-$v-tick" "$v -2" "$(qv tick) $(qv hits)" "tick() of version $v, main.o without a reference to hits"
+        session_alive
+        check "$name-$v-old-loop-runs" 0 $? "the program still runs (the old loop counts in the old hits)"
+    done
+    session_stop
+}
+
+# shared_slot NAME FLAG...: main.o's weak reference and the old spin() read
+# one slot. The old code may run on, so the slot keeps the old storage,
+# and the report says that the weak reference still reaches the removed
+# variable, until a version defines it again: then both read the new one
+# (which starts at 1000000).
+shared_slot() {
+    local name=$1; shift
+    build main.o removed/main.c "$@" && build counter1.o removed/counter.c -DVER=1 -DHITS "$@" &&
+        build counter2.o removed/counter.c -DVER=2 "$@" && build counter4.o removed/counter.c -DVER=4 "$@" &&
+        build counter3.o removed/counter.c -DVER=3 -DHITS -DHITS_START=1000000 "$@"
+    builds_ok || return
+    use counter1.o counter.o
+    session_start --session "$SNAME" main.o counter.o -lpthread || return
+    use counter2.o counter.o
+    reload
+    expect_reloaded "$name-removed" counter.o warnings
+    check "$name-told" 1 "$(printf '%s\n' "$R_ERR" | grep -c "^hotld: warning: main.o: its weak reference to 'hits' still reaches the removed definition")" \
+        "the warning that main.o's weak reference still sees the old storage"
+    query
+    check "$name-held" "2 yes" "$(qv tick) $([ "$(qv hits)" -gt 0 ] && echo yes)" "tick(), and the old hits, still counting"
+    use counter4.o counter.o
+    reload
+    expect_reloaded "$name-again" counter.o warnings
+    query
+    check "$name-still-held" "4 yes" "$(qv tick) $([ "$(qv hits)" -gt 0 ] && echo yes)" "a later reload leaves the slot"
+    use counter3.o counter.o
+    reload
+    expect_reloaded "$name-back" counter.o warnings
+    query
+    check "$name-back-new" "3 yes" "$(qv tick) $([ "$(qv hits)" -ge 1000000 ] && echo yes)" "main.o reads the new hits"
+    session_alive
+    check "$name-old-loop-runs" 0 $? "the program still runs"
+    session_stop
+}
+
 test_removed() {
     removal pie
     removal pic -fPIC
+    only_old_reads norelax-only-old "${NORELAX[@]}"
+    shared_slot norelax-shared "${NORELAX[@]}"
+    # a thread-local `hits`: as PIE, and with -fPIC (general dynamic: through GOT slots)
+    only_old_reads tls-pie -DTHREAD_LOCAL=__thread
+    only_old_reads tls-pic -DTHREAD_LOCAL=__thread -fPIC
 }
 
 for_variants test_removed gcc clang-O2 gcc-asan

@@ -1,5 +1,6 @@
-/* With -DHITS, a global variable that spin() counts in, for ever; without
- * it, no variable: spin() and tick() are the ones of a later version. */
+/* With -DHITS, a global variable that spin() counts in, for ever, from
+ * HITS_START; without it, no variable: spin() and tick() are the ones of a
+ * later version. */
 #include <stdatomic.h>
 #include <unistd.h>
 
@@ -7,8 +8,15 @@
 
 extern atomic_long spun;
 
+#ifndef THREAD_LOCAL
+#define THREAD_LOCAL
+#endif
+
 #ifdef HITS
-volatile int hits;
+#ifndef HITS_START
+#define HITS_START 0
+#endif
+THREAD_LOCAL volatile int hits = HITS_START;
 #define HIT() (hits++)
 #else
 #define HIT() ((void)0)

@@ -1,14 +1,17 @@
 /* A program whose counter.o loses its global variable `hits` in a
  * reload, while a thread still loops in the old version's spin() and
  * counts there. main.o refers to `hits` weakly: after the removal it is
- * gone (-1), as in the program linked without it. "q" answers with what
- * tick() returns, `hits` and how many rounds the loop has done. */
+ * gone (-1), as in the program linked without it. Built with -DNO_WEAK,
+ * main.o does not refer to it (-2). "q" answers with what tick() returns
+ * and `hits`. */
 #include <pthread.h>
 #include <stdatomic.h>
 
 #include "rt.h"
 
+#ifndef NO_WEAK
 extern volatile int hits __attribute__((weak));
+#endif
 int tick(void);
 void *spin(void *);
 atomic_long spun; /* the loop's rounds, wherever its code is */
@@ -17,7 +20,11 @@ atomic_long spun; /* the loop's rounds, wherever its code is */
  * holding a pointer to the variable. */
 static RELOADABLE int weak_hits(void)
 {
+#ifdef NO_WEAK
+    return -2;
+#else
     return &hits ? hits : -1;
+#endif
 }
 
 static void answer(const char *tag)
