@@ -104,6 +104,8 @@ static void bring_back(struct program *pg, struct plan *p)
         obj->superseded = false;
         strmap_slot(&pg->live->by_name, obj->name)->value = obj;
     }
+    for (size_t i = 0; i < p->again->ngot; i++)
+        p->again->got[i].hold = GOT_HOLD_NONE; /* its code is live again: its slots follow */
     pg->last_brought = p->again;
 }
 
@@ -271,7 +273,8 @@ static void hold_removed(const struct link *ld, struct got_entry *e, struct plan
 static bool removed_now(const struct got_entry *e, const struct plan *p)
 {
     uintptr_t was;
-    return e->sym && e->sym->kind == SYM_UNDEF && e->hold != GOT_HOLD_ALWAYS && moved_set_has(&p->moved, e->sym, &was);
+    return e->sym && e->sym->kind == SYM_UNDEF && e->hold != GOT_HOLD_ALWAYS &&
+           moved_set_has(&p->moved, e->sym, &was);
 }
 
 static bool held(const struct got_entry *e)
