@@ -2,15 +2,14 @@
 # Fetch and unpack Debian source packages: scripts/fetch-sources.sh PKG...
 #
 # Each PKG ends up unpacked (Debian patches applied, as `apt-get source`
-# leaves it) in "$HOTLD_CACHE/src/PKG" (default cache: tests/.cache in the
-# repo). A package that is already there is not fetched again, so this is
+# leaves it) in "$HOTLD_CACHE/src/PKG" (default cache: ~/.cache/hotld/tests,
+# shared by every clone). A package that is already there is not fetched again, so this is
 # cheap to run every time. The version is whatever the configured suites
 # carry. If the system has no deb-src entries, one is added that copies the
 # URIs/Suites/Components/Signed-By of the existing deb entries, followed by
 # `apt-get update`. Needs dpkg-dev (scripts/deps.sh installs it).
 set -u
-root=$(cd "$(dirname "$0")/.." && pwd)
-cache=${HOTLD_CACHE:-$root/tests/.cache}
+cache=${HOTLD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hotld/tests}
 src=$cache/src
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"

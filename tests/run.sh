@@ -10,6 +10,9 @@
 # With no arguments, every suite but thirdparty (the real programs: make
 # test-real). -j N runs N scripts at once (default: the number of cores);
 # each script's lines are printed together when it ends, in start order.
+# HOTLD_CACHE (default ~/.cache/hotld/tests) holds fetched sources and the
+# builds of the programs tests run, keyed by what built them: every clone
+# shares them, and they are kept between runs.
 # HOTLD_KEEP_TMP=1 keeps each script's work directory (/tmp/hotld-test.*),
 # with its sessions' output, for a failure's post-mortem.
 set -u
@@ -17,7 +20,7 @@ cd "$(dirname "$0")/.."
 export HOTLD_ROOT=$PWD
 export HOTLD=${HOTLD:-$PWD/build/hotld}
 export HOTLD_ASAN=${HOTLD_ASAN:-$PWD/build/asan/hotld}
-export HOTLD_CACHE=${HOTLD_CACHE:-$PWD/tests/.cache}
+export HOTLD_CACHE=${HOTLD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hotld/tests}
 mkdir -p "$HOTLD_CACHE"
 
 jobs=$(nproc)

@@ -18,7 +18,7 @@
 # of build_lua_asan.
 set -u
 : "${HOTLD_ROOT:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${HOTLD_CACHE:=$HOTLD_ROOT/tests/.cache}"
+: "${HOTLD_CACHE:=${XDG_CACHE_HOME:-$HOME/.cache}/hotld/tests}"
 . "$HOTLD_ROOT/tests/lib.sh"
 
 SD=$HOTLD_ROOT/tests/thirdparty/lua      # the test scripts (run from here)

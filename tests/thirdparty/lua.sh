@@ -13,7 +13,7 @@
 # compiler versions, the flags, the source version and the text of build_lua.
 set -u
 : "${HOTLD_ROOT:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${HOTLD_CACHE:=$HOTLD_ROOT/tests/.cache}"
+: "${HOTLD_CACHE:=${XDG_CACHE_HOME:-$HOME/.cache}/hotld/tests}"
 . "$HOTLD_ROOT/tests/lib.sh"
 
 SD=$HOTLD_ROOT/tests/thirdparty/lua      # the test scripts (run from here)

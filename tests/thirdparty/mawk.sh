@@ -12,7 +12,7 @@
 #     running mawk goes on with the code it had.
 set -u
 : "${HOTLD_ROOT:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${HOTLD_CACHE:=$HOTLD_ROOT/tests/.cache}"
+: "${HOTLD_CACHE:=${XDG_CACHE_HOME:-$HOME/.cache}/hotld/tests}"
 . "$HOTLD_ROOT/tests/lib.sh"
 
 LINKER=$HOTLD_ROOT/build/linker

@@ -29,7 +29,7 @@
 # build_nginx and link_args.
 set -u
 : "${HOTLD_ROOT:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${HOTLD_CACHE:=$HOTLD_ROOT/tests/.cache}"
+: "${HOTLD_CACHE:=${XDG_CACHE_HOME:-$HOME/.cache}/hotld/tests}"
 . "$HOTLD_ROOT/tests/lib.sh"
 
 CLIENT=$HOTLD_ROOT/tests/thirdparty/nginx/client.py

@@ -11,7 +11,7 @@
 # compiler versions, the source version and the text of build_zlib.
 set -u
 : "${HOTLD_ROOT:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${HOTLD_CACHE:=$HOTLD_ROOT/tests/.cache}"
+: "${HOTLD_CACHE:=${XDG_CACHE_HOME:-$HOME/.cache}/hotld/tests}"
 . "$HOTLD_ROOT/tests/lib.sh"
 
 SRCPKG=$HOTLD_CACHE/src/zlib
