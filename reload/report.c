@@ -43,13 +43,12 @@ static void tell_held_slots(const struct plan *p, struct strbuf *sb)
 {
     for (size_t i = 0; i < p->nheld; i++) {
         const struct held_slot *h = &p->held[i];
-        char *name = demangle(h->sym->name);
-        const char *shown = name ? name : h->sym->name;
+        char *shown = source_name(h->sym->name);
         sb_printf(sb, "\nhotld: warning: %s: its weak reference to '%s' still reaches the removed definition, "
                       "until a version defines '%s' again: it reads a GOT slot that the replaced %s, whose "
                       "code may still run, reads too",
                   path_base(h->reader->name), shown, shown, path_base(h->old->name));
-        xfree(name);
+        xfree(shown);
     }
 }
 
