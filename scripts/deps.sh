@@ -6,7 +6,7 @@
 set -e
 PKGS="gcc g++ clang make pkg-config libelf-dev libdwarf-dev gdb binutils \
       mold tcc dpkg-dev xz-utils libclang-rt-dev python3 lldb-14 \
-      libffi-dev libreadline-dev libiberty-dev valgrind chromium cmake meson ninja-build libgtest-dev byacc libjson-c-dev entr \
+      libffi-dev libreadline-dev libiberty-dev valgrind chromium cmake meson ninja-build libgtest-dev byacc libjson-c-dev entr ccache \
       libssl-dev libsqlite3-dev zlib1g-dev libbz2-dev liblzma-dev gfortran gdc gccgo gnat"
 [ "$#" -gt 0 ] && PKGS="$PKGS $*"
 # Rust for tests/lang/rust.sh: the machine's own toolchain (rustup's), or
