@@ -66,7 +66,11 @@ run_one() {
     start=$(date +%s%N)
     "$2" >"$logs/$1.out" 2>&1
     rc=$?
-    echo "$rc $(( ($(date +%s%N) - start) / 1000000 ))" >"$logs/$1.end"
+    # Renamed into place: the loop below takes the file's existence as the
+    # script's end, and must never read it half written (it once read an
+    # empty one: no exit status, no time).
+    echo "$rc $(( ($(date +%s%N) - start) / 1000000 ))" >"$logs/$1.ending"
+    mv "$logs/$1.ending" "$logs/$1.end"
 }
 
 # report I SCRIPT: print what run_one left, and add it to the totals.
