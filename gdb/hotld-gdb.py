@@ -140,8 +140,9 @@ reports."""
 
 class HotldVars(HotldCommand):
     """hotld vars [REGEX]: the variables of the objects the last reload
-replaced, and what happened to each: kept (value and address), moved (value
-copied to a new address), reset (re-initialized) or new."""
+replaced or removed, and what happened to each: kept (value and address),
+moved (value copied to a new address), migrated, reset (re-initialized), new,
+or removed (its last value left at the address shown, which nothing reads)."""
 
     def __init__(self):
         super().__init__("hotld vars", gdb.COMMAND_USER)

@@ -544,47 +544,43 @@ static void guards_follow_objects(struct bind_result *r, struct var *ov, size_t 
     }
 }
 
-int databind_object(const struct link *nl, struct object *old, struct object *new, struct bind_result *r)
+/* Does the new link define o's name as a variable of another object: a
+ * global moved there, which that object's binding counts? */
+static bool moved_out(const struct link *nl, const struct symbol *o)
 {
-    size_t nold = 0, nnew;
-    struct types t = {old ? object_dwarf(old) : NULL, object_dwarf(new), old, new};
-    if (!t.new)
-        t.old = NULL; /* without the new types, the old ones decide nothing */
-    struct var *ov = old ? collect(old, t.old, &nold) : NULL, *nv = collect(new, t.new, &nnew);
-    qsort(nv, nnew, sizeof *nv, by_name); /* questions and reports in name order */
-    uintptr_t *kept_at = xcalloc(nnew + 1, sizeof *kept_at);
-    uintptr_t *old_at = xcalloc(nnew + 1, sizeof *old_at);
-    enum fate *fate = xcalloc(nnew + 1, sizeof *fate);
-    bool aborted = false;
-    for (size_t i = 0; i < nnew && !aborted; i++) {
-        struct var *o = find(ov, nold, &nv[i]), from;
-        struct types moved_types;
-        if (!o && (o = find_moved(nl, old, &nv[i], &t, &from, &moved_types)))
-            fate[i] = judge_variable(r, &moved_types, o, &nv[i], new);
-        else
-            fate[i] = o ? judge_variable(r, &t, o, &nv[i], new) : FATE_NEW;
-        aborted = fate[i] == FATE_ABORT;
-        r->added += fate[i] == FATE_NEW;
-        r->reset += fate[i] == FATE_RESET;
-        r->migrated += fate[i] == FATE_MIGRATED;
-        r->user_migrated += fate[i] == FATE_USER;
-        if (fate[i] == FATE_KEPT)
-            kept_at[i] = old_at[i] = o->sym->addr;
-        else if (o && fate[i] != FATE_ABORT)
-            ARRAY_PUSH(r->displaced, r->ndisplaced, r->capdisplaced, (const struct symbol *)o->sym);
+    const struct symbol *n = o->global ? strmap_get(&nl->symtab, o->name) : NULL;
+    return n && n->kind == SYM_DEFINED && n->file && is_state_variable(n, n->file);
+}
+
+/* old's variables that nothing in the new version continues (claimed:
+ * those that something does, or NULL): their last values stay in old's
+ * storage, where the program no longer looks. */
+static void note_removed(const struct link *nl, const struct object *old, const struct var *ov, size_t nold,
+                         const bool *claimed, struct bind_result *r)
+{
+    for (size_t i = 0; i < nold; i++) {
+        const struct symbol *s = ov[i].sym;
+        if ((claimed && claimed[i]) || moved_out(nl, s))
+            continue;
+        struct var_fate f = {xstrdup(s->name), xstrdup(old->name), "removed", s->addr, s->size};
+        ARRAY_PUSH(r->fates, r->nfates, r->capfates, f);
+        r->removed++;
     }
-    if (!aborted && t.old && t.new)
-        aborted = check_class_layouts(t.old, t.new, new, r) < 0;
-    if (!aborted)
-        guards_follow_objects(r, ov, nold, nv, nnew, kept_at, old_at, fate);
-    if (aborted) {
-        xfree(ov);
-        xfree(nv);
-        xfree(kept_at);
-        xfree(old_at);
-        xfree(fate);
-        return -1;
-    }
+}
+
+void databind_removed(const struct link *nl, struct object *old, struct bind_result *r)
+{
+    size_t n;
+    struct var *v = collect(old, object_dwarf(old), &n);
+    note_removed(nl, old, v, n, NULL, r);
+    xfree(v);
+}
+
+/* The new variables' fates decided (none FATE_ABORT): bind the kept ones
+ * to their old storage, list the others' copies, and record each. */
+static void apply_fates(struct object *new, struct var *nv, size_t nnew, uintptr_t *kept_at, const uintptr_t *old_at,
+                        const enum fate *fate, struct bind_result *r)
+{
     while (demote_ambiguous(new, nv, nnew, kept_at))
         ;
     mark_unused_storage(new, nv, nnew, kept_at);
@@ -618,12 +614,56 @@ int databind_object(const struct link *nl, struct object *old, struct object *ne
     if (kept.len)
         ARRAY_PUSH(r->notes, r->nnotes, r->capnotes, xasprintf("kept %s of %s", kept.s, path_shown(new->name)));
     xfree(kept.s);
+}
+
+int databind_object(const struct link *nl, struct object *old, struct object *new, struct bind_result *r)
+{
+    size_t nold = 0, nnew;
+    struct types t = {old ? object_dwarf(old) : NULL, object_dwarf(new), old, new};
+    if (!t.new)
+        t.old = NULL; /* without the new types, the old ones decide nothing */
+    struct var *ov = old ? collect(old, t.old, &nold) : NULL, *nv = collect(new, t.new, &nnew);
+    qsort(nv, nnew, sizeof *nv, by_name); /* questions and reports in name order */
+    uintptr_t *kept_at = xcalloc(nnew + 1, sizeof *kept_at);
+    uintptr_t *old_at = xcalloc(nnew + 1, sizeof *old_at);
+    enum fate *fate = xcalloc(nnew + 1, sizeof *fate);
+    bool *claimed = xcalloc(nold + 1, sizeof *claimed);
+    bool aborted = false;
+    for (size_t i = 0; i < nnew && !aborted; i++) {
+        struct var *o = find(ov, nold, &nv[i]), from;
+        struct types moved_types;
+        if (o)
+            claimed[o - ov] = true;
+        if (!o && (o = find_moved(nl, old, &nv[i], &t, &from, &moved_types)))
+            fate[i] = judge_variable(r, &moved_types, o, &nv[i], new);
+        else
+            fate[i] = o ? judge_variable(r, &t, o, &nv[i], new) : FATE_NEW;
+        aborted = fate[i] == FATE_ABORT;
+        r->added += fate[i] == FATE_NEW;
+        r->reset += fate[i] == FATE_RESET;
+        r->migrated += fate[i] == FATE_MIGRATED;
+        r->user_migrated += fate[i] == FATE_USER;
+        if (fate[i] == FATE_KEPT)
+            kept_at[i] = old_at[i] = o->sym->addr;
+        else if (o && fate[i] != FATE_ABORT)
+            ARRAY_PUSH(r->displaced, r->ndisplaced, r->capdisplaced, (const struct symbol *)o->sym);
+    }
+    if (!aborted && t.old && t.new)
+        aborted = check_class_layouts(t.old, t.new, new, r) < 0;
+    if (!aborted)
+        guards_follow_objects(r, ov, nold, nv, nnew, kept_at, old_at, fate);
+    if (!aborted) {
+        apply_fates(new, nv, nnew, kept_at, old_at, fate, r);
+        if (old)
+            note_removed(nl, old, ov, nold, claimed, r);
+    }
     xfree(ov);
     xfree(nv);
     xfree(kept_at);
     xfree(old_at);
     xfree(fate);
-    return 0;
+    xfree(claimed);
+    return aborted ? -1 : 0;
 }
 
 void bind_result_free(struct bind_result *r)

@@ -16,8 +16,9 @@ struct var_fate {
     char *name;
     char *object;
     const char *fate;           /* "kept", "moved", "migrated", "user-migrated",
-                                   "reset" or "new" */
-    uintptr_t addr;             /* where it lives now */
+                                   "reset", "new" or "removed" */
+    uintptr_t addr;             /* where it lives now (removed: its last
+                                   value, which nothing reads) */
     uint64_t size;
 };
 
@@ -36,7 +37,7 @@ struct var_migration {
 };
 
 struct bind_result {
-    size_t kept, moved, migrated, user_migrated, reset, added;
+    size_t kept, moved, migrated, user_migrated, reset, added, removed;
     struct var_fate *fates;
     size_t nfates, capfates;
     struct var_copy *copies;    /* moved variables: old value -> new place */
@@ -55,6 +56,8 @@ struct bind_result {
 /* new's variables: old's kept, carried or not (old NULL: an added object),
  * and those moved in from another object nl replaces or removes. */
 int databind_object(const struct link *nl, struct object *old, struct object *new, struct bind_result *r);
+/* The variables of old, which nl removes, that no other object takes. */
+void databind_removed(const struct link *nl, struct object *old, struct bind_result *r);
 /* Has new, added by nl, a variable moved in from another object? */
 bool databind_moved_into(const struct link *nl, const struct object *new);
 /* Is s one of obj's variables, whose value a reload keeps or carries? */

@@ -80,8 +80,10 @@ static int plan_reload(struct program *pg, struct plan *p)
         return -1;
     for (size_t i = 0; i < nl->nsuperseded; i++) {
         struct object *obj = nl->superseded[i];
-        if (!strmap_get(&nl->by_name, obj->name))
+        if (!strmap_get(&nl->by_name, obj->name)) {
             ARRAY_PUSH(p->removed_objs, p->nremoved_objs, p->capremoved_objs, obj);
+            databind_removed(nl, obj, &p->binds);
+        }
     }
     sort_redirects(p);
     return plan_registries(pg, p) < 0 || gc_roots_check(p) < 0 ? -1 : plugin_refs_check(p);

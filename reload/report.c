@@ -69,7 +69,7 @@ static void tell_ambiguous_pointers(const struct pointer_scan *ps, struct strbuf
 }
 
 /* "hotld: reloaded a.o, b.o: 3 functions changed, 1 added, 0 removed;
- *  12 variables kept, 0 migrated, 0 reset, 1 new (1.4 ms)", then, if each,
+ *  12 variables kept, 0 migrated, 0 reset, 1 new, 0 removed (1.4 ms)", then, if each,
  * one line per object's kept variables and per migrated one, and the
  * warnings: first, if not_whole, that the commit did not finish. */
 char *describe(const struct program *pg, const struct plan *p, double ms, bool each, const char *not_whole)
@@ -82,8 +82,8 @@ char *describe(const struct program *pg, const struct plan *p, double ms, bool e
     for (size_t i = 0; i < p->nremoved_objs; i++)
         sb_printf(&sb, "%sremoved %s", i || p->nl->nobjs ? ", " : "", path_base(p->removed_objs[i]->name));
     sb_printf(&sb, ": %zu functions changed, %zu added, %zu removed; ", p->changed, p->added, p->removed);
-    sb_printf(&sb, "%zu variables kept, %zu migrated, %zu reset, %zu new", p->binds.kept + p->binds.moved,
-              p->binds.migrated + p->binds.user_migrated, p->binds.reset, p->binds.added);
+    sb_printf(&sb, "%zu variables kept, %zu migrated, %zu reset, %zu new, %zu removed", p->binds.kept + p->binds.moved,
+              p->binds.migrated + p->binds.user_migrated, p->binds.reset, p->binds.added, p->binds.removed);
     const struct pointer_scan *ps = &p->pointers;
     if (ps->in_data + ps->in_memory)
         sb_printf(&sb, "; %zu pointer%s rewritten, %zu on the heap or stacks", ps->in_data + ps->in_memory,

@@ -43,6 +43,10 @@ test_inputs() {
     S_ARGS=(--session "$SNAME" main.o a.o libx.a)
     client "$W" "${S_ARGS[@]}"
     report_says remove-object "removed c.o"
+    # c.o's variables, as nm sees them: 'constructed' (none with clang -O2,
+    # which runs the constructor at compile time)
+    parse_report "$R_OUT" && check remove-object-variables "0 $(nm "$W/c.o" | grep -c ' [bBdD] ')" \
+        "$RP_VNEW $RP_VREMOVED" "variables new, and removed with c.o"
     query
     check after-removal-a "10" "$(qv a)"
 

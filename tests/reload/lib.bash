@@ -350,11 +350,11 @@ refuse() {
 
 nlines() { if [ -z "$1" ]; then echo 0; else printf '%s\n' "$1" | wc -l; fi; }
 
-RL_REPORT_RE='^hotld: reloaded (.+): ([0-9]+) functions? changed, ([0-9]+) added, ([0-9]+) removed; ([0-9]+) variables? kept, ([0-9]+) migrated, ([0-9]+) reset, ([0-9]+) new(; ([0-9]+) pointers? rewritten, ([0-9]+) on the heap or stacks)? \(([0-9]+(\.[0-9]+)?) ms\)$'
+RL_REPORT_RE='^hotld: reloaded (.+): ([0-9]+) functions? changed, ([0-9]+) added, ([0-9]+) removed; ([0-9]+) variables? kept, ([0-9]+) migrated, ([0-9]+) reset, ([0-9]+) new, ([0-9]+) removed(; ([0-9]+) pointers? rewritten, ([0-9]+) on the heap or stacks)? \(([0-9]+(\.[0-9]+)?) ms\)$'
 
 # parse_report TEXT: from the report's first line, sets RP_OBJS (sorted,
 # space-separated), RP_FCHANGED RP_FADDED RP_FREMOVED RP_VKEPT RP_VMIGRATED
-# RP_VRESET RP_VNEW, and RP_POINTERS RP_POINTERS_OUT (pointers to moved
+# RP_VRESET RP_VNEW RP_VREMOVED, and RP_POINTERS RP_POINTERS_OUT (pointers to moved
 # storage rewritten, and how many of them outside the image: 0 if the
 # report does not say); 1 if it is not a report.
 parse_report() {
@@ -363,7 +363,8 @@ parse_report() {
     RP_OBJS=${RP_OBJS% }
     RP_FCHANGED=${BASH_REMATCH[2]} RP_FADDED=${BASH_REMATCH[3]} RP_FREMOVED=${BASH_REMATCH[4]}
     RP_VKEPT=${BASH_REMATCH[5]} RP_VMIGRATED=${BASH_REMATCH[6]} RP_VRESET=${BASH_REMATCH[7]}
-    RP_VNEW=${BASH_REMATCH[8]} RP_POINTERS=${BASH_REMATCH[10]:-0} RP_POINTERS_OUT=${BASH_REMATCH[11]:-0}
+    RP_VNEW=${BASH_REMATCH[8]} RP_VREMOVED=${BASH_REMATCH[9]}
+    RP_POINTERS=${BASH_REMATCH[11]:-0} RP_POINTERS_OUT=${BASH_REMATCH[12]:-0}
 }
 
 # expect_reloaded NAME "OBJ..." [warnings]: the last client command was a
@@ -378,7 +379,7 @@ expect_reloaded() {
     migrations=$(printf '%s\n' "$R_OUT" | grep -cE '^hotld: ((user-)?migrated|kept|rewrote the vtable of) |^hotld: [^ ]+: version [0-9]+ again ')
     if [ "$R_RC" -ne 0 ]; then why="exit status $R_RC"
     elif [ "$(nlines "$R_OUT")" -ne $((1 + migrations)) ]; then why="stdout has $(nlines "$R_OUT") lines, expected 1 and the variables' lines"
-    elif ! parse_report "$R_OUT"; then why="stdout is not a report line 'hotld: reloaded OBJS: N functions changed, N added, N removed; N variables kept, N migrated, N reset, N new[; N pointers rewritten, N on the heap or stacks] (T ms)'"
+    elif ! parse_report "$R_OUT"; then why="stdout is not a report line 'hotld: reloaded OBJS: N functions changed, N added, N removed; N variables kept, N migrated, N reset, N new, N removed[; N pointers rewritten, N on the heap or stacks] (T ms)'"
     elif [ "$RP_OBJS" != "$want" ]; then why="reloaded objects are '$RP_OBJS', expected '$want'"
     elif [ "${3:-}" = warnings ]; then
         printf '%s\n' "$R_ERR" | grep -qvE '^(hotld: warning:|$)' && why="stderr has lines other than warnings"

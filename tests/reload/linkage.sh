@@ -29,13 +29,13 @@ relink() {
     use counter2.o counter.o
     reload
     expect_reloaded "$name-made-static" counter.o
-    parse_report "$R_OUT" && check "$name-static-kept" "1 0" "$RP_VKEPT $RP_VNEW" "variables kept, new"
+    parse_report "$R_OUT" && check "$name-static-kept" "1 0 0" "$RP_VKEPT $RP_VNEW $RP_VREMOVED" "variables kept, new, removed"
     query
     check "$name-static-counts-on" 2004 "$(qv tick)" "tick(), the count kept"
     use counter3.o counter.o
     reload
     expect_reloaded "$name-made-external" counter.o
-    parse_report "$R_OUT" && check "$name-external-kept" "1 0" "$RP_VKEPT $RP_VNEW" "variables kept, new"
+    parse_report "$R_OUT" && check "$name-external-kept" "1 0 0" "$RP_VKEPT $RP_VNEW $RP_VREMOVED" "variables kept, new, removed"
     query
     check "$name-external-counts-on" 3005 "$(qv tick)" "tick(), the count kept"
     use counter4.o counter.o

@@ -92,7 +92,7 @@ test_migrate() {
         not_ok "$P/reset-warnings" "no warnings about 'narrowed' and 'stats'; $(client_said)"
     fi
     client "$S_DIR" --status --vars --session "$SNAME"
-    local fates; fates=$(printf '%s\n' "$R_OUT" | awk '/^  / && $2 ~ /^(kept|migrated|user-migrated|reset|new)$/ {
+    local fates; fates=$(printf '%s\n' "$R_OUT" | awk '/^  / && $2 ~ /^(kept|migrated|user-migrated|reset|new|removed)$/ {
             if ($1 ~ /^(count[.][0-9]+|[a-z_]+[.]count)$/) $1 = "count"  # gcc count.N, clang f.count
             print $1, $2 }' | sort | tr '\n' '|')
     check status-vars "bits reset|board kept|count kept|count kept|count new|flags migrated|leader kept|legacy user-migrated|moods migrated|narrowed reset|pair migrated|play_count kept|players migrated|ratio migrated|round_count kept|rounds migrated|score_ptr kept|small migrated|stats reset|total kept|" \

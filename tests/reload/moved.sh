@@ -29,7 +29,7 @@ move() {
     use store2.o store.o
     reload
     expect_reloaded "$name-to-store" "tick.o store.o"
-    parse_report "$R_OUT" && check "$name-to-store-kept" "1 0" "$RP_VKEPT $RP_VNEW" "variables kept, new"
+    parse_report "$R_OUT" && check "$name-to-store-kept" "1 0 0" "$RP_VKEPT $RP_VNEW $RP_VREMOVED" "variables kept, new, removed"
     query
     check "$name-to-store-counts-on" 2004 "$(qv tick)" "tick(), the count kept"
     use tick3.o tick.o
@@ -38,7 +38,7 @@ move() {
     check "$name-to-new-object" "0 tick.o, store.o, new more.o" \
         "$R_RC $(printf '%s\n' "$R_OUT" | sed -n 's/^hotld: reloaded \([^:]*\):.*/\1/p')$R_ERR" \
         "exit status, objects reloaded and stderr"
-    parse_report "$R_OUT" && check "$name-to-new-object-kept" "1 0" "$RP_VKEPT $RP_VNEW" "variables kept, new"
+    parse_report "$R_OUT" && check "$name-to-new-object-kept" "1 0 0" "$RP_VKEPT $RP_VNEW $RP_VREMOVED" "variables kept, new, removed"
     query
     check "$name-to-new-object-counts-on" 3005 "$(qv tick)" "tick(), the count kept"
     session_stop
@@ -58,7 +58,7 @@ move_cxx() {
     use store2.o store.o
     reload
     expect_reloaded cxx-to-store "tick.o store.o"
-    parse_report "$R_OUT" && check cxx-to-store-kept "1 0" "$RP_VKEPT $RP_VNEW" "variables kept, new"
+    parse_report "$R_OUT" && check cxx-to-store-kept "1 0 0" "$RP_VKEPT $RP_VNEW $RP_VREMOVED" "variables kept, new, removed"
     query
     check cxx-to-store-counts-on 2003 "$(qv tick)" "tick(), the count kept"
     session_stop

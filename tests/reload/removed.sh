@@ -10,8 +10,9 @@
 # Checks, for both: the reload is whole, with no warning but that spin()
 # keeps running its old code; tick() runs the
 # new code; main.o's weak `hits` is gone (-1, as in the gcc-linked
-# program of the new version); the old loop goes on; and putting the
-# variable back is a new variable, 0.
+# program of the new version); the report counts one variable removed
+# (it counted none), and --status --vars names it; the old loop goes on;
+# and putting the variable back is a new variable, 0.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -32,6 +33,11 @@ removal() {
     use counter2.o counter.o
     reload
     expect_reloaded "$name-removed" counter.o warnings
+    parse_report "$R_OUT" && check "$name-counted" "0 1" "$RP_VNEW $RP_VREMOVED" "variables new, removed"
+    client "$S_DIR" --status --vars --session "$SNAME"
+    check "$name-listed" "hits removed counter.o" \
+        "$(printf '%s\n' "$R_OUT" | awk '$2 == "removed" { n = split($3, p, "/"); print $1, $2, p[n] }')" \
+        "--status --vars: the removed variable and its object"
     check "$name-only-warning" "hotld: warning: 'spin' keeps running its old code" \
         "$(printf '%s\n' "$R_ERR" | cut -d' ' -f1-8 | sort -u | tr '\n' ' ' | sed 's/ $//')" "what the reload warned of"
     query
@@ -42,6 +48,7 @@ removal() {
     use counter3.o counter.o
     reload
     expect_reloaded "$name-back" counter.o
+    parse_report "$R_OUT" && check "$name-back-counted" "1 0" "$RP_VNEW $RP_VREMOVED" "variables new, removed"
     query
     check "$name-back-new" "3 0" "$(qv tick) $(qv hits)" "tick(), and hits, new: the new spin() is not running"
     session_stop
