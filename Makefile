@@ -41,8 +41,9 @@ LDFLAGS += -Wl,--export-dynamic-symbol=__jit_debug_register_code \
                        execve execv execvp execvpe execl execlp execle fexecve execveat,\
              -Wl,--export-dynamic-symbol=$(f)) \
            -Wl,--defsym=main=hotld_main
-# Compiles go through ccache when it is installed: a clean clone of sources
-# built before (CI's) compiles in seconds instead of a minute or more.
+# Compiles go through ccache when it is installed: a clean clone at a path
+# built before (CI's) compiles in seconds instead of a minute or more. Only
+# at such a path: with -g, ccache hashes the directory the DWARF names.
 CCACHE  := $(shell command -v ccache 2>/dev/null)
 # The build that make test and its kin start first uses every core, unless
 # make itself was given -j: then it shares make's jobs.

@@ -15,8 +15,8 @@
 # builds of the programs tests run, keyed by what built them: every clone
 # shares them, and they are kept between runs.
 # The compilers the scripts run (gcc, g++, clang, clang++, cc, c++) go
-# through ccache when it is installed, its cache in HOTLD_CACHE/ccache;
-# HOTLD_CCACHE=0 runs them as they are.
+# through ccache when it is installed, its cache in HOTLD_CACHE/ccache
+# (or CCACHE_DIR, if set); HOTLD_CCACHE=0 runs them as they are.
 # HOTLD_KEEP_TMP=1 keeps each script's work directory (/tmp/hotld-test.*),
 # with its sessions' output, for a failure's post-mortem.
 set -u
@@ -54,9 +54,10 @@ trap 'rm -rf "$logs"' EXIT
 # after a compiler make ccache run the next one of that name in PATH.
 # Compiles with -g in a script's own (new) directory miss, as ccache
 # hashes the directory that goes into their DWARF.
-if [ "${HOTLD_CCACHE:-1}" != 0 ] && command -v ccache >/dev/null; then
+ccache=$(command -v ccache)
+if [ "${HOTLD_CCACHE:-1}" != 0 ] && [ -n "$ccache" ]; then
     mkdir "$logs/ccache"
-    for cc in gcc g++ clang clang++ cc c++; do ln -s "$(command -v ccache)" "$logs/ccache/$cc"; done
+    for cc in gcc g++ clang clang++ cc c++; do ln -s "$ccache" "$logs/ccache/$cc"; done
     export PATH=$logs/ccache:$PATH CCACHE_DIR=${CCACHE_DIR:-$HOTLD_CACHE/ccache}
 fi
 
