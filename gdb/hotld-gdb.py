@@ -160,7 +160,7 @@ or removed (its last value left at the address shown, which nothing reads)."""
             f = pg["fates"][i]
             name = string(f["name"])
             if pattern.search(name):
-                print("  %-32s %-6s 0x%x (%d bytes) %s" % (
+                print("  %-32s %-13s 0x%x (%d bytes) %s" % (
                     name, string(f["fate"]), int(f["addr"]), int(f["size"]),
                     os.path.basename(string(f["object"]))))
 
