@@ -42,10 +42,14 @@ void register_eh_frames(struct link *ld)
             ARRAY_PUSH(im->eh_frames, im->neh_frames, im->capeh_frames, s->addr);
         }
     }
-    /* libgcc sorts a table, with malloc, at its first lookup. A lookup
-     * that finds nothing sorts every new one now, so that no unwinding
-     * later allocates: not a parked thread's backtrace, not a crash
-     * report, whose thread may hold a malloc lock. */
+}
+
+/* libgcc sorts a registered table, with malloc, at its first lookup. A
+ * lookup that finds nothing sorts every new one now, so that no unwinding
+ * later allocates: not a parked thread's backtrace, not a crash report,
+ * whose thread may hold a malloc lock. */
+void sort_unwind_tables(void)
+{
     struct dwarf_eh_bases bases;
     _Unwind_Find_FDE((void *)1, &bases);
 }

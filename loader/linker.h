@@ -619,9 +619,11 @@ int comdat_select(struct link *ld, struct object *obj);
 
 /* ehframe.c */
 bool section_is_unwind_table(const struct section *s);
-/* Register the link's tables with libgcc, sorted before any unwinding. */
+/* Register the link's tables with libgcc; sort_unwind_tables sorts every
+ * table registered, before any unwinding that must not allocate. */
 void register_eh_frames(struct link *ld);
 void deregister_eh_frames(struct link *ld);
+void sort_unwind_tables(void);
 
 /* ehframehdr.c */
 size_t eh_frame_hdr_size(const struct link *ld);

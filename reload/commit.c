@@ -57,6 +57,7 @@ void prepare_commit(struct program *pg, struct plan *p)
     program_text_reserve(pg);
     if (!p->again) { /* a version brought back has its unwind tables */
         link_publish(nl); /* unwind tables of code nothing can reach yet */
+        sort_unwind_tables(); /* before a thread is parked */
         image_mark_unused(nl);
     }
     prepare_debug_images(pg, p);

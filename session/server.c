@@ -420,6 +420,10 @@ static void *control_thread(void *arg)
 {
     int listen_fd = (int)(intptr_t)arg;
     world_runs_no_program_code();
+    /* The first link left its unwind tables unsorted, so that main would
+     * not wait for libgcc to sort them (1,000 objects: a millisecond);
+     * sorted here, before any reload parks a thread. */
+    sort_unwind_tables();
     /* Without a debugger at start, the image for one that may attach later
      * is made here, so that the program's start does not wait for it. */
     publish_debug_image(the_session.program.live);
