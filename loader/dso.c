@@ -5,6 +5,7 @@
 #include <link.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 
 #include "linker.h"
@@ -239,4 +240,64 @@ void *dso_lookup(struct dso *d, const char *name, bool open_as_needed)
                       a reload that removes the program's binds to it */
         return interpose_hidden(d->handle, name);
     return p;
+}
+
+struct own_search {
+    const struct library_tables *t;
+    const Elf64_Sym *found;
+    int candidates;             /* entries dlsym could take */
+};
+
+static void note_candidate(const char *name, Elf64_Sym *s, void *ctx)
+{
+    struct own_search *q = ctx;
+    (void)name;
+    if (s->st_shndx != SHN_UNDEF && library_is_default_version(q->t, s)) {
+        q->found = s;
+        q->candidates++;
+    }
+}
+
+/* An entry whose address is the library's base plus its value, as ld.so
+ * gives it: a function or a variable (no IFUNC, which dlsym resolves; no
+ * thread-local one; no absolute one), global or weak, default-visible,
+ * not at 0 (which ld.so passes over). */
+static bool is_plain_definition(const Elf64_Sym *s)
+{
+    int type = ELF64_ST_TYPE(s->st_info);
+    return library_is_visible_definition(s) && s->st_shndx != SHN_ABS && s->st_value &&
+           (type == STT_FUNC || type == STT_OBJECT || type == STT_NOTYPE || type == STT_COMMON);
+}
+
+static bool read_tables(struct dso *d)
+{
+    struct link_map *lm = NULL;
+    if (!d->tables_read && dlinfo(d->handle, RTLD_DI_LINKMAP, &lm) == 0 && lm) {
+        d->tables = library_tables(lm->l_ld, lm->l_addr);
+        d->base = lm->l_addr;
+        d->tables_read = true;
+    }
+    return d->tables_read && (d->tables.gnu_hash || d->tables.sysv_hash);
+}
+
+/* dlsym on the dynamic linker's own handle finds none of its symbols
+ * (__tls_get_addr, _dl_find_object): what dso_lookup makes of them, it
+ * must answer. */
+static bool is_dynamic_linker(const struct dso *d)
+{
+    return d->base == getauxval(AT_BASE);
+}
+
+enum dso_own dso_own_definition(struct dso *d, struct library_key *key, void **addr)
+{
+    if (!d->handle || strchr(key->name, '@') || !read_tables(d) || is_dynamic_linker(d))
+        return DSO_ASK;
+    struct own_search q = {&d->tables, NULL, 0};
+    library_each_named(&d->tables, key, note_candidate, &q);
+    if (!q.candidates)
+        return interpose_hidden(d->handle, key->name) ? DSO_ASK : DSO_LACKS;
+    if (q.candidates > 1 || !is_plain_definition(q.found))
+        return DSO_ASK;
+    *addr = (void *)(d->base + q.found->st_value);
+    return DSO_DEFINES;
 }

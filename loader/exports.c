@@ -41,7 +41,37 @@ static struct exports_object **objects;
 static size_t nobjects, capobjects;
 static struct strmap exported; /* name -> struct exports_object entry, as (obj << 32 | index) + 1 */
 
-static struct strmap wanted; /* names in the link's libraries' dynamic symbol tables */
+/* A library of the link, whose dynamic symbol table names what the
+ * program exports, as ld exports it: a definition the library has there,
+ * defined or referred to. Its definitions are looked up in its own hash
+ * table; the names its relocations refer to that are none of its
+ * definitions (undefined there: malloc in libstdc++) are kept. */
+struct wanting {
+    struct library_tables t;
+    struct strmap refs;
+};
+static struct wanting *wantings;
+static size_t nwantings, capwantings;
+
+/* One it defines, or did before interpose.c hid it for the program's. */
+static void note_definition(const char *name, Elf64_Sym *s, void *found)
+{
+    (void)name;
+    *(bool *)found |= library_is_visible_definition(s) || interpose_hid(s);
+}
+
+/* Does a library of the link have name in its dynamic symbol table? */
+static bool is_wanted(const char *name)
+{
+    struct library_key key = library_key(name);
+    for (size_t i = 0; i < nwantings; i++) {
+        bool defined = false;
+        library_each_named(&wantings[i].t, &key, note_definition, &defined);
+        if (defined || strmap_get(&wantings[i].refs, name))
+            return true;
+    }
+    return false;
+}
 
 /* Is s one the program exports? Defined here, global, visible, not
  * thread-local (an absolute symbol cannot say where a thread's copy is),
@@ -52,7 +82,7 @@ static bool is_exported(const struct link_options *o, const struct symbol *s)
     if (!s->global || s->hidden || s->type == STT_TLS || s->type == STT_SECTION || s->type == STT_FILE ||
         (s->kind != SYM_DEFINED && s->kind != SYM_COMMON) || (s->sec && s->sec->discarded))
         return false;
-    if (o->exports == EXPORT_ALL || strmap_get(&wanted, s->name))
+    if (o->exports == EXPORT_ALL || is_wanted(s->name))
         return true;
     for (size_t i = 0; i < o->ndynamic_list; i++)
         if (!fnmatch(o->dynamic_list[i], s->name, 0))
@@ -182,54 +212,34 @@ static Elf64_Sym *exported_entry(const char *name)
     return v ? &objects[(v - 1) >> 32]->syms[(v - 1) & 0xffffffff] : NULL;
 }
 
-static void want(const char *name, size_t *count)
+static void note_reference(const char *name, const Elf64_Sym *s, const Elf64_Rela *r, void *refs)
 {
-    if (count)
-        ++*count;
-    else
-        strmap_slot(&wanted, name)->value = (void *)1;
+    (void)r;
+    if (!library_is_visible_definition(s))
+        strmap_slot(refs, name)->value = (void *)1;
 }
 
-static void want_referenced(const char *name, const Elf64_Sym *s, const Elf64_Rela *r, void *count)
+/* The link's libraries not noted yet (each once: reloads link the same
+ * ones); how many there were. */
+static size_t note_wanted(const struct link *ld)
 {
-    (void)s, (void)r;
-    want(name, count);
-}
-
-static void want_defined(const char *name, Elf64_Sym *s, void *count)
-{
-    (void)s;
-    want(name, count);
-}
-
-/* Each name in the dynamic symbol table of a library of ld not read yet,
- * or (count not NULL) how many there are, counted again where named twice. */
-static void each_wanted(const struct link *ld, size_t *count)
-{
+    size_t noted = 0;
     for (size_t i = 0; i < ld->ndsos; i++) {
         struct dso *d = ld->dsos[i];
         struct link_map *lm = NULL;
-        if (d->handle && !d->wants_noted && dlinfo(d->handle, RTLD_DI_LINKMAP, &lm) == 0 && lm) {
-            library_each_reference(lm->l_ld, lm->l_addr, want_referenced, count);
-            library_each_definition(lm->l_ld, lm->l_addr, want_defined, count);
-        }
+        if (!d->handle || d->wants_noted)
+            continue;
+        d->wants_noted = true;
+        if (dlinfo(d->handle, RTLD_DI_LINKMAP, &lm) != 0 || !lm)
+            continue;
+        struct wanting w = {library_tables(lm->l_ld, lm->l_addr), {0}};
+        if (!w.t.syms || !w.t.strs)
+            continue;
+        library_each_reference(lm->l_ld, lm->l_addr, note_reference, &w.refs);
+        ARRAY_PUSH(wantings, nwantings, capwantings, w);
+        noted++;
     }
-}
-
-/* The names in the link's libraries' dynamic symbol tables, referred to
- * or defined: ld exports a definition of the program's that a library it
- * links has there (each library read once: reloads link the same ones).
- * The map is sized once: growing it name by name would leave the freed
- * smaller tables as holes in the heap the program starts with. */
-static size_t note_wanted(const struct link *ld)
-{
-    size_t count = 0;
-    each_wanted(ld, &count);
-    strmap_reserve(&wanted, count);
-    each_wanted(ld, NULL);
-    for (size_t i = 0; i < ld->ndsos; i++)
-        ld->dsos[i]->wants_noted |= ld->dsos[i]->handle != NULL;
-    return count;
+    return noted;
 }
 
 /* Each name already published gets what the link says of it now: its
@@ -269,7 +279,7 @@ static void consider_defined(const struct link_options *o, const struct link *ch
 int exports_publish(struct link *ld, const struct link *changed)
 {
     bool new_wants = note_wanted(ld) > 0;
-    if (ld->opts->exports == EXPORT_NONE && !wanted.len)
+    if (ld->opts->exports == EXPORT_NONE && !nwantings)
         return 0; /* nothing could be: no walk over every symbol at start or per reload */
     refresh(ld);
     struct symbol **fresh = NULL;

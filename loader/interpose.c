@@ -80,6 +80,7 @@ static int note_before(struct dl_phdr_info *info, size_t size, void *data)
 
 struct pass {
     const struct dl_phdr_info *info;
+    struct library_tables t;
     int rc;
 };
 
@@ -87,7 +88,8 @@ static void hide(const char *name, Elf64_Sym *s, void *ctx)
 {
     struct pass *p = ctx;
     int type = ELF64_ST_TYPE(s->st_info);
-    if (type == STT_GNU_IFUNC || type == STT_TLS || !exports_has(name) || p->rc < 0)
+    if (!library_is_visible_definition(s) || type == STT_GNU_IFUNC || type == STT_TLS || !exports_has(name) ||
+        p->rc < 0)
         return;
     struct hidden h = {p->info->dlpi_addr, s, *s, library_page_prot(p->info, (uintptr_t)s), name};
     Elf64_Sym none = *s;
@@ -118,6 +120,26 @@ static void bind(const char *name, const Elf64_Sym *s, const Elf64_Rela *r, void
         p->rc = library_write((void *)at, &want, sizeof want, library_page_prot(p->info, at));
 }
 
+static void hide_named(const char *name, void *ctx)
+{
+    struct pass *p = ctx;
+    struct library_key key = library_key(name);
+    library_each_named(&p->t, &key, hide, p);
+}
+
+/* Each definition of an exported name: looked up by name when the
+ * program exports fewer names than the library defines (it mostly
+ * exports a few), else found by walking the library's table. */
+static void hide_exported(struct pass *p)
+{
+    const Elf64_Dyn *dynamic = library_dynamic(p->info);
+    p->t = library_tables(dynamic, p->info->dlpi_addr);
+    if (exports_count() < library_symbol_count(&p->t))
+        exports_each(hide_named, p);
+    else
+        library_each_definition(dynamic, p->info->dlpi_addr, hide, p);
+}
+
 static int visit(struct dl_phdr_info *info, size_t size, void *data)
 {
     struct pass *p = data;
@@ -126,7 +148,7 @@ static int visit(struct dl_phdr_info *info, size_t size, void *data)
         return 0;
     p->info = info;
     if (listed(before, nbefore, info->dlpi_addr))
-        library_each_definition(library_dynamic(info), info->dlpi_addr, hide, p);
+        hide_exported(p);
     library_each_reference(library_dynamic(info), info->dlpi_addr, bind, p);
     return p->rc < 0;
 }
@@ -144,6 +166,14 @@ static int restore_hidden(void)
         hidden[i] = hidden[--nhidden];
     }
     return 0;
+}
+
+bool interpose_hid(const Elf64_Sym *entry)
+{
+    for (size_t i = 0; i < nhidden; i++)
+        if (hidden[i].at == entry)
+            return true;
+    return false;
 }
 
 void *interpose_hidden(void *handle, const char *name)
@@ -164,7 +194,7 @@ int interpose_on_libraries(void)
     before_noted = true;
     if (restore_hidden() < 0)
         return -1;
-    struct pass p = {NULL, 0};
+    struct pass p = {0};
     dl_iterate_phdr(visit, &p);
     return p.rc;
 }

@@ -198,12 +198,34 @@ struct archive {
     bool of_runtime;            /* added for a language's runtime (resolve.c) */
 };
 
+/* A loaded library's dynamic tables, as its dynamic section gives them
+ * (ld.so's, mapped: dynrefs.c). */
+struct library_tables {
+    Elf64_Sym *syms;
+    const char *strs;
+    const Elf64_Rela *rela[2];  /* DT_RELA, DT_JMPREL */
+    size_t nrela[2];
+    const uint32_t *sysv_hash, *gnu_hash;
+    const uint16_t *versym;     /* NULL: no versions */
+};
+
+/* A name to look up in libraries, hashed once for all of them (the SysV
+ * hash only if a library has no GNU one). */
+struct library_key {
+    const char *name;
+    uint32_t gnu, sysv;
+    bool sysv_known;
+};
+
 struct dso {
     char *path;
     void *handle;               /* NULL until opened (AS_NEEDED) */
     bool as_needed;
     bool wants_noted;           /* exports.c read what it refers to */
     uintptr_t span_lo, span_hi; /* its segments, once dso_holds asked */
+    struct library_tables tables; /* once dso_own_definition asked */
+    uintptr_t base;
+    bool tables_read;
 };
 
 enum segment { SEG_TEXT, SEG_RODATA, SEG_RELRO, SEG_DATA, NSEGMENTS };
@@ -483,6 +505,13 @@ struct dso *dso_new(const char *path, bool as_needed);
 void dso_preload_at_start(const char *path, bool first);
 const char *dso_libraries_to_preload(void);
 void *dso_lookup(struct dso *dso, const char *name, bool open_as_needed);
+/* Does the library itself define name, where dlsym would find it? Found
+ * through its hash table, for what costs no dlsym: DSO_DEFINES (*addr:
+ * where), DSO_LACKS (dlsym would find no entry of its own), DSO_ASK
+ * (only dlsym can tell: an IFUNC, a versioned name, several versions,
+ * a definition hidden for the program's). */
+enum dso_own { DSO_DEFINES, DSO_LACKS, DSO_ASK };
+enum dso_own dso_own_definition(struct dso *d, struct library_key *key, void **addr);
 bool dso_holds(struct dso *d, const void *p);
 bool is_code_address(uintptr_t addr);
 void *dso_interpose(const char *name, void *p);
@@ -666,6 +695,8 @@ int interpose_on_libraries(void);
 bool interpose_is_program_library(const struct dl_phdr_info *info);
 /* The definition of name in the library handle that the program's hid */
 void *interpose_hidden(void *handle, const char *name);
+/* Is this library entry one hidden for the program's definition? */
+bool interpose_hid(const Elf64_Sym *entry);
 size_t exports_count(void);
 bool exports_has(const char *name); /* exported now */
 /* fn(name, ctx) for each name exported now, in no particular order */
@@ -673,8 +704,10 @@ void exports_each(void (*fn)(const char *name, void *ctx), void *ctx);
 /* name as the exports' mapped string table holds it, for the process's
  * life (exports objects are never closed); NULL if not exported now. */
 const char *exports_name(const char *name);
-/* dynrefs.c: a loaded library's dynamic symbols and relocations.
- * fn(name, its symbol entry, relocation, ctx) for each relocation against
+/* dynrefs.c: a loaded library's dynamic symbols and relocations, from its
+ * dynamic section (ld.so's tables, mapped). */
+struct library_tables library_tables(const Elf64_Dyn *dynamic, uintptr_t base);
+/* fn(name, its symbol entry, relocation, ctx) for each relocation against
  * a symbol, defined there or not */
 typedef void library_ref_fn(const char *name, const Elf64_Sym *s, const Elf64_Rela *r, void *ctx);
 void library_each_reference(const Elf64_Dyn *dynamic, uintptr_t base, library_ref_fn *fn, void *ctx);
@@ -682,6 +715,16 @@ void library_each_reference(const Elf64_Dyn *dynamic, uintptr_t base, library_re
  * global or weak, default-visibility definition */
 typedef void library_def_fn(const char *name, Elf64_Sym *s, void *ctx);
 void library_each_definition(const Elf64_Dyn *dynamic, uintptr_t base, library_def_fn *fn, void *ctx);
+struct library_key library_key(const char *name);
+/* fn for each entry called key's name, found through the hash table as
+ * ld.so finds it (defined or not; none in a library without one) */
+void library_each_named(const struct library_tables *t, struct library_key *key, library_def_fn *fn, void *ctx);
+/* How many entries its .dynsym has (0 without a hash table to say) */
+size_t library_symbol_count(const struct library_tables *t);
+/* A global or weak, default-visibility definition: one ld.so binds to. */
+bool library_is_visible_definition(const Elf64_Sym *s);
+/* Not a hidden version (name@V, where name@@V is the default) */
+bool library_is_default_version(const struct library_tables *t, const Elf64_Sym *s);
 const Elf64_Dyn *library_dynamic(const struct dl_phdr_info *info);
 /* The protection of the library's page at addr (PROT_READ in RELRO), and
  * a write to a page of that protection, which it keeps. */

@@ -80,8 +80,42 @@ static int pull_archive_members(struct link *ld)
  * its dependencies too, so a definition found there is taken only if no
  * library named later defines the symbol itself (-lm -lmymalloc: malloc
  * is libmymalloc's, not that of libm's libc). */
+static void bind_to(struct symbol *s, void *p, const struct dso *d)
+{
+    s->kind = SYM_DSO;
+    s->addr = (uintptr_t)dso_interpose(s->name, p);
+    s->dso = d->path;
+}
+
+/* The same answer without dlsym, in the common case: a library defines
+ * the symbol itself, and every one before it surely does not. */
+static bool bind_to_own_definition(struct link *ld, struct symbol *s)
+{
+    struct library_key key = library_key(s->name);
+    for (size_t i = 0; i < ld->ndsos; i++) {
+        struct dso *d = ld->dsos[i];
+        void *p;
+        if (d->as_needed && !d->handle)
+            continue;
+        switch (dso_own_definition(d, &key, &p)) {
+        case DSO_DEFINES:
+            if (!dso_holds(d, p)) /* as below */
+                return false;
+            bind_to(s, p, d);
+            return true;
+        case DSO_LACKS:
+            continue;
+        case DSO_ASK:
+            return false;
+        }
+    }
+    return false;
+}
+
 static bool bind_to_dso(struct link *ld, struct symbol *s, bool open_as_needed)
 {
+    if (!open_as_needed && bind_to_own_definition(ld, s))
+        return true;
     void *first = NULL;
     struct dso *first_in = NULL;
     for (size_t i = 0; i < ld->ndsos; i++) {
@@ -96,12 +130,9 @@ static bool bind_to_dso(struct link *ld, struct symbol *s, bool open_as_needed)
             break;
         }
     }
-    if (!first)
-        return false;
-    s->kind = SYM_DSO;
-    s->addr = (uintptr_t)dso_interpose(s->name, first);
-    s->dso = first_in->path;
-    return true;
+    if (first)
+        bind_to(s, first, first_in);
+    return first != NULL;
 }
 
 static bool bind_to_host(struct link *ld, struct symbol *s)
