@@ -10,7 +10,9 @@
 # With no arguments, every suite but thirdparty (the real programs: make
 # test-real). -j N runs N scripts at once (default: one more than the
 # cores, as the scripts also wait on the programs they run);
-# each script's lines are printed together when it ends, in start order.
+# each script's lines are printed together when it ends, in start order:
+# the longest first, by their times in the last run (HOTLD_CACHE/times),
+# so that no long script starts last and runs on alone at the end.
 # HOTLD_CACHE (default ~/.cache/hotld/tests) holds fetched sources and the
 # builds of the programs tests run, keyed by what built them: every clone
 # shares them, and they are kept between runs.
@@ -44,6 +46,13 @@ for arg in "$@"; do
         scripts+=("$arg")
     fi
 done
+
+# Longest first (a script with no time yet counts as longest), ties in
+# the order given.
+times=$HOTLD_CACHE/times
+mapfile -t scripts < <(printf '%s\n' "${scripts[@]}" |
+    awk -v times="$times" 'BEGIN { while ((getline line < times) > 0) { split(line, f, " "); ms[f[2]] = f[1] } }
+        { print ($0 in ms ? ms[$0] : 1e12), NR, $0 }' | sort -k1,1gr -k2,2n | cut -d' ' -f3-)
 
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
@@ -87,6 +96,7 @@ report() {
         echo "---- output of $s"; grep -vE '^(ok|not ok) ' "$log" | tail -n 40; echo "----"
     fi
     printf '%s: %d ok, %d failed (%d.%01ds)\n' "$s" "$p" "$f" $((ms / 1000)) $((ms % 1000 / 100))
+    echo "$ms $s" >>"$logs/times"
     passed=$((passed + p)); failed=$((failed + f))
 }
 
@@ -110,5 +120,9 @@ while [ "$shown" -lt "${#scripts[@]}" ]; do
     [ "$shown" -lt "${#scripts[@]}" ] && sleep 0.2
 done
 wait
+# This run's times replace those of the scripts it ran.
+awk 'NR == FNR { ms[$2] = $1; next } !($2 in ms) { print } END { for (s in ms) print ms[s], s }' \
+    "$logs/times" "$times" 2>/dev/null >"$logs/times.all" || cp "$logs/times" "$logs/times.all"
+mv "$logs/times.all" "$times.$$" && mv "$times.$$" "$times"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
