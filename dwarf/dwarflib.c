@@ -1,54 +1,27 @@
-#define DWARFLIB_NO_MACROS
 #include "dwarflib.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "config.h"
 #include "util.h"
 
-struct dwarflib dwarflib;
+/* libdwarf's code reads stdout and stderr with 32-bit displacements,
+ * which would give hotld copies of libc's: the Makefile renames its
+ * references to these, which hold libc's streams. */
+FILE *hotld_libdwarf_stdout, *hotld_libdwarf_stderr;
+
 static bool loaded;
-static char why_not[512]; /* the loading's error, for every caller after */
-
-/* Every function, or none: a library without one of them is not used. */
-static bool find_all(void *lib)
-{
-    struct dwarflib found;
-    const char *missing = NULL;
-#define DWARFLIB_FIND(name)                                       \
-    if (!missing && !(*(void **)&found.name = dlsym(lib, #name))) \
-        missing = #name;
-    DWARFLIB_FUNCTIONS(DWARFLIB_FIND)
-#undef DWARFLIB_FIND
-    if (missing)
-        return fail("%s: no function %s", HOTLD_LIBDWARF, missing), false;
-    dwarflib = found;
-    return true;
-}
-
-/* Fault injection for tests: HOTLD_FAIL_LIBDWARF=1 makes the library
- * fail to load, as on a system without it (tests/reload/faults.sh). */
-static void *open_library(void)
-{
-    const char *inject = getenv("HOTLD_FAIL_LIBDWARF");
-    if (inject && *inject)
-        return fail("%s: not loaded (HOTLD_FAIL_LIBDWARF)", HOTLD_LIBDWARF), NULL;
-    void *lib = dlopen(HOTLD_LIBDWARF, RTLD_NOW | RTLD_LOCAL);
-    if (!lib)
-        fail("%s", dlerror());
-    return lib;
-}
+static char why_not[512]; /* the reason, for every caller after */
 
 static void load(void)
 {
-    void *lib = open_library();
-    if (lib && !(loaded = find_all(lib)))
-        dlclose(lib);
+    const char *inject = getenv("HOTLD_FAIL_LIBDWARF");
+    hotld_libdwarf_stdout = stdout;
+    hotld_libdwarf_stderr = stderr;
+    loaded = !(inject && *inject);
     if (!loaded) {
-        snprintf(why_not, sizeof why_not, "%s", last_error());
+        snprintf(why_not, sizeof why_not, "libdwarf: not loaded (HOTLD_FAIL_LIBDWARF)");
         warn("DWARF cannot be read without libdwarf: %s", why_not);
     }
 }

@@ -11,7 +11,6 @@
 
 #include "control.h"
 #include "crash.h"
-#include "dwarflib.h"
 #include "imagefile.h"
 #include "jit.h"
 #include "leaks.h"
@@ -63,10 +62,6 @@ static int run_server(struct session_options *o, const char *path)
     self_names_init();
     children_init();
     o->link.host = &pg->host;
-    /* Before the link's libraries: libdwarf and those it needs are then
-     * hotld's own, which the program's exports never rebind (interpose.c).
-     * A client command never loads it. */
-    dwarflib_load();
     linkheap_open();
     struct link *ld = link_new(&o->link);
     if (link_load(ld) < 0 || exports_publish(ld, NULL) < 0) {
