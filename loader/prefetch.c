@@ -8,7 +8,10 @@
  * little blocks by the thousand, and two threads faulting in fresh heap
  * pages queue on the process's memory map; a 1,000-object start was a
  * third slower with the checks in the helpers, and a tenth faster
- * without them. A reload reads with the asking command's credentials and
+ * without them. With the first link's records on huge pages (base/
+ * linkheap.c), so that faults no longer queue, it was still a tenth
+ * slower (farm-bench, 40 pairs): the records made on one core are then
+ * read on the other. A reload reads with the asking command's credentials and
  * mostly stats unchanged files: it reads as before, in order. */
 #include <pthread.h>
 #include <signal.h>
