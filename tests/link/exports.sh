@@ -61,19 +61,27 @@ done
 # reads the program's variable: the executable's definition interposes
 # (with -rdynamic) on the library's own calls and a later plugin's, and
 # the library reads the program's storage, with and without -rdynamic.
+# hotld looks names up in the libraries' hash tables: the libraries are
+# built with each kind (GNU, SysV and both).
 for CC in gcc clang; do
     build_pair interpose interpose dup || continue
-    compile "$B/libdupplugin.so" "$CC" -shared -fPIC "$S/dupplugin.c"
-    check_built "interpose/$CC/plugin" "$B/libdupplugin.so" || continue
-    for flag in -rdynamic none; do
-        f=${flag#none}
-        # shellcheck disable=SC2086
-        if gcc $f "$B/interpose.o" -L"$B" -ldup -ldl -Wl,-rpath,"$B" -o "$B/ref$f" 2>"$B/ref.log"; then
-            run_both "interpose/$CC/$flag" "$(q "$B/ref$f") $(q "$B/libdupplugin.so")" \
-                "$HOT $f $(q "$B/interpose.o") -L$(q "$B") -ldup -ldl -- $(q "$B/libdupplugin.so")"
-        else
-            not_ok "interpose/$CC/$flag" "reference link failed: $(head -c 300 "$B/ref.log")"
-        fi
+    for hash in gnu sysv both; do
+        H=$B/$hash
+        mkdir -p "$H"
+        compile "$H/libdup.so" "$CC" -shared -fPIC -Wl,--hash-style=$hash "$S/dup.c"
+        compile "$H/libdupplugin.so" "$CC" -shared -fPIC -Wl,--hash-style=$hash "$S/dupplugin.c"
+        check_built "interpose/$CC/$hash/libdup" "$H/libdup.so" || continue
+        check_built "interpose/$CC/$hash/libdupplugin" "$H/libdupplugin.so" || continue
+        for flag in -rdynamic none; do
+            f=${flag#none}
+            # shellcheck disable=SC2086
+            if gcc $f "$B/interpose.o" -L"$H" -ldup -ldl -Wl,-rpath,"$H" -o "$H/ref$f" 2>"$H/ref.log"; then
+                run_both "interpose/$CC/$hash/$flag" "$(q "$H/ref$f") $(q "$H/libdupplugin.so")" \
+                    "$HOT $f $(q "$B/interpose.o") -L$(q "$H") -ldup -ldl -- $(q "$H/libdupplugin.so")"
+            else
+                not_ok "interpose/$CC/$hash/$flag" "reference link failed: $(head -c 300 "$H/ref.log")"
+            fi
+        done
     done
 done
 
