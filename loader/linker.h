@@ -154,6 +154,8 @@ struct func {
     const uint8_t *bytes;       /* its bytes in the file, before relocation */
     const struct section *sec;  /* where it is in its object */
     uint64_t offset;
+    const Elf64_Rela **relas;   /* those that patch it, in offset order */
+    size_t nrelas;
     /* reload/redirect.c, once asked: does a branch in it lead back into
      * its first bytes? 0: not asked, 1: no, 2: yes */
     uint8_t loops_back;
