@@ -75,11 +75,6 @@ static int pull_archive_members(struct link *ld)
     return 0;
 }
 
-/* ld.so's scope is breadth-first: every library the program names, in
- * order, before any library they depend on. dlsym on a library searches
- * its dependencies too, so a definition found there is taken only if no
- * library named later defines the symbol itself (-lm -lmymalloc: malloc
- * is libmymalloc's, not that of libm's libc). */
 static void bind_to(struct symbol *s, void *p, const struct dso *d)
 {
     s->kind = SYM_DSO;
@@ -87,7 +82,7 @@ static void bind_to(struct symbol *s, void *p, const struct dso *d)
     s->dso = d->path;
 }
 
-/* The same answer without dlsym, in the common case: a library defines
+/* The answer below without dlsym, in the common case: a library defines
  * the symbol itself, and every one before it surely does not. */
 static bool bind_to_own_definition(struct link *ld, struct symbol *s)
 {
@@ -99,7 +94,7 @@ static bool bind_to_own_definition(struct link *ld, struct symbol *s)
             continue;
         switch (dso_own_definition(d, &key, &p)) {
         case DSO_DEFINES:
-            if (!dso_holds(d, p)) /* as below */
+            if (!dso_holds(d, p)) /* a definition below takes only what it holds */
                 return false;
             bind_to(s, p, d);
             return true;
@@ -112,6 +107,11 @@ static bool bind_to_own_definition(struct link *ld, struct symbol *s)
     return false;
 }
 
+/* ld.so's scope is breadth-first: every library the program names, in
+ * order, before any library they depend on. dlsym on a library searches
+ * its dependencies too, so a definition found there is taken only if no
+ * library named later defines the symbol itself (-lm -lmymalloc: malloc
+ * is libmymalloc's, not that of libm's libc). */
 static bool bind_to_dso(struct link *ld, struct symbol *s, bool open_as_needed)
 {
     if (!open_as_needed && bind_to_own_definition(ld, s))
