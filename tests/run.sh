@@ -50,12 +50,14 @@ done
 # Longest first (a script with no time yet counts as longest), ties in
 # the order given.
 times=$HOTLD_CACHE/times
-mapfile -t scripts < <(printf '%s\n' "${scripts[@]}" |
-    awk -v times="$times" 'BEGIN { while ((getline line < times) > 0) { split(line, f, " "); ms[f[2]] = f[1] } }
-        { print ($0 in ms ? ms[$0] : 1e12), NR, $0 }' | sort -k1,1gr -k2,2n | cut -d' ' -f3-)
+[ "${#scripts[@]}" -eq 0 ] ||
+    mapfile -t scripts < <(printf '%s\n' "${scripts[@]}" |
+        awk -v times="$times" 'BEGIN { while ((getline line < times) > 0) { split(line, f, " "); ms[f[2]] = f[1] } }
+            { print ($0 in ms ? ms[$0] : 1e12), NR, $0 }' | sort -k1,1gr -k2,2n | cut -d' ' -f3-)
 
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
+: >"$logs/times"
 
 # Most of what the scripts compile is the same from one run to the next:
 # cached, tests/link/programs.sh takes 43 s instead of 102 on its own,
