@@ -1,6 +1,7 @@
 /* ar archives: libelf reads the archive symbol index (the "/" member),
  * which resolution walks in its order as GNU ld does, and extracts
  * members. Members are read only when pulled. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,14 +112,75 @@ static int walk_members(const char *name, const struct file_data *f, Elf *ar, st
     return count;
 }
 
+/* The symbol indexes of files kept mapped for later links (the library
+ * path's archives: libgcc.a, libc_nonshared.a), read once: every reload
+ * links them again, and libelf parses and hashes a whole index each time
+ * (libgcc.a's: 0.2 million instructions a reload). A kept file's mapping
+ * stays the same while the file does (mapped.c), so it is the key. The
+ * copies, names included, live as long as the mappings. */
+struct kept_index {
+    const char *bytes;
+    Elf_Arsym *syms;
+    size_t n;
+};
+static struct kept_index *kept_indexes;
+static size_t nkept, capkept;
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static Elf_Arsym *copy_index(const Elf_Arsym *syms, size_t n)
+{
+    size_t names = 0;
+    for (size_t i = 0; i < n && syms[i].as_name; i++)
+        names += strlen(syms[i].as_name) + 1;
+    Elf_Arsym *copy = xmalloc(n * sizeof *copy + names);
+    char *at = (char *)(copy + n);
+    for (size_t i = 0; i < n; i++) {
+        copy[i] = syms[i];
+        if (syms[i].as_name) {
+            copy[i].as_name = strcpy(at, syms[i].as_name);
+            at += strlen(at) + 1;
+        }
+    }
+    return copy;
+}
+
+/* The index of a kept file read before, or NULL. */
+static Elf_Arsym *kept_index(const struct file_data *f, size_t *n)
+{
+    Elf_Arsym *syms = NULL;
+    pthread_mutex_lock(&kept_lock);
+    for (size_t i = 0; f->kept && i < nkept && !syms; i++)
+        if (kept_indexes[i].bytes == f->bytes)
+            syms = kept_indexes[i].syms, *n = kept_indexes[i].n;
+    pthread_mutex_unlock(&kept_lock);
+    return syms;
+}
+
+/* libelf's index of f in *syms (NULL: it has none), checked first (see
+ * index_is_sane), and kept if f is; -1 if it is corrupt. */
+static int read_index(const char *name, const struct file_data *f, Elf *elf, Elf_Arsym **syms, size_t *n)
+{
+    if (!index_is_sane(f))
+        return fail("%s: archive symbol index is corrupt", name);
+    *syms = elf_getarsym(elf, n);
+    if (!*syms || !f->kept)
+        return 0;
+    struct kept_index k = {f->bytes, copy_index(*syms, *n), *n};
+    pthread_mutex_lock(&kept_lock);
+    ARRAY_PUSH(kept_indexes, nkept, capkept, k);
+    pthread_mutex_unlock(&kept_lock);
+    *syms = k.syms;
+    return 0;
+}
+
 struct archive *archive_open(const char *name, struct file_data file, Elf *elf, bool installed)
 {
     if (file.size >= 8 && !memcmp(file.bytes, "!<thin>\n", 8))
         return fail("%s: thin archives are not supported; rebuild it with 'ar rcs' (no T)", name), NULL;
-    if (!index_is_sane(&file))
-        return fail("%s: archive symbol index is corrupt", name), NULL;
     size_t n = 0;
-    Elf_Arsym *syms = elf_getarsym(elf, &n);
+    Elf_Arsym *syms = kept_index(&file, &n);
+    if (!syms && read_index(name, &file, elf, &syms, &n) < 0)
+        return NULL;
     /* the system's archives are trusted: walking the members of libgcc.a
      * would cost every link 0.1 ms */
     struct strmap twins = {0};
