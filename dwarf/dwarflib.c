@@ -12,7 +12,7 @@
 FILE *hotld_libdwarf_stdout, *hotld_libdwarf_stderr;
 
 static bool loaded;
-static char why_not[512]; /* the reason, for every caller after */
+static const char why_not[] = "libdwarf: not loaded (HOTLD_FAIL_LIBDWARF)";
 
 static void load(void)
 {
@@ -20,10 +20,8 @@ static void load(void)
     hotld_libdwarf_stdout = stdout;
     hotld_libdwarf_stderr = stderr;
     loaded = !(inject && *inject);
-    if (!loaded) {
-        snprintf(why_not, sizeof why_not, "libdwarf: not loaded (HOTLD_FAIL_LIBDWARF)");
+    if (!loaded)
         warn("DWARF cannot be read without libdwarf: %s", why_not);
-    }
 }
 
 bool dwarflib_load(void)

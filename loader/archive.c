@@ -127,18 +127,20 @@ static struct kept_index *kept_indexes;
 static size_t nkept, capkept;
 static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* syms[0..n) and their names in one block (the last entry has none). */
 static Elf_Arsym *copy_index(const Elf_Arsym *syms, size_t n)
 {
     size_t names = 0;
-    for (size_t i = 0; i < n && syms[i].as_name; i++)
-        names += strlen(syms[i].as_name) + 1;
+    for (size_t i = 0; i < n; i++)
+        names += syms[i].as_name ? strlen(syms[i].as_name) + 1 : 0;
     Elf_Arsym *copy = xmalloc(n * sizeof *copy + names);
     char *at = (char *)(copy + n);
     for (size_t i = 0; i < n; i++) {
         copy[i] = syms[i];
         if (syms[i].as_name) {
-            copy[i].as_name = strcpy(at, syms[i].as_name);
-            at += strlen(at) + 1;
+            size_t len = strlen(syms[i].as_name) + 1;
+            copy[i].as_name = memcpy(at, syms[i].as_name, len);
+            at += len;
         }
     }
     return copy;
@@ -148,8 +150,10 @@ static Elf_Arsym *copy_index(const Elf_Arsym *syms, size_t n)
 static Elf_Arsym *kept_index(const struct file_data *f, size_t *n)
 {
     Elf_Arsym *syms = NULL;
+    if (!f->kept)
+        return NULL;
     pthread_mutex_lock(&kept_lock);
-    for (size_t i = 0; f->kept && i < nkept && !syms; i++)
+    for (size_t i = 0; i < nkept && !syms; i++)
         if (kept_indexes[i].bytes == f->bytes)
             syms = kept_indexes[i].syms, *n = kept_indexes[i].n;
     pthread_mutex_unlock(&kept_lock);
