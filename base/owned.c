@@ -3,13 +3,16 @@
  * full); a block's end is malloc_usable_size's, asked only for a
  * snapshot. hotld's threads allocate concurrently, so a lock guards it;
  * the table itself comes from plain malloc, since it is not a record the
- * scan could confuse. The first link's heap (linkheap.c) is one block. */
+ * scan could confuse. The first link's heap (linkheap.c) is one block,
+ * and so is each huge block (hugeblock.c). */
 #include <malloc.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "hugeblock.h"
 #include "linkheap.h"
 #include "owned.h"
 
@@ -122,17 +125,33 @@ static int by_start(const void *a, const void *b)
     return (x->start > y->start) - (x->start < y->start);
 }
 
+/* The huge blocks, at the end of out's max places: asked before the
+ * table is locked, so that no thread holds both locks. */
+static size_t huge_blocks(struct owned_block *out, size_t max)
+{
+    uintptr_t spans[HUGEBLOCK_MAX][2];
+    size_t n = hugeblock_spans(spans, HUGEBLOCK_MAX);
+    if (n > max)
+        return n;
+    for (size_t i = 0; i < n; i++)
+        out[max - n + i] = (struct owned_block){spans[i][0], spans[i][1]};
+    return n;
+}
+
 size_t owned_blocks(struct owned_block *out, size_t max)
 {
     struct owned_block heap;
     linkheap_span(&heap.start, &heap.end);
+    size_t huge = huge_blocks(out, max);
     pthread_mutex_lock(&lock);
-    size_t n = used + (heap.end > heap.start), k = 0;
+    size_t n = used + (heap.end > heap.start) + huge, k = 0;
     for (size_t i = 0; n <= max && i < cap; i++)
         if (slots[i])
             out[k++] = (struct owned_block){slots[i], slots[i] + malloc_usable_size((void *)slots[i])};
     if (n <= max && heap.end > heap.start)
-        out[k] = heap;
+        out[k++] = heap;
+    if (n <= max) /* the huge blocks, from the end of out to just after the rest */
+        memmove(out + k, out + max - huge, huge * sizeof *out);
     pthread_mutex_unlock(&lock);
     if (n <= max)
         qsort(out, n, sizeof *out, by_start);

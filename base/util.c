@@ -1,9 +1,11 @@
 #include "util.h"
+#include "hugeblock.h"
 #include "linkheap.h"
 #include "owned.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,25 +28,53 @@ static void *noted(void *p)
     return p;
 }
 
-void *malloc_owned(size_t n)
+/* From the first link's heap while it is open, then a huge block for a
+ * large one; NULL: malloc serves. */
+static void *from_big_pages(size_t n)
 {
     void *p = linkheap_alloc(n);
+    return p ? p : hugeblock_alloc(n);
+}
+
+void *malloc_owned(size_t n)
+{
+    void *p = from_big_pages(n);
     return p ? p : noted(malloc(n ? n : 1));
 }
 
 void *calloc_owned(size_t count, size_t size)
 {
     size_t n;
-    void *p = __builtin_mul_overflow(count, size, &n) ? NULL : linkheap_alloc(n);
+    void *p = __builtin_mul_overflow(count, size, &n) ? NULL : from_big_pages(n);
     return p ? p : noted(calloc(count ? count : 1, size ? size : 1));
+}
+
+/* p's bytes in a new block of n, p freed; NULL (p kept) without memory. */
+static void *moved(void *p, size_t old, size_t n)
+{
+    void *q = malloc_owned(n);
+    if (!q)
+        return NULL;
+    memcpy(q, p, old < n ? old : n);
+    xfree(p);
+    return q;
 }
 
 void *realloc_owned(void *p, size_t n)
 {
-    if (linkheap_holds(p)) { /* a copy: the heap only grows */
-        size_t old = linkheap_size(p);
-        void *q = malloc_owned(n);
-        return q ? memcpy(q, p, old < n ? old : n) : NULL;
+    if (linkheap_holds(p)) /* a copy: the heap only grows */
+        return moved(p, linkheap_size(p), n);
+    size_t huge = hugeblock_size(p);
+    if (huge) /* shrunk below the threshold, to malloc */
+        return n >= HUGEBLOCK_MIN && hugeblock_resize(p, n) ? p : moved(p, huge, n);
+    if (p && n >= HUGEBLOCK_MIN) { /* grown into a huge block, if it can be */
+        void *q = hugeblock_alloc(n);
+        if (q) {
+            size_t old = malloc_usable_size(p);
+            memcpy(q, p, old < n ? old : n);
+            xfree(p);
+            return q;
+        }
     }
     uintptr_t was = (uintptr_t)p;
     if (p)
@@ -83,6 +113,8 @@ void xfree(void *p)
 {
     if (linkheap_holds(p))
         return; /* the link heap's blocks are never reused (linkheap.c) */
+    if (hugeblock_free(p))
+        return;
     owned_forget((uintptr_t)p);
     free(p);
 }
