@@ -121,7 +121,41 @@ shared_slot() {
     session_stop
 }
 
+# removed_function NAME FLAG...: a thread stays in a reload's code (the
+# second version of round_once()), which calls helper(), a function of the
+# first version. The next reload removes helper() and takes the call out
+# of round_once(): the thread keeps running its old code, which must
+# still reach the old helper(), whose code stays mapped.
+removed_function() {
+    local name=$1; shift
+    build main.o removed/main.c -DNO_WEAK "$@" && build caller1.o removed/caller.c -DVER=1 "$@" &&
+        build caller2.o removed/caller.c -DVER=2 "$@" && build caller3.o removed/caller.c -DVER=3 "$@" &&
+        build helper1.o removed/helper.c -DVER=1 -DHELPER "$@" && build helper3.o removed/helper.c -DVER=3 "$@"
+    builds_ok || return
+    use caller1.o caller.o
+    use helper1.o helper.o
+    session_start --session "$SNAME" main.o caller.o helper.o -lpthread || return
+    use caller2.o caller.o
+    reload
+    expect_reloaded "$name-calls" caller.o warnings
+    query
+    check "$name-calls-tick" 2 "$(qv tick)" "tick() of version 2, its loop calling helper()"
+    use caller3.o caller.o
+    use helper3.o helper.o
+    reload
+    expect_reloaded "$name-removed" "caller.o helper.o" warnings
+    parse_report "$R_OUT" && check "$name-counted" yes "$([ "$RP_FREMOVED" -ge 1 ] && echo yes)" \
+        "functions removed, helper() among them (gcc counts a part of round_once() too)"
+    query
+    check "$name-after" 3 "$(qv tick)" "tick() of version 3, while the old loop runs on (the answer waits for it)"
+    session_alive
+    check "$name-old-loop-runs" 0 $? "the program still runs: the old loop calls the old helper()"
+    session_stop
+}
+
 test_removed() {
+    removed_function function-pie
+    removed_function function-pic -fPIC
     removal pie
     removal pic -fPIC
     only_old_reads norelax-only-old "${NORELAX[@]}"
