@@ -20,7 +20,8 @@
  * program frame is taken (a thread that blocks the signal is always
  * looked at so). Frames below a call made in a loop (a thread caught in a
  * callee of its loop) are not told: they return soon, to code that calls
- * the new version. */
+ * the new version; unless one never leaves its function (a callee that
+ * loops for ever itself, which no edit would reach without the warning). */
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -49,6 +50,20 @@ static bool seen_before(const uintptr_t *seen, size_t n, uintptr_t at)
     return false;
 }
 
+/* The program's instruction at `at`: where it goes on (next) and where
+ * it jumps (target), and which of the two it takes. */
+static enum x86_flow step_at(const struct image *im, uintptr_t at, uintptr_t *next, uintptr_t *target)
+{
+    int len = x86_insn_length((const uint8_t *)at, im->seg_end[SEG_TEXT] - at);
+    int64_t rel = 0;
+    enum x86_flow flow = len > 0 ? x86_insn_flow((const uint8_t *)at, len, &rel) : X86_UNKNOWN;
+    if (flow == X86_LEAVE && len == 5 && *(const uint8_t *)at == 0xe9)
+        flow = X86_JUMP; /* linked: a displacement of 0 is the next instruction, not a tail call */
+    *next = at + (uintptr_t)(len > 0 ? len : 0);
+    *target = *next + (uintptr_t)rel;
+    return flow;
+}
+
 /* Is the call that returns to ret inside a loop of its function? The
  * code from ret is followed through its jumps and branches (up to
  * LOOP_LOOK instructions, near the call): a jump back to before the call
@@ -60,17 +75,12 @@ static bool call_in_loop(const struct program *pg, uintptr_t ret)
     size_t ntodo = 0, nseen = 0;
     todo[ntodo++] = ret;
     while (ntodo && nseen < LOOP_LOOK) {
-        uintptr_t at = todo[--ntodo];
+        uintptr_t at = todo[--ntodo], next, target;
         const struct image *im = program_text_at(pg, at);
         if (!im || seen_before(seen, nseen, at))
             continue;
         seen[nseen++] = at;
-        int len = x86_insn_length((const uint8_t *)at, im->seg_end[SEG_TEXT] - at);
-        int64_t rel = 0;
-        enum x86_flow flow = len > 0 ? x86_insn_flow((const uint8_t *)at, len, &rel) : X86_UNKNOWN;
-        if (flow == X86_LEAVE && len == 5 && *(const uint8_t *)at == 0xe9)
-            flow = X86_JUMP; /* linked: a displacement of 0 is the next instruction, not a tail call */
-        uintptr_t next = at + (uintptr_t)(len > 0 ? len : 0), target = next + (uintptr_t)rel;
+        enum x86_flow flow = step_at(im, at, &next, &target);
         bool jumps = flow == X86_JUMP || flow == X86_BRANCH;
         if (flow == X86_UNKNOWN || (jumps && target < ret && ret - target <= LOOP_SPAN))
             return true;
@@ -80,6 +90,37 @@ static bool call_in_loop(const struct program *pg, uintptr_t ret)
             todo[ntodo++] = target;
     }
     return false;
+}
+
+/* Does the code from `from` never leave its function? Every way from it
+ * (followed as in call_in_loop) stays near and comes back, and none
+ * returns, calls in tail, or goes where it cannot be followed. A frame
+ * there loops for ever (a for (;;) around its call), even one called
+ * again and again by a loop of its caller. */
+static bool never_leaves(const struct program *pg, uintptr_t from)
+{
+    uintptr_t todo[LOOP_LOOK], seen[LOOP_LOOK];
+    size_t ntodo = 0, nseen = 0;
+    todo[ntodo++] = from;
+    while (ntodo) {
+        uintptr_t at = todo[--ntodo], next, target;
+        const struct image *im = program_text_at(pg, at);
+        if (seen_before(seen, nseen, at))
+            continue;
+        if (!im || nseen == LOOP_LOOK)
+            return false; /* out of the program's code, or too far to tell */
+        seen[nseen++] = at;
+        enum x86_flow flow = step_at(im, at, &next, &target);
+        bool jumps = flow == X86_JUMP || flow == X86_BRANCH;
+        bool near = target < from ? from - target <= LOOP_SPAN : target - from <= LOOP_SPAN;
+        if (flow == X86_LEAVE || flow == X86_UNKNOWN || (jumps && !near))
+            return false;
+        if (flow == X86_NEXT || flow == X86_BRANCH)
+            todo[ntodo++] = next;
+        if (jumps)
+            todo[ntodo++] = target;
+    }
+    return true;
 }
 
 /* The changed function whose old body holds pc, past the jump at its
@@ -105,19 +146,20 @@ static void note_thread(struct plan *p, pid_t tid, uintptr_t pc, bool returns_to
 
 /* A thread's return addresses into program code, innermost first, and
  * where it is (ip, 0 if that is hotld's own code): the first frame from
- * the outermost in that lives on and is in old code. */
+ * the outermost in that lives on and is in old code. Below a call made
+ * in a loop, a frame lives on only if it never leaves its function. */
 static void look_at_frames(const struct program *pg, struct plan *p, pid_t tid, const uintptr_t *rets, size_t n,
                            uintptr_t ip)
 {
+    bool below_loop = false;
     for (size_t k = n; k-- > 0;) {
-        if (old_body_at(p, rets[k])) {
+        if (old_body_at(p, rets[k]) && (!below_loop || never_leaves(pg, rets[k]))) {
             note_thread(p, tid, rets[k], true);
             return;
         }
-        if (call_in_loop(pg, rets[k]))
-            return;
+        below_loop = below_loop || call_in_loop(pg, rets[k]);
     }
-    if (ip && program_text_at(pg, ip))
+    if (ip && program_text_at(pg, ip) && (!below_loop || never_leaves(pg, ip)))
         note_thread(p, tid, ip, false);
 }
 

@@ -4,7 +4,10 @@
 # reload that migrates a variable the old loop reads relocates the old
 # loop's code too: the loop then reads the migrated copy, not a frozen one.
 # In C and C++. Then the loop one call below an unchanged main: run(),
-# called once, is named in the same way.
+# called once, is named in the same way. Then a thread's function calls
+# round_once() in a loop: a round_once() that loops for ever itself is
+# named too (it was not: a callee of a loop was taken to return soon),
+# and one whose loop ends is not.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -46,6 +49,32 @@ test_loops() {
         session_stop
     done
     test_loop_in_callee
+    test_loop_below_loop
+}
+
+# below_loop NAME WANT FLAG...: reload round_once() (loops/inner.c, built
+# with FLAGs) while a thread runs it; WANT: how many warnings name it.
+below_loop() {
+    local name=$1 want=$2; shift 2
+    build main-spin.o removed/main.c -DNO_WEAK && build inner1.o loops/inner.c -g -DVER=1 "$@" &&
+        build inner2.o loops/inner.c -g -DVER=2 "$@"
+    builds_ok || return
+    use inner1.o inner.o
+    session_start --session "$SNAME-$name" main-spin.o inner.o -lpthread || return
+    use inner2.o inner.o
+    reload
+    expect_reloaded $name/reload inner.o warnings
+    check $name/told "$want" \
+        "$(printf '%s\n' "$R_ERR" | grep -cE "^hotld: warning: 'round_once' \([^)]+\.c:[0-9]+\) .*old code.*thread [0-9]+")" \
+        "warnings naming round_once, below spin()'s loop"
+    query
+    check $name/tick 2 "$(qv tick)" "tick() of version 2, while spin() runs on (the answer waits for it)"
+    session_stop
+}
+
+test_loop_below_loop() {
+    below_loop forever-below-loop 1 -DFOREVER
+    below_loop ends-below-loop 0
 }
 
 test_loop_in_callee() {
