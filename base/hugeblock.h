@@ -8,11 +8,10 @@
 #include <stdint.h>
 
 #define HUGEBLOCK_MIN (2ul << 20)
-#define HUGEBLOCK_MAX 256 /* at once; more, and malloc serves */
 
 /* A zeroed block of n bytes, or NULL: n is below HUGEBLOCK_MIN, huge
- * blocks are not used in this process (ASan, a sanitizer's runtime), or
- * the system has no room. */
+ * blocks are not used in this process (ASan, a sanitizer's runtime), the
+ * system has no room, or OWNED_MAX_SPANS blocks are in use (owned.h). */
 void *hugeblock_alloc(size_t n);
 /* The n p was allocated or resized with; 0 if p is not a huge block. */
 size_t hugeblock_size(const void *p);
@@ -21,8 +20,5 @@ size_t hugeblock_size(const void *p);
 bool hugeblock_resize(void *p, size_t n);
 /* Free p if it is a huge block; false if it is not (then nothing is done). */
 bool hugeblock_free(void *p);
-/* The blocks as [start, end) pairs, up to max of them; returns how many
- * there are. */
-size_t hugeblock_spans(uintptr_t (*out)[2], size_t max);
 
 #endif

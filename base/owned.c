@@ -3,22 +3,23 @@
  * full); a block's end is malloc_usable_size's, asked only for a
  * snapshot. hotld's threads allocate concurrently, so a lock guards it;
  * the table itself comes from plain malloc, since it is not a record the
- * scan could confuse. The first link's heap (linkheap.c) is one block,
- * and so is each huge block (hugeblock.c). */
+ * scan could confuse. The first link's heap (linkheap.c) is one block.
+ * A block of its own mapping (hugeblock.c) is a span, start and size, in
+ * a small table of its own under the same lock. */
 #include <malloc.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "hugeblock.h"
 #include "linkheap.h"
 #include "owned.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static uintptr_t *slots;        /* block starts; 0: empty */
 static size_t cap, used;
+static struct owned_block spans[OWNED_MAX_SPANS]; /* end: start + size */
+static size_t nspans;
 
 /* The table is written in several steps: it is held across a fork, so
  * that a child of the program (which goes on allocating) finds it whole.
@@ -119,39 +120,70 @@ void owned_forget(uintptr_t p)
     pthread_mutex_unlock(&lock);
 }
 
+static struct owned_block *span_at(uintptr_t start)
+{
+    for (size_t i = 0; i < nspans; i++)
+        if (spans[i].start == start)
+            return &spans[i];
+    return NULL;
+}
+
+bool owned_note_span(uintptr_t start, size_t size)
+{
+    pthread_mutex_lock(&lock);
+    bool room = nspans < OWNED_MAX_SPANS;
+    if (room)
+        spans[nspans++] = (struct owned_block){start, start + size};
+    pthread_mutex_unlock(&lock);
+    return room;
+}
+
+size_t owned_span_size(uintptr_t start)
+{
+    pthread_mutex_lock(&lock);
+    struct owned_block *s = span_at(start);
+    size_t size = s ? s->end - s->start : 0;
+    pthread_mutex_unlock(&lock);
+    return size;
+}
+
+void owned_resize_span(uintptr_t start, size_t size)
+{
+    pthread_mutex_lock(&lock);
+    struct owned_block *s = span_at(start);
+    if (s)
+        s->end = start + size;
+    pthread_mutex_unlock(&lock);
+}
+
+void owned_forget_span(uintptr_t start)
+{
+    pthread_mutex_lock(&lock);
+    struct owned_block *s = span_at(start);
+    if (s)
+        *s = spans[--nspans];
+    pthread_mutex_unlock(&lock);
+}
+
 static int by_start(const void *a, const void *b)
 {
     const struct owned_block *x = a, *y = b;
     return (x->start > y->start) - (x->start < y->start);
 }
 
-/* The huge blocks, at the end of out's max places: asked before the
- * table is locked, so that no thread holds both locks. */
-static size_t huge_blocks(struct owned_block *out, size_t max)
-{
-    uintptr_t spans[HUGEBLOCK_MAX][2];
-    size_t n = hugeblock_spans(spans, HUGEBLOCK_MAX);
-    if (n > max)
-        return n;
-    for (size_t i = 0; i < n; i++)
-        out[max - n + i] = (struct owned_block){spans[i][0], spans[i][1]};
-    return n;
-}
-
 size_t owned_blocks(struct owned_block *out, size_t max)
 {
     struct owned_block heap;
     linkheap_span(&heap.start, &heap.end);
-    size_t huge = huge_blocks(out, max);
     pthread_mutex_lock(&lock);
-    size_t n = used + (heap.end > heap.start) + huge, k = 0;
+    size_t n = used + (heap.end > heap.start) + nspans, k = 0;
     for (size_t i = 0; n <= max && i < cap; i++)
         if (slots[i])
             out[k++] = (struct owned_block){slots[i], slots[i] + malloc_usable_size((void *)slots[i])};
+    for (size_t i = 0; n <= max && i < nspans; i++)
+        out[k++] = spans[i];
     if (n <= max && heap.end > heap.start)
-        out[k++] = heap;
-    if (n <= max) /* the huge blocks, from the end of out to just after the rest */
-        memmove(out + k, out + max - huge, huge * sizeof *out);
+        out[k] = heap;
     pthread_mutex_unlock(&lock);
     if (n <= max)
         qsort(out, n, sizeof *out, by_start);

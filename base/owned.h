@@ -18,6 +18,15 @@ struct owned_block {
 void owned_note(uintptr_t p);
 void owned_forget(uintptr_t p);
 
+/* Blocks that are mappings of their own (hugeblock.c), up to
+ * OWNED_MAX_SPANS at once: noted with their size (false: no room),
+ * asked for it (0: not one), resized and forgotten. */
+#define OWNED_MAX_SPANS 256
+bool owned_note_span(uintptr_t start, size_t size);
+size_t owned_span_size(uintptr_t start);
+void owned_resize_span(uintptr_t start, size_t size);
+void owned_forget_span(uintptr_t start);
+
 /* The blocks noted now, sorted by address: up to cap of them into out;
  * returns how many there are (more than cap: call again with more). */
 size_t owned_blocks(struct owned_block *out, size_t cap);

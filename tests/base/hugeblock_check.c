@@ -12,24 +12,10 @@
 #include "owned.h"
 #include "util.h"
 
+#define SUITE "hugeblock"
+#include "check.h"
+
 #define MIB (1ul << 20)
-
-static int failed;
-
-static void check(const char *name, int good, const char *why)
-{
-    printf(good ? "ok hugeblock/%s\n" : "not ok hugeblock/%s: %s\n", name, why);
-    failed |= !good;
-}
-
-/* Is every byte of [p, p + n) inside one of hotld's own blocks? */
-static int owned(const void *p, size_t n)
-{
-    static struct owned_block blocks[1 << 16];
-    size_t count = owned_blocks(blocks, sizeof blocks / sizeof *blocks);
-    return count <= sizeof blocks / sizeof *blocks && owned_block_holds(blocks, count, (uintptr_t)p) &&
-           owned_block_holds(blocks, count, (uintptr_t)p + n - 1);
-}
 
 /* The mapping that starts at p, as /proc/self/smaps describes it: its
  * VmFlags line, or "" if no mapping starts there. */
@@ -126,13 +112,13 @@ int main(void)
                             WEXITSTATUS(status) == 0,
           "a forked child could not allocate and free a huge block");
 
-    static unsigned char *many[HUGEBLOCK_MAX + 1];
-    for (size_t i = 0; i <= HUGEBLOCK_MAX; i++)
+    static unsigned char *many[OWNED_MAX_SPANS + 1];
+    for (size_t i = 0; i <= OWNED_MAX_SPANS; i++)
         many[i] = xmalloc(2 * MIB);
-    check("table-full", hugeblock_size(many[HUGEBLOCK_MAX - 1]) && !hugeblock_size(many[HUGEBLOCK_MAX]) &&
-                            owned(many[HUGEBLOCK_MAX], 2 * MIB),
+    check("table-full", hugeblock_size(many[OWNED_MAX_SPANS - 1]) && !hugeblock_size(many[OWNED_MAX_SPANS]) &&
+                            owned(many[OWNED_MAX_SPANS], 2 * MIB),
           "past the table's room, a block is not a noted malloc block");
-    for (size_t i = 0; i <= HUGEBLOCK_MAX; i++)
+    for (size_t i = 0; i <= OWNED_MAX_SPANS; i++)
         xfree(many[i]);
     return failed;
 }
