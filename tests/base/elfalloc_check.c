@@ -13,20 +13,8 @@
 #include "linkheap.h"
 #include "owned.h"
 
-static int failed;
-
-static void check(const char *name, int good, const char *why)
-{
-    printf(good ? "ok elfalloc/%s\n" : "not ok elfalloc/%s: %s\n", name, why);
-    failed |= !good;
-}
-
-static int owned(const void *p)
-{
-    static struct owned_block blocks[1 << 16];
-    size_t n = owned_blocks(blocks, sizeof blocks / sizeof *blocks);
-    return n <= sizeof blocks / sizeof *blocks && owned_block_holds(blocks, n, (uintptr_t)p);
-}
+#define SUITE "elfalloc"
+#include "check.h"
 
 /* The whole file, from malloc. */
 static char *slurp(const char *path, size_t *size)
@@ -59,9 +47,9 @@ int main(int argc, char **argv)
     elf = elf_memory(bytes, size);
     check("reads-after", elf && elf_getshdrnum(elf, &nsecs) == 0 && nsecs == want, "section count differs from readelf's");
     check("from-malloc-after", elf && !linkheap_holds(elf), "the closed link heap still served libelf");
-    check("owned", elf && owned(elf), "libelf's block is not among hotld's own");
+    check("owned", elf && owned(elf, 1), "libelf's block is not among hotld's own");
     elf_end(elf);
-    check("given-back", !owned(elf), "elf_end left libelf's block among hotld's own");
+    check("given-back", !owned(elf, 1), "elf_end left libelf's block among hotld's own");
     free(bytes);
     return failed;
 }

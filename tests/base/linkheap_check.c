@@ -8,25 +8,11 @@
 #include "owned.h"
 #include "util.h"
 
+#define SUITE "linkheap"
+#include "check.h"
+
 #define THREADS 2
 #define BLOCKS 20000
-
-static int failed;
-
-static void check(const char *name, int good, const char *why)
-{
-    printf(good ? "ok linkheap/%s\n" : "not ok linkheap/%s: %s\n", name, why);
-    failed |= !good;
-}
-
-/* Is every byte of [p, p + n) inside one of hotld's own blocks? */
-static int owned(const void *p, size_t n)
-{
-    static struct owned_block blocks[1 << 16];
-    size_t count = owned_blocks(blocks, sizeof blocks / sizeof *blocks);
-    return count <= sizeof blocks / sizeof *blocks && owned_block_holds(blocks, count, (uintptr_t)p) &&
-           owned_block_holds(blocks, count, (uintptr_t)p + n - 1);
-}
 
 static int all_zero(const unsigned char *p, size_t n)
 {

@@ -10,18 +10,14 @@
 
 #include "owned.h"
 
+#define SUITE "owned"
+#include "check.h"
+
 #define NBLOCKS 20000
 
-static int failed;
 static void *block[NBLOCKS];
 static int noted[NBLOCKS];
 static struct owned_block listed[NBLOCKS + 1];
-
-static void check(const char *name, int good, const char *why)
-{
-    printf(good ? "ok owned/%s\n" : "not ok owned/%s: %s\n", name, why);
-    failed |= !good;
-}
 
 /* Does owned_blocks list every noted block, and nothing else? */
 static int lists_exactly_the_noted(void)

@@ -8,13 +8,8 @@
 #include "strbuf.h"
 #include "util.h"
 
-static int failed;
-
-static void check(const char *name, int good, const char *why)
-{
-    printf(good ? "ok strbuf/%s\n" : "not ok strbuf/%s: %s\n", name, why);
-    failed |= !good;
-}
+#define SUITE "strbuf"
+#include "check.h"
 
 /* Append pieces of every length from 0 to 40 bytes, so that each one
  * meets the buffer's room at every offset: fits with bytes to spare,
