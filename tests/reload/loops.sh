@@ -52,12 +52,13 @@ test_loops() {
     test_loop_below_loop
 }
 
-# below_loop NAME WANT FLAG...: reload round_once() (loops/inner.c, built
-# with FLAGs) while a thread runs it; WANT: how many warnings name it.
+# below_loop NAME WANT FLAG...: reload round_once() (loops/round.c, its
+# first version built with FLAGs) while a thread runs it; WANT: how many
+# warnings name it.
 below_loop() {
     local name=$1 want=$2; shift 2
-    build main-spin.o removed/main.c -DNO_WEAK && build inner1.o loops/inner.c -g -DVER=1 "$@" &&
-        build inner2.o loops/inner.c -g -DVER=2 "$@"
+    build main-spin.o removed/main.c -DNO_WEAK && build inner1.o loops/round.c -g -DVER=1 "$@" &&
+        build inner2.o loops/round.c -g -DVER=2
     builds_ok || return
     use inner1.o inner.o
     session_start --session "$SNAME-$name" main-spin.o inner.o -lpthread || return

@@ -122,14 +122,15 @@ shared_slot() {
 }
 
 # removed_function NAME FLAG...: a thread stays in a reload's code (the
-# second version of round_once()), which calls helper(), a function of the
-# first version. The next reload removes helper() and takes the call out
+# second version of round_once(), loops/round.c), which calls helper(), a
+# function of the first version. The next reload removes helper() and takes the call out
 # of round_once(): the thread keeps running its old code, which must
 # still reach the old helper(), whose code stays mapped.
 removed_function() {
     local name=$1; shift
-    build main.o removed/main.c -DNO_WEAK "$@" && build caller1.o removed/caller.c -DVER=1 "$@" &&
-        build caller2.o removed/caller.c -DVER=2 "$@" && build caller3.o removed/caller.c -DVER=3 "$@" &&
+    build main.o removed/main.c -DNO_WEAK "$@" && build caller1.o loops/round.c -DVER=1 "$@" &&
+        build caller2.o loops/round.c -DVER=2 -DFOREVER -DCALLS_HELPER "$@" &&
+        build caller3.o loops/round.c -DVER=3 "$@" &&
         build helper1.o removed/helper.c -DVER=1 -DHELPER "$@" && build helper3.o removed/helper.c -DVER=3 "$@"
     builds_ok || return
     use caller1.o caller.o

@@ -1,5 +1,5 @@
-/* With -DHELPER, helper(), which a version of caller.c calls; without
- * it, the version that removed it. */
+/* With -DHELPER, helper(), which a version of loops/round.c calls;
+ * without it, the version that removed it. */
 #include "rt.h"
 
 int helper_version = VER;
