@@ -49,10 +49,10 @@ void *calloc_owned(size_t count, size_t size)
     return p ? p : noted(calloc(count ? count : 1, size ? size : 1));
 }
 
-/* p's bytes in a new block of n, p freed; NULL (p kept) without memory. */
-static void *moved(void *p, size_t old, size_t n)
+/* Block q (of n bytes) with p's first bytes (of old), p freed; NULL if
+ * there is no q (p kept). */
+static void *taken_over(void *q, void *p, size_t old, size_t n)
 {
-    void *q = malloc_owned(n);
     if (!q)
         return NULL;
     memcpy(q, p, old < n ? old : n);
@@ -62,26 +62,19 @@ static void *moved(void *p, size_t old, size_t n)
 
 void *realloc_owned(void *p, size_t n)
 {
+    if (!p)
+        return malloc_owned(n);
     if (linkheap_holds(p)) /* a copy: the heap only grows */
-        return moved(p, linkheap_size(p), n);
+        return taken_over(malloc_owned(n), p, linkheap_size(p), n);
     size_t huge = hugeblock_size(p);
-    if (huge) /* shrunk below the threshold, to malloc */
-        return n >= HUGEBLOCK_MIN && hugeblock_resize(p, n) ? p : moved(p, huge, n);
-    if (p && n >= HUGEBLOCK_MIN) { /* grown into a huge block, if it can be */
-        void *q = hugeblock_alloc(n);
-        if (q) {
-            size_t old = malloc_usable_size(p);
-            memcpy(q, p, old < n ? old : n);
-            xfree(p);
-            return q;
-        }
-    }
-    uintptr_t was = (uintptr_t)p;
-    if (p)
-        owned_forget(was);
-    void *q = realloc(p, n ? n : 1);
-    if (q || was)
-        owned_note(q ? (uintptr_t)q : was); /* failed: the old block stays */
+    if (huge) /* in place if its mapping has room; shrunk below 2 MiB, to malloc */
+        return n >= HUGEBLOCK_MIN && hugeblock_resize(p, n) ? p : taken_over(malloc_owned(n), p, huge, n);
+    void *q = n >= HUGEBLOCK_MIN ? hugeblock_alloc(n) : NULL; /* grown into a huge block */
+    if (q)
+        return taken_over(q, p, malloc_usable_size(p), n);
+    owned_forget((uintptr_t)p);
+    q = realloc(p, n ? n : 1);
+    owned_note(q ? (uintptr_t)q : (uintptr_t)p); /* failed: the old block stays */
     return q;
 }
 

@@ -87,6 +87,9 @@ int main(void)
     check("shrinks-to-malloc", !hugeblock_size(shrunk) && filled(shrunk, 100, 0x22) && owned(shrunk, 100),
           "a huge block shrunk below 2 MiB did not move to malloc with its bytes");
     xfree(shrunk);
+    unsigned char *fresh = xrealloc(NULL, 3 * MIB);
+    check("realloc-of-null", hugeblock_size(fresh) == 3 * MIB, "xrealloc(NULL, 3 MiB) is not a huge block");
+    xfree(fresh);
 
     xfree(big);
     check("freed", !hugeblock_size(big) && !*mapping_flags(big), "a freed huge block is still mapped or known");
