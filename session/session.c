@@ -39,10 +39,14 @@ static void serve(struct session_options *o, const char *path, struct link *ld)
     jit_image_awaited(); /* made here or by the control thread */
     /* A debugger there needs the image before any of the program runs:
      * made here before the control thread starts, which then has it and
-     * goes on to other work, not holding the lock the image needs. */
+     * goes on to other work, not holding the lock the image needs. Main
+     * waits for it, so -v shows its time as a phase's. */
     bool debugger = jit_debugger_attached();
-    if (debugger)
+    if (debugger) {
+        double start = now_ms();
         publish_debug_image(ld);
+        phase_done("debug image", start);
+    }
     if (!(path && start_control(path)) && !debugger)
         publish_debug_image(ld); /* no control thread to make it */
     if (o->watch)
