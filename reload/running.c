@@ -107,7 +107,7 @@ static bool never_leaves(const struct program *pg, uintptr_t from)
         const struct image *im = program_text_at(pg, at);
         if (seen_before(seen, nseen, at))
             continue;
-        if (!im || nseen == LOOP_LOOK)
+        if (!im || nseen == LOOP_LOOK || ntodo + 2 > LOOP_LOOK)
             return false; /* out of the program's code, or too far to tell */
         seen[nseen++] = at;
         enum x86_flow flow = step_at(im, at, &next, &target);
