@@ -11,30 +11,12 @@
  * which the pointer scan leaves alone. */
 #include "hugeblock.h"
 
-#include <dlfcn.h>
-#include <stdatomic.h>
 #include <sys/mman.h>
 
 #include "owned.h"
+#include "sanitized.h"
 
 #define HUGE_PAGE (2ul << 20)
-
-/* As for the link heap: not under ASan, whose malloc checks bounds, nor
- * with a sanitizer's runtime in the process, which owns the layout. */
-static bool allowed(void)
-{
-#if defined(__SANITIZE_ADDRESS__)
-    return false;
-#else
-    static atomic_int answer; /* 0: not asked yet, 1: yes, 2: no */
-    int a = atomic_load(&answer);
-    if (!a) {
-        a = dlsym(RTLD_DEFAULT, "__sanitizer_print_stack_trace") ? 2 : 1;
-        atomic_store(&answer, a);
-    }
-    return a == 1;
-#endif
-}
 
 static size_t rounded(size_t n)
 {
@@ -57,7 +39,7 @@ static void *map_aligned(size_t size)
 
 void *hugeblock_alloc(size_t n)
 {
-    if (n < HUGEBLOCK_MIN || n > SIZE_MAX - HUGE_PAGE || !allowed())
+    if (n < HUGEBLOCK_MIN || n > SIZE_MAX - HUGE_PAGE || !own_mappings_allowed())
         return NULL;
     void *p = map_aligned(rounded(n));
     if (p && !owned_note_span((uintptr_t)p, n)) { /* the table is full: malloc serves */

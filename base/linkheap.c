@@ -18,10 +18,11 @@
  * untouched tail is given back. */
 #include "linkheap.h"
 
-#include <dlfcn.h>
 #include <stdatomic.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+
+#include "sanitized.h"
 
 #define RESERVE (1ull << 30)    /* address space, not memory */
 /* Far from the shared libraries, whose +-2 GiB the images need
@@ -35,20 +36,13 @@ static size_t cap;              /* the mapping's size */
 static atomic_size_t used;
 static atomic_bool open_now;
 
-/* Not under ASan: its blocks would have no redzones for it to check. Not
- * with a program's sanitizer runtime in the process, which owns the
- * layout (TSan aborts on a mapping outside its application ranges). Not
- * under a limit on the address space (ulimit -v): all of it is left to
- * the images' regions (loader/memory.c), which are reserved whole. */
+/* Not under a sanitizer (sanitized.h). Not under a limit on the address
+ * space (ulimit -v): all of it is left to the images' regions
+ * (loader/memory.c), which are reserved whole. */
 static bool may_open(void)
 {
-#if defined(__SANITIZE_ADDRESS__)
-    return false;
-#else
     struct rlimit as;
-    return !dlsym(RTLD_DEFAULT, "__sanitizer_print_stack_trace") &&
-           !(getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY);
-#endif
+    return own_mappings_allowed() && !(getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY);
 }
 
 void linkheap_open(void)
