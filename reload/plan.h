@@ -15,9 +15,9 @@ struct redirect {
     uintptr_t at, to;
     uint64_t size;              /* of the old body */
     const char *name;
-    bool loops_back;            /* a branch inside it leads into the bytes
-                                   the jump overwrites: a thread anywhere
-                                   in the body may come back there */
+    const struct func *func;    /* the old version, asked whether a branch
+                                   inside it leads into the bytes the jump
+                                   overwrites (redirect.c's loops_back) */
     bool same;                  /* the new body is the same code (samefunc.c):
                                    a return into the old one may go to the
                                    same place in the new */

@@ -88,9 +88,9 @@ static bool decode_loops_back(const struct func *f)
     return !f->bytes;
 }
 
-/* Asked of the first version's functions at every reload: their bytes
- * never change, and decoding luaV_execute each time was a tenth of a
- * reload of lvm.o. */
+/* Asked only of a body a parked thread is in, and then once: its bytes
+ * never change, and decoding every changed function up front, luaV_execute
+ * among them, was a sixth of a reload of lvm.o. */
 static bool loops_back(const struct func *f)
 {
     if (!f->loops_back) /* a cache of what its bytes say: the record is the object's */
@@ -107,7 +107,7 @@ static int redirect_function(struct plan *p, const struct object *old, const str
     if (!x86_encode_jmp(jmp, f->body, to))
         return fail("%s: '%s' moved out of a jump's reach of its first version", old->name, f->name);
     ARRAY_PUSH(p->redirects, p->nredirects, p->capredirects,
-               ((struct redirect){f->body, to, f->size, f->name, loops_back(f), same}));
+               ((struct redirect){f->body, to, f->size, f->name, f, same}));
     add_inside_points(p, f);
     return 0;
 }
@@ -171,7 +171,8 @@ static const char *inside_which(const struct plan *p, uintptr_t pc)
 static const struct redirect *looping_in(const struct plan *p, uintptr_t pc)
 {
     for (size_t i = 0; i < p->nredirects; i++)
-        if (p->redirects[i].loops_back && pc >= p->redirects[i].at && pc < p->redirects[i].at + p->redirects[i].size)
+        if (pc >= p->redirects[i].at && pc < p->redirects[i].at + p->redirects[i].size &&
+            loops_back(p->redirects[i].func))
             return &p->redirects[i];
     return NULL;
 }
