@@ -198,7 +198,6 @@ void world_init(void)
     sigset_t all; /* nothing of the program runs in a parked thread */
     sigfillset(&all);
     signals_take(PARK_SIGNAL, park, SA_RESTART, &all);
-    ensure_capacity(64);
     char max[32] = "";
     int fd = open("/proc/sys/kernel/pid_max", O_RDONLY | O_CLOEXEC);
     if (fd >= 0 && read(fd, max, sizeof max - 1) > 0)
