@@ -99,6 +99,27 @@ static void rewrite_function(struct section *sec, const struct func *f, const ui
     }
 }
 
+/* Could a RIP-relative operand of f lead to a kept entry? Its
+ * displacement follows a ModRM byte of mod 0 and r/m 5, and the
+ * instruction ends 0, 1, 2 or 4 immediate bytes after it. Most functions
+ * have no such bytes that add up to an entry: decoding them was a seventh
+ * of a reload of lvm.o. */
+static bool may_refer_to_entry(const struct section *sec, const struct func *f)
+{
+    static const int immediate[] = {0, 1, 2, 4};
+    int64_t start = f->bytes - sec->data;
+    for (uint64_t at = 1; at + 4 <= f->size; at++) {
+        if ((f->bytes[at - 1] & 0xc7) != 0x05)
+            continue;
+        int32_t d;
+        memcpy(&d, f->bytes + at, 4);
+        for (size_t k = 0; k < ARRAY_SIZE(immediate); k++)
+            if (entry_bind(sec, start + (int64_t)at + 4 + immediate[k] + d))
+                return true;
+    }
+    return false;
+}
+
 void funcaddr_rewrite_local_refs(struct object *new)
 {
     size_t nf;
@@ -109,7 +130,8 @@ void funcaddr_rewrite_local_refs(struct object *new)
             continue;
         uint64_t *relocs = reloc_offsets(sec);
         for (size_t j = 0; j < nf; j++)
-            if (fs[j].bytes >= sec->data && fs[j].bytes < sec->data + sec->size)
+            if (fs[j].bytes >= sec->data && fs[j].bytes < sec->data + sec->size &&
+                may_refer_to_entry(sec, &fs[j]))
                 rewrite_function(sec, &fs[j], relocs);
         xfree(relocs);
     }
