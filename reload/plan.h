@@ -15,6 +15,8 @@ struct redirect {
     uintptr_t at, to;
     uint64_t size;              /* of the old body */
     const char *name;
+    uintptr_t reach;            /* the furthest end of this body and of every
+                                   one placed before it (sort_redirects) */
     const struct func *func;    /* the old version, asked whether a branch
                                    inside it leads into the bytes the jump
                                    overwrites (redirect.c's loops_back) */
@@ -147,6 +149,11 @@ bool function_moved_out(const struct program *pg, const struct object *old, cons
  * moves with it. */
 bool moved_with_group(const struct object *other, const struct func *f);
 void sort_redirects(struct plan *p);
+/* The redirect of a body that holds pc and that `wanted` accepts, or NULL:
+ * a binary search of the sorted redirects, not a walk through them (it is
+ * asked of every word of every parked thread's stack). */
+const struct redirect *redirect_holding(const struct plan *p, uintptr_t pc,
+                                        bool (*wanted)(const struct redirect *r, uintptr_t pc));
 /* With the world stopped: no thread would resume inside the bytes a
  * redirect overwrites, once the return addresses it plans (p->moves) are
  * moved to the same code in the new bodies; else false, with the

@@ -107,7 +107,7 @@ static int redirect_function(struct plan *p, const struct object *old, const str
     if (!x86_encode_jmp(jmp, f->body, to))
         return fail("%s: '%s' moved out of a jump's reach of its first version", old->name, f->name);
     ARRAY_PUSH(p->redirects, p->nredirects, p->capredirects,
-               ((struct redirect){f->body, to, f->size, f->name, f, same}));
+               ((struct redirect){f->body, to, f->size, f->name, 0, f, same}));
     add_inside_points(p, f);
     return 0;
 }
@@ -147,6 +147,12 @@ void sort_redirects(struct plan *p)
 {
     if (p->nredirects) /* none at all: an object whose functions all stay */
         qsort(p->redirects, p->nredirects, sizeof *p->redirects, by_place);
+    uintptr_t reach = 0;
+    for (size_t i = 0; i < p->nredirects; i++) {
+        struct redirect *r = &p->redirects[i];
+        reach = r->at + r->size > reach ? r->at + r->size : reach;
+        r->reach = reach;
+    }
     if (p->ninside) /* none: every entry's first instruction spans its 5 bytes */
         qsort(p->inside, p->ninside, sizeof *p->inside, by_address);
 }
@@ -157,24 +163,50 @@ static bool is_inside(uintptr_t pc, const void *plan)
     return p->ninside && bsearch(&pc, p->inside, p->ninside, sizeof pc, by_address);
 }
 
+/* The last redirect placed at or below pc, then back while an earlier
+ * body may still reach it (bodies may overlap: aliases, odd symbol sizes). */
+const struct redirect *redirect_holding(const struct plan *p, uintptr_t pc,
+                                        bool (*wanted)(const struct redirect *r, uintptr_t pc))
+{
+    size_t lo = 0, hi = p->nredirects;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p->redirects[mid].at <= pc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i-- > 0 && p->redirects[i].reach > pc;) {
+        const struct redirect *r = &p->redirects[i];
+        if (pc < r->at + r->size && wanted(r, pc))
+            return r;
+    }
+    return NULL;
+}
+
+static bool holds_in_entry(const struct redirect *r, uintptr_t pc)
+{
+    return pc > r->at && pc < r->at + JMP_SIZE;
+}
+
 /* The function whose first bytes hold pc. */
 static const char *inside_which(const struct plan *p, uintptr_t pc)
 {
-    for (size_t i = 0; i < p->nredirects; i++)
-        if (pc > p->redirects[i].at && pc < p->redirects[i].at + JMP_SIZE)
-            return p->redirects[i].name;
-    return "?";
+    const struct redirect *r = redirect_holding(p, pc, holds_in_entry);
+    return r ? r->name : "?";
+}
+
+static bool loops_into_entry(const struct redirect *r, uintptr_t pc)
+{
+    (void)pc;
+    return loops_back(r->func);
 }
 
 /* Inside the body of a function whose loop comes back into its first
  * bytes. */
 static const struct redirect *looping_in(const struct plan *p, uintptr_t pc)
 {
-    for (size_t i = 0; i < p->nredirects; i++)
-        if (pc >= p->redirects[i].at && pc < p->redirects[i].at + p->redirects[i].size &&
-            loops_back(p->redirects[i].func))
-            return &p->redirects[i];
-    return NULL;
+    return redirect_holding(p, pc, loops_into_entry);
 }
 
 static bool is_inside_or_looping(uintptr_t pc, const void *plan)
@@ -182,14 +214,16 @@ static bool is_inside_or_looping(uintptr_t pc, const void *plan)
     return is_inside(pc, plan) || looping_in(plan, pc);
 }
 
+static bool same_code_past_entry(const struct redirect *r, uintptr_t pc)
+{
+    return r->same && pc > r->at;
+}
+
 /* The redirect of a function whose new body is the same code, and whose
  * old body holds pc past its entry. */
 static const struct redirect *same_code_holding(const struct plan *p, uintptr_t pc)
 {
-    for (size_t i = 0; i < p->nredirects; i++)
-        if (p->redirects[i].same && pc > p->redirects[i].at && pc < p->redirects[i].at + p->redirects[i].size)
-            return &p->redirects[i];
-    return NULL;
+    return redirect_holding(p, pc, same_code_past_entry);
 }
 
 /* Is the word at slot one of t's return addresses, as its own unwinding

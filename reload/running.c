@@ -127,14 +127,14 @@ static bool never_leaves(const struct program *pg, uintptr_t from)
  * entry (which sends a frame starting there to the new body). A function
  * whose new body is the same code is not changed: running on in its old
  * body is running its new code. */
+static bool changed_past_entry(const struct redirect *r, uintptr_t pc)
+{
+    return !r->same && pc >= r->at + JMP_SIZE;
+}
+
 static const struct redirect *old_body_at(const struct plan *p, uintptr_t pc)
 {
-    for (size_t i = 0; i < p->nredirects; i++) {
-        const struct redirect *r = &p->redirects[i];
-        if (!r->same && pc >= r->at + JMP_SIZE && pc < r->at + r->size)
-            return r;
-    }
-    return NULL;
+    return redirect_holding(p, pc, changed_past_entry);
 }
 
 static void note_thread(struct plan *p, pid_t tid, uintptr_t pc, bool returns_to)
