@@ -60,12 +60,12 @@ static uint64_t room_at(const struct object *obj, const struct mark *marks, size
  * for the next (an ld -r object holds each file's static helper, in
  * link order). Not the file's name: a source renamed or generated
  * elsewhere keeps its functions. */
-static char *function_id(const struct object *obj, const char *name)
+static char *function_id(struct strmap *seen, const char *name)
 {
-    unsigned twin = 0;
-    for (size_t i = 0; i < obj->nfuncs; i++)
-        twin += !strcmp(obj->funcs[i].name, name);
-    return twin ? xasprintf("%s/%u", name, twin) : xstrdup(name);
+    struct strmap_slot *s = strmap_slot(seen, name);
+    uintptr_t twin = (uintptr_t)s->value;
+    s->value = (void *)(twin + 1);
+    return twin ? xasprintf("%s/%u", name, (unsigned)twin) : xstrdup(name);
 }
 
 static int by_offset(const void *a, const void *b)
@@ -125,13 +125,14 @@ static void compute(struct object *obj)
             marks[nmarks++] = (struct mark){es[i].st_shndx, es[i].st_value};
     qsort(marks, nmarks, sizeof *marks, by_place);
     const Elf64_Rela ***sorted = xcalloc(obj->nsecs + 1, sizeof *sorted); /* by section, once asked */
+    struct strmap seen = {0}; /* how many functions of each name came before */
     for (size_t i = 1; i < n; i++) {
         const struct section *sec = &obj->secs[es[i].st_shndx];
         if (GELF_ST_TYPE(es[i].st_info) != STT_FUNC || !in_loaded_section(obj, &es[i]) ||
             es[i].st_value > sec->size)
             continue;
         const char *name = obj->syms[i]->name;
-        struct func f = {.name = name, .id = function_id(obj, name), .body = sec->addr + es[i].st_value,
+        struct func f = {.name = name, .id = function_id(&seen, name), .body = sec->addr + es[i].st_value,
                          .size = es[i].st_size,
                          .room = room_at(obj, marks, nmarks, es[i].st_shndx, es[i].st_value),
                          .sec = sec, .offset = es[i].st_value};
@@ -146,27 +147,69 @@ static void compute(struct object *obj)
         xfree(sorted[i]);
     xfree(sorted);
     xfree(marks);
+    strmap_free(&seen);
     obj->funcs_known = true;
+}
+
+typedef const char *func_key(const struct func *f);
+
+static const char *name_of(const struct func *f)
+{
+    return f->name;
+}
+
+static const char *id_of(const struct func *f)
+{
+    return f->id;
+}
+
+struct key_order {
+    const struct func *funcs;
+    func_key *key;
+};
+
+/* By key, and among equal keys in the functions' order: a search finds
+ * the first, as a walk through them would. */
+static int by_key(const void *a, const void *b, void *ctx)
+{
+    const struct key_order *o = ctx;
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    int c = strcmp(o->key(&o->funcs[x]), o->key(&o->funcs[y]));
+    return c ? c : (x > y) - (x < y);
+}
+
+/* The first of obj's functions whose key is `want`. Every changed
+ * object's functions are looked up in its other version: walking them
+ * made a reload of a 2,000-function object spend 12 million strcmps. */
+static const struct func *find_by(struct object *obj, uint32_t **index, func_key *key, const char *want)
+{
+    size_t n;
+    const struct func *fs = object_functions(obj, &n);
+    if (!*index) {
+        *index = xcalloc(n + 1, sizeof **index);
+        for (size_t i = 0; i < n; i++)
+            (*index)[i] = (uint32_t)i;
+        qsort_r(*index, n, sizeof **index, by_key, &(struct key_order){fs, key});
+    }
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(key(&fs[(*index)[mid]]), want) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && !strcmp(key(&fs[(*index)[lo]]), want) ? &fs[(*index)[lo]] : NULL;
 }
 
 const struct func *object_function(struct object *obj, const char *name)
 {
-    size_t n;
-    const struct func *f = object_functions(obj, &n);
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(f[i].name, name))
-            return &f[i];
-    return NULL;
+    return find_by(obj, &obj->funcs_by_name, name_of, name);
 }
 
 const struct func *object_function_like(struct object *obj, const struct func *f)
 {
-    size_t n;
-    const struct func *fs = object_functions(obj, &n);
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(fs[i].id, f->id))
-            return &fs[i];
-    return NULL;
+    return find_by(obj, &obj->funcs_by_id, id_of, f->id);
 }
 
 void object_functions_free(struct object *obj)
@@ -176,7 +219,10 @@ void object_functions_free(struct object *obj)
         xfree(obj->funcs[i].relas);
     }
     xfree(obj->funcs);
+    xfree(obj->funcs_by_name);
+    xfree(obj->funcs_by_id);
     obj->funcs = NULL;
+    obj->funcs_by_name = obj->funcs_by_id = NULL;
     obj->nfuncs = 0;
 }
 

@@ -166,6 +166,8 @@ struct object {
     struct link *link;          /* the link (generation) that loaded it */
     struct func *funcs;         /* functions.c, computed on first use */
     size_t nfuncs;
+    uint32_t *funcs_by_name;    /* functions.c: funcs' indexes sorted by */
+    uint32_t *funcs_by_id;      /* name and by id, made when first asked */
     bool funcs_known;
     struct debug_info *dwarf;   /* objdwarf.c, read on first use */
     bool dwarf_known;
