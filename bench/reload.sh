@@ -17,6 +17,10 @@
 #                (new builds, and two builds alternated),
 #                the growth per reload against the object's size, and the
 #                reload latency at the start and the end of those reloads
+#   5. threads   the latency of reloading a 2,000-function object
+#                (bench/gen-deep.sh) while 32 threads sleep 2,000 frames
+#                deep, against the same reload with no other thread: every
+#                parked thread's stack is looked at word by word
 # Every session's behaviour is checked against the gcc-linked program after
 # its reloads, and every reload must be reported by the session's --status
 # count; any build, reload or check that fails stops the script with exit
@@ -30,6 +34,9 @@
 #   BENCH_CPU_REPS=5         repetitions of the work in one CPU benchmark (0.7 s here)
 #   BENCH_MEM_RELOADS=100    reloads before the second RSS reading
 #   BENCH_MANY=1000          object count of the large generated program
+#   BENCH_DEEP_THREADS=32    threads of the parked-threads program (5.)
+#   BENCH_DEEP_DEPTH=2000    frames deep each of them sleeps
+#   BENCH_DEEP_FUNCS=2000    functions of the object it reloads
 #   BENCH_CFLAGS="-O2"       flags for every workload object
 #   HOTLD=build/hotld        the loader to measure
 #   BENCH_CACHE=bench/.cache where builds are cached ("bench/.cache" below)
@@ -47,6 +54,9 @@ cpu_rounds=${BENCH_CPU_ROUNDS:-5}
 cpu_reps=${BENCH_CPU_REPS:-5}
 mem_reloads=${BENCH_MEM_RELOADS:-100}
 many_count=${BENCH_MANY:-1000}
+deep_threads=${BENCH_DEEP_THREADS:-32}
+deep_depth=${BENCH_DEEP_DEPTH:-2000}
+deep_funcs=${BENCH_DEEP_FUNCS:-2000}
 small_count=10
 wait_s=${BENCH_WAIT:-120}     # longest wait for one answer of a session
 
@@ -55,6 +65,9 @@ positive BENCH_CPU_ROUNDS "$cpu_rounds"
 positive BENCH_CPU_REPS "$cpu_reps"
 positive BENCH_MEM_RELOADS "$mem_reloads"
 positive BENCH_MANY "$many_count"
+positive BENCH_DEEP_THREADS "$deep_threads"
+positive BENCH_DEEP_DEPTH "$deep_depth"
+positive BENCH_DEEP_FUNCS "$deep_funcs"
 [ "$mem_reloads" -ge 20 ] || die "BENCH_MEM_RELOADS must be at least 20"
 [ "$many_count" -gt "$small_count" ] || die "BENCH_MANY must be more than $small_count"
 [ -x "$hotld" ] || die "$hotld not found (make build/hotld)"
@@ -161,17 +174,34 @@ build_lvm_versions() {
     echo "$st" >"$cache/reload-lua/stamp"
 }
 
+# The parked-threads program: main.o (at -O0: every frame a real one) and
+# builds A and B of its functions' object.
+build_deep() {
+    local dir=$cache/reload-deep st
+    st=$(extra="funcs $deep_funcs" stamp_of "$bench/gen-deep.sh")
+    cached reload-deep "$st" && return 0
+    note "generating and building the parked-threads program ($deep_funcs functions)"
+    rm -rf "$dir"
+    step reload-deep-generate "$bench/gen-deep.sh" "$dir" "$deep_funcs"
+    step reload-deep-main gcc -O0 -c "$dir/main.c" -o "$dir/main.o"
+    for v in A B; do
+        step "reload-deep-$v" gcc "${cflag_words[@]}" -c "$dir/funcs-$v.c" -o "$dir/funcs-$v.o"
+    done
+    echo "$st" >"$dir/stamp"
+}
+
 build_lua_objects
 build_lvm_versions
 build_many "$small_count"
 build_many "$many_count"
+build_deep
 
 # The objects the sessions load are private copies (a reload replaces one
 # of them; the caches stay as built). Paths must not be symlinks: hotld
 # names objects by their real path.
 run=$cache/reload-run
 rm -rf "$run"
-mkdir -p "$run/lua" "$run/many$small_count" "$run/many$many_count"
+mkdir -p "$run/lua" "$run/many$small_count" "$run/many$many_count" "$run/deep"
 cp "$cache"/lua/obj/*.o "$run/lua/"
 lua_objs=("$run"/lua/*.o)
 lua_script=$bench/workloads/reload-serve.lua
@@ -333,7 +363,7 @@ floor_check=$(printf 'check\n' | "$run/lua-floor" "$lua_script" | sed -n 2p)
 
 # ------------------------------------------------- 1. latency (Lua, lvm.o)
 
-note "1/4 latency: $((reloads + 1)) reloads of new builds of lvm.o, as many of A/B, and mold relink + restart"
+note "1/5 latency: $((reloads + 1)) reloads of new builds of lvm.o, as many of A/B, and mold relink + restart"
 s=$tag-lat
 proc_start lat --session "$s" "$hotld" --session "$s" "${lua_objs[@]}" -lm -- "$lua_script"
 FRESH=1 time_reloads lat "$s" "$lvm" "$lvmA" "$lvmB" $((reloads + 1)) "$hotld" --session "$s" "${lua_objs[@]}" -lm -- "$lua_script"
@@ -357,7 +387,7 @@ hotld_lua=$(awk '$1 == "hotld" { print $2 }' <<<"$res")
 
 declare -A lat_many mold_many
 for n in "$small_count" "$many_count"; do
-    note "2/4 scaling: $((reloads + 1)) reloads of mod0000.o in the $n-object program"
+    note "2/5 scaling: $((reloads + 1)) reloads of mod0000.o in the $n-object program"
     many_objs "$n"
     s=$tag-many$n
     floor_out=$(printf 'x\n' | "$run/many$n-floor" | sed -n 3p)
@@ -378,7 +408,7 @@ done
 
 # ------------------------------------------------ 3. runtime overhead (Lua)
 
-note "3/4 overhead: $cpu_rounds rounds of 'bench $cpu_reps' on gcc-linked Lua, hotld, hotld after 10 reloads"
+note "3/5 overhead: $cpu_rounds rounds of 'bench $cpu_reps' on gcc-linked Lua, hotld, hotld after 10 reloads"
 proc_start cpu-gcc "$run/lua-floor" "$lua_script"
 s0=$tag-cpu0 s10=$tag-cpu10
 proc_start cpu-h0 --session "$s0" "$hotld" --session "$s0" "${lua_objs[@]}" -lm -- "$lua_script"
@@ -413,7 +443,7 @@ done
 
 # --------------------------------------------------------- 4. memory (Lua)
 
-note "4/4 memory: VmRSS before and after $mem_reloads reloads of lvm.o, new builds and A/B"
+note "4/5 memory: VmRSS before and after $mem_reloads reloads of lvm.o, new builds and A/B"
 # mem_session P FRESH: VmRSS and mappings of a new session P before and
 # after $mem_reloads reloads of lvm.o, and the latency of the first and
 # last ten, into MEM[P.*].
@@ -435,6 +465,25 @@ mem_session mem-new 1
 mem_session mem-ab 0
 lvm_file=$(stat -c %s "$lvmA")
 lvm_alloc=$(size -A "$lvmA" | awk '$1 ~ /^\.(text|rodata|data|bss)/ { s += $2 } END { print s + 0 }')
+
+# ---------------------------------------------- 5. parked threads' stacks
+
+note "5/5 threads: $((reloads + 1)) reloads of a $deep_funcs-function object, with 0 and $deep_threads threads $deep_depth frames deep"
+declare -A lat_deep
+deep=$cache/reload-deep
+cp "$deep/main.o" "$run/deep/main.o"
+for n in 0 "$deep_threads"; do
+    cp "$deep/funcs-A.o" "$run/deep/funcs.o"
+    s=$tag-deep$n
+    proc_start "deep$n" --session "$s" "$hotld" --session "$s" "$run/deep/main.o" "$run/deep/funcs.o" -- "$n" "$deep_depth"
+    FRESH=1 time_reloads "deep$n" "$s" "$run/deep/funcs.o" "$deep/funcs-A.o" "$deep/funcs-B.o" $((reloads + 1)) \
+        "$hotld" --session "$s" "$run/deep/main.o" "$run/deep/funcs.o" -- "$n" "$deep_depth"
+    lat_deep[$n]=$(echo "${TIMES[@]:1}" | median)
+    # the answer of the build now in place, as gcc links it
+    step "reload-deep$n-floor" gcc -o "$run/deep/floor" "$run/deep/main.o" "$run/deep/funcs.o" -lpthread
+    proc_ask "deep$n" x
+    expect_same "deep$n" "$(printf 'x\n' | "$run/deep/floor" 0 0 | sed -n 2p)" "$((reloads + 1)) reloads of funcs.o"
+done
 
 # ------------------------------------------------------------------ report
 
@@ -486,5 +535,10 @@ row "mappings in /proc/PID/maps, 0 / $mem_reloads reloads" \
     "${MEM[mem-new.maps0]} / ${MEM[mem-new.maps1]} | ${MEM[mem-ab.maps0]} / ${MEM[mem-ab.maps1]}"
 row "reload latency, reloads 1-10 (median)" "${MEM[mem-new.first]} | ${MEM[mem-ab.first]}" ms
 row "reload latency, reloads $((mem_reloads - 9))-$mem_reloads (median)" "${MEM[mem-new.last]} | ${MEM[mem-ab.last]}" ms
+echo
+echo "5. parked threads: a $deep_funcs-function object changed (a new build each time), median of $reloads"
+row "hotld reload, no other thread" "${lat_deep[0]}" ms
+row "hotld reload, $deep_threads threads $deep_depth frames deep" "${lat_deep[$deep_threads]}" ms
+row "$deep_threads deep threads / none" "$(ratio "${lat_deep[$deep_threads]}" "${lat_deep[0]}")" x
 echo
 echo "  ($(( $(date +%s) - start )) s including builds; cache: $cache)"

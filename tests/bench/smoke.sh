@@ -64,7 +64,9 @@ mold relink\+restart / hotld reload
 ^3\. runtime overhead
 hotld 10 reloads / gcc-linked
 ^4\. memory
-growth per reload' \
+growth per reload
+^5\. parked threads
+deep threads / none' \
     BENCH_RELOADS=1 BENCH_CPU_ROUNDS=1 BENCH_CPU_REPS=1 BENCH_MEM_RELOADS=20 BENCH_MANY=20 BENCH_WAIT=60 \
     -- bench/reload.sh
 smoke gdb 'hotld / linked' BENCH_GDB_RUNS=1 BENCH_GDB_MANY=20 -- bench/gdb.sh
