@@ -141,6 +141,21 @@ void grow_array(void **items, size_t *cap, size_t n, size_t elem)
     *cap = c;
 }
 
+size_t count_starting_upto(const void *elems, size_t n, size_t stride, size_t at, uintptr_t addr)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        uintptr_t start;
+        memcpy(&start, (const char *)elems + mid * stride + at, sizeof start);
+        if (start <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* Each thread's own: a question answered by the control thread must not
  * clear or overwrite the error of a reload running in another. */
 static _Thread_local char error_text[1024];

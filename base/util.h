@@ -53,6 +53,14 @@ void grow_array(void **items, size_t *cap, size_t n, size_t elem);
         (arr)[(len)++] = (val);                                               \
     } while (0)
 
+/* How many of the n elements (stride bytes apart, sorted by the address
+ * at byte offset `at` of each) start at or below addr: a binary search for
+ * the last one that may hold it. */
+size_t count_starting_upto(const void *elems, size_t n, size_t stride, size_t at, uintptr_t addr);
+#define COUNT_STARTING_UPTO(arr, n, field, addr)                              \
+    (count_starting_upto((arr), (n), sizeof(*(arr)), offsetof(__typeof__(*(arr)), field), (addr)) + \
+     0 * sizeof(char[sizeof((arr)->field) == sizeof(uintptr_t) ? 1 : -1]))
+
 /* Record the first error of an operation. Returns -1 so callers can write
  * `return fail("...")`. Later errors are dropped: the first one is the
  * cause, the rest are usually consequences. Each thread has its own. */

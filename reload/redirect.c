@@ -168,15 +168,8 @@ static bool is_inside(uintptr_t pc, const void *plan)
 const struct redirect *redirect_holding(const struct plan *p, uintptr_t pc,
                                         bool (*wanted)(const struct redirect *r, uintptr_t pc))
 {
-    size_t lo = 0, hi = p->nredirects;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (p->redirects[mid].at <= pc)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (size_t i = lo; i-- > 0 && p->redirects[i].reach > pc;) {
+    size_t below = COUNT_STARTING_UPTO(p->redirects, p->nredirects, at, pc);
+    for (size_t i = below; i-- > 0 && p->redirects[i].reach > pc;) {
         const struct redirect *r = &p->redirects[i];
         if (pc < r->at + r->size && wanted(r, pc))
             return r;

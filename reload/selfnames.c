@@ -156,15 +156,8 @@ void self_names_publish(const struct program *pg)
  * starts at or below addr, then back while an earlier one may reach it. */
 static const struct place *place_of(const struct self_table *t, uintptr_t addr)
 {
-    size_t lo = 0, hi = t->nplaces;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (t->places[mid].start <= addr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (size_t i = lo; i-- > 0 && t->places[i].reach > addr;)
+    size_t below = COUNT_STARTING_UPTO(t->places, t->nplaces, start, addr);
+    for (size_t i = below; i-- > 0 && t->places[i].reach > addr;)
         if (holds(&t->places[i], addr))
             return &t->places[i];
     return NULL;

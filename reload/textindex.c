@@ -25,13 +25,6 @@ void program_text_add(struct program *pg, const struct image *im)
 
 const struct image *program_text_at(const struct program *pg, uintptr_t pc)
 {
-    size_t lo = 0, hi = pg->ntext; /* the first span starting above pc */
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (pg->text[mid].start <= pc)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo > 0 && pc < pg->text[lo - 1].end ? pg->text[lo - 1].image : NULL;
+    size_t below = COUNT_STARTING_UPTO(pg->text, pg->ntext, start, pc);
+    return below > 0 && pc < pg->text[below - 1].end ? pg->text[below - 1].image : NULL;
 }
