@@ -177,16 +177,14 @@ const struct redirect *redirect_holding(const struct plan *p, uintptr_t pc,
     return NULL;
 }
 
-static bool holds_in_entry(const struct redirect *r, uintptr_t pc)
-{
-    return pc > r->at && pc < r->at + JMP_SIZE;
-}
-
-/* The function whose first bytes hold pc. */
+/* The function whose first bytes hold pc (for a message: a walk will do;
+ * a body shorter than the jump has them past its end). */
 static const char *inside_which(const struct plan *p, uintptr_t pc)
 {
-    const struct redirect *r = redirect_holding(p, pc, holds_in_entry);
-    return r ? r->name : "?";
+    for (size_t i = 0; i < p->nredirects; i++)
+        if (pc > p->redirects[i].at && pc < p->redirects[i].at + JMP_SIZE)
+            return p->redirects[i].name;
+    return "?";
 }
 
 static bool loops_into_entry(const struct redirect *r, uintptr_t pc)
