@@ -128,11 +128,13 @@ void funcaddr_rewrite_local_refs(struct object *new)
         struct section *sec = &new->secs[i];
         if (!sec->out || !(sec->flags & SHF_EXECINSTR) || !sec->nbinds || !sec->data)
             continue;
-        uint64_t *relocs = reloc_offsets(sec);
+        uint64_t *relocs = NULL; /* sorted when a function needs decoding */
         for (size_t j = 0; j < nf; j++)
             if (fs[j].bytes >= sec->data && fs[j].bytes < sec->data + sec->size &&
-                may_refer_to_entry(sec, &fs[j]))
+                may_refer_to_entry(sec, &fs[j])) {
+                relocs = relocs ? relocs : reloc_offsets(sec);
                 rewrite_function(sec, &fs[j], relocs);
+            }
         xfree(relocs);
     }
 }
