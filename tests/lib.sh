@@ -5,6 +5,26 @@ set -u
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/hotld-test.XXXXXX")
 trap '[ -n "${HOTLD_KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 
+# Polling loops wait with nap and look with has_line: a process started
+# every 20 ms costs milliseconds of a core on a virtual machine, the core
+# the program being waited for needs.
+# nap SECONDS: sleep(1) without a process: a read that times out on a
+# FIFO no one writes.
+mkfifo "$TMP/nap"
+nap() { read -rt "$1" <>"$TMP/nap" || :; }
+
+# has_line ERE FILE [N]: FILE has at least N (default 1) lines matching
+# ERE, as grep -E finds them (a last line not yet ended counts too).
+has_line() {
+    local re=$1 file=$2 want=${3:-1} n=0 line
+    [ -r "$file" ] || return 1
+    while IFS= read -r line || [ -n "$line" ]; do
+        [[ $line =~ $re ]] && n=$((n + 1))
+        [ "$n" -ge "$want" ] && return 0
+    done <"$file"
+    return 1
+}
+
 ok()     { echo "ok $1"; }
 not_ok() { echo "not ok $1: $2"; }
 

@@ -87,7 +87,7 @@ LINK=$(sed -e 's/^[^ ]* //' -e 's/"//g' "$B/src/CMakeFiles/chocolate-doom.dir/li
 # sound device.
 Xvfb -displayfd 3 -screen 0 1024x768x24 -nolisten tcp 3>"$W/display" 2>"$W/xvfb.log" &
 XVFB=$!
-for _ in $(seq 100); do [ -s "$W/display" ] && break; sleep 0.1; done
+for _ in $(seq 100); do [ -s "$W/display" ] && break; nap 0.1; done
 export DISPLAY=:$(head -n 1 "$W/display") HOME=$W/home XDG_RUNTIME_DIR=$W/home SDL_AUDIODRIVER=dummy
 GAME=""
 cleanup() {

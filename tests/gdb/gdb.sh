@@ -93,7 +93,7 @@ feed_around_reload() { # GDBPID PATTERN
     exec {fd}>input
     trap '' PIPE
     echo a >&$fd
-    for _ in $(seq 150); do grep -q "$pattern" out.txt && break; sleep 0.1; done
+    for _ in $(seq 150); do has_line "$pattern" out.txt && break; nap 0.1; done
     sleep 1
     echo b >&$fd
     sleep 0.5

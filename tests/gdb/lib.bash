@@ -19,7 +19,7 @@ one_location() { # NAME FILE: breakpoint 1 has one location in FILE's 'info brea
 }
 
 wait_line() { # PATTERN [FILE]: in FILE (out.txt), up to 15 s
-    for _ in $(seq 150); do grep -q -- "$1" "${2:-out.txt}" 2>/dev/null && return 0; sleep 0.1; done
+    for _ in $(seq 150); do has_line "$1" "${2:-out.txt}" && return 0; nap 0.1; done
     return 1
 }
 

@@ -95,7 +95,7 @@ session_checks() {
     (cd "$W" && exec "$HOTLD" --session "$SNAME" main.o world.o <"$W/in" >"$W/session.out" 2>&1) &
     local pid=$! fd
     exec {fd}>"$W/in"
-    for _ in $(seq 100); do grep -q ready "$W/session.out" && break; sleep 0.1; done
+    for _ in $(seq 100); do has_line ready "$W/session.out" && break; nap 0.1; done
     hot --sizes --json world.o main.o && cp "$TMP/out" "$W/files.json"
     hot --session "$SNAME" --sizes --json
     if cmp -s "$W/files.json" "$TMP/out"; then ok "$P/session-sizes"

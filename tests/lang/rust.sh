@@ -39,7 +39,7 @@ reload_while_running() {
     local pid=$! fd
     exec {fd}>"$W/in"
     printf 'a\nb\n' >&$fd
-    for _ in $(seq 100); do grep -q '^count 2 ' "$W/live.out" && break; sleep 0.1; done
+    for _ in $(seq 100); do has_line '^count 2 ' "$W/live.out" && break; nap 0.1; done
     # Rust's strings as text: a &str, a String (the last line read)
     local sock
     sock=$(ls "${XDG_RUNTIME_DIR:-/tmp}/hotld-$(id -u)"/exe-live-*."$pid".sock 2>/dev/null | head -n 1)
@@ -54,7 +54,7 @@ reload_while_running() {
         >>"$W/live.log" 2>&1
     local rc=$?
     printf 'c\n' >&$fd
-    for _ in $(seq 100); do grep -q '^count [13]2\? calls 2' "$W/live.out" && break; sleep 0.1; done
+    for _ in $(seq 100); do has_line '^count [13]2? calls 2' "$W/live.out" && break; nap 0.1; done
     exec {fd}>&-
     wait $pid
     if [ $rc = 0 ] && grep -qx 'count 12 calls 2 seen a,b,c' "$W/live.out"; then ok "$P/reload-keeps-state"

@@ -60,8 +60,8 @@ relink_while_running() {
     pid=$!
     exec {fd}>"$W/in"
     local i
-    for ((i = 0; i < 250; i++)); do grep -q ready "$W/loop.out" 2>/dev/null && break; sleep 0.02; done
-    line() { echo x >&"$fd"; for ((i = 0; i < 250; i++)); do [ "$(grep -c '^line' "$W/loop.out")" -ge "$1" ] && break; sleep 0.02; done; }
+    for ((i = 0; i < 250; i++)); do has_line ready "$W/loop.out" && break; nap 0.02; done
+    line() { echo x >&"$fd"; for ((i = 0; i < 250; i++)); do has_line '^line' "$W/loop.out" "$1" && break; nap 0.02; done; }
     line 1
     (cd "$W" && $cc $lang -g -DVALUE=2 -c "$SRC/value.c" -o value.o && $cc "$flag" main.o value.o -o prog) \
         >"$W/relink.out" 2>&1
@@ -153,7 +153,7 @@ build_system() {
     (cd "$W" && exec ./build/game loop <in >loop.out 2>loop.err) &
     pid=$!
     exec {fd}>"$W/in"
-    for ((i = 0; i < 250; i++)); do grep -q ready "$W/loop.out" 2>/dev/null && break; sleep 0.02; done
+    for ((i = 0; i < 250; i++)); do has_line ready "$W/loop.out" && break; nap 0.02; done
     echo x >&"$fd"
     sed -i 's/#define VALUE 1/#define VALUE 4/' "$W/value.c"
     (cd "$W" && "${build[@]}") >"$W/rebuild.out" 2>&1
@@ -161,7 +161,7 @@ build_system() {
     say "$P/rebuild-reloads" "$([ $rc = 0 ] && grep -q 'hotld: reloaded libparts.a(value.c.o)' "$W/rebuild.out" ||
         echo "exit $rc: $(tail -n 4 "$W/rebuild.out" | tr '\n' '|')")"
     echo x >&"$fd"
-    for ((i = 0; i < 250; i++)); do grep -q '^line 2' "$W/loop.out" && break; sleep 0.02; done
+    for ((i = 0; i < 250; i++)); do has_line '^line 2' "$W/loop.out" && break; nap 0.02; done
     say "$P/changed-in-place" "$(grep -q '^line 2 value 4$' "$W/loop.out" || echo "$(cat "$W/loop.out" | tr '\n' '|')")"
     # a new source file in the build: value() now calls helper() from it
     printf 'int helper(void)\n{\n    return 40;\n}\n' >"$W/helper.c"
@@ -173,7 +173,7 @@ build_system() {
     say "$P/new-file-reloads" "$([ $rc = 0 ] && grep -q 'hotld: reloaded' "$W/newfile.out" ||
         echo "exit $rc: $(tail -n 4 "$W/newfile.out" | tr '\n' '|')")"
     echo x >&"$fd"
-    for ((i = 0; i < 250; i++)); do grep -q '^line 3' "$W/loop.out" && break; sleep 0.02; done
+    for ((i = 0; i < 250; i++)); do has_line '^line 3' "$W/loop.out" && break; nap 0.02; done
     say "$P/new-file-runs" "$(grep -q '^line 3 value 42$' "$W/loop.out" || echo "$(cat "$W/loop.out" | tr '\n' '|')")"
     exec {fd}>&-
     wait "$pid"
@@ -204,7 +204,7 @@ if (cd "$W" && gcc -g -c "$SRC/copies.c" -o copies.o && gcc -g -c "$SRC/value.c"
     rm -f "$W/stop"
     (cd "$W" && exec ./copies stop >run.out 2>run.err) &
     pid=$!
-    for ((i = 0; i < 250; i++)); do [ "$(grep -c ready "$W/run.out")" = 2 ] && break; sleep 0.02; done
+    for ((i = 0; i < 250; i++)); do has_line ready "$W/run.out" 2 && break; nap 0.02; done
     (cd "$W" && gcc -g -DVALUE=5 -c "$SRC/value.c" -o value.o && gcc -B"$LINKER/" copies.o value.o -o copies) \
         >"$W/relink.out" 2>&1
     rc=$?
@@ -213,7 +213,7 @@ if (cd "$W" && gcc -g -c "$SRC/copies.c" -o copies.o && gcc -g -c "$SRC/value.c"
     sleep 0.2
     touch "$W/stop"
     wait "$pid"
-    say "$P/both-run-the-new-code" "$(for who in first second; do grep -q "^$who 5\$" "$W/run.out" || echo "$who never printed 5;"; done)"
+    say "$P/both-run-the-new-code" "$(for who in first second; do has_line "^$who 5\$" "$W/run.out" || echo "$who never printed 5;"; done)"
 else
     not_ok "$P/build" "$(head -c 300 "$W/build.log")"
 fi

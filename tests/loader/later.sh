@@ -93,7 +93,7 @@ sed 's/return 1; }/return 2; }/' loop.c >loop2.c
 gcc -g -c loop2.c -o loop2.o
 "$HOTLD" --session "later-loop-$$" loop.o >loop.out 2>loop.err &
 pid=$!
-for _ in $(seq 100); do grep -q started loop.out && break; sleep 0.1; done
+for _ in $(seq 100); do has_line started loop.out && break; nap 0.1; done
 cat loop2.o >loop.o   # in place: same inode, new bytes
 "$HOTLD" --session "later-loop-$$" loop.o >reload.out 2>&1
 wait $pid

@@ -103,7 +103,7 @@ call_checks() {
     ( exec {S_FD}>&-; cd "$W" && exec env "${HOT_ENV[@]}" "$HOT" --session "$SNAME" --call 'spin()' ) \
         >"$W/spin.out" 2>"$W/spin.err" &
     local asker=$! spins
-    for _ in $(seq 100); do spins=$(cd "$W" && "$HOTLD" --session "$SNAME" --print spins 2>/dev/null); [ "${spins#spins = }" != 0 ] && break; sleep 0.05; done
+    for _ in $(seq 100); do spins=$(cd "$W" && "$HOTLD" --session "$SNAME" --print spins 2>/dev/null); [ "${spins#spins = }" != 0 ] && break; nap 0.05; done
     client "$W" --session "$SNAME" --status
     check status-during-call 0 "$R_RC" "--status while a call runs"
     ask print-during-call 'head->v = 1' --print 'head->v'
@@ -154,10 +154,10 @@ busy_checks() {
     ( exec {S_FD}>&-; cd "$W" && exec env "${HOT_ENV[@]}" "$HOT" "${S_ARGS[@]}" --on-conflict=ask ) \
         <"$W/answer" >"$W/slow.out" 2>"$W/slow.err" &
     local reloader=$!
-    for _ in $(seq 200); do grep -q 'your choice' "$W/slow.err" && break; sleep 0.05; done
+    for _ in $(seq 200); do has_line 'your choice' "$W/slow.err" && break; nap 0.05; done
     status_in_background
     local asker=$!
-    for _ in $(seq 100); do [ -s "$W/status.err" ] && break; sleep 0.05; done
+    for _ in $(seq 100); do [ -s "$W/status.err" ] && break; nap 0.05; done
     echo a >&"$answer"
     wait "$asker"
     local rc=$?
@@ -169,7 +169,7 @@ busy_checks() {
     # its stopped child)
     gdb -nx -batch -p "$S_PID" -ex 'shell sleep 2.5' >"$W/gdb.out" 2>&1 &
     local debugger=$!
-    for _ in $(seq 250); do grep -q '^TracerPid:[[:space:]]*[1-9]' "/proc/$S_PID/status" && break; sleep 0.02; done
+    for _ in $(seq 250); do has_line '^TracerPid:[[:space:]]*[1-9]' "/proc/$S_PID/status" && break; nap 0.02; done
     status_in_background
     asker=$!
     wait "$asker"
@@ -209,7 +209,7 @@ dies_like() {
     rc=$?
     want="$(tail -n 1 "$W/linked.out") status $rc"
     send "$cmd"
-    for _ in $(seq 250); do session_alive || break; sleep 0.02; done
+    for _ in $(seq 250); do session_alive || break; nap 0.02; done
     session_reap
     got="$(tail -n 1 "$S_OUT") status $S_RC"
     check "$name" "$want" "$got" "the program's own report and exit status"
@@ -232,7 +232,7 @@ test_handlers() {
     reload
     expect_reloaded reload work.o
     send step
-    for _ in $(seq 250); do [ "$(grep -c '^stepped 1$' "$S_OUT")" -ge 2 ] && break; sleep 0.02; done
+    for _ in $(seq 250); do has_line '^stepped 1$' "$S_OUT" 2 && break; nap 0.02; done
     query
     check rolled-back "1 1 2 1" "$(qv installed) $(qv work) $(qv work "$QT" 2) $(qv work "$QT" 3)" \
         "handlers, version, steps, total after the crash rolled back"

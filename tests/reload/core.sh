@@ -71,7 +71,7 @@ test_core_after_reload() {
     [ "$R_RC" = 0 ] || { not_ok "$P/reloaded" "$(client_said)"; return; }
     send boom
     local tries
-    for ((tries = 0; tries < 100; tries++)); do session_alive || break; sleep 0.1; done
+    for ((tries = 0; tries < 100; tries++)); do session_alive || break; nap 0.1; done
     local core; core=$(ls "$W"/core* 2>/dev/null | head -n 1)
     [ -n "$core" ] || { not_ok "$P/core-after-reload" "no core; $(session_state)"; return; }
     "${GDB[@]}" -ex bt -ex "print 'work#0'" "$HOT" "$core" >"$W/reloaded.bt" 2>&1

@@ -23,7 +23,7 @@ set -u
 step() {
     local n; n=$(grep -c '^step returned' "$S_OUT")
     send step
-    for _ in $(seq 200); do [ "$(grep -c '^step returned' "$S_OUT")" -gt "$n" ] && break; sleep 0.05; done
+    for _ in $(seq 200); do has_line '^step returned' "$S_OUT" $((n + 1)) && break; nap 0.05; done
     check "$1" "step returned $2" "$(grep '^step returned' "$S_OUT" | tail -n 1)" "hotld_protect's result"
 }
 
@@ -31,10 +31,10 @@ step() {
 # crash line and every frame line.
 report() {
     local name=$1 header=$2 missing=""; shift 2
-    for _ in $(seq 100); do grep -qE -- "$header" "$S_ERR" && break; sleep 0.05; done
+    for _ in $(seq 100); do has_line "$header" "$S_ERR" && break; nap 0.05; done
     grep -qE -- "$header" "$S_ERR" || missing="header /$header/"
     local re
-    for re in "$@"; do grep -qE -- "$re" "$S_ERR" || missing="$missing frame /$re/"; done
+    for re in "$@"; do has_line "$re" "$S_ERR" || missing="$missing frame /$re/"; done
     if [ -z "$missing" ]; then ok "$P/$name"; else not_ok "$P/$name" "no $missing; stderr: $(tail -c 600 "$S_ERR" | tr '\n' '|')"; fi
 }
 
@@ -44,7 +44,7 @@ FRAME_MAIN='^  #[0-9]+ 0x[0-9a-f]+ main\+0x[0-9a-f]+ at .*/(crash/main\.c|rt\.h|
 
 # dies NAME SIGNAL: the session ended with that signal.
 dies() {
-    for _ in $(seq 200); do session_alive || break; sleep 0.05; done
+    for _ in $(seq 200); do session_alive || break; nap 0.05; done
     session_reap
     check "$1" "$((128 + $2))" "${S_RC:-running}" "the program's exit status"
     S_PID=""

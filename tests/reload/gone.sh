@@ -102,7 +102,7 @@ test_stale_sockets() {
     local live=$S_PID live_fd=$S_FD
     S_PID="" S_FD=""
     session_start --session "$SNAME-new" main.o tick.o -lpthread -ldl || return
-    for _ in $(seq 100); do [ -e "$dir/killed.sock" ] || break; sleep 0.05; done
+    for _ in $(seq 100); do [ -e "$dir/killed.sock" ] || break; nap 0.05; done
     local left
     left=$(cd "$dir" && ls -1 | grep -E 'sock' | sort | tr '
 ' ' ')

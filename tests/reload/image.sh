@@ -212,7 +212,7 @@ watch_during_call_checks() {
     for i in $(seq 100); do
         client "$S_DIR" --session "$SNAME" --call 'add(2, 40)'
         [ "$R_OUT" = "add(2, 40) = 1042" ] && break
-        sleep 0.05
+        nap 0.05
     done
     check new-code-after-watch "add(2, 40) = 1042" "$R_OUT" "the next call"
     session_stop

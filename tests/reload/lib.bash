@@ -50,14 +50,10 @@ for _t in gcc clang timeout mkfifo awk; do
 done
 
 # The helpers below poll every 20 ms and run for every check, so they
-# start no process of their own where bash can do the work: in a perf
-# profile of make test, bash and the tools it started (sleep, grep, cat,
-# date, awk...) took about a third of the CPU time.
-# nap SECONDS: sleep(1) without a process: read times out on a FIFO that
-# no one writes.
-RL_NAP=$TMP/nap
-mkfifo "$RL_NAP"
-nap() { read -rt "$1" <>"$RL_NAP" || :; }
+# start no process of their own where bash can do the work (nap, not
+# sleep(1)): in a perf profile of make test, bash and the tools it
+# started (sleep, grep, cat, date, awk...) took about a third of the CPU
+# time.
 
 # slurp VAR FILE: FILE's text into VAR without its trailing newlines, as
 # VAR=$(cat FILE) does.

@@ -18,7 +18,7 @@ held_session() {
     S_PID=$!
     RL_PIDS+=("$S_PID")
     local i
-    for i in $(seq 1000); do [ -e "$W/held" ] && return 0; kill -0 "$S_PID" 2>/dev/null || break; sleep 0.01; done
+    for i in $(seq 1000); do [ -e "$W/held" ] && return 0; kill -0 "$S_PID" 2>/dev/null || break; nap 0.01; done
     not_ok "$P/held" "the session never reached its hold: $(head -c 300 "$W/held.out")"
     return 1
 }

@@ -33,7 +33,7 @@ settle() {
             [ "$(qv "w$i" "" 3)" -gt $((${before[i]:-0} + 2)) ] || break
         done
         [ "$i" -eq "$n" ] && return 0
-        sleep 0.02
+        nap 0.02
     done
     return 1
 }
@@ -151,7 +151,7 @@ test_rollback() {
     wait_for "rolled back" "$S_ERR" 10
     settle 2
     local named=1
-    for i in $workers; do grep -q "rolled back.* in 3 processes: .*$i" "$S_ERR" || named=0; done
+    for i in $workers; do has_line "rolled back.* in 3 processes: .*$i" "$S_ERR" || named=0; done
     if [ "$(values 2)" = "2 2 2" ] && [ "$named" = 1 ]; then ok "$P/rolled-back-everywhere"
     else not_ok "$P/rolled-back-everywhere" "values $(values 2) (expected 2 2 2); workers:$workers; $(tail -c 600 "$S_ERR" | tr '\n' '|')"; fi
     use work1.o work.o

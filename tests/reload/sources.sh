@@ -50,11 +50,11 @@ variant() {
     (cd "$W" && exec "$HOTLD" --watch --log watch.log --session "sources-$$-$name" "${OBJS[@]}" <in >run.out 2>run.err) &
     pid=$!
     exec {fd}>"$W/in"
-    for ((i = 0; i < 250; i++)); do grep -q ready "$W/run.out" 2>/dev/null && break; sleep 0.02; done
+    for ((i = 0; i < 250; i++)); do has_line ready "$W/run.out" && break; nap 0.02; done
     # line N: send a line, wait for answer N, print it
-    line() { echo x >&"$fd"; for ((i = 0; i < 500; i++)); do grep -q "^line $1 " "$W/run.out" && break; sleep 0.02; done; grep "^line $1 " "$W/run.out"; }
+    line() { echo x >&"$fd"; for ((i = 0; i < 500; i++)); do has_line "^line $1 " "$W/run.out" && break; nap 0.02; done; grep "^line $1 " "$W/run.out"; }
     # reloads N: wait until the log has N reports
-    reloads() { for ((i = 0; i < 1000; i++)); do [ "$(grep -c 'hotld: reloaded' "$W/watch.log" 2>/dev/null)" -ge "$1" ] && break; sleep 0.02; done; }
+    reloads() { for ((i = 0; i < 1000; i++)); do has_line 'hotld: reloaded' "$W/watch.log" "$1" && break; nap 0.02; done; }
     say "$P/starts" "$(line 1 | grep -q 'value 11 other 12$' || echo "$(cat "$W/run.out" "$W/run.err" | tr '\n' '|')")"
 
     sed -i 's/return shared() + 1;/return shared() + 5;/' "$W/value.c"
@@ -68,7 +68,7 @@ variant() {
         echo "$(grep 'hotld: reloaded' "$W/watch.log" | tr '\n' '|')")"
 
     sed -i 's/return shared() + 2;/return shared() + 2 +;/' "$W/other.c"
-    for ((i = 0; i < 500; i++)); do grep -q 'did not compile' "$W/watch.log" && break; sleep 0.02; done
+    for ((i = 0; i < 500; i++)); do has_line 'did not compile' "$W/watch.log" && break; nap 0.02; done
     say "$P/compile-error-shown" "$(grep -qE 'other.c:[0-9]+:[0-9]+: error' "$W/watch.log" || echo "$(tail -n 4 "$W/watch.log" | tr '\n' '|')")"
     say "$P/compile-error-keeps-program" "$(line 4 | grep -q '^line 4 value 25 other 22$' || echo "$(tail -n 2 "$W/run.out")")"
     sed -i 's/return shared() + 2 +;/return shared() + 7;/' "$W/other.c"
@@ -78,7 +78,7 @@ variant() {
     local before; before=$(grep -c 'hotld: reloaded' "$W/watch.log")
     for ((k = 1; k <= 20; k++)); do
         sed -i "s/return shared() + [0-9]*;/return shared() + $((100 + k));/" "$W/value.c"
-        sleep 0.01
+        nap 0.01
     done
     # the last save says 120: 20 + 120 once it is in (a line every 50 ms, 10 s at most)
     for ((k = 0; k < 200; k++)); do echo x >&"$fd"; sleep 0.05; tail -n 1 "$W/run.out" | grep -q ' value 140 ' && break; done
@@ -110,7 +110,7 @@ deopt() {
     (cd "$W" && exec "$HOTLD" --session "$S" "${objs[@]}" <in >run.out 2>run.err) &
     pid=$!
     exec {fd}>"$W/in"
-    for ((i = 0; i < 250; i++)); do grep -q ready "$W/run.out" 2>/dev/null && break; sleep 0.02; done
+    for ((i = 0; i < 250; i++)); do has_line ready "$W/run.out" && break; nap 0.02; done
     got=$(cd "$W" && "$HOTLD" --session "$S" --deopt value.c "${objs[@]}" 2>&1)
     say "$P/deopt-reloads" "$(echo "$got" | grep -q 'hotld: reloaded value.o' || echo "[$got]")"
     # The program's next line only once the breakpoint is in (a line sent a
@@ -129,7 +129,7 @@ deopt() {
     got=$(cd "$W" && "$HOTLD" --session "$S" --reopt value.c "${objs[@]}" 2>&1)
     say "$P/reopt-reloads" "$(echo "$got" | grep -q 'hotld: reloaded value.o' || echo "[$got]")"
     echo x >&"$fd"
-    for ((i = 0; i < 250; i++)); do grep -q '^line 2 ' "$W/run.out" && break; sleep 0.02; done
+    for ((i = 0; i < 250; i++)); do has_line '^line 2 ' "$W/run.out" && break; nap 0.02; done
     say "$P/values" "$(grep -q '^line 2 value 21 other 12$' "$W/run.out" || echo "$(cat "$W/run.out" | tr '\n' '|')")"
     got=$(cd "$W" && "$HOTLD" --session "sources-$$-none" --deopt value.c "${objs[@]}" 2>&1; echo "|$?")
     say "$P/no-session" "$(case $got in *"no session runs this program"*"|1") ;; *) echo "[$got]" ;; esac)"
@@ -149,11 +149,11 @@ by_build() {
         <in >run.out 2>run.err) &
     pid=$!
     exec {fd}>"$W/in"
-    for ((i = 0; i < 250; i++)); do grep -q ready "$W/run.out" 2>/dev/null && break; sleep 0.02; done
+    for ((i = 0; i < 250; i++)); do has_line ready "$W/run.out" && break; nap 0.02; done
     sed -i 's/return 10;/return 30;/' "$W/shared.h"
-    for ((i = 0; i < 500; i++)); do grep -q 'hotld: reloaded' "$W/watch.log" 2>/dev/null && break; sleep 0.02; done
+    for ((i = 0; i < 500; i++)); do has_line 'hotld: reloaded' "$W/watch.log" && break; nap 0.02; done
     echo x >&"$fd"
-    for ((i = 0; i < 250; i++)); do grep -q '^line 1 ' "$W/run.out" && break; sleep 0.02; done
+    for ((i = 0; i < 250; i++)); do has_line '^line 1 ' "$W/run.out" && break; nap 0.02; done
     say "$P/header-edit-runs-make" "$(grep -q '^line 1 value 31 other 32$' "$W/run.out" ||
         echo "$(cat "$W/run.out" "$W/watch.log" | tr '\n' '|')")"
     exec {fd}>&-
@@ -177,7 +177,7 @@ gdb_deopt() {
     # the second call only once the reload is in: while 'hotld reload'
     # applies it, the program runs with breakpoints disabled
     echo x >&"$fd"
-    for ((i = 0; i < 1500; i++)); do grep -q 'hotld: reloaded' "$W/gdb2.out" 2>/dev/null && break; sleep 0.02; done
+    for ((i = 0; i < 1500; i++)); do has_line 'hotld: reloaded' "$W/gdb2.out" && break; nap 0.02; done
     echo x >&"$fd"
     sleep 1
     exec {fd}>&-
