@@ -107,7 +107,8 @@ static int redirect_function(struct plan *p, const struct object *old, const str
     if (!x86_encode_jmp(jmp, f->body, to))
         return fail("%s: '%s' moved out of a jump's reach of its first version", old->name, f->name);
     ARRAY_PUSH(p->redirects, p->nredirects, p->capredirects,
-               ((struct redirect){f->body, to, f->size, f->name, 0, f, same}));
+               ((struct redirect){.at = f->body, .to = to, .size = f->size, .name = f->name, .func = f,
+                                  .same = same})); /* .reach: sort_redirects */
     add_inside_points(p, f);
     return 0;
 }
