@@ -44,18 +44,22 @@ static const char *program_name = "program";
 static unsigned files_made;
 static bool sanitized;          /* a sanitizer runtime is loaded */
 
-/* Is a perf command this process's ancestor? */
+/* Is a perf command this process's ancestor? Each ancestor's stat line,
+ * "PID (COMM) STATE PPID ...", names it and its parent: one file read a
+ * generation (COMM may itself hold ") ", so it ends at the last one). */
 static bool under_perf(void)
 {
     char path[64], text[512];
     pid_t pid = getppid();
     for (int depth = 0; pid > 1 && depth < 64; depth++) {
-        snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
-        if (proc_read(path, text, sizeof text) && !strcmp(text, "perf\n"))
-            return true;
         snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-        const char *after = proc_read(path, text, sizeof text) ? strrchr(text, ')') : NULL;
-        if (!after || sscanf(after, ") %*c %d", &pid) != 1)
+        const char *comm = proc_read(path, text, sizeof text) ? strchr(text, '(') : NULL;
+        const char *after = comm ? strrchr(comm, ')') : NULL;
+        if (!after)
+            return false;
+        if (after - comm == 5 && !strncmp(comm, "(perf)", 6))
+            return true;
+        if (sscanf(after, ") %*c %d", &pid) != 1)
             return false;
     }
     return false;
