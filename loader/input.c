@@ -15,6 +15,7 @@
 #include "config.h"
 #include "hash.h"
 #include "linker.h"
+#include "realpath.h"
 #include "util.h"
 
 /* The whole file. The user's own files are read rather than mapped: a
@@ -216,7 +217,7 @@ static const char *const *system_dirs(size_t *n)
     if (!dirs) {
         char *sys = xstrdup(HOTLD_LIBDIRS), *save = NULL;
         for (char *dir = strtok_r(sys, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-            char *real = realpath(dir, NULL);
+            char *real = path_real(dir);
             if (real)
                 ARRAY_PUSH(dirs, ndirs, cap, real);
         }
@@ -235,13 +236,13 @@ static bool in_system_dir(const char *path)
 {
     size_t n;
     const char *const *dirs = system_dirs(&n);
-    char *real = realpath(path, NULL);
+    char *real = path_real(path);
     bool found = false;
     for (size_t i = 0; real && i < n && !found; i++) {
         size_t len = strlen(dirs[i]);
         found = !strncmp(real, dirs[i], len) && real[len] == '/';
     }
-    free(real);
+    xfree(real);
     return found;
 }
 
