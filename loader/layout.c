@@ -391,7 +391,7 @@ int link_layout(struct link *ld)
         im->own_pages = true;
     } else if ((room = region_room(ld->low)) && size > room) {
         return image_too_big(ld, size, room);
-    } else if (!(im->base = region_alloc(size, ld->low))) {
+    } else if (!(im->base = region_alloc(&size, ld->low, !ld->opts->hooks))) {
         return -1;
     }
     im->size = size;

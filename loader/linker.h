@@ -539,7 +539,7 @@ int link_bind_linker_symbols(struct link *ld);
 bool is_linker_defined(const char *name);
 
 /* memory.c */
-uintptr_t region_alloc(size_t size, bool low);
+uintptr_t region_alloc(size_t *size, bool low, bool huge);
 size_t region_room(bool low);
 int region_protect(uintptr_t addr, size_t size, int prot);
 void region_prefault(uintptr_t addr, size_t size);

@@ -23,6 +23,14 @@
 #define LOW_REGION_SIZE (512ull << 20)
 #define LOW_REGION_HINT 0x10000000ull
 #define REL32_REACH (1ull << 31)
+#define HUGE_PAGE (2ul << 20)
+/* On a virtual machine the first touch of each 4 KiB page costs a trap
+ * to the hypervisor of 5-10 us, even after MADV_POPULATE_WRITE; a 2 MiB
+ * page costs one, and zeroing it about 0.2 ms. From this size on, a
+ * start's image saves 2 ms or more on huge pages, and uses at most as
+ * much memory again as it fills (SQLite's start: 0.88x the time, 0.75
+ * MiB more; Lua's 250 KiB image would gain 2% for 1.9 MiB). */
+#define HUGE_IMAGE_MIN (1ul << 20)
 
 struct region {
     uintptr_t base, size, used;
@@ -108,22 +116,42 @@ static bool injected_map_failure(void)
     return countdown > 0 && --countdown == 0;
 }
 
-/* Commit size bytes (page-aligned, zeroed, read-write) for a new image.
- * Returns 0 on failure. */
-uintptr_t region_alloc(size_t size, bool low)
+/* A start's image on transparent huge pages: 2 MiB-aligned, and a whole
+ * huge page at least (it has the memory of one, up to 1.9 MiB more than
+ * it fills); past its last whole huge page, its tail is on small pages.
+ * False if it is too small to gain, or does not fit in the region so. */
+static bool place_on_huge_pages(const struct region *r, uintptr_t *addr, size_t *size)
+{
+    uintptr_t at = ALIGN_UP(*addr, HUGE_PAGE);
+    size_t n = *size < HUGE_PAGE ? HUGE_PAGE : *size;
+    if (*size < HUGE_IMAGE_MIN || at + n > r->base + r->size)
+        return false;
+    *addr = at;
+    *size = n;
+    return true;
+}
+
+/* Commit *size bytes (page-aligned, zeroed, read-write) for a new image;
+ * a start's (huge) may get more (place_on_huge_pages), and *size says
+ * so. Returns 0 on failure. Reloads' images are small, and stay on small
+ * pages, which track the memory they use. */
+uintptr_t region_alloc(size_t *size, bool low, bool huge)
 {
     struct region *r = low ? &low_region : &high_region;
     if (!r->base && (low ? reserve_low() : reserve_high()) < 0)
         return 0;
-    if (size > r->size - r->used)
+    if (*size > r->size - r->used)
         return fail("out of image address space (%zu MiB region full)", (size_t)(r->size >> 20)), 0;
     uintptr_t addr = r->base + r->used;
+    huge = huge && place_on_huge_pages(r, &addr, size);
     void *p = injected_map_failure() ? (errno = ENOMEM, MAP_FAILED)
-                                     : mmap((void *)addr, size, PROT_READ | PROT_WRITE,
+                                     : mmap((void *)addr, *size, PROT_READ | PROT_WRITE,
                                             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     if (p == MAP_FAILED)
-        return fail("cannot map %zu bytes for the image: %s", size, strerror(errno)), 0;
-    r->used += size;
+        return fail("cannot map %zu bytes for the image: %s", *size, strerror(errno)), 0;
+    if (huge)
+        madvise(p, *size, MADV_HUGEPAGE); /* refused where the kernel has none */
+    r->used = addr + *size - r->base;
     return addr;
 }
 

@@ -45,4 +45,33 @@ test_memory() {
     session_stop
 }
 
+# A start's image of 1 MiB or more goes on transparent huge pages
+# (loader/memory.c: on a virtual machine each small page's first touch
+# traps to the hypervisor): its mapping is advised for them (the flag
+# "hg" in /proc/self/smaps). A smaller start's is not, nor is a reload's,
+# whose memory follows the pages it fills (test_memory above).
+test_huge() {
+    build main.o memory/main.c && build code1.o memory/code.c -DVER=1 &&
+        build code2.o memory/code.c -DVER=2 && build big.o memory/big.c
+    builds_ok || return
+    use code1.o code.o
+    session_start --session "$SNAME" main.o code.o || return
+    query
+    check small-start-small-pages "version-1 no" "$(qv where) $(qv huge)" \
+        "where(), and whether its image's mapping is advised for huge pages (a small start's)"
+    session_stop
+    session_start --session "$SNAME" main.o code.o big.o || return
+    query
+    check big-start-huge-pages "version-1 yes" "$(qv where) $(qv huge)" \
+        "where(), and whether its image's mapping is advised for huge pages (1 MiB of constants)"
+    use code2.o code.o
+    reload
+    expect_reloaded reloaded-after-big-start code.o
+    query
+    check reload-small-pages "version-2 no" "$(qv where) $(qv huge)" \
+        "where(), and whether the reload's image is advised for huge pages"
+    session_stop
+}
+
 for_variants test_memory gcc clang-O2 gcc-asan
+for_variants test_huge gcc clang-O2

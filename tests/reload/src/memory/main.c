@@ -1,10 +1,14 @@
 /* A program that lists the segments of the image its code.o was last
  * loaded into, as dl_iterate_phdr reports them: "q" answers with what
- * where() says, the newest image's loaded segments (R, RX, RW), and how
- * many pages they span, a page two share counted once. */
+ * where() says, the newest image's loaded segments (R, RX, RW), how
+ * many pages they span, a page two share counted once, and whether the
+ * mapping that holds where()'s text is advised for huge pages (its
+ * VmFlags in /proc/self/smaps). */
 #define _GNU_SOURCE
 #include <link.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "rt.h"
 
@@ -54,6 +58,26 @@ static int find_module(struct dl_phdr_info *info, size_t size, void *data)
     return 1;
 }
 
+/* "yes" if the mapping that holds addr has the flag "hg" (madvise
+ * MADV_HUGEPAGE), "no" if not. */
+static const char *huge_advised(uintptr_t addr)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    char line[512];
+    const char *answer = "unknown";
+    int holds = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
+            holds = addr >= lo && addr < hi;
+        else if (holds && !strncmp(line, "VmFlags:", 8))
+            answer = strstr(line, " hg") ? "yes" : "no";
+    }
+    if (f)
+        fclose(f);
+    return answer;
+}
+
 static void answer(const char *tag)
 {
     const char *said = where();
@@ -63,6 +87,7 @@ static void answer(const char *tag)
     printf("%s where %s\n", tag, said);
     printf("%s segments %s\n", tag, f.segs);
     printf("%s pages %ld\n", tag, f.pages);
+    printf("%s huge %s\n", tag, huge_advised((uintptr_t)said));
 }
 
 int main(void)
