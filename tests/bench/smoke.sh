@@ -60,11 +60,13 @@ ratios above 1' \
 # load.sh's build on a cold cache, as make bench does.
 smoke reload '^1\. reload latency
 mold relink\+restart / hotld reload
+hotld reload / that exec +[0-9]+\.[0-9]+ x
 ^2\. scaling
 ^3\. runtime overhead
 hotld 10 reloads / gcc-linked
 ^4\. memory
 growth per reload
+growth <= sections. size +(yes|no) \| (yes|no)
 ^5\. parked threads
 deep threads / none' \
     BENCH_RELOADS=1 BENCH_CPU_ROUNDS=1 BENCH_CPU_REPS=1 BENCH_MEM_RELOADS=20 BENCH_MANY=20 BENCH_WAIT=60 \
