@@ -232,15 +232,20 @@ if [ -e "$B/libgood.a" ]; then
 fi
 
 # ---- many files: read on every core, the first error in their order wins -------
-# A first link of 8 or more files reads them in parallel (loader/prefetch.c);
+# A first link of 256 or more files reads them in parallel (loader/prefetch.c);
 # whichever thread meets an error first, the one reported is the first in
-# command-line order, every time.
+# command-line order, every time. 10 objects of their own, and 260 copies
+# of one that defines no global symbol.
 many=()
 for i in $(seq 10); do
     printf 'int many_%d(void) { return %d; }\n' "$i" "$i" >"$B/many$i.c"
     gcc -c "$B/many$i.c" -o "$B/many$i.o" || not_ok setup/many$i.o "gcc failed"
     many+=("$B/many$i.o")
 done
+gcc -c -x c /dev/null -o "$B/nothing.o" || not_ok setup/nothing.o "gcc failed"
+nothing=("$B"/nothing-{1..260}.o)
+tee "${nothing[@]}" <"$B/nothing.o" >/dev/null
+many+=("${nothing[@]}")
 cut trunc-among-many.o 20
 first_of_many() {   # NAME WANT ARGS...: bad, then the same single line 10 times
     local name=$1 want=$2 first i seen=""; shift 2
@@ -254,6 +259,6 @@ first_of_many() {   # NAME WANT ARGS...: bad, then the same single line 10 times
     fi
 }
 first_of_many truncated-before-missing "trunc-among-many.o" \
-    "$M" "${many[@]:0:3}" "$B/trunc-among-many.o" "${many[@]:3:6}" "$B/many-missing.o" "$H"
+    "$M" "${many[@]:0:3}" "$B/trunc-among-many.o" "${many[@]:3}" "$B/many-missing.o" "$H"
 first_of_many missing-before-truncated "many-missing.o" \
-    "$M" "${many[@]:0:2}" "$B/many-missing.o" "${many[@]:2:7}" "$B/trunc-among-many.o" "$H"
+    "$M" "${many[@]:0:2}" "$B/many-missing.o" "${many[@]:2}" "$B/trunc-among-many.o" "$H"
