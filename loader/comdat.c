@@ -53,7 +53,8 @@ int comdat_select(struct link *ld, struct object *obj)
         struct section *s = &obj->secs[i];
         if (s->type == SHT_GROUP && select_group(ld, obj, s) < 0)
             return -1;
-        if (!strncmp(s->name, ".gnu.linkonce.", 14) && !claim(ld, s->name, obj))
+        if (s->name[0] == '.' && s->name[1] == 'g' && /* before the compare: most names are not */
+            !strncmp(s->name, ".gnu.linkonce.", 14) && !claim(ld, s->name, obj))
             s->discarded = true;
     }
     return 0;

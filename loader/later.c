@@ -44,11 +44,19 @@ static bool has_prefix(const char *s, const char *prefix)
     return !strncmp(s, prefix, strlen(prefix));
 }
 
+/* ".debug_*" or ".zdebug_*": the letter after the dot spares most names
+ * the string compares (32,000 sections in a 1,000-object start). */
+static bool is_debug_name(const char *name)
+{
+    return name[0] == '.' && ((name[1] == 'd' && has_prefix(name, ".debug_")) ||
+                              (name[1] == 'z' && has_prefix(name, ".zdebug_")));
+}
+
 bool later_deferred(const char *name, uint64_t flags, uint32_t type)
 {
     return !(flags & SHF_ALLOC) && type != SHT_NOBITS &&
-           (has_prefix(name, ".debug_") || has_prefix(name, ".zdebug_") || has_prefix(name, ".rela.debug_") ||
-            has_prefix(name, ".rela.zdebug_"));
+           (is_debug_name(name) || (name[0] == '.' && name[1] == 'r' && has_prefix(name, ".rela.") &&
+                                    is_debug_name(name + 5)));
 }
 
 static bool within(uint64_t off, uint64_t len, uint64_t size)

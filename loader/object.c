@@ -130,7 +130,8 @@ static int read_sections(struct object *obj, size_t shstrndx)
             return fail("%s: section %zu: bad name offset %u", obj->name, i, sh.sh_name);
         if (check_extent(obj, "section", s->name, s->size, s->align) < 0)
             return -1;
-        if (!strncmp(s->name, ".gnu.lto_", 9))
+        /* the letters first: the compare is for few names */
+        if (s->name[0] == '.' && s->name[1] == 'g' && !strncmp(s->name, ".gnu.lto_", 9))
             return fail("%s: LTO object (GIMPLE bytecode, no machine code); rebuild without -flto, or with -ffat-lto-objects", obj->name);
         if (sh.sh_type == SHT_REL)
             return fail("%s: section '%s': SHT_REL relocations are not used on x86-64", obj->name, s->name);

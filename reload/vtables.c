@@ -29,8 +29,8 @@
 
 static bool is_vtable(const struct symbol *s, const struct object *obj)
 {
-    return !strncmp(s->name, "_ZTV", 4) && s->type == STT_OBJECT && s->kind == SYM_DEFINED && s->file == obj &&
-           s->sec && s->sec->out && s->size >= 8;
+    return s->type == STT_OBJECT && s->kind == SYM_DEFINED && s->file == obj && s->sec && s->sec->out &&
+           s->size >= 8 && !strncmp(s->name, "_ZTV", 4);
 }
 
 void program_record_vtables(struct program *pg, const struct link *ld)
