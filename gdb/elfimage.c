@@ -51,7 +51,7 @@ struct builder {
 
 static bool is_debug(const struct section *s)
 {
-    return !strncmp(s->name, ".debug_", 7) && s->type != SHT_RELA && s->type != SHT_NOBITS;
+    return s->type == SHT_PROGBITS && !strncmp(s->name, ".debug_", 7);
 }
 
 static struct merged *merged_for(struct builder *b, const char *name)

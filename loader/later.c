@@ -52,9 +52,11 @@ static bool is_debug_name(const char *name)
                               (name[1] == 'z' && has_prefix(name, ".zdebug_")));
 }
 
+/* DWARF sections are PROGBITS, their relocations RELA: a section of
+ * another kind (a symbol table) is read with the link whatever its name. */
 bool later_deferred(const char *name, uint64_t flags, uint32_t type)
 {
-    return !(flags & SHF_ALLOC) && type != SHT_NOBITS &&
+    return !(flags & SHF_ALLOC) && (type == SHT_PROGBITS || type == SHT_RELA) &&
            (is_debug_name(name) || (name[0] == '.' && name[1] == 'r' && has_prefix(name, ".rela.") &&
                                     is_debug_name(name + 5)));
 }

@@ -268,6 +268,9 @@ static int read_relocs(struct object *obj, size_t symtab_index)
         struct section *target = &obj->secs[sh.sh_info];
         if (!section_is_loadable(target))
             continue; /* debug info: applied by the debugger, not by us */
+        if (!r->data && r->size) /* deferred (later.c): its name is a debug section's */
+            return fail("%s: relocation section '%s' applies to section '%s', which is loaded, but is named "
+                        "as a debug section's", obj->name, r->name, target->name);
         if (sh.sh_link != symtab_index)
             return fail("%s: relocation section '%s' does not use the symbol table", obj->name, r->name);
         if (sh.sh_entsize != sizeof(Elf64_Rela) || r->size % sizeof(Elf64_Rela))

@@ -27,6 +27,7 @@ build() {   # OUT CMD...: build OUT, "not ok" with the log on failure
 }
 S=$HERE/src
 build "$B/main.o"        gcc -c "$S/main.c" -o "$B/main.o" &
+build "$B/main-g.o"      gcc -g -c "$S/main.c" -o "$B/main-g.o" &
 build "$B/helper.o"      gcc -c "$S/helper.c" -o "$B/helper.o" &
 build "$B/other.o"       gcc -c "$S/other.c" -o "$B/other.o" &
 build "$B/unresolved.o"  gcc -c "$S/unresolved.c" -o "$B/unresolved.o" &
@@ -151,6 +152,29 @@ patch bss-too-big.o "shdr[.bss].sh_size=0x80000000" &&
     bad bss-too-big-for-the-image ".bss|bss-too-big.o|MiB" "$B/bss-too-big.o" "$H"
 patch symtab-link.o "shdr[.symtab].sh_link=999" &&
     bad symtab-link-out-of-range ".symtab/symbol table|symtab-link.o" "$B/symtab-link.o" "$H"
+# Sections the link reads, named as debug sections, which a first link
+# leaves unread until main runs (loader/later.c). Both crashed hotld,
+# found by fuzz_link. The symbol table called .debug_ (its name's bytes
+# overwritten): read by its type, as ld does, so the program runs as
+# the unpatched one does. .text's relocations given the name of
+# .rela.debug_info (of main.o built with -g): one error line.
+o=$(( $(get "$M" 'shdr[.shstrtab].sh_offset') + $(get "$M" 'shdr[.symtab].sh_name') ))
+if patch symtab-debug-name.o "byte[$((o + 1))]=0x64" "byte[$((o + 2))]=0x65" "byte[$((o + 3))]=0x62" \
+        "byte[$((o + 4))]=0x75" "byte[$((o + 5))]=0x67" "byte[$((o + 6))]=0x5f"; then
+    want=$("$HOTLD" "$M" "$H" 2>&1)
+    for variant in plain asan; do
+        bin=$HOTLD tag=badinput/symtab-named-debug-runs
+        [ $variant = asan ] && bin=$HOTLD_ASAN tag=asan/$tag
+        got=$(ASAN_OPTIONS=detect_leaks=0 timeout -s KILL "$TIMEOUT" "$bin" "$B/symtab-debug-name.o" "$H" 2>&1)
+        expect_eq "$tag" "$want" "$got"
+    done
+fi
+if $PATCH set "$B/main-g.o" "$B/rela-debug-name.o" \
+        "shdr[.rela.text].sh_name=$(get "$B/main-g.o" 'shdr[.rela.debug_info].sh_name')" 2>"$B/rela-debug-name.log"; then
+    bad text-relocations-named-debug "rela-debug-name.o|.rela.debug_info" "$B/rela-debug-name.o" "$H"
+else
+    not_ok setup/rela-debug-name.o "elfpatch failed: $(head -c 300 "$B/rela-debug-name.log")"
+fi
 
 # ---- corrupt symbols -----------------------------------------------------------
 patch sym-shndx.o "sym[counter].st_shndx=500" &&
