@@ -369,6 +369,28 @@ static uint64_t written_end(const struct link *ld, const uint64_t seg_off[NSEGME
     return end;
 }
 
+/* The bytes the link writes: its sections', less the holes alignment
+ * leaves between them. */
+static uint64_t bytes_written(const struct link *ld)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < ld->noutsecs; i++)
+        for (size_t j = 0; j < ld->outsecs[i]->nin && !ld->outsecs[i]->nobits; j++)
+            n += ld->outsecs[i]->in[j]->size;
+    return n;
+}
+
+/* The pages the link writes, faulted in at once (region_prefault); not
+ * if alignment made the range mostly holes (an object may align a section
+ * to 4 GiB: a 3-line program took 260 MiB so), whose pages then fault as
+ * they are written. The slack is the pages between segments. */
+static void prefault_written(const struct link *ld, uintptr_t start, const uint64_t seg_off[NSEGMENTS + 1])
+{
+    uint64_t span = written_end(ld, seg_off) - seg_off[0];
+    if (span <= 2 * bytes_written(ld) + (64u << 10))
+        region_prefault(start + seg_off[0], span);
+}
+
 int link_layout(struct link *ld)
 {
     for (size_t i = 0; i < ld->nobjs; i++) {
@@ -407,7 +429,7 @@ int link_layout(struct link *ld)
         im->seg_start[seg] = im->base + seg_off[seg];
         im->seg_end[seg] = im->base + seg_off[seg + 1];
     }
-    region_prefault(im->base + im->bias + seg_off[0], written_end(ld, seg_off) - seg_off[0]);
+    prefault_written(ld, im->base + im->bias, seg_off);
     im->got = im->base + made.got;
     im->stubs = im->base + made.stubs;
     im->eh_frame_hdr = im->eh_frame_hdr_size ? im->base + made.eh_frame_hdr : 0;

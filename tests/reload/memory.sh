@@ -75,3 +75,26 @@ test_huge() {
 
 for_variants test_memory gcc clang-O2 gcc-asan
 for_variants test_huge gcc clang-O2
+
+# A section aligned to 256 MiB leaves the image mostly a hole (a crafted
+# object can ask for alignments up to 4 GiB). The link must fault in only
+# the pages it writes: populating the whole written range took 260 MiB of
+# memory for a 3-line program (found by fuzz_link, out of memory). It
+# runs as gcc links it, in a few MiB.
+test_hole() {
+    local dir=$TMP/hole
+    mkdir -p "$dir"
+    printf 'const char msg[] = "hi";\nint x = 3;\nint main(void) { return msg[0] == 104 ? x : 1; }\n' >"$dir/hole.c"
+    gcc -c "$dir/hole.c" -o "$dir/plain.o" &&
+        python3 "$HOTLD_ROOT/tests/badinput/elfpatch.py" set "$dir/plain.o" "$dir/hole.o" \
+            "shdr[.rodata].sh_addralign=0x10000000" &&
+        gcc "$dir/hole.o" -o "$dir/linked" || { not_ok memory/hole/build "gcc or elfpatch failed"; return; }
+    local want got rss
+    "$dir/linked"; want=$?
+    /usr/bin/time -f '%M' -o "$dir/rss" "$HOTLD" "$dir/hole.o" >/dev/null 2>&1; got=$?
+    expect_eq memory/hole/runs-as-linked "$want" "$got"
+    rss=$(tail -n 1 "$dir/rss")
+    if [ "$rss" -lt $((64 * 1024)) ]; then ok memory/hole/small
+    else not_ok memory/hole/small "hotld's peak RSS is $rss KiB for a program of a few bytes"; fi
+}
+test_hole
