@@ -52,11 +52,14 @@ static bool is_debug_name(const char *name)
                               (name[1] == 'z' && has_prefix(name, ".zdebug_")));
 }
 
-/* DWARF sections are PROGBITS, their relocations RELA: a section of
- * another kind (a symbol table) is read with the link whatever its name. */
-bool later_deferred(const char *name, uint64_t flags, uint32_t type)
+/* DWARF sections are PROGBITS, their relocations RELA applying to them:
+ * a section of another kind (a symbol table), or relocations of a loaded
+ * section, are read with the link whatever their name, as ld goes by
+ * types and targets. */
+bool later_deferred(const char *name, uint64_t flags, uint32_t type, uint64_t applied_flags)
 {
-    return !(flags & SHF_ALLOC) && (type == SHT_PROGBITS || type == SHT_RELA) &&
+    return !(flags & SHF_ALLOC) &&
+           (type == SHT_PROGBITS || (type == SHT_RELA && !(applied_flags & SHF_ALLOC))) &&
            (is_debug_name(name) || (name[0] == '.' && name[1] == 'r' && has_prefix(name, ".rela.") &&
                                     is_debug_name(name + 5)));
 }
@@ -115,6 +118,13 @@ static bool meets(const struct span *spans, size_t n, uint64_t lo, uint64_t hi)
     return a < n && spans[a].lo < hi && lo < hi;
 }
 
+/* Is section i of the headers one the first link leaves unread? */
+static bool deferred_at(const Elf64_Shdr *sh, size_t n, size_t i, const char *names, uint64_t nameslen)
+{
+    uint64_t applied = sh[i].sh_type == SHT_RELA && sh[i].sh_info < n ? sh[sh[i].sh_info].sh_flags : 0;
+    return sh[i].sh_name < nameslen && later_deferred(names + sh[i].sh_name, sh[i].sh_flags, sh[i].sh_type, applied);
+}
+
 /* The headers and every section the link reads lie outside the spans.
  * In a file made to overlap them, the link would read zeros where it
  * expects them: such a file is read whole, and checked as ever. */
@@ -124,8 +134,7 @@ static bool apart(const Elf64_Shdr *sh, size_t n, const char *names, uint64_t na
     if (meets(spans, nspans, 0, sizeof(Elf64_Ehdr)) || meets(spans, nspans, table.lo, table.hi))
         return false;
     for (size_t i = 1; i < n; i++) {
-        bool deferred = sh[i].sh_name < nameslen && later_deferred(names + sh[i].sh_name, sh[i].sh_flags, sh[i].sh_type);
-        if (!deferred && sh[i].sh_type != SHT_NOBITS &&
+        if (!deferred_at(sh, n, i, names, nameslen) && sh[i].sh_type != SHT_NOBITS &&
             meets(spans, nspans, sh[i].sh_offset, sh[i].sh_offset + sh[i].sh_size))
             return false;
     }
@@ -145,9 +154,7 @@ static struct span *deferred_spans(int fd, char *bytes, uint64_t size, size_t *n
     if (!sh)
         return NULL;
     for (size_t i = 1; i < n; i++)
-        if (sh[i].sh_name < nameslen && sh[i].sh_size &&
-            later_deferred(names + sh[i].sh_name, sh[i].sh_flags, sh[i].sh_type) &&
-            within(sh[i].sh_offset, sh[i].sh_size, size))
+        if (sh[i].sh_size && deferred_at(sh, n, i, names, nameslen) && within(sh[i].sh_offset, sh[i].sh_size, size))
             ARRAY_PUSH(spans, *nspans, cap, ((struct span){sh[i].sh_offset, sh[i].sh_offset + sh[i].sh_size}));
     if (*nspans)
         qsort(spans, *nspans, sizeof *spans, by_lo);

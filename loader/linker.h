@@ -91,6 +91,7 @@ struct section {
     size_t nbinds, capbinds;
     bool storage_unused;        /* every reference goes to kept data */
     bool deferred;              /* has relocations for a later pass */
+    bool read_later;            /* a debug section: object_read_later reads it */
     uint64_t tls_offset;        /* SHF_TLS: offset in its link's TLS block */
 };
 
@@ -448,7 +449,10 @@ int file_pread(int fd, char *buf, size_t len, uint64_t off);
  * f->later set, all but its debug sections; -1 with errno if a read
  * failed. later_fill reads the rest into bytes, if the file at the path
  * is still as stamp says; false if not (the debug sections are zeroed). */
-bool later_deferred(const char *name, uint64_t flags, uint32_t type);
+/* later_deferred: is a section of this name, flags and type a debug
+ * section, read after main starts? applied_flags: a relocation section's
+ * target's flags (0 for other sections). */
+bool later_deferred(const char *name, uint64_t flags, uint32_t type, uint64_t applied_flags);
 int later_read(int fd, const char *path, struct file_data *f);
 bool later_pending(const struct later *l);
 bool later_fill(struct later *l, char *bytes, const struct file_stamp *stamp);

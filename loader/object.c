@@ -106,6 +106,15 @@ static const char *strtab_name(const struct strtab *t, uint64_t off)
     return t->bytes + off;
 }
 
+/* For a relocation section, the flags of the section it applies to; 0
+ * for other sections. */
+static uint64_t applied_flags(Elf *elf, const GElf_Shdr *sh)
+{
+    GElf_Shdr target;
+    Elf_Scn *scn = sh->sh_type == SHT_RELA ? elf_getscn(elf, sh->sh_info) : NULL;
+    return scn && gelf_getshdr(scn, &target) ? target.sh_flags : 0;
+}
+
 static int read_sections(struct object *obj, size_t shstrndx)
 {
     size_t filesize;
@@ -135,9 +144,10 @@ static int read_sections(struct object *obj, size_t shstrndx)
             return fail("%s: LTO object (GIMPLE bytecode, no machine code); rebuild without -flto, or with -ffat-lto-objects", obj->name);
         if (sh.sh_type == SHT_REL)
             return fail("%s: section '%s': SHT_REL relocations are not used on x86-64", obj->name, s->name);
+        s->read_later = later_deferred(s->name, s->flags, s->type, applied_flags(obj->elf, &sh));
         if (!needs_data(s))
             continue;
-        if (later_deferred(s->name, s->flags, s->type)) { /* debug relocations: read when applied */
+        if (s->read_later) { /* debug relocations: read when applied */
             if (sh.sh_offset > filesize || filesize - sh.sh_offset < sh.sh_size)
                 return fail("%s: section '%s': data out of file bounds", obj->name, s->name);
             continue;
@@ -268,9 +278,6 @@ static int read_relocs(struct object *obj, size_t symtab_index)
         struct section *target = &obj->secs[sh.sh_info];
         if (!section_is_loadable(target))
             continue; /* debug info: applied by the debugger, not by us */
-        if (!r->data && r->size) /* deferred (later.c): its name is a debug section's */
-            return fail("%s: relocation section '%s' applies to section '%s', which is loaded, but is named "
-                        "as a debug section's", obj->name, r->name, target->name);
         if (sh.sh_link != symtab_index)
             return fail("%s: relocation section '%s' does not use the symbol table", obj->name, r->name);
         if (sh.sh_entsize != sizeof(Elf64_Rela) || r->size % sizeof(Elf64_Rela))
@@ -339,7 +346,7 @@ const char *object_bytes(const struct object *obj, size_t *size)
 const void *object_section_bytes(const struct object *obj, size_t i)
 {
     const struct section *s = &obj->secs[i];
-    if (s->data || !later_deferred(s->name, s->flags, s->type) || !object_read_later(obj))
+    if (s->data || !s->read_later || !object_read_later(obj))
         return s->data;
     Elf_Data *d = elf_getdata(elf_getscn(obj->elf, i), NULL);
     return d && d->d_buf && d->d_size == s->size ? d->d_buf : NULL;

@@ -27,7 +27,6 @@ build() {   # OUT CMD...: build OUT, "not ok" with the log on failure
 }
 S=$HERE/src
 build "$B/main.o"        gcc -c "$S/main.c" -o "$B/main.o" &
-build "$B/main-g.o"      gcc -g -c "$S/main.c" -o "$B/main-g.o" &
 build "$B/helper.o"      gcc -c "$S/helper.c" -o "$B/helper.o" &
 build "$B/other.o"       gcc -c "$S/other.c" -o "$B/other.o" &
 build "$B/unresolved.o"  gcc -c "$S/unresolved.c" -o "$B/unresolved.o" &
@@ -154,27 +153,39 @@ patch symtab-link.o "shdr[.symtab].sh_link=999" &&
     bad symtab-link-out-of-range ".symtab/symbol table|symtab-link.o" "$B/symtab-link.o" "$H"
 # Sections the link reads, named as debug sections, which a first link
 # leaves unread until main runs (loader/later.c). Both crashed hotld,
-# found by fuzz_link. The symbol table called .debug_ (its name's bytes
-# overwritten): read by its type, as ld does, so the program runs as
-# the unpatched one does. .text's relocations given the name of
-# .rela.debug_info (of main.o built with -g): one error line.
-o=$(( $(get "$M" 'shdr[.shstrtab].sh_offset') + $(get "$M" 'shdr[.symtab].sh_name') ))
-if patch symtab-debug-name.o "byte[$((o + 1))]=0x64" "byte[$((o + 2))]=0x65" "byte[$((o + 3))]=0x62" \
-        "byte[$((o + 4))]=0x75" "byte[$((o + 5))]=0x67" "byte[$((o + 6))]=0x5f"; then
-    want=$("$HOTLD" "$M" "$H" 2>&1)
+# found by fuzz_link: the symbol table called .debug_ (its name's bytes
+# overwritten), and .text's relocations given the name of
+# .rela.debug_info (main.c built with -g). ld goes by the sections' types
+# and targets, not their names: built by gcc and by clang, each patched
+# object runs under hotld (and its ASan build) as gcc's link of it does.
+# runs_as_linked NAME OBJ: the oracle, then both hotlds.
+runs_as_linked() {
+    local want got variant bin tag
+    gcc "$2" "$H" -o "$B/$1-linked" 2>"$B/$1.log" || { not_ok "setup/$1" "gcc cannot link $2"; return; }
+    want=$("$B/$1-linked" 2>&1)
     for variant in plain asan; do
-        bin=$HOTLD tag=badinput/symtab-named-debug-runs
+        bin=$HOTLD tag=badinput/$1-runs-as-linked
         [ $variant = asan ] && bin=$HOTLD_ASAN tag=asan/$tag
-        got=$(ASAN_OPTIONS=detect_leaks=0 timeout -s KILL "$TIMEOUT" "$bin" "$B/symtab-debug-name.o" "$H" 2>&1)
+        got=$(ASAN_OPTIONS=detect_leaks=0 timeout -s KILL "$TIMEOUT" "$bin" "$2" "$H" 2>&1)
         expect_eq "$tag" "$want" "$got"
     done
-fi
-if $PATCH set "$B/main-g.o" "$B/rela-debug-name.o" \
-        "shdr[.rela.text].sh_name=$(get "$B/main-g.o" 'shdr[.rela.debug_info].sh_name')" 2>"$B/rela-debug-name.log"; then
-    bad text-relocations-named-debug "rela-debug-name.o|.rela.debug_info" "$B/rela-debug-name.o" "$H"
-else
-    not_ok setup/rela-debug-name.o "elfpatch failed: $(head -c 300 "$B/rela-debug-name.log")"
-fi
+}
+for cc in gcc clang; do
+    if ! "$cc" -g -c "$S/main.c" -o "$B/main-$cc.o" 2>"$B/main-$cc.log"; then
+        not_ok "setup/main-$cc.o" "$cc failed: $(head -c 300 "$B/main-$cc.log")"
+        continue
+    fi
+    # the section names' table is .shstrtab for gcc, .strtab (shared) for clang
+    names=$(get "$B/main-$cc.o" ehdr.e_shstrndx)
+    o=$(( $(get "$B/main-$cc.o" "shdr[$names].sh_offset") + $(get "$B/main-$cc.o" 'shdr[.symtab].sh_name') ))
+    $PATCH set "$B/main-$cc.o" "$B/symtab-debug-$cc.o" "byte[$((o + 1))]=0x64" "byte[$((o + 2))]=0x65" \
+        "byte[$((o + 3))]=0x62" "byte[$((o + 4))]=0x75" "byte[$((o + 5))]=0x67" "byte[$((o + 6))]=0x5f" &&
+        expect_eq "setup/symtab-debug-$cc.o" 2 "$(get "$B/symtab-debug-$cc.o" 'shdr[.debug_].sh_type')" &&
+        runs_as_linked "symtab-named-debug-$cc" "$B/symtab-debug-$cc.o"
+    $PATCH set "$B/main-$cc.o" "$B/rela-debug-$cc.o" \
+        "shdr[.rela.text].sh_name=$(get "$B/main-$cc.o" 'shdr[.rela.debug_info].sh_name')" &&
+        runs_as_linked "text-relocations-named-debug-$cc" "$B/rela-debug-$cc.o"
+done
 
 # ---- corrupt symbols -----------------------------------------------------------
 patch sym-shndx.o "sym[counter].st_shndx=500" &&
