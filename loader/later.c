@@ -39,17 +39,9 @@ struct later {
     bool lost;
 };
 
-static bool has_prefix(const char *s, const char *prefix)
-{
-    return !strncmp(s, prefix, strlen(prefix));
-}
-
-/* ".debug_*" or ".zdebug_*": the letter after the dot spares most names
- * the string compares (32,000 sections in a 1,000-object start). */
 static bool is_debug_name(const char *name)
 {
-    return name[0] == '.' && ((name[1] == 'd' && has_prefix(name, ".debug_")) ||
-                              (name[1] == 'z' && has_prefix(name, ".zdebug_")));
+    return starts_with(name, ".debug_") || starts_with(name, ".zdebug_");
 }
 
 /* DWARF sections are PROGBITS, their relocations RELA applying to them:
@@ -60,8 +52,7 @@ bool later_deferred(const char *name, uint64_t flags, uint32_t type, uint64_t ap
 {
     return !(flags & SHF_ALLOC) &&
            (type == SHT_PROGBITS || (type == SHT_RELA && !(applied_flags & SHF_ALLOC))) &&
-           (is_debug_name(name) || (name[0] == '.' && name[1] == 'r' && has_prefix(name, ".rela.") &&
-                                    is_debug_name(name + 5)));
+           (is_debug_name(name) || (starts_with(name, ".rela.") && is_debug_name(name + 5)));
 }
 
 static bool within(uint64_t off, uint64_t len, uint64_t size)

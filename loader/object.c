@@ -87,15 +87,22 @@ struct strtab {
     bool ends_in_nul;           /* then every offset within has its end */
 };
 
-static bool open_strtab(const struct object *obj, size_t index, struct strtab *t)
+static bool strtab_of(const void *bytes, size_t size, struct strtab *t)
+{
+    if (!bytes || !size)
+        return false;
+    *t = (struct strtab){bytes, size, ((const char *)bytes)[size - 1] == 0};
+    return true;
+}
+
+/* The section names' table, which read_sections needs before it reaches
+ * the table's own section. */
+static bool open_names(const struct object *obj, size_t index, struct strtab *t)
 {
     Elf_Scn *scn = elf_getscn(obj->elf, index);
     GElf_Shdr sh;
     Elf_Data *d = scn && gelf_getshdr(scn, &sh) && sh.sh_type == SHT_STRTAB ? elf_getdata(scn, NULL) : NULL;
-    if (!d || !d->d_buf || !d->d_size)
-        return false;
-    *t = (struct strtab){d->d_buf, d->d_size, ((const char *)d->d_buf)[d->d_size - 1] == 0};
-    return true;
+    return d && strtab_of(d->d_buf, d->d_size, t);
 }
 
 /* The NUL-terminated name at offset off, or NULL. */
@@ -120,7 +127,7 @@ static int read_sections(struct object *obj, size_t shstrndx)
     size_t filesize;
     elf_rawfile(obj->elf, &filesize);
     struct strtab names;
-    if (!open_strtab(obj, shstrndx, &names))
+    if (!open_names(obj, shstrndx, &names))
         return fail("%s: section name table (section %zu) is not a string table", obj->name, shstrndx);
     for (size_t i = 1; i < obj->nsecs; i++) {
         struct section *s = &obj->secs[i];
@@ -139,8 +146,7 @@ static int read_sections(struct object *obj, size_t shstrndx)
             return fail("%s: section %zu: bad name offset %u", obj->name, i, sh.sh_name);
         if (check_extent(obj, "section", s->name, s->size, s->align) < 0)
             return -1;
-        /* the letters first: the compare is for few names */
-        if (s->name[0] == '.' && s->name[1] == 'g' && !strncmp(s->name, ".gnu.lto_", 9))
+        if (starts_with(s->name, ".gnu.lto_"))
             return fail("%s: LTO object (GIMPLE bytecode, no machine code); rebuild without -flto, or with -ffat-lto-objects", obj->name);
         if (sh.sh_type == SHT_REL)
             return fail("%s: section '%s': SHT_REL relocations are not used on x86-64", obj->name, s->name);
@@ -250,7 +256,7 @@ static int read_symbols(struct object *obj)
         return fail("%s: symbol table entry size %lu, expected %zu", obj->name,
                     (unsigned long)sh.sh_entsize, sizeof(Elf64_Sym));
     struct strtab names;
-    if (!open_strtab(obj, sh.sh_link, &names))
+    if (!strtab_of(obj->secs[sh.sh_link].data, obj->secs[sh.sh_link].size, &names))
         return fail("%s: symbol table's string table (section %u) is empty", obj->name, sh.sh_link);
     const Elf64_Sym *es = (const Elf64_Sym *)symtab->data;
     obj->nsyms = symtab->size / sizeof(Elf64_Sym);
