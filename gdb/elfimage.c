@@ -47,6 +47,9 @@ struct builder {
     uintptr_t rebase;           /* load address of the image's address 0 */
     const char *segments_from;  /* mappable: an earlier file of the image */
     bool mappable;
+    struct debug_run *places;   /* the sections that stand for loaded code */
+    size_t nplaces;             /* and data, in address order */
+    bool unwind;                /* the generation's unwind tables are in */
 };
 
 static bool is_debug(const struct section *s)
@@ -299,13 +302,37 @@ static void add_old_debug(struct builder *b, const struct object *obj, const cha
     xfree(sizes);
 }
 
-/* Index of the placeholder section (1 + segment) holding addr, or 0. */
-static size_t placeholder_of(const struct image *im, uint64_t addr)
+/* The placeholder sections: the link's segments, empty ones too (a whole
+ * generation's image), or the runs of them that cover gives (a chunk's). */
+static void set_places(struct builder *b, const struct link *ld, const struct image_cover *cover)
 {
+    const struct image *im = ld->image;
+    b->unwind = !cover || cover->unwind;
+    if (cover) {
+        b->nplaces = cover->n;
+        b->places = xcalloc(cover->n + 1, sizeof *b->places);
+        memcpy(b->places, cover->runs, cover->n * sizeof *b->places);
+        return;
+    }
+    b->nplaces = NSEGMENTS;
+    b->places = xcalloc(NSEGMENTS, sizeof *b->places);
     for (int seg = 0; seg < NSEGMENTS; seg++)
-        if (addr >= im->seg_start[seg] && addr < im->seg_end[seg])
-            return 1 + seg;
-    return 0;
+        b->places[seg] = (struct debug_run){im->seg_start[seg], im->seg_end[seg], seg, 0};
+}
+
+/* Index of the placeholder section (1 + its place) holding addr, or 0:
+ * the last place that starts at or before it, if it ends after. */
+static size_t placeholder_of(const struct builder *b, uint64_t addr)
+{
+    size_t lo = 0, hi = b->nplaces;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (b->places[mid].start <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo && addr < b->places[lo - 1].end ? lo : 0;
 }
 
 /* An old version's name in the symbol table: NAME#N. gdb names C++
@@ -324,8 +351,7 @@ static void add_symbol_name(struct builder *b, const char *name, const char *suf
 /* suffix: "" for a current object; "#N" for a replaced version still
  * mapped (old frames keep their names, and 'break NAME' finds only the
  * current version). */
-static void add_symbols(struct builder *b, const struct object *obj, const struct image *im, bool locals,
-                        const char *suffix)
+static void add_symbols(struct builder *b, const struct object *obj, bool locals, const char *suffix)
 {
     size_t n;
     const Elf64_Sym *es = object_raw_symbols(obj, &n);
@@ -341,7 +367,7 @@ static void add_symbols(struct builder *b, const struct object *obj, const struc
          * DWARF does: gdb takes a global's address from its symbol (the
          * way it follows copy relocations) */
         uint64_t addr = obj->secs[u].addr + es[i].st_value + (type == STT_OBJECT ? kept_delta(obj, &es[i], 0) : 0);
-        size_t shndx = placeholder_of(im, addr);
+        size_t shndx = placeholder_of(b, addr);
         Elf64_Sym s = {(uint32_t)b->strtab.len, es[i].st_info, 0, (uint16_t)shndx, addr - b->rebase, es[i].st_size};
         add_symbol_name(b, obj->syms[i]->name, suffix);
         ARRAY_PUSH(b->syms, b->nsyms, b->capsyms, s);
@@ -485,7 +511,7 @@ static size_t expected_size(const struct builder *b, const struct link *ld, bool
     for (size_t i = 0; i < b->ndebug; i++)
         n += b->debug[i].size;
     for (size_t i = 0; i < ld->noutsecs; i++)
-        n += strcmp(ld->outsecs[i]->name, ".eh_frame") ? 0 : ld->outsecs[i]->size;
+        n += !b->unwind || strcmp(ld->outsecs[i]->name, ".eh_frame") ? 0 : ld->outsecs[i]->size;
     return n + (mappable ? ld->image->size : 0);
 }
 
@@ -500,17 +526,20 @@ static void *write_image(struct builder *b, const struct link *ld, size_t nlocal
         add_segments(&w, b, im, &eh);
     sb_printf(&b->shstrtab, "%c", 0);
     add_section(&w, b, "", (Elf64_Shdr){0});
-    for (int seg = 0; seg < NSEGMENTS; seg++) {
-        uint64_t at = im->seg_start[seg] - b->rebase;
+    for (size_t i = 0; i < b->nplaces; i++) {
+        const struct debug_run *place = &b->places[i];
+        int seg = place->seg;
+        uint64_t at = place->start - b->rebase;
         /* data a file does not hold has a name no tool looks for there */
         bool away = mappable && seg == SEG_DATA;
         add_section(&w, b, away ? ".hotld.data" : placeholders[seg].name,
                     (Elf64_Shdr){.sh_type = in_file(&w, im, seg) ? SHT_PROGBITS : SHT_NOBITS,
                                  .sh_flags = placeholders[seg].flags, .sh_addr = at,
                                  .sh_offset = in_file(&w, im, seg) ? at : 0,
-                                 .sh_size = im->seg_end[seg] - im->seg_start[seg], .sh_addralign = 16});
+                                 .sh_size = place->end - place->start, .sh_addralign = 16});
     }
-    add_eh_frame(&w, b, ld);
+    if (b->unwind)
+        add_eh_frame(&w, b, ld);
     for (size_t i = 0; i < b->ndebug; i++) {
         if (!b->debug[i].size)
             continue; /* made for an old version whose DWARF was dropped */
@@ -580,13 +609,14 @@ static void list_sources(struct builder *b, const struct object *obj, const int6
         }
 }
 
-static void *build(struct builder *b, const struct link *ld, struct object *const *objs, size_t n,
-                   struct object *const *old, size_t nold, unsigned version, const char *source_root,
-                   size_t *size)
+static void *build(struct builder *b, const struct link *ld, const struct image_objects *io,
+                   const struct image_cover *cover, const char *source_root, size_t *size)
 {
-    const struct image *im = ld->image;
+    struct object *const *objs = io->cur, *const *old = io->old;
+    size_t n = io->ncur, nold = io->nold;
     char suffix[16];
-    snprintf(suffix, sizeof suffix, "#%u", version);
+    snprintf(suffix, sizeof suffix, "#%u", io->version);
+    set_places(b, ld, cover);
     Elf64_Sym null = {0};
     sb_printf(&b->strtab, "%c", 0);
     ARRAY_PUSH(b->syms, b->nsyms, b->capsyms, null);
@@ -599,20 +629,20 @@ static void *build(struct builder *b, const struct link *ld, struct object *cons
             list_sources(b, objs[j], piece);
         xfree(piece);
     }
-    char *source_dir = source_root ? xasprintf("%s/v%u", source_root, version) : NULL;
+    char *source_dir = source_root ? xasprintf("%s/v%u", source_root, io->version) : NULL;
     b->source_dir = source_dir;
     for (size_t j = 0; j < nold; j++)
         add_old_debug(b, old[j], suffix);
     xfree(source_dir);
     for (size_t j = 0; j < n; j++)
-        add_symbols(b, objs[j], im, true, "");
+        add_symbols(b, objs[j], true, "");
     for (size_t j = 0; j < nold; j++)
-        add_symbols(b, old[j], im, true, suffix);
+        add_symbols(b, old[j], true, suffix);
     size_t nlocals = b->nsyms;
     for (size_t j = 0; j < n; j++)
-        add_symbols(b, objs[j], im, false, "");
+        add_symbols(b, objs[j], false, "");
     for (size_t j = 0; j < nold; j++)
-        add_symbols(b, old[j], im, false, suffix);
+        add_symbols(b, old[j], false, suffix);
     void *image = write_image(b, ld, nlocals, b->mappable, size);
     for (size_t i = 0; i < b->ndebug; i++)
         if (!b->debug[i].in_slab)
@@ -622,21 +652,20 @@ static void *build(struct builder *b, const struct link *ld, struct object *cons
     xfree(b->syms);
     xfree(b->strtab.s);
     xfree(b->shstrtab.s);
+    xfree(b->places);
     return image;
 }
 
-void *elfimage_build(const struct link *ld, struct object *const *objs, size_t n,
-                     struct object *const *old, size_t nold, unsigned version,
+void *elfimage_build(const struct link *ld, const struct image_objects *objs, const struct image_cover *cover,
                      const char *source_root, struct source_list *sources, size_t *size)
 {
     struct builder b = {.sources = sources};
-    return build(&b, ld, objs, n, old, nold, version, source_root, size);
+    return build(&b, ld, objs, cover, source_root, size);
 }
 
-void *elfimage_build_mappable(const struct link *ld, struct object *const *objs, size_t n,
-                              struct object *const *old, size_t nold, unsigned version,
+void *elfimage_build_mappable(const struct link *ld, const struct image_objects *objs,
                               const void *segments_from, size_t *size)
 {
     struct builder b = {.rebase = ld->image->base, .mappable = true, .segments_from = segments_from};
-    return build(&b, ld, objs, n, old, nold, version, NULL, size);
+    return build(&b, ld, objs, NULL, NULL, size);
 }

@@ -3,6 +3,7 @@
 #ifndef HOTLD_GDB_ELFIMAGE_H
 #define HOTLD_GDB_ELFIMAGE_H
 
+#include "chunks.h"
 #include "linker.h"
 
 /* Source files of compilation units, as absolute paths. */
@@ -11,14 +12,29 @@ struct source_list {
     size_t n, cap;
 };
 
-/* objs and old all belong to link ld (generation `version`): objs are
- * current; old were replaced but may still run, and their names become
- * NAME#version (gdb/oldnames.c), their sources SOURCE_ROOT/vVERSION/
- * BASENAME#version when source_root is given. The current objects' source
- * files are added to *sources (if not NULL), for snapshots. Returns a
- * malloc'd image of *size bytes. */
-void *elfimage_build(const struct link *ld, struct object *const *objs, size_t n,
-                     struct object *const *old, size_t nold, unsigned version,
+/* Objects of one link (generation `version`) that an image names: cur
+ * are current; old were replaced but may still run, and their names
+ * become NAME#version (gdb/oldnames.c). */
+struct image_objects {
+    struct object *const *cur, *const *old;
+    size_t ncur, nold;
+    unsigned version;
+};
+
+/* The addresses an image covers: runs of its link's segments (a chunk's,
+ * chunks.c); the first chunk's image has the unwind tables too. */
+struct image_cover {
+    const struct debug_run *runs;
+    size_t n;
+    bool unwind;
+};
+
+/* The image of objs, which belong to link ld, covering all of ld's
+ * segments (cover NULL) or cover's runs. The old objects' sources become
+ * SOURCE_ROOT/vVERSION/BASENAME#version when source_root is given. The
+ * current objects' source files are added to *sources (if not NULL), for
+ * snapshots. Returns a malloc'd image of *size bytes. */
+void *elfimage_build(const struct link *ld, const struct image_objects *objs, const struct image_cover *cover,
                      const char *source_root, struct source_list *sources, size_t *size);
 void source_list_free(struct source_list *l);
 
@@ -28,8 +44,7 @@ void source_list_free(struct source_list *l);
  * the load addresses less ld's image base (whose first page is the
  * file's headers'). The bytes are those in memory now, or those of
  * segments_from, an earlier such file of ld, if not NULL. */
-void *elfimage_build_mappable(const struct link *ld, struct object *const *objs, size_t n,
-                              struct object *const *old, size_t nold, unsigned version,
+void *elfimage_build_mappable(const struct link *ld, const struct image_objects *objs,
                               const void *segments_from, size_t *size);
 /* Its program headers: a PT_LOAD of the headers' page; a PT_LOAD per
  * segment but the data; the unwind tables' index. */

@@ -218,8 +218,7 @@ void image_file_forget(const struct link *ld)
 
 /* The new file takes the old one's name; what is mapped keeps the old
  * file's pages, and a tool that opens the name reads the new names. */
-void image_file_rename(const struct link *ld, struct object *const *objs, size_t n,
-                       struct object *const *old, size_t nold, unsigned version)
+void image_file_rename(const struct link *ld, const struct image_objects *objs)
 {
     const char *path = modules_path(ld);
     if (!path)
@@ -233,7 +232,7 @@ void image_file_rename(const struct link *ld, struct object *const *objs, size_t
         return;
     }
     size_t size;
-    char *bytes = elfimage_build_mappable(ld, objs, n, old, nold, version, was.s, &size);
+    char *bytes = elfimage_build_mappable(ld, objs, was.s, &size);
     if (file_replace(path, bytes, size) < 0)
         warn("%s; its replaced functions keep their names there", last_error());
     xfree(bytes);
@@ -258,7 +257,8 @@ void image_file_map(const struct link *ld)
         return;
     }
     size_t size;
-    char *bytes = elfimage_build_mappable(ld, ld->objs, ld->nobjs, NULL, 0, 0, NULL, &size);
+    struct image_objects all = {.cur = ld->objs, .ncur = ld->nobjs};
+    char *bytes = elfimage_build_mappable(ld, &all, NULL, &size);
     char *path = xasprintf("%s/%s.%d.%u", files_dir, program_name, (int)getpid(), files_made++);
     int fd = write_file(path, bytes, size);
     if (fd < 0 || map_segments(ld, fd, bytes, path) < 0)

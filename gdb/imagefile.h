@@ -3,6 +3,7 @@
 #ifndef HOTLD_GDB_IMAGEFILE_H
 #define HOTLD_GDB_IMAGEFILE_H
 
+#include "elfimage.h"
 #include "linker.h"
 
 /* The program's name, for the files' names (its basename is used). */
@@ -18,10 +19,9 @@ void image_file_map(const struct link *ld);
 /* ld's image goes (a failed reload's): so do its file and module. */
 void image_file_forget(const struct link *ld);
 
-/* ld's objects are now objs (current) and old (replaced, named
- * NAME#version, as in gdb): its file, if it has one, says so from now
- * on, to tools that read it later (perf, a sanitizer's symbolizer). */
-void image_file_rename(const struct link *ld, struct object *const *objs, size_t n,
-                       struct object *const *old, size_t nold, unsigned version);
+/* ld's objects are now objs (current ones, and replaced ones named
+ * NAME#version, as in gdb): its file, if it has one, says so from now on,
+ * to tools that read it later (perf, a sanitizer's symbolizer). */
+void image_file_rename(const struct link *ld, const struct image_objects *objs);
 
 #endif

@@ -346,6 +346,14 @@ struct link_options {
     void *ask_ctx;
 };
 
+/* One image a debugger reads (gdb/elfimage.c, gdb/jit.c): of objects
+ * [first, first + n) of a generation. Session-owned (reload/debugswap.c). */
+struct debug_chunk {
+    void *image, *entry;
+    size_t first, n;
+    bool stale;                 /* to be made again */
+};
+
 /* Everything one link knows. */
 struct link {
     const struct link_options *opts;
@@ -371,9 +379,8 @@ struct link {
     struct symbol **stubs;      /* call stubs in order */
     size_t nstubs, capstubs;
     bool low;                   /* image must sit below 2 GiB */
-    void *debug_image;          /* what a debugger reads of this generation */
-    void *debug_entry;          /* (gdb/elfimage.c, gdb/jit.c; session-owned) */
-    bool debug_stale;           /* its image is to be made again (reload/debugswap.c) */
+    struct debug_chunk *debug;  /* what a debugger reads of this generation: */
+    size_t ndebug;              /* one image, or several once it is split */
     struct strmap seen;         /* reload: input keys met, unchanged or not */
     struct object **superseded; /* reload: live objects it replaces or drops */
     size_t nsuperseded, capsuperseded;

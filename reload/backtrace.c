@@ -108,11 +108,11 @@ static void library_place(uintptr_t pc, struct code_place *out)
     }
 }
 
-/* The debug image of generation g, if it has one yet. */
-static const void *generation_image(const struct program *pg, unsigned g, size_t *size)
+/* The debug image that names obj, of generation g, if it has one yet. */
+static const void *image_naming(const struct program *pg, unsigned g, const struct object *obj, size_t *size)
 {
-    const struct link *ld = pg->gens[g];
-    return ld->debug_entry ? jit_entry_image(ld->debug_entry, size) : NULL;
+    const struct debug_chunk *c = debug_chunk_of(pg->gens[g], obj);
+    return c && c->entry ? jit_entry_image(c->entry, size) : NULL;
 }
 
 void code_place_of(const struct program *pg, uintptr_t pc, bool return_address, struct code_place *out)
@@ -125,7 +125,7 @@ void code_place_of(const struct program *pg, uintptr_t pc, bool return_address, 
         return;
     }
     size_t size = 0;
-    const void *image = generation_image(pg, out->version, &size);
+    const void *image = image_naming(pg, out->version, out->obj, &size);
     if (!image || !image_function(image, size, at, out))
         own_symbol_function(out->obj, at, out);
     if (*out->function && return_address)
@@ -135,7 +135,7 @@ void code_place_of(const struct program *pg, uintptr_t pc, bool return_address, 
 void code_line_of(const struct program *pg, struct code_place *place)
 {
     size_t size = 0;
-    const void *image = place->obj ? generation_image(pg, place->version, &size) : NULL;
+    const void *image = place->obj ? image_naming(pg, place->version, place->obj, &size) : NULL;
     if (image)
         source_line_of(image, size, place->at, &place->src);
 }

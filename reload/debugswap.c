@@ -1,17 +1,20 @@
 /* What a debugger sees changes with the program: the new generation gets
- * a debug image, and each older generation that loses objects gets a new
- * one with their names renamed (gdb/).
+ * a debug image, and each older generation that loses objects gets its
+ * image made again with their names renamed (gdb/).
  *
  * Renaming means making an older generation's image again, whose cost is
- * that generation's size (the first one's is the whole program's), for a
- * reload of one object. So it is done only while a debugger is attached.
- * Without one, the older images are marked stale, and made again when one
- * attaches (the session's threads look), or when a core is about to be
- * written (crash.c); an attaching debugger may see the old names for a
- * tenth of a second. */
+ * that generation's size (the first one's is the whole program), for a
+ * reload of one object. So the first time a generation's image is made
+ * again, it is split into chunks (gdb/chunks.c), and from then on only
+ * the chunks that hold a replaced object are. And it is done only while
+ * a debugger is attached: without one, the chunks are marked stale, and
+ * made again when one attaches (the session's threads look), or when a
+ * core is about to be written (crash.c); an attaching debugger may see
+ * the old names for a tenth of a second. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "chunks.h"
 #include "imagefile.h"
 #include "jit.h"
 #include "plan.h"
@@ -20,15 +23,19 @@
 /* Made before the stop; swapped while the threads are parked, so no
  * thread runs new code before a debugger has its breakpoints there, and
  * each old image goes before its replacement comes, so breakpoints move
- * instead of doubling. A stale swap changes no image: its generation is
- * marked, once the reload is committed. */
+ * instead of doubling. A chunk of both lists is the same chunk, kept. */
 struct debug_swap {
     struct link *ld;
-    void *image, *entry;        /* the replacement; NULL: none */
-    struct object **objs, **old; /* what it is made of */
-    size_t n, nold;
+    struct debug_chunk *chunks; /* the generation's list as it will be; */
+    size_t nchunks;             /* once swapped, the list it replaced */
     unsigned version;
-    bool stale;                 /* no debugger: made later */
+    bool current_again;         /* a version brought back */
+};
+
+/* Which chunks a change makes again. */
+struct change {
+    const struct link *nl;      /* its objects replace: NULL, none */
+    bool current_again;         /* a version brought back: every object */
 };
 
 /* Does this reload replace or drop an object of generation g? */
@@ -40,65 +47,170 @@ static bool loses_objects(const struct link *nl, const struct link *g)
     return false;
 }
 
-/* ld's objects that still have their bytes: the current ones in objs,
- * those replaced now or earlier in old (named NAME#g). */
-static void split_generation(const struct link *ld, struct debug_swap *sw)
+static bool holds_entry(const struct debug_chunk *list, size_t n, const void *entry)
 {
-    sw->objs = xcalloc(ld->nobjs + 1, sizeof *sw->objs);
-    sw->old = xcalloc(ld->nobjs + 1, sizeof *sw->old);
-    for (size_t i = 0; i < ld->nobjs; i++)
-        if (ld->objs[i]->elf) {
-            if (ld->objs[i]->superseded)
-                sw->old[sw->nold++] = ld->objs[i];
-            else
-                sw->objs[sw->n++] = ld->objs[i];
-        }
+    for (size_t i = 0; i < n; i++)
+        if (list[i].entry == entry)
+            return true;
+    return false;
 }
 
-static void make_image(struct program *pg, struct source_list *sources, struct debug_swap *sw)
+static bool chunk_holds(const struct link *ld, const struct debug_chunk *c, const struct object *obj)
 {
+    for (size_t j = c->first; j < c->first + c->n && j < ld->nobjs; j++)
+        if (ld->objs[j] == obj)
+            return true;
+    return false;
+}
+
+/* Does the change rename objects of chunk c? */
+static bool renames_in(const struct change *ch, const struct link *ld, const struct debug_chunk *c)
+{
+    if (c->stale || ch->current_again)
+        return true;
+    for (size_t i = 0; ch->nl && i < ch->nl->nsuperseded; i++)
+        if (ch->nl->superseded[i]->link == ld && chunk_holds(ld, c, ch->nl->superseded[i]))
+            return true;
+    return false;
+}
+
+/* Chunk c's objects that still have their bytes: in io->cur the current
+ * ones, in io->old those replaced now or earlier (named NAME#version);
+ * all current for a version brought back. */
+static void chunk_objects(const struct link *ld, const struct debug_chunk *c, const struct change *ch,
+                          unsigned version, struct image_objects *io)
+{
+    struct object **cur = xcalloc(c->n + 1, sizeof *cur), **old = xcalloc(c->n + 1, sizeof *old);
+    *io = (struct image_objects){.cur = cur, .old = old, .version = version};
+    for (size_t j = c->first; j < c->first + c->n && j < ld->nobjs; j++) {
+        struct object *obj = ld->objs[j];
+        if (!obj->elf)
+            continue;
+        if (obj->superseded && !ch->current_again)
+            old[io->nold++] = obj;
+        else
+            cur[io->ncur++] = obj;
+    }
+}
+
+static void free_objects(struct image_objects *io)
+{
+    xfree((void *)io->cur);
+    xfree((void *)io->old);
+}
+
+/* The runs of cover that chunk c's image covers. */
+static struct debug_run *runs_of(const struct debug_cover *cover, size_t c, size_t *n)
+{
+    struct debug_run *runs = xcalloc(cover->n + 1, sizeof *runs);
+    *n = 0;
+    for (size_t k = 0; k < cover->n; k++)
+        if (cover->runs[k].owner == c)
+            runs[(*n)++] = cover->runs[k];
+    return runs;
+}
+
+static void make_chunk(struct program *pg, const struct link *ld, struct debug_chunk *c,
+                       const struct image_cover *cover, const struct change *ch, unsigned version,
+                       struct source_list *sources)
+{
+    struct image_objects io;
     size_t size;
-    sw->image = sw->n + sw->nold ? elfimage_build(sw->ld, sw->objs, sw->n, sw->old, sw->nold, sw->version,
-                                                  pg->source_root, sources, &size)
-                                 : NULL;
-    sw->entry = sw->image ? jit_entry_new(sw->image, size) : NULL;
+    chunk_objects(ld, c, ch, version, &io);
+    c->image = io.ncur + io.nold ? elfimage_build(ld, &io, cover, pg->source_root, sources, &size) : NULL;
+    c->entry = c->image ? jit_entry_new(c->image, size) : NULL;
+    c->stale = false;
+    free_objects(&io);
 }
 
-static void free_swap(struct debug_swap *sw)
+/* Make the chunks of sw that remake[] names; when there are several, each
+ * covers its runs of the generation (chunks.c). */
+static void make_chunks(struct program *pg, struct debug_swap *sw, const struct change *ch, const bool *remake)
 {
-    jit_entry_free(sw->entry);
-    xfree(sw->image);
-    xfree(sw->objs);
-    xfree(sw->old);
+    struct debug_cover cover = {0};
+    bool split = sw->nchunks > 1;
+    if (split)
+        debug_cover_make(sw->ld, sw->chunks, sw->nchunks, &cover);
+    for (size_t c = 0; c < sw->nchunks; c++) {
+        if (!remake[c])
+            continue;
+        struct image_cover part = {.unwind = c == 0};
+        struct debug_run *runs = split ? runs_of(&cover, c, &part.n) : NULL;
+        part.runs = runs;
+        make_chunk(pg, sw->ld, &sw->chunks[c], split ? &part : NULL, ch, sw->version, NULL);
+        xfree(runs);
+    }
+    debug_cover_free(&cover);
+}
+
+/* A whole generation's image, made again with a debugger there, is split
+ * into chunks, all made now; false if it is too small to split. */
+static bool split_generation(struct program *pg, struct debug_swap *sw, const struct change *ch)
+{
+    struct debug_chunk *chunks;
+    size_t n = debug_chunks_plan(sw->ld, &chunks);
+    if (n < 2) {
+        xfree(chunks);
+        return false;
+    }
+    sw->chunks = chunks;
+    sw->nchunks = n;
+    bool *all = xcalloc(n, sizeof *all);
+    memset(all, 1, n * sizeof *all);
+    make_chunks(pg, sw, ch, all);
+    xfree(all);
+    return true;
+}
+
+/* sw->chunks: its generation's chunks after the change. Those it renames
+ * in are made again if a debugger is watching (made), else marked stale;
+ * the others are kept. */
+static void plan_generation(struct program *pg, struct debug_swap *sw, const struct change *ch, bool made)
+{
+    const struct link *ld = sw->ld;
+    if (made && ld->ndebug == 1 && renames_in(ch, ld, &ld->debug[0]) && split_generation(pg, sw, ch))
+        return;
+    sw->nchunks = ld->ndebug;
+    sw->chunks = xcalloc(ld->ndebug + 1, sizeof *sw->chunks);
+    memcpy(sw->chunks, ld->debug, ld->ndebug * sizeof *sw->chunks);
+    bool *remake = xcalloc(ld->ndebug + 1, sizeof *remake);
+    for (size_t c = 0; c < sw->nchunks; c++)
+        if (renames_in(ch, ld, &sw->chunks[c]))
+            remake[c] = made, sw->chunks[c].stale = !made;
+    make_chunks(pg, sw, ch, remake);
+    xfree(remake);
+}
+
+/* The new generation's image: one for all its objects. */
+static void plan_new_generation(struct program *pg, struct plan *p, struct debug_swap *sw)
+{
+    struct change none = {0};
+    *sw = (struct debug_swap){.ld = p->nl, .nchunks = 1};
+    sw->chunks = xcalloc(1, sizeof *sw->chunks);
+    sw->chunks[0].n = p->nl->nobjs;
+    make_chunk(pg, p->nl, &sw->chunks[0], NULL, &none, 0, &p->sources);
+    image_file_map(p->nl); /* for valgrind, perf, sanitizers: nothing runs it yet */
 }
 
 void prepare_debug_images(struct program *pg, struct plan *p)
 {
     bool watched = jit_debugger_attached();
+    struct change lost = {.nl = p->nl}, again = {.current_again = true};
     p->swaps = xcalloc(pg->ngens + 2, sizeof *p->swaps);
     struct debug_swap *first = &p->swaps[p->nswaps++];
     if (p->again) { /* current again: its names are no longer NAME#N */
-        *first = (struct debug_swap){.ld = p->again, .n = p->again->nobjs, .stale = !watched};
-        first->objs = xcalloc(first->n + 1, sizeof *first->objs);
-        memcpy(first->objs, p->again->objs, first->n * sizeof *first->objs);
-        first->old = xcalloc(1, sizeof *first->old);
-        if (watched)
-            make_image(pg, NULL, first);
+        *first = (struct debug_swap){.ld = p->again, .current_again = true};
+        plan_generation(pg, first, &again, watched);
     } else {
-        *first = (struct debug_swap){.ld = p->nl};
-        split_generation(p->nl, first);
-        make_image(pg, &p->sources, first);
-        image_file_map(p->nl); /* for valgrind, perf, sanitizers: nothing runs it yet */
+        plan_new_generation(pg, p, first);
     }
     for (size_t g = 0; g < pg->ngens; g++) {
         struct link *ld = pg->gens[g];
-        if (!ld->debug_entry || !loses_objects(p->nl, ld))
+        if (!ld->ndebug || ld == p->again || !loses_objects(p->nl, ld))
             continue;
         struct debug_swap *sw = &p->swaps[p->nswaps++];
-        *sw = (struct debug_swap){.ld = ld, .version = g, .stale = !watched};
-        split_generation(ld, sw);
-        if (watched)
-            make_image(pg, NULL, sw);
+        *sw = (struct debug_swap){.ld = ld, .version = g};
+        plan_generation(pg, sw, &lost, watched);
     }
 }
 
@@ -107,30 +219,44 @@ void prepare_debug_images(struct program *pg, struct plan *p)
  * saved (gdb does so when it re-sets breakpoints for the new image), which
  * would break the jump a reload writes there. Old images go first, so that
  * breakpoints move instead of doubling. */
+static void retire_swap(const struct debug_swap *sw)
+{
+    const struct link *ld = sw->ld;
+    for (size_t c = 0; c < ld->ndebug; c++)
+        if (ld->debug[c].entry && !holds_entry(sw->chunks, sw->nchunks, ld->debug[c].entry))
+            jit_entry_remove(ld->debug[c].entry);
+}
+
 void retire_debug_images(struct plan *p)
 {
     for (size_t i = 0; i < p->nswaps; i++)
-        if (!p->swaps[i].stale && p->swaps[i].ld->debug_entry)
-            jit_entry_remove(p->swaps[i].ld->debug_entry);
+        retire_swap(&p->swaps[i]);
 }
 
-/* Then the new ones come. */
+/* Then the new ones come, and the generation takes its new list; the
+ * swap keeps the old one, to free what it alone holds. */
+static void publish_swap(struct program *pg, struct debug_swap *sw)
+{
+    struct link *ld = sw->ld;
+    for (size_t c = 0; c < sw->nchunks; c++) {
+        const struct debug_chunk *chunk = &sw->chunks[c];
+        if (chunk->entry && !holds_entry(ld->debug, ld->ndebug, chunk->entry))
+            jit_entry_add(chunk->entry);
+        if (chunk->stale)
+            pg->debug_stale = true;
+    }
+    struct debug_chunk *chunks = ld->debug;
+    size_t n = ld->ndebug;
+    ld->debug = sw->chunks;
+    ld->ndebug = sw->nchunks;
+    sw->chunks = chunks;
+    sw->nchunks = n;
+}
+
 void publish_debug_images(struct program *pg, struct plan *p)
 {
-    for (size_t i = 0; i < p->nswaps; i++) {
-        struct debug_swap *sw = &p->swaps[i];
-        if (sw->stale) {
-            sw->ld->debug_stale = pg->debug_stale = true;
-            continue;
-        }
-        void *old_image = sw->ld->debug_image, *old_entry = sw->ld->debug_entry;
-        if (sw->entry)
-            jit_entry_add(sw->entry);
-        sw->ld->debug_image = sw->image;
-        sw->ld->debug_entry = sw->entry;
-        sw->image = old_image; /* freed after the threads run again */
-        sw->entry = old_entry;
-    }
+    for (size_t i = 0; i < p->nswaps; i++)
+        publish_swap(pg, &p->swaps[i]);
 }
 
 /* After a commit, the older generations' image files say what gdb says,
@@ -140,12 +266,29 @@ void rename_image_files(struct plan *p)
 {
     for (size_t i = 0; i < p->nswaps; i++) {
         struct debug_swap *sw = &p->swaps[i];
-        if (sw->ld != p->nl || p->again)
-            image_file_rename(sw->ld, sw->objs, sw->n, sw->old, sw->nold, sw->version);
+        if (sw->ld == p->nl && !p->again)
+            continue;
+        struct change ch = {.current_again = sw->current_again};
+        struct debug_chunk whole = {.n = sw->ld->nobjs};
+        struct image_objects io;
+        chunk_objects(sw->ld, &whole, &ch, sw->version, &io);
+        image_file_rename(sw->ld, &io);
+        free_objects(&io);
     }
 }
 
-/* After a commit: the images replaced; after a failure: the ones made. */
+/* What the swap holds and its generation does not: after a commit, the
+ * images replaced; after a failure, the ones made. */
+static void free_swap(struct debug_swap *sw)
+{
+    for (size_t c = 0; c < sw->nchunks; c++)
+        if (sw->chunks[c].entry && !holds_entry(sw->ld->debug, sw->ld->ndebug, sw->chunks[c].entry)) {
+            jit_entry_free(sw->chunks[c].entry);
+            xfree(sw->chunks[c].image);
+        }
+    xfree(sw->chunks);
+}
+
 void free_debug_swaps(struct plan *p)
 {
     for (size_t i = 0; i < p->nswaps; i++)
@@ -159,24 +302,26 @@ void free_debug_swaps(struct plan *p)
  * them all at each change (it breaks on the JIT interface's function). */
 void refresh_debug_images(struct program *pg)
 {
+    struct change stale = {0};
     for (size_t g = 0; g < pg->ngens; g++) {
-        struct link *ld = pg->gens[g];
-        if (!ld->debug_stale)
+        struct debug_swap sw = {.ld = pg->gens[g], .version = g};
+        bool any = false;
+        for (size_t c = 0; c < sw.ld->ndebug; c++)
+            any |= sw.ld->debug[c].stale;
+        if (!any)
             continue;
-        struct debug_swap sw = {.ld = ld, .version = g};
-        split_generation(ld, &sw);
-        make_image(pg, NULL, &sw);
-        if (ld->debug_entry)
-            jit_entry_remove(ld->debug_entry);
-        if (sw.entry)
-            jit_entry_add(sw.entry);
-        void *old_image = ld->debug_image, *old_entry = ld->debug_entry;
-        ld->debug_image = sw.image;
-        ld->debug_entry = sw.entry;
-        sw.image = old_image;
-        sw.entry = old_entry;
+        plan_generation(pg, &sw, &stale, true);
+        retire_swap(&sw);
+        publish_swap(pg, &sw);
         free_swap(&sw);
-        ld->debug_stale = false;
     }
     pg->debug_stale = false;
+}
+
+const struct debug_chunk *debug_chunk_of(const struct link *ld, const struct object *obj)
+{
+    for (size_t c = 0; c < ld->ndebug; c++)
+        if (chunk_holds(ld, &ld->debug[c], obj))
+            return &ld->debug[c];
+    return NULL;
 }

@@ -142,6 +142,8 @@ void self_names_publish(const struct program *pg);
 /* debugswap.c: with the lock held, make again the debug images that went
  * stale while no debugger was attached (pg->debug_stale). */
 void refresh_debug_images(struct program *pg);
+/* The chunk of ld's debug image that names obj; NULL if none yet. */
+const struct debug_chunk *debug_chunk_of(const struct link *ld, const struct object *obj);
 
 /* rollback.c: with the lock held, put the objects of the last reload
  * back to their previous versions; a reload report, or -1. */

@@ -27,15 +27,21 @@ static char *socket_path;
 static pid_t server_pid;
 static int listening = -1;
 
-/* The program as a debugger should see it: one image for all objects. */
+/* The program as a debugger should see it: one image for all objects
+ * (split when a reload first renames in it: reload/debugswap.c). */
 void publish_debug_image(struct link *ld)
 {
     struct program *pg = &the_session.program;
     size_t size;
     forkgate_lock(&pg->lock);
-    if (!ld->debug_entry) {
-        ld->debug_image = elfimage_build(ld, ld->objs, ld->nobjs, NULL, 0, 0, NULL, &pg->first_sources, &size);
-        ld->debug_entry = jit_register(ld->debug_image, size);
+    if (!ld->ndebug) {
+        struct debug_chunk *whole = xcalloc(1, sizeof *whole);
+        struct image_objects all = {.cur = ld->objs, .ncur = ld->nobjs};
+        whole->n = ld->nobjs;
+        whole->image = elfimage_build(ld, &all, NULL, NULL, &pg->first_sources, &size);
+        whole->entry = jit_register(whole->image, size);
+        ld->debug = whole;
+        ld->ndebug = 1;
     }
     pthread_mutex_unlock(&pg->lock);
 }

@@ -71,7 +71,9 @@ growth <= sections. size +(yes|no) \| (yes|no)
 deep threads / none' \
     BENCH_RELOADS=1 BENCH_CPU_ROUNDS=1 BENCH_CPU_REPS=1 BENCH_MEM_RELOADS=20 BENCH_MANY=20 BENCH_WAIT=60 \
     -- bench/reload.sh
-smoke gdb 'hotld / linked' BENCH_GDB_RUNS=1 BENCH_GDB_MANY=20 -- bench/gdb.sh
+smoke gdb 'hotld / linked
+under gdb / without +[0-9]+\.[0-9]+ x
+the first under gdb \(splits\) +[0-9]' BENCH_GDB_RUNS=1 BENCH_GDB_MANY=20 BENCH_GDB_RELOADS=2 -- bench/gdb.sh
 smoke tls '^-O2 -fPIC +[0-9]
 ^-O2 -fPIC -mcmodel=large +[0-9]' BENCH_TLS_RUNS=1 -- bench/tls.sh
 # Every column of the small workload's row must be a number: the chain's

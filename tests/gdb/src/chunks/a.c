@@ -1,0 +1,6 @@
+int f_b(int x);
+
+int f_a(int x)
+{
+    return f_b(x) + 1;
+}
