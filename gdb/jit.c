@@ -61,6 +61,17 @@ const void *jit_entry_image(const struct jit_code_entry *e, size_t *size)
     return e->symfile_addr;
 }
 
+/* The address first, with the larger size: a debugger that stops the
+ * process between the two stores reads the smaller image whole, and bytes
+ * after it that its headers do not name. */
+void jit_entry_set_image(struct jit_code_entry *e, const void *image, size_t size)
+{
+    pthread_mutex_lock(&jit_lock);
+    __atomic_store_n(&e->symfile_addr, (const char *)image, __ATOMIC_RELEASE);
+    __atomic_store_n(&e->symfile_size, (uint64_t)size, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&jit_lock);
+}
+
 void jit_entry_add(struct jit_code_entry *e)
 {
     pthread_mutex_lock(&jit_lock);

@@ -31,5 +31,8 @@ bool jit_debugger_attached(void);
 
 /* The image an entry publishes, and its size. */
 const void *jit_entry_image(const struct jit_code_entry *entry, size_t *size);
+/* The same image, in other bytes (compressed), for an entry that may be
+ * registered: a debugger that attaches meanwhile reads one or the other. */
+void jit_entry_set_image(struct jit_code_entry *entry, const void *image, size_t size);
 
 #endif

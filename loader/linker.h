@@ -352,6 +352,8 @@ struct debug_chunk {
     void *image, *entry;
     size_t first, n;
     bool stale;                 /* to be made again */
+    bool compressed;            /* its DWARF is (gdb/compress.c) */
+    bool whole;                 /* compressing it would not gain */
 };
 
 /* Everything one link knows. */

@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "chunks.h"
+#include "compress.h"
+#include "forkgate.h"
 #include "imagefile.h"
 #include "jit.h"
 #include "plan.h"
@@ -119,7 +121,7 @@ static void make_chunk(struct program *pg, const struct link *ld, struct debug_c
     chunk_objects(ld, c, ch, version, &io);
     c->image = io.ncur + io.nold ? elfimage_build(ld, &io, cover, pg->source_root, sources, &size) : NULL;
     c->entry = c->image ? jit_entry_new(c->image, size) : NULL;
-    c->stale = false;
+    c->stale = c->compressed = c->whole = false;
     free_objects(&io);
 }
 
@@ -316,6 +318,55 @@ void refresh_debug_images(struct program *pg)
         free_swap(&sw);
     }
     pg->debug_stale = false;
+}
+
+/* An image registered whole, compressed: the session's thread, which
+ * alone makes and frees them, reads it without the lock, and takes the
+ * lock to swap the bytes (a crash report reads them under it). */
+static void compress_chunk(struct program *pg, struct debug_chunk *c)
+{
+    size_t size, n;
+    const void *was = jit_entry_image(c->entry, &size);
+    void *small = elfimage_compress(was, size, &n);
+    c->compressed = small != NULL;
+    c->whole = !small;
+    if (!small)
+        return;
+    forkgate_lock(&pg->lock);
+    jit_entry_set_image(c->entry, small, n);
+    c->image = small;
+    pthread_mutex_unlock(&pg->lock);
+    xfree((void *)was);
+}
+
+bool compress_debug_image(struct program *pg)
+{
+    for (size_t g = 0; g < pg->ngens; g++)
+        for (size_t c = 0; c < pg->gens[g]->ndebug; c++) {
+            struct debug_chunk *chunk = &pg->gens[g]->debug[c];
+            if (chunk->entry && !chunk->compressed && !chunk->whole) {
+                compress_chunk(pg, chunk);
+                return true;
+            }
+        }
+    return false;
+}
+
+struct debug_tally debug_images_tally(const struct program *pg)
+{
+    struct debug_tally t = {0};
+    for (size_t g = 0; g < pg->ngens; g++)
+        for (size_t c = 0; c < pg->gens[g]->ndebug; c++) {
+            const struct debug_chunk *chunk = &pg->gens[g]->debug[c];
+            size_t size = 0;
+            if (!chunk->entry)
+                continue;
+            jit_entry_image(chunk->entry, &size);
+            t.images++;
+            t.bytes += size;
+            t.compressed += chunk->compressed;
+        }
+    return t;
 }
 
 const struct debug_chunk *debug_chunk_of(const struct link *ld, const struct object *obj)

@@ -142,6 +142,15 @@ void self_names_publish(const struct program *pg);
 /* debugswap.c: with the lock held, make again the debug images that went
  * stale while no debugger was attached (pg->debug_stale). */
 void refresh_debug_images(struct program *pg);
+/* On the session's thread, with nothing else to do: compress one debug
+ * image not compressed yet (gdb/compress.c); false if none is left. */
+bool compress_debug_image(struct program *pg);
+/* How many debug images the program has, their bytes, and how many of
+ * them are compressed. */
+struct debug_tally {
+    size_t images, bytes, compressed;
+};
+struct debug_tally debug_images_tally(const struct program *pg);
 /* The chunk of ld's debug image that names obj; NULL if none yet. */
 const struct debug_chunk *debug_chunk_of(const struct link *ld, const struct object *obj);
 

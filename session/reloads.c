@@ -129,6 +129,7 @@ static int finish(int rc, char **report)
     the_session.program.last_report = rc < 0 ? xasprintf("hotld: error: reload failed: %s", last_error())
                                      : xstrdup(rc > 0 ? last_recorded_report(&the_session.program) : *report);
     children_reloading(false);
+    the_session.last_change_ms = now_ms();
     pthread_mutex_unlock(&the_session.program.lock);
     hotld_reload_done(rc);
     if (rc > 0)

@@ -93,6 +93,8 @@ static char *status_text(bool vars)
         sb_printf(&sb, "  %-50s generation %u, image at 0x%lx\n", objs[i]->name, program_version_of(pg, objs[i]),
                   (unsigned long)objs[i]->link->image->base);
     xfree(objs);
+    struct debug_tally t = debug_images_tally(pg);
+    sb_printf(&sb, "  debug images: %zu, %zu KiB (%zu compressed)\n", t.images, (t.bytes + 1023) >> 10, t.compressed);
     processes_status(&sb);
     if (vars)
         vars_text(&sb, pg);
@@ -422,6 +424,21 @@ void session_refresh_debug_images(void)
     pthread_mutex_unlock(&pg->lock);
 }
 
+/* The debug images, kept as long as the program, are compressed once the
+ * program has started or reloaded QUIET_MS ago: not while it starts, nor
+ * between the reloads of a burst of edits; and for SLICE_MS at a time (an
+ * image or more), so that a request that comes meanwhile does not wait
+ * long. */
+#define QUIET_MS 1000
+#define SLICE_MS 20
+
+static void compress_idle_images(void)
+{
+    double start = now_ms();
+    while (compress_debug_image(&the_session.program) && now_ms() - start < SLICE_MS)
+        ;
+}
+
 static void *control_thread(void *arg)
 {
     int listen_fd = (int)(intptr_t)arg;
@@ -439,13 +456,18 @@ static void *control_thread(void *arg)
     snapshot_remove_stale(dir);
     control_remove_stale(dir);
     xfree(dir);
+    the_session.last_change_ms = now_ms();
     for (;;) {
         if (the_session.gdb_reload)
             reload_for_debugger();
         session_refresh_debug_images();
         watch_calls();
-        if (!control_awaits_connection(listen_fd, 100))
-            continue; /* a tenth of a second: the debugger's requests, calls */
+        if (!control_awaits_connection(listen_fd, 100)) {
+            /* a tenth of a second: the debugger's requests, calls */
+            if (now_ms() - the_session.last_change_ms > QUIET_MS)
+                compress_idle_images();
+            continue;
+        }
         int fd = control_accept(listen_fd);
         if (fd < 0) {
             if (errno == EBADF || errno == EINVAL)

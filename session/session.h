@@ -4,6 +4,7 @@
 #define HOTLD_SESSION_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "program.h"
 #include "query.h"
@@ -44,6 +45,8 @@ struct session {
     char **args;                /* the program's arguments as given, kept */
     int nargs;                  /* apart from its argv, which it may rewrite
                                    (a process title: nginx, PostgreSQL) */
+    _Atomic double last_change_ms; /* the start, or the end of the last
+                                      reload: when idleness is counted from */
 };
 
 extern struct session the_session;
