@@ -165,12 +165,12 @@ static bool split_generation(struct program *pg, struct debug_swap *sw, const st
 }
 
 /* sw->chunks: its generation's chunks after the change. Those it renames
- * in are made again if a debugger is watching (made), else marked stale;
- * the others are kept. */
-static void plan_generation(struct program *pg, struct debug_swap *sw, const struct change *ch, bool made)
+ * in are made again if a debugger is watching, else marked stale; the
+ * others are kept. */
+static void plan_generation(struct program *pg, struct debug_swap *sw, const struct change *ch, bool watched)
 {
     const struct link *ld = sw->ld;
-    if (made && ld->ndebug == 1 && renames_in(ch, ld, &ld->debug[0]) && split_generation(pg, sw, ch))
+    if (watched && ld->ndebug == 1 && renames_in(ch, ld, &ld->debug[0]) && split_generation(pg, sw, ch))
         return;
     sw->nchunks = ld->ndebug;
     sw->chunks = xcalloc(ld->ndebug + 1, sizeof *sw->chunks);
@@ -178,7 +178,7 @@ static void plan_generation(struct program *pg, struct debug_swap *sw, const str
     bool *remake = xcalloc(ld->ndebug + 1, sizeof *remake);
     for (size_t c = 0; c < sw->nchunks; c++)
         if (renames_in(ch, ld, &sw->chunks[c]))
-            remake[c] = made, sw->chunks[c].stale = !made;
+            remake[c] = watched, sw->chunks[c].stale = !watched;
     make_chunks(pg, sw, ch, remake);
     xfree(remake);
 }

@@ -36,6 +36,6 @@ for f in tests/fuzz/fuzz_*.c; do
     if [ ! -e "$out" ] || [ "$f" -nt "$out" ] || [ -n "$(find build/fuzz/obj -newer "$out" -name '*.o' | head -n 1)" ]; then
         # shellcheck disable=SC2086
         clang $flags -fsanitize=fuzzer,address,undefined "$f" "${objs[@]}" -o "$out" \
-            -ldwarf -lelf -lffi -ljson-c -lreadline -liberty -ldl -lgcc_s
+            -ldwarf -lelf -lz -lffi -ljson-c -lreadline -liberty -ldl -lgcc_s
     fi
 done
