@@ -328,13 +328,13 @@ static void compress_chunk(struct program *pg, struct debug_chunk *c)
     size_t size, n;
     const void *was = jit_entry_image(c->entry, &size);
     void *small = elfimage_compress(was, size, &n);
-    c->compressed = small != NULL;
     c->whole = !small;
     if (!small)
         return;
     forkgate_lock(&pg->lock);
     jit_entry_set_image(c->entry, small, n);
     c->image = small;
+    c->compressed = true;
     pthread_mutex_unlock(&pg->lock);
     xfree((void *)was);
 }
