@@ -18,6 +18,7 @@
 #include "util.h"
 
 #define SMALLEST 64             /* a section below this is copied */
+#define MAX_ALIGN 16            /* the padding a copied section may need */
 
 struct out {
     char *buf;
@@ -39,8 +40,9 @@ static size_t put(struct out *o, const void *data, size_t n, size_t align)
     return at;
 }
 
-/* The section headers of an image of ours (no program headers), checked
- * against its size; NULL if it is not one. */
+/* The section headers of an image of ours (no program headers, no
+ * section aligned to more than MAX_ALIGN), checked against its size;
+ * NULL if it is not one. */
 static const Elf64_Shdr *sections(const char *image, size_t size, const Elf64_Ehdr **eh)
 {
     *eh = (const void *)image;
@@ -51,7 +53,8 @@ static const Elf64_Shdr *sections(const char *image, size_t size, const Elf64_Eh
         return NULL;
     const Elf64_Shdr *sh = (const void *)(image + e->e_shoff);
     for (size_t i = 0; i < e->e_shnum; i++)
-        if (sh[i].sh_type != SHT_NOBITS && (sh[i].sh_offset > size || sh[i].sh_size > size - sh[i].sh_offset))
+        if (sh[i].sh_type != SHT_NOBITS && (sh[i].sh_offset > size || sh[i].sh_size > size - sh[i].sh_offset ||
+                                            sh[i].sh_addralign > MAX_ALIGN))
             return NULL;
     return sh;
 }
@@ -91,7 +94,7 @@ void *elfimage_compress(const void *image, size_t size, size_t *out_size)
     const Elf64_Shdr *in = sections(image, size, &eh);
     if (!in)
         return NULL;
-    size_t n = eh->e_shnum, cap = size + n * (sizeof(Elf64_Chdr) + 16) + 64;
+    size_t n = eh->e_shnum, cap = size + n * (sizeof(Elf64_Chdr) + MAX_ALIGN) + 64;
     for (size_t i = 0; i < n; i++)
         if (compressible(&in[i], &in[eh->e_shstrndx], image))
             cap += compressBound(in[i].sh_size) - in[i].sh_size;

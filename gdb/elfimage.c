@@ -47,8 +47,9 @@ struct builder {
     uintptr_t rebase;           /* load address of the image's address 0 */
     const char *segments_from;  /* mappable: an earlier file of the image */
     bool mappable;
-    struct debug_run *places;   /* the sections that stand for loaded code */
-    size_t nplaces;             /* and data, in address order */
+    const struct debug_run *places; /* the sections that stand for loaded */
+    size_t nplaces;             /* code and data, in address order */
+    struct debug_run segments[NSEGMENTS]; /* places of a whole generation */
     bool unwind;                /* the generation's unwind tables are in */
 };
 
@@ -309,15 +310,14 @@ static void set_places(struct builder *b, const struct link *ld, const struct im
     const struct image *im = ld->image;
     b->unwind = !cover || cover->unwind;
     if (cover) {
+        b->places = cover->runs;
         b->nplaces = cover->n;
-        b->places = xcalloc(cover->n + 1, sizeof *b->places);
-        memcpy(b->places, cover->runs, cover->n * sizeof *b->places);
         return;
     }
-    b->nplaces = NSEGMENTS;
-    b->places = xcalloc(NSEGMENTS, sizeof *b->places);
     for (int seg = 0; seg < NSEGMENTS; seg++)
-        b->places[seg] = (struct debug_run){im->seg_start[seg], im->seg_end[seg], seg, 0};
+        b->segments[seg] = (struct debug_run){im->seg_start[seg], im->seg_end[seg], seg, 0};
+    b->places = b->segments;
+    b->nplaces = NSEGMENTS;
 }
 
 /* Index of the placeholder section (1 + its place) holding addr, or 0:
@@ -652,7 +652,6 @@ static void *build(struct builder *b, const struct link *ld, const struct image_
     xfree(b->syms);
     xfree(b->strtab.s);
     xfree(b->shstrtab.s);
-    xfree(b->places);
     return image;
 }
 

@@ -133,9 +133,3 @@ void jit_wait_for_image(unsigned ms)
         nanosleep(&tick, NULL);
 }
 
-struct jit_code_entry *jit_register(const void *image, size_t size)
-{
-    struct jit_code_entry *e = jit_entry_new(image, size);
-    jit_entry_add(e);
-    return e;
-}

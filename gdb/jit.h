@@ -10,12 +10,10 @@
 struct jit_code_entry;
 
 /* Tell an attached debugger (or one that attaches later) about an ELF
- * image in memory; it must stay valid until its entry is removed. */
-struct jit_code_entry *jit_register(const void *image, size_t size);
-
-/* The same in steps, for a reload: entries are made before the program's
- * threads are parked, added and removed while they are (no allocation),
- * and freed afterwards. */
+ * image in memory, which must stay valid until its entry is removed. In
+ * steps, for a reload: entries are made before the program's threads are
+ * parked, added and removed while they are (no allocation), and freed
+ * afterwards. */
 struct jit_code_entry *jit_entry_new(const void *image, size_t size);
 void jit_entry_add(struct jit_code_entry *entry);
 void jit_entry_remove(struct jit_code_entry *entry);

@@ -22,6 +22,12 @@
 #include "plan.h"
 #include "util.h"
 
+/* Which chunks a change makes again. */
+struct change {
+    const struct link *nl;      /* its objects replace: NULL, none */
+    bool current_again;         /* a version brought back: every object */
+};
+
 /* Made before the stop; swapped while the threads are parked, so no
  * thread runs new code before a debugger has its breakpoints there, and
  * each old image goes before its replacement comes, so breakpoints move
@@ -31,13 +37,7 @@ struct debug_swap {
     struct debug_chunk *chunks; /* the generation's list as it will be; */
     size_t nchunks;             /* once swapped, the list it replaced */
     unsigned version;
-    bool current_again;         /* a version brought back */
-};
-
-/* Which chunks a change makes again. */
-struct change {
-    const struct link *nl;      /* its objects replace: NULL, none */
-    bool current_again;         /* a version brought back: every object */
+    struct change ch;           /* what made it */
 };
 
 /* Does this reload replace or drop an object of generation g? */
@@ -125,21 +125,21 @@ static void make_chunk(struct program *pg, const struct link *ld, struct debug_c
     free_objects(&io);
 }
 
-/* Make the chunks of sw that remake[] names; when there are several, each
- * covers its runs of the generation (chunks.c). */
-static void make_chunks(struct program *pg, struct debug_swap *sw, const struct change *ch, const bool *remake)
+/* Make the chunks of sw that remake[] names (NULL: all of them); when
+ * there are several, each covers its runs of the generation (chunks.c). */
+static void make_chunks(struct program *pg, struct debug_swap *sw, const bool *remake)
 {
     struct debug_cover cover = {0};
     bool split = sw->nchunks > 1;
     if (split)
         debug_cover_make(sw->ld, sw->chunks, sw->nchunks, &cover);
     for (size_t c = 0; c < sw->nchunks; c++) {
-        if (!remake[c])
+        if (remake && !remake[c])
             continue;
         struct image_cover part = {.unwind = c == 0};
         struct debug_run *runs = split ? runs_of(&cover, c, &part.n) : NULL;
         part.runs = runs;
-        make_chunk(pg, sw->ld, &sw->chunks[c], split ? &part : NULL, ch, sw->version, NULL);
+        make_chunk(pg, sw->ld, &sw->chunks[c], split ? &part : NULL, &sw->ch, sw->version, NULL);
         xfree(runs);
     }
     debug_cover_free(&cover);
@@ -147,7 +147,7 @@ static void make_chunks(struct program *pg, struct debug_swap *sw, const struct 
 
 /* A whole generation's image, made again with a debugger there, is split
  * into chunks, all made now; false if it is too small to split. */
-static bool split_generation(struct program *pg, struct debug_swap *sw, const struct change *ch)
+static bool split_generation(struct program *pg, struct debug_swap *sw)
 {
     struct debug_chunk *chunks;
     size_t n = debug_chunks_plan(sw->ld, &chunks);
@@ -157,62 +157,57 @@ static bool split_generation(struct program *pg, struct debug_swap *sw, const st
     }
     sw->chunks = chunks;
     sw->nchunks = n;
-    bool *all = xcalloc(n, sizeof *all);
-    memset(all, 1, n * sizeof *all);
-    make_chunks(pg, sw, ch, all);
-    xfree(all);
+    make_chunks(pg, sw, NULL);
     return true;
 }
 
 /* sw->chunks: its generation's chunks after the change. Those it renames
  * in are made again if a debugger is watching, else marked stale; the
  * others are kept. */
-static void plan_generation(struct program *pg, struct debug_swap *sw, const struct change *ch, bool watched)
+static void plan_generation(struct program *pg, struct debug_swap *sw, bool watched)
 {
     const struct link *ld = sw->ld;
-    if (watched && ld->ndebug == 1 && renames_in(ch, ld, &ld->debug[0]) && split_generation(pg, sw, ch))
+    if (watched && ld->ndebug == 1 && renames_in(&sw->ch, ld, &ld->debug[0]) && split_generation(pg, sw))
         return;
     sw->nchunks = ld->ndebug;
     sw->chunks = xcalloc(ld->ndebug + 1, sizeof *sw->chunks);
     memcpy(sw->chunks, ld->debug, ld->ndebug * sizeof *sw->chunks);
     bool *remake = xcalloc(ld->ndebug + 1, sizeof *remake);
     for (size_t c = 0; c < sw->nchunks; c++)
-        if (renames_in(ch, ld, &sw->chunks[c]))
+        if (renames_in(&sw->ch, ld, &sw->chunks[c]))
             remake[c] = watched, sw->chunks[c].stale = !watched;
-    make_chunks(pg, sw, ch, remake);
+    make_chunks(pg, sw, remake);
     xfree(remake);
 }
 
-/* The new generation's image: one for all its objects. */
-static void plan_new_generation(struct program *pg, struct plan *p, struct debug_swap *sw)
+struct debug_chunk *debug_image_whole(struct program *pg, const struct link *ld, struct source_list *sources)
 {
     struct change none = {0};
-    *sw = (struct debug_swap){.ld = p->nl, .nchunks = 1};
-    sw->chunks = xcalloc(1, sizeof *sw->chunks);
-    sw->chunks[0].n = p->nl->nobjs;
-    make_chunk(pg, p->nl, &sw->chunks[0], NULL, &none, 0, &p->sources);
-    image_file_map(p->nl); /* for valgrind, perf, sanitizers: nothing runs it yet */
+    struct debug_chunk *whole = xcalloc(1, sizeof *whole);
+    whole->n = ld->nobjs;
+    make_chunk(pg, ld, whole, NULL, &none, 0, sources);
+    return whole;
 }
 
 void prepare_debug_images(struct program *pg, struct plan *p)
 {
     bool watched = jit_debugger_attached();
-    struct change lost = {.nl = p->nl}, again = {.current_again = true};
     p->swaps = xcalloc(pg->ngens + 2, sizeof *p->swaps);
     struct debug_swap *first = &p->swaps[p->nswaps++];
     if (p->again) { /* current again: its names are no longer NAME#N */
-        *first = (struct debug_swap){.ld = p->again, .current_again = true};
-        plan_generation(pg, first, &again, watched);
-    } else {
-        plan_new_generation(pg, p, first);
+        *first = (struct debug_swap){.ld = p->again, .ch = {.current_again = true}};
+        plan_generation(pg, first, watched);
+    } else { /* the new generation: one image for all its objects */
+        *first = (struct debug_swap){.ld = p->nl, .chunks = debug_image_whole(pg, p->nl, &p->sources), .nchunks = 1};
+        image_file_map(p->nl); /* for valgrind, perf, sanitizers: nothing runs it yet */
     }
     for (size_t g = 0; g < pg->ngens; g++) {
         struct link *ld = pg->gens[g];
         if (!ld->ndebug || ld == p->again || !loses_objects(p->nl, ld))
             continue;
         struct debug_swap *sw = &p->swaps[p->nswaps++];
-        *sw = (struct debug_swap){.ld = ld, .version = g};
-        plan_generation(pg, sw, &lost, watched);
+        *sw = (struct debug_swap){.ld = ld, .version = g, .ch = {.nl = p->nl}};
+        plan_generation(pg, sw, watched);
     }
 }
 
@@ -270,10 +265,9 @@ void rename_image_files(struct plan *p)
         struct debug_swap *sw = &p->swaps[i];
         if (sw->ld == p->nl && !p->again)
             continue;
-        struct change ch = {.current_again = sw->current_again};
         struct debug_chunk whole = {.n = sw->ld->nobjs};
         struct image_objects io;
-        chunk_objects(sw->ld, &whole, &ch, sw->version, &io);
+        chunk_objects(sw->ld, &whole, &sw->ch, sw->version, &io);
         image_file_rename(sw->ld, &io);
         free_objects(&io);
     }
@@ -304,7 +298,6 @@ void free_debug_swaps(struct plan *p)
  * them all at each change (it breaks on the JIT interface's function). */
 void refresh_debug_images(struct program *pg)
 {
-    struct change stale = {0};
     for (size_t g = 0; g < pg->ngens; g++) {
         struct debug_swap sw = {.ld = pg->gens[g], .version = g};
         bool any = false;
@@ -312,7 +305,7 @@ void refresh_debug_images(struct program *pg)
             any |= sw.ld->debug[c].stale;
         if (!any)
             continue;
-        plan_generation(pg, &sw, &stale, true);
+        plan_generation(pg, &sw, true); /* no change: the stale chunks */
         retire_swap(&sw);
         publish_swap(pg, &sw);
         free_swap(&sw);

@@ -151,6 +151,9 @@ struct debug_tally {
     size_t images, bytes, compressed;
 };
 struct debug_tally debug_images_tally(const struct program *pg);
+/* One debug image for all of ld's objects, made (not registered), as a
+ * list of one chunk; the current objects' sources go to *sources. */
+struct debug_chunk *debug_image_whole(struct program *pg, const struct link *ld, struct source_list *sources);
 /* The chunk of ld's debug image that names obj; NULL if none yet. */
 const struct debug_chunk *debug_chunk_of(const struct link *ld, const struct object *obj);
 

@@ -15,7 +15,6 @@
 #include "forksafe.h"
 #include "call.h"
 #include "control.h"
-#include "elfimage.h"
 #include "jit.h"
 #include "session.h"
 #include "snapshot.h"
@@ -32,16 +31,12 @@ static int listening = -1;
 void publish_debug_image(struct link *ld)
 {
     struct program *pg = &the_session.program;
-    size_t size;
     forkgate_lock(&pg->lock);
     if (!ld->ndebug) {
-        struct debug_chunk *whole = xcalloc(1, sizeof *whole);
-        struct image_objects all = {.cur = ld->objs, .ncur = ld->nobjs};
-        whole->n = ld->nobjs;
-        whole->image = elfimage_build(ld, &all, NULL, NULL, &pg->first_sources, &size);
-        whole->entry = jit_register(whole->image, size);
-        ld->debug = whole;
+        ld->debug = debug_image_whole(pg, ld, &pg->first_sources);
         ld->ndebug = 1;
+        if (ld->debug->entry)
+            jit_entry_add(ld->debug->entry);
     }
     pthread_mutex_unlock(&pg->lock);
 }
