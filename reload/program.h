@@ -94,6 +94,7 @@ struct program {
     int (*roll_back)(struct program *pg, char **report);
     bool debug_stale;           /* a generation's debug image names
                                    replaced objects as current (debugswap.c) */
+    bool first_recorded;        /* gens[0]'s versions and vtables are */
 };
 
 /* A C++ vtable as one version laid it out: objects that version made
@@ -121,6 +122,10 @@ const char *last_recorded_report(const struct program *pg);
 void program_record_vtables(struct program *pg, const struct link *ld);
 /* versions.c: each of ld's objects is now the current version of its name. */
 void program_record_versions(struct program *pg, struct link *ld);
+/* The first link's versions and vtables, once: recorded by the control
+ * thread after the start, and by a reload before it reads them. pg->lock
+ * is held. */
+void program_record_first(struct program *pg);
 /* Which reload loaded obj: the index of its generation, 0 at start. */
 unsigned program_version_of(const struct program *pg, const struct object *obj);
 /* Symbol names of the live table that point into obj's own bytes get a

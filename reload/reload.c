@@ -351,6 +351,7 @@ void program_snapshot_first(struct program *pg)
 int reload_apply(struct program *pg, struct link_options *opts, char **report)
 {
     double start = now_ms();
+    program_record_first(pg);
     opts->live = pg->live;
     opts->hooks = &incremental_hooks;
     opts->host = &pg->host;

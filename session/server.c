@@ -41,15 +41,17 @@ void publish_debug_image(struct link *ld)
     pthread_mutex_unlock(&pg->lock);
 }
 
-/* The copies of the first version's sources are made here, on the
- * control thread, not with the image: a debugger there at the start has
- * the image made before main, and the copies of 1,000 sources delayed
- * main by 20-60 ms. Nothing reads them before a reload makes that
- * version old, and a reload takes them first (program_snapshot_first). */
-static void snapshot_first_sources(void)
+/* The first version's records that only reloads read are made here, on
+ * the control thread, while main runs: the copies of its sources (not
+ * with the image: a debugger there at the start has the image made before
+ * main, and the copies of 1,000 sources delayed main by 20-60 ms), and
+ * its objects' versions and vtables. A reload that comes first makes them
+ * itself (program_snapshot_first, program_record_first). */
+static void finish_first_version(void)
 {
     struct program *pg = &the_session.program;
     forkgate_lock(&pg->lock);
+    program_record_first(pg);
     program_snapshot_first(pg);
     pthread_mutex_unlock(&pg->lock);
 }
@@ -445,7 +447,7 @@ static void *control_thread(void *arg)
     /* Without a debugger at start, the image for one that may attach later
      * is made here, so that the program's start does not wait for it. */
     publish_debug_image(the_session.program.live);
-    snapshot_first_sources();
+    finish_first_version();
     /* what sessions that died left: a directory read, so not at start */
     char *dir = xasprintf("%.*s", (int)(strrchr(socket_path, '/') - socket_path), socket_path);
     snapshot_remove_stale(dir);

@@ -83,8 +83,6 @@ static int run_server(struct session_options *o, const char *path)
     program_text_reserve(pg);
     program_text_add(pg, ld->image);
     remember_inputs(&o->link);
-    program_record_versions(pg, ld);
-    program_record_vtables(pg, ld);
     world_init();
     pg->argc = o->argc + 1;
     pg->argv = program_vector(o->name, o->argc, o->argv);
