@@ -146,6 +146,11 @@ static int read_sections(struct object *obj, size_t shstrndx)
             return fail("%s: section %zu: bad name offset %u", obj->name, i, sh.sh_name);
         if (check_extent(obj, "section", s->name, s->size, s->align) < 0)
             return -1;
+        /* every section with bytes, those read only later (later.c) or
+         * never too: their sizes are trusted from here on */
+        if (sh.sh_type != SHT_NOBITS && sh.sh_type != SHT_NULL &&
+            (sh.sh_offset > filesize || filesize - sh.sh_offset < sh.sh_size))
+            return fail("%s: section '%s': data out of file bounds", obj->name, s->name);
         if (starts_with(s->name, ".gnu.lto_"))
             return fail("%s: LTO object (GIMPLE bytecode, no machine code); rebuild without -flto, or with -ffat-lto-objects", obj->name);
         if (sh.sh_type == SHT_REL)
@@ -153,11 +158,8 @@ static int read_sections(struct object *obj, size_t shstrndx)
         s->read_later = later_deferred(s->name, s->flags, s->type, applied_flags(obj->elf, &sh));
         if (!needs_data(s))
             continue;
-        if (s->read_later) { /* debug relocations: read when applied */
-            if (sh.sh_offset > filesize || filesize - sh.sh_offset < sh.sh_size)
-                return fail("%s: section '%s': data out of file bounds", obj->name, s->name);
-            continue;
-        }
+        if (s->read_later)
+            continue; /* debug relocations: read when applied */
         Elf_Data *d = elf_getdata(scn, NULL);
         if (!d || (d->d_size && !d->d_buf) || d->d_size != s->size)
             return fail("%s: section '%s': data out of file bounds", obj->name, s->name);

@@ -185,6 +185,12 @@ for cc in gcc clang; do
     $PATCH set "$B/main-$cc.o" "$B/rela-debug-$cc.o" \
         "shdr[.rela.text].sh_name=$(get "$B/main-$cc.o" 'shdr[.rela.debug_info].sh_name')" &&
         runs_as_linked "text-relocations-named-debug-$cc" "$B/rela-debug-$cc.o"
+    # A debug section that runs past the end of the file. Its bytes are
+    # read only after main starts, but its size is checked with the rest:
+    # the debugger's image, made while main runs, asked for its 154 GB
+    # (found by fuzz_later).
+    $PATCH set "$B/main-$cc.o" "$B/debug-size-$cc.o" "shdr[.debug_info].sh_size=0x240400010f" &&
+        bad "debug-section-beyond-eof-$cc" ".debug_info|debug-size-$cc.o" "$B/debug-size-$cc.o" "$H"
 done
 
 # ---- corrupt symbols -----------------------------------------------------------
