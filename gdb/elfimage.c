@@ -111,8 +111,8 @@ static void append_debug(struct builder *b, const struct object *obj, int64_t *p
         const struct section *s = &obj->secs[i];
         Elf_Data *d;
         piece[i] = -1;
-        if (!is_debug(s) || !object_read_later(obj) || !(d = elf_getdata(elf_getscn(obj->elf, i), NULL)) ||
-            d->d_size != s->size)
+        if (!is_debug(s) || !s->size || !object_read_later(obj) ||
+            !(d = elf_getdata(elf_getscn(obj->elf, i), NULL)) || d->d_size != s->size)
             continue;
         struct merged *m = merged_for(b, s->name);
         memcpy(room_at_end(m, s->size), d->d_buf, s->size);

@@ -6,6 +6,9 @@
 # every range list, its ends named by the function they fall in, is
 # compared with the g++-linked executable's. g++ and clang++, DWARF 4.
 # An R_X86_64_NONE relocation in .debug_str (none.s) leaves its bytes be.
+# An empty debug section (empty.s) is none of the image's: the ASan and
+# UBSan build, with gdb there from the start (so the image is made before
+# main), reports nothing and runs the program.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 
@@ -45,6 +48,7 @@ for cxx in g++ clang++; do
     d=$TMP/ranges-$cxx
     mkdir -p "$d"
     if ! (cd "$d" && $cxx -g -gdwarf-4 -O0 -c "$SRC/a.cpp" "$SRC/b.cpp" && $cxx -c "$SRC/none.s" -o none.o &&
+          $cxx -c "$SRC/empty.s" -o empty.o &&
           $cxx a.o b.o -o linked) >"$d/build.log" 2>&1; then
         not_ok "gdb/ranges/$cxx/build" "$(head -c 300 "$d/build.log")"; continue
     fi
@@ -62,4 +66,9 @@ GDB
     if [ ! -s "$d/image.elf" ]; then not_ok "gdb/ranges/$cxx/dump" "$(tail -c 300 "$d/gdb.out")"; continue; fi
     expect_eq "gdb/ranges/$cxx/lists" "$(named_ranges "$d/linked")" "$(named_ranges "$d/image.elf")"
     expect_eq "gdb/ranges/$cxx/none-writes-nothing" 1 "$(grep -c -a 'hotld-none-reloc-check' "$d/image.elf")"
+    (cd "$d" && ASAN_OPTIONS=detect_leaks=0 timeout 60 gdb -nx -batch -ex run --args "$HOTLD_ASAN" a.o b.o empty.o \
+        -lstdc++) >"$d/empty.out" 2>&1
+    expect_eq "gdb/ranges/$cxx/empty-debug-section" "ran as linked" \
+        "$(grep -qxF -- "$(cd "$d" && ./linked 2>&1)" "$d/empty.out" && echo 'ran as linked' || echo 'did not run')$(
+           grep -E 'runtime error|Sanitizer' "$d/empty.out" | head -n 1 | sed 's/^/; /')"
 done
