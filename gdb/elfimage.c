@@ -163,7 +163,7 @@ static int64_t kept_delta(const struct object *obj, const Elf64_Sym *es, int64_t
     size_t u = es->st_shndx;
     int64_t delta = 0;
     if (u > 0 && u < obj->nsecs && !(obj->secs[u].flags & SHF_EXECINSTR))
-        bind_delta_at(&obj->secs[u], (int64_t)es->st_value + addend, &delta);
+        bind_delta_at(&obj->secs[u], (int64_t)(es->st_value + (uint64_t)addend), &delta); /* wraps as ld's sums */
     return delta;
 }
 
