@@ -390,11 +390,17 @@ static const char *section_name(Elf *e, size_t shstrndx, Elf_Scn *scn)
     return name ? name : "";
 }
 
+/* What libdwarf's copy of the object is to have changed. */
+struct for_libdwarf {
+    uint64_t *hide;             /* section headers whose names it is not to see */
+    size_t nhide;
+    uint64_t abbrev_at, abbrev_size; /* .debug_abbrev, in the file */
+};
+
 /* From the object's sections: its symbols and the relocations of
- * .debug_info and .debug_addr, copied into di; and the offsets of the
- * section headers whose names libdwarf is not to see. Returns whether it
- * has DWARF at all. */
-static bool read_sections(struct debug_info *di, Elf *e, uint64_t *hide, size_t *nhide)
+ * .debug_info and .debug_addr, copied into di; and what libdwarf's copy
+ * is to have changed. Returns whether it has DWARF at all. */
+static bool read_sections(struct debug_info *di, Elf *e, struct for_libdwarf *lib)
 {
     size_t shstrndx;
     bool has_info = false;
@@ -410,7 +416,11 @@ static bool read_sections(struct debug_info *di, Elf *e, uint64_t *hide, size_t 
             return false;
         has_info |= !strcmp(name, ".debug_info");
         if (!needed(name))
-            hide[(*nhide)++] = eh.e_shoff + elf_ndxscn(scn) * sizeof(Elf64_Shdr);
+            lib->hide[lib->nhide++] = eh.e_shoff + elf_ndxscn(scn) * sizeof(Elf64_Shdr);
+        if (!strcmp(name, ".debug_abbrev") && sh.sh_type == SHT_PROGBITS) {
+            lib->abbrev_at = sh.sh_offset;
+            lib->abbrev_size = sh.sh_size;
+        }
         if (sh.sh_type == SHT_SYMTAB && !di->syms && (d = elf_getdata(scn, NULL)) && d->d_buf) {
             di->nsyms = d->d_size / sizeof(Elf64_Sym);
             di->syms = xmalloc((di->nsyms ? di->nsyms : 1) * sizeof *di->syms);
@@ -427,31 +437,65 @@ static bool read_sections(struct debug_info *di, Elf *e, uint64_t *hide, size_t 
     return has_info;
 }
 
+/* libdwarf 20210528, skipping a DIE's children to its sibling, follows
+ * each child's DW_AT_sibling and refuses a link backwards, but not one to
+ * the DIE itself: on such a corrupt object it loops for ever (found by
+ * tests/fuzz/fuzz_later.c). In libdwarf's copy, the abbreviations'
+ * DW_AT_sibling become DIE_SIBLING_LINK, a reserved attribute libdwarf
+ * does not follow: die_next follows it, checked; libdwarf skips children
+ * by reading them, which always moves forward. The abbreviation
+ * tables (code, tag, children flag, then attribute and form pairs to a
+ * 0 0 pair; a 0 code ends a table) are walked to the section's end. */
+static void unlink_siblings(uint8_t *abbrev, uint64_t size)
+{
+    const uint8_t *p = abbrev, *end = abbrev + size;
+    while (p < end) {
+        if (!read_uleb(&p, end))
+            continue; /* the end of one CU's table */
+        read_uleb(&p, end); /* the tag */
+        if (p == end)
+            return;
+        p++; /* the children flag */
+        while (p < end) {
+            const uint8_t *at = p;
+            uint64_t attr = read_uleb(&p, end), form = read_uleb(&p, end);
+            if (form == DW_FORM_implicit_const)
+                read_uleb(&p, end); /* its value: an SLEB128, as long as a ULEB128 */
+            if (!attr && !form)
+                break;
+            if (attr == DW_AT_sibling && *at == DW_AT_sibling) /* one byte */
+                abbrev[at - abbrev] = DIE_SIBLING_LINK;
+        }
+    }
+}
+
 /* libdwarf reads from a file descriptor: a copy of the object's bytes,
- * with the unneeded sections' names made empty, goes to a memfd. libelf
- * only reads the bytes it is given here. */
+ * with the unneeded sections' names made empty and no sibling links,
+ * goes to a memfd. libelf only reads the bytes it is given here. */
 struct debug_info *debug_info_open(const char *bytes, size_t size)
 {
-    size_t nsecs = 0, nhide = 0;
+    size_t nsecs = 0;
     Elf *e = bytes ? elf_memory((char *)bytes, size) : NULL;
     if (!e || elf_getshdrnum(e, &nsecs) < 0) {
         elf_end(e);
         return NULL;
     }
     struct debug_info *di = xcalloc(1, sizeof *di);
-    uint64_t *hide = xcalloc(nsecs + 1, sizeof *hide);
-    bool has_dwarf = read_sections(di, e, hide, &nhide);
+    struct for_libdwarf lib = {.hide = xcalloc(nsecs + 1, sizeof *lib.hide)};
+    bool has_dwarf = read_sections(di, e, &lib);
     elf_end(e);
     if (has_dwarf) {
         char *copy = xmalloc(size);
         memcpy(copy, bytes, size);
-        for (size_t i = 0; i < nhide; i++)
-            if (hide[i] <= size && size - hide[i] >= sizeof(Elf64_Shdr))
-                memset(copy + hide[i] + offsetof(Elf64_Shdr, sh_name), 0, sizeof(Elf64_Word));
+        for (size_t i = 0; i < lib.nhide; i++)
+            if (lib.hide[i] <= size && size - lib.hide[i] >= sizeof(Elf64_Shdr))
+                memset(copy + lib.hide[i] + offsetof(Elf64_Shdr, sh_name), 0, sizeof(Elf64_Word));
+        if (lib.abbrev_at <= size && size - lib.abbrev_at >= lib.abbrev_size)
+            unlink_siblings((uint8_t *)copy + lib.abbrev_at, lib.abbrev_size);
         di->dbg = dwarf_open_bytes(copy, size, &di->fd);
         xfree(copy);
     }
-    xfree(hide);
+    xfree(lib.hide);
     if (!di->dbg) { /* not built with -g, or libdwarf cannot read it */
         debug_info_close(di);
         return NULL;

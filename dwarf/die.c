@@ -87,13 +87,35 @@ Dwarf_Die die_first_child(Dwarf_Die d)
     return dwarf_child(d, &c, &err) == DW_DLV_OK ? c : NULL;
 }
 
+/* d's sibling link (its DW_AT_sibling, renamed: DIE_SIBLING_LINK), if d
+ * has children to skip and a link. */
+static bool sibling_link(Dwarf_Die d, Dwarf_Off *to)
+{
+    Dwarf_Half children = 0;
+    return dwarf_die_abbrev_children_flag(d, &children) == DW_DLV_OK && children &&
+           die_ref(d, DIE_SIBLING_LINK, to);
+}
+
+/* A sibling comes after its DIE, or the list ends (a link that does not
+ * lead forward is a corrupt object's). gcc links a DIE with children to
+ * its sibling: followed here, not by libdwarf, which would loop on a link
+ * to the DIE itself (debuginfo.c). Without a link, libdwarf reads through
+ * the children. */
 Dwarf_Die die_next(Dwarf_Debug dbg, Dwarf_Die d)
 {
     Dwarf_Die next = NULL;
     Dwarf_Error err = NULL;
-    int rc = dwarf_siblingof_b(dbg, d, 1, &next, &err);
+    Dwarf_Off at = 0, to = 0;
+    bool ok = dwarf_dieoffset(d, &at, &err) == DW_DLV_OK;
+    if (ok && sibling_link(d, &to))
+        ok = to > at && dwarf_offdie_b(dbg, to, 1, &next, &err) == DW_DLV_OK;
+    else
+        ok = ok && dwarf_siblingof_b(dbg, d, 1, &next, &err) == DW_DLV_OK &&
+             dwarf_dieoffset(next, &to, &err) == DW_DLV_OK && to > at;
     dwarf_dealloc_die(d);
-    return rc == DW_DLV_OK ? next : NULL;
+    if (!ok && next)
+        dwarf_dealloc_die(next);
+    return ok ? next : NULL;
 }
 
 bool die_type_is_const(Dwarf_Debug dbg, Dwarf_Off off)

@@ -27,6 +27,9 @@ bool die_has(Dwarf_Die d, Dwarf_Half at);
 
 /* Children in order: for (c = die_first_child(d); c; c = die_next(dbg, c));
  * die_next frees the DIE it is given. */
+/* The attribute that libdwarf's copy of an object has for DW_AT_sibling
+ * (debuginfo.c): 0x04, reserved, which libdwarf does not follow. */
+#define DIE_SIBLING_LINK 0x04
 Dwarf_Die die_first_child(Dwarf_Die d);
 Dwarf_Die die_next(Dwarf_Debug dbg, Dwarf_Die d);
 
