@@ -16,7 +16,7 @@ for source in tests/fuzz/fuzz_*.c; do
         not_ok "fuzz corpus $name" "no inputs kept"
         continue
     fi
-    if "$target" -runs=0 -artifact_prefix="$TMP/" tests/fuzz/corpus/$name >"$TMP/replay.log" 2>&1; then
+    if "$target" -runs=0 -timeout=60 -artifact_prefix="$TMP/" tests/fuzz/corpus/$name >"$TMP/replay.log" 2>&1; then
         ok "fuzz corpus $name ($inputs inputs replayed)"
     else
         not_ok "fuzz corpus $name" "$(grep -m1 -E 'ERROR|runtime error' "$TMP/replay.log")"
