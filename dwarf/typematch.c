@@ -36,6 +36,11 @@ struct side {
     uint64_t base;              /* offset of this value in the variable */
 };
 
+/* The most copies and anchors an array's elements but the first add to a
+ * plan: 32 Mi entries of 40 bytes (an array of 8 million structs whose two
+ * fields move; 3 million of them migrate in about 2 s). */
+#define MAX_ELEMENT_COPIES (1u << 25)
+
 struct match {
     struct type_plan *plan;
     struct strbuf changes;
@@ -271,6 +276,13 @@ static enum type_verdict array_types(struct match *m, Dwarf_Die od, Dwarf_Die nd
         }
         goto resized;
     }
+    /* Each element repeats the first one's copies and anchors: past tens
+     * of millions, the plan would take minutes and gigabytes (a crafted
+     * DWARF array of 2^40 elements, found by fuzz_dwarf, took for ever). */
+    size_t per_element = last - first + last_anchor - first_anchor;
+    if (v != TYPES_INCOMPATIBLE && per_element && count - 1 > MAX_ELEMENT_COPIES / per_element)
+        return incompatible(m, "%s: %lu elements whose layout changed: too many to migrate one by one (at most %u "
+                               "copies)", *path ? path : "value", (unsigned long)count, MAX_ELEMENT_COPIES);
     /* The first element's copies, as they are before the others: add_op
      * extends the last copy in place when the next one continues it, so
      * the plan's own entries are no pattern to repeat. */
