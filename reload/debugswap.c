@@ -13,6 +13,7 @@
  * the old names for a tenth of a second. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "chunks.h"
 #include "compress.h"
@@ -244,6 +245,7 @@ static void publish_swap(struct program *pg, struct debug_swap *sw)
     }
     struct debug_chunk *chunks = ld->debug;
     size_t n = ld->ndebug;
+    pg->debug_swaps++;
     ld->debug = sw->chunks;
     ld->ndebug = sw->nchunks;
     sw->chunks = chunks;
@@ -313,36 +315,66 @@ void refresh_debug_images(struct program *pg)
     pg->debug_stale = false;
 }
 
-/* An image registered whole, compressed: the session's thread, which
- * alone makes and frees them, reads it without the lock, and takes the
- * lock to swap the bytes (a crash report reads them under it). */
-static void compress_chunk(struct program *pg, struct debug_chunk *c)
-{
-    size_t size, n;
-    const void *was = jit_entry_image(c->entry, &size);
-    void *small = elfimage_compress(was, size, &n);
-    c->whole = !small;
-    if (!small)
-        return;
-    forkgate_lock(&pg->lock);
-    jit_entry_set_image(c->entry, small, n);
-    c->image = small;
-    c->compressed = true;
-    pthread_mutex_unlock(&pg->lock);
-    xfree((void *)was);
-}
-
-bool compress_debug_image(struct program *pg)
+static struct debug_chunk *next_to_compress(const struct program *pg)
 {
     for (size_t g = 0; g < pg->ngens; g++)
         for (size_t c = 0; c < pg->gens[g]->ndebug; c++) {
             struct debug_chunk *chunk = &pg->gens[g]->debug[c];
-            if (chunk->entry && !chunk->compressed && !chunk->whole) {
-                compress_chunk(pg, chunk);
-                return true;
-            }
+            if (chunk->entry && !chunk->compressed && !chunk->whole)
+                return chunk;
         }
-    return false;
+    return NULL;
+}
+
+/* A test's way to widen the window in which a reload may come (ms). */
+static void delay_for_tests(void)
+{
+    const char *v = getenv("HOTLD_COMPRESS_DELAY_MS");
+    long ms = v ? strtol(v, NULL, 10) : 0;
+    if (ms > 0 && ms < 60000) {
+        struct timespec t = {ms / 1000, ms % 1000 * 1000000L};
+        nanosleep(&t, NULL);
+    }
+}
+
+/* One image registered whole, compressed. It is chosen and its bytes
+ * copied under the lock, and compressed without it; meanwhile a reload
+ * on another thread (--watch's, a process of the program's) may replace
+ * its generation's chunks and free it. So the result goes in, under the
+ * lock, only if no chunk list was replaced since (pg->debug_swaps); else
+ * it is thrown away, and the next call chooses again. */
+bool compress_debug_image(struct program *pg)
+{
+    forkgate_lock(&pg->lock);
+    struct debug_chunk *c = next_to_compress(pg);
+    unsigned long swaps = pg->debug_swaps;
+    size_t size = 0, n;
+    void *copy = NULL;
+    if (c) {
+        const void *bytes = jit_entry_image(c->entry, &size);
+        copy = memcpy(xmalloc(size ? size : 1), bytes, size);
+    }
+    pthread_mutex_unlock(&pg->lock);
+    if (!c)
+        return false;
+    delay_for_tests();
+    void *small = elfimage_compress(copy, size, &n);
+    xfree(copy);
+    forkgate_lock(&pg->lock);
+    if (pg->debug_swaps == swaps) {
+        const void *was = jit_entry_image(c->entry, &size);
+        c->whole = !small;
+        if (small) {
+            jit_entry_set_image(c->entry, small, n);
+            c->image = small;
+            c->compressed = true;
+            xfree((void *)was);
+            small = NULL;
+        }
+    }
+    pthread_mutex_unlock(&pg->lock);
+    xfree(small);
+    return true;
 }
 
 struct debug_tally debug_images_tally(const struct program *pg)

@@ -95,6 +95,7 @@ struct program {
     bool debug_stale;           /* a generation's debug image names
                                    replaced objects as current (debugswap.c) */
     bool first_recorded;        /* gens[0]'s versions and vtables are */
+    unsigned long debug_swaps;  /* generations' chunk lists replaced so far */
 };
 
 /* A C++ vtable as one version laid it out: objects that version made
