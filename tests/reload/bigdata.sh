@@ -39,9 +39,9 @@ test_bigdata() {
 }
 
 test_too_many_elements() {
+    local v
     build main.o bigdata/main.c -g
-    build cells1.o bigdata/cells.c -g -DVER=1
-    build cells2.o bigdata/cells.c -g -DVER=2
+    for v in 1 2; do build cells$v.o bigdata/cells.c -g -DVER=$v; done
     builds_ok || return
     use cells1.o mod.o
     session_start --session "$SNAME" main.o mod.o || return
