@@ -42,12 +42,16 @@ static uint64_t weight(const struct object *obj)
 }
 
 /* HOTLD_DEBUG_CHUNK=BYTES sets the least size of a chunk (the tests
- * split programs of a few objects). */
-static uint64_t least_chunk(void)
+ * split programs of a few objects). Read before the program runs: its
+ * threads may setenv while a reload makes chunks. */
+static uint64_t least_chunk_bytes = CHUNK_BYTES;
+
+__attribute__((constructor)) static void read_least_chunk(void)
 {
     const char *v = getenv("HOTLD_DEBUG_CHUNK");
     long long n = v ? atoll(v) : 0;
-    return n > 0 ? (uint64_t)n : CHUNK_BYTES;
+    if (n > 0)
+        least_chunk_bytes = (uint64_t)n;
 }
 
 size_t debug_chunks_plan(const struct link *ld, struct debug_chunk **out)
@@ -56,8 +60,8 @@ size_t debug_chunks_plan(const struct link *ld, struct debug_chunk **out)
     for (size_t i = 0; i < ld->nobjs; i++)
         total += weight(ld->objs[i]);
     uint64_t per = (total + MAX_CHUNKS - 1) / MAX_CHUNKS, acc = 0;
-    if (per < least_chunk())
-        per = least_chunk();
+    if (per < least_chunk_bytes)
+        per = least_chunk_bytes;
     struct debug_chunk *chunks = NULL;
     size_t n = 0, cap = 0;
     for (size_t i = 0; i < ld->nobjs; i++) {

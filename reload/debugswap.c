@@ -326,15 +326,23 @@ static struct debug_chunk *next_to_compress(const struct program *pg)
     return NULL;
 }
 
-/* A test's way to widen the window in which a reload may come (ms). */
-static void delay_for_tests(void)
+/* HOTLD_COMPRESS_DELAY_MS: a test's way to widen the window in which a
+ * reload may come. Read before the program runs: its threads may setenv
+ * while the session's thread compresses. */
+static long compress_delay_ms;
+
+__attribute__((constructor)) static void read_compress_delay(void)
 {
     const char *v = getenv("HOTLD_COMPRESS_DELAY_MS");
     long ms = v ? strtol(v, NULL, 10) : 0;
-    if (ms > 0 && ms < 60000) {
-        struct timespec t = {ms / 1000, ms % 1000 * 1000000L};
+    compress_delay_ms = ms > 0 && ms < 60000 ? ms : 0;
+}
+
+static void delay_for_tests(void)
+{
+    struct timespec t = {compress_delay_ms / 1000, compress_delay_ms % 1000 * 1000000L};
+    if (compress_delay_ms)
         nanosleep(&t, NULL);
-    }
 }
 
 /* One image registered whole, compressed. It is chosen and its bytes

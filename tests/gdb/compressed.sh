@@ -13,7 +13,7 @@
 # - a reload's report names the line old code keeps running at, which
 #   hotld reads from the compressed image (libdwarf).
 # And a --watch reload that comes while the session's thread compresses an
-# image (held open 1.5 s by HOTLD_COMPRESS_DELAY_MS), which replaces that
+# image (held open 4 s by HOTLD_COMPRESS_DELAY_MS), which replaces that
 # image and frees it: the compression is thrown away and made again, the
 # sanitizer build reports nothing, and the program runs the new code.
 # Before, the compressing thread read the freed image (heap-use-after-free
@@ -85,20 +85,22 @@ EOF
 watch_while_compressing() { # TAG CC
     local tag=$1 cc=$2 session="compressing-${1//\//-}-$$" fd pid said
     enter_build "${tag//\//-}" "$tag/build" "$cc" "-O0" loop.c scale.c || return
-    HOTLD_COMPRESS_DELAY_MS=1500 ASAN_OPTIONS=detect_leaks=0 \
+    HOTLD_COMPRESS_DELAY_MS=4000 ASAN_OPTIONS=detect_leaks=0 \
         "$HOTLD_ASAN" --session "$session" --watch loop.o scale.o <input >prog.txt 2>err.txt &
     pid=$!
     exec {fd}>input
     trap '' PIPE
     wait_line ready prog.txt
-    sleep 1.5 # idle 1 s: the first image's compression has begun, and waits
+    sleep 2 # idle 1 s: the first image's compression has begun, and waits to 5 s
     sed -i 's/v \* by;/v * by + 1000;/' scale.c && $cc -g -O0 -c scale.c -o scale.o.new 2>>cc.log &&
         mv scale.o.new scale.o
-    for _ in $(seq 100); do grep -q 'reloaded scale.o' err.txt && break; nap 0.1; done
-    sleep 2 # the compression thrown away is made again
-    said=$("$HOTLD" --session "$session" --status 2>&1 | grep '^  debug images: ')
-    expect_eq "$tag/images-after" "2 images, some compressed" \
-        "$([[ $said =~ ^\ \ debug\ images:\ 2,\ .*\(([1-9])\ compressed\)$ ]] && echo '2 images, some compressed' || echo "$said")"
+    for _ in $(seq 600); do grep -q 'reloaded scale.o' err.txt && break; nap 0.1; done
+    for _ in $(seq 600); do # the compression thrown away is made again
+        said=$("$HOTLD" --session "$session" --status 2>&1 | grep '^  debug images: ')
+        [[ $said =~ ^\ \ debug\ images:\ 2,\ .*\(([1-9])\ compressed\)$ ]] && said="2 images, some compressed" && break
+        nap 0.1
+    done
+    expect_eq "$tag/images-after" "2 images, some compressed" "$said"
     echo one >&$fd
     wait_line 'scaled' prog.txt
     expect_eq "$tag/new-code" "scaled 1002" "$(grep scaled prog.txt)"
