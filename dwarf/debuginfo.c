@@ -469,9 +469,31 @@ static void unlink_siblings(uint8_t *abbrev, uint64_t size)
     }
 }
 
-/* libdwarf reads from a file descriptor: a copy of the object's bytes,
- * with the unneeded sections' names made empty and no sibling links,
- * goes to a memfd. libelf only reads the bytes it is given here. */
+/* libdwarf reads the object's bytes with the unneeded sections' names
+ * made empty and .debug_abbrev without sibling links: edits of its copy
+ * (dwarfopen.c), the bytes themselves untouched. */
+static Dwarf_Debug open_for_libdwarf(const char *bytes, size_t size, const struct for_libdwarf *lib, int *fd)
+{
+    static const Elf64_Word no_name;
+    struct dwarf_edit *edits = xcalloc(lib->nhide + 1, sizeof *edits);
+    size_t n = 0;
+    for (size_t i = 0; i < lib->nhide; i++)
+        if (lib->hide[i] <= size && size - lib->hide[i] >= sizeof(Elf64_Shdr))
+            edits[n++] = (struct dwarf_edit){lib->hide[i] + offsetof(Elf64_Shdr, sh_name), &no_name, sizeof no_name};
+    uint8_t *abbrev = NULL;
+    if (lib->abbrev_size && lib->abbrev_at <= size && size - lib->abbrev_at >= lib->abbrev_size) {
+        abbrev = xmalloc(lib->abbrev_size);
+        memcpy(abbrev, bytes + lib->abbrev_at, lib->abbrev_size);
+        unlink_siblings(abbrev, lib->abbrev_size);
+        edits[n++] = (struct dwarf_edit){lib->abbrev_at, abbrev, lib->abbrev_size};
+    }
+    Dwarf_Debug dbg = dwarf_open_bytes(bytes, size, edits, n, fd);
+    xfree(abbrev);
+    xfree(edits);
+    return dbg;
+}
+
+/* libelf only reads the bytes it is given here. */
 struct debug_info *debug_info_open(const char *bytes, size_t size)
 {
     size_t nsecs = 0;
@@ -484,17 +506,8 @@ struct debug_info *debug_info_open(const char *bytes, size_t size)
     struct for_libdwarf lib = {.hide = xcalloc(nsecs + 1, sizeof *lib.hide)};
     bool has_dwarf = read_sections(di, e, &lib);
     elf_end(e);
-    if (has_dwarf) {
-        char *copy = xmalloc(size);
-        memcpy(copy, bytes, size);
-        for (size_t i = 0; i < lib.nhide; i++)
-            if (lib.hide[i] <= size && size - lib.hide[i] >= sizeof(Elf64_Shdr))
-                memset(copy + lib.hide[i] + offsetof(Elf64_Shdr, sh_name), 0, sizeof(Elf64_Word));
-        if (lib.abbrev_at <= size && size - lib.abbrev_at >= lib.abbrev_size)
-            unlink_siblings((uint8_t *)copy + lib.abbrev_at, lib.abbrev_size);
-        di->dbg = dwarf_open_bytes(copy, size, &di->fd);
-        xfree(copy);
-    }
+    if (has_dwarf)
+        di->dbg = open_for_libdwarf(bytes, size, &lib, &di->fd);
     xfree(lib.hide);
     if (!di->dbg) { /* not built with -g, or libdwarf cannot read it */
         debug_info_close(di);

@@ -14,7 +14,21 @@
 #define DWARF_FINISH(dbg) dwarf_finish((dbg), NULL)
 #endif
 
-Dwarf_Debug dwarf_open_bytes(const void *bytes, size_t size, int *fd)
+/* The edits go to the memfd after the bytes, so that no copy of the
+ * object (30 MB for a large C++ one) is made in memory: on a virtual
+ * machine each new page of one costs 5-15 us at its first touch. */
+static bool write_edited(int fd, const void *bytes, size_t size, const struct dwarf_edit *edits, size_t n)
+{
+    if (write(fd, bytes, size) != (ssize_t)size)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (edits[i].at > size || size - edits[i].at < edits[i].size ||
+            pwrite(fd, edits[i].bytes, edits[i].size, (off_t)edits[i].at) != (ssize_t)edits[i].size)
+            return false;
+    return true;
+}
+
+Dwarf_Debug dwarf_open_bytes(const void *bytes, size_t size, const struct dwarf_edit *edits, size_t n, int *fd)
 {
     Dwarf_Debug dbg = NULL;
     Dwarf_Error err = NULL;
@@ -24,7 +38,7 @@ Dwarf_Debug dwarf_open_bytes(const void *bytes, size_t size, int *fd)
     *fd = memfd_create("hotld-dwarf", MFD_CLOEXEC);
     if (*fd < 0)
         return NULL;
-    if (write(*fd, bytes, size) == (ssize_t)size && DWARF_INIT(*fd, &dbg, &err) == DW_DLV_OK)
+    if (write_edited(*fd, bytes, size, edits, n) && DWARF_INIT(*fd, &dbg, &err) == DW_DLV_OK)
         return dbg;
     if (err)
         dwarf_dealloc_error(dbg, err); /* made without a dbg to own it */

@@ -7,9 +7,18 @@
 
 #include "dwarflib.h"
 
-/* A handle on the DWARF of size bytes of ELF, and the memfd it reads
- * (*fd), or NULL if there is none or libdwarf cannot read it. */
-Dwarf_Debug dwarf_open_bytes(const void *bytes, size_t size, int *fd);
+/* size bytes at offset at that libdwarf is to read in place of the
+ * object's own. */
+struct dwarf_edit {
+    size_t at;
+    const void *bytes;
+    size_t size;
+};
+
+/* A handle on the DWARF of size bytes of ELF, as changed by the n edits,
+ * and the memfd it reads (*fd); NULL if there is none, libdwarf cannot
+ * read it, or an edit lies outside the bytes. */
+Dwarf_Debug dwarf_open_bytes(const void *bytes, size_t size, const struct dwarf_edit *edits, size_t n, int *fd);
 void dwarf_close_bytes(Dwarf_Debug dbg, int fd);
 
 #endif

@@ -114,7 +114,7 @@ static bool lookup(Dwarf_Debug dbg, uint64_t pc, struct source_line *out)
 bool source_line_of(const void *image, size_t size, uint64_t pc, struct source_line *out)
 {
     int fd;
-    Dwarf_Debug dbg = dwarf_open_bytes(image, size, &fd);
+    Dwarf_Debug dbg = dwarf_open_bytes(image, size, NULL, 0, &fd);
     bool found = dbg && lookup(dbg, pc, out);
     if (dbg)
         dwarf_close_bytes(dbg, fd);

@@ -39,7 +39,7 @@ static void unit_files(Dwarf_Debug dbg, Dwarf_Die cu, void (*each)(const char *p
 bool dwarf_source_files(const void *bytes, size_t size, void (*each)(const char *path, void *ctx), void *ctx)
 {
     int fd;
-    Dwarf_Debug dbg = dwarf_open_bytes(bytes, size, &fd);
+    Dwarf_Debug dbg = dwarf_open_bytes(bytes, size, NULL, 0, &fd);
     if (!dbg)
         return false;
     Dwarf_Error err = NULL;
