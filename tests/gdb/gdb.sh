@@ -341,6 +341,31 @@ stale_attach_session() { # TAG CC
     cd "$TMP"
 }
 
+# Edit scale.c to multiply by BY more, build it, and reload the session.
+rescale_and_reload() { # SESSION CC BY
+    sed -i "s/int product = v \* by.*;/int product = v * by * $3;/" scale.c && $2 -g -O0 -c scale.c &&
+        "$HOTLD" --session "$1" loop.o scale.o >>reload.txt 2>&1
+}
+
+# Two reloads with no debugger attached, the second edit made as soon as
+# the first reload is reported: each reload copies its sources before it
+# reports (gdb/snapshot.c). gdb attached then stops in the newest code,
+# and shows the middle version, scale#1, with the text it was built from
+# (v1 of the copies), not the second edit's.
+copies_attach_session() { # TAG CC
+    local tag=$1 cc=$2 session="copies-${1//\//-}-$$"
+    enter_build "$tag-copies" "$tag/copies-build" "$cc" -O0 loop.c scale.c || return
+    attached_run "$session" "rescale_and_reload $session $cc 100 && rescale_and_reload $session $cc 1000" \
+        -ex 'break scale.c:6' -ex continue -ex finish -ex "info line 'scale#1'" -ex "list 'scale#1'"
+    if [ "$(grep -c '^hotld: reloaded scale.o' reload.txt)" = 2 ]; then ok "$tag/copies-reloaded"
+    else not_ok "$tag/copies-reloaded" "$(tr '\n' '|' <reload.txt)"; fi
+    has "$tag/copies-breakpoint" 'hit Breakpoint 1, scale \(v=1, by=2\) at scale.c:6' out.txt
+    has "$tag/copies-new-code" '^Value returned is \$[0-9]+ = 2000' out.txt
+    has "$tag/copies-old-copy" '^Line [0-9]+ of "/.*/sources-[0-9]+/v1/scale.c#1"' out.txt
+    has "$tag/copies-old-text" '^6[[:space:]]+int product = v \* by \* 100;' out.txt
+    cd "$TMP"
+}
+
 # Thread-local variables of hot-loaded code, in the thread that stops and
 # in another one (tests/link/src/tls: three threads in turn bump their
 # own shared_count from 10 and label it; main's copy stays 10).
@@ -384,6 +409,7 @@ for cc in gcc clang; do
     reuse_session "gdb/$cc" "$cc"
     attach_session "gdb/$cc" "$cc"
     stale_attach_session "gdb/$cc" "$cc"
+    copies_attach_session "gdb/$cc" "$cc"
     tls_session "gdb/$cc/tls" "$cc"
     for opt in -O0 -O2; do
         debug_session "gdb/$cc$opt" "$cc" "$opt"
