@@ -390,12 +390,46 @@ static const char *section_name(Elf *e, size_t shstrndx, Elf_Scn *scn)
     return name ? name : "";
 }
 
+/* A .debug_abbrev as libdwarf is to read it: uncompressed, and without
+ * sibling links (unlink_siblings, below). */
+struct abbrev_copy {
+    uint8_t *bytes;
+    size_t size;
+    uint64_t at;                /* the section's offset in the file */
+    uint64_t shdr_at;           /* its header's */
+    bool compressed;            /* SHF_COMPRESSED in the file */
+    Elf64_Shdr moved;           /* then its header, as libdwarf's copy has it */
+};
+
 /* What libdwarf's copy of the object is to have changed. */
 struct for_libdwarf {
     uint64_t *hide;             /* section headers whose names it is not to see */
     size_t nhide;
-    uint64_t abbrev_at, abbrev_size; /* .debug_abbrev, in the file */
+    struct abbrev_copy *abbrevs;
+    size_t nabbrevs;
 };
+
+static void unlink_siblings(uint8_t *abbrev, uint64_t size);
+
+/* libdwarf finds .debug_abbrev by its name, whatever the section's type,
+ * and reads a zlib-compressed one (gcc -gz) uncompressed: so is it copied
+ * here (libelf's elf_compress uncompresses), to be edited. One that
+ * cannot be read is hidden from libdwarf, which then reads no DWARF. */
+static void note_abbrev(struct for_libdwarf *lib, Elf_Scn *scn, const GElf_Shdr *sh, uint64_t shdr_at)
+{
+    bool compressed = sh->sh_flags & SHF_COMPRESSED;
+    Elf_Data *d = compressed && elf_compress(scn, 0, 0) != 1 ? NULL : elf_getdata(scn, NULL);
+    if (!d || (!d->d_buf && d->d_size)) {
+        lib->hide[lib->nhide++] = shdr_at;
+        return;
+    }
+    struct abbrev_copy *c = &lib->abbrevs[lib->nabbrevs++];
+    *c = (struct abbrev_copy){.bytes = xmalloc(d->d_size + 1), .size = d->d_size, .at = sh->sh_offset,
+                              .shdr_at = shdr_at, .compressed = compressed};
+    if (d->d_size)
+        memcpy(c->bytes, d->d_buf, d->d_size);
+    unlink_siblings(c->bytes, c->size);
+}
 
 /* From the object's sections: its symbols and the relocations of
  * .debug_info and .debug_addr, copied into di; and what libdwarf's copy
@@ -411,16 +445,15 @@ static bool read_sections(struct debug_info *di, Elf *e, struct for_libdwarf *li
     for (Elf_Scn *scn = NULL; (scn = elf_nextscn(e, scn));) {
         GElf_Shdr sh;
         const char *name = section_name(e, shstrndx, scn);
+        uint64_t shdr_at = eh.e_shoff + elf_ndxscn(scn) * sizeof(Elf64_Shdr);
         Elf_Data *d;
         if (!gelf_getshdr(scn, &sh))
             return false;
         has_info |= !strcmp(name, ".debug_info");
         if (!needed(name))
-            lib->hide[lib->nhide++] = eh.e_shoff + elf_ndxscn(scn) * sizeof(Elf64_Shdr);
-        if (!strcmp(name, ".debug_abbrev") && sh.sh_type == SHT_PROGBITS) {
-            lib->abbrev_at = sh.sh_offset;
-            lib->abbrev_size = sh.sh_size;
-        }
+            lib->hide[lib->nhide++] = shdr_at;
+        else if (!strcmp(name, ".debug_abbrev"))
+            note_abbrev(lib, scn, &sh, shdr_at);
         if (sh.sh_type == SHT_SYMTAB && !di->syms && (d = elf_getdata(scn, NULL)) && d->d_buf) {
             di->nsyms = d->d_size / sizeof(Elf64_Sym);
             di->syms = xmalloc((di->nsyms ? di->nsyms : 1) * sizeof *di->syms);
@@ -469,26 +502,50 @@ static void unlink_siblings(uint8_t *abbrev, uint64_t size)
     }
 }
 
+static bool within(uint64_t at, uint64_t n, size_t size)
+{
+    return at <= size && size - at >= n;
+}
+
+/* A compressed .debug_abbrev's copy goes past the end of the bytes, and
+ * its header says so, uncompressed. */
+static size_t move_abbrev(const char *bytes, struct abbrev_copy *c, size_t end, struct dwarf_edit *edits)
+{
+    memcpy(&c->moved, bytes + c->shdr_at, sizeof c->moved);
+    c->moved.sh_flags &= ~(uint64_t)SHF_COMPRESSED;
+    c->moved.sh_offset = end;
+    c->moved.sh_size = c->size;
+    c->moved.sh_addralign = 1;
+    edits[0] = (struct dwarf_edit){end, c->bytes, c->size};
+    edits[1] = (struct dwarf_edit){c->shdr_at, &c->moved, sizeof c->moved};
+    return 2;
+}
+
 /* libdwarf reads the object's bytes with the unneeded sections' names
  * made empty and .debug_abbrev without sibling links: edits of its copy
  * (dwarfopen.c), the bytes themselves untouched. */
-static Dwarf_Debug open_for_libdwarf(const char *bytes, size_t size, const struct for_libdwarf *lib, int *fd)
+static Dwarf_Debug open_for_libdwarf(const char *bytes, size_t size, struct for_libdwarf *lib, int *fd)
 {
     static const Elf64_Word no_name;
-    struct dwarf_edit *edits = xcalloc(lib->nhide + 1, sizeof *edits);
-    size_t n = 0;
+    struct dwarf_edit *edits = xcalloc(lib->nhide + 2 * lib->nabbrevs + 1, sizeof *edits);
+    size_t n = 0, end = (size + 7) & ~(size_t)7;
     for (size_t i = 0; i < lib->nhide; i++)
-        if (lib->hide[i] <= size && size - lib->hide[i] >= sizeof(Elf64_Shdr))
+        if (within(lib->hide[i], sizeof(Elf64_Shdr), size))
             edits[n++] = (struct dwarf_edit){lib->hide[i] + offsetof(Elf64_Shdr, sh_name), &no_name, sizeof no_name};
-    uint8_t *abbrev = NULL;
-    if (lib->abbrev_size && lib->abbrev_at <= size && size - lib->abbrev_at >= lib->abbrev_size) {
-        abbrev = xmalloc(lib->abbrev_size);
-        memcpy(abbrev, bytes + lib->abbrev_at, lib->abbrev_size);
-        unlink_siblings(abbrev, lib->abbrev_size);
-        edits[n++] = (struct dwarf_edit){lib->abbrev_at, abbrev, lib->abbrev_size};
+    for (size_t i = 0; i < lib->nabbrevs; i++) {
+        struct abbrev_copy *c = &lib->abbrevs[i];
+        if (!within(c->shdr_at, sizeof(Elf64_Shdr), size))
+            continue; /* libelf read the header from the bytes: never */
+        if (!c->compressed && within(c->at, c->size, size)) {
+            edits[n++] = (struct dwarf_edit){c->at, c->bytes, c->size};
+        } else if (c->compressed) {
+            n += move_abbrev(bytes, c, end, &edits[n]);
+            end = (end + c->size + 7) & ~(size_t)7;
+        } else { /* not where libelf read it: libdwarf is not to read it either */
+            edits[n++] = (struct dwarf_edit){c->shdr_at + offsetof(Elf64_Shdr, sh_name), &no_name, sizeof no_name};
+        }
     }
     Dwarf_Debug dbg = dwarf_open_bytes(bytes, size, edits, n, fd);
-    xfree(abbrev);
     xfree(edits);
     return dbg;
 }
@@ -503,12 +560,16 @@ struct debug_info *debug_info_open(const char *bytes, size_t size)
         return NULL;
     }
     struct debug_info *di = xcalloc(1, sizeof *di);
-    struct for_libdwarf lib = {.hide = xcalloc(nsecs + 1, sizeof *lib.hide)};
+    struct for_libdwarf lib = {.hide = xcalloc(nsecs + 1, sizeof *lib.hide),
+                               .abbrevs = xcalloc(nsecs + 1, sizeof *lib.abbrevs)};
     bool has_dwarf = read_sections(di, e, &lib);
     elf_end(e);
     if (has_dwarf)
         di->dbg = open_for_libdwarf(bytes, size, &lib, &di->fd);
     xfree(lib.hide);
+    for (size_t i = 0; i < lib.nabbrevs; i++)
+        xfree(lib.abbrevs[i].bytes);
+    xfree(lib.abbrevs);
     if (!di->dbg) { /* not built with -g, or libdwarf cannot read it */
         debug_info_close(di);
         return NULL;

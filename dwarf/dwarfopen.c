@@ -3,6 +3,7 @@
  * one). */
 #include "dwarfopen.h"
 
+#include <stdint.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -22,7 +23,7 @@ static bool write_edited(int fd, const void *bytes, size_t size, const struct dw
     if (write(fd, bytes, size) != (ssize_t)size)
         return false;
     for (size_t i = 0; i < n; i++)
-        if (edits[i].at > size || size - edits[i].at < edits[i].size ||
+        if (edits[i].at > (size_t)INT64_MAX - edits[i].size ||
             pwrite(fd, edits[i].bytes, edits[i].size, (off_t)edits[i].at) != (ssize_t)edits[i].size)
             return false;
     return true;

@@ -87,6 +87,7 @@ for_variants() {
         esac
         CFL=()
         case $v in *-O2*) CFL=(-O2) ;; esac
+        case $v in *-gz*) CFL+=(-gz) ;; esac # DWARF in zlib-compressed sections
         HOT=$HOTLD HOT_ENV=()
         case $v in *-asan*)
             HOT=$HOTLD_ASAN
