@@ -75,9 +75,11 @@ static struct merged *merged_for(struct builder *b, const char *name)
 static void reserve_debug(struct builder *b, struct object *const *objs, size_t n)
 {
     for (size_t j = 0; j < n; j++)
-        for (size_t i = 1; i < objs[j]->nsecs; i++)
-            if (is_debug(&objs[j]->secs[i]))
-                merged_for(b, objs[j]->secs[i].name)->cap += objs[j]->secs[i].size;
+        for (size_t i = 1; i < objs[j]->nsecs; i++) {
+            uint64_t size;
+            if (is_debug(&objs[j]->secs[i]) && object_debug_bytes(objs[j], i, &size))
+                merged_for(b, objs[j]->secs[i].name)->cap += size;
+        }
     size_t total = 0;
     for (size_t i = 0; i < b->ndebug; i++)
         total += b->debug[i].cap;
@@ -104,20 +106,29 @@ static char *room_at_end(struct merged *m, size_t n)
     return m->buf + m->size;
 }
 
+/* How many bytes debug section i has in the image: uncompressed, for a
+ * gcc -gz object. */
+static uint64_t debug_size(struct object *obj, size_t i)
+{
+    uint64_t size;
+    object_debug_bytes(obj, i, &size);
+    return size;
+}
+
 /* Append obj's debug sections; piece[i] is where section i landed. */
-static void append_debug(struct builder *b, const struct object *obj, int64_t *piece)
+static void append_debug(struct builder *b, struct object *obj, int64_t *piece)
 {
     for (size_t i = 1; i < obj->nsecs; i++) {
         const struct section *s = &obj->secs[i];
-        Elf_Data *d;
+        const void *bytes;
+        uint64_t size;
         piece[i] = -1;
-        if (!is_debug(s) || !s->size || !object_read_later(obj) ||
-            !(d = elf_getdata(elf_getscn(obj->elf, i), NULL)) || d->d_size != s->size)
+        if (!is_debug(s) || !(bytes = object_debug_bytes(obj, i, &size)) || !size)
             continue;
         struct merged *m = merged_for(b, s->name);
-        memcpy(room_at_end(m, s->size), d->d_buf, s->size);
+        memcpy(room_at_end(m, size), bytes, size);
         piece[i] = m->size;
-        m->size += s->size;
+        m->size += size;
     }
 }
 
@@ -201,7 +212,7 @@ static void write_tls_offset(char *at, uint64_t before, uint64_t avail, int widt
     memcpy(at, &v, width);
 }
 
-static void relocate_debug(struct builder *b, const struct object *obj, const int64_t *piece)
+static void relocate_debug(struct builder *b, struct object *obj, const int64_t *piece)
 {
     size_t nsyms;
     const Elf64_Sym *es = object_raw_symbols(obj, &nsyms);
@@ -214,15 +225,16 @@ static void relocate_debug(struct builder *b, const struct object *obj, const in
             continue;
         const struct section *t = &obj->secs[sh.sh_info];
         char *base = merged_for(b, t->name)->buf + piece[sh.sh_info];
+        uint64_t size = debug_size(obj, sh.sh_info);
         for (size_t k = 0; k < r->size / sizeof *rel; k++) {
             uint32_t type = ELF64_R_TYPE(rel[k].r_info), sym = ELF64_R_SYM(rel[k].r_info);
             int width = type == R_X86_64_64 || type == R_X86_64_PC64 || type == R_X86_64_DTPOFF64 ? 8 : 4;
-            if (sym >= nsyms || rel[k].r_offset > t->size || t->size - rel[k].r_offset < (uint64_t)width)
+            if (sym >= nsyms || rel[k].r_offset > size || size - rel[k].r_offset < (uint64_t)width)
                 continue;
             if (type == R_X86_64_NONE)
                 continue; /* nothing to write */
             if (type == R_X86_64_DTPOFF64 || type == R_X86_64_DTPOFF32) {
-                write_tls_offset(base + rel[k].r_offset, rel[k].r_offset, t->size - rel[k].r_offset, width,
+                write_tls_offset(base + rel[k].r_offset, rel[k].r_offset, size - rel[k].r_offset, width,
                                  tls_variable(obj, &es[sym], rel[k].r_addend));
                 continue;
             }
@@ -267,7 +279,7 @@ static struct dwarf_view view_of(struct builder *b)
 }
 
 /* Rename obj's .debug_info and .debug_line pieces (see oldnames.c). */
-static bool rename_pieces(struct builder *b, const struct object *obj, const int64_t *piece)
+static bool rename_pieces(struct builder *b, struct object *obj, const int64_t *piece)
 {
     struct dwarf_view v = view_of(b);
     for (size_t i = 1; i < obj->nsecs; i++) {
@@ -275,7 +287,7 @@ static bool rename_pieces(struct builder *b, const struct object *obj, const int
         if (piece[i] < 0 || (!info && strcmp(obj->secs[i].name, ".debug_line")))
             continue;
         struct merged *m = merged_for(b, obj->secs[i].name);
-        struct dwarf_section sec = {(unsigned char *)m->buf + piece[i], obj->secs[i].size};
+        struct dwarf_section sec = {(unsigned char *)m->buf + piece[i], debug_size(obj, i)};
         v.info = info ? sec : (struct dwarf_section){0};
         v.line = info ? (struct dwarf_section){0} : sec;
         if (!dwarf_rename(&v))
@@ -286,7 +298,7 @@ static bool rename_pieces(struct builder *b, const struct object *obj, const int
 
 /* An old version's DWARF, renamed; if its shape is not understood, its
  * pieces are taken out again (it then keeps only renamed symbols). */
-static void add_old_debug(struct builder *b, const struct object *obj, const char *suffix)
+static void add_old_debug(struct builder *b, struct object *obj, const char *suffix)
 {
     size_t *sizes = xcalloc(b->ndebug + 1, sizeof *sizes), n = b->ndebug;
     for (size_t i = 0; i < n; i++)
@@ -598,13 +610,13 @@ static void add_source(void *ctx, const char *name, const char *comp_dir)
 }
 
 /* The source files of obj's compilation units, for snapshots. */
-static void list_sources(struct builder *b, const struct object *obj, const int64_t *piece)
+static void list_sources(struct builder *b, struct object *obj, const int64_t *piece)
 {
     struct dwarf_view v = view_of(b);
     for (size_t i = 1; i < obj->nsecs; i++)
         if (piece[i] >= 0 && !strcmp(obj->secs[i].name, ".debug_info")) {
             struct merged *m = merged_for(b, ".debug_info");
-            v.info = (struct dwarf_section){(unsigned char *)m->buf + piece[i], obj->secs[i].size};
+            v.info = (struct dwarf_section){(unsigned char *)m->buf + piece[i], debug_size(obj, i)};
             dwarf_unit_sources(&v, add_source, b->sources);
         }
 }

@@ -22,8 +22,10 @@ static void free_object(struct object *obj)
         if (obj->syms[i] && !obj->syms[i]->global)
             xfree(obj->syms[i]);
     xfree(obj->syms);
-    for (size_t i = 1; i < obj->nsecs; i++)
+    for (size_t i = 1; i < obj->nsecs; i++) {
         xfree(obj->secs[i].binds);
+        xfree(obj->secs[i].uncompressed);
+    }
     xfree(obj->secs);
     object_functions_free(obj);
     object_dwarf_free(obj);
@@ -50,7 +52,9 @@ void object_retire(struct object *obj)
     obj->nsyms = 0;
     for (size_t i = 1; i < obj->nsecs; i++) {
         xfree(obj->secs[i].binds);
+        xfree(obj->secs[i].uncompressed);
         obj->secs[i].binds = NULL;
+        obj->secs[i].uncompressed = NULL;
         obj->secs[i].nbinds = 0;
         obj->secs[i].data = NULL;
         obj->secs[i].relas = NULL;

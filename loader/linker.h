@@ -92,6 +92,8 @@ struct section {
     bool storage_unused;        /* every reference goes to kept data */
     bool deferred;              /* has relocations for a later pass */
     bool read_later;            /* a debug section: object_read_later reads it */
+    uint8_t *uncompressed;      /* a compressed one's bytes, uncompressed */
+    uint64_t uncompressed_size; /* (object_debug_bytes) */
     uint64_t tls_offset;        /* SHF_TLS: offset in its link's TLS block */
 };
 
@@ -486,6 +488,10 @@ const char *object_bytes(const struct object *obj, size_t *size);
  * they cannot be (the file changed first). */
 bool object_read_later(const struct object *obj);
 const void *object_section_bytes(const struct object *obj, size_t i);
+/* Debug section i's bytes as DWARF readers want them, and how many: a
+ * zlib-compressed one (gcc -gz) uncompressed. NULL if there are none, or
+ * they cannot be read. */
+const void *object_debug_bytes(struct object *obj, size_t i, uint64_t *size);
 bool section_is_loadable(const struct section *s);
 
 /* archive.c: installed says the archive is the system's (in gcc's library

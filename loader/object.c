@@ -1,9 +1,12 @@
 /* Read one ELF relocatable object with libelf and check everything the
  * later passes rely on, so that they can index without checking again:
  * section and symbol indices, names, relocation targets and offsets. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
+#include "forksafe.h"
 #include "hash.h"
 #include "linker.h"
 #include "reloc.h"
@@ -358,6 +361,52 @@ const void *object_section_bytes(const struct object *obj, size_t i)
         return s->data;
     Elf_Data *d = elf_getdata(elf_getscn(obj->elf, i), NULL);
     return d && d->d_buf && d->d_size == s->size ? d->d_buf : NULL;
+}
+
+/* gcc -gz compresses each debug section (SHF_COMPRESSED: an Elf64_Chdr,
+ * then a zlib stream), and its relocations apply to the bytes
+ * uncompressed. They are uncompressed into a buffer of their own, kept
+ * with the section's record: the file's bytes stay as they are, for
+ * libdwarf's copy of them (dwarf/debuginfo.c). A size past what zlib can
+ * make of the stream (1032 to 1) is a corrupt header's, and refused. */
+static uint8_t *uncompressed_copy(const uint8_t *raw, uint64_t n, uint64_t *size)
+{
+    Elf64_Chdr ch;
+    if (n < sizeof ch)
+        return NULL;
+    memcpy(&ch, raw, sizeof ch);
+    n -= sizeof ch;
+    if (ch.ch_type != ELFCOMPRESS_ZLIB || !ch.ch_size || ch.ch_size / 1032 > n || ch.ch_size > UINT32_MAX)
+        return NULL;
+    uLongf got = ch.ch_size;
+    uint8_t *out = xmalloc(ch.ch_size);
+    if (uncompress(out, &got, raw + sizeof ch, n) != Z_OK || got != ch.ch_size) {
+        xfree(out);
+        return NULL;
+    }
+    *size = got;
+    return out;
+}
+
+static pthread_mutex_t uncompress_lock = PTHREAD_MUTEX_INITIALIZER;
+__attribute__((constructor)) static void renew_after_fork(void)
+{
+    forksafe_mutex(&uncompress_lock);
+}
+
+const void *object_debug_bytes(struct object *obj, size_t i, uint64_t *size)
+{
+    struct section *s = &obj->secs[i];
+    const uint8_t *raw = object_section_bytes(obj, i);
+    *size = raw ? s->size : 0;
+    if (!raw || !(s->flags & SHF_COMPRESSED))
+        return raw;
+    pthread_mutex_lock(&uncompress_lock);
+    if (!s->uncompressed)
+        s->uncompressed = uncompressed_copy(raw, s->size, &s->uncompressed_size);
+    pthread_mutex_unlock(&uncompress_lock);
+    *size = s->uncompressed ? s->uncompressed_size : 0;
+    return s->uncompressed;
 }
 
 /* The object's ELF symbol table as in the file (NULL once retired). */

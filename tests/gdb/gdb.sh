@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debugging hot-loaded code with a real gdb -batch session: objects built
-# by gcc and clang, at -O0 and -O2 (-g), run as `gdb --args hotld OBJS`.
+# by gcc and clang, at -O0 and -O2 (-g), and at -O0 with -gz (the DWARF
+# zlib-compressed), run as `gdb --args hotld OBJS`.
 # Breakpoints by name and file:line hit, bt names every frame with its
 # line, info locals, print and ptype of a global struct, finish, up/down,
 # a watchpoint on a global; under a reload made from outside gdb, the same
@@ -39,7 +40,7 @@ debug_session() { # TAG CC OPT
     has "$tag/break-by-name" "hit Breakpoint 1, scale \\($args\\) at scale.c:5" out.txt
     has "$tag/break-file-line" "hit Breakpoint 2, scale \\($args\\) at scale.c:[67]" out.txt
     has "$tag/bt-frame-0" "^#0 +scale \\($args\\) at scale.c:5" out.txt
-    if [ "$opt" = -O0 ]; then # -O2 inlines step into main
+    if [ "${opt%% *}" = -O0 ]; then # -O2 inlines step into main
         has "$tag/bt-static-frame" '^#1 +0x[0-9a-f]+ in step \(i=0\) at shapes.c:16' out.txt
         has "$tag/bt-main" '^#2 +0x[0-9a-f]+ in main \(\) at shapes.c:25' out.txt
         has "$tag/info-locals" '^product = ' out.txt
@@ -415,4 +416,5 @@ for cc in gcc clang; do
         debug_session "gdb/$cc$opt" "$cc" "$opt"
         reload_session "gdb/$cc$opt" "$cc" "$opt"
     done
+    debug_session "gdb/$cc-O0-gz" "$cc" "-O0 -gz" # DWARF in zlib-compressed sections
 done
