@@ -616,6 +616,25 @@ static void apply_fates(struct object *new, struct var *nv, size_t nnew, uintptr
     xfree(kept.s);
 }
 
+static bool has_dwarf_sections(const struct object *obj)
+{
+    for (size_t i = 1; i < obj->nsecs; i++)
+        if (!strcmp(obj->secs[i].name, ".debug_info") || !strcmp(obj->secs[i].name, ".zdebug_info"))
+            return true;
+    return false;
+}
+
+/* An object whose DWARF cannot be read (compressed in a form not read
+ * here, gcc -gz=zlib-gnu's, or corrupt) has its variables judged by their
+ * sizes, as one built without -g; that is said, since a type change that
+ * keeps a variable's size then keeps its bytes. */
+static void note_unread_dwarf(const struct object *obj, struct bind_result *r)
+{
+    ARRAY_PUSH(r->warnings, r->nwarnings, r->capwarnings,
+               xasprintf("%s: its DWARF cannot be read: its variables are judged by their sizes alone (a type "
+                         "change that keeps a size keeps the bytes)", path_shown(obj->name)));
+}
+
 int databind_object(const struct link *nl, struct object *old, struct object *new, struct bind_result *r)
 {
     size_t nold = 0, nnew;
@@ -623,6 +642,8 @@ int databind_object(const struct link *nl, struct object *old, struct object *ne
     if (!t.new)
         t.old = NULL; /* without the new types, the old ones decide nothing */
     struct var *ov = old ? collect(old, t.old, &nold) : NULL, *nv = collect(new, t.new, &nnew);
+    if (old && !t.new && nnew && has_dwarf_sections(new))
+        note_unread_dwarf(new, r);
     qsort(nv, nnew, sizeof *nv, by_name); /* questions and reports in name order */
     uintptr_t *kept_at = xcalloc(nnew + 1, sizeof *kept_at);
     uintptr_t *old_at = xcalloc(nnew + 1, sizeof *old_at);
