@@ -16,6 +16,7 @@
 #include "die.h"
 #include "dwarfopen.h"
 #include "psabi.h"
+#include "uncompress.h"
 #include "util.h"
 
 
@@ -411,24 +412,37 @@ struct for_libdwarf {
 
 static void unlink_siblings(uint8_t *abbrev, uint64_t size);
 
+/* A plain section's bytes, copied. */
+static uint8_t *plain_copy(Elf_Scn *scn, uint64_t *size)
+{
+    Elf_Data *d = elf_getdata(scn, NULL);
+    if (!d || (!d->d_buf && d->d_size))
+        return NULL;
+    uint8_t *copy = xmalloc(d->d_size + 1);
+    if (d->d_size)
+        memcpy(copy, d->d_buf, d->d_size);
+    *size = d->d_size;
+    return copy;
+}
+
 /* libdwarf finds .debug_abbrev by its name, whatever the section's type,
  * and reads a zlib-compressed one (gcc -gz) uncompressed: so is it copied
- * here (libelf's elf_compress uncompresses), to be edited. One that
- * cannot be read is hidden from libdwarf, which then reads no DWARF. */
+ * here, to be edited. One that cannot be read is hidden from libdwarf,
+ * which then reads no DWARF. */
 static void note_abbrev(struct for_libdwarf *lib, Elf_Scn *scn, const GElf_Shdr *sh, uint64_t shdr_at)
 {
     bool compressed = sh->sh_flags & SHF_COMPRESSED;
-    Elf_Data *d = compressed && elf_compress(scn, 0, 0) != 1 ? NULL : elf_getdata(scn, NULL);
-    if (!d || (!d->d_buf && d->d_size)) {
+    Elf_Data *raw = compressed ? elf_rawdata(scn, NULL) : NULL;
+    uint64_t size = 0;
+    uint8_t *bytes = !compressed ? plain_copy(scn, &size)
+                     : raw && raw->d_buf ? section_uncompressed(raw->d_buf, raw->d_size, &size) : NULL;
+    if (!bytes) {
         lib->hide[lib->nhide++] = shdr_at;
         return;
     }
-    struct abbrev_copy *c = &lib->abbrevs[lib->nabbrevs++];
-    *c = (struct abbrev_copy){.bytes = xmalloc(d->d_size + 1), .size = d->d_size, .at = sh->sh_offset,
-                              .shdr_at = shdr_at, .compressed = compressed};
-    if (d->d_size)
-        memcpy(c->bytes, d->d_buf, d->d_size);
-    unlink_siblings(c->bytes, c->size);
+    unlink_siblings(bytes, size);
+    lib->abbrevs[lib->nabbrevs++] = (struct abbrev_copy){
+        .bytes = bytes, .size = size, .at = sh->sh_offset, .shdr_at = shdr_at, .compressed = compressed};
 }
 
 /* From the object's sections: its symbols and the relocations of

@@ -4,12 +4,12 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "forksafe.h"
 #include "hash.h"
 #include "linker.h"
 #include "reloc.h"
+#include "uncompress.h"
 #include "util.h"
 
 
@@ -363,37 +363,15 @@ const void *object_section_bytes(const struct object *obj, size_t i)
     return d && d->d_buf && d->d_size == s->size ? d->d_buf : NULL;
 }
 
-/* gcc -gz compresses each debug section (SHF_COMPRESSED: an Elf64_Chdr,
- * then a zlib stream), and its relocations apply to the bytes
- * uncompressed. They are uncompressed into a buffer of their own, kept
- * with the section's record: the file's bytes stay as they are, for
- * libdwarf's copy of them (dwarf/debuginfo.c). A size past what zlib can
- * make of the stream (1032 to 1) is a corrupt header's, and refused. */
-static uint8_t *uncompressed_copy(const uint8_t *raw, uint64_t n, uint64_t *size)
-{
-    Elf64_Chdr ch;
-    if (n < sizeof ch)
-        return NULL;
-    memcpy(&ch, raw, sizeof ch);
-    n -= sizeof ch;
-    if (ch.ch_type != ELFCOMPRESS_ZLIB || !ch.ch_size || ch.ch_size / 1032 > n || ch.ch_size > UINT32_MAX)
-        return NULL;
-    uLongf got = ch.ch_size;
-    uint8_t *out = xmalloc(ch.ch_size);
-    if (uncompress(out, &got, raw + sizeof ch, n) != Z_OK || got != ch.ch_size) {
-        xfree(out);
-        return NULL;
-    }
-    *size = got;
-    return out;
-}
-
 static pthread_mutex_t uncompress_lock = PTHREAD_MUTEX_INITIALIZER;
 __attribute__((constructor)) static void renew_after_fork(void)
 {
     forksafe_mutex(&uncompress_lock);
 }
 
+/* gcc -gz compresses each debug section, and its relocations apply to
+ * the bytes uncompressed: a compressed one's are kept with the section's
+ * record (dwarf/uncompress.c). */
 const void *object_debug_bytes(struct object *obj, size_t i, uint64_t *size)
 {
     struct section *s = &obj->secs[i];
@@ -403,7 +381,7 @@ const void *object_debug_bytes(struct object *obj, size_t i, uint64_t *size)
         return raw;
     pthread_mutex_lock(&uncompress_lock);
     if (!s->uncompressed)
-        s->uncompressed = uncompressed_copy(raw, s->size, &s->uncompressed_size);
+        s->uncompressed = section_uncompressed(raw, s->size, &s->uncompressed_size);
     pthread_mutex_unlock(&uncompress_lock);
     *size = s->uncompressed ? s->uncompressed_size : 0;
     return s->uncompressed;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Debugging hot-loaded code with a real gdb -batch session: objects built
 # by gcc and clang, at -O0 and -O2 (-g), and by gcc at -O0 with -gz (the
-# DWARF zlib-compressed), run as `gdb --args hotld OBJS`.
+# DWARF zlib-compressed, reloaded too), run as `gdb --args hotld OBJS`.
 # Breakpoints by name and file:line hit, bt names every frame with its
 # line, info locals, print and ptype of a global struct, finish, up/down,
 # a watchpoint on a global; under a reload made from outside gdb, the same
@@ -419,3 +419,4 @@ done
 # once: what they check is hotld's, not the compiler's
 copies_attach_session gdb/gcc gcc
 debug_session gdb/gcc-O0-gz gcc "-O0 -gz" # DWARF in zlib-compressed sections
+reload_session gdb/gcc-O0-gz gcc "-O0 -gz"

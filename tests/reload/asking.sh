@@ -245,5 +245,19 @@ test_handlers() {
     dies_like ill-own-report "" ill
 }
 
+# The questions alone, for the gcc-gz variant (the DWARF zlib-compressed):
+# each question reads it again, as the first did.
+test_prints() {
+    build main.o asking/main.c -g
+    build data.o asking/data.c -g
+    build calls1.o asking/calls.c -g -DVER=1
+    builds_ok || return
+    use calls1.o calls.o
+    session_start --session "$SNAME" main.o data.o calls.o || return
+    print_checks
+    session_stop
+}
+
 for_variants test_asking gcc clang-O2 gcc-asan
+for_variants test_prints gcc-gz
 for_variants test_handlers gcc clang-O2 gcc-asan

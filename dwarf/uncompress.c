@@ -1,0 +1,31 @@
+/* Uncompressed by zlib into a buffer of their own, never in place: the
+ * object's bytes stay as they are in the file for whoever reads them next
+ * (libelf's elf_compress, on a handle of the object's bytes, rewrote the
+ * section's header in them). A size past what zlib can make of the
+ * stream (1032 to 1), or past 4 GiB, is a corrupt header's, and refused. */
+#include "uncompress.h"
+
+#include <gelf.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "util.h"
+
+uint8_t *section_uncompressed(const void *raw, uint64_t n, uint64_t *size)
+{
+    Elf64_Chdr ch;
+    if (n < sizeof ch)
+        return NULL;
+    memcpy(&ch, raw, sizeof ch);
+    n -= sizeof ch;
+    if (ch.ch_type != ELFCOMPRESS_ZLIB || !ch.ch_size || ch.ch_size / 1032 > n || ch.ch_size > UINT32_MAX)
+        return NULL;
+    uLongf got = ch.ch_size;
+    uint8_t *out = xmalloc(ch.ch_size);
+    if (uncompress(out, &got, (const Bytef *)raw + sizeof ch, n) != Z_OK || got != ch.ch_size) {
+        xfree(out);
+        return NULL;
+    }
+    *size = got;
+    return out;
+}
