@@ -79,7 +79,7 @@ static const struct ctype *read_type(struct ctypes *t, uint64_t off, int depth);
 static const struct ctype *referenced(struct ctypes *t, Dwarf_Die d, int depth)
 {
     Dwarf_Off inner;
-    return die_ref(d, DW_AT_type, &inner) ? read_type(t, inner, depth + 1) : &t->void_type;
+    return die_ref(t->dbg, d, DW_AT_type, &inner) ? read_type(t, inner, depth + 1) : &t->void_type;
 }
 
 static const struct ctype *base_type(struct ctypes *t, Dwarf_Die d, uint64_t off)
@@ -229,9 +229,9 @@ static const struct ctype *array_type(struct ctypes *t, Dwarf_Die d, uint64_t of
 static bool origin_type(Dwarf_Debug dbg, Dwarf_Die d, Dwarf_Off *type)
 {
     Dwarf_Off origin;
-    if (die_ref(d, DW_AT_type, type))
+    if (die_ref(dbg, d, DW_AT_type, type))
         return true;
-    if (!die_ref(d, DW_AT_abstract_origin, &origin) && !die_ref(d, DW_AT_specification, &origin))
+    if (!die_ref(dbg, d, DW_AT_abstract_origin, &origin) && !die_ref(dbg, d, DW_AT_specification, &origin))
         return false;
     Dwarf_Die o = die_at(dbg, origin);
     bool ok = o && origin_type(dbg, o, type);

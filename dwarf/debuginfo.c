@@ -16,6 +16,7 @@
 #include "die.h"
 #include "dwarfopen.h"
 #include "psabi.h"
+#include "typeunits.h"
 #include "uncompress.h"
 #include "util.h"
 
@@ -42,6 +43,7 @@ struct debug_info {
     uint64_t *pointees;         /* what pointer and reference types lead to */
     size_t npointees, cappointees;
     size_t unit_len;            /* the walked unit's file name's length */
+    char *unit_name;            /* the last compile unit's: its type units' scope */
 };
 
 Dwarf_Debug debug_info_dbg(const struct debug_info *di)
@@ -55,17 +57,22 @@ static int by_offset(const void *a, const void *b)
     return x->r_offset < y->r_offset ? -1 : x->r_offset > y->r_offset;
 }
 
-/* The relocations of section i, sorted by offset. */
-static struct reloc_index index_relocs(Elf_Scn *scn)
+/* n relocations, copied and sorted by offset. */
+static struct reloc_index index_relas(const void *relas, size_t n)
 {
-    Elf_Data *d = elf_getdata(scn, NULL);
-    size_t n = d && d->d_buf ? d->d_size / sizeof(Elf64_Rela) : 0;
     Elf64_Rela *copy = xmalloc((n ? n : 1) * sizeof *copy);
     if (n) {
-        memcpy(copy, d->d_buf, n * sizeof *copy);
+        memcpy(copy, relas, n * sizeof *copy);
         qsort(copy, n, sizeof *copy, by_offset);
     }
     return (struct reloc_index){copy, n};
+}
+
+/* The relocations of a relocation section, sorted by offset. */
+static struct reloc_index index_relocs(Elf_Scn *scn)
+{
+    Elf_Data *d = elf_getdata(scn, NULL);
+    return index_relas(d ? d->d_buf : NULL, d && d->d_buf ? d->d_size / sizeof(Elf64_Rela) : 0);
 }
 
 /* The storage a relocation at `offset` of the indexed section points at. */
@@ -115,13 +122,13 @@ static bool variable_type(const struct debug_info *di, Dwarf_Die die, Dwarf_Off 
 {
     Dwarf_Off decl;
     Dwarf_Die d;
-    if (die_ref(die, DW_AT_type, type))
+    if (die_ref(di->dbg, die, DW_AT_type, type))
         return true;
-    if (!die_ref(die, DW_AT_specification, &decl) && !die_ref(die, DW_AT_abstract_origin, &decl))
+    if (!die_ref(di->dbg, die, DW_AT_specification, &decl) && !die_ref(di->dbg, die, DW_AT_abstract_origin, &decl))
         return false;
     if (!(d = die_at(di->dbg, decl)))
         return false;
-    bool ok = die_ref(d, DW_AT_type, type);
+    bool ok = die_ref(di->dbg, d, DW_AT_type, type);
     dwarf_dealloc_die(d);
     return ok;
 }
@@ -169,7 +176,7 @@ static const char *variable_name(const struct debug_info *di, Dwarf_Die die)
     Dwarf_Die d;
     if (*die_name(die))
         return die_name(die);
-    if (!die_ref(die, DW_AT_specification, &decl) || !(d = die_at(di->dbg, decl)))
+    if (!die_ref(di->dbg, die, DW_AT_specification, &decl) || !(d = die_at(di->dbg, decl)))
         return NULL;
     const char *name = *die_name(d) ? die_name(d) : NULL;
     dwarf_dealloc_die(d);
@@ -211,7 +218,7 @@ static void note_function(struct debug_info *di, Dwarf_Die die)
     Dwarf_Die o = NULL;
     if (!die_has(die, DW_AT_low_pc) && !die_has(die, DW_AT_ranges))
         return;
-    if (die_ref(die, DW_AT_specification, &origin) || die_ref(die, DW_AT_abstract_origin, &origin))
+    if (die_ref(di->dbg, die, DW_AT_specification, &origin) || die_ref(di->dbg, die, DW_AT_abstract_origin, &origin))
         o = die_at(di->dbg, origin);
     const char *name = linkage_name(die);
     if (!*name && o)
@@ -254,7 +261,7 @@ static void note_typedef(struct debug_info *di, Dwarf_Die die, const char *scope
 {
     Dwarf_Off target;
     Dwarf_Die t;
-    if (!die_ref(die, DW_AT_type, &target) || !(t = die_at(di->dbg, target)))
+    if (!die_ref(di->dbg, die, DW_AT_type, &target) || !(t = die_at(di->dbg, target)))
         return;
     if (is_aggregate(die_tag(t)) && !*die_name(t))
         note_type(di, t, die_name(die), scope);
@@ -268,7 +275,7 @@ static void note_pointer(struct debug_info *di, Dwarf_Die die)
     Dwarf_Off target, off;
     Dwarf_Die t;
     Dwarf_Error err = NULL;
-    if (!die_ref(die, DW_AT_type, &target) || !(t = die_strip(di->dbg, target)))
+    if (!die_ref(di->dbg, die, DW_AT_type, &target) || !(t = die_strip(di->dbg, target)))
         return;
     if (dwarf_dieoffset(t, &off, &err) == DW_DLV_OK)
         ARRAY_PUSH(di->pointees, di->npointees, di->cappointees, off);
@@ -282,6 +289,7 @@ static char *inner_scope(const struct debug_info *di, Dwarf_Die die, Dwarf_Half 
     const char *name = variable_name(di, die);
     switch (tag) {
     case DW_TAG_compile_unit: return xstrdup(name ? name : "?");
+    case DW_TAG_type_unit: return xstrdup(di->unit_name ? di->unit_name : "?"); /* after its compile unit */
     case DW_TAG_subprogram: return xasprintf("%s:%s", scope, name ? name : "?");
     case DW_TAG_lexical_block: return xasprintf("%s{%u}", scope, block);
     default: return xasprintf("%s::%s", scope, name ? name : "");
@@ -306,11 +314,15 @@ static void walk(struct debug_info *di, Dwarf_Die die, uint64_t addr_base, const
         else if (tag == DW_TAG_pointer_type || tag == DW_TAG_reference_type || tag == DW_TAG_rvalue_reference_type)
             note_pointer(di, die);
         bool opens = tag == DW_TAG_subprogram || tag == DW_TAG_lexical_block || tag == DW_TAG_namespace ||
-                     tag == DW_TAG_module || tag == DW_TAG_compile_unit; /* module: Fortran's, D's */
+                     tag == DW_TAG_module || tag == DW_TAG_compile_unit || /* module: Fortran's, D's */
+                     tag == DW_TAG_type_unit;
         if (opens && depth < 64 && (child = die_first_child(die))) {
             char *inner = inner_scope(di, die, tag, scope, blocks);
-            if (tag == DW_TAG_compile_unit)
+            if (tag == DW_TAG_compile_unit) {
                 di->unit_len = strlen(inner);
+                xfree(di->unit_name);
+                di->unit_name = xstrdup(inner);
+            }
             walk(di, child, addr_base, inner, depth + 1);
             xfree(inner);
         }
@@ -408,22 +420,10 @@ struct for_libdwarf {
     size_t nhide;
     struct abbrev_copy *abbrevs;
     size_t nabbrevs;
+    struct merged_info merged;  /* type units' sections made one (typeunits.c) */
 };
 
 static void unlink_siblings(uint8_t *abbrev, uint64_t size);
-
-/* A plain section's bytes, copied. */
-static uint8_t *plain_copy(Elf_Scn *scn, uint64_t *size)
-{
-    Elf_Data *d = elf_getdata(scn, NULL);
-    if (!d || (!d->d_buf && d->d_size))
-        return NULL;
-    uint8_t *copy = xmalloc(d->d_size + 1);
-    if (d->d_size)
-        memcpy(copy, d->d_buf, d->d_size);
-    *size = d->d_size;
-    return copy;
-}
 
 /* libdwarf finds .debug_abbrev by its name, whatever the section's type,
  * and reads a zlib-compressed one (gcc -gz) uncompressed: so is it copied
@@ -432,10 +432,8 @@ static uint8_t *plain_copy(Elf_Scn *scn, uint64_t *size)
 static void note_abbrev(struct for_libdwarf *lib, Elf_Scn *scn, const GElf_Shdr *sh, uint64_t shdr_at)
 {
     bool compressed = sh->sh_flags & SHF_COMPRESSED;
-    Elf_Data *raw = compressed ? elf_rawdata(scn, NULL) : NULL;
     uint64_t size = 0;
-    uint8_t *bytes = !compressed ? plain_copy(scn, &size)
-                     : raw && raw->d_buf ? section_uncompressed(raw->d_buf, raw->d_size, &size) : NULL;
+    uint8_t *bytes = section_copy(scn, &size);
     if (!bytes) {
         lib->hide[lib->nhide++] = shdr_at;
         return;
@@ -456,6 +454,11 @@ static bool read_sections(struct debug_info *di, Elf *e, struct for_libdwarf *li
     if (elf_getshdrstrndx(e, &shstrndx) < 0 || elf_getshdrnum(e, &di->nsecs) < 0 || !gelf_getehdr(e, &eh) ||
         eh.e_shentsize != sizeof(Elf64_Shdr))
         return false;
+    if (merge_info_sections(e, &lib->merged)) {
+        di->info = index_relas(lib->merged.relas, lib->merged.nrelas);
+        for (size_t i = 0; i < lib->merged.nhide; i++)
+            lib->hide[lib->nhide++] = lib->merged.hide[i];
+    }
     for (Elf_Scn *scn = NULL; (scn = elf_nextscn(e, scn));) {
         GElf_Shdr sh;
         const char *name = section_name(e, shstrndx, scn);
@@ -535,13 +538,28 @@ static size_t move_abbrev(const char *bytes, struct abbrev_copy *c, size_t end, 
     return 2;
 }
 
+/* The merged .debug_info and its relocations go past the end too, and
+ * the compile unit's sections' headers say so. */
+static size_t move_merged_info(struct merged_info *m, size_t *end, struct dwarf_edit *edits)
+{
+    m->info_hdr.sh_offset = *end;
+    edits[0] = (struct dwarf_edit){*end, m->bytes, m->size};
+    edits[1] = (struct dwarf_edit){m->info_hdr_at, &m->info_hdr, sizeof m->info_hdr};
+    *end = (*end + m->size + 7) & ~(size_t)7;
+    m->rela_hdr.sh_offset = *end;
+    edits[2] = (struct dwarf_edit){*end, m->relas, m->nrelas * sizeof *m->relas};
+    edits[3] = (struct dwarf_edit){m->rela_hdr_at, &m->rela_hdr, sizeof m->rela_hdr};
+    *end += m->nrelas * sizeof *m->relas;
+    return 4;
+}
+
 /* libdwarf reads the object's bytes with the unneeded sections' names
  * made empty and .debug_abbrev without sibling links: edits of its copy
  * (dwarfopen.c), the bytes themselves untouched. */
 static Dwarf_Debug open_for_libdwarf(const char *bytes, size_t size, struct for_libdwarf *lib, int *fd)
 {
     static const Elf64_Word no_name;
-    struct dwarf_edit *edits = xcalloc(lib->nhide + 2 * lib->nabbrevs + 1, sizeof *edits);
+    struct dwarf_edit *edits = xcalloc(lib->nhide + 2 * lib->nabbrevs + 5, sizeof *edits);
     size_t n = 0, end = (size + 7) & ~(size_t)7;
     for (size_t i = 0; i < lib->nhide; i++)
         if (within(lib->hide[i], sizeof(Elf64_Shdr), size))
@@ -559,6 +577,9 @@ static Dwarf_Debug open_for_libdwarf(const char *bytes, size_t size, struct for_
             edits[n++] = (struct dwarf_edit){c->shdr_at + offsetof(Elf64_Shdr, sh_name), &no_name, sizeof no_name};
         }
     }
+    if (lib->merged.bytes && within(lib->merged.info_hdr_at, sizeof(Elf64_Shdr), size) &&
+        within(lib->merged.rela_hdr_at, sizeof(Elf64_Shdr), size))
+        n += move_merged_info(&lib->merged, &end, &edits[n]);
     Dwarf_Debug dbg = dwarf_open_bytes(bytes, size, edits, n, fd);
     xfree(edits);
     return dbg;
@@ -584,6 +605,7 @@ struct debug_info *debug_info_open(const char *bytes, size_t size)
     for (size_t i = 0; i < lib.nabbrevs; i++)
         xfree(lib.abbrevs[i].bytes);
     xfree(lib.abbrevs);
+    merged_info_free(&lib.merged);
     if (!di->dbg) { /* not built with -g, or libdwarf cannot read it */
         debug_info_close(di);
         return NULL;
@@ -613,6 +635,7 @@ void debug_info_close(struct debug_info *di)
     }
     xfree(di->types);
     xfree(di->pointees);
+    xfree(di->unit_name);
     xfree(di);
 }
 

@@ -4,11 +4,28 @@
 
 #include "util.h"
 
+static bool signature_ref(Dwarf_Debug dbg, Dwarf_Attribute a, Dwarf_Off *off);
+
+/* A type's stub in a compile unit (DW_AT_signature, gcc
+ * -fdebug-types-section) stands for its type unit's DIE: that is the DIE
+ * returned. */
 Dwarf_Die die_at(Dwarf_Debug dbg, Dwarf_Off off)
 {
     Dwarf_Die d = NULL;
+    Dwarf_Attribute a;
     Dwarf_Error err = NULL;
-    return dwarf_offdie_b(dbg, off, 1, &d, &err) == DW_DLV_OK ? d : NULL;
+    if (dwarf_offdie_b(dbg, off, 1, &d, &err) != DW_DLV_OK)
+        return NULL;
+    if (dwarf_attr(d, DW_AT_signature, &a, &err) != DW_DLV_OK)
+        return d;
+    Dwarf_Off unit_type;
+    bool found = signature_ref(dbg, a, &unit_type);
+    dwarf_dealloc_attribute(a);
+    if (!found)
+        return d; /* a declaration, as it says */
+    dwarf_dealloc_die(d);
+    d = NULL;
+    return dwarf_offdie_b(dbg, unit_type, 1, &d, &err) == DW_DLV_OK ? d : NULL;
 }
 
 Dwarf_Half die_tag(Dwarf_Die d)
@@ -42,13 +59,32 @@ bool die_udata(Dwarf_Die d, Dwarf_Half at, Dwarf_Unsigned *v)
     return ok;
 }
 
-bool die_ref(Dwarf_Die d, Dwarf_Half at, Dwarf_Off *off)
+/* A type unit's type, named by its signature (DW_FORM_ref_sig8: gcc
+ * -fdebug-types-section), as a .debug_info offset: DWARF 5 keeps type
+ * units there. DWARF 4 keeps them in .debug_types, which is not read. */
+static bool signature_ref(Dwarf_Debug dbg, Dwarf_Attribute a, Dwarf_Off *off)
+{
+    Dwarf_Sig8 sig;
+    Dwarf_Die t = NULL;
+    Dwarf_Bool is_info = 0;
+    Dwarf_Error err = NULL;
+    if (dwarf_formsig8(a, &sig, &err) != DW_DLV_OK || dwarf_find_die_given_sig8(dbg, &sig, &t, &is_info, &err) != DW_DLV_OK)
+        return false;
+    bool ok = is_info && dwarf_dieoffset(t, off, &err) == DW_DLV_OK;
+    dwarf_dealloc_die(t);
+    return ok;
+}
+
+bool die_ref(Dwarf_Debug dbg, Dwarf_Die d, Dwarf_Half at, Dwarf_Off *off)
 {
     Dwarf_Attribute a;
+    Dwarf_Half form = 0;
     Dwarf_Error err = NULL;
     if (dwarf_attr(d, at, &a, &err) != DW_DLV_OK)
         return false;
-    bool ok = dwarf_global_formref(a, off, &err) == DW_DLV_OK;
+    bool ok = dwarf_whatform(a, &form, &err) == DW_DLV_OK && form == DW_FORM_ref_sig8
+                  ? signature_ref(dbg, a, off)
+                  : dwarf_global_formref(a, off, &err) == DW_DLV_OK;
     dwarf_dealloc_attribute(a);
     return ok;
 }
@@ -89,11 +125,11 @@ Dwarf_Die die_first_child(Dwarf_Die d)
 
 /* d's sibling link (its DW_AT_sibling, renamed: DIE_SIBLING_LINK), if d
  * has children to skip and a link. */
-static bool sibling_link(Dwarf_Die d, Dwarf_Off *to)
+static bool sibling_link(Dwarf_Debug dbg, Dwarf_Die d, Dwarf_Off *to)
 {
     Dwarf_Half children = 0;
     return dwarf_die_abbrev_children_flag(d, &children) == DW_DLV_OK && children &&
-           die_ref(d, DIE_SIBLING_LINK, to);
+           die_ref(dbg, d, DIE_SIBLING_LINK, to);
 }
 
 /* A sibling comes after its DIE, or the list ends (a link that does not
@@ -107,7 +143,7 @@ Dwarf_Die die_next(Dwarf_Debug dbg, Dwarf_Die d)
     Dwarf_Error err = NULL;
     Dwarf_Off at = 0, to = 0;
     bool ok = dwarf_dieoffset(d, &at, &err) == DW_DLV_OK;
-    if (ok && sibling_link(d, &to))
+    if (ok && sibling_link(dbg, d, &to))
         ok = to > at && dwarf_offdie_b(dbg, to, 1, &next, &err) == DW_DLV_OK;
     else
         ok = ok && dwarf_siblingof_b(dbg, d, 1, &next, &err) == DW_DLV_OK &&
@@ -126,7 +162,7 @@ bool die_type_is_const(Dwarf_Debug dbg, Dwarf_Off off)
         bool follow = t == DW_TAG_typedef || t == DW_TAG_volatile_type || t == DW_TAG_array_type ||
                       t == DW_TAG_restrict_type || t == DW_TAG_atomic_type;
         Dwarf_Off next;
-        bool more = follow && die_ref(d, DW_AT_type, &next);
+        bool more = follow && die_ref(dbg, d, DW_AT_type, &next);
         dwarf_dealloc_die(d);
         if (t == DW_TAG_const_type)
             return true;
@@ -148,7 +184,7 @@ Dwarf_Die die_strip(Dwarf_Debug dbg, Dwarf_Off off)
             t != DW_TAG_restrict_type && t != DW_TAG_atomic_type)
             return d;
         Dwarf_Off next;
-        bool more = die_ref(d, DW_AT_type, &next);
+        bool more = die_ref(dbg, d, DW_AT_type, &next);
         dwarf_dealloc_die(d);
         d = more ? die_at(dbg, next) : NULL;
     }
@@ -177,7 +213,7 @@ size_t die_members(Dwarf_Debug dbg, Dwarf_Die d, struct die_member **out)
     for (Dwarf_Die c = die_first_child(d); c; c = die_next(dbg, c)) {
         Dwarf_Unsigned off = 0, bits = 0;
         struct die_member mb = {die_name(c), 0, 0, die_udata(c, DW_AT_bit_size, &bits), 0, bits};
-        if ((die_tag(c) == DW_TAG_member || die_tag(c) == DW_TAG_inheritance) && die_ref(c, DW_AT_type, &mb.type)) {
+        if ((die_tag(c) == DW_TAG_member || die_tag(c) == DW_TAG_inheritance) && die_ref(dbg, c, DW_AT_type, &mb.type)) {
             die_udata(c, DW_AT_data_member_location, &off);
             mb.offset = off;
             if (mb.bitfield) {

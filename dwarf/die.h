@@ -18,8 +18,8 @@ const char *die_name(Dwarf_Die d);
 /* A constant attribute, unsigned or signed. */
 bool die_udata(Dwarf_Die d, Dwarf_Half at, Dwarf_Unsigned *v);
 /* A reference attribute (DW_AT_type, DW_AT_specification, ...), as a
- * .debug_info offset. */
-bool die_ref(Dwarf_Die d, Dwarf_Half at, Dwarf_Off *off);
+ * .debug_info offset, also to a type unit's type by its signature. */
+bool die_ref(Dwarf_Debug dbg, Dwarf_Die d, Dwarf_Half at, Dwarf_Off *off);
 bool die_flag(Dwarf_Die d, Dwarf_Half at);
 /* A string attribute (DW_AT_producer, DW_AT_comp_dir, ...), or NULL. */
 const char *die_string(Dwarf_Die d, Dwarf_Half at);

@@ -205,7 +205,7 @@ static uint64_t die_size(Dwarf_Debug dbg, Dwarf_Die d, int depth)
 {
     Dwarf_Unsigned size = 0;
     Dwarf_Off elem;
-    if (die_udata(d, DW_AT_byte_size, &size) || die_tag(d) != DW_TAG_array_type || !die_ref(d, DW_AT_type, &elem))
+    if (die_udata(d, DW_AT_byte_size, &size) || die_tag(d) != DW_TAG_array_type || !die_ref(dbg, d, DW_AT_type, &elem))
         return size;
     uint64_t dims[8], count = 1;
     size_t nd = dimensions(dbg, d, dims);
@@ -246,7 +246,7 @@ static enum type_verdict array_types(struct match *m, Dwarf_Die od, Dwarf_Die nd
     uint64_t odims[8], ndims[8];
     size_t nod = dimensions(o.dbg, od, odims), nnd = dimensions(n.dbg, nd, ndims);
     Dwarf_Off oe, ne;
-    if (nod != nnd || !nod || !die_ref(od, DW_AT_type, &oe) || !die_ref(nd, DW_AT_type, &ne))
+    if (nod != nnd || !nod || !die_ref(o.dbg, od, DW_AT_type, &oe) || !die_ref(n.dbg, nd, DW_AT_type, &ne))
         return incompatible(m, "%s: array dimensions changed", *path ? path : "value");
     for (size_t i = 1; i < nod; i++)
         if (odims[i] != ndims[i])

@@ -45,7 +45,7 @@ static void spell(struct strbuf *sb, Dwarf_Debug dbg, Dwarf_Off off, int depth)
         if (words[i].tag == t)
             word = words[i].word;
     Dwarf_Off inner;
-    bool has_inner = die_ref(d, DW_AT_type, &inner);
+    bool has_inner = die_ref(dbg, d, DW_AT_type, &inner);
     if (*die_name(d))
         sb_printf(sb, "%s%s", word, die_name(d));
     else if (t == DW_TAG_pointer_type || t == DW_TAG_array_type) {
@@ -69,7 +69,7 @@ static Dwarf_Die aggregate(Dwarf_Debug dbg, Dwarf_Off off)
         Dwarf_Half t = die_tag(d);
         if (t == DW_TAG_structure_type || t == DW_TAG_union_type || t == DW_TAG_class_type)
             return d;
-        bool more = t != DW_TAG_pointer_type && die_ref(d, DW_AT_type, &off);
+        bool more = t != DW_TAG_pointer_type && die_ref(dbg, d, DW_AT_type, &off);
         dwarf_dealloc_die(d);
         if (!more)
             return NULL;
@@ -94,7 +94,7 @@ static void rows_of(struct rows *rs, const struct debug_info *di, uint64_t type)
     for (Dwarf_Die c = agg ? die_first_child(agg) : NULL; c; c = die_next(dbg, c)) {
         Dwarf_Off mt;
         Dwarf_Unsigned off = 0;
-        if (die_tag(c) == DW_TAG_member && die_ref(c, DW_AT_type, &mt)) {
+        if (die_tag(c) == DW_TAG_member && die_ref(dbg, c, DW_AT_type, &mt)) {
             struct strbuf m = {0};
             die_udata(c, DW_AT_data_member_location, &off);
             sb_printf(&m, "  +%-3lu ", (unsigned long)off);

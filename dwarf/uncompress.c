@@ -29,3 +29,19 @@ uint8_t *section_uncompressed(const void *raw, uint64_t n, uint64_t *size)
     *size = got;
     return out;
 }
+
+uint8_t *section_copy(Elf_Scn *scn, uint64_t *size)
+{
+    GElf_Shdr sh;
+    bool compressed = gelf_getshdr(scn, &sh) && (sh.sh_flags & SHF_COMPRESSED);
+    Elf_Data *d = compressed ? elf_rawdata(scn, NULL) : elf_getdata(scn, NULL);
+    if (!d || (!d->d_buf && d->d_size))
+        return NULL;
+    if (compressed)
+        return section_uncompressed(d->d_buf, d->d_size, size);
+    uint8_t *copy = xmalloc(d->d_size + 1);
+    if (d->d_size)
+        memcpy(copy, d->d_buf, d->d_size);
+    *size = d->d_size;
+    return copy;
+}
