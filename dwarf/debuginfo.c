@@ -36,6 +36,8 @@ struct debug_info {
     struct reloc_index info, addr;  /* .rela.debug_info, .rela.debug_addr */
     struct debug_var *vars;
     size_t nvars, capvars;
+    struct debug_place *untyped; /* variables whose type is not read */
+    size_t nuntyped, capuntyped;
     struct debug_func *funcs;
     size_t nfuncs, capfuncs;
     struct debug_type *types;
@@ -44,6 +46,7 @@ struct debug_info {
     size_t npointees, cappointees;
     size_t unit_len;            /* the walked unit's file name's length */
     char *unit_name;            /* the last compile unit's: its type units' scope */
+    bool split;                 /* a skeleton unit: the rest is in a .dwo file */
 };
 
 Dwarf_Debug debug_info_dbg(const struct debug_info *di)
@@ -199,8 +202,13 @@ static void note_variable(struct debug_info *di, Dwarf_Die die, uint64_t addr_ba
     struct debug_var v = {0};
     Dwarf_Off type;
     const char *name = variable_name(di, die);
-    if (!name || !variable_storage(di, die, addr_base, &v.section, &v.offset) || !variable_type(di, die, &type))
+    if (!name || !variable_storage(di, die, addr_base, &v.section, &v.offset))
         return;
+    if (!variable_type(di, die, &type)) { /* gcc -g1's, or a form not read */
+        struct debug_place at = {v.section, v.offset};
+        ARRAY_PUSH(di->untyped, di->nuntyped, di->capuntyped, at);
+        return;
+    }
     v.type = type;
     v.constant = die_type_is_const(di->dbg, type);
     v.name = name;
@@ -373,6 +381,8 @@ static void read_units(struct debug_info *di)
         Dwarf_Die cu = NULL;
         if (dwarf_siblingof_b(di->dbg, NULL, 1, &cu, &err) != DW_DLV_OK)
             continue;
+        di->split |= die_tag(cu) == DW_TAG_skeleton_unit || die_has(cu, DW_AT_dwo_name) ||
+                     die_has(cu, DW_AT_GNU_dwo_name);
         walk(di, cu, addr_base_of(cu), "", 0);
     }
     mark_pointed_to(di);
@@ -467,6 +477,8 @@ static bool read_sections(struct debug_info *di, Elf *e, struct for_libdwarf *li
         if (!gelf_getshdr(scn, &sh))
             return false;
         has_info |= !strcmp(name, ".debug_info");
+        if (!strcmp(name, ".debug_types"))
+            return false; /* DWARF 4 type units: their types are not followed, so none is read */
         if (!needed(name))
             lib->hide[lib->nhide++] = shdr_at;
         else if (!strcmp(name, ".debug_abbrev"))
@@ -628,6 +640,7 @@ void debug_info_close(struct debug_info *di)
         xfree(di->vars[i].in_unit);
     }
     xfree(di->vars);
+    xfree(di->untyped);
     xfree(di->funcs);
     for (size_t i = 0; i < di->ntypes; i++) {
         xfree(di->types[i].key);
@@ -637,6 +650,11 @@ void debug_info_close(struct debug_info *di)
     xfree(di->pointees);
     xfree(di->unit_name);
     xfree(di);
+}
+
+bool debug_info_is_split(const struct debug_info *di)
+{
+    return di->split;
 }
 
 const struct debug_var *debug_vars(const struct debug_info *di, size_t *n)
@@ -651,6 +669,19 @@ const struct debug_var *debug_var_at(const struct debug_info *di, uint32_t sec, 
         if (di->vars[i].section == sec && di->vars[i].offset == offset)
             return &di->vars[i];
     return NULL;
+}
+
+bool debug_info_types_no_variable(const struct debug_info *di)
+{
+    return di->nuntyped > 0 && di->nvars == 0;
+}
+
+bool debug_var_untyped_at(const struct debug_info *di, uint32_t sec, uint64_t offset)
+{
+    for (size_t i = 0; di && i < di->nuntyped; i++)
+        if (di->untyped[i].section == sec && di->untyped[i].offset == offset)
+            return true;
+    return false;
 }
 
 const struct debug_type *debug_types(const struct debug_info *di, size_t *n)

@@ -38,6 +38,12 @@ struct debug_var {
     bool constant;              /* const-qualified (an array: its elements) */
 };
 
+/* Where a variable's storage is, as struct debug_var says it. */
+struct debug_place {
+    uint32_t section;
+    uint64_t offset;
+};
+
 /* A function defined in the object, by its symbol's name (C++: mangled),
  * with the offset of its DW_TAG_subprogram. */
 struct debug_func {
@@ -62,6 +68,14 @@ struct debug_info *debug_info_open(const char *bytes, size_t size);
 void debug_info_close(struct debug_info *di);
 /* The variable whose storage starts at sec's offset `offset`, if any. */
 const struct debug_var *debug_var_at(const struct debug_info *di, uint32_t sec, uint64_t offset);
+/* Is it a skeleton (gcc -gsplit-dwarf), whose unit names the .dwo file
+ * that has the rest? That file is not read. */
+bool debug_info_is_split(const struct debug_info *di);
+/* Does it describe variables, and none with a type (gcc -g1)? */
+bool debug_info_types_no_variable(const struct debug_info *di);
+/* Is there a variable DIE for that storage whose type was not read (gcc
+ * -g1 gives none; a form this reader does not follow)? */
+bool debug_var_untyped_at(const struct debug_info *di, uint32_t sec, uint64_t offset);
 /* Every variable found, in DWARF order. */
 const struct debug_var *debug_vars(const struct debug_info *di, size_t *n);
 /* Every struct, class and union it defines, in DWARF order. */

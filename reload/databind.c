@@ -72,19 +72,37 @@ struct types {
     const struct object *old_obj, *new_obj;
 };
 
-/* The DWARF variable of symbol s of obj: by its section and offset, or for
+/* Where the DWARF finds symbol s of obj: by its section and offset, or for
  * a common symbol (its section is the link's, index 0) by its index. */
+static bool dwarf_place(const struct object *obj, const struct symbol *s, struct debug_place *at)
+{
+    if (!s->sec)
+        return false;
+    *at = (struct debug_place){s->sec->index, s->value};
+    for (size_t i = 1; !s->sec->index && i < obj->nsyms; i++)
+        if (obj->syms[i] == s) {
+            *at = (struct debug_place){SHN_COMMON, i};
+            return true;
+        }
+    return s->sec->index;
+}
+
+/* The DWARF variable of symbol s of obj, if its type was read. */
 static const struct debug_var *dwarf_var(const struct debug_info *di, const struct object *obj,
                                          const struct symbol *s)
 {
-    if (!di || !s->sec)
-        return NULL;
-    if (s->sec->index)
-        return debug_var_at(di, s->sec->index, s->value);
-    for (size_t i = 1; i < obj->nsyms; i++)
-        if (obj->syms[i] == s)
-            return debug_var_at(di, SHN_COMMON, i);
-    return NULL;
+    struct debug_place at;
+    return di && dwarf_place(obj, s, &at) ? debug_var_at(di, at.section, at.offset) : NULL;
+}
+
+/* Does s have a DIE whose type is not read? Said only for objects some
+ * of whose variables have types: of one with none, the reload says so
+ * once (note_unread_dwarf). */
+static bool dwarf_untyped(const struct debug_info *di, const struct object *obj, const struct symbol *s)
+{
+    struct debug_place at;
+    return di && !debug_info_types_no_variable(di) && dwarf_place(obj, s, &at) &&
+           debug_var_untyped_at(di, at.section, at.offset);
 }
 
 static struct var *collect(struct object *obj, const struct debug_info *di, size_t *n)
@@ -483,6 +501,12 @@ static enum fate judge_variable(struct bind_result *r, const struct types *t, co
         note(r, n, obj, "user-migrated", NULL);
         return FATE_USER;
     }
+    if (verdict < 0 && o->sym->size == n->sym->size &&
+        (dwarf_untyped(t->new, t->new_obj, n->sym) || dwarf_untyped(t->old, t->old_obj, o->sym))) {
+        char *what = variable_named(n, obj);
+        add_warning(r, xasprintf("%s: its DWARF type cannot be read: its bytes kept, judged by its size alone", what));
+        xfree(what);
+    }
     if (verdict == TYPES_IDENTICAL || (verdict < 0 && o->sym->size == n->sym->size))
         return FATE_KEPT;
     if (verdict < 0) {
@@ -625,14 +649,25 @@ static bool has_dwarf_sections(const struct object *obj)
 }
 
 /* An object whose DWARF cannot be read (compressed in a form not read
- * here, gcc -gz=zlib-gnu's, or corrupt) has its variables judged by their
- * sizes, as one built without -g; that is said, since a type change that
- * keeps a variable's size then keeps its bytes. */
-static void note_unread_dwarf(const struct object *obj, struct bind_result *r)
+ * here, gcc -gz=zlib-gnu's; DWARF 4 type units; corrupt), or describes
+ * none of its variables, has its variables judged by their sizes, as one
+ * built without -g; that is said, since a type change that keeps a
+ * variable's size then keeps its bytes. */
+static void note_untyped(const struct object *obj, const char *why, struct bind_result *r)
 {
     ARRAY_PUSH(r->warnings, r->nwarnings, r->capwarnings,
-               xasprintf("%s: its DWARF cannot be read: its variables are judged by their sizes alone (a type "
-                         "change that keeps a size keeps the bytes)", path_shown(obj->name)));
+               xasprintf("%s: %s: its variables are judged by their sizes alone (a type change that keeps a size "
+                         "keeps the bytes)", path_shown(obj->name), why));
+}
+
+static void note_unread_dwarf(const struct object *obj, const struct debug_info *di, struct bind_result *r)
+{
+    if (!di && has_dwarf_sections(obj))
+        note_untyped(obj, "its DWARF cannot be read", r);
+    else if (di && debug_info_is_split(di))
+        note_untyped(obj, "its DWARF is split into a .dwo file (-gsplit-dwarf), which is not read", r);
+    else if (di && debug_info_types_no_variable(di))
+        note_untyped(obj, "its DWARF gives none of its variables a type (built with -g1?)", r);
 }
 
 int databind_object(const struct link *nl, struct object *old, struct object *new, struct bind_result *r)
@@ -642,8 +677,8 @@ int databind_object(const struct link *nl, struct object *old, struct object *ne
     if (!t.new)
         t.old = NULL; /* without the new types, the old ones decide nothing */
     struct var *ov = old ? collect(old, t.old, &nold) : NULL, *nv = collect(new, t.new, &nnew);
-    if (old && !t.new && nnew && has_dwarf_sections(new))
-        note_unread_dwarf(new, r);
+    if (old && nnew)
+        note_unread_dwarf(new, t.new, r);
     qsort(nv, nnew, sizeof *nv, by_name); /* questions and reports in name order */
     uintptr_t *kept_at = xcalloc(nnew + 1, sizeof *kept_at);
     uintptr_t *old_at = xcalloc(nnew + 1, sizeof *old_at);

@@ -3,8 +3,13 @@
 # literal it returns changed: its bytes are the same, the string its
 # relocation reaches is not. Rebuilding with the same literal reloads
 # nothing. An object whose DWARF hotld cannot read (gcc -gz=zlib-gnu's
-# .zdebug sections) is reloaded with a warning that its variables are
-# judged by their sizes alone; one built with -g or without it, none.
+# .zdebug sections, DWARF 4 type units), that is split into a .dwo file
+# (-gsplit-dwarf), or that gives no variable a type (-g1) is reloaded
+# with a warning saying so, and that its variables are judged by their
+# sizes alone; one built with -g (also -fdebug-types-section's DWARF 5
+# type units, which are read) or without it, none. An object linked by
+# ld -r from a -g1 file and a -g one has each variable whose type cannot
+# be read named.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -34,10 +39,11 @@ test_report() {
     session_stop
 }
 
-# unread_dwarf NAME FLAGS WARNS: greeting.o built with FLAGS, reloaded;
-# WARNS (yes or no): the report warns that its DWARF cannot be read.
+# unread_dwarf NAME FLAGS WHY: greeting.o built with FLAGS, reloaded; the
+# report warns that its variables are judged by their sizes alone, for
+# the reason WHY ("its DWARF ..."), or not at all (WHY "none").
 unread_dwarf() {
-    local name=$1 flags=$2 warns=$3
+    local name=$1 flags=$2 why=$3
     build main.o report/main.c
     build greeting.o report/greeting.c $flags '-DGREETING="hello"'
     build greeting2.o report/greeting.c $flags '-DGREETING="world"'
@@ -46,16 +52,43 @@ unread_dwarf() {
     use greeting2.o greeting.o
     reload
     expect_reloaded "$name-reload" "greeting.o" warnings
-    local said=no
-    grep -q "greeting.o: its DWARF cannot be read" <<<"$R_ERR" && said=yes
-    check "$name-warns" "$warns" "$said" "a warning that the DWARF cannot be read"
+    local said
+    said=$(sed -n 's/^hotld: warning: greeting.o: \(.*\): its variables are judged by their sizes alone .*/\1/p' <<<"$R_ERR")
+    check "$name-warns" "$why" "${said:-none}" "the warning that the DWARF says no variable's type"
+    session_stop
+}
+
+# mixed_dwarf: greeting.o linked (ld -r) from greeting.c built with -g1
+# and tally.c built with -g: the reload names each variable whose DWARF
+# type cannot be read, and none whose type is read.
+mixed_dwarf() {
+    build main.o report/main.c
+    build hello.o report/greeting.c -g1 '-DGREETING="hello"'
+    build world.o report/greeting.c -g1 '-DGREETING="world"'
+    build tally.o report/tally.c -g
+    builds_ok || return
+    ld -r -o "$W/greeting.o" "$W/hello.o" "$W/tally.o" && ld -r -o "$W/greeting2.o" "$W/world.o" "$W/tally.o" ||
+        { not_ok "$P/mixed-build" "ld -r failed"; return; }
+    session_start --session "$SNAME-mixed" main.o greeting.o || return
+    use greeting2.o greeting.o
+    reload
+    expect_reloaded mixed-reload "greeting.o" warnings
+    local said
+    said=$(sed -n "s/^hotld: warning: variable '\([a-z]*\)' of greeting.o: its DWARF type cannot be read: .*/\1/p" \
+        <<<"$R_ERR" | sort | tr '\n' ' ')
+    check mixed-names-untyped "greetings said " "$said" "variables named as judged by size"
     session_stop
 }
 
 test_unread_dwarf() {
-    unread_dwarf zdebug "-g -gz=zlib-gnu" yes
-    unread_dwarf plain-g "-g" no
-    unread_dwarf no-g "" no
+    mixed_dwarf
+    unread_dwarf zdebug "-g -gz=zlib-gnu" "its DWARF cannot be read"
+    unread_dwarf dwarf4-type-units "-g -gdwarf-4 -fdebug-types-section" "its DWARF cannot be read"
+    unread_dwarf split "-g -gsplit-dwarf" "its DWARF is split into a .dwo file (-gsplit-dwarf), which is not read"
+    unread_dwarf g1 "-g1" "its DWARF gives none of its variables a type (built with -g1?)"
+    unread_dwarf plain-g "-g" none
+    unread_dwarf type-units "-g -fdebug-types-section" none
+    unread_dwarf no-g "" none
 }
 
 for_variants test_report
