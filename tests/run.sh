@@ -79,23 +79,33 @@ fi
 python=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) &&
     [ -x "$python" ] && export PATH=${python%/*}:$PATH
 
-# run_one I SCRIPT: its output and how it ended, in $logs/I.*.
+# cpu_ms FILE: the CPU time (user + system) of a shell's ended children,
+# in ms, from the second line of its `times` in FILE: "0m1.250s 0m0.420s".
+cpu_ms() {
+    awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); ms += (t[1] * 60 + t[2]) * 1000 } }
+         END { printf "%d", ms }' "$1"
+}
+
+# run_one I SCRIPT: its output and how it ended (status, wall and CPU
+# time in ms), in $logs/I.*. Run in a subshell of its own, whose ended
+# children are the script and all it waited for.
 run_one() {
     local start=${EPOCHREALTIME/[.,]/} rc
     "$2" >"$logs/$1.out" 2>&1
     rc=$?
+    times >"$logs/$1.times"
     # Renamed into place: the loop below takes the file's existence as the
     # script's end, and must never read it half written (it once read an
     # empty one: no exit status, no time).
-    echo "$rc $(( (${EPOCHREALTIME/[.,]/} - start) / 1000 ))" >"$logs/$1.ending"
+    echo "$rc $(( (${EPOCHREALTIME/[.,]/} - start) / 1000 )) $(cpu_ms "$logs/$1.times")" >"$logs/$1.ending"
     mv "$logs/$1.ending" "$logs/$1.end"
 }
 
 # report I SCRIPT: print what run_one left, and add it to the totals.
 passed=0 failed=0
 report() {
-    local log=$logs/$1.out s=$2 rc ms p f
-    read -r rc ms <"$logs/$1.end"
+    local log=$logs/$1.out s=$2 rc ms cpu p f
+    read -r rc ms cpu <"$logs/$1.end"
     p=$(grep -c '^ok ' "$log")
     f=$(grep -c '^not ok ' "$log")
     grep -E '^(ok|not ok) ' "$log" | sed "s|^|  |"
@@ -103,7 +113,8 @@ report() {
         [ "$f" -eq 0 ] && { f=1; echo "  not ok $s: exited $rc"; }
         echo "---- output of $s"; grep -vE '^(ok|not ok) ' "$log" | tail -n 40; echo "----"
     fi
-    printf '%s: %d ok, %d failed (%d.%01ds)\n' "$s" "$p" "$f" $((ms / 1000)) $((ms % 1000 / 100))
+    printf '%s: %d ok, %d failed (%d.%01ds, CPU %d.%01ds)\n' "$s" "$p" "$f" $((ms / 1000)) $((ms % 1000 / 100)) \
+        $((cpu / 1000)) $((cpu % 1000 / 100))
     echo "$ms $s" >>"$logs/times"
     passed=$((passed + p)); failed=$((failed + f))
 }
