@@ -245,10 +245,10 @@ test_handlers() {
     dies_like ill-own-report "" ill
 }
 
-# The questions alone, for the gcc-gz variant (the DWARF zlib-compressed:
-# each question reads it again, as the first did) and the gcc-dts one
-# (-fdebug-types-section: each struct, union and enum in a type unit of
-# its own COMDAT group, which no question found before).
+# The questions alone, for gcc -gz -fdebug-types-section: the DWARF
+# zlib-compressed (each question reads it again, as the first did), and
+# each struct, union and enum in a type unit of its own COMDAT group,
+# which no question found before.
 test_prints() {
     build main.o asking/main.c -g
     build data.o asking/data.c -g
@@ -261,5 +261,5 @@ test_prints() {
 }
 
 for_variants test_asking gcc clang-O2 gcc-asan
-for_variants test_prints gcc-gz gcc-dts
+for_variants test_prints gcc-gz-dts
 for_variants test_handlers gcc clang-O2 gcc-asan

@@ -92,4 +92,4 @@ test_unread_dwarf() {
 }
 
 for_variants test_report
-for_variants test_unread_dwarf gcc gcc-O2
+for_variants test_unread_dwarf gcc
