@@ -16,6 +16,7 @@
 #include "die.h"
 #include "dwarfopen.h"
 #include "psabi.h"
+#include "splitdwarf.h"
 #include "typeunits.h"
 #include "uncompress.h"
 #include "util.h"
@@ -46,7 +47,9 @@ struct debug_info {
     size_t npointees, cappointees;
     size_t unit_len;            /* the walked unit's file name's length */
     char *unit_name;            /* the last compile unit's: its type units' scope */
-    bool split;                 /* a skeleton unit: the rest is in a .dwo file */
+    bool split;                 /* a skeleton unit whose .dwo file was not read */
+    bool from_dwo;              /* dbg reads the .dwo file: its unit's */
+    uint64_t addr_base;         /* .debug_addr entries start at the skeleton's */
 };
 
 Dwarf_Debug debug_info_dbg(const struct debug_info *di)
@@ -338,23 +341,6 @@ static void walk(struct debug_info *di, Dwarf_Die die, uint64_t addr_base, const
     }
 }
 
-/* DW_AT_addr_base of a unit (DWARF 5), where its .debug_addr entries start. */
-static uint64_t addr_base_of(Dwarf_Die cu)
-{
-    Dwarf_Attribute a;
-    Dwarf_Error err = NULL;
-    Dwarf_Unsigned base = 0;
-    if (dwarf_attr(cu, DW_AT_addr_base, &a, &err) == DW_DLV_OK) {
-        Dwarf_Off off;
-        if (dwarf_global_formref(a, &off, &err) == DW_DLV_OK)
-            base = off;
-        else
-            dwarf_formudata(a, &base, &err);
-        dwarf_dealloc_attribute(a);
-    }
-    return base;
-}
-
 static int by_value(const void *a, const void *b)
 {
     const uint64_t *x = a, *y = b;
@@ -381,9 +367,7 @@ static void read_units(struct debug_info *di)
         Dwarf_Die cu = NULL;
         if (dwarf_siblingof_b(di->dbg, NULL, 1, &cu, &err) != DW_DLV_OK)
             continue;
-        di->split |= die_tag(cu) == DW_TAG_skeleton_unit || die_has(cu, DW_AT_dwo_name) ||
-                     die_has(cu, DW_AT_GNU_dwo_name);
-        walk(di, cu, addr_base_of(cu), "", 0);
+        walk(di, cu, di->from_dwo ? di->addr_base : die_addr_base(cu), "", 0);
     }
     mark_pointed_to(di);
 }
@@ -401,7 +385,7 @@ static bool needed(const char *name)
     if (strncmp(name, ".debug_", 7))
         return true; /* not debug information: libdwarf needs the symbols */
     for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
-        if (!strcmp(name, keep[i]))
+        if (debug_section_is(name, keep[i]))
             return true;
     return false;
 }
@@ -476,12 +460,12 @@ static bool read_sections(struct debug_info *di, Elf *e, struct for_libdwarf *li
         Elf_Data *d;
         if (!gelf_getshdr(scn, &sh))
             return false;
-        has_info |= !strcmp(name, ".debug_info");
+        has_info |= debug_section_is(name, ".debug_info");
         if (!strcmp(name, ".debug_types"))
             return false; /* DWARF 4 type units: their types are not followed, so none is read */
         if (!needed(name))
             lib->hide[lib->nhide++] = shdr_at;
-        else if (!strcmp(name, ".debug_abbrev"))
+        else if (debug_section_is(name, ".debug_abbrev"))
             note_abbrev(lib, scn, &sh, shdr_at);
         if (sh.sh_type == SHT_SYMTAB && !di->syms && (d = elf_getdata(scn, NULL)) && d->d_buf) {
             di->nsyms = d->d_size / sizeof(Elf64_Sym);
@@ -558,6 +542,8 @@ static size_t move_merged_info(struct merged_info *m, size_t *end, struct dwarf_
     edits[0] = (struct dwarf_edit){*end, m->bytes, m->size};
     edits[1] = (struct dwarf_edit){m->info_hdr_at, &m->info_hdr, sizeof m->info_hdr};
     *end = (*end + m->size + 7) & ~(size_t)7;
+    if (!m->rela_hdr_at)
+        return 2;
     m->rela_hdr.sh_offset = *end;
     edits[2] = (struct dwarf_edit){*end, m->relas, m->nrelas * sizeof *m->relas};
     edits[3] = (struct dwarf_edit){m->rela_hdr_at, &m->rela_hdr, sizeof m->rela_hdr};
@@ -590,23 +576,24 @@ static Dwarf_Debug open_for_libdwarf(const char *bytes, size_t size, struct for_
         }
     }
     if (lib->merged.bytes && within(lib->merged.info_hdr_at, sizeof(Elf64_Shdr), size) &&
-        within(lib->merged.rela_hdr_at, sizeof(Elf64_Shdr), size))
+        (!lib->merged.rela_hdr_at || within(lib->merged.rela_hdr_at, sizeof(Elf64_Shdr), size)))
         n += move_merged_info(&lib->merged, &end, &edits[n]);
     Dwarf_Debug dbg = dwarf_open_bytes(bytes, size, edits, n, fd);
     xfree(edits);
     return dbg;
 }
 
-/* libelf only reads the bytes it is given here. */
-struct debug_info *debug_info_open(const char *bytes, size_t size)
+/* libdwarf on the DWARF of ELF bytes (an object's, a .dwo file's), with
+ * what di needs of them: symbols, relocations, section count. libelf
+ * only reads the bytes it is given here. */
+static bool open_elf(struct debug_info *di, const char *bytes, size_t size)
 {
     size_t nsecs = 0;
     Elf *e = bytes ? elf_memory((char *)bytes, size) : NULL;
     if (!e || elf_getshdrnum(e, &nsecs) < 0) {
         elf_end(e);
-        return NULL;
+        return false;
     }
-    struct debug_info *di = xcalloc(1, sizeof *di);
     struct for_libdwarf lib = {.hide = xcalloc(nsecs + 1, sizeof *lib.hide),
                                .abbrevs = xcalloc(nsecs + 1, sizeof *lib.abbrevs)};
     bool has_dwarf = read_sections(di, e, &lib);
@@ -618,10 +605,45 @@ struct debug_info *debug_info_open(const char *bytes, size_t size)
         xfree(lib.abbrevs[i].bytes);
     xfree(lib.abbrevs);
     merged_info_free(&lib.merged);
-    if (!di->dbg) { /* not built with -g, or libdwarf cannot read it */
+    return di->dbg != NULL;
+}
+
+/* A skeleton's variables and types are in its .dwo file: read there, if
+ * it is the one the object was compiled with, their storage still found
+ * through the object's .debug_addr and its relocations. If it is not,
+ * di->split says so. */
+static void read_dwo(struct debug_info *di, const char *path)
+{
+    struct skeleton sk;
+    if (!skeleton_of(di->dbg, &sk))
+        return;
+    size_t size = 0;
+    char *bytes = dwo_read(&sk, path, &size);
+    struct debug_info dwo = {.fd = -1};
+    bool opened = bytes && open_elf(&dwo, bytes, size);
+    xfree(bytes);
+    di->split = !(opened && dwo_matches(&sk, dwo.dbg));
+    if (!di->split) {
+        dwarf_close_bytes(di->dbg, di->fd);
+        di->dbg = dwo.dbg, di->fd = dwo.fd;
+        di->from_dwo = true;
+        di->addr_base = sk.addr_base;
+    } else if (opened) {
+        dwarf_close_bytes(dwo.dbg, dwo.fd);
+    }
+    xfree(dwo.syms);
+    xfree((void *)dwo.info.r);
+    xfree((void *)dwo.addr.r);
+}
+
+struct debug_info *debug_info_open(const char *bytes, size_t size, const char *path)
+{
+    struct debug_info *di = xcalloc(1, sizeof *di);
+    if (!open_elf(di, bytes, size)) { /* not built with -g, or libdwarf cannot read it */
         debug_info_close(di);
         return NULL;
     }
+    read_dwo(di, path);
     read_units(di);
     return di;
 }

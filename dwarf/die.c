@@ -28,6 +28,23 @@ Dwarf_Die die_at(Dwarf_Debug dbg, Dwarf_Off off)
     return dwarf_offdie_b(dbg, unit_type, 1, &d, &err) == DW_DLV_OK ? d : NULL;
 }
 
+uint64_t die_addr_base(Dwarf_Die cu)
+{
+    Dwarf_Attribute a;
+    Dwarf_Error err = NULL;
+    Dwarf_Unsigned base = 0;
+    if (dwarf_attr(cu, DW_AT_addr_base, &a, &err) == DW_DLV_OK ||
+        dwarf_attr(cu, DW_AT_GNU_addr_base, &a, &err) == DW_DLV_OK) {
+        Dwarf_Off off;
+        if (dwarf_global_formref(a, &off, &err) == DW_DLV_OK)
+            base = off;
+        else
+            dwarf_formudata(a, &base, &err);
+        dwarf_dealloc_attribute(a);
+    }
+    return base;
+}
+
 Dwarf_Half die_tag(Dwarf_Die d)
 {
     Dwarf_Half tag = 0;

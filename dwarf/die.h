@@ -13,6 +13,9 @@
 /* The DIE at a .debug_info offset, or NULL; dwarf_dealloc_die it. */
 Dwarf_Die die_at(Dwarf_Debug dbg, Dwarf_Off off);
 Dwarf_Half die_tag(Dwarf_Die d);
+/* A unit's DW_AT_addr_base (DWARF 5) or DW_AT_GNU_addr_base (GNU's split
+ * DWARF 4): where its .debug_addr entries start. */
+uint64_t die_addr_base(Dwarf_Die cu);
 /* Its DW_AT_name, or "" (valid until dwarf_finish). */
 const char *die_name(Dwarf_Die d);
 /* A constant attribute, unsigned or signed. */

@@ -63,13 +63,15 @@ struct debug_type {
 };
 
 /* The DWARF of the relocatable object whose ELF bytes these are; NULL if
- * it has none (not built with -g) or libdwarf cannot read it. */
-struct debug_info *debug_info_open(const char *bytes, size_t size);
+ * it has none (not built with -g) or libdwarf cannot read it. Split DWARF
+ * is read from the .dwo file the object names, also looked for beside
+ * path, the object's file (NULL: not). */
+struct debug_info *debug_info_open(const char *bytes, size_t size, const char *path);
 void debug_info_close(struct debug_info *di);
 /* The variable whose storage starts at sec's offset `offset`, if any. */
 const struct debug_var *debug_var_at(const struct debug_info *di, uint32_t sec, uint64_t offset);
-/* Is it a skeleton (gcc -gsplit-dwarf), whose unit names the .dwo file
- * that has the rest? That file is not read. */
+/* Is it a skeleton (-gsplit-dwarf) whose .dwo file, which has the rest,
+ * could not be read, or was rebuilt since the object was? */
 bool debug_info_is_split(const struct debug_info *di);
 /* Does it describe variables, and none with a type (gcc -g1)? */
 bool debug_info_types_no_variable(const struct debug_info *di);

@@ -33,7 +33,7 @@ static size_t find_parts(Elf *e, struct part *parts, size_t max)
         return 0;
     for (Elf_Scn *scn = NULL; n < max && (scn = elf_nextscn(e, scn));) {
         GElf_Shdr sh;
-        if (gelf_getshdr(scn, &sh) && !strcmp(name_of(e, shstrndx, &sh), ".debug_info"))
+        if (gelf_getshdr(scn, &sh) && debug_section_is(name_of(e, shstrndx, &sh), ".debug_info"))
             parts[n++] = (struct part){scn, NULL, eh.e_shoff + elf_ndxscn(scn) * sizeof(Elf64_Shdr), 0,
                                        sh.sh_flags & SHF_GROUP};
     }
@@ -88,6 +88,12 @@ static Elf64_Shdr header_of(Elf_Scn *scn)
                         g.sh_link, g.sh_info, g.sh_addralign, g.sh_entsize};
 }
 
+bool debug_section_is(const char *name, const char *base)
+{
+    size_t n = strlen(base);
+    return !strncmp(name, base, n) && (!name[n] || !strcmp(name + n, ".dwo"));
+}
+
 bool merge_info_sections(Elf *e, struct merged_info *m)
 {
     size_t nsecs;
@@ -96,7 +102,10 @@ bool merge_info_sections(Elf *e, struct merged_info *m)
         return false;
     struct part *parts = xcalloc(nsecs, sizeof *parts);
     size_t n = find_parts(e, parts, nsecs);
-    bool ok = n > 1 && parts[0].rela;
+    bool relocated = false;
+    for (size_t i = 0; i < n; i++)
+        relocated |= parts[i].rela != NULL;
+    bool ok = n > 1 && (parts[0].rela || !relocated); /* a .dwo file has no relocations */
     m->hide = xcalloc(2 * n + 1, sizeof *m->hide);
     for (size_t i = 0; ok && i < n; i++) {
         ok = append(m, &parts[i]);
@@ -111,10 +120,12 @@ bool merge_info_sections(Elf *e, struct merged_info *m)
         m->info_hdr.sh_flags &= ~(uint64_t)SHF_COMPRESSED;
         m->info_hdr.sh_size = m->size;
         m->info_hdr.sh_addralign = 1;
-        m->rela_hdr = header_of(parts[0].rela);
-        m->rela_hdr.sh_size = m->nrelas * sizeof(Elf64_Rela);
         m->info_hdr_at = parts[0].shdr_at;
-        m->rela_hdr_at = parts[0].rela_shdr_at;
+        if (parts[0].rela) {
+            m->rela_hdr = header_of(parts[0].rela);
+            m->rela_hdr.sh_size = m->nrelas * sizeof(Elf64_Rela);
+            m->rela_hdr_at = parts[0].rela_shdr_at;
+        }
     } else {
         merged_info_free(m);
     }

@@ -195,7 +195,7 @@ static struct unit *unit_of(struct eval *ev, struct object *obj)
             return ev->units[i].di ? &ev->units[i] : NULL;
     size_t size;
     const char *bytes = object_bytes(obj, &size);
-    struct unit u = {obj, debug_info_open(bytes, size), NULL};
+    struct unit u = {obj, debug_info_open(bytes, size, obj->name), NULL};
     if (u.di)
         u.types = ctypes_new(debug_info_dbg(u.di));
     ARRAY_PUSH(ev->units, ev->nunits, ev->capunits, u);
@@ -311,6 +311,8 @@ static int symbol_value(struct eval *ev, const struct node *n, struct symbol *s,
     bool common = s->kind == SYM_COMMON || s->sec == obj->common;
     const struct debug_var *dv = debug_var_at(u->di, common ? SHN_COMMON : s->sec->index,
                                               common ? symbol_index(obj, s) : s->value);
+    if (!dv && debug_info_is_split(u->di))
+        return fail("%s's DWARF is in a .dwo file that cannot be read, or was rebuilt since (reload it)", obj->name);
     if (!dv)
         return fail("%s's DWARF does not describe variable '%s'", obj->name, s->name);
     *v = (struct value){ctype_at(u->types, dv->type), s->addr, true, NULL, NULL};

@@ -656,6 +656,11 @@ struct debug_info *object_dwarf(struct object *obj);
 void object_dwarf_free(struct object *obj);
 /* In a forked process: what it inherited is read again when asked for. */
 void link_forget_dwarf(struct link *ld);
+/* A split object's .dwo file is rewritten in place when it is rebuilt:
+ * the DWARF of every split object of ld is read now, while its .dwo is
+ * still the one it was built with, so that the first reload that replaces
+ * it has its types. */
+void link_read_split_dwarf(struct link *ld);
 
 /* functions.c */
 const struct func *object_functions(struct object *obj, size_t *n);

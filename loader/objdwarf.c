@@ -7,6 +7,8 @@
  * libdwarf reads sections lazily from a descriptor (a memfd), seeking:
  * a forked process shares the descriptor's offset with its parent, so
  * each process forgets what it inherited and reads its own. */
+#include <string.h>
+
 #include "linker.h"
 #include "typeinfo.h"
 
@@ -16,7 +18,7 @@ struct debug_info *object_dwarf(struct object *obj)
         return obj->dwarf;
     size_t size;
     const char *bytes = object_bytes(obj, &size);
-    obj->dwarf = bytes ? debug_info_open(bytes, size) : NULL;
+    obj->dwarf = bytes ? debug_info_open(bytes, size, obj->name) : NULL;
     obj->dwarf_known = true;
     return obj->dwarf;
 }
@@ -36,4 +38,37 @@ void link_forget_dwarf(struct link *ld)
             ld->objs[i]->dwarf = NULL;
             ld->objs[i]->dwarf_known = false;
         }
+}
+
+/* Does obj have split DWARF (-gsplit-dwarf)? Its .debug_info's first
+ * unit is a DWARF 5 skeleton (unit type 4 after the length and version);
+ * in GNU's DWARF 4 form, a .debug_addr says so, which only split DWARF 4
+ * has. */
+static bool has_split_dwarf(const struct object *obj)
+{
+    enum { DWARF_64 = 0xffffffff, UT_SKELETON = 4 };
+    bool has_addr = false;
+    const uint8_t *info = NULL;
+    size_t size = 0;
+    for (size_t i = 1; i < obj->nsecs; i++) {
+        has_addr |= !strcmp(obj->secs[i].name, ".debug_addr");
+        if (!strcmp(obj->secs[i].name, ".debug_info") && !(obj->secs[i].flags & SHF_COMPRESSED)) {
+            info = object_section_bytes(obj, i);
+            size = obj->secs[i].size;
+        }
+    }
+    if (!info || size < 7)
+        return false;
+    uint32_t len;
+    uint16_t version;
+    memcpy(&len, info, 4);
+    memcpy(&version, info + 4, 2);
+    return len != DWARF_64 && (version == 5 ? info[6] == UT_SKELETON : version == 4 && has_addr);
+}
+
+void link_read_split_dwarf(struct link *ld)
+{
+    for (size_t i = 0; i < ld->nobjs; i++)
+        if (has_split_dwarf(ld->objs[i]))
+            object_dwarf(ld->objs[i]);
 }

@@ -660,25 +660,40 @@ static void note_untyped(const struct object *obj, const char *why, struct bind_
                          "keeps the bytes)", path_shown(obj->name), why));
 }
 
-static void note_unread_dwarf(const struct object *obj, const struct debug_info *di, struct bind_result *r)
+/* Why a version's DWARF gives its variables no type, or NULL. */
+static const char *unread_dwarf(const struct object *obj, const struct debug_info *di)
 {
-    if (!di && has_dwarf_sections(obj))
-        note_untyped(obj, "its DWARF cannot be read", r);
-    else if (di && debug_info_is_split(di))
-        note_untyped(obj, "its DWARF is split into a .dwo file (-gsplit-dwarf), which is not read", r);
-    else if (di && debug_info_types_no_variable(di))
-        note_untyped(obj, "its DWARF gives none of its variables a type (built with -g1?)", r);
+    if (!di)
+        return has_dwarf_sections(obj) ? "DWARF cannot be read" : NULL;
+    if (debug_info_is_split(di))
+        return "DWARF is split into a .dwo file (-gsplit-dwarf) that cannot be read, or was rebuilt since";
+    return debug_info_types_no_variable(di) ? "DWARF gives none of its variables a type (built with -g1?)" : NULL;
+}
+
+/* Either version's: the running one's matters when the new one's types
+ * are read. */
+static void note_unread_dwarf(const struct object *old, const struct debug_info *old_di, const struct object *new,
+                              const struct debug_info *new_di, struct bind_result *r)
+{
+    const char *why = unread_dwarf(new, new_di);
+    char *said = why ? xasprintf("its %s", why)
+                 : (why = unread_dwarf(old, old_di)) ? xasprintf("the running version's %s", why)
+                                                      : NULL;
+    if (said)
+        note_untyped(new, said, r);
+    xfree(said);
 }
 
 int databind_object(const struct link *nl, struct object *old, struct object *new, struct bind_result *r)
 {
     size_t nold = 0, nnew;
     struct types t = {old ? object_dwarf(old) : NULL, object_dwarf(new), old, new};
+    const struct debug_info *old_read = t.old;
     if (!t.new)
         t.old = NULL; /* without the new types, the old ones decide nothing */
     struct var *ov = old ? collect(old, t.old, &nold) : NULL, *nv = collect(new, t.new, &nnew);
     if (old && nnew)
-        note_unread_dwarf(new, t.new, r);
+        note_unread_dwarf(old, old_read, new, t.new, r);
     qsort(nv, nnew, sizeof *nv, by_name); /* questions and reports in name order */
     uintptr_t *kept_at = xcalloc(nnew + 1, sizeof *kept_at);
     uintptr_t *old_at = xcalloc(nnew + 1, sizeof *old_at);

@@ -53,6 +53,7 @@ static void finish_first_version(void)
     forkgate_lock(&pg->lock);
     program_record_first(pg);
     program_snapshot_first(pg);
+    link_read_split_dwarf(pg->live);
     pthread_mutex_unlock(&pg->lock);
 }
 

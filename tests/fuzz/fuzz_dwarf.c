@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < ld->nobjs; i++) {
         size_t bytes_size;
         const char *bytes = object_bytes(ld->objs[i], &bytes_size);
-        struct debug_info *di = debug_info_open(bytes, bytes_size);
+        struct debug_info *di = debug_info_open(bytes, bytes_size, NULL);
         size_t n = 0;
         const struct debug_var *v = di ? debug_vars(di, &n) : NULL;
         for (size_t a = 0; a < n && a < 16; a++)

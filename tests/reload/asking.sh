@@ -248,7 +248,8 @@ test_handlers() {
 # The questions alone, for gcc -gz -fdebug-types-section: the DWARF
 # zlib-compressed (each question reads it again, as the first did), and
 # each struct, union and enum in a type unit of its own COMDAT group,
-# which no question found before.
+# which no question found before; and for clang -gsplit-dwarf, the DWARF
+# in a .dwo file beside each object.
 test_prints() {
     build main.o asking/main.c -g
     build data.o asking/data.c -g
@@ -261,5 +262,5 @@ test_prints() {
 }
 
 for_variants test_asking gcc clang-O2 gcc-asan
-for_variants test_prints gcc-gz-dts
+for_variants test_prints gcc-gz-dts clang-split
 for_variants test_handlers gcc clang-O2 gcc-asan

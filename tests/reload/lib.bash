@@ -89,6 +89,7 @@ for_variants() {
         case $v in *-O2*) CFL=(-O2) ;; esac
         case $v in *-gz*) CFL+=(-gz) ;; esac # DWARF in zlib-compressed sections
         case $v in *-dts*) CFL+=(-fdebug-types-section) ;; esac # types in type units
+        case $v in *-split*) CFL+=(-gsplit-dwarf) ;; esac # types in a .dwo file
         HOT=$HOTLD HOT_ENV=()
         case $v in *-asan*)
             HOT=$HOTLD_ASAN

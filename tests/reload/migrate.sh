@@ -19,10 +19,12 @@
 # questions, in name order, with both types side by side, to the
 # requesting command's user, who may migrate it anyway or keep its bytes. gcc (DW_OP_addr)
 # and clang (DW_OP_addrx), -O0 and -O2 (with -fcommon: common symbols),
-# the ASan+UBSan build, and gcc -gz -fdebug-types-section: the DWARF in
+# the ASan+UBSan build, gcc -gz -fdebug-types-section (the DWARF in
 # zlib-compressed sections, and each struct and enum in a type unit of
-# its own COMDAT group, either of which lost every such type before, so
-# that swapped fields, a renumbered enum and moved bit-fields were kept as
+# its own COMDAT group) and clang -O2 -fdebug-types-section -gsplit-dwarf
+# (the variables and types in a .dwo file, the type units in sections of
+# their own there), each of which lost every such type before, so that
+# swapped fields, a renumbered enum and moved bit-fields were kept as
 # bytes.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
@@ -171,4 +173,4 @@ test_migrate() {
     session_stop
 }
 
-for_variants test_migrate $RL_VARIANTS gcc-asan gcc-gz-dts
+for_variants test_migrate $RL_VARIANTS gcc-asan gcc-gz-dts clang-O2-dts-split

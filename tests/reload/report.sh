@@ -39,17 +39,19 @@ test_report() {
     session_stop
 }
 
-# unread_dwarf NAME FLAGS WHY: greeting.o built with FLAGS, reloaded; the
-# report warns that its variables are judged by their sizes alone, for
-# the reason WHY ("its DWARF ..."), or not at all (WHY "none").
+# unread_dwarf NAME FLAGS WHY [GONE]: greeting.o built with FLAGS,
+# reloaded (with file GONE removed first); the report warns that its
+# variables are judged by their sizes alone, for the reason WHY ("its
+# DWARF ..."), or not at all (WHY "none").
 unread_dwarf() {
-    local name=$1 flags=$2 why=$3
+    local name=$1 flags=$2 why=$3 gone=${4:-}
     build main.o report/main.c
     build greeting.o report/greeting.c $flags '-DGREETING="hello"'
     build greeting2.o report/greeting.c $flags '-DGREETING="world"'
     builds_ok || return
     session_start --session "$SNAME-$name" main.o greeting.o || return
     use greeting2.o greeting.o
+    [ -z "$gone" ] || rm -f "$W/$gone"
     reload
     expect_reloaded "$name-reload" "greeting.o" warnings
     local said
@@ -80,11 +82,38 @@ mixed_dwarf() {
     session_stop
 }
 
+# split_in_place: greeting.o built with -gsplit-dwarf, then rebuilt in
+# place, its greeting.dwo rewritten: the running version's types were read
+# while its .dwo was its own, and its swapped fields follow their names.
+split_in_place() {
+    build main.o report/main.c
+    build greeting.o report/split.c -g -gsplit-dwarf -DVER=1
+    builds_ok || return
+    session_start --session "$SNAME-split" main.o greeting.o || return
+    send go
+    wait_for '^says ' "$S_OUT"
+    # Answered once the session has read what it reads after main starts,
+    # the running version's types among it: a rebuild within milliseconds
+    # of the start may come first (then the reload says it cannot read them).
+    client "$S_DIR" --session "$SNAME-split" --status
+    build greeting.o report/split.c -g -gsplit-dwarf -DVER=2
+    reload
+    expect_reloaded split-in-place-reload "greeting.o"
+    send go
+    wait_for '^says 3' "$S_OUT"
+    check split-in-place-migrated "says 2 20|says 3 20" "$(grep '^says ' "$S_OUT" | tr '\n' '|' | sed 's/|$//')" \
+        "pair.a and pair.b across the reload"
+    session_stop
+}
+
 test_unread_dwarf() {
+    split_in_place
     mixed_dwarf
     unread_dwarf zdebug "-g -gz=zlib-gnu" "its DWARF cannot be read"
     unread_dwarf dwarf4-type-units "-g -gdwarf-4 -fdebug-types-section" "its DWARF cannot be read"
-    unread_dwarf split "-g -gsplit-dwarf" "its DWARF is split into a .dwo file (-gsplit-dwarf), which is not read"
+    unread_dwarf split "-g -gsplit-dwarf" none
+    unread_dwarf split-dwo-gone "-g -gsplit-dwarf" \
+        "its DWARF is split into a .dwo file (-gsplit-dwarf) that cannot be read, or was rebuilt since" greeting2.dwo
     unread_dwarf g1 "-g1" "its DWARF gives none of its variables a type (built with -g1?)"
     unread_dwarf plain-g "-g" none
     unread_dwarf type-units "-g -fdebug-types-section" none
