@@ -1,8 +1,10 @@
-/* The merge: the compile unit's .debug_info first, so that its offsets,
- * which its variables are found by, stay as they are in the file; then
- * each type unit's, its relocations moved by where it landed. libdwarf is
- * to read the merged bytes in place of the first section's, and the
- * others not at all (debuginfo.c's edits of its copy). */
+/* The merge: the first section outside any group first (in an object,
+ * the compile unit's, so that the offsets its variables are found by
+ * through relocations stay as they are in the file; a .dwo file has no
+ * relocations, nor groups); then each other's, its relocations moved by
+ * where it landed. libdwarf is to read the merged bytes in place of the
+ * first section's, and the others not at all (debuginfo.c's edits of its
+ * copy). */
 #include "typeunits.h"
 
 #include <string.h>
