@@ -8,7 +8,8 @@ static bool signature_ref(Dwarf_Debug dbg, Dwarf_Attribute a, Dwarf_Off *off);
 
 /* A type's stub in a compile unit (DW_AT_signature, gcc
  * -fdebug-types-section) stands for its type unit's DIE: that is the DIE
- * returned. */
+ * returned, or none if the unit is not found. The stub itself says
+ * nothing of the type, and read as one it would match any other stub. */
 Dwarf_Die die_at(Dwarf_Debug dbg, Dwarf_Off off)
 {
     Dwarf_Die d = NULL;
@@ -21,11 +22,9 @@ Dwarf_Die die_at(Dwarf_Debug dbg, Dwarf_Off off)
     Dwarf_Off unit_type;
     bool found = signature_ref(dbg, a, &unit_type);
     dwarf_dealloc_attribute(a);
-    if (!found)
-        return d; /* a declaration, as it says */
     dwarf_dealloc_die(d);
     d = NULL;
-    return dwarf_offdie_b(dbg, unit_type, 1, &d, &err) == DW_DLV_OK ? d : NULL;
+    return found && dwarf_offdie_b(dbg, unit_type, 1, &d, &err) == DW_DLV_OK ? d : NULL;
 }
 
 uint64_t die_addr_base(Dwarf_Die cu)
