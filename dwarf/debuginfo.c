@@ -461,7 +461,7 @@ static bool read_sections(struct debug_info *di, Elf *e, struct for_libdwarf *li
         if (!gelf_getshdr(scn, &sh))
             return false;
         has_info |= debug_section_is(name, ".debug_info");
-        if (!strcmp(name, ".debug_types"))
+        if (debug_section_is(name, ".debug_types"))
             return false; /* DWARF 4 type units: their types are not followed, so none is read */
         if (!needed(name))
             lib->hide[lib->nhide++] = shdr_at;

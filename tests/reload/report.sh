@@ -111,6 +111,8 @@ test_unread_dwarf() {
     mixed_dwarf
     unread_dwarf zdebug "-g -gz=zlib-gnu" "its DWARF cannot be read"
     unread_dwarf dwarf4-type-units "-g -gdwarf-4 -fdebug-types-section" "its DWARF cannot be read"
+    unread_dwarf dwarf4-type-units-split "-g -gdwarf-4 -fdebug-types-section -gsplit-dwarf" \
+        "its DWARF is split into a .dwo file (-gsplit-dwarf) that cannot be read, or was rebuilt since"
     unread_dwarf split "-g -gsplit-dwarf" none
     unread_dwarf split-dwo-gone "-g -gsplit-dwarf" \
         "its DWARF is split into a .dwo file (-gsplit-dwarf) that cannot be read, or was rebuilt since" greeting2.dwo
