@@ -619,21 +619,19 @@ static void read_dwo(struct debug_info *di, const char *path)
         return;
     size_t size = 0;
     char *bytes = dwo_read(&sk, path, &size);
-    struct debug_info dwo = {.fd = -1};
-    bool opened = bytes && open_elf(&dwo, bytes, size);
+    struct debug_info *dwo = xcalloc(1, sizeof *dwo);
+    bool opened = bytes && open_elf(dwo, bytes, size);
     xfree(bytes);
-    di->split = !(opened && dwo_matches(&sk, dwo.dbg));
-    if (!di->split) {
-        dwarf_close_bytes(di->dbg, di->fd);
-        di->dbg = dwo.dbg, di->fd = dwo.fd;
+    di->split = !(opened && dwo_matches(&sk, dwo->dbg));
+    if (!di->split) { /* the skeleton's handle goes with dwo, the .dwo's stays */
+        Dwarf_Debug skeleton = di->dbg;
+        int skeleton_fd = di->fd;
+        di->dbg = dwo->dbg, di->fd = dwo->fd;
+        dwo->dbg = skeleton, dwo->fd = skeleton_fd;
         di->from_dwo = true;
         di->addr_base = sk.addr_base;
-    } else if (opened) {
-        dwarf_close_bytes(dwo.dbg, dwo.fd);
     }
-    xfree(dwo.syms);
-    xfree((void *)dwo.info.r);
-    xfree((void *)dwo.addr.r);
+    debug_info_close(dwo);
 }
 
 struct debug_info *debug_info_open(const char *bytes, size_t size, const char *path)

@@ -44,18 +44,16 @@ void link_forget_dwarf(struct link *ld)
  * unit is a DWARF 5 skeleton (unit type 4 after the length and version);
  * in GNU's DWARF 4 form, a .debug_addr says so, which only split DWARF 4
  * has. */
-static bool has_split_dwarf(const struct object *obj)
+static bool has_split_dwarf(struct object *obj)
 {
     enum { DWARF_64 = 0xffffffff, UT_SKELETON = 4 };
     bool has_addr = false;
     const uint8_t *info = NULL;
-    size_t size = 0;
+    uint64_t size = 0;
     for (size_t i = 1; i < obj->nsecs; i++) {
         has_addr |= !strcmp(obj->secs[i].name, ".debug_addr");
-        if (!strcmp(obj->secs[i].name, ".debug_info") && !(obj->secs[i].flags & SHF_COMPRESSED)) {
-            info = object_section_bytes(obj, i);
-            size = obj->secs[i].size;
-        }
+        if (!strcmp(obj->secs[i].name, ".debug_info"))
+            info = object_debug_bytes(obj, i, &size);
     }
     if (!info || size < 7)
         return false;
