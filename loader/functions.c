@@ -68,51 +68,13 @@ static char *function_id(struct strmap *seen, const char *name)
     return twin ? xasprintf("%s/%u", name, (unsigned)twin) : xstrdup(name);
 }
 
-static int by_offset(const void *a, const void *b)
-{
-    const Elf64_Rela *x = *(const Elf64_Rela *const *)a, *y = *(const Elf64_Rela *const *)b;
-    if (x->r_offset != y->r_offset)
-        return x->r_offset < y->r_offset ? -1 : 1;
-    return x < y ? -1 : x > y; /* as the file lists them */
-}
-
-/* A section's relocations in offset order (assemblers mostly write them
- * so, not always). */
-static const Elf64_Rela **sorted_relas(const struct section *sec)
-{
-    const Elf64_Rela **sorted = xcalloc(sec->nrelas + 1, sizeof *sorted);
-    for (size_t k = 0; k < sec->nrelas; k++)
-        sorted[k] = &sec->relas[k];
-    qsort(sorted, sec->nrelas, sizeof *sorted, by_offset);
-    return sorted;
-}
-
-/* The first of the section's sorted relocations at or after offset. */
-static size_t first_at(const Elf64_Rela *const *relas, size_t n, uint64_t offset)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (relas[mid]->r_offset < offset)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* f's relocations: what comparing it with its next version walks
- * (reload/samefunc.c), found once per version. by_section: each
- * section's relocations, sorted when first asked. */
-static void find_relas(struct func *f, const Elf64_Rela ***by_section)
+ * (reload/samefunc.c), found once per version. */
+static void find_relas(struct func *f, struct rela_order *order)
 {
-    const Elf64_Rela **sorted = by_section[f->sec->index];
-    if (!sorted)
-        sorted = by_section[f->sec->index] = sorted_relas(f->sec);
-    size_t n = f->sec->nrelas, lo = first_at(sorted, n, f->offset), hi = first_at(sorted, n, f->offset + f->size);
-    f->nrelas = hi - lo;
+    const Elf64_Rela *const *within = relas_within(order, f->sec, f->offset, f->offset + f->size, &f->nrelas);
     f->relas = xcalloc(f->nrelas + 1, sizeof *f->relas);
-    memcpy(f->relas, sorted + lo, f->nrelas * sizeof *f->relas);
+    memcpy(f->relas, within, f->nrelas * sizeof *f->relas);
 }
 
 static void compute(struct object *obj)
@@ -124,7 +86,7 @@ static void compute(struct object *obj)
         if (in_loaded_section(obj, &es[i]) && GELF_ST_TYPE(es[i].st_info) != STT_SECTION)
             marks[nmarks++] = (struct mark){es[i].st_shndx, es[i].st_value};
     qsort(marks, nmarks, sizeof *marks, by_place);
-    const Elf64_Rela ***sorted = xcalloc(obj->nsecs + 1, sizeof *sorted); /* by section, once asked */
+    struct rela_order order = {0};
     struct strmap seen = {0}; /* how many functions of each name came before */
     for (size_t i = 1; i < n; i++) {
         const struct section *sec = &obj->secs[es[i].st_shndx];
@@ -140,12 +102,10 @@ static void compute(struct object *obj)
             f.bytes = sec->data + es[i].st_value;
         else
             f.size = 0; /* no bytes to compare */
-        find_relas(&f, sorted);
+        find_relas(&f, &order);
         ARRAY_PUSH(obj->funcs, obj->nfuncs, cap, f);
     }
-    for (size_t i = 1; i < obj->nsecs; i++)
-        xfree(sorted[i]);
-    xfree(sorted);
+    rela_order_free(&order);
     xfree(marks);
     strmap_free(&seen);
     obj->funcs_known = true;

@@ -28,6 +28,7 @@ static void free_object(struct object *obj)
     }
     xfree(obj->secs);
     object_functions_free(obj);
+    object_places_free(obj);
     object_dwarf_free(obj);
     elf_end(obj->elf);
     file_release(&obj->file);
@@ -61,6 +62,7 @@ void object_retire(struct object *obj)
         obj->secs[i].nrelas = 0;
     }
     object_functions_free(obj);
+    object_places_free(obj);
     object_dwarf_free(obj);
     elf_end(obj->elf);
     obj->elf = NULL;

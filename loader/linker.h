@@ -172,6 +172,8 @@ struct object {
     uint32_t *funcs_by_name;    /* functions.c: funcs' indexes sorted by */
     uint32_t *funcs_by_id;      /* name and by id, made when first asked */
     bool funcs_known;
+    uint32_t *places;           /* places.c: symbols by place, once asked */
+    size_t nplaces;
     struct debug_info *dwarf;   /* objdwarf.c, read on first use */
     bool dwarf_known;
     Elf *elf;
@@ -670,6 +672,24 @@ const struct func *object_function_like(struct object *obj, const struct func *f
 void object_functions_free(struct object *obj);
 /* How obj itself binds its symbol i (the live entry may say otherwise). */
 uint8_t object_binding(const struct object *obj, size_t i);
+
+/* places.c: the index of obj's named variable or function that holds
+ * offset `at` of its section shndx (the one that starts last at or before
+ * it); 0 if none does. */
+size_t object_symbol_holding(struct object *obj, size_t shndx, uint64_t at);
+void object_places_free(struct object *obj);
+
+/* relaorder.c: an object's relocations by section, in offset order, each
+ * section's sorted when first asked. A zeroed one is empty; asked about
+ * another object's section, it starts again for that object. */
+struct rela_order {
+    const struct object *obj;
+    const Elf64_Rela ***by_section;
+};
+/* Those of sec's relocations that patch [from, to), n of them. */
+const Elf64_Rela *const *relas_within(struct rela_order *o, const struct section *sec, uint64_t from,
+                                      uint64_t to, size_t *n);
+void rela_order_free(struct rela_order *o);
 
 /* comdat.c */
 int comdat_select(struct link *ld, struct object *obj);

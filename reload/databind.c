@@ -27,6 +27,7 @@
 #include "classes.h"
 #include "databind.h"
 #include "demangle.h"
+#include "sameinit.h"
 #include "strbuf.h"
 #include "typeinfo.h"
 #include "util.h"
@@ -122,6 +123,11 @@ static struct var *collect(struct object *obj, const struct debug_info *di, size
         v[(*n)++] = cur;
     }
     return v;
+}
+
+static int by_string(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static int by_name(const void *a, const void *b)
@@ -600,6 +606,33 @@ void databind_removed(const struct link *nl, struct object *old, struct bind_res
     xfree(v);
 }
 
+/* "hotld: warning: game.o: 'gravity' keeps its running value, though its
+ * initializer changed: ...": a reload keeps values, and an edited
+ * initializer that does nothing must not look like a reload that failed
+ * to happen. */
+static void note_changed_initializers(const struct object *new, const struct var *nv, size_t nnew,
+                                      const uintptr_t *old_at, const bool *init_changed, struct bind_result *r)
+{
+    char **changed = xcalloc(nnew + 1, sizeof *changed);
+    size_t n = 0;
+    for (size_t i = 0; i < nnew; i++)
+        if (old_at[i] && init_changed[i])
+            changed[n++] = source_name(nv[i].sym->name);
+    qsort(changed, n, sizeof *changed, by_string);
+    struct strbuf names = {0};
+    for (size_t i = 0; i < n; i++) {
+        sb_printf(&names, "%s'%s'", i ? ", " : "", changed[i]);
+        xfree(changed[i]);
+    }
+    xfree(changed);
+    if (n)
+        add_warning(r, xasprintf("%s: %s keep%s %s running value%s, though %s initializer%s changed: a reload "
+                                 "keeps variables' values (a restart takes the new one%s)",
+                                 path_shown(new->name), names.s, n == 1 ? "s" : "", n == 1 ? "its" : "their",
+                                 n == 1 ? "" : "s", n == 1 ? "its" : "their", n == 1 ? "" : "s", n == 1 ? "" : "s"));
+    xfree(names.s);
+}
+
 /* The new variables' fates decided (none FATE_ABORT): bind the kept ones
  * to their old storage, list the others' copies, and record each. */
 static void apply_fates(struct object *new, struct var *nv, size_t nnew, uintptr_t *kept_at, const uintptr_t *old_at,
@@ -699,6 +732,8 @@ int databind_object(const struct link *nl, struct object *old, struct object *ne
     uintptr_t *old_at = xcalloc(nnew + 1, sizeof *old_at);
     enum fate *fate = xcalloc(nnew + 1, sizeof *fate);
     bool *claimed = xcalloc(nold + 1, sizeof *claimed);
+    bool *init_changed = xcalloc(nnew + 1, sizeof *init_changed);
+    struct rela_order old_order = {0}, new_order = {0};
     bool aborted = false;
     for (size_t i = 0; i < nnew && !aborted; i++) {
         struct var *o = find(ov, nold, &nv[i]), from;
@@ -714,9 +749,10 @@ int databind_object(const struct link *nl, struct object *old, struct object *ne
         r->reset += fate[i] == FATE_RESET;
         r->migrated += fate[i] == FATE_MIGRATED;
         r->user_migrated += fate[i] == FATE_USER;
-        if (fate[i] == FATE_KEPT)
+        if (fate[i] == FATE_KEPT) {
             kept_at[i] = old_at[i] = o->sym->addr;
-        else if (o && fate[i] != FATE_ABORT)
+            init_changed[i] = !same_initial_value(&old_order, o->sym, &new_order, nv[i].sym);
+        } else if (o && fate[i] != FATE_ABORT)
             ARRAY_PUSH(r->displaced, r->ndisplaced, r->capdisplaced, (const struct symbol *)o->sym);
     }
     if (!aborted && t.old && t.new)
@@ -725,6 +761,7 @@ int databind_object(const struct link *nl, struct object *old, struct object *ne
         guards_follow_objects(r, ov, nold, nv, nnew, kept_at, old_at, fate);
     if (!aborted) {
         apply_fates(new, nv, nnew, kept_at, old_at, fate, r);
+        note_changed_initializers(new, nv, nnew, old_at, init_changed, r);
         if (old)
             note_removed(nl, old, ov, nold, claimed, r);
     }
@@ -734,6 +771,9 @@ int databind_object(const struct link *nl, struct object *old, struct object *ne
     xfree(old_at);
     xfree(fate);
     xfree(claimed);
+    xfree(init_changed);
+    rela_order_free(&old_order);
+    rela_order_free(&new_order);
     return aborted ? -1 : 0;
 }
 

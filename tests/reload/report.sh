@@ -2,7 +2,9 @@
 # The reload report counts a function as changed when only a string
 # literal it returns changed: its bytes are the same, the string its
 # relocation reaches is not. Rebuilding with the same literal reloads
-# nothing. An object whose DWARF hotld cannot read (gcc -gz=zlib-gnu's
+# nothing. A function that reads a static which only moved in its section
+# (another added before it) is not changed; one that now reads another
+# static, at the place the first had, is. An object whose DWARF hotld cannot read (gcc -gz=zlib-gnu's
 # .zdebug sections, DWARF 4 type units), that is split into a .dwo file
 # (-gsplit-dwarf), or that gives no variable a type (-g1) is reloaded
 # with a warning saying so, and that its variables are judged by their
@@ -36,6 +38,28 @@ test_report() {
     wait_for '^says world' "$S_OUT"
     check after "says world" "$(grep '^says ' "$S_OUT" | tail -n 1)" "line"
 
+    session_stop
+}
+
+# statics_moved: a function is changed when what it reads is another
+# static, not when that static only moved in its section.
+statics_moved() {
+    build main.o report/main.c
+    local v
+    for v in 1 2 3; do build statics$v.o report/statics.c -DVER=$v; done
+    builds_ok || return
+    cp "$W/statics1.o" "$W/statics.o"
+    session_start --session "$SNAME-statics" main.o statics.o || return
+    use statics2.o statics.o
+    reload
+    expect_reloaded statics-moved-reload "statics.o"
+    parse_report "$R_OUT" && check statics-moved-counts "0 changed, 1 added" \
+        "$RP_FCHANGED changed, $RP_FADDED added" "report counts"
+    use statics3.o statics.o
+    reload
+    expect_reloaded statics-swapped-reload "statics.o"
+    parse_report "$R_OUT" && check statics-swapped-counts "1 changed, 0 added, 1 removed" \
+        "$RP_FCHANGED changed, $RP_FADDED added, $RP_FREMOVED removed" "report counts"
     session_stop
 }
 
@@ -123,4 +147,5 @@ test_unread_dwarf() {
 }
 
 for_variants test_report
+for_variants statics_moved
 for_variants test_unread_dwarf gcc
