@@ -342,6 +342,11 @@ struct link_options {
     size_t ndynamic_list;
     enum conflict_policy on_conflict; /* reload: see databind.c */
     enum pointer_reach rewrite_pointers; /* reload: see pointerscan.c */
+    /* reload: the variables a reloading command's --reset names, which
+     * start again from their new initial values (databind.c); objects
+     * that define one are linked again even if unchanged (incremental.c) */
+    const char **reset;
+    size_t nreset;
     bool report_each;           /* reload: the report lists every variable (-v) */
     int reload_timeout_ms;      /* reload: this request's, 0: the session's */
     /* CONFLICT_ASK: put the question to the user; returns one of the

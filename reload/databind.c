@@ -491,6 +491,54 @@ static enum fate conflict(struct bind_result *r, const struct types *t, const st
     return fate;
 }
 
+/* The last part of a source name past "::" (C++ scopes) or "." (clang's
+ * "function.static"). */
+static const char *last_part(const char *name)
+{
+    const char *colons = strrchr(name, ':'), *dot = strrchr(name, '.');
+    const char *after = colons > dot ? colons : dot;
+    return after && after[1] ? after + 1 : name;
+}
+
+int reset_wanted(const struct link_options *o, const char *symbol)
+{
+    if (!o->nreset)
+        return -1;
+    char *source = source_name(symbol);
+    size_t base = base_length(symbol);
+    int found = -1;
+    for (size_t i = 0; i < o->nreset && found < 0; i++) {
+        const char *w = o->reset[i];
+        if (!strcmp(w, symbol) || !strcmp(w, source) || !strcmp(w, last_part(source)) ||
+            (strlen(w) == base && !strncmp(w, symbol, base)))
+            found = (int)i;
+    }
+    xfree(source);
+    return found;
+}
+
+int databind_resets_done(const struct link_options *o, const struct bind_result *r)
+{
+    for (size_t i = 0; i < o->nreset; i++)
+        if (!r->reset_found || !r->reset_found[i])
+            return fail("--reset %s: no variable of that name in the program's objects", o->reset[i]);
+    return 0;
+}
+
+/* Is n a variable --reset names? Then it starts again from its initial
+ * value, whatever its types say (or it is new, and does anyway). */
+static bool reset_by_user(struct bind_result *r, const struct var *n, const struct object *obj)
+{
+    const struct link_options *o = obj->link->opts;
+    int which = reset_wanted(o, n->sym->name);
+    if (which < 0)
+        return false;
+    if (!r->reset_found)
+        r->reset_found = xcalloc(o->nreset + 1, sizeof *r->reset_found);
+    r->reset_found[which] = true;
+    return true;
+}
+
 /* Decide one matched pair: keep, migrate, reset, or stop the reload. */
 static enum fate judge_variable(struct bind_result *r, const struct types *t, const struct var *o,
                        const struct var *n, const struct object *obj)
@@ -627,9 +675,9 @@ static void note_changed_initializers(const struct object *new, const struct var
     xfree(changed);
     if (n)
         add_warning(r, xasprintf("%s: %s keep%s %s running value%s, though %s initializer%s changed: a reload "
-                                 "keeps variables' values (a restart takes the new one%s)",
+                                 "keeps variables' values (--reset NAME starts one again from its new one)",
                                  path_shown(new->name), names.s, n == 1 ? "s" : "", n == 1 ? "its" : "their",
-                                 n == 1 ? "" : "s", n == 1 ? "its" : "their", n == 1 ? "" : "s", n == 1 ? "" : "s"));
+                                 n == 1 ? "" : "s", n == 1 ? "its" : "their", n == 1 ? "" : "s"));
     xfree(names.s);
 }
 
@@ -740,10 +788,15 @@ int databind_object(const struct link *nl, struct object *old, struct object *ne
         struct types moved_types;
         if (o)
             claimed[o - ov] = true;
-        if (!o && (o = find_moved(nl, old, &nv[i], &t, &from, &moved_types)))
-            fate[i] = judge_variable(r, &moved_types, o, &nv[i], new);
-        else
-            fate[i] = o ? judge_variable(r, &t, o, &nv[i], new) : FATE_NEW;
+        if (!o)
+            o = find_moved(nl, old, &nv[i], &t, &from, &moved_types);
+        if (reset_by_user(r, &nv[i], new)) {
+            fate[i] = o ? FATE_RESET : FATE_NEW;
+            if (o)
+                note(r, &nv[i], new, "reset", "as --reset asked");
+        } else {
+            fate[i] = o ? judge_variable(r, o == &from ? &moved_types : &t, o, &nv[i], new) : FATE_NEW;
+        }
         aborted = fate[i] == FATE_ABORT;
         r->added += fate[i] == FATE_NEW;
         r->reset += fate[i] == FATE_RESET;
@@ -796,6 +849,7 @@ void bind_result_free(struct bind_result *r)
         xfree(r->migrations[i].plan);
     }
     xfree(r->migrations);
+    xfree(r->reset_found);
     xfree(r->displaced);
     xfree(r->copies);
     memset(r, 0, sizeof *r);

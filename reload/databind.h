@@ -48,6 +48,8 @@ struct bind_result {
     size_t nnotes, capnotes;
     char **warnings;
     size_t nwarnings, capwarnings;
+    bool *reset_found;          /* per --reset name: a variable it names was
+                                   reset (or is new); NULL if none was */
     const struct symbol **displaced; /* old variables whose storage moves
                                    (migrated, reset, moved): old code that
                                    uses them must not be running */
@@ -60,6 +62,13 @@ int databind_object(const struct link *nl, struct object *old, struct object *ne
 void databind_removed(const struct link *nl, struct object *old, struct bind_result *r);
 /* Has new, added by nl, a variable moved in from another object? */
 bool databind_moved_into(const struct link *nl, const struct object *new);
+/* Which of the names --reset gave wants the variable whose symbol is
+ * `symbol` (its name, that name without gcc's ".N", its source name, or
+ * that name's last part past "::" or "."); -1 if none. */
+int reset_wanted(const struct link_options *o, const char *symbol);
+/* Every --reset name reached a variable of the reload's objects; else -1
+ * with fail() naming the first that did not. */
+int databind_resets_done(const struct link_options *o, const struct bind_result *r);
 /* Is s one of obj's variables, whose value a reload keeps or carries? */
 bool is_state_variable(const struct symbol *s, const struct object *obj);
 void bind_result_free(struct bind_result *r);

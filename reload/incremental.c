@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "databind.h"
 #include "hash.h"
 #include "incremental.h"
 #include "util.h"
@@ -16,13 +17,23 @@ static struct object *live_object(struct link *ld, const char *name)
     return strmap_get(&ld->opts->live->by_name, name);
 }
 
+/* Does obj define a variable that --reset names? Then it is linked again,
+ * changed or not, for the reload to start that variable again. */
+static bool has_reset_variable(struct link *ld, struct object *obj)
+{
+    for (size_t i = 1; ld->opts->nreset && i < obj->nsyms; i++)
+        if (is_state_variable(obj->syms[i], obj) && reset_wanted(ld->opts, obj->syms[i]->name) >= 0)
+            return true;
+    return false;
+}
+
 /* True if the running program already has name with these contents; the
  * input is then skipped, but remembered as still present. */
 static bool incremental_unchanged(struct link *ld, const char *name, uint64_t hash,
                            const struct file_stamp *stamp)
 {
     struct object *old = live_object(ld, name);
-    if (!old || object_hash(old) != hash)
+    if (!old || object_hash(old) != hash || has_reset_variable(ld, old))
         return false;
     if (stamp && old->file.bytes)
         old->file.stamp = *stamp; /* touched, same bytes: stat it next time */
@@ -38,6 +49,8 @@ static bool incremental_same_stamp(struct link *ld, const char *path)
     struct object *old = live_object(ld, path);
     struct stat st;
     struct file_stamp now;
+    if (old && has_reset_variable(ld, old))
+        return false;
     if (old && ld->opts->clean && strmap_get(ld->opts->clean, path)) {
         strmap_slot(&ld->seen, old->name)->value = old;
         return true;
@@ -51,16 +64,26 @@ static bool incremental_same_stamp(struct link *ld, const char *path)
     return true;
 }
 
-/* Every member the program loaded from ar is still there, as it was. */
-static void keep_members(struct link *ld, const struct archive *ar)
+/* fn for each member the program loaded from ar, until one returns true:
+ * whether one did. */
+static bool some_loaded_member(struct link *ld, const struct archive *ar,
+                               bool (*fn)(struct link *ld, struct object *member))
 {
     struct strmap *loaded = &ld->opts->live->by_name;
     size_t n = strlen(ar->name);
     for (size_t i = 0; i < loaded->cap; i++) {
         const char *name = loaded->slots[i].key;
-        if (name && loaded->slots[i].value && !strncmp(name, ar->name, n) && name[n] == '(')
-            strmap_slot(&ld->seen, name)->value = loaded->slots[i].value;
+        if (name && loaded->slots[i].value && !strncmp(name, ar->name, n) && name[n] == '(' &&
+            fn(ld, loaded->slots[i].value))
+            return true;
     }
+    return false;
+}
+
+static bool keep_member(struct link *ld, struct object *member)
+{
+    strmap_slot(&ld->seen, member->name)->value = member;
+    return false;
 }
 
 /* A member of a changed archive (at offset): read again if the program
@@ -102,8 +125,8 @@ static bool same_archive(struct archive *was, struct archive *ar)
 static int incremental_archive(struct link *ld, struct archive *ar)
 {
     struct archive *was = strmap_get(&ld->opts->live->archives_by_name, ar->name);
-    if (!was || same_archive(was, ar)) {
-        keep_members(ld, ar);
+    if (!was || (same_archive(was, ar) && !some_loaded_member(ld, ar, has_reset_variable))) {
+        some_loaded_member(ld, ar, keep_member);
         return 0;
     }
     return archive_each_indexed_member(ar, reread_member, ld);

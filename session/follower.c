@@ -119,6 +119,7 @@ static void follow(int fd, const struct message *m)
     atomic_fetch_add(&followed, 1);
     xfree(opts.inputs);
     xfree(opts.libdirs);
+    xfree(opts.reset);
 }
 
 /* A rollback the first process asks for (a crash here or elsewhere). */

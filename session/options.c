@@ -54,6 +54,9 @@ static const char usage[] =
     "                      follow its new type whole (ask: the default on a\n"
     "                      terminal; migrate, otherwise: carry what can follow,\n"
     "                      say what is lost, abort if nothing can follow)\n"
+    "  --reset NAME        start variable NAME again from its initial value in the\n"
+    "                      objects as they are now (a reload keeps values, also\n"
+    "                      when an initializer changed); repeatable\n"
     "  --rewrite-pointers=all|data|none\n"
     "                      where pointers into storage a reload moves are pointed\n"
     "                      at its new place: all the program's writable memory\n"
@@ -226,7 +229,7 @@ static int linker_options(struct link_options *l, const char *list, const char *
 int hotld_parse(int argc, char **argv, struct session_options *out)
 {
     struct session_options o = {.link.entry = "main", .reload_timeout_ms = 2000, .rollback = -1};
-    size_t capin = 0, caplib = 0;
+    size_t capin = 0, caplib = 0, capreset = 0;
     bool conflict_given = false;
     int i, taken;
     for (i = 1; i < argc; i++) {
@@ -327,6 +330,8 @@ int hotld_parse(int argc, char **argv, struct session_options *out)
                 return 2;
             o.link.on_conflict = (enum conflict_policy)p;
             conflict_given = true;
+        } else if ((v = option_value(argc, argv, &i, "--reset"))) {
+            ARRAY_PUSH(o.reset, o.nreset, capreset, v);
         } else if ((v = option_value(argc, argv, &i, "--rewrite-pointers"))) {
             static const char *const reaches[] = {[POINTERS_ALL] = "all", [POINTERS_DATA] = "data",
                                                   [POINTERS_NONE] = "none", NULL};

@@ -94,11 +94,13 @@ static bool changed_objects(struct input_list *l)
 
 /* The same inputs as the program was linked from, and inotify knows which
  * changed: link only those objects (and the archives and libraries, for
- * new references), so a reload costs what changed, not what exists. */
+ * new references), so a reload costs what changed, not what exists.
+ * Not with --reset: the objects whose variables it names are linked
+ * again, changed or not (reload/incremental.c). */
 static bool fast_inputs(const struct link_options *opts, struct link_options *fast)
 {
     struct session *se = &the_session;
-    if (inputs_digest(opts) != se->inputs_digest)
+    if (opts->nreset || inputs_digest(opts) != se->inputs_digest)
         return false;
     struct input_list l = {0};
     if (!changed_objects(&l)) {

@@ -50,6 +50,8 @@ void reload_options_encode(struct message *m, const struct link_options *o)
     message_add_tagged(m, 'r', reach);
     if (o->report_each)
         message_add_tagged(m, 'v', "1");
+    for (size_t i = 0; i < o->nreset; i++)
+        message_add_tagged(m, 'R', o->reset[i]);
     if (o->reload_timeout_ms) {
         char ms[16];
         snprintf(ms, sizeof ms, "%d", o->reload_timeout_ms);
@@ -67,12 +69,14 @@ void reload_request_encode(struct message *m, const struct session_options *o)
         message_add_tagged(m, 'a', o->argv[i]);
     struct link_options link = o->link;
     link.report_each = verbose;
+    link.reset = o->reset;
+    link.nreset = o->nreset;
     reload_options_encode(m, &link);
 }
 
 int reload_request_decode(const struct message *m, struct link_options *o)
 {
-    size_t capin = 0, capdirs = 0;
+    size_t capin = 0, capdirs = 0, capreset = 0;
     for (size_t i = 1; i < m->nfields; i++) {
         const char *f = m->fields[i];
         if (strlen(f) < 2 || f[1] != ':')
@@ -103,6 +107,8 @@ int reload_request_decode(const struct message *m, struct link_options *o)
             ARRAY_PUSH(o->inputs, o->ninputs, capin, in);
         } else if (f[0] == 'L') {
             ARRAY_PUSH(o->libdirs, o->nlibdirs, capdirs, (const char *)(f + 2));
+        } else if (f[0] == 'R') {
+            ARRAY_PUSH(o->reset, o->nreset, capreset, (const char *)(f + 2));
         } else {
             return fail("malformed reload request field '%.40s'", f);
         }

@@ -375,6 +375,7 @@ bool serve_message(int fd, struct message *m, bool first_process)
         xfree(report);
         xfree(opts.inputs);
         xfree(opts.libdirs);
+        xfree(opts.reset);
     } else {
         answer(fd, false, "unknown request");
     }

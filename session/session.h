@@ -28,6 +28,10 @@ struct session_options {
     struct query query;         /* MODE_QUERY; no command: --repl */
     const char *graph_file;     /* --svg FILE, --dot FILE */
     int reload_timeout_ms;
+    const char **reset;         /* --reset NAME: for the reload this command
+                                   asks for, never the program's own options
+                                   (which --watch and rollbacks reuse) */
+    size_t nreset;
     int argc;                   /* program arguments after "--" */
     char **argv;
     char **hotld_argv;          /* hotld's own, to restart it */

@@ -21,6 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         reload_request_decode(&m, &o);
         free(o.inputs);
         free(o.libdirs);
+        free(o.reset);
     }
     message_free(&m);
     clear_error();

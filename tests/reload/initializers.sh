@@ -5,13 +5,17 @@
 # static functions, a static's address. A version whose code and statics
 # only moved (a function and a static added before them) changes no
 # initializer, and the reload says nothing. C and C++.
+# --reset NAME starts the variables it names again from their initial
+# values, in a reload of unchanged objects (which links them again) or of
+# changed ones; a name no variable has fails the reload, which changes
+# nothing.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
 
 # The state the program shows after two lines, the second one after the
 # reload: every value as the first version left it, counted on.
-KEPT_STATE="state speed=10 lives=0 title=game window=640x480 pick=12 hits=2 misses=0 calls=2"
+KEPT_STATE="state speed=10 lives=0 title=game window=640x480 pick=12 hits=2 misses=0 calls=2 shown=102"
 CHANGED="'counter', 'lives', 'pick', 'speed', 'title', 'window'"
 
 # one_reload NAME BUILD TO WARNED: config.c at VER=1, then reloaded at
@@ -39,11 +43,72 @@ one_reload() {
     session_stop
 }
 
+# reset_after: the changed initializers reloaded, then a reload of the
+# same objects with --reset names: an unknown one fails it, then four take
+# their values (a function static among them: gcc's "shown.0", clang's
+# "show.shown", g++'s "show(...)::shown").
+reset_after() {
+    local builder=$1 name=$2
+    $builder main.o initializers/main.c
+    $builder config.o initializers/config.c -DVER=1
+    $builder config2.o initializers/config.c -DVER=2
+    builds_ok || return
+    session_start --session "$SNAME-$name" main.o config.o || return
+    send go
+    wait_for '^state ' "$S_OUT"
+    use config2.o config.o
+    reload
+    expect_reloaded "$name-changed" "config.o" warnings
+    client "$S_DIR" --reset speed --reset nosuch "${S_ARGS[@]}"
+    expect_failed "$name-unknown" "--reset nosuch: no variable of that name in the program's objects"
+    send go
+    wait_for '^state .*calls=2' "$S_OUT"
+    check "$name-unknown-changes-nothing" "$KEPT_STATE" "$(grep '^state ' "$S_OUT" | tail -n 1)" "state"
+    client "$S_DIR" --reset speed --reset=title --reset window --reset shown "${S_ARGS[@]}"
+    expect_reloaded "$name-reload" "config.o"
+    parse_report "$R_OUT" && check "$name-counts" "4 reset, 6 kept" "$RP_VRESET reset, $RP_VKEPT kept" "report counts"
+    send go
+    wait_for '^state .*calls=3' "$S_OUT"
+    check "$name-taken" \
+        "state speed=20 lives=0 title=demo window=640x400 pick=12 hits=3 misses=0 calls=3 shown=101" \
+        "$(grep '^state ' "$S_OUT" | tail -n 1)" "state after the reset"
+    session_stop
+}
+
+# reset_with_change: --reset in the reload that changes the object: the
+# variable it names takes its new value, the others are said to be kept.
+reset_with_change() {
+    build main.o initializers/main.c
+    build config.o initializers/config.c -DVER=1
+    build config2.o initializers/config.c -DVER=2
+    builds_ok || return
+    session_start --session "$SNAME-with" main.o config.o || return
+    send go
+    wait_for '^state ' "$S_OUT"
+    use config2.o config.o
+    client "$S_DIR" --reset speed "${S_ARGS[@]}"
+    expect_reloaded with-change-reload "config.o" warnings
+    local said
+    said=$(sed -n "s/^hotld: warning: config.o: \(.*\) keep their running values, though .*/\1/p" <<<"$R_ERR")
+    check with-change-warned "'counter', 'lives', 'pick', 'title', 'window'" "$said" "initializers said changed"
+    send go
+    wait_for '^state .*calls=2' "$S_OUT"
+    check with-change-taken "${KEPT_STATE/speed=10/speed=20}" "$(grep '^state ' "$S_OUT" | tail -n 1)" "state"
+    session_stop
+}
+
 test_initializers() {
     one_reload changed build 2 "$CHANGED"
     one_reload moved build 3 none
-    one_reload cxx-changed build_cxx 2 "$CHANGED"
-    one_reload cxx-moved build_cxx 3 none
+    reset_after build reset
 }
 
-for_variants test_initializers
+test_cxx() {
+    one_reload cxx-changed build_cxx 2 "$CHANGED"
+    one_reload cxx-moved build_cxx 3 none
+    reset_after build_cxx cxx-reset
+}
+
+for_variants test_initializers gcc clang gcc-O2 clang-O2 gcc-asan
+for_variants test_cxx gcc clang-O2
+for_variants reset_with_change gcc

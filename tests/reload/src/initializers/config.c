@@ -1,6 +1,7 @@
 /* Variables whose initializers one version changes (VER=2) and another
  * leaves as they were while its code moves (VER=3): a reload keeps every
- * running value, and says which initializers changed. */
+ * running value, says which initializers changed, and starts those
+ * --reset names again. */
 #include <stdio.h>
 
 #if VER == 3
@@ -28,11 +29,13 @@ int calls;                                        /* never changes */
 
 void show(char *line, size_t size)
 {
+    static int shown = 100; /* a function static, for --reset */
+    shown++;
     calls++;
     (*counter)++;
 #if VER == 3
     added_before = helper();
 #endif
-    snprintf(line, size, "speed=%d lives=%d title=%s window=%dx%d pick=%d%d hits=%d misses=%d calls=%d", speed,
-             lives, title, window.w, window.h, pick[0](), pick[1](), hits, misses, calls);
+    snprintf(line, size, "speed=%d lives=%d title=%s window=%dx%d pick=%d%d hits=%d misses=%d calls=%d shown=%d",
+             speed, lives, title, window.w, window.h, pick[0](), pick[1](), hits, misses, calls, shown);
 }
