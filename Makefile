@@ -113,6 +113,19 @@ build/asan/hotld: $(ASAN_OBJ) build/libdwarf.a build/libelf.a build/asan/hotld-g
 	$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $(ASAN_OBJ) $(LDLIBS)
 	objcopy --strip-symbol=main $@
 
+# The fuzz targets without libFuzzer, for the suite's replay of their kept
+# inputs (tests/fuzz/corpus.sh), from the objects of build/asan/hotld:
+# the libFuzzer targets (make fuzz, scripts/build-fuzzers.sh) compile
+# every source again, a minute and a half of the suite's time when
+# headers changed.
+FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
+REPLAYERS  := $(FUZZ_SRC:tests/fuzz/%.c=build/asan/replay/%)
+REPLAY_OBJ := $(filter-out build/asan/session/main.o,$(ASAN_OBJ)) build/asan/tests/fuzz/replay.o
+replayers: $(REPLAYERS)
+build/asan/replay/%: build/asan/tests/fuzz/%.o $(REPLAY_OBJ) build/libdwarf.a build/libelf.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $< $(REPLAY_OBJ) $(LDLIBS)
+
 deps:
 	@scripts/deps.sh
 
@@ -146,7 +159,7 @@ demo: deps
 	@examples/demo.sh
 
 test: deps
-	@$(BUILD) build/hotld build/asan/hotld build/linker/ld
+	@$(BUILD) build/hotld build/asan/hotld build/linker/ld replayers
 	@tests/run.sh
 
 test-real: deps
@@ -168,5 +181,5 @@ bench: deps
 clean:
 	rm -rf build
 
-.PHONY: all deps demo test test-real fuzz bench clean
--include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d)
+.PHONY: all deps demo test test-real fuzz bench clean replayers
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(FUZZ_SRC:tests/fuzz/%.c=build/asan/tests/fuzz/%.d)
