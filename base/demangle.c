@@ -26,12 +26,6 @@ char *demangle(const char *symbol)
     return is_d_name(symbol) ? dlang_demangle(symbol, DMGL_PARAMS | DMGL_ANSI) : NULL;
 }
 
-char *source_name(const char *symbol)
-{
-    char *name = demangle(symbol);
-    return name ? name : xstrdup(symbol);
-}
-
 /* Take out every ABI tag ("[abi:cxx11]"): the source names it without. */
 static void drop_abi_tags(char *text)
 {
@@ -42,6 +36,15 @@ static void drop_abi_tags(char *text)
             return;
         memmove(tag, end + 1, strlen(end + 1) + 1);
     }
+}
+
+char *source_name(const char *symbol)
+{
+    char *name = demangle(symbol);
+    if (!name)
+        return xstrdup(symbol);
+    drop_abi_tags(name);
+    return name;
 }
 
 /* Where the qualified name of a demangled function ends: before its

@@ -8,8 +8,9 @@
 /* "_ZN3geo4areaEii" -> "geo::area(int, int)", "_D7counter4bumpFiZv" ->
  * "counter.bump(int)", malloc'd; NULL if symbol is not a mangled name. */
 char *demangle(const char *symbol);
-/* The name as the source spells it ("Game::players"), or the symbol
- * itself; malloc'd. */
+/* The name as the source spells it ("Game::players", "title" for a
+ * std::string g++ tags "title[abi:cxx11]"), or the symbol itself;
+ * malloc'd. */
 char *source_name(const char *symbol);
 /* Does symbol demangle to name, whatever its parameters ("geo::area"),
  * its ABI tags, its return type and the namespaces before it ("area")?

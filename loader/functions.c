@@ -97,7 +97,7 @@ static void compute(struct object *obj)
         struct func f = {.name = name, .id = function_id(&seen, name), .body = sec->addr + es[i].st_value,
                          .size = es[i].st_size,
                          .room = room_at(obj, marks, nmarks, es[i].st_shndx, es[i].st_value),
-                         .sec = sec, .offset = es[i].st_value};
+                         .sec = sec, .offset = es[i].st_value, .symbol = (uint32_t)i};
         if (sec->data && es[i].st_size <= sec->size - es[i].st_value)
             f.bytes = sec->data + es[i].st_value;
         else

@@ -162,6 +162,7 @@ struct func {
     /* reload/redirect.c, once asked: does a branch in it lead back into
      * its first bytes? 0: not asked, 1: no, 2: yes */
     uint8_t loops_back;
+    uint32_t symbol;            /* its index in the object's symbol table */
 };
 
 struct object {

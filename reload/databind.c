@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "classes.h"
+#include "ctorvars.h"
 #include "databind.h"
 #include "demangle.h"
 #include "sameinit.h"
@@ -38,6 +39,7 @@ struct var {
     unsigned occurrence;    /* among the object's variables of that name */
     const char *key;        /* its DWARF scope key, if the object has DWARF */
     const char *in_unit;    /* that key past the unit's file name */
+    size_t index;           /* its symbol's, in its object */
 };
 
 static bool is_state_section(const struct section *s)
@@ -53,8 +55,7 @@ bool is_state_variable(const struct symbol *s, const struct object *obj)
            s->file == obj && s->sec && is_state_section(s->sec) && s->kind == SYM_DEFINED;
 }
 
-/* gcc names function statics "name.N"; N changes as statics are added. */
-static size_t base_length(const char *name)
+size_t symbol_base_length(const char *name)
 {
     size_t n = strlen(name), i = n;
     while (i > 0 && name[i - 1] >= '0' && name[i - 1] <= '9')
@@ -117,7 +118,7 @@ static struct var *collect(struct object *obj, const struct debug_info *di, size
         const struct debug_var *dv = dwarf_var(di, obj, s);
         if (dv && dv->constant && s->sec->type != SHT_NOBITS)
             continue; /* a constant the file gives: the new version's value, wherever it is */
-        struct var cur = {s, base_length(s->name), 0, dv ? dv->key : NULL, dv ? dv->in_unit : NULL};
+        struct var cur = {s, symbol_base_length(s->name), 0, dv ? dv->key : NULL, dv ? dv->in_unit : NULL, i};
         for (size_t j = 0; j < *n; j++)
             cur.occurrence += same_base(&v[j], &cur);
         v[(*n)++] = cur;
@@ -233,7 +234,7 @@ static struct var *find_moved(const struct link *nl, const struct object *old, c
     struct debug_info *old_types = new_types->new ? object_dwarf(l->file) : NULL;
     *t = (struct types){old_types, new_types->new, l->file, new_types->new_obj};
     const struct debug_var *dv = dwarf_var(t->old, l->file, l);
-    *from = (struct var){l, base_length(l->name), 0, dv ? dv->key : NULL, dv ? dv->in_unit : NULL};
+    *from = (struct var){l, symbol_base_length(l->name), 0, dv ? dv->key : NULL, dv ? dv->in_unit : NULL, 0};
     return from;
 }
 
@@ -491,40 +492,6 @@ static enum fate conflict(struct bind_result *r, const struct types *t, const st
     return fate;
 }
 
-/* The last part of a source name past "::" (C++ scopes) or "." (clang's
- * "function.static"). */
-static const char *last_part(const char *name)
-{
-    const char *colons = strrchr(name, ':'), *dot = strrchr(name, '.');
-    const char *after = colons > dot ? colons : dot;
-    return after && after[1] ? after + 1 : name;
-}
-
-int reset_wanted(const struct link_options *o, const char *symbol)
-{
-    if (!o->nreset)
-        return -1;
-    char *source = source_name(symbol);
-    size_t base = base_length(symbol);
-    int found = -1;
-    for (size_t i = 0; i < o->nreset && found < 0; i++) {
-        const char *w = o->reset[i];
-        if (!strcmp(w, symbol) || !strcmp(w, source) || !strcmp(w, last_part(source)) ||
-            (strlen(w) == base && !strncmp(w, symbol, base)))
-            found = (int)i;
-    }
-    xfree(source);
-    return found;
-}
-
-int databind_resets_done(const struct link_options *o, const struct bind_result *r)
-{
-    for (size_t i = 0; i < o->nreset; i++)
-        if (!r->reset_found || !r->reset_found[i])
-            return fail("--reset %s: no variable of that name in the program's objects", o->reset[i]);
-    return 0;
-}
-
 /* Is n a variable --reset names? Then it starts again from its initial
  * value, whatever its types say (or it is new, and does anyway). */
 static bool reset_by_user(struct bind_result *r, const struct var *n, const struct object *obj)
@@ -537,6 +504,18 @@ static bool reset_by_user(struct bind_result *r, const struct var *n, const stru
         r->reset_found = xcalloc(o->nreset + 1, sizeof *r->reset_found);
     r->reset_found[which] = true;
     return true;
+}
+
+/* A variable the object's constructors set has no initial value that
+ * copying bytes could give it back (a std::string's is a constructor
+ * call), and a reload does not run constructors again. */
+static enum fate reset_refused(const char *asked_by, const struct var *n, const struct object *obj)
+{
+    char *what = variable_named(n, obj);
+    fail("%s: %s gets its value from the object's constructors, which a reload does not run again (a restart "
+         "does)", asked_by, what);
+    xfree(what);
+    return FATE_ABORT;
 }
 
 /* Decide one matched pair: keep, migrate, reset, or stop the reload. */
@@ -658,27 +637,75 @@ void databind_removed(const struct link *nl, struct object *old, struct bind_res
  * initializer changed: ...": a reload keeps values, and an edited
  * initializer that does nothing must not look like a reload that failed
  * to happen. */
-static void note_changed_initializers(const struct object *new, const struct var *nv, size_t nnew,
-                                      const uintptr_t *old_at, const bool *init_changed, struct bind_result *r)
+/* "'a', 'b'": the source names of the variables `picked` says, sorted,
+ * how many in *n; NULL if none. */
+static char *names_picked(const struct var *nv, size_t nnew, const bool *picked, size_t *n)
 {
-    char **changed = xcalloc(nnew + 1, sizeof *changed);
-    size_t n = 0;
+    char **names = xcalloc(nnew + 1, sizeof *names);
+    *n = 0;
     for (size_t i = 0; i < nnew; i++)
-        if (old_at[i] && init_changed[i])
-            changed[n++] = source_name(nv[i].sym->name);
-    qsort(changed, n, sizeof *changed, by_string);
-    struct strbuf names = {0};
-    for (size_t i = 0; i < n; i++) {
-        sb_printf(&names, "%s'%s'", i ? ", " : "", changed[i]);
-        xfree(changed[i]);
+        if (picked[i])
+            names[(*n)++] = source_name(nv[i].sym->name);
+    qsort(names, *n, sizeof *names, by_string);
+    struct strbuf list = {0};
+    for (size_t i = 0; i < *n; i++) {
+        sb_printf(&list, "%s'%s'", i ? ", " : "", names[i]);
+        xfree(names[i]);
     }
-    xfree(changed);
+    xfree(names);
+    return list.s;
+}
+
+/* A reload keeps values, and an edited initializer that does nothing
+ * must not look like a reload that failed to happen: "hotld: warning:
+ * game.o: 'gravity' keeps its running value, though its initializer
+ * changed: ...". */
+static void note_changed_initializers(const struct object *new, const struct var *nv, size_t nnew,
+                                      const bool *changed, struct bind_result *r)
+{
+    size_t n;
+    char *names = names_picked(nv, nnew, changed, &n);
     if (n)
         add_warning(r, xasprintf("%s: %s keep%s %s running value%s, though %s initializer%s changed: a reload "
                                  "keeps variables' values (--reset NAME starts one again from its new one)",
-                                 path_shown(new->name), names.s, n == 1 ? "s" : "", n == 1 ? "its" : "their",
+                                 path_shown(new->name), names, n == 1 ? "s" : "", n == 1 ? "its" : "their",
                                  n == 1 ? "" : "s", n == 1 ? "its" : "their", n == 1 ? "" : "s"));
-    xfree(names.s);
+    xfree(names);
+}
+
+/* The variables the new version's constructors set (a C++ dynamic
+ * initializer's, a constructor function's), which a reload does not run
+ * again in a replaced object: new ones start zero-filled, and kept ones
+ * keep their values though the constructors changed. Both are said. */
+static void note_constructed(struct object *old, struct object *new, const struct var *nv, size_t nnew,
+                             const uintptr_t *old_at, const enum fate *fate, const bool *by_ctor,
+                             struct bind_result *r)
+{
+    bool *fresh = xcalloc(nnew + 1, sizeof *fresh), *kept = xcalloc(nnew + 1, sizeof *kept);
+    for (size_t i = 0; old && i < nnew; i++) {
+        const char *name = nv[i].sym->name;
+        /* not a guard (guards_follow_objects), nor <iostream>'s std::__ioinit */
+        bool said = by_ctor[nv[i].index] && strncmp(name, "_ZGV", 4) && strncmp(name, "_ZSt", 4) &&
+                    strncmp(name, "_ZNSt", 5);
+        fresh[i] = said && fate[i] == FATE_NEW;
+        kept[i] = said && old_at[i];
+    }
+    size_t n;
+    char *names = names_picked(nv, nnew, fresh, &n);
+    if (n)
+        add_warning(r, xasprintf("%s: %s %s new, and set by the object's constructors, which a reload does not "
+                                 "run again: %s zero-filled (a restart constructs %s; a function-local static "
+                                 "is constructed where first used)", path_shown(new->name), names,
+                                 n == 1 ? "is" : "are", n == 1 ? "it starts" : "they start", n == 1 ? "it" : "them"));
+    xfree(names);
+    names = names_picked(nv, nnew, kept, &n);
+    if (n && !same_constructors(old, new))
+        add_warning(r, xasprintf("%s: its constructors changed, and a reload does not run them again: %s keep%s "
+                                 "%s running value%s", path_shown(new->name), names, n == 1 ? "s" : "",
+                                 n == 1 ? "its" : "their", n == 1 ? "" : "s"));
+    xfree(names);
+    xfree(fresh);
+    xfree(kept);
 }
 
 /* The new variables' fates decided (none FATE_ABORT): bind the kept ones
@@ -781,6 +808,7 @@ int databind_object(const struct link *nl, struct object *old, struct object *ne
     enum fate *fate = xcalloc(nnew + 1, sizeof *fate);
     bool *claimed = xcalloc(nold + 1, sizeof *claimed);
     bool *init_changed = xcalloc(nnew + 1, sizeof *init_changed);
+    bool *by_ctor = constructor_variables(new);
     struct rela_order old_order = {0}, new_order = {0};
     bool aborted = false;
     for (size_t i = 0; i < nnew && !aborted; i++) {
@@ -791,11 +819,13 @@ int databind_object(const struct link *nl, struct object *old, struct object *ne
         if (!o)
             o = find_moved(nl, old, &nv[i], &t, &from, &moved_types);
         if (reset_by_user(r, &nv[i], new)) {
-            fate[i] = o ? FATE_RESET : FATE_NEW;
-            if (o)
+            fate[i] = !o ? FATE_NEW : by_ctor[nv[i].index] ? reset_refused("--reset", &nv[i], new) : FATE_RESET;
+            if (fate[i] == FATE_RESET)
                 note(r, &nv[i], new, "reset", "as --reset asked");
         } else {
             fate[i] = o ? judge_variable(r, o == &from ? &moved_types : &t, o, &nv[i], new) : FATE_NEW;
+            if (fate[i] == FATE_RESET && by_ctor[nv[i].index]) /* the policy's, or the user's answer */
+                fate[i] = reset_refused("reset", &nv[i], new);
         }
         aborted = fate[i] == FATE_ABORT;
         r->added += fate[i] == FATE_NEW;
@@ -814,7 +844,10 @@ int databind_object(const struct link *nl, struct object *old, struct object *ne
         guards_follow_objects(r, ov, nold, nv, nnew, kept_at, old_at, fate);
     if (!aborted) {
         apply_fates(new, nv, nnew, kept_at, old_at, fate, r);
-        note_changed_initializers(new, nv, nnew, old_at, init_changed, r);
+        for (size_t i = 0; i < nnew; i++)
+            init_changed[i] &= old_at[i] != 0; /* still kept, after guards_follow_objects */
+        note_changed_initializers(new, nv, nnew, init_changed, r);
+        note_constructed(old, new, nv, nnew, old_at, fate, by_ctor, r);
         if (old)
             note_removed(nl, old, ov, nold, claimed, r);
     }
@@ -825,6 +858,7 @@ int databind_object(const struct link *nl, struct object *old, struct object *ne
     xfree(fate);
     xfree(claimed);
     xfree(init_changed);
+    xfree(by_ctor);
     rela_order_free(&old_order);
     rela_order_free(&new_order);
     return aborted ? -1 : 0;

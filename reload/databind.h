@@ -62,13 +62,17 @@ int databind_object(const struct link *nl, struct object *old, struct object *ne
 void databind_removed(const struct link *nl, struct object *old, struct bind_result *r);
 /* Has new, added by nl, a variable moved in from another object? */
 bool databind_moved_into(const struct link *nl, const struct object *new);
-/* Which of the names --reset gave wants the variable whose symbol is
- * `symbol` (its name, that name without gcc's ".N", its source name, or
- * that name's last part past "::" or "."); -1 if none. */
+/* The length of a variable's symbol name without the ".N" gcc gives
+ * function statics (N changes as statics are added). */
+size_t symbol_base_length(const char *name);
+/* resets.c: which of the names --reset gave wants the variable whose
+ * symbol is `symbol`: its name, that name without gcc's ".N", its C++
+ * name or that name's last components (demangles_to: "Game::players",
+ * "players"), or clang's "function.NAME"; -1 if none. */
 int reset_wanted(const struct link_options *o, const char *symbol);
 /* Every --reset name reached a variable of the reload's objects; else -1
  * with fail() naming the first that did not. */
-int databind_resets_done(const struct link_options *o, const struct bind_result *r);
+int resets_done(const struct link_options *o, const struct bind_result *r);
 /* Is s one of obj's variables, whose value a reload keeps or carries? */
 bool is_state_variable(const struct symbol *s, const struct object *obj);
 void bind_result_free(struct bind_result *r);

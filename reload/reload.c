@@ -76,7 +76,7 @@ static int plan_reload(struct program *pg, struct plan *p)
         if (plan_moved_functions(pg, p, new) < 0)
             return -1;
     }
-    if (databind_resets_done(nl->opts, &p->binds) < 0 || plan_vtables(pg, p) < 0)
+    if (resets_done(nl->opts, &p->binds) < 0 || plan_vtables(pg, p) < 0)
         return -1;
     for (size_t i = 0; i < nl->nsuperseded; i++) {
         struct object *obj = nl->superseded[i];
@@ -373,7 +373,7 @@ int reload_apply(struct program *pg, struct link_options *opts, char **report)
     size_t unchanged = opts->only_changed ? live_objects(pg) - p.nl->nobjs
                                           : p.nl->seen.len - p.nl->nobjs;
     if (p.nl->nobjs == 0 && p.nl->nsuperseded == 0) {
-        if (databind_resets_done(opts, &p.binds) < 0) { /* no object has a variable it names */
+        if (resets_done(opts, &p.binds) < 0) { /* no object has a variable it names */
             abandon(p.nl);
             return -1;
         }

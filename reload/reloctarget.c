@@ -75,6 +75,17 @@ static struct reach reach_of(const struct object_view *v, const Elf64_Rela *r)
     return to;
 }
 
+size_t reloc_symbol_reached(const struct object_view *v, const Elf64_Rela *r)
+{
+    size_t i = ELF64_R_SYM(r->r_info);
+    if (i >= v->nsyms || i >= v->obj->nsyms)
+        return 0;
+    const Elf64_Sym *s = &v->syms[i];
+    if (GELF_ST_TYPE(s->st_info) != STT_SECTION && named_target(v->obj, i, s))
+        return i;
+    return object_symbol_holding(v->obj, s->st_shndx, place_of(s, r));
+}
+
 /* Two places in sections of the same name: the same if they fall at the
  * same offset in variables or functions of the same name, or, where none
  * holds them, at the same offset in their sections. */

@@ -15,6 +15,11 @@ struct object_view {
 
 struct object_view object_view_of(struct object *obj);
 
+/* The index of the variable or function r reaches: its symbol, or for a
+ * place in a section (a section symbol, an assembler label) the one that
+ * holds it; 0 if none does. */
+size_t reloc_symbol_reached(const struct object_view *v, const Elf64_Rela *r);
+
 /* The same type, reaching a symbol of the same name at the same offset
  * from it, or the same place in a section of the same name; in read-only
  * data, a constant with the same bytes. A place in a section is taken as

@@ -8,7 +8,10 @@
 # --reset NAME starts the variables it names again from their initial
 # values, in a reload of unchanged objects (which links them again) or of
 # changed ones; a name no variable has fails the reload, which changes
-# nothing.
+# nothing. Variables C++ constructors set (a std::string, a vector) are
+# said to keep their values when the constructors changed, or to start
+# zero-filled when new, since a reload does not run the constructors
+# again; --reset refuses them.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -60,7 +63,7 @@ reset_after() {
     reload
     expect_reloaded "$name-changed" "config.o" warnings
     client "$S_DIR" --reset speed --reset nosuch "${S_ARGS[@]}"
-    expect_failed "$name-unknown" "--reset nosuch: no variable of that name in the program's objects"
+    expect_failed "$name-unknown" "--reset nosuch: the program's objects have no variable of that name whose value"
     send go
     wait_for '^state .*calls=2' "$S_OUT"
     check "$name-unknown-changes-nothing" "$KEPT_STATE" "$(grep '^state ' "$S_OUT" | tail -n 1)" "state"
@@ -97,6 +100,41 @@ reset_with_change() {
     session_stop
 }
 
+# constructed: C++ variables set by the object's constructors (VER=1 to
+# 2): each warning, the state, --reset refused for one and taken for a
+# constant's variable.
+constructed() {
+    build main.o initializers/main.c
+    build_cxx objects.o initializers/objects.cc -DVER=1
+    build_cxx objects2.o initializers/objects.cc -DVER=2
+    builds_ok || return
+    session_start --session "$SNAME-ctors" main.o objects.o || return
+    send go
+    wait_for '^state ' "$S_OUT"
+    use objects2.o objects.o
+    reload
+    expect_reloaded ctors-reload "objects.o" warnings
+    local lines
+    lines=$(sed -n 's/^hotld: warning: objects.o: //p' <<<"$R_ERR" | sed 's/ (.*//; s/: a reload keeps.*//' |
+        sort | tr '\n' '|')
+    check ctors-warned "'added' is new, and set by the object's constructors, which a reload does not run again: it \
+starts zero-filled|'level' keeps its running value, though its initializer changed|its constructors changed, and a \
+reload does not run them again: 'scores', 'title' keep their running values|" "$lines" "warnings"
+    send go
+    wait_for '^state .*added' "$S_OUT"
+    check ctors-state "state title=game scores=4 level=1 added=zero-filled" "$(grep '^state ' "$S_OUT" | tail -n 1)" \
+        "state after the reload"
+    client "$S_DIR" --reset title "${S_ARGS[@]}"
+    expect_failed ctors-reset-refused "--reset: variable 'title' of objects.o gets its value from the object's constructors"
+    client "$S_DIR" --reset level "${S_ARGS[@]}"
+    expect_reloaded ctors-reset-level "objects.o" warnings
+    send go
+    wait_for '^state .*level=5' "$S_OUT"
+    check ctors-level-reset "state title=game scores=5 level=5 added=zero-filled" \
+        "$(grep '^state ' "$S_OUT" | tail -n 1)" "state after --reset level"
+    session_stop
+}
+
 test_initializers() {
     one_reload changed build 2 "$CHANGED"
     one_reload moved build 3 none
@@ -112,3 +150,4 @@ test_cxx() {
 for_variants test_initializers gcc clang gcc-O2 clang-O2 gcc-asan
 for_variants test_cxx gcc clang-O2
 for_variants reset_with_change gcc
+for_variants constructed gcc clang-O2
