@@ -122,6 +122,7 @@ FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
 REPLAYERS  := $(FUZZ_SRC:tests/fuzz/%.c=build/asan/replay/%)
 REPLAY_OBJ := $(filter-out build/asan/session/main.o,$(ASAN_OBJ)) build/asan/tests/fuzz/replay.o
 replayers: $(REPLAYERS)
+.SECONDARY: $(FUZZ_SRC:tests/fuzz/%.c=build/asan/tests/fuzz/%.o) build/asan/tests/fuzz/replay.o
 build/asan/replay/%: build/asan/tests/fuzz/%.o $(REPLAY_OBJ) build/libdwarf.a build/libelf.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $< $(REPLAY_OBJ) $(LDLIBS)
