@@ -100,17 +100,22 @@ reset_with_change() {
     session_stop
 }
 
-# constructed: C++ variables set by the object's constructors (VER=1 to
-# 2): each warning, the state, --reset refused for one and taken for a
-# constant's variable.
+# constructed: C++ variables set by the object's constructors: a
+# conflict's reset refused (VER=3); then VER=2: each warning, the state,
+# --reset refused for one and taken for a constant's variable.
 constructed() {
     build main.o initializers/main.c
-    build_cxx objects.o initializers/objects.cc -DVER=1
-    build_cxx objects2.o initializers/objects.cc -DVER=2
+    build_cxx objects.o initializers/objects.cc -g -DVER=1
+    build_cxx objects2.o initializers/objects.cc -g -DVER=2
+    build_cxx objects3.o initializers/objects.cc -g -DVER=3
     builds_ok || return
     session_start --session "$SNAME-ctors" main.o objects.o || return
     send go
     wait_for '^state ' "$S_OUT"
+    use objects3.o objects.o
+    client "$S_DIR" --on-conflict=reset "${S_ARGS[@]}"
+    expect_failed ctors-conflict-reset-refused \
+        "reset: variable 'setting' of objects.o gets its value from the object's constructors"
     use objects2.o objects.o
     reload
     expect_reloaded ctors-reload "objects.o" warnings
@@ -119,7 +124,7 @@ constructed() {
         sort | tr '\n' '|')
     check ctors-warned "'added' is new, and set by the object's constructors, which a reload does not run again: it \
 starts zero-filled|'level' keeps its running value, though its initializer changed|its constructors changed, and a \
-reload does not run them again: 'scores', 'title' keep their running values|" "$lines" "warnings"
+reload does not run them again: 'scores', 'setting', 'title' keep their running values|" "$lines" "warnings"
     send go
     wait_for '^state .*added' "$S_OUT"
     check ctors-state "state title=game scores=4 level=1 added=zero-filled" "$(grep '^state ' "$S_OUT" | tail -n 1)" \
