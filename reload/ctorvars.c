@@ -78,6 +78,31 @@ static bool *constructors(struct object *obj, size_t *n)
     return ctor;
 }
 
+/* The variables f's relocations reach, but for those it only reads (a
+ * PC-relative load, compare or operand: a constructor that reads a
+ * setting does not set it), marked in `set`. Instructions and
+ * relocations are walked together, both in offset order; past an
+ * instruction that cannot be decoded, every one counts as set. */
+static void mark_set_variables(const struct object_view *v, const struct func *f, bool *set)
+{
+    size_t at = 0;
+    for (size_t k = 0; k < f->nrelas;) {
+        const Elf64_Rela *r = f->relas[k];
+        uint64_t off = r->r_offset - f->offset;
+        int n = f->bytes && at < f->size ? x86_insn_length(f->bytes + at, f->size - at) : -1;
+        if (n > 0 && off >= at + (size_t)n) {
+            at += (size_t)n;
+            continue;
+        }
+        bool reads = n > 0 && off >= at && ELF64_R_TYPE(r->r_info) == R_X86_64_PC32 &&
+                     x86_insn_only_reads(f->bytes + at, n);
+        size_t i = reloc_symbol_reached(v, r);
+        if (i && GELF_ST_TYPE(v->syms[i].st_info) != STT_FUNC && !reads)
+            set[i] = true;
+        k++;
+    }
+}
+
 bool *constructor_variables(struct object *obj)
 {
     size_t n;
@@ -86,11 +111,8 @@ bool *constructor_variables(struct object *obj)
     struct object_view v = object_view_of(obj);
     bool *set = xcalloc(obj->nsyms + 1, sizeof *set);
     for (size_t f = 0; f < n; f++)
-        for (size_t k = 0; ctor[f] && k < fs[f].nrelas; k++) {
-            size_t i = reloc_symbol_reached(&v, fs[f].relas[k]);
-            if (i && GELF_ST_TYPE(v.syms[i].st_info) != STT_FUNC)
-                set[i] = true;
-        }
+        if (ctor[f])
+            mark_set_variables(&v, &fs[f], set);
     xfree(ctor);
     return set;
 }

@@ -5,8 +5,8 @@
 #include "linker.h"
 
 /* Per symbol index of obj (malloc'd, obj->nsyms flags): does one of its
- * constructors, or a function of obj one of them calls, refer to that
- * variable? */
+ * constructors, or a function of obj one of them calls, set that
+ * variable or take its address (more than read it)? */
 bool *constructor_variables(struct object *obj);
 /* Do old and new, two versions of an object, have constructors that do
  * the same (samefunc.h), the functions they call included? */

@@ -5,6 +5,7 @@
 #include "insn.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 enum { NONE = 0, M = 1 /* ModRM */, I1 = 2, I2 = 4, IZ = 8 /* 4, or 2 with 66 */,
        IV = 16 /* 8 with REX.W, else IZ */, I3 = 32 /* enter: iw+ib */,
@@ -199,12 +200,20 @@ static int32_t rel32(const uint8_t *p)
     return (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
 }
 
-enum x86_flow x86_insn_flow(const uint8_t *code, int len, int64_t *target)
+/* Past the legacy prefixes (operand and address size, rep, branch
+ * hints, bnd) and REX: where the opcode starts. */
+static int opcode_at(const uint8_t *code, int len)
 {
     int i = 0;
     while (i < len && (code[i] == 0x66 || code[i] == 0x67 || code[i] == 0xf2 || code[i] == 0xf3 ||
                        code[i] == 0x2e || code[i] == 0x3e || (code[i] & 0xf0) == 0x40))
-        i++; /* prefixes (branch hints, bnd) and REX */
+        i++;
+    return i;
+}
+
+enum x86_flow x86_insn_flow(const uint8_t *code, int len, int64_t *target)
+{
+    int i = opcode_at(code, len);
     if (i >= len)
         return X86_NEXT;
     uint8_t op = code[i];
@@ -235,4 +244,24 @@ bool x86_call_ends_at(const uint8_t *end, size_t before)
             return true;
     }
     return false;
+}
+
+bool x86_insn_only_reads(const uint8_t *code, int len)
+{
+    /* one-byte opcodes that read r/m into a register or compare it: add,
+     * or, adc, sbb, and, sub, xor, cmp (r, r/m forms), cmp r/m, r, test,
+     * movsxd, mov r, r/m */
+    static const uint8_t reads[] = {0x02, 0x03, 0x0a, 0x0b, 0x12, 0x13, 0x1a, 0x1b, 0x22, 0x23, 0x2a, 0x2b,
+                                    0x32, 0x33, 0x38, 0x39, 0x3a, 0x3b, 0x84, 0x85, 0x63, 0x8a, 0x8b};
+    /* two-byte (0f) ones: movups/movss/movsd and movaps loads, ucomis,
+     * comis, SSE arithmetic, movd/movq and movdqa/movdqu loads, imul,
+     * movzx, movsx */
+    static const uint8_t reads_0f[] = {0x10, 0x28, 0x2e, 0x2f, 0x51, 0x54, 0x58, 0x59, 0x5c, 0x5d, 0x5e,
+                                       0x5f, 0x6e, 0x6f, 0xaf, 0xb6, 0xb7, 0xbe, 0xbf};
+    int i = opcode_at(code, len);
+    if (i >= len)
+        return false;
+    if (code[i] != 0x0f)
+        return memchr(reads, code[i], sizeof reads) != NULL;
+    return i + 1 < len && memchr(reads_0f, code[i + 1], sizeof reads_0f) != NULL;
 }

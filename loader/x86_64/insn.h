@@ -34,6 +34,11 @@ enum x86_flow {
  * (a tail call): X86_LEAVE. */
 enum x86_flow x86_insn_flow(const uint8_t *code, int len, int64_t *target);
 
+/* Does the instruction (of length len) only read its memory operand,
+ * into a register or a comparison? False for anything that may write it
+ * or take its address (lea, a store, read-modify-write), or not known. */
+bool x86_insn_only_reads(const uint8_t *code, int len);
+
 /* Does a call instruction end at end (with before readable bytes before
  * it)? What makes a stack word look like a return address. */
 bool x86_call_ends_at(const uint8_t *end, size_t before);

@@ -1,19 +1,24 @@
 /* Prints the start offset of every instruction of every function in an
  * object, as hotld's length decoder sees them ("SECTION+OFFSET"), for
- * comparison with objdump. */
+ * comparison with objdump. With --reads first, only those with a
+ * RIP-relative operand, each with R if x86_insn_only_reads says it only
+ * reads it, else W. */
 #include <fcntl.h>
 #include <gelf.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "insn.h"
 
 int main(int argc, char **argv)
 {
-    if (argc != 2)
+    bool reads = argc == 3 && !strcmp(argv[1], "--reads");
+    if (argc != 2 + reads)
         return 2;
     elf_version(EV_CURRENT);
-    int fd = open(argv[1], O_RDONLY);
+    int fd = open(argv[1 + reads], O_RDONLY);
     Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
     size_t shstrndx;
     if (!elf || elf_getshdrstrndx(elf, &shstrndx) < 0)
@@ -36,8 +41,13 @@ int main(int argc, char **argv)
             const char *secname = elf_strptr(elf, shstrndx, csh.sh_name);
             const uint8_t *p = (const uint8_t *)cd->d_buf + sym.st_value;
             for (size_t off = 0; off < sym.st_size;) {
-                printf("%s+%lx\n", secname, (unsigned long)(sym.st_value + off));
-                int n = x86_insn_length(p + off, sym.st_size - off);
+                int disp;
+                int n = x86_insn_decode(p + off, sym.st_size - off, &disp);
+                if (!reads)
+                    printf("%s+%lx\n", secname, (unsigned long)(sym.st_value + off));
+                else if (n > 0 && disp >= 0)
+                    printf("%s+%lx %c\n", secname, (unsigned long)(sym.st_value + off),
+                           x86_insn_only_reads(p + off, n) ? 'R' : 'W');
                 if (n <= 0) {
                     printf("FAIL %s+%lx\n", secname, (unsigned long)(sym.st_value + off));
                     break;

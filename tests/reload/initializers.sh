@@ -140,6 +140,32 @@ reload does not run them again: 'scores', 'setting', 'title' keep their running 
     session_stop
 }
 
+# constructed_c: a C constructor function that reads 'base' and sets
+# 'started': the warnings name each for what it is, --reset refuses
+# 'started' and takes 'base'.
+constructed_c() {
+    build main.o initializers/main.c
+    build setup.o initializers/setup.c -DVER=1
+    build setup2.o initializers/setup.c -DVER=2
+    builds_ok || return
+    session_start --session "$SNAME-setup" main.o setup.o || return
+    use setup2.o setup.o
+    reload
+    expect_reloaded setup-reload "setup.o" warnings
+    local lines
+    lines=$(sed -n 's/^hotld: warning: setup.o: //p' <<<"$R_ERR" | sed 's/: a reload keeps.*//' | sort | tr '\n' '|')
+    check setup-warned "'base' keeps its running value, though its initializer changed|its constructors changed, \
+and a reload does not run them again: 'started' keeps its running value|" "$lines" "warnings"
+    client "$S_DIR" --reset started "${S_ARGS[@]}"
+    expect_failed setup-reset-refused "--reset: variable 'started' of setup.o gets its value from the object's"
+    client "$S_DIR" --reset base "${S_ARGS[@]}"
+    expect_reloaded setup-reset-base "setup.o"
+    send go
+    wait_for '^state ' "$S_OUT"
+    check setup-state "state base=5 started=yes" "$(grep '^state ' "$S_OUT" | tail -n 1)" "state"
+    session_stop
+}
+
 test_initializers() {
     one_reload changed build 2 "$CHANGED"
     one_reload moved build 3 none
@@ -156,3 +182,4 @@ for_variants test_initializers gcc clang gcc-O2 clang-O2 gcc-asan
 for_variants test_cxx gcc clang-O2
 for_variants reset_with_change gcc
 for_variants constructed gcc clang-O2
+for_variants constructed_c gcc gcc-O2 clang-O2
