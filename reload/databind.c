@@ -39,7 +39,7 @@ struct var {
     unsigned occurrence;    /* among the object's variables of that name */
     const char *key;        /* its DWARF scope key, if the object has DWARF */
     const char *in_unit;    /* that key past the unit's file name */
-    size_t index;           /* its symbol's, in its object */
+    bool constructed;       /* set by its object's constructors (ctorvars.c) */
 };
 
 static bool is_state_section(const struct section *s)
@@ -107,7 +107,9 @@ static bool dwarf_untyped(const struct debug_info *di, const struct object *obj,
            debug_var_untyped_at(di, at.section, at.offset);
 }
 
-static struct var *collect(struct object *obj, const struct debug_info *di, size_t *n)
+/* obj's variables; by_ctor: per symbol index, set by its constructors
+ * (NULL: not asked). */
+static struct var *collect(struct object *obj, const struct debug_info *di, const bool *by_ctor, size_t *n)
 {
     struct var *v = xcalloc(obj->nsyms + 1, sizeof *v);
     *n = 0;
@@ -118,7 +120,8 @@ static struct var *collect(struct object *obj, const struct debug_info *di, size
         const struct debug_var *dv = dwarf_var(di, obj, s);
         if (dv && dv->constant && s->sec->type != SHT_NOBITS)
             continue; /* a constant the file gives: the new version's value, wherever it is */
-        struct var cur = {s, symbol_base_length(s->name), 0, dv ? dv->key : NULL, dv ? dv->in_unit : NULL, i};
+        struct var cur = {s, symbol_base_length(s->name), 0, dv ? dv->key : NULL, dv ? dv->in_unit : NULL,
+                          by_ctor && by_ctor[i]};
         for (size_t j = 0; j < *n; j++)
             cur.occurrence += same_base(&v[j], &cur);
         v[(*n)++] = cur;
@@ -234,7 +237,7 @@ static struct var *find_moved(const struct link *nl, const struct object *old, c
     struct debug_info *old_types = new_types->new ? object_dwarf(l->file) : NULL;
     *t = (struct types){old_types, new_types->new, l->file, new_types->new_obj};
     const struct debug_var *dv = dwarf_var(t->old, l->file, l);
-    *from = (struct var){l, symbol_base_length(l->name), 0, dv ? dv->key : NULL, dv ? dv->in_unit : NULL, 0};
+    *from = (struct var){l, symbol_base_length(l->name), 0, dv ? dv->key : NULL, dv ? dv->in_unit : NULL, false};
     return from;
 }
 
@@ -417,12 +420,24 @@ static void (*user_migration(const struct object *obj, const struct var *n))(con
     return fn;
 }
 
+/* A variable the object's constructors set has no initial value that
+ * copying bytes could give it back (a std::string's is a constructor
+ * call), and a reload does not run constructors again. */
+static enum fate reset_refused(const char *asked_by, const struct var *n, const struct object *obj)
+{
+    char *what = variable_named(n, obj);
+    fail("%s: %s gets its value from the object's constructors, which a reload does not run again (a restart "
+         "does)", asked_by, what);
+    xfree(what);
+    return FATE_ABORT;
+}
+
 /* The letter the policy (or the user) picks: m(igrate), r(eset), k(eep
  * the old bytes), a(bort). With no one to ask, what can follow is
  * migrated and the rest aborts the reload: a whole variable is
  * re-initialized only when the user said so (reset, or at the prompt). */
 static char choose(const struct object *obj, const struct var *n, const char *why, const char *types,
-                   bool can_migrate, bool can_keep)
+                   bool can_migrate, bool can_keep, bool can_reset)
 {
     const struct link_options *o = obj->link->opts;
     static const char by_policy[] = {[CONFLICT_RESET] = 'r', [CONFLICT_KEEP] = 'k', [CONFLICT_ABORT] = 'a',
@@ -434,7 +449,8 @@ static char choose(const struct object *obj, const struct var *n, const char *wh
     char choices[5], *c = choices;
     if (can_migrate)
         *c++ = 'm';
-    *c++ = 'r';
+    if (can_reset)
+        *c++ = 'r';
     if (can_keep)
         *c++ = 'k';
     *c++ = 'a';
@@ -452,17 +468,31 @@ static bool is_tls(const struct var *v)
     return v->sym->type == STT_TLS;
 }
 
+/* What --on-conflict can do instead for a variable no one was asked
+ * about: re-initialize it, unless its constructors set it (they do not
+ * run again); keep its bytes, if it keeps its size. */
+static const char *abort_hint(bool can_keep, bool can_reset)
+{
+    if (!can_reset)
+        return can_keep ? ": its value cannot follow the new type (--on-conflict=keep keeps its bytes; its "
+                          "constructors do not run again)"
+                        : ": its value cannot follow the new type, and its constructors do not run again";
+    return can_keep ? ": its value cannot follow the new type (--on-conflict=reset re-initializes it, keep keeps "
+                      "its bytes)"
+                    : ": its value cannot follow the new type (--on-conflict=reset re-initializes it)";
+}
+
 /* A variable whose value cannot simply follow its new type: the policy,
  * or the user, decides. plan: NULL if it cannot be migrated at all. */
 static enum fate conflict(struct bind_result *r, const struct types *t, const struct var *o,
                           const struct var *n, const struct object *obj, const char *why,
                           struct type_plan *plan)
 {
-    bool can_keep = o->sym->size == n->sym->size && is_tls(o) == is_tls(n);
+    bool can_keep = o->sym->size == n->sym->size && is_tls(o) == is_tls(n), can_reset = !n->constructed;
     const struct debug_var *ot = dwarf_var(t->old, t->old_obj, o->sym), *nt = dwarf_var(t->new, t->new_obj, n->sym);
     bool asking = obj->link->opts->on_conflict == CONFLICT_ASK && ot && nt;
     char *types = asking ? type_side_by_side(t->old, ot->type, t->new, nt->type) : NULL;
-    char choice = choose(obj, n, why, types ? types : "", plan != NULL, can_keep);
+    char choice = choose(obj, n, why, types ? types : "", plan != NULL, can_keep, can_reset);
     xfree(types);
     char *what = variable_named(n, obj);
     enum fate fate = FATE_ABORT;
@@ -475,12 +505,10 @@ static enum fate conflict(struct bind_result *r, const struct types *t, const st
     } else if (choice == 'a') {
         bool asked = obj->link->opts->on_conflict == CONFLICT_ASK && obj->link->opts->ask;
         bool policy_abort = obj->link->opts->on_conflict == CONFLICT_ABORT;
-        const char *hint = asked || policy_abort ? " (--on-conflict)"
-                           : can_keep ? ": its value cannot follow the new type (--on-conflict=reset "
-                                        "re-initializes it, keep keeps its bytes)"
-                                      : ": its value cannot follow the new type (--on-conflict=reset "
-                                        "re-initializes it)";
-        fail("%s: %s; reload aborted%s", what, why, hint);
+        fail("%s: %s; reload aborted%s", what, why, asked || policy_abort ? " (--on-conflict)"
+                                                                          : abort_hint(can_keep, can_reset));
+    } else if (choice == 'r' && !can_reset) { /* the policy's */
+        fate = reset_refused("reset", n, obj);
     } else {
         bool keep = choice == 'k' && can_keep;
         add_warning(r, xasprintf("%s: %s: %s", what, why, keep ? "its old bytes kept" : "re-initialized"));
@@ -504,18 +532,6 @@ static bool reset_by_user(struct bind_result *r, const struct var *n, const stru
         r->reset_found = xcalloc(o->nreset + 1, sizeof *r->reset_found);
     r->reset_found[which] = true;
     return true;
-}
-
-/* A variable the object's constructors set has no initial value that
- * copying bytes could give it back (a std::string's is a constructor
- * call), and a reload does not run constructors again. */
-static enum fate reset_refused(const char *asked_by, const struct var *n, const struct object *obj)
-{
-    char *what = variable_named(n, obj);
-    fail("%s: %s gets its value from the object's constructors, which a reload does not run again (a restart "
-         "does)", asked_by, what);
-    xfree(what);
-    return FATE_ABORT;
 }
 
 /* Decide one matched pair: keep, migrate, reset, or stop the reload. */
@@ -628,7 +644,7 @@ static void note_removed(const struct link *nl, const struct object *old, const 
 void databind_removed(const struct link *nl, struct object *old, struct bind_result *r)
 {
     size_t n;
-    struct var *v = collect(old, object_dwarf(old), &n);
+    struct var *v = collect(old, object_dwarf(old), NULL, &n);
     note_removed(nl, old, v, n, NULL, r);
     xfree(v);
 }
@@ -678,14 +694,13 @@ static void note_changed_initializers(const struct object *new, const struct var
  * again in a replaced object: new ones start zero-filled, and kept ones
  * keep their values though the constructors changed. Both are said. */
 static void note_constructed(struct object *old, struct object *new, const struct var *nv, size_t nnew,
-                             const uintptr_t *old_at, const enum fate *fate, const bool *by_ctor,
-                             struct bind_result *r)
+                             const uintptr_t *old_at, const enum fate *fate, struct bind_result *r)
 {
     bool *fresh = xcalloc(nnew + 1, sizeof *fresh), *kept = xcalloc(nnew + 1, sizeof *kept);
     for (size_t i = 0; old && i < nnew; i++) {
         const char *name = nv[i].sym->name;
         /* not a guard (guards_follow_objects), nor <iostream>'s std::__ioinit */
-        bool said = by_ctor[nv[i].index] && strncmp(name, "_ZGV", 4) && strncmp(name, "_ZSt", 4) &&
+        bool said = nv[i].constructed && strncmp(name, "_ZGV", 4) && strncmp(name, "_ZSt", 4) &&
                     strncmp(name, "_ZNSt", 5);
         fresh[i] = said && fate[i] == FATE_NEW;
         kept[i] = said && old_at[i];
@@ -799,7 +814,9 @@ int databind_object(const struct link *nl, struct object *old, struct object *ne
     const struct debug_info *old_read = t.old;
     if (!t.new)
         t.old = NULL; /* without the new types, the old ones decide nothing */
-    struct var *ov = old ? collect(old, t.old, &nold) : NULL, *nv = collect(new, t.new, &nnew);
+    bool *by_ctor = constructor_variables(new);
+    struct var *ov = old ? collect(old, t.old, NULL, &nold) : NULL, *nv = collect(new, t.new, by_ctor, &nnew);
+    xfree(by_ctor);
     if (old && nnew)
         note_unread_dwarf(old, old_read, new, t.new, r);
     qsort(nv, nnew, sizeof *nv, by_name); /* questions and reports in name order */
@@ -808,7 +825,6 @@ int databind_object(const struct link *nl, struct object *old, struct object *ne
     enum fate *fate = xcalloc(nnew + 1, sizeof *fate);
     bool *claimed = xcalloc(nold + 1, sizeof *claimed);
     bool *init_changed = xcalloc(nnew + 1, sizeof *init_changed);
-    bool *by_ctor = constructor_variables(new);
     struct rela_order old_order = {0}, new_order = {0};
     bool aborted = false;
     for (size_t i = 0; i < nnew && !aborted; i++) {
@@ -819,13 +835,11 @@ int databind_object(const struct link *nl, struct object *old, struct object *ne
         if (!o)
             o = find_moved(nl, old, &nv[i], &t, &from, &moved_types);
         if (reset_by_user(r, &nv[i], new)) {
-            fate[i] = !o ? FATE_NEW : by_ctor[nv[i].index] ? reset_refused("--reset", &nv[i], new) : FATE_RESET;
+            fate[i] = !o ? FATE_NEW : nv[i].constructed ? reset_refused("--reset", &nv[i], new) : FATE_RESET;
             if (fate[i] == FATE_RESET)
                 note(r, &nv[i], new, "reset", "as --reset asked");
         } else {
             fate[i] = o ? judge_variable(r, o == &from ? &moved_types : &t, o, &nv[i], new) : FATE_NEW;
-            if (fate[i] == FATE_RESET && by_ctor[nv[i].index]) /* the policy's, or the user's answer */
-                fate[i] = reset_refused("reset", &nv[i], new);
         }
         aborted = fate[i] == FATE_ABORT;
         r->added += fate[i] == FATE_NEW;
@@ -847,7 +861,7 @@ int databind_object(const struct link *nl, struct object *old, struct object *ne
         for (size_t i = 0; i < nnew; i++)
             init_changed[i] &= old_at[i] != 0; /* still kept, after guards_follow_objects */
         note_changed_initializers(new, nv, nnew, init_changed, r);
-        note_constructed(old, new, nv, nnew, old_at, fate, by_ctor, r);
+        note_constructed(old, new, nv, nnew, old_at, fate, r);
         if (old)
             note_removed(nl, old, ov, nold, claimed, r);
     }
@@ -858,7 +872,6 @@ int databind_object(const struct link *nl, struct object *old, struct object *ne
     xfree(fate);
     xfree(claimed);
     xfree(init_changed);
-    xfree(by_ctor);
     rela_order_free(&old_order);
     rela_order_free(&new_order);
     return aborted ? -1 : 0;
