@@ -53,10 +53,11 @@ static void mark_direct_calls(struct object *obj, const struct func *f, const si
 /* Which of obj's functions are constructors: those the lists name, and
  * those they call, one call deep (gcc -O0's
  * __static_initialization_and_destruction_0, clang's
- * __cxx_global_var_init.N). Per function of object_functions. */
-static bool *constructors(struct object *obj, size_t *n)
+ * __cxx_global_var_init.N). Per function of object_functions, which are
+ * given in *functions, n of them. */
+static bool *constructors(struct object *obj, const struct func **functions, size_t *n)
 {
-    const struct func *fs = object_functions(obj, n);
+    const struct func *fs = *functions = object_functions(obj, n);
     struct object_view v = object_view_of(obj);
     size_t *function_at = functions_by_symbol(obj, fs, *n);
     bool *ctor = xcalloc(*n + 1, sizeof *ctor);
@@ -105,9 +106,9 @@ static void mark_set_variables(const struct object_view *v, const struct func *f
 
 bool *constructor_variables(struct object *obj)
 {
+    const struct func *fs;
     size_t n;
-    bool *ctor = constructors(obj, &n);
-    const struct func *fs = object_functions(obj, &n);
+    bool *ctor = constructors(obj, &fs, &n);
     struct object_view v = object_view_of(obj);
     bool *set = xcalloc(obj->nsyms + 1, sizeof *set);
     for (size_t f = 0; f < n; f++)
@@ -119,9 +120,9 @@ bool *constructor_variables(struct object *obj)
 
 bool same_constructors(struct object *old, struct object *new)
 {
+    const struct func *fo, *fn;
     size_t nold, nnew;
-    bool *old_ctor = constructors(old, &nold), *new_ctor = constructors(new, &nnew);
-    const struct func *fo = object_functions(old, &nold), *fn = object_functions(new, &nnew);
+    bool *old_ctor = constructors(old, &fo, &nold), *new_ctor = constructors(new, &fn, &nnew);
     size_t count_old = 0, count_new = 0;
     bool same = true;
     for (size_t f = 0; f < nold; f++)

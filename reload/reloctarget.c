@@ -92,10 +92,9 @@ size_t reloc_symbol_reached(const struct object_view *v, const Elf64_Rela *r)
 static bool same_place(const struct object_view *a, const Elf64_Rela *ra, const struct object_view *b,
                        const Elf64_Rela *rb)
 {
-    const Elf64_Sym *sa = &a->syms[ELF64_R_SYM(ra->r_info)], *sb = &b->syms[ELF64_R_SYM(rb->r_info)];
-    uint64_t at_a = place_of(sa, ra), at_b = place_of(sb, rb);
-    size_t ha = object_symbol_holding(a->obj, sa->st_shndx, at_a);
-    size_t hb = object_symbol_holding(b->obj, sb->st_shndx, at_b);
+    uint64_t at_a = place_of(&a->syms[ELF64_R_SYM(ra->r_info)], ra);
+    uint64_t at_b = place_of(&b->syms[ELF64_R_SYM(rb->r_info)], rb);
+    size_t ha = reloc_symbol_reached(a, ra), hb = reloc_symbol_reached(b, rb);
     if (!ha || !hb)
         return !ha && !hb && at_a == at_b;
     return !strcmp(a->obj->syms[ha]->name, b->obj->syms[hb]->name) &&
