@@ -4,12 +4,9 @@
 # clang, -O0 to -O3, SSE, AVX2/FMA (VEX) and AVX-512 (EVEX) code -- must be
 # an instruction start for objdump too, and no function may fail to decode.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib.bash"
 cd "$TMP"
-if ! gcc -O1 -I"$HOTLD_ROOT/loader/x86_64" "$HOTLD_ROOT/tests/insn/insn_check.c" \
-        "$HOTLD_ROOT/loader/x86_64/insn.c" -lelf -o insn_check 2>build.log; then
-    not_ok "insn/build" "$(head -c 300 build.log)"
-    exit 0
-fi
+build_insn_check insn
 srcs=("$HOTLD_ROOT"/tests/insn/src/*.c "$HOTLD_ROOT"/examples/game/*.c "$HOTLD_ROOT"/loader/x86_64/*.c)
 flags=("gcc -O0" "gcc -O2" "gcc -O3 -mavx2 -mfma" "gcc -O3 -mavx512f -mavx512bw -mavx512vl"
        "clang -O1" "clang -O3 -mavx2 -mfma" "clang -O2 -mavx512f")

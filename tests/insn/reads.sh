@@ -8,12 +8,9 @@
 # constructor's read of a variable for setting it), but it must know the
 # common loads. gcc and clang, -O0 to -O3, SSE and AVX2 code.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib.bash"
 cd "$TMP"
-if ! gcc -O1 -I"$HOTLD_ROOT/loader/x86_64" "$HOTLD_ROOT/tests/insn/insn_check.c" \
-        "$HOTLD_ROOT/loader/x86_64/insn.c" -lelf -o insn_check 2>build.log; then
-    not_ok "insn-reads/build" "$(head -c 300 build.log)"
-    exit 0
-fi
+build_insn_check insn-reads
 srcs=("$HOTLD_ROOT"/tests/insn/src/*.c "$HOTLD_ROOT"/examples/game/*.c)
 flags=("gcc -O0" "gcc -O3 -mavx2 -mfma" "clang -O0" "clang -O2 -mavx2 -mfma")
 for f in "${flags[@]}"; do

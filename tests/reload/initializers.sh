@@ -21,6 +21,15 @@ set -u
 KEPT_STATE="state speed=10 lives=0 title=game window=640x480 pick=12 hits=2 misses=0 calls=2 shown=102"
 CHANGED="'counter', 'lives', 'pick', 'speed', 'title', 'window'"
 
+# last_state: the program's last "state" line.
+last_state() { grep '^state ' "$S_OUT" | tail -n 1; }
+
+# warned OBJ: the last reload's warnings about OBJ, without the advice
+# after them, sorted, each ended by "|".
+warned() {
+    sed -n "s/^hotld: warning: $1: //p" <<<"$R_ERR" | sed 's/ (.*//; s/: a reload keeps.*//' | sort | tr '\n' '|'
+}
+
 # one_reload NAME BUILD TO WARNED: config.c at VER=1, then reloaded at
 # VER=TO (built with BUILD: build or build_cxx); the reload warns of
 # exactly the initializers WARNED ("none": no warning) and keeps the state.
@@ -42,7 +51,7 @@ one_reload() {
     check "$name-warnings" "${said:+1}" "$(grep -c '^hotld: warning:' <<<"$R_ERR" | sed 's/^0$//')" "number of warnings"
     send go
     wait_for '^state .*calls=2' "$S_OUT"
-    check "$name-kept" "$KEPT_STATE" "$(grep '^state ' "$S_OUT" | tail -n 1)" "state after the reload"
+    check "$name-kept" "$KEPT_STATE" "$(last_state)" "state after the reload"
     session_stop
 }
 
@@ -66,7 +75,7 @@ reset_after() {
     expect_failed "$name-unknown" "--reset nosuch: the program's objects have no variable of that name whose value"
     send go
     wait_for '^state .*calls=2' "$S_OUT"
-    check "$name-unknown-changes-nothing" "$KEPT_STATE" "$(grep '^state ' "$S_OUT" | tail -n 1)" "state"
+    check "$name-unknown-changes-nothing" "$KEPT_STATE" "$(last_state)" "state"
     client "$S_DIR" --reset speed --reset=title --reset window --reset shown "${S_ARGS[@]}"
     expect_reloaded "$name-reload" "config.o"
     parse_report "$R_OUT" && check "$name-counts" "4 reset, 6 kept" "$RP_VRESET reset, $RP_VKEPT kept" "report counts"
@@ -74,7 +83,7 @@ reset_after() {
     wait_for '^state .*calls=3' "$S_OUT"
     check "$name-taken" \
         "state speed=20 lives=0 title=demo window=640x400 pick=12 hits=3 misses=0 calls=3 shown=101" \
-        "$(grep '^state ' "$S_OUT" | tail -n 1)" "state after the reset"
+        "$(last_state)" "state after the reset"
     session_stop
 }
 
@@ -96,7 +105,7 @@ reset_with_change() {
     check with-change-warned "'counter', 'lives', 'pick', 'title', 'window'" "$said" "initializers said changed"
     send go
     wait_for '^state .*calls=2' "$S_OUT"
-    check with-change-taken "${KEPT_STATE/speed=10/speed=20}" "$(grep '^state ' "$S_OUT" | tail -n 1)" "state"
+    check with-change-taken "${KEPT_STATE/speed=10/speed=20}" "$(last_state)" "state"
     session_stop
 }
 
@@ -119,15 +128,13 @@ constructed() {
     use objects2.o objects.o
     reload
     expect_reloaded ctors-reload "objects.o" warnings
-    local lines
-    lines=$(sed -n 's/^hotld: warning: objects.o: //p' <<<"$R_ERR" | sed 's/ (.*//; s/: a reload keeps.*//' |
-        sort | tr '\n' '|')
     check ctors-warned "'added' is new, and set by the object's constructors, which a reload does not run again: it \
 starts zero-filled|'level' keeps its running value, though its initializer changed|its constructors changed, and a \
-reload does not run them again: 'scores', 'setting', 'title' keep their running values|" "$lines" "warnings"
+reload does not run them again: 'scores', 'setting', 'title' keep their running values|" "$(warned objects.o)" \
+        "warnings"
     send go
     wait_for '^state .*added' "$S_OUT"
-    check ctors-state "state title=game scores=4 level=1 added=zero-filled" "$(grep '^state ' "$S_OUT" | tail -n 1)" \
+    check ctors-state "state title=game scores=4 level=1 added=zero-filled" "$(last_state)" \
         "state after the reload"
     client "$S_DIR" --reset title "${S_ARGS[@]}"
     expect_failed ctors-reset-refused "--reset: variable 'title' of objects.o gets its value from the object's constructors"
@@ -136,7 +143,7 @@ reload does not run them again: 'scores', 'setting', 'title' keep their running 
     send go
     wait_for '^state .*level=5' "$S_OUT"
     check ctors-level-reset "state title=game scores=5 level=5 added=zero-filled" \
-        "$(grep '^state ' "$S_OUT" | tail -n 1)" "state after --reset level"
+        "$(last_state)" "state after --reset level"
     session_stop
 }
 
@@ -152,17 +159,15 @@ constructed_c() {
     use setup2.o setup.o
     reload
     expect_reloaded setup-reload "setup.o" warnings
-    local lines
-    lines=$(sed -n 's/^hotld: warning: setup.o: //p' <<<"$R_ERR" | sed 's/: a reload keeps.*//' | sort | tr '\n' '|')
     check setup-warned "'base' keeps its running value, though its initializer changed|its constructors changed, \
-and a reload does not run them again: 'started' keeps its running value|" "$lines" "warnings"
+and a reload does not run them again: 'started' keeps its running value|" "$(warned setup.o)" "warnings"
     client "$S_DIR" --reset started "${S_ARGS[@]}"
     expect_failed setup-reset-refused "--reset: variable 'started' of setup.o gets its value from the object's"
     client "$S_DIR" --reset base "${S_ARGS[@]}"
     expect_reloaded setup-reset-base "setup.o"
     send go
     wait_for '^state ' "$S_OUT"
-    check setup-state "state base=5 started=yes" "$(grep '^state ' "$S_OUT" | tail -n 1)" "state"
+    check setup-state "state base=5 started=yes" "$(last_state)" "state"
     session_stop
 }
 
