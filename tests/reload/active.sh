@@ -41,7 +41,7 @@ test_active() {
     if [ "$R_MS" -ge 300 ]; then ok "$P/waited-for-old-code"; else
         not_ok "$P/waited-for-old-code" "the reload took $R_MS ms: it did not wait for mod_busy (800 ms)"
     fi
-    wait_for '^done .*' "$S_OUT" 10
+    retry 10 eval '[ "$(grep -c "^done " "$S_OUT")" -ge 2 ]'
     local made; made=$(grep '^done ' "$S_OUT" | awk '{ s += $2 } END { print s }')
     query
     check version-2 2 "$(qv version)" "version"
