@@ -114,6 +114,7 @@ void link_free(struct link *ld)
     strmap_free(&ld->seen);
     strmap_free(&ld->by_name);
     strmap_free(&ld->archives_by_name);
+    xfree(ld->live_members);
     xfree(ld->objs);
     xfree(ld->archives);
     xfree(ld->dsos);
@@ -140,6 +141,9 @@ void link_trim(struct link *ld)
     strmap_free(&ld->seen);
     strmap_free(&ld->by_name);
     strmap_free(&ld->archives_by_name);
+    xfree(ld->live_members);
+    ld->live_members = NULL;
+    ld->nlive_members = 0;
     for (size_t i = 0; i < ld->nsearchdirs; i++)
         xfree(ld->searchdirs[i]);
     xfree(ld->searchdirs);

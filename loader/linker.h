@@ -394,6 +394,9 @@ struct link {
     struct debug_chunk *debug;  /* what a debugger reads of this generation: */
     size_t ndebug;              /* one image, or several once it is split */
     struct strmap seen;         /* reload: input keys met, unchanged or not */
+    struct object **live_members; /* reload: the running program's archive */
+    size_t nlive_members;       /* members, listed when first asked */
+    bool live_members_listed;
     struct object **superseded; /* reload: live objects it replaces or drops */
     size_t nsuperseded, capsuperseded;
     struct strmap by_name;      /* object name -> its current version */

@@ -64,17 +64,33 @@ static bool incremental_same_stamp(struct link *ld, const char *path)
     return true;
 }
 
+/* The running program's objects that came from archives ("lib.a(m.o)"),
+ * listed once for the link: each archive of the command line asks, and
+ * a program of 1,000 objects has few members. */
+static void list_live_members(struct link *ld)
+{
+    const struct strmap *loaded = &ld->opts->live->by_name;
+    size_t cap = 0;
+    ld->live_members_listed = true;
+    for (size_t i = 0; i < loaded->cap; i++) {
+        const char *name = loaded->slots[i].key;
+        size_t n = name && loaded->slots[i].value ? strlen(name) : 0;
+        if (n && name[n - 1] == ')')
+            ARRAY_PUSH(ld->live_members, ld->nlive_members, cap, loaded->slots[i].value);
+    }
+}
+
 /* fn for each member the program loaded from ar, until one returns true:
  * whether one did. */
 static bool some_loaded_member(struct link *ld, const struct archive *ar,
                                bool (*fn)(struct link *ld, struct object *member))
 {
-    struct strmap *loaded = &ld->opts->live->by_name;
     size_t n = strlen(ar->name);
-    for (size_t i = 0; i < loaded->cap; i++) {
-        const char *name = loaded->slots[i].key;
-        if (name && loaded->slots[i].value && !strncmp(name, ar->name, n) && name[n] == '(' &&
-            fn(ld, loaded->slots[i].value))
+    if (!ld->live_members_listed)
+        list_live_members(ld);
+    for (size_t i = 0; i < ld->nlive_members; i++) {
+        struct object *member = ld->live_members[i];
+        if (!strncmp(member->name, ar->name, n) && member->name[n] == '(' && fn(ld, member))
             return true;
     }
     return false;
@@ -125,7 +141,8 @@ static bool same_archive(struct archive *was, struct archive *ar)
 static int incremental_archive(struct link *ld, struct archive *ar)
 {
     struct archive *was = strmap_get(&ld->opts->live->archives_by_name, ar->name);
-    if (!was || (same_archive(was, ar) && !some_loaded_member(ld, ar, has_reset_variable))) {
+    bool resets = ld->opts->nreset && some_loaded_member(ld, ar, has_reset_variable);
+    if (!was || (same_archive(was, ar) && !resets)) {
         some_loaded_member(ld, ar, keep_member);
         return 0;
     }
