@@ -3,8 +3,20 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/types.h>
 #include <unistd.h>
+
+/* Linux's <linux/fs.h> from 6.11 on; the C library's headers here may be
+ * older. The layout is the kernel's ABI, which only grows at the end
+ * (size says which version the caller knows). */
+struct procmap_query {
+    uint64_t size, query_flags, query_addr;
+    uint64_t vma_start, vma_end, vma_flags, vma_page_size, vma_offset, inode;
+    uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
+    uint64_t vma_name_addr, build_id_addr;
+};
+#define PROCMAP_QUERY _IOWR('f', 17, struct procmap_query)
 
 void procmaps_each_line(void (*line)(const char *text, void *ctx), void *ctx)
 {
@@ -34,6 +46,27 @@ void procmaps_each_line_of(pid_t pid, void (*line)(const char *text, void *ctx),
     }
     if (fd >= 0)
         close(fd);
+}
+
+bool procmaps_query(int fd, uintptr_t addr, uintptr_t *start, uintptr_t *end)
+{
+    struct procmap_query q = {.size = sizeof q, .query_addr = addr}; /* flags 0: the one holding addr */
+    if (ioctl(fd, PROCMAP_QUERY, &q) < 0)
+        return false;
+    *start = (uintptr_t)q.vma_start;
+    *end = (uintptr_t)q.vma_end;
+    return true;
+}
+
+int procmaps_open_query(void)
+{
+    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    uintptr_t start, end;
+    if (fd >= 0 && !procmaps_query(fd, (uintptr_t)&fd, &start, &end)) { /* its own stack: an old kernel */
+        close(fd);
+        fd = -1;
+    }
+    return fd;
 }
 
 bool proc_task_file(pid_t tid, const char *name, char *buf, size_t size)

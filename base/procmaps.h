@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Calls line(text, ctx) for each line of /proc/self/maps, in address
@@ -12,6 +13,14 @@
 void procmaps_each_line(void (*line)(const char *text, void *ctx), void *ctx);
 /* The same for process pid's (0: this one's). */
 void procmaps_each_line_of(pid_t pid, void (*line)(const char *text, void *ctx), void *ctx);
+
+/* /proc/self/maps opened for procmaps_query, if the kernel answers such
+ * questions (PROCMAP_QUERY, Linux 6.11); -1 if not. The caller closes it. */
+int procmaps_open_query(void);
+/* The mapping that holds addr, asked of the kernel through fd: a few
+ * microseconds, where reading every line costs one a mapping, and a
+ * program that reloads often has thousands. False if none holds it. */
+bool procmaps_query(int fd, uintptr_t addr, uintptr_t *start, uintptr_t *end);
 
 /* /proc/self/task/TID/NAME into buf, NUL-terminated, without allocating;
  * false if it cannot be read (the thread has gone). */

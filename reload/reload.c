@@ -171,6 +171,14 @@ static int unsafe_after(const struct plan *p, const char *inside, int timeout)
     return activeness_fail(&p->act, timeout);
 }
 
+/* What the stop opened to read the stacks is closed first, while no
+ * program thread can close it or take its number. */
+static void let_world_go(void)
+{
+    stacks_unload();
+    world_resume();
+}
+
 static int stop_safely(struct program *pg, struct plan *p)
 {
     int timeout = p->nl->opts->reload_timeout_ms ? p->nl->opts->reload_timeout_ms : pg->reload_timeout_ms;
@@ -188,11 +196,11 @@ static int stop_safely(struct program *pg, struct plan *p)
             return stopped_once ? unsafe_after(p, inside, timeout) : -1;
         stopped_once = true;
         if (!stacks_load()) { /* more mappings than room: a thread was born */
-            world_resume();
+            let_world_go();
             continue;
         }
         if (migrates_asleep_threads(p) < 0) {
-            world_resume();
+            let_world_go();
             return -1;
         }
         inside = NULL;
@@ -205,7 +213,7 @@ static int stop_safely(struct program *pg, struct plan *p)
             phase_done("park", start);
             return 0;
         }
-        world_resume();
+        let_world_go();
         if (now_ms() > deadline)
             return unsafe_after(p, inside, timeout);
         if (patches_ok)
@@ -250,7 +258,7 @@ static int apply_plan(struct program *pg, struct plan *p, double start, char **r
         gc_roots_add(p);
     bool stopped = stop_safely(pg, p) == 0;
     if (stopped && pg->agree && pg->agree() < 0) {
-        world_resume();
+        let_world_go();
         stopped = false;
     }
     if (!stopped) {
@@ -263,7 +271,7 @@ static int apply_plan(struct program *pg, struct plan *p, double start, char **r
     int whole = commit(pg, p);
     if (needs_quiet(p) && !world_still_asleep())
         whole = -1;
-    world_resume();
+    let_world_go();
     if (exports_publish(pg->live, p->again ? p->again : p->nl) < 0) /* dlsym and plugins see the new addresses */
         whole = -1;
     self_names_publish(pg);

@@ -12,9 +12,13 @@
 
 /* Before the world stops: room to read the process's mappings into. */
 void stacks_prepare(void);
-/* Once it is stopped: read them; false if they did not fit (the world
+/* Once it is stopped: read them (or open what the kernel answers
+ * questions about them through); false if they did not fit (the world
  * must be let go, and stacks_prepare makes room). */
 bool stacks_load(void);
+/* Before the world is let go: what stacks_load opened is closed, so that
+ * no program thread can close or reuse it. */
+void stacks_unload(void);
 /* With the world stopped: the first word of the stack at sp for which
  * hit(word, ctx) is true, in *found; false if there is none. */
 bool stack_find(uintptr_t sp, bool (*hit)(uintptr_t word, const void *ctx), const void *ctx, uintptr_t *found);

@@ -97,6 +97,10 @@ for_variants() {
         esac
         W=$TMP/$RL_SCRIPT-$v
         mkdir -p "$W"
+        case $v in *-oldkernel*) # no PROCMAP_QUERY: hotld reads every mapping
+            "$CC" -shared -fPIC -o "$W/noquery.so" "$RL_SRC/oldkernel/noquery.c" -ldl
+            HOT_ENV+=(LD_PRELOAD="$W/noquery.so") ;;
+        esac
         P=reload/$RL_SCRIPT/$v
         SNAME=hotld-test-$$-$RL_SCRIPT-$v
         [ -x "$HOT" ] || not_ok "$P/hotld-binary" "$HOT is not built (make -C \$HOTLD_ROOT build/hotld build/asan/hotld)"
