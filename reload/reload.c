@@ -22,6 +22,7 @@
 #include "plan.h"
 #include "patch.h"
 #include "samefunc.h"
+#include "signatures.h"
 #include "snapshot.h"
 #include "stacks.h"
 #include "stopworld.h"
@@ -62,6 +63,7 @@ static int plan_reload(struct program *pg, struct plan *p)
                 return -1;
             phase_done("bind", bind_start);
             count_functions(pg, p, old, new);
+            note_changed_signatures(live, old, new, &p->binds);
             if (plan_redirects(pg, p, new) < 0)
                 return -1;
         } else {

@@ -1,0 +1,99 @@
+/* A C function's symbol does not change with its type, so a reload can
+ * replace int scale(int) with int scale(int, int) while an object that
+ * was not rebuilt still calls it with one argument: the linker cannot
+ * tell, and the program goes on with whatever the second register held.
+ * (A C++ function's name changes with its parameters: the old callers'
+ * symbol is missing, and incremental.c fails the reload.) The DWARF of
+ * both versions says what each function takes and returns; a function
+ * whose type changed and that an object left as it is refers to is
+ * named in a warning, with the objects. Only functions whose code
+ * changed are looked at, and only with DWARF in both versions. */
+#include "signatures.h"
+
+#include <string.h>
+
+#include "ctypes.h"
+#include "samefunc.h"
+#include "strbuf.h"
+#include "typeinfo.h"
+#include "util.h"
+
+/* Each version's DWARF and its types, read when first needed. */
+struct version_types {
+    struct object *obj;
+    struct debug_info *di;
+    struct ctypes *types;
+};
+
+/* "int (int, int)"; NULL if the DWARF does not describe name. */
+static const char *type_of(struct version_types *v, const char *name)
+{
+    const struct debug_func *f = v->di ? debug_func_named(v->di, name) : NULL;
+    if (!f)
+        return NULL;
+    if (!v->types)
+        v->types = ctypes_new(debug_info_dbg(v->di));
+    return ctype_function(v->types, f->die)->name;
+}
+
+/* Does user refer to name as old defines it? */
+static bool refers_to(const struct object *user, const struct object *old, const char *name)
+{
+    for (size_t j = 1; j < user->nsyms; j++) {
+        const struct symbol *s = user->syms[j];
+        if (s->global && s->file && s->file != user && !strcmp(s->file->name, old->name) && !strcmp(s->name, name))
+            return true;
+    }
+    return false;
+}
+
+/* "a.o, b.o": the objects live keeps that refer to name; NULL if none. */
+static char *callers_left(const struct link *live, const struct object *old, const char *name)
+{
+    struct strbuf list = {0};
+    for (size_t i = 0; i < live->by_name.cap; i++) {
+        const struct object *user = live->by_name.slots[i].value;
+        if (user && !user->superseded && refers_to(user, old, name))
+            sb_printf(&list, "%s%s", list.s ? ", " : "", path_shown(user->name));
+    }
+    return list.s;
+}
+
+static void check_function(const struct link *live, struct version_types *was, struct version_types *now,
+                           const struct func *f, struct bind_result *r)
+{
+    const char *name = now->obj->syms[f->symbol]->name;
+    const char *old_type = type_of(was, name), *new_type = type_of(now, name);
+    if (!old_type || !new_type || !strcmp(old_type, new_type))
+        return;
+    char *callers = callers_left(live, was->obj, name);
+    if (callers)
+        ARRAY_PUSH(r->warnings, r->nwarnings, r->capwarnings,
+                   xasprintf("%s: '%s' is now '%s', was '%s', and %s call%s it as it was: rebuild %s, or %s "
+                             "calls pass what the old declaration said",
+                             path_shown(now->obj->name), name, new_type, old_type, callers,
+                             strchr(callers, ',') ? "" : "s", callers, strchr(callers, ',') ? "their" : "its"));
+    xfree(callers);
+}
+
+void note_changed_signatures(const struct link *live, struct object *old, struct object *new,
+                             struct bind_result *r)
+{
+    struct version_types was = {old, NULL, NULL}, now = {new, NULL, NULL};
+    size_t n;
+    const struct func *fn = object_functions(new, &n);
+    for (size_t i = 0; i < n; i++) {
+        const struct func *o = new->syms[fn[i].symbol]->global ? object_function_like(old, &fn[i]) : NULL;
+        if (!o || same_function(o, &fn[i]))
+            continue;
+        if (!was.di && !(was.di = object_dwarf(old)))
+            break;
+        if (!now.di && !(now.di = object_dwarf(new)))
+            break;
+        check_function(live, &was, &now, &fn[i], r);
+    }
+    if (was.types)
+        ctypes_free(was.types);
+    if (now.types)
+        ctypes_free(now.types);
+}

@@ -1,0 +1,21 @@
+/* Version 2 gives scale() a parameter and changes offset()'s body, not
+ * its type. */
+#include "calc.h"
+#include "rt.h"
+
+#if VER >= 2
+RELOADABLE int scale(int x, int by)
+{
+    return x * by;
+}
+#else
+RELOADABLE int scale(int x)
+{
+    return x * opaque_int(2);
+}
+#endif
+
+RELOADABLE long offset(int x)
+{
+    return x + opaque_int(VER * 100);
+}

@@ -1,0 +1,13 @@
+/* Calls scale() and offset() as calc.h said when it was built. */
+#include "calc.h"
+#include "rt.h"
+
+RELOADABLE void answer(const char *tag)
+{
+#if VER >= 2
+    int scaled = scale(21, 2);
+#else
+    int scaled = scale(21);
+#endif
+    printf("%s scale %d offset %ld\n", tag, scaled, offset(1));
+}
