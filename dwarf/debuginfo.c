@@ -634,6 +634,14 @@ static void read_dwo(struct debug_info *di, const char *path)
     debug_info_close(dwo);
 }
 
+/* By name, and the first of a name in the DWARF's order first. */
+static int by_name_then_die(const void *a, const void *b)
+{
+    const struct debug_func *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->die > y->die) - (x->die < y->die);
+}
+
 struct debug_info *debug_info_open(const char *bytes, size_t size, const char *path)
 {
     struct debug_info *di = xcalloc(1, sizeof *di);
@@ -643,6 +651,7 @@ struct debug_info *debug_info_open(const char *bytes, size_t size, const char *p
     }
     read_dwo(di, path);
     read_units(di);
+    qsort(di->funcs, di->nfuncs, sizeof *di->funcs, by_name_then_die); /* for debug_func_named */
     return di;
 }
 
@@ -710,10 +719,16 @@ const struct debug_type *debug_types(const struct debug_info *di, size_t *n)
     return di->types;
 }
 
+/* A reload asks for each function it changed: a search, not a walk. */
 const struct debug_func *debug_func_named(const struct debug_info *di, const char *name)
 {
-    for (size_t i = 0; di && i < di->nfuncs; i++)
-        if (!strcmp(di->funcs[i].name, name))
-            return &di->funcs[i];
-    return NULL;
+    size_t lo = 0, hi = di ? di->nfuncs : 0;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (strcmp(di->funcs[mid].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return di && lo < di->nfuncs && !strcmp(di->funcs[lo].name, name) ? &di->funcs[lo] : NULL;
 }
