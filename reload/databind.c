@@ -899,5 +899,6 @@ void bind_result_free(struct bind_result *r)
     xfree(r->reset_found);
     xfree(r->displaced);
     xfree(r->copies);
+    xfree(r->repoints);
     memset(r, 0, sizeof *r);
 }

@@ -11,6 +11,14 @@ struct var_copy {
     size_t size;
 };
 
+/* A constant whose new version has another value (constants.c): the
+ * program's pointers into the old one follow, no bytes are copied. */
+struct constant_move {
+    uintptr_t from, to;
+    size_t size;                /* 1: only pointers to the start follow */
+    const char *name;           /* its symbol, for warnings */
+};
+
 /* What a reload did with one variable, for the debugger's "hotld vars". */
 struct var_fate {
     char *name;
@@ -42,6 +50,8 @@ struct bind_result {
     size_t nfates, capfates;
     struct var_copy *copies;    /* moved variables: old value -> new place */
     size_t ncopies, capcopies;
+    struct constant_move *repoints;
+    size_t nrepoints, caprepoints;
     struct var_migration *migrations;
     size_t nmigrations, capmigrations;
     char **notes;               /* what each migration changed */

@@ -113,6 +113,12 @@ void pointers_program_frames_above(uintptr_t frame)
 /* Does another object of the program end at addr (a variable, or a
  * section: __stop_SEC)? A word that holds addr may then be a pointer past
  * it, a loop's bound, as well as one to what starts there. */
+/* The program's data the scan reads word by word. */
+static bool is_scanned_data(const struct section *s)
+{
+    return s->out && s->out->seg == SEG_DATA && !(s->flags & SHF_TLS) && !s->discarded && !s->storage_unused;
+}
+
 static bool something_ends_at(struct link *const *gens, size_t ngens, uintptr_t addr)
 {
     for (size_t g = 0; g < ngens; g++)
@@ -189,6 +195,59 @@ static void snapshot_owned(struct pointer_scan *ps)
     }
 }
 
+static const struct moved_storage *move_from(const struct pointer_scan *ps, uintptr_t start)
+{
+    for (size_t i = 0; i < ps->nmoves; i++)
+        if (ps->moves[i].from == start && ps->moves[i].start_ambiguous)
+            return &ps->moves[i];
+    return NULL;
+}
+
+/* Where r, in obj, made its word point: the start of a variable or
+ * constant (its address), or 0 for anywhere else (past an object's end,
+ * inside one). */
+static uintptr_t start_reached(struct object *obj, const Elf64_Sym *raw, size_t nraw, const Elf64_Rela *r)
+{
+    size_t k = ELF64_R_SYM(r->r_info);
+    if (ELF64_R_TYPE(r->r_info) != R_X86_64_64 || !k || k >= nraw || k >= obj->nsyms)
+        return 0;
+    if (GELF_ST_TYPE(raw[k].st_info) != STT_SECTION)
+        return r->r_addend ? 0 : obj->syms[k]->addr;
+    uint64_t place = raw[k].st_value + (uint64_t)r->r_addend;
+    size_t h = object_symbol_holding(obj, raw[k].st_shndx, place);
+    return h && h < obj->nsyms && raw[h].st_value == place ? obj->syms[h]->addr : 0;
+}
+
+static int by_address(const void *a, const void *b)
+{
+    uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The words of the program's data that its relocations made point at an
+ * ambiguous start (that of a moved variable another object ends at): a
+ * pointer to the one, not past the other, so they are rewritten. (An
+ * object whose relocations are gone, retired, has none.) Before the
+ * threads are parked: the symbol index allocates. */
+static void vouch_for_starts(struct pointer_scan *ps, struct link *const *gens, size_t ngens)
+{
+    size_t cap = 0;
+    for (size_t g = 0; g < ngens; g++)
+        for (size_t i = 0; i < gens[g]->nobjs; i++) {
+            struct object *obj = gens[g]->objs[i];
+            size_t nraw;
+            const Elf64_Sym *raw = obj->syms ? object_raw_symbols(obj, &nraw) : NULL;
+            for (size_t j = 1; raw && j < obj->nsecs; j++) {
+                const struct section *s = &obj->secs[j];
+                for (size_t k = 0; is_scanned_data(s) && k < s->nrelas; k++)
+                    if (move_from(ps, start_reached(obj, raw, nraw, &s->relas[k])))
+                        ARRAY_PUSH(ps->vouched, ps->nvouched, cap, s->addr + s->relas[k].r_offset);
+            }
+        }
+    if (ps->nvouched)
+        qsort(ps->vouched, ps->nvouched, sizeof *ps->vouched, by_address);
+}
+
 void pointers_prepare(struct pointer_scan *ps, const struct bind_result *r, const struct overwrite *kept,
                       size_t nkept, struct link *const *gens, size_t ngens, enum pointer_reach reach)
 {
@@ -205,8 +264,15 @@ void pointers_prepare(struct pointer_scan *ps, const struct bind_result *r, cons
             add_move(ps, (struct moved_storage){.from = r->copies[i].from, .to = r->copies[i].to,
                                                 .size = r->copies[i].size},
                      &cap);
+    for (size_t i = 0; reach != POINTERS_NONE && i < r->nrepoints; i++)
+        add_move(ps, (struct moved_storage){.from = r->repoints[i].from, .to = r->repoints[i].to,
+                                            .size = r->repoints[i].size, .name = r->repoints[i].name},
+                 &cap);
+    bool ambiguous = false;
     for (size_t i = 0; i < ps->nmoves; i++)
-        ps->moves[i].start_ambiguous = something_ends_at(gens, ngens, ps->moves[i].from);
+        ambiguous |= ps->moves[i].start_ambiguous = something_ends_at(gens, ngens, ps->moves[i].from);
+    if (ambiguous)
+        vouch_for_starts(ps, gens, ngens);
     if (!ps->nmoves || reach != POINTERS_ALL)
         return;
     dl_iterate_phdr(skip_segments, ps);
@@ -230,14 +296,21 @@ void pointers_free(struct pointer_scan *ps)
     if (ps->prepared && ps->pagemap >= 0)
         close(ps->pagemap);
     xfree(ps->moves);
+    xfree(ps->vouched);
     xfree(ps->skip);
     xfree(ps->owned);
     *ps = (struct pointer_scan){0};
 }
 
-/* Where the pointer v goes, if it points into moved storage. A word at
- * a start another object ends at is left, and counted. */
-static bool new_place(struct pointer_scan *ps, uintptr_t v, uintptr_t *out)
+static bool is_vouched(const struct pointer_scan *ps, uintptr_t where)
+{
+    return ps->nvouched && bsearch(&where, ps->vouched, ps->nvouched, sizeof *ps->vouched, by_address);
+}
+
+/* Where the pointer v, at `where`, goes, if it points into moved storage.
+ * A word at a start another object ends at is left, and counted, unless
+ * its relocation said which it points at. */
+static bool new_place(struct pointer_scan *ps, uintptr_t where, uintptr_t v, uintptr_t *out)
 {
     if (v < ps->lo || v >= ps->hi)
         return false;
@@ -248,7 +321,7 @@ static bool new_place(struct pointer_scan *ps, uintptr_t v, uintptr_t *out)
             continue;
         if (m->start_only ? off != 0 : m->plan && off && !type_plan_offset(m->plan, off, &to))
             return false;
-        if (off == 0 && m->start_ambiguous) {
+        if (off == 0 && m->start_ambiguous && !is_vouched(ps, where)) {
             ps->ambiguous++;
             ps->ambiguous_name = ps->ambiguous_name ? ps->ambiguous_name : m->name;
             return false;
@@ -264,7 +337,7 @@ static size_t rewrite_words(struct pointer_scan *ps, uintptr_t *words, size_t n)
     size_t done = 0;
     for (size_t i = 0; i < n; i++) {
         uintptr_t to;
-        if (new_place(ps, words[i], &to)) {
+        if (new_place(ps, (uintptr_t)&words[i], words[i], &to)) {
             words[i] = to;
             done++;
         }
@@ -284,12 +357,9 @@ static void rewrite_data_sections(struct pointer_scan *ps, struct link *const *g
     for (size_t g = 0; g < ngens; g++)
         for (size_t i = 0; i < gens[g]->nobjs; i++) {
             const struct object *obj = gens[g]->objs[i];
-            for (size_t j = 1; j < obj->nsecs; j++) {
-                const struct section *s = &obj->secs[j];
-                if (s->out && s->out->seg == SEG_DATA && !(s->flags & SHF_TLS) && !s->discarded &&
-                    !s->storage_unused)
-                    rewrite_section(ps, s);
-            }
+            for (size_t j = 1; j < obj->nsecs; j++)
+                if (is_scanned_data(&obj->secs[j]))
+                    rewrite_section(ps, &obj->secs[j]);
         }
 }
 
@@ -310,7 +380,7 @@ static void scan_run(struct pointer_scan *ps, uintptr_t lo, uintptr_t hi)
         for (size_t i = 0; i < (size_t)got / 8; i++) {
             uintptr_t to, where = at + i * 8;
             if (buf[i] < ps->lo || buf[i] >= ps->hi || owned_block_holds(ps->owned, ps->nowned, where) ||
-                !new_place(ps, buf[i], &to))
+                !new_place(ps, where, buf[i], &to))
                 continue;
             struct iovec l = {&to, 8}, r = {(void *)where, 8};
             if (process_vm_writev(self, &l, 1, &r, 1, 0) == 8)

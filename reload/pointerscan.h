@@ -22,6 +22,9 @@ struct pointer_scan {
     struct moved_storage *moves;
     size_t nmoves;
     uintptr_t lo, hi;           /* every move's old range lies inside */
+    uintptr_t *vouched;         /* sorted: data words whose relocation made
+                                   them point at an ambiguous start */
+    size_t nvouched;
     struct span *skip;          /* sorted: memory the scan leaves alone */
     size_t nskip, capskip;
     struct owned_block *owned;  /* hotld's heap blocks when prepared */

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "constants.h"
 #include "funcaddr.h"
 #include "imagefile.h"
 #include "incremental.h"
@@ -64,6 +65,7 @@ static int plan_reload(struct program *pg, struct plan *p)
             phase_done("bind", bind_start);
             count_functions(pg, p, old, new);
             note_changed_signatures(live, old, new, &p->binds);
+            repoint_changed_constants(old, new, &p->binds);
             if (plan_redirects(pg, p, new) < 0)
                 return -1;
         } else {

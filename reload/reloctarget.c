@@ -2,6 +2,7 @@
  * thing. */
 #include <string.h>
 
+#include "constants.h"
 #include "reloctarget.h"
 
 struct object_view object_view_of(struct object *obj)
@@ -118,4 +119,15 @@ bool same_reloc_target(const struct object_view *a, const Elf64_Rela *ra, const 
     if (!x.sec || !y.sec || strcmp(x.sec->name, y.sec->name))
         return false;
     return same_place(a, ra, b, rb);
+}
+
+bool same_constant_reached(const struct object_view *a, const Elf64_Rela *ra, const struct object_view *b,
+                           const Elf64_Rela *rb)
+{
+    size_t ha = reloc_symbol_reached(a, ra), hb = reloc_symbol_reached(b, rb);
+    if (!ha || !hb || ELF64_R_TYPE(ra->r_info) != ELF64_R_TYPE(rb->r_info))
+        return false;
+    uint64_t at_a = place_of(&a->syms[ELF64_R_SYM(ra->r_info)], ra) - a->syms[ha].st_value;
+    uint64_t at_b = place_of(&b->syms[ELF64_R_SYM(rb->r_info)], rb) - b->syms[hb].st_value;
+    return at_a == at_b && constant_follows(a->obj, a->obj->syms[ha], b->obj, b->obj->syms[hb], at_a);
 }

@@ -28,4 +28,11 @@ size_t reloc_symbol_reached(const struct object_view *v, const Elf64_Rela *r);
 bool same_reloc_target(const struct object_view *a, const Elf64_Rela *ra, const struct object_view *b,
                        const Elf64_Rela *rb);
 
+/* Do a and b reach the same offset in the one constant table of a name
+ * in each version, which a reload makes the program's pointers follow
+ * (constants.c)? Then an initializer that points into it is the same,
+ * whatever the table's new value. */
+bool same_constant_reached(const struct object_view *a, const Elf64_Rela *ra, const struct object_view *b,
+                           const Elf64_Rela *rb);
+
 #endif

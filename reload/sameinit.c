@@ -54,7 +54,8 @@ bool same_initial_value(struct rela_order *old_order, const struct symbol *old, 
         return false;
     struct object_view vo = object_view_of(old->sec->obj), vn = object_view_of(new->sec->obj);
     for (size_t i = 0; i < nold; i++)
-        if (ro[i]->r_offset - old->value != rn[i]->r_offset - new->value || !same_reloc_target(&vo, ro[i], &vn, rn[i]))
+        if (ro[i]->r_offset - old->value != rn[i]->r_offset - new->value ||
+            !(same_reloc_target(&vo, ro[i], &vn, rn[i]) || same_constant_reached(&vo, ro[i], &vn, rn[i])))
             return false;
     return true;
 }

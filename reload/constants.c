@@ -1,0 +1,79 @@
+/* A constant is not state: a reload gives an edited table its new value,
+ * in the new version's read-only data, and the new code reads it there.
+ * But a kept variable may point at the old table (cur = &defaults), and
+ * so may the heap and the stacks; left so, the program would see the
+ * edit through the code and not through its own pointers, two versions
+ * of one table at once. So the old table is treated as storage that
+ * moved: the commit's pointer scan leads those pointers to the new one,
+ * at the same offset (or, if its size changed, those to its start), as
+ * it does for a migrated variable. A table whose bytes and relocations
+ * did not change is left alone, and so are anonymous constants (string
+ * literals), which no name ties across versions. */
+#include "constants.h"
+
+#include <string.h>
+
+#include "sameinit.h"
+#include "util.h"
+
+static bool is_vtable_or_typeinfo(const char *name)
+{
+    return !strncmp(name, "_ZT", 3) && strchr("VISTC", name[3]);
+}
+
+/* An assembler's label (clang's .L.str, kept as a symbol when compiled
+ * from preprocessed source) or a merged constant: anonymous, a literal. */
+static bool is_literal(const struct symbol *s)
+{
+    return !strncmp(s->name, ".L", 2) || (s->sec->flags & SHF_MERGE);
+}
+
+bool is_named_constant(const struct symbol *s, const struct object *obj)
+{
+    const struct section *sec = s->sec;
+    if (!sec || s->file != obj || s->kind != SYM_DEFINED || s->type != STT_OBJECT || !s->size || !sec->out)
+        return false;
+    bool read_only = !(sec->flags & SHF_WRITE) || !strncmp(sec->name, ".data.rel.ro", 12);
+    return (sec->flags & SHF_ALLOC) && !(sec->flags & (SHF_EXECINSTR | SHF_TLS)) && read_only &&
+           !is_vtable_or_typeinfo(s->name) && !is_literal(s);
+}
+
+/* obj's one constant of this name; NULL if none, or more than one (an
+ * ld -r object's statics), which no name tells apart. */
+static struct symbol *constant_named(struct object *obj, const char *name)
+{
+    struct symbol *found = NULL;
+    for (size_t i = 1; i < obj->nsyms; i++) {
+        struct symbol *s = obj->syms[i];
+        if (is_named_constant(s, obj) && !strcmp(s->name, name)) {
+            if (found)
+                return NULL;
+            found = s;
+        }
+    }
+    return found;
+}
+
+bool constant_follows(struct object *old, const struct symbol *o, struct object *new, const struct symbol *n,
+                      uint64_t offset)
+{
+    return is_named_constant(o, old) && is_named_constant(n, new) && !strcmp(o->name, n->name) &&
+           (o->size == n->size ? offset < o->size : offset == 0) && constant_named(old, o->name) == o &&
+           constant_named(new, n->name) == n;
+}
+
+void repoint_changed_constants(struct object *old, struct object *new, struct bind_result *r)
+{
+    struct rela_order old_order = {0}, new_order = {0};
+    for (size_t i = 1; i < new->nsyms; i++) {
+        struct symbol *n = new->syms[i], *o;
+        if (!is_named_constant(n, new) || constant_named(new, n->name) != n || !(o = constant_named(old, n->name)))
+            continue;
+        if (o->size == n->size && same_initial_value(&old_order, o, &new_order, n))
+            continue;
+        struct constant_move moved = {o->addr, n->addr, o->size == n->size ? o->size : 1, n->name};
+        ARRAY_PUSH(r->repoints, r->nrepoints, r->caprepoints, moved);
+    }
+    rela_order_free(&old_order);
+    rela_order_free(&new_order);
+}
