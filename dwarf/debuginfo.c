@@ -651,7 +651,8 @@ struct debug_info *debug_info_open(const char *bytes, size_t size, const char *p
     }
     read_dwo(di, path);
     read_units(di);
-    qsort(di->funcs, di->nfuncs, sizeof *di->funcs, by_name_then_die); /* for debug_func_named */
+    if (di->nfuncs)
+        qsort(di->funcs, di->nfuncs, sizeof *di->funcs, by_name_then_die); /* for debug_func_named */
     return di;
 }
 

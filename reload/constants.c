@@ -28,6 +28,15 @@ static bool is_literal(const struct symbol *s)
     return !strncmp(s->name, ".L", 2) || (s->sec->flags & SHF_MERGE);
 }
 
+/* A weak or COMDAT definition: what a compiler makes for every object
+ * that needs it (a C++ template's static, D's TypeInfo and initializers),
+ * the same wherever it is made, and which the runtime may hold by
+ * identity. Not a table the user edits in one file. */
+static bool is_shared_instance(const struct symbol *s)
+{
+    return s->bind == STB_WEAK || (s->sec->flags & SHF_GROUP);
+}
+
 bool is_named_constant(const struct symbol *s, const struct object *obj)
 {
     const struct section *sec = s->sec;
@@ -35,7 +44,7 @@ bool is_named_constant(const struct symbol *s, const struct object *obj)
         return false;
     bool read_only = !(sec->flags & SHF_WRITE) || !strncmp(sec->name, ".data.rel.ro", 12);
     return (sec->flags & SHF_ALLOC) && !(sec->flags & (SHF_EXECINSTR | SHF_TLS)) && read_only &&
-           !is_vtable_or_typeinfo(s->name) && !is_literal(s);
+           !is_vtable_or_typeinfo(s->name) && !is_literal(s) && !is_shared_instance(s);
 }
 
 /* obj's one constant of this name; NULL if none, or more than one (an

@@ -6,8 +6,8 @@
 #include "linker.h"
 
 /* Is s a constant obj defines: data a symbol names in read-only data or
- * .data.rel.ro, not a C++ vtable or type_info (vtables.c has those), nor
- * a literal? */
+ * .data.rel.ro, not a C++ vtable or type_info (vtables.c has those), a
+ * literal, or a weak or COMDAT instance? */
 bool is_named_constant(const struct symbol *s, const struct object *obj);
 /* Do pointers to `offset` in old's constant o lead to n, new's, after
  * the reload (o and n one constant of the same name in each)? */
