@@ -3,12 +3,15 @@
  * the gdb helper's 'hotld reload'. */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "forkgate.h"
@@ -25,6 +28,9 @@
 static char *socket_path;
 static pid_t server_pid;
 static int listening = -1;
+static pthread_t control;       /* the control thread, while control_runs */
+static bool control_runs;
+static atomic_bool control_ending;
 
 /* The program as a debugger should see it: one image for all objects
  * (split when a reload first renames in it: reload/debugswap.c). */
@@ -457,6 +463,8 @@ static void *control_thread(void *arg)
     xfree(dir);
     the_session.last_change_ms = now_ms();
     for (;;) {
+        if (atomic_load(&control_ending))
+            return NULL;
         if (the_session.gdb_reload)
             reload_for_debugger();
         session_refresh_debug_images();
@@ -478,9 +486,28 @@ static void *control_thread(void *arg)
     }
 }
 
+/* At exit the control thread ends, so that the program does not end with
+ * a thread it never started: valgrind --leak-check=full counts such a
+ * thread's thread-local block as possibly lost, and a project whose
+ * tests run under it would fail them all. Shutting the socket down wakes
+ * its poll; a request it is serving is waited for, a second at most. */
+static void end_control(void)
+{
+    if (!control_runs || pthread_equal(control, pthread_self()))
+        return; /* exit called by a function --call runs */
+    atomic_store(&control_ending, true);
+    if (listening >= 0)
+        shutdown(listening, SHUT_RDWR);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 1;
+    control_runs = pthread_timedjoin_np(control, NULL, &until) != 0;
+}
+
 static void remove_socket(void)
 {
     if (getpid() == server_pid) { /* not in a child that forked */
+        end_control();
         unlink(socket_path);
         busy_remove();
         snapshot_remove(the_session.program.source_root);
@@ -508,7 +535,7 @@ bool start_control(const char *path)
     atexit(remove_socket);
     listening = fd;
     processes_arm();
-    start_thread(control_thread, (void *)(intptr_t)fd);
+    control_runs = start_joinable_thread(control_thread, (void *)(intptr_t)fd, &control);
     return true;
 }
 

@@ -193,6 +193,8 @@ void runtime_preloaded(void);
 /* thread.c: start one of hotld's own threads: it takes none of the
  * program's signals and is never parked by a reload. */
 void start_thread(void *(*fn)(void *), void *arg);
+/* The same, joinable: false if it could not be started. */
+bool start_joinable_thread(void *(*fn)(void *), void *arg, pthread_t *t);
 
 /* paths.c: input paths and -L directories made absolute, as the session
  * compares them. */

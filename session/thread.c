@@ -36,8 +36,9 @@ static void *hotld_thread(void *p)
 }
 
 /* Threads hotld starts must not take the program's signals, and must be
- * exempt from parking before any reload can run. */
-void start_thread(void *(*fn)(void *), void *arg)
+ * exempt from parking before any reload can run. Detached, unless
+ * joinable is given. */
+static bool start(void *(*fn)(void *), void *arg, pthread_t *joinable)
 {
     sigset_t all, old;
     pthread_t t;
@@ -45,8 +46,12 @@ void start_thread(void *(*fn)(void *), void *arg)
     sem_init(&ts.registered, 0, 0);
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
-    if (pthread_create(&t, NULL, hotld_thread, &ts) == 0) {
-        pthread_detach(t);
+    bool started = pthread_create(&t, NULL, hotld_thread, &ts) == 0;
+    if (started) {
+        if (joinable)
+            *joinable = t;
+        else
+            pthread_detach(t);
         forkgate_wait_begin(); /* the new thread may wait for a fork */
         while (sem_wait(&ts.registered) < 0)
             ;
@@ -54,4 +59,15 @@ void start_thread(void *(*fn)(void *), void *arg)
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     sem_destroy(&ts.registered);
+    return started;
+}
+
+void start_thread(void *(*fn)(void *), void *arg)
+{
+    start(fn, arg, NULL);
+}
+
+bool start_joinable_thread(void *(*fn)(void *), void *arg, pthread_t *t)
+{
+    return start(fn, arg, t);
 }
