@@ -23,7 +23,7 @@
 #include "plan.h"
 #include "patch.h"
 #include "samefunc.h"
-#include "signatures.h"
+#include "staleusers.h"
 #include "snapshot.h"
 #include "stacks.h"
 #include "stopworld.h"
@@ -60,11 +60,13 @@ static int plan_reload(struct program *pg, struct plan *p)
         new->added = !old;
         if (old) {
             double bind_start = now_ms();
+            size_t first_migration = p->binds.nmigrations;
             if (databind_object(nl, old, new, &p->binds) < 0)
                 return -1;
             phase_done("bind", bind_start);
             count_functions(pg, p, old, new);
             note_changed_signatures(live, old, new, &p->binds);
+            note_changed_layouts(live, old, &p->binds, first_migration);
             repoint_changed_constants(old, new, &p->binds);
             if (plan_redirects(pg, p, new) < 0)
                 return -1;

@@ -1,4 +1,6 @@
-/* A C function's symbol does not change with its type, so a reload can
+/* Objects a reload leaves as they were built go on using the definitions
+ * they were built against, and nothing at link time can tell when those
+ * changed type. A C function's symbol does not change with its type, so a reload can
  * replace int scale(int) with int scale(int, int) while an object that
  * was not rebuilt still calls it with one argument: the linker cannot
  * tell, and the program goes on with whatever the second register held.
@@ -7,8 +9,11 @@
  * both versions says what each function takes and returns; a function
  * whose type changed and that an object left as it is refers to is
  * named in a warning, with the objects. Only functions whose code
- * changed are looked at, and only with DWARF in both versions. */
-#include "signatures.h"
+ * changed are looked at, and only with DWARF in both versions. So is a
+ * global variable migrated to a layout that moves its old parts (a field
+ * added in front): code built for the old layout reads the new storage
+ * at the old offsets, and its writes land in other fields. */
+#include "staleusers.h"
 
 #include <string.h>
 
@@ -96,4 +101,38 @@ void note_changed_signatures(const struct link *live, struct object *old, struct
         ctypes_free(was.types);
     if (now.types)
         ctypes_free(now.types);
+}
+
+/* Is every part of the old layout where it was, the same size and kind,
+ * in the new one (fields added at the end or in padding)? */
+static bool old_layout_holds(const struct var_migration *m)
+{
+    if (!m->plan || m->plan->ndropped)
+        return false;
+    for (size_t i = 0; i < m->plan->nops; i++) {
+        const struct copy_op *op = &m->plan->ops[i];
+        if (op->from != op->to || op->from_size != op->to_size || op->from_bit != op->to_bit ||
+            op->kind == COPY_SIGNED || op->kind == COPY_UNSIGNED || op->kind == COPY_FLOAT || op->kind == COPY_ENUM)
+            return false;
+    }
+    return true;
+}
+
+void note_changed_layouts(const struct link *live, struct object *old, struct bind_result *r, size_t first)
+{
+    for (size_t i = first; i < r->nmigrations; i++) {
+        const struct var_migration *m = &r->migrations[i];
+        const struct symbol *s = m->tls ? NULL : strmap_get(&live->symtab, m->name);
+        if (!s || !s->global || s->file != old || old_layout_holds(m))
+            continue;
+        char *users = callers_left(live, old, m->name);
+        if (users)
+            ARRAY_PUSH(r->warnings, r->nwarnings, r->capwarnings,
+                       xasprintf("%s: '%s' changed type%s%s%s, and %s use%s it as it was: rebuild %s, or %s "
+                                 "reads and writes go to the old layout",
+                                 path_shown(old->name), m->name, m->plan ? " (" : "",
+                                 m->plan && m->plan->changes ? m->plan->changes : "", m->plan ? ")" : "", users,
+                                 strchr(users, ',') ? "" : "s", users, strchr(users, ',') ? "their" : "its"));
+        xfree(users);
+    }
 }

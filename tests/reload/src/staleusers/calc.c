@@ -15,6 +15,13 @@ RELOADABLE int scale(int x)
 }
 #endif
 
+struct tally tally = {
+#if VER >= 2
+    .first = 7,
+#endif
+    .n = 40};
+struct stats stats = {.hits = 2};
+
 RELOADABLE long offset(int x)
 {
     return x + opaque_int(VER * 100);
