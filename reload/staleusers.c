@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "ctypes.h"
+#include "demangle.h"
 #include "samefunc.h"
 #include "strbuf.h"
 #include "typeinfo.h"
@@ -71,14 +72,15 @@ static void check_function(const struct link *live, struct version_types *was, s
     const char *old_type = type_of(was, name), *new_type = type_of(now, name);
     if (!old_type || !new_type || !strcmp(old_type, new_type))
         return;
-    char *callers = callers_left(live, was->obj, name);
+    char *callers = callers_left(live, was->obj, name), *shown = source_name(name);
     if (callers)
         ARRAY_PUSH(r->warnings, r->nwarnings, r->capwarnings,
                    xasprintf("%s: '%s' is now '%s', was '%s', and %s call%s it as it was: rebuild %s, or %s "
                              "calls pass what the old declaration said",
-                             path_shown(now->obj->name), name, new_type, old_type, callers,
+                             path_shown(now->obj->name), shown, new_type, old_type, callers,
                              strchr(callers, ',') ? "" : "s", callers, strchr(callers, ',') ? "their" : "its"));
     xfree(callers);
+    xfree(shown);
 }
 
 void note_changed_signatures(const struct link *live, struct object *old, struct object *new,
@@ -122,17 +124,18 @@ void note_changed_layouts(const struct link *live, struct object *old, struct bi
 {
     for (size_t i = first; i < r->nmigrations; i++) {
         const struct var_migration *m = &r->migrations[i];
-        const struct symbol *s = m->tls ? NULL : strmap_get(&live->symtab, m->name);
+        const struct symbol *s = strmap_get(&live->symtab, m->name);
         if (!s || !s->global || s->file != old || old_layout_holds(m))
             continue;
-        char *users = callers_left(live, old, m->name);
+        char *users = callers_left(live, old, m->name), *shown = source_name(m->name);
         if (users)
             ARRAY_PUSH(r->warnings, r->nwarnings, r->capwarnings,
                        xasprintf("%s: '%s' changed type%s%s%s, and %s use%s it as it was: rebuild %s, or %s "
                                  "reads and writes go to the old layout",
-                                 path_shown(old->name), m->name, m->plan ? " (" : "",
+                                 path_shown(old->name), shown, m->plan ? " (" : "",
                                  m->plan && m->plan->changes ? m->plan->changes : "", m->plan ? ")" : "", users,
                                  strchr(users, ',') ? "" : "s", users, strchr(users, ',') ? "their" : "its"));
         xfree(users);
+        xfree(shown);
     }
 }

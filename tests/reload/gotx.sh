@@ -5,7 +5,8 @@
 # widens level from int to long, so it migrates to new storage; main.o is
 # not reloaded, and its relaxed loads must now reach the new storage,
 # as its GOT slots would. Each answer is what C says: bump() increments
-# level and returns it, and main then reads the same value.
+# level and returns it, and main then reads the same value. The reload
+# warns that main.o, not rebuilt, reads level as the int it was.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
@@ -22,7 +23,9 @@ test_gotx() {
     check first "11 11 1" "$(qv level) $(qv level "$QT" 2) $(qv same-bump)" "level as main reads it, as bump returns it; bump's address"
     use data2.o data.o
     reload
-    expect_reloaded widened data.o
+    expect_reloaded widened data.o warnings
+    check widened-warned "hotld: warning: data.o: 'level' changed type (widened), and main.o uses it as it was: rebuild main.o, or its reads and writes go to the old layout" \
+        "$(grep 'as it was' <<<"$R_ERR")" "the reload's warning (main.o reads level as an int)"
     query
     check migrated "12 12 1" "$(qv level) $(qv level "$QT" 2) $(qv same-bump)" "after the reload"
     query
