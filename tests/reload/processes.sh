@@ -23,11 +23,13 @@ set -u
 . "$HOTLD_ROOT/tests/reload/lib.bash"
 
 # settle N: query until every worker has looped twice since the last
-# query, so its value is what its newest calls returned.
+# query, so its value is what its newest calls returned (a minute at
+# most: a worker that just recovered from a crash may not run for a
+# while on a loaded machine).
 settle() {
-    local n=$1 i before=() tries
+    local n=$1 i before=() until=$((SECONDS + 60))
     for ((i = 0; i < n; i++)); do before[i]=$(qv "w$i" "" 3); done
-    for ((tries = 0; tries < 200; tries++)); do
+    while [ "$SECONDS" -lt "$until" ]; do
         query
         for ((i = 0; i < n; i++)); do
             [ "$(qv "w$i" "" 3)" -gt $((${before[i]:-0} + 2)) ] || break
