@@ -1,18 +1,18 @@
 /* Objects a reload leaves as they were built go on using the definitions
- * they were built against, and nothing at link time can tell when those
- * changed type. A C function's symbol does not change with its type, so a reload can
- * replace int scale(int) with int scale(int, int) while an object that
- * was not rebuilt still calls it with one argument: the linker cannot
- * tell, and the program goes on with whatever the second register held.
- * (A C++ function's name changes with its parameters: the old callers'
- * symbol is missing, and incremental.c fails the reload.) The DWARF of
- * both versions says what each function takes and returns; a function
- * whose type changed and that an object left as it is refers to is
- * named in a warning, with the objects. Only functions whose code
- * changed are looked at, and only with DWARF in both versions. So is a
- * global variable migrated to a layout that moves its old parts (a field
- * added in front): code built for the old layout reads the new storage
- * at the old offsets, and its writes land in other fields. */
+ * they were built against, and nothing at link time tells when those
+ * changed type:
+ * - a C function's symbol does not change with its parameters, so a
+ *   reload can replace int scale(int) with int scale(int, int) while an
+ *   object not rebuilt still calls it with one argument, and the program
+ *   goes on with whatever the second register held (a C++ function's name
+ *   changes with its parameters: the old callers' symbol is missing, and
+ *   incremental.c fails the reload). The two versions' DWARF says what
+ *   each function takes and returns; only functions whose code changed
+ *   are looked at.
+ * - a global variable migrated to a layout that moves its old parts (a
+ *   field added in front, a scalar widened) is read and written by such
+ *   an object at the old offsets, in the new storage.
+ * Either is named in a warning, with the objects left that use it. */
 #include "staleusers.h"
 
 #include <string.h>
@@ -54,7 +54,7 @@ static bool refers_to(const struct object *user, const struct object *old, const
 }
 
 /* "a.o, b.o": the objects live keeps that refer to name; NULL if none. */
-static char *callers_left(const struct link *live, const struct object *old, const char *name)
+static char *users_left(const struct link *live, const struct object *old, const char *name)
 {
     struct strbuf list = {0};
     for (size_t i = 0; i < live->by_name.cap; i++) {
@@ -65,6 +65,12 @@ static char *callers_left(const struct link *live, const struct object *old, con
     return list.s;
 }
 
+/* Does the list users_left made name more than one object? */
+static bool several(const char *users)
+{
+    return strchr(users, ',') != NULL;
+}
+
 static void check_function(const struct link *live, struct version_types *was, struct version_types *now,
                            const struct func *f, struct bind_result *r)
 {
@@ -72,13 +78,13 @@ static void check_function(const struct link *live, struct version_types *was, s
     const char *old_type = type_of(was, name), *new_type = type_of(now, name);
     if (!old_type || !new_type || !strcmp(old_type, new_type))
         return;
-    char *callers = callers_left(live, was->obj, name), *shown = source_name(name);
+    char *callers = users_left(live, was->obj, name), *shown = source_name(name);
     if (callers)
         ARRAY_PUSH(r->warnings, r->nwarnings, r->capwarnings,
                    xasprintf("%s: '%s' is now '%s', was '%s', and %s call%s it as it was: rebuild %s, or %s "
                              "calls pass what the old declaration said",
                              path_shown(now->obj->name), shown, new_type, old_type, callers,
-                             strchr(callers, ',') ? "" : "s", callers, strchr(callers, ',') ? "their" : "its"));
+                             several(callers) ? "" : "s", callers, several(callers) ? "their" : "its"));
     xfree(callers);
     xfree(shown);
 }
@@ -105,8 +111,16 @@ void note_changed_signatures(const struct link *live, struct object *old, struct
         ctypes_free(now.types);
 }
 
+/* Does the migration carry the value as it is (bytes or bits), not
+ * convert it (widened, float to double, an enum renumbered)? */
+static bool keeps_representation(const struct copy_op *op)
+{
+    return op->kind == COPY_BYTES || op->kind == COPY_BITS_SIGNED || op->kind == COPY_BITS_UNSIGNED;
+}
+
 /* Is every part of the old layout where it was, the same size and kind,
- * in the new one (fields added at the end or in padding)? */
+ * in the new one (fields added at the end or in padding)? A user's
+ * migration function (no plan) may have moved anything. */
 static bool old_layout_holds(const struct var_migration *m)
 {
     if (!m->plan || m->plan->ndropped)
@@ -114,10 +128,16 @@ static bool old_layout_holds(const struct var_migration *m)
     for (size_t i = 0; i < m->plan->nops; i++) {
         const struct copy_op *op = &m->plan->ops[i];
         if (op->from != op->to || op->from_size != op->to_size || op->from_bit != op->to_bit ||
-            op->kind == COPY_SIGNED || op->kind == COPY_UNSIGNED || op->kind == COPY_FLOAT || op->kind == COPY_ENUM)
+            !keeps_representation(op))
             return false;
     }
     return true;
+}
+
+/* " (level added)": what the migration changed, if it says. */
+static char *what_changed(const struct var_migration *m)
+{
+    return m->plan && m->plan->changes ? xasprintf(" (%s)", m->plan->changes) : xstrdup("");
 }
 
 void note_changed_layouts(const struct link *live, struct object *old, struct bind_result *r, size_t first)
@@ -127,15 +147,17 @@ void note_changed_layouts(const struct link *live, struct object *old, struct bi
         const struct symbol *s = strmap_get(&live->symtab, m->name);
         if (!s || !s->global || s->file != old || old_layout_holds(m))
             continue;
-        char *users = callers_left(live, old, m->name), *shown = source_name(m->name);
-        if (users)
-            ARRAY_PUSH(r->warnings, r->nwarnings, r->capwarnings,
-                       xasprintf("%s: '%s' changed type%s%s%s, and %s use%s it as it was: rebuild %s, or %s "
-                                 "reads and writes go to the old layout",
-                                 path_shown(old->name), shown, m->plan ? " (" : "",
-                                 m->plan && m->plan->changes ? m->plan->changes : "", m->plan ? ")" : "", users,
-                                 strchr(users, ',') ? "" : "s", users, strchr(users, ',') ? "their" : "its"));
+        char *users = users_left(live, old, m->name);
+        if (!users)
+            continue;
+        char *shown = source_name(m->name), *changes = what_changed(m);
+        ARRAY_PUSH(r->warnings, r->nwarnings, r->capwarnings,
+                   xasprintf("%s: '%s' changed type%s, and %s use%s it as it was: rebuild %s, or %s reads and "
+                             "writes go to the old layout",
+                             path_shown(old->name), shown, changes, users, several(users) ? "" : "s", users,
+                             several(users) ? "their" : "its"));
         xfree(users);
         xfree(shown);
+        xfree(changes);
     }
 }
