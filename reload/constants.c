@@ -80,7 +80,7 @@ void repoint_changed_constants(struct object *old, struct object *new, struct bi
             continue;
         if (o->size == n->size && same_initial_value(&old_order, o, &new_order, n))
             continue;
-        struct constant_move moved = {o->addr, n->addr, o->size == n->size ? o->size : 1, n->name};
+        struct constant_move moved = {o->addr, n->addr, o->size, o->size != n->size, n->name};
         ARRAY_PUSH(r->repoints, r->nrepoints, r->caprepoints, moved);
     }
     rela_order_free(&old_order);

@@ -15,7 +15,8 @@ struct var_copy {
  * program's pointers into the old one follow, no bytes are copied. */
 struct constant_move {
     uintptr_t from, to;
-    size_t size;                /* 1: only pointers to the start follow */
+    size_t size;                /* the old one's */
+    bool start_only;            /* resized: only pointers to its start follow */
     const char *name;           /* its symbol, for warnings */
 };
 

@@ -51,8 +51,9 @@ struct moved_storage {
     uintptr_t from, to;
     uint64_t size;
     const struct type_plan *plan; /* NULL: the same layout */
-    bool start_only;            /* a user's migration function: only the
-                                   start has a known place */
+    bool start_only;            /* a user's migration function, or a resized
+                                   constant: only the start has a known
+                                   place */
     bool start_ambiguous;       /* another object ends at from */
     const char *name;           /* the variable's symbol, if known */
 };
@@ -110,15 +111,15 @@ void pointers_program_frames_above(uintptr_t frame)
     program_frames_floor = frame;
 }
 
-/* Does another object of the program end at addr (a variable, or a
- * section: __stop_SEC)? A word that holds addr may then be a pointer past
- * it, a loop's bound, as well as one to what starts there. */
 /* The program's data the scan reads word by word. */
 static bool is_scanned_data(const struct section *s)
 {
     return s->out && s->out->seg == SEG_DATA && !(s->flags & SHF_TLS) && !s->discarded && !s->storage_unused;
 }
 
+/* Does another object of the program end at addr (a variable, or a
+ * section: __stop_SEC)? A word that holds addr may then be a pointer past
+ * it, a loop's bound, as well as one to what starts there. */
 static bool something_ends_at(struct link *const *gens, size_t ngens, uintptr_t addr)
 {
     for (size_t g = 0; g < ngens; g++)
@@ -195,12 +196,12 @@ static void snapshot_owned(struct pointer_scan *ps)
     }
 }
 
-static const struct moved_storage *move_from(const struct pointer_scan *ps, uintptr_t start)
+static bool starts_ambiguous_move(const struct pointer_scan *ps, uintptr_t start)
 {
-    for (size_t i = 0; i < ps->nmoves; i++)
+    for (size_t i = 0; start && i < ps->nmoves; i++)
         if (ps->moves[i].from == start && ps->moves[i].start_ambiguous)
-            return &ps->moves[i];
-    return NULL;
+            return true;
+    return false;
 }
 
 /* Where r, in obj, made its word point: the start of a variable or
@@ -240,7 +241,7 @@ static void vouch_for_starts(struct pointer_scan *ps, struct link *const *gens, 
             for (size_t j = 1; raw && j < obj->nsecs; j++) {
                 const struct section *s = &obj->secs[j];
                 for (size_t k = 0; is_scanned_data(s) && k < s->nrelas; k++)
-                    if (move_from(ps, start_reached(obj, raw, nraw, &s->relas[k])))
+                    if (starts_ambiguous_move(ps, start_reached(obj, raw, nraw, &s->relas[k])))
                         ARRAY_PUSH(ps->vouched, ps->nvouched, cap, s->addr + s->relas[k].r_offset);
             }
         }
@@ -266,7 +267,8 @@ void pointers_prepare(struct pointer_scan *ps, const struct bind_result *r, cons
                      &cap);
     for (size_t i = 0; reach != POINTERS_NONE && i < r->nrepoints; i++)
         add_move(ps, (struct moved_storage){.from = r->repoints[i].from, .to = r->repoints[i].to,
-                                            .size = r->repoints[i].size, .name = r->repoints[i].name},
+                                            .size = r->repoints[i].size, .start_only = r->repoints[i].start_only,
+                                            .name = r->repoints[i].name},
                  &cap);
     bool ambiguous = false;
     for (size_t i = 0; i < ps->nmoves; i++)
