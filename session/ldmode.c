@@ -242,7 +242,10 @@ static int check_link(struct session_options *o)
 }
 
 /* Reload every running copy of the program; the exit status of the step
- * (1 if one of them could not be reloaded). */
+ * (1 if one of them could not be reloaded). A copy linked from other
+ * files (another build tree, or a one-step `cc main.c -o prog`, whose
+ * objects are the compiler's temporaries) is another program to reload:
+ * it goes on as it was, and the step, a good link, succeeds. */
 static int reload_running(struct session_options *o, const char *out)
 {
     size_t n;
@@ -259,12 +262,28 @@ static int reload_running(struct session_options *o, const char *out)
         if (fd >= 0 && (rc = client_reload(fd, o)) == CLIENT_GONE)
             rc = 0; /* that copy ended as the link came: nothing runs to reload */
         else if (rc < 0)
-            fprintf(stderr, "hotld: error: %s: the running copy %s has other inputs: not reloaded\n", out,
-                    strrchr(sessions[i], '.') + 1);
+            fprintf(stderr, "hotld: warning: %s: the running copy %s was linked from other files: not reloaded, "
+                            "it goes on with its code\n",
+                    out, strrchr(sessions[i], '.') + 1);
+        rc = rc < 0 ? 0 : rc;
         if (rc != 0)
             status = 1;
     }
     return status;
+}
+
+/* A step whose reload failed leaves no output, as a failed link does:
+ * left, it would be newer than its inputs, and the next build would
+ * take the program for up to date while it runs its old code. */
+static int reloaded_or_removed(struct session_options *o, const char *out)
+{
+    if (reload_running(o, out) == 0)
+        return 0;
+    if (unlink(out) == 0)
+        fprintf(stderr, "hotld: error: %s: removed, as a failed link's output is: the next build links and "
+                        "reloads again\n",
+                out);
+    return 1;
 }
 
 /* rustc's objects go once the link ends: the link names kept copies,
@@ -331,5 +350,5 @@ int ld_main(int argc, char **argv)
         fprintf(stderr, "hotld: error: %s\n", last_error());
         return 1;
     }
-    return reload_running(&o, out);
+    return reloaded_or_removed(&o, out);
 }

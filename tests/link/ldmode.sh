@@ -8,7 +8,11 @@
 #     /proc/self/exe and argv[0];
 #   - linking again while it runs reloads it, its state kept, with the
 #     report in the step's output; an undefined symbol fails the step as
-#     ld's does, and the program and the file are left as they were;
+#     ld's does, and the program and the file are left as they were; a
+#     reload that fails fails the step and leaves no file (the next make
+#     would take the program for up to date); a one-step compile and link
+#     (other files: the compiler's temporaries) links, and says that the
+#     running copy is not reloaded;
 #   - gcc and clang, C and C++ (g++);
 # and, with gcc: a -shared link goes to the system linker; response files
 # (the linker's and hotld's own); options hotld cannot honour are one
@@ -79,6 +83,24 @@ relink_while_running() {
     line 3
     # the file as it was (clang's driver removes the output of any failed link)
     say "$P/failed-link-leaves-all" "$(grep -q '^line 3 value 2$' "$W/loop.out" || echo "program: $(tail -n 1 "$W/loop.out")")$([ ! -e "$W/prog" ] || cmp -s "$W/prog" "$W/prog.before" || echo "; the executable changed")"
+    # a good link whose reload fails (a variable's value cannot follow its
+    # new type) fails the step and leaves no output: make tries again
+    (cd "$W" && $cc $lang -g -DVALUE=3 -DPOINTER_STATE -c "$SRC/value.c" -o value.o && $cc "$flag" main.o value.o -o prog) \
+        >"$W/unreloadable.out" 2>&1
+    rc=$?
+    say "$P/failed-reload-fails-the-step" "$([ $rc != 0 ] && grep -q "hotld: error: reload failed: .*'state'" "$W/unreloadable.out" ||
+        echo "exit $rc: $(head -c 300 "$W/unreloadable.out" | tr '\n' '|')")"
+    say "$P/failed-reload-leaves-no-output" "$([ ! -e "$W/prog" ] || echo "prog is there, newer than its objects")"
+    line 4
+    say "$P/failed-reload-leaves-program" "$(grep -q '^line 4 value 2$' "$W/loop.out" || echo "program: $(tail -n 1 "$W/loop.out")")"
+    # a one-step compile and link: other files (the compiler's temporaries)
+    (cd "$W" && $cc $lang "$flag" -DVALUE=5 "$SRC/main.c" "$SRC/value.c" -o prog) >"$W/onestep.out" 2>&1
+    rc=$?
+    say "$P/other-files-not-reloaded" "$([ $rc = 0 ] && grep -q "hotld: warning: prog: the running copy [0-9]* was linked from other files: not reloaded" "$W/onestep.out" ||
+        echo "exit $rc: $(head -c 300 "$W/onestep.out" | tr '\n' '|')")"
+    line 5
+    say "$P/other-files-program-goes-on" "$(grep -q '^line 5 value 2$' "$W/loop.out" || echo "program: $(tail -n 1 "$W/loop.out")")"
+    say "$P/other-files-linked" "$(got=$(run_as "$W" ./prog x); [ "${got%|*}" = "value 5 argc 2 argv1 x" ] || echo "[$got]")"
     exec {fd}>&-
     wait "$pid"
     say "$P/exit" "$([ $? = 0 ] || echo "exit $?: $(head -c 300 "$W/loop.err")")"

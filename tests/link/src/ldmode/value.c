@@ -5,6 +5,11 @@
 #ifdef UNDEFINED
 int nowhere(void);
 #endif
+#ifdef POINTER_STATE
+char *state; /* was an int: no value of it can follow */
+#else
+int state = 5;
+#endif
 
 int value(void)
 {
