@@ -9,7 +9,6 @@
  *   4. release the threads; run constructors of added objects only.
  * Anything that fails before step 3 discards the new image and leaves the
  * program exactly as it was. */
-#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,12 +184,27 @@ static void let_world_go(void)
     world_resume();
 }
 
+/* Each stop wakes the program's threads from their sleeping system calls
+ * (a poll or a nanosleep returns early, EINTR): while old code runs its
+ * course, stops come at growing intervals, so that a program that paces
+ * itself with sleeps is not woken a thousand times a second. */
+#define RETRY_FIRST_US 500
+#define RETRY_MAX_US 50000
+
+static void wait_to_retry(unsigned *us, double deadline)
+{
+    double left_us = (deadline - now_ms()) * 1000;
+    usleep(left_us < *us ? (left_us > 0 ? (unsigned)left_us : 0) : *us);
+    *us = *us * 2 > RETRY_MAX_US ? RETRY_MAX_US : *us * 2;
+}
+
 static int stop_safely(struct program *pg, struct plan *p)
 {
     int timeout = p->nl->opts->reload_timeout_ms ? p->nl->opts->reload_timeout_ms : pg->reload_timeout_ms;
     double start = now_ms(), deadline = start + timeout;
     const char *inside = NULL;
     bool stopped_once = false;
+    unsigned retry_us = RETRY_FIRST_US;
     if (!own_stack_is_safe(p, &inside)) /* waiting would not help: it is this thread */
         return fail("this thread, which applies the reload (a program thread, at hotld_poll()), would "
                     "return into the first bytes of '%s', which the reload replaces: call hotld_poll() "
@@ -222,10 +236,7 @@ static int stop_safely(struct program *pg, struct plan *p)
         let_world_go();
         if (now_ms() > deadline)
             return unsafe_after(p, inside, timeout);
-        if (patches_ok)
-            usleep(1000); /* old code runs its course */
-        else
-            sched_yield(); /* let the threads run on past the entry */
+        wait_to_retry(&retry_us, deadline); /* old code runs its course, or past an entry */
     }
 }
 

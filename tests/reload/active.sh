@@ -5,7 +5,10 @@
 # the old version, while mod.o is reloaded: with time enough the reload
 # waits for mod_busy to return, and not one increment is lost; with too
 # little (--reload-timeout) it fails, naming the variable and the
-# function, and the program goes on as it was. Objects built with -g.
+# function, and the program goes on as it was; meanwhile a thread that
+# sleeps in poll() is woken by the tries to park it a few times a second
+# (tries every millisecond woke it over a hundred times). Objects built
+# with -g.
 # gcc-oldkernel: the kernel answers no questions about single mappings,
 # and hotld finds the stacks' ends by reading all of them.
 set -u
@@ -31,10 +34,18 @@ test_active() {
     # over; mod_busy runs for four.
     busy 4000
     use mod2.o mod.o
+    query
+    local ticks=$(qv ticks)
     client "$S_DIR" --reload-timeout 1000 "${S_ARGS[@]}"
     expect_failed times-out "variable 'st' moves, but old code that uses it is still running: mod_busy \(version 0\) after 1000 ms"
     query
     check untouched 1 "$(qv version)" "version after the failed reload"
+    # each try to park wakes the sleeping thread: 10 wakes a second of its
+    # own, and the tries come at growing intervals, not every millisecond
+    local woken=$(($(qv ticks) - ticks))
+    if [ "$woken" -lt 60 ]; then ok "$P/sleepers-left-sleeping"; else
+        not_ok "$P/sleepers-left-sleeping" "a thread that sleeps 100 ms at a time woke $woken times while the reload waited 1 s"
+    fi
 
     wait_for '^done ' "$S_OUT" 10
     busy 800
