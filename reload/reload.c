@@ -22,9 +22,9 @@
 #include "plan.h"
 #include "patch.h"
 #include "samefunc.h"
-#include "staleusers.h"
 #include "snapshot.h"
 #include "stacks.h"
+#include "staleusers.h"
 #include "stopworld.h"
 #include "util.h"
 
@@ -32,18 +32,24 @@ extern char **environ;
 
 /* A global function that moved between objects (the kept copy of an
  * inline function, say) is the same function: changed or not, never
- * removed from one object and added to another. */
+ * removed from one object and added to another. A changed one's type is
+ * checked against the objects left as built (staleusers.c). */
 static void count_functions(const struct program *pg, struct plan *p, struct object *old, struct object *new)
 {
     size_t nnew, nold;
     const struct func *fn = object_functions(new, &nnew), *fo = object_functions(old, &nold);
+    struct signature_check check;
+    signatures_begin(&check, pg->live, old, new, &p->binds);
     for (size_t i = 0; i < nnew; i++) {
         const struct func *n = &fn[i], *o = object_function_like(old, n);
-        if (!o && !(o = function_moved_in(pg, new, n)))
+        if (!o && !(o = function_moved_in(pg, new, n))) {
             p->added += !moved_with_group(old, n);
-        else if (!same_function(o, n))
+        } else if (!same_function(o, n)) {
             p->changed++;
+            signature_check_changed(&check, n);
+        }
     }
+    signatures_end(&check);
     for (size_t i = 0; i < nold; i++)
         p->removed += !object_function_like(new, &fo[i]) && !function_moved_out(pg, old, new, &fo[i]);
 }
@@ -64,7 +70,6 @@ static int plan_reload(struct program *pg, struct plan *p)
                 return -1;
             phase_done("bind", bind_start);
             count_functions(pg, p, old, new);
-            note_changed_signatures(live, old, new, &p->binds);
             note_changed_layouts(live, old, &p->binds, first_migration);
             repoint_changed_constants(old, new, &p->binds);
             if (plan_redirects(pg, p, new) < 0)

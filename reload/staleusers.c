@@ -19,17 +19,9 @@
 
 #include "ctypes.h"
 #include "demangle.h"
-#include "samefunc.h"
 #include "strbuf.h"
 #include "typeinfo.h"
 #include "util.h"
-
-/* Each version's DWARF and its types, read when first needed. */
-struct version_types {
-    struct object *obj;
-    struct debug_info *di;
-    struct ctypes *types;
-};
 
 /* "int (int, int)"; NULL if the DWARF does not describe name. */
 static const char *type_of(struct version_types *v, const char *name)
@@ -89,26 +81,26 @@ static void check_function(const struct link *live, struct version_types *was, s
     xfree(shown);
 }
 
-void note_changed_signatures(const struct link *live, struct object *old, struct object *new,
-                             struct bind_result *r)
+void signatures_begin(struct signature_check *c, const struct link *live, struct object *old, struct object *new,
+                      struct bind_result *r)
 {
-    struct version_types was = {old, NULL, NULL}, now = {new, NULL, NULL};
-    size_t n;
-    const struct func *fn = object_functions(new, &n);
-    for (size_t i = 0; i < n; i++) {
-        const struct func *o = new->syms[fn[i].symbol]->global ? object_function_like(old, &fn[i]) : NULL;
-        if (!o || same_function(o, &fn[i]))
-            continue;
-        if (!was.di && !(was.di = object_dwarf(old)))
-            break;
-        if (!now.di && !(now.di = object_dwarf(new)))
-            break;
-        check_function(live, &was, &now, &fn[i], r);
-    }
-    if (was.types)
-        ctypes_free(was.types);
-    if (now.types)
-        ctypes_free(now.types);
+    *c = (struct signature_check){live, r, {old, NULL, NULL}, {new, NULL, NULL}};
+}
+
+void signature_check_changed(struct signature_check *c, const struct func *f)
+{
+    if (!c->now.obj->syms[f->symbol]->global || !(c->was.di = object_dwarf(c->was.obj)) ||
+        !(c->now.di = object_dwarf(c->now.obj)))
+        return; /* object_dwarf reads each object's once */
+    check_function(c->live, &c->was, &c->now, f, c->r);
+}
+
+void signatures_end(struct signature_check *c)
+{
+    if (c->was.types)
+        ctypes_free(c->was.types);
+    if (c->now.types)
+        ctypes_free(c->now.types);
 }
 
 /* Does the migration carry the value as it is (bytes or bits), not

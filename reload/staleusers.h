@@ -7,11 +7,31 @@
 #include "databind.h"
 #include "linker.h"
 
-/* A warning in r for each global function of new whose parameters or
- * result, as the two versions' DWARF say, differ from old's, and that an
- * object of live the reload leaves as it is refers to. */
-void note_changed_signatures(const struct link *live, struct object *old, struct object *new,
-                             struct bind_result *r);
+struct ctypes;
+
+/* One version of an object, its DWARF and types read when first needed. */
+struct version_types {
+    struct object *obj;
+    struct debug_info *di;
+    struct ctypes *types;
+};
+
+/* The functions of one replaced object that count_functions finds
+ * changed, checked as it finds them. */
+struct signature_check {
+    const struct link *live;
+    struct bind_result *r;
+    struct version_types was, now;
+};
+
+void signatures_begin(struct signature_check *c, const struct link *live, struct object *old, struct object *new,
+                      struct bind_result *r);
+/* f, a function of new whose code changed: a warning in r if it is
+ * global, its parameters or result, as the two versions' DWARF say,
+ * differ from old's, and an object of live the reload leaves as it is
+ * refers to it. */
+void signature_check_changed(struct signature_check *c, const struct func *f);
+void signatures_end(struct signature_check *c);
 
 /* A warning in r for each global variable old defines that the reload
  * migrates (r->migrations from `first` on) to a layout in which its old
