@@ -47,20 +47,37 @@ bool is_named_constant(const struct symbol *s, const struct object *obj)
            !is_vtable_or_typeinfo(s->name) && !is_literal(s) && !is_shared_instance(s);
 }
 
-/* obj's one constant of this name; NULL if none, or more than one (an
- * ld -r object's statics), which no name tells apart. */
-static struct symbol *constant_named(struct object *obj, const char *name)
+/* A name two of an object's constants have (an ld -r object's statics),
+ * which tells neither apart: in a constants_by_name map, its value. */
+static struct symbol two_of_a_name;
+
+/* obj's constants by name, into an empty map. */
+static void constants_by_name(struct object *obj, struct strmap *m)
 {
-    struct symbol *found = NULL;
     for (size_t i = 1; i < obj->nsyms; i++) {
         struct symbol *s = obj->syms[i];
-        if (is_named_constant(s, obj) && !strcmp(s->name, name)) {
-            if (found)
-                return NULL;
-            found = s;
+        if (is_named_constant(s, obj)) {
+            struct strmap_slot *slot = strmap_slot(m, s->name);
+            slot->value = slot->value ? &two_of_a_name : s;
         }
     }
-    return found;
+}
+
+/* The one constant of this name in the map; NULL if none, or two. */
+static struct symbol *only_constant(const struct strmap *m, const char *name)
+{
+    struct symbol *s = strmap_get(m, name);
+    return s == &two_of_a_name ? NULL : s;
+}
+
+/* obj's one constant of this name (a map made for one question). */
+static struct symbol *constant_named(struct object *obj, const char *name)
+{
+    struct strmap m = {0};
+    constants_by_name(obj, &m);
+    struct symbol *s = only_constant(&m, name);
+    strmap_free(&m);
+    return s;
 }
 
 bool constant_follows(struct object *old, const struct symbol *o, struct object *new, const struct symbol *n,
@@ -74,9 +91,13 @@ bool constant_follows(struct object *old, const struct symbol *o, struct object 
 void repoint_changed_constants(struct object *old, struct object *new, struct bind_result *r)
 {
     struct rela_order old_order = {0}, new_order = {0};
+    struct strmap old_constants = {0}, new_constants = {0};
+    constants_by_name(old, &old_constants);
+    constants_by_name(new, &new_constants);
     for (size_t i = 1; i < new->nsyms; i++) {
         struct symbol *n = new->syms[i], *o;
-        if (!is_named_constant(n, new) || constant_named(new, n->name) != n || !(o = constant_named(old, n->name)))
+        if (!is_named_constant(n, new) || only_constant(&new_constants, n->name) != n ||
+            !(o = only_constant(&old_constants, n->name)))
             continue;
         if (o->size == n->size && same_initial_value(&old_order, o, &new_order, n))
             continue;
@@ -85,4 +106,6 @@ void repoint_changed_constants(struct object *old, struct object *new, struct bi
     }
     rela_order_free(&old_order);
     rela_order_free(&new_order);
+    strmap_free(&old_constants);
+    strmap_free(&new_constants);
 }
