@@ -261,11 +261,12 @@ static int reload_running(struct session_options *o, const char *out)
         xfree(path);
         if (fd >= 0 && (rc = client_reload(fd, o)) == CLIENT_GONE)
             rc = 0; /* that copy ended as the link came: nothing runs to reload */
-        else if (rc < 0)
+        else if (rc < 0) {
             fprintf(stderr, "hotld: warning: %s: the running copy %s was linked from other files: not reloaded, "
                             "it goes on with its code\n",
                     out, strrchr(sessions[i], '.') + 1);
-        rc = rc < 0 ? 0 : rc;
+            rc = 0;
+        }
         if (rc != 0)
             status = 1;
     }
