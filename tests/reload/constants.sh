@@ -12,11 +12,10 @@ set -u
 . "$HOTLD_ROOT/tests/lib.sh"
 . "$HOTLD_ROOT/tests/reload/lib.bash"
 
-# ask TAG LINE: the program's answer to "q TAG" is LINE.
+# answer_is NAME LINE: the program's answer to a query is LINE.
 answer_is() {
-    send "q $1"
-    wait_for "^$1 end" "$S_OUT"
-    check "$1" "$1 $2" "$(grep "^$1 cur" "$S_OUT" | tail -n 1)" "answer"
+    query
+    check "$1" "$2" "cur ${RL_ANSWER[cur]:-}" "answer"
 }
 
 test_constants() {

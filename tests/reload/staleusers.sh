@@ -21,17 +21,16 @@ reload_with() {
     use caller1.o caller.o
     use calc1.o calc.o
     session_start --session "$SNAME" main.o caller.o calc.o || return 1
-    ask_version before "before scale 42 offset 101 tally 40 hits 2"
+    ask_version before "scale 42 offset 101 tally 40 hits 2"
     use "$1" caller.o
     use calc2.o calc.o
     reload
 }
 
-# ask_version TAG LINE: the program's answer to "q TAG" is LINE.
+# ask_version NAME LINE: the program's answer to a query is LINE.
 ask_version() {
-    send "q $1"
-    wait_for "^$1 end" "$S_OUT"
-    check "$1" "$2" "$(grep "^$1 scale" "$S_OUT" | tail -n 1)" "answer"
+    query
+    check "$1" "$2" "scale ${RL_ANSWER[scale]:-}" "answer"
 }
 
 test_signatures() {
@@ -52,7 +51,7 @@ test_signatures() {
     reload_with caller2.o || return
     expect_reloaded caller-rebuilt "calc.o caller.o" warnings
     check caller-rebuilt-not-warned "" "$(grep 'as it was' <<<"$R_ERR")" "warnings of users left as built"
-    ask_version after "after scale 42 offset 201 tally 40 hits 2"
+    ask_version after "scale 42 offset 201 tally 40 hits 2"
     session_stop
 }
 
