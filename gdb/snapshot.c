@@ -14,13 +14,28 @@
 
 #include "util.h"
 
+/* A source is copied only if it is a regular file. One compiled from
+ * /dev/stdin names the program's own input, which a read here would take
+ * from it; one compiled from a named pipe names a pipe whose open would
+ * wait for a writer that never comes (O_NONBLOCK: it does not). */
+static int open_regular(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 static void copy_file(const char *from, const char *to)
 {
-    int in = open(from, O_RDONLY | O_CLOEXEC), out;
+    int in = open_regular(from), out;
     char buf[65536];
     ssize_t n;
     if (in < 0)
-        return; /* a generated or moved source: nothing to keep */
+        return; /* a generated or moved source, or not a file: nothing to keep */
     out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     while (out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
         if (write(out, buf, n) != n)
