@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "background.h"
 #include "demangle.h"
 #include "oldnames.h"
 #include "strbuf.h"
@@ -621,6 +622,22 @@ static void list_sources(struct builder *b, struct object *obj, const int64_t *p
         }
 }
 
+/* Free what b holds; NULL. */
+static void *discard(struct builder *b)
+{
+    for (size_t i = 0; i < b->ndebug; i++)
+        if (!b->debug[i].in_slab)
+            xfree(b->debug[i].buf);
+    xfree(b->slab);
+    xfree(b->debug);
+    xfree(b->syms);
+    xfree(b->strtab.s);
+    xfree(b->shstrtab.s);
+    return NULL;
+}
+
+/* The image of io's objects, or NULL if background work making it was
+ * cut short at exit (base/background.h). */
 static void *build(struct builder *b, const struct link *ld, const struct image_objects *io,
                    const struct image_cover *cover, const char *source_root, size_t *size)
 {
@@ -634,6 +651,8 @@ static void *build(struct builder *b, const struct link *ld, const struct image_
     ARRAY_PUSH(b->syms, b->nsyms, b->capsyms, null);
     reserve_debug(b, objs, n);
     for (size_t j = 0; j < n; j++) {
+        if (background_cancelled())
+            return discard(b);
         int64_t *piece = xcalloc(objs[j]->nsecs + 1, sizeof *piece);
         append_debug(b, objs[j], piece);
         relocate_debug(b, objs[j], piece);
@@ -656,14 +675,7 @@ static void *build(struct builder *b, const struct link *ld, const struct image_
     for (size_t j = 0; j < nold; j++)
         add_symbols(b, old[j], false, suffix);
     void *image = write_image(b, ld, nlocals, b->mappable, size);
-    for (size_t i = 0; i < b->ndebug; i++)
-        if (!b->debug[i].in_slab)
-            xfree(b->debug[i].buf);
-    xfree(b->slab);
-    xfree(b->debug);
-    xfree(b->syms);
-    xfree(b->strtab.s);
-    xfree(b->shstrtab.s);
+    discard(b);
     return image;
 }
 

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "background.h"
 #include "util.h"
 
 /* A source is copied only if it is a regular file. One compiled from
@@ -55,7 +56,7 @@ void snapshot_sources(const char *root, unsigned version, const struct source_li
         xfree(dir);
         return;
     }
-    for (size_t i = 0; i < l->n; i++) {
+    for (size_t i = 0; i < l->n && !background_cancelled(); i++) {
         const char *base = strrchr(l->paths[i], '/') ? strrchr(l->paths[i], '/') + 1 : l->paths[i];
         char *to = xasprintf("%s/%s#%u", dir, base, version);
         copy_file(l->paths[i], to);

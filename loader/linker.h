@@ -470,14 +470,16 @@ int file_pread(int fd, char *buf, size_t len, uint64_t off);
  * absolute path into f->bytes (f->size + 1 bytes): all of it, or, with
  * f->later set, all but its debug sections; -1 with errno if a read
  * failed. later_fill reads the rest into bytes, if the file at the path
- * is still as stamp says; false if not (the debug sections are zeroed). */
+ * is still as stamp says: 1; 0 if not (the debug sections are zeroed, for
+ * good); -1 if background work (base/background.h) was cut short by exit
+ * meanwhile (they stay to be read). */
 /* later_deferred: is a section of this name, flags and type a debug
  * section, read after main starts? applied_flags: a relocation section's
  * target's flags (0 for other sections). */
 bool later_deferred(const char *name, uint64_t flags, uint32_t type, uint64_t applied_flags);
 int later_read(int fd, const char *path, struct file_data *f);
 bool later_pending(const struct later *l);
-bool later_fill(struct later *l, char *bytes, const struct file_stamp *stamp);
+int later_fill(struct later *l, char *bytes, const struct file_stamp *stamp);
 bool later_lost(const struct later *l);
 void later_free(struct later *l);
 

@@ -9,6 +9,7 @@
  * each process forgets what it inherited and reads its own. */
 #include <string.h>
 
+#include "background.h"
 #include "linker.h"
 #include "typeinfo.h"
 
@@ -66,7 +67,7 @@ static bool has_split_dwarf(struct object *obj)
 
 void link_read_split_dwarf(struct link *ld)
 {
-    for (size_t i = 0; i < ld->nobjs; i++)
+    for (size_t i = 0; i < ld->nobjs && !background_cancelled(); i++)
         if (has_split_dwarf(ld->objs[i]))
             object_dwarf(ld->objs[i]);
 }

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "background.h"
 #include "forkgate.h"
 #include "forksafe.h"
 #include "call.h"
@@ -444,10 +445,11 @@ static void compress_idle_images(void)
         ;
 }
 
-static void *control_thread(void *arg)
+/* What the control thread makes while main runs, which the program's exit
+ * cuts short (base/background.c). */
+static void prepare_for_requests(void)
 {
-    int listen_fd = (int)(intptr_t)arg;
-    world_runs_no_program_code();
+    background_begin();
     /* The first link left its unwind tables unsorted, so that main would
      * not wait for libgcc to sort them (1,000 objects: a millisecond);
      * sorted here, before any reload parks a thread. */
@@ -455,12 +457,23 @@ static void *control_thread(void *arg)
     /* Without a debugger at start, the image for one that may attach later
      * is made here, so that the program's start does not wait for it. */
     publish_debug_image(the_session.program.live);
-    finish_first_version();
-    /* what sessions that died left: a directory read, so not at start */
-    char *dir = xasprintf("%.*s", (int)(strrchr(socket_path, '/') - socket_path), socket_path);
-    snapshot_remove_stale(dir);
-    control_remove_stale(dir);
-    xfree(dir);
+    if (!background_cancelled())
+        finish_first_version();
+    if (!background_cancelled()) {
+        /* what sessions that died left: a directory read, so not at start */
+        char *dir = xasprintf("%.*s", (int)(strrchr(socket_path, '/') - socket_path), socket_path);
+        snapshot_remove_stale(dir);
+        control_remove_stale(dir);
+        xfree(dir);
+    }
+    background_end();
+}
+
+static void *control_thread(void *arg)
+{
+    int listen_fd = (int)(intptr_t)arg;
+    world_runs_no_program_code();
+    prepare_for_requests();
     the_session.last_change_ms = now_ms();
     for (;;) {
         if (atomic_load(&control_ending))
@@ -489,13 +502,15 @@ static void *control_thread(void *arg)
 /* At exit the control thread ends, so that the program does not end with
  * a thread it never started: valgrind --leak-check=full counts such a
  * thread's thread-local block as possibly lost, and a project whose
- * tests run under it would fail them all. Shutting the socket down wakes
- * its poll; a request it is serving is waited for, a second at most. */
+ * tests run under it would fail them all. Work it does ahead of need
+ * stops; shutting the socket down wakes its poll; a request it is
+ * serving is waited for, a second at most. */
 static void end_control(void)
 {
     if (!control_runs || pthread_equal(control, pthread_self()))
         return; /* exit called by a function --call runs */
     atomic_store(&control_ending, true);
+    background_cancel();
     if (listening >= 0)
         shutdown(listening, SHUT_RDWR);
     struct timespec until;
