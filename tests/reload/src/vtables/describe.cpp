@@ -3,7 +3,11 @@
 
 RELOADABLE int describe(Shape *s)
 {
+#if VER == 5
+    return s->area() * 10 + s->sides() + s->corners();
+#else
     return s->area() * 10 + s->sides();
+#endif
 }
 
 #if VER >= 3
