@@ -1,17 +1,31 @@
 /* COMDAT groups (SHT_GROUP) and .gnu.linkonce sections: the first object
  * that brings a group keeps it, later copies are discarded, as GNU ld does
- * for inline functions, templates and vtables emitted in several objects. */
+ * for inline functions, templates and vtables emitted in several objects.
+ * In a reload, an object of the running program that stays keeps the
+ * groups it has: a group holds state too (an inline function's static, an
+ * inline variable, a template's static member), which new copies would
+ * start again from their initial values. */
 #include <string.h>
 
 #include "linker.h"
 #include "util.h"
 
+/* The running program's object that keeps the group of this signature
+ * and stays: the one that defines the signature's symbol. */
+static struct object *kept_by_program(struct link *ld, const char *signature)
+{
+    const struct link_hooks *h = ld->opts->hooks;
+    return h ? h->defined_by_staying(ld, signature) : NULL;
+}
+
 /* Claim signature for obj; false if another object already owns it. */
 static bool claim(struct link *ld, const char *signature, struct object *obj)
 {
     struct strmap_slot *s = strmap_slot(&ld->groups, signature);
-    if (!s->value)
-        s->value = obj;
+    if (!s->value) {
+        struct object *program = kept_by_program(ld, signature);
+        s->value = program ? program : obj;
+    }
     return s->value == obj;
 }
 

@@ -300,6 +300,9 @@ struct link_hooks {
     bool (*same_stamp)(struct link *ld, const char *path);
     /* read: an archive: which of its members the program loaded changed */
     int (*archive)(struct link *ld, struct archive *ar);
+    /* read: the running program's object that defines name, if it stays
+     * in this link (so far as the link has read); else NULL */
+    struct object *(*defined_by_staying)(struct link *ld, const char *name);
     /* resolve, first: the running program's objects this link replaces */
     void (*supersede)(struct link *ld);
     /* resolve: bind an undefined symbol to the running program's

@@ -76,6 +76,17 @@ static int add_definition(struct symbol *g, const struct symbol *l)
     return 0;
 }
 
+/* In a reload, a weak or common definition gives way to the running
+ * program's definition of the name in an object that stays, as a later
+ * object's does to an earlier one's in a full link: that one holds the
+ * program's state, which a new definition would start again. */
+static bool yields_to_program(struct link *ld, const struct symbol *l)
+{
+    const struct link_hooks *h = ld->opts->hooks;
+    return h && l->bind != STB_GLOBAL && (l->kind == SYM_DEFINED || l->kind == SYM_COMMON) &&
+           h->defined_by_staying(ld, l->name);
+}
+
 int symtab_add_object(struct link *ld, struct object *obj)
 {
     for (size_t i = 1; i < obj->nsyms; i++) {
@@ -86,7 +97,7 @@ int symtab_add_object(struct link *ld, struct object *obj)
             return fail("%s: symbol '%s': unknown binding %u", obj->name, l->name, l->bind);
         struct symbol *g = symtab_get(ld, l->name);
         g->hidden |= l->hidden;
-        if (l->kind == SYM_UNDEF || (l->sec && l->sec->discarded))
+        if (l->kind == SYM_UNDEF || (l->sec && l->sec->discarded) || yields_to_program(ld, l))
             add_reference(ld, g, l);
         else if (l->kind == SYM_COMMON)
             add_common(g, l);

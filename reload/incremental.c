@@ -149,6 +149,29 @@ static int incremental_archive(struct link *ld, struct archive *ar)
     return archive_each_indexed_member(ar, reread_member, ld);
 }
 
+/* Is name one of this link's inputs as given? */
+static bool named_input(const struct link *ld, const char *name)
+{
+    for (size_t i = 0; i < ld->opts->ninputs; i++)
+        if (!strcmp(ld->opts->inputs[i].arg, name))
+            return true;
+    return false;
+}
+
+/* The running program's object defining name, if it stays: one this link
+ * found unchanged (read before, in command-line order), or in a link of
+ * the changed objects alone, one that is not among them. */
+static struct object *incremental_defined_by_staying(struct link *ld, const char *name)
+{
+    const struct symbol *l = strmap_get(&ld->opts->live->symtab, name);
+    struct object *owner = l && l->kind == SYM_DEFINED ? l->file : NULL;
+    if (!owner)
+        return NULL;
+    if (ld->opts->only_changed)
+        return named_input(ld, owner->name) ? NULL : owner;
+    return strmap_get(&ld->seen, owner->name) == owner ? owner : NULL;
+}
+
 /* Objects of the running program that this link replaces, or that the
  * new command line no longer names. */
 static void supersede(struct link *ld, struct object *obj)
@@ -270,6 +293,7 @@ const struct link_hooks incremental_hooks = {
     .unchanged = incremental_unchanged,
     .same_stamp = incremental_same_stamp,
     .archive = incremental_archive,
+    .defined_by_staying = incremental_defined_by_staying,
     .supersede = incremental_mark_superseded,
     .bind = incremental_bind,
     .check_references = incremental_check_references,
