@@ -159,8 +159,9 @@ static bool named_input(const struct link *ld, const char *name)
 }
 
 /* The running program's object defining name, if it stays: one this link
- * found unchanged (read before, in command-line order), or in a link of
- * the changed objects alone, one that is not among them. */
+ * found unchanged (read before, in command-line order, or later on it and
+ * unchanged as stat says now), or in a link of the changed objects alone,
+ * one that is not among them. */
 static struct object *incremental_defined_by_staying(struct link *ld, const char *name)
 {
     const struct symbol *l = strmap_get(&ld->opts->live->symtab, name);
@@ -169,7 +170,9 @@ static struct object *incremental_defined_by_staying(struct link *ld, const char
         return NULL;
     if (ld->opts->only_changed)
         return named_input(ld, owner->name) ? NULL : owner;
-    return strmap_get(&ld->seen, owner->name) == owner ? owner : NULL;
+    if (strmap_get(&ld->seen, owner->name) == owner)
+        return owner;
+    return named_input(ld, owner->name) && incremental_same_stamp(ld, owner->name) ? owner : NULL;
 }
 
 /* Objects of the running program that this link replaces, or that the

@@ -7,8 +7,11 @@
 # bump.o, the state goes on from where it was, plus version 2's bump:
 # the program's copy stays the one it was (main.o's, first on the command
 # line), or, with bump.o first, bump.o's old copy's values go to its new
-# one. (Every reload of bump.o used to give the program fresh copies, at
-# their initial values, counted as "3 new"; the weak one too.) The linked program of
+# one; and with bump.o first but its first version not using the state
+# (no copies of the groups), the copies of main.o, which stays, are the
+# ones its new version uses. (Every reload of bump.o used to give the
+# program fresh copies, at their initial values, counted as "3 new"; the
+# weak one too.) The linked program of
 # version 1 is the oracle for the start.
 set -u
 . "$HOTLD_ROOT/tests/lib.sh"
@@ -46,9 +49,27 @@ test_inlinevars() {
     build_cxx main.o inlinevars/main.cpp -g -std=c++17
     build_cxx bump1.o inlinevars/bump.cpp -g -std=c++17 -DVER=1
     build_cxx bump2.o inlinevars/bump.cpp -g -std=c++17 -DVER=2
+    build_cxx bump0.o inlinevars/bump.cpp -g -std=c++17 -DVER=0
     builds_ok || return
     order main-first main.o bump.o
     order bump-first bump.o main.o
+    first_user
+}
+
+# bump.o first, its version 0 without copies of the groups: the program's
+# are main.o's, after it on the command line, and stay so.
+first_user() {
+    use bump0.o bump.o
+    session_start --session "$SNAME-first-user" bump.o main.o -lstdc++ || return
+    send b
+    query
+    check first-user/start "1 10 105 1007" "$(state)" "state"
+    use bump2.o bump.o
+    reload
+    expect_reloaded first-user/reloaded bump.o
+    query
+    check first-user/state-goes-on "3 12 107 1009" "$(state)" "state (1 10 105 1007 and version 2's bump)"
+    session_stop
 }
 
 for_variants test_inlinevars gcc gcc-O2 clang clang-O2 gcc-asan
