@@ -7,8 +7,10 @@
 #include "linker.h"
 #include "util.h"
 
-/* Append the function pointers of one output section to *list. */
-static void collect(struct link *ld, const char *name, uintptr_t **list, size_t *n)
+/* Append the function pointers of one output section to *list: those of
+ * the objects take says yes to (every object's, with take NULL). */
+static void collect(const struct link *ld, const char *name, uintptr_t **list, size_t *n,
+                    bool (*take)(const struct object *obj, void *ctx), void *ctx)
 {
     size_t cap = 0;
     for (size_t i = 0; i < ld->noutsecs; i++) {
@@ -17,6 +19,8 @@ static void collect(struct link *ld, const char *name, uintptr_t **list, size_t 
             continue;
         for (size_t j = 0; j < o->nin; j++) {
             struct section *s = o->in[j];
+            if (take && !take(s->obj, ctx))
+                continue;
             const uintptr_t *fn = (const uintptr_t *)s->addr;
             size_t count = s->size / sizeof *fn;
             for (size_t k = 0; k < count; k++) {
@@ -31,19 +35,36 @@ static void collect(struct link *ld, const char *name, uintptr_t **list, size_t 
 void collect_init_fini(struct link *ld)
 {
     struct image *im = ld->image;
-    collect(ld, ".preinit_array", &im->preinit, &im->npreinit);
-    collect(ld, ".init_array", &im->init, &im->ninit);
-    collect(ld, ".fini_array", &im->fini, &im->nfini);
+    collect(ld, ".preinit_array", &im->preinit, &im->npreinit, NULL, NULL);
+    collect(ld, ".init_array", &im->init, &im->ninit, NULL, NULL);
+    collect(ld, ".fini_array", &im->fini, &im->nfini, NULL, NULL);
 }
 
 typedef void init_fn(int, char **, char **);
 
+static void run_list(const uintptr_t *fn, size_t n, int argc, char **argv, char **envp)
+{
+    for (size_t i = 0; i < n; i++)
+        ((init_fn *)fn[i])(argc, argv, envp);
+}
+
 void run_init(const struct image *im, int argc, char **argv, char **envp)
 {
-    for (size_t i = 0; i < im->npreinit; i++)
-        ((init_fn *)im->preinit[i])(argc, argv, envp);
-    for (size_t i = 0; i < im->ninit; i++)
-        ((init_fn *)im->init[i])(argc, argv, envp);
+    run_list(im->preinit, im->npreinit, argc, argv, envp);
+    run_list(im->init, im->ninit, argc, argv, envp);
+}
+
+void run_init_of(const struct link *ld, bool (*take)(const struct object *obj, void *ctx), void *ctx, int argc,
+                 char **argv, char **envp)
+{
+    uintptr_t *pre = NULL, *init = NULL;
+    size_t npre = 0, ninit = 0;
+    collect(ld, ".preinit_array", &pre, &npre, take, ctx);
+    collect(ld, ".init_array", &init, &ninit, take, ctx);
+    run_list(pre, npre, argc, argv, envp);
+    run_list(init, ninit, argc, argv, envp);
+    xfree(pre);
+    xfree(init);
 }
 
 void run_fini(const struct image *im)

@@ -430,6 +430,9 @@ struct image {
     intptr_t bias;
     bool own_pages;             /* mapped apart from the regions (a rehearsal's
                                    or a scratch link's): unmapped on release */
+    bool ran;                   /* its code ran (a reload's constructors, and
+                                   atexit may call their destructors): never
+                                   released */
 };
 
 /* The bytes of the image at addr, as the link writes and reads them. */
@@ -723,6 +726,10 @@ void write_eh_frame_hdr(struct link *ld);
 /* initfini.c */
 void collect_init_fini(struct link *ld);
 void run_init(const struct image *im, int argc, char **argv, char **envp);
+/* The constructors of the objects of ld that take says yes to, in the
+ * order run_init would run them. */
+void run_init_of(const struct link *ld, bool (*take)(const struct object *obj, void *ctx), void *ctx, int argc,
+                 char **argv, char **envp);
 void run_fini(const struct image *im);
 
 /* link.c: a link's records */

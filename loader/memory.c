@@ -209,6 +209,8 @@ void region_release(uintptr_t addr, size_t size)
  * or a rehearsal's (whose addresses are another image's, in use). */
 void image_release(struct image *im)
 {
+    if (im->ran)
+        return;
     if (im->own_pages)
         munmap(image_bytes(im, im->base), im->size);
     else if (im->base)

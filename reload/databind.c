@@ -689,12 +689,41 @@ static void note_changed_initializers(const struct object *new, const struct var
     xfree(names);
 }
 
+/* Is s a variable of another object of the program: of this link, or of
+ * the running program (not a library's, nor one the linker makes, such
+ * as __dso_handle)? */
+static bool others_variable(const struct object *new, const struct symbol *s)
+{
+    if (s->file == new || s->type == STT_FUNC)
+        return false;
+    if (s->kind == SYM_DEFINED)
+        return s->file != NULL;
+    const struct link *live = new->link->opts->live;
+    const struct symbol *l = s->kind == SYM_EXTERNAL && live ? strmap_get(&live->symtab, s->name) : NULL;
+    return l && l->kind == SYM_DEFINED && l->file && l->type != STT_FUNC;
+}
+
+/* Do new's constructors set a variable of another object of the program
+ * (a count, a registry's list)? Running them again would set it again. */
+static bool constructors_set_others(const struct object *new, const bool *by_ctor)
+{
+    for (size_t i = 1; i < new->nsyms; i++)
+        if (by_ctor[i] && new->syms[i] && others_variable(new, new->syms[i]))
+            return true;
+    return false;
+}
+
 /* The variables the new version's constructors set (a C++ dynamic
- * initializer's, a constructor function's), which a reload does not run
- * again in a replaced object: new ones start zero-filled, and kept ones
- * keep their values though the constructors changed. Both are said. */
+ * initializer's, a constructor function's). A reload does not run a
+ * replaced object's constructors again, as they would set its kept
+ * variables again: kept ones keep their values though the constructors
+ * changed, which is said. When they set only variables new in this
+ * version (and none of another object's), they run before the commit,
+ * for those (r->construct); else the new ones start zero-filled, which is
+ * said. may_construct: they set none of another object's. */
 static void note_constructed(struct object *old, struct object *new, const struct var *nv, size_t nnew,
-                             const uintptr_t *old_at, const enum fate *fate, struct bind_result *r)
+                             const uintptr_t *old_at, const enum fate *fate, bool may_construct,
+                             struct bind_result *r)
 {
     bool *fresh = xcalloc(nnew + 1, sizeof *fresh), *kept = xcalloc(nnew + 1, sizeof *kept);
     for (size_t i = 0; old && i < nnew; i++) {
@@ -705,13 +734,21 @@ static void note_constructed(struct object *old, struct object *new, const struc
         fresh[i] = said && fate[i] == FATE_NEW;
         kept[i] = said && old_at[i];
     }
-    size_t n;
-    char *names = names_picked(nv, nnew, fresh, &n);
-    if (n)
+    size_t n, nkept;
+    char *names = names_picked(nv, nnew, kept, &nkept);
+    xfree(names);
+    names = names_picked(nv, nnew, fresh, &n);
+    if (n && !nkept && may_construct) {
+        ARRAY_PUSH(r->construct, r->nconstruct, r->capconstruct, new);
+        ARRAY_PUSH(r->notes, r->nnotes, r->capnotes,
+                   xasprintf("constructed %s of %s: new, and set by its constructors alone, which ran for %s",
+                             names, path_shown(new->name), n == 1 ? "it" : "them"));
+    } else if (n) {
         add_warning(r, xasprintf("%s: %s %s new, and set by the object's constructors, which a reload does not "
                                  "run again: %s zero-filled (a restart constructs %s; a function-local static "
                                  "is constructed where first used)", path_shown(new->name), names,
                                  n == 1 ? "is" : "are", n == 1 ? "it starts" : "they start", n == 1 ? "it" : "them"));
+    }
     xfree(names);
     names = names_picked(nv, nnew, kept, &n);
     if (n && !same_constructors(old, new))
@@ -816,6 +853,7 @@ int databind_object(const struct link *nl, struct object *old, struct object *ne
         t.old = NULL; /* without the new types, the old ones decide nothing */
     bool *by_ctor = constructor_variables(new);
     struct var *ov = old ? collect(old, t.old, NULL, &nold) : NULL, *nv = collect(new, t.new, by_ctor, &nnew);
+    bool may_construct = !constructors_set_others(new, by_ctor);
     xfree(by_ctor);
     if (old && nnew)
         note_unread_dwarf(old, old_read, new, t.new, r);
@@ -861,7 +899,7 @@ int databind_object(const struct link *nl, struct object *old, struct object *ne
         for (size_t i = 0; i < nnew; i++)
             init_changed[i] &= old_at[i] != 0; /* still kept, after guards_follow_objects */
         note_changed_initializers(new, nv, nnew, init_changed, r);
-        note_constructed(old, new, nv, nnew, old_at, fate, r);
+        note_constructed(old, new, nv, nnew, old_at, fate, may_construct, r);
         if (old)
             note_removed(nl, old, ov, nold, claimed, r);
     }
@@ -900,5 +938,6 @@ void bind_result_free(struct bind_result *r)
     xfree(r->displaced);
     xfree(r->copies);
     xfree(r->repoints);
+    xfree(r->construct);
     memset(r, 0, sizeof *r);
 }

@@ -53,6 +53,10 @@ struct bind_result {
     size_t ncopies, capcopies;
     struct constant_move *repoints;
     size_t nrepoints, caprepoints;
+    struct object **construct;  /* replaced objects whose constructors set
+                                   only variables new in this version: they
+                                   run before the commit */
+    size_t nconstruct, capconstruct;
     struct var_migration *migrations;
     size_t nmigrations, capmigrations;
     char **notes;               /* what each migration changed */

@@ -247,13 +247,39 @@ static int stop_safely(struct program *pg, struct plan *p)
 
 /* Constructors of already-initialized objects must not run again; an
  * object that is new to the program gets its constructors, as at start. */
+static bool is_added(const struct object *obj, void *ctx)
+{
+    (void)ctx;
+    return obj->added;
+}
+
+/* An added object's constructors run once it is part of the program, and
+ * only its own: a replaced one's would set its kept variables again. */
 static void run_added_constructors(const struct program *pg, const struct link *nl)
 {
-    bool any = false;
-    for (size_t i = 0; i < nl->nobjs; i++)
-        any |= nl->objs[i]->added;
-    if (any)
-        run_init(nl->image, pg->argc, pg->argv, environ);
+    run_init_of(nl, is_added, NULL, pg->argc, pg->argv, environ);
+}
+
+static bool to_construct(const struct object *obj, void *ctx)
+{
+    const struct bind_result *r = ctx;
+    for (size_t i = 0; i < r->nconstruct; i++)
+        if (r->construct[i] == obj)
+            return true;
+    return false;
+}
+
+/* Replaced objects whose constructors set only variables new in their
+ * version (databind.c) have them run before the commit: nothing reaches
+ * those variables yet, and the new code, once it runs, finds them
+ * constructed. If the commit fails after, the image stays mapped: atexit
+ * calls their destructors. */
+static void construct_new_variables(const struct program *pg, struct plan *p)
+{
+    if (!p->binds.nconstruct)
+        return;
+    p->nl->image->ran = true;
+    run_init_of(p->nl, to_construct, &p->binds, pg->argc, pg->argv, environ);
 }
 
 /* Does the commit change anything that a thread that woke meanwhile may
@@ -275,6 +301,8 @@ static bool needs_quiet(const struct plan *p)
  * another process of the program could not apply its part. */
 static int apply_plan(struct program *pg, struct plan *p, double start, char **report)
 {
+    if (!p->again)
+        construct_new_variables(pg, p);
     prepare_commit(pg, p);
     if (!p->again)
         gc_roots_add(p);

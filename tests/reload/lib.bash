@@ -379,7 +379,7 @@ parse_report() {
 expect_reloaded() {
     local name=$1 want why="" migrations
     want=$(printf '%s\n' $2 | sort | tr '\n' ' '); want=${want% }
-    migrations=$(printf '%s\n' "$R_OUT" | grep -cE '^hotld: ((user-)?migrated|kept|rewrote the vtable of|moved to the new vtable of) |^hotld: .+: version [0-9]+ again ')
+    migrations=$(printf '%s\n' "$R_OUT" | grep -cE '^hotld: ((user-)?migrated|kept|constructed|rewrote the vtable of|moved to the new vtable of) |^hotld: .+: version [0-9]+ again ')
     if [ "$R_RC" -ne 0 ]; then why="exit status $R_RC"
     elif [ "$(nlines "$R_OUT")" -ne $((1 + migrations)) ]; then why="stdout has $(nlines "$R_OUT") lines, expected 1 and the variables' lines"
     elif ! parse_report "$R_OUT"; then why="stdout is not a report line 'hotld: reloaded OBJS: N functions changed, N added, N removed; N variables kept, N migrated, N reset, N new, N removed[; N pointers rewritten, N on the heap or stacks] (T ms)'"
