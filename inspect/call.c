@@ -242,7 +242,8 @@ static void guard_off(const stack_t *old_stack, const sigset_t *old_mask)
     sigaltstack(old_stack, NULL);
 }
 
-static void guarded_call(ffi_cif *cif, uintptr_t fn, void *ret, void **values, struct call_crash *crash)
+/* Run run(ctx) with the guard: crash says how it ended. */
+static void guarded_call(void (*run)(void *ctx), void *ctx, struct call_crash *crash)
 {
     void *alt = xmalloc(ALT_STACK_SIZE);
     stack_t old_stack;
@@ -256,7 +257,7 @@ static void guarded_call(ffi_cif *cif, uintptr_t fn, void *ret, void **values, s
     call_serial = serial;
     guard_on(&g, &old_stack, alt, &old_mask);
     if (sigsetjmp(g.jmp, 1) == 0)
-        ffi_call(cif, FFI_FN(fn), ret, values);
+        run(ctx);
     else if (g.signal == INTERRUPT_SIGNAL)
         *crash = (struct call_crash){interrupted_by, 0, g.pc, 0, interrupted_in_library};
     else
@@ -265,6 +266,37 @@ static void guarded_call(ffi_cif *cif, uintptr_t fn, void *ret, void **values, s
     call_serial = outer;
     running_set(self, 0, serial);
     xfree(alt);
+}
+
+struct ffi_call_args {
+    ffi_cif *cif;
+    uintptr_t fn;
+    void *ret;
+    void **values;
+};
+
+static void run_ffi_call(void *ctx)
+{
+    struct ffi_call_args *a = ctx;
+    ffi_call(a->cif, FFI_FN(a->fn), a->ret, a->values);
+}
+
+struct initializer_args {
+    uintptr_t fn;
+    int argc;
+    char **argv, **envp;
+};
+
+static void run_initializer(void *ctx)
+{
+    struct initializer_args *a = ctx;
+    ((void (*)(int, char **, char **))a->fn)(a->argc, a->argv, a->envp);
+}
+
+void call_initializer(uintptr_t fn, int argc, char **argv, char **envp, struct call_crash *crash)
+{
+    struct initializer_args a = {fn, argc, argv, envp};
+    guarded_call(run_initializer, &a, crash);
 }
 
 /* A struct or class the psABI returns in memory (larger than 16 bytes),
@@ -307,8 +339,9 @@ int call_function(uintptr_t fn, const struct ctype *ft, const struct call_arg *a
                           : ffi_prep_cif(&cif, FFI_DEFAULT_ABI, ntotal, rtype, types);
     if (rc == 0 && st != FFI_OK)
         rc = fail("libffi cannot prepare a call of type %s", ft->name);
+    struct ffi_call_args a = {&cif, fn, ret, values};
     if (rc == 0)
-        guarded_call(&cif, fn, ret, values, crash);
+        guarded_call(run_ffi_call, &a, crash);
     ffi_types_free(&made);
     xfree(types);
     xfree(values);

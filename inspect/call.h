@@ -40,6 +40,9 @@ struct call_crash {
 int call_function(uintptr_t fn, const struct ctype *ft, const struct call_arg *args, size_t nargs, void *ret,
                   struct call_crash *crash);
 
+/* Call fn, a constructor as .init_array lists them, with the guard. */
+void call_initializer(uintptr_t fn, int argc, char **argv, char **envp, struct call_crash *crash);
+
 /* From another thread: interrupt the call that thread tid is running, for
  * `why` (CALL_TIMED_OUT or CALL_STOPPED). The call is abandoned where it
  * is, as a crashed call is, once the thread runs the program's own code:

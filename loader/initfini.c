@@ -54,17 +54,14 @@ void run_init(const struct image *im, int argc, char **argv, char **envp)
     run_list(im->init, im->ninit, argc, argv, envp);
 }
 
-void run_init_of(const struct link *ld, bool (*take)(const struct object *obj, void *ctx), void *ctx, int argc,
-                 char **argv, char **envp)
+size_t init_functions_of(const struct link *ld, bool (*take)(const struct object *obj, void *ctx), void *ctx,
+                         uintptr_t **fns)
 {
-    uintptr_t *pre = NULL, *init = NULL;
-    size_t npre = 0, ninit = 0;
-    collect(ld, ".preinit_array", &pre, &npre, take, ctx);
-    collect(ld, ".init_array", &init, &ninit, take, ctx);
-    run_list(pre, npre, argc, argv, envp);
-    run_list(init, ninit, argc, argv, envp);
-    xfree(pre);
-    xfree(init);
+    size_t n = 0;
+    *fns = NULL;
+    collect(ld, ".preinit_array", fns, &n, take, ctx);
+    collect(ld, ".init_array", fns, &n, take, ctx);
+    return n;
 }
 
 void run_fini(const struct image *im)

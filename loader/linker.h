@@ -727,9 +727,9 @@ void write_eh_frame_hdr(struct link *ld);
 void collect_init_fini(struct link *ld);
 void run_init(const struct image *im, int argc, char **argv, char **envp);
 /* The constructors of the objects of ld that take says yes to, in the
- * order run_init would run them. */
-void run_init_of(const struct link *ld, bool (*take)(const struct object *obj, void *ctx), void *ctx, int argc,
-                 char **argv, char **envp);
+ * order run_init would run them: a malloc'd list in *fns, and how many. */
+size_t init_functions_of(const struct link *ld, bool (*take)(const struct object *obj, void *ctx), void *ctx,
+                         uintptr_t **fns);
 void run_fini(const struct image *im);
 
 /* link.c: a link's records */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "call.h"
 #include "constants.h"
 #include "funcaddr.h"
 #include "imagefile.h"
@@ -247,6 +248,38 @@ static int stop_safely(struct program *pg, struct plan *p)
 
 /* Constructors of already-initialized objects must not run again; an
  * object that is new to the program gets its constructors, as at start. */
+/* The object of nl whose code holds addr. */
+static const char *object_holding(const struct link *nl, uintptr_t addr)
+{
+    for (size_t i = 0; i < nl->nobjs; i++)
+        for (size_t j = 1; j < nl->objs[i]->nsecs; j++) {
+            const struct section *s = &nl->objs[i]->secs[j];
+            if (s->out && (s->flags & SHF_EXECINSTR) && addr >= s->addr && addr - s->addr < s->size)
+                return path_shown(nl->objs[i]->name);
+        }
+    return "the reload";
+}
+
+/* Run the constructors of the objects of nl that take says yes to, each
+ * under a guard (inspect/call.c): the first that crashes stops them,
+ * -1 with fail() naming it. */
+static int run_constructors(const struct program *pg, const struct link *nl,
+                            bool (*take)(const struct object *obj, void *ctx), void *ctx)
+{
+    uintptr_t *fns;
+    size_t n = init_functions_of(nl, take, ctx, &fns);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        struct call_crash crash;
+        call_initializer(fns[i], pg->argc, pg->argv, environ, &crash);
+        if (crash.end != CALL_RETURNED)
+            rc = fail("a constructor of %s crashed (%s at 0x%lx, address 0x%lx)", object_holding(nl, fns[i]),
+                      strsignal(crash.signal), (unsigned long)crash.pc, (unsigned long)crash.address);
+    }
+    xfree(fns);
+    return rc;
+}
+
 static bool is_added(const struct object *obj, void *ctx)
 {
     (void)ctx;
@@ -254,10 +287,15 @@ static bool is_added(const struct object *obj, void *ctx)
 }
 
 /* An added object's constructors run once it is part of the program, and
- * only its own: a replaced one's would set its kept variables again. */
-static void run_added_constructors(const struct program *pg, const struct link *nl)
+ * only its own: a replaced one's would set its kept variables again. One
+ * that crashes is told: the reload is applied by then. */
+static void run_added_constructors(const struct program *pg, struct plan *p)
 {
-    run_init_of(nl, is_added, NULL, pg->argc, pg->argv, environ);
+    if (run_constructors(pg, p->nl, is_added, NULL) < 0) {
+        ARRAY_PUSH(p->binds.warnings, p->binds.nwarnings, p->binds.capwarnings,
+                   xasprintf("%s: what it set may be half made", last_error()));
+        clear_error();
+    }
 }
 
 static bool to_construct(const struct object *obj, void *ctx)
@@ -272,14 +310,15 @@ static bool to_construct(const struct object *obj, void *ctx)
 /* Replaced objects whose constructors set only variables new in their
  * version (databind.c) have them run before the commit: nothing reaches
  * those variables yet, and the new code, once it runs, finds them
- * constructed. If the commit fails after, the image stays mapped: atexit
- * calls their destructors. */
-static void construct_new_variables(const struct program *pg, struct plan *p)
+ * constructed. One that crashes fails the reload, the program untouched.
+ * Whatever happens after, the image stays mapped: atexit may call their
+ * destructors. */
+static int construct_new_variables(const struct program *pg, struct plan *p)
 {
     if (!p->binds.nconstruct)
-        return;
+        return 0;
     p->nl->image->ran = true;
-    run_init_of(p->nl, to_construct, &p->binds, pg->argc, pg->argv, environ);
+    return run_constructors(pg, p->nl, to_construct, &p->binds);
 }
 
 /* Does the commit change anything that a thread that woke meanwhile may
@@ -301,8 +340,8 @@ static bool needs_quiet(const struct plan *p)
  * another process of the program could not apply its part. */
 static int apply_plan(struct program *pg, struct plan *p, double start, char **report)
 {
-    if (!p->again)
-        construct_new_variables(pg, p);
+    if (!p->again && construct_new_variables(pg, p) < 0)
+        return -1;
     prepare_commit(pg, p);
     if (!p->again)
         gc_roots_add(p);
@@ -342,7 +381,7 @@ static int apply_plan(struct program *pg, struct plan *p, double start, char **r
         snapshot_sources(pg->source_root, pg->ngens - 1, &p->sources);
         program_record_versions(pg, p->nl);
         program_record_vtables(pg, p->nl);
-        run_added_constructors(pg, p->nl);
+        run_added_constructors(pg, p);
     }
     double ms = now_ms() - start;
     char *full = describe(pg, p, ms, true, whole < 0 ? last_error() : NULL);

@@ -8,7 +8,10 @@
 # variables new in this version (cache.o's version 2: a map and a string,
 # where version 1 had none) has them run, before the commit, so that its
 # new code finds them constructed (they were left zero-filled: the map's
-# first insert died of SIGSEGV). The answers after the reloads are those
+# first insert died of SIGSEGV). Such a constructor that crashes fails
+# the reload, naming its object, and leaves the program as it was (it
+# killed the program); an added object's that crashes is a warning, as
+# the reload is applied by then. The answers after the reloads are those
 # of the program the compiler links from the last versions, given the same
 # commands.
 set -u
@@ -22,6 +25,8 @@ test_constructors() {
     build_cxx extra.o constructors/extra.cpp -g
     build_cxx cache1.o constructors/cache.cpp -g -DVER=1
     build_cxx cache2.o constructors/cache.cpp -g -DVER=2
+    build_cxx cache3.o constructors/cache.cpp -g -DVER=3
+    build_cxx crashing.o constructors/extra.cpp -g -DCRASH
     builds_ok || return
     CXX=${CC/gcc/g++} CXX=${CXX/clang/clang++}
     local want; want=$(LINKED_HISTORY=$'g\ng\n' linked_answer linked main.o name2.o extra.o cache2.o)
@@ -37,11 +42,24 @@ test_constructors() {
     query
     check kept-not-constructed-again "start++ 1" "$(qv name) $(qv runs)" "name and constructor runs"
     check added-constructed "extra, constructed" "$(qv extra) $(qv extra "$QT" 2)" "extra"
+    use cache3.o cache.o
+    client "$S_DIR" main.o name.o cache.o extra.o -lstdc++ --session "$SNAME"
+    expect_failed crashing-constructor-fails "a constructor of cache\.o crashed \(Segmentation fault at 0x[0-9a-f]+"
+    query
+    check crashing-constructor-untouched "start++ 1 -5" "$(qv name) $(qv runs) $(qv cached)" "answer"
     use cache2.o cache.o
     client "$S_DIR" main.o name.o cache.o extra.o -lstdc++ --session "$SNAME"
     expect_reloaded new-variables-constructed cache.o
     query
     check as-linked "$want" "$(answers "$S_OUT" "$QT")" "answer"
+    client "$S_DIR" main.o name.o cache.o extra.o crashing.o -lstdc++ --session "$SNAME"
+    case $R_RC/$R_OUT/$R_ERR in
+        "0/hotld: reloaded new crashing.o: "*"/hotld: warning: a constructor of crashing.o crashed (Segmentation fault at "*"what it set may be half made")
+            ok "$P/added-crashing-said" ;;
+        *) not_ok "$P/added-crashing-said" "$(client_said)" ;;
+    esac
+    query
+    check added-crashing-goes-on "$want" "$(answers "$S_OUT" "$QT")" "answer"
     session_stop
 }
 
