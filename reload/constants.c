@@ -8,11 +8,16 @@
  * at the same offset (or, if its size changed, those to its start), as
  * it does for a migrated variable. A table whose bytes and relocations
  * did not change is left alone, and so are anonymous constants (string
- * literals), which no name ties across versions. */
+ * literals), which no name ties across versions, and a function's
+ * constants gcc numbers (__func__.1, table.0): the numbers follow the
+ * file's order, and the same name in two versions may be two functions'
+ * (a reload that swapped two functions led pointers kept to one's
+ * __func__ to the other's). */
 #include "constants.h"
 
 #include <string.h>
 
+#include "databind.h"
 #include "sameinit.h"
 #include "util.h"
 
@@ -26,6 +31,12 @@ static bool is_vtable_or_typeinfo(const char *name)
 static bool is_literal(const struct symbol *s)
 {
     return !strncmp(s->name, ".L", 2) || (s->sec->flags & SHF_MERGE);
+}
+
+/* A function's constant, as gcc names it: NAME.N, local. */
+static bool is_numbered(const struct symbol *s)
+{
+    return !s->global && symbol_base_length(s->name) != strlen(s->name);
 }
 
 /* A weak or COMDAT definition: what a compiler makes for every object
@@ -44,7 +55,7 @@ bool is_named_constant(const struct symbol *s, const struct object *obj)
         return false;
     bool read_only = !(sec->flags & SHF_WRITE) || !strncmp(sec->name, ".data.rel.ro", 12);
     return (sec->flags & SHF_ALLOC) && !(sec->flags & (SHF_EXECINSTR | SHF_TLS)) && read_only &&
-           !is_vtable_or_typeinfo(s->name) && !is_literal(s) && !is_shared_instance(s);
+           !is_vtable_or_typeinfo(s->name) && !is_literal(s) && !is_shared_instance(s) && !is_numbered(s);
 }
 
 /* A name two of an object's constants have (an ld -r object's statics),

@@ -28,6 +28,7 @@
 #include "ctorvars.h"
 #include "databind.h"
 #include "demangle.h"
+#include "localscope.h"
 #include "sameinit.h"
 #include "strbuf.h"
 #include "typeinfo.h"
@@ -40,6 +41,9 @@ struct var {
     const char *key;        /* its DWARF scope key, if the object has DWARF */
     const char *in_unit;    /* that key past the unit's file name */
     bool constructed;       /* set by its object's constructors (ctorvars.c) */
+    const char *scope;      /* without a key, a numbered static's function
+                               (localscope.c), if one alone refers to it */
+    unsigned in_scope;      /* its occurrence among those of that scope */
 };
 
 static bool is_state_section(const struct section *s)
@@ -66,6 +70,22 @@ size_t symbol_base_length(const char *name)
 static bool same_base(const struct var *a, const struct var *b)
 {
     return a->baselen == b->baselen && !memcmp(a->sym->name, b->sym->name, a->baselen);
+}
+
+static bool same_scope(const struct var *a, const struct var *b)
+{
+    return a->scope && b->scope && !strcmp(a->scope, b->scope);
+}
+
+/* Without keys, the same variable: of the same function, when both say
+ * whose they are, else of the same rank among those of their name. */
+static bool same_place(const struct var *a, const struct var *b)
+{
+    if (!same_base(a, b))
+        return false;
+    if (a->scope && b->scope)
+        return same_scope(a, b) && a->in_scope == b->in_scope;
+    return a->occurrence == b->occurrence;
 }
 
 /* Both versions' DWARF, when both have it. */
@@ -112,6 +132,7 @@ static bool dwarf_untyped(const struct debug_info *di, const struct object *obj,
 static struct var *collect(struct object *obj, const struct debug_info *di, const bool *by_ctor, size_t *n)
 {
     struct var *v = xcalloc(obj->nsyms + 1, sizeof *v);
+    const char **scopes = local_scopes(obj);
     *n = 0;
     for (size_t i = 1; i < obj->nsyms; i++) {
         struct symbol *s = obj->syms[i];
@@ -121,11 +142,14 @@ static struct var *collect(struct object *obj, const struct debug_info *di, cons
         if (dv && dv->constant && s->sec->type != SHT_NOBITS)
             continue; /* a constant the file gives: the new version's value, wherever it is */
         struct var cur = {s, symbol_base_length(s->name), 0, dv ? dv->key : NULL, dv ? dv->in_unit : NULL,
-                          by_ctor && by_ctor[i]};
-        for (size_t j = 0; j < *n; j++)
+                          by_ctor && by_ctor[i], dv ? NULL : scopes[i], 0};
+        for (size_t j = 0; j < *n; j++) {
             cur.occurrence += same_base(&v[j], &cur);
+            cur.in_scope += same_base(&v[j], &cur) && same_scope(&v[j], &cur);
+        }
         v[(*n)++] = cur;
     }
+    xfree(scopes);
     return v;
 }
 
@@ -204,7 +228,7 @@ static struct var *find(struct var *v, size_t n, const struct var *want)
     if (relinked)
         return relinked;
     for (size_t i = 0; i < n; i++)
-        if (!(want->key && v[i].key) && same_base(&v[i], want) && v[i].occurrence == want->occurrence)
+        if (!(want->key && v[i].key) && same_place(&v[i], want))
             return &v[i];
     return NULL;
 }
@@ -237,7 +261,8 @@ static struct var *find_moved(const struct link *nl, const struct object *old, c
     struct debug_info *old_types = new_types->new ? object_dwarf(l->file) : NULL;
     *t = (struct types){old_types, new_types->new, l->file, new_types->new_obj};
     const struct debug_var *dv = dwarf_var(t->old, l->file, l);
-    *from = (struct var){l, symbol_base_length(l->name), 0, dv ? dv->key : NULL, dv ? dv->in_unit : NULL, false};
+    *from = (struct var){l, symbol_base_length(l->name), 0, dv ? dv->key : NULL, dv ? dv->in_unit : NULL, false,
+                         NULL, 0};
     return from;
 }
 
