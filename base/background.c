@@ -6,7 +6,9 @@
  * each object, each piece of a file it reads.
  *
  * Only work inside background_begin/end is cut short: a reload that is
- * being served when exit comes is finished, as it must be whole. */
+ * being served when exit comes is finished, as it must be whole, unless
+ * it still waits for the threads to park (exit_begun): then nothing has
+ * changed yet, and it fails, for the program is ending. */
 #include "background.h"
 
 #include <stdatomic.h>
@@ -32,4 +34,9 @@ void background_cancel(void)
 bool background_cancelled(void)
 {
     return in_background && atomic_load(&cancelled);
+}
+
+bool exit_begun(void)
+{
+    return atomic_load(&cancelled);
 }

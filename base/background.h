@@ -16,4 +16,8 @@ void background_cancel(void);
  * leaving what was made unpublished. */
 bool background_cancelled(void);
 
+/* Has exit begun (background_cancel), on any thread? A reload waiting for
+ * the threads to park gives up: the program is ending. */
+bool exit_begun(void);
+
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "background.h"
 #include "call.h"
 #include "constants.h"
 #include "funcaddr.h"
@@ -240,14 +241,14 @@ static int stop_safely(struct program *pg, struct plan *p)
             return 0;
         }
         let_world_go();
+        if (exit_begun())
+            return fail("the program is ending (its exit has begun): nothing was changed");
         if (now_ms() > deadline)
             return unsafe_after(p, inside, timeout);
         wait_to_retry(&retry_us, deadline); /* old code runs its course, or past an entry */
     }
 }
 
-/* Constructors of already-initialized objects must not run again; an
- * object that is new to the program gets its constructors, as at start. */
 /* The object of nl whose code holds addr. */
 static const char *object_holding(const struct link *nl, uintptr_t addr)
 {

@@ -35,6 +35,7 @@
 #include <unistd.h>
 #include <unwind.h>
 
+#include "background.h"
 #include "procmaps.h"
 #include "signals.h"
 #include "util.h"
@@ -458,7 +459,8 @@ static int report_stragglers(unsigned id, int timeout_ms)
 }
 
 /* One attempt: 0 when every thread is parked, asleep or gone; -1 at the
- * deadline; 1 if there were more threads than slots. New threads are
+ * deadline; -2 once the program's exit has begun (it waits for this
+ * thread, base/background.c); 1 if there were more threads than slots. New threads are
  * looked for, and the threads that did not park looked at, once nothing
  * has parked for a while: with thousands of threads, reading their files
  * at every turn would keep them from running the handler. */
@@ -479,6 +481,8 @@ static int stop_once(unsigned id, double deadline)
             last = left, since = now_ms();
         if (now_ms() > deadline)
             return -1;
+        if (exit_begun())
+            return -2;
         if (left)
             wait_for_parks(seen);
     }
@@ -520,6 +524,8 @@ int world_stop(int wait_ms, int timeout_ms)
         if (rc == 0)
             return 0;
         world_resume(); /* first: naming the stragglers allocates */
+        if (rc == -2)
+            return fail("the program is ending (its exit has begun): nothing was changed");
         if (rc < 0)
             return report_stragglers(id, timeout_ms);
         if (previous_stop_left(deadline, timeout_ms) < 0)

@@ -27,6 +27,7 @@
 #include "control.h"
 #include "crash.h"
 #include "leaks.h"
+#include "procmaps.h"
 #include "respfile.h"
 #include "session.h"
 #include "util.h"
@@ -246,6 +247,28 @@ static int check_link(struct session_options *o)
  * files (another build tree, or a one-step `cc main.c -o prog`, whose
  * objects are the compiler's temporaries) is another program to reload:
  * it goes on as it was, and the step, a good link, succeeds. */
+/* Did the running copy (a session's name ends in its process id) end,
+ * now or within a second? One whose reload failed as it exited (its
+ * exit began during the reload, or a signal ended it) runs nothing. */
+static bool process_gone(pid_t pid)
+{
+    char path[64], stat[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    const char *end = pid > 0 && proc_read(path, stat, sizeof stat) ? strrchr(stat, ')') : NULL;
+    return !end || end[1] != ' ' || end[2] == 'Z' || end[2] == 'X'; /* a zombie runs nothing */
+}
+
+static bool copy_ended(const char *session)
+{
+    pid_t pid = (pid_t)atoi(strrchr(session, '.') + 1);
+    for (int i = 0; i < 100; i++) {
+        if (process_gone(pid))
+            return true;
+        usleep(10 * 1000);
+    }
+    return false;
+}
+
 static int reload_running(struct session_options *o, const char *out)
 {
     size_t n;
@@ -264,6 +287,11 @@ static int reload_running(struct session_options *o, const char *out)
         else if (rc < 0) {
             fprintf(stderr, "hotld: warning: %s: the running copy %s was linked from other files: not reloaded, "
                             "it goes on with its code\n",
+                    out, strrchr(sessions[i], '.') + 1);
+            rc = 0;
+        }
+        if (rc != 0 && copy_ended(sessions[i])) {
+            fprintf(stderr, "hotld: %s: the running copy %s ended during the reload: nothing runs the old code\n",
                     out, strrchr(sessions[i], '.') + 1);
             rc = 0;
         }

@@ -153,6 +153,37 @@ timeout 60 gdb -nx -batch -ex 'break value' -ex run -ex bt --args "$W/prog" x >"
 say "$P/gdb-breaks-in-program" "$(grep -qE '^Breakpoint 1, value \(\) at .*value.c:[0-9]+' "$W/gdb.out" ||
     echo "$(grep -E '^(#|Breakpoint)' "$W/gdb.out" | head -n 3 | tr '\n' '|')")"
 
+# A running copy whose exit comes while the link waits to reload it (a
+# thread that blocks every signal keeps it from parking): it runs nothing
+# once it has ended, so the link stands, its output kept. (The link failed
+# when the reload timed out, and removed the new executable; the
+# program's exit waited for the timeout.)
+ending_during_reload() {
+    local W=$TMP/ldmode-ending P=ldmode/gcc fd pid i
+    mkdir -p "$W"
+    (cd "$W" && gcc -c "$SRC/ending.c" -o ending.o && gcc -c "$SRC/value.c" -o value.o &&
+        gcc -B"$LINKER/" ending.o value.o -lpthread -o prog) >"$W/build.log" 2>&1 ||
+        { not_ok "$P/ending-build" "$(head -c 300 "$W/build.log")"; return; }
+    rm -f "$W/in" && mkfifo "$W/in"
+    (cd "$W" && exec ./prog <in >run.out 2>run.err) &
+    pid=$!
+    exec {fd}>"$W/in"
+    for ((i = 0; i < 250; i++)); do has_line ready "$W/run.out" && break; nap 0.02; done
+    (cd "$W" && gcc -DVALUE=2 -c "$SRC/value.c" -o value.o &&
+        gcc -B"$LINKER/" ending.o value.o -lpthread -o prog) >"$W/relink.out" 2>&1 &
+    local link=$!
+    nap 0.5
+    echo x >&"$fd"
+    exec {fd}>&-
+    wait "$link"
+    local rc=$?
+    wait "$pid"
+    say "$P/ending-link-stands" "$([ $rc = 0 ] && [ -x "$W/prog" ] ||
+        echo "exit $rc, prog $([ -e "$W/prog" ] && echo kept || echo removed): $(head -c 300 "$W/relink.out" | tr '\n' '|')")"
+    say "$P/ending-program-ran" "$(grep -q '^value [12]$' "$W/run.out" || echo "$(head -c 200 "$W/run.out" "$W/run.err" | tr '\n' '|')")"
+}
+ending_during_reload
+
 # ---- CMake and Meson, with the README's one setting -----------------------
 # A game in a static library, as CMake and Meson projects are laid out;
 # the build's own command after an edit reloads the running program.
