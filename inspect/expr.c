@@ -80,7 +80,8 @@ static const char *template_arguments(const char *p)
 }
 
 /* A name, qualified or not, with template arguments ("geo::area",
- * "doubled<int>"). */
+ * "doubled<int>"), or a symbol gcc numbered ("count.2",
+ * "__PRETTY_FUNCTION__.0": no member's name starts with a digit). */
 static char *name(struct parser *ps)
 {
     skip_space(ps);
@@ -92,6 +93,8 @@ static char *name(struct parser *ps)
             ps->p++;
         else if (ps->p[0] == ':' && ps->p[1] == ':' && is_name_start(ps->p[2]))
             ps->p += 2;
+        else if (ps->p[0] == '.' && isdigit((unsigned char)ps->p[1]))
+            ps->p++;
         else if (*ps->p == '<' && template_arguments(ps->p) != ps->p)
             ps->p = template_arguments(ps->p);
         else

@@ -29,6 +29,15 @@ test_samename() {
         send c; send c
         query
         check "$g/before" "102 502 first_name second_name" "$(qv counts) $(qv counts "$QT" 2) $(qv names) $(qv names "$QT" 2)" "answer"
+        if [ $g = debug ] && [ "$CC" = gcc ]; then # numbered names, as the ambiguity error suggests
+            local sym values=""
+            for sym in $(nm "$W/counts.o" | awk '$3 ~ /^n\.[0-9]+$/ { print $3 }'); do
+                client "$W" --session "$SNAME-$g" --print "$sym"
+                values+="${R_OUT##* = } "
+            done
+            check "$g/print-numbered" "102 502" "$(printf '%s\n' $values | sort -n | tr '\n' ' ' | sed 's/ $//')" \
+                "the values --print gives for gcc's numbered names"
+        fi
         use "counts2-$g.o" counts.o
         reload
         expect_reloaded "$g/reloaded" counts.o
