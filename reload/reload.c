@@ -336,9 +336,10 @@ static bool needs_quiet(const struct plan *p)
     return torn || p->binds.ncopies || p->binds.nmigrations || p->nput_back || p->moved.n || p->noverwrites;
 }
 
-/* Every step that can fail is behind; park the threads, commit, and
- * finish. 1: applied; -1: the threads could not be parked safely, or
- * another process of the program could not apply its part. */
+/* Every step that can fail is behind, but for the new variables'
+ * constructors; run them, park the threads, commit, and finish. 1:
+ * applied; -1: a constructor crashed, the threads could not be parked
+ * safely, or another process of the program could not apply its part. */
 static int apply_plan(struct program *pg, struct plan *p, double start, char **report)
 {
     if (!p->again && construct_new_variables(pg, p) < 0)
