@@ -17,7 +17,7 @@
 
 #include <string.h>
 
-#include "databind.h"
+#include "localscope.h"
 #include "sameinit.h"
 #include "util.h"
 
@@ -31,12 +31,6 @@ static bool is_vtable_or_typeinfo(const char *name)
 static bool is_literal(const struct symbol *s)
 {
     return !strncmp(s->name, ".L", 2) || (s->sec->flags & SHF_MERGE);
-}
-
-/* A function's constant, as gcc names it: NAME.N, local. */
-static bool is_numbered(const struct symbol *s)
-{
-    return !s->global && symbol_base_length(s->name) != strlen(s->name);
 }
 
 /* A weak or COMDAT definition: what a compiler makes for every object
@@ -55,7 +49,7 @@ bool is_named_constant(const struct symbol *s, const struct object *obj)
         return false;
     bool read_only = !(sec->flags & SHF_WRITE) || !strncmp(sec->name, ".data.rel.ro", 12);
     return (sec->flags & SHF_ALLOC) && !(sec->flags & (SHF_EXECINSTR | SHF_TLS)) && read_only &&
-           !is_vtable_or_typeinfo(s->name) && !is_literal(s) && !is_shared_instance(s) && !is_numbered(s);
+           !is_vtable_or_typeinfo(s->name) && !is_literal(s) && !is_shared_instance(s) && !symbol_numbered(s);
 }
 
 /* A name two of an object's constants have (an ld -r object's statics),

@@ -760,9 +760,8 @@ static void note_constructed(struct object *old, struct object *new, const struc
         kept[i] = said && old_at[i];
     }
     size_t n, nkept;
-    char *names = names_picked(nv, nnew, kept, &nkept);
-    xfree(names);
-    names = names_picked(nv, nnew, fresh, &n);
+    char *kept_names = names_picked(nv, nnew, kept, &nkept);
+    char *names = names_picked(nv, nnew, fresh, &n);
     if (n && !nkept && may_construct) {
         ARRAY_PUSH(r->construct, r->nconstruct, r->capconstruct, new);
         ARRAY_PUSH(r->notes, r->nnotes, r->capnotes,
@@ -775,12 +774,11 @@ static void note_constructed(struct object *old, struct object *new, const struc
                                  n == 1 ? "is" : "are", n == 1 ? "it starts" : "they start", n == 1 ? "it" : "them"));
     }
     xfree(names);
-    names = names_picked(nv, nnew, kept, &n);
-    if (n && !same_constructors(old, new))
+    if (nkept && !same_constructors(old, new))
         add_warning(r, xasprintf("%s: its constructors changed, and a reload does not run them again: %s keep%s "
-                                 "%s running value%s", path_shown(new->name), names, n == 1 ? "s" : "",
-                                 n == 1 ? "its" : "their", n == 1 ? "" : "s"));
-    xfree(names);
+                                 "%s running value%s", path_shown(new->name), kept_names, nkept == 1 ? "s" : "",
+                                 nkept == 1 ? "its" : "their", nkept == 1 ? "" : "s"));
+    xfree(kept_names);
     xfree(fresh);
     xfree(kept);
 }

@@ -15,7 +15,7 @@
 #include "reloctarget.h"
 #include "util.h"
 
-static bool numbered(const struct symbol *s)
+bool symbol_numbered(const struct symbol *s)
 {
     return s && !s->global && symbol_base_length(s->name) != strlen(s->name);
 }
@@ -30,7 +30,7 @@ const char **local_scopes(struct object *obj)
     for (size_t f = 0; f < n; f++)
         for (size_t k = 0; k < fs[f].nrelas; k++) {
             size_t i = reloc_symbol_reached(&v, fs[f].relas[k]);
-            if (!i || i >= obj->nsyms || !numbered(obj->syms[i]) || (scope[i] && !strcmp(scope[i], fs[f].name)))
+            if (!i || i >= obj->nsyms || !symbol_numbered(obj->syms[i]) || (scope[i] && !strcmp(scope[i], fs[f].name)))
                 continue;
             several[i] = scope[i] != NULL;
             scope[i] = fs[f].name;
@@ -40,12 +40,4 @@ const char **local_scopes(struct object *obj)
             scope[i] = NULL;
     xfree(several);
     return scope;
-}
-
-bool same_local_scope(const struct symbol *a, const char *const *scopes_a, size_t ia, const struct symbol *b,
-                      const char *const *scopes_b, size_t ib)
-{
-    if (!numbered(a) || !numbered(b))
-        return true;
-    return scopes_a[ia] && scopes_b[ib] && !strcmp(scopes_a[ia], scopes_b[ib]);
 }

@@ -11,10 +11,8 @@
  * do. The names are obj's own. */
 const char **local_scopes(struct object *obj);
 
-/* Are a and b, symbols of two versions (ia, ib: their indexes), the
- * statics of functions of one name, as far as their scopes say? True
- * unless both are numbered and their functions differ or are unknown. */
-bool same_local_scope(const struct symbol *a, const char *const *scopes_a, size_t ia, const struct symbol *b,
-                      const char *const *scopes_b, size_t ib);
+/* Is s a local symbol gcc numbered (a function's static or constant,
+ * NAME.N)? */
+bool symbol_numbered(const struct symbol *s);
 
 #endif
